@@ -1,0 +1,32 @@
+import { SingleBar, Presets } from 'cli-progress'
+
+/** Progress reporter handed to library functions as `onProgress(done, total)`. */
+export type ProgressCallback = (done: number, total: number) => void
+
+/**
+ * A progress bar on stderr when it is a terminal and the output is not --json;
+ * a silent callback otherwise, so scripts and pipes get clean output.
+ */
+export function progressBar (label: string, options: { json?: boolean, units?: 'bytes' | 'count' } = {}): { update: ProgressCallback, stop: () => void } {
+  if (options.json || !process.stderr.isTTY) return { update: () => {}, stop: () => {} }
+  const bytes = options.units !== 'count'
+  const bar = new SingleBar({
+    stream: process.stderr,
+    format: bytes
+      ? `${label} [{bar}] {percentage}% | {doneMiB}/{totalMiB} MiB | {speed} MiB/s | ETA {eta_formatted}`
+      : `${label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted}`,
+    hideCursor: true,
+    clearOnComplete: true
+  }, Presets.shades_classic)
+  const started = Date.now()
+  let running = false
+  const mib = (n: number) => (n / 1048576).toFixed(1)
+  return {
+    update (done, total) {
+      const seconds = Math.max((Date.now() - started) / 1000, 0.001)
+      const payload = { doneMiB: mib(done), totalMiB: mib(total), speed: mib(done / seconds) }
+      if (!running) { bar.start(total, done, payload); running = true } else { bar.setTotal(total); bar.update(done, payload) }
+    },
+    stop () { if (running) bar.stop() }
+  }
+}

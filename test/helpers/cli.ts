@@ -1,0 +1,44 @@
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
+export const binPath = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+
+export interface CliResult { code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string }
+
+/**
+ * Runs the built CLI (`bin/run.js`, the same entry as `npx seedcast`) in a child process
+ * under the Node running the tests, with a bounded wait.
+ */
+export function runCli (args: string[], options: { cwd?: string, env?: NodeJS.ProcessEnv, input?: string, timeoutMs?: number } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [binPath, ...args], {
+      cwd: options.cwd ?? repoRoot,
+      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe']
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`seedcast ${args.join(' ')} timed out; stderr: ${stderr}`))
+    }, options.timeoutMs ?? 60_000)
+    child.on('error', reject)
+    child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout, stderr }) })
+    child.stdin.end(options.input ?? '')
+  })
+}
+
+/** Runs the CLI with --json and parses stdout. */
+export async function runCliJson<T = any> (args: string[], options: Parameters<typeof runCli>[1] = {}): Promise<{ result: CliResult, json: T }> {
+  const result = await runCli([...args, '--json'], options)
+  let json: T
+  try {
+    json = JSON.parse(result.stdout) as T
+  } catch {
+    throw new Error(`not JSON (exit ${result.code}): ${result.stdout}\nstderr: ${result.stderr}`)
+  }
+  return { result, json }
+}
