@@ -1,0 +1,91 @@
+/**
+ * The data model of a show folder, shared by publishing (src/show), the feeds
+ * (src/feed) and seeding (src/swarm).
+ *
+ * A show folder on disk:
+ *   show.json            ShowConfig (schema-validated)
+ *   episodes.json        Catalog
+ *   .seedcast/           lock file, temp files, per-tool state (never published)
+ *   public/              the complete static site, every URL = baseUrl + path below it
+ *     rss.xml p2p.xml atom.xml feed.json
+ *     <cover image>      e.g. cover.jpg
+ *     media/<slug>.<ext>
+ *     torrents/<slug>.torrent
+ *     chapters/<slug>.json   (Podcasting 2.0 JSON chapters)
+ */
+
+export interface ShowOwner { name: string, email: string }
+export interface ShowFunding { url: string, title: string }
+
+export interface ShowConfig {
+  /** Format version of show.json. */
+  version: 1
+  title: string
+  description: string
+  author: string
+  owner: ShowOwner
+  /** BCP 47 language tag, e.g. "en" or "en-US". */
+  language: string
+  /** Apple Podcasts category and optional subcategory, from Apple's list. */
+  category: string
+  subcategory?: string
+  explicit: boolean
+  /** Cover image path relative to public/ (JPEG/PNG, square, 1400–3000 px). */
+  image?: string
+  /** Website of the show. */
+  link?: string
+  /** Where public/ is served, always ending in "/": every feed and torrent URL is this + a path. */
+  baseUrl: string
+  /** SPDX license id, e.g. "CC-BY-SA-4.0". */
+  license: string
+  /** Tracker announce URLs put in every torrent and magnet. */
+  trackers: string[]
+  funding?: ShowFunding
+  /** podcast:guid: UUIDv5 of the feed URL without scheme (see src/feed). */
+  podcastGuid: string
+  /** podcast:locked: ask other platforms not to import the feed. */
+  locked: boolean
+}
+
+export interface Chapter {
+  /** Seconds from the start. */
+  startTime: number
+  title: string
+  endTime?: number
+}
+
+export interface Episode {
+  /** URL-safe slug, unique in the show; names the media, torrent and chapters files. */
+  slug: string
+  /** RSS <guid>: stable, never changes once published. */
+  guid: string
+  title: string
+  description: string
+  /** ISO 8601 publication date. */
+  pubDate: string
+  season?: number
+  episode?: number
+  explicit: boolean
+  /** Drafts are kept in the catalog but left out of every feed. */
+  draft: boolean
+  /** Seconds. */
+  duration: number
+  mimeType: string
+  /** Media size in bytes. */
+  length: number
+  /** Paths relative to public/. */
+  mediaPath: string
+  torrentPath: string
+  chaptersPath?: string
+  imagePath?: string
+  /** BitTorrent v1 infohash, 40 hex characters. */
+  infoHash: string
+  /** SHA-256 of the media, base64 (podcast:integrity is "sha256-" + this). */
+  sha256: string
+  pieceLength: number
+}
+
+export interface Catalog {
+  version: 1
+  episodes: Episode[]
+}
