@@ -1,0 +1,40 @@
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { repoRoot, runCli } from '../helpers/cli.js'
+
+describe('the installed project', () => {
+  it('runs under Node 24 from node_modules, as the README promises', () => {
+    expect(Number(process.versions.node.split('.')[0])).toBeGreaterThanOrEqual(22)
+  })
+
+  it('imports webtorrent with the local webrtc-polyfill shim giving real WebRTC classes', async () => {
+    const { default: WebTorrent } = await import('webtorrent')
+    expect(WebTorrent.WEBRTC_SUPPORT).toBe(true)
+    const shim = await import('webrtc-polyfill')
+    expect(typeof shim.RTCPeerConnection).toBe('function')
+    expect(typeof shim.RTCSessionDescription).toBe('function')
+    expect(typeof shim.RTCIceCandidate).toBe('function')
+  })
+
+  it('has a committed oclif.manifest.json that matches the built commands', () => {
+    const check = () => execFileSync(process.execPath, ['scripts/manifest.js', '--check'], { cwd: repoRoot, stdio: 'pipe' })
+    expect(check).not.toThrow()
+    const manifest = JSON.parse(readFileSync(new URL('../../oclif.manifest.json', import.meta.url), 'utf8'))
+    expect(Object.keys(manifest.commands).length).toBeGreaterThan(3)
+  })
+
+  it('prints a manual with every command on --help', async () => {
+    const result = await runCli(['--help'])
+    expect(result.code).toBe(0)
+    for (const command of ['create', 'info', 'magnet', 'verify']) {
+      expect(result.stdout).toMatch(new RegExp(`^\\s+${command}\\s+\\S`, 'm'))
+    }
+  })
+
+  it('answers an unknown command with one line and a non-zero exit', async () => {
+    const result = await runCli(['no-such-command'])
+    expect(result.code).not.toBe(0)
+    expect(result.stderr).not.toMatch(/\n\s+at /)
+  })
+})
