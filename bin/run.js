@@ -3,4 +3,9 @@
 // `npm ci` builds them through the `prepare` script.
 import { execute } from '@oclif/core'
 
-await execute({ dir: import.meta.url })
+// Not a top-level await: oclif may end the process itself (--help, exit codes), and Node
+// warns about an unsettled top-level await when that happens.
+execute({ dir: import.meta.url }).catch((error) => {
+  process.stderr.write(`seedcast: ${error?.message ?? error}\n`)
+  process.exitCode = 1
+})
