@@ -1,0 +1,81 @@
+import WebTorrent from 'webtorrent'
+import { applyWebRtcGlareFix } from './webrtc-glare.js'
+
+export interface ClientOptions {
+  /** Mainline DHT (BEP 5). Default true; false creates no DHT at all (no bootstrap traffic). */
+  dht?: boolean
+  /** DHT bootstrap nodes ("host:port"); default: the DHT library's public routers. */
+  dhtBootstrap?: string[]
+  /** Local Service Discovery (BEP 14, LAN multicast). Default true. */
+  lsd?: boolean
+  /** Announce to the trackers named in each torrent. Default true. Never adds trackers of its own. */
+  trackers?: boolean
+  /** WebRTC peers through ws:// trackers. Default true (when a WebRTC runtime is present). */
+  webrtc?: boolean
+  /** uTP (BEP 29) besides TCP. Default true. */
+  utp?: boolean
+  /** Peer exchange (BEP 11). Default true. */
+  pex?: boolean
+  /** Map the ports with UPnP / NAT-PMP. Default false: a seed box is usually configured by hand. */
+  natTraversal?: boolean
+  /** TCP/uTP listening port; 0 (default) picks a free one. */
+  torrentPort?: number
+  /** DHT UDP port; 0 (default) picks a free one. */
+  dhtPort?: number
+  /** Most peer connections per torrent. Default 55 (webtorrent's). */
+  maxConns?: number
+  /** Bytes per second, -1 (default) for no limit. */
+  uploadLimit?: number
+  downloadLimit?: number
+  /** RTCPeerConnection configuration, e.g. { iceServers: [] } to use host candidates only. */
+  rtcConfig?: RTCConfiguration
+  /** IP blocklist: a file path or URL of a PeerGuardian list, or ranges. */
+  blocklist?: string | string[]
+}
+
+/** The configured WebTorrent instance every seedcast swarm function runs on. */
+export type SwarmClient = WebTorrent
+
+/**
+ * A WebTorrent 3 client configured from `options`. The WebRTC tie-break that keeps
+ * simultaneous joins from killing each other's connections is applied first (once per
+ * process, see webrtc-glare.ts). No public tracker or DHT node is added by seedcast:
+ * trackers come from the torrents only, and `dht: false` means no DHT traffic at all.
+ */
+export function createClient (options: ClientOptions = {}): SwarmClient {
+  applyWebRtcGlareFix()
+  const trackers = options.trackers ?? true
+  const webrtc = options.webrtc ?? true
+  const dht = options.dht ?? true
+  return new WebTorrent({
+    dht: dht ? (options.dhtBootstrap ? { bootstrap: options.dhtBootstrap } : true) : false,
+    lsd: options.lsd ?? true,
+    utp: options.utp ?? true,
+    utPex: options.pex ?? true,
+    natUpnp: options.natTraversal ?? false,
+    natPmp: options.natTraversal ?? false,
+    tracker: trackers
+      ? { ...(options.rtcConfig ? { rtcConfig: options.rtcConfig } : {}), ...(webrtc ? {} : { wrtc: false }) }
+      : false,
+    torrentPort: options.torrentPort ?? 0,
+    dhtPort: options.dhtPort ?? 0,
+    maxConns: options.maxConns ?? 55,
+    uploadLimit: options.uploadLimit ?? -1,
+    downloadLimit: options.downloadLimit ?? -1,
+    ...(options.blocklist ? { blocklist: options.blocklist } : {})
+  })
+}
+
+/**
+ * Destroys the client (closing peers, trackers, listening sockets and stores), waiting
+ * at most `timeoutMs`: a tracker that never answers the "stopped" announce must not
+ * keep a stopping seed box alive.
+ */
+export function closeClient (client: SwarmClient, timeoutMs = 5_000): Promise<void> {
+  if (client.destroyed) return Promise.resolve()
+  return new Promise(resolve => {
+    const timer = setTimeout(resolve, timeoutMs)
+    timer.unref?.()
+    client.destroy(() => { clearTimeout(timer); resolve() })
+  })
+}
