@@ -1,0 +1,179 @@
+import { readFile, stat } from 'node:fs/promises'
+import { SeedcastError, fileError } from '../errors.js'
+
+/** What `seedcast get` was given, resolved to something a BitTorrent client can add. */
+export interface ResolvedSource {
+  kind: 'magnet' | 'file' | 'url'
+  /** The bytes of a .torrent, or a magnet URI when no .torrent could be had. */
+  torrentId: Uint8Array | string
+  infoHash: string
+  name?: string
+  /** Trackers and web seeds named by the magnet, added on top of the .torrent's own. */
+  extraTrackers: string[]
+  extraWebSeeds: string[]
+  /** Why an `xs=` .torrent could not be used (the magnet is used alone then). */
+  warnings: string[]
+}
+
+export interface SourceOptions {
+  /** Bound on fetching a .torrent over HTTP, in milliseconds. */
+  fetchTimeoutMs?: number
+  /** Largest .torrent accepted, in bytes (a podcast episode's is a few KiB). */
+  maxTorrentBytes?: number
+}
+
+/** The subset of parse-torrent's result this module reads. */
+interface ParsedTorrent {
+  infoHash?: string
+  name?: string | string[]
+  announce?: string[]
+  urlList?: string[]
+  xs?: string | string[]
+  info?: unknown
+}
+
+const DEFAULT_MAX_TORRENT_BYTES = 16 * 1024 * 1024
+
+// parse-torrent ships no type declarations; this keeps its untyped surface in one place.
+const parseTorrentModule = 'parse-torrent'
+async function parseTorrent (input: Uint8Array | string): Promise<ParsedTorrent> {
+  const { default: parse } = await import(parseTorrentModule) as { default: (id: unknown) => Promise<ParsedTorrent> }
+  return parse(input)
+}
+
+/**
+ * Resolves a magnet link, a bare infohash, a .torrent path or a .torrent URL. A magnet
+ * with an `xs=` HTTP(S) URL gets its .torrent fetched first (that is how seedcast feeds
+ * publish episodes), so the download needs no peer to learn the metadata; when that
+ * fetch fails the magnet is used alone and the reason is kept in `warnings`.
+ */
+export async function resolveSource (input: string, options: SourceOptions = {}): Promise<ResolvedSource> {
+  const text = input.trim()
+  if (/^[0-9a-f]{40}$/i.test(text)) return resolveMagnet(`magnet:?xt=urn:btih:${text.toLowerCase()}`, options)
+  if (/^magnet:/i.test(text)) return resolveMagnet(text, options)
+  if (/^https?:\/\//i.test(text)) {
+    const bytes = await fetchTorrent(text, options)
+    const parsed = await parseTorrentBytes(bytes, text)
+    return { kind: 'url', torrentId: bytes, infoHash: parsed.infoHash!, name: nameOf(parsed), extraTrackers: [], extraWebSeeds: [], warnings: [] }
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+    throw new SeedcastError(`unsupported source: ${text}`, { code: 'ESOURCE', hint: 'give a magnet link, a .torrent file or an http(s) URL of a .torrent' })
+  }
+  const bytes = await readTorrentFile(text, options.maxTorrentBytes ?? DEFAULT_MAX_TORRENT_BYTES)
+  const parsed = await parseTorrentBytes(bytes, text)
+  return { kind: 'file', torrentId: bytes, infoHash: parsed.infoHash!, name: nameOf(parsed), extraTrackers: [], extraWebSeeds: [], warnings: [] }
+}
+
+async function resolveMagnet (magnet: string, options: SourceOptions): Promise<ResolvedSource> {
+  let parsed: ParsedTorrent
+  try {
+    parsed = await parseTorrent(magnet)
+  } catch {
+    parsed = {}
+  }
+  if (!parsed.infoHash || !/^[0-9a-f]{40}$/.test(parsed.infoHash)) {
+    throw new SeedcastError('not a valid magnet link: it has no v1 infohash (xt=urn:btih:<40 hex or 32 base32 characters>)', { code: 'EMAGNET', hint: 'check that the whole link was copied' })
+  }
+  const infoHash = parsed.infoHash
+  const trackers = parsed.announce ?? []
+  const webSeeds = parsed.urlList ?? []
+  const warnings: string[] = []
+  const torrentUrls = [parsed.xs ?? []].flat().filter(url => /^https?:\/\//i.test(url))
+  for (const url of torrentUrls) {
+    try {
+      const bytes = await fetchTorrent(url, options)
+      const torrent = await parseTorrentBytes(bytes, url)
+      if (torrent.infoHash !== infoHash) {
+        warnings.push(`the .torrent at ${url} is for another infohash (${torrent.infoHash}); ignored`)
+        continue
+      }
+      return { kind: 'magnet', torrentId: bytes, infoHash, name: nameOf(torrent) ?? nameOf(parsed), extraTrackers: trackers, extraWebSeeds: webSeeds, warnings }
+    } catch (error) {
+      warnings.push(`could not use the magnet's .torrent (xs): ${(error as Error).message}`)
+    }
+  }
+  return { kind: 'magnet', torrentId: magnet, infoHash, name: nameOf(parsed), extraTrackers: [], extraWebSeeds: [], warnings }
+}
+
+/** Fetches a .torrent with a time bound and a size bound, so a wrong URL cannot hang or flood us. */
+export async function fetchTorrent (url: string, options: SourceOptions = {}): Promise<Uint8Array> {
+  const maxBytes = options.maxTorrentBytes ?? DEFAULT_MAX_TORRENT_BYTES
+  const timeoutMs = options.fetchTimeoutMs ?? 30_000
+  let response: Response
+  try {
+    response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' })
+  } catch (error) {
+    const reason = (error as Error).name === 'TimeoutError'
+      ? `no answer within ${Math.round(timeoutMs / 1000)} s`
+      : causeMessage(error)
+    throw new SeedcastError(`cannot fetch ${url}: ${reason}`, { code: 'EFETCH', cause: error, hint: 'check the URL and the network' })
+  }
+  if (!response.ok) {
+    await response.body?.cancel()
+    throw new SeedcastError(`cannot fetch ${url}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`, { code: 'EFETCH', hint: 'check the URL' })
+  }
+  const declared = Number(response.headers.get('content-length') ?? 0)
+  if (declared > maxBytes) {
+    await response.body?.cancel()
+    throw tooLarge(url, maxBytes)
+  }
+  const chunks: Uint8Array[] = []
+  let total = 0
+  try {
+    for await (const chunk of response.body ?? []) {
+      total += chunk.byteLength
+      if (total > maxBytes) {
+        await response.body?.cancel()
+        throw tooLarge(url, maxBytes)
+      }
+      chunks.push(chunk)
+    }
+  } catch (error) {
+    if (error instanceof SeedcastError) throw error
+    throw new SeedcastError(`cannot fetch ${url}: ${causeMessage(error)}`, { code: 'EFETCH', cause: error })
+  }
+  return Buffer.concat(chunks)
+}
+
+async function readTorrentFile (path: string, maxBytes: number): Promise<Uint8Array> {
+  try {
+    const info = await stat(path)
+    if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' })
+    if (info.size > maxBytes) throw tooLarge(path, maxBytes)
+    return await readFile(path)
+  } catch (error) {
+    if (error instanceof SeedcastError) throw error
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new SeedcastError(`${path}: no such file, and not a magnet link or URL`, { code: 'ENOENT', cause: error, hint: 'give a magnet link, a .torrent file or an http(s) URL of a .torrent' })
+    }
+    throw fileError(error, path, 'read')
+  }
+}
+
+async function parseTorrentBytes (bytes: Uint8Array, where: string): Promise<ParsedTorrent> {
+  let parsed: ParsedTorrent | undefined
+  try {
+    parsed = await parseTorrent(bytes)
+  } catch (error) {
+    throw new SeedcastError(`${where}: not a valid .torrent (${causeMessage(error)})`, { code: 'ETORRENT', cause: error, hint: 'the file may be truncated or not a torrent at all' })
+  }
+  // A magnet-looking text file parses as a magnet: a .torrent must carry its info dictionary.
+  if (!parsed?.infoHash || !parsed.info) {
+    throw new SeedcastError(`${where}: not a valid .torrent (no info dictionary)`, { code: 'ETORRENT', hint: 'the file may be truncated or not a torrent at all' })
+  }
+  return parsed
+}
+
+function nameOf (parsed: ParsedTorrent): string | undefined {
+  return Array.isArray(parsed.name) ? parsed.name[0] : parsed.name
+}
+
+function tooLarge (where: string, maxBytes: number): SeedcastError {
+  return new SeedcastError(`${where}: larger than ${Math.round(maxBytes / 1048576)} MiB, not a .torrent`, { code: 'ETORRENT', hint: 'check the source' })
+}
+
+/** fetch() wraps the useful reason (ECONNREFUSED, ENOTFOUND...) in `cause`. */
+function causeMessage (error: unknown): string {
+  const cause = (error as { cause?: { code?: string, message?: string } }).cause
+  return cause?.code ?? cause?.message ?? (error as Error).message ?? String(error)
+}
