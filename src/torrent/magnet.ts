@@ -28,3 +28,56 @@ export function magnetURI (fields: MagnetFields): string {
   if (fields.torrentUrl) parts.push(`xs=${encodeURIComponent(fields.torrentUrl)}`)
   return `magnet:?${parts.join('&')}`
 }
+
+/** What a magnet URI says; only a v1 infohash is required. */
+export interface ParsedMagnet extends MagnetFields {
+  trackers: string[]
+  webSeeds: string[]
+}
+
+/**
+ * Reads a magnet URI (BEP 9): `xt=urn:btih:` with a hex or base32 infohash, plus the
+ * optional `dn`, `xl`, `tr`, `ws` and `xs`. Anything else malformed is a SeedcastError.
+ */
+export function parseMagnet (uri: string): ParsedMagnet {
+  const bad = (why: string): never => {
+    throw new SeedcastError(`bad magnet link: ${why}`, { code: 'EMAGNET', hint: 'expected magnet:?xt=urn:btih:<40 hex characters>' })
+  }
+  if (!/^magnet:\?/i.test(uri)) bad('it does not start with magnet:?')
+  const params = new URLSearchParams(uri.slice(uri.indexOf('?') + 1))
+  let infoHash: string | undefined
+  for (const [key, value] of params) {
+    if (!/^xt(\.\d+)?$/.test(key)) continue
+    const match = /^urn:btih:(.+)$/i.exec(value)
+    if (!match) continue
+    const hash = match[1]!
+    if (/^[0-9a-f]{40}$/i.test(hash)) infoHash = hash.toLowerCase()
+    else if (/^[a-z2-7]{32}$/i.test(hash)) infoHash = base32ToHex(hash)
+    else bad(`"${hash}" is not a 40-character hex or 32-character base32 infohash`)
+  }
+  if (!infoHash) bad('no xt=urn:btih: infohash (v2-only magnets are not supported)')
+  const all = (name: string) => [...params].filter(([key]) => key === name || key.startsWith(`${name}.`)).map(([, value]) => value)
+  let length: number | undefined
+  const xl = params.get('xl')
+  if (xl !== null) {
+    if (!/^\d+$/.test(xl) || !Number.isSafeInteger(Number(xl))) bad(`xl "${xl}" is not a byte count`)
+    length = Number(xl)
+  }
+  return {
+    infoHash: infoHash!,
+    name: params.get('dn') ?? undefined,
+    length,
+    trackers: all('tr'),
+    webSeeds: all('ws'),
+    torrentUrl: params.get('xs') ?? undefined
+  }
+}
+
+function base32ToHex (text: string): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+  let bits = ''
+  for (const char of text.toUpperCase()) bits += alphabet.indexOf(char).toString(2).padStart(5, '0')
+  let hex = ''
+  for (let i = 0; i + 4 <= bits.length; i += 4) hex += parseInt(bits.slice(i, i + 4), 2).toString(16)
+  return hex
+}

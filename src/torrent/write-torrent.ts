@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto'
+import { link, open, rename, stat, unlink } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import { SeedcastError, fileError } from '../errors.js'
+
+/**
+ * Writes a .torrent atomically: the bytes go to a temp file beside the target, are
+ * synced, then appear under the final name in one step, so a crash or Ctrl-C never
+ * leaves a partial .torrent. Like imdl, an existing file is kept unless `force`
+ * (hard-linking the temp file into place fails instead of replacing it).
+ */
+export async function writeTorrentFile (path: string, torrent: Uint8Array, options: { force?: boolean } = {}): Promise<void> {
+  const folder = dirname(path)
+  const folderStat = await stat(folder).catch(() => undefined)
+  if (!folderStat?.isDirectory()) {
+    throw new SeedcastError(`output folder ${folder} does not exist`, { code: 'ENOENT', hint: 'create it first or choose another path with -o' })
+  }
+  if (!options.force && await stat(path).then(() => true, () => false)) {
+    throw new SeedcastError(`${path} already exists`, { code: 'EEXIST', hint: 'use --force to overwrite it' })
+  }
+  const temp = join(folder, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+  try {
+    const handle = await open(temp, 'wx')
+    try {
+      await handle.writeFile(torrent)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    if (options.force) {
+      await rename(temp, path)
+    } else {
+      await link(temp, path).catch((error: unknown) => {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new SeedcastError(`${path} already exists`, { code: 'EEXIST', hint: 'use --force to overwrite it' })
+        throw error
+      })
+    }
+  } catch (error) {
+    if (error instanceof SeedcastError) throw error
+    throw fileError(error, path, 'write')
+  } finally {
+    await unlink(temp).catch(() => {})
+  }
+}
