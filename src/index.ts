@@ -1,5 +1,10 @@
 // The public API of seedcast: `import { createTorrent, publish } from 'seedcast'`.
 export * from './errors.js'
+export * from './feed/apple-categories.js'
+export * from './feed/guid.js'
+export * from './feed/license.js'
+export * from './feed/render.js'
+export * from './feed/urls.js'
 export * from './media/chapters.js'
 export * from './media/mime.js'
 export * from './media/probe.js'

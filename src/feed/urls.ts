@@ -1,0 +1,61 @@
+import { basename } from 'node:path'
+import { magnetURI } from '../torrent/magnet.js'
+import type { Episode, ShowConfig } from '../show/types.js'
+
+/** The public URLs of a show's four feeds. */
+export interface FeedUrls { rss: string, p2p: string, atom: string, json: string }
+
+/** The public URLs of one episode's files, and its magnet link. */
+export interface EpisodeUrls {
+  media: string
+  torrent: string
+  chapters?: string
+  image?: string
+  magnet: string
+}
+
+/** The file names of the feeds at the root of public/. */
+export const FEED_FILES = { rss: 'rss.xml', p2p: 'p2p.xml', atom: 'atom.xml', json: 'feed.json' } as const
+
+/**
+ * The URL of a path under public/: the show's base URL + the path, each segment
+ * percent-encoded, so copying public/ to the host named by the base URL makes every link work.
+ */
+export function publicUrl (show: Pick<ShowConfig, 'baseUrl'>, path: string): string {
+  const base = show.baseUrl.endsWith('/') ? show.baseUrl : `${show.baseUrl}/`
+  const relative = path.replace(/^\/+/, '').split('/').map(segment => encodeURIComponent(segment)).join('/')
+  return base + relative
+}
+
+export function feedUrls (show: Pick<ShowConfig, 'baseUrl'>): FeedUrls {
+  return {
+    rss: publicUrl(show, FEED_FILES.rss),
+    p2p: publicUrl(show, FEED_FILES.p2p),
+    atom: publicUrl(show, FEED_FILES.atom),
+    json: publicUrl(show, FEED_FILES.json)
+  }
+}
+
+/**
+ * URLs of an episode's media, .torrent, chapters and image, and its magnet: btih, the media
+ * file's name (the torrent's name, as publish writes it), size, the show's trackers, the
+ * media URL as web seed (ws) and the .torrent URL (xs).
+ */
+export function episodeUrls (show: Pick<ShowConfig, 'baseUrl' | 'trackers'>, episode: Episode): EpisodeUrls {
+  const media = publicUrl(show, episode.mediaPath)
+  const torrent = publicUrl(show, episode.torrentPath)
+  return {
+    media,
+    torrent,
+    ...(episode.chaptersPath ? { chapters: publicUrl(show, episode.chaptersPath) } : {}),
+    ...(episode.imagePath ? { image: publicUrl(show, episode.imagePath) } : {}),
+    magnet: magnetURI({
+      infoHash: episode.infoHash,
+      name: basename(episode.mediaPath),
+      length: episode.length,
+      trackers: show.trackers,
+      webSeeds: [media],
+      torrentUrl: torrent
+    })
+  }
+}
