@@ -1,0 +1,48 @@
+import { Args, Flags } from '@oclif/core'
+import { SeedcastCommand } from '../../cli/base-command.js'
+import { editEpisode } from '../../src/show/episodes.js'
+
+export default class EpisodesEdit extends SeedcastCommand {
+  static override summary = 'Change an episode\'s title, description, date, numbers or flags, and rewrite the feeds.'
+
+  static override description = `Changes only the fields given; the slug, guid, media and torrent stay as they are
+(podcast apps and peers know the episode by them). --no-draft publishes a draft,
+--draft takes an episode out of the feeds. --season 0 / --episode 0 remove a number.
+The feeds are regenerated.`
+
+  static override examples = [
+    '<%= config.bin %> episodes edit episode-1-introduction-to-seedcast --title "Episode 1: Hello" --show my-show',
+    '<%= config.bin %> episodes edit rough-cut --no-draft --date 2026-12-01T08:00:00Z',
+    '<%= config.bin %> episodes edit interview --season 2 --episode 4 --explicit'
+  ]
+
+  static override args = {
+    episode: Args.string({ description: 'slug or guid of the episode', required: true })
+  }
+
+  static override flags = {
+    show: Flags.string({ description: 'show folder (default: current folder)', default: '.' }),
+    title: Flags.string({ description: 'new title' }),
+    description: Flags.string({ description: 'new description' }),
+    date: Flags.string({ description: 'new publication date (ISO 8601)' }),
+    season: Flags.integer({ description: 'season number (0 removes it)', min: 0 }),
+    episode: Flags.integer({ description: 'episode number (0 removes it)', min: 0 }),
+    draft: Flags.boolean({ description: 'draft (out of the feeds), or --no-draft to publish', allowNo: true }),
+    explicit: Flags.boolean({ description: 'explicit, or --no-explicit', allowNo: true })
+  }
+
+  async run (): Promise<unknown> {
+    const { args, flags } = await this.parse(EpisodesEdit)
+    const episode = await editEpisode(flags.show, args.episode, {
+      title: flags.title,
+      description: flags.description,
+      date: flags.date,
+      season: flags.season === 0 ? null : flags.season,
+      episode: flags.episode === 0 ? null : flags.episode,
+      draft: flags.draft,
+      explicit: flags.explicit
+    })
+    this.log(`Updated "${episode.title}" (${episode.slug}); feeds regenerated`)
+    return { episode }
+  }
+}

@@ -1,0 +1,32 @@
+import { Flags } from '@oclif/core'
+import { SeedcastCommand } from '../../cli/base-command.js'
+import { listEpisodes } from '../../src/show/episodes.js'
+
+export default class EpisodesList extends SeedcastCommand {
+  static override summary = 'List the episodes of a show, newest first.'
+
+  static override description = `Prints one line per episode of the show's catalog (episodes.json): date, slug,
+season/episode numbers, duration, title, and [draft] for drafts (which the feeds leave
+out). With --json, the full catalog entries.`
+
+  static override examples = [
+    '<%= config.bin %> episodes list --show my-show',
+    '<%= config.bin %> episodes list --json | jq -r ".episodes[].slug"'
+  ]
+
+  static override flags = {
+    show: Flags.string({ description: 'show folder (default: current folder)', default: '.' })
+  }
+
+  async run (): Promise<unknown> {
+    const { flags } = await this.parse(EpisodesList)
+    const { show, episodes } = await listEpisodes(flags.show)
+    this.log(`${show.title}: ${episodes.length} episode${episodes.length === 1 ? '' : 's'}`)
+    for (const episode of episodes) {
+      const number = episode.season || episode.episode ? ` S${episode.season ?? '-'}E${episode.episode ?? '-'}` : ''
+      const minutes = `${Math.floor(episode.duration / 60)}:${String(Math.round(episode.duration % 60)).padStart(2, '0')}`
+      this.log(`  ${episode.pubDate.slice(0, 10)}  ${episode.slug}${number}  ${minutes}  ${episode.title}${episode.draft ? '  [draft]' : ''}`)
+    }
+    return { show: show.title, episodes }
+  }
+}

@@ -1,0 +1,34 @@
+import { Args, Flags } from '@oclif/core'
+import { SeedcastCommand } from '../../cli/base-command.js'
+import { showEpisode } from '../../src/show/episodes.js'
+import { loadShow } from '../../src/show/load.js'
+import { urlsOf } from '../../src/show/publish.js'
+
+export default class EpisodesShow extends SeedcastCommand {
+  static override summary = 'Show one episode: its fields, URLs, magnet and infohash.'
+
+  static override description = `Prints the catalog entry of the episode named by its slug or its guid, with its
+public media and .torrent URLs and its magnet link (trackers, web seed and .torrent URL).`
+
+  static override examples = [
+    '<%= config.bin %> episodes show episode-1-introduction-to-seedcast --show my-show',
+    '<%= config.bin %> episodes show 3f1c0a52-7d4e-4f7b-9a1e-2b7f3c4d5e6f --json'
+  ]
+
+  static override args = {
+    episode: Args.string({ description: 'slug or guid of the episode', required: true })
+  }
+
+  static override flags = {
+    show: Flags.string({ description: 'show folder (default: current folder)', default: '.' })
+  }
+
+  async run (): Promise<unknown> {
+    const { args, flags } = await this.parse(EpisodesShow)
+    const episode = await showEpisode(flags.show, args.episode)
+    const { config } = await loadShow(flags.show)
+    const urls = urlsOf(config, episode)
+    for (const [key, value] of Object.entries({ ...episode, ...urls })) this.log(`${key.padEnd(12)} ${String(value)}`)
+    return { episode, ...urls }
+  }
+}

@@ -1,0 +1,30 @@
+import { Flags } from '@oclif/core'
+import { SeedcastCommand } from '../../cli/base-command.js'
+import { buildFeeds } from '../../src/show/feeds.js'
+
+export default class FeedBuild extends SeedcastCommand {
+  static override summary = 'Regenerate the show\'s feeds from its catalog.'
+
+  static override description = `Writes public/rss.xml (HTTP enclosures, Podcasting 2.0 alternate enclosures with the
+torrent and magnet), public/p2p.xml (magnet enclosures), public/atom.xml and
+public/feed.json from show.json and episodes.json, each file atomically. Run it after
+editing show.json or episodes.json by hand; publish and the episodes commands do it
+themselves.`
+
+  static override examples = [
+    '<%= config.bin %> feed build --show my-show',
+    '<%= config.bin %> feed build --json'
+  ]
+
+  static override flags = {
+    show: Flags.string({ description: 'show folder (default: current folder)', default: '.' })
+  }
+
+  async run (): Promise<unknown> {
+    const { flags } = await this.parse(FeedBuild)
+    const result = await buildFeeds(flags.show)
+    this.log(`Feeds rebuilt: ${result.published} episode${result.published === 1 ? '' : 's'} (${result.episodes - result.published} drafts left out)`)
+    for (const path of Object.values(result.feeds)) this.log(`  ${path}`)
+    return result
+  }
+}

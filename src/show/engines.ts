@@ -1,0 +1,5 @@
+// The pieces publishing calls from the other areas, in one place: the torrent engine
+// (hashing, .torrent files) and the feeds.
+export { createTorrent } from '../torrent/create.js'
+export { podcastGuid } from '../feed/guid.js'
+export { renderFeeds } from '../feed/render.js'

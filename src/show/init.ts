@@ -1,0 +1,105 @@
+import { access, mkdir, rm } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { SeedcastError, fileError } from '../errors.js'
+import { writeAtomic, writeJsonAtomic } from './atomic.js'
+import { readCover } from './cover.js'
+import { podcastGuid } from './engines.js'
+import { writeFeeds } from './feeds.js'
+import { showPaths, type ShowPaths } from './paths.js'
+import type { Catalog, ShowConfig } from './types.js'
+import { checkEmail, normaliseBaseUrl, normaliseHttpUrl, normaliseLanguage, normaliseLicense, normaliseTracker, parseCategory } from './validate.js'
+
+export const DEFAULT_LICENSE = 'CC-BY-SA-4.0'
+
+export interface InitOptions {
+  title: string
+  description: string
+  author: string
+  ownerName: string
+  ownerEmail: string
+  /** BCP 47. */
+  language: string
+  /** "Technology", or "Society & Culture > Documentary". */
+  category: string
+  subcategory?: string
+  explicit?: boolean
+  /** Path of a cover image to copy into public/. */
+  image?: string
+  link?: string
+  baseUrl: string
+  /** SPDX id; CC-BY-SA-4.0 when not given. */
+  license?: string
+  trackers?: string[]
+  funding?: { url: string, title?: string }
+  /** podcast:locked; true unless said otherwise. */
+  locked?: boolean
+}
+
+/** The options `seedcast init` cannot do without, by option name and by flag. */
+export const REQUIRED_INIT_OPTIONS = [
+  ['title', 'title'], ['description', 'description'], ['author', 'author'], ['ownerName', 'owner-name'],
+  ['ownerEmail', 'owner-email'], ['language', 'language'], ['category', 'category'], ['baseUrl', 'base-url']
+] as const
+
+export interface InitResult { dir: string, config: ShowConfig, feeds: Record<string, string> }
+
+/**
+ * Creates a show folder: show.json, an empty episodes.json, public/ with its media,
+ * torrents and chapters folders, the cover image and the (empty) feeds. Every value is
+ * checked before anything is written; an existing show folder is refused. show.json is
+ * written last, so an init that fails half way leaves no show and can be run again.
+ */
+export async function initShow (dir: string, options: InitOptions): Promise<InitResult> {
+  const root = resolve(dir)
+  const missing = REQUIRED_INIT_OPTIONS.filter(([key]) => !options[key]?.trim()).map(([, flag]) => `--${flag}`)
+  if (missing.length) throw new SeedcastError(`missing ${missing.join(', ')}`, { code: 'EBADFLAG', exitCode: 2, hint: 'give them as flags, or run in a terminal to be asked' })
+
+  const baseUrl = normaliseBaseUrl(options.baseUrl)
+  const { category, subcategory } = parseCategory(options.category, options.subcategory)
+  const cover = options.image ? await readCover(options.image) : undefined
+  const config: ShowConfig = {
+    version: 1,
+    title: options.title.trim(),
+    description: options.description.trim(),
+    author: options.author.trim(),
+    owner: { name: options.ownerName.trim(), email: checkEmail(options.ownerEmail) },
+    language: normaliseLanguage(options.language),
+    category,
+    ...(subcategory ? { subcategory } : {}),
+    explicit: options.explicit ?? false,
+    ...(cover ? { image: `cover.${cover.extension}` } : {}),
+    ...(options.link ? { link: normaliseHttpUrl(options.link, 'link') } : {}),
+    baseUrl,
+    license: normaliseLicense(options.license ?? DEFAULT_LICENSE),
+    trackers: [...new Set((options.trackers ?? []).map(normaliseTracker))],
+    ...(options.funding ? { funding: { url: normaliseHttpUrl(options.funding.url, 'funding'), title: options.funding.title?.trim() || 'Support the show' } } : {}),
+    podcastGuid: podcastGuid(new URL('rss.xml', baseUrl).href),
+    locked: options.locked ?? true
+  }
+
+  const paths = showPaths(root)
+  if (await exists(paths.showFile)) {
+    throw new SeedcastError(`${root}: already a seedcast show folder (show.json exists)`, { code: 'EEXIST', hint: 'pick another folder, or edit show.json' })
+  }
+  const catalog: Catalog = { version: 1, episodes: [] }
+  try {
+    for (const folder of [paths.tmpDir, paths.reservationsDir, paths.mediaDir, paths.torrentsDir, paths.chaptersDir]) await mkdir(folder, { recursive: true })
+  } catch (error) {
+    throw fileError(error, root, 'create')
+  }
+  if (cover) await writeAtomic(join(paths.publicDir, config.image!), cover.data)
+  await writeJsonAtomic(paths.catalogFile, catalog)
+  const feeds = await writeFeeds(paths, config, catalog)
+  await writeJsonAtomic(paths.showFile, config)
+  return { dir: root, config, feeds }
+}
+
+async function exists (path: string): Promise<boolean> {
+  return access(path).then(() => true, () => false)
+}
+
+/** Removes a show folder made by initShow (used by `seedcast demo --force`); refuses anything else. */
+export async function removeShowFolder (paths: ShowPaths): Promise<void> {
+  if (!await exists(paths.showFile)) throw new SeedcastError(`${paths.root}: not a seedcast show folder, not removing it`, { code: 'ENOTSHOW' })
+  await rm(paths.root, { recursive: true, force: true }).catch(error => { throw fileError(error, paths.root, 'remove') })
+}

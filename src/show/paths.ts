@@ -1,0 +1,59 @@
+import { join } from 'node:path'
+
+/** The four feeds at the root of public/, all generated from the catalog. */
+export const FEED_FILES = ['rss.xml', 'p2p.xml', 'atom.xml', 'feed.json'] as const
+export type FeedFile = typeof FEED_FILES[number]
+
+/**
+ * Where everything of a show folder lives (see types.ts for the layout). Paths under
+ * public/ are also URL paths below the show's base URL.
+ */
+export interface ShowPaths {
+  root: string
+  showFile: string
+  catalogFile: string
+  /** .seedcast/: lock, temp files, slug reservations; never published. */
+  stateDir: string
+  tmpDir: string
+  reservationsDir: string
+  lockFile: string
+  /** Present while the catalog is newer than the feeds (between the two writes). */
+  feedsStaleMarker: string
+  publicDir: string
+  mediaDir: string
+  torrentsDir: string
+  chaptersDir: string
+}
+
+export function showPaths (root: string): ShowPaths {
+  const stateDir = join(root, '.seedcast')
+  const publicDir = join(root, 'public')
+  return {
+    root,
+    showFile: join(root, 'show.json'),
+    catalogFile: join(root, 'episodes.json'),
+    stateDir,
+    tmpDir: join(stateDir, 'tmp'),
+    reservationsDir: join(stateDir, 'reservations'),
+    lockFile: join(stateDir, 'lock'),
+    feedsStaleMarker: join(stateDir, 'feeds-stale'),
+    publicDir,
+    mediaDir: join(publicDir, 'media'),
+    torrentsDir: join(publicDir, 'torrents'),
+    chaptersDir: join(publicDir, 'chapters')
+  }
+}
+
+/** Relative paths below public/ (and so below the base URL) of an episode's files. */
+export function episodeFiles (slug: string, extension: string): { mediaPath: string, torrentPath: string, chaptersPath: string } {
+  return {
+    mediaPath: `media/${slug}.${extension}`,
+    torrentPath: `torrents/${slug}.torrent`,
+    chaptersPath: `chapters/${slug}.json`
+  }
+}
+
+/** The public URL of a path below public/. */
+export function publicUrl (baseUrl: string, relativePath: string): string {
+  return new URL(relativePath, baseUrl).href
+}

@@ -1,0 +1,167 @@
+import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises'
+import { basename, extname, join, resolve } from 'node:path'
+import { v4 as uuidv4 } from 'uuid'
+import { SeedcastError, fileError } from '../errors.js'
+import { chaptersJson } from '../media/chapters.js'
+import { probeMedia } from '../media/probe.js'
+import type { EpisodeMedia } from '../media/types.js'
+import { magnetURI } from '../torrent/magnet.js'
+import { writeAtomic, writeJsonAtomic } from './atomic.js'
+import { createTorrent } from './engines.js'
+import { checkPositiveInteger, checkTitle, normaliseDate } from './episode-fields.js'
+import { commitCatalog, repairFeeds } from './feeds.js'
+import { loadShow, readCatalog } from './load.js'
+import { withShowLock } from './lock.js'
+import { episodeFiles, publicUrl, type ShowPaths } from './paths.js'
+import { reserveSlug, sweepLeftovers, tempPath } from './reservations.js'
+import { slugify } from './slug.js'
+import type { Episode, ShowConfig } from './types.js'
+
+export interface PublishOptions {
+  title?: string
+  description?: string
+  /** Publication date; now when not given. */
+  date?: Date | string
+  season?: number
+  episode?: number
+  draft?: boolean
+  /** Defaults to the show's explicit flag. */
+  explicit?: boolean
+  /** Hashing progress in bytes. */
+  onProgress?: (done: number, total: number) => void
+  signal?: AbortSignal
+}
+
+export interface PublishResult {
+  episode: Episode
+  /** True when the same bytes were already published: nothing was added. */
+  duplicate: boolean
+  mediaUrl: string
+  torrentUrl: string
+  magnet: string
+  /** Absolute paths of the feeds. */
+  feeds: Record<string, string>
+}
+
+/**
+ * Publishes a media file as a new episode of the show in `showDir`.
+ *
+ * Order of work, so that a crash at any moment leaves a valid show: probe and check
+ * everything (nothing written yet); claim a slug; copy the media into .seedcast/tmp and
+ * hash that copy once (SHA-1 pieces and SHA-256) outside the lock, so parallel publishers
+ * hash in parallel; put the .torrent, chapters and media in public/ (files no catalog
+ * entry points to yet are harmless); then, holding the lock, check again for the same
+ * bytes, add the episode to the catalog and rewrite the feeds.
+ */
+export async function publish (showDir: string, mediaPath: string, options: PublishOptions = {}): Promise<PublishResult> {
+  const dir = resolve(showDir)
+  await repairFeeds(dir)
+  const { paths, config, catalog } = await loadShow(dir)
+  const media = await probeMedia(mediaPath)
+  const fields = episodeFields(media, mediaPath, config, options)
+
+  await mkdir(paths.tmpDir, { recursive: true }).catch(error => { throw fileError(error, paths.tmpDir, 'create') })
+  await mkdir(paths.reservationsDir, { recursive: true }).catch(error => { throw fileError(error, paths.reservationsDir, 'create') })
+  await sweepLeftovers(paths)
+  const claim = await reserveSlug(paths, slugify(fields.title), new Set(catalog.episodes.map(episode => episode.slug)))
+  const slug = claim.slug
+  const files = episodeFiles(slug, media.extension)
+  const temp = tempPath(paths, media.extension)
+  const placed: string[] = []
+  try {
+    await copyFile(mediaPath, temp).catch(error => { throw fileError(error, mediaPath, 'copy') })
+    const copied = await stat(temp)
+    if (copied.size !== media.size) throw new SeedcastError(`${basename(mediaPath)} changed while it was being published`, { code: 'ECHANGED', hint: 'publish it again once it is written in full' })
+
+    const mediaUrl = publicUrl(config.baseUrl, files.mediaPath)
+    const torrent = await createTorrent(temp, {
+      name: basename(files.mediaPath),
+      announce: config.trackers.map(tracker => [tracker]),
+      webSeeds: [mediaUrl],
+      createdBy: 'seedcast',
+      creationDate: new Date(fields.pubDate),
+      sha256: true,
+      onProgress: options.onProgress,
+      signal: options.signal
+    })
+    const sha256 = torrent.files[0]?.sha256
+    if (!sha256) throw new Error('createTorrent returned no SHA-256')
+
+    const before = catalog.episodes.find(episode => episode.sha256 === sha256)
+    if (before) return await duplicateResult(paths, config, before)
+
+    const episode: Episode = {
+      slug,
+      guid: uuidv4(),
+      ...fields,
+      duration: media.duration,
+      mimeType: media.mimeType,
+      length: media.size,
+      mediaPath: files.mediaPath,
+      torrentPath: files.torrentPath,
+      ...(media.chapters.length ? { chaptersPath: files.chaptersPath } : {}),
+      infoHash: torrent.infoHash,
+      sha256,
+      pieceLength: torrent.pieceLength
+    }
+
+    placed.push(join(paths.publicDir, files.torrentPath))
+    await mkdir(paths.torrentsDir, { recursive: true })
+    await writeAtomic(join(paths.publicDir, files.torrentPath), torrent.torrent)
+    if (episode.chaptersPath) {
+      placed.push(join(paths.publicDir, episode.chaptersPath))
+      await mkdir(paths.chaptersDir, { recursive: true })
+      await writeJsonAtomic(join(paths.publicDir, episode.chaptersPath), chaptersJson(media.chapters))
+    }
+    placed.push(join(paths.publicDir, files.mediaPath))
+    await mkdir(paths.mediaDir, { recursive: true })
+    await rename(temp, join(paths.publicDir, files.mediaPath)).catch(error => { throw fileError(error, join(paths.publicDir, files.mediaPath), 'write') })
+
+    return await withShowLock(dir, async () => {
+      const current = await readCatalog(paths)
+      const twin = current.episodes.find(other => other.sha256 === sha256)
+      if (twin) {
+        await Promise.all(placed.map(path => rm(path, { force: true })))
+        return duplicateResult(paths, config, twin)
+      }
+      if (current.episodes.some(other => other.slug === slug)) throw new Error(`slug ${slug} taken while reserved`)
+      current.episodes.push(episode)
+      const feeds = await commitCatalog(paths, config, current)
+      return { ...urlsOf(config, episode), episode, duplicate: false, feeds }
+    })
+  } catch (error) {
+    await Promise.all(placed.map(path => rm(path, { force: true })))
+    throw error
+  } finally {
+    await rm(temp, { force: true })
+    await claim.release()
+  }
+}
+
+function episodeFields (media: EpisodeMedia, mediaPath: string, config: ShowConfig, options: PublishOptions) {
+  const title = checkTitle(options.title) ?? media.title ?? basename(mediaPath, extname(mediaPath))
+  const season = checkPositiveInteger(options.season, 'season')
+  const number = checkPositiveInteger(options.episode, 'episode')
+  return {
+    title,
+    description: options.description?.trim() || media.description || title,
+    pubDate: normaliseDate(options.date ?? new Date()),
+    ...(season ? { season } : {}),
+    ...(number ? { episode: number } : {}),
+    explicit: options.explicit ?? config.explicit,
+    draft: options.draft ?? false
+  }
+}
+
+async function duplicateResult (paths: ShowPaths, config: ShowConfig, episode: Episode): Promise<PublishResult> {
+  const feeds = Object.fromEntries(['rss.xml', 'p2p.xml', 'atom.xml', 'feed.json'].map(file => [file, join(paths.publicDir, file)]))
+  return { ...urlsOf(config, episode), episode, duplicate: true, feeds }
+}
+
+/** The public URLs and magnet of an episode (magnet with trackers, web seed and .torrent URL). */
+export function urlsOf (config: ShowConfig, episode: Episode): { mediaUrl: string, torrentUrl: string, magnet: string } {
+  const mediaUrl = publicUrl(config.baseUrl, episode.mediaPath)
+  const torrentUrl = publicUrl(config.baseUrl, episode.torrentPath)
+  const magnet = magnetURI({ infoHash: episode.infoHash, name: basename(episode.mediaPath), length: episode.length, trackers: config.trackers, webSeeds: [mediaUrl], torrentUrl })
+  return { mediaUrl, torrentUrl, magnet }
+}

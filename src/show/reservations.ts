@@ -1,0 +1,65 @@
+import { open, readdir, readFile, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fileError } from '../errors.js'
+import type { ShowPaths } from './paths.js'
+import { slugCandidates } from './slug.js'
+
+// Publishers hash outside the show lock, so each claims its slug first: a file in
+// .seedcast/reservations/ created with O_EXCL and holding the claimant's pid. A claim
+// whose process is gone (killed) is stale and taken over; so are its temp files.
+
+/** Whether a process id is still running (EPERM: running, someone else's). */
+export function processAlive (pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+async function claimantAlive (path: string): Promise<boolean> {
+  const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim())
+  return pid === process.pid || processAlive(pid)
+}
+
+/** Claims the first free slug among base, base-2, base-3... not in `taken`. */
+export async function reserveSlug (paths: ShowPaths, base: string, taken: Set<string>): Promise<{ slug: string, release: () => Promise<void> }> {
+  for (const slug of slugCandidates(base)) {
+    if (taken.has(slug)) continue
+    const path = join(paths.reservationsDir, slug)
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const file = await open(path, 'wx')
+        await file.writeFile(`${process.pid}\n`)
+        await file.close()
+        return { slug, release: () => rm(path, { force: true }) }
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw fileError(error, path, 'create')
+        if (await claimantAlive(path)) break
+        await rm(path, { force: true }) // stale: its publisher was killed
+      }
+    }
+  }
+  throw new Error('unreachable: slug candidates are endless')
+}
+
+/** A temp file name in .seedcast/tmp/ that says which process made it. */
+export function tempPath (paths: ShowPaths, extension: string): string {
+  return join(paths.tmpDir, `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}.${extension}`)
+}
+
+/** Removes temp files and slug claims left by killed publishers. */
+export async function sweepLeftovers (paths: ShowPaths): Promise<void> {
+  const tempFiles = await readdir(paths.tmpDir).catch(() => [])
+  for (const name of tempFiles) {
+    const pid = Number(name.split('-')[0])
+    if (!processAlive(pid)) await rm(join(paths.tmpDir, name), { force: true })
+  }
+  const claims = await readdir(paths.reservationsDir).catch(() => [])
+  for (const name of claims) {
+    const path = join(paths.reservationsDir, name)
+    if (!await claimantAlive(path)) await rm(path, { force: true })
+  }
+}

@@ -1,0 +1,73 @@
+import { createRequire } from 'node:module'
+import { SeedcastError } from '../errors.js'
+import { isAppleCategory } from '../feed/apple-categories.js'
+
+// Checks and normalises the values a podcaster gives to `seedcast init`. Each failure is
+// one SeedcastError naming the flag, so the CLI prints one clear line.
+
+const spdxIds = createRequire(import.meta.url)('spdx-license-ids') as string[]
+
+function invalid (flag: string, message: string, hint?: string): never {
+  throw new SeedcastError(`--${flag}: ${message}`, { code: 'EBADFLAG', exitCode: 2, hint })
+}
+
+/** A BCP 47 tag in its canonical case ("en-us" → "en-US"). */
+export function normaliseLanguage (tag: string): string {
+  try {
+    const [canonical] = Intl.getCanonicalLocales(tag.trim())
+    if (canonical) return canonical
+  } catch { /* RangeError: not a well-formed tag */ }
+  return invalid('language', `"${tag}" is not a BCP 47 language tag`, 'e.g. en, en-US, fr, pt-BR')
+}
+
+/** An http(s) URL, as the WHATWG parser writes it. */
+export function normaliseHttpUrl (value: string, flag: string): string {
+  const url = URL.canParse(value.trim()) ? new URL(value.trim()) : undefined
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) invalid(flag, `"${value}" is not an http(s) URL`)
+  return url.href
+}
+
+/** The base URL public/ is served at, ending in "/" so relative paths resolve below it. */
+export function normaliseBaseUrl (value: string): string {
+  const url = new URL(normaliseHttpUrl(value, 'base-url'))
+  if (url.search || url.hash) invalid('base-url', `"${value}" has a query or fragment`, 'give the folder URL public/ is served at')
+  if (!url.pathname.endsWith('/')) url.pathname += '/'
+  return url.href
+}
+
+/** A tracker announce URL: http(s) or udp, or ws(s) for WebTorrent browsers. */
+export function normaliseTracker (value: string): string {
+  const url = URL.canParse(value.trim()) ? new URL(value.trim()) : undefined
+  if (!url || !['http:', 'https:', 'udp:', 'ws:', 'wss:'].includes(url.protocol)) {
+    invalid('tracker', `"${value}" is not a tracker URL`, 'e.g. udp://tracker.example.org:6969/announce or wss://tracker.example.org')
+  }
+  return url.href
+}
+
+export function checkEmail (value: string, flag = 'owner-email'): string {
+  const email = value.trim()
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) invalid(flag, `"${value}" is not an email address`)
+  return email
+}
+
+/** An SPDX license id in its canonical case ("cc-by-4.0" → "CC-BY-4.0"). */
+export function normaliseLicense (value: string): string {
+  const wanted = value.trim().toLowerCase()
+  const id = spdxIds.find(candidate => candidate.toLowerCase() === wanted)
+  if (!id) invalid('license', `"${value}" is not an SPDX license id`, 'e.g. CC-BY-SA-4.0, CC-BY-4.0, CC0-1.0; see https://spdx.org/licenses/')
+  return id
+}
+
+/**
+ * An Apple Podcasts category, given as "Technology", as "Society & Culture > Documentary",
+ * or as a category plus a separate subcategory.
+ */
+export function parseCategory (value: string, subcategory?: string): { category: string, subcategory?: string } {
+  const [main, nested, ...rest] = value.split('>').map(part => part.trim())
+  if (!main || rest.length || (nested !== undefined && !nested)) invalid('category', `"${value}" is not "Category" or "Category > Subcategory"`)
+  if (nested && subcategory && nested !== subcategory.trim()) invalid('subcategory', `"${subcategory}" contradicts --category "${value}"`)
+  const sub = nested ?? subcategory?.trim() ?? undefined
+  if (!isAppleCategory(main)) invalid('category', `"${main}" is not an Apple Podcasts category`, 'e.g. Technology, Arts, Society & Culture, News; see `seedcast init --help`')
+  if (sub && !isAppleCategory(main, sub)) invalid('subcategory', `"${sub}" is not a subcategory of "${main}" in Apple Podcasts' list`)
+  return sub ? { category: main, subcategory: sub } : { category: main }
+}
