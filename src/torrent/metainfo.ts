@@ -75,7 +75,8 @@ export function parseMetainfo (bytes: Uint8Array): Metainfo {
   const { value: root, infoSpan } = bdecode(bytes)
   if (!isDict(root)) throw invalid('the top level is not a dictionary')
   const info = root.info
-  if (!isDict(info) || !infoSpan) throw invalid('the info dictionary is missing')
+  if (info === undefined || !infoSpan) throw invalid('the info dictionary is missing')
+  if (!isDict(info)) throw invalid('info is not a dictionary')
   const infoHash = createHash('sha1').update(bytes.subarray(infoSpan[0], infoSpan[1])).digest('hex')
 
   const name = safeComponent(info.name, 'info.name')

@@ -10,14 +10,8 @@ import { SeedcastError, fileError } from '../errors.js'
  * (hard-linking the temp file into place fails instead of replacing it).
  */
 export async function writeTorrentFile (path: string, torrent: Uint8Array, options: { force?: boolean } = {}): Promise<void> {
+  await checkTorrentOutput(path, options)
   const folder = dirname(path)
-  const folderStat = await stat(folder).catch(() => undefined)
-  if (!folderStat?.isDirectory()) {
-    throw new SeedcastError(`output folder ${folder} does not exist`, { code: 'ENOENT', hint: 'create it first or choose another path with -o' })
-  }
-  if (!options.force && await stat(path).then(() => true, () => false)) {
-    throw new SeedcastError(`${path} already exists`, { code: 'EEXIST', hint: 'use --force to overwrite it' })
-  }
   const temp = join(folder, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
   try {
     const handle = await open(temp, 'wx')
@@ -41,4 +35,19 @@ export async function writeTorrentFile (path: string, torrent: Uint8Array, optio
   } finally {
     await unlink(temp).catch(() => {})
   }
+}
+
+/**
+ * Fails early, before any hashing, when `writeTorrentFile(path, …, options)` would fail
+ * on a missing folder or an existing file.
+ */
+export async function checkTorrentOutput (path: string, options: { force?: boolean } = {}): Promise<void> {
+  const folder = dirname(path)
+  const folderStat = await stat(folder).catch(() => undefined)
+  if (!folderStat?.isDirectory()) {
+    throw new SeedcastError(`output folder ${folder} does not exist`, { code: 'ENOENT', hint: 'create it first or choose another path with -o' })
+  }
+  const existing = await stat(path).catch(() => undefined)
+  if (existing?.isDirectory()) throw new SeedcastError(`${path} is a folder`, { code: 'EISDIR', hint: 'give a file name with -o' })
+  if (existing && !options.force) throw new SeedcastError(`${path} already exists`, { code: 'EEXIST', hint: 'use --force to overwrite it' })
 }
