@@ -1,0 +1,94 @@
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { podcastGuid } from '../../src/feed/guid.js'
+import { runCli, runCliJson } from '../helpers/cli.js'
+import { tempDir } from '../helpers/tmp.js'
+import { fixture, initFlags, readFeeds, treeHash } from '../integration/publish-helpers.js'
+
+/** initFlags with one flag's value replaced (or the flag removed when value is undefined). */
+function withFlag (flag: string, value: string | undefined): string[] {
+  const args = [...initFlags]
+  const at = args.indexOf(flag)
+  if (at >= 0) args.splice(at, 2)
+  return value === undefined ? args : [...args, flag, value]
+}
+
+describe('seedcast init', () => {
+  let dir: { path: string, cleanup: () => Promise<void> }
+  beforeEach(async () => { dir = await tempDir() })
+  afterEach(async () => { await dir.cleanup() })
+
+  it('creates show.json, episodes.json, public/ with the cover and empty feeds', async () => {
+    const show = join(dir.path, 'show')
+    const { result, json } = await runCliJson(['init', show, ...withFlag('--category', 'Society & Culture > Documentary'),
+      '--tracker', 'udp://tracker.example.org:6969/announce', '--tracker', 'wss://tracker.example.org', '--funding', 'https://pay.example.org/ Buy us tea', '--explicit'])
+    expect(result.code).toBe(0)
+    expect(json.show.baseUrl).toBe('https://pod.example.org/show/')
+    const config = JSON.parse(await readFile(join(show, 'show.json'), 'utf8'))
+    expect(config).toMatchObject({
+      version: 1, title: 'Test Show', language: 'en-US', category: 'Society & Culture', subcategory: 'Documentary',
+      explicit: true, image: 'cover.jpg', license: 'CC-BY-SA-4.0', locked: true,
+      trackers: ['udp://tracker.example.org:6969/announce', 'wss://tracker.example.org/'],
+      funding: { url: 'https://pay.example.org/', title: 'Buy us tea' },
+      owner: { name: 'Tester', email: 'tester@example.org' }
+    })
+    expect(config.podcastGuid).toBe(podcastGuid('https://pod.example.org/show/rss.xml'))
+    expect(JSON.parse(await readFile(join(show, 'episodes.json'), 'utf8'))).toEqual({ version: 1, episodes: [] })
+    expect(await readFile(join(show, 'public', 'cover.jpg'))).toEqual(await readFile(fixture('cover.jpg')))
+    expect((await readdir(join(show, 'public'))).sort()).toEqual(['atom.xml', 'chapters', 'cover.jpg', 'feed.json', 'media', 'p2p.xml', 'rss.xml', 'torrents'])
+    const feeds = await readFeeds(show)
+    expect(feeds.rss.title).toBe('Test Show')
+    expect(feeds.rss.items ?? []).toHaveLength(0)
+    expect(feeds.rss.podcast?.guid).toBe(config.podcastGuid)
+  })
+
+  it('refuses a folder that already is a show, changing nothing', async () => {
+    expect((await runCli(['init', dir.path, ...initFlags])).code).toBe(0)
+    const before = await treeHash(dir.path)
+    const again = await runCli(['init', dir.path, ...withFlag('--title', 'Other')])
+    expect(again.code).not.toBe(0)
+    expect(again.stderr.trim()).toBe(`seedcast: ${dir.path}: already a seedcast show folder (show.json exists) (pick another folder, or edit show.json)`)
+    expect(await treeHash(dir.path)).toBe(before)
+  })
+
+  it('lists the missing required flags when there is no terminal to ask', async () => {
+    const result = await runCli(['init', join(dir.path, 'show'), '--title', 'Only a title'])
+    expect(result.code).toBe(2)
+    expect(result.stderr.trim()).toBe('seedcast: missing --description, --author, --owner-name, --owner-email, --language, --category, --base-url (give them as flags, or run in a terminal to be asked)')
+    expect(await readdir(dir.path)).toEqual([])
+  })
+
+  const badFlags: [string, string, RegExp][] = [
+    ['--image', fixture('cover-small.png'), /^seedcast: --image cover-small\.png: 500x500 is too small \(/],
+    ['--image', fixture('cover-wide.jpg'), /^seedcast: --image cover-wide\.jpg: 1600x1400 is not square \(/],
+    ['--image', fixture('episode.mp3'), /^seedcast: --image episode\.mp3: not a JPEG or PNG image \(/],
+    ['--image', fixture('missing.jpg'), /^seedcast: .*missing\.jpg: no such file or directory/],
+    ['--category', 'Cooking', /^seedcast: --category: "Cooking" is not an Apple Podcasts category/],
+    ['--category', 'Technology > Knitting', /^seedcast: --subcategory: "Knitting" is not a subcategory of "Technology"/],
+    ['--language', 'not a language', /^seedcast: --language: "not a language" is not a BCP 47 language tag/],
+    ['--base-url', 'ftp://example.org/', /^seedcast: --base-url: "ftp:\/\/example\.org\/" is not an http\(s\) URL/],
+    ['--base-url', 'not a url', /^seedcast: --base-url: "not a url" is not an http\(s\) URL/],
+    ['--license', 'CC-BY-XYZ', /^seedcast: --license: "CC-BY-XYZ" is not an SPDX license id/],
+    ['--owner-email', 'no-at-sign', /^seedcast: --owner-email: "no-at-sign" is not an email address/],
+    ['--link', 'javascript:alert(1)', /^seedcast: --link: "javascript:alert\(1\)" is not an http\(s\) URL/],
+    ['--tracker', 'tracker.example.org', /^seedcast: --tracker: "tracker\.example\.org" is not a tracker URL/],
+    ['--funding', 'mailto:x@example.org', /^seedcast: --funding: "mailto:x@example\.org" is not an http\(s\) URL/]
+  ]
+  for (const [flag, value, message] of badFlags) {
+    it(`rejects ${flag} ${value.replace(/^.*fixtures\//, '')} with one line and creates nothing`, async () => {
+      const result = await runCli(['init', join(dir.path, 'show'), ...withFlag(flag, value)])
+      expect(result.code).not.toBe(0)
+      expect(result.stderr).toMatch(message)
+      expect(result.stderr.trim().split('\n')).toHaveLength(1)
+      expect(result.stdout).toBe('')
+      expect(await readdir(dir.path)).toEqual([])
+    })
+  }
+
+  it('reports errors as JSON with --json', async () => {
+    const { result, json } = await runCliJson(['init', join(dir.path, 'show'), ...withFlag('--language', '???')])
+    expect(result.code).toBe(2)
+    expect(json.error).toMatchObject({ code: 'EBADFLAG', message: '--language: "???" is not a BCP 47 language tag' })
+  })
+})
