@@ -1,0 +1,113 @@
+import { Args, Flags } from '@oclif/core'
+import { SeedcastCommand } from '../cli/base-command.js'
+import { formatBytes } from '../src/torrent/format.js'
+import { parseRate } from '../src/swarm/rate.js'
+import type { SeedEvent, TorrentStatus } from '../src/swarm/seed-events.js'
+import { seedTorrents } from '../src/swarm/seeder.js'
+
+export default class Seed extends SeedcastCommand {
+  static override summary = 'Seed episodes (torrents or whole show folders) from one process'
+
+  static override description = `Seeds every given torrent from ONE BitTorrent client until interrupted (Ctrl-C, SIGTERM) or --duration seconds.
+An argument is a .torrent file or a show folder (a folder with show.json): a show folder means every published episode of its episodes.json.
+
+A torrent's data is looked for under --data first, then next to the .torrent (for a show folder, in public/ next to the episode's media path).
+Data is checked before it is offered: the first time every piece is hashed; afterwards only files whose size or modification time changed are hashed again (fast resume, kept under --state). A torrent whose data is missing or does not match is reported and skipped; the others are seeded.
+
+Peers come from the trackers named in each torrent (http, udp and ws:// for WebRTC), the DHT and Local Service Discovery; seedcast adds no public tracker. WebRTC peers (browsers) connect through ws:// trackers.
+
+In a terminal a status table (peers, upload speed, uploaded, ratio per torrent) is redrawn every second on standard error. With --json one JSON event per line goes to standard output: started, seeding, warning, peer, stats (every second), stopped.
+A status file in --state lets "seedcast peers" show who is connected. Exits 1 when no torrent at all can be seeded.`
+
+  static override examples = [
+    { description: 'Seed every episode of a show', command: '<%= config.bin %> seed ./my-show' },
+    { description: 'Seed loose torrents whose media sit in /srv/media, capped at 1 MiB/s', command: '<%= config.bin %> seed ep1.torrent ep2.torrent --data /srv/media --upload-limit 1M' },
+    { description: 'Seed for ten minutes with JSON events and no DHT (a private test swarm)', command: '<%= config.bin %> seed ./my-show --duration 600 --no-dht --json' }
+  ]
+
+  static override strict = false
+
+  static override args = {
+    inputs: Args.string({ description: '.torrent files and/or show folders', required: true })
+  }
+
+  static override flags = {
+    data: Flags.directory({ description: 'folder searched first for the torrents\' data' }),
+    port: Flags.integer({ description: 'TCP/uTP port to accept peers on (default: any free port)', min: 0, max: 65535 }),
+    dht: Flags.boolean({ description: 'announce on the Mainline DHT (--no-dht to disable)', default: true, allowNo: true }),
+    lsd: Flags.boolean({ description: 'Local Service Discovery on the LAN (--no-lsd to disable)', default: true, allowNo: true }),
+    webrtc: Flags.boolean({ description: 'accept WebRTC peers through ws:// trackers (--no-webrtc to disable)', default: true, allowNo: true }),
+    'ice-server': Flags.string({ description: 'STUN/TURN URL for WebRTC, repeatable; "none" for host candidates only (default: the WebRTC library\'s public STUN servers)', multiple: true }),
+    utp: Flags.boolean({ description: 'uTP besides TCP (--no-utp to disable)', default: true, allowNo: true }),
+    'upload-limit': Flags.string({ description: 'cap upload speed, bytes per second with optional k/m/g suffix (e.g. 1M)' }),
+    'max-conns': Flags.integer({ description: 'most peer connections per torrent', min: 1, default: 55 }),
+    state: Flags.directory({ description: 'fast-resume and status folder (default $XDG_STATE_HOME/seedcast or ~/.local/state/seedcast)' }),
+    duration: Flags.integer({ description: 'stop after this many seconds (default: run until interrupted)', min: 1 })
+  }
+
+  async run (): Promise<void> {
+    const { argv, flags } = await this.parse(Seed)
+    const json = this.jsonEnabled()
+    const view = json ? jsonView() : process.stderr.isTTY ? ttyView() : textView()
+    const seeder = await seedTorrents(argv as string[], {
+      data: flags.data,
+      torrentPort: flags.port,
+      dht: flags.dht,
+      lsd: flags.lsd,
+      webrtc: flags.webrtc,
+      utp: flags.utp,
+      ...(flags['ice-server'] ? { rtcConfig: { iceServers: flags['ice-server'].filter(url => url !== 'none').map(urls => ({ urls })) } } : {}),
+      uploadLimit: flags['upload-limit'] ? parseRate(flags['upload-limit'], '--upload-limit') : -1,
+      maxConns: flags['max-conns'],
+      stateDir: flags.state,
+      onEvent: view
+    })
+    await new Promise<void>(resolve => {
+      const stop = (reason: string) => () => { seeder.stop(reason).then(resolve, resolve) }
+      process.once('SIGINT', stop('SIGINT'))
+      process.once('SIGTERM', stop('SIGTERM'))
+      if (flags.duration) setTimeout(stop('duration'), flags.duration * 1000)
+    })
+  }
+}
+
+type View = (event: SeedEvent) => void
+
+function jsonView (): View {
+  return event => { process.stdout.write(JSON.stringify(event) + '\n') }
+}
+
+/** Not a terminal and no --json: plain lines, no redraws (logs, systemd). */
+function textView (): View {
+  return event => {
+    if (event.event === 'seeding') process.stderr.write(`seeding ${event.name} (${formatBytes(event.length)}${event.resumed ? ', fast resume' : `, ${event.hashedPieces} pieces checked`})\n`)
+    else if (event.event === 'warning') process.stderr.write(`warning: ${event.message}\n`)
+    else if (event.event === 'started') process.stderr.write(`seedcast seed: ${event.torrents} torrent(s), peer port ${event.port}\n`)
+    else if (event.event === 'stopped') process.stderr.write(`stopped (${event.reason}), uploaded ${formatBytes(event.uploaded)}\n`)
+  }
+}
+
+/** A table redrawn in place about once a second on standard error. */
+function ttyView (): View {
+  const notes: string[] = []
+  let drawn = 0
+  const draw = (torrents: TorrentStatus[]) => {
+    const lines = [...notes.splice(0)]
+    const rows = torrents.slice(0, Math.max(5, (process.stderr.rows ?? 30) - 6))
+    const width = Math.min(40, Math.max(4, ...rows.map(t => t.name.length)))
+    lines.push(`${'NAME'.padEnd(width)}  PEERS      UP/S   UPLOADED  RATIO`)
+    for (const t of rows) {
+      lines.push(`${t.name.slice(0, width).padEnd(width)}  ${String(t.peers).padStart(5)}  ${formatBytes(t.uploadSpeed).padStart(8)}  ${formatBytes(t.uploaded).padStart(8)}  ${t.ratio.toFixed(2).padStart(5)}`)
+    }
+    if (torrents.length > rows.length) lines.push(`… and ${torrents.length - rows.length} more`)
+    // Move up over the previous table (warnings printed since stay above it) and clear to the end of the screen before redrawing.
+    process.stderr.write((drawn ? `\x1b[${drawn}F\x1b[J` : '') + lines.join('\n') + '\n')
+    drawn = rows.length + 1 + (torrents.length > rows.length ? 1 : 0)
+  }
+  return event => {
+    if (event.event === 'stats') draw(event.torrents)
+    else if (event.event === 'warning') notes.push(`warning: ${event.message}`)
+    else if (event.event === 'started') process.stderr.write(`seedcast seed: ${event.torrents} torrent(s), peer port ${event.port}; Ctrl-C to stop\n`)
+    else if (event.event === 'stopped') process.stderr.write(`stopped (${event.reason}), uploaded ${formatBytes(event.uploaded)}\n`)
+  }
+}

@@ -1,0 +1,44 @@
+/** Transport of a peer connection, as reported by `seed` and `peers`. */
+export type PeerTransport = 'tcp' | 'utp' | 'webrtc' | 'webSeed'
+
+export interface PeerStatus {
+  transport: PeerTransport
+  /** "ip:port" where known (WebRTC peers may have none). */
+  address?: string
+  /** Remote peer id, hex. */
+  peerId?: string
+  uploaded: number
+  downloaded: number
+  /** Bytes per second. */
+  uploadSpeed: number
+}
+
+export interface TorrentStatus {
+  infoHash: string
+  name: string
+  length: number
+  peers: number
+  /** Bytes per second. */
+  uploadSpeed: number
+  /** Bytes uploaded by this process. */
+  uploaded: number
+  /** uploaded / length. */
+  ratio: number
+}
+
+/** What a running seeder reports; `--json` prints each as one line. */
+export type SeedEvent =
+  | { event: 'started', torrents: number, port: number, peerId: string, stateDir: string }
+  | { event: 'seeding', infoHash: string, name: string, length: number, pieces: number, dataPath: string, resumed: boolean, hashedPieces: number }
+  | { event: 'warning', message: string, infoHash?: string, name?: string, input?: string, code: string }
+  | { event: 'peer', action: 'connected' | 'disconnected', infoHash: string, name: string, transport: PeerTransport, address?: string }
+  | { event: 'stats', uploadSpeed: number, uploaded: number, peers: number, torrents: TorrentStatus[] }
+  | { event: 'stopped', uploaded: number, reason: string }
+
+/** webtorrent's wire types, folded into the four transports. */
+export function transportOf (wireType: string): PeerTransport {
+  if (wireType.startsWith('utp')) return 'utp'
+  if (wireType.startsWith('tcp')) return 'tcp'
+  if (wireType === 'webSeed') return 'webSeed'
+  return 'webrtc'
+}

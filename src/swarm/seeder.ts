@@ -1,0 +1,269 @@
+import { EventEmitter } from 'node:events'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Torrent, Wire } from 'webtorrent'
+import { SeedcastError } from '../errors.js'
+import { closeClient, createClient, type ClientOptions, type SwarmClient } from './client.js'
+import { findBadPieces, hashCounter, piecesOfFiles } from './piece-verifier.js'
+import { changedFiles, loadResumeState, saveResumeState, snapshotFiles, type FileSnapshot } from './resume-state.js'
+import { resolveSeedInputs, type SeedItem } from './seed-inputs.js'
+import { transportOf, type PeerStatus, type SeedEvent, type TorrentStatus } from './seed-events.js'
+import { defaultStateDir } from './state-dir.js'
+import { removeStatus, writeStatus, type SeederStatus } from './status-file.js'
+import { seedTorrentOptions } from './seed-tuning.js'
+
+export interface SeedOptions extends ClientOptions {
+  /** Folder searched first for every torrent's data. */
+  data?: string
+  /** Fast-resume and status folder; default defaultStateDir(). */
+  stateDir?: string
+  /** Every event (also emitted as 'event' on the Seeder). */
+  onEvent?: (event: SeedEvent) => void
+  /** How often 'stats' is emitted and the status file rewritten; default 1000 ms, 0 for never. */
+  statsIntervalMs?: number
+  /** How many torrents are checked and added at the same time; default 16. */
+  concurrency?: number
+}
+
+/** A torrent being seeded. */
+export interface SeededTorrent {
+  infoHash: string
+  name: string
+  dataPath: string
+  torrent: Torrent
+  files: FileSnapshot[]
+  resumed: boolean
+}
+
+/**
+ * Seeds many torrents from one WebTorrent client. Created by seedTorrents(); emits
+ * 'event' (SeedEvent) and runs until stop().
+ */
+export class Seeder extends EventEmitter {
+  readonly torrents = new Map<string, SeededTorrent>()
+  readonly startedAt = new Date()
+  /** Pieces hashed by this seeder while checking data (0 after a clean fast resume). */
+  hashedPieces = 0
+  private timer?: NodeJS.Timeout
+  private stopping?: Promise<void>
+
+  constructor (readonly client: SwarmClient, readonly stateDir: string, private readonly onEvent?: (event: SeedEvent) => void) {
+    super()
+  }
+
+  report (event: SeedEvent): void {
+    this.onEvent?.(event)
+    this.emit('event', event)
+  }
+
+  get port (): number {
+    return this.client.torrentPort
+  }
+
+  /** Live figures per torrent. */
+  torrentStatus (): TorrentStatus[] {
+    return [...this.torrents.values()].map(({ torrent, infoHash, name }) => ({
+      infoHash,
+      name,
+      length: torrent.length,
+      peers: torrent.wires.length,
+      uploadSpeed: Math.round(torrent.uploadSpeed),
+      uploaded: torrent.uploaded,
+      ratio: torrent.length ? torrent.uploaded / torrent.length : 0
+    }))
+  }
+
+  /** Connected peers of one torrent, by transport. */
+  peerList (infoHash: string): PeerStatus[] {
+    const seeded = this.torrents.get(infoHash)
+    if (!seeded) return []
+    return seeded.torrent.wires.map((wire: Wire) => ({
+      transport: transportOf(wire.type),
+      ...(wire.remoteAddress ? { address: `${wire.remoteAddress}:${wire.remotePort}` } : {}),
+      ...(wire.peerId ? { peerId: wire.peerId } : {}),
+      uploaded: wire.uploaded,
+      downloaded: wire.downloaded,
+      uploadSpeed: Math.round(wire.uploadSpeed())
+    }))
+  }
+
+  status (): SeederStatus {
+    return {
+      version: 1,
+      pid: process.pid,
+      startedAt: this.startedAt.toISOString(),
+      updatedAt: new Date().toISOString(),
+      port: this.port,
+      peerId: this.client.peerId,
+      torrents: this.torrentStatus().map(status => ({ ...status, peerList: this.peerList(status.infoHash) }))
+    }
+  }
+
+  /** Starts the periodic 'stats' event and status file. */
+  startTicking (intervalMs: number): void {
+    if (intervalMs <= 0) return
+    const tick = () => {
+      const torrents = this.torrentStatus()
+      this.report({
+        event: 'stats',
+        uploadSpeed: torrents.reduce((sum, t) => sum + t.uploadSpeed, 0),
+        uploaded: torrents.reduce((sum, t) => sum + t.uploaded, 0),
+        peers: torrents.reduce((sum, t) => sum + t.peers, 0),
+        torrents
+      })
+      writeStatus(this.stateDir, this.status()).catch(() => {})
+    }
+    this.timer = setInterval(tick, intervalMs)
+    this.timer.unref()
+    writeStatus(this.stateDir, this.status()).catch(() => {})
+  }
+
+  /** Stops seeding: announces "stopped", closes every connection, removes the status file. */
+  stop (reason = 'stopped'): Promise<void> {
+    this.stopping ??= (async () => {
+      clearInterval(this.timer)
+      const uploaded = this.torrentStatus().reduce((sum, t) => sum + t.uploaded, 0)
+      await closeClient(this.client)
+      await removeStatus(this.stateDir, process.pid).catch(() => {})
+      this.report({ event: 'stopped', uploaded, reason })
+    })()
+    return this.stopping
+  }
+}
+
+/**
+ * Seeds every torrent named by `inputs` (.torrent files or show folders) from ONE
+ * client. Each torrent's data is found (see resolveSeedInputs), checked, then added:
+ * unchanged files (same size and mtime as at the last verification) are not hashed
+ * again; changed files have their pieces hashed; missing or corrupt data is reported as
+ * a 'warning' event and that torrent is skipped while the others seed.
+ * Throws a SeedcastError for bad inputs, or when nothing at all can be seeded.
+ */
+export async function seedTorrents (inputs: string[], options: SeedOptions = {}): Promise<Seeder> {
+  if (inputs.length === 0) throw new SeedcastError('nothing to seed', { code: 'EUSAGE', hint: 'give .torrent files or show folders' })
+  const items = await resolveSeedInputs(inputs, { data: options.data })
+  const stateDir = options.stateDir ?? defaultStateDir()
+  await mkdir(join(stateDir, 'resume'), { recursive: true })
+  await mkdir(join(stateDir, 'status'), { recursive: true })
+
+  const client = createClient(options)
+  const seeder = new Seeder(client, stateDir, options.onEvent)
+  try {
+    await waitListening(client)
+  } catch (err) {
+    await closeClient(client)
+    throw err
+  }
+  client.on('error', (err: Error) => seeder.report({ event: 'warning', code: 'ECLIENT', message: err.message }))
+
+  const seen = new Set<string>()
+  const unique = items.filter(item => {
+    if (seen.has(item.meta.infoHash)) {
+      seeder.report({ event: 'warning', code: 'EDUPLICATE', infoHash: item.meta.infoHash, name: item.meta.name, input: item.input, message: `${item.torrentPath}: same torrent listed twice, seeded once` })
+      return false
+    }
+    seen.add(item.meta.infoHash)
+    return true
+  })
+  seeder.report({ event: 'started', torrents: unique.length, port: client.torrentPort, peerId: client.peerId, stateDir })
+
+  await forEachLimit(unique, options.concurrency ?? 16, item => startOne(seeder, item))
+  if (seeder.torrents.size === 0) {
+    await seeder.stop('nothing to seed')
+    throw new SeedcastError(`none of the ${unique.length} torrent(s) can be seeded (data missing or corrupt)`, { code: 'ENODATA', hint: 'check the warnings above, or point --data at the media folder' })
+  }
+  seeder.startTicking(options.statsIntervalMs ?? 1000)
+  return seeder
+}
+
+async function startOne (seeder: Seeder, item: SeedItem): Promise<void> {
+  const { meta } = item
+  const warn = (code: string, message: string) => seeder.report({ event: 'warning', code, infoHash: meta.infoHash, name: meta.name, input: item.input, message })
+
+  // The first folder holding every file of the torrent is its data folder.
+  let dataPath: string | undefined
+  let snapshot: FileSnapshot[] = []
+  for (const folder of item.dataFolders) {
+    const files = await snapshotFiles(meta, folder)
+    if (files.every(file => file !== undefined)) { dataPath = folder; snapshot = files as FileSnapshot[]; break }
+  }
+  if (!dataPath) {
+    const first = meta.files[0]?.path ?? meta.name
+    return warn('ENODATA', `${meta.name}: data not found (looked for ${item.dataFolders.map(folder => join(folder, first)).join(', ')}); not seeding it`)
+  }
+  const wrongSize = snapshot.findIndex((file, index) => file.size !== meta.files[index]!.length)
+  if (wrongSize >= 0) {
+    const file = meta.files[wrongSize]!
+    return warn('ECORRUPT', `${meta.name}: ${join(dataPath, file.path)} is ${snapshot[wrongSize]!.size} bytes, the torrent says ${file.length}; not seeding it`)
+  }
+
+  const state = await loadResumeState(seeder.stateDir, meta.infoHash)
+  const changed = changedFiles(state, snapshot)
+  const toHash = piecesOfFiles(meta, changed)
+  const before = hashCounter.pieces
+  let bad: number[]
+  try {
+    bad = toHash.length ? await findBadPieces(meta, dataPath, toHash) : []
+  } catch (err) {
+    return warn('EIO', `${meta.name}: cannot read its data: ${(err as Error).message}; not seeding it`)
+  }
+  const hashed = hashCounter.pieces - before
+  seeder.hashedPieces += hashed
+  if (bad.length) {
+    return warn('ECORRUPT', `${meta.name}: ${bad.length} of ${meta.pieces.length} pieces do not match the torrent (first: piece ${bad[0]}); the data in ${dataPath} is corrupt or another version; not seeding it`)
+  }
+  if (hashed > 0 || !state) await saveResumeState(seeder.stateDir, meta, snapshot)
+
+  let torrent: Torrent
+  try {
+    torrent = await addVerified(seeder.client, meta.torrentFile, dataPath)
+  } catch (err) {
+    return warn('ETORRENT', `${meta.name}: ${(err as Error).message}; not seeding it`)
+  }
+  seeder.torrents.set(meta.infoHash, { infoHash: meta.infoHash, name: meta.name, dataPath, torrent, files: snapshot, resumed: hashed === 0 })
+  torrent.on('warning', () => {}) // tracker hiccups are normal; not worth a line each
+  torrent.on('error', (err: Error) => {
+    seeder.torrents.delete(meta.infoHash)
+    warn('ETORRENT', `${meta.name}: ${err.message}; stopped seeding it`)
+  })
+  torrent.on('wire', (wire: Wire) => {
+    const peer = { infoHash: meta.infoHash, name: meta.name, transport: transportOf(wire.type), ...(wire.remoteAddress ? { address: `${wire.remoteAddress}:${wire.remotePort}` } : {}) }
+    seeder.report({ event: 'peer', action: 'connected', ...peer })
+    wire.once('close', () => seeder.report({ event: 'peer', action: 'disconnected', ...peer }))
+  })
+  seeder.report({ event: 'seeding', infoHash: meta.infoHash, name: meta.name, length: meta.length, pieces: meta.pieces.length, dataPath, resumed: hashed === 0, hashedPieces: hashed })
+}
+
+/** Adds data seedcast has just verified (or trusts by fast resume): webtorrent must not hash it again. */
+function addVerified (client: SwarmClient, torrentFile: Buffer, dataPath: string): Promise<Torrent> {
+  return new Promise((resolve, reject) => {
+    const torrent = client.add(torrentFile, { path: dataPath, skipVerify: true, ...seedTorrentOptions() })
+    const timer = setTimeout(() => { cleanup(); reject(new Error('not ready after 30 s')) }, 30_000)
+    const onReady = () => { cleanup(); resolve(torrent) }
+    const onError = (err: Error) => { cleanup(); reject(err) }
+    const cleanup = () => { clearTimeout(timer); torrent.removeListener('ready', onReady); torrent.removeListener('error', onError) }
+    if (torrent.ready) return onReady()
+    torrent.once('ready', onReady)
+    torrent.once('error', onError)
+  })
+}
+
+function waitListening (client: SwarmClient): Promise<void> {
+  if (client.listening) return Promise.resolve()
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new SeedcastError('the peer port did not open within 10 s', { code: 'ELISTEN' })), 10_000)
+    client.once('listening', () => { clearTimeout(timer); resolve() })
+    client.once('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer)
+      reject(new SeedcastError(`cannot listen for peers: ${err.message}`, { code: err.code ?? 'ELISTEN', hint: err.code === 'EADDRINUSE' ? 'choose another --port' : undefined }))
+    })
+  })
+}
+
+async function forEachLimit<T> (items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await run(items[next++]!)
+  })
+  await Promise.all(workers)
+}

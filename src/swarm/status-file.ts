@@ -1,0 +1,61 @@
+import { readFile, readdir, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import writeFileAtomic from 'write-file-atomic'
+import type { PeerStatus, TorrentStatus } from './seed-events.js'
+
+/**
+ * A running seeder rewrites `<stateDir>/status/<pid>.json` about once a second (atomic
+ * rename, so readers never see half a file) and removes it when it stops. `seedcast
+ * peers` reads these files: no socket or port to open, works for any number of seeders
+ * sharing a state folder, and a crashed seeder is recognised by its dead pid.
+ */
+export interface SeederStatus {
+  version: 1
+  pid: number
+  startedAt: string
+  updatedAt: string
+  port: number
+  peerId: string
+  torrents: Array<TorrentStatus & { peerList: PeerStatus[] }>
+}
+
+export function statusDir (stateDir: string): string {
+  return join(stateDir, 'status')
+}
+
+export async function writeStatus (stateDir: string, status: SeederStatus): Promise<void> {
+  await writeFileAtomic(join(statusDir(stateDir), `${status.pid}.json`), JSON.stringify(status) + '\n')
+}
+
+export async function removeStatus (stateDir: string, pid: number): Promise<void> {
+  await rm(join(statusDir(stateDir), `${pid}.json`), { force: true })
+}
+
+/** Status of every live seeder using `stateDir` (files of dead processes are ignored). */
+export async function readStatuses (stateDir: string): Promise<SeederStatus[]> {
+  let names: string[]
+  try {
+    names = (await readdir(statusDir(stateDir))).filter(name => /^\d+\.json$/.test(name))
+  } catch {
+    return []
+  }
+  const statuses: SeederStatus[] = []
+  for (const name of names) {
+    try {
+      const status = JSON.parse(await readFile(join(statusDir(stateDir), name), 'utf8')) as SeederStatus
+      if (status.version === 1 && isAlive(status.pid)) statuses.push(status)
+    } catch {
+      // removed or being replaced between readdir and read: skip it
+    }
+  }
+  return statuses
+}
+
+function isAlive (pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}

@@ -1,0 +1,123 @@
+// WebRTC-only swarms between real processes: a `seedcast seed` process and leecher
+// processes running seedcast's swarm client, signalling through a ws:// tracker started
+// here. No http tracker, DHT, LSD, PEX or uTP, so the only way to find a peer is a
+// WebRTC offer; every wire is checked to be WebRTC. The five-leecher rounds start all
+// six processes at once, which is when crossing offers (WebRTC glare) used to kill
+// connections until the next announce: with the tracker's interval set to 60 s, a
+// glare hang would blow the 25 s bound, so finishing proves the tie-break works.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createTorrent } from '../../src/torrent/create.js'
+import { binPath, repoRoot } from '../helpers/cli.js'
+import { tempDir } from '../helpers/tmp.js'
+import { startTracker, type TestTracker } from '../helpers/tracker.js'
+
+const clientModule = new URL('../../dist/src/swarm/client.js', import.meta.url).href
+
+// A leecher process: downloads TORRENT into DIR over WebRTC, prints JSON lines.
+const leecherScript = `
+import { readFileSync } from 'node:fs'
+const { createClient, closeClient } = await import(${JSON.stringify(clientModule)})
+const say = o => process.stdout.write(JSON.stringify(o) + '\\n')
+const client = createClient({ dht: false, lsd: false, utp: false, pex: false, rtcConfig: { iceServers: [] } })
+const torrent = client.add(readFileSync(process.env.TORRENT), { path: process.env.DIR })
+torrent.on('wire', wire => say({ event: 'wire', type: wire.type }))
+torrent.on('done', () => { say({ event: 'done' }); closeClient(client).then(() => process.exit(0)) })
+`
+
+const cleanups: Array<() => Promise<void> | void> = []
+afterEach(async () => { for (const cleanup of cleanups.splice(0).reverse()) await cleanup() })
+
+interface Proc { child: ChildProcess, lines: Array<Record<string, any>>, exited: Promise<number | null> }
+
+function start (args: string[], env: NodeJS.ProcessEnv = {}): Proc {
+  const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const lines: Array<Record<string, any>> = []
+  let buffered = ''
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    buffered += chunk
+    const parts = buffered.split('\n')
+    buffered = parts.pop()!
+    for (const part of parts) if (part.trim()) lines.push(JSON.parse(part))
+  })
+  let stderr = ''
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+  const exited = new Promise<number | null>(resolve => child.on('close', code => resolve(code)))
+  cleanups.push(() => { if (child.exitCode === null) child.kill('SIGKILL') })
+  Object.defineProperty(lines, 'stderr', { get: () => stderr })
+  return { child, lines, exited }
+}
+
+function within<T> (promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([promise, new Promise<T>((_resolve, reject) => setTimeout(() => reject(new Error(`${what} took more than ${ms} ms`)), ms))])
+}
+
+async function makeSwarm (size: number): Promise<{ dir: string, torrentPath: string, data: Buffer, tracker: TestTracker }> {
+  const tmp = await tempDir('seedcast-webrtc-')
+  cleanups.push(tmp.cleanup)
+  const tracker = await startTracker({ http: false, ws: true, interval: 60_000 })
+  cleanups.push(tracker.close)
+  const data = randomBytes(size)
+  const seedDir = join(tmp.path, 'seed')
+  await mkdir(seedDir)
+  await writeFile(join(seedDir, 'episode.bin'), data)
+  const { torrent } = await createTorrent(join(seedDir, 'episode.bin'), { announce: [[tracker.wsUrl]], pieceLength: 32768 })
+  const torrentPath = join(seedDir, 'episode.torrent')
+  await writeFile(torrentPath, torrent)
+  return { dir: tmp.path, torrentPath, data, tracker }
+}
+
+function startSeeder (torrentPath: string, stateDir: string): Proc {
+  return start([binPath, 'seed', torrentPath, '--no-dht', '--no-lsd', '--no-utp', '--ice-server', 'none', '--state', stateDir, '--json'])
+}
+
+function startLeecher (torrentPath: string, dir: string): Proc {
+  return start(['--input-type=module', '-e', leecherScript], { TORRENT: torrentPath, DIR: dir })
+}
+
+async function expectDownloaded (leecher: Proc, dir: string, data: Buffer): Promise<void> {
+  expect(await leecher.exited).toBe(0)
+  expect(leecher.lines.some(line => line.event === 'done')).toBe(true)
+  const wires = leecher.lines.filter(line => line.event === 'wire')
+  expect(wires.length).toBeGreaterThan(0)
+  expect(new Set(wires.map(wire => wire.type))).toEqual(new Set(['webrtc']))
+  expect(Buffer.compare(await readFile(join(dir, 'episode.bin')), data)).toBe(0)
+}
+
+describe('WebRTC-only swarm', () => {
+  it('two seedcast processes exchange a torrent over WebRTC only', async () => {
+    const { dir, torrentPath, data } = await makeSwarm(3 * 1024 * 1024 + 123)
+    const seeder = startSeeder(torrentPath, join(dir, 'state'))
+    const leechDir = join(dir, 'leech')
+    await mkdir(leechDir)
+    const leecher = startLeecher(torrentPath, leechDir)
+    await within(leecher.exited, 30_000, 'the WebRTC download')
+    await expectDownloaded(leecher, leechDir, data)
+    const peers = seeder.lines.filter(line => line.event === 'peer' && line.action === 'connected')
+    expect(peers.length).toBeGreaterThan(0)
+    expect(new Set(peers.map(peer => peer.transport))).toEqual(new Set(['webrtc']))
+    seeder.child.kill('SIGTERM')
+    expect(await within(seeder.exited, 10_000, 'seeder shutdown')).toBe(0)
+    expect(seeder.lines.at(-1)).toMatchObject({ event: 'stopped', reason: 'SIGTERM' })
+    expect(seeder.lines.find(line => line.event === 'stopped')!.uploaded).toBeGreaterThanOrEqual(data.length)
+  })
+
+  it('five leechers started at the same moment as the seeder all finish, three rounds', async () => {
+    for (let round = 1; round <= 3; round++) {
+      const { dir, torrentPath, data, tracker } = await makeSwarm(1024 * 1024 + round)
+      const leechDirs = await Promise.all([1, 2, 3, 4, 5].map(async n => { const d = join(dir, `leech-${n}`); await mkdir(d); return d }))
+      const started = Date.now()
+      const seeder = startSeeder(torrentPath, join(dir, 'state'))
+      const leechers = leechDirs.map(d => startLeecher(torrentPath, d))
+      await within(Promise.all(leechers.map(l => l.exited)), 25_000, `round ${round}: five simultaneous WebRTC leechers`)
+      for (const [index, leecher] of leechers.entries()) await expectDownloaded(leecher, leechDirs[index]!, data)
+      console.log(`webrtc round ${round}: 5 leechers done in ${Date.now() - started} ms`)
+      seeder.child.kill('SIGTERM')
+      await within(seeder.exited, 10_000, 'seeder shutdown')
+      await tracker.close()
+    }
+  }, 120_000)
+})
