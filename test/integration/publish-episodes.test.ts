@@ -1,0 +1,124 @@
+import { access, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { runCli, runCliJson } from '../helpers/cli.js'
+import { tempDir } from '../helpers/tmp.js'
+import { BASE_URL, fixture, makeShow, readCatalogFile, readFeeds } from './publish-helpers.js'
+
+const exists = (path: string) => access(path).then(() => true, () => false)
+
+describe('seedcast episodes and feed build', () => {
+  let tmp: { path: string, cleanup: () => Promise<void> }
+  let show: string
+  let first: any
+  let second: any
+  beforeEach(async () => {
+    tmp = await tempDir()
+    show = join(tmp.path, 'show')
+    await makeShow(show)
+    first = (await runCliJson(['publish', fixture('episode.mp3'), '--show', show, '--date', '2026-11-01'])).json.episode
+    second = (await runCliJson(['publish', fixture('video.mp4'), '--show', show, '--date', '2026-11-02'])).json.episode
+  })
+  afterEach(async () => { await tmp.cleanup() })
+
+  it('lists the catalog newest first', async () => {
+    const { result, json } = await runCliJson(['episodes', 'list', '--show', show])
+    expect(result.code).toBe(0)
+    expect(json.episodes.map((episode: { slug: string }) => episode.slug)).toEqual([second.slug, first.slug])
+    const text = await runCli(['episodes', 'list', '--show', show])
+    expect(text.stdout).toContain('Test Show: 2 episodes')
+    expect(text.stdout).toMatch(/2026-11-01 {2}episode-1-introduction-to-seedcast {2}0:34 {2}Episode 1: Introduction to seedcast/)
+  })
+
+  it('shows one episode by slug or guid with its URLs', async () => {
+    const bySlug = await runCliJson(['episodes', 'show', first.slug, '--show', show])
+    expect(bySlug.json.episode).toEqual(first)
+    expect(bySlug.json.mediaUrl).toBe(`${BASE_URL}media/${first.slug}.mp3`)
+    const byGuid = await runCliJson(['episodes', 'show', second.guid, '--show', show])
+    expect(byGuid.json.episode.slug).toBe(second.slug)
+    const missing = await runCli(['episodes', 'show', 'nope', '--show', show])
+    expect(missing.code).toBe(1)
+    expect(missing.stderr.trim()).toBe('seedcast: no episode "nope" in this show (see `seedcast episodes list` for the slugs)')
+  })
+
+  it('edits fields, keeps slug/guid/media, and regenerates the feeds', async () => {
+    const { result, json } = await runCliJson(['episodes', 'edit', first.slug, '--show', show, '--title', 'A new title',
+      '--description', 'New words', '--date', '2026-12-24T18:00:00Z', '--season', '2', '--episode', '7', '--explicit'])
+    expect(result.code).toBe(0)
+    expect(json.episode).toEqual({ ...first, title: 'A new title', description: 'New words', pubDate: '2026-12-24T18:00:00.000Z', season: 2, episode: 7, explicit: true })
+    const feeds = await readFeeds(show)
+    const item = feeds.rss.items!.find(candidate => candidate.guid?.value === first.guid)!
+    expect(item.title).toBe('A new title')
+    expect(item.itunes).toMatchObject({ season: 2, episode: 7, explicit: true })
+    expect(feeds.rss.items![0]!.guid?.value).toBe(first.guid) // now the newest
+    expect(feeds.json.items!.find(entry => entry.title === 'A new title')).toBeDefined()
+
+    const cleared = await runCliJson(['episodes', 'edit', first.slug, '--show', show, '--season', '0', '--draft'])
+    expect(cleared.json.episode.season).toBeUndefined()
+    expect((await readFeeds(show)).guids.rss).toEqual([second.guid])
+    const bad = await runCli(['episodes', 'edit', first.slug, '--show', show, '--title', '  '])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr.trim()).toBe('seedcast: --title: must not be empty')
+  })
+
+  it('removes an episode from catalog and feeds, and its files unless --keep-media', async () => {
+    const { result, json } = await runCliJson(['episodes', 'remove', first.slug, '--show', show])
+    expect(result.code).toBe(0)
+    expect(json.episode.guid).toBe(first.guid)
+    expect((await readCatalogFile(show)).episodes.map(episode => episode.slug)).toEqual([second.slug])
+    expect((await readFeeds(show)).guids).toEqual({ rss: [second.guid], p2p: [second.guid], atom: [second.guid], json: [second.guid] })
+    for (const path of [first.mediaPath, first.torrentPath, first.chaptersPath]) expect(await exists(join(show, 'public', path))).toBe(false)
+
+    await runCliJson(['episodes', 'remove', second.slug, '--show', show, '--keep-media'])
+    expect((await readFeeds(show)).guids.rss).toEqual([])
+    expect(await exists(join(show, 'public', second.mediaPath))).toBe(true)
+    expect(await exists(join(show, 'public', second.torrentPath))).toBe(true)
+  })
+
+  it('feed build regenerates the feeds after a hand edit of show.json', async () => {
+    const config = JSON.parse(await readFile(join(show, 'show.json'), 'utf8'))
+    await writeFile(join(show, 'show.json'), JSON.stringify({ ...config, title: 'Renamed Show' }, null, 2))
+    const { result, json } = await runCliJson(['feed', 'build', '--show', show])
+    expect(result.code).toBe(0)
+    expect(json).toMatchObject({ episodes: 2, published: 2 })
+    const feeds = await readFeeds(show)
+    expect(feeds.rss.title).toBe('Renamed Show')
+    expect(feeds.atom.title).toMatchObject({ value: 'Renamed Show' })
+    expect(feeds.guids.rss).toEqual([first.guid, second.guid].sort())
+  })
+
+  it('feed build on a broken show.json names the field', async () => {
+    const config = JSON.parse(await readFile(join(show, 'show.json'), 'utf8'))
+    delete config.title
+    await writeFile(join(show, 'show.json'), JSON.stringify(config))
+    const result = await runCli(['feed', 'build', '--show', show])
+    expect(result.code).toBe(1)
+    expect(result.stderr.trim()).toBe('seedcast: show.json: title: required (fix the file by hand or restore it from a backup)')
+  })
+})
+
+describe('seedcast demo', () => {
+  let tmp: { path: string, cleanup: () => Promise<void> }
+  beforeEach(async () => { tmp = await tempDir() })
+  afterEach(async () => { await tmp.cleanup() })
+
+  it('builds the demo show from the fixtures and reuses it when run again', async () => {
+    const dir = join(tmp.path, 'demo')
+    const built = await runCliJson(['demo', '--dir', dir])
+    expect(built.result.code).toBe(0)
+    expect(built.json.created).toBe(true)
+    expect(built.json.episodes.map((entry: any) => entry.episode.mimeType)).toEqual(['audio/mpeg', 'audio/mpeg', 'video/mp4'])
+    const feeds = await readFeeds(dir)
+    expect(feeds.rss.items).toHaveLength(3)
+    expect(feeds.rss.items![0]!.enclosures![0]!.url).toMatch(/^http:\/\/localhost:8080\/media\//)
+
+    const again = await runCli(['demo', '--dir', dir])
+    expect(again.code).toBe(0)
+    expect(again.stdout).toContain('Reused the demo show')
+    expect((await readCatalogFile(dir)).episodes.map(episode => episode.guid)).toEqual(built.json.episodes.map((entry: any) => entry.episode.guid))
+
+    const moved = await runCliJson(['demo', '--dir', dir, '--base-url', 'http://127.0.0.1:9999/pod'])
+    expect(moved.json.created).toBe(true)
+    expect((await readFeeds(dir)).rss.items![0]!.enclosures![0]!.url).toMatch(/^http:\/\/127\.0\.0\.1:9999\/pod\/media\//)
+  })
+})
