@@ -1,0 +1,57 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser'
+
+/**
+ * A parsed XML element: attributes under "@_name", text under "#text", children as arrays by
+ * tag name. Raw strings everywhere (no number or boolean coercion): the linter judges values
+ * exactly as written.
+ */
+export type XmlNode = Record<string, unknown>
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  textNodeName: '#text',
+  alwaysCreateTextNode: true,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+  processEntities: true,
+  htmlEntities: true,
+  isArray: (_name, _path, _isLeaf, isAttribute) => !isAttribute
+})
+
+/** Parses XML, or returns why it is not well-formed (with the line). */
+export function parseXml (xml: string): { root: XmlNode } | { problem: string } {
+  const valid = XMLValidator.validate(xml)
+  if (valid !== true) return { problem: `${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})` }
+  return { root: parser.parse(xml) as XmlNode }
+}
+
+export function children (node: XmlNode | undefined, name: string): XmlNode[] {
+  const value = node?.[name]
+  return Array.isArray(value) ? value as XmlNode[] : []
+}
+
+export function child (node: XmlNode | undefined, name: string): XmlNode | undefined {
+  return children(node, name)[0]
+}
+
+/** Text of an element, trimmed; undefined when the element is absent, "" when empty. */
+export function text (node: XmlNode | undefined): string | undefined {
+  if (!node) return undefined
+  const value = node['#text']
+  return value === undefined || value === null ? '' : String(value).trim()
+}
+
+export function attr (node: XmlNode | undefined, name: string): string | undefined {
+  const value = node?.[`@_${name}`]
+  return value === undefined ? undefined : String(value).trim()
+}
+
+/** The prefix a document binds to a namespace URI on its root element ("itunes" for most feeds). */
+export function prefixFor (root: XmlNode | undefined, uris: string[], fallback: string): string {
+  for (const [key, value] of Object.entries(root ?? {})) {
+    if (key.startsWith('@_xmlns:') && uris.includes(String(value).trim())) return key.slice('@_xmlns:'.length)
+  }
+  return fallback
+}
