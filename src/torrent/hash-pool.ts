@@ -10,8 +10,7 @@ const workerUrl = new URL(`./hash-worker${extname(fileURLToPath(import.meta.url)
 interface Pending { resolve: (digests: Buffer) => void, reject: (error: Error) => void }
 
 /**
- * SHA-1 of pieces held in shared memory, spread over worker threads. With zero threads
- * it hashes on the calling thread (cheaper than starting workers for small inputs).
+ * SHA-1 of pieces held in shared memory, spread over worker threads.
  */
 export class HashPool {
   private readonly workers: Worker[] = []
@@ -39,7 +38,6 @@ export class HashPool {
    * worker, so the caller can split one chunk evenly across threads.
    */
   hashPieces (memory: SharedArrayBuffer, offset: number, length: number, pieceLength: number, lane: number): Promise<Buffer> {
-    if (this.threads === 0) return Promise.resolve(hashPiecesHere(memory, offset, length, pieceLength))
     const worker = this.workers[lane % this.threads]!
     const id = this.nextId++
     return new Promise((resolve, reject) => {
@@ -63,7 +61,8 @@ export class HashPool {
   }
 }
 
-function hashPiecesHere (memory: SharedArrayBuffer, offset: number, length: number, pieceLength: number): Buffer {
+/** SHA-1 of consecutive pieces on the calling thread. */
+export function hashPiecesHere (memory: SharedArrayBuffer, offset: number, length: number, pieceLength: number): Buffer {
   const count = Math.ceil(length / pieceLength)
   const digests = Buffer.allocUnsafe(count * 20)
   for (let i = 0; i < count; i++) {
