@@ -196,7 +196,8 @@ function runDownload (client: DownloadClient, source: ResolvedSource, options: D
       }, fail)
     })
     torrent.on('done', () => checkDone())
-    torrent.on('verified', () => { if (!downloadDone && selected.length > 0 && selected.every(file => file.done)) queueMicrotask(checkDone) })
+    // 'verified' comes before webtorrent marks files done (in the same callback): look after it.
+    torrent.on('verified', () => { if (!downloadDone) queueMicrotask(checkDone) })
 
     function checkDone (): void {
       if (finished || !torrent.ready) return
