@@ -1,0 +1,95 @@
+import { spawn } from 'node:child_process'
+import { access, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { loadShow } from '../../src/show/load.js'
+import { binPath, runCli, runCliJson } from '../helpers/cli.js'
+import { tempDir } from '../helpers/tmp.js'
+import { makeShow, mp3Variant, readFeeds, torrentMatches } from './publish-helpers.js'
+
+const exists = (path: string) => access(path).then(() => true, () => false)
+
+/** The show's catalog and feeds agree: every file parses and each feed lists exactly the published episodes. */
+async function expectConsistent (show: string): Promise<string[]> {
+  const { catalog } = await loadShow(show) // schema-validates show.json and episodes.json
+  const published = catalog.episodes.filter(episode => !episode.draft).map(episode => episode.guid).sort()
+  const feeds = await readFeeds(show)
+  expect(feeds.guids).toEqual({ rss: published, p2p: published, atom: published, json: published })
+  for (const episode of catalog.episodes) {
+    const media = join(show, 'public', episode.mediaPath)
+    expect((await torrentMatches(join(show, 'public', episode.torrentPath), media)).infoHash).toBe(episode.infoHash)
+  }
+  return published
+}
+
+describe('publish safety', () => {
+  let tmp: { path: string, cleanup: () => Promise<void> }
+  let show: string
+  beforeEach(async () => {
+    tmp = await tempDir()
+    show = join(tmp.path, 'show')
+    await makeShow(show)
+  })
+  afterEach(async () => { await tmp.cleanup() })
+
+  it('10 publish processes started at once end with 10 episodes and valid feeds; same bytes twice at once add one', { timeout: 120_000 }, async () => {
+    const files = await Promise.all(Array.from({ length: 10 }, (_, n) => mp3Variant(join(tmp.path, `take-${n}.mp3`), n)))
+    const runs = await Promise.all([...files, files[0]!, files[0]!].map(file => runCliJson(['publish', file, '--show', show], { timeoutMs: 100_000 })))
+    for (const { result } of runs) expect(result.code, result.stderr).toBe(0)
+    expect(runs.filter(run => run.json.duplicate)).toHaveLength(2)
+    const { catalog } = await loadShow(show)
+    expect(catalog.episodes).toHaveLength(10)
+    expect(new Set(catalog.episodes.map(episode => episode.sha256)).size).toBe(10)
+    expect(catalog.episodes.map(episode => episode.slug).sort()).toEqual(
+      ['episode-2-chapters-and-cover-art', ...Array.from({ length: 9 }, (_, n) => `episode-2-chapters-and-cover-art-${n + 2}`)].sort())
+    expect(await expectConsistent(show)).toHaveLength(10)
+    // Each published media is the file its publisher was given.
+    for (const run of runs.slice(0, 10)) {
+      const episode = catalog.episodes.find(candidate => candidate.sha256 === run.json.episode.sha256)!
+      expect(episode.slug).toBe(run.json.episode.slug)
+    }
+    expect(await readFile(join(show, 'public', catalog.episodes[0]!.mediaPath))).toBeInstanceOf(Buffer)
+  })
+
+  it('a publish killed with SIGKILL at any moment leaves the catalog and feeds valid; the next publish succeeds', { timeout: 180_000 }, async () => {
+    const delays: number[] = []
+    let staleSeen = 0
+    for (let round = 0; round < 10; round++) {
+      const file = await mp3Variant(join(tmp.path, `kill-${round}.mp3`), round)
+      // Spread over startup, probing, hashing, file placement and the catalog/feed writes (a publish takes ~0.5 s).
+      const delay = 50 + round * 80 + Math.floor(Math.random() * 80)
+      delays.push(delay)
+      const child = spawn(process.execPath, [binPath, 'publish', file, '--show', show], { stdio: 'ignore' })
+      const exited = new Promise(resolve => child.on('exit', resolve))
+      await new Promise(resolve => setTimeout(resolve, delay))
+      child.kill('SIGKILL')
+      await exited
+
+      // Right after the kill: every file parses, old or new state.
+      const { catalog } = await loadShow(show)
+      const published = catalog.episodes.filter(episode => !episode.draft).map(episode => episode.guid).sort()
+      const feeds = await readFeeds(show)
+      if (await exists(join(show, '.seedcast', 'feeds-stale'))) {
+        // Killed between the catalog write and the last feed write: each feed is the old or the new list.
+        staleSeen++
+        const older = published.filter(guid => guid !== catalog.episodes.at(-1)!.guid)
+        for (const guids of Object.values(feeds.guids)) expect([published, older]).toContainEqual(guids)
+      } else {
+        expect(feeds.guids).toEqual({ rss: published, p2p: published, atom: published, json: published })
+      }
+      // The next seedcast command repairs what the kill left, then catalog and feeds agree exactly.
+      const list = await runCli(['episodes', 'list', '--show', show])
+      expect(list.code, list.stderr).toBe(0)
+      await expectConsistent(show)
+    }
+    const after = await runCliJson(['publish', await mp3Variant(join(tmp.path, 'after.mp3'), 99), '--show', show], { timeoutMs: 60_000 })
+    expect(after.result.code, `${after.result.stderr} (kill delays ${delays.join(', ')} ms)`).toBe(0)
+    expect(after.json.duplicate).toBe(false)
+    const published = await expectConsistent(show)
+    expect(published).toContain(after.json.episode.guid)
+    expect(staleSeen).toBeLessThanOrEqual(10)
+    // Some kills land before the commit, some after: the loop exercised both sides.
+    const { catalog } = await loadShow(show)
+    console.log(`SIGKILL delays ${delays.join(', ')} ms: ${catalog.episodes.length - 1} of 10 killed publishes had committed, ${staleSeen} left stale feeds`)
+  })
+})
