@@ -47,7 +47,7 @@ describe('seedcast episodes and feed build', () => {
     expect(result.code).toBe(0)
     expect(json.episode).toEqual({ ...first, title: 'A new title', description: 'New words', pubDate: '2026-12-24T18:00:00.000Z', season: 2, episode: 7, explicit: true })
     const feeds = await readFeeds(show)
-    const item = feeds.rss.items!.find(candidate => candidate.guid?.value === first.guid)!
+    const item = feeds.rss.items!.find((candidate: { guid?: { value?: string } }) => candidate.guid?.value === first.guid)!
     expect(item.title).toBe('A new title')
     expect(item.itunes).toMatchObject({ season: 2, episode: 7, explicit: true })
     expect(feeds.rss.items![0]!.guid?.value).toBe(first.guid) // now the newest

