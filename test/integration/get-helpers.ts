@@ -79,18 +79,31 @@ export async function stopProcess (child: ChildProcess): Promise<void> {
   await Promise.race([exited, new Promise(resolve => setTimeout(resolve, 3000))])
 }
 
-export interface WebSeed { url: string, server: Server, requests: { range?: string }[], bytesServed: () => number, close: () => Promise<void> }
+export interface WebSeed {
+  url: string
+  /** http://127.0.0.1:<port>, for the extra routes. */
+  origin: string
+  server: Server
+  requests: { url?: string, range?: string }[]
+  bytesServed: () => number
+  /** Changes the pacing of responses started from now on (undefined = full speed). */
+  setRate: (bytesPerSecond?: number) => void
+  close: () => Promise<void>
+}
 
 /**
  * A plain HTTP server serving `file` at /<name> with Range support, as any web host or CDN
  * serves an episode. `bytesPerSecond` slows each response down.
  */
-export async function startWebSeed (file: string, name: string, options: { bytesPerSecond?: number } = {}): Promise<WebSeed> {
+export async function startWebSeed (file: string, name: string, options: { bytesPerSecond?: number, routes?: Record<string, Buffer> } = {}): Promise<WebSeed> {
   const { size } = await stat(file)
-  const requests: { range?: string }[] = []
+  const requests: { url?: string, range?: string }[] = []
   let served = 0
+  let rate = options.bytesPerSecond
   const server = createHttpServer((req, res) => {
-    requests.push({ range: req.headers.range })
+    requests.push({ url: req.url, range: req.headers.range })
+    const route = options.routes?.[req.url ?? '']
+    if (route) { res.writeHead(200, { 'content-type': 'application/x-bittorrent', 'content-length': route.length }).end(route); return }
     if (decodeURIComponent(req.url ?? '') !== `/${name}`) { res.writeHead(404).end(); return }
     let start = 0
     let end = size - 1
@@ -105,13 +118,14 @@ export async function startWebSeed (file: string, name: string, options: { bytes
     }
     if (req.method === 'HEAD') { res.end(); return }
     const stream = createReadStream(file, { start, end, highWaterMark: 16384 })
-    if (!options.bytesPerSecond) {
+    const bytesPerSecond = rate
+    if (!bytesPerSecond) {
       stream.on('data', (chunk: Buffer | string) => { served += chunk.length })
       stream.pipe(res)
       return
     }
     // Throttled: one 16 KiB chunk at a time, paced to the rate.
-    const pace = 16384 / options.bytesPerSecond * 1000
+    const pace = 16384 / bytesPerSecond * 1000
     stream.on('data', (chunk: Buffer | string) => {
       stream.pause()
       served += chunk.length
@@ -126,9 +140,11 @@ export async function startWebSeed (file: string, name: string, options: { bytes
   const { port } = server.address() as { port: number }
   return {
     url: `http://127.0.0.1:${port}/${name}`,
+    origin: `http://127.0.0.1:${port}`,
     server,
     requests,
     bytesServed: () => served,
+    setRate: bytesPerSecond => { rate = bytesPerSecond },
     close: () => new Promise<void>(resolve => { server.closeAllConnections(); server.close(() => resolve()) })
   }
 }
@@ -150,6 +166,19 @@ export function spawnGet (args: string[]): GetProcess {
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
   const exited = new Promise<number | null>(resolve => child.on('close', code => resolve(code)))
   return { child, events, stderr: () => stderr, stdout: () => Buffer.alloc(0), exited }
+}
+
+/** The CLI with stdout kept as raw bytes (for --stdout), stderr as text. */
+export function runGetRaw (args: string[], timeoutMs = 60_000): Promise<{ code: number | null, stdout: Buffer, stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [binPath, 'get', ...args, '--no-dht'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } })
+    const chunks: Buffer[] = []
+    let stderr = ''
+    child.stdout!.on('data', (chunk: Buffer) => chunks.push(chunk))
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`seedcast get timed out; stderr: ${stderr}`)) }, timeoutMs)
+    child.on('close', code => { clearTimeout(timer); resolve({ code, stdout: Buffer.concat(chunks), stderr }) })
+  })
 }
 
 /** Parses the JSON lines `seedcast get --json` printed. */

@@ -1,0 +1,76 @@
+// Downloads with no peer at all: only an HTTP server with Range support (BEP 19 web seed).
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { runCli } from '../helpers/cli.js'
+import { tempDir } from '../helpers/tmp.js'
+import { fixtureMp3, jsonLines, makeTorrent, runGetRaw, startWebSeed } from './get-helpers.js'
+
+describe('seedcast get from web seeds alone', () => {
+  const cleanups: (() => Promise<void>)[] = []
+  afterEach(async () => { for (const cleanup of cleanups.splice(0).reverse()) await cleanup() })
+
+  async function setup () {
+    const tmp = await tempDir()
+    cleanups.push(tmp.cleanup)
+    return tmp.path
+  }
+
+  it('downloads from the url-list of the torrent with Range requests; bytes match', async () => {
+    const dir = await setup()
+    const webSeed = await startWebSeed(fixtureMp3, 'episode.mp3')
+    cleanups.push(webSeed.close)
+    const torrentPath = join(dir, 'episode.torrent')
+    await makeTorrent(fixtureMp3, torrentPath, { webSeeds: [webSeed.url] })
+
+    const out = join(dir, 'out')
+    const result = await runCli(['get', torrentPath, '-o', out, '--no-dht', '--timeout', '20', '--json'])
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    const done = jsonLines(result.stdout).at(-1)
+    expect(done).toMatchObject({ event: 'done', total: 293633, hashFailures: 0 })
+    expect(await readFile(join(out, 'episode.mp3'))).toEqual(await readFile(fixtureMp3))
+    expect(webSeed.requests.filter(request => request.range).length).toBeGreaterThan(0)
+  })
+
+  it('follows a feed magnet: fetches the .torrent from xs=, downloads from ws=', async () => {
+    const dir = await setup()
+    // The .torrent itself names no tracker and no web seed: everything comes from the magnet.
+    const torrent = await makeTorrent(fixtureMp3, join(dir, 'bare.torrent'))
+    const webSeed = await startWebSeed(fixtureMp3, 'episode.mp3', { routes: { '/torrents/episode.torrent': torrent } })
+    cleanups.push(webSeed.close)
+    const inspect = jsonLines((await runCli(['get', join(dir, 'bare.torrent'), '-o', join(dir, 'probe'), '--no-dht', '--timeout', '1', '--json'])).stdout)
+    const infoHash = inspect[0].infoHash as string
+    const magnet = `magnet:?xt=urn:btih:${infoHash}&dn=episode.mp3&ws=${encodeURIComponent(webSeed.url)}&xs=${encodeURIComponent(`${webSeed.origin}/torrents/episode.torrent`)}`
+
+    const out = join(dir, 'out')
+    const result = await runCli(['get', magnet, '-o', out, '--no-dht', '--timeout', '20', '--json'])
+    expect(result.code).toBe(0)
+    const events = jsonLines(result.stdout)
+    expect(events[0]).toMatchObject({ event: 'started', source: 'magnet', infoHash, name: 'episode.mp3' })
+    expect(events.filter(event => event.event === 'warning')).toEqual([])
+    expect(events.at(-1)).toMatchObject({ event: 'done', total: 293633 })
+    expect(await readFile(join(out, 'episode.mp3'))).toEqual(await readFile(fixtureMp3))
+    expect(webSeed.requests.some(request => request.url === '/torrents/episode.torrent')).toBe(true)
+  })
+
+  it('--stdout writes exactly the file bytes and nothing else to standard output', async () => {
+    const dir = await setup()
+    const webSeed = await startWebSeed(fixtureMp3, 'episode.mp3', { bytesPerSecond: 400_000 })
+    cleanups.push(webSeed.close)
+    const torrentPath = join(dir, 'episode.torrent')
+    await makeTorrent(fixtureMp3, torrentPath, { webSeeds: [webSeed.url] })
+
+    const result = await runGetRaw([torrentPath, '-o', join(dir, 'out'), '--timeout', '20', '--stdout'])
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    expect(result.stdout.equals(await readFile(fixtureMp3))).toBe(true)
+    expect(await readFile(join(dir, 'out', 'episode.mp3'))).toEqual(await readFile(fixtureMp3))
+
+    // With --json the events go to standard error, standard output still holds only the file.
+    const again = await runGetRaw([torrentPath, '-o', join(dir, 'out2'), '--timeout', '20', '--stdout', '--json'])
+    expect(again.code).toBe(0)
+    expect(again.stdout.equals(await readFile(fixtureMp3))).toBe(true)
+    expect(jsonLines(again.stderr).at(-1)).toMatchObject({ event: 'done', total: 293633 })
+  })
+})
