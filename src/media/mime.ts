@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises'
-import { parseFile } from 'music-metadata'
 import { lookup } from 'mime-types'
 import { fileError } from '../errors.js'
 import { containerType } from './container.js'
+import { parseMediaFile } from './parse.js'
 
 /**
  * The mime type of a file: from its content when music-metadata recognises a media container,
@@ -16,7 +16,7 @@ export async function detectMimeType (path: string): Promise<string> {
     throw fileError(error, path, 'read')
   }
   try {
-    const metadata = await parseFile(path, { skipCovers: true, skipPostHeaders: true })
+    const metadata = await parseMediaFile(path, { skipCovers: true, skipPostHeaders: true })
     const type = containerType(metadata.format)
     if (type) return type.mimeType
   } catch {

@@ -1,9 +1,10 @@
 import { open, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
-import { parseFile, type IAudioMetadata, type ICommonTagsResult } from 'music-metadata'
+import type { IAudioMetadata, ICommonTagsResult } from 'music-metadata'
 import { SeedcastError, fileError } from '../errors.js'
 import { chaptersFromMetadata } from './chapters.js'
 import { containerType } from './container.js'
+import { parseMediaFile } from './parse.js'
 import { findTruncation } from './truncation.js'
 import type { CoverArt, EpisodeMedia } from './types.js'
 
@@ -30,7 +31,7 @@ export async function probeMedia (path: string): Promise<EpisodeMedia> {
   let metadata: IAudioMetadata
   try {
     try {
-      metadata = await parseFile(path, { includeChapters: true })
+      metadata = await parseMediaFile(path, { includeChapters: true })
     } catch (error) {
       if (/^E[A-Z]+$/.test(String((error as NodeJS.ErrnoException).code))) throw fileError(error, path, 'read')
       // A parser that stops on a cut file looks like "not media"; say truncated when the header proves it.
