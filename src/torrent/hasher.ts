@@ -84,6 +84,7 @@ export async function hashFiles (sources: HashSource[], options: HashOptions): P
   try {
     while (next) {
       const { slot, memory, chunkStart, filled } = await next
+      signal?.throwIfAborted()
       const firstPiece = chunkStart / pieceLength
       const chunkPieces = Math.ceil(filled / pieceLength)
       const shares = splitEvenly(chunkPieces, lanes)
@@ -118,6 +119,7 @@ export async function hashFiles (sources: HashSource[], options: HashOptions): P
     }
     await Promise.all(inFlight)
     if (failure !== undefined) throw failure
+    signal?.throwIfAborted()
     return { pieces, sha256: reader.sha256Digests() }
   } finally {
     await reader.close()

@@ -1,0 +1,77 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { truncate, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hashStats } from '../../src/torrent/hash-stats.js'
+import { hashFiles, type HashSource } from '../../src/torrent/hasher.js'
+import { tempDir } from '../helpers/tmp.js'
+
+// Odd sizes so pieces and 4 MiB read chunks straddle file boundaries; an empty file in the middle.
+const SIZES = [3 * 1024 * 1024 + 17, 0, 5, 6 * 1024 * 1024 + 12345, 70001]
+let dir: Awaited<ReturnType<typeof tempDir>>
+let sources: HashSource[]
+let contents: Buffer[]
+
+function referencePieces (data: Buffer, pieceLength: number): Buffer {
+  const digests: Buffer[] = []
+  for (let start = 0; start < data.length; start += pieceLength) digests.push(createHash('sha1').update(data.subarray(start, start + pieceLength)).digest())
+  return Buffer.concat(digests)
+}
+
+beforeAll(async () => {
+  dir = await tempDir()
+  contents = SIZES.map(size => randomBytes(size))
+  sources = await Promise.all(contents.map(async (content, index) => {
+    const absolutePath = join(dir.path, `f${index}`)
+    await writeFile(absolutePath, content)
+    return { absolutePath, length: content.length }
+  }))
+})
+afterAll(() => dir.cleanup())
+
+describe('hashFiles', () => {
+  it.each([
+    [16 * 1024, 0, false], [16 * 1024, 1, true], [16 * 1024, 2, false], [1024 * 1024, 1, true],
+    [256 * 1024, 2, true], [8 * 1024 * 1024, 1, true], [16 * 1024 * 1024, 2, false]
+  ])('pieces of %d bytes match a plain SHA-1 of the concatenation (workers %d, this thread too: %s)', async (pieceLength, threads, mainLane) => {
+    const { pieces } = await hashFiles(sources, { pieceLength, threads, mainLane })
+    expect(pieces.equals(referencePieces(Buffer.concat(contents), pieceLength))).toBe(true)
+  })
+
+  it('picks its own threads and gives the same result, with each file\'s SHA-256 from the same pass', async () => {
+    const before = hashStats.piecesHashed
+    const progress: number[] = []
+    const { pieces, sha256 } = await hashFiles(sources, { pieceLength: 32768, sha256: true, onProgress: done => progress.push(done) })
+    expect(pieces.equals(referencePieces(Buffer.concat(contents), 32768))).toBe(true)
+    expect(sha256).toEqual(contents.map(content => createHash('sha256').update(content).digest('base64')))
+    expect(hashStats.piecesHashed - before).toBe(pieces.length / 20)
+    expect(progress.at(-1)).toBe(Buffer.concat(contents).length)
+    expect(progress).toEqual([...progress].sort((a, b) => a - b))
+  })
+
+  it('pads unreadable tails with zeros in verify mode', async () => {
+    const short = [{ ...sources[4]!, length: 70001 + 100, readable: 70001 }]
+    const { pieces } = await hashFiles(short, { pieceLength: 16384, tolerateShortFiles: true })
+    expect(pieces.equals(referencePieces(Buffer.concat([contents[4]!, Buffer.alloc(100)]), 16384))).toBe(true)
+  })
+
+  it('fails clearly when a file is shorter than listed (it shrank while hashing)', async () => {
+    await expect(hashFiles([{ ...sources[4]!, length: 80000 }], { pieceLength: 16384 })).rejects.toThrow(/file shrank while it was being hashed/)
+  })
+
+  it('stops on abort with the signal\'s reason and hashes nothing more', async () => {
+    const big = join(dir.path, 'big')
+    await writeFile(big, '')
+    await truncate(big, 64 * 1024 * 1024) // sparse: reads as zeros without disk
+    const controller = new AbortController()
+    const reason = new Error('stop here')
+    const before = hashStats.piecesHashed
+    const run = hashFiles([{ absolutePath: big, length: 64 * 1024 * 1024 }], {
+      pieceLength: 16384, threads: 1, mainLane: true, signal: controller.signal, onProgress: () => controller.abort(reason)
+    })
+    await expect(run).rejects.toBe(reason)
+    // The first chunk done and at most the chunks already in flight: 4 of 16 chunks, not all 4096 pieces.
+    expect(hashStats.piecesHashed - before).toBeLessThanOrEqual(4 * 256)
+    await expect(hashFiles(sources, { pieceLength: 16384, signal: controller.signal })).rejects.toBe(reason)
+  })
+})

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import { magnetURI, parseMagnet } from '../../src/torrent/magnet.js'
+
+const hash = 'c24b68dc5e048ccfb3d28530b5a32130aec19b91'
+
+describe('parseMagnet', () => {
+  it('reads every field magnetURI writes, with escaped URLs intact', () => {
+    const fields = {
+      infoHash: hash,
+      name: 'Épisode 12 & co.mp3',
+      length: 1234567,
+      trackers: ['udp://t.example:6969/announce', 'https://t.example/announce?key=a&b=c'],
+      webSeeds: ['https://cdn.example/ep 12.mp3'],
+      torrentUrl: 'https://example.com/torrents/ep12.torrent'
+    }
+    expect(parseMagnet(magnetURI(fields))).toEqual(fields)
+  })
+
+  it('accepts upper-case hex and base32 infohashes', () => {
+    expect(parseMagnet(`magnet:?xt=urn:btih:${hash.toUpperCase()}`).infoHash).toBe(hash)
+    // base32 of the same 20 bytes
+    const base32 = 'YJFWRXC6ASGM7M6SQUYLLIZBGCXMDG4R'
+    expect(parseMagnet(`magnet:?xt=urn:btih:${base32}&dn=x`).infoHash).toBe(hash)
+  })
+
+  it.each([
+    ['http://example.com', /does not start with magnet:\?/],
+    ['magnet:?dn=nothing', /no xt=urn:btih: infohash/],
+    ['magnet:?xt=urn:btih:1234', /"1234" is not a 40-character hex/],
+    ['magnet:?xt=urn:btmh:1220abcd', /no xt=urn:btih:/],
+    [`magnet:?xt=urn:btih:${hash}&xl=12ab`, /xl "12ab" is not a byte count/]
+  ])('rejects %s', (uri, message) => {
+    expect(() => parseMagnet(uri)).toThrow(message)
+  })
+})
+
+describe('magnetURI', () => {
+  it('puts the lower-case infohash first and encodes the rest', () => {
+    expect(magnetURI({ infoHash: hash.toUpperCase(), name: 'a b', length: 3, trackers: ['http://t/a?x=1&y=2'] }))
+      .toBe(`magnet:?xt=urn:btih:${hash}&dn=a%20b&xl=3&tr=http%3A%2F%2Ft%2Fa%3Fx%3D1%26y%3D2`)
+  })
+})
