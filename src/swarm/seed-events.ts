@@ -42,3 +42,10 @@ export function transportOf (wireType: string): PeerTransport {
   if (wireType === 'webSeed') return 'webSeed'
   return 'webrtc'
 }
+
+/** "ip:port" of a wire, IPv4-mapped IPv6 addresses shown as plain IPv4. */
+export function addressOf (wire: { remoteAddress?: string, remotePort?: number }): string | undefined {
+  if (!wire.remoteAddress) return undefined
+  const ip = wire.remoteAddress.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1')
+  return ip.includes(':') ? `[${ip}]:${wire.remotePort}` : `${ip}:${wire.remotePort}`
+}

@@ -7,7 +7,7 @@ import { closeClient, createClient, type ClientOptions, type SwarmClient } from 
 import { findBadPieces, hashCounter, piecesOfFiles } from './piece-verifier.js'
 import { changedFiles, loadResumeState, saveResumeState, snapshotFiles, type FileSnapshot } from './resume-state.js'
 import { resolveSeedInputs, type SeedItem } from './seed-inputs.js'
-import { transportOf, type PeerStatus, type SeedEvent, type TorrentStatus } from './seed-events.js'
+import { addressOf, transportOf, type PeerStatus, type SeedEvent, type TorrentStatus } from './seed-events.js'
 import { defaultStateDir } from './state-dir.js'
 import { removeStatus, writeStatus, type SeederStatus } from './status-file.js'
 import { seedTorrentOptions } from './seed-tuning.js'
@@ -79,7 +79,7 @@ export class Seeder extends EventEmitter {
     if (!seeded) return []
     return seeded.torrent.wires.map((wire: Wire) => ({
       transport: transportOf(wire.type),
-      ...(wire.remoteAddress ? { address: `${wire.remoteAddress}:${wire.remotePort}` } : {}),
+      ...(wire.remoteAddress ? { address: addressOf(wire) } : {}),
       ...(wire.peerId ? { peerId: wire.peerId } : {}),
       uploaded: wire.uploaded,
       downloaded: wire.downloaded,
@@ -227,7 +227,7 @@ async function startOne (seeder: Seeder, item: SeedItem): Promise<void> {
     warn('ETORRENT', `${meta.name}: ${err.message}; stopped seeding it`)
   })
   torrent.on('wire', (wire: Wire) => {
-    const peer = { infoHash: meta.infoHash, name: meta.name, transport: transportOf(wire.type), ...(wire.remoteAddress ? { address: `${wire.remoteAddress}:${wire.remotePort}` } : {}) }
+    const peer = { infoHash: meta.infoHash, name: meta.name, transport: transportOf(wire.type), ...(wire.remoteAddress ? { address: addressOf(wire) } : {}) }
     seeder.report({ event: 'peer', action: 'connected', ...peer })
     wire.once('close', () => seeder.report({ event: 'peer', action: 'disconnected', ...peer }))
   })

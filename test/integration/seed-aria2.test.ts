@@ -1,0 +1,128 @@
+// aria2c (a real, independent BitTorrent client) downloads an episode from a
+// `seedcast seed` process over TCP on 127.0.0.1, with a tracker started here; then a
+// rate-limited leecher stays connected long enough for `seedcast peers` to show it.
+import { spawn } from 'node:child_process'
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createClient, closeClient } from '../../src/swarm/client.js'
+import { createTorrent } from '../../src/torrent/create.js'
+import { binPath, repoRoot, runCliJson } from '../helpers/cli.js'
+import { tempDir } from '../helpers/tmp.js'
+import { startTracker } from '../helpers/tracker.js'
+
+const episode = join(repoRoot, 'fixtures', 'episode.mp3')
+const cleanups: Array<() => Promise<void> | void> = []
+afterEach(async () => { for (const cleanup of cleanups.splice(0).reverse()) await cleanup() })
+
+function startSeeder (args: string[]): { lines: Array<Record<string, any>>, waitFor: (test: (line: Record<string, any>) => boolean, ms: number) => Promise<Record<string, any>>, stop: () => Promise<number | null> } {
+  const child = spawn(process.execPath, [binPath, 'seed', ...args, '--json'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] })
+  const lines: Array<Record<string, any>> = []
+  const waiters = new Set<() => void>()
+  let buffered = ''
+  let stderr = ''
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    buffered += chunk
+    const parts = buffered.split('\n')
+    buffered = parts.pop()!
+    for (const part of parts) if (part.trim()) lines.push(JSON.parse(part))
+    for (const waiter of waiters) waiter()
+  })
+  const exited = new Promise<number | null>(resolve => child.on('close', code => resolve(code)))
+  cleanups.push(() => { if (child.exitCode === null) child.kill('SIGKILL') })
+  return {
+    lines,
+    waitFor: (test, ms) => new Promise((resolve, reject) => {
+      const check = () => { const line = lines.find(test); if (line) { waiters.delete(check); clearTimeout(timer); resolve(line) } }
+      const timer = setTimeout(() => { waiters.delete(check); reject(new Error(`seeder: no matching event in ${ms} ms; stderr: ${stderr}; events: ${JSON.stringify(lines)}`)) }, ms)
+      waiters.add(check)
+      check()
+    }),
+    stop: async () => { child.kill('SIGTERM'); return exited }
+  }
+}
+
+function run (command: string, args: string[], timeoutMs: number): Promise<{ code: number | null, output: string }> {
+  return new Promise(resolve => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { output += chunk })
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { output += chunk })
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    child.on('close', code => { clearTimeout(timer); resolve({ code, output }) })
+  })
+}
+
+describe('seedcast seed with real peers', () => {
+  it('aria2c downloads a seedcast-seeded episode and the bytes match', async () => {
+    const tmp = await tempDir()
+    cleanups.push(tmp.cleanup)
+    const tracker = await startTracker()
+    cleanups.push(tracker.close)
+    const media = join(tmp.path, 'media')
+    await mkdir(media)
+    await copyFile(episode, join(media, 'episode.mp3'))
+    const { torrent } = await createTorrent(join(media, 'episode.mp3'), { announce: [[tracker.httpUrl]], pieceLength: 16384 })
+    const torrentPath = join(tmp.path, 'episode.torrent')
+    await writeFile(torrentPath, torrent)
+
+    const seeder = startSeeder([torrentPath, '--data', media, '--no-dht', '--no-lsd', '--state', join(tmp.path, 'state')])
+    const seeding = await seeder.waitFor(line => line.event === 'seeding', 20_000)
+    expect(seeding).toMatchObject({ name: 'episode.mp3', resumed: false, dataPath: media })
+    expect(seeding.hashedPieces).toBe(seeding.pieces)
+
+    const out = join(tmp.path, 'aria2')
+    // Asynchronously: the tracker runs in this process and must keep answering.
+    const aria = await run('aria2c', ['--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false', '--enable-peer-exchange=false',
+      '--seed-time=0', '--bt-stop-timeout=30', '--console-log-level=warn', '--summary-interval=0', '--dir', out, torrentPath], 45_000)
+    expect(aria.code, aria.output).toBe(0)
+    expect(Buffer.compare(await readFile(join(out, 'episode.mp3')), await readFile(episode))).toBe(0)
+
+    const peer = await seeder.waitFor(line => line.event === 'peer' && line.action === 'connected', 5_000)
+    expect(peer).toMatchObject({ transport: 'tcp', name: 'episode.mp3' })
+    expect(peer.address).toMatch(/^127\.0\.0\.1:\d+$/)
+    expect(await seeder.stop()).toBe(0)
+    const stopped = seeder.lines.find(line => line.event === 'stopped')!
+    expect(stopped.uploaded).toBeGreaterThanOrEqual((await readFile(episode)).length)
+  })
+
+  it('seedcast peers shows a connected leecher by transport', async () => {
+    const tmp = await tempDir()
+    cleanups.push(tmp.cleanup)
+    const tracker = await startTracker()
+    cleanups.push(tracker.close)
+    await copyFile(episode, join(tmp.path, 'episode.mp3'))
+    const { torrent, infoHash, length } = await createTorrent(join(tmp.path, 'episode.mp3'), { announce: [[tracker.httpUrl]], pieceLength: 16384 })
+    const torrentPath = join(tmp.path, 'episode.torrent')
+    await writeFile(torrentPath, torrent)
+    const state = join(tmp.path, 'state')
+    // Data next to the .torrent (no --data).
+    const seeder = startSeeder([torrentPath, '--no-dht', '--no-lsd', '--no-utp', '--state', state])
+    await seeder.waitFor(line => line.event === 'seeding', 20_000)
+
+    // A slow leecher (16 KiB/s) stays connected while we look.
+    const leechDir = join(tmp.path, 'leech')
+    await mkdir(leechDir)
+    const leecher = createClient({ dht: false, lsd: false, utp: false, downloadLimit: 16 * 1024, webrtc: false })
+    cleanups.push(() => closeClient(leecher))
+    leecher.add(torrent, { path: leechDir })
+    await seeder.waitFor(line => line.event === 'peer' && line.action === 'connected', 20_000)
+    await seeder.waitFor(line => line.event === 'stats' && line.peers > 0, 5_000)
+    await new Promise(resolve => setTimeout(resolve, 1200)) // the status file is rewritten every second
+
+    const { result, json } = await runCliJson(['peers', torrentPath, '--state', state])
+    expect(result.code).toBe(0)
+    expect(json).toMatchObject({ infoHash, name: 'episode.mp3', byTransport: { tcp: 1 } })
+    expect(json.peers[0]).toMatchObject({ transport: 'tcp' })
+    expect(json.peers[0].address).toMatch(/^127\.0\.0\.1:\d+$/)
+    const byHash = await runCliJson(['peers', infoHash, '--state', state])
+    expect(byHash.json.infoHash).toBe(infoHash)
+    expect(length).toBeGreaterThan(16 * 1024 * 4)
+
+    expect(await seeder.stop()).toBe(0)
+    const after = await runCliJson(['peers', infoHash, '--state', state])
+    expect(after.result.code).toBe(1)
+    expect(after.json.error.message).toContain('no running seeder')
+  })
+})
