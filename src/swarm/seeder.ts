@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { Torrent, Wire } from 'webtorrent'
 import { SeedcastError } from '../errors.js'
 import { closeClient, createClient, type ClientOptions, type SwarmClient } from './client.js'
-import { findBadPieces, hashCounter, piecesOfFiles } from './piece-verifier.js'
+import { findBadPieces, piecesOfFiles } from './piece-verifier.js'
 import { changedFiles, loadResumeState, saveResumeState, snapshotFiles, type FileSnapshot } from './resume-state.js'
 import { resolveSeedInputs, type SeedItem } from './seed-inputs.js'
 import { addressOf, transportOf, type PeerStatus, type SeedEvent, type TorrentStatus } from './seed-events.js'
@@ -200,14 +200,13 @@ async function startOne (seeder: Seeder, item: SeedItem): Promise<void> {
   const state = await loadResumeState(seeder.stateDir, meta.infoHash)
   const changed = changedFiles(state, snapshot)
   const toHash = piecesOfFiles(meta, changed)
-  const before = hashCounter.pieces
   let bad: number[]
   try {
     bad = toHash.length ? await findBadPieces(meta, dataPath, toHash) : []
   } catch (err) {
     return warn('EIO', `${meta.name}: cannot read its data: ${(err as Error).message}; not seeding it`)
   }
-  const hashed = hashCounter.pieces - before
+  const hashed = toHash.length
   seeder.hashedPieces += hashed
   if (bad.length) {
     return warn('ECORRUPT', `${meta.name}: ${bad.length} of ${meta.pieces.length} pieces do not match the torrent (first: piece ${bad[0]}); the data in ${dataPath} is corrupt or another version; not seeding it`)
