@@ -33,5 +33,8 @@ export function renderJsonFeed (show: ShowConfig, episodes: PublishedEpisode[]):
       }]
     }))
   }
-  return JSON.stringify(generateJsonFeed(feed), null, 2) + '\n'
+  const json = generateJsonFeed(feed) as Record<string, unknown>
+  // JSON Feed requires "items" even when empty; feedsmith drops empty arrays.
+  json.items ??= []
+  return JSON.stringify(json, null, 2) + '\n'
 }
