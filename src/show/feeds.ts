@@ -3,20 +3,21 @@ import { join } from 'node:path'
 import { fileError } from '../errors.js'
 import { writeAtomic, writeJsonAtomic } from './atomic.js'
 import { renderFeeds } from './engines.js'
-import { loadShow } from './load.js'
+import { loadShow, readShowConfig } from './load.js'
 import { withShowLock } from './lock.js'
-import { FEED_FILES, type ShowPaths } from './paths.js'
+import { FEED_FILES, showPaths, type ShowPaths } from './paths.js'
 import type { Catalog, ShowConfig } from './types.js'
 
 /** Writes the four feeds of public/ from the catalog, each one atomically. */
 export async function writeFeeds (paths: ShowPaths, config: ShowConfig, catalog: Catalog): Promise<Record<string, string>> {
   const feeds = renderFeeds(config, catalog.episodes)
   const written: Record<string, string> = {}
-  for (const file of FEED_FILES) {
+  // In parallel: each write is atomic on its own, and their fsyncs overlap.
+  await Promise.all(FEED_FILES.map(async file => {
     const path = join(paths.publicDir, file)
     await writeAtomic(path, feeds[file])
     written[file] = path
-  }
+  }))
   return written
 }
 
@@ -48,10 +49,11 @@ export async function feedsAreStale (paths: ShowPaths): Promise<boolean> {
 
 /** Rebuilds the feeds if a killed run left them older than the catalog; holds the lock. */
 export async function repairFeeds (dir: string): Promise<boolean> {
-  const show = await loadShow(dir)
-  if (!await feedsAreStale(show.paths)) return false
+  const paths = showPaths(dir)
+  if (!await feedsAreStale(paths)) return false
+  await readShowConfig(paths)
   return withShowLock(dir, async () => {
-    if (!await feedsAreStale(show.paths)) return false
+    if (!await feedsAreStale(paths)) return false
     const fresh = await loadShow(dir)
     await rebuildFeeds(fresh.paths, fresh.config, fresh.catalog)
     return true
@@ -62,7 +64,7 @@ export interface BuiltFeeds { feeds: Record<string, string>, episodes: number, p
 
 /** `seedcast feed build`: regenerates every feed of the show from its catalog. */
 export async function buildFeeds (dir: string): Promise<BuiltFeeds> {
-  await loadShow(dir) // a clear error for a bad folder before taking the lock
+  await readShowConfig(showPaths(dir)) // a clear error for a folder that is no show, before taking the lock
   return withShowLock(dir, async () => {
     const { paths, config, catalog } = await loadShow(dir)
     const feeds = await rebuildFeeds(paths, config, catalog)

@@ -1,3 +1,4 @@
+import { constants } from 'node:fs'
 import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises'
 import { basename, extname, join, resolve } from 'node:path'
 import { v4 as uuidv4 } from 'uuid'
@@ -58,6 +59,7 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
   await repairFeeds(dir)
   const { paths, config, catalog } = await loadShow(dir)
   const media = await probeMedia(mediaPath)
+  const source = await stat(mediaPath)
   const fields = episodeFields(media, mediaPath, config, options)
 
   await mkdir(paths.tmpDir, { recursive: true }).catch(error => { throw fileError(error, paths.tmpDir, 'create') })
@@ -69,21 +71,30 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
   const temp = tempPath(paths, media.extension)
   const placed: string[] = []
   try {
-    await copyFile(mediaPath, temp).catch(error => { throw fileError(error, mediaPath, 'copy') })
-    const copied = await stat(temp)
-    if (copied.size !== media.size) throw new SeedcastError(`${basename(mediaPath)} changed while it was being published`, { code: 'ECHANGED', hint: 'publish it again once it is written in full' })
-
+    // The copy and the hashing run at once (the kernel copies while worker threads hash the
+    // source, both from the page cache); the source must not change meanwhile.
     const mediaUrl = publicUrl(config.baseUrl, files.mediaPath)
-    const torrent = await createTorrent(temp, {
-      name: basename(files.mediaPath),
-      announce: config.trackers.map(tracker => [tracker]),
-      webSeeds: [mediaUrl],
-      createdBy: 'seedcast',
-      creationDate: new Date(fields.pubDate),
-      sha256: true,
-      onProgress: options.onProgress,
-      signal: options.signal
-    })
+    const [hashing, copying] = await Promise.allSettled([
+      createTorrent(mediaPath, {
+        name: basename(files.mediaPath),
+        announce: config.trackers.map(tracker => [tracker]),
+        webSeeds: [mediaUrl],
+        createdBy: 'seedcast',
+        creationDate: new Date(fields.pubDate),
+        sha256: true,
+        onProgress: options.onProgress,
+        signal: options.signal
+      }),
+      copyFile(mediaPath, temp, constants.COPYFILE_FICLONE).catch(error => { throw fileError(error, mediaPath, 'copy') })
+    ])
+    // Both settled before anything is cleaned up, so no copy outlives the temp file's removal.
+    if (hashing.status === 'rejected') throw hashing.reason
+    if (copying.status === 'rejected') throw copying.reason
+    const torrent = hashing.value
+    const [after, copied] = await Promise.all([stat(mediaPath), stat(temp)])
+    if (after.size !== source.size || after.mtimeMs !== source.mtimeMs || copied.size !== source.size || torrent.length !== source.size) {
+      throw new SeedcastError(`${basename(mediaPath)} changed while it was being published`, { code: 'ECHANGED', hint: 'publish it again once it is written in full' })
+    }
     const sha256 = torrent.files[0]?.sha256
     if (!sha256) throw new Error('createTorrent returned no SHA-256')
 
