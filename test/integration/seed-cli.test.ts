@@ -1,0 +1,96 @@
+// `seedcast seed` as a user runs it: bad inputs give one line and a non-zero exit;
+// a show folder seeds its published episodes (not drafts) and stops after --duration.
+import { copyFile, mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createTorrent } from '../../src/torrent/create.js'
+import { repoRoot, runCli } from '../helpers/cli.js'
+import { tempDir } from '../helpers/tmp.js'
+
+const cleanups: Array<() => Promise<void>> = []
+afterEach(async () => { for (const cleanup of cleanups.splice(0)) await cleanup() })
+
+async function temp (): Promise<string> {
+  const dir = await tempDir()
+  cleanups.push(dir.cleanup)
+  return dir.path
+}
+
+function expectOneLineError (result: { code: number | null, stderr: string, stdout: string }, text: string | RegExp): void {
+  expect(result.code).not.toBe(0)
+  const lines = result.stderr.trim().split('\n')
+  expect(lines).toHaveLength(1)
+  expect(lines[0]).toMatch(/^seedcast: /)
+  expect(lines[0]).toMatch(text)
+  expect(result.stderr).not.toMatch(/\bat .+:\d+:\d+/) // no stack trace
+}
+
+const offline = ['--no-dht', '--no-lsd']
+
+describe('seedcast seed: bad input', () => {
+  it('a missing torrent file', async () => {
+    const dir = await temp()
+    const result = await runCli(['seed', join(dir, 'nope.torrent'), ...offline, '--state', join(dir, 'state')])
+    expectOneLineError(result, /nope\.torrent: no such file or directory/)
+  })
+
+  it('a file that is not a torrent', async () => {
+    const dir = await temp()
+    const result = await runCli(['seed', join(repoRoot, 'fixtures', 'episode.mp3'), ...offline, '--state', join(dir, 'state')])
+    expectOneLineError(result, /episode\.mp3: not a torrent file/)
+  })
+
+  it('a folder without show.json', async () => {
+    const dir = await temp()
+    const result = await runCli(['seed', dir, ...offline, '--state', join(dir, 'state')])
+    expectOneLineError(result, /not a show folder \(no show\.json\)/)
+  })
+
+  it('a torrent whose data is nowhere', async () => {
+    const dir = await temp()
+    await copyFile(join(repoRoot, 'fixtures', 'episode.mp3'), join(dir, 'episode.mp3'))
+    const { torrent } = await createTorrent(join(dir, 'episode.mp3'), { announce: [] })
+    const alone = join(dir, 'alone')
+    await mkdir(alone)
+    await writeFile(join(alone, 'episode.torrent'), torrent)
+    const result = await runCli(['seed', join(alone, 'episode.torrent'), ...offline, '--state', join(dir, 'state')])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('warning: episode.mp3: data not found')
+    expect(result.stderr.trim().split('\n').at(-1)).toMatch(/^seedcast: none of the 1 torrent\(s\) can be seeded/)
+  })
+
+  it('an invalid --upload-limit', async () => {
+    const dir = await temp()
+    await copyFile(join(repoRoot, 'fixtures', 'episode.mp3'), join(dir, 'episode.mp3'))
+    const { torrent } = await createTorrent(join(dir, 'episode.mp3'), { announce: [] })
+    await writeFile(join(dir, 'episode.torrent'), torrent)
+    const result = await runCli(['seed', join(dir, 'episode.torrent'), '--upload-limit', 'fast', ...offline, '--state', join(dir, 'state')])
+    expectOneLineError(result, /invalid --upload-limit "fast"/)
+  })
+})
+
+describe('seedcast seed: show folder', () => {
+  it('seeds the published episodes of a show folder, not drafts, and stops after --duration', async () => {
+    const show = await temp()
+    const pub = join(show, 'public')
+    await mkdir(join(pub, 'media'), { recursive: true })
+    await mkdir(join(pub, 'torrents'), { recursive: true })
+    const episodes = []
+    for (const [slug, fixture, draft] of [['one', 'episode.mp3', false], ['two', 'episode-2.mp3', true]] as const) {
+      await copyFile(join(repoRoot, 'fixtures', fixture), join(pub, 'media', `${slug}.mp3`))
+      const created = await createTorrent(join(pub, 'media', `${slug}.mp3`), { announce: [] })
+      await writeFile(join(pub, 'torrents', `${slug}.torrent`), created.torrent)
+      episodes.push({ slug, draft, mediaPath: `media/${slug}.mp3`, torrentPath: `torrents/${slug}.torrent`, infoHash: created.infoHash })
+    }
+    await writeFile(join(show, 'show.json'), '{"version":1}\n')
+    await writeFile(join(show, 'episodes.json'), JSON.stringify({ version: 1, episodes }))
+
+    const result = await runCli(['seed', show, ...offline, '--state', join(show, '.seedcast', 'seed'), '--duration', '2', '--json'], { timeoutMs: 30_000 })
+    expect(result.code, result.stderr).toBe(0)
+    const events = result.stdout.trim().split('\n').map(line => JSON.parse(line))
+    expect(events[0]).toMatchObject({ event: 'started', torrents: 1 })
+    expect(events.filter(e => e.event === 'seeding')).toEqual([expect.objectContaining({ name: 'one.mp3', infoHash: episodes[0]!.infoHash, dataPath: join(pub, 'media') })])
+    expect(events.some(e => e.event === 'stats')).toBe(true)
+    expect(events.at(-1)).toMatchObject({ event: 'stopped', reason: 'duration' })
+  })
+})
