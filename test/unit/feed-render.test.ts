@@ -74,7 +74,7 @@ describe('rss.xml, read back with feedsmith', () => {
       const [http, torrent, magnet] = alternate!.sources!
       expect(http).toEqual({ uri: `${base}media/${episode.slug}.mp3` })
       expect(torrent).toEqual({ uri: `${base}torrents/${episode.slug}.torrent`, contentType: 'application/x-bittorrent' })
-      expect(parseMagnet(magnet!.uri)).toMatchObject({ infoHash: episode.infoHash, name: `${episode.slug}.mp3`, torrentUrl: torrent!.uri })
+      expect(parseMagnet(magnet!.uri!)).toMatchObject({ infoHash: episode.infoHash, name: `${episode.slug}.mp3`, torrentUrl: torrent!.uri })
     }
   })
 })
@@ -133,8 +133,8 @@ describe('p2p.xml', () => {
       const episode = published[index]!
       const [enclosure] = item.enclosures!
       expect(enclosure).toMatchObject({ length: episode.length, type: 'audio/mpeg' })
-      expect(enclosure!.url.startsWith('magnet:?')).toBe(true)
-      const params = new URLSearchParams(enclosure!.url.slice('magnet:?'.length))
+      expect(enclosure!.url!.startsWith('magnet:?')).toBe(true)
+      const params = new URLSearchParams(enclosure!.url!.slice('magnet:?'.length))
       expect(params.get('xt')).toBe(`urn:btih:${episode.infoHash}`)
       expect(params.get('dn')).toBe(`${episode.slug}.mp3`)
       expect(params.get('xl')).toBe(String(episode.length))
