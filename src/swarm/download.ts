@@ -2,7 +2,7 @@ import { SeedcastError, fileError } from '../errors.js'
 import { PeerGuard, type BannedPeer } from './download-peer-guard.js'
 import { checkFreeSpace, prepareOutputDir } from './download-output.js'
 import { selectFiles } from './download-select.js'
-import { closeDownloadClient, openDownloadClient, type DownloadClient, type DownloadFile } from './download-webtorrent.js'
+import { closeDownloadClient, openDownloadClient, type DownloadClient, type DownloadFile, type DownloadTorrent } from './download-webtorrent.js'
 import { resolveSource, type ResolvedSource } from './source.js'
 import { OutputClosed, streamInOrder } from './stdout-stream.js'
 
@@ -142,7 +142,7 @@ function runDownload (client: DownloadClient, source: ResolvedSource, options: D
     }
 
     const selectedBytes = () => selected.reduce((sum, file) => sum + file.length, 0)
-    const selectedDownloaded = () => selected.reduce((sum, file) => sum + file.downloaded, 0)
+    const selectedDownloaded = () => selected.reduce((sum, file) => sum + verifiedBytesOf(torrent, file), 0)
 
     torrent.on('error', fail)
     client.on('error', fail)
@@ -179,9 +179,10 @@ function runDownload (client: DownloadClient, source: ResolvedSource, options: D
     })
 
     torrent.on('ready', () => {
+      // Measured before any new piece can arrive: this is what the previous runs left.
+      resumedBytes = selectedDownloaded()
       checkFreeSpace(options.outputDir, selected.map(file => ({ path: file.path, length: file.length }))).then(() => {
         if (finished) return
-        resumedBytes = selectedDownloaded()
         lastReceived = torrent.received
         lastProgressAt = performance.now()
         emit({ event: 'ready', haveBytes: resumedBytes, missingBytes: selectedBytes() - resumedBytes })
@@ -288,6 +289,25 @@ function runDownload (client: DownloadClient, source: ResolvedSource, options: D
       options.signal?.removeEventListener('abort', onAbort)
     }
   })
+}
+
+/**
+ * Bytes of `file` covered by verified pieces. Webtorrent's own `file.downloaded` drops
+ * the whole last piece of a file that ends exactly on a piece boundary, which would
+ * make a resumed download look one piece short.
+ */
+function verifiedBytesOf (torrent: DownloadTorrent, file: DownloadFile): number {
+  if (!torrent.bitfield || file.length === 0) return 0
+  const pieceLength = torrent.pieceLength
+  const fileEnd = file.offset + file.length
+  let bytes = 0
+  for (let index = Math.floor(file.offset / pieceLength); index <= Math.floor((fileEnd - 1) / pieceLength); index++) {
+    if (!torrent.bitfield.get(index)) continue
+    const start = Math.max(index * pieceLength, file.offset)
+    const end = Math.min((index + 1) * pieceLength, fileEnd, torrent.length)
+    bytes += end - start
+  }
+  return bytes
 }
 
 function throwIfAborted (signal?: AbortSignal): void {

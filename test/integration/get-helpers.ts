@@ -84,7 +84,7 @@ export interface WebSeed {
   /** http://127.0.0.1:<port>, for the extra routes. */
   origin: string
   server: Server
-  requests: { url?: string, range?: string }[]
+  requests: { url?: string, range?: string, bytes: number }[]
   bytesServed: () => number
   /** Changes the pacing of responses started from now on (undefined = full speed). */
   setRate: (bytesPerSecond?: number) => void
@@ -97,11 +97,12 @@ export interface WebSeed {
  */
 export async function startWebSeed (file: string, name: string, options: { bytesPerSecond?: number, routes?: Record<string, Buffer> } = {}): Promise<WebSeed> {
   const { size } = await stat(file)
-  const requests: { url?: string, range?: string }[] = []
+  const requests: { url?: string, range?: string, bytes: number }[] = []
   let served = 0
   let rate = options.bytesPerSecond
   const server = createHttpServer((req, res) => {
-    requests.push({ url: req.url, range: req.headers.range })
+    const entry = { url: req.url, range: req.headers.range, bytes: 0 }
+    requests.push(entry)
     const route = options.routes?.[req.url ?? '']
     if (route) { res.writeHead(200, { 'content-type': 'application/x-bittorrent', 'content-length': route.length }).end(route); return }
     if (decodeURIComponent(req.url ?? '') !== `/${name}`) { res.writeHead(404).end(); return }
@@ -120,7 +121,7 @@ export async function startWebSeed (file: string, name: string, options: { bytes
     const stream = createReadStream(file, { start, end, highWaterMark: 16384 })
     const bytesPerSecond = rate
     if (!bytesPerSecond) {
-      stream.on('data', (chunk: Buffer | string) => { served += chunk.length })
+      stream.on('data', (chunk: Buffer | string) => { served += chunk.length; entry.bytes += chunk.length })
       stream.pipe(res)
       return
     }
@@ -129,6 +130,7 @@ export async function startWebSeed (file: string, name: string, options: { bytes
     stream.on('data', (chunk: Buffer | string) => {
       stream.pause()
       served += chunk.length
+      entry.bytes += chunk.length
       res.write(chunk)
       setTimeout(() => stream.resume(), pace)
     })
