@@ -70,7 +70,7 @@ export function bdecode (input: Uint8Array): DecodedTorrentBytes {
     const truncated = position >= data.length
     throw new SeedcastError(
       truncated ? `truncated bencode: input ends at byte ${data.length} ${what}` : `malformed bencode at byte ${position}: ${what}`,
-      { code: 'EBENCODE', hint: 'the file is not a complete .torrent' }
+      { code: 'EBENCODE', hint: truncated ? 'the file is not a complete .torrent; download it again' : 'the file is damaged or not a .torrent' }
     )
   }
 

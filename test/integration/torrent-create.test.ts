@@ -101,10 +101,10 @@ describe('createTorrent against create-torrent (the oracle)', () => {
 
   it('refuses a folder with only junk and says how to keep it', async () => {
     const base = await makeTree('junkonly', { '.DS_Store': 'x', 'Thumbs.db': 'y' })
-    const error = await createTorrent(base).catch((caught: unknown) => caught as SeedcastError)
+    const error = await createTorrent(base).then(() => undefined, (caught: unknown) => caught as SeedcastError)
     expect(error).toBeInstanceOf(SeedcastError)
-    expect(error.message).toMatch(/the folder holds no files/)
-    expect(error.hint).toBe('2 hidden or junk entries were skipped; --include-junk keeps them')
+    expect(error?.message).toMatch(/the folder holds no files/)
+    expect(error?.hint).toBe('2 hidden or junk entries were skipped; --include-junk keeps them')
     const kept = await createTorrent(base, { includeJunk: true })
     expect(kept.files.map(file => file.path)).toEqual(['junkonly/.DS_Store', 'junkonly/Thumbs.db'])
   })

@@ -1,0 +1,203 @@
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { chmod, mkdir, readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { inspectTorrent } from '../../src/torrent/inspect.js'
+import { binPath, runCli, runCliJson, type CliResult } from '../helpers/cli.js'
+import { tempDir } from '../helpers/tmp.js'
+
+let dir: Awaited<ReturnType<typeof tempDir>>
+let show: string
+beforeEach(async () => {
+  dir = await tempDir()
+  show = join(dir.path, 'my show')
+  await mkdir(join(show, 'extras'), { recursive: true })
+  await writeFile(join(show, 'ep1.mp3'), randomBytes(100_000))
+  await writeFile(join(show, 'extras', 'ep2.mp3'), randomBytes(70_001))
+  await writeFile(join(show, '.DS_Store'), 'junk')
+})
+afterEach(() => dir.cleanup())
+
+/** One line `seedcast: …` on stderr, a failing exit code, nothing on stdout, no stack trace. */
+function expectCleanError (result: CliResult, message: RegExp): void {
+  expect(result.code, result.stderr).not.toBe(0)
+  expect(result.code).not.toBe(70) // 70 = an unexpected error (a bug)
+  expect(result.stdout).toBe('')
+  const lines = result.stderr.trimEnd().split('\n')
+  expect(lines, result.stderr).toHaveLength(1)
+  expect(lines[0]).toMatch(/^seedcast: /)
+  expect(lines[0]).toMatch(message)
+  expect(result.stderr).not.toMatch(/\n\s+at /)
+}
+
+describe('seedcast create', () => {
+  it('makes a torrent with every flag and reports it as JSON', async () => {
+    const output = join(dir.path, 'out.torrent')
+    const { result, json } = await runCliJson(['create', show, '-o', output,
+      '-a', 'http://a.example/announce,http://b.example/announce', '-a', 'udp://c.example:6969', '-w', 'https://cdn.example/my%20show/',
+      '--private', '--comment', 'hello', '--source', 'src', '--name', 'Renamed', '--created-by', 'tester', '--piece-length', '32K'])
+    expect(result.code, result.stderr).toBe(0)
+    const info = inspectTorrent(output)
+    expect(json).toEqual({
+      path: output, infoHash: info.infoHash, magnet: info.magnet, name: 'Renamed', length: 170_001, pieceLength: 32768, pieceCount: 6,
+      files: [{ path: 'Renamed/ep1.mp3', length: 100_000 }, { path: 'Renamed/extras/ep2.mp3', length: 70_001 }]
+    })
+    expect(info).toMatchObject({
+      announce: [['http://a.example/announce', 'http://b.example/announce'], ['udp://c.example:6969']],
+      webSeeds: ['https://cdn.example/my%20show/'], private: true, comment: 'hello', source: 'src', createdBy: 'tester'
+    })
+    expect(Math.abs(info.creationDate!.getTime() - Date.now())).toBeLessThan(120_000)
+  })
+
+  it('writes <name>.torrent in the current folder, prints infohash and magnet, and refuses to overwrite without --force', async () => {
+    const first = await runCli(['create', show], { cwd: dir.path })
+    expect(first.code, first.stderr).toBe(0)
+    const info = inspectTorrent(join(dir.path, 'my show.torrent'))
+    expect(first.stdout).toContain(`Created my show.torrent`)
+    expect(first.stdout).toContain(`infohash:  ${info.infoHash}`)
+    expect(first.stdout).toContain(`magnet:    ${info.magnet}`)
+    expect(info.files.map(file => file.path)).toEqual(['my show/ep1.mp3', 'my show/extras/ep2.mp3'])
+
+    expectCleanError(await runCli(['create', show], { cwd: dir.path }), /my show\.torrent already exists \(use --force to overwrite it\)/)
+    const forced = await runCli(['create', show, '--force', '--include-junk'], { cwd: dir.path })
+    expect(forced.code, forced.stderr).toBe(0)
+    expect(inspectTorrent(join(dir.path, 'my show.torrent')).files.map(file => file.path)).toContain('my show/.DS_Store')
+    expect((await readdir(dir.path)).sort()).toEqual(['my show', 'my show.torrent'])
+  })
+
+  it('--no-date gives the same bytes twice; piece lengths 2^15, 32K and 32768 are the same', async () => {
+    const paths = ['a', 'b', 'c'].map(name => join(dir.path, `${name}.torrent`))
+    const lengths = ['2^15', '32K', '32768']
+    for (const [index, path] of paths.entries()) {
+      const result = await runCli(['create', show, '--no-date', '--piece-length', lengths[index]!, '-o', path])
+      expect(result.code, result.stderr).toBe(0)
+    }
+    const [a, b, c] = await Promise.all(paths.map(path => readFile(path)))
+    expect(a!.equals(b!)).toBe(true)
+    expect(a!.equals(c!)).toBe(true)
+    expect(a!.includes('creation date')).toBe(false)
+  })
+
+  it('refuses a bad piece length and a bad tracker URL', async () => {
+    expectCleanError(await runCli(['create', show, '--piece-length', '3K']), /piece length 3K is not a power of two/)
+    expectCleanError(await runCli(['create', show, '-a', 'nonsense']), /invalid tracker URL "nonsense"/)
+  })
+
+  it('an interrupted create leaves no .torrent and no temp file', async () => {
+    const big = join(dir.path, 'big.bin')
+    await writeFile(big, '')
+    await truncate(big, 16 * 1024 ** 3) // sparse 16 GiB: seconds of hashing, no disk used
+    const child = spawn(process.execPath, [binPath, 'create', big, '-o', join(dir.path, 'big.torrent')], { stdio: 'ignore' })
+    const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>(resolve => child.on('exit', (code, signal) => resolve({ code, signal })))
+    // Interrupt mid-hash: once the process has read 256 MiB (Linux /proc/<pid>/io counts read() bytes).
+    const deadline = Date.now() + 30_000
+    while (Date.now() < deadline && await bytesRead(child.pid!) < 256 * 1024 ** 2) await new Promise(resolve => setTimeout(resolve, 20))
+    expect(await bytesRead(child.pid!)).toBeGreaterThanOrEqual(256 * 1024 ** 2)
+    child.kill('SIGINT')
+    const { code, signal } = await exited
+    expect(signal ?? code).toBeTruthy() // stopped by the signal, not finished
+    expect(signal === 'SIGINT' || (code !== null && code !== 0)).toBe(true)
+    expect((await readdir(dir.path)).sort()).toEqual(['big.bin', 'my show'])
+  })
+})
+
+describe('seedcast info and magnet', () => {
+  it('shows a torrent as a table and as JSON, and builds magnets with xs', async () => {
+    const path = join(dir.path, 'show.torrent')
+    expect((await runCli(['create', show, '-o', path, '-a', 'udp://t.example:1', '-w', 'https://cdn.example/', '--comment', 'note'])).code).toBe(0)
+    const expected = inspectTorrent(path)
+    const table = await runCli(['info', path])
+    expect(table.code, table.stderr).toBe(0)
+    for (const line of [`name:        my show`, `infohash:    ${expected.infoHash}`, 'size:        166.0 KiB (170001 bytes)',
+      'pieces:      11 × 16 KiB', 'private:     no', 'tier 1:      udp://t.example:1', 'web seed:    https://cdn.example/',
+      'comment:     note', 'files (2):', '97.7 KiB  my show/ep1.mp3', '68.4 KiB  my show/extras/ep2.mp3']) {
+      expect(table.stdout).toContain(line)
+    }
+    const { json } = await runCliJson(['info', path])
+    expect(json).toEqual(JSON.parse(JSON.stringify(expected)))
+
+    const magnet = await runCli(['magnet', path, '--torrent-url', 'https://example.com/t/show.torrent'])
+    expect(magnet.stdout.trim()).toBe(`${expected.magnet}&xs=${encodeURIComponent('https://example.com/t/show.torrent')}`)
+    const fromMagnet = await runCliJson(['info', magnet.stdout.trim()])
+    expect(fromMagnet.json).toMatchObject({ kind: 'magnet', infoHash: expected.infoHash, name: 'my show', length: 170001, torrentUrl: 'https://example.com/t/show.torrent' })
+  })
+})
+
+describe('seedcast verify', () => {
+  it('exits 0 on intact data and 1 with the bad pieces and files otherwise, also with --json', async () => {
+    const path = join(dir.path, 'show.torrent')
+    expect((await runCli(['create', show, '-o', path, '--piece-length', '16K'])).code).toBe(0)
+    const good = await runCli(['verify', path, show])
+    expect(good.code, good.stderr).toBe(0)
+    expect(good.stdout).toBe('OK: all 11 pieces of 2 files match\n')
+
+    const bytes = await readFile(join(show, 'ep1.mp3'))
+    bytes[20_000] = bytes[20_000]! ^ 1 // piece 1
+    bytes[99_999] = bytes[99_999]! ^ 1 // piece 6, shared with ep2.mp3
+    await writeFile(join(show, 'ep1.mp3'), bytes)
+    const bad = await runCli(['verify', path, show])
+    expect(bad.code).toBe(1)
+    expect(bad.stdout).toBe([
+      'FAILED: 2 of 11 pieces bad: 1, 6',
+      '  bad        my show/ep1.mp3 (pieces 1, 6)',
+      '  bad        my show/extras/ep2.mp3 (pieces 6)', ''
+    ].join('\n'))
+    const { result, json } = await runCliJson(['verify', path, show])
+    expect(result.code).toBe(1)
+    expect(json).toMatchObject({ ok: false, totalPieces: 11, goodPieces: 9, badPieces: [1, 6] })
+  })
+})
+
+describe('bad input: one clear line, non-zero exit, no stack trace', () => {
+  it.each<[string, (paths: { dir: string, show: string }) => Promise<string[]>, RegExp]>([
+    ['a missing path', async ({ dir }) => ['create', join(dir, 'nope')], /nope: no such file or directory \(check the path\)/],
+    ['an empty folder', async ({ dir }) => { await mkdir(join(dir, 'empty')); return ['create', join(dir, 'empty')] }, /empty: the folder holds no files/],
+    ['a folder of junk only', async ({ dir }) => { await mkdir(join(dir, 'j')); await writeFile(join(dir, 'j', 'Thumbs.db'), 'x'); return ['create', join(dir, 'j')] }, /--include-junk keeps them/],
+    ['a missing output folder', async ({ dir, show }) => ['create', show, '-o', join(dir, 'no', 'x.torrent')], /output folder .*no does not exist \(create it first/],
+    ['a folder as the output', async ({ dir, show }) => ['create', show, '-o', dir], /is a folder \(give a file name with -o\)/],
+    ['not a torrent', async ({ show }) => ['info', join(show, 'ep1.mp3')], /ep1\.mp3: not a torrent: it does not start with a bencoded dictionary/],
+    ['a folder where a .torrent is expected', async ({ show }) => ['info', show], /my show: is a directory, expected a file/],
+    ['truncated bencode', async ({ dir }) => { await writeFile(join(dir, 't.torrent'), 'd8:announce3:abc4:infod4:name'); return ['info', join(dir, 't.torrent')] }, /t\.torrent: truncated bencode/],
+    ['wrongly typed bencode', async ({ dir }) => { await writeFile(join(dir, 't.torrent'), 'd4:infod4:namei5eee'); return ['info', join(dir, 't.torrent')] }, /invalid torrent: info\.name is not a string/],
+    ['a bad magnet', async () => ['info', 'magnet:?xt=urn:btih:xyz'], /bad magnet link: "xyz" is not a 40-character hex/],
+    ['a missing torrent for magnet', async ({ dir }) => ['magnet', join(dir, 'none.torrent')], /none\.torrent: no such file or directory/],
+    ['verify with missing data', async ({ dir, show }) => {
+      await runCli(['create', show, '-o', join(dir, 's.torrent')])
+      return ['verify', join(dir, 's.torrent'), join(dir, 'gone')]
+    }, /gone: no such file or directory/]
+  ])('%s', async (_label, setup, message) => {
+    const args = await setup({ dir: dir.path, show })
+    expectCleanError(await runCli(args), message)
+  })
+
+  it('a file that cannot be read', async () => {
+    const file = join(show, 'ep1.mp3')
+    await chmod(file, 0o000)
+    // Root reads anything, so as root the CLI runs as "nobody" to meet the permission check.
+    const asRoot = process.getuid?.() === 0
+    if (asRoot) await chmod(dir.path, 0o755)
+    const result = await runCliAs(['create', file, '-o', join(dir.path, 'x.torrent')], asRoot ? 65534 : undefined)
+    expectCleanError(result, /ep1\.mp3: permission denied \(cannot read it\)/)
+    expect(await stat(join(dir.path, 'x.torrent')).catch(() => 'absent')).toBe('absent')
+  })
+})
+
+async function bytesRead (pid: number): Promise<number> {
+  const io = await readFile(`/proc/${pid}/io`, 'utf8').catch(() => '')
+  return Number(/^rchar: (\d+)$/m.exec(io)?.[1] ?? 0)
+}
+
+/** runCli with an optional user id (the helper has no such option). */
+function runCliAs (args: string[], uid?: number): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [binPath, ...args], { uid, gid: uid, env: { ...process.env, NO_COLOR: '1', HOME: '/tmp' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`timed out: ${stderr}`)) }, 60_000)
+    child.on('error', reject)
+    child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout, stderr }) })
+  })
+}
