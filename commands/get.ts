@@ -116,7 +116,8 @@ function textView (): View {
   return {
     onEvent (event) {
       switch (event.event) {
-        case 'warning': warn(event.message); break
+        // Tracker hiccups are usually transient; the final error names the last one if it matters.
+        case 'warning': if (event.kind === 'source') warn(event.message); break
         case 'peer-banned': warn(`peer ${event.address} sent ${event.failedPieces} corrupt piece(s); disconnected and banned`); break
         case 'metadata': name = event.name; break
         case 'progress': {

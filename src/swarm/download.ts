@@ -34,7 +34,8 @@ export interface DownloadFileInfo { index: number, path: string, length: number,
 
 export type DownloadEvent =
   | { event: 'started', source: ResolvedSource['kind'], infoHash: string, name?: string, outputDir: string }
-  | { event: 'warning', message: string }
+  /** `source`: the .torrent behind a magnet could not be used; `swarm`: a tracker or peer problem (often transient). */
+  | { event: 'warning', kind: 'source' | 'swarm', message: string }
   | { event: 'metadata', infoHash: string, name: string, length: number, pieceLength: number, pieces: number, files: DownloadFileInfo[], selectedBytes: number }
   | { event: 'ready', haveBytes: number, missingBytes: number }
   | { event: 'progress', downloaded: number, total: number, received: number, speed: number, peers: number, etaSeconds: number | null }
@@ -78,7 +79,7 @@ export async function download (input: string, options: DownloadOptions): Promis
   const startedAt = performance.now()
   const source = await resolveSource(input, { fetchTimeoutMs: Math.min(timeoutSeconds, 30) * 1000 })
   emit({ event: 'started', source: source.kind, infoHash: source.infoHash, name: source.name, outputDir: options.outputDir })
-  for (const message of source.warnings) emit({ event: 'warning', message })
+  for (const message of source.warnings) emit({ event: 'warning', kind: 'source', message })
   await prepareOutputDir(options.outputDir)
   throwIfAborted(options.signal)
 
@@ -110,6 +111,7 @@ function runDownload (client: DownloadClient, source: ResolvedSource, options: D
     let streamClosed = false
     let seedingUntil: number | undefined
     let downloadDone = false
+    let spaceChecked: Promise<void> = Promise.resolve()
 
     const guard = new PeerGuard(torrent,
       peer => emit({ event: 'peer-banned', ...peer }),
@@ -146,9 +148,13 @@ function runDownload (client: DownloadClient, source: ResolvedSource, options: D
 
     torrent.on('error', fail)
     client.on('error', fail)
+    let lastSwarmWarning: string | undefined
     torrent.on('warning', (error: Error) => {
+      const message = error?.message ?? String(error)
       // Hash failures are reported as their own events by the guard.
-      if (!/failed verification/.test(error?.message ?? '')) emit({ event: 'warning', message: error?.message ?? String(error) })
+      if (/failed verification/.test(message)) return
+      lastSwarmWarning = message
+      emit({ event: 'warning', kind: 'swarm', message })
     })
     torrent.on('wire', () => { everConnected = true })
 
@@ -161,6 +167,9 @@ function runDownload (client: DownloadClient, source: ResolvedSource, options: D
           throw new SeedcastError(`--stdout streams one file, but ${selected.length} are selected`, { code: 'ESELECT', hint: 'choose one with --select <index|glob>' })
         }
         if (selecting) for (const file of selected) file.select()
+        // Checked now, before webtorrent spends time verifying existing data.
+        spaceChecked = checkFreeSpace(options.outputDir, selected.map(file => ({ path: file.path, length: file.length })))
+        spaceChecked.catch(fail)
         emit({
           event: 'metadata',
           infoHash: torrent.infoHash,
@@ -181,7 +190,7 @@ function runDownload (client: DownloadClient, source: ResolvedSource, options: D
     torrent.on('ready', () => {
       // Measured before any new piece can arrive: this is what the previous runs left.
       resumedBytes = selectedDownloaded()
-      checkFreeSpace(options.outputDir, selected.map(file => ({ path: file.path, length: file.length }))).then(() => {
+      spaceChecked.then(() => {
         if (finished) return
         lastReceived = torrent.received
         lastProgressAt = performance.now()
@@ -268,7 +277,10 @@ function runDownload (client: DownloadClient, source: ResolvedSource, options: D
       if (now - lastProgressAt > timeoutSeconds * 1000 && !downloadDone) {
         const infoHash = torrent.infoHash ?? source.infoHash
         if (!everConnected) {
-          fail(new SeedcastError(`no peers found for ${infoHash} within ${timeoutSeconds} s`, { code: 'ENOPEERS', hint: 'check the trackers, add one with --tracker, or raise --timeout' }))
+          const hint = lastSwarmWarning
+            ? `last tracker problem: ${lastSwarmWarning}`
+            : 'check the trackers, add one with --tracker, or raise --timeout'
+          fail(new SeedcastError(`no peers found for ${infoHash} within ${timeoutSeconds} s`, { code: 'ENOPEERS', hint }))
         } else if (!torrent.ready) {
           fail(new SeedcastError(`could not get the metadata of ${infoHash} within ${timeoutSeconds} s`, { code: 'ETIMEOUT', hint: 'the peers did not send it; try again later or use the .torrent file' }))
         } else {
