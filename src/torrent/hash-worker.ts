@@ -1,22 +1,46 @@
-// Worker thread of the piece hasher. Self-contained (only node: imports) so it runs both
-// compiled (dist/…/hash-worker.js) and from source under Node's type stripping.
+// SHA-1 of pieces claimed from a shared cursor. Runs as the hasher's worker thread and is
+// also imported by the calling thread, which claims from the same cursor: whichever thread
+// gets the CPU does the work, so a thread descheduled on a busy machine does not stall
+// the other. Self-contained (only node: imports) so it runs compiled and from source.
 import { hash } from 'node:crypto'
 import { parentPort } from 'node:worker_threads'
 
-interface PieceJob { id: number, memory: SharedArrayBuffer, offset: number, length: number, pieceLength: number }
-
-parentPort?.on('message', (job: PieceJob) => {
-  parentPort?.postMessage({ id: job.id, digests: sha1Pieces(job) })
-})
-
-/** SHA-1 of each `pieceLength` slice of the range (the last may be shorter), concatenated. */
-function sha1Pieces (job: PieceJob): Uint8Array {
-  const count = Math.ceil(job.length / job.pieceLength)
-  const digests = new Uint8Array(count * 20)
-  for (let i = 0; i < count; i++) {
-    const start = job.offset + i * job.pieceLength
-    const end = Math.min(start + job.pieceLength, job.offset + job.length)
-    digests.set(hash('sha1', new Uint8Array(job.memory, start, end - start), 'buffer'), i * 20)
-  }
-  return digests
+/** One chunk of whole pieces in shared memory, and where its digests go. */
+export interface ChunkJob {
+  /** The chunk's bytes. */
+  memory: SharedArrayBuffer
+  /** Bytes in the chunk (the last piece may be short). */
+  length: number
+  pieceLength: number
+  /** Shared Int32Array of claim cursors, one per chunk slot; `slot` is this chunk's. */
+  cursors: SharedArrayBuffer
+  slot: number
+  /** Pieces claimed per step. */
+  batch: number
+  /** 20 bytes per piece of the whole torrent; this chunk starts at `firstPiece`. */
+  digests: SharedArrayBuffer
+  firstPiece: number
 }
+
+/** Claims batches of the chunk's pieces until none are left; returns how many it hashed. */
+export function hashClaimedPieces (job: ChunkJob): number {
+  const cursors = new Int32Array(job.cursors)
+  const digests = new Uint8Array(job.digests)
+  const pieceCount = Math.ceil(job.length / job.pieceLength)
+  let hashed = 0
+  while (true) {
+    const first = Atomics.add(cursors, job.slot, job.batch)
+    if (first >= pieceCount) return hashed
+    const last = Math.min(first + job.batch, pieceCount)
+    for (let piece = first; piece < last; piece++) {
+      const start = piece * job.pieceLength
+      const end = Math.min(start + job.pieceLength, job.length)
+      digests.set(hash('sha1', new Uint8Array(job.memory, start, end - start), 'buffer'), (job.firstPiece + piece) * 20)
+    }
+    hashed += last - first
+  }
+}
+
+parentPort?.on('message', (message: { id: number, job: ChunkJob }) => {
+  parentPort?.postMessage({ id: message.id, hashed: hashClaimedPieces(message.job) })
+})

@@ -2,7 +2,8 @@ import { createHash, type Hash } from 'node:crypto'
 import { open, type FileHandle } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { SeedcastError, fileError } from '../errors.js'
-import { HashPool, hashPiecesHere } from './hash-pool.js'
+import { HashPool } from './hash-pool.js'
+import { hashClaimedPieces, type ChunkJob } from './hash-worker.js'
 import { hashStats } from './hash-stats.js'
 
 /** One file in the byte stream that is cut into pieces. */
@@ -25,7 +26,7 @@ export interface HashOptions {
   signal?: AbortSignal
   /** Worker threads for SHA-1; default: none for small inputs, else one per core (at most 2). */
   threads?: number
-  /** With `threads`, also hash a share on the calling thread. */
+  /** Let the calling thread hash too (default true). */
   mainLane?: boolean
   /** Verify mode: a file that ends early is padded with zeros instead of failing. */
   tolerateShortFiles?: boolean
@@ -38,11 +39,13 @@ export interface HashResult {
   sha256?: string[]
 }
 
-// 4 MiB reads in up to three reused chunks: measured as fast as larger ones here, and
+// 4 MiB reads into up to three reused chunks: measured as fast as larger ones here, and
 // peak RSS of a 1 GiB create stays well under 100 MiB.
 const CHUNK_TARGET = 4 * 1024 * 1024
 const MEMORY_BUDGET = 12 * 1024 * 1024
 const SMALL_INPUT = 8 * 1024 * 1024
+/** Pieces are claimed about this many bytes at a time: small enough to balance, large enough to be cheap. */
+const BATCH_BYTES = 512 * 1024
 
 /**
  * Cuts the concatenation of `sources` into pieces and hashes them. The files are read
@@ -56,13 +59,15 @@ export async function hashFiles (sources: HashSource[], options: HashOptions): P
   signal?.throwIfAborted()
   const totalBytes = sources.reduce((sum, source) => sum + source.length, 0)
   const pieceCount = Math.ceil(totalBytes / pieceLength)
-  const pieces = Buffer.alloc(pieceCount * 20)
-  const chunkSize = pieceLength * Math.max(1, Math.floor(CHUNK_TARGET / pieceLength))
-  const slotCount = Math.min(4, Math.max(2, Math.floor(MEMORY_BUDGET / chunkSize)))
-  const plan = planThreads(totalBytes, options)
-  const lanes = plan.workers + (plan.mainLane ? 1 : 0)
-  const slots = Array.from({ length: Math.min(slotCount, Math.max(1, Math.ceil(totalBytes / chunkSize))) }, () => new SharedArrayBuffer(chunkSize))
+  const digests = new SharedArrayBuffer(pieceCount * 20)
+  // At least two pieces a chunk, so two threads can share every chunk.
+  const chunkSize = pieceLength * Math.max(2, Math.floor(CHUNK_TARGET / pieceLength))
+  const slotCount = Math.min(3, Math.max(2, Math.floor(MEMORY_BUDGET / chunkSize)), Math.max(1, Math.ceil(totalBytes / chunkSize)))
+  const slots = Array.from({ length: slotCount }, () => new SharedArrayBuffer(chunkSize))
+  const cursors = new SharedArrayBuffer(4 * slotCount)
   const freeSlots = slots.map((_, index) => index)
+  const batch = Math.max(1, Math.floor(BATCH_BYTES / pieceLength))
+  const plan = planThreads(totalBytes, options)
 
   const reader = new SourceReader(sources, options)
   const pool = new HashPool(plan.workers)
@@ -75,52 +80,36 @@ export async function hashFiles (sources: HashSource[], options: HashOptions): P
     if (failure !== undefined) throw failure
     signal?.throwIfAborted()
     const slot = freeSlots.pop()!
-    const memory = slots[slot]!
-    const filled = await reader.fill(new Uint8Array(memory, 0, Math.min(chunkSize, totalBytes - chunkStart)))
-    return { slot, memory, chunkStart, filled }
+    const filled = await reader.fill(new Uint8Array(slots[slot]!, 0, Math.min(chunkSize, totalBytes - chunkStart)))
+    return { slot, chunkStart, filled }
   }
 
   let next = totalBytes > 0 ? fillNext(0) : undefined
   try {
     while (next) {
-      const { slot, memory, chunkStart, filled } = await next
+      const { slot, chunkStart, filled } = await next
       signal?.throwIfAborted()
-      const firstPiece = chunkStart / pieceLength
-      const chunkPieces = Math.ceil(filled / pieceLength)
-      const shares = splitEvenly(chunkPieces, lanes)
-      const jobs: Promise<void>[] = []
-      let piece = 0
-      const rangeOf = (count: number) => {
-        const offset = piece * pieceLength
-        const range = { offset, length: Math.min(count * pieceLength, filled - offset), at: (firstPiece + piece) * 20 }
-        piece += count
-        return range
-      }
-      for (let lane = 0; lane < plan.workers; lane++) {
-        const { offset, length, at } = rangeOf(shares[lane]!)
-        if (length > 0) jobs.push(pool.hashPieces(memory, offset, length, pieceLength, lane).then(digests => { digests.copy(pieces, at) }))
-      }
-      // Start reading the next chunk before this thread hashes its own share, so the
-      // read (done by libuv's thread pool) overlaps the hashing.
+      const job: ChunkJob = { memory: slots[slot]!, length: filled, pieceLength, cursors, slot, batch, digests, firstPiece: chunkStart / pieceLength }
+      Atomics.store(new Int32Array(cursors), slot, 0)
+      const helped = pool.help(job)
+      // Start reading the next chunk before this thread hashes, so the read (done by
+      // libuv's thread pool) overlaps the hashing.
       const nextStart = chunkStart + filled
       next = nextStart < totalBytes ? fillNext(nextStart) : undefined
       next?.catch(() => {}) // awaited on the next turn; this only keeps an early exit from leaving it unhandled
-      if (plan.mainLane) {
-        const { offset, length, at } = rangeOf(shares[lanes - 1]!)
-        if (length > 0) hashPiecesHere(memory, offset, length, pieceLength).copy(pieces, at)
-      }
-      const job: Promise<void> = Promise.all(jobs).then(() => {
-        hashStats.piecesHashed += chunkPieces
+      if (plan.mainLane) hashClaimedPieces(job)
+      const done: Promise<void> = helped.then(() => {
+        hashStats.piecesHashed += Math.ceil(filled / pieceLength)
         doneBytes += filled
         freeSlots.push(slot)
         options.onProgress?.(doneBytes, totalBytes)
-      }, (error: unknown) => { failure ??= error }).finally(() => inFlight.delete(job))
-      inFlight.add(job)
+      }, (error: unknown) => { failure ??= error }).finally(() => inFlight.delete(done))
+      inFlight.add(done)
     }
     await Promise.all(inFlight)
     if (failure !== undefined) throw failure
     signal?.throwIfAborted()
-    return { pieces, sha256: reader.sha256Digests() }
+    return { pieces: Buffer.from(digests), sha256: reader.sha256Digests() }
   } finally {
     await reader.close()
     await pool.close()
@@ -128,21 +117,15 @@ export async function hashFiles (sources: HashSource[], options: HashOptions): P
 }
 
 /**
- * How to spread SHA-1 over threads. Small inputs are hashed right here (starting a
- * worker costs more than it saves). Otherwise one worker plus this thread: with two
- * cores that is as fast as two workers and saves a V8 isolate's memory. When this thread
- * also computes SHA-256, it leaves all SHA-1 to the worker, which balances the two cores.
+ * Who hashes. Small inputs: this thread alone (starting a worker costs more than it
+ * saves). Otherwise one worker per spare core and this thread too, all claiming pieces
+ * from the same chunk; one worker plus this thread was as fast as two workers on two
+ * cores and saves a V8 isolate's memory.
  */
 function planThreads (totalBytes: number, options: HashOptions): { workers: number, mainLane: boolean } {
-  if (options.threads !== undefined) return { workers: options.threads, mainLane: options.threads === 0 || Boolean(options.mainLane) }
+  if (options.threads !== undefined) return { workers: options.threads, mainLane: options.threads === 0 || options.mainLane !== false }
   if (totalBytes <= SMALL_INPUT) return { workers: 0, mainLane: true }
-  if (options.sha256) return { workers: Math.max(1, availableParallelism() - 1), mainLane: false }
-  return { workers: Math.max(1, availableParallelism() - 1), mainLane: true }
-}
-
-/** `count` items over `lanes` lanes, sizes differing by at most one. */
-function splitEvenly (count: number, lanes: number): number[] {
-  return Array.from({ length: lanes }, (_, lane) => Math.floor(count / lanes) + (lane < count % lanes ? 1 : 0))
+  return { workers: Math.max(1, availableParallelism() - 1), mainLane: options.mainLane !== false }
 }
 
 /** Reads the sources as one continuous stream, feeding the optional per-file SHA-256. */
