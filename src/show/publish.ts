@@ -65,7 +65,7 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
   await mkdir(paths.tmpDir, { recursive: true }).catch(error => { throw fileError(error, paths.tmpDir, 'create') })
   await mkdir(paths.reservationsDir, { recursive: true }).catch(error => { throw fileError(error, paths.reservationsDir, 'create') })
   await sweepLeftovers(paths)
-  const claim = await reserveSlug(paths, slugify(fields.title), new Set(catalog.episodes.map(episode => episode.slug)))
+  const claim = await reserveSlug(paths, slugify(fields.title), async () => new Set((await readCatalog(paths)).episodes.map(episode => episode.slug)))
   const slug = claim.slug
   const files = episodeFiles(slug, media.extension)
   const temp = tempPath(paths, media.extension)

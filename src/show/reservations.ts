@@ -24,22 +24,29 @@ async function claimantAlive (path: string): Promise<boolean> {
   return pid === process.pid || processAlive(pid)
 }
 
-/** Claims the first free slug among base, base-2, base-3... not in `taken`. */
-export async function reserveSlug (paths: ShowPaths, base: string, taken: Set<string>): Promise<{ slug: string, release: () => Promise<void> }> {
+/**
+ * Claims the first free slug among base, base-2, base-3... The catalog is read again
+ * after each claim: a publisher commits while holding its claim, so a slug missing from
+ * the catalog read after we hold its claim cannot be committed by anyone else.
+ */
+export async function reserveSlug (paths: ShowPaths, base: string, catalogSlugs: () => Promise<Set<string>>): Promise<{ slug: string, release: () => Promise<void> }> {
   for (const slug of slugCandidates(base)) {
-    if (taken.has(slug)) continue
     const path = join(paths.reservationsDir, slug)
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         const file = await open(path, 'wx')
         await file.writeFile(`${process.pid}\n`)
         await file.close()
-        return { slug, release: () => rm(path, { force: true }) }
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw fileError(error, path, 'create')
         if (await claimantAlive(path)) break
         await rm(path, { force: true }) // stale: its publisher was killed
+        continue
       }
+      const release = () => rm(path, { force: true })
+      if (!(await catalogSlugs()).has(slug)) return { slug, release }
+      await release()
+      break
     }
   }
   throw new Error('unreachable: slug candidates are endless')

@@ -35,13 +35,17 @@ describe('publish safety', () => {
   it('10 publish processes started at once end with 10 episodes and valid feeds; same bytes twice at once add one', { timeout: 120_000 }, async () => {
     const files = await Promise.all(Array.from({ length: 10 }, (_, n) => mp3Variant(join(tmp.path, `take-${n}.mp3`), n)))
     const runs = await Promise.all([...files, files[0]!, files[0]!].map(file => runCliJson(['publish', file, '--show', show], { timeoutMs: 100_000 })))
-    for (const { result } of runs) expect(result.code, result.stderr).toBe(0)
+    for (const { result, json } of runs) expect(result.code, JSON.stringify(json)).toBe(0)
     expect(runs.filter(run => run.json.duplicate)).toHaveLength(2)
     const { catalog } = await loadShow(show)
     expect(catalog.episodes).toHaveLength(10)
     expect(new Set(catalog.episodes.map(episode => episode.sha256)).size).toBe(10)
-    expect(catalog.episodes.map(episode => episode.slug).sort()).toEqual(
-      ['episode-2-chapters-and-cover-art', ...Array.from({ length: 9 }, (_, n) => `episode-2-chapters-and-cover-art-${n + 2}`)].sort())
+    // Unique slugs, numbered from the title; a publisher that turns out to be a duplicate may
+    // have held a number for a while, so the numbers need not be contiguous.
+    const slugs = catalog.episodes.map(episode => episode.slug)
+    expect(new Set(slugs).size).toBe(10)
+    expect(slugs).toContain('episode-2-chapters-and-cover-art')
+    for (const slug of slugs) expect(slug).toMatch(/^episode-2-chapters-and-cover-art(-([2-9]|1[0-2]))?$/)
     expect(await expectConsistent(show)).toHaveLength(10)
     // Each published media is the file its publisher was given.
     for (const run of runs.slice(0, 10)) {
