@@ -15,6 +15,8 @@ Then, in the show folder (--show, default: current folder):
   public/torrents/<slug>.torrent  hashed once: SHA-1 pieces and SHA-256; web seed = the
                                  media URL, trackers = the show's
   public/chapters/<slug>.json   Podcasting 2.0 chapters, when MEDIA has chapters
+  public/images/<slug>.jpg      episode art, when MEDIA's tags hold a cover that podcast
+                                 apps accept (square JPEG/PNG, 1400-3000 px)
   episodes.json                 the new episode (new guid, date, numbers, flags)
   public/rss.xml p2p.xml atom.xml feed.json   regenerated
 
@@ -72,6 +74,7 @@ catalog and feeds valid.`
     } else {
       this.log(`Published "${episode.title}"${episode.draft ? ' as a draft (not in the feeds)' : ''}`)
     }
+    for (const note of result.notes) this.log(`Note: ${note}`)
     this.log(`  slug:     ${episode.slug}`)
     this.log(`  url:      ${result.mediaUrl}`)
     this.log(`  torrent:  ${result.torrentUrl}`)

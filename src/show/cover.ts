@@ -14,14 +14,18 @@ export interface CoverImage extends ImageSize { data: Buffer, extension: 'jpg' |
  */
 export async function readCover (path: string): Promise<CoverImage> {
   const data = await readFile(path).catch(error => { throw fileError(error, path, 'read') })
+  return checkCover(data, `--image ${basename(path)}`)
+}
+
+/** The same checks on image bytes; `label` starts the error message. */
+export function checkCover (data: Buffer, label: string): CoverImage {
   const size = imageSize(data)
-  const name = basename(path)
   const hint = `podcast apps want a square JPEG or PNG of ${COVER_MIN_PX} to ${COVER_MAX_PX} pixels a side`
-  if (!size) throw new SeedcastError(`--image ${name}: not a JPEG or PNG image`, { code: 'EBADIMAGE', hint })
+  if (!size) throw new SeedcastError(`${label}: not a JPEG or PNG image`, { code: 'EBADIMAGE', hint })
   const { width, height } = size
-  if (width !== height) throw new SeedcastError(`--image ${name}: ${width}x${height} is not square`, { code: 'EBADIMAGE', hint })
+  if (width !== height) throw new SeedcastError(`${label}: ${width}x${height} is not square`, { code: 'EBADIMAGE', hint })
   if (width < COVER_MIN_PX || width > COVER_MAX_PX) {
-    throw new SeedcastError(`--image ${name}: ${width}x${height} is ${width < COVER_MIN_PX ? 'too small' : 'too large'}`, { code: 'EBADIMAGE', hint })
+    throw new SeedcastError(`${label}: ${width}x${height} is ${width < COVER_MIN_PX ? 'too small' : 'too large'}`, { code: 'EBADIMAGE', hint })
   }
   return { ...size, data, extension: size.format === 'png' ? 'png' : 'jpg' }
 }

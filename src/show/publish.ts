@@ -8,6 +8,7 @@ import { probeMedia } from '../media/probe.js'
 import type { EpisodeMedia } from '../media/types.js'
 import { magnetURI } from '../torrent/magnet.js'
 import { writeAtomic, writeJsonAtomic } from './atomic.js'
+import { checkCover, type CoverImage } from './cover.js'
 import { createTorrent } from './engines.js'
 import { checkPositiveInteger, checkTitle, normaliseDate } from './episode-fields.js'
 import { commitCatalog, repairFeeds } from './feeds.js'
@@ -42,6 +43,8 @@ export interface PublishResult {
   magnet: string
   /** Absolute paths of the feeds. */
   feeds: Record<string, string>
+  /** Things worth telling the podcaster, e.g. cover art in the tags that was not used. */
+  notes: string[]
 }
 
 /**
@@ -101,6 +104,9 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
     const before = catalog.episodes.find(episode => episode.sha256 === sha256)
     if (before) return await duplicateResult(paths, config, before)
 
+    const notes: string[] = []
+    const art = episodeArt(media, notes)
+
     const episode: Episode = {
       slug,
       guid: uuidv4(),
@@ -111,6 +117,7 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
       mediaPath: files.mediaPath,
       torrentPath: files.torrentPath,
       ...(media.chapters.length ? { chaptersPath: files.chaptersPath } : {}),
+      ...(art ? { imagePath: `images/${slug}.${art.extension}` } : {}),
       infoHash: torrent.infoHash,
       sha256,
       pieceLength: torrent.pieceLength
@@ -123,6 +130,11 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
       placed.push(join(paths.publicDir, episode.chaptersPath))
       await mkdir(paths.chaptersDir, { recursive: true })
       await writeJsonAtomic(join(paths.publicDir, episode.chaptersPath), chaptersJson(media.chapters))
+    }
+    if (art && episode.imagePath) {
+      placed.push(join(paths.publicDir, episode.imagePath))
+      await mkdir(join(paths.publicDir, 'images'), { recursive: true })
+      await writeAtomic(join(paths.publicDir, episode.imagePath), art.data)
     }
     placed.push(join(paths.publicDir, files.mediaPath))
     await mkdir(paths.mediaDir, { recursive: true })
@@ -138,7 +150,7 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
       if (current.episodes.some(other => other.slug === slug)) throw new Error(`slug ${slug} taken while reserved`)
       current.episodes.push(episode)
       const feeds = await commitCatalog(paths, config, current)
-      return { ...urlsOf(config, episode), episode, duplicate: false, feeds }
+      return { ...urlsOf(config, episode), episode, duplicate: false, feeds, notes }
     })
   } catch (error) {
     await Promise.all(placed.map(path => rm(path, { force: true })))
@@ -146,6 +158,18 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
   } finally {
     await rm(temp, { force: true })
     await claim.release()
+  }
+}
+
+/** Cover art from the tags, when podcast apps would take it as episode art (else a note says why not). */
+function episodeArt (media: EpisodeMedia, notes: string[]): CoverImage | undefined {
+  if (!media.cover) return undefined
+  try {
+    return checkCover(media.cover.data, 'cover art in the tags')
+  } catch (error) {
+    if (!(error instanceof SeedcastError)) throw error
+    notes.push(`${error.message}: not used as episode art (${error.hint})`)
+    return undefined
   }
 }
 
@@ -166,7 +190,7 @@ function episodeFields (media: EpisodeMedia, mediaPath: string, config: ShowConf
 
 async function duplicateResult (paths: ShowPaths, config: ShowConfig, episode: Episode): Promise<PublishResult> {
   const feeds = Object.fromEntries(['rss.xml', 'p2p.xml', 'atom.xml', 'feed.json'].map(file => [file, join(paths.publicDir, file)]))
-  return { ...urlsOf(config, episode), episode, duplicate: true, feeds }
+  return { ...urlsOf(config, episode), episode, duplicate: true, feeds, notes: [] }
 }
 
 /** The public URLs and magnet of an episode (magnet with trackers, web seed and .torrent URL). */

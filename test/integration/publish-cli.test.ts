@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { access, copyFile, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -113,6 +114,25 @@ describe('seedcast publish', () => {
     const third = await runCliJson(['publish', fixture('episode-2.mp3'), '--show', show])
     expect(third.json).toMatchObject({ duplicate: true, episode: { guid: first.json.episode.guid } })
     expect((await readCatalogFile(show)).episodes).toHaveLength(1)
+  })
+
+  it('uses cover art from the tags as episode art when podcast apps accept it, and says why not otherwise', async () => {
+    const withArt = join(tmp.path, 'with-art.mp3')
+    execFileSync('ffmpeg', ['-v', 'error', '-i', fixture('episode-2.mp3'), '-i', fixture('cover.jpg'), '-map', '0:a', '-map', '1', '-c', 'copy', '-id3v2_version', '3', withArt])
+    const { json } = await runCliJson(['publish', withArt, '--show', show])
+    expect(json.episode.imagePath).toBe(`images/${json.episode.slug}.jpg`)
+    expect(await readFile(join(show, 'public', json.episode.imagePath))).toEqual(await readFile(fixture('cover.jpg')))
+    expect(json.notes).toEqual([])
+    const item = (await readFeeds(show)).rss.items![0]!
+    expect(item.itunes?.image).toBe(`${BASE_URL}images/${json.episode.slug}.jpg`)
+
+    // episode.mp3 carries a 300x300 cover: too small for podcast apps, so not used, with a note.
+    const small = await runCli(['publish', fixture('episode.mp3'), '--show', show])
+    expect(small.stdout).toContain('Note: cover art in the tags: 300x300 is too small: not used as episode art')
+    expect((await readCatalogFile(show)).episodes[1]!.imagePath).toBeUndefined()
+
+    await runCliJson(['episodes', 'remove', json.episode.slug, '--show', show])
+    expect(await exists(join(show, 'public', json.episode.imagePath))).toBe(false)
   })
 
   it('numbers a slug that is taken', async () => {
