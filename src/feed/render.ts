@@ -2,7 +2,7 @@ import type { Episode, ShowConfig } from '../show/types.js'
 import { renderAtom } from './atom.js'
 import { renderJsonFeed } from './json-feed.js'
 import { publishedEpisodes } from './published.js'
-import { renderRss } from './rss.js'
+import { renderRssFeeds } from './rss.js'
 
 /** The four feed files at the root of public/, by file name. */
 export interface RenderedFeeds {
@@ -18,9 +18,10 @@ export interface RenderedFeeds {
  */
 export function renderFeeds (show: ShowConfig, episodes: Episode[]): RenderedFeeds {
   const published = publishedEpisodes(show, episodes)
+  const rss = renderRssFeeds(show, published)
   return {
-    'rss.xml': renderRss(show, published, 'http'),
-    'p2p.xml': renderRss(show, published, 'magnet'),
+    'rss.xml': rss.rss,
+    'p2p.xml': rss.p2p,
     'atom.xml': renderAtom(show, published),
     'feed.json': renderJsonFeed(show, published)
   }

@@ -14,6 +14,8 @@ export interface EpisodeUrls {
   magnet: string
 }
 
+const URL_SAFE_PATH = /^[A-Za-z0-9._~!$'()*,;=:@/-]*$/
+
 /** The file names of the feeds at the root of public/. */
 export const FEED_FILES = { rss: 'rss.xml', p2p: 'p2p.xml', atom: 'atom.xml', json: 'feed.json' } as const
 
@@ -23,8 +25,10 @@ export const FEED_FILES = { rss: 'rss.xml', p2p: 'p2p.xml', atom: 'atom.xml', js
  */
 export function publicUrl (show: Pick<ShowConfig, 'baseUrl'>, path: string): string {
   const base = show.baseUrl.endsWith('/') ? show.baseUrl : `${show.baseUrl}/`
-  const relative = path.replace(/^\/+/, '').split('/').map(segment => encodeURIComponent(segment)).join('/')
-  return base + relative
+  const trimmed = path.replace(/^\/+/, '')
+  // Slugs are URL-safe already; encode only paths that need it.
+  if (URL_SAFE_PATH.test(trimmed)) return base + trimmed
+  return base + trimmed.split('/').map(segment => encodeURIComponent(segment)).join('/')
 }
 
 export function feedUrls (show: Pick<ShowConfig, 'baseUrl'>): FeedUrls {

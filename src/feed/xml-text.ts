@@ -5,3 +5,36 @@
 export function tidyCdata (xml: string): string {
   return xml.replace(/>\n\s*<!\[CDATA\[/g, '><![CDATA[').replace(/\]\]>\n\s*<\//g, ']]></')
 }
+
+// Characters XML 1.0 does not allow at all (C0 controls other than tab, LF, CR; U+FFFE/U+FFFF;
+// lone surrogates): dropped, since no escape can carry them.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+const TEXT_SPECIAL = /[&<>]/
+const ATTRIBUTE_SPECIAL = /[&<>"]/
+// Most values need nothing: cheap scans decide, so 5,000-episode feeds stay fast.
+// eslint-disable-next-line no-control-regex -- as above
+const HAS_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/
+
+/** Escapes text for element content. */
+export function escapeText (value: string): string {
+  const clean = HAS_FORBIDDEN.test(value) ? value.replace(FORBIDDEN, '') : value
+  if (!TEXT_SPECIAL.test(clean)) return clean
+  return clean.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')
+}
+
+/** Escapes text for a double-quoted attribute value. */
+export function escapeAttribute (value: string): string {
+  const clean = HAS_FORBIDDEN.test(value) ? value.replace(FORBIDDEN, '') : value
+  if (!ATTRIBUTE_SPECIAL.test(clean)) return clean
+  return clean.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;')
+}
+
+/** Puts pre-rendered elements before the closing tag of a document rendered without them. */
+export function insertBefore (xml: string, closingTag: string, content: string): string {
+  const at = xml.lastIndexOf(closingTag)
+  if (at < 0) throw new Error(`rendered XML has no ${closingTag}`)
+  // Keep the closing tag's own indentation: insert at the start of its line.
+  const lineStart = xml.lastIndexOf('\n', at) + 1
+  return xml.slice(0, lineStart) + content + xml.slice(lineStart)
+}

@@ -1,0 +1,103 @@
+// Feed rendering benchmark (issue 4): renderFeeds for a show of 5,000 episodes (synthetic
+// catalog, every episode with chapters, SRI and magnet), median of several runs, per feed
+// and for all four. Goal: < 100 ms for all four. The reference is JSON.stringify of the same
+// catalog: the least any serialiser of it must do (a ratio near it means feeds cost little
+// more than writing the catalog).
+// Runs on the built library (npm run bench builds first).
+import { createHash } from 'node:crypto'
+import { availableParallelism, loadavg } from 'node:os'
+import { performance } from 'node:perf_hooks'
+import { generateRssFeed } from 'feedsmith'
+import { podcastGuid, renderFeeds } from '../../dist/src/index.js'
+import type { Episode, ShowConfig } from '../../src/show/types.ts'
+
+const EPISODES = 5000
+const RUNS = 15
+
+const baseUrl = 'https://cdn.example.org/shows/bench/'
+const show: ShowConfig = {
+  version: 1,
+  title: 'Benchmark show & friends',
+  description: 'A synthetic show with a long back catalogue.',
+  author: 'seedcast bench',
+  owner: { name: 'Bench Owner', email: 'owner@example.org' },
+  language: 'en',
+  category: 'Technology',
+  explicit: false,
+  image: 'cover.jpg',
+  link: 'https://example.org/',
+  baseUrl,
+  license: 'CC-BY-SA-4.0',
+  trackers: ['udp://tracker.example.org:6969/announce', 'wss://tracker.example.org/'],
+  funding: { url: 'https://example.org/support', title: 'Support' },
+  podcastGuid: podcastGuid(`${baseUrl}rss.xml`),
+  locked: true
+}
+
+const episodes: Episode[] = Array.from({ length: EPISODES }, (_, i) => {
+  const slug = `episode-${i + 1}`
+  return {
+    slug,
+    guid: `seedcast-${slug}`,
+    title: `Episode ${i + 1}: notes & news <${i % 7}>`,
+    description: `What we talked about in episode ${i + 1}: peers, pieces, web seeds and feeds. `.repeat(3),
+    pubDate: new Date(Date.UTC(2010, 0, 1) + i * 86_400_000).toISOString(),
+    season: Math.floor(i / 100) + 1,
+    episode: (i % 100) + 1,
+    explicit: i % 10 === 0,
+    draft: i % 500 === 499,
+    duration: 1800 + (i % 600),
+    mimeType: 'audio/mpeg',
+    length: 40_000_000 + i,
+    mediaPath: `media/${slug}.mp3`,
+    torrentPath: `torrents/${slug}.torrent`,
+    chaptersPath: `chapters/${slug}.json`,
+    infoHash: createHash('sha1').update(slug).digest('hex'),
+    sha256: createHash('sha256').update(slug).digest('base64'),
+    pieceLength: 262144
+  }
+})
+
+function median (values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]!
+}
+
+interface Timing { median: number, min: number, cpu: number }
+
+// Wall time (median and best) and the CPU time of this process (median): on a loaded shared
+// machine the wall time includes waiting for a core, the CPU time does not.
+function time (work: () => unknown): Timing {
+  const wall: number[] = []
+  const cpu: number[] = []
+  work() // warm up: JIT and lazy module state
+  for (let run = 0; run < RUNS; run++) {
+    const cpuStart = process.cpuUsage()
+    const started = performance.now()
+    work()
+    wall.push(performance.now() - started)
+    const used = process.cpuUsage(cpuStart)
+    cpu.push((used.user + used.system) / 1000)
+  }
+  return { median: median(wall), min: Math.min(...wall), cpu: median(cpu) }
+}
+
+let output: ReturnType<typeof renderFeeds> | undefined
+const all = time(() => { output = renderFeeds(show, episodes) })
+const reference = time(() => JSON.stringify(episodes))
+// feedsmith alone on a minimal item list of the same length: what the library costs by itself.
+const minimalItems = episodes.map(episode => ({ title: episode.title, guid: { value: episode.guid }, enclosures: [{ url: baseUrl + episode.mediaPath, length: episode.length, type: episode.mimeType }] }))
+const feedsmithMinimal = time(() => generateRssFeed({ title: show.title, link: baseUrl, description: show.description, items: minimalItems }))
+
+const sizes = Object.fromEntries(Object.entries(output!).map(([name, text]) => [name, (Buffer.byteLength(text) / 1048576).toFixed(1) + ' MiB']))
+const published = episodes.filter(episode => !episode.draft).length
+const row = (what: string, timing: Timing) =>
+  `| ${what} | ${timing.median.toFixed(1)} | ${timing.min.toFixed(1)} | ${timing.cpu.toFixed(1)} | ${(timing.median / reference.median).toFixed(1)}x |`
+console.log(`renderFeeds, ${EPISODES} episodes (${published} published), ${RUNS} runs after a warm-up; load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`)
+console.log('| what | median ms | best ms | CPU ms (median) | ratio to JSON.stringify(catalog), medians |')
+console.log('|---|---:|---:|---:|---:|')
+console.log(row('all four feeds (goal < 100 ms)', all))
+console.log(row('feedsmith generateRssFeed alone, minimal items', feedsmithMinimal))
+console.log(row('JSON.stringify(catalog) (reference)', reference))
+console.log(`sizes: ${Object.entries(sizes).map(([name, size]) => `${name} ${size}`).join(', ')}`)
+console.log(all.median < 100 ? `OK: median ${all.median.toFixed(1)} ms < 100 ms` : `OVER GOAL: median ${all.median.toFixed(1)} ms >= 100 ms (best ${all.min.toFixed(1)} ms, CPU ${all.cpu.toFixed(1)} ms)`)
