@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises'
 import { Args, Flags } from '@oclif/core'
 import { SeedcastCommand } from '../cli/base-command.js'
+import { SeedcastError } from '../src/errors.js'
 import { DEFAULT_LICENSE, initShow, REQUIRED_INIT_OPTIONS, type InitOptions } from '../src/show/init.js'
 
 export default class Init extends SeedcastCommand {
@@ -90,15 +91,24 @@ function parseFunding (value: string): { url: string, title?: string } {
   return title.length ? { url, title: title.join(' ') } : { url }
 }
 
-/** Asks on the terminal for each required value not given as a flag. */
+/** Asks on the terminal for each required value not given as a flag (Ctrl+D or Ctrl+C cancels). */
 async function askForMissing (options: Partial<InitOptions>): Promise<void> {
   const missing = REQUIRED_INIT_OPTIONS.filter(([key]) => !options[key]?.trim())
   if (!missing.length) return
   const prompt = createInterface({ input: process.stdin, output: process.stderr })
+  // The iterator buffers lines typed (or pasted) ahead of their question.
+  const lines = prompt[Symbol.asyncIterator]()
   try {
     for (const [key, flag] of missing) {
-      const answer = await prompt.question(`${flag}: `)
-      options[key] = answer.trim()
+      let answer = ''
+      while (!answer) {
+        prompt.setPrompt(`${flag}: `)
+        prompt.prompt()
+        const next = await lines.next()
+        if (next.done) throw new SeedcastError(`cancelled: no value for --${flag}`, { code: 'ECANCELLED', exitCode: 130, hint: 'nothing was created' })
+        answer = String(next.value).trim()
+      }
+      options[key] = answer
     }
   } finally {
     prompt.close()

@@ -5,13 +5,18 @@
  * A show folder on disk:
  *   show.json            ShowConfig (schema-validated)
  *   episodes.json        Catalog
- *   .seedcast/           lock file, temp files, per-tool state (never published)
+ *   .seedcast/           never published:
+ *     lock/                proper-lockfile's lock (a directory; stale after 5 s without refresh)
+ *     tmp/<pid>-*.<ext>    media copies being published (swept once their process is gone)
+ *     reservations/<slug>  slug claims of running publishers (file holding the pid)
+ *     feeds-stale          present while the catalog is newer than the feeds
  *   public/              the complete static site, every URL = baseUrl + path below it
  *     rss.xml p2p.xml atom.xml feed.json
  *     <cover image>      e.g. cover.jpg
  *     media/<slug>.<ext>
  *     torrents/<slug>.torrent
  *     chapters/<slug>.json   (Podcasting 2.0 JSON chapters)
+ *     images/<slug>.<jpg|png> episode art, from the media's tags when apps accept it
  */
 
 export interface ShowOwner { name: string, email: string }

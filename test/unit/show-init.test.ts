@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { podcastGuid } from '../../src/feed/guid.js'
-import { runCli, runCliJson } from '../helpers/cli.js'
+import { binPath, runCli, runCliJson } from '../helpers/cli.js'
 import { tempDir } from '../helpers/tmp.js'
 import { fixture, initFlags, readFeeds, treeHash } from '../integration/publish-helpers.js'
 
@@ -57,6 +58,27 @@ describe('seedcast init', () => {
     expect(result.code).toBe(2)
     expect(result.stderr.trim()).toBe('seedcast: missing --description, --author, --owner-name, --owner-email, --language, --category, --base-url (give them as flags, or run in a terminal to be asked)')
     expect(await readdir(dir.path)).toEqual([])
+  })
+
+  it('asks for the missing required values in a terminal', async () => {
+    const show = join(dir.path, 'asked')
+    // `script` runs the CLI on a pseudo-terminal, so process.stdin.isTTY is true.
+    const command = [process.execPath, binPath, 'init', show, '--author', 'Bob'].map(arg => `'${arg}'`).join(' ')
+    const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] })
+    let output = ''
+    child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString() })
+    child.stdin.write('Asked Show\nAbout it\nAna\nana@example.org\nfr-ca\nArts > Food\nhttps://asked.example.org/pod\n')
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+    const code = await new Promise(resolve => child.on('exit', resolve))
+    clearTimeout(timer)
+    child.stdin.end()
+    expect(code, output).toBe(0)
+    for (const question of ['title: ', 'description: ', 'owner-name: ', 'owner-email: ', 'language: ', 'category: ', 'base-url: ']) expect(output).toContain(question)
+    expect(output).not.toContain('author: ')
+    expect(JSON.parse(await readFile(join(show, 'show.json'), 'utf8'))).toMatchObject({
+      title: 'Asked Show', description: 'About it', author: 'Bob', owner: { name: 'Ana', email: 'ana@example.org' },
+      language: 'fr-CA', category: 'Arts', subcategory: 'Food', baseUrl: 'https://asked.example.org/pod/'
+    })
   })
 
   const badFlags: [string, string, RegExp][] = [
