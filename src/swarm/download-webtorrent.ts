@@ -68,13 +68,17 @@ export interface DownloadClientOptions {
 /**
  * The project's configured client (createClient) for one download. No LSD or NAT
  * traversal (a download should not touch the LAN or the router), no WebRTC (a CLI
- * download talks TCP/uTP and web seeds), DHT only when asked.
+ * download talks TCP and web seeds), DHT only when asked.
  */
 export async function openDownloadClient (options: DownloadClientOptions): Promise<DownloadClient> {
   const client = createClient({
     dht: options.dht,
     lsd: false,
     webrtc: false,
+    // Webtorrent dials uTP first and falls back to TCP only after three failed uTP rounds
+    // (~20 s+): peers without uTP, like aria2c, would sit idle that long. Incoming uTP is
+    // lost too, but every mainstream client also listens on TCP.
+    utp: false,
     natTraversal: false,
     torrentPort: options.port ?? 0,
     downloadLimit: options.downloadLimit ?? -1

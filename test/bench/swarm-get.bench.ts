@@ -1,0 +1,146 @@
+// Download benchmark (issue 5), over loopback with a local http tracker started here:
+// one 1 GiB file seeded by aria2c; `seedcast get` vs an aria2c leecher, each downloading
+// from that same aria2c seeder. End to end (downloader start to exit) and transfer-only
+// (first byte on the downloader's disk to exit) throughput, the downloader's CPU time and
+// peak RSS (from /usr/bin/time). Goal: >= 1.0x aria2c's throughput.
+// BENCH_SIZE_MIB changes the file size, BENCH_RUNS the runs per downloader (median),
+// BENCH_PIECE_KIB the piece length. Runs on the built CLI (npm run bench builds first);
+// run it inside `unshare -n` too, so nothing leaves loopback.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomFillSync } from 'node:crypto'
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Server } from 'bittorrent-tracker'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const bin = join(root, 'bin', 'run.js')
+const SIZE = Number(process.env.BENCH_SIZE_MIB ?? 1024) * 1024 * 1024
+const RUNS = Number(process.env.BENCH_RUNS ?? 3)
+const PIECE = Number(process.env.BENCH_PIECE_KIB ?? 1024) * 1024
+const work = mkdtempSync(join(tmpdir(), 'seedcast-bench-get-'))
+
+const mib = (bytes: number) => bytes / 1048576
+
+function median (values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]!
+}
+
+async function freePort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', () => resolve()))
+  const { port } = server.address() as { port: number }
+  await new Promise<void>(resolve => server.close(() => resolve()))
+  return port
+}
+
+async function startTracker (): Promise<{ url: string, close: () => Promise<void> }> {
+  const server = new Server({ http: true, ws: false, udp: false, stats: false, interval: 60_000 })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', () => resolve()))
+  server.on('warning', () => {})
+  const { port } = server.http!.address() as { port: number }
+  return { url: `http://127.0.0.1:${port}/announce`, close: () => new Promise(resolve => server.close(() => resolve())) }
+}
+
+function waitExit (child: ChildProcess): Promise<number | null> {
+  return new Promise(resolve => { if (child.exitCode !== null) resolve(child.exitCode); else child.once('close', code => resolve(code)) })
+}
+
+function makeBigFile (path: string): void {
+  const fd = openSync(path, 'w')
+  const chunk = Buffer.allocUnsafe(8 * 1024 * 1024)
+  for (let written = 0; written < SIZE; written += chunk.length) {
+    randomFillSync(chunk)
+    writeSync(fd, chunk, 0, Math.min(chunk.length, SIZE - written))
+  }
+  closeSync(fd)
+}
+
+/** mktorrent is the reference creator here; -l takes log2 of the piece length. */
+async function makeTorrent (file: string, out: string, tracker: string): Promise<void> {
+  const child = spawn('mktorrent', ['-a', tracker, '-l', String(Math.log2(PIECE)), '-t', '2', '-o', out, file], { stdio: 'ignore' })
+  if (await waitExit(child) !== 0) throw new Error('mktorrent failed')
+}
+
+interface Figures { endToEnd: number, transferOnly: number, cpu: number, rss: number }
+
+/**
+ * Runs one downloader under /usr/bin/time (CPU, peak RSS) and polls its output file for
+ * the first allocated block (both write sparse: aria2c with --file-allocation=none).
+ */
+async function measure (command: string[], file: string): Promise<Figures> {
+  const timeFile = join(work, `time-${Date.now()}`)
+  const started = performance.now()
+  const child = spawn('/usr/bin/time', ['-o', timeFile, '-f', '%U %S %M', ...command], { stdio: ['ignore', 'ignore', 'pipe'] })
+  let stderr = ''
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+  let firstByte = 0
+  const poll = setInterval(() => {
+    if (firstByte) return
+    try { if (statSync(file).blocks > 0) firstByte = performance.now() } catch { /* not yet */ }
+  }, 2)
+  const code = await waitExit(child)
+  const done = performance.now()
+  clearInterval(poll)
+  if (code !== 0) throw new Error(`${command[0]} ${command[1] ?? ''} exited ${code}: ${stderr}`)
+  if (statSync(file).size !== SIZE) throw new Error(`${file} has the wrong size`)
+  const [user, system, maxKiB] = readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number)
+  return { endToEnd: (done - started) / 1000, transferOnly: (done - (firstByte || started)) / 1000, cpu: user! + system!, rss: maxKiB! * 1024 }
+}
+
+async function main (): Promise<void> {
+  const tracker = await startTracker()
+  const data = join(work, 'data')
+  mkdirSync(data)
+  const name = 'big.bin'
+  makeBigFile(join(data, name))
+  const torrent = join(work, 'big.torrent')
+  await makeTorrent(join(data, name), torrent, tracker.url)
+  const seeder = spawn('aria2c', ['--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false', '--enable-peer-exchange=false',
+    '--seed-ratio=0.0', '--bt-seed-unverified=true', '--check-integrity=false', '--file-allocation=none', '--bt-max-peers=0',
+    `--listen-port=${await freePort()}`, '--console-log-level=error', '--summary-interval=0', '--dir', data, torrent], { stdio: 'ignore' })
+  await new Promise(resolve => setTimeout(resolve, 1500))
+
+  const runs: Record<'aria2c' | 'seedcast', Figures[]> = { aria2c: [], seedcast: [] }
+  try {
+    for (let run = 0; run < RUNS; run++) {
+      for (const who of ['aria2c', 'seedcast'] as const) {
+        const out = mkdtempSync(join(work, `${who}-`))
+        const command = who === 'aria2c'
+          ? ['aria2c', '--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false', '--enable-peer-exchange=false',
+              '--seed-time=0', '--file-allocation=none', '--bt-stop-timeout=60', '--console-log-level=error', '--summary-interval=0',
+              `--listen-port=${await freePort()}`, '--dir', out, torrent]
+          : [process.execPath, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), bin, 'get', torrent, '-o', out, '--no-dht', '--timeout', '60']
+        const figures = await measure(command, join(out, name))
+        runs[who].push(figures)
+        console.log(`  run ${run + 1} ${who.padEnd(8)} ${(mib(SIZE) / figures.endToEnd).toFixed(0).padStart(5)} MiB/s end to end, ${(mib(SIZE) / figures.transferOnly).toFixed(0).padStart(5)} MiB/s transfer, CPU ${figures.cpu.toFixed(2)} s, RSS ${mib(figures.rss).toFixed(0)} MiB`)
+        rmSync(out, { recursive: true, force: true })
+      }
+    }
+  } finally {
+    seeder.kill('SIGKILL')
+    await tracker.close()
+    rmSync(work, { recursive: true, force: true })
+  }
+
+  const summary = (who: 'aria2c' | 'seedcast') => ({
+    endToEnd: mib(SIZE) / median(runs[who].map(figures => figures.endToEnd)),
+    transfer: mib(SIZE) / median(runs[who].map(figures => figures.transferOnly)),
+    cpu: median(runs[who].map(figures => figures.cpu)),
+    rss: Math.max(...runs[who].map(figures => figures.rss))
+  })
+  const aria2 = summary('aria2c')
+  const ours = summary('seedcast')
+  console.log(`\n${mib(SIZE)} MiB, ${PIECE / 1024} KiB pieces, aria2c seeder, median of ${RUNS} runs; downloader figures`)
+  console.log('| downloader | end to end MiB/s | transfer-only MiB/s | CPU s | peak RSS MiB |')
+  console.log('|---|---|---|---|---|')
+  for (const [who, figures] of [['aria2c', aria2], ['seedcast get', ours]] as const) {
+    console.log(`| ${who} | ${figures.endToEnd.toFixed(0)} | ${figures.transfer.toFixed(0)} | ${figures.cpu.toFixed(2)} | ${mib(figures.rss).toFixed(0)} |`)
+  }
+  console.log(`| ratio seedcast/aria2c | ${(ours.endToEnd / aria2.endToEnd).toFixed(2)}x | ${(ours.transfer / aria2.transfer).toFixed(2)}x (goal >= 1.0x) | ${(ours.cpu / aria2.cpu).toFixed(2)}x | ${(ours.rss / aria2.rss).toFixed(2)}x |`)
+}
+
+await main()
