@@ -1,4 +1,4 @@
-import { access, rm } from 'node:fs/promises'
+import { access, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileError } from '../errors.js'
 import { writeAtomic, writeJsonAtomic } from './atomic.js'
@@ -28,6 +28,7 @@ export async function writeFeeds (paths: ShowPaths, config: ShowConfig, catalog:
  * seedcast command on the show (repairFeeds) rebuilds the feeds before anything else.
  */
 export async function commitCatalog (paths: ShowPaths, config: ShowConfig, catalog: Catalog): Promise<Record<string, string>> {
+  await sweepWriteLeftovers(paths)
   await writeAtomic(paths.feedsStaleMarker, `${process.pid}\n`)
   await writeJsonAtomic(paths.catalogFile, catalog)
   const feeds = await writeFeeds(paths, config, catalog)
@@ -37,9 +38,23 @@ export async function commitCatalog (paths: ShowPaths, config: ShowConfig, catal
 
 /** Feeds from an unchanged catalog; clears the stale marker once they are all written. */
 async function rebuildFeeds (paths: ShowPaths, config: ShowConfig, catalog: Catalog): Promise<Record<string, string>> {
+  await sweepWriteLeftovers(paths)
   const feeds = await writeFeeds(paths, config, catalog)
   await rm(paths.feedsStaleMarker, { force: true }).catch(error => { throw fileError(error, paths.feedsStaleMarker, 'remove') })
   return feeds
+}
+
+// write-file-atomic's temp files are "<name>.<number>" beside their target. The files below
+// are only written holding the lock, so such a temp file seen while holding it is a leftover
+// of a killed process and would otherwise stay in public/ for everyone to download.
+const LOCKED_WRITE_LEFTOVER = /^(?:show\.json|episodes\.json|rss\.xml|p2p\.xml|atom\.xml|feed\.json|feeds-stale)\.\d+$/
+
+/** Removes temp files of killed writers of the catalog and feeds; call it holding the lock. */
+async function sweepWriteLeftovers (paths: ShowPaths): Promise<void> {
+  for (const folder of [paths.root, paths.publicDir, paths.stateDir]) {
+    const names = await readdir(folder).catch(() => [])
+    for (const name of names) if (LOCKED_WRITE_LEFTOVER.test(name)) await rm(join(folder, name), { force: true })
+  }
 }
 
 /** True when a killed run left feeds older than the catalog. */

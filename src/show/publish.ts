@@ -7,7 +7,6 @@ import { chaptersJson } from '../media/chapters.js'
 import { probeMedia } from '../media/probe.js'
 import type { EpisodeMedia } from '../media/types.js'
 import { magnetURI } from '../torrent/magnet.js'
-import { writeAtomic, writeJsonAtomic } from './atomic.js'
 import { checkCover, type CoverImage } from './cover.js'
 import { createTorrent } from './engines.js'
 import { checkPositiveInteger, checkTitle, normaliseDate } from './episode-fields.js'
@@ -15,7 +14,7 @@ import { commitCatalog, repairFeeds } from './feeds.js'
 import { loadShow, readCatalog } from './load.js'
 import { withShowLock } from './lock.js'
 import { episodeFiles, publicUrl, type ShowPaths } from './paths.js'
-import { reserveSlug, sweepLeftovers, tempPath } from './reservations.js'
+import { placeFile, reserveSlug, sweepLeftovers, tempPath } from './reservations.js'
 import { slugify } from './slug.js'
 import type { Episode, ShowConfig } from './types.js'
 
@@ -125,16 +124,16 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
 
     placed.push(join(paths.publicDir, files.torrentPath))
     await mkdir(paths.torrentsDir, { recursive: true })
-    await writeAtomic(join(paths.publicDir, files.torrentPath), torrent.torrent)
+    await placeFile(paths, join(paths.publicDir, files.torrentPath), torrent.torrent)
     if (episode.chaptersPath) {
       placed.push(join(paths.publicDir, episode.chaptersPath))
       await mkdir(paths.chaptersDir, { recursive: true })
-      await writeJsonAtomic(join(paths.publicDir, episode.chaptersPath), chaptersJson(media.chapters))
+      await placeFile(paths, join(paths.publicDir, episode.chaptersPath), JSON.stringify(chaptersJson(media.chapters), null, 2) + '\n')
     }
     if (art && episode.imagePath) {
       placed.push(join(paths.publicDir, episode.imagePath))
       await mkdir(join(paths.publicDir, 'images'), { recursive: true })
-      await writeAtomic(join(paths.publicDir, episode.imagePath), art.data)
+      await placeFile(paths, join(paths.publicDir, episode.imagePath), art.data)
     }
     placed.push(join(paths.publicDir, files.mediaPath))
     await mkdir(paths.mediaDir, { recursive: true })

@@ -1,6 +1,7 @@
-import { open, readdir, readFile, rm } from 'node:fs/promises'
+import { open, readdir, readFile, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileError } from '../errors.js'
+import { writeAtomic } from './atomic.js'
 import type { ShowPaths } from './paths.js'
 import { slugCandidates } from './slug.js'
 
@@ -55,6 +56,20 @@ export async function reserveSlug (paths: ShowPaths, base: string, catalogSlugs:
 /** A temp file name in .seedcast/tmp/ that says which process made it. */
 export function tempPath (paths: ShowPaths, extension: string): string {
   return join(paths.tmpDir, `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}.${extension}`)
+}
+
+/**
+ * Puts a new file into public/ from outside the lock: written and synced under
+ * .seedcast/tmp (where a killed run's leftovers are swept by pid), then renamed into place.
+ */
+export async function placeFile (paths: ShowPaths, destination: string, data: string | Buffer): Promise<void> {
+  const temp = tempPath(paths, 'part')
+  try {
+    await writeAtomic(temp, data)
+    await rename(temp, destination).catch(error => { throw fileError(error, destination, 'write') })
+  } finally {
+    await rm(temp, { force: true })
+  }
 }
 
 /** Removes temp files and slug claims left by killed publishers. */

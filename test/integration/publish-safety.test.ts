@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { access, readFile } from 'node:fs/promises'
+import { access, readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { loadShow } from '../../src/show/load.js'
@@ -92,6 +92,14 @@ describe('publish safety', () => {
     const published = await expectConsistent(show)
     expect(published).toContain(after.json.episode.guid)
     expect(staleSeen).toBeLessThanOrEqual(10)
+    // What killed runs left is swept or harmless: no temp files in public/ or the show root,
+    // no temp copies or slug claims in .seedcast/; at most media/torrents of uncommitted slugs.
+    expect((await readdir(show)).sort()).toEqual(['.seedcast', 'episodes.json', 'public', 'show.json'])
+    expect((await readdir(join(show, 'public'))).sort()).toEqual(['atom.xml', 'chapters', 'cover.jpg', 'feed.json', 'media', 'p2p.xml', 'rss.xml', 'torrents'])
+    for (const name of await readdir(join(show, 'public', 'media'))) expect(name).toMatch(/^[a-z0-9-]+\.mp3$/)
+    for (const name of await readdir(join(show, 'public', 'torrents'))) expect(name).toMatch(/^[a-z0-9-]+\.torrent$/)
+    expect(await readdir(join(show, '.seedcast', 'tmp'))).toEqual([])
+    expect(await readdir(join(show, '.seedcast', 'reservations'))).toEqual([])
     // Some kills land before the commit, some after: the loop exercised both sides.
     const { catalog } = await loadShow(show)
     console.log(`SIGKILL delays ${delays.join(', ')} ms: ${catalog.episodes.length - 1} of 10 killed publishes had committed, ${staleSeen} left stale feeds`)
