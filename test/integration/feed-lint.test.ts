@@ -1,0 +1,151 @@
+import { createReadStream } from 'node:fs'
+import { open, readFile, stat, unlink, writeFile } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { lintFeed } from '../../src/feed/lint/lint.ts'
+import { runCli, runCliJson } from '../helpers/cli.ts'
+import { tempDir } from '../helpers/tmp.ts'
+import { buildPublicFolder, writeFeeds, type PublicFolder } from './feed-lint-show.ts'
+
+// A real HTTP server on 127.0.0.1 serving a show's public folder under /show/, like any static host.
+let server: Server
+let port: number
+let servedDir = ''
+const requests: string[] = []
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    requests.push(request.url ?? '')
+    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)
+    if (!path.startsWith('/show/') || path.includes('..')) { response.writeHead(404).end(); return }
+    const file = join(servedDir, path.slice('/show/'.length))
+    stat(file).then(found => {
+      if (!found.isFile()) throw new Error('not a file')
+      response.writeHead(200, { 'content-length': found.size })
+      createReadStream(file).pipe(response)
+    }, () => response.writeHead(404, 'Not Found').end())
+      .catch(() => response.writeHead(404, 'Not Found').end())
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  port = (server.address() as AddressInfo).port
+})
+afterAll(async () => { await new Promise(resolve => server.close(resolve)) })
+
+let temp: Awaited<ReturnType<typeof tempDir>>
+let show: PublicFolder
+const baseUrl = () => `http://127.0.0.1:${port}/show/`
+
+beforeEach(async () => {
+  temp = await tempDir('seedcast-feed-lint-')
+  servedDir = temp.path
+  requests.length = 0
+  show = await buildPublicFolder(temp.path, baseUrl())
+})
+afterEach(async () => { await temp.cleanup() })
+
+const errors = (report: Awaited<ReturnType<typeof lintFeed>>) => report.findings.filter(finding => finding.level === 'error')
+
+describe('feed lint over HTTP', () => {
+  it('finds no problem in a freshly built show, media checked against torrents and SRI', async () => {
+    const rss = await lintFeed(`${baseUrl()}rss.xml`, { checkMedia: true })
+    expect(rss.findings).toEqual([])
+    expect(rss).toMatchObject({ ok: true, errors: 0, warnings: 0, feed: `${baseUrl()}rss.xml` })
+    // It really fetched the torrents, the chapters and every media file.
+    expect(requests).toEqual(expect.arrayContaining([
+      '/show/rss.xml', '/show/torrents/episode-1.torrent', '/show/torrents/video-demo.torrent',
+      '/show/chapters/episode-1.json', '/show/media/episode-1.mp3', '/show/media/episode-2.mp3', '/show/media/video-demo.mp4'
+    ]))
+    const p2p = await lintFeed(`${baseUrl()}p2p.xml`, { checkMedia: true })
+    expect(errors(p2p)).toEqual([])
+    expect(p2p.findings).toEqual([expect.objectContaining({ level: 'warning', element: 'channel/item/enclosure', message: expect.stringContaining('3 of 3 enclosures are magnet links') })])
+  })
+
+  it('reports a magnet whose btih is not the .torrent\'s infohash', async () => {
+    const [first, second] = show.episodes
+    const wrong = show.episodes.map(episode => episode === first ? { ...episode, infoHash: second!.infoHash } : episode)
+    await writeFeeds(temp.path, show.show, wrong)
+    const item = show.episodes.length - show.episodes.indexOf(first!) // feeds list newest first
+    const mismatch = expect.stringContaining(`the magnet's btih ${second!.infoHash} does not match the infohash of ${baseUrl()}torrents/episode-1.torrent (${first!.infoHash})`)
+    const rss = await lintFeed(`${baseUrl()}rss.xml`)
+    expect(errors(rss)).toEqual([{ level: 'error', element: `channel/item[${item}]/podcast:alternateEnclosure[1]/podcast:source`, message: mismatch }])
+    // p2p.xml carries the magnet twice: as the enclosure and as a source.
+    const p2p = await lintFeed(`${baseUrl()}p2p.xml`)
+    expect(errors(p2p)).toEqual([
+      { level: 'error', element: `channel/item[${item}]/enclosure`, message: mismatch },
+      { level: 'error', element: `channel/item[${item}]/podcast:alternateEnclosure[1]/podcast:source`, message: mismatch }
+    ])
+  })
+
+  it('with checkMedia, reports media whose bytes do not match its torrent and SRI digest', async () => {
+    const media = join(temp.path, 'media', 'episode-2.mp3')
+    const handle = await open(media, 'r+')
+    await handle.write(Buffer.from([0x00, 0x01, 0x02, 0x03]), 0, 4, 40_000)
+    await handle.close()
+    expect(errors(await lintFeed(`${baseUrl()}rss.xml`))).toEqual([])
+    const report = await lintFeed(`${baseUrl()}rss.xml`, { checkMedia: true })
+    expect(errors(report).map(finding => finding.message)).toEqual([
+      expect.stringMatching(new RegExp(`media at ${baseUrl()}media/episode-2\\.mp3 does not match its \\.torrent: 1 of \\d+ pieces differ`)),
+      expect.stringContaining(`podcast:integrity says sha256-${show.episodes[1]!.sha256}`)
+    ])
+    expect(errors(report)[0]!.element).toBe('channel/item[2]/podcast:alternateEnclosure[1]')
+  })
+
+  it('reports a .torrent that cannot be fetched and chapters that are not JSON chapters', async () => {
+    await unlink(join(temp.path, 'torrents', 'episode-2.torrent'))
+    await writeFile(join(temp.path, 'chapters', 'episode-1.json'), JSON.stringify({ chapters: 'none' }))
+    const report = await lintFeed(`${baseUrl()}rss.xml`)
+    expect(errors(report)).toEqual([
+      expect.objectContaining({ element: 'channel/item[2]/podcast:alternateEnclosure[1]', message: expect.stringContaining(`cannot fetch ${baseUrl()}torrents/episode-2.torrent: HTTP 404`) }),
+      expect.objectContaining({ element: 'channel/item[3]/podcast:chapters', message: expect.stringContaining('no "version" string') })
+    ])
+  })
+
+  it('rejects a feed URL that answers 404', async () => {
+    await expect(lintFeed(`${baseUrl()}missing.xml`)).rejects.toMatchObject({ code: 'EFETCH', message: expect.stringContaining('HTTP 404') })
+  })
+})
+
+describe('feed lint of a file in the public folder', () => {
+  it('reads torrents, chapters and media beside the feed without fetching', async () => {
+    const report = await lintFeed(join(temp.path, 'rss.xml'), { checkMedia: true, fetch: false })
+    expect(report.findings).toEqual([])
+    expect(requests).toEqual([])
+    const media = join(temp.path, 'media', 'video-demo.mp4')
+    await writeFile(media, (await readFile(media)).subarray(0, 1000))
+    const cut = await lintFeed(join(temp.path, 'rss.xml'), { checkMedia: true, fetch: false })
+    expect(errors(cut)).toEqual([
+      expect.objectContaining({ element: 'channel/item[1]/podcast:alternateEnclosure[1]', message: expect.stringContaining('does not match its .torrent: the file has the wrong size') }),
+      expect.objectContaining({ element: 'channel/item[1]/podcast:alternateEnclosure[1]', message: expect.stringContaining('SHA-256') })
+    ])
+  })
+})
+
+describe('seedcast feed lint (the built CLI)', () => {
+  it('prints "no problems found" and exits 0 for a good feed', async () => {
+    const result = await runCli(['feed', 'lint', `${baseUrl()}rss.xml`, '--media'])
+    expect(result.stderr).toBe('')
+    expect(result.stdout).toBe(`${baseUrl()}rss.xml: no problems found\n`)
+    expect(result.code).toBe(0)
+  })
+
+  it('prints one line per finding and exits 1 on errors; --json gives ok, errors, warnings, findings', async () => {
+    const feed = join(temp.path, 'rss.xml')
+    await writeFile(feed, (await readFile(feed, 'utf8')).replace(/<itunes:image href="[^"]*"\/>/, ''))
+    const result = await runCli(['feed', 'lint', feed, '--offline'])
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(/^error {4}channel\/itunes:image {2}missing: Apple requires cover art/m)
+    expect(result.stdout.trim().split('\n').at(-1)).toBe(`${feed}: 1 error, 0 warnings`)
+    const { result: jsonRun, json } = await runCliJson(['feed', 'lint', feed, '--offline'])
+    expect(jsonRun.code).toBe(1)
+    expect(json).toEqual({ ok: false, errors: 1, warnings: 0, findings: [{ level: 'error', element: 'channel/itunes:image', message: expect.stringContaining('missing') }] })
+  })
+
+  it('fails with one line on stderr for a feed that cannot be read', async () => {
+    const result = await runCli(['feed', 'lint', join(temp.path, 'nope.xml')])
+    expect(result.code).toBe(1)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toBe(`seedcast: ${join(temp.path, 'nope.xml')}: no such file or directory (check the path)\n`)
+  })
+})
