@@ -37,6 +37,7 @@ describe('withShowLock', () => {
   it('takes over a lock left by a SIGKILLed process once it goes stale, instead of waiting forever', { timeout: 30_000 }, async () => {
     await mkdir(join(dir.path, '.seedcast'), { recursive: true })
     const script = `import { withShowLock } from ${JSON.stringify(builtLock)}
+setInterval(() => {}, 1000) // stay alive holding the lock until killed
 await withShowLock(${JSON.stringify(dir.path)}, () => { process.stdout.write('locked\\n'); return new Promise(() => {}) })`
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] })
     await new Promise<void>((resolve, reject) => {
