@@ -1,11 +1,11 @@
 import { createReadStream } from 'node:fs'
-import { open, readFile, stat, unlink, writeFile } from 'node:fs/promises'
+import { copyFile, open, readFile, stat, unlink, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { lintFeed } from '../../src/feed/lint/lint.ts'
-import { runCli, runCliJson } from '../helpers/cli.ts'
+import { repoRoot, runCli, runCliJson } from '../helpers/cli.ts'
 import { tempDir } from '../helpers/tmp.ts'
 import { buildPublicFolder, writeFeeds, type PublicFolder } from './feed-lint-show.ts'
 
@@ -54,7 +54,7 @@ describe('feed lint over HTTP', () => {
     expect(rss).toMatchObject({ ok: true, errors: 0, warnings: 0, feed: `${baseUrl()}rss.xml` })
     // It really fetched the torrents, the chapters and every media file.
     expect(requests).toEqual(expect.arrayContaining([
-      '/show/rss.xml', '/show/torrents/episode-1.torrent', '/show/torrents/video-demo.torrent',
+      '/show/rss.xml', '/show/cover.jpg', '/show/torrents/episode-1.torrent', '/show/torrents/video-demo.torrent',
       '/show/chapters/episode-1.json', '/show/media/episode-1.mp3', '/show/media/episode-2.mp3', '/show/media/video-demo.mp4'
     ]))
     const p2p = await lintFeed(`${baseUrl()}p2p.xml`, { checkMedia: true })
@@ -99,6 +99,21 @@ describe('feed lint over HTTP', () => {
     expect(errors(report)).toEqual([
       expect.objectContaining({ element: 'channel/item[2]/podcast:alternateEnclosure[1]', message: expect.stringContaining(`cannot fetch ${baseUrl()}torrents/episode-2.torrent: HTTP 404`) }),
       expect.objectContaining({ element: 'channel/item[3]/podcast:chapters', message: expect.stringContaining('no "version" string') })
+    ])
+  })
+
+  it('checks the cover image itself: JPEG or PNG, square, 1400-3000 px', async () => {
+    await copyFile(join(repoRoot, 'fixtures', 'cover-wide.jpg'), join(temp.path, 'cover.jpg'))
+    expect(errors(await lintFeed(`${baseUrl()}rss.xml`))).toEqual([
+      { level: 'error', element: 'channel/itunes:image', message: 'the cover is 1600x1400 px; Apple wants it square' }
+    ])
+    await copyFile(join(repoRoot, 'fixtures', 'cover-small.png'), join(temp.path, 'cover.jpg'))
+    expect(errors(await lintFeed(`${baseUrl()}rss.xml`))).toEqual([
+      { level: 'error', element: 'channel/itunes:image', message: 'the cover is 500x500 px; Apple wants 1400x1400 to 3000x3000' }
+    ])
+    await unlink(join(temp.path, 'cover.jpg'))
+    expect(errors(await lintFeed(`${baseUrl()}rss.xml`))).toEqual([
+      { level: 'error', element: 'channel/itunes:image', message: expect.stringContaining(`cannot fetch ${baseUrl()}cover.jpg: HTTP 404`) }
     ])
   })
 

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path'
 import { SeedcastError, fileError } from '../../errors.js'
 import { checkApple } from './apple.js'
 import { checkChapterFiles } from './chapters.js'
+import { checkCoverImage } from './cover.js'
 import { readFeed, type FeedDocument } from './document.js'
 import type { Finding } from './findings.js'
 import { Findings } from './findings.js'
@@ -53,6 +54,7 @@ export async function lintFeed (input: string, options: LintOptions = {}): Promi
   const resources = new Resources({ fetch: options.fetch, timeoutMs: options.timeoutMs, local: dir ? localFolder(doc, dir) : undefined })
   await checkSeedcast(doc, findings, resources, { checkMedia: options.checkMedia })
   await checkChapterFiles(doc, findings, resources)
+  await checkCoverImage(doc, findings, resources)
   return report(feed, findings.list)
 }
 
