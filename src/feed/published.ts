@@ -1,3 +1,4 @@
+import { SeedcastError } from '../errors.js'
 import type { Episode, ShowConfig } from '../show/types.js'
 import { episodeUrls, type EpisodeUrls } from './urls.js'
 
@@ -15,10 +16,20 @@ export interface PublishedEpisode {
 export function publishedEpisodes (show: ShowConfig, episodes: Episode[]): PublishedEpisode[] {
   return episodes
     .filter(episode => !episode.draft)
-    .map(episode => ({ episode, urls: episodeUrls(show, episode), date: new Date(episode.pubDate) }))
+    .map(episode => ({ episode, urls: episodeUrls(show, episode), date: publicationDate(episode) }))
     .sort((a, b) =>
       (b.date.getTime() - a.date.getTime()) ||
       ((b.episode.season ?? 0) - (a.episode.season ?? 0)) ||
       ((b.episode.episode ?? 0) - (a.episode.episode ?? 0)) ||
       (a.episode.slug < b.episode.slug ? -1 : a.episode.slug > b.episode.slug ? 1 : 0))
+}
+
+function publicationDate (episode: Episode): Date {
+  const date = new Date(episode.pubDate)
+  if (Number.isNaN(date.getTime())) {
+    throw new SeedcastError(`episode "${episode.slug}" has an invalid pubDate: "${episode.pubDate}"`, {
+      code: 'EDATE', hint: 'use an ISO 8601 date such as 2026-11-28T06:00:00Z (seedcast episodes edit <slug> --date ...)'
+    })
+  }
+  return date
 }

@@ -245,6 +245,10 @@ describe('escaping and purity', () => {
     expect(rss.items?.[0]?.enclosures?.[0]).toMatchObject({ url: `${base}media/episode-1.mp4`, type: 'video/mp4' })
   })
 
+  it('refuses an episode with an invalid pubDate instead of writing "Invalid Date"', () => {
+    expect(() => renderFeeds(show, [sampleEpisode(1, { pubDate: 'last tuesday' })])).toThrow(expect.objectContaining({ code: 'EDATE', message: 'episode "episode-1" has an invalid pubDate: "last tuesday"' }))
+  })
+
   it('renders a show without episodes', () => {
     const empty = renderFeeds(show, [])
     expect(parseRssFeed(empty['rss.xml']).items ?? []).toEqual([])
