@@ -9,11 +9,9 @@ const fixturesDir = fileURLToPath(new URL('../../fixtures/', import.meta.url))
 export default class Demo extends SeedcastCommand {
   static override summary = 'Build a demo show from the bundled fixtures (what `npm start` runs).'
 
-  static override description = `Makes a show folder (default .demo/show) with the fixture cover, and publishes the
-fixture episodes: two short spoken MP3s (the first with chapters) and an MP4 video.
-Its base URL is ${DEMO_BASE_URL} unless --base-url says otherwise, so \`seedcast serve\`
-on that address serves it. Running it again reuses the show (the episodes are already
-there); --force, or another --base-url, rebuilds it from scratch.`
+  static override description = `Makes a show folder (default .demo/show) with the fixture cover and publishes the fixture episodes: two short spoken MP3s (the first with chapters) and an MP4 video. Its base URL is ${DEMO_BASE_URL} unless --base-url says otherwise, so \`seedcast serve\` on that address serves it.
+
+Running it again reuses the show (the episodes are already there); --force, or another --base-url, rebuilds it from scratch.`
 
   static override examples = [
     '<%= config.bin %> demo',

@@ -8,26 +8,18 @@ export default class Init extends SeedcastCommand {
   static override summary = 'Create a show folder: show.json, the episode catalog, public/ and empty feeds.'
 
   static override description = `Makes DIR (default: the current folder) a seedcast show folder:
+  show.json      the show's metadata (schema-checked, editable by hand)
+  episodes.json  the episode catalog, empty
+  public/        the site to serve at --base-url: the four feeds, the cover,
+  public/        media/, torrents/, chapters/
 
-  show.json       the show's metadata (edit it by hand if you like; it is schema-checked)
-  episodes.json   the episode catalog, empty
-  public/         the static site to serve at --base-url: rss.xml, p2p.xml, atom.xml,
-                  feed.json, the cover image, and media/, torrents/, chapters/
+Every value is checked before anything is written: a bad one is a one-line error and nothing is created. A folder that already holds a show.json is refused.
 
-Every value is checked before anything is written; a bad one is a one-line error and
-nothing is created. A folder that already holds a show.json is refused.
+Required: --title --description --author --owner-name --owner-email --language --category --base-url. In a terminal the missing ones are asked for; otherwise (scripts, CI) the command fails and lists them.
 
-Required: --title --description --author --owner-name --owner-email --language
---category --base-url. In a terminal, the missing ones are asked for; otherwise
-(scripts, CI) the command fails and lists them.
+--category takes Apple Podcasts' names: "Technology", or a category and subcategory as "Society & Culture > Documentary" (or --category "Society & Culture" --subcategory Documentary). --language is a BCP 47 tag (en, en-US, pt-BR). --license is an SPDX id, CC-BY-SA-4.0 when not given. --image must be a square JPEG or PNG of 1400 to 3000 pixels. --funding is a URL, optionally followed by a space and a title. The feed is marked podcast:locked (other platforms should not import it).
 
---category takes Apple Podcasts' names: "Technology", or a category and subcategory as
-"Society & Culture > Documentary" (or with --subcategory "Documentary").
---language is a BCP 47 tag (en, en-US, pt-BR). --license is an SPDX id, CC-BY-SA-4.0
-when not given. --image must be a square JPEG or PNG of 1400 to 3000 pixels.
---funding is a URL, optionally followed by a space and a title.
---base-url is where public/ will be served: every feed, media, web seed and .torrent URL
-is that URL plus a path below public/.`
+--base-url is where public/ will be served: every feed, media, web seed and .torrent URL is that URL plus a path below public/.`
 
   static override examples = [
     `<%= config.bin %> init my-show --title "Tea Time" --description "Talks over tea" --author "Ana" --owner-name "Ana" --owner-email ana@example.org --language en --category "Arts > Food" --base-url https://tea.example.org/podcast/ --image cover.jpg`,

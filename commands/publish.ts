@@ -6,28 +6,21 @@ import { publish } from '../src/show/publish.js'
 export default class Publish extends SeedcastCommand {
   static override summary = 'Publish an audio or video file as a new episode: media, .torrent, catalog and feeds.'
 
-  static override description = `Reads MEDIA (MP3, M4A, MP4, WebM, Ogg/Opus, FLAC, WAV) with music-metadata: type,
-duration, title and comment tags, chapters (ID3 CHAP or MP4 chapters). Non-media and
-truncated files are refused before the show is touched.
+  static override description = `Reads MEDIA (MP3, M4A, MP4, WebM, Ogg/Opus, FLAC, WAV) with music-metadata: type, duration, title and comment tags, cover art, chapters (ID3 CHAP or MP4 chapters). Non-media and truncated files are refused before the show is touched.
 
-Then, in the show folder (--show, default: current folder):
-  public/media/<slug>.<ext>     a copy of MEDIA (the slug comes from the title)
-  public/torrents/<slug>.torrent  hashed once: SHA-1 pieces and SHA-256; web seed = the
-                                 media URL, trackers = the show's
-  public/chapters/<slug>.json   Podcasting 2.0 chapters, when MEDIA has chapters
-  public/images/<slug>.jpg      episode art, when MEDIA's tags hold a cover that podcast
-                                 apps accept (square JPEG/PNG, 1400-3000 px)
-  episodes.json                 the new episode (new guid, date, numbers, flags)
-  public/rss.xml p2p.xml atom.xml feed.json   regenerated
+Then, in the show folder (--show, default: the current folder):
+  public/media/<slug>.<ext>       a copy of MEDIA (slug from the title)
+  public/torrents/<slug>.torrent  SHA-1 pieces, web seed = the media URL
+  public/chapters/<slug>.json     Podcasting 2.0 chapters, if any
+  public/images/<slug>.jpg        episode art, if the tags hold a valid one
+  episodes.json                   the new episode (guid, date, numbers...)
+  public/*.xml, public/feed.json  all four feeds, regenerated
 
-Title and description come from the flags, else from the tags (title, comment), else
-the file name. Publishing bytes already in the show (same SHA-256) adds nothing and says
-so (exit 0). Drafts (--draft) are kept in the catalog and left out of the feeds until
-\`seedcast episodes edit <slug> --no-draft\`.
+The file is hashed once (SHA-1 pieces for the torrent and SHA-256 for podcast:integrity). Title and description come from the flags, else from the tags (title, comment), else the file name. Cover art in the tags becomes episode art only if podcast apps accept it (square JPEG/PNG, 1400 to 3000 px); otherwise a note says why.
 
-Several publishes may run at once on one show: hashing runs in parallel, the catalog and
-feeds are written one at a time under a lock. A publish killed at any moment leaves the
-catalog and feeds valid.`
+Publishing bytes already in the show (same SHA-256) adds nothing and says so (exit 0). Drafts (--draft) stay in the catalog but out of the feeds until \`seedcast episodes edit <slug> --no-draft\`.
+
+Several publishes may run at once on one show: they hash in parallel and write the catalog and feeds one at a time under a lock. A publish killed at any moment leaves the catalog and feeds valid; the next seedcast command cleans up after it.`
 
   static override examples = [
     '<%= config.bin %> publish episode-12.mp3 --show my-show',

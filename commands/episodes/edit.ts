@@ -5,10 +5,7 @@ import { editEpisode } from '../../src/show/episodes.js'
 export default class EpisodesEdit extends SeedcastCommand {
   static override summary = 'Change an episode\'s title, description, date, numbers or flags, and rewrite the feeds.'
 
-  static override description = `Changes only the fields given; the slug, guid, media and torrent stay as they are
-(podcast apps and peers know the episode by them). --no-draft publishes a draft,
---draft takes an episode out of the feeds. --season 0 / --episode 0 remove a number.
-The feeds are regenerated.`
+  static override description = `Changes only the fields given; the slug, guid, media and torrent stay as they are (podcast apps and peers know the episode by them). --no-draft publishes a draft, --draft takes an episode out of the feeds, --season 0 and --episode 0 remove a number. The feeds are regenerated.`
 
   static override examples = [
     '<%= config.bin %> episodes edit episode-1-introduction-to-seedcast --title "Episode 1: Hello" --show my-show',

@@ -5,9 +5,7 @@ import { listEpisodes } from '../../src/show/episodes.js'
 export default class EpisodesList extends SeedcastCommand {
   static override summary = 'List the episodes of a show, newest first.'
 
-  static override description = `Prints one line per episode of the show's catalog (episodes.json): date, slug,
-season/episode numbers, duration, title, and [draft] for drafts (which the feeds leave
-out). With --json, the full catalog entries.`
+  static override description = `Prints one line per episode of the show's catalog (episodes.json): date, slug, season/episode numbers, duration, title, and [draft] for drafts (which the feeds leave out). With --json, the full catalog entries.`
 
   static override examples = [
     '<%= config.bin %> episodes list --show my-show',

@@ -5,9 +5,7 @@ import { removeEpisode } from '../../src/show/episodes.js'
 export default class EpisodesRemove extends SeedcastCommand {
   static override summary = 'Remove an episode from the catalog and the feeds, and delete its files.'
 
-  static override description = `Takes the episode out of episodes.json and regenerates the feeds, then deletes its
-media, .torrent and chapters files from public/ (keep them with --keep-media, e.g. while
-peers still download it).`
+  static override description = `Takes the episode out of episodes.json and regenerates the feeds, then deletes its media, .torrent, chapters and art files from public/ (keep them with --keep-media, e.g. while peers still download it).`
 
   static override examples = [
     '<%= config.bin %> episodes remove rough-cut --show my-show',

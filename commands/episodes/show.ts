@@ -7,8 +7,7 @@ import { urlsOf } from '../../src/show/publish.js'
 export default class EpisodesShow extends SeedcastCommand {
   static override summary = 'Show one episode: its fields, URLs, magnet and infohash.'
 
-  static override description = `Prints the catalog entry of the episode named by its slug or its guid, with its
-public media and .torrent URLs and its magnet link (trackers, web seed and .torrent URL).`
+  static override description = `Prints the catalog entry of the episode named by its slug or its guid, with its public media and .torrent URLs and its magnet link (trackers, web seed and .torrent URL).`
 
   static override examples = [
     '<%= config.bin %> episodes show episode-1-introduction-to-seedcast --show my-show',

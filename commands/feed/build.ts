@@ -5,11 +5,7 @@ import { buildFeeds } from '../../src/show/feeds.js'
 export default class FeedBuild extends SeedcastCommand {
   static override summary = 'Regenerate the show\'s feeds from its catalog.'
 
-  static override description = `Writes public/rss.xml (HTTP enclosures, Podcasting 2.0 alternate enclosures with the
-torrent and magnet), public/p2p.xml (magnet enclosures), public/atom.xml and
-public/feed.json from show.json and episodes.json, each file atomically. Run it after
-editing show.json or episodes.json by hand; publish and the episodes commands do it
-themselves.`
+  static override description = `Writes public/rss.xml (HTTP enclosures, with the torrent and magnet as Podcasting 2.0 alternate enclosures), public/p2p.xml (magnet enclosures), public/atom.xml and public/feed.json from show.json and episodes.json, each file atomically. Run it after editing show.json or episodes.json by hand; publish and the episodes commands do it themselves.`
 
   static override examples = [
     '<%= config.bin %> feed build --show my-show',
