@@ -11,13 +11,10 @@ import type { Catalog, ShowConfig } from './types.js'
 /** Writes the four feeds of public/ from the catalog, each one atomically. */
 export async function writeFeeds (paths: ShowPaths, config: ShowConfig, catalog: Catalog): Promise<Record<string, string>> {
   const feeds = renderFeeds(config, catalog.episodes)
-  const written: Record<string, string> = {}
   // In parallel: each write is atomic on its own, and their fsyncs overlap.
-  await Promise.all(FEED_FILES.map(async file => {
-    const path = join(paths.publicDir, file)
-    await writeAtomic(path, feeds[file])
-    written[file] = path
-  }))
+  await Promise.all(FEED_FILES.map(file => writeAtomic(join(paths.publicDir, file), feeds[file])))
+  const written: Record<string, string> = {}
+  for (const file of FEED_FILES) written[file] = join(paths.publicDir, file)
   return written
 }
 

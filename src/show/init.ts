@@ -87,6 +87,8 @@ export async function initShow (dir: string, options: InitOptions): Promise<Init
   } catch (error) {
     throw fileError(error, root, 'create')
   }
+  // A show folder is meant to be kept in git; .seedcast/ holds only this machine's lock and temp files.
+  await writeAtomic(join(paths.stateDir, '.gitignore'), '*\n')
   if (cover) await writeAtomic(join(paths.publicDir, config.image!), cover.data)
   await writeJsonAtomic(paths.catalogFile, catalog)
   const feeds = await writeFeeds(paths, config, catalog)

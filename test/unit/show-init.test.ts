@@ -37,6 +37,7 @@ describe('seedcast init', () => {
     expect(config.podcastGuid).toBe(podcastGuid('https://pod.example.org/show/rss.xml'))
     expect(JSON.parse(await readFile(join(show, 'episodes.json'), 'utf8'))).toEqual({ version: 1, episodes: [] })
     expect(await readFile(join(show, 'public', 'cover.jpg'))).toEqual(await readFile(fixture('cover.jpg')))
+    expect(await readFile(join(show, '.seedcast', '.gitignore'), 'utf8')).toBe('*\n') // the show folder can live in git
     expect((await readdir(join(show, 'public'))).sort()).toEqual(['atom.xml', 'chapters', 'cover.jpg', 'feed.json', 'media', 'p2p.xml', 'rss.xml', 'torrents'])
     const feeds = await readFeeds(show)
     expect(feeds.rss.title).toBe('Test Show')
