@@ -87,6 +87,24 @@ describe('seedcast episodes and feed build', () => {
     expect(feeds.guids.rss).toEqual([first.guid, second.guid].sort())
   })
 
+  it('repairs feeds a killed writer left older than the catalog, and sweeps its temp files', async () => {
+    // The state a SIGKILL between the catalog write and the feed writes leaves behind.
+    const catalog = await readCatalogFile(show)
+    catalog.episodes[0]!.title = 'Renamed before the kill'
+    await writeFile(join(show, '.seedcast', 'feeds-stale'), '12345\n')
+    await writeFile(join(show, 'episodes.json'), JSON.stringify(catalog, null, 2))
+    await writeFile(join(show, 'public', 'rss.xml.3735928559'), '<rss half written')
+    expect((await readFeeds(show)).rss.items!.map(item => item.title)).not.toContain('Renamed before the kill')
+
+    const list = await runCli(['episodes', 'list', '--show', show])
+    expect(list.code).toBe(0)
+    const feeds = await readFeeds(show)
+    expect(feeds.rss.items!.map(item => item.title)).toContain('Renamed before the kill')
+    expect(feeds.json.items!.map(item => item.title)).toContain('Renamed before the kill')
+    expect(await exists(join(show, '.seedcast', 'feeds-stale'))).toBe(false)
+    expect(await exists(join(show, 'public', 'rss.xml.3735928559'))).toBe(false)
+  })
+
   it('feed build on a broken show.json names the field', async () => {
     const config = JSON.parse(await readFile(join(show, 'show.json'), 'utf8'))
     delete config.title
