@@ -1,5 +1,5 @@
 import { constants } from 'node:fs'
-import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises'
+import { copyFile, mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import { basename, extname, join, resolve } from 'node:path'
 import { v4 as uuidv4 } from 'uuid'
 import { SeedcastError, fileError } from '../errors.js'
@@ -93,6 +93,7 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
     if (hashing.status === 'rejected') throw hashing.reason
     if (copying.status === 'rejected') throw copying.reason
     const torrent = hashing.value
+    await syncFile(temp) // on disk before any catalog entry can point at it
     const [after, copied] = await Promise.all([stat(mediaPath), stat(temp)])
     if (after.size !== source.size || after.mtimeMs !== source.mtimeMs || copied.size !== source.size || torrent.length !== source.size) {
       throw new SeedcastError(`${basename(mediaPath)} changed while it was being published`, { code: 'ECHANGED', hint: 'publish it again once it is written in full' })
@@ -157,6 +158,15 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
   } finally {
     await rm(temp, { force: true })
     await claim.release()
+  }
+}
+
+async function syncFile (path: string): Promise<void> {
+  const file = await open(path, 'r+').catch(error => { throw fileError(error, path, 'write') })
+  try {
+    await file.sync()
+  } finally {
+    await file.close()
   }
 }
 
