@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core'
 import { basename, resolve } from 'node:path'
 import { SeedcastCommand } from '../cli/base-command.js'
 import { progressBar } from '../cli/progress.js'
+import { warmUpHasher } from '../src/torrent/hasher.js'
 import { createTorrent } from '../src/torrent/create.js'
 import { formatBytes } from '../src/torrent/format.js'
 import { parsePieceLength } from '../src/torrent/piece-length.js'
@@ -58,6 +59,7 @@ the creation date, so the same input always gives the same bytes.`
 
   async run (): Promise<unknown> {
     const { args, flags } = await this.parse(Create)
+    warmUpHasher() // boots while the input is checked and listed
     const pieceLength = flags['piece-length'] === undefined ? undefined : parsePieceLength(flags['piece-length'])
     const name = flags.name ?? basename(resolve(args.input))
     const output = flags.output ?? `${name}.torrent`

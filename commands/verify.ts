@@ -1,6 +1,7 @@
 import { Args } from '@oclif/core'
 import { SeedcastCommand } from '../cli/base-command.js'
 import { progressBar } from '../cli/progress.js'
+import { warmUpHasher } from '../src/torrent/hasher.js'
 import { formatRanges } from '../src/torrent/format.js'
 import { verifyTorrent } from '../src/torrent/verify.js'
 
@@ -28,6 +29,7 @@ is well and 1 when anything is wrong, also with --json (then the report is on st
 
   async run (): Promise<unknown> {
     const { args } = await this.parse(Verify)
+    warmUpHasher() // boots while the input is checked and listed
     const bar = progressBar('Verifying', { json: this.jsonEnabled() })
     let result
     try {

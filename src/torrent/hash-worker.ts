@@ -3,7 +3,7 @@
 // gets the CPU does the work, so a thread descheduled on a busy machine does not stall
 // the other. Self-contained (only node: imports) so it runs compiled and from source.
 import { hash } from 'node:crypto'
-import { parentPort } from 'node:worker_threads'
+import { parentPort, workerData } from 'node:worker_threads'
 
 /** One chunk of whole pieces in shared memory, and where its digests go. */
 export interface ChunkJob {
@@ -24,23 +24,32 @@ export interface ChunkJob {
 
 /** Claims batches of the chunk's pieces until none are left; returns how many it hashed. */
 export function hashClaimedPieces (job: ChunkJob): number {
-  const cursors = new Int32Array(job.cursors)
-  const digests = new Uint8Array(job.digests)
-  const pieceCount = Math.ceil(job.length / job.pieceLength)
   let hashed = 0
-  while (true) {
-    const first = Atomics.add(cursors, job.slot, job.batch)
-    if (first >= pieceCount) return hashed
-    const last = Math.min(first + job.batch, pieceCount)
-    for (let piece = first; piece < last; piece++) {
-      const start = piece * job.pieceLength
-      const end = Math.min(start + job.pieceLength, job.length)
-      digests.set(hash('sha1', new Uint8Array(job.memory, start, end - start), 'buffer'), (job.firstPiece + piece) * 20)
-    }
-    hashed += last - first
-  }
+  for (let count = hashOneBatch(job); count > 0; count = hashOneBatch(job)) hashed += count
+  return hashed
 }
 
-parentPort?.on('message', (message: { id: number, job: ChunkJob }) => {
-  parentPort?.postMessage({ id: message.id, hashed: hashClaimedPieces(message.job) })
-})
+/** Claims and hashes one batch of the chunk's pieces; 0 when none are left. */
+export function hashOneBatch (job: ChunkJob): number {
+  const pieceCount = Math.ceil(job.length / job.pieceLength)
+  const first = Atomics.add(new Int32Array(job.cursors), job.slot, job.batch)
+  if (first >= pieceCount) return 0
+  const last = Math.min(first + job.batch, pieceCount)
+  const digests = new Uint8Array(job.digests)
+  for (let piece = first; piece < last; piece++) {
+    const start = piece * job.pieceLength
+    const end = Math.min(start + job.pieceLength, job.length)
+    digests.set(hash('sha1', new Uint8Array(job.memory, start, end - start), 'buffer'), (job.firstPiece + piece) * 20)
+  }
+  return last - first
+}
+
+/** Marks the hasher's own worker; the main thread (or someone else's worker) imports this module too. */
+export const HASH_WORKER_ROLE = 'seedcast-hash-worker'
+
+if (parentPort && (workerData as { role?: string } | undefined)?.role === HASH_WORKER_ROLE) {
+  const port = parentPort
+  port.on('message', (message: { id: number, job: ChunkJob }) => {
+    port.postMessage({ id: message.id, hashed: hashClaimedPieces(message.job) })
+  })
+}

@@ -1,9 +1,8 @@
 import { createHash, type Hash } from 'node:crypto'
 import { open, type FileHandle } from 'node:fs/promises'
-import { availableParallelism } from 'node:os'
 import { SeedcastError, fileError } from '../errors.js'
-import { HashPool } from './hash-pool.js'
-import { hashClaimedPieces, type ChunkJob } from './hash-worker.js'
+import { defaultWorkerCount, hashWorkers, helpWithChunk } from './hash-pool.js'
+import { hashOneBatch, type ChunkJob } from './hash-worker.js'
 import { hashStats } from './hash-stats.js'
 
 /** One file in the byte stream that is cut into pieces. */
@@ -70,7 +69,6 @@ export async function hashFiles (sources: HashSource[], options: HashOptions): P
   const plan = planThreads(totalBytes, options)
 
   const reader = new SourceReader(sources, options)
-  const pool = new HashPool(plan.workers)
   const inFlight = new Set<Promise<void>>()
   let failure: unknown
   let doneBytes = 0
@@ -84,20 +82,36 @@ export async function hashFiles (sources: HashSource[], options: HashOptions): P
     return { slot, chunkStart, filled }
   }
 
-  let next = totalBytes > 0 ? fillNext(0) : undefined
+  // Reads run ahead of hashing by up to READ_AHEAD chunks, one after the other (the
+  // reader is sequential), each waiting for a free slot.
+  const pending: Promise<{ slot: number, chunkStart: number, filled: number }>[] = []
+  let planned = 0
+  let chain: Promise<unknown> = Promise.resolve()
+  const scheduleReads = () => {
+    while (pending.length < Math.max(1, slotCount - 1) && planned < totalBytes) {
+      const start = planned
+      planned += Math.min(chunkSize, totalBytes - start)
+      const fill = chain.then(() => fillNext(start))
+      fill.catch(() => {}) // awaited in order below; this only keeps an early exit from leaving it unhandled
+      chain = fill
+      pending.push(fill)
+    }
+  }
+
+  scheduleReads()
   try {
-    while (next) {
-      const { slot, chunkStart, filled } = await next
+    while (pending.length > 0) {
+      const { slot, chunkStart, filled } = await pending.shift()!
       signal?.throwIfAborted()
       const job: ChunkJob = { memory: slots[slot]!, length: filled, pieceLength, cursors, slot, batch, digests, firstPiece: chunkStart / pieceLength }
       Atomics.store(new Int32Array(cursors), slot, 0)
-      const helped = pool.help(job)
-      // Start reading the next chunk before this thread hashes, so the read (done by
-      // libuv's thread pool) overlaps the hashing.
-      const nextStart = chunkStart + filled
-      next = nextStart < totalBytes ? fillNext(nextStart) : undefined
-      next?.catch(() => {}) // awaited on the next turn; this only keeps an early exit from leaving it unhandled
-      if (plan.mainLane) hashClaimedPieces(job)
+      const helped = helpWithChunk(plan.workers, job)
+      scheduleReads()
+      if (plan.mainLane) {
+        // Hash a batch at a time and let the event loop run in between, so finished reads
+        // are followed by the next ones at once and the workers are never kept waiting.
+        while (hashOneBatch(job) > 0) if (plan.workers > 0) await yieldToEventLoop()
+      }
       const done: Promise<void> = helped.then(() => {
         hashStats.piecesHashed += Math.ceil(filled / pieceLength)
         doneBytes += filled
@@ -112,9 +126,10 @@ export async function hashFiles (sources: HashSource[], options: HashOptions): P
     return { pieces: Buffer.from(digests), sha256: reader.sha256Digests() }
   } finally {
     await reader.close()
-    await pool.close()
   }
 }
+
+const yieldToEventLoop = () => new Promise<void>(resolve => setImmediate(resolve))
 
 /**
  * Who hashes. Small inputs: this thread alone (starting a worker costs more than it
@@ -125,7 +140,7 @@ export async function hashFiles (sources: HashSource[], options: HashOptions): P
 function planThreads (totalBytes: number, options: HashOptions): { workers: number, mainLane: boolean } {
   if (options.threads !== undefined) return { workers: options.threads, mainLane: options.threads === 0 || options.mainLane !== false }
   if (totalBytes <= SMALL_INPUT) return { workers: 0, mainLane: true }
-  return { workers: Math.max(1, availableParallelism() - 1), mainLane: options.mainLane !== false }
+  return { workers: defaultWorkerCount(), mainLane: options.mainLane !== false }
 }
 
 /** Reads the sources as one continuous stream, feeding the optional per-file SHA-256. */
@@ -199,4 +214,12 @@ class SourceReader {
     await this.handle?.close().catch(() => {})
     this.handle = undefined
   }
+}
+
+/**
+ * Starts the hash workers now, so their 30-60 ms boot overlaps whatever comes before
+ * hashing (argument parsing, listing files). Harmless to call more than once.
+ */
+export function warmUpHasher (): void {
+  hashWorkers()
 }
