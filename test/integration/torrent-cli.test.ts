@@ -84,6 +84,25 @@ describe('seedcast create', () => {
     expectCleanError(await runCli(['create', show, '-a', 'nonsense']), /invalid tracker URL "nonsense"/)
   })
 
+  it('shows a progress bar on a terminal only, and never with --json', async () => {
+    const media = join(dir.path, 'long.bin')
+    await writeFile(media, randomBytes(24 * 1024 * 1024))
+    // util-linux `script` runs the CLI on a pseudo-terminal.
+    const onTerminal = async (args: string[]) => {
+      const command = [process.execPath, binPath, ...args].map(arg => `'${arg.replaceAll("'", "'\\''")}'`).join(' ')
+      const result = await runProcess('script', ['-qec', command, '/dev/null'])
+      expect(result.code, result.stdout).toBe(0)
+      return result.stdout
+    }
+    const shown = await onTerminal(['create', media, '-o', join(dir.path, 'a.torrent')])
+    expect(shown).toMatch(/Hashing \[[█░]+\] 100% \| 24\.0\/24\.0 MiB/)
+    expect(shown).toContain('Created ')
+    const json = await onTerminal(['create', media, '-o', join(dir.path, 'b.torrent'), '--json'])
+    expect(json).not.toContain('Hashing')
+    const piped = await runCli(['create', media, '-o', join(dir.path, 'c.torrent')])
+    expect(piped.stderr).toBe('')
+  })
+
   it('an interrupted create leaves no .torrent and no temp file', async () => {
     const big = join(dir.path, 'big.bin')
     await writeFile(big, '')
@@ -190,8 +209,12 @@ async function bytesRead (pid: number): Promise<number> {
 
 /** runCli with an optional user id (the helper has no such option). */
 function runCliAs (args: string[], uid?: number): Promise<CliResult> {
+  return runProcess(process.execPath, [binPath, ...args], uid)
+}
+
+function runProcess (command: string, args: string[], uid?: number): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args], { uid, gid: uid, env: { ...process.env, NO_COLOR: '1', HOME: '/tmp' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(command, args, { uid, gid: uid, env: { ...process.env, NO_COLOR: '1', HOME: '/tmp' }, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
