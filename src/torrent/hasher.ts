@@ -69,6 +69,7 @@ export async function hashFiles (sources: HashSource[], options: HashOptions): P
   const plan = planThreads(totalBytes, options)
 
   const reader = new SourceReader(sources, options)
+  const fileDigests = options.sha256 ? new FileDigests(sources) : undefined
   const inFlight = new Set<Promise<void>>()
   let failure: unknown
   let doneBytes = 0
@@ -78,13 +79,14 @@ export async function hashFiles (sources: HashSource[], options: HashOptions): P
     if (failure !== undefined) throw failure
     signal?.throwIfAborted()
     const slot = freeSlots.pop()!
-    const filled = await reader.fill(new Uint8Array(slots[slot]!, 0, Math.min(chunkSize, totalBytes - chunkStart)))
-    return { slot, chunkStart, filled }
+    const target = new Uint8Array(slots[slot]!, 0, Math.min(chunkSize, totalBytes - chunkStart))
+    const segments = await reader.fill(target)
+    return { slot, chunkStart, filled: target.length, segments }
   }
 
   // Reads run ahead of hashing by up to READ_AHEAD chunks, one after the other (the
   // reader is sequential), each waiting for a free slot.
-  const pending: Promise<{ slot: number, chunkStart: number, filled: number }>[] = []
+  const pending: Promise<{ slot: number, chunkStart: number, filled: number, segments: Segment[] }>[] = []
   let planned = 0
   let chain: Promise<unknown> = Promise.resolve()
   const scheduleReads = () => {
@@ -101,12 +103,15 @@ export async function hashFiles (sources: HashSource[], options: HashOptions): P
   scheduleReads()
   try {
     while (pending.length > 0) {
-      const { slot, chunkStart, filled } = await pending.shift()!
+      const { slot, chunkStart, filled, segments } = await pending.shift()!
       signal?.throwIfAborted()
       const job: ChunkJob = { memory: slots[slot]!, length: filled, pieceLength, cursors, slot, batch, digests, firstPiece: chunkStart / pieceLength }
       Atomics.store(new Int32Array(cursors), slot, 0)
       const helped = helpWithChunk(plan.workers, job)
       scheduleReads()
+      // SHA-256 first, while the workers start on the SHA-1 of this chunk; this thread
+      // then claims whatever SHA-1 is left, which keeps both cores busy.
+      fileDigests?.update(new Uint8Array(slots[slot]!, 0, filled), segments)
       if (plan.mainLane) {
         // Hash a batch at a time and let the event loop run in between, so finished reads
         // are followed by the next ones at once and the workers are never kept waiting.
@@ -123,7 +128,7 @@ export async function hashFiles (sources: HashSource[], options: HashOptions): P
     await Promise.all(inFlight)
     if (failure !== undefined) throw failure
     signal?.throwIfAborted()
-    return { pieces: Buffer.from(digests), sha256: reader.sha256Digests() }
+    return { pieces: Buffer.from(digests), sha256: fileDigests?.digests() }
   } finally {
     await reader.close()
   }
@@ -148,27 +153,37 @@ class SourceReader {
   private index = 0
   private offset = 0
   private handle?: FileHandle
-  private sha256?: Hash
-  private readonly digests: string[] = []
 
   constructor (private readonly sources: HashSource[], private readonly options: HashOptions) {}
 
-  /** Fills `target` completely (the caller never asks past the end of the stream). */
-  async fill (target: Uint8Array): Promise<number> {
+  /**
+   * Fills `target` completely (the caller never asks past the end of the stream) and
+   * says which bytes of it belong to which source.
+   */
+  async fill (target: Uint8Array): Promise<Segment[]> {
+    const segments: Segment[] = []
     let filled = 0
     while (filled < target.length) {
+      this.skipEmptySources()
       const source = this.sources[this.index]
       if (!source) throw new Error('hasher: read past the end of the sources')
-      if (this.offset === 0 && this.options.sha256) this.sha256 = createHash('sha256')
       const want = Math.min(source.length - this.offset, target.length - filled)
-      const segment = target.subarray(filled, filled + want)
-      await this.readInto(source, segment)
-      this.sha256?.update(segment)
+      await this.readInto(source, target.subarray(filled, filled + want))
+      segments.push({ source: this.index, start: filled, end: filled + want })
       filled += want
       this.offset += want
-      if (this.offset === source.length) await this.nextSource()
+      if (this.offset === source.length) {
+        await this.handle?.close()
+        this.handle = undefined
+        this.index++
+        this.offset = 0
+      }
     }
-    return filled
+    return segments
+  }
+
+  private skipEmptySources (): void {
+    while (this.sources[this.index]?.length === 0) this.index++
   }
 
   private async readInto (source: HashSource, segment: Uint8Array): Promise<void> {
@@ -190,29 +205,31 @@ class SourceReader {
     segment.fill(0, done)
   }
 
-  private async nextSource (): Promise<void> {
-    if (this.sha256) this.digests[this.index] = this.sha256.digest('base64')
-    this.sha256 = undefined
-    await this.handle?.close()
-    this.handle = undefined
-    this.index++
-    this.offset = 0
-    // Empty files contribute no bytes but still get a (constant) digest.
-    while (this.sources[this.index]?.length === 0) {
-      if (this.options.sha256) this.digests[this.index] = createHash('sha256').digest('base64')
-      this.index++
-    }
-  }
-
-  sha256Digests (): string[] | undefined {
-    if (!this.options.sha256) return undefined
-    // Empty files before the first byte (or all files when nothing was read) are never visited by fill().
-    return this.sources.map((_, index) => this.digests[index] ?? createHash('sha256').digest('base64'))
-  }
-
   async close (): Promise<void> {
     await this.handle?.close().catch(() => {})
     this.handle = undefined
+  }
+}
+
+/** Bytes [start, end) of a chunk that belong to source number `source`. */
+interface Segment { source: number, start: number, end: number }
+
+/** Per-file SHA-256, fed chunk by chunk in stream order. */
+class FileDigests {
+  private readonly hashes: (Hash | undefined)[] = []
+
+  constructor (private readonly sources: HashSource[]) {}
+
+  update (chunk: Uint8Array, segments: Segment[]): void {
+    for (const { source, start, end } of segments) {
+      const hash = this.hashes[source] ??= createHash('sha256')
+      hash.update(chunk.subarray(start, end))
+    }
+  }
+
+  /** Base64 digests, one per source (empty files get the digest of no bytes). */
+  digests (): string[] {
+    return this.sources.map((_, index) => (this.hashes[index] ?? createHash('sha256')).digest('base64'))
   }
 }
 
