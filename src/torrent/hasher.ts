@@ -153,6 +153,7 @@ class SourceReader {
   private index = 0
   private offset = 0
   private handle?: FileHandle
+  private closed = false
 
   constructor (private readonly sources: HashSource[], private readonly options: HashOptions) {}
 
@@ -190,7 +191,12 @@ class SourceReader {
     const readable = Math.max(0, Math.min(source.readable ?? source.length, source.length) - this.offset)
     let done = 0
     if (readable > 0) {
-      this.handle ??= await open(source.absolutePath, 'r').catch((error: unknown) => { throw fileError(error, source.absolutePath, 'read') })
+      if (!this.handle) {
+        const handle = await open(source.absolutePath, 'r').catch((error: unknown) => { throw fileError(error, source.absolutePath, 'read') })
+        // A read queued before hashing stopped must not leave a file open.
+        if (this.closed) { await handle.close(); throw new Error('hasher: reader closed') }
+        this.handle = handle
+      }
       const limit = Math.min(readable, segment.length)
       while (done < limit) {
         const { bytesRead } = await this.handle.read(segment, done, limit - done, this.offset + done)
@@ -206,6 +212,7 @@ class SourceReader {
   }
 
   async close (): Promise<void> {
+    this.closed = true
     await this.handle?.close().catch(() => {})
     this.handle = undefined
   }

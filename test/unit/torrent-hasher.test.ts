@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { truncate, writeFile } from 'node:fs/promises'
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hashStats } from '../../src/torrent/hash-stats.js'
@@ -57,6 +58,20 @@ describe('hashFiles', () => {
 
   it('fails clearly when a file is shorter than listed (it shrank while hashing)', async () => {
     await expect(hashFiles([{ ...sources[4]!, length: 80000 }], { pieceLength: 16384 })).rejects.toThrow(/file shrank while it was being hashed/)
+  })
+
+  it('leaves no file open when aborted across many files', async () => {
+    const many = await Promise.all(Array.from({ length: 40 }, async (_, index) => {
+      const absolutePath = join(dir.path, `many${index}`)
+      await writeFile(absolutePath, Buffer.alloc(1024 * 1024 + index, index))
+      return { absolutePath, length: 1024 * 1024 + index }
+    }))
+    const openFiles = () => readdirSync('/proc/self/fd').length
+    const before = openFiles()
+    const controller = new AbortController()
+    await expect(hashFiles(many, { pieceLength: 16384, threads: 1, signal: controller.signal, onProgress: () => controller.abort() })).rejects.toThrow()
+    await new Promise(resolve => setTimeout(resolve, 300)) // reads queued before the abort settle
+    expect(openFiles()).toBeLessThanOrEqual(before)
   })
 
   it('stops on abort with the signal\'s reason and hashes nothing more', async () => {
