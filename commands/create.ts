@@ -11,25 +11,15 @@ import { checkTorrentOutput, writeTorrentFile } from '../src/torrent/write-torre
 export default class Create extends SeedcastCommand {
   static override summary = 'Make a .torrent (BitTorrent v1) of a file or folder.'
 
-  static override description = `Hashes INPUT once, with large sequential reads and SHA-1 spread over worker threads,
-and writes a v1 .torrent whose info dict is byte-identical to what create-torrent and
-mktorrent make for the same files and options. Prints the infohash and the magnet link.
+  static override description = `Hashes INPUT once, with large sequential reads and SHA-1 spread over worker threads, and writes a v1 .torrent whose info dict is byte-identical to what create-torrent makes for the same files and options, and to mktorrent's with --include-junk (mktorrent keeps hidden files; it also sorts whole paths, so "a.txt" comes before "a/x" there). Prints the infohash and the magnet link.
 
-A folder becomes a multi-file torrent: its files are taken depth first in byte order of
-their names; hidden entries (.DS_Store, .git, ...) and junk (Thumbs.db, desktop.ini,
-backup files ending in ~, __MACOSX, ...) are left out unless --include-junk.
+A folder becomes a multi-file torrent: its files are taken depth first in byte order of their names; hidden entries (.DS_Store, .git, ...) and junk (Thumbs.db, desktop.ini, backup files ending in ~, __MACOSX, ...) are left out unless --include-junk.
 
-Trackers: every -a adds one tier (BEP 12); URLs separated by commas within one -a are
-alternatives of the same tier. The first URL is also written as "announce".
-Web seeds (-w, BEP 19 url-list) are HTTP URLs of the same content: for a single file,
-the file's own URL; for a folder, the URL of the folder (ending in /).
+Trackers: every -a adds one tier (BEP 12); URLs separated by commas within one -a are alternatives of the same tier. The first URL is also written as "announce". Web seeds (-w, BEP 19 url-list) are HTTP URLs of the same content: for a single file, the file's own URL; for a folder, the URL of the folder (ending in /).
 
-The piece length is chosen from the size (16 KiB to 16 MiB, 1000-2000 pieces) unless
---piece-length gives it, as bytes (262144), with a unit (256K, 1M) or as 2^18.
+The piece length is chosen from the size (16 KiB to 16 MiB, 1000-2000 pieces) unless --piece-length gives it, as bytes (262144), with a unit (256K, 1M) or as 2^18.
 
-The .torrent is written to a temp file and renamed into place, so an interrupted run
-leaves nothing behind; an existing file is kept unless --force. --no-date leaves out
-the creation date, so the same input always gives the same bytes.`
+The .torrent is written to a temp file and renamed into place, so an interrupted run leaves nothing behind; an existing file is kept unless --force. --no-date leaves out the creation date, so the same input always gives the same bytes.`
 
   static override examples = [
     '<%= config.bin %> create episode-12.mp3',

@@ -6,14 +6,9 @@ import { inspectTorrent } from '../src/torrent/inspect.js'
 export default class Info extends SeedcastCommand {
   static override summary = 'Show what a .torrent or magnet link holds.'
 
-  static override description = `Prints the name, infohash, files with sizes, piece length and count, trackers (by
-tier), web seeds, private flag, comment, creator, creation date and source of a
-.torrent, and its magnet link. A magnet link only knows its infohash, name, size,
-trackers and web seeds.
+  static override description = `Prints the name, infohash, files with sizes, piece length and count, trackers (by tier), web seeds, private flag, comment, creator, creation date and source of a .torrent, and its magnet link. A magnet link only knows its infohash, name, size, trackers and web seeds.
 
-The .torrent is checked on the way: truncated or malformed bencode, missing info keys,
-piece hashes that do not match the size, and unsafe file paths (.., /) are errors.
-With --json the same fields come as one JSON object (dates in ISO 8601).`
+The .torrent is checked on the way: truncated or malformed bencode, missing info keys, piece hashes that do not match the size, and unsafe file paths (.., /) are errors. With --json the same fields come as one JSON object (dates in ISO 8601).`
 
   static override examples = [
     '<%= config.bin %> info episode-12.torrent',

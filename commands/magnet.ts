@@ -6,10 +6,7 @@ import { magnetURI } from '../src/torrent/magnet.js'
 export default class Magnet extends SeedcastCommand {
   static override summary = 'Print the magnet link of a .torrent.'
 
-  static override description = `Builds a magnet link (BEP 9) from a .torrent: the infohash (xt), the name (dn), the
-total size (xl), every tracker (tr) and every web seed (ws, BEP 19). With --torrent-url
-it also carries where the .torrent itself can be downloaded (xs), so a client that finds
-no peer still gets the metadata and then the data from the web seed.`
+  static override description = `Builds a magnet link (BEP 9) from a .torrent: the infohash (xt), the name (dn), the total size (xl), every tracker (tr) and every web seed (ws, BEP 19). With --torrent-url it also carries where the .torrent itself can be downloaded (xs), so a client that finds no peer still gets the metadata and then the data from the web seed.`
 
   static override examples = [
     '<%= config.bin %> magnet episode-12.torrent',

@@ -8,13 +8,9 @@ import { verifyTorrent } from '../src/torrent/verify.js'
 export default class Verify extends SeedcastCommand {
   static override summary = 'Check data against a .torrent, piece by piece.'
 
-  static override description = `Hashes the data at PATH and compares every piece with the .torrent. For a single-file
-torrent PATH is the file itself or the folder that holds it; for a multi-file torrent
-PATH is the torrent's top folder (the one given to "seedcast create").
+  static override description = `Hashes the data at PATH and compares every piece with the .torrent. For a single-file torrent PATH is the file itself or the folder that holds it; for a multi-file torrent PATH is the torrent's top folder (the one given to "seedcast create").
 
-Lists the bad pieces and the files they touch; a file is "missing", "wrong-size" (its
-missing tail counts as bad pieces) or "bad" (a piece does not match). Exits 0 when all
-is well and 1 when anything is wrong, also with --json (then the report is on stdout).`
+Lists the bad pieces and the files they touch; a file is "missing", "wrong-size" (its missing tail counts as bad pieces) or "bad" (a piece does not match). Exits 0 when all is well and 1 when anything is wrong, also with --json (then the report is on stdout).`
 
   static override examples = [
     '<%= config.bin %> verify episode-12.torrent episode-12.mp3',

@@ -55,9 +55,10 @@ export interface CreatedTorrent {
 
 /**
  * Makes a BitTorrent v1 torrent of a file or folder. The info dict is byte-identical to
- * create-torrent's (and mktorrent's) for the same files and options: same file order,
- * same junk filter, same keys; only what is outside the info dict (dates, trackers,
- * comment) is ours.
+ * create-torrent's for the same files and options (same file order, same junk filter,
+ * same keys) and to mktorrent's with `includeJunk` where both order files alike; only
+ * what is outside the info dict (dates, trackers, comment) is ours. Zero bytes in all
+ * is refused (create-torrent writes a torrent with no pieces, which clients reject).
  */
 export async function createTorrent (input: string, options: CreateTorrentOptions = {}): Promise<CreatedTorrent> {
   const listing = await listInputFiles(input, { includeJunk: options.includeJunk })
