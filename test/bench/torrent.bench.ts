@@ -1,5 +1,5 @@
 // Benchmark of the torrent engine: `npm run bench -- torrent`. Makes a 1 GiB file in a temp
-// folder, warms the page cache, then times (median of BENCH_ROUNDS interleaved rounds, default 3,
+// folder, warms the page cache, then times (median of BENCH_ROUNDS interleaved rounds, default 5,
 // as the machines are shared and noisy) `seedcast create` (CLI and library), `seedcast verify`,
 // `mktorrent -t2` with the same piece length and `openssl sha1` (one core). Prints ratios and
 // peak RSS. Needs a build (dist/) and Debian's mktorrent, openssl and /usr/bin/time.
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url'
 
 const GiB = 1024 ** 3
 const SIZE = Number(process.env.BENCH_BYTES ?? GiB)
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const PIECE_LOG2 = 20 // 1 MiB pieces, what choosePieceLength picks for 1 GiB
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const cli = join(root, 'bin', 'run.js')
