@@ -68,6 +68,9 @@ A status file in --state lets "seedcast peers" show who is connected. Exits 1 wh
       process.once('SIGTERM', stop('SIGTERM'))
       if (flags.duration) setTimeout(stop('duration'), flags.duration * 1000)
     })
+    // Everything is closed and the state saved; a tracker request still in flight (an
+    // announce cut short by the signal) must not keep a stopped seeder alive.
+    setTimeout(() => process.exit(), 2000).unref()
   }
 }
 

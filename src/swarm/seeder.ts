@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Torrent, Wire } from 'webtorrent'
+import type { Torrent, TorrentOptions, Wire } from 'webtorrent'
 import { SeedcastError } from '../errors.js'
 import { closeClient, createClient, type ClientOptions, type SwarmClient } from './client.js'
 import { findBadPieces, piecesOfFiles } from './piece-verifier.js'
@@ -23,6 +23,8 @@ export interface SeedOptions extends ClientOptions {
   statsIntervalMs?: number
   /** How many torrents are checked and added at the same time; default 16. */
   concurrency?: number
+  /** Advanced: webtorrent per-torrent options over seedcast's tuned defaults (benchmarks use it). */
+  torrentOptions?: TorrentOptions
 }
 
 /** A torrent being seeded. */
@@ -47,7 +49,7 @@ export class Seeder extends EventEmitter {
   private timer?: NodeJS.Timeout
   private stopping?: Promise<void>
 
-  constructor (readonly client: SwarmClient, readonly stateDir: string, private readonly onEvent?: (event: SeedEvent) => void) {
+  constructor (readonly client: SwarmClient, readonly stateDir: string, private readonly onEvent?: (event: SeedEvent) => void, readonly torrentOptions: TorrentOptions = {}) {
     super()
   }
 
@@ -147,7 +149,7 @@ export async function seedTorrents (inputs: string[], options: SeedOptions = {})
   await mkdir(join(stateDir, 'status'), { recursive: true })
 
   const client = createClient(options)
-  const seeder = new Seeder(client, stateDir, options.onEvent)
+  const seeder = new Seeder(client, stateDir, options.onEvent, { ...seedTorrentOptions(), ...options.torrentOptions })
   try {
     await waitListening(client)
   } catch (err) {
@@ -215,7 +217,7 @@ async function startOne (seeder: Seeder, item: SeedItem): Promise<void> {
 
   let torrent: Torrent
   try {
-    torrent = await addVerified(seeder.client, meta.torrentFile, dataPath)
+    torrent = await addVerified(seeder.client, meta.torrentFile, dataPath, seeder.torrentOptions)
   } catch (err) {
     return warn('ETORRENT', `${meta.name}: ${(err as Error).message}; not seeding it`)
   }
@@ -234,9 +236,9 @@ async function startOne (seeder: Seeder, item: SeedItem): Promise<void> {
 }
 
 /** Adds data seedcast has just verified (or trusts by fast resume): webtorrent must not hash it again. */
-function addVerified (client: SwarmClient, torrentFile: Buffer, dataPath: string): Promise<Torrent> {
+function addVerified (client: SwarmClient, torrentFile: Buffer, dataPath: string, options: TorrentOptions): Promise<Torrent> {
   return new Promise((resolve, reject) => {
-    const torrent = client.add(torrentFile, { path: dataPath, skipVerify: true, ...seedTorrentOptions() })
+    const torrent = client.add(torrentFile, { ...options, path: dataPath, skipVerify: true })
     const timer = setTimeout(() => { cleanup(); reject(new Error('not ready after 30 s')) }, 30_000)
     const onReady = () => { cleanup(); resolve(torrent) }
     const onError = (err: Error) => { cleanup(); reject(err) }
