@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises'
+import { join } from 'node:path'
 import { SeedcastError, fileError } from '../errors.js'
 import { PeerGuard, type BannedPeer } from './download-peer-guard.js'
 import { checkFreeSpace, prepareOutputDir } from './download-output.js'
@@ -225,9 +227,12 @@ function runDownload (client: DownloadClient, source: ResolvedSource, options: D
       finishOrSeed()
     }
 
+    let finalizing = false
     function finishOrSeed (): void {
-      if (finished) return
-      if (seedingUntil === undefined) {
+      if (finished || finalizing) return
+      finalizing = true
+      checkFilesOnDisk(options.outputDir, selected).then(() => {
+        if (finished) return
         emit({
           event: 'done',
           infoHash: torrent.infoHash,
@@ -242,7 +247,7 @@ function runDownload (client: DownloadClient, source: ResolvedSource, options: D
         })
         if (!options.seed) { succeed(); return }
         seedingUntil = options.seedTimeSeconds !== undefined ? performance.now() + options.seedTimeSeconds * 1000 : Infinity
-      }
+      }, fail)
     }
 
     function report (): void {
@@ -320,6 +325,21 @@ function verifiedBytesOf (torrent: DownloadTorrent, file: DownloadFile): number 
     bytes += end - start
   }
   return bytes
+}
+
+/**
+ * The last check before "done": every piece was SHA-1 verified before it was written, so
+ * what is left to catch is the file itself changing under us (truncated, replaced or
+ * deleted by another program while we downloaded).
+ */
+async function checkFilesOnDisk (outputDir: string, files: DownloadFile[]): Promise<void> {
+  for (const file of files) {
+    const path = join(outputDir, file.path)
+    const info = await stat(path).catch(error => { throw fileError(error, path, 'read') })
+    if (info.size !== file.length) {
+      throw new SeedcastError(`${path}: ${info.size} bytes on disk, expected ${file.length}: it changed during the download`, { code: 'ECHANGED', hint: 'run the same command again to re-verify and repair it' })
+    }
+  }
 }
 
 function throwIfAborted (signal?: AbortSignal): void {

@@ -6,7 +6,7 @@
 // BENCH_SIZE_MIB changes the file size, BENCH_RUNS the runs per downloader (median),
 // BENCH_PIECE_KIB the piece length. Runs on the built CLI (npm run bench builds first);
 // run it inside `unshare -n` too, so nothing leaves loopback.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { randomFillSync } from 'node:crypto'
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -102,12 +102,17 @@ async function main (): Promise<void> {
   const seeder = spawn('aria2c', ['--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false', '--enable-peer-exchange=false',
     '--seed-ratio=0.0', '--bt-seed-unverified=true', '--check-integrity=false', '--file-allocation=none', '--bt-max-peers=0',
     `--listen-port=${await freePort()}`, '--console-log-level=error', '--summary-interval=0', '--dir', data, torrent], { stdio: 'ignore' })
+  spawnSync('sync')
   await new Promise(resolve => setTimeout(resolve, 1500))
 
   const runs: Record<'aria2c' | 'seedcast', Figures[]> = { aria2c: [], seedcast: [] }
   try {
     for (let run = 0; run < RUNS; run++) {
-      for (const who of ['aria2c', 'seedcast'] as const) {
+      // Alternate who goes first; flush the previous run's dirty pages so each downloader
+      // starts with the same writeback state (otherwise the second one pays for the first).
+      const order = run % 2 === 0 ? ['aria2c', 'seedcast'] as const : ['seedcast', 'aria2c'] as const
+      for (const who of order) {
+        spawnSync('sync')
         const out = mkdtempSync(join(work, `${who}-`))
         const command = who === 'aria2c'
           ? ['aria2c', '--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false', '--enable-peer-exchange=false',

@@ -73,4 +73,23 @@ describe('seedcast get from web seeds alone', () => {
     expect(again.stdout.equals(await readFile(fixtureMp3))).toBe(true)
     expect(jsonLines(again.stderr).at(-1)).toMatchObject({ event: 'done', total: 293633 })
   })
+
+  it('--seed keeps seeding after completion until --seed-time, then exits 0', async () => {
+    const dir = await setup()
+    const webSeed = await startWebSeed(fixtureMp3, 'episode.mp3')
+    cleanups.push(webSeed.close)
+    const torrentPath = join(dir, 'episode.torrent')
+    await makeTorrent(fixtureMp3, torrentPath, { webSeeds: [webSeed.url] })
+
+    const started = Date.now()
+    const result = await runCli(['get', torrentPath, '-o', join(dir, 'out'), '--no-dht', '--timeout', '20', '--seed', '--seed-time', '2', '--json'])
+    expect(result.code).toBe(0)
+    const events = jsonLines(result.stdout)
+    const doneAt = events.findIndex(event => event.event === 'done')
+    expect(doneAt).toBeGreaterThan(0)
+    expect(events.slice(doneAt + 1).filter(event => event.event === 'seeding').length).toBeGreaterThanOrEqual(1)
+    expect(events.at(-1).event).toBe('seeding')
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2000)
+    expect(await readFile(join(dir, 'out', 'episode.mp3'))).toEqual(await readFile(fixtureMp3))
+  })
 })
