@@ -194,3 +194,15 @@ declare module 'bittorrent-tracker/websocket-tracker' {
   }
   export default WebSocketTracker
 }
+
+declare module 'bittorrent-protocol' {
+  import { EventEmitter } from 'node:events'
+  export default class Wire extends EventEmitter {
+    /** Private: frames and queues one message. */
+    _message (id: number, numbers: number[], data: Uint8Array | null): void
+    /** Private: pushes a chunk to the outgoing stream (through the encryptor when there is one). */
+    _push (data: Uint8Array): boolean
+    _encryptor: unknown
+    type: string
+  }
+}

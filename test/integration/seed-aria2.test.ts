@@ -87,6 +87,30 @@ describe('seedcast seed with real peers', () => {
     expect(stopped.uploaded).toBeGreaterThanOrEqual((await readFile(episode)).length)
   })
 
+  it('--upload-limit caps what aria2c gets', async () => {
+    const tmp = await tempDir()
+    cleanups.push(tmp.cleanup)
+    const tracker = await startTracker()
+    cleanups.push(tracker.close)
+    await copyFile(episode, join(tmp.path, 'episode.mp3'))
+    const { torrent, length } = await createTorrent(join(tmp.path, 'episode.mp3'), { announce: [[tracker.httpUrl]], pieceLength: 16384 })
+    const torrentPath = join(tmp.path, 'episode.torrent')
+    await writeFile(torrentPath, torrent)
+    const seeder = startSeeder([torrentPath, '--upload-limit', '64k', '--max-conns', '5', '--no-dht', '--no-lsd', '--state', join(tmp.path, 'state')])
+    await seeder.waitFor(line => line.event === 'seeding', 20_000)
+    const started = performance.now()
+    const out = join(tmp.path, 'aria2')
+    const aria = await run('aria2c', ['--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false', '--enable-peer-exchange=false',
+      '--seed-time=0', '--bt-stop-timeout=30', '--console-log-level=warn', '--summary-interval=0', '--dir', out, torrentPath], 45_000)
+    const seconds = (performance.now() - started) / 1000
+    expect(aria.code, aria.output).toBe(0)
+    expect(Buffer.compare(await readFile(join(out, 'episode.mp3')), await readFile(episode))).toBe(0)
+    // 287 KiB at 64 KiB/s takes about 4.5 s; unlimited it takes aria2c's ~1 s start-up.
+    expect(seconds).toBeGreaterThan(length / (64 * 1024) * 0.6)
+    console.log(`upload limit 64 KiB/s: aria2c took ${seconds.toFixed(1)} s for ${(length / 1024).toFixed(0)} KiB`)
+    expect(await seeder.stop()).toBe(0)
+  })
+
   it('seedcast peers shows a connected leecher by transport', async () => {
     const tmp = await tempDir()
     cleanups.push(tmp.cleanup)

@@ -17,7 +17,8 @@ import { startTracker, type TestTracker } from '../helpers/tracker.js'
 
 const clientModule = new URL('../../dist/src/swarm/client.js', import.meta.url).href
 
-// A leecher process: downloads TORRENT into DIR over WebRTC, prints JSON lines.
+// A leecher process: downloads TORRENT into DIR over WebRTC, prints JSON lines, and
+// stays in the swarm until the test stops it (listeners do not all leave at once).
 const leecherScript = `
 import { readFileSync } from 'node:fs'
 const { createClient, closeClient } = await import(${JSON.stringify(clientModule)})
@@ -25,7 +26,8 @@ const say = o => process.stdout.write(JSON.stringify(o) + '\\n')
 const client = createClient({ dht: false, lsd: false, utp: false, pex: false, rtcConfig: { iceServers: [] } })
 const torrent = client.add(readFileSync(process.env.TORRENT), { path: process.env.DIR })
 torrent.on('wire', wire => say({ event: 'wire', type: wire.type }))
-torrent.on('done', () => { say({ event: 'done' }); closeClient(client).then(() => process.exit(0)) })
+torrent.on('done', () => say({ event: 'done' }))
+process.on('SIGTERM', () => closeClient(client).then(() => process.exit(0)))
 `
 
 const cleanups: Array<() => Promise<void> | void> = []
@@ -45,7 +47,7 @@ function start (args: string[], env: NodeJS.ProcessEnv = {}): Proc {
   })
   let stderr = ''
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
-  const exited = new Promise<number | null>(resolve => child.on('close', code => resolve(code)))
+  const exited = new Promise<number | null>(resolve => child.on('close', (code, signal) => { if (signal && signal !== 'SIGTERM' && signal !== 'SIGKILL') process.stderr.write(`${args.includes('seed') ? 'seeder' : 'leecher'} died by ${signal}: ${stderr}\n`); resolve(code) }))
   cleanups.push(() => { if (child.exitCode === null) child.kill('SIGKILL') })
   Object.defineProperty(lines, 'stderr', { get: () => stderr })
   return { child, lines, exited }
@@ -78,8 +80,16 @@ function startLeecher (torrentPath: string, dir: string): Proc {
   return start(['--input-type=module', '-e', leecherScript], { TORRENT: torrentPath, DIR: dir })
 }
 
+function done (leecher: Proc): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = setInterval(() => {
+      if (leecher.lines.some(line => line.event === 'done')) { clearInterval(check); resolve() }
+      if (leecher.child.exitCode !== null || leecher.child.signalCode !== null) { clearInterval(check); reject(new Error(`leecher died (${leecher.child.signalCode ?? leecher.child.exitCode}) before finishing`)) }
+    }, 20)
+  })
+}
+
 async function expectDownloaded (leecher: Proc, dir: string, data: Buffer): Promise<void> {
-  expect(await leecher.exited).toBe(0)
   expect(leecher.lines.some(line => line.event === 'done')).toBe(true)
   const wires = leecher.lines.filter(line => line.event === 'wire')
   expect(wires.length).toBeGreaterThan(0)
@@ -94,8 +104,10 @@ describe('WebRTC-only swarm', () => {
     const leechDir = join(dir, 'leech')
     await mkdir(leechDir)
     const leecher = startLeecher(torrentPath, leechDir)
-    await within(leecher.exited, 30_000, 'the WebRTC download')
+    await within(done(leecher), 30_000, 'the WebRTC download')
     await expectDownloaded(leecher, leechDir, data)
+    leecher.child.kill('SIGTERM')
+    expect(await within(leecher.exited, 10_000, 'leecher shutdown')).toBe(0)
     const peers = seeder.lines.filter(line => line.event === 'peer' && line.action === 'connected')
     expect(peers.length).toBeGreaterThan(0)
     expect(new Set(peers.map(peer => peer.transport))).toEqual(new Set(['webrtc']))
@@ -112,11 +124,11 @@ describe('WebRTC-only swarm', () => {
       const started = Date.now()
       const seeder = startSeeder(torrentPath, join(dir, 'state'))
       const leechers = leechDirs.map(d => startLeecher(torrentPath, d))
-      await within(Promise.all(leechers.map(l => l.exited)), 25_000, `round ${round}: five simultaneous WebRTC leechers`)
+      await within(Promise.all(leechers.map(done)), 25_000, `round ${round}: five simultaneous WebRTC leechers`)
       for (const [index, leecher] of leechers.entries()) await expectDownloaded(leecher, leechDirs[index]!, data)
       console.log(`webrtc round ${round}: 5 leechers done in ${Date.now() - started} ms`)
-      seeder.child.kill('SIGTERM')
-      await within(seeder.exited, 10_000, 'seeder shutdown')
+      for (const leecher of [seeder, ...leechers]) leecher.child.kill('SIGTERM')
+      await within(Promise.all([seeder, ...leechers].map(p => p.exited)), 10_000, 'shutdown')
       await tracker.close()
     }
   }, 120_000)
