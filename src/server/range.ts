@@ -1,0 +1,25 @@
+/** One byte range, both ends inclusive (RFC 9110 section 14.1.2). */
+export interface ByteRange { start: number, end: number }
+
+/**
+ * Parses a Range header the way this server honours it: exactly one "bytes=" range
+ * (first-last, first-, or -suffix). Returns 'invalid' for anything else, including
+ * several ranges (no multipart/byteranges: players and web seeds ask for one range at a
+ * time, and a multi-range request is a classic way to amplify load), and
+ * 'unsatisfiable' for a syntactically valid range outside a file of `size` bytes.
+ */
+export function parseRange (header: string, size: number): ByteRange | 'invalid' | 'unsatisfiable' {
+  const match = /^bytes=(\d{0,15})-(\d{0,15})$/.exec(header.trim())
+  if (!match) return 'invalid'
+  const [, first = '', last = ''] = match
+  if (first === '' && last === '') return 'invalid'
+  if (first === '') {
+    const suffix = Number(last)
+    if (suffix === 0 || size === 0) return 'unsatisfiable'
+    return { start: Math.max(0, size - suffix), end: size - 1 }
+  }
+  const start = Number(first)
+  if (last !== '' && Number(last) < start) return 'invalid'
+  if (start >= size) return 'unsatisfiable'
+  return { start, end: last === '' ? size - 1 : Math.min(Number(last), size - 1) }
+}

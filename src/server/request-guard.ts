@@ -1,0 +1,56 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+
+/** The only methods a static show site answers; anything else is 405 before routing. */
+export const ALLOWED_METHODS = ['GET', 'HEAD', 'OPTIONS'] as const
+
+/** Longer request targets are refused with 414: no file of a show has a path near this long. */
+export const MAX_URL_LENGTH = 2048
+
+export interface RequestGuardOptions { maxUrlLength?: number }
+
+/**
+ * Refuses hostile or meaningless requests before any route sees them, so that no file
+ * lookup ever starts from them: methods other than GET/HEAD/OPTIONS (405 with Allow),
+ * overlong URLs (414), and paths that are not a plain path below the site (400): NUL
+ * bytes, backslashes, encoded slashes, malformed percent-encoding, control characters
+ * and "." or ".." segments in any spelling. The file-serving plugin has its own checks;
+ * this is the first of two walls.
+ */
+async function requestGuard (app: FastifyInstance, options: RequestGuardOptions): Promise<void> {
+  const maxUrlLength = options.maxUrlLength ?? MAX_URL_LENGTH
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!(ALLOWED_METHODS as readonly string[]).includes(request.method)) {
+      return reply.code(405).header('allow', ALLOWED_METHODS.join(', ')).send(problem(405, `method ${request.method} is not allowed`))
+    }
+    const url = request.raw.url ?? '/'
+    if (url.length > maxUrlLength) return reply.code(414).send(problem(414, `URL longer than ${maxUrlLength} characters`))
+    const reason = badPathReason(url)
+    if (reason) return reply.code(400).send(problem(400, reason))
+  })
+}
+
+/** Why a request target's path is refused, or undefined when it is a plain path. */
+export function badPathReason (url: string): string | undefined {
+  const end = url.search(/[?#]/)
+  const rawPath = end < 0 ? url : url.slice(0, end)
+  if (!rawPath.startsWith('/')) return 'the path must start with /'
+  if (/%2f|%5c|\\/i.test(rawPath)) return 'encoded slashes and backslashes are not allowed in a path'
+  let path: string
+  try {
+    path = decodeURIComponent(rawPath)
+  } catch {
+    return 'malformed percent-encoding'
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(path)) return 'control characters are not allowed in a path'
+  if (path.split('/').some(segment => segment === '.' || segment === '..')) return 'dot segments are not allowed in a path'
+  return undefined
+}
+
+export function problem (statusCode: number, message: string): { statusCode: number, error: string, message: string } {
+  const names: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 414: 'URI Too Long', 416: 'Range Not Satisfiable' }
+  return { statusCode, error: names[statusCode] ?? 'Error', message }
+}
+
+export default fp(requestGuard, { name: 'seedcast-request-guard', fastify: '5.x' })

@@ -1,0 +1,72 @@
+import type { AddressInfo } from 'node:net'
+import { SeedcastError } from '../errors.js'
+import { createServer, type SeedcastServer, type ServerOptions } from './create-server.js'
+import { baseUrlWarnings } from './listen-check.js'
+import { summarizeShow, type ShowSummary } from './shows-api.js'
+
+export interface ServeOptions extends ServerOptions {
+  /** TCP port; 0 picks a free one. Default 8080. */
+  port?: number
+  /** Address to listen on. Default 127.0.0.1 (loopback only); 0.0.0.0 or :: for every interface. */
+  host?: string
+}
+
+export interface RunningServer {
+  /** Where the server answers, e.g. http://127.0.0.1:8080/ (the real port when 0 was asked). */
+  url: string
+  host: string
+  port: number
+  shows: ShowSummary[]
+  /** One line per show whose base URL does not lead to this server. */
+  warnings: string[]
+  server: SeedcastServer
+  /** Stops listening and closes every connection, waiting at most timeoutMs (default 5 s). */
+  close: (timeoutMs?: number) => Promise<void>
+}
+
+/** Builds the server for `options.shows` and starts listening. */
+export async function serveShows (options: ServeOptions): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1'
+  const server = await createServer(options)
+  try {
+    await server.listen({ port: options.port ?? 8080, host })
+  } catch (error) {
+    await server.close().catch(() => {})
+    throw listenError(error, host, options.port ?? 8080)
+  }
+  const port = (server.server.address() as AddressInfo).port
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/`
+  let closing: Promise<void> | undefined
+  return {
+    url,
+    host,
+    port,
+    shows: server.seedcastShows.map(show => summarizeShow(show)),
+    warnings: baseUrlWarnings(server.seedcastShows, { host, port }),
+    server,
+    close: (timeoutMs = 5_000) => {
+      closing ??= new Promise<void>(resolve => {
+        const timer = setTimeout(() => { server.server.closeAllConnections(); resolve() }, timeoutMs)
+        timer.unref()
+        server.close().then(() => { clearTimeout(timer); resolve() }, () => { clearTimeout(timer); resolve() })
+      })
+      return closing
+    }
+  }
+}
+
+function listenError (error: unknown, host: string, port: number): SeedcastError {
+  const code = (error as NodeJS.ErrnoException).code
+  const where = `${host}:${port}`
+  switch (code) {
+    case 'EADDRINUSE':
+      return new SeedcastError(`cannot listen on ${where}: the port is in use`, { code, cause: error, hint: 'stop the other server or pick another --port (0 for any free port)' })
+    case 'EACCES':
+      return new SeedcastError(`cannot listen on ${where}: permission denied`, { code, cause: error, hint: 'ports below 1024 need privileges; pick a --port above 1024' })
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return new SeedcastError(`cannot listen on ${where}: no such local address`, { code, cause: error, hint: 'give --host an address of this machine, 127.0.0.1 or 0.0.0.0' })
+    default:
+      return new SeedcastError(`cannot listen on ${where}: ${(error as Error).message}`, { code: code ?? 'ELISTEN', cause: error })
+  }
+}
