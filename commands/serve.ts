@@ -1,0 +1,104 @@
+import { Args, Flags } from '@oclif/core'
+import { SeedcastCommand } from '../cli/base-command.js'
+import { SHOWS_API_PATH } from '../src/server/shows-api.js'
+import { serveShows, type RunningServer } from '../src/server/serve.js'
+import type { SeedEvent } from '../src/swarm/seed-events.js'
+import { seedTorrents, type Seeder } from '../src/swarm/seeder.js'
+import { formatBytes } from '../src/torrent/format.js'
+
+export default class Serve extends SeedcastCommand {
+  static override summary = 'Serve show folders over HTTP (feeds, media as web seeds, .torrent files), optionally seeding them too'
+
+  static override description = `Serves the public/ folder of each SHOW-DIR at the path of its base URL: a show whose base URL is http://localhost:8080/ is served at /, one at https://example.org/fieldnotes/ at /fieldnotes/. So when the base URL leads to this server (directly, or through a reverse proxy that keeps the path), every URL in the feeds and torrents works: rss.xml for podcast apps, p2p.xml for magnet enclosures, the media (which the torrents name as web seeds) and the .torrent files.
+
+Only public/ is served: show.json, episodes.json and .seedcast/ never are. Media answers Range requests (one range, 206; others 416), HEAD and conditional requests (ETag, Last-Modified, 304), with CORS open to every origin so browsers and WebTorrent web seeds can fetch it. Other methods than GET, HEAD and OPTIONS get 405. GET ${SHOWS_API_PATH} lists the shows with their feed URLs.
+
+One line per show with its feed URLs is printed once the server listens (with --port 0, after the real port is known). A show whose base URL names another host or port than the server listens on is served anyway, with a warning: its feeds point elsewhere.
+
+With --seed the same process also seeds every published episode of the shows over BitTorrent (TCP, uTP, WebRTC through the shows' ws:// trackers, DHT unless --no-dht), as \`seedcast seed\` does. Ctrl-C or SIGTERM stops both cleanly.
+
+With --json one JSON line {url, shows, warnings} is printed when listening, then (with --seed) one line per seeding event.`
+
+  static override examples = [
+    { description: 'Serve the demo show where its base URL points (what `npm start` runs, with --seed)', command: '<%= config.bin %> serve .demo/show' },
+    { description: 'Serve two shows on every interface and seed their episodes', command: '<%= config.bin %> serve ./fieldnotes ./interviews --host 0.0.0.0 --port 8080 --seed' },
+    { description: 'Serve on any free port and print the address as JSON', command: '<%= config.bin %> serve ./my-show --port 0 --json' }
+  ]
+
+  static override strict = false
+
+  static override args = {
+    shows: Args.string({ description: 'show folders (made by `seedcast init`); give several to serve them all', required: true })
+  }
+
+  static override flags = {
+    port: Flags.integer({ description: 'HTTP port (0: any free port)', default: 8080, min: 0, max: 65535 }),
+    host: Flags.string({ description: 'address to listen on (0.0.0.0 or :: for every interface)', default: '127.0.0.1' }),
+    seed: Flags.boolean({ description: 'also seed every published episode over BitTorrent', default: false }),
+    dht: Flags.boolean({ description: 'with --seed: announce on the Mainline DHT (--no-dht to disable)', default: true, allowNo: true }),
+    'torrent-port': Flags.integer({ description: 'with --seed: TCP/uTP port for peers (default: any free port)', min: 0, max: 65535 }),
+    state: Flags.directory({ description: 'with --seed: fast-resume and status folder (default $XDG_STATE_HOME/seedcast or ~/.local/state/seedcast)' })
+  }
+
+  async run (): Promise<void> {
+    const { argv, flags } = await this.parse(Serve)
+    const json = this.jsonEnabled()
+    const running = await serveShows({ shows: argv as string[], port: flags.port, host: flags.host })
+    if (json) {
+      process.stdout.write(JSON.stringify({ url: running.url, shows: running.shows, warnings: running.warnings }) + '\n')
+    } else {
+      this.printShows(running)
+    }
+
+    let seeder: Seeder | undefined
+    let stopping = false
+    const stopped = new Promise<string>(resolve => {
+      process.once('SIGINT', () => resolve('SIGINT'))
+      process.once('SIGTERM', () => resolve('SIGTERM'))
+    })
+    if (flags.seed) {
+      const onEvent = json ? jsonEvent : textEvent
+      seedTorrents(running.server.seedcastShows.map(show => show.paths.root), {
+        torrentPort: flags['torrent-port'], dht: flags.dht, stateDir: flags.state, onEvent
+      }).then(started => {
+        seeder = started
+        if (stopping) void started.stop('stopped')
+      }, (error: Error) => {
+        // The server still serves the shows (and their web seeds); only seeding failed.
+        onEvent({ event: 'warning', code: (error as { code?: string }).code ?? 'ESEED', message: `not seeding: ${error.message}` })
+      })
+    }
+
+    const reason = await stopped
+    stopping = true
+    // A second signal while closing means "now".
+    const now = () => process.exit(130)
+    process.once('SIGINT', now)
+    process.once('SIGTERM', now)
+    await Promise.all([running.close(5_000), seeder?.stop(reason)])
+    if (!json) process.stderr.write(`stopped (${reason})\n`)
+    // Everything is closed; a tracker announce still in flight must not keep the process alive.
+    setTimeout(() => process.exit(), 2_000).unref()
+  }
+
+  private printShows (running: RunningServer): void {
+    const count = running.shows.length
+    this.log(`Serving ${count} show${count === 1 ? '' : 's'} at ${running.url} (Ctrl-C to stop)`)
+    for (const show of running.shows) {
+      const here = new URL(show.path, running.url).href
+      this.log(`  ${show.title} (${show.episodes} episode${show.episodes === 1 ? '' : 's'}) at ${here}: rss ${show.feeds.rss}  p2p ${show.feeds.p2p}  atom ${show.feeds.atom}  json ${show.feeds.json}`)
+    }
+    for (const warning of running.warnings) process.stderr.write(`warning: ${warning}\n`)
+  }
+}
+
+function jsonEvent (event: SeedEvent): void {
+  if (event.event === 'stats' || event.event === 'peer') return
+  process.stdout.write(JSON.stringify(event) + '\n')
+}
+
+function textEvent (event: SeedEvent): void {
+  if (event.event === 'started') process.stderr.write(`seeding ${event.torrents} torrent(s), peer port ${event.port}\n`)
+  else if (event.event === 'seeding') process.stderr.write(`  seeding ${event.name} (${formatBytes(event.length)}${event.resumed ? ', fast resume' : `, ${event.hashedPieces} pieces checked`})\n`)
+  else if (event.event === 'warning') process.stderr.write(`warning: ${event.message}\n`)
+}
