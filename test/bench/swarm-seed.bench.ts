@@ -170,7 +170,7 @@ async function benchBigFile (): Promise<void> {
   const med = (who: 'aria2c' | 'seedcast', key: keyof SeederFigures) => median(runs[who].map(r => r[key]))
   const row = (label: string, a: number, s: number, better: 'higher' | 'lower', goal: string) =>
     console.log(`| ${label.padEnd(30)} | ${a.toFixed(2).padStart(8)} | ${s.toFixed(2).padStart(8)} | ${(better === 'higher' ? s / a : s / a).toFixed(2).padStart(5)}x | ${goal.padEnd(8)} |`)
-  console.log(`\n1 GiB file, 1 MiB pieces, loopback, medians of ${RUNS} runs (leecher: aria2c)`)
+  console.log(`\n${mib(SIZE).toFixed(0)} MiB file, 1 MiB pieces, loopback, medians of ${RUNS} runs (leecher: aria2c; seedcast node flags: ${process.env.BENCH_NODE_FLAGS || 'none'})`)
   console.log('| figure                         |   aria2c | seedcast | ratio  | goal     |')
   console.log('|--------------------------------|----------|----------|--------|----------|')
   row('end-to-end MiB/s', mib(SIZE) / med('aria2c', 'endToEnd'), mib(SIZE) / med('seedcast', 'endToEnd'), 'higher', '>= 1.0x')
