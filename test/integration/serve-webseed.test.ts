@@ -1,0 +1,84 @@
+// The served show works for real clients: aria2c downloads an episode from the web seed
+// alone (the .torrent's url-list is the served media URL; no tracker, no DHT, no peer),
+// and `seedcast feed lint --media` checks the served feeds against the served media.
+import { spawn } from 'node:child_process'
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { serveShows, type RunningServer } from '../../src/server/serve.js'
+import type { Catalog } from '../../src/show/types.js'
+import { inspectTorrent } from '../../src/torrent/inspect.js'
+import { runCli, runCliJson } from '../helpers/cli.js'
+import { tempDir } from '../helpers/tmp.js'
+import { fixture, freePort, makePublishedShow } from './serve-helpers.js'
+
+let tmp: Awaited<ReturnType<typeof tempDir>>
+let running: RunningServer
+let showDir: string
+let catalog: Catalog
+
+beforeAll(async () => {
+  tmp = await tempDir('seedcast-serve-webseed-')
+  showDir = join(tmp.path, 'show')
+  const port = await freePort()
+  await makePublishedShow(showDir, `http://127.0.0.1:${port}/pod/`, ['episode.mp3', 'video.mp4'])
+  catalog = JSON.parse(await readFile(join(showDir, 'episodes.json'), 'utf8')) as Catalog
+  running = await serveShows({ shows: [showDir], port, host: '127.0.0.1' })
+})
+
+afterAll(async () => {
+  await running?.close()
+  await tmp?.cleanup()
+})
+
+function run (command: string, args: string[], timeoutMs: number): Promise<{ code: number | null, output: string }> {
+  return new Promise(resolve => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { output += chunk })
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { output += chunk })
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    child.on('close', code => { clearTimeout(timer); resolve({ code, output }) })
+  })
+}
+
+describe('a served show with real clients', () => {
+  it('publishes for this server: no warning, the torrent names the served media URL as its web seed', async () => {
+    expect(running.warnings).toEqual([])
+    const episode = catalog.episodes.find(e => e.mediaPath.endsWith('.mp3'))!
+    const info = inspectTorrent(join(showDir, 'public', episode.torrentPath))
+    expect(info.webSeeds).toEqual([`${running.url}pod/${episode.mediaPath}`])
+    // No tracker: with DHT, LSD and PEX off, the web seed is aria2c's only source below.
+    expect(info.announce).toEqual([])
+  })
+
+  it('aria2c downloads an episode from the web seed alone and the bytes match', async () => {
+    const episode = catalog.episodes.find(e => e.mediaPath.endsWith('.mp3'))!
+    // The .torrent as a client gets it: over HTTP from the server.
+    const torrentUrl = `${running.url}pod/${episode.torrentPath}`
+    const torrentResponse = await fetch(torrentUrl)
+    expect(torrentResponse.headers.get('content-type')).toBe('application/x-bittorrent')
+    const torrentFile = join(tmp.path, 'episode.torrent')
+    await writeFile(torrentFile, Buffer.from(await torrentResponse.arrayBuffer()))
+    const out = join(tmp.path, 'aria2')
+    const aria = await run('aria2c', ['--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false', '--enable-peer-exchange=false',
+      '--seed-time=0', '--bt-stop-timeout=30', '--console-log-level=warn', '--summary-interval=0', '--dir', out, torrentFile], 45_000)
+    expect(aria.code, aria.output).toBe(0)
+    const downloaded = await readFile(join(out, episode.mediaPath.split('/').pop()!))
+    expect(downloaded.equals(await readFile(join(showDir, 'public', episode.mediaPath)))).toBe(true)
+    expect(downloaded.length).toBe((await readFile(fixture('episode.mp3'))).length)
+  })
+
+  it('seedcast feed lint --media passes on the served rss.xml and p2p.xml', async () => {
+    for (const feed of ['rss.xml', 'p2p.xml']) {
+      const { result, json } = await runCliJson<{ ok: boolean, errors: number, findings: Array<{ level: string, element: string, message: string }> }>(
+        ['feed', 'lint', `${running.url}pod/${feed}`, '--media', '--timeout', '20'])
+      expect(result.code, `${feed}: ${result.stdout} ${result.stderr}`).toBe(0)
+      expect(json.ok, JSON.stringify(json.findings)).toBe(true)
+      expect(json.errors).toBe(0)
+    }
+    const text = await runCli(['feed', 'lint', `${running.url}pod/rss.xml`, '--media'])
+    expect(text.code, text.stdout + text.stderr).toBe(0)
+    expect(text.stdout).toContain(`${running.url}pod/rss.xml`)
+  })
+})
