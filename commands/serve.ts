@@ -52,9 +52,18 @@ With --json one JSON line {url, shows, warnings} is printed when listening, then
 
     let seeder: Seeder | undefined
     let stopping = false
+    // Listeners stay registered for the whole run (not once): signal-exit, loaded by
+    // write-file-atomic while seeding, re-raises a signal that has no other listener left,
+    // which would kill the process in the middle of its clean stop. A second signal while
+    // stopping means "now".
     const stopped = new Promise<string>(resolve => {
-      process.once('SIGINT', () => resolve('SIGINT'))
-      process.once('SIGTERM', () => resolve('SIGTERM'))
+      const onSignal = (name: NodeJS.Signals) => {
+        if (stopping) process.exit(130)
+        stopping = true
+        resolve(name)
+      }
+      process.on('SIGINT', onSignal)
+      process.on('SIGTERM', onSignal)
     })
     if (flags.seed) {
       const onEvent = json ? jsonEvent : textEvent
@@ -70,11 +79,6 @@ With --json one JSON line {url, shows, warnings} is printed when listening, then
     }
 
     const reason = await stopped
-    stopping = true
-    // A second signal while closing means "now".
-    const now = () => process.exit(130)
-    process.once('SIGINT', now)
-    process.once('SIGTERM', now)
     await Promise.all([running.close(5_000), seeder?.stop(reason)])
     if (!json) process.stderr.write(`stopped (${reason})\n`)
     // Everything is closed; a tracker announce still in flight must not keep the process alive.

@@ -1,0 +1,139 @@
+// `seedcast serve` as a user runs it (the built CLI in a child process): the JSON line
+// when listening on port 0, one line per show with its feeds, the base URL warning,
+// --seed in the same process, clean stops on SIGTERM and SIGINT, and one-line errors.
+import { spawn } from 'node:child_process'
+import { mkdir, readFile } from 'node:fs/promises'
+import { createServer as createNetServer, type Server } from 'node:net'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { binPath, repoRoot, runCli } from '../helpers/cli.js'
+import { tempDir } from '../helpers/tmp.js'
+import { makePublishedShow } from './serve-helpers.js'
+
+let tmp: Awaited<ReturnType<typeof tempDir>>
+let showDir: string
+const cleanups: Array<() => Promise<void> | void> = []
+
+beforeAll(async () => {
+  tmp = await tempDir('seedcast-serve-cli-')
+  showDir = join(tmp.path, 'show')
+  await makePublishedShow(showDir, 'http://127.0.0.1:8080/', ['episode-2.mp3'], 'CLI Show')
+})
+afterEach(async () => { for (const cleanup of cleanups.splice(0).reverse()) await cleanup() })
+afterAll(async () => { await tmp?.cleanup() })
+
+interface ServeProcess { stdoutLines: () => string[], stderr: () => string, waitForLine: (test: (line: string) => boolean, ms: number) => Promise<string>, waitForStderr: (text: string, ms: number) => Promise<void>, signal: (name: NodeJS.Signals) => Promise<{ code: number | null, ms: number }> }
+
+function startServe (args: string[]): ServeProcess {
+  const child = spawn(process.execPath, [binPath, 'serve', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } })
+  let stdout = ''
+  let stderr = ''
+  const waiters = new Set<() => void>()
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; for (const waiter of waiters) waiter() })
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; for (const waiter of waiters) waiter() })
+  const exited = new Promise<number | null>(resolve => child.on('close', code => resolve(code)))
+  cleanups.push(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
+  const lines = () => stdout.split('\n').filter(line => line.trim() !== '' && stdout.includes(`${line}\n`))
+  return {
+    stdoutLines: lines,
+    stderr: () => stderr,
+    waitForLine: (test, ms) => new Promise((resolve, reject) => {
+      const check = () => { const line = lines().find(test); if (line !== undefined) { waiters.delete(check); clearTimeout(timer); resolve(line) } }
+      const timer = setTimeout(() => { waiters.delete(check); reject(new Error(`serve: no matching line in ${ms} ms; stdout: ${stdout}; stderr: ${stderr}`)) }, ms)
+      waiters.add(check)
+      check()
+    }),
+    waitForStderr: (text, ms) => new Promise((resolve, reject) => {
+      const check = () => { if (stderr.includes(text)) { waiters.delete(check); clearTimeout(timer); resolve() } }
+      const timer = setTimeout(() => { waiters.delete(check); reject(new Error(`serve: stderr lacks ${JSON.stringify(text)} after ${ms} ms; stderr: ${stderr}`)) }, ms)
+      waiters.add(check)
+      check()
+    }),
+    signal: async name => {
+      const started = Date.now()
+      child.kill(name)
+      const code = await exited
+      return { code, ms: Date.now() - started }
+    }
+  }
+}
+
+describe('seedcast serve', () => {
+  it('--port 0 --json prints one JSON line with the real URL and the shows, serves them, and stops on SIGTERM', async () => {
+    const serve = startServe([showDir, '--port', '0', '--json'])
+    const line = JSON.parse(await serve.waitForLine(() => true, 20_000)) as { url: string, shows: Array<{ title: string, path: string, feeds: Record<string, string>, episodes: number }>, warnings: string[] }
+    expect(line.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/)
+    expect(line.url).not.toBe('http://127.0.0.1:0/')
+    expect(line.shows).toHaveLength(1)
+    expect(line.shows[0]).toMatchObject({ title: 'CLI Show', path: '/', episodes: 1, feeds: { rss: 'http://127.0.0.1:8080/rss.xml', p2p: 'http://127.0.0.1:8080/p2p.xml', atom: 'http://127.0.0.1:8080/atom.xml', json: 'http://127.0.0.1:8080/feed.json' } })
+    expect(line.warnings).toHaveLength(1)
+    const rss = await fetch(new URL('rss.xml', line.url))
+    expect(rss.status).toBe(200)
+    expect(Buffer.from(await rss.arrayBuffer()).equals(await readFile(join(showDir, 'public', 'rss.xml')))).toBe(true)
+    const stop = await serve.signal('SIGTERM')
+    expect(stop.code).toBe(0)
+    expect(stop.ms).toBeLessThan(5_000)
+    await expect(fetch(new URL('rss.xml', line.url))).rejects.toThrow()
+  })
+
+  it('prints one line per show with its feed URLs, warns when the base URL names another port, and stops on SIGINT', async () => {
+    const serve = startServe([showDir, '--port', '0'])
+    const header = await serve.waitForLine(line => line.startsWith('Serving'), 20_000)
+    const url = /at (http:\/\/\S+) /.exec(header)![1]!
+    const showLine = await serve.waitForLine(line => line.includes('CLI Show'), 5_000)
+    for (const feed of ['rss.xml', 'p2p.xml', 'atom.xml', 'feed.json']) expect(showLine).toContain(`http://127.0.0.1:8080/${feed}`)
+    expect(showLine).toContain(`at ${url}`)
+    const port = new URL(url).port
+    await serve.waitForStderr(`warning: CLI Show: http://127.0.0.1:8080/ names port 8080, this server listens on port ${port}`, 5_000)
+    const stop = await serve.signal('SIGINT')
+    expect(stop.code).toBe(0)
+    expect(serve.stderr()).toContain('stopped (SIGINT)')
+  })
+
+  it('--seed seeds every episode of the shows in the same process', async () => {
+    const serve = startServe([showDir, '--port', '0', '--seed', '--no-dht', '--state', join(tmp.path, 'state'), '--json'])
+    const first = JSON.parse(await serve.waitForLine(() => true, 20_000)) as { url: string }
+    const seeding = JSON.parse(await serve.waitForLine(line => line.includes('"event":"seeding"'), 30_000)) as { name: string, length: number }
+    const catalog = JSON.parse(await readFile(join(showDir, 'episodes.json'), 'utf8')) as { episodes: Array<{ mediaPath: string, length: number }> }
+    expect(seeding.name).toBe(catalog.episodes[0]!.mediaPath.split('/').pop())
+    expect(seeding.length).toBe(catalog.episodes[0]!.length)
+    // The server keeps answering while it seeds.
+    expect((await fetch(new URL('feed.json', first.url))).status).toBe(200)
+    const stop = await serve.signal('SIGTERM')
+    expect(stop.code).toBe(0)
+    expect(stop.ms).toBeLessThan(8_000)
+    expect(serve.stdoutLines().some(line => line.includes('"event":"stopped"'))).toBe(true)
+  })
+
+  it('refuses a folder that is no show with one line and a non-zero exit', async () => {
+    const empty = join(tmp.path, 'empty')
+    await mkdir(empty, { recursive: true })
+    for (const dir of [empty, join(tmp.path, 'missing')]) {
+      const result = await runCli(['serve', dir, '--port', '0'])
+      expect(result.code, dir).not.toBe(0)
+      expect(result.stderr.trim().split('\n'), dir).toHaveLength(1)
+      expect(result.stderr, dir).toMatch(/^seedcast: .*(not a seedcast show folder|no such file or directory)/)
+      expect(result.stdout).toBe('')
+    }
+  })
+
+  it('refuses a port in use with one line', async () => {
+    const blocker: Server = createNetServer()
+    await new Promise<void>(resolve => blocker.listen(0, '127.0.0.1', () => resolve()))
+    cleanups.push(() => new Promise<void>(resolve => blocker.close(() => resolve())))
+    const port = (blocker.address() as { port: number }).port
+    const result = await runCli(['serve', showDir, '--port', String(port)])
+    expect(result.code).not.toBe(0)
+    expect(result.stderr.trim().split('\n')).toHaveLength(1)
+    expect(result.stderr).toContain(`seedcast: cannot listen on 127.0.0.1:${port}: the port is in use`)
+  })
+
+  it('refuses two shows at the same path with one line', async () => {
+    const other = join(tmp.path, 'other')
+    await makePublishedShow(other, 'https://elsewhere.example/', [], 'Other Show')
+    const result = await runCli(['serve', showDir, other, '--port', '0'])
+    expect(result.code).not.toBe(0)
+    expect(result.stderr.trim().split('\n')).toHaveLength(1)
+    expect(result.stderr).toContain('both want the URL path /')
+  })
+})
