@@ -32,6 +32,9 @@ export async function createServer (options: ServerOptions): Promise<SeedcastSer
     // wait for a podcast app in the middle of a long download.
     forceCloseConnections: true,
     return503OnClosing: true,
+    // Time to receive a whole request (not to send the answer): a client trickling its
+    // headers cannot hold a connection for long. Fastify's default is no limit.
+    requestTimeout: 30_000,
     routerOptions: { maxParamLength: MAX_URL_LENGTH, ignoreDuplicateSlashes: false }
   })
   await app.register(requestGuard)

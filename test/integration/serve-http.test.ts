@@ -161,6 +161,9 @@ describe('serving a show folder', () => {
     }
     const overlong = await rawRequest(running.port, `/${'a'.repeat(5000)}.mp3`)
     expect(overlong.status).toBe(414)
+    // Past Node's header limit the HTTP parser itself answers 431.
+    const huge = await rawRequest(running.port, `/${'%2e'.repeat(10_000)}`)
+    expect(huge.status).toBe(431)
     // Still serving after all that.
     const after = await fetch(url('rss.xml'))
     expect(after.status).toBe(200)
