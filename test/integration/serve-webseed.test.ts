@@ -69,6 +69,18 @@ describe('a served show with real clients', () => {
     expect(downloaded.length).toBe((await readFile(fixture('episode.mp3'))).length)
   })
 
+  it('seedcast get downloads the video from the p2p.xml magnet (xs= .torrent, ws= web seed) served here', async () => {
+    const episode = catalog.episodes.find(e => e.mediaPath.endsWith('.mp4'))!
+    const p2p = await (await fetch(`${running.url}pod/p2p.xml`)).text()
+    const magnet = [...p2p.matchAll(/<enclosure url="(magnet:[^"]+)"/g)].map(match => match[1]!.replaceAll('&amp;', '&')).find(link => link.includes(episode.infoHash))!
+    expect(magnet).toContain(`ws=${encodeURIComponent(`${running.url}pod/${episode.mediaPath}`)}`)
+    const out = join(tmp.path, 'get')
+    const result = await runCli(['get', magnet, '-o', out, '--no-dht', '--timeout', '20'])
+    expect(result.code, result.stderr).toBe(0)
+    const downloaded = await readFile(join(out, episode.mediaPath.split('/').pop()!))
+    expect(downloaded.equals(await readFile(join(showDir, 'public', episode.mediaPath)))).toBe(true)
+  })
+
   it('seedcast feed lint --media passes on the served rss.xml and p2p.xml', async () => {
     for (const feed of ['rss.xml', 'p2p.xml']) {
       const { result, json } = await runCliJson<{ ok: boolean, errors: number, findings: Array<{ level: string, element: string, message: string }> }>(
