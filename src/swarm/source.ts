@@ -1,5 +1,7 @@
 import { readFile, stat } from 'node:fs/promises'
 import { SeedcastError, fileError } from '../errors.js'
+import { inspectTorrent, type TorrentInfo } from '../torrent/inspect.js'
+import { parseMagnet, type ParsedMagnet } from '../torrent/magnet.js'
 
 /** What `seedcast get` was given, resolved to something a BitTorrent client can add. */
 export interface ResolvedSource {
@@ -22,24 +24,7 @@ export interface SourceOptions {
   maxTorrentBytes?: number
 }
 
-/** The subset of parse-torrent's result this module reads. */
-interface ParsedTorrent {
-  infoHash?: string
-  name?: string | string[]
-  announce?: string[]
-  urlList?: string[]
-  xs?: string | string[]
-  info?: unknown
-}
-
 const DEFAULT_MAX_TORRENT_BYTES = 16 * 1024 * 1024
-
-// parse-torrent ships no type declarations; this keeps its untyped surface in one place.
-const parseTorrentModule = 'parse-torrent'
-async function parseTorrent (input: Uint8Array | string): Promise<ParsedTorrent> {
-  const { default: parse } = await import(parseTorrentModule) as { default: (id: unknown) => Promise<ParsedTorrent> }
-  return parse(input)
-}
 
 /**
  * Resolves a magnet link, a bare infohash, a .torrent path or a .torrent URL. A magnet
@@ -53,46 +38,42 @@ export async function resolveSource (input: string, options: SourceOptions = {})
   if (/^magnet:/i.test(text)) return resolveMagnet(text, options)
   if (/^https?:\/\//i.test(text)) {
     const bytes = await fetchTorrent(text, options)
-    const parsed = await parseTorrentBytes(bytes, text)
-    return { kind: 'url', torrentId: bytes, infoHash: parsed.infoHash!, name: nameOf(parsed), extraTrackers: [], extraWebSeeds: [], warnings: [] }
+    const parsed = parseTorrentBytes(bytes, text)
+    return { kind: 'url', torrentId: bytes, infoHash: parsed.infoHash, name: parsed.name, extraTrackers: [], extraWebSeeds: [], warnings: [] }
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
     throw new SeedcastError(`unsupported source: ${text}`, { code: 'ESOURCE', hint: 'give a magnet link, a .torrent file or an http(s) URL of a .torrent' })
   }
   const bytes = await readTorrentFile(text, options.maxTorrentBytes ?? DEFAULT_MAX_TORRENT_BYTES)
-  const parsed = await parseTorrentBytes(bytes, text)
-  return { kind: 'file', torrentId: bytes, infoHash: parsed.infoHash!, name: nameOf(parsed), extraTrackers: [], extraWebSeeds: [], warnings: [] }
+  const parsed = parseTorrentBytes(bytes, text)
+  return { kind: 'file', torrentId: bytes, infoHash: parsed.infoHash, name: parsed.name, extraTrackers: [], extraWebSeeds: [], warnings: [] }
 }
 
 async function resolveMagnet (magnet: string, options: SourceOptions): Promise<ResolvedSource> {
-  let parsed: ParsedTorrent
+  let parsed: ParsedMagnet
   try {
-    parsed = await parseTorrent(magnet)
-  } catch {
-    parsed = {}
+    parsed = parseMagnet(magnet)
+  } catch (error) {
+    const why = error instanceof SeedcastError ? error.message.replace(/^bad magnet link: /, '') : String(error)
+    throw new SeedcastError(`not a valid magnet link: ${why}`, { code: 'EMAGNET', cause: error, hint: 'check that the whole link was copied' })
   }
-  if (!parsed.infoHash || !/^[0-9a-f]{40}$/.test(parsed.infoHash)) {
-    throw new SeedcastError('not a valid magnet link: it has no v1 infohash (xt=urn:btih:<40 hex or 32 base32 characters>)', { code: 'EMAGNET', hint: 'check that the whole link was copied' })
-  }
-  const infoHash = parsed.infoHash
-  const trackers = parsed.announce ?? []
-  const webSeeds = parsed.urlList ?? []
+  const { infoHash } = parsed
   const warnings: string[] = []
-  const torrentUrls = [parsed.xs ?? []].flat().filter(url => /^https?:\/\//i.test(url))
+  const torrentUrls = new URLSearchParams(magnet.slice(magnet.indexOf('?') + 1)).getAll('xs').filter(url => /^https?:\/\//i.test(url))
   for (const url of torrentUrls) {
     try {
       const bytes = await fetchTorrent(url, options)
-      const torrent = await parseTorrentBytes(bytes, url)
+      const torrent = parseTorrentBytes(bytes, url)
       if (torrent.infoHash !== infoHash) {
         warnings.push(`the .torrent at ${url} is for another infohash (${torrent.infoHash}); ignored`)
         continue
       }
-      return { kind: 'magnet', torrentId: bytes, infoHash, name: nameOf(torrent) ?? nameOf(parsed), extraTrackers: trackers, extraWebSeeds: webSeeds, warnings }
+      return { kind: 'magnet', torrentId: bytes, infoHash, name: torrent.name, extraTrackers: parsed.trackers, extraWebSeeds: parsed.webSeeds, warnings }
     } catch (error) {
       warnings.push(`could not use the magnet's .torrent (xs): ${(error as Error).message}`)
     }
   }
-  return { kind: 'magnet', torrentId: magnet, infoHash, name: nameOf(parsed), extraTrackers: [], extraWebSeeds: [], warnings }
+  return { kind: 'magnet', torrentId: magnet, infoHash, name: parsed.name, extraTrackers: [], extraWebSeeds: [], warnings }
 }
 
 /** Fetches a .torrent with a time bound and a size bound, so a wrong URL cannot hang or flood us. */
@@ -150,22 +131,14 @@ async function readTorrentFile (path: string, maxBytes: number): Promise<Uint8Ar
   }
 }
 
-async function parseTorrentBytes (bytes: Uint8Array, where: string): Promise<ParsedTorrent> {
-  let parsed: ParsedTorrent | undefined
+/** Strict parse (the project's bencode reader): a truncated or non-torrent file is named. */
+function parseTorrentBytes (bytes: Uint8Array, where: string): TorrentInfo {
   try {
-    parsed = await parseTorrent(bytes)
+    return inspectTorrent(bytes)
   } catch (error) {
-    throw new SeedcastError(`${where}: not a valid .torrent (${causeMessage(error)})`, { code: 'ETORRENT', cause: error, hint: 'the file may be truncated or not a torrent at all' })
+    const why = error instanceof SeedcastError ? error.message : causeMessage(error)
+    throw new SeedcastError(`${where}: not a valid .torrent (${why})`, { code: 'ETORRENT', cause: error, hint: 'the file may be truncated or not a torrent at all' })
   }
-  // A magnet-looking text file parses as a magnet: a .torrent must carry its info dictionary.
-  if (!parsed?.infoHash || !parsed.info) {
-    throw new SeedcastError(`${where}: not a valid .torrent (no info dictionary)`, { code: 'ETORRENT', hint: 'the file may be truncated or not a torrent at all' })
-  }
-  return parsed
-}
-
-function nameOf (parsed: ParsedTorrent): string | undefined {
-  return Array.isArray(parsed.name) ? parsed.name[0] : parsed.name
 }
 
 function tooLarge (where: string, maxBytes: number): SeedcastError {
