@@ -17,7 +17,7 @@ One line per show with its feed URLs is printed once the server listens (with --
 
 With --seed the same process also seeds every published episode of the shows over BitTorrent (TCP, uTP, WebRTC through the shows' ws:// trackers, DHT unless --no-dht), as \`seedcast seed\` does. Ctrl-C or SIGTERM stops both cleanly.
 
-With --json one JSON line {url, shows, warnings} is printed when listening, then (with --seed) one line per seeding event.`
+With --json one JSON line {url, shows, warnings} is printed when listening, then (with --seed) one line per seeding event: started, seeding (per episode), warning, stopped.`
 
   static override examples = [
     { description: 'Serve the demo show where its base URL points (what `npm start` runs, with --seed)', command: '<%= config.bin %> serve .demo/show' },
