@@ -57,4 +57,32 @@ describe('seedcast get resumes after kill -9', () => {
     expect(done.received).toBeLessThan(total - total * 0.2)
     expect(Math.abs(done.received - ready.missingBytes)).toBeLessThanOrEqual(8 * 32768)
   })
+
+  it('stops on SIGINT with exit 130, and the next run keeps what was verified', async () => {
+    const tmp = await tempDir()
+    cleanups.push(tmp.cleanup)
+    const total = 2 * 1024 * 1024
+    const content = randomBytes(total)
+    const source = join(tmp.path, 'episode.bin')
+    await writeFile(source, content)
+    const webSeed = await startWebSeed(source, 'episode.bin', { bytesPerSecond: 64 * 1024 })
+    cleanups.push(webSeed.close)
+    const torrentPath = join(tmp.path, 'episode.torrent')
+    await makeTorrent(source, torrentPath, { webSeeds: [webSeed.url], pieceLength: 32768 })
+    const out = join(tmp.path, 'out')
+
+    const first = spawnGet([torrentPath, '-o', out, '--timeout', '30'])
+    cleanups.push(() => stopProcess(first.child))
+    await waitUntil(() => (first.events.filter(event => event.event === 'progress').at(-1)?.downloaded ?? 0) > 0, 30_000, 'the first verified piece')
+    first.child.kill('SIGINT')
+    expect(await first.exited).toBe(130)
+    expect(first.events.at(-1)).toMatchObject({ event: 'error', code: 'EINTR', message: 'interrupted' })
+
+    webSeed.setRate(undefined)
+    const second = spawnGet([torrentPath, '-o', out, '--timeout', '30'])
+    cleanups.push(() => stopProcess(second.child))
+    expect(await second.exited).toBe(0)
+    expect(second.events.find(event => event.event === 'ready').haveBytes).toBeGreaterThan(0)
+    expect(await readFile(join(out, 'episode.bin'))).toEqual(content)
+  })
 })
