@@ -1,5 +1,6 @@
 // seedcast get downloads from a real aria2c seeder found through a local HTTP tracker.
-import { randomBytes } from 'node:crypto'
+import bencode from 'bencode'
+import { createHash, randomBytes } from 'node:crypto'
 import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -45,6 +46,32 @@ describe('seedcast get from an aria2c seeder', () => {
     expect(done).toMatchObject({ event: 'done', total: 293633, resumedBytes: 0, hashFailures: 0 })
     expect(done.received).toBeGreaterThanOrEqual(293633)
     expect(await readFile(join(out, 'episode.mp3'))).toEqual(await readFile(fixtureMp3))
+  })
+
+  it('downloads a bare magnet link: metadata from the aria2c peer (ut_metadata)', async () => {
+    const { dir, tracker } = await setup()
+    const seedDir = join(dir, 'seed')
+    await mkdir(seedDir)
+    await copyFile(fixtureMp3, join(seedDir, 'episode.mp3'))
+    const torrentPath = join(dir, 'episode.torrent')
+    const torrent = await makeTorrent(join(seedDir, 'episode.mp3'), torrentPath, { trackers: [tracker.httpUrl] })
+    await seed(torrentPath, seedDir)
+    const infoHash = createHash('sha1').update(bencode.encode((bencode.decode(torrent) as { info: unknown }).info)).digest('hex')
+
+    const out = join(dir, 'out')
+    const magnet = `magnet:?xt=urn:btih:${infoHash}&tr=${encodeURIComponent(tracker.httpUrl)}`
+    const result = await runCli(['get', magnet, '-o', out, '--no-dht', '--timeout', '20', '--json'])
+    expect(result.code).toBe(0)
+    const events = jsonLines(result.stdout)
+    expect(events[0]).toMatchObject({ event: 'started', source: 'magnet', infoHash })
+    expect(events.find(event => event.event === 'metadata')).toMatchObject({ name: 'episode.mp3', length: 293633 })
+    expect(events.at(-1)).toMatchObject({ event: 'done', total: 293633 })
+    expect(await readFile(join(out, 'episode.mp3'))).toEqual(await readFile(fixtureMp3))
+
+    // Running it again finds everything on disk and fetches nothing.
+    const again = await runCli(['get', torrentPath, '-o', out, '--no-dht', '--timeout', '20', '--json'])
+    expect(again.code).toBe(0)
+    expect(jsonLines(again.stdout).at(-1)).toMatchObject({ event: 'done', resumedBytes: 293633, received: 0 })
   })
 
   it('downloads a multi-file torrent, and --select fetches only the chosen file', async () => {
