@@ -64,8 +64,11 @@ A status file in --state lets "seedcast peers" show who is connected. Exits 1 wh
     })
     await new Promise<void>(resolve => {
       const stop = (reason: string) => () => { seeder.stop(reason).then(resolve, resolve) }
-      process.once('SIGINT', stop('SIGINT'))
-      process.once('SIGTERM', stop('SIGTERM'))
+      // `on`, not `once`, and never removed: signal-exit (loaded by write-file-atomic)
+      // re-raises a signal when no other listener is left, which would kill the
+      // seeder in the middle of its clean stop. stop() is idempotent.
+      process.on('SIGINT', stop('SIGINT'))
+      process.on('SIGTERM', stop('SIGTERM'))
       if (flags.duration) setTimeout(stop('duration'), flags.duration * 1000)
     })
     // Everything is closed and the state saved; a tracker request still in flight (an

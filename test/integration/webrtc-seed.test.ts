@@ -128,7 +128,8 @@ describe('WebRTC-only swarm', () => {
       for (const [index, leecher] of leechers.entries()) await expectDownloaded(leecher, leechDirs[index]!, data)
       console.log(`webrtc round ${round}: 5 leechers done in ${Date.now() - started} ms`)
       for (const leecher of [seeder, ...leechers]) leecher.child.kill('SIGTERM')
-      await within(Promise.all([seeder, ...leechers].map(p => p.exited)), 10_000, 'shutdown')
+      const codes = await within(Promise.all([seeder, ...leechers].map(p => p.exited)), 10_000, 'shutdown')
+      expect(codes).toEqual([0, 0, 0, 0, 0, 0])
       await tracker.close()
     }
   }, 120_000)
