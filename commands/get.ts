@@ -37,9 +37,9 @@ Every piece is SHA-1 checked before it is written. Running the same command agai
     seed: Flags.boolean({ description: 'keep seeding after the download completes (until Ctrl-C or --seed-time)', default: false }),
     'seed-time': Flags.integer({ description: 'with --seed: seconds to keep seeding', min: 0, dependsOn: ['seed'] }),
     timeout: Flags.integer({ description: 'seconds without a peer, metadata or new data before giving up', default: 60, min: 1 }),
-    tracker: Flags.string({ description: 'extra tracker URL (http, udp or ws); repeatable', multiple: true }),
+    tracker: Flags.string({ description: 'extra tracker URL (http or udp); repeatable', multiple: true }),
     dht: Flags.boolean({ description: 'find peers on the DHT too (--no-dht to disable)', default: true, allowNo: true }),
-    port: Flags.integer({ description: 'TCP/uTP port to accept peers on (default: any free port)', min: 0, max: 65535 }),
+    port: Flags.integer({ description: 'TCP port to accept peers on (default: any free port); downloads use TCP and web seeds, not uTP or WebRTC', min: 0, max: 65535 }),
     'download-limit': Flags.string({ description: 'cap download speed, bytes per second with optional k/m/g suffix (e.g. 2m)' })
   }
 
