@@ -44,3 +44,15 @@ describe('the installed project', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /)
   })
 })
+
+describe('the README', () => {
+  it('documents every command the CLI has, with the two commands of the quick start', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+    const manifest = JSON.parse(readFileSync(new URL('../../oclif.manifest.json', import.meta.url), 'utf8'))
+    for (const id of Object.keys(manifest.commands)) {
+      expect(readme, `README lacks seedcast ${id}`).toContain(`### \`seedcast ${id.replaceAll(':', ' ')}`)
+    }
+    expect(readme).toContain('npm ci && npm start')
+    expect(readme).toMatch(/^npm test\b/m)
+  })
+})
