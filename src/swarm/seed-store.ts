@@ -21,6 +21,9 @@ export const PIECE_HEADER_LENGTH = 13
 export const framedBlocks = new WeakSet<ArrayBufferLike>()
 
 const SLOW_READ_MS = 2
+/** Slow reads within SLOW_WINDOW_MS that mean "the disk is involved" (see readFully). */
+const SLOW_READS = 3
+const SLOW_WINDOW_MS = 1_000
 const ASYNC_FOR_MS = 10_000
 
 interface StoreFile { path: string, length: number, offset: number }
@@ -33,6 +36,8 @@ export class SeedStore {
   private closed = false
   /** Until when reads go through the thread pool (see readFully). */
   private asyncUntil = 0
+  private slowReads = 0
+  private slowSince = 0
 
   constructor (chunkLength: number, opts: { path: string, files: StoreFile[], length: number }) {
     this.chunkLength = chunkLength
@@ -101,8 +106,8 @@ export class SeedStore {
   /**
    * Reads inline while the data comes from the page cache (a seeder's usual case: a
    * 16 KiB copy costs microseconds, far less than a thread-pool round trip; it cut the
-   * seeder's CPU by about 30% in the bench). A read slower than SLOW_READ_MS means the
-   * disk is involved: the store then uses thread-pool reads for ASYNC_FOR_MS, so a cold
+   * seeder's CPU by about 30% in the bench). Reads slower than SLOW_READ_MS, a few within
+   * a second (see noteSlowRead), mean the disk is involved: the store then uses thread-pool reads for ASYNC_FOR_MS, so a cold
    * disk never holds up the event loop (and every other peer) for long.
    */
   private readFully (fd: number, target: Uint8Array, at: number, length: number, position: number, cb: (err: Error | null) => void): void {
@@ -114,7 +119,7 @@ export class SeedStore {
       } catch (err) {
         return queueMicrotask(() => cb(err as Error))
       }
-      if (performance.now() - started > SLOW_READ_MS) this.asyncUntil = Date.now() + ASYNC_FOR_MS
+      if (performance.now() - started > SLOW_READ_MS) this.noteSlowRead()
       if (bytesRead === length) return queueMicrotask(() => cb(null))
       if (bytesRead === 0) return queueMicrotask(() => cb(new Error('unexpected end of file')))
       return this.readFully(fd, target, at + bytesRead, length - bytesRead, position + bytesRead, cb)
@@ -125,6 +130,21 @@ export class SeedStore {
       if (bytesRead === 0) return cb(new Error('unexpected end of file'))
       this.readFully(fd, target, at + bytesRead, length - bytesRead, position + bytesRead, cb)
     })
+  }
+
+  /**
+   * One slow read is not enough to leave the inline path: on a busy machine the thread is
+   * often preempted in the middle of a page-cache read (with the bench's leecher on the
+   * same two cores, single slow reads switched the store to thread-pool reads for most of
+   * a 1 GiB upload, which cost about 0.4 s of CPU per GiB). A cold disk makes reads slow
+   * one after another, so a few within a second are needed.
+   */
+  private noteSlowRead (): void {
+    const now = Date.now()
+    if (now - this.slowSince > SLOW_WINDOW_MS) { this.slowSince = now; this.slowReads = 0 }
+    if (++this.slowReads < SLOW_READS) return
+    this.slowReads = 0
+    this.asyncUntil = now + ASYNC_FOR_MS
   }
 
   private fd (file: StoreFile & { fd?: Promise<number> }): Promise<number> {

@@ -11,6 +11,7 @@ import { addressOf, transportOf, type PeerStatus, type SeedEvent, type TorrentSt
 import { defaultStateDir } from './state-dir.js'
 import { removeStatus, writeStatus, type SeederStatus } from './status-file.js'
 import { seedTorrentOptions } from './seed-tuning.js'
+import { batchWireSocket } from './socket-batching.js'
 
 export interface SeedOptions extends ClientOptions {
   /** Folder searched first for every torrent's data. */
@@ -178,6 +179,9 @@ export async function seedTorrents (inputs: string[], options: SeedOptions = {})
   return seeder
 }
 
+/** Bytes a TCP peer's socket may buffer in one batch of blocks (see socket-batching.ts). */
+const UPLOAD_BATCH_BYTES = 256 * 1024
+
 async function startOne (seeder: Seeder, item: SeedItem): Promise<void> {
   const { meta } = item
   const warn = (code: string, message: string) => seeder.report({ event: 'warning', code, infoHash: meta.infoHash, name: meta.name, input: item.input, message })
@@ -228,6 +232,7 @@ async function startOne (seeder: Seeder, item: SeedItem): Promise<void> {
     warn('ETORRENT', `${meta.name}: ${err.message}; stopped seeding it`)
   })
   torrent.on('wire', (wire: Wire) => {
+    batchWireSocket(torrent, wire, UPLOAD_BATCH_BYTES)
     const peer = { infoHash: meta.infoHash, name: meta.name, transport: transportOf(wire.type), ...(wire.remoteAddress ? { address: addressOf(wire) } : {}) }
     seeder.report({ event: 'peer', action: 'connected', ...peer })
     wire.once('close', () => seeder.report({ event: 'peer', action: 'disconnected', ...peer }))

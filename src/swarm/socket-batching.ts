@@ -1,0 +1,43 @@
+import { Socket } from 'node:net'
+import type { Torrent, Wire } from 'webtorrent'
+
+const BATCHED = Symbol.for('seedcast.socketBatching')
+
+/**
+ * Upload batching for TCP peers. A leecher such as aria2c pipelines many block requests;
+ * they arrive together in one socket read, and webtorrent answers each with its own
+ * socket.write, i.e. one write(2) of 16 KiB per block - over loopback the syscalls were
+ * most of the seeder's CPU time (profile of test/bench/swarm-seed.bench.ts). Corking the
+ * socket on the first write of an event-loop turn and uncorking it in setImmediate sends
+ * every block answered in that turn with one writev(2). `highWaterMark` lets a batch hold
+ * more than the stream default before the pipe waits for 'drain'.
+ */
+export function batchSocketWrites (socket: Socket, highWaterMark: number): void {
+  const tagged = socket as Socket & { [BATCHED]?: true, _writableState?: { highWaterMark: number } }
+  if (tagged[BATCHED]) return
+  tagged[BATCHED] = true
+  if (tagged._writableState && tagged._writableState.highWaterMark < highWaterMark) tagged._writableState.highWaterMark = highWaterMark
+  const write = socket.write
+  let corked = false
+  const flush = () => {
+    corked = false
+    if (!socket.destroyed) socket.uncork()
+  }
+  socket.write = function (this: Socket, ...args: Parameters<Socket['write']>) {
+    if (!corked && !socket.destroyed && socket.writable) {
+      corked = true
+      socket.cork()
+      setImmediate(flush)
+    }
+    return write.apply(this, args)
+  } as Socket['write']
+}
+
+/** Applies batchSocketWrites to the TCP connection carrying `wire`, if it is one. */
+export function batchWireSocket (torrent: Torrent, wire: Wire, highWaterMark: number): void {
+  for (const peer of torrent._peers.values()) {
+    if ((peer as unknown as { wire?: Wire }).wire !== wire) continue
+    if (peer.conn instanceof Socket) batchSocketWrites(peer.conn, highWaterMark)
+    return
+  }
+}
