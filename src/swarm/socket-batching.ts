@@ -1,7 +1,10 @@
 import { Socket } from 'node:net'
 import type { Torrent, Wire } from 'webtorrent'
+import { releaseFramedBlock } from './seed-store.js'
 
 const BATCHED = Symbol.for('seedcast.socketBatching')
+
+type WriteWithCallback = (this: Socket, chunk: Uint8Array, cb: (err?: Error | null) => void) => boolean
 
 /**
  * Upload batching for TCP peers. A leecher such as aria2c pipelines many block requests;
@@ -10,7 +13,8 @@ const BATCHED = Symbol.for('seedcast.socketBatching')
  * most of the seeder's CPU time (profile of test/bench/swarm-seed.bench.ts). Corking the
  * socket on the first write of an event-loop turn and uncorking it in setImmediate sends
  * every block answered in that turn with one writev(2). `highWaterMark` lets a batch hold
- * more than the stream default before the pipe waits for 'drain'.
+ * more than the stream default before the pipe waits for 'drain'. Written blocks go back
+ * to SeedStore's buffer pool (releaseFramedBlock).
  */
 export function batchSocketWrites (socket: Socket, highWaterMark: number): void {
   const tagged = socket as Socket & { [BATCHED]?: true, _writableState?: { highWaterMark: number } }
@@ -28,6 +32,11 @@ export function batchSocketWrites (socket: Socket, highWaterMark: number): void 
       corked = true
       socket.cork()
       setImmediate(flush)
+    }
+    const [chunk] = args
+    // A lone block (how the wire pipe writes): once written, its buffer is free for reuse.
+    if (args.length === 1 && chunk instanceof Uint8Array) {
+      return (write as WriteWithCallback).call(this, chunk, err => { if (!err) releaseFramedBlock(chunk) })
     }
     return write.apply(this, args)
   } as Socket['write']

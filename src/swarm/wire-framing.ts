@@ -21,7 +21,7 @@ export function applyWireFraming (): void {
   const proto = Wire.prototype
   const message = proto._message
   proto._message = function (this: typeof proto, id: number, numbers: number[], data: Uint8Array | null) {
-    if (id !== PIECE || !data || this._encryptor || this.type === 'webrtc' || data.byteOffset !== PIECE_HEADER_LENGTH || !framedBlocks.has(data.buffer)) {
+    if (id !== PIECE || !data || isEncrypted(this) || this.type === 'webrtc' || data.byteOffset !== PIECE_HEADER_LENGTH || !framedBlocks.has(data.buffer)) {
       return message.call(this, id, numbers, data)
     }
     const frame = new Uint8Array(data.buffer, 0, PIECE_HEADER_LENGTH + data.length)
@@ -32,4 +32,14 @@ export function applyWireFraming (): void {
     view.setUint32(9, numbers[1]!)
     this._push(frame)
   }
+}
+
+/**
+ * webtorrent (secure: 1, its default) gives EVERY wire an MSE encryptor, which passes
+ * data through unless the peer negotiated RC4; testing for the encryptor's presence
+ * (as this file first did) kept the one-chunk path off for all peers. Same test as the
+ * wire's own _push.
+ */
+function isEncrypted (wire: object): boolean {
+  return (wire as { _encryptor?: { _isEncrypted?: boolean } | null })._encryptor?._isEncrypted === true
 }

@@ -1,11 +1,12 @@
 // SeedStore (the seeder's read-only piece store) against the real files: blocks inside
 // one file and across file boundaries, through the inline and the thread-pool reads,
-// with the header room in front that wire-framing.ts relies on.
+// with the header room in front that wire-framing.ts relies on, and the pool of sent
+// block buffers (releaseFramedBlock).
 import { randomBytes } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { framedBlocks, PIECE_HEADER_LENGTH, SeedStore } from '../../src/swarm/seed-store.js'
+import { framedBlocks, PIECE_HEADER_LENGTH, releaseFramedBlock, SeedStore } from '../../src/swarm/seed-store.js'
 import { tempDir } from '../helpers/tmp.js'
 
 const PIECE = 16384
@@ -56,6 +57,27 @@ describe('SeedStore', () => {
       await new Promise<void>(resolve => store.close(() => resolve()))
     })
   }
+
+  it('reuses a sent 16 KiB block buffer for the next block, and nothing else', async () => {
+    const store = new SeedStore(PIECE, { path: dir, files, length: all.length })
+    const first = await get(store, 1, null)
+    expect(first.length).toBe(PIECE)
+    const sent = new Uint8Array(first.buffer, 0, PIECE_HEADER_LENGTH + PIECE) // what the socket wrote
+    releaseFramedBlock(sent)
+    const second = await get(store, 2, null)
+    expect(second.buffer).toBe(first.buffer)
+    expect(Buffer.from(second).equals(all.subarray(2 * PIECE, 3 * PIECE))).toBe(true)
+    // Not whole framed blocks (a part of one, a foreign buffer, a short block): never pooled.
+    releaseFramedBlock(new Uint8Array(second.buffer, 0, PIECE_HEADER_LENGTH))
+    releaseFramedBlock(new Uint8Array(PIECE_HEADER_LENGTH + PIECE))
+    const short = await get(store, 0, { offset: 0, length: 100 })
+    releaseFramedBlock(new Uint8Array(short.buffer))
+    const third = await get(store, 3, null)
+    expect(third.buffer).not.toBe(second.buffer)
+    expect(Buffer.from(third).equals(all.subarray(3 * PIECE, 4 * PIECE))).toBe(true)
+    expect(Buffer.from(second).equals(all.subarray(2 * PIECE, 3 * PIECE))).toBe(true)
+    await new Promise<void>(resolve => store.close(() => resolve()))
+  })
 
   it('rejects bad ranges, writes and reads after close', async () => {
     const store = new SeedStore(PIECE, { path: dir, files, length: all.length })
