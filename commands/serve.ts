@@ -43,19 +43,13 @@ With --json one JSON line {url, shows, warnings} is printed when listening, then
   async run (): Promise<void> {
     const { argv, flags } = await this.parse(Serve)
     const json = this.jsonEnabled()
-    const running = await serveShows({ shows: argv as string[], port: flags.port, host: flags.host })
-    if (json) {
-      process.stdout.write(JSON.stringify({ url: running.url, shows: running.shows, warnings: running.warnings }) + '\n')
-    } else {
-      this.printShows(running)
-    }
-
     let seeder: Seeder | undefined
     let stopping = false
-    // Listeners stay registered for the whole run (not once): signal-exit, loaded by
-    // write-file-atomic while seeding, re-raises a signal that has no other listener left,
-    // which would kill the process in the middle of its clean stop. A second signal while
-    // stopping means "now".
+    // Registered before anything starts, so a Ctrl-C during start-up (or the moment the
+    // first line is printed) still means a clean stop, not the default kill. Listeners stay
+    // registered for the whole run (not once): signal-exit, loaded by write-file-atomic
+    // while seeding, re-raises a signal that has no other listener left, which would kill
+    // the process in the middle of its clean stop. A second signal while stopping means "now".
     const stopped = new Promise<string>(resolve => {
       const onSignal = (name: NodeJS.Signals) => {
         if (stopping) process.exit(130)
@@ -65,7 +59,14 @@ With --json one JSON line {url, shows, warnings} is printed when listening, then
       process.on('SIGINT', onSignal)
       process.on('SIGTERM', onSignal)
     })
-    if (flags.seed) {
+    const running = await serveShows({ shows: argv as string[], port: flags.port, host: flags.host })
+    if (json) {
+      process.stdout.write(JSON.stringify({ url: running.url, shows: running.shows, warnings: running.warnings }) + '\n')
+    } else {
+      this.printShows(running)
+    }
+
+    if (flags.seed && !stopping) {
       const onEvent = json ? jsonEvent : textEvent
       seedTorrents(running.server.seedcastShows.map(show => show.paths.root), {
         torrentPort: flags['torrent-port'], dht: flags.dht, stateDir: flags.state, onEvent
