@@ -1,0 +1,122 @@
+// A `seedcast seed` process must survive many WebRTC peers vanishing at once: ten
+// leecher processes connect over WebRTC only (ws:// tracker started here), are killed
+// together with SIGKILL in the middle of their downloads (their data channels and ICE
+// transports die without a goodbye), and then the seeder must still be running and
+// serve a fresh leecher to completion, and stop cleanly. Native WebRTC (@roamhq/wrtc)
+// had been seen to crash the whole process (SIGSEGV) when many peers disconnected at once.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createTorrent } from '../../src/torrent/create.js'
+import { binPath, repoRoot } from '../helpers/cli.js'
+import { tempDir } from '../helpers/tmp.js'
+import { startTracker } from '../helpers/tracker.js'
+
+const clientModule = new URL('../../dist/src/swarm/client.js', import.meta.url).href
+const LEECHERS = 10
+// Round 1 kills the leechers (SIGKILL: connections just go dark), round 2 stops them
+// (SIGTERM: every leecher closes its peer connections at the same moment).
+const ROUNDS: NodeJS.Signals[] = ['SIGKILL', 'SIGTERM']
+
+// Downloads TORRENT into DIR over WebRTC (throttled so it is still downloading when
+// killed), printing JSON lines.
+const leecherScript = `
+import { readFileSync } from 'node:fs'
+const { createClient, closeClient } = await import(${JSON.stringify(clientModule)})
+const say = o => process.stdout.write(JSON.stringify(o) + '\\n')
+const client = createClient({ dht: false, lsd: false, utp: false, pex: false, rtcConfig: { iceServers: [] }, downloadLimit: Number(process.env.LIMIT) })
+const torrent = client.add(readFileSync(process.env.TORRENT), { path: process.env.DIR })
+torrent.on('wire', wire => say({ event: 'wire', type: wire.type }))
+torrent.on('download', () => { if (!globalThis.said) { globalThis.said = true; say({ event: 'downloading' }) } })
+torrent.on('done', () => say({ event: 'done' }))
+process.on('SIGTERM', () => closeClient(client).then(() => process.exit(0)))
+`
+
+const cleanups: Array<() => Promise<void> | void> = []
+afterEach(async () => { for (const cleanup of cleanups.splice(0).reverse()) await cleanup() })
+
+interface Proc { child: ChildProcess, lines: Array<Record<string, any>>, stderr: () => string, exited: Promise<{ code: number | null, signal: NodeJS.Signals | null }> }
+
+function start (args: string[], env: NodeJS.ProcessEnv = {}): Proc {
+  const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const lines: Array<Record<string, any>> = []
+  let buffered = ''
+  let stderr = ''
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    buffered += chunk
+    const parts = buffered.split('\n')
+    buffered = parts.pop()!
+    for (const part of parts) if (part.trim()) lines.push(JSON.parse(part))
+  })
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+  const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>(resolve => child.on('close', (code, signal) => resolve({ code, signal })))
+  cleanups.push(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
+  return { child, lines, stderr: () => stderr, exited }
+}
+
+function waitFor (what: string, ms: number, test: () => boolean, alive: Proc[] = []): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { clearInterval(check); reject(new Error(`${what}: not within ${ms} ms`)) }, ms)
+    const check = setInterval(() => {
+      const dead = alive.find(proc => proc.child.exitCode !== null || proc.child.signalCode !== null)
+      if (dead) { clearTimeout(timer); clearInterval(check); return reject(new Error(`${what}: a process died (${dead.child.signalCode ?? dead.child.exitCode}): ${dead.stderr()}`)) }
+      if (test()) { clearTimeout(timer); clearInterval(check); resolve() }
+    }, 20)
+  })
+}
+
+describe('WebRTC peers vanishing at once', () => {
+  it(`the seeder survives ${LEECHERS} WebRTC leechers stopped together mid-download (SIGKILL, then SIGTERM) and keeps seeding`, async () => {
+    const tmp = await tempDir('seedcast-webrtc-kill-')
+    cleanups.push(tmp.cleanup)
+    const tracker = await startTracker({ http: false, ws: true, interval: 60_000 })
+    cleanups.push(tracker.close)
+    const data = randomBytes(8 * 1024 * 1024)
+    const seedDir = join(tmp.path, 'seed')
+    await mkdir(seedDir)
+    await writeFile(join(seedDir, 'episode.bin'), data)
+    const { torrent } = await createTorrent(join(seedDir, 'episode.bin'), { announce: [[tracker.wsUrl]], pieceLength: 32768 })
+    const torrentPath = join(seedDir, 'episode.torrent')
+    await writeFile(torrentPath, torrent)
+    const seeder = start([binPath, 'seed', torrentPath, '--no-dht', '--no-lsd', '--no-utp', '--ice-server', 'none', '--state', join(tmp.path, 'state'), '--json'])
+    await waitFor('seeder ready', 20_000, () => seeder.lines.some(line => line.event === 'seeding'), [seeder])
+
+    const connected = () => seeder.lines.filter(line => line.event === 'peer' && line.action === 'connected').length
+    const disconnected = () => seeder.lines.filter(line => line.event === 'peer' && line.action === 'disconnected').length
+    for (const [index, signal] of ROUNDS.entries()) {
+      const round = index + 1
+      const leechers = await Promise.all(Array.from({ length: LEECHERS }, async (_, n) => {
+        const dir = join(tmp.path, `round-${round}-leech-${n}`)
+        await mkdir(dir)
+        return start(['--input-type=module', '-e', leecherScript], { TORRENT: torrentPath, DIR: dir, LIMIT: String(256 * 1024) })
+      }))
+      // Leechers also trade among themselves, so not every one is necessarily on the seeder.
+      await waitFor(`round ${round}: all ${LEECHERS} leechers downloading over WebRTC, half of them from the seeder`, 40_000,
+        () => leechers.every(leecher => leecher.lines.some(line => line.event === 'downloading')) && connected() - disconnected() >= LEECHERS / 2, [seeder])
+      const killedAt = Date.now()
+      for (const leecher of leechers) leecher.child.kill(signal)
+      await Promise.all(leechers.map(leecher => leecher.exited))
+      // The seeder notices every vanished peer (ICE/data channel failure) and is still alive.
+      await waitFor(`round ${round}: seeder sees every peer gone`, 60_000, () => connected() === disconnected(), [seeder])
+      console.log(`round ${round}: ${LEECHERS} leechers sent ${signal}; the seeder saw all of its ${connected()} connections so far go in ${Date.now() - killedAt} ms`)
+      await new Promise(resolve => setTimeout(resolve, 500))
+      expect(seeder.child.exitCode).toBeNull()
+      expect(seeder.child.signalCode).toBeNull()
+    }
+
+    // Still seeding: a new leecher (unthrottled) gets the whole episode.
+    const lastDir = join(tmp.path, 'last')
+    await mkdir(lastDir)
+    const last = start(['--input-type=module', '-e', leecherScript], { TORRENT: torrentPath, DIR: lastDir, LIMIT: '-1' })
+    await waitFor('a fresh leecher after the mass disconnect', 40_000, () => last.lines.some(line => line.event === 'done'), [seeder])
+    expect(Buffer.compare(await readFile(join(lastDir, 'episode.bin')), data)).toBe(0)
+    last.child.kill('SIGKILL')
+    await last.exited
+
+    seeder.child.kill('SIGTERM')
+    expect(await seeder.exited).toEqual({ code: 0, signal: null })
+    expect(seeder.lines.at(-1)).toMatchObject({ event: 'stopped', reason: 'SIGTERM' })
+  }, 240_000)
+})
