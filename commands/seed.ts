@@ -54,6 +54,15 @@ A status file in --state lets "seedcast peers" show who is connected. Exits 1 wh
     // blocks: keep V8's young generation at its initial size instead of letting it grow
     // to tens of MiB (peak RSS 175 → about 120 MiB in test/bench/swarm-seed.bench.ts).
     setFlagsFromString('--semi-space-growth-factor=1')
+    // Signals are taken before start-up (which may hash for a long while), so a Ctrl-C
+    // then is a clean stop too, not the default kill. `on`, not `once`, and never removed:
+    // signal-exit (loaded by write-file-atomic) re-raises a signal when no other listener
+    // is left, which would kill the seeder in the middle of its clean stop.
+    let stopReason: string | undefined
+    let requestStop: (reason: string) => void = reason => { stopReason ??= reason }
+    const onSignal = (reason: string) => () => requestStop(reason)
+    process.on('SIGINT', onSignal('SIGINT'))
+    process.on('SIGTERM', onSignal('SIGTERM'))
     const seeder = await seedTorrents(argv as string[], {
       data: flags.data,
       torrentPort: flags.port,
@@ -68,13 +77,10 @@ A status file in --state lets "seedcast peers" show who is connected. Exits 1 wh
       onEvent: view
     })
     await new Promise<void>(resolve => {
-      const stop = (reason: string) => () => { seeder.stop(reason).then(resolve, resolve) }
-      // `on`, not `once`, and never removed: signal-exit (loaded by write-file-atomic)
-      // re-raises a signal when no other listener is left, which would kill the
-      // seeder in the middle of its clean stop. stop() is idempotent.
-      process.on('SIGINT', stop('SIGINT'))
-      process.on('SIGTERM', stop('SIGTERM'))
-      if (flags.duration) setTimeout(stop('duration'), flags.duration * 1000)
+      // stop() is idempotent; a signal that came during start-up stops at once.
+      requestStop = reason => { seeder.stop(reason).then(resolve, resolve) }
+      if (stopReason) requestStop(stopReason)
+      else if (flags.duration) setTimeout(() => requestStop('duration'), flags.duration * 1000)
     })
     // Everything is closed and the state saved; a tracker request still in flight (an
     // announce cut short by the signal) must not keep a stopped seeder alive.
