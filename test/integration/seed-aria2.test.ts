@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createClient, closeClient } from '../../src/swarm/client.js'
 import { createTorrent } from '../../src/torrent/create.js'
 import { binPath, repoRoot, runCliJson } from '../helpers/cli.js'
+import { aria2Download } from '../helpers/aria2.js'
 import { tempDir } from '../helpers/tmp.js'
 import { startTracker } from '../helpers/tracker.js'
 
@@ -43,16 +44,6 @@ function startSeeder (args: string[]): { lines: Array<Record<string, any>>, wait
   }
 }
 
-function run (command: string, args: string[], timeoutMs: number): Promise<{ code: number | null, output: string }> {
-  return new Promise(resolve => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-    let output = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { output += chunk })
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { output += chunk })
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.on('close', code => { clearTimeout(timer); resolve({ code, output }) })
-  })
-}
 
 describe('seedcast seed with real peers', () => {
   it('aria2c downloads a seedcast-seeded episode and the bytes match', async () => {
@@ -74,8 +65,7 @@ describe('seedcast seed with real peers', () => {
 
     const out = join(tmp.path, 'aria2')
     // Asynchronously: the tracker runs in this process and must keep answering.
-    const aria = await run('aria2c', ['--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false', '--enable-peer-exchange=false',
-      '--seed-time=0', '--bt-stop-timeout=30', '--console-log-level=warn', '--summary-interval=0', '--dir', out, torrentPath], 45_000)
+    const aria = await aria2Download(torrentPath, out, 45_000)
     expect(aria.code, aria.output).toBe(0)
     expect(Buffer.compare(await readFile(join(out, 'episode.mp3')), await readFile(episode))).toBe(0)
 
@@ -100,8 +90,7 @@ describe('seedcast seed with real peers', () => {
     await seeder.waitFor(line => line.event === 'seeding', 20_000)
     const started = performance.now()
     const out = join(tmp.path, 'aria2')
-    const aria = await run('aria2c', ['--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false', '--enable-peer-exchange=false',
-      '--seed-time=0', '--bt-stop-timeout=30', '--console-log-level=warn', '--summary-interval=0', '--dir', out, torrentPath], 45_000)
+    const aria = await aria2Download(torrentPath, out, 45_000)
     const seconds = (performance.now() - started) / 1000
     expect(aria.code, aria.output).toBe(0)
     expect(Buffer.compare(await readFile(join(out, 'episode.mp3')), await readFile(episode))).toBe(0)

@@ -1,7 +1,6 @@
 // The served show works for real clients: aria2c downloads an episode from the web seed
 // alone (the .torrent's url-list is the served media URL; no tracker, no DHT, no peer),
 // and `seedcast feed lint --media` checks the served feeds against the served media.
-import { spawn } from 'node:child_process'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -9,6 +8,7 @@ import { serveShows, type RunningServer } from '../../src/server/serve.js'
 import type { Catalog } from '../../src/show/types.js'
 import { inspectTorrent } from '../../src/torrent/inspect.js'
 import { runCli, runCliJson } from '../helpers/cli.js'
+import { aria2Download } from '../helpers/aria2.js'
 import { tempDir } from '../helpers/tmp.js'
 import { fixture, freePort, makePublishedShow } from './serve-helpers.js'
 
@@ -31,16 +31,6 @@ afterAll(async () => {
   await tmp?.cleanup()
 })
 
-function run (command: string, args: string[], timeoutMs: number): Promise<{ code: number | null, output: string }> {
-  return new Promise(resolve => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-    let output = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { output += chunk })
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { output += chunk })
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.on('close', code => { clearTimeout(timer); resolve({ code, output }) })
-  })
-}
 
 describe('a served show with real clients', () => {
   it('publishes for this server: no warning, the torrent names the served media URL as its web seed', async () => {
@@ -61,8 +51,7 @@ describe('a served show with real clients', () => {
     const torrentFile = join(tmp.path, 'episode.torrent')
     await writeFile(torrentFile, Buffer.from(await torrentResponse.arrayBuffer()))
     const out = join(tmp.path, 'aria2')
-    const aria = await run('aria2c', ['--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false', '--enable-peer-exchange=false',
-      '--seed-time=0', '--bt-stop-timeout=30', '--console-log-level=warn', '--summary-interval=0', '--dir', out, torrentFile], 45_000)
+    const aria = await aria2Download(torrentFile, out, 45_000)
     expect(aria.code, aria.output).toBe(0)
     const downloaded = await readFile(join(out, episode.mediaPath.split('/').pop()!))
     expect(downloaded.equals(await readFile(join(showDir, 'public', episode.mediaPath)))).toBe(true)
