@@ -4,24 +4,11 @@ import { magnetURI, parseMagnet } from './magnet.js'
 import { parseMetainfo, type Metainfo } from './metainfo.js'
 
 /** What `seedcast info` shows: the fields of a .torrent or a magnet link. */
-export interface TorrentInfo {
+export interface TorrentInfo extends Pick<Metainfo, 'name' | 'infoHash' | 'length' | 'pieceLength' | 'pieceCount' | 'announce' | 'webSeeds' | 'private' | 'comment' | 'createdBy' | 'creationDate' | 'source'> {
   /** `magnet` when read from a magnet link: then only infoHash, name, length, trackers and web seeds are known. */
   kind: 'torrent' | 'magnet'
-  name: string
-  infoHash: string
   /** Paths start with the torrent name and use `/`; offset is the file's place in the piece stream. */
   files: { path: string, length: number, offset: number }[]
-  length: number
-  pieceLength: number
-  pieceCount: number
-  /** Tracker tiers (BEP 12). */
-  announce: string[][]
-  webSeeds: string[]
-  private: boolean
-  comment?: string
-  createdBy?: string
-  creationDate?: Date
-  source?: string
   /** Where the .torrent can be fetched (magnet `xs`), when known. */
   torrentUrl?: string
   magnet: string

@@ -24,6 +24,7 @@ export interface Metainfo {
   pieceCount: number
   /** Concatenated 20-byte SHA-1 piece digests. */
   pieces: Buffer
+  /** Tracker tiers (BEP 12). */
   announce: string[][]
   webSeeds: string[]
   private: boolean
