@@ -5,6 +5,7 @@ import { SeedcastCommand } from '../cli/base-command.js'
 import { SeedcastError } from '../src/errors.js'
 import { download, type DownloadEvent } from '../src/swarm/download.js'
 import { formatBytes } from '../src/swarm/download-output.js'
+import { parseRate } from '../src/swarm/rate.js'
 
 export default class Get extends SeedcastCommand {
   static override summary = 'Download an episode (or any torrent) from peers and web seeds'
@@ -64,7 +65,7 @@ Every piece is SHA-1 checked before it is written. Running the same command agai
         trackers: flags.tracker,
         dht: flags.dht,
         port: flags.port,
-        downloadLimit: flags['download-limit'] === undefined ? undefined : parseRate(flags['download-limit']),
+        downloadLimit: flags['download-limit'] === undefined ? undefined : parseRate(flags['download-limit'], '--download-limit'),
         signal: controller.signal,
         onEvent: view.onEvent
       })
@@ -84,13 +85,6 @@ Every piece is SHA-1 checked before it is written. Running the same command agai
       process.off('SIGTERM', stop)
     }
   }
-}
-
-function parseRate (text: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*([kmg]?)i?b?(?:\/s)?$/i.exec(text.trim())
-  if (!match) throw new SeedcastError(`--download-limit ${text}: not a rate`, { code: 'EUSAGE', exitCode: 2, hint: 'bytes per second, e.g. 500k or 2m' })
-  const scale = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[match[2]!.toLowerCase() as '' | 'k' | 'm' | 'g']
-  return Math.round(Number(match[1]) * scale)
 }
 
 interface View { onEvent: (event: DownloadEvent) => void, stop: () => void }

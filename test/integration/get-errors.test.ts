@@ -42,6 +42,12 @@ describe('seedcast get with bad input', () => {
     expectOneLineError(await runCli(['get', 'magnet:?xt=urn:btih:nothex&dn=x', '--no-dht']), /not a valid magnet link/)
   })
 
+  it('rejects an invalid --download-limit as a usage error (exit 2)', async () => {
+    const result = await runCli(['get', torrentPath, '--download-limit', 'fast', '--no-dht', '-o', join(dir, 'x')])
+    expectOneLineError(result, /invalid --download-limit "fast"/)
+    expect(result.code).toBe(2)
+  })
+
   it('rejects a truncated .torrent and a file that is not a torrent', async () => {
     const truncated = join(dir, 'truncated.torrent')
     await writeFile(truncated, (await readFile(torrentPath)).subarray(0, 200))

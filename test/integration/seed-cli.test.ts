@@ -66,6 +66,7 @@ describe('seedcast seed: bad input', () => {
     await writeFile(join(dir, 'episode.torrent'), torrent)
     const result = await runCli(['seed', join(dir, 'episode.torrent'), '--upload-limit', 'fast', ...offline, '--state', join(dir, 'state')])
     expectOneLineError(result, /invalid --upload-limit "fast"/)
+    expect(result.code).toBe(2)
   })
 })
 
