@@ -129,21 +129,20 @@ function runDownload (client: DownloadClient, source: ResolvedSource, options: D
       if (finished) return
       finished = true
       cleanup()
-      resolve({
-        infoHash: torrent.infoHash,
-        name: torrent.name,
-        outputDir: options.outputDir,
-        files: selected.map(file => ({ path: file.path, length: file.length })),
-        total: selectedBytes(),
-        received: torrent.received,
-        resumedBytes,
-        hashFailures: guard.hashFailures,
-        bannedPeers: guard.banned,
-        seconds: (performance.now() - startedAt) / 1000,
-        complete: !streamClosed,
-        uploaded: torrent.uploaded
-      })
+      resolve({ ...summary(), outputDir: options.outputDir, complete: !streamClosed, uploaded: torrent.uploaded })
     }
+    /** What the 'done' event and the result both say, as of now. */
+    const summary = () => ({
+      infoHash: torrent.infoHash,
+      name: torrent.name,
+      files: selected.map(file => ({ path: file.path, length: file.length })),
+      total: selectedBytes(),
+      received: torrent.received,
+      resumedBytes,
+      hashFailures: guard.hashFailures,
+      bannedPeers: guard.banned,
+      seconds: (performance.now() - startedAt) / 1000
+    })
 
     const selectedBytes = () => selected.reduce((sum, file) => sum + file.length, 0)
     const selectedDownloaded = () => selected.reduce((sum, file) => sum + verifiedBytesOf(torrent, file), 0)
@@ -233,18 +232,7 @@ function runDownload (client: DownloadClient, source: ResolvedSource, options: D
       finalizing = true
       checkFilesOnDisk(options.outputDir, selected).then(() => {
         if (finished) return
-        emit({
-          event: 'done',
-          infoHash: torrent.infoHash,
-          name: torrent.name,
-          files: selected.map(file => ({ path: file.path, length: file.length })),
-          total: selectedBytes(),
-          received: torrent.received,
-          resumedBytes,
-          hashFailures: guard.hashFailures,
-          bannedPeers: guard.banned,
-          seconds: (performance.now() - startedAt) / 1000
-        })
+        emit({ event: 'done', ...summary() })
         if (!options.seed) { succeed(); return }
         seedingUntil = options.seedTimeSeconds !== undefined ? performance.now() + options.seedTimeSeconds * 1000 : Infinity
       }, fail)
