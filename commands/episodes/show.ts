@@ -1,8 +1,6 @@
 import { Args, Flags } from '@oclif/core'
 import { SeedcastCommand } from '../../cli/base-command.js'
 import { showEpisode } from '../../src/show/episodes.js'
-import { loadShow } from '../../src/show/load.js'
-import { urlsOf } from '../../src/show/publish.js'
 
 export default class EpisodesShow extends SeedcastCommand {
   static override summary = 'Show one episode: its fields, URLs, magnet and infohash.'
@@ -24,10 +22,9 @@ export default class EpisodesShow extends SeedcastCommand {
 
   async run (): Promise<unknown> {
     const { args, flags } = await this.parse(EpisodesShow)
-    const episode = await showEpisode(flags.show, args.episode)
-    const { config } = await loadShow(flags.show)
-    const urls = urlsOf(config, episode)
+    const shown = await showEpisode(flags.show, args.episode)
+    const { episode, ...urls } = shown
     for (const [key, value] of Object.entries({ ...episode, ...urls })) this.log(`${key.padEnd(12)} ${String(value)}`)
-    return { episode, ...urls }
+    return shown
   }
 }

@@ -5,6 +5,7 @@ import { checkPositiveInteger, checkTitle, normaliseDate } from './episode-field
 import { commitCatalog, repairFeeds } from './feeds.js'
 import { loadShow } from './load.js'
 import { withShowLock } from './lock.js'
+import { urlsOf } from './publish.js'
 import type { Catalog, Episode, ShowConfig } from './types.js'
 
 /** The catalog of a show, newest first. */
@@ -16,10 +17,11 @@ export async function listEpisodes (showDir: string): Promise<{ show: ShowConfig
   return { show: config, episodes }
 }
 
-/** One episode, by slug or guid. */
-export async function showEpisode (showDir: string, ref: string): Promise<Episode> {
-  const { catalog } = await loadShow(resolve(showDir))
-  return findEpisode(catalog, ref)
+/** One episode, by slug or guid, with its public media and .torrent URLs and its magnet. */
+export async function showEpisode (showDir: string, ref: string): Promise<{ episode: Episode, mediaUrl: string, torrentUrl: string, magnet: string }> {
+  const { config, catalog } = await loadShow(resolve(showDir))
+  const episode = findEpisode(catalog, ref)
+  return { episode, ...urlsOf(config, episode) }
 }
 
 function findEpisode (catalog: Catalog, ref: string): Episode {

@@ -52,8 +52,3 @@ export function episodeFiles (slug: string, extension: string): { mediaPath: str
     chaptersPath: `chapters/${slug}.json`
   }
 }
-
-/** The public URL of a path below public/. */
-export function publicUrl (baseUrl: string, relativePath: string): string {
-  return new URL(relativePath, baseUrl).href
-}

@@ -6,14 +6,14 @@ import { SeedcastError, fileError } from '../errors.js'
 import { chaptersJson } from '../media/chapters.js'
 import { probeMedia } from '../media/probe.js'
 import type { EpisodeMedia } from '../media/types.js'
-import { magnetURI } from '../torrent/magnet.js'
+import { episodeUrls, publicUrl } from '../feed/urls.js'
 import { checkCover, type CoverImage } from './cover.js'
 import { createTorrent } from './engines.js'
 import { checkPositiveInteger, checkTitle, normaliseDate } from './episode-fields.js'
 import { commitCatalog, repairFeeds } from './feeds.js'
 import { loadShow, readCatalog } from './load.js'
 import { withShowLock } from './lock.js'
-import { episodeFiles, publicUrl, type ShowPaths } from './paths.js'
+import { episodeFiles, type ShowPaths } from './paths.js'
 import { placeFile, reserveSlug, sweepLeftovers, tempPath } from './reservations.js'
 import { slugify } from './slug.js'
 import type { Episode, ShowConfig } from './types.js'
@@ -75,7 +75,7 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
   try {
     // The copy and the hashing run at once (the kernel copies while worker threads hash the
     // source, both from the page cache); the source must not change meanwhile.
-    const mediaUrl = publicUrl(config.baseUrl, files.mediaPath)
+    const mediaUrl = publicUrl(config, files.mediaPath)
     const [hashing, copying] = await Promise.allSettled([
       createTorrent(mediaPath, {
         name: basename(files.mediaPath),
@@ -204,8 +204,6 @@ async function duplicateResult (paths: ShowPaths, config: ShowConfig, episode: E
 
 /** The public URLs and magnet of an episode (magnet with trackers, web seed and .torrent URL). */
 export function urlsOf (config: ShowConfig, episode: Episode): { mediaUrl: string, torrentUrl: string, magnet: string } {
-  const mediaUrl = publicUrl(config.baseUrl, episode.mediaPath)
-  const torrentUrl = publicUrl(config.baseUrl, episode.torrentPath)
-  const magnet = magnetURI({ infoHash: episode.infoHash, name: basename(episode.mediaPath), length: episode.length, trackers: config.trackers, webSeeds: [mediaUrl], torrentUrl })
-  return { mediaUrl, torrentUrl, magnet }
+  const { media, torrent, magnet } = episodeUrls(config, episode) // the same URLs and magnet as the feeds
+  return { mediaUrl: media, torrentUrl: torrent, magnet }
 }
