@@ -11,19 +11,23 @@ describe('seedcast get resumes after kill -9', () => {
   const cleanups: (() => Promise<void>)[] = []
   afterEach(async () => { for (const cleanup of cleanups.splice(0).reverse()) await cleanup() })
 
-  it('fetches only the missing pieces on the second run', async () => {
+  /** Random content behind a slow web seed (8 connections x 64 KiB/s), so a kill lands mid-download. */
+  async function slowDownload (total: number) {
     const tmp = await tempDir()
     cleanups.push(tmp.cleanup)
-    const total = 4 * 1024 * 1024
     const content = randomBytes(total)
     const source = join(tmp.path, 'episode.bin')
     await writeFile(source, content)
-    // A slow web seed (8 connections x 64 KiB/s), so the kill lands mid-download.
     const webSeed = await startWebSeed(source, 'episode.bin', { bytesPerSecond: 64 * 1024 })
     cleanups.push(webSeed.close)
     const torrentPath = join(tmp.path, 'episode.torrent')
     await makeTorrent(source, torrentPath, { webSeeds: [webSeed.url], pieceLength: 32768 })
-    const out = join(tmp.path, 'out')
+    return { content, webSeed, torrentPath, out: join(tmp.path, 'out') }
+  }
+
+  it('fetches only the missing pieces on the second run', async () => {
+    const total = 4 * 1024 * 1024
+    const { content, webSeed, torrentPath, out } = await slowDownload(total)
 
     const first = spawnGet([torrentPath, '-o', out, '--timeout', '30'])
     cleanups.push(() => stopProcess(first.child))
@@ -59,17 +63,7 @@ describe('seedcast get resumes after kill -9', () => {
   })
 
   it('stops on SIGINT with exit 130, and the next run keeps what was verified', async () => {
-    const tmp = await tempDir()
-    cleanups.push(tmp.cleanup)
-    const total = 2 * 1024 * 1024
-    const content = randomBytes(total)
-    const source = join(tmp.path, 'episode.bin')
-    await writeFile(source, content)
-    const webSeed = await startWebSeed(source, 'episode.bin', { bytesPerSecond: 64 * 1024 })
-    cleanups.push(webSeed.close)
-    const torrentPath = join(tmp.path, 'episode.torrent')
-    await makeTorrent(source, torrentPath, { webSeeds: [webSeed.url], pieceLength: 32768 })
-    const out = join(tmp.path, 'out')
+    const { content, webSeed, torrentPath, out } = await slowDownload(2 * 1024 * 1024)
 
     const first = spawnGet([torrentPath, '-o', out, '--timeout', '30'])
     cleanups.push(() => stopProcess(first.child))
