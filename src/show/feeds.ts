@@ -13,9 +13,12 @@ export async function writeFeeds (paths: ShowPaths, config: ShowConfig, catalog:
   const feeds = renderFeeds(config, catalog.episodes)
   // In parallel: each write is atomic on its own, and their fsyncs overlap.
   await Promise.all(FEED_FILES.map(file => writeAtomic(join(paths.publicDir, file), feeds[file])))
-  const written: Record<string, string> = {}
-  for (const file of FEED_FILES) written[file] = join(paths.publicDir, file)
-  return written
+  return feedPaths(paths)
+}
+
+/** The absolute path of each feed, by file name. */
+export function feedPaths (paths: ShowPaths): Record<string, string> {
+  return Object.fromEntries(FEED_FILES.map(file => [file, join(paths.publicDir, file)]))
 }
 
 /**
@@ -29,7 +32,7 @@ export async function commitCatalog (paths: ShowPaths, config: ShowConfig, catal
   await writeAtomic(paths.feedsStaleMarker, `${process.pid}\n`)
   await writeJsonAtomic(paths.catalogFile, catalog)
   const feeds = await writeFeeds(paths, config, catalog)
-  await rm(paths.feedsStaleMarker, { force: true }).catch(error => { throw fileError(error, paths.feedsStaleMarker, 'remove') })
+  await clearStaleMarker(paths)
   return feeds
 }
 
@@ -37,8 +40,12 @@ export async function commitCatalog (paths: ShowPaths, config: ShowConfig, catal
 async function rebuildFeeds (paths: ShowPaths, config: ShowConfig, catalog: Catalog): Promise<Record<string, string>> {
   await sweepWriteLeftovers(paths)
   const feeds = await writeFeeds(paths, config, catalog)
-  await rm(paths.feedsStaleMarker, { force: true }).catch(error => { throw fileError(error, paths.feedsStaleMarker, 'remove') })
+  await clearStaleMarker(paths)
   return feeds
+}
+
+async function clearStaleMarker (paths: ShowPaths): Promise<void> {
+  await rm(paths.feedsStaleMarker, { force: true }).catch(error => { throw fileError(error, paths.feedsStaleMarker, 'remove') })
 }
 
 // write-file-atomic's temp files are "<name>.<number>" beside their target. The files below

@@ -10,7 +10,7 @@ import { episodeUrls, publicUrl } from '../feed/urls.js'
 import { checkCover, type CoverImage } from './cover.js'
 import { createTorrent } from './engines.js'
 import { checkPositiveInteger, checkTitle, normaliseDate } from './episode-fields.js'
-import { commitCatalog, repairFeeds } from './feeds.js'
+import { commitCatalog, feedPaths, repairFeeds } from './feeds.js'
 import { loadShow, readCatalog } from './load.js'
 import { withShowLock } from './lock.js'
 import { episodeFiles, type ShowPaths } from './paths.js'
@@ -102,7 +102,7 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
     if (!sha256) throw new Error('createTorrent returned no SHA-256')
 
     const before = catalog.episodes.find(episode => episode.sha256 === sha256)
-    if (before) return await duplicateResult(paths, config, before)
+    if (before) return duplicateResult(paths, config, before)
 
     const notes: string[] = []
     const art = episodeArt(media, notes)
@@ -197,9 +197,8 @@ function episodeFields (media: EpisodeMedia, mediaPath: string, config: ShowConf
   }
 }
 
-async function duplicateResult (paths: ShowPaths, config: ShowConfig, episode: Episode): Promise<PublishResult> {
-  const feeds = Object.fromEntries(['rss.xml', 'p2p.xml', 'atom.xml', 'feed.json'].map(file => [file, join(paths.publicDir, file)]))
-  return { ...urlsOf(config, episode), episode, duplicate: true, feeds, notes: [] }
+function duplicateResult (paths: ShowPaths, config: ShowConfig, episode: Episode): PublishResult {
+  return { ...urlsOf(config, episode), episode, duplicate: true, feeds: feedPaths(paths), notes: [] }
 }
 
 /** The public URLs and magnet of an episode (magnet with trackers, web seed and .torrent URL). */
