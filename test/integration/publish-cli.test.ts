@@ -1,20 +1,15 @@
 import { execFileSync } from 'node:child_process'
-import { access, copyFile, readFile } from 'node:fs/promises'
+import { copyFile, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { runCli, runCliJson } from '../helpers/cli.js'
-import { tempDir } from '../helpers/tmp.js'
-import { BASE_URL, fixture, makeShow, readCatalogFile, readFeeds, torrentMatches, treeHash } from './publish-helpers.js'
-
-const exists = (path: string) => access(path).then(() => true, () => false)
+import { BASE_URL, exists, fixture, readCatalogFile, readFeeds, tempShow, torrentMatches, treeHash } from './publish-helpers.js'
 
 describe('seedcast publish', () => {
   let tmp: { path: string, cleanup: () => Promise<void> }
   let show: string
   beforeEach(async () => {
-    tmp = await tempDir()
-    show = join(tmp.path, 'show')
-    await makeShow(show)
+    ({ show, ...tmp } = await tempShow())
   })
   afterEach(async () => { await tmp.cleanup() })
 

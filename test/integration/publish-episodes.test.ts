@@ -1,11 +1,9 @@
-import { access, readFile, writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { runCli, runCliJson } from '../helpers/cli.js'
 import { tempDir } from '../helpers/tmp.js'
-import { BASE_URL, fixture, makeShow, readCatalogFile, readFeeds } from './publish-helpers.js'
-
-const exists = (path: string) => access(path).then(() => true, () => false)
+import { BASE_URL, exists, fixture, readCatalogFile, readFeeds, tempShow } from './publish-helpers.js'
 
 describe('seedcast episodes and feed build', () => {
   let tmp: { path: string, cleanup: () => Promise<void> }
@@ -13,9 +11,7 @@ describe('seedcast episodes and feed build', () => {
   let first: any
   let second: any
   beforeEach(async () => {
-    tmp = await tempDir()
-    show = join(tmp.path, 'show')
-    await makeShow(show)
+    ({ show, ...tmp } = await tempShow())
     first = (await runCliJson(['publish', fixture('episode.mp3'), '--show', show, '--date', '2026-11-01'])).json.episode
     second = (await runCliJson(['publish', fixture('video.mp4'), '--show', show, '--date', '2026-11-02'])).json.episode
   })

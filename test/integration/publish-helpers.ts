@@ -1,12 +1,14 @@
-// Helpers shared by the publish-*.test.ts files: a show made through the library, a hash
+// Helpers shared by the publish-*.test.ts files: a show made through the library (alone or
+// in a fresh temp folder), a hash
 // of a whole folder tree, the feeds parsed back, and .torrent pieces checked against bytes.
 import { createHash } from 'node:crypto'
-import { readdir, readFile, writeFile } from 'node:fs/promises'
+import { access, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith'
 import { initShow } from '../../src/show/init.js'
 import type { Catalog } from '../../src/show/types.js'
+import { tempDir } from '../helpers/tmp.js'
 
 export const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/${name}`, import.meta.url))
 export const BASE_URL = 'https://pod.example.org/show/'
@@ -25,6 +27,21 @@ export async function makeShow (dir: string): Promise<void> {
     image: fixture('cover.jpg'), trackers: ['udp://tracker.example.org:6969/announce']
   })
 }
+
+/** A fresh temp folder (`path`) with a valid show in its `show` folder; cleanup removes both. */
+export async function tempShow (): Promise<{ path: string, show: string, cleanup: () => Promise<void> }> {
+  const tmp = await tempDir()
+  const show = join(tmp.path, 'show')
+  try {
+    await makeShow(show)
+  } catch (error) {
+    await tmp.cleanup()
+    throw error
+  }
+  return { ...tmp, show }
+}
+
+export const exists = (path: string) => access(path).then(() => true, () => false)
 
 /** Every path below dir with its kind and the SHA-256 of its content: equal iff nothing changed. */
 export async function treeHash (dir: string): Promise<string> {

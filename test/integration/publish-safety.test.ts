@@ -1,13 +1,10 @@
 import { spawn } from 'node:child_process'
-import { access, readdir, readFile } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { loadShow } from '../../src/show/load.js'
 import { binPath, runCli, runCliJson } from '../helpers/cli.js'
-import { tempDir } from '../helpers/tmp.js'
-import { makeShow, mp3Variant, readFeeds, torrentMatches } from './publish-helpers.js'
-
-const exists = (path: string) => access(path).then(() => true, () => false)
+import { exists, mp3Variant, readFeeds, tempShow, torrentMatches } from './publish-helpers.js'
 
 /** The show's catalog and feeds agree: every file parses and each feed lists exactly the published episodes. */
 async function expectConsistent (show: string): Promise<string[]> {
@@ -26,9 +23,7 @@ describe('publish safety', () => {
   let tmp: { path: string, cleanup: () => Promise<void> }
   let show: string
   beforeEach(async () => {
-    tmp = await tempDir()
-    show = join(tmp.path, 'show')
-    await makeShow(show)
+    ({ show, ...tmp } = await tempShow())
   })
   afterEach(async () => { await tmp.cleanup() })
 
