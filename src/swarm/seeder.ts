@@ -90,7 +90,8 @@ export class Seeder extends EventEmitter {
     }))
   }
 
-  status (): SeederStatus {
+  /** The status file's content; `torrents` when the caller has just computed them. */
+  status (torrents = this.torrentStatus()): SeederStatus {
     return {
       version: 1,
       pid: process.pid,
@@ -98,7 +99,7 @@ export class Seeder extends EventEmitter {
       updatedAt: new Date().toISOString(),
       port: this.port,
       peerId: this.client.peerId,
-      torrents: this.torrentStatus().map(status => ({ ...status, peerList: this.peerList(status.infoHash) }))
+      torrents: torrents.map(status => ({ ...status, peerList: this.peerList(status.infoHash) }))
     }
   }
 
@@ -114,7 +115,7 @@ export class Seeder extends EventEmitter {
         peers: torrents.reduce((sum, t) => sum + t.peers, 0),
         torrents
       })
-      writeStatus(this.stateDir, this.status()).catch(() => {})
+      writeStatus(this.stateDir, this.status(torrents)).catch(() => {})
     }
     this.timer = setInterval(tick, intervalMs)
     this.timer.unref()
