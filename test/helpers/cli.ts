@@ -6,16 +6,32 @@ export const binPath = fileURLToPath(new URL('../../bin/run.js', import.meta.url
 
 export interface CliResult { code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string }
 
+export interface RunOptions {
+  cwd?: string
+  env?: NodeJS.ProcessEnv
+  input?: string
+  timeoutMs?: number
+  /** Run as this user id (and group id): the caller must be root. */
+  uid?: number
+}
+
 /**
  * Runs the built CLI (`bin/run.js`, the same entry as `npx seedcast`) in a child process
  * under the Node running the tests, with a bounded wait.
  */
-export function runCli (args: string[], options: { cwd?: string, env?: NodeJS.ProcessEnv, input?: string, timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli (args: string[], options: RunOptions = {}): Promise<CliResult> {
+  return runProcess(process.execPath, [binPath, ...args], options, `seedcast ${args.join(' ')}`)
+}
+
+/** Runs any command the way runCli runs the CLI: output collected, a bounded wait, NO_COLOR. */
+export function runProcess (command: string, args: string[], options: RunOptions = {}, label = `${command} ${args.join(' ')}`): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args], {
+    const child = spawn(command, args, {
       cwd: options.cwd ?? repoRoot,
       env: { ...process.env, NO_COLOR: '1', ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe']
+      stdio: ['pipe', 'pipe', 'pipe'],
+      uid: options.uid,
+      gid: options.uid
     })
     let stdout = ''
     let stderr = ''
@@ -23,7 +39,7 @@ export function runCli (args: string[], options: { cwd?: string, env?: NodeJS.Pr
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
-      reject(new Error(`seedcast ${args.join(' ')} timed out; stderr: ${stderr}`))
+      reject(new Error(`${label} timed out; stderr: ${stderr}`))
     }, options.timeoutMs ?? 60_000)
     child.on('error', reject)
     child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout, stderr }) })
