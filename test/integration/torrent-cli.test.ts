@@ -4,7 +4,7 @@ import { chmod, mkdir, readdir, readFile, stat, truncate, writeFile } from 'node
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { inspectTorrent } from '../../src/torrent/inspect.js'
-import { binPath, runCli, runCliJson, type CliResult } from '../helpers/cli.js'
+import { binPath, runCli, runCliJson, runProcess, type CliResult } from '../helpers/cli.js'
 import { tempDir } from '../helpers/tmp.js'
 
 let dir: Awaited<ReturnType<typeof tempDir>>
@@ -196,7 +196,7 @@ describe('bad input: one clear line, non-zero exit, no stack trace', () => {
     // Root reads anything, so as root the CLI runs as "nobody" to meet the permission check.
     const asRoot = process.getuid?.() === 0
     if (asRoot) await chmod(dir.path, 0o755)
-    const result = await runCliAs(['create', file, '-o', join(dir.path, 'x.torrent')], asRoot ? 65534 : undefined)
+    const result = await runCli(['create', file, '-o', join(dir.path, 'x.torrent')], asRoot ? { uid: 65534, env: { HOME: '/tmp' } } : {})
     expectCleanError(result, /ep1\.mp3: permission denied \(cannot read it\)/)
     expect(await stat(join(dir.path, 'x.torrent')).catch(() => 'absent')).toBe('absent')
   })
@@ -205,22 +205,4 @@ describe('bad input: one clear line, non-zero exit, no stack trace', () => {
 async function bytesRead (pid: number): Promise<number> {
   const io = await readFile(`/proc/${pid}/io`, 'utf8').catch(() => '')
   return Number(/^rchar: (\d+)$/m.exec(io)?.[1] ?? 0)
-}
-
-/** runCli with an optional user id (the helper has no such option). */
-function runCliAs (args: string[], uid?: number): Promise<CliResult> {
-  return runProcess(process.execPath, [binPath, ...args], uid)
-}
-
-function runProcess (command: string, args: string[], uid?: number): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { uid, gid: uid, env: { ...process.env, NO_COLOR: '1', HOME: '/tmp' }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`timed out: ${stderr}`)) }, 60_000)
-    child.on('error', reject)
-    child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout, stderr }) })
-  })
 }
