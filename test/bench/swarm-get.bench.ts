@@ -6,14 +6,12 @@
 // BENCH_SIZE_MIB changes the file size, BENCH_RUNS the runs per downloader (median),
 // BENCH_PIECE_KIB the piece length. Runs on the built CLI (npm run bench builds first);
 // run it inside `unshare -n` too, so nothing leaves loopback.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { randomFillSync } from 'node:crypto'
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Server } from 'bittorrent-tracker'
+import { freePort, makeBigFile, median, mib, startTracker, waitExit } from './swarm-common.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const bin = join(root, 'bin', 'run.js')
@@ -21,43 +19,6 @@ const SIZE = Number(process.env.BENCH_SIZE_MIB ?? 1024) * 1024 * 1024
 const RUNS = Number(process.env.BENCH_RUNS ?? 3)
 const PIECE = Number(process.env.BENCH_PIECE_KIB ?? 1024) * 1024
 const work = mkdtempSync(join(tmpdir(), 'seedcast-bench-get-'))
-
-const mib = (bytes: number) => bytes / 1048576
-
-function median (values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)]!
-}
-
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', () => resolve()))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>(resolve => server.close(() => resolve()))
-  return port
-}
-
-async function startTracker (): Promise<{ url: string, close: () => Promise<void> }> {
-  const server = new Server({ http: true, ws: false, udp: false, stats: false, interval: 60_000 })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', () => resolve()))
-  server.on('warning', () => {})
-  const { port } = server.http!.address() as { port: number }
-  return { url: `http://127.0.0.1:${port}/announce`, close: () => new Promise(resolve => server.close(() => resolve())) }
-}
-
-function waitExit (child: ChildProcess): Promise<number | null> {
-  return new Promise(resolve => { if (child.exitCode !== null) resolve(child.exitCode); else child.once('close', code => resolve(code)) })
-}
-
-function makeBigFile (path: string): void {
-  const fd = openSync(path, 'w')
-  const chunk = Buffer.allocUnsafe(8 * 1024 * 1024)
-  for (let written = 0; written < SIZE; written += chunk.length) {
-    randomFillSync(chunk)
-    writeSync(fd, chunk, 0, Math.min(chunk.length, SIZE - written))
-  }
-  closeSync(fd)
-}
 
 /** mktorrent is the reference creator here; -l takes log2 of the piece length. */
 async function makeTorrent (file: string, out: string, tracker: string): Promise<void> {
@@ -96,7 +57,7 @@ async function main (): Promise<void> {
   const data = join(work, 'data')
   mkdirSync(data)
   const name = 'big.bin'
-  makeBigFile(join(data, name))
+  makeBigFile(join(data, name), SIZE)
   const torrent = join(work, 'big.torrent')
   await makeTorrent(join(data, name), torrent, tracker.url)
   const seeder = spawn('aria2c', ['--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false', '--enable-peer-exchange=false',

@@ -9,13 +9,13 @@
 // Runs on the built CLI (npm run bench builds first). Run it inside `unshare -n` too, so
 // nothing leaves loopback.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { randomFillSync } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Server } from 'bittorrent-tracker'
 import { createTorrent } from '../../dist/src/index.js'
+import { makeBigFile, median, mib, startTracker, waitExit } from './swarm-common.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const bin = join(root, 'bin', 'run.js')
@@ -25,13 +25,6 @@ const SMALL = Number(process.env.BENCH_SMALL ?? 1000)
 const work = mkdtempSync(join(tmpdir(), 'seedcast-bench-seed-'))
 const CLK_TCK = 100
 const PAGE = 4096
-
-function median (values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)]!
-}
-
-const mib = (bytes: number) => bytes / 1048576
 
 /** CPU seconds (user + system) of a live process, from /proc/<pid>/stat. */
 function cpuSeconds (pid: number): number {
@@ -48,18 +41,6 @@ function peakRss (pid: number): number {
 function currentRss (pid: number): number {
   const fields = readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')
   return Number(fields[1]) * PAGE
-}
-
-async function startTracker (): Promise<{ url: string, close: () => Promise<void> }> {
-  const server = new Server({ http: true, ws: false, udp: false, stats: false, interval: 60_000 })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', () => resolve()))
-  server.on('warning', () => {})
-  const { port } = server.http!.address() as { port: number }
-  return { url: `http://127.0.0.1:${port}/announce`, close: () => new Promise(resolve => { server.close(() => resolve()); server.http!.closeAllConnections() }) }
-}
-
-function waitExit (child: ChildProcess): Promise<number | null> {
-  return new Promise(resolve => { if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode); else child.once('exit', code => resolve(code)) })
 }
 
 /** Spawns `seedcast seed --json` and resolves once `count` torrents are seeding. */
@@ -118,16 +99,6 @@ async function leech (torrent: string, name: string): Promise<Transfer> {
   return { endToEnd: (done - started) / 1000, transferOnly: (done - (firstByte || started)) / 1000 }
 }
 
-function makeBigFile (path: string): void {
-  const fd = openSync(path, 'w')
-  const chunk = Buffer.allocUnsafe(8 * 1024 * 1024)
-  for (let written = 0; written < SIZE; written += chunk.length) {
-    randomFillSync(chunk)
-    writeSync(fd, chunk, 0, Math.min(chunk.length, SIZE - written))
-  }
-  closeSync(fd)
-}
-
 interface SeederFigures { endToEnd: number, transferOnly: number, cpu: number, rss: number }
 
 async function benchBigFile (): Promise<void> {
@@ -135,7 +106,7 @@ async function benchBigFile (): Promise<void> {
   const data = join(work, 'data')
   mkdirSync(data)
   const name = 'big.bin'
-  makeBigFile(join(data, name))
+  makeBigFile(join(data, name), SIZE)
   if (process.env.BENCH_DEBUG) console.log('  file written')
   const created = await createTorrent(join(data, name), { announce: [[tracker.url]], pieceLength: 1024 * 1024 })
   const torrent = join(work, 'big.torrent')
