@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core'
 import { SeedcastCommand } from '../cli/base-command.js'
+import { showFlag } from '../cli/show-options.js'
 import { progressBar } from '../cli/progress.js'
 import { publish } from '../src/show/publish.js'
 
@@ -33,7 +34,7 @@ Several publishes may run at once on one show: they hash in parallel and write t
   }
 
   static override flags = {
-    show: Flags.string({ description: 'show folder (default: current folder)', default: '.' }),
+    show: showFlag,
     title: Flags.string({ description: 'episode title (default: the title tag, else the file name)' }),
     description: Flags.string({ description: 'episode description (default: the comment tag, else the title)' }),
     date: Flags.string({ description: 'publication date, e.g. 2026-11-28 or 2026-11-28T09:30:00Z (default: now)' }),

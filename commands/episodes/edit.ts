@@ -1,5 +1,6 @@
-import { Args, Flags } from '@oclif/core'
+import { Flags } from '@oclif/core'
 import { SeedcastCommand } from '../../cli/base-command.js'
+import { episodeArg, showFlag } from '../../cli/show-options.js'
 import { editEpisode } from '../../src/show/episodes.js'
 
 export default class EpisodesEdit extends SeedcastCommand {
@@ -14,11 +15,11 @@ export default class EpisodesEdit extends SeedcastCommand {
   ]
 
   static override args = {
-    episode: Args.string({ description: 'slug or guid of the episode', required: true })
+    episode: episodeArg
   }
 
   static override flags = {
-    show: Flags.string({ description: 'show folder (default: current folder)', default: '.' }),
+    show: showFlag,
     title: Flags.string({ description: 'new title' }),
     description: Flags.string({ description: 'new description' }),
     date: Flags.string({ description: 'new publication date (ISO 8601)' }),

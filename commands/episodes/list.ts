@@ -1,5 +1,5 @@
-import { Flags } from '@oclif/core'
 import { SeedcastCommand } from '../../cli/base-command.js'
+import { showFlag } from '../../cli/show-options.js'
 import { listEpisodes } from '../../src/show/episodes.js'
 
 export default class EpisodesList extends SeedcastCommand {
@@ -13,7 +13,7 @@ export default class EpisodesList extends SeedcastCommand {
   ]
 
   static override flags = {
-    show: Flags.string({ description: 'show folder (default: current folder)', default: '.' })
+    show: showFlag
   }
 
   async run (): Promise<unknown> {

@@ -1,5 +1,6 @@
-import { Args, Flags } from '@oclif/core'
+import { Flags } from '@oclif/core'
 import { SeedcastCommand } from '../../cli/base-command.js'
+import { episodeArg, showFlag } from '../../cli/show-options.js'
 import { removeEpisode } from '../../src/show/episodes.js'
 
 export default class EpisodesRemove extends SeedcastCommand {
@@ -13,11 +14,11 @@ export default class EpisodesRemove extends SeedcastCommand {
   ]
 
   static override args = {
-    episode: Args.string({ description: 'slug or guid of the episode', required: true })
+    episode: episodeArg
   }
 
   static override flags = {
-    show: Flags.string({ description: 'show folder (default: current folder)', default: '.' }),
+    show: showFlag,
     'keep-media': Flags.boolean({ description: 'leave the media, torrent and chapters files in public/', default: false })
   }
 

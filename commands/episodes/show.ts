@@ -1,5 +1,5 @@
-import { Args, Flags } from '@oclif/core'
 import { SeedcastCommand } from '../../cli/base-command.js'
+import { episodeArg, showFlag } from '../../cli/show-options.js'
 import { showEpisode } from '../../src/show/episodes.js'
 
 export default class EpisodesShow extends SeedcastCommand {
@@ -13,11 +13,11 @@ export default class EpisodesShow extends SeedcastCommand {
   ]
 
   static override args = {
-    episode: Args.string({ description: 'slug or guid of the episode', required: true })
+    episode: episodeArg
   }
 
   static override flags = {
-    show: Flags.string({ description: 'show folder (default: current folder)', default: '.' })
+    show: showFlag
   }
 
   async run (): Promise<unknown> {

@@ -1,5 +1,5 @@
-import { Flags } from '@oclif/core'
 import { SeedcastCommand } from '../../cli/base-command.js'
+import { showFlag } from '../../cli/show-options.js'
 import { buildFeeds } from '../../src/show/feeds.js'
 
 export default class FeedBuild extends SeedcastCommand {
@@ -13,7 +13,7 @@ export default class FeedBuild extends SeedcastCommand {
   ]
 
   static override flags = {
-    show: Flags.string({ description: 'show folder (default: current folder)', default: '.' })
+    show: showFlag
   }
 
   async run (): Promise<unknown> {
