@@ -33,9 +33,8 @@ A running seeder rewrites a status file in its state folder every second; this c
     }
     if (!this.jsonEnabled()) {
       this.log(`${found.name} (${found.infoHash}): ${found.peers.length} peer${found.peers.length === 1 ? '' : 's'}, uploaded ${formatBytes(found.uploaded)}`)
-      const counts = new Map<string, number>()
-      for (const peer of found.peers) counts.set(peer.transport, (counts.get(peer.transport) ?? 0) + 1)
-      if (counts.size) this.log(`by transport: ${[...counts].map(([transport, count]) => `${transport} ${count}`).join(', ')}`)
+      const counts = Object.entries(found.byTransport)
+      if (counts.length) this.log(`by transport: ${counts.map(([transport, count]) => `${transport} ${count}`).join(', ')}`)
       for (const peer of found.peers) {
         this.log(`  ${peer.transport.padEnd(7)} ${(peer.address ?? '-').padEnd(22)} up ${formatBytes(peer.uploaded).padStart(9)}  down ${formatBytes(peer.downloaded).padStart(9)}  ${formatBytes(peer.uploadSpeed)}/s`)
       }

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createClient, closeClient } from '../../src/swarm/client.js'
 import { createTorrent } from '../../src/torrent/create.js'
-import { binPath, repoRoot, runCliJson } from '../helpers/cli.js'
+import { binPath, repoRoot, runCli, runCliJson } from '../helpers/cli.js'
 import { aria2Download } from '../helpers/aria2.js'
 import { tempDir } from '../helpers/tmp.js'
 import { startTracker } from '../helpers/tracker.js'
@@ -131,6 +131,11 @@ describe('seedcast seed with real peers', () => {
     expect(json.peers[0].address).toMatch(/^127\.0\.0\.1:\d+$/)
     const byHash = await runCliJson(['peers', infoHash, '--state', state])
     expect(byHash.json.infoHash).toBe(infoHash)
+    const text = await runCli(['peers', infoHash, '--state', state])
+    expect(text.code).toBe(0)
+    expect(text.stdout).toContain('episode.mp3 (' + infoHash + '): 1 peer,')
+    expect(text.stdout).toContain('by transport: tcp 1\n')
+    expect(text.stdout).toMatch(/^ {2}tcp {5}127\.0\.0\.1:\d+/m)
     expect(length).toBeGreaterThan(16 * 1024 * 4)
 
     expect(await seeder.stop()).toBe(0)
