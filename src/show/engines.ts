@@ -3,3 +3,4 @@
 export { createTorrent } from '../torrent/create.js'
 export { podcastGuid } from '../feed/guid.js'
 export { renderFeeds } from '../feed/render.js'
+export { episodeUrls, FEED_FILES, publicUrl } from '../feed/urls.js'

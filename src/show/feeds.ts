@@ -2,23 +2,26 @@ import { access, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileError } from '../errors.js'
 import { writeAtomic, writeJsonAtomic } from './atomic.js'
-import { renderFeeds } from './engines.js'
+import { FEED_FILES, renderFeeds } from './engines.js'
 import { loadShow, readShowConfig } from './load.js'
 import { withShowLock } from './lock.js'
-import { FEED_FILES, showPaths, type ShowPaths } from './paths.js'
+import { showPaths, type ShowPaths } from './paths.js'
 import type { Catalog, ShowConfig } from './types.js'
+
+/** The four feeds at the root of public/, all generated from the catalog. */
+const FEED_NAMES = Object.values(FEED_FILES)
 
 /** Writes the four feeds of public/ from the catalog, each one atomically. */
 export async function writeFeeds (paths: ShowPaths, config: ShowConfig, catalog: Catalog): Promise<Record<string, string>> {
   const feeds = renderFeeds(config, catalog.episodes)
   // In parallel: each write is atomic on its own, and their fsyncs overlap.
-  await Promise.all(FEED_FILES.map(file => writeAtomic(join(paths.publicDir, file), feeds[file])))
+  await Promise.all(FEED_NAMES.map(file => writeAtomic(join(paths.publicDir, file), feeds[file])))
   return feedPaths(paths)
 }
 
 /** The absolute path of each feed, by file name. */
 export function feedPaths (paths: ShowPaths): Record<string, string> {
-  return Object.fromEntries(FEED_FILES.map(file => [file, join(paths.publicDir, file)]))
+  return Object.fromEntries(FEED_NAMES.map(file => [file, join(paths.publicDir, file)]))
 }
 
 /**

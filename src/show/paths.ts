@@ -1,9 +1,5 @@
 import { join } from 'node:path'
 
-/** The four feeds at the root of public/, all generated from the catalog. */
-export const FEED_FILES = ['rss.xml', 'p2p.xml', 'atom.xml', 'feed.json'] as const
-export type FeedFile = typeof FEED_FILES[number]
-
 /**
  * Where everything of a show folder lives (see types.ts for the layout). Paths under
  * public/ are also URL paths below the show's base URL.
