@@ -4,13 +4,13 @@
 // transports die without a goodbye), and then the seeder must still be running and
 // serve a fresh leecher to completion, and stop cleanly. Native WebRTC (@roamhq/wrtc)
 // had been seen to crash the whole process (SIGSEGV) when many peers disconnected at once.
-import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTorrent } from '../../src/torrent/create.js'
-import { binPath, repoRoot } from '../helpers/cli.js'
+import { binPath } from '../helpers/cli.js'
+import { startJsonProcess, waitForLines, within, type JsonProcess } from '../helpers/json-process.js'
 import { tempDir } from '../helpers/tmp.js'
 import { startTracker } from '../helpers/tracker.js'
 
@@ -37,34 +37,10 @@ process.on('SIGTERM', () => closeClient(client).then(() => process.exit(0)))
 const cleanups: Array<() => Promise<void> | void> = []
 afterEach(async () => { for (const cleanup of cleanups.splice(0).reverse()) await cleanup() })
 
-interface Proc { child: ChildProcess, lines: Array<Record<string, any>>, stderr: () => string, exited: Promise<{ code: number | null, signal: NodeJS.Signals | null }> }
-
-function start (args: string[], env: NodeJS.ProcessEnv = {}): Proc {
-  const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  const lines: Array<Record<string, any>> = []
-  let buffered = ''
-  let stderr = ''
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    buffered += chunk
-    const parts = buffered.split('\n')
-    buffered = parts.pop()!
-    for (const part of parts) if (part.trim()) lines.push(JSON.parse(part))
-  })
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
-  const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>(resolve => child.on('close', (code, signal) => resolve({ code, signal })))
-  cleanups.push(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
-  return { child, lines, stderr: () => stderr, exited }
-}
-
-function waitFor (what: string, ms: number, test: () => boolean, alive: Proc[] = []): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { clearInterval(check); reject(new Error(`${what}: not within ${ms} ms`)) }, ms)
-    const check = setInterval(() => {
-      const dead = alive.find(proc => proc.child.exitCode !== null || proc.child.signalCode !== null)
-      if (dead) { clearTimeout(timer); clearInterval(check); return reject(new Error(`${what}: a process died (${dead.child.signalCode ?? dead.child.exitCode}): ${dead.stderr()}`)) }
-      if (test()) { clearTimeout(timer); clearInterval(check); resolve() }
-    }, 20)
-  })
+function start (args: string[], env: NodeJS.ProcessEnv = {}): JsonProcess {
+  const proc = startJsonProcess(args, env)
+  cleanups.push(proc.kill)
+  return proc
 }
 
 describe('WebRTC peers vanishing at once', () => {
@@ -81,7 +57,7 @@ describe('WebRTC peers vanishing at once', () => {
     const torrentPath = join(seedDir, 'episode.torrent')
     await writeFile(torrentPath, torrent)
     const seeder = start([binPath, 'seed', torrentPath, '--no-dht', '--no-lsd', '--no-utp', '--ice-server', 'none', '--state', join(tmp.path, 'state'), '--json'])
-    await waitFor('seeder ready', 20_000, () => seeder.lines.some(line => line.event === 'seeding'), [seeder])
+    await waitForLines('seeder ready', 20_000, () => seeder.lines.some(line => line.event === 'seeding'), [seeder])
 
     const connected = () => seeder.lines.filter(line => line.event === 'peer' && line.action === 'connected').length
     const disconnected = () => seeder.lines.filter(line => line.event === 'peer' && line.action === 'disconnected').length
@@ -93,13 +69,13 @@ describe('WebRTC peers vanishing at once', () => {
         return start(['--input-type=module', '-e', leecherScript], { TORRENT: torrentPath, DIR: dir, LIMIT: String(256 * 1024) })
       }))
       // Leechers also trade among themselves, so not every one is necessarily on the seeder.
-      await waitFor(`round ${round}: all ${LEECHERS} leechers downloading over WebRTC, half of them from the seeder`, 40_000,
+      await waitForLines(`round ${round}: all ${LEECHERS} leechers downloading over WebRTC, half of them from the seeder`, 40_000,
         () => leechers.every(leecher => leecher.lines.some(line => line.event === 'downloading')) && connected() - disconnected() >= LEECHERS / 2, [seeder])
       const killedAt = Date.now()
       for (const leecher of leechers) leecher.child.kill(signal)
-      await Promise.all(leechers.map(leecher => leecher.exited))
+      await within(Promise.all(leechers.map(leecher => leecher.exited)), 10_000, `round ${round}: the leechers' exit after ${signal}`)
       // The seeder notices every vanished peer (ICE/data channel failure) and is still alive.
-      await waitFor(`round ${round}: seeder sees every peer gone`, 60_000, () => connected() === disconnected(), [seeder])
+      await waitForLines(`round ${round}: seeder sees every peer gone`, 60_000, () => connected() === disconnected(), [seeder])
       console.log(`round ${round}: ${LEECHERS} leechers sent ${signal}; the seeder saw all of its ${connected()} connections so far go in ${Date.now() - killedAt} ms`)
       await new Promise(resolve => setTimeout(resolve, 500))
       expect(seeder.child.exitCode).toBeNull()
@@ -110,13 +86,13 @@ describe('WebRTC peers vanishing at once', () => {
     const lastDir = join(tmp.path, 'last')
     await mkdir(lastDir)
     const last = start(['--input-type=module', '-e', leecherScript], { TORRENT: torrentPath, DIR: lastDir, LIMIT: '-1' })
-    await waitFor('a fresh leecher after the mass disconnect', 40_000, () => last.lines.some(line => line.event === 'done'), [seeder])
+    await waitForLines('a fresh leecher after the mass disconnect', 40_000, () => last.lines.some(line => line.event === 'done'), [seeder])
     expect(Buffer.compare(await readFile(join(lastDir, 'episode.bin')), data)).toBe(0)
     last.child.kill('SIGKILL')
-    await last.exited
+    await within(last.exited, 10_000, 'the last leecher\'s exit')
 
     seeder.child.kill('SIGTERM')
-    expect(await seeder.exited).toEqual({ code: 0, signal: null })
+    expect(await within(seeder.exited, 10_000, 'seeder shutdown')).toEqual({ code: 0, signal: null })
     expect(seeder.lines.at(-1)).toMatchObject({ event: 'stopped', reason: 'SIGTERM' })
   }, 240_000)
 })

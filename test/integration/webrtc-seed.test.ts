@@ -5,13 +5,13 @@
 // six processes at once, which is when crossing offers (WebRTC glare) used to kill
 // connections until the next announce: with the tracker's interval set to 60 s, a
 // glare hang would blow the 25 s bound, so finishing proves the tie-break works.
-import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTorrent } from '../../src/torrent/create.js'
-import { binPath, repoRoot } from '../helpers/cli.js'
+import { binPath } from '../helpers/cli.js'
+import { startJsonProcess, waitForLines, within, type JsonProcess } from '../helpers/json-process.js'
 import { tempDir } from '../helpers/tmp.js'
 import { startTracker, type TestTracker } from '../helpers/tracker.js'
 
@@ -33,28 +33,10 @@ process.on('SIGTERM', () => closeClient(client).then(() => process.exit(0)))
 const cleanups: Array<() => Promise<void> | void> = []
 afterEach(async () => { for (const cleanup of cleanups.splice(0).reverse()) await cleanup() })
 
-interface Proc { child: ChildProcess, lines: Array<Record<string, any>>, exited: Promise<number | null> }
-
-function start (args: string[], env: NodeJS.ProcessEnv = {}): Proc {
-  const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  const lines: Array<Record<string, any>> = []
-  let buffered = ''
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    buffered += chunk
-    const parts = buffered.split('\n')
-    buffered = parts.pop()!
-    for (const part of parts) if (part.trim()) lines.push(JSON.parse(part))
-  })
-  let stderr = ''
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
-  const exited = new Promise<number | null>(resolve => child.on('close', (code, signal) => { if (signal && signal !== 'SIGTERM' && signal !== 'SIGKILL') process.stderr.write(`${args.includes('seed') ? 'seeder' : 'leecher'} died by ${signal}: ${stderr}\n`); resolve(code) }))
-  cleanups.push(() => { if (child.exitCode === null) child.kill('SIGKILL') })
-  Object.defineProperty(lines, 'stderr', { get: () => stderr })
-  return { child, lines, exited }
-}
-
-function within<T> (promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_resolve, reject) => setTimeout(() => reject(new Error(`${what} took more than ${ms} ms`)), ms))])
+function start (args: string[], env: NodeJS.ProcessEnv = {}): JsonProcess {
+  const proc = startJsonProcess(args, env)
+  cleanups.push(proc.kill)
+  return proc
 }
 
 async function makeSwarm (size: number): Promise<{ dir: string, torrentPath: string, data: Buffer, tracker: TestTracker }> {
@@ -72,24 +54,20 @@ async function makeSwarm (size: number): Promise<{ dir: string, torrentPath: str
   return { dir: tmp.path, torrentPath, data, tracker }
 }
 
-function startSeeder (torrentPath: string, stateDir: string): Proc {
+function startSeeder (torrentPath: string, stateDir: string): JsonProcess {
   return start([binPath, 'seed', torrentPath, '--no-dht', '--no-lsd', '--no-utp', '--ice-server', 'none', '--state', stateDir, '--json'])
 }
 
-function startLeecher (torrentPath: string, dir: string): Proc {
+function startLeecher (torrentPath: string, dir: string): JsonProcess {
   return start(['--input-type=module', '-e', leecherScript], { TORRENT: torrentPath, DIR: dir })
 }
 
-function done (leecher: Proc): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const check = setInterval(() => {
-      if (leecher.lines.some(line => line.event === 'done')) { clearInterval(check); resolve() }
-      if (leecher.child.exitCode !== null || leecher.child.signalCode !== null) { clearInterval(check); reject(new Error(`leecher died (${leecher.child.signalCode ?? leecher.child.exitCode}) before finishing`)) }
-    }, 20)
-  })
+/** Resolves when the leecher has the whole file; fails at once (with its stderr) if it or the seeder dies first. */
+function done (leecher: JsonProcess, seeder: JsonProcess, ms: number, what: string): Promise<void> {
+  return waitForLines(what, ms, () => leecher.lines.some(line => line.event === 'done'), [leecher, seeder])
 }
 
-async function expectDownloaded (leecher: Proc, dir: string, data: Buffer): Promise<void> {
+async function expectDownloaded (leecher: JsonProcess, dir: string, data: Buffer): Promise<void> {
   expect(leecher.lines.some(line => line.event === 'done')).toBe(true)
   const wires = leecher.lines.filter(line => line.event === 'wire')
   expect(wires.length).toBeGreaterThan(0)
@@ -104,15 +82,15 @@ describe('WebRTC-only swarm', () => {
     const leechDir = join(dir, 'leech')
     await mkdir(leechDir)
     const leecher = startLeecher(torrentPath, leechDir)
-    await within(done(leecher), 30_000, 'the WebRTC download')
+    await done(leecher, seeder, 30_000, 'the WebRTC download')
     await expectDownloaded(leecher, leechDir, data)
     leecher.child.kill('SIGTERM')
-    expect(await within(leecher.exited, 10_000, 'leecher shutdown')).toBe(0)
+    expect(await within(leecher.exited, 10_000, 'leecher shutdown')).toEqual({ code: 0, signal: null })
     const peers = seeder.lines.filter(line => line.event === 'peer' && line.action === 'connected')
     expect(peers.length).toBeGreaterThan(0)
     expect(new Set(peers.map(peer => peer.transport))).toEqual(new Set(['webrtc']))
     seeder.child.kill('SIGTERM')
-    expect(await within(seeder.exited, 10_000, 'seeder shutdown')).toBe(0)
+    expect(await within(seeder.exited, 10_000, 'seeder shutdown')).toEqual({ code: 0, signal: null })
     expect(seeder.lines.at(-1)).toMatchObject({ event: 'stopped', reason: 'SIGTERM' })
     expect(seeder.lines.find(line => line.event === 'stopped')!.uploaded).toBeGreaterThanOrEqual(data.length)
   })
@@ -124,12 +102,12 @@ describe('WebRTC-only swarm', () => {
       const started = Date.now()
       const seeder = startSeeder(torrentPath, join(dir, 'state'))
       const leechers = leechDirs.map(d => startLeecher(torrentPath, d))
-      await within(Promise.all(leechers.map(done)), 25_000, `round ${round}: five simultaneous WebRTC leechers`)
+      await Promise.all(leechers.map(leecher => done(leecher, seeder, 25_000, `round ${round}: five simultaneous WebRTC leechers`)))
       for (const [index, leecher] of leechers.entries()) await expectDownloaded(leecher, leechDirs[index]!, data)
       console.log(`webrtc round ${round}: 5 leechers done in ${Date.now() - started} ms`)
       for (const leecher of [seeder, ...leechers]) leecher.child.kill('SIGTERM')
       const codes = await within(Promise.all([seeder, ...leechers].map(p => p.exited)), 10_000, 'shutdown')
-      expect(codes).toEqual([0, 0, 0, 0, 0, 0])
+      expect(codes).toEqual(Array(6).fill({ code: 0, signal: null }))
       await tracker.close()
     }
   }, 120_000)
