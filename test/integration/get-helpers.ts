@@ -8,6 +8,7 @@ import { createServer as createHttpServer, type Server } from 'node:http'
 import { createServer as createNetServer } from 'node:net'
 import { join } from 'node:path'
 import { binPath, repoRoot } from '../helpers/cli.ts'
+import { startJsonProcess } from '../helpers/json-process.ts'
 
 export const fixtureMp3 = join(repoRoot, 'fixtures', 'episode.mp3')
 
@@ -151,23 +152,12 @@ export async function startWebSeed (file: string, name: string, options: { bytes
   }
 }
 
-export interface GetProcess { child: ChildProcess, events: any[], stderr: () => string, stdout: () => Buffer, exited: Promise<number | null> }
+export interface GetProcess { child: ChildProcess, events: any[], stderr: () => string, exited: Promise<number | null> }
 
 /** `seedcast get ... --json` as a child process whose events can be watched while it runs. */
 export function spawnGet (args: string[]): GetProcess {
-  const child = spawn(process.execPath, [binPath, 'get', ...args, '--json', '--no-dht'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } })
-  const events: any[] = []
-  let stderr = ''
-  let pending = ''
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    pending += chunk
-    const lines = pending.split('\n')
-    pending = lines.pop() ?? ''
-    for (const line of lines) if (line.trim()) events.push(JSON.parse(line))
-  })
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
-  const exited = new Promise<number | null>(resolve => child.on('close', code => resolve(code)))
-  return { child, events, stderr: () => stderr, stdout: () => Buffer.alloc(0), exited }
+  const proc = startJsonProcess([binPath, 'get', ...args, '--json', '--no-dht'], { NO_COLOR: '1' })
+  return { child: proc.child, events: proc.lines, stderr: proc.stderr, exited: proc.exited.then(exit => exit.code) }
 }
 
 /** The CLI with stdout kept as raw bytes (for --stdout), stderr as text. */
