@@ -1,4 +1,4 @@
-import { open, readdir, readFile, rename, rm } from 'node:fs/promises'
+import { link, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileError } from '../errors.js'
 import { writeAtomic } from './atomic.js'
@@ -35,9 +35,7 @@ export async function reserveSlug (paths: ShowPaths, base: string, catalogSlugs:
     const path = join(paths.reservationsDir, slug)
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        const file = await open(path, 'wx')
-        await file.writeFile(`${process.pid}\n`)
-        await file.close()
+        await createClaim(paths, path)
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw fileError(error, path, 'create')
         if (await claimantAlive(path)) break
@@ -51,6 +49,22 @@ export async function reserveSlug (paths: ShowPaths, base: string, catalogSlugs:
     }
   }
   throw new Error('unreachable: slug candidates are endless')
+}
+
+/**
+ * Creates the claim file with our pid already in it: written under .seedcast/tmp, then
+ * hard-linked into place (EEXIST when the slug is claimed). A claim created empty and
+ * written afterwards looks stale (no live pid) to a publisher that reads it in between,
+ * which then takes it over: two publishers on one slug.
+ */
+async function createClaim (paths: ShowPaths, path: string): Promise<void> {
+  const temp = tempPath(paths, 'claim')
+  try {
+    await writeFile(temp, `${process.pid}\n`)
+    await link(temp, path)
+  } finally {
+    await rm(temp, { force: true })
+  }
 }
 
 /** A temp file name in .seedcast/tmp/ that says which process made it. */
