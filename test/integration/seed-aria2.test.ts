@@ -1,13 +1,13 @@
 // aria2c (a real, independent BitTorrent client) downloads an episode from a
 // `seedcast seed` process over TCP on 127.0.0.1, with a tracker started here; then a
 // rate-limited leecher stays connected long enough for `seedcast peers` to show it.
-import { spawn } from 'node:child_process'
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createClient, closeClient } from '../../src/swarm/client.js'
 import { createTorrent } from '../../src/torrent/create.js'
 import { binPath, repoRoot, runCli, runCliJson } from '../helpers/cli.js'
+import { startJsonProcess, waitForLines, within } from '../helpers/json-process.js'
 import { aria2Download } from '../helpers/aria2.js'
 import { tempDir } from '../helpers/tmp.js'
 import { startTracker } from '../helpers/tracker.js'
@@ -16,34 +16,23 @@ const episode = join(repoRoot, 'fixtures', 'episode.mp3')
 const cleanups: Array<() => Promise<void> | void> = []
 afterEach(async () => { for (const cleanup of cleanups.splice(0).reverse()) await cleanup() })
 
-function startSeeder (args: string[]): { lines: Array<Record<string, any>>, waitFor: (test: (line: Record<string, any>) => boolean, ms: number) => Promise<Record<string, any>>, stop: () => Promise<number | null> } {
-  const child = spawn(process.execPath, [binPath, 'seed', ...args, '--json'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] })
-  const lines: Array<Record<string, any>> = []
-  const waiters = new Set<() => void>()
-  let buffered = ''
-  let stderr = ''
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    buffered += chunk
-    const parts = buffered.split('\n')
-    buffered = parts.pop()!
-    for (const part of parts) if (part.trim()) lines.push(JSON.parse(part))
-    for (const waiter of waiters) waiter()
-  })
-  const exited = new Promise<number | null>(resolve => child.on('close', code => resolve(code)))
-  cleanups.push(() => { if (child.exitCode === null) child.kill('SIGKILL') })
+type Line = Record<string, any>
+
+/** `seedcast seed ... --json` in a child process, its events as they come. */
+function startSeeder (args: string[]): { lines: Line[], waitFor: (test: (line: Line) => boolean, ms: number) => Promise<Line>, stop: () => Promise<number | null> } {
+  const proc = startJsonProcess([binPath, 'seed', ...args, '--json'])
+  cleanups.push(proc.kill)
   return {
-    lines,
-    waitFor: (test, ms) => new Promise((resolve, reject) => {
-      const check = () => { const line = lines.find(test); if (line) { waiters.delete(check); clearTimeout(timer); resolve(line) } }
-      const timer = setTimeout(() => { waiters.delete(check); reject(new Error(`seeder: no matching event in ${ms} ms; stderr: ${stderr}; events: ${JSON.stringify(lines)}`)) }, ms)
-      waiters.add(check)
-      check()
-    }),
-    stop: async () => { child.kill('SIGTERM'); return exited }
+    lines: proc.lines,
+    waitFor: async (test, ms) => {
+      await waitForLines('seeder: a matching event', ms, () => proc.lines.some(test), [proc]).catch((error: Error) => {
+        throw new Error(`${error.message}; stderr: ${proc.stderr()}; events: ${JSON.stringify(proc.lines)}`)
+      })
+      return proc.lines.find(test)!
+    },
+    stop: async () => { proc.child.kill('SIGTERM'); return (await within(proc.exited, 15_000, 'seeder stop')).code }
   }
 }
-
 
 describe('seedcast seed with real peers', () => {
   it('aria2c downloads a seedcast-seeded episode and the bytes match', async () => {
