@@ -48,6 +48,7 @@ export async function probeMedia (path: string): Promise<EpisodeMedia> {
   const { format, common } = metadata
   const type = containerType(format)!
   const duration = format.duration!
+  const cover = coverOf(common)
 
   return {
     mimeType: type.mimeType,
@@ -61,7 +62,7 @@ export async function probeMedia (path: string): Promise<EpisodeMedia> {
     ...definedText('album', common.album),
     ...definedText('description', descriptionOf(common)),
     ...(common.year ? { year: common.year } : {}),
-    ...(coverOf(common) ? { cover: coverOf(common)! } : {}),
+    ...(cover ? { cover } : {}),
     chapters: chaptersFromMetadata(format.chapters, duration)
   }
 }
