@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises'
+import type { z } from 'zod'
 import { SeedcastError, fileError } from '../errors.js'
 import { showPaths, type ShowPaths } from './paths.js'
 import { catalogSchema, showConfigSchema, validate } from './schema.js'
@@ -21,23 +22,22 @@ export async function loadShow (dir: string): Promise<LoadedShow> {
 }
 
 export async function readShowConfig (paths: ShowPaths): Promise<ShowConfig> {
-  const raw = await readFile(paths.showFile, 'utf8').catch(error => {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new SeedcastError(`${paths.root}: not a seedcast show folder (no show.json)`, { code: 'ENOTSHOW', hint: 'run `seedcast init`, or give the show folder with --show' })
-    }
-    throw fileError(error, paths.showFile, 'read')
-  })
-  return validate(showConfigSchema, parseJson(raw, 'show.json'), 'show.json')
+  return readShowFile(paths.showFile, 'show.json', showConfigSchema, () =>
+    new SeedcastError(`${paths.root}: not a seedcast show folder (no show.json)`, { code: 'ENOTSHOW', hint: 'run `seedcast init`, or give the show folder with --show' }))
 }
 
 export async function readCatalog (paths: ShowPaths): Promise<Catalog> {
-  const raw = await readFile(paths.catalogFile, 'utf8').catch(error => {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new SeedcastError(`${paths.root}: episodes.json is missing`, { code: 'EBADSHOW', hint: 'restore it from a backup, or write {"version": 1, "episodes": []} to start an empty catalog' })
-    }
-    throw fileError(error, paths.catalogFile, 'read')
+  return readShowFile(paths.catalogFile, 'episodes.json', catalogSchema, () =>
+    new SeedcastError(`${paths.root}: episodes.json is missing`, { code: 'EBADSHOW', hint: 'restore it from a backup, or write {"version": 1, "episodes": []} to start an empty catalog' }))
+}
+
+/** Reads, parses and schema-checks one JSON file of the show; `missing` is the error when it does not exist. */
+async function readShowFile<T> (path: string, fileName: string, schema: z.ZodType<T>, missing: () => SeedcastError): Promise<T> {
+  const raw = await readFile(path, 'utf8').catch(error => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw missing()
+    throw fileError(error, path, 'read')
   })
-  return validate(catalogSchema, parseJson(raw, 'episodes.json'), 'episodes.json')
+  return validate(schema, parseJson(raw, fileName), fileName)
 }
 
 function parseJson (raw: string, fileName: string): unknown {
