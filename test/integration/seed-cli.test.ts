@@ -1,10 +1,11 @@
 // `seedcast seed` as a user runs it: bad inputs give one line and a non-zero exit;
 // a show folder seeds its published episodes (not drafts) and stops after --duration.
-import { copyFile, mkdir, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTorrent } from '../../src/torrent/create.js'
-import { repoRoot, runCli } from '../helpers/cli.js'
+import { binPath, repoRoot, runCli } from '../helpers/cli.js'
+import { startJsonProcess, waitForLines, within } from '../helpers/json-process.js'
 import { tempDir } from '../helpers/tmp.js'
 
 const cleanups: Array<() => Promise<void>> = []
@@ -93,5 +94,33 @@ describe('seedcast seed: show folder', () => {
     expect(events.filter(e => e.event === 'seeding')).toEqual([expect.objectContaining({ name: 'one.mp3', infoHash: episodes[0]!.infoHash, dataPath: join(pub, 'media') })])
     expect(events.some(e => e.event === 'stats')).toBe(true)
     expect(events.at(-1)).toMatchObject({ event: 'stopped', reason: 'duration' })
+  })
+})
+
+describe('seedcast seed: a signal during start-up', () => {
+  it('SIGINT while the first check hashes stops cleanly (exit 0, "stopped"), and the check is kept for the next run', async () => {
+    const dir = await temp()
+    // A big sparse file: hashing it takes a moment, so the signal lands in the middle.
+    const media = join(dir, 'episode.bin')
+    await writeFile(media, '')
+    await truncate(media, 1024 * 1024 * 1024)
+    const { torrent } = await createTorrent(media, { announce: [], pieceLength: 1024 * 1024 })
+    await writeFile(join(dir, 'episode.torrent'), torrent)
+    const args = [binPath, 'seed', join(dir, 'episode.torrent'), ...offline, '--no-webrtc', '--state', join(dir, 'state'), '--json']
+
+    const first = startJsonProcess(args)
+    cleanups.push(async () => first.kill())
+    await waitForLines('the started event', 20_000, () => first.lines.some(line => line.event === 'started'), [first])
+    expect(first.lines.some(line => line.event === 'seeding')).toBe(false)
+    first.child.kill('SIGINT')
+    expect(await within(first.exited, 30_000, 'seeder stop after SIGINT')).toEqual({ code: 0, signal: null })
+    expect(first.lines.at(-1)).toMatchObject({ event: 'stopped', reason: 'SIGINT' })
+    expect(first.lines.find(line => line.event === 'seeding')).toMatchObject({ resumed: false, hashedPieces: 1024 })
+
+    // The next start trusts that check (fast resume): nothing hashed again.
+    const second = await runCli([...args.slice(1), '--duration', '1'], { timeoutMs: 30_000 })
+    expect(second.code, second.stderr).toBe(0)
+    const seeding = second.stdout.trim().split('\n').map(line => JSON.parse(line)).find(line => line.event === 'seeding')
+    expect(seeding).toMatchObject({ resumed: true, hashedPieces: 0 })
   })
 })
