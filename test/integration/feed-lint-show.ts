@@ -1,7 +1,7 @@
 // A sample show for the feed tests: pure ShowConfig/Episode objects (sampleShow, sampleEpisode),
 // and a real public folder made from the fixtures with real torrents (buildPublicFolder).
 import { createHash } from 'node:crypto'
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { renderFeeds } from '../../src/feed/render.ts'
 import { podcastGuid } from '../../src/feed/guid.ts'
@@ -117,8 +117,4 @@ export async function buildPublicFolder (dir: string, baseUrl: string, showOverr
 
 export async function writeFeeds (dir: string, show: ShowConfig, episodes: Episode[]): Promise<void> {
   for (const [name, text] of Object.entries(renderFeeds(show, episodes))) await writeFile(join(dir, name), text)
-}
-
-export async function readText (path: string): Promise<string> {
-  return readFile(path, 'utf8')
 }
