@@ -7,6 +7,7 @@ import { createServer as createNetServer, type Server } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { binPath, repoRoot, runCli } from '../helpers/cli.js'
+import { within } from '../helpers/json-process.js'
 import { tempDir } from '../helpers/tmp.js'
 import { makePublishedShow } from './serve-helpers.js'
 
@@ -52,7 +53,7 @@ function startServe (args: string[]): ServeProcess {
     signal: async name => {
       const started = Date.now()
       child.kill(name)
-      const code = await exited
+      const code = await within(exited, 15_000, `serve stop after ${name}`)
       return { code, ms: Date.now() - started }
     }
   }
@@ -87,7 +88,18 @@ describe('seedcast serve', () => {
     await serve.waitForStderr(`warning: CLI Show: http://127.0.0.1:8080/ names port 8080, this server listens on port ${port}`, 5_000)
     const stop = await serve.signal('SIGINT')
     expect(stop.code).toBe(0)
+    expect(stop.ms).toBeLessThan(5_000)
     expect(serve.stderr()).toContain('stopped (SIGINT)')
+  })
+
+  it('stops cleanly on a SIGTERM sent the moment the first line is printed (5 times)', async () => {
+    for (let run = 1; run <= 5; run++) {
+      const serve = startServe([showDir, '--port', '0'])
+      await serve.waitForLine(line => line.startsWith('Serving'), 20_000)
+      const stop = await serve.signal('SIGTERM')
+      expect(stop.code, `run ${run}: ${serve.stderr()}`).toBe(0)
+      expect(serve.stderr(), `run ${run}`).toContain('stopped (SIGTERM)')
+    }
   })
 
   it('--seed seeds every episode of the shows in the same process', async () => {
