@@ -30,3 +30,13 @@ export function progressBar (label: string, options: { json?: boolean, units?: '
     stop () { if (running) bar.stop() }
   }
 }
+
+/** Runs `work` with a progress bar (see progressBar) that is stopped however `work` ends. */
+export async function withProgressBar<T> (label: string, options: { json?: boolean, units?: 'bytes' | 'count' }, work: (onProgress: ProgressCallback) => Promise<T>): Promise<T> {
+  const bar = progressBar(label, options)
+  try {
+    return await work(bar.update)
+  } finally {
+    bar.stop()
+  }
+}

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { basename, resolve } from 'node:path'
 import { SeedcastCommand } from '../cli/base-command.js'
-import { progressBar } from '../cli/progress.js'
+import { withProgressBar } from '../cli/progress.js'
 import { warmUpHasher } from '../src/torrent/hasher.js'
 import { createTorrent } from '../src/torrent/create.js'
 import { formatBytes } from '../src/torrent/format.js'
@@ -55,25 +55,19 @@ The .torrent is written to a temp file and renamed into place, so an interrupted
     const output = flags.output ?? `${name}.torrent`
     await checkTorrentOutput(output, { force: flags.force })
 
-    const bar = progressBar('Hashing', { json: this.jsonEnabled() })
-    let created
-    try {
-      created = await createTorrent(args.input, {
-        name: flags.name,
-        pieceLength,
-        announce: (flags.announce ?? []).map(tier => tier.split(',').map(url => url.trim()).filter(Boolean)),
-        webSeeds: flags['web-seed'],
-        private: flags.private,
-        comment: flags.comment,
-        source: flags.source,
-        createdBy: flags['created-by'],
-        creationDate: flags['no-date'] ? null : undefined,
-        includeJunk: flags['include-junk'],
-        onProgress: bar.update
-      })
-    } finally {
-      bar.stop()
-    }
+    const created = await withProgressBar('Hashing', { json: this.jsonEnabled() }, onProgress => createTorrent(args.input, {
+      name: flags.name,
+      pieceLength,
+      announce: (flags.announce ?? []).map(tier => tier.split(',').map(url => url.trim()).filter(Boolean)),
+      webSeeds: flags['web-seed'],
+      private: flags.private,
+      comment: flags.comment,
+      source: flags.source,
+      createdBy: flags['created-by'],
+      creationDate: flags['no-date'] ? null : undefined,
+      includeJunk: flags['include-junk'],
+      onProgress
+    }))
     await writeTorrentFile(output, created.torrent, { force: flags.force })
 
     const fileCount = created.files.length

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { SeedcastCommand } from '../cli/base-command.js'
 import { showFlag } from '../cli/show-options.js'
-import { progressBar } from '../cli/progress.js'
+import { withProgressBar } from '../cli/progress.js'
 import { publish } from '../src/show/publish.js'
 
 export default class Publish extends SeedcastCommand {
@@ -46,22 +46,16 @@ Several publishes may run at once on one show: they hash in parallel and write t
 
   async run (): Promise<unknown> {
     const { args, flags } = await this.parse(Publish)
-    const bar = progressBar('Hashing', { json: this.jsonEnabled() })
-    let result
-    try {
-      result = await publish(flags.show, args.media, {
-        title: flags.title,
-        description: flags.description,
-        date: flags.date,
-        season: flags.season,
-        episode: flags.episode,
-        draft: flags.draft,
-        explicit: flags.explicit,
-        onProgress: bar.update
-      })
-    } finally {
-      bar.stop()
-    }
+    const result = await withProgressBar('Hashing', { json: this.jsonEnabled() }, onProgress => publish(flags.show, args.media, {
+      title: flags.title,
+      description: flags.description,
+      date: flags.date,
+      season: flags.season,
+      episode: flags.episode,
+      draft: flags.draft,
+      explicit: flags.explicit,
+      onProgress
+    }))
     const { episode } = result
     if (result.duplicate) {
       this.log(`Already published as "${episode.title}" (${episode.slug}): same bytes (SHA-256), nothing added.`)

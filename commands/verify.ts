@@ -1,6 +1,6 @@
 import { Args } from '@oclif/core'
 import { SeedcastCommand } from '../cli/base-command.js'
-import { progressBar } from '../cli/progress.js'
+import { withProgressBar } from '../cli/progress.js'
 import { warmUpHasher } from '../src/torrent/hasher.js'
 import { formatRanges } from '../src/torrent/format.js'
 import { verifyTorrent } from '../src/torrent/verify.js'
@@ -26,13 +26,7 @@ Lists the bad pieces and the files they touch; a file is "missing", "wrong-size"
   async run (): Promise<unknown> {
     const { args } = await this.parse(Verify)
     warmUpHasher() // boots while the input is checked and listed
-    const bar = progressBar('Verifying', { json: this.jsonEnabled() })
-    let result
-    try {
-      result = await verifyTorrent(args.torrent, args.path, { onProgress: bar.update })
-    } finally {
-      bar.stop()
-    }
+    const result = await withProgressBar('Verifying', { json: this.jsonEnabled() }, onProgress => verifyTorrent(args.torrent, args.path, { onProgress }))
     if (result.ok) {
       this.log(`OK: all ${result.totalPieces} pieces of ${result.files.length} file${result.files.length === 1 ? '' : 's'} match`)
     } else {
