@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events'
+import { addressOf } from './seed-events.js'
 
 /** The parts of a webtorrent wire (bittorrent-protocol) the guard reads. */
 interface GuardedWire extends EventEmitter {
@@ -56,7 +57,7 @@ export class PeerGuard {
   }
 
   private watch (wire: GuardedWire): void {
-    if ((wire.peerId && this.bannedIds.has(wire.peerId)) || this.bannedAddresses.has(addressOf(wire))) {
+    if ((wire.peerId && this.bannedIds.has(wire.peerId)) || this.bannedAddresses.has(guardAddress(wire))) {
       wire.destroy()
       return
     }
@@ -86,7 +87,7 @@ export class PeerGuard {
   }
 
   private ban (wire: GuardedWire, record: { failed: number, good: number }): void {
-    const address = addressOf(wire)
+    const address = guardAddress(wire)
     if (this.bannedAddresses.has(address)) return
     this.bannedAddresses.add(address)
     if (wire.peerId) this.bannedIds.add(wire.peerId)
@@ -101,6 +102,10 @@ export class PeerGuard {
   }
 }
 
-function addressOf (wire: GuardedWire): string {
-  return `${wire.remoteAddress ?? '?'}:${wire.remotePort ?? 0}`
+/**
+ * ip:port as trackers hand peers to addPeer ("1.2.3.4:6881", "[::1]:6881"; IPv4-mapped
+ * addresses as IPv4), so a banned peer announced again is refused there too.
+ */
+function guardAddress (wire: GuardedWire): string {
+  return addressOf(wire) ?? '?:0'
 }
