@@ -12,33 +12,19 @@ import { createTorrent } from '../../src/torrent/create.js'
 import { binPath } from '../helpers/cli.js'
 import { startJsonProcess, waitForLines, within, type JsonProcess } from '../helpers/json-process.js'
 import { tempDir } from '../helpers/tmp.js'
+import { startWebRtcLeecher } from '../helpers/webrtc-leecher.js'
 import { startTracker } from '../helpers/tracker.js'
 
-const clientModule = new URL('../../dist/src/swarm/client.js', import.meta.url).href
 const LEECHERS = 10
 // Round 1 kills the leechers (SIGKILL: connections just go dark), round 2 stops them
 // (SIGTERM: every leecher closes its peer connections at the same moment).
 const ROUNDS: NodeJS.Signals[] = ['SIGKILL', 'SIGTERM']
 
-// Downloads TORRENT into DIR over WebRTC (throttled so it is still downloading when
-// killed), printing JSON lines.
-const leecherScript = `
-import { readFileSync } from 'node:fs'
-const { createClient, closeClient } = await import(${JSON.stringify(clientModule)})
-const say = o => process.stdout.write(JSON.stringify(o) + '\\n')
-const client = createClient({ dht: false, lsd: false, utp: false, pex: false, rtcConfig: { iceServers: [] }, downloadLimit: Number(process.env.LIMIT) })
-const torrent = client.add(readFileSync(process.env.TORRENT), { path: process.env.DIR })
-torrent.on('wire', wire => say({ event: 'wire', type: wire.type }))
-torrent.on('download', () => { if (!globalThis.said) { globalThis.said = true; say({ event: 'downloading' }) } })
-torrent.on('done', () => say({ event: 'done' }))
-process.on('SIGTERM', () => closeClient(client).then(() => process.exit(0)))
-`
-
 const cleanups: Array<() => Promise<void> | void> = []
 afterEach(async () => { for (const cleanup of cleanups.splice(0).reverse()) await cleanup() })
 
-function start (args: string[], env: NodeJS.ProcessEnv = {}): JsonProcess {
-  const proc = startJsonProcess(args, env)
+/** Killed after the test if still running. */
+function track (proc: JsonProcess): JsonProcess {
   cleanups.push(proc.kill)
   return proc
 }
@@ -56,7 +42,7 @@ describe('WebRTC peers vanishing at once', () => {
     const { torrent } = await createTorrent(join(seedDir, 'episode.bin'), { announce: [[tracker.wsUrl]], pieceLength: 32768 })
     const torrentPath = join(seedDir, 'episode.torrent')
     await writeFile(torrentPath, torrent)
-    const seeder = start([binPath, 'seed', torrentPath, '--no-dht', '--no-lsd', '--no-utp', '--ice-server', 'none', '--state', join(tmp.path, 'state'), '--json'])
+    const seeder = track(startJsonProcess([binPath, 'seed', torrentPath, '--no-dht', '--no-lsd', '--no-utp', '--ice-server', 'none', '--state', join(tmp.path, 'state'), '--json']))
     await waitForLines('seeder ready', 20_000, () => seeder.lines.some(line => line.event === 'seeding'), [seeder])
 
     const connected = () => seeder.lines.filter(line => line.event === 'peer' && line.action === 'connected').length
@@ -66,7 +52,7 @@ describe('WebRTC peers vanishing at once', () => {
       const leechers = await Promise.all(Array.from({ length: LEECHERS }, async (_, n) => {
         const dir = join(tmp.path, `round-${round}-leech-${n}`)
         await mkdir(dir)
-        return start(['--input-type=module', '-e', leecherScript], { TORRENT: torrentPath, DIR: dir, LIMIT: String(256 * 1024) })
+        return track(startWebRtcLeecher(torrentPath, dir, 256 * 1024))
       }))
       // Leechers also trade among themselves, so not every one is necessarily on the seeder.
       await waitForLines(`round ${round}: all ${LEECHERS} leechers downloading over WebRTC, half of them from the seeder`, 40_000,
@@ -85,7 +71,7 @@ describe('WebRTC peers vanishing at once', () => {
     // Still seeding: a new leecher (unthrottled) gets the whole episode.
     const lastDir = join(tmp.path, 'last')
     await mkdir(lastDir)
-    const last = start(['--input-type=module', '-e', leecherScript], { TORRENT: torrentPath, DIR: lastDir, LIMIT: '-1' })
+    const last = track(startWebRtcLeecher(torrentPath, lastDir))
     await waitForLines('a fresh leecher after the mass disconnect', 40_000, () => last.lines.some(line => line.event === 'done'), [seeder])
     expect(Buffer.compare(await readFile(join(lastDir, 'episode.bin')), data)).toBe(0)
     last.child.kill('SIGKILL')

@@ -13,28 +13,14 @@ import { createTorrent } from '../../src/torrent/create.js'
 import { binPath } from '../helpers/cli.js'
 import { startJsonProcess, waitForLines, within, type JsonProcess } from '../helpers/json-process.js'
 import { tempDir } from '../helpers/tmp.js'
+import { startWebRtcLeecher } from '../helpers/webrtc-leecher.js'
 import { startTracker, type TestTracker } from '../helpers/tracker.js'
-
-const clientModule = new URL('../../dist/src/swarm/client.js', import.meta.url).href
-
-// A leecher process: downloads TORRENT into DIR over WebRTC, prints JSON lines, and
-// stays in the swarm until the test stops it (listeners do not all leave at once).
-const leecherScript = `
-import { readFileSync } from 'node:fs'
-const { createClient, closeClient } = await import(${JSON.stringify(clientModule)})
-const say = o => process.stdout.write(JSON.stringify(o) + '\\n')
-const client = createClient({ dht: false, lsd: false, utp: false, pex: false, rtcConfig: { iceServers: [] } })
-const torrent = client.add(readFileSync(process.env.TORRENT), { path: process.env.DIR })
-torrent.on('wire', wire => say({ event: 'wire', type: wire.type }))
-torrent.on('done', () => say({ event: 'done' }))
-process.on('SIGTERM', () => closeClient(client).then(() => process.exit(0)))
-`
 
 const cleanups: Array<() => Promise<void> | void> = []
 afterEach(async () => { for (const cleanup of cleanups.splice(0).reverse()) await cleanup() })
 
-function start (args: string[], env: NodeJS.ProcessEnv = {}): JsonProcess {
-  const proc = startJsonProcess(args, env)
+/** Killed after the test if still running. */
+function track (proc: JsonProcess): JsonProcess {
   cleanups.push(proc.kill)
   return proc
 }
@@ -55,11 +41,11 @@ async function makeSwarm (size: number): Promise<{ dir: string, torrentPath: str
 }
 
 function startSeeder (torrentPath: string, stateDir: string): JsonProcess {
-  return start([binPath, 'seed', torrentPath, '--no-dht', '--no-lsd', '--no-utp', '--ice-server', 'none', '--state', stateDir, '--json'])
+  return track(startJsonProcess([binPath, 'seed', torrentPath, '--no-dht', '--no-lsd', '--no-utp', '--ice-server', 'none', '--state', stateDir, '--json']))
 }
 
 function startLeecher (torrentPath: string, dir: string): JsonProcess {
-  return start(['--input-type=module', '-e', leecherScript], { TORRENT: torrentPath, DIR: dir })
+  return track(startWebRtcLeecher(torrentPath, dir))
 }
 
 /** Resolves when the leecher has the whole file; fails at once (with its stderr) if it or the seeder dies first. */
