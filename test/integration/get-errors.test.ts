@@ -9,7 +9,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli, type CliResult } from '../helpers/cli.js'
 import { tempDir } from '../helpers/tmp.js'
-import { fixtureMp3, freePort, makeTorrent } from './get-helpers.js'
+import { freePort } from '../helpers/ports.js'
+import { fixtureMp3, makeTorrent } from './get-helpers.js'
 
 function expectOneLineError (result: CliResult, pattern: RegExp): void {
   expect(result.code).not.toBe(0)

@@ -5,10 +5,10 @@ import { once } from 'node:events'
 import { createReadStream } from 'node:fs'
 import { stat, writeFile } from 'node:fs/promises'
 import { createServer as createHttpServer, type Server } from 'node:http'
-import { createServer as createNetServer } from 'node:net'
 import { join } from 'node:path'
 import { binPath, repoRoot } from '../helpers/cli.ts'
 import { startJsonProcess } from '../helpers/json-process.ts'
+import { freePort } from '../helpers/ports.ts'
 
 export const fixtureMp3 = join(repoRoot, 'fixtures', 'episode.mp3')
 
@@ -29,17 +29,6 @@ export async function makeTorrent (input: string, out: string, options: { tracke
   })
   await writeFile(out, torrent)
   return Buffer.from(torrent)
-}
-
-/** A port that was free a moment ago (aria2c needs a number, it cannot take 0). */
-export async function freePort (): Promise<number> {
-  const server = createNetServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  server.close()
-  await once(server, 'close')
-  return port
 }
 
 export interface Aria2Seeder { process: ChildProcess, port: number, stop: () => Promise<void>, log: () => string }

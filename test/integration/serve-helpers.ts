@@ -1,28 +1,11 @@
-// Helpers shared by the serve-*.test.ts files: a published show in a temp folder, a free
-// port to publish it for, and raw HTTP requests whose paths nothing normalises first.
+// Helpers shared by the serve-*.test.ts files: a published show in a temp folder and
+// raw HTTP requests whose paths nothing normalises first.
 import { request } from 'node:http'
-import { createServer as createNetServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { initShow } from '../../src/show/init.js'
 import { publish } from '../../src/show/publish.js'
 
 export const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/${name}`, import.meta.url))
-
-/**
- * A port free right now on 127.0.0.1. A show's base URL (and so its torrents' web seeds)
- * must name the server's port before the server can load the show; the port is closed
- * again in between, which is a race only with another process binding that very port.
- */
-export function freePort (): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 /** initShow with `baseUrl` and no trackers, then publish each fixture (by file name). */
 export async function makePublishedShow (dir: string, baseUrl: string, media: string[], title = 'Served Show'): Promise<void> {

@@ -10,7 +10,8 @@ import { inspectTorrent } from '../../src/torrent/inspect.js'
 import { runCli, runCliJson } from '../helpers/cli.js'
 import { aria2Download } from '../helpers/aria2.js'
 import { tempDir } from '../helpers/tmp.js'
-import { fixture, freePort, makePublishedShow } from './serve-helpers.js'
+import { freePort } from '../helpers/ports.js'
+import { fixture, makePublishedShow } from './serve-helpers.js'
 
 let tmp: Awaited<ReturnType<typeof tempDir>>
 let running: RunningServer
