@@ -34,7 +34,8 @@ function startServe (args: string[]): ServeProcess {
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; for (const waiter of waiters) waiter() })
   const exited = new Promise<number | null>(resolve => child.on('close', code => resolve(code)))
   cleanups.push(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
-  const lines = () => stdout.split('\n').filter(line => line.trim() !== '' && stdout.includes(`${line}\n`))
+  // Complete lines only: the last one may still be arriving.
+  const lines = () => stdout.slice(0, stdout.lastIndexOf('\n') + 1).split('\n').filter(line => line.trim() !== '')
   return {
     stdoutLines: lines,
     stderr: () => stderr,
