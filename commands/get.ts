@@ -41,7 +41,7 @@ Every piece is SHA-1 checked before it is written. Running the same command agai
     tracker: Flags.string({ description: 'extra tracker URL (http or udp); repeatable', multiple: true }),
     dht: Flags.boolean({ description: 'find peers on the DHT too (--no-dht to disable)', default: true, allowNo: true }),
     port: Flags.integer({ description: 'TCP port to accept peers on (default: any free port); downloads use TCP and web seeds, not uTP or WebRTC', min: 0, max: 65535 }),
-    'download-limit': Flags.string({ description: 'cap download speed, bytes per second with optional k/m/g suffix (e.g. 2m)' })
+    'download-limit': Flags.string({ description: 'cap download speed, bytes per second with optional k/m/g suffix (e.g. 2m; 0 for no limit, the default)' })
   }
 
   async run (): Promise<void> {

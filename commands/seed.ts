@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core'
 import { setFlagsFromString } from 'node:v8'
 import { SeedcastCommand } from '../cli/base-command.js'
 import { formatBytes } from '../src/torrent/format.js'
-import { parseRate } from '../src/swarm/rate.js'
+import { NO_RATE_LIMIT, parseRate } from '../src/swarm/rate.js'
 import type { SeedEvent, TorrentStatus } from '../src/swarm/seed-events.js'
 import { seedTorrents } from '../src/swarm/seeder.js'
 
@@ -40,7 +40,7 @@ A status file in --state lets "seedcast peers" show who is connected. Exits 1 wh
     webrtc: Flags.boolean({ description: 'accept WebRTC peers through ws:// trackers (--no-webrtc to disable)', default: true, allowNo: true }),
     'ice-server': Flags.string({ description: 'STUN/TURN URL for WebRTC, repeatable; "none" for host candidates only (default: the WebRTC library\'s public STUN servers)', multiple: true }),
     utp: Flags.boolean({ description: 'uTP besides TCP (--no-utp to disable)', default: true, allowNo: true }),
-    'upload-limit': Flags.string({ description: 'cap upload speed, bytes per second with optional k/m/g suffix (e.g. 1M)' }),
+    'upload-limit': Flags.string({ description: 'cap upload speed, bytes per second with optional k/m/g suffix (e.g. 1M; 0 for no limit, the default)' }),
     'max-conns': Flags.integer({ description: 'most peer connections per torrent', min: 1, default: 55 }),
     state: Flags.directory({ description: 'fast-resume and status folder (default $XDG_STATE_HOME/seedcast or ~/.local/state/seedcast)' }),
     duration: Flags.integer({ description: 'stop after this many seconds (default: run until interrupted)', min: 1 })
@@ -71,7 +71,7 @@ A status file in --state lets "seedcast peers" show who is connected. Exits 1 wh
       webrtc: flags.webrtc,
       utp: flags.utp,
       ...(flags['ice-server'] ? { rtcConfig: { iceServers: flags['ice-server'].filter(url => url !== 'none').map(urls => ({ urls })) } } : {}),
-      uploadLimit: flags['upload-limit'] ? parseRate(flags['upload-limit'], '--upload-limit') : -1,
+      uploadLimit: flags['upload-limit'] ? parseRate(flags['upload-limit'], '--upload-limit') : NO_RATE_LIMIT,
       maxConns: flags['max-conns'],
       stateDir: flags.state,
       onEvent: view
