@@ -52,6 +52,9 @@ describe('the README', () => {
     for (const id of Object.keys(manifest.commands)) {
       expect(readme, `README lacks seedcast ${id}`).toContain(`### \`seedcast ${id.replaceAll(':', ' ')}`)
     }
+    // The reference is generated from the manifest, so it says what --help says.
+    const reference = execFileSync(process.execPath, ['scripts/readme-commands.js'], { cwd: repoRoot, encoding: 'utf8' })
+    expect(readme.includes(reference.trim()), 'README command reference is stale: see scripts/readme-commands.js').toBe(true)
     expect(readme).toContain('npm ci && npm start')
     expect(readme).toMatch(/^npm test\b/m)
   })
