@@ -58,8 +58,14 @@ A status file in --state lets "seedcast peers" show who is connected. Exits 1 wh
     // then is a clean stop too, not the default kill. `on`, not `once`, and never removed:
     // signal-exit (loaded by write-file-atomic) re-raises a signal when no other listener
     // is left, which would kill the seeder in the middle of its clean stop.
+    // During start-up the first signal lets the pieces being checked finish (so their
+    // state is saved and the next start resumes), then stops; a second one ends it now.
     let stopReason: string | undefined
-    let requestStop: (reason: string) => void = reason => { stopReason ??= reason }
+    let requestStop: (reason: string) => void = reason => {
+      if (stopReason) process.exit(130)
+      stopReason = reason
+      process.stderr.write(`stopping after the data check (${reason}); again to quit now\n`)
+    }
     const onSignal = (reason: string) => () => requestStop(reason)
     process.on('SIGINT', onSignal('SIGINT'))
     process.on('SIGTERM', onSignal('SIGTERM'))
