@@ -65,8 +65,14 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
 
   await mkdir(paths.tmpDir, { recursive: true }).catch(error => { throw fileError(error, paths.tmpDir, 'create') })
   await mkdir(paths.reservationsDir, { recursive: true }).catch(error => { throw fileError(error, paths.reservationsDir, 'create') })
-  await sweepLeftovers(paths)
-  const claim = await reserveSlug(paths, slugify(fields.title), async () => new Set((await readCatalog(paths)).episodes.map(episode => episode.slug)))
+  // Claims are made, and stale ones (of killed publishers) taken over, one publisher at a
+  // time under the show lock: two publishers taking over the same stale claim at once could
+  // otherwise each delete the other's fresh claim. It is held for a few file operations;
+  // hashing stays outside it.
+  const claim = await withShowLock(dir, async () => {
+    await sweepLeftovers(paths)
+    return reserveSlug(paths, slugify(fields.title), async () => new Set((await readCatalog(paths)).episodes.map(episode => episode.slug)))
+  })
   const slug = claim.slug
   const files = episodeFiles(slug, media.extension)
   const temp = tempPath(paths, media.extension)

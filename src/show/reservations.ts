@@ -6,8 +6,10 @@ import type { ShowPaths } from './paths.js'
 import { slugCandidates } from './slug.js'
 
 // Publishers hash outside the show lock, so each claims its slug first: a file in
-// .seedcast/reservations/ created with O_EXCL and holding the claimant's pid. A claim
+// .seedcast/reservations/ created exclusively and holding the claimant's pid. A claim
 // whose process is gone (killed) is stale and taken over; so are its temp files.
+// reserveSlug and sweepLeftovers run under the show lock (see publish), so a stale claim
+// is removed by one publisher only; a claim is released by its owner without the lock.
 
 /** Whether a process id is still running (EPERM: running, someone else's). */
 export function processAlive (pid: number): boolean {
