@@ -71,11 +71,20 @@ export function createClient (options: ClientOptions = {}): SwarmClient {
  * at most `timeoutMs`: a tracker that never answers the "stopped" announce must not
  * keep a stopping seed box alive.
  */
-export function closeClient (client: SwarmClient, timeoutMs = 5_000): Promise<void> {
-  if (client.destroyed) return Promise.resolve()
-  return new Promise(resolve => {
+export async function closeClient (client: SwarmClient, timeoutMs = 5_000): Promise<void> {
+  if (client.destroyed) return
+  await new Promise<void>(resolve => {
     const timer = setTimeout(resolve, timeoutMs)
     timer.unref?.()
     client.destroy(() => { clearTimeout(timer); resolve() })
   })
+  // simple-peer closes each RTCPeerConnection from an unref'd 0 ms timer. A process that
+  // ends right after the destroy can leave before those timers run, with live native
+  // WebRTC objects that @roamhq/wrtc may crash on (SIGSEGV) while tearing down at exit; a
+  // seeder stopped with WebRTC peers connected did so now and then. A short ref'd wait
+  // lets every pending close run first.
+  await new Promise(resolve => setTimeout(resolve, WEBRTC_CLOSE_GRACE_MS))
 }
+
+/** Time given to simple-peer's deferred RTCPeerConnection closes after a destroy. */
+const WEBRTC_CLOSE_GRACE_MS = 100
