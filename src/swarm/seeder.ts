@@ -12,6 +12,7 @@ import { defaultStateDir } from './state-dir.js'
 import { removeStatus, writeStatus, type SeederStatus } from './status-file.js'
 import { seedTorrentOptions } from './seed-tuning.js'
 import { batchWireSocket } from './socket-batching.js'
+import { dropStalledWebRtcPeer } from './webrtc-liveness.js'
 
 export interface SeedOptions extends ClientOptions {
   /** Folder searched first for every torrent's data. */
@@ -234,6 +235,7 @@ async function startOne (seeder: Seeder, item: SeedItem): Promise<void> {
   })
   torrent.on('wire', (wire: Wire) => {
     batchWireSocket(torrent, wire, UPLOAD_BATCH_BYTES)
+    dropStalledWebRtcPeer(torrent, wire)
     const peer = { infoHash: meta.infoHash, name: meta.name, transport: transportOf(wire.type), ...(wire.remoteAddress ? { address: addressOf(wire) } : {}) }
     seeder.report({ event: 'peer', action: 'connected', ...peer })
     wire.once('close', () => seeder.report({ event: 'peer', action: 'disconnected', ...peer }))
