@@ -4,16 +4,12 @@
 // transports die without a goodbye), and then the seeder must still be running and
 // serve a fresh leecher to completion, and stop cleanly. Native WebRTC (@roamhq/wrtc)
 // had been seen to crash the whole process (SIGSEGV) when many peers disconnected at once.
-import { randomBytes } from 'node:crypto'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createTorrent } from '../../src/torrent/create.js'
-import { binPath } from '../helpers/cli.js'
 import { startJsonProcess, waitForLines, within, type JsonProcess } from '../helpers/json-process.js'
-import { tempDir } from '../helpers/tmp.js'
 import { startWebRtcLeecher } from '../helpers/webrtc-leecher.js'
-import { startTracker } from '../helpers/tracker.js'
+import { makeWebRtcSwarm, webRtcSeedArgs } from '../helpers/webrtc-swarm.js'
 
 const LEECHERS = 10
 // Round 1 kills the leechers (SIGKILL: connections just go dark), round 2 stops them
@@ -31,18 +27,8 @@ function track (proc: JsonProcess): JsonProcess {
 
 describe('WebRTC peers vanishing at once', () => {
   it(`the seeder survives ${LEECHERS} WebRTC leechers stopped together mid-download (SIGKILL, then SIGTERM) and keeps seeding`, async () => {
-    const tmp = await tempDir('seedcast-webrtc-kill-')
-    cleanups.push(tmp.cleanup)
-    const tracker = await startTracker({ http: false, ws: true, interval: 60_000 })
-    cleanups.push(tracker.close)
-    const data = randomBytes(8 * 1024 * 1024)
-    const seedDir = join(tmp.path, 'seed')
-    await mkdir(seedDir)
-    await writeFile(join(seedDir, 'episode.bin'), data)
-    const { torrent } = await createTorrent(join(seedDir, 'episode.bin'), { announce: [[tracker.wsUrl]], pieceLength: 32768 })
-    const torrentPath = join(seedDir, 'episode.torrent')
-    await writeFile(torrentPath, torrent)
-    const seeder = track(startJsonProcess([binPath, 'seed', torrentPath, '--no-dht', '--no-lsd', '--no-utp', '--ice-server', 'none', '--state', join(tmp.path, 'state'), '--json']))
+    const { dir, torrentPath, data } = await makeWebRtcSwarm(8 * 1024 * 1024, cleanups)
+    const seeder = track(startJsonProcess(webRtcSeedArgs(torrentPath, join(dir, 'state'))))
     await waitForLines('seeder ready', 20_000, () => seeder.lines.some(line => line.event === 'seeding'), [seeder])
 
     const connected = () => seeder.lines.filter(line => line.event === 'peer' && line.action === 'connected').length
@@ -50,9 +36,9 @@ describe('WebRTC peers vanishing at once', () => {
     for (const [index, signal] of ROUNDS.entries()) {
       const round = index + 1
       const leechers = await Promise.all(Array.from({ length: LEECHERS }, async (_, n) => {
-        const dir = join(tmp.path, `round-${round}-leech-${n}`)
-        await mkdir(dir)
-        return track(startWebRtcLeecher(torrentPath, dir, 256 * 1024))
+        const leechDir = join(dir, `round-${round}-leech-${n}`)
+        await mkdir(leechDir)
+        return track(startWebRtcLeecher(torrentPath, leechDir, 256 * 1024))
       }))
       // Leechers also trade among themselves, so not every one is necessarily on the seeder.
       await waitForLines(`round ${round}: all ${LEECHERS} leechers downloading over WebRTC, half of them from the seeder`, 40_000,
@@ -69,7 +55,7 @@ describe('WebRTC peers vanishing at once', () => {
     }
 
     // Still seeding: a new leecher (unthrottled) gets the whole episode.
-    const lastDir = join(tmp.path, 'last')
+    const lastDir = join(dir, 'last')
     await mkdir(lastDir)
     const last = track(startWebRtcLeecher(torrentPath, lastDir))
     await waitForLines('a fresh leecher after the mass disconnect', 40_000, () => last.lines.some(line => line.event === 'done'), [seeder])

@@ -5,16 +5,12 @@
 // six processes at once, which is when crossing offers (WebRTC glare) used to kill
 // connections until the next announce: with the tracker's interval set to 60 s, a
 // glare hang would blow the 25 s bound, so finishing proves the tie-break works.
-import { randomBytes } from 'node:crypto'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createTorrent } from '../../src/torrent/create.js'
-import { binPath } from '../helpers/cli.js'
 import { startJsonProcess, waitForLines, within, type JsonProcess } from '../helpers/json-process.js'
-import { tempDir } from '../helpers/tmp.js'
 import { startWebRtcLeecher } from '../helpers/webrtc-leecher.js'
-import { startTracker, type TestTracker } from '../helpers/tracker.js'
+import { makeWebRtcSwarm, webRtcSeedArgs } from '../helpers/webrtc-swarm.js'
 
 const cleanups: Array<() => Promise<void> | void> = []
 afterEach(async () => { for (const cleanup of cleanups.splice(0).reverse()) await cleanup() })
@@ -25,23 +21,8 @@ function track (proc: JsonProcess): JsonProcess {
   return proc
 }
 
-async function makeSwarm (size: number): Promise<{ dir: string, torrentPath: string, data: Buffer, tracker: TestTracker }> {
-  const tmp = await tempDir('seedcast-webrtc-')
-  cleanups.push(tmp.cleanup)
-  const tracker = await startTracker({ http: false, ws: true, interval: 60_000 })
-  cleanups.push(tracker.close)
-  const data = randomBytes(size)
-  const seedDir = join(tmp.path, 'seed')
-  await mkdir(seedDir)
-  await writeFile(join(seedDir, 'episode.bin'), data)
-  const { torrent } = await createTorrent(join(seedDir, 'episode.bin'), { announce: [[tracker.wsUrl]], pieceLength: 32768 })
-  const torrentPath = join(seedDir, 'episode.torrent')
-  await writeFile(torrentPath, torrent)
-  return { dir: tmp.path, torrentPath, data, tracker }
-}
-
 function startSeeder (torrentPath: string, stateDir: string): JsonProcess {
-  return track(startJsonProcess([binPath, 'seed', torrentPath, '--no-dht', '--no-lsd', '--no-utp', '--ice-server', 'none', '--state', stateDir, '--json']))
+  return track(startJsonProcess(webRtcSeedArgs(torrentPath, stateDir)))
 }
 
 function startLeecher (torrentPath: string, dir: string): JsonProcess {
@@ -63,7 +44,7 @@ async function expectDownloaded (leecher: JsonProcess, dir: string, data: Buffer
 
 describe('WebRTC-only swarm', () => {
   it('two seedcast processes exchange a torrent over WebRTC only', async () => {
-    const { dir, torrentPath, data } = await makeSwarm(3 * 1024 * 1024 + 123)
+    const { dir, torrentPath, data } = await makeWebRtcSwarm(3 * 1024 * 1024 + 123, cleanups)
     const seeder = startSeeder(torrentPath, join(dir, 'state'))
     const leechDir = join(dir, 'leech')
     await mkdir(leechDir)
@@ -83,7 +64,7 @@ describe('WebRTC-only swarm', () => {
 
   it('five leechers started at the same moment as the seeder all finish, three rounds', async () => {
     for (let round = 1; round <= 3; round++) {
-      const { dir, torrentPath, data, tracker } = await makeSwarm(1024 * 1024 + round)
+      const { dir, torrentPath, data, tracker } = await makeWebRtcSwarm(1024 * 1024 + round, cleanups)
       const leechDirs = await Promise.all([1, 2, 3, 4, 5].map(async n => { const d = join(dir, `leech-${n}`); await mkdir(d); return d }))
       const started = Date.now()
       const seeder = startSeeder(torrentPath, join(dir, 'state'))
