@@ -1,4 +1,5 @@
 import WebTorrent from 'webtorrent'
+import { NO_RATE_LIMIT } from './rate.js'
 import { applyWebRtcGlareFix } from './webrtc-glare.js'
 
 export interface ClientOptions {
@@ -60,11 +61,14 @@ export function createClient (options: ClientOptions = {}): SwarmClient {
     torrentPort: options.torrentPort ?? 0,
     dhtPort: options.dhtPort ?? 0,
     maxConns: options.maxConns ?? 55,
-    uploadLimit: options.uploadLimit ?? -1,
-    downloadLimit: options.downloadLimit ?? -1,
+    uploadLimit: options.uploadLimit ?? NO_RATE_LIMIT,
+    downloadLimit: options.downloadLimit ?? NO_RATE_LIMIT,
     ...(options.blocklist ? { blocklist: options.blocklist } : {})
   })
 }
+
+/** Time given to simple-peer's deferred RTCPeerConnection closes after a destroy. */
+const WEBRTC_CLOSE_GRACE_MS = 100
 
 /**
  * Destroys the client (closing peers, trackers, listening sockets and stores), waiting
@@ -86,5 +90,3 @@ export async function closeClient (client: SwarmClient, timeoutMs = 5_000): Prom
   await new Promise(resolve => setTimeout(resolve, WEBRTC_CLOSE_GRACE_MS))
 }
 
-/** Time given to simple-peer's deferred RTCPeerConnection closes after a destroy. */
-const WEBRTC_CLOSE_GRACE_MS = 100

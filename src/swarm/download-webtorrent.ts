@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events'
 import type { Readable } from 'node:stream'
 import { closeClient, createClient, type SwarmClient } from './client.js'
+import { NO_RATE_LIMIT } from './rate.js'
 
 /**
  * The slice of webtorrent 3's Torrent, File and client objects the download code uses,
@@ -81,7 +82,7 @@ export async function openDownloadClient (options: DownloadClientOptions): Promi
     utp: false,
     natTraversal: false,
     torrentPort: options.port ?? 0,
-    downloadLimit: options.downloadLimit ?? -1
+    downloadLimit: options.downloadLimit ?? NO_RATE_LIMIT
   })
   return client as unknown as DownloadClient
 }
