@@ -1,0 +1,116 @@
+import { SeedcastError } from '../../errors.js'
+import { MAX_FEED_BYTES } from './podcast-feed.js'
+
+export interface FeedValidators {
+  etag?: string
+  lastModified?: string
+}
+
+export interface FetchFeedOptions extends FeedValidators {
+  timeoutMs?: number
+  maxBytes?: number
+  userAgent?: string
+  signal?: AbortSignal
+}
+
+export type FetchedFeed = {
+  /** The URL the body came from after redirects. */
+  url: string
+  /** Set when every redirect on the way was permanent (301/308): the feed's new home. */
+  movedTo?: string
+  /** Bytes received (headers not counted). */
+  bytes: number
+} & ({ notModified: true } | { notModified: false, xml: string, etag?: string, lastModified?: string })
+
+const MAX_REDIRECTS = 5
+
+/**
+ * GETs a feed, conditionally when validators from the last fetch are given (304 → notModified).
+ * Redirects are followed by hand (at most 5) so a permanent move can be remembered;
+ * the body is read up to maxBytes; every failure is one SeedcastError line.
+ */
+export async function fetchFeed (url: string, options: FetchFeedOptions = {}): Promise<FetchedFeed> {
+  const maxBytes = options.maxBytes ?? MAX_FEED_BYTES
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? 30_000)
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout
+  let current = checkUrl(url, url)
+  let permanent = true
+  for (let hop = 0; ; hop++) {
+    const headers: Record<string, string> = { 'user-agent': options.userAgent ?? 'seedcast', accept: 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1' }
+    if (options.etag) headers['if-none-match'] = options.etag
+    if (options.lastModified) headers['if-modified-since'] = options.lastModified
+    let response: Response
+    try {
+      response = await fetch(current, { headers, redirect: 'manual', signal })
+    } catch (err) {
+      const why = timeout.aborted ? `no answer within ${Math.round((options.timeoutMs ?? 30_000) / 1000)} s` : networkReason(err)
+      throw new SeedcastError(`${url}: cannot fetch the feed: ${why}`, { code: 'EFETCH', cause: err, hint: 'check the URL and the network; it will be tried again later' })
+    }
+    if ([301, 302, 303, 307, 308].includes(response.status)) {
+      await response.body?.cancel()
+      const location = response.headers.get('location')
+      if (!location) throw new SeedcastError(`${url}: redirect ${response.status} without a Location`, { code: 'EFETCH' })
+      if (hop >= MAX_REDIRECTS) throw new SeedcastError(`${url}: more than ${MAX_REDIRECTS} redirects`, { code: 'EFETCH', hint: 'the host redirects in a loop' })
+      if (response.status !== 301 && response.status !== 308) permanent = false
+      current = checkUrl(new URL(location, current).href, url)
+      continue
+    }
+    const movedTo = permanent && current !== url ? current : undefined
+    if (response.status === 304) {
+      await response.body?.cancel()
+      return { url: current, ...(movedTo ? { movedTo } : {}), bytes: 0, notModified: true }
+    }
+    if (!response.ok) {
+      await response.body?.cancel()
+      const gone = response.status === 410 ? ' (gone: the host says the feed will not come back)' : ''
+      throw new SeedcastError(`${url}: HTTP ${response.status} ${response.statusText}${gone}`, { code: response.status === 410 ? 'EGONE' : 'EHTTP', hint: response.status === 404 || response.status === 410 ? 'check the feed URL' : 'it will be tried again later' })
+    }
+    const declared = Number(response.headers.get('content-length'))
+    if (declared > maxBytes) {
+      await response.body?.cancel()
+      throw new SeedcastError(`${url}: the feed is ${declared} bytes, more than the ${maxBytes} allowed`, { code: 'ETOOBIG' })
+    }
+    const body = await readLimited(response, maxBytes, url)
+    return {
+      url: current,
+      ...(movedTo ? { movedTo } : {}),
+      bytes: body.length,
+      notModified: false,
+      xml: new TextDecoder('utf-8').decode(body),
+      ...(response.headers.get('etag') ? { etag: response.headers.get('etag')! } : {}),
+      ...(response.headers.get('last-modified') ? { lastModified: response.headers.get('last-modified')! } : {})
+    }
+  }
+}
+
+function checkUrl (value: string, original: string): string {
+  let parsed: URL
+  try {
+    parsed = new URL(value)
+  } catch {
+    throw new SeedcastError(`${original}: not a URL`, { code: 'EUSAGE', exitCode: 2, hint: 'give the feed\'s http(s) address' })
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new SeedcastError(`${original}: only http(s) feeds can be fetched${value !== original ? ` (redirected to ${parsed.protocol})` : ''}`, { code: 'EUSAGE', exitCode: 2, hint: 'give the feed\'s http(s) address' })
+  }
+  return parsed.href
+}
+
+async function readLimited (response: Response, maxBytes: number, url: string): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    total += chunk.length
+    if (total > maxBytes) {
+      await response.body?.cancel().catch(() => {})
+      throw new SeedcastError(`${url}: the feed is more than ${maxBytes} bytes`, { code: 'ETOOBIG' })
+    }
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks)
+}
+
+export function networkReason (err: unknown): string {
+  const cause = (err as { cause?: { code?: string, message?: string } }).cause
+  return cause?.code ? `${cause.code}${cause.message ? ` (${cause.message})` : ''}` : (err as Error).message
+}

@@ -1,0 +1,51 @@
+import { generateOpml, parseOpml } from 'feedsmith'
+import { SeedcastError } from '../../errors.js'
+
+export interface OpmlFeed {
+  url: string
+  title?: string
+}
+
+interface OutlineLike {
+  text?: string
+  title?: string
+  xmlUrl?: string
+  outlines?: OutlineLike[]
+}
+
+/**
+ * The feeds of an OPML subscription list (what every podcatcher exports): each outline
+ * with an http(s) `xmlUrl`, folders flattened, duplicates once. Not OPML → one-line error.
+ */
+export function readOpml (xml: string, where = 'OPML file'): OpmlFeed[] {
+  let opml: ReturnType<typeof parseOpml>
+  try {
+    opml = parseOpml(xml)
+  } catch (err) {
+    throw new SeedcastError(`${where}: not an OPML subscription list (${(err as Error).message.split('\n')[0]})`, { code: 'EBADOPML', hint: 'export the list from your podcast app as OPML' })
+  }
+  const feeds: OpmlFeed[] = []
+  const seen = new Set<string>()
+  const walk = (outlines: OutlineLike[] | undefined, depth: number) => {
+    if (!outlines || depth > 32) return
+    for (const outline of outlines) {
+      const url = outline.xmlUrl?.trim()
+      if (url && /^https?:\/\//i.test(url) && !seen.has(url)) {
+        seen.add(url)
+        const title = (outline.title ?? outline.text)?.trim()
+        feeds.push(title ? { url, title } : { url })
+      }
+      walk(outline.outlines, depth + 1)
+    }
+  }
+  walk(opml.body?.outlines as OutlineLike[] | undefined, 0)
+  return feeds
+}
+
+/** An OPML 2.0 subscription list any podcatcher imports. */
+export function writeOpml (feeds: OpmlFeed[], title = 'seedcast subscriptions'): string {
+  return generateOpml({
+    head: { title, dateCreated: new Date() },
+    body: { outlines: feeds.map(feed => ({ text: feed.title ?? feed.url, ...(feed.title ? { title: feed.title } : {}), type: 'rss', xmlUrl: feed.url })) }
+  })
+}

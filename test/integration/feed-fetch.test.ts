@@ -1,0 +1,70 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fetchFeed } from '../../src/feed/read/fetch-feed.ts'
+
+const body = '<rss version="2.0"><channel><title>t</title></channel></rss>'
+let server: Server
+let base: string
+const seen: string[] = []
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    seen.push(`${req.url} ${req.headers['if-none-match'] ?? ''}`)
+    if (req.url === '/feed') {
+      if (req.headers['if-none-match'] === '"v1"') { res.writeHead(304).end(); return }
+      res.writeHead(200, { 'content-type': 'application/rss+xml', etag: '"v1"', 'last-modified': 'Tue, 01 Sep 2026 00:00:00 GMT' }).end(body)
+    } else if (req.url === '/moved') {
+      res.writeHead(301, { location: '/moved-2' }).end()
+    } else if (req.url === '/moved-2') {
+      res.writeHead(308, { location: `${base}/feed` }).end()
+    } else if (req.url === '/temporary') {
+      res.writeHead(302, { location: '/moved' }).end()
+    } else if (req.url === '/loop') {
+      res.writeHead(301, { location: '/loop' }).end()
+    } else if (req.url === '/gone') {
+      res.writeHead(410).end()
+    } else if (req.url === '/huge') {
+      res.writeHead(200, { 'content-type': 'text/xml' })
+      res.end('x'.repeat(5000))
+    } else if (req.url === '/ftp') {
+      res.writeHead(301, { location: 'ftp://h/f' }).end()
+    } else {
+      res.writeHead(404).end()
+    }
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+})
+afterAll(() => new Promise<void>(resolve => server.close(() => resolve())))
+
+describe('fetchFeed', () => {
+  it('fetches, then asks conditionally and gets 304 with no body', async () => {
+    const first = await fetchFeed(`${base}/feed`)
+    expect(first).toMatchObject({ notModified: false, xml: body, etag: '"v1"', lastModified: 'Tue, 01 Sep 2026 00:00:00 GMT', bytes: body.length })
+    const second = await fetchFeed(`${base}/feed`, { etag: '"v1"' })
+    expect(second).toEqual({ url: `${base}/feed`, notModified: true, bytes: 0 })
+    expect(seen.slice(-1)).toEqual(['/feed "v1"'])
+  })
+
+  it('remembers where a chain of permanent redirects leads, not a temporary one', async () => {
+    expect(await fetchFeed(`${base}/moved`)).toMatchObject({ url: `${base}/feed`, movedTo: `${base}/feed`, xml: body })
+    const temporary = await fetchFeed(`${base}/temporary`)
+    expect(temporary.url).toBe(`${base}/feed`)
+    expect(temporary.movedTo).toBeUndefined()
+  })
+
+  it('fails with one line on loops, 404, 410, too big, bad schemes and closed ports', async () => {
+    await expect(fetchFeed(`${base}/loop`)).rejects.toThrow(/more than 5 redirects/)
+    await expect(fetchFeed(`${base}/nothing`)).rejects.toThrow(/HTTP 404/)
+    await expect(fetchFeed(`${base}/gone`)).rejects.toMatchObject({ code: 'EGONE' })
+    await expect(fetchFeed(`${base}/huge`, { maxBytes: 1000 })).rejects.toThrow(/more than 1000 bytes/)
+    await expect(fetchFeed(`${base}/ftp`)).rejects.toThrow(/only http\(s\) feeds .*redirected to ftp:/)
+    await expect(fetchFeed('file:///etc/passwd')).rejects.toThrow(/only http\(s\) feeds/)
+    const closed = createServer()
+    await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve))
+    const port = (closed.address() as AddressInfo).port
+    await new Promise<void>(resolve => closed.close(() => resolve()))
+    await expect(fetchFeed(`http://127.0.0.1:${port}/f`)).rejects.toThrow(/cannot fetch the feed: ECONNREFUSED/)
+  })
+})
