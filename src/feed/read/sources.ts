@@ -1,4 +1,4 @@
-import type { EpisodeMedia, MediaFile } from './types.js'
+import type { FeedMedia, MediaFile } from './types.js'
 
 /** A podcast:alternateEnclosure as feedsmith reads it (the fields used here). */
 export interface AlternateEnclosureLike {
@@ -49,7 +49,7 @@ export function absoluteUrl (uri: string | undefined, base?: string): string | u
  * alternate enclosures are other renditions (PeerTube's 480p beside its 1080p) and
  * are left out: their bytes differ, so their sources are not sources of this file.
  */
-export function episodeMedia (enclosure: MediaFile | undefined, alternates: AlternateEnclosureLike[], base?: string): EpisodeMedia {
+export function episodeMedia (enclosure: MediaFile | undefined, alternates: AlternateEnclosureLike[], base?: string): FeedMedia {
   const sourcesOf = (alternate: AlternateEnclosureLike) => (alternate.sources ?? [])
     .map(source => ({ uri: absoluteUrl(source.uri, base), contentType: source.contentType }))
     .filter((source): source is { uri: string, contentType: string | undefined } => source.uri !== undefined)
@@ -57,7 +57,7 @@ export function episodeMedia (enclosure: MediaFile | undefined, alternates: Alte
     alternates.find(alternate => alternate.default) ??
     (alternates.length === 1 || !enclosure ? alternates[0] : undefined)
 
-  const media: EpisodeMedia = { http: [], torrents: [], magnets: [] }
+  const media: FeedMedia = { http: [], torrents: [], magnets: [] }
   const add = (uri: string, contentType?: string) => {
     const kind = sourceKind(uri, contentType)
     const list = kind === 'http' ? media.http : kind === 'torrent' ? media.torrents : kind === 'magnet' ? media.magnets : undefined

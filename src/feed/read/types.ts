@@ -59,7 +59,7 @@ export interface FeedEpisode {
   /** The plain HTTP(S) enclosure, when there is one. */
   enclosure?: MediaFile
   /** The media as one file, every way the feed offers to get it (enclosure first). */
-  media: EpisodeMedia
+  media: FeedMedia
 }
 
 export interface MediaFile {
@@ -70,7 +70,7 @@ export interface MediaFile {
 }
 
 /** One file of the episode with every source of its bytes. */
-export interface EpisodeMedia {
+export interface FeedMedia {
   type?: string
   length?: number
   /** HTTP(S) URLs of the same bytes, enclosure first. */
