@@ -4,13 +4,20 @@
 import module from 'node:module'
 
 // Node's on-disk compile cache saves parsing time on every later run, which matters for
-// short commands run from scripts. Enabled before oclif is imported, so it covers it too.
+// short commands run from scripts. Enabled before anything else is imported, so it covers all.
 module.enableCompileCache?.()
+
+const root = new URL('..', import.meta.url)
 
 // Not a top-level await: oclif may end the process itself (--help, exit codes), and Node
 // warns about an unsettled top-level await when that happens.
-import('@oclif/core')
-  .then(({ execute }) => execute({ dir: import.meta.url }))
+// --version and help are answered from the committed manifest without oclif's plugin
+// loading (half of its start-up); everything else, and anything the fast path cannot
+// answer exactly as oclif would, goes to oclif.
+import('../dist/cli/fast-start.js')
+  .then(({ fastStart }) => fastStart(process.argv.slice(2), decodeURIComponent(root.pathname)))
+  .catch(() => false)
+  .then(handled => handled || import('@oclif/core').then(({ execute }) => execute({ dir: import.meta.url })))
   .catch((error) => {
     process.stderr.write(`seedcast: ${error?.message ?? error}\n`)
     process.exitCode = 1

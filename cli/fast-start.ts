@@ -1,0 +1,184 @@
+// Answers `seedcast --version` and help (`--help`, `help <command>`, no arguments, a bare
+// topic) from package.json and the committed oclif.manifest.json, rendered by oclif's own
+// Help class, without oclif's Config.load: that loads the plugin machinery (about 100
+// modules: semver, globbing, config discovery) and doubled the start-up of these short
+// commands. Anything this cannot answer exactly as oclif would returns false, and bin/run.js
+// hands the arguments to oclif as usual; test/unit/fast-start.test.ts compares the two.
+import { existsSync, readFileSync } from 'node:fs'
+import { arch, homedir, release } from 'node:os'
+import { join } from 'node:path'
+
+interface PackageJson {
+  name: string
+  version: string
+  description?: string
+  oclif: {
+    bin?: string
+    dirname?: string
+    topicSeparator?: string
+    topics?: Record<string, { description?: string, hidden?: boolean, subtopics?: unknown }>
+    hooks?: unknown
+    plugins?: unknown
+    theme?: unknown
+    helpClass?: unknown
+    helpOptions?: unknown
+    flexibleTaxonomy?: boolean
+    additionalHelpFlags?: string[]
+    additionalVersionFlags?: string[]
+    state?: string
+  }
+}
+
+interface ManifestCommand {
+  id: string
+  summary?: string
+  description?: string
+  hidden?: boolean
+  aliases?: string[]
+  hiddenAliases?: string[]
+  [key: string]: unknown
+}
+
+interface Topic { name: string, description?: string, hidden?: boolean }
+
+/** Handles argv if it is a version or help request oclif would answer from static data; true when it did. */
+export async function fastStart (argv: string[], root: string): Promise<boolean> {
+  const pjson = readJson<PackageJson>(join(root, 'package.json'))
+  if (!pjson || !canAnswer(pjson)) return false
+  const { oclif } = pjson
+  const versionFlags = new Set(['--version', ...(oclif.additionalVersionFlags ?? [])])
+  if (argv[0] !== undefined && versionFlags.has(argv[0])) {
+    process.stdout.write(userAgent(pjson) + '\n')
+    return true
+  }
+
+  const helpFlags = [...new Set([...(oclif.additionalHelpFlags ?? []), '--help'])]
+  const beforeDashes = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv
+  const asksHelp = argv.length === 0 || beforeDashes.some(arg => helpFlags.includes(arg))
+  const manifest = readJson<{ version: string, commands: Record<string, ManifestCommand> }>(join(root, 'oclif.manifest.json'))
+  if (!manifest || manifest.version !== pjson.version) return false
+  // Aliases are registered by oclif in ways not worth repeating here.
+  if (Object.values(manifest.commands).some(command => command.aliases?.length || command.hiddenAliases?.length)) return false
+  const config = new StaticConfig(pjson, manifest.commands, root)
+
+  // `seedcast feed` alone: oclif's main.run shows the topic's help. Checked on the first
+  // word before loading anything, so running a command costs nothing here.
+  const [first, second] = argv
+  const topicAlone = !asksHelp && !config.findCommand(first!) && config.findTopic(first!) !== undefined &&
+    (second === undefined || !config.isIdPrefix(`${first}:${second}`))
+  if (!asksHelp && !topicAlone) return false
+
+  const { Help, CommandHelp, normalizeArgv } = await import('@oclif/core/help')
+  let helpArgv = argv
+  if (topicAlone) {
+    const id = normalizeArgv(config as never, [...argv])[0]!
+    if (config.findCommand(id) || !config.findTopic(id)) return false
+    helpArgv = [id]
+  }
+  // oclif renders every string of the help through ejs, compiling a template per string
+  // (a third of this path's time); text without ejs tags renders to itself.
+  class PlainCommandHelp extends CommandHelp {
+    constructor (...args: ConstructorParameters<typeof CommandHelp>) { super(...args); this.render = skipPlainText(this.render) }
+  }
+  class PlainHelp extends Help {
+    override CommandHelpClass = PlainCommandHelp
+    constructor (...args: ConstructorParameters<typeof Help>) { super(...args); this.render = skipPlainText(this.render) }
+  }
+  const help = new PlainHelp(config as never, oclif.helpOptions as never)
+  try {
+    await help.showHelp(helpArgv)
+  } catch {
+    // An unknown command or topic: oclif throws before printing anything, and reports
+    // it in its own words when given the arguments.
+    return false
+  }
+  return true
+}
+
+/** Situations where oclif's answer depends on more than package.json and the manifest. */
+function canAnswer (pjson: PackageJson): boolean {
+  const { oclif } = pjson
+  if (!oclif || oclif.hooks || oclif.plugins || oclif.theme || oclif.helpClass || oclif.flexibleTaxonomy) return false
+  // oclif reports the platform "wsl" there.
+  if (process.platform !== 'linux' && process.platform !== 'darwin') return false
+  if (/microsoft/i.test(release())) return false
+  // Debug output and themes change what oclif prints.
+  const scope = pjson.name.toUpperCase().replaceAll('-', '_')
+  if (process.env.DEBUG || process.env[`${scope}_DEBUG`] || process.env[`${scope}_CONFIG_DIR`]) return false
+  const configHome = process.env.XDG_CONFIG_HOME || join(homedir(), '.config')
+  if (existsSync(join(configHome, oclif.dirname ?? pjson.name, 'theme.json'))) return false
+  return true
+}
+
+function skipPlainText (render: (text: string) => string): (text: string) => string {
+  return text => text.includes('<%') || text.includes('%>') ? render(text) : text
+}
+
+function userAgent (pjson: PackageJson): string {
+  const cpu = arch() === 'ia32' ? 'x86' : arch()
+  return `${pjson.name}/${pjson.version} ${process.platform}-${cpu} node-${process.version}`
+}
+
+function readJson<T> (path: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The part of oclif's Config that its Help class reads, filled from package.json and the
+ * manifest the way Config.load fills it for a CLI without plugins or hooks.
+ */
+class StaticConfig {
+  readonly name: string
+  readonly version: string
+  readonly bin: string
+  readonly topicSeparator: string
+  readonly platform = process.platform
+  readonly arch = arch() === 'ia32' ? 'x86' : arch()
+  readonly shell = 'sh'
+  readonly userAgent: string
+  readonly isSingleCommandCLI = false
+  readonly flexibleTaxonomy = false
+  readonly theme = undefined
+  readonly plugins = new Map()
+  private readonly commandMap = new Map<string, ManifestCommand>()
+  private readonly topicMap = new Map<string, Topic>()
+
+  constructor (readonly pjson: PackageJson, commands: Record<string, ManifestCommand>, readonly root: string) {
+    this.name = pjson.name
+    this.version = pjson.version
+    this.bin = pjson.oclif.bin ?? pjson.name
+    this.topicSeparator = pjson.oclif.topicSeparator ?? ':'
+    this.userAgent = userAgent(pjson)
+    // Copies: Help rewrites ids in place.
+    for (const command of Object.values(commands)) {
+      const copy = structuredClone(command)
+      this.commandMap.set(copy.id, copy)
+    }
+    for (const [name, topic] of Object.entries(pjson.oclif.topics ?? {})) {
+      if (topic.subtopics) throw new Error('subtopics are not supported by the fast start')
+      this.topicMap.set(name, { ...topic, name } as Topic)
+    }
+    // As oclif: every prefix of a visible command's id is a topic.
+    for (const command of Object.values(commands).filter(command => !command.hidden)) {
+      const parts = command.id.split(':')
+      while (parts.length > 0) {
+        const name = parts.join(':')
+        if (!this.topicMap.has(name)) this.topicMap.set(name, { description: command.summary || command.description, name })
+        parts.pop()
+      }
+    }
+  }
+
+  get commands (): ManifestCommand[] { return [...this.commandMap.values()] }
+  get commandIDs (): string[] { return this.commands.map(command => command.id) }
+  get topics (): Topic[] { return [...this.topicMap.values()] }
+  findCommand (id: string): ManifestCommand | undefined { return this.commandMap.get(id) }
+  findTopic (name: string): Topic | undefined { return this.topicMap.get(name) }
+  runHook (): Promise<{ successes: [], failures: [] }> { return Promise.resolve({ successes: [], failures: [] }) }
+  /** Whether some command's id starts with these words. */
+  isIdPrefix (id: string): boolean { return this.commandIDs.some(commandId => commandId === id || commandId.startsWith(id + ':')) }
+}

@@ -1,0 +1,46 @@
+// Start-up benchmark: `npm run bench -- startup`. Times `seedcast --version`,
+// `seedcast create --help` and a command that goes through oclif (`seedcast info` of a
+// missing file, which fails after loading oclif and the command) against `node -e 0` under
+// the same Node, interleaved, median of BENCH_ROUNDS (default 21). Needs a build and
+// /usr/bin/time (for peak RSS). Goal: --version and help <= 1.5x node -e 0.
+import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { fileURLToPath } from 'node:url'
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 21)
+const cli = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+
+const cases: [string, string[], boolean][] = [
+  ['node -e 0', ['-e', '0'], true],
+  ['seedcast --version', [cli, '--version'], true],
+  ['seedcast create --help', [cli, 'create', '--help'], true],
+  ['seedcast --help', [cli, '--help'], true],
+  ['seedcast info (oclif + one command, error exit)', [cli, 'info', '/nonexistent.torrent'], false]
+]
+
+const wall: number[][] = cases.map(() => [])
+const cpu: number[][] = cases.map(() => [])
+const rss: number[][] = cases.map(() => [])
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [index, [label, args, mustSucceed]] of cases.entries()) {
+    const started = process.hrtime.bigint()
+    const result = spawnSync('/usr/bin/time', ['-f', '%U %S %M', process.execPath, ...args], { encoding: 'utf8' })
+    wall[index]!.push(Number(process.hrtime.bigint() - started) / 1e6)
+    if (mustSucceed && result.status !== 0) throw new Error(`${label} failed: ${result.stderr}`)
+    const [user, system, rssKiB] = result.stderr.trim().split('\n').at(-1)!.split(' ').map(Number)
+    cpu[index]!.push((user! + system!) * 1000)
+    rss[index]!.push(rssKiB! / 1024)
+  }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+const base = median(wall[0]!)
+console.log(`median of ${ROUNDS} interleaved rounds`)
+console.log('| what | wall ms | vs node -e 0 | CPU ms | peak RSS MiB |')
+console.log('|---|---:|---:|---:|---:|')
+for (const [index, [label]] of cases.entries()) {
+  console.log(`| ${label} | ${median(wall[index]!).toFixed(0)} | ${(median(wall[index]!) / base).toFixed(2)}x | ${median(cpu[index]!).toFixed(0)} | ${median(rss[index]!).toFixed(0)} |`)
+}
+console.log(`load average while measuring: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} on ${availableParallelism()} cores (ratios assume a quiet machine)`)
+console.log(`goal <= 1.5x node -e 0: --version ${(median(wall[1]!) / base).toFixed(2)}x, create --help ${(median(wall[2]!) / base).toFixed(2)}x`)
