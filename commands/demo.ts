@@ -11,6 +11,8 @@ export default class Demo extends SeedcastCommand {
 
   static override description = `Makes a show folder (default .demo/show) with the fixture cover and publishes the fixture episodes: two short spoken MP3s (the first with chapters) and an MP4 video. Its base URL is ${DEMO_BASE_URL} unless --base-url says otherwise, so \`seedcast serve\` on that address serves it.
 
+Its trackers are \`self\`: the tracker \`seedcast serve\` runs at the base URL, so its torrents and magnets carry <base-url>announce over http:// (aria2c and other BitTorrent clients) and ws:// (browsers) and any client finds the seeder of \`serve --seed\`.
+
 Running it again reuses the show (the episodes are already there); --force, or another --base-url, rebuilds it from scratch.`
 
   static override examples = [
@@ -27,6 +29,7 @@ Running it again reuses the show (the episodes are already there); --force, or a
   async run (): Promise<unknown> {
     const { flags } = await this.parse(Demo)
     const result = await buildDemoShow({ dir: flags.dir, fixturesDir, baseUrl: flags['base-url'], force: flags.force })
+    this.log(`Show page: ${result.show.baseUrl} (once served by \`seedcast serve ${flags.dir}\`)`)
     this.log(`${result.created ? 'Built' : 'Reused'} the demo show "${result.show.title}" in ${result.dir}`)
     for (const { episode, duplicate } of result.episodes) this.log(`  ${duplicate ? 'kept     ' : 'published'} ${episode.slug} (${episode.mimeType}, ${episode.duration.toFixed(1)} s)`)
     this.log('Feeds:')

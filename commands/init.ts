@@ -19,11 +19,14 @@ Required: --title --description --author --owner-name --owner-email --language -
 
 --category takes Apple Podcasts' names: "Technology", or a category and subcategory as "Society & Culture > Documentary" (or --category "Society & Culture" --subcategory Documentary). --language is a BCP 47 tag (en, en-US, pt-BR). --license is an SPDX id, CC-BY-SA-4.0 when not given. --image must be a square JPEG or PNG of 1400 to 3000 pixels. --funding is a URL, optionally followed by a space and a title. The feed is marked podcast:locked (other platforms should not import it).
 
---base-url is where public/ will be served: every feed, media, web seed and .torrent URL is that URL plus a path below public/.`
+--base-url is where public/ will be served: every feed, media, web seed and .torrent URL is that URL plus a path below public/.
+
+--tracker names a tracker announce URL (http, https, udp, ws or wss) put in every torrent, magnet and feed. The word self names the tracker that \`seedcast serve\` runs at the base URL: it stands for <base-url>announce twice, over http(s) for BitTorrent clients and over ws(s) for browsers (WebRTC), so --base-url https://example.org/show/ --tracker self gives https://example.org/show/announce and wss://example.org/show/announce. It is kept as self in show.json and expanded whenever torrents, magnets and feeds are written; use it when the show is served by \`seedcast serve\` (directly or through a reverse proxy that passes WebSocket upgrades).`
 
   static override examples = [
     `<%= config.bin %> init my-show --title "Tea Time" --description "Talks over tea" --author "Ana" --owner-name "Ana" --owner-email ana@example.org --language en --category "Arts > Food" --base-url https://tea.example.org/podcast/ --image cover.jpg`,
     `<%= config.bin %> init --title "Night Radio" --description "Late news" --author "NR" --owner-name "NR" --owner-email nr@example.org --language fr --category News --subcategory "Daily News" --base-url https://nr.example.org/ --tracker udp://tracker.example.org:6969/announce --tracker wss://tracker.example.org --license CC-BY-4.0`,
+    `<%= config.bin %> init my-show --title "Tea Time" --description "Talks over tea" --author "Ana" --owner-name "Ana" --owner-email ana@example.org --language en --category "Arts > Food" --base-url https://tea.example.org/podcast/ --tracker self   # peers meet at the tracker of seedcast serve`,
     '<%= config.bin %> init my-show   # in a terminal: asks for each required value'
   ]
 
@@ -45,7 +48,7 @@ Required: --title --description --author --owner-name --owner-email --language -
     link: Flags.string({ description: 'website of the show' }),
     'base-url': Flags.string({ description: 'http(s) URL where public/ will be served' }),
     license: Flags.string({ description: `SPDX license id of the episodes (default ${DEFAULT_LICENSE})` }),
-    tracker: Flags.string({ description: 'tracker announce URL put in every torrent and magnet (repeatable)', multiple: true }),
+    tracker: Flags.string({ description: 'tracker announce URL put in every torrent and magnet (repeatable); self = the tracker of `seedcast serve` at the base URL', multiple: true }),
     funding: Flags.string({ description: 'funding/donation URL, optionally followed by a space and a title' })
   }
 

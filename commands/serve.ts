@@ -13,11 +13,13 @@ export default class Serve extends SeedcastCommand {
 
 Only public/ is served: show.json, episodes.json and .seedcast/ never are. Media answers Range requests (one range, 206; others 416), HEAD and conditional requests (ETag, Last-Modified, 304), with CORS open to every origin so browsers and WebTorrent web seeds can fetch it. Other methods than GET, HEAD and OPTIONS get 405. GET ${SHOWS_API_PATH} lists the shows with their feed URLs.
 
-One line per show with its feed URLs is printed once the server listens (with --port 0, after the real port is known). A show whose base URL names another host or port than the server listens on is served anyway, with a warning: its feeds point elsewhere.
+The same port runs a BitTorrent tracker for the served episodes: HTTP announce and scrape at <base path>announce and <base path>scrape for BitTorrent clients, and a WebSocket tracker at <base path>announce (ws://) for WebTorrent in browsers. It answers only for the infohashes of the shows' published episodes (an episode published while serving is tracked at once; any other infohash is refused). A show whose trackers include \`self\` (\`seedcast init --tracker self\`) names exactly this tracker in its torrents, magnets and feeds. --udp-tracker also answers UDP announces (BEP 15) on the same port number.
+
+The first line printed is the show page's URL (public/index.html, written by publish), then one line per show with its feed URLs, once the server listens (with --port 0, after the real port is known). A show whose base URL names another host or port than the server listens on is served anyway, with a warning: its feeds point elsewhere.
 
 With --seed the same process also seeds every published episode of the shows over BitTorrent (TCP, uTP, WebRTC through the shows' ws:// trackers, DHT unless --no-dht), as \`seedcast seed\` does. Ctrl-C or SIGTERM stops both cleanly.
 
-With --json one JSON line {url, shows, warnings} is printed when listening, then (with --seed) one line per seeding event: started, seeding (per episode), warning, stopped.`
+With --json one JSON line {url, shows, tracker, warnings} is printed when listening, then (with --seed) one line per seeding event: started, seeding (per episode), warning, stopped.`
 
   static override examples = [
     { description: 'Serve the demo show where its base URL points (what `npm start` runs, with --seed)', command: '<%= config.bin %> serve .demo/show' },
@@ -37,6 +39,7 @@ With --json one JSON line {url, shows, warnings} is printed when listening, then
     seed: Flags.boolean({ description: 'also seed every published episode over BitTorrent', default: false }),
     dht: Flags.boolean({ description: 'with --seed: announce on the Mainline DHT (--no-dht to disable)', default: true, allowNo: true }),
     'torrent-port': Flags.integer({ description: 'with --seed: TCP/uTP port for peers (default: any free port)', min: 0, max: 65535 }),
+    'udp-tracker': Flags.boolean({ description: 'also answer tracker announces over UDP, on the same port number as HTTP', default: false }),
     state: Flags.directory({ description: 'with --seed: fast-resume and status folder (default $XDG_STATE_HOME/seedcast or ~/.local/state/seedcast)' })
   }
 
@@ -59,9 +62,9 @@ With --json one JSON line {url, shows, warnings} is printed when listening, then
       process.on('SIGINT', onSignal)
       process.on('SIGTERM', onSignal)
     })
-    const running = await serveShows({ shows: argv as string[], port: flags.port, host: flags.host })
+    const running = await serveShows({ shows: argv as string[], port: flags.port, host: flags.host, udpTracker: flags['udp-tracker'] })
     if (json) {
-      process.stdout.write(JSON.stringify({ url: running.url, shows: running.shows, warnings: running.warnings }) + '\n')
+      process.stdout.write(JSON.stringify({ url: running.url, shows: running.shows, tracker: running.tracker, warnings: running.warnings }) + '\n')
     } else {
       this.printShows(running)
     }
@@ -88,11 +91,17 @@ With --json one JSON line {url, shows, warnings} is printed when listening, then
 
   private printShows (running: RunningServer): void {
     const count = running.shows.length
+    // The page a listener opens comes first: the base URL when it leads here, else this server's own address.
+    for (const show of running.shows) {
+      const page = running.warnings.some(warning => warning.startsWith(`${show.title}: `)) ? new URL(show.path, running.url).href : show.baseUrl
+      this.log(count === 1 ? `Show page: ${page}` : `Show page of ${show.title}: ${page}`)
+    }
     this.log(`Serving ${count} show${count === 1 ? '' : 's'} at ${running.url} (Ctrl-C to stop)`)
     for (const show of running.shows) {
       const here = new URL(show.path, running.url).href
       this.log(`  ${show.title} (${show.episodes} episode${show.episodes === 1 ? '' : 's'}) at ${here}: rss ${show.feeds.rss}  p2p ${show.feeds.p2p}  atom ${show.feeds.atom}  json ${show.feeds.json}`)
     }
+    this.log(`  tracker: ${[running.tracker.http, running.tracker.ws, running.tracker.udp].filter(Boolean).join('  ')}`)
     for (const warning of running.warnings) process.stderr.write(`warning: ${warning}\n`)
   }
 }

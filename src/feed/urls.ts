@@ -1,5 +1,6 @@
 import { basename } from 'node:path'
 import { magnetURI } from '../torrent/magnet.js'
+import { showTrackers } from './trackers.js'
 import type { Episode, ShowConfig } from '../show/types.js'
 
 /** The public URLs of a show's four feeds. */
@@ -42,7 +43,8 @@ export function feedUrls (show: Pick<ShowConfig, 'baseUrl'>): FeedUrls {
 
 /**
  * URLs of an episode's media, .torrent, chapters and image, and its magnet: btih, the media
- * file's name (the torrent's name, as publish writes it), size, the show's trackers, the
+ * file's name (the torrent's name, as publish writes it), size, the show's trackers (`self`
+ * expanded), the
  * media URL as web seed (ws) and the .torrent URL (xs).
  */
 export function episodeUrls (show: Pick<ShowConfig, 'baseUrl' | 'trackers'>, episode: Episode): EpisodeUrls {
@@ -57,7 +59,7 @@ export function episodeUrls (show: Pick<ShowConfig, 'baseUrl' | 'trackers'>, epi
       infoHash: episode.infoHash,
       name: basename(episode.mediaPath),
       length: episode.length,
-      trackers: show.trackers,
+      trackers: showTrackers(show),
       webSeeds: [media],
       torrentUrl: torrent
     })

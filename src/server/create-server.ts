@@ -4,23 +4,28 @@ import { mountShows, type MountedShow } from './mounts.js'
 import requestGuard, { MAX_URL_LENGTH, problem } from './request-guard.js'
 import showFiles from './show-files.js'
 import showsApi from './shows-api.js'
+import tracker, { type SeedcastTracker } from './tracker.js'
 
 export interface ServerOptions {
   /** Show folders; each is served at its base URL's path. */
   shows: string[]
   /** Fastify's request log (pino, JSON lines on stdout). Default false. */
   logger?: boolean
+  /** Re-announce interval the tracker tells HTTP clients (ms); default 10 min. */
+  trackerIntervalMs?: number
 }
 
 export interface SeedcastServer extends FastifyInstance {
   /** The shows served, in the order given. */
   seedcastShows: MountedShow[]
+  /** The BitTorrent tracker at <mount path>announce (HTTP, WebSocket; UDP on demand). */
+  seedcastTracker: SeedcastTracker
 }
 
 /**
  * A Fastify instance (not listening) serving the public side of every show folder at its
  * base URL's path, built from small plugins: the request guard (methods, URL length,
- * hostile paths), CORS, one file plugin per show, and the shows list at
+ * hostile paths), CORS, the tracker, one file plugin per show, and the shows list at
  * /.well-known/seedcast.json. Throws a SeedcastError when a folder is not a show or two
  * shows share a path.
  */
@@ -40,6 +45,7 @@ export async function createServer (options: ServerOptions): Promise<SeedcastSer
   await app.register(requestGuard)
   await app.register(cors)
   await app.register(showsApi, { shows })
+  await app.register(tracker, { shows, intervalMs: options.trackerIntervalMs })
   for (const [index, show] of shows.entries()) {
     await app.register(showFiles, { show, decorateReply: index === 0 })
   }

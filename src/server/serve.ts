@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import { SeedcastError } from '../errors.js'
+import { selfTrackerUrls } from '../feed/trackers.js'
 import { createServer, type SeedcastServer, type ServerOptions } from './create-server.js'
 import { baseUrlWarnings } from './listen-check.js'
 import { summarizeShow, type ShowSummary } from './shows-api.js'
@@ -9,7 +10,12 @@ export interface ServeOptions extends ServerOptions {
   port?: number
   /** Address to listen on. Default 127.0.0.1 (loopback only); 0.0.0.0 or :: for every interface. */
   host?: string
+  /** Also answer tracker announces over UDP (BEP 15), on the same port number as HTTP. */
+  udpTracker?: boolean
 }
+
+/** The tracker's announce URLs as this server answers them (per show mount path). */
+export interface TrackerUrls { http: string, ws: string, udp?: string }
 
 export interface RunningServer {
   /** Where the server answers, e.g. http://127.0.0.1:8080/ (the real port when 0 was asked). */
@@ -17,6 +23,8 @@ export interface RunningServer {
   host: string
   port: number
   shows: ShowSummary[]
+  /** The built-in tracker, at the first show's mount path (every mount path answers). */
+  tracker: TrackerUrls
   /** One line per show whose base URL does not lead to this server. */
   warnings: string[]
   server: SeedcastServer
@@ -36,12 +44,23 @@ export async function serveShows (options: ServeOptions): Promise<RunningServer>
   }
   const port = (server.server.address() as AddressInfo).port
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/`
+  const tracker = selfTrackerUrls(new URL(server.seedcastShows[0]!.mountPath, url).href) as TrackerUrls
+  if (options.udpTracker) {
+    try {
+      const udpPort = await server.seedcastTracker.listenUdp(port, host)
+      tracker.udp = `udp://${host.includes(':') ? `[${host}]` : host}:${udpPort}/announce`
+    } catch (error) {
+      await server.close().catch(() => {})
+      throw new SeedcastError(`cannot listen for UDP tracker requests on ${host}:${port}: ${(error as Error).message}`, { code: 'ELISTEN', cause: error, hint: 'free that UDP port or serve without --udp-tracker' })
+    }
+  }
   let closing: Promise<void> | undefined
   return {
     url,
     host,
     port,
     shows: server.seedcastShows.map(show => summarizeShow(show)),
+    tracker,
     warnings: baseUrlWarnings(server.seedcastShows, { host, port }),
     server,
     close: (timeoutMs = 5_000) => {

@@ -1,5 +1,6 @@
 import { access } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
+import { SELF_TRACKER } from './engines.js'
 import { initShow, removeShowFolder } from './init.js'
 import { readShowConfig } from './load.js'
 import { showPaths } from './paths.js'
@@ -32,7 +33,8 @@ export async function buildDemoShow (options: DemoOptions): Promise<DemoResult> 
   const paths = showPaths(dir)
   const baseUrl = normaliseBaseUrl(options.baseUrl ?? DEMO_BASE_URL)
   const existing = await readShowConfig(paths).catch(() => undefined)
-  const rebuild = options.force === true || !existing || existing.baseUrl !== baseUrl
+  // A demo made before it named its own tracker is rebuilt too (the torrents would lack it).
+  const rebuild = options.force === true || !existing || existing.baseUrl !== baseUrl || !existing.trackers.includes(SELF_TRACKER)
   if (rebuild && await access(paths.showFile).then(() => true, () => false)) await removeShowFolder(paths)
   if (rebuild) {
     await initShow(dir, {
@@ -46,7 +48,8 @@ export async function buildDemoShow (options: DemoOptions): Promise<DemoResult> 
       image: join(options.fixturesDir, 'cover.jpg'),
       link: baseUrl,
       baseUrl,
-      trackers: [],
+      // The tracker `seedcast serve` runs at the base URL: aria2c and browsers find the seeder.
+      trackers: [SELF_TRACKER],
       funding: { url: new URL('support', baseUrl).href, title: 'Support seedcast' }
     })
   }

@@ -7,7 +7,7 @@ import { chaptersJson } from '../media/chapters.js'
 import { probeMedia } from '../media/probe.js'
 import type { EpisodeMedia } from '../media/types.js'
 import { checkCover, type CoverImage } from './cover.js'
-import { createTorrent, episodeUrls, publicUrl } from './engines.js'
+import { createTorrent, episodeUrls, publicUrl, showTrackers } from './engines.js'
 import { checkPositiveInteger, checkTitle, normaliseDate } from './episode-fields.js'
 import { commitCatalog, feedPaths, repairFeeds } from './feeds.js'
 import { loadShow, readCatalog } from './load.js'
@@ -84,7 +84,7 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
     const [hashing, copying] = await Promise.allSettled([
       createTorrent(mediaPath, {
         name: basename(files.mediaPath),
-        announce: config.trackers.map(tracker => [tracker]),
+        announce: showTrackers(config).map(tracker => [tracker]),
         webSeeds: [mediaUrl],
         createdBy: 'seedcast',
         creationDate: new Date(fields.pubDate),

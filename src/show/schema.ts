@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { SeedcastError } from '../errors.js'
+import { SELF_TRACKER } from './engines.js'
 import type { Catalog, Episode, ShowConfig } from './types.js'
 
 // The zod schemas of show.json and episodes.json. They check what the files hold on
@@ -23,7 +24,7 @@ export const showConfigSchema = z.object({
   link: httpUrl.optional(),
   baseUrl: httpUrl.refine(value => value.endsWith('/'), 'must end with "/"'),
   license: text,
-  trackers: z.array(z.string().refine(value => URL.canParse(value), 'must be a URL')),
+  trackers: z.array(z.string().refine(value => value === SELF_TRACKER || URL.canParse(value), 'must be a URL or "self"')),
   funding: z.object({ url: httpUrl, title: text }).optional(),
   podcastGuid: z.uuid('must be a UUID'),
   locked: z.boolean()

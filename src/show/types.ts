@@ -43,7 +43,7 @@ export interface ShowConfig {
   baseUrl: string
   /** SPDX license id, e.g. "CC-BY-SA-4.0". */
   license: string
-  /** Tracker announce URLs put in every torrent and magnet. */
+  /** Tracker announce URLs put in every torrent and magnet; `self` stands for <baseUrl>announce (http and ws). */
   trackers: string[]
   funding?: ShowFunding
   /** podcast:guid: UUIDv5 of the feed URL without scheme (see src/feed). */

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module'
 import { SeedcastError } from '../errors.js'
 import { isAppleCategory } from '../feed/apple-categories.js'
+import { SELF_TRACKER } from './engines.js'
 
 // Checks and normalises the values a podcaster gives to `seedcast init`. Each failure is
 // one SeedcastError naming the flag, so the CLI prints one clear line.
@@ -35,11 +36,16 @@ export function normaliseBaseUrl (value: string): string {
   return url.href
 }
 
-/** A tracker announce URL: http(s) or udp, or ws(s) for WebTorrent browsers. */
+/**
+ * A tracker announce URL: http(s) or udp, or ws(s) for WebTorrent browsers; or `self`,
+ * the tracker `seedcast serve` runs at the show's base URL (expanded where torrents,
+ * magnets and feeds are written).
+ */
 export function normaliseTracker (value: string): string {
+  if (value.trim().toLowerCase() === SELF_TRACKER) return SELF_TRACKER
   const url = URL.canParse(value.trim()) ? new URL(value.trim()) : undefined
   if (!url || !['http:', 'https:', 'udp:', 'ws:', 'wss:'].includes(url.protocol)) {
-    invalid('tracker', `"${value}" is not a tracker URL`, 'e.g. udp://tracker.example.org:6969/announce or wss://tracker.example.org')
+    invalid('tracker', `"${value}" is not a tracker URL`, 'e.g. self, udp://tracker.example.org:6969/announce or wss://tracker.example.org')
   }
   return url.href
 }

@@ -164,11 +164,25 @@ declare module 'bittorrent-tracker' {
     filter?: (infoHash: string, params: unknown, cb: (err?: Error | null) => void) => void
   }
 
+  /** The part of a ws WebSocket that seedcast touches. */
+  export interface TrackerWebSocket extends EventEmitter {
+    terminate: () => void
+  }
+
   export class Server extends EventEmitter {
     constructor (opts?: ServerOptions)
     http: HttpServer | null
-    ws: { address: () => unknown } | null
+    ws: {
+      address: () => unknown
+      /** ws's WebSocketServer#handleUpgrade (the server is made with { noServer: true }). */
+      handleUpgrade: (req: import('node:http').IncomingMessage, socket: import('node:stream').Duplex, head: Buffer, done: (socket: TrackerWebSocket) => void) => void
+      emit: (event: 'connection', socket: TrackerWebSocket, req: import('node:http').IncomingMessage) => boolean
+    } | null
+    udp4: import('node:dgram').Socket | null
+    udp6: import('node:dgram').Socket | null
     torrents: Record<string, unknown>
+    onHttpRequest: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, opts?: { action?: 'announce' | 'scrape', trustProxy?: boolean }) => void
+    onUdpRequest: (msg: Buffer, rinfo: import('node:dgram').RemoteInfo) => void
     listen: (port: number, hostname?: string, onListening?: () => void) => void
     close: (cb?: () => void) => void
   }

@@ -1,0 +1,152 @@
+// The tracker `seedcast serve` runs at <base>announce: HTTP announce/scrape for BitTorrent
+// clients and WebSocket for browsers, answering only for the served episodes, and a demo
+// show whose trackers are `self` is fetched by aria2c from its magnet alone, with the web
+// seed out of reach: metadata and every byte come from the seeder it found there.
+import { createHash, randomBytes } from 'node:crypto'
+import { createSocket } from 'node:dgram'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import bencode from 'bencode'
+import { afterEach, describe, expect, it } from 'vitest'
+import { serveShows, type RunningServer } from '../../src/server/serve.js'
+import { buildDemoShow } from '../../src/show/demo.js'
+import { editEpisode } from '../../src/show/episodes.js'
+import { initShow } from '../../src/show/init.js'
+import { publish } from '../../src/show/publish.js'
+import { seedTorrents } from '../../src/swarm/seeder.js'
+import { parseMagnet } from '../../src/torrent/magnet.js'
+import { aria2Download } from '../helpers/aria2.js'
+import { repoRoot } from '../helpers/cli.js'
+import { freePort } from '../helpers/ports.js'
+import { tempDir } from '../helpers/tmp.js'
+import { fixture } from './serve-helpers.js'
+
+const cleanups: Array<() => Promise<void> | void> = []
+afterEach(async () => { for (const cleanup of cleanups.splice(0).reverse()) await cleanup() })
+
+/** Percent-encodes raw bytes for a tracker query (info_hash, peer_id). */
+const escapeBytes = (bytes: Buffer) => [...bytes].map(byte => `%${byte.toString(16).padStart(2, '0')}`).join('')
+
+async function httpAnnounce (url: string, infoHash: string, port = 6881): Promise<Record<string, any>> {
+  const query = `info_hash=${escapeBytes(Buffer.from(infoHash, 'hex'))}&peer_id=${escapeBytes(randomBytes(20))}&port=${port}&uploaded=0&downloaded=0&left=100&compact=1&event=started`
+  const response = await fetch(`${url}?${query}`, { signal: AbortSignal.timeout(10_000) })
+  expect(response.status).toBe(200)
+  return bencode.decode(Buffer.from(await response.arrayBuffer())) as Record<string, any>
+}
+
+function failureOf (answer: Record<string, any>): string | undefined {
+  const reason = answer['failure reason']
+  return reason === undefined ? undefined : Buffer.from(reason).toString()
+}
+
+/** One WebSocket announce as WebTorrent sends it; resolves with the tracker's first answer. */
+function wsAnnounce (url: string, infoHash: string): Promise<Record<string, any>> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url)
+    const timer = setTimeout(() => { socket.close(); reject(new Error(`${url}: no answer in 10 s`)) }, 10_000)
+    socket.onerror = () => { clearTimeout(timer); reject(new Error(`${url}: WebSocket error`)) }
+    socket.onopen = () => socket.send(JSON.stringify({
+      action: 'announce', info_hash: Buffer.from(infoHash, 'hex').toString('latin1'), peer_id: randomBytes(20).toString('latin1'),
+      numwant: 5, uploaded: 0, downloaded: 0, left: 100, event: 'started', offers: []
+    }))
+    socket.onmessage = message => { clearTimeout(timer); socket.close(); resolve(JSON.parse(String(message.data)) as Record<string, any>) }
+  })
+}
+
+async function serve (dir: string, port: number, udpTracker = false): Promise<RunningServer> {
+  const running = await serveShows({ shows: [dir], port, host: '127.0.0.1', udpTracker })
+  cleanups.push(() => running.close())
+  return running
+}
+
+describe('the tracker of seedcast serve', () => {
+  it('answers announces and scrapes for the served episodes only, kept current while serving', async () => {
+    const tmp = await tempDir()
+    cleanups.push(tmp.cleanup)
+    const port = await freePort()
+    const dir = join(tmp.path, 'show')
+    const baseUrl = `http://127.0.0.1:${port}/show/`
+    await initShow(dir, {
+      title: 'Tracked', description: 'd', author: 'A', ownerName: 'A', ownerEmail: 'a@example.org',
+      language: 'en', category: 'Technology', baseUrl, trackers: ['self']
+    })
+    const first = await publish(dir, fixture('episode.mp3'), { date: '2026-11-01T09:00:00Z' })
+    // `self` became the announce URLs of the tracker at the base URL, in the .torrent and the magnet.
+    const torrent = bencode.decode(await readFile(join(dir, 'public', first.episode.torrentPath))) as Record<string, any>
+    const announceList = (torrent['announce-list'] as Uint8Array[][]).map(tier => Buffer.from(tier[0]!).toString())
+    expect(announceList).toEqual([`${baseUrl}announce`, `ws://127.0.0.1:${port}/show/announce`])
+    expect(parseMagnet(first.magnet).trackers).toEqual(announceList)
+    expect(await readFile(join(dir, 'public', 'p2p.xml'), 'utf8')).toContain(`tr=${encodeURIComponent(`ws://127.0.0.1:${port}/show/announce`)}`)
+
+    const running = await serve(dir, port, true)
+    expect(running.tracker).toEqual({ http: `${baseUrl}announce`, ws: `ws://127.0.0.1:${port}/show/announce`, udp: `udp://127.0.0.1:${port}/announce` })
+
+    const known = await httpAnnounce(`${baseUrl}announce`, first.episode.infoHash, 6881)
+    expect(failureOf(known)).toBeUndefined()
+    expect(known.interval).toBeGreaterThan(0)
+    // A second peer is told about the first.
+    const second = await httpAnnounce(`${baseUrl}announce`, first.episode.infoHash, 6882)
+    expect(Buffer.from(second.peers).toString('hex')).toContain('7f0000011ae1') // 127.0.0.1:6881, compact
+
+    // Scrape: the known swarm's counts; the unknown infohash has no swarm.
+    const scrapeQuery = `info_hash=${escapeBytes(Buffer.from(first.episode.infoHash, 'hex'))}`
+    const scrape = bencode.decode(Buffer.from(await (await fetch(`${baseUrl}scrape?${scrapeQuery}`)).arrayBuffer())) as Record<string, any>
+    const files = scrape.files as Record<string, { incomplete: number }>
+    expect(Object.values(files)[0]!.incomplete).toBe(2)
+
+    const unknown = randomBytes(20).toString('hex')
+    expect(failureOf(await httpAnnounce(`${baseUrl}announce`, unknown))).toMatch(/only tracks the episodes of the shows served here/)
+    expect((await wsAnnounce(running.tracker.ws, unknown))['failure reason']).toMatch(/only tracks/)
+    const wsKnown = await wsAnnounce(running.tracker.ws, first.episode.infoHash)
+    expect(wsKnown['failure reason']).toBeUndefined()
+    expect(wsKnown.complete + wsKnown.incomplete).toBeGreaterThanOrEqual(2)
+
+    // Published while serving: tracked at once; turned into a draft: refused again.
+    const later = await publish(dir, fixture('episode-2.mp3'), { date: '2026-11-02T09:00:00Z' })
+    expect(failureOf(await httpAnnounce(`${baseUrl}announce`, later.episode.infoHash))).toBeUndefined()
+    await editEpisode(dir, later.episode.slug, { draft: true })
+    expect(failureOf(await httpAnnounce(`${baseUrl}announce`, later.episode.infoHash))).toMatch(/only tracks/)
+
+    // UDP (--udp-tracker): a BEP 15 connect is answered with the same transaction id.
+    const udp = createSocket('udp4')
+    cleanups.push(() => { udp.close() })
+    const connect = Buffer.concat([Buffer.from('0000041727101980', 'hex'), Buffer.from('00000000', 'hex'), Buffer.from('cafebabe', 'hex')])
+    const reply = new Promise<Buffer>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no UDP answer in 10 s')), 10_000)
+      udp.once('message', message => { clearTimeout(timer); resolve(message) })
+    })
+    udp.send(connect, port, '127.0.0.1')
+    const answer = await reply
+    expect(answer.subarray(0, 8).toString('hex')).toBe('00000000cafebabe')
+
+    // Only the announce path upgrades to a WebSocket.
+    await expect(wsAnnounce(`ws://127.0.0.1:${port}/show/rss.xml`, first.episode.infoHash)).rejects.toThrow(/WebSocket error/)
+  })
+
+  it("aria2c gets the demo from its magnet alone: the seeder is found through the show's own tracker, the web seed is out of reach", async () => {
+    const tmp = await tempDir()
+    cleanups.push(tmp.cleanup)
+    const port = await freePort()
+    const demo = await buildDemoShow({ dir: join(tmp.path, 'demo'), fixturesDir: join(repoRoot, 'fixtures'), baseUrl: `http://127.0.0.1:${port}/` })
+    const episode = demo.episodes[0]!
+    expect(parseMagnet(episode.magnet).trackers).toEqual([`http://127.0.0.1:${port}/announce`, `ws://127.0.0.1:${port}/announce`])
+
+    const running = await serve(demo.dir, port)
+    // The web seed (and the .torrent of xs=) out of reach: such requests are cut before any answer.
+    const cut: string[] = []
+    running.server.server.prependListener('request', (request: import('node:http').IncomingMessage) => {
+      if (/\/(media|torrents)\//.test(request.url ?? '')) { cut.push(request.url!); request.socket.destroy() }
+    })
+    const seeder = await seedTorrents([demo.dir], { dht: false, lsd: false, webrtc: false, stateDir: join(tmp.path, 'state'), statsIntervalMs: 0 })
+    cleanups.push(() => seeder.stop('stopped'))
+
+    const out = join(tmp.path, 'aria2')
+    const aria = await aria2Download(episode.magnet, out, 60_000)
+    expect(aria.code, aria.output).toBe(0)
+    const fetched = await readFile(join(out, `${episode.episode.slug}.mp3`))
+    const original = await readFile(fixture('episode.mp3'))
+    expect(createHash('sha256').update(fetched).digest('hex')).toBe(createHash('sha256').update(original).digest('hex'))
+    expect(cut).toEqual([])
+    expect(seeder.torrents.get(episode.episode.infoHash)!.torrent.uploaded).toBeGreaterThanOrEqual(original.length)
+  })
+})
