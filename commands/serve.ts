@@ -11,7 +11,7 @@ export default class Serve extends SeedcastCommand {
 
   static override description = `Serves the public/ folder of each SHOW-DIR at the path of its base URL: a show whose base URL is http://localhost:8080/ is served at /, one at https://example.org/fieldnotes/ at /fieldnotes/. So when the base URL leads to this server (directly, or through a reverse proxy that keeps the path), every URL in the feeds and torrents works: rss.xml for podcast apps, p2p.xml for magnet enclosures, the media (which the torrents name as web seeds) and the .torrent files.
 
-Only public/ is served: show.json, episodes.json and .seedcast/ never are. Media answers Range requests (one range, 206; others 416), HEAD and conditional requests (ETag, Last-Modified, 304), with CORS open to every origin so browsers and WebTorrent web seeds can fetch it. Other methods than GET, HEAD and OPTIONS get 405. GET ${SHOWS_API_PATH} lists the shows with their feed URLs.
+Only public/ is served: show.json, episodes.json and .seedcast/ never are, nor symbolic links leading out of public/, nor anything of a draft episode (its media, .torrent and page answer 404 until \`seedcast episodes edit <slug> --no-draft\`). Media answers Range requests (one range, 206; others 416), HEAD and conditional requests (ETag, Last-Modified, If-Range, 304), with CORS open to every origin so browsers and WebTorrent web seeds can fetch it. Feeds and pages are sent brotli- or gzip-compressed to clients that accept it. A folder's URL ending in / serves its index.html. Other methods than GET, HEAD and OPTIONS get 405. A client that reads nothing for --send-timeout seconds is dropped; connections past --max-connections are refused. GET ${SHOWS_API_PATH} lists the shows with their feed URLs.
 
 The same port runs a BitTorrent tracker for the served episodes: HTTP announce and scrape at <base path>announce and <base path>scrape for BitTorrent clients, and a WebSocket tracker at <base path>announce (ws://) for WebTorrent in browsers. It answers only for the infohashes of the shows' published episodes (an episode published while serving is tracked at once; any other infohash is refused). A show whose trackers include \`self\` (\`seedcast init --tracker self\`) names exactly this tracker in its torrents, magnets and feeds. --udp-tracker also answers UDP announces (BEP 15) on the same port number.
 
@@ -40,6 +40,8 @@ With --json one JSON line {url, shows, tracker, warnings} is printed when listen
     dht: Flags.boolean({ description: 'with --seed: announce on the Mainline DHT (--no-dht to disable)', default: true, allowNo: true }),
     'torrent-port': Flags.integer({ description: 'with --seed: TCP/uTP port for peers (default: any free port)', min: 0, max: 65535 }),
     'udp-tracker': Flags.boolean({ description: 'also answer tracker announces over UDP, on the same port number as HTTP', default: false }),
+    'send-timeout': Flags.integer({ description: 'seconds a client may read nothing before it is dropped (as nginx send_timeout)', default: 60, min: 1 }),
+    'max-connections': Flags.integer({ description: 'connections past this many are refused', default: 1024, min: 1 }),
     state: Flags.directory({ description: 'with --seed: fast-resume and status folder (default $XDG_STATE_HOME/seedcast or ~/.local/state/seedcast)' })
   }
 
@@ -62,7 +64,7 @@ With --json one JSON line {url, shows, tracker, warnings} is printed when listen
       process.on('SIGINT', onSignal)
       process.on('SIGTERM', onSignal)
     })
-    const running = await serveShows({ shows: argv as string[], port: flags.port, host: flags.host, udpTracker: flags['udp-tracker'] })
+    const running = await serveShows({ shows: argv as string[], port: flags.port, host: flags.host, udpTracker: flags['udp-tracker'], sendTimeoutMs: flags['send-timeout'] * 1000, maxConnections: flags['max-connections'] })
     if (json) {
       process.stdout.write(JSON.stringify({ url: running.url, shows: running.shows, tracker: running.tracker, warnings: running.warnings }) + '\n')
     } else {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { SeedcastError } from '../errors.js'
 import { loadShow, type LoadedShow } from '../show/load.js'
+import { decodedPath } from './target.js'
 
 /** A show folder and the URL path its public/ is served at. */
 export interface MountedShow extends LoadedShow {
@@ -31,7 +32,9 @@ export async function mountShows (dirs: string[]): Promise<MountedShow[]> {
   }
   const byPath = new Map<string, MountedShow>()
   for (const show of shows) {
-    const other = byPath.get(show.mountPath)
+    // Compared decoded: /shows/%74ea/ and /shows/tea/ are one path.
+    const key = decodedPath(show.mountPath)
+    const other = byPath.get(key)
     if (other) {
       const same = other.paths.root === show.paths.root
       throw new SeedcastError(same
@@ -41,7 +44,7 @@ export async function mountShows (dirs: string[]): Promise<MountedShow[]> {
         hint: same ? 'give each show folder once' : 'give each show its own base URL path (seedcast init --base-url, or edit baseUrl in show.json and run `seedcast feed build`)'
       })
     }
-    byPath.set(show.mountPath, show)
+    byPath.set(key, show)
   }
   return shows
 }

@@ -1,11 +1,11 @@
-import { stat } from 'node:fs/promises'
+import { constants, type Stats } from 'node:fs'
+import { open, realpath, stat, type FileHandle } from 'node:fs/promises'
 import { isAbsolute, join, relative, sep } from 'node:path'
 
 /**
  * The file below `publicDir` a decoded URL path (relative to the show's mount path)
  * names, or undefined when it would leave publicDir or names a dot file (".seedcast",
- * temp files). Used by the range check; @fastify/static does its own resolution, with
- * the same answer for every path that gets this far.
+ * temp files). Symbolic links are checked when the file is opened (openPublicFile).
  */
 export function resolvePublicFile (publicDir: string, urlPath: string): string | undefined {
   const segments = urlPath.split('/').filter(segment => segment !== '')
@@ -16,8 +16,35 @@ export function resolvePublicFile (publicDir: string, urlPath: string): string |
   return path
 }
 
-/** Size of a regular file, or undefined when there is none. */
-export async function fileSize (path: string): Promise<number | undefined> {
-  const info = await stat(path).catch(() => undefined)
-  return info?.isFile() ? info.size : undefined
+/** An open regular file and what fstat said of that very descriptor. */
+export interface OpenFile { handle: FileHandle, stats: Stats }
+
+/**
+ * Opens a file below the show's public/ for serving, or undefined when there is no such
+ * regular file or it is reached through a symbolic link that leads outside public/
+ * (`realRoot` is public/'s own real path). Everything served afterwards comes from this
+ * descriptor and its fstat, so a file replaced by rename while it is served (a publish
+ * rewriting the feeds) is answered with the old bytes and the old validators, whole,
+ * never a mix of two files.
+ */
+export async function openPublicFile (realRoot: string, path: string): Promise<OpenFile | undefined> {
+  const real = await realpath(path).catch(() => undefined)
+  if (real === undefined || !real.startsWith(realRoot + sep)) return undefined
+  // O_NOFOLLOW: the last component was just resolved; a link swapped in since is refused.
+  const handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW).catch(() => undefined)
+  if (!handle) return undefined
+  const stats = await handle.stat().catch(() => undefined)
+  if (!stats?.isFile()) {
+    await handle.close()
+    return undefined
+  }
+  return { handle, stats }
+}
+
+/** Stats of the file a path names after following links, when it stays below realRoot. */
+export async function statPublicFile (realRoot: string, path: string): Promise<{ real: string, stats: Stats } | undefined> {
+  const real = await realpath(path).catch(() => undefined)
+  if (real === undefined || !real.startsWith(realRoot + sep)) return undefined
+  const stats = await stat(real).catch(() => undefined)
+  return stats ? { real, stats } : undefined
 }

@@ -2,14 +2,16 @@
 export interface ByteRange { start: number, end: number }
 
 /**
- * Parses a Range header the way this server honours it: exactly one "bytes=" range
- * (first-last, first-, or -suffix). Returns 'invalid' for anything else, including
- * several ranges (no multipart/byteranges: players and web seeds ask for one range at a
- * time, and a multi-range request is a classic way to amplify load), and
- * 'unsatisfiable' for a syntactically valid range outside a file of `size` bytes.
+ * Parses a Range header the way this server honours it: exactly one bytes range
+ * (first-last, first-, or -suffix; the unit is case-insensitive, as RFC 9110 says).
+ * Returns 'invalid' for anything else, including several ranges (no multipart/byteranges:
+ * players and web seeds ask for one range at a time, and a multi-range request is a
+ * classic way to amplify load), and 'unsatisfiable' for a valid range outside a file of
+ * `size` bytes. A suffix longer than the file means the whole file (a player probing the
+ * last 64 KiB of a short file gets 206 with all of it, not 416).
  */
 export function parseRange (header: string, size: number): ByteRange | 'invalid' | 'unsatisfiable' {
-  const match = /^bytes=(\d{0,15})-(\d{0,15})$/.exec(header.trim())
+  const match = /^bytes=(\d{0,15})-(\d{0,15})$/i.exec(header.trim())
   if (!match) return 'invalid'
   const [, first = '', last = ''] = match
   if (first === '' && last === '') return 'invalid'

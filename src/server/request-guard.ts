@@ -14,7 +14,9 @@ export interface RequestGuardOptions { maxUrlLength?: number }
  * lookup ever starts from them: methods other than GET/HEAD/OPTIONS (405 with Allow),
  * overlong URLs (414), and paths that are not a plain path below the site (400): NUL
  * bytes, backslashes, encoded slashes, malformed percent-encoding, control characters
- * and "." or ".." segments in any spelling. The file-serving plugin has its own checks;
+ * and "." or ".." segments in any spelling; and two Host headers (400). An absolute-form
+ * target was already rewritten to its path (create-server's rewriteUrl). The file-serving
+ * plugin has its own checks;
  * this is the first of two walls.
  */
 async function requestGuard (app: FastifyInstance, options: RequestGuardOptions): Promise<void> {
@@ -23,11 +25,25 @@ async function requestGuard (app: FastifyInstance, options: RequestGuardOptions)
     if (!(ALLOWED_METHODS as readonly string[]).includes(request.method)) {
       return reply.code(405).header('allow', ALLOWED_METHODS.join(', ')).send(problem(405, `method ${request.method} is not allowed`))
     }
+    if (hostHeaderCount(request.raw.rawHeaders) > 1) return reply.code(400).send(problem(400, 'more than one Host header'))
     const url = request.raw.url ?? '/'
     if (url.length > maxUrlLength) return reply.code(414).send(problem(414, `URL longer than ${maxUrlLength} characters`))
     const reason = badPathReason(url)
     if (reason) return reply.code(400).send(problem(400, reason))
   })
+}
+
+/**
+ * How many Host headers a request has. Node keeps the first in `headers`, but two of them
+ * is a request smuggling and cache poisoning vector that RFC 9112 section 3.2 says to
+ * answer with 400.
+ */
+function hostHeaderCount (rawHeaders: string[]): number {
+  let count = 0
+  for (let index = 0; index < rawHeaders.length; index += 2) {
+    if (rawHeaders[index]!.length === 4 && rawHeaders[index]!.toLowerCase() === 'host') count++
+  }
+  return count
 }
 
 /** Why a request target's path is refused, or undefined when it is a plain path. */
@@ -49,7 +65,7 @@ export function badPathReason (url: string): string | undefined {
 }
 
 export function problem (statusCode: number, message: string): { statusCode: number, error: string, message: string } {
-  const names: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 414: 'URI Too Long', 416: 'Range Not Satisfiable' }
+  const names: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 412: 'Precondition Failed', 413: 'Content Too Large', 414: 'URI Too Long', 415: 'Unsupported Media Type', 416: 'Range Not Satisfiable', 422: 'Unprocessable Content', 429: 'Too Many Requests', 503: 'Service Unavailable' }
   return { statusCode, error: names[statusCode] ?? 'Error', message }
 }
 

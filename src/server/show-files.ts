@@ -1,77 +1,207 @@
-import { relative, sep } from 'node:path'
-import fastifyStatic from '@fastify/static'
+import { createReadStream } from 'node:fs'
+import { realpath, stat } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { CatalogView } from './catalog-view.js'
+import { ifRangeHolds, preconditionStatus, statEtag, variantEtag, type Validators } from './conditional.js'
 import { contentTypeFor } from './content-types.js'
+import { chooseCoding, isCompressible } from './encoding.js'
 import type { MountedShow } from './mounts.js'
-import { fileSize, resolvePublicFile } from './public-file.js'
-import { parseRange } from './range.js'
+import { openPublicFile, resolvePublicFile, type OpenFile } from './public-file.js'
+import { parseRange, type ByteRange } from './range.js'
 import { problem } from './request-guard.js'
+import { SNAPSHOT_MAX_BYTES, SnapshotCache, type Snapshot } from './snapshots.js'
+import { decodedPath, splitTarget } from './target.js'
 
 export interface ShowFilesOptions {
-  show: MountedShow
-  /** Only the first show's plugin decorates the reply with sendFile (@fastify/static allows it once). */
-  decorateReply?: boolean
+  shows: MountedShow[]
+  /** Told of every response body served from a show's files (for /metrics). */
+  onServed?: (show: MountedShow, relativePath: string, bytes: number) => void
 }
 
-/** Feeds are rewritten on every publish: caches must revalidate (cheap, with the ETag). */
+/** Feeds and pages are rewritten on every publish: caches must revalidate (cheap, with the ETag). */
 const REVALIDATE = 'no-cache'
 /** Media, torrents, chapters and art keep their bytes under their slug: cache a day. */
 const CACHE_A_DAY = 'public, max-age=86400'
+/** Read size when streaming large files: a 1 MiB web-seed range goes out in a few writes. */
+const STREAM_CHUNK = 256 * 1024
+
+interface Context {
+  snapshots: SnapshotCache
+  onServed: ShowFilesOptions['onServed']
+}
+
+/** One show as the file route sees it. */
+interface Site {
+  show: MountedShow
+  /** The mount path decoded and NFC-normalised, compared with decoded request paths. */
+  prefix: string
+  realRoot: string
+  catalog: CatalogView
+}
 
 /**
- * Serves one show's public/ at its mount path (its base URL's path): GET and HEAD, one
- * byte range (206), ETag and Last-Modified with conditional GET (304), Accept-Ranges,
- * seedcast's content types. Nothing outside public/ is reachable: @fastify/static
- * resolves below its root only, dot files are ignored (404), and no directory is listed.
- * Registered once per show, each in its own encapsulated scope.
+ * Serves each show's public/ at its mount path (its base URL's path, decoded): GET and
+ * HEAD, one byte range (206), ETag and Last-Modified with conditional requests (304, 412),
+ * If-Range, brotli and gzip for text files (Vary: Accept-Encoding), index.html for a
+ * folder's URL ending in "/" (a folder without the slash is redirected to it).
+ *
+ * Nothing outside public/ is reachable: paths are resolved below it, dot files are never
+ * served, symbolic links leading out of it are refused, and no folder is listed. A
+ * draft's files answer 404 until it is published (CatalogView). Every answer comes from
+ * one open descriptor (small files from an in-memory snapshot read through one), so a
+ * file replaced while it is served is never sent half old, half new.
  */
-export default async function showFiles (app: FastifyInstance, options: ShowFilesOptions): Promise<void> {
-  const { publicDir } = options.show.paths
-  app.addHook('preHandler', (request, reply) => checkRange(publicDir, request, reply))
-  await app.register(fastifyStatic, {
-    root: publicDir,
-    prefix: options.show.mountPath,
-    decorateReply: options.decorateReply ?? false,
-    index: false,
-    list: false,
-    redirect: false,
-    dotfiles: 'ignore',
-    serveDotFiles: false,
-    acceptRanges: true,
-    etag: true,
-    lastModified: true,
-    cacheControl: false,
-    setHeaders: (reply, path) => {
-      const relativePath = relative(publicDir, path).split(sep).join('/')
-      if (reply.statusCode !== 304) reply.header('content-type', contentTypeFor(relativePath))
-      reply.header('cache-control', /^[^/]+\.(xml|json)$/.test(relativePath) ? REVALIDATE : CACHE_A_DAY)
-      reply.header('x-content-type-options', 'nosniff')
+async function showFiles (app: FastifyInstance, options: ShowFilesOptions): Promise<void> {
+  const sites: Site[] = []
+  for (const show of options.shows) {
+    const catalogStats = await stat(show.paths.catalogFile).catch(() => undefined)
+    sites.push({
+      show,
+      prefix: decodedPath(show.mountPath),
+      realRoot: await realpath(show.paths.publicDir).catch(() => show.paths.publicDir),
+      catalog: new CatalogView(show.paths, show.catalog, catalogStats)
+    })
+  }
+  // Longest mount path first: /shows/one/ is tried before /.
+  sites.sort((a, b) => b.prefix.length - a.prefix.length)
+  const snapshots = new SnapshotCache()
+  const context: Context = { snapshots, onServed: options.onServed }
+
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '*',
+    handler: async (request, reply) => {
+      const { path: rawPath, query } = splitTarget(request.url)
+      const path = decodedPath(rawPath)
+      const site = sites.find(candidate => path.startsWith(candidate.prefix))
+      if (!site) {
+        if (sites.some(candidate => `${path}/` === candidate.prefix)) return await redirect(reply, `${rawPath}/${query}`)
+        return await notFound(request, reply)
+      }
+      let relativePath = path.slice(site.prefix.length)
+      if (relativePath === '' || relativePath.endsWith('/')) relativePath += 'index.html'
+      const file = resolvePublicFile(site.show.paths.publicDir, relativePath)
+      if (!file || !await site.catalog.allows(relativePath)) return await notFound(request, reply)
+
+      const held = await snapshots.current(file)
+      if (held) return await sendSnapshot(request, reply, held, relativePath, site, context)
+      const opened = await openPublicFile(site.realRoot, file)
+      if (!opened) {
+        if (!path.endsWith('/') && await isFolderWithIndex(site.realRoot, file)) return await redirect(reply, `${rawPath}/${query}`)
+        return await notFound(request, reply)
+      }
+      if (opened.stats.size <= SNAPSHOT_MAX_BYTES) {
+        let snapshot: Snapshot
+        try {
+          snapshot = await snapshots.take(file, opened, isCompressible(contentTypeFor(relativePath)))
+        } finally {
+          await opened.handle.close()
+        }
+        return await sendSnapshot(request, reply, snapshot, relativePath, site, context)
+      }
+      return await sendOpenFile(request, reply, opened, relativePath, site, context)
     }
   })
 }
 
-/**
- * @fastify/send serves the whole file (200) for a malformed or multiple range, and its
- * 416 loses the Content-Range header on the way through @fastify/static; this check
- * answers every range it will not serve with 416 and the file's size in Content-Range
- * (RFC 9110), so a client never mistakes a full body for the part it asked for.
- */
-async function checkRange (publicDir: string, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
-  const header = request.headers.range
-  if (header === undefined) return
-  const urlPath = (request.params as Record<string, string | undefined>)['*']
-  if (urlPath === undefined) return
-  const file = resolvePublicFile(publicDir, urlPath)
-  if (!file) return
-  const size = await fileSize(file)
-  if (size === undefined) return
-  const range = parseRange(header, size)
-  if (range === 'invalid') return await refuseRange(reply, size, 'only one range of the form bytes=first-last, bytes=first- or bytes=-suffix is served')
-  // With If-Range a stale validator means "send it all" (200): @fastify/send decides that.
-  if (range === 'unsatisfiable' && request.headers['if-range'] === undefined) return await refuseRange(reply, size, `the file has ${size} bytes`)
-  return undefined
+function baseHeaders (reply: FastifyReply, relativePath: string, validators: Validators): void {
+  reply.header('content-type', contentTypeFor(relativePath))
+  reply.header('cache-control', /^[^/]+\.(xml|json)$|\.html$|^seedcast-sw\.js$/.test(relativePath) ? REVALIDATE : CACHE_A_DAY)
+  reply.header('accept-ranges', 'bytes')
+  reply.header('last-modified', new Date(validators.mtimeMs).toUTCString())
+  reply.header('x-content-type-options', 'nosniff')
 }
 
-function refuseRange (reply: FastifyReply, size: number, message: string): FastifyReply {
-  return reply.code(416).header('content-range', `bytes */${size}`).header('accept-ranges', 'bytes').send(problem(416, message))
+/**
+ * The status and range the request gets for a representation of `size` bytes: a 304 or
+ * 412 from the preconditions, a 416 for a range that cannot be served, a range to send
+ * (206), or the whole (200).
+ */
+function plan (request: FastifyRequest, validators: Validators, size: number): { status: 304 | 412 | 416 } | { status: 200 } | { status: 206, range: ByteRange } {
+  const precondition = preconditionStatus(request.headers, validators)
+  if (precondition) return { status: precondition }
+  const header = request.headers.range
+  if (header === undefined || !ifRangeHolds(request.headers, validators)) return { status: 200 }
+  const range = parseRange(header, size)
+  if (typeof range === 'string') return { status: 416 }
+  return { status: 206, range }
 }
+
+async function sendSnapshot (request: FastifyRequest, reply: FastifyReply, snapshot: Snapshot, relativePath: string, site: Site, context: Context): Promise<FastifyReply> {
+  baseHeaders(reply, relativePath, snapshot)
+  const size = snapshot.body.length
+  // The coding is chosen first: a 304 carries the ETag the 200 would have had.
+  let coding = snapshot.compressible && request.headers.range === undefined ? chooseCoding(request.headers['accept-encoding']) : undefined
+  const encoded = coding ? await context.snapshots.encoded(snapshot, coding) : undefined
+  if (!encoded || encoded.length >= size) coding = undefined
+  if (snapshot.compressible) reply.header('vary', 'Accept-Encoding')
+  const etag = variantEtag(snapshot.etag, coding)
+  const decision = plan(request, snapshot, size)
+  if (decision.status === 304 || decision.status === 412) return await bodiless(reply, decision.status, etag)
+  if (decision.status === 416) return await refuseRange(reply, size)
+  let body = snapshot.body
+  if (decision.status === 206) {
+    body = body.subarray(decision.range.start, decision.range.end + 1)
+    reply.code(206).header('content-range', `bytes ${decision.range.start}-${decision.range.end}/${size}`)
+  } else if (coding && encoded) {
+    body = encoded
+    reply.header('content-encoding', coding)
+  }
+  reply.header('etag', etag).header('content-length', String(body.length))
+  if (request.method === 'HEAD') return await reply.send()
+  context.onServed?.(site.show, relativePath, body.length)
+  return await reply.send(body)
+}
+
+async function sendOpenFile (request: FastifyRequest, reply: FastifyReply, file: OpenFile, relativePath: string, site: Site, context: Context): Promise<FastifyReply> {
+  const validators = { etag: statEtag(file.stats.size, file.stats.mtimeMs), mtimeMs: file.stats.mtimeMs }
+  baseHeaders(reply, relativePath, validators)
+  reply.header('etag', validators.etag)
+  const size = file.stats.size
+  const decision = plan(request, validators, size)
+  if (decision.status !== 200 && decision.status !== 206) {
+    await file.handle.close()
+    if (decision.status === 416) return await refuseRange(reply, size)
+    return await bodiless(reply, decision.status, validators.etag)
+  }
+  const { start, end } = decision.status === 206 ? decision.range : { start: 0, end: size - 1 }
+  if (decision.status === 206) reply.code(206).header('content-range', `bytes ${start}-${end}/${size}`)
+  reply.header('content-length', String(end - start + 1))
+  if (request.method === 'HEAD') {
+    await file.handle.close()
+    return await reply.send()
+  }
+  context.onServed?.(site.show, relativePath, end - start + 1)
+  // The stream owns the descriptor from here and closes it when done or destroyed (a
+  // client gone, or dropped by the send timeout).
+  return await reply.send(createReadStream('', { fd: file.handle, start, end, highWaterMark: Math.min(STREAM_CHUNK, end - start + 1) }))
+}
+
+function bodiless (reply: FastifyReply, status: 304 | 412, etag: string): FastifyReply {
+  reply.removeHeader('content-type')
+  return reply.code(status).header('etag', etag).send()
+}
+
+function refuseRange (reply: FastifyReply, size: number): FastifyReply {
+  return reply.code(416).header('content-range', `bytes */${size}`).header('content-type', 'application/json; charset=utf-8')
+    .send(problem(416, `only one range of the form bytes=first-last, bytes=first- or bytes=-suffix within the file's ${size} bytes is served`))
+}
+
+function redirect (reply: FastifyReply, location: string): FastifyReply {
+  return reply.code(301).header('location', location).send()
+}
+
+function notFound (request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return reply.code(404).send(problem(404, `${request.method} ${request.url.slice(0, 200)}: no such file`))
+}
+
+/** Whether `path` is a folder below public/ holding an index.html (its URL lacked the slash). */
+async function isFolderWithIndex (realRoot: string, path: string): Promise<boolean> {
+  const opened = await openPublicFile(realRoot, join(path, 'index.html'))
+  await opened?.handle.close()
+  return opened !== undefined
+}
+
+export default fp(showFiles, { name: 'seedcast-show-files', fastify: '5.x', dependencies: ['seedcast-request-guard'] })

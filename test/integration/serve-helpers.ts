@@ -1,6 +1,7 @@
 // Helpers shared by the serve-*.test.ts files: a published show in a temp folder and
 // raw HTTP requests whose paths nothing normalises first.
 import { request } from 'node:http'
+import { connect } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { initShow } from '../../src/show/init.js'
 import { publish } from '../../src/show/publish.js'
@@ -36,5 +37,25 @@ export function rawRequest (port: number, path: string, options: { method?: stri
     req.setTimeout(10_000, () => req.destroy(new Error(`${path}: no answer in 10 s`)))
     req.on('error', reject)
     req.end()
+  })
+}
+
+/**
+ * Sends `head` (request line and headers, CRLF-separated, without the final blank line)
+ * byte for byte on a new connection and returns everything the server sent until it
+ * closed the connection (the request asks for Connection: close), for requests no HTTP
+ * client library would send: two Host headers, an absolute-form target.
+ */
+export function rawExchange (port: number, head: string): Promise<{ status: number, text: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(`${head}\r\nConnection: close\r\n\r\n`))
+    const chunks: Buffer[] = []
+    socket.setTimeout(10_000, () => socket.destroy(new Error('no answer in 10 s')))
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk))
+    socket.on('error', reject)
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('latin1')
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), text })
+    })
   })
 }

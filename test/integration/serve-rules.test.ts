@@ -8,6 +8,7 @@ import { mountPathOf } from '../../src/server/mounts.js'
 import { resolvePublicFile } from '../../src/server/public-file.js'
 import { parseRange } from '../../src/server/range.js'
 import { badPathReason } from '../../src/server/request-guard.js'
+import { decodedPath, originForm } from '../../src/server/target.js'
 
 describe('parseRange', () => {
   it('serves exactly one bytes range and clamps the end to the file', () => {
@@ -16,6 +17,7 @@ describe('parseRange', () => {
     expect(parseRange('bytes=-10', 1000)).toEqual({ start: 990, end: 999 })
     expect(parseRange('bytes=-5000', 1000)).toEqual({ start: 0, end: 999 })
     expect(parseRange('bytes=10-5000', 1000)).toEqual({ start: 10, end: 999 })
+    expect(parseRange('BYTES=0-9', 1000)).toEqual({ start: 0, end: 9 })
   })
   it('calls several, reversed or malformed ranges invalid, and ranges past the end unsatisfiable', () => {
     for (const header of ['bytes=0-1,3-4', 'bytes=5-1', 'bytes=-', 'bytes=', 'bytes=a-b', 'items=0-1', 'bytes=0-1 junk', 'bytes=1234567890123456-']) {
@@ -43,6 +45,17 @@ describe('badPathReason', () => {
     for (const path of ['../show.json', 'media/../../episodes.json', '.seedcast/lock', 'media/.hidden', '', '/']) {
       expect(resolvePublicFile('/srv/show/public', path), path).toBeUndefined()
     }
+  })
+})
+
+describe('request targets', () => {
+  it('routes an absolute-form target on its path and compares paths decoded and NFC', () => {
+    expect(originForm('http://example.org:8080/shows/rss.xml?x=1')).toBe('/shows/rss.xml?x=1')
+    expect(originForm('https://example.org')).toBe('/')
+    expect(originForm('/rss.xml')).toBe('/rss.xml')
+    expect(decodedPath('/shows/%74ea/')).toBe('/shows/tea/')
+    expect(decodedPath('/th%C3%A9%20time/')).toBe('/thé time/')
+    expect(decodedPath('/the\u0301/')).toBe('/th\u00e9/')
   })
 })
 
