@@ -10,7 +10,9 @@ export default class Verify extends SeedcastCommand {
 
   static override description = `Hashes the data at PATH and compares every piece with the .torrent. For a single-file torrent PATH is the file itself or the folder that holds it; for a multi-file torrent PATH is the torrent's top folder (the one given to "seedcast create").
 
-Lists the bad pieces and the files they touch; a file is "missing", "wrong-size" (its missing tail counts as bad pieces) or "bad" (a piece does not match). Exits 0 when all is well and 1 when anything is wrong, also with --json (then the report is on stdout).`
+Files are looked for under their safe names, where "seedcast get" writes them: a torrent's unsafe names (an absolute path, "..", slashes inside a name...) are sanitised as libtorrent does ("seedcast info" lists each change), BEP 47 pad files are zeros that are never on disk, and symlinks hold no data.
+
+Lists the bad pieces and the files they touch (by the path on disk); a file is "missing", "wrong-size" (its missing tail counts as bad pieces) or "bad" (a piece does not match). Exits 0 when all is well and 1 when anything is wrong, also with --json (then the report is on stdout).`
 
   static override examples = [
     '<%= config.bin %> verify episode-12.torrent episode-12.mp3',
@@ -34,7 +36,7 @@ Lists the bad pieces and the files they touch; a file is "missing", "wrong-size"
       for (const file of result.files) {
         if (file.status === 'ok') continue
         const pieces = file.badPieces.length ? ` (pieces ${formatRanges(file.badPieces)})` : ''
-        this.log(`  ${file.status.padEnd(10)} ${file.path}${pieces}`)
+        this.log(`  ${file.status.padEnd(10)} ${file.safePath}${pieces}`)
       }
       // The report is the output (also as JSON); the exit code carries the verdict.
       process.exitCode = 1

@@ -52,6 +52,16 @@ export interface DecodedTorrentBytes {
   value: BencodeValue
   /** Byte range [start, end) of the value of the top-level `info` key, if there is one. */
   infoSpan?: [number, number]
+  /** Where the top-level value ends (the input length unless `trailing` let bytes follow). */
+  end: number
+}
+
+export interface DecodeOptions {
+  /**
+   * Accept bytes after the top-level value (a stray newline after a .torrent's
+   * dictionary is common; libtorrent ignores it). Otherwise they are an error.
+   */
+  trailing?: boolean
 }
 
 const MAX_DEPTH = 64
@@ -61,7 +71,7 @@ const MAX_DEPTH = 64
  * the infohash is taken over the bytes as written, even when they are not canonical.
  * Every malformation is a SeedcastError naming the byte offset.
  */
-export function bdecode (input: Uint8Array): DecodedTorrentBytes {
+export function bdecode (input: Uint8Array, options: DecodeOptions = {}): DecodedTorrentBytes {
   const data = Buffer.from(input.buffer, input.byteOffset, input.byteLength)
   let position = 0
   let infoSpan: [number, number] | undefined
@@ -130,6 +140,6 @@ export function bdecode (input: Uint8Array): DecodedTorrentBytes {
   }
 
   const value = readValue(0)
-  if (position !== data.length) fail(`${data.length - position} extra bytes after the end of the data`)
-  return { value, infoSpan }
+  if (position !== data.length && !options.trailing) fail(`${data.length - position} extra bytes after the end of the data`)
+  return { value, infoSpan, end: position }
 }

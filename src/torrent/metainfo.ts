@@ -1,23 +1,24 @@
 import { createHash } from 'node:crypto'
 import { SeedcastError } from '../errors.js'
 import { bdecode, type BencodeDict, type BencodeValue } from './bencode.js'
+import { FileListError, readFileList, type MetainfoFile, type SanitisedPath } from './metainfo-files.js'
+import { sanitiseComponent } from './safe-path.js'
 
-/** One file of a parsed torrent, with its place in the piece stream. */
-export interface MetainfoFile {
-  /** `name/dir/file` for multi-file torrents, `name` for a single file. */
-  path: string
-  /** Path components below the torrent name (empty for a single-file torrent). */
-  components: string[]
-  length: number
-  /** Byte offset of the file in the concatenated stream. */
-  offset: number
-}
+export type { MetainfoFile, SanitisedPath } from './metainfo-files.js'
 
 /** Everything seedcast reads from a .torrent, validated. */
 export interface Metainfo {
+  /** The name as written (`name.utf-8` when present), for display. */
   name: string
+  /**
+   * The sanitised name: the file (single-file torrent) or top folder (multi-file) the
+   * data is written to. For a multi-file torrent whose name has nothing usable left, the
+   * infohash, as libtorrent does.
+   */
+  safeName: string
   infoHash: string
   singleFile: boolean
+  /** Every entry of the torrent, pad files and symlinks included, in torrent order. */
   files: MetainfoFile[]
   length: number
   pieceLength: number
@@ -32,6 +33,12 @@ export interface Metainfo {
   createdBy?: string
   creationDate?: Date
   source?: string
+  /** Names changed to be safe on disk (the name first, then files in order). */
+  sanitised: SanitisedPath[]
+  /** A hybrid BitTorrent v1 + v2 torrent: seedcast uses its v1 part. */
+  hybrid: boolean
+  /** Bytes after the end of the top-level dictionary, ignored (libtorrent ignores them too). */
+  trailingBytes: number
 }
 
 const invalid = (what: string): SeedcastError =>
@@ -39,11 +46,6 @@ const invalid = (what: string): SeedcastError =>
 
 const isDict = (value: BencodeValue | undefined): value is BencodeDict =>
   typeof value === 'object' && value !== null && !Buffer.isBuffer(value) && !Array.isArray(value)
-
-function text (value: BencodeValue | undefined, what: string): string {
-  if (!Buffer.isBuffer(value)) throw invalid(`${what} is not a string`)
-  return value.toString('utf8')
-}
 
 function optionalText (value: BencodeValue | undefined): string | undefined {
   return Buffer.isBuffer(value) ? value.toString('utf8') : undefined
@@ -54,69 +56,88 @@ function count (value: BencodeValue | undefined, what: string): number {
   return value
 }
 
-/** A path component that is safe to join onto a folder: no separators, no `.`/`..`. */
-function safeComponent (value: BencodeValue | undefined, what: string): string {
-  const component = text(value, what)
-  if (component === '' || component === '.' || component === '..' || /[/\\\0]/.test(component)) {
-    throw invalid(`${what} "${component}" is not a safe file name`)
-  }
-  return component
+/** `key.utf-8` when it is a string (it is more likely to be right), else `key`. */
+function preferUtf8 (dict: BencodeDict, key: string): Buffer | undefined {
+  const utf8 = dict[`${key}.utf-8`]
+  if (Buffer.isBuffer(utf8)) return utf8
+  const plain = dict[key]
+  return Buffer.isBuffer(plain) ? plain : undefined
 }
 
 /**
- * Decodes and validates a .torrent. The infohash is the SHA-1 of the info dict bytes as
- * they appear in the file. Throws a SeedcastError saying what is wrong for truncated
- * data, wrong types, missing keys and unsafe paths.
+ * Decodes and validates a .torrent, reading what libtorrent 2.0 reads: unsafe names are
+ * sanitised rather than refused (each file keeps its name as written for display and
+ * gains a safe path for its data), BEP 47 pad files and symlinks are understood, bytes
+ * after the top-level dictionary are ignored, and a hybrid v1 + v2 torrent is read
+ * through its v1 part. The infohash is the SHA-1 of the info dict bytes as they appear
+ * in the file. Throws a SeedcastError saying what is wrong for truncated data, wrong
+ * types, missing keys and BitTorrent v2-only torrents.
  */
 export function parseMetainfo (bytes: Uint8Array): Metainfo {
   if (bytes.length === 0) throw new SeedcastError('not a torrent: the file is empty', { code: 'ETORRENT', hint: 'give a .torrent file or a magnet link' })
   if (bytes[0] !== 0x64 /* d */) {
     throw new SeedcastError('not a torrent: it does not start with a bencoded dictionary', { code: 'ETORRENT', hint: 'give a .torrent file or a magnet link' })
   }
-  const { value: root, infoSpan } = bdecode(bytes)
+  const { value: root, infoSpan, end } = bdecode(bytes, { trailing: true })
   if (!isDict(root)) throw invalid('the top level is not a dictionary')
   const info = root.info
   if (info === undefined || !infoSpan) throw invalid('the info dictionary is missing')
   if (!isDict(info)) throw invalid('info is not a dictionary')
   const infoHash = createHash('sha1').update(bytes.subarray(infoSpan[0], infoSpan[1])).digest('hex')
 
-  const name = safeComponent(info.name, 'info.name')
+  const v2 = info['meta version'] === 2 || info['file tree'] !== undefined
+  if (v2 && info.pieces === undefined) {
+    throw new SeedcastError('this is a BitTorrent v2-only torrent, which seedcast cannot read yet', {
+      code: 'ETORRENT',
+      hint: 'ask the publisher for a hybrid (v1 + v2) torrent or a magnet link with an xt=urn:btih: infohash; those work'
+    })
+  }
+
+  const rawName = preferUtf8(info, 'name')
+  if (rawName === undefined) throw invalid('info.name is not a string')
+  const name = rawName.toString('utf8')
+  const sanitisedName = sanitiseComponent(rawName)
   const pieceLength = count(info['piece length'], 'info["piece length"]')
   if (pieceLength === 0) throw invalid('info["piece length"] is zero')
   const pieces = info.pieces
   if (!Buffer.isBuffer(pieces)) throw invalid('info.pieces is not a string')
   if (pieces.length % 20 !== 0) throw invalid(`info.pieces is ${pieces.length} bytes, not a multiple of 20`)
 
-  const files: MetainfoFile[] = []
-  let offset = 0
   const singleFile = info.files === undefined
+  let safeName = sanitisedName.value
+  let files: MetainfoFile[]
+  let sanitised: SanitisedPath[] = []
+  let length: number
   if (singleFile) {
-    const length = count(info.length, 'info.length')
-    files.push({ path: name, components: [], length, offset })
-    offset = length
+    // A single file must have a name of its own (libtorrent refuses it too).
+    if (rawName.length === 0 || safeName === undefined) throw invalid(`info.name "${name}" leaves no usable file name`)
+    length = count(info.length, 'info.length')
+    files = [{ path: name, components: [], safePath: safeName, length, offset: 0, pad: false, executable: false }]
   } else {
-    if (!Array.isArray(info.files) || info.files.length === 0) throw invalid('info.files is not a non-empty list')
-    info.files.forEach((entry, index) => {
-      if (!isDict(entry)) throw invalid(`info.files[${index}] is not a dictionary`)
-      const length = count(entry.length, `info.files[${index}].length`)
-      if (!Array.isArray(entry.path) || entry.path.length === 0) throw invalid(`info.files[${index}].path is not a non-empty list`)
-      const components = entry.path.map((part, at) => safeComponent(part, `info.files[${index}].path[${at}]`))
-      files.push({ path: [name, ...components].join('/'), components, length, offset })
-      offset += length
-    })
+    safeName ??= infoHash
+    try {
+      ({ files, sanitised, length } = readFileList(info.files, name, safeName))
+    } catch (error) {
+      if (error instanceof FileListError) throw invalid(error.message)
+      throw error
+    }
   }
-  const expectedPieces = Math.ceil(offset / pieceLength)
+  if (safeName !== name) {
+    sanitised.unshift({ original: name, safe: safeName, reasons: sanitisedName.value === undefined ? [...sanitisedName.reasons, 'unnamed'] : sanitisedName.reasons })
+  }
+  const expectedPieces = Math.ceil(length / pieceLength)
   if (pieces.length / 20 !== expectedPieces) {
-    throw invalid(`${pieces.length / 20} piece hashes for ${offset} bytes in pieces of ${pieceLength} (expected ${expectedPieces})`)
+    throw invalid(`${pieces.length / 20} piece hashes for ${length} bytes in pieces of ${pieceLength} (expected ${expectedPieces})`)
   }
 
   const creation = root['creation date']
   return {
     name,
+    safeName,
     infoHash,
     singleFile,
     files,
-    length: offset,
+    length,
     pieceLength,
     pieceCount: expectedPieces,
     pieces,
@@ -126,7 +147,10 @@ export function parseMetainfo (bytes: Uint8Array): Metainfo {
     comment: optionalText(root.comment),
     createdBy: optionalText(root['created by']),
     creationDate: typeof creation === 'number' ? new Date(creation * 1000) : undefined,
-    source: optionalText(info.source)
+    source: optionalText(info.source),
+    sanitised,
+    hybrid: v2,
+    trailingBytes: bytes.length - end
   }
 }
 

@@ -8,7 +8,10 @@ import type { MetainfoFile } from './metainfo.js'
 export type VerifiedFileStatus = 'ok' | 'bad' | 'missing' | 'wrong-size'
 
 export interface VerifiedFile {
+  /** As written in the torrent. */
   path: string
+  /** Where the data was looked for, relative to the download folder (the sanitised path). */
+  safePath: string
   length: number
   status: VerifiedFileStatus
   /** Indexes of the bad pieces that hold bytes of this file. */
@@ -19,6 +22,7 @@ export interface VerifyResult {
   totalPieces: number
   goodPieces: number
   badPieces: number[]
+  /** The files holding data; BEP 47 pad files (zeros, never on disk) and symlinks are not listed. */
   files: VerifiedFile[]
   /** Every piece matches and every file has the right size. */
   ok: boolean
@@ -34,22 +38,32 @@ export interface VerifyOptions {
  * the folder holding it for a single-file torrent, and the torrent's top folder (the one
  * given to `create`) for a multi-file torrent. Missing or short files do not stop the
  * check: their pieces count as bad and the file is reported as missing or wrong-size.
+ * Files are looked for at their safe (sanitised) paths, where `get` writes them; pad
+ * files are taken as the zeros they are, without reading the disk.
  */
 export async function verifyTorrent (torrent: Uint8Array | string, dataPath: string, options: VerifyOptions = {}): Promise<VerifyResult> {
   const metainfo = readMetainfo(torrent)
   const dataStat = await stat(dataPath).catch((error: unknown) => { throw fileError(error, dataPath, 'read') })
   let locate: (file: MetainfoFile) => string
   if (metainfo.singleFile) {
-    locate = () => dataStat.isDirectory() ? join(dataPath, metainfo.name) : dataPath
+    locate = () => dataStat.isDirectory() ? join(dataPath, metainfo.safeName) : dataPath
   } else if (dataStat.isDirectory()) {
-    locate = file => join(dataPath, ...file.components)
+    // Safe paths start with the torrent's folder name; dataPath is that folder.
+    locate = file => join(dataPath, file.safePath.slice(file.safePath.indexOf('/') + 1))
   } else {
-    throw new SeedcastError(`${dataPath} is a file, but the torrent holds a folder`, { code: 'EINPUT', hint: `give the folder that holds ${metainfo.files[0]?.components.join('/')}` })
+    const first = metainfo.files.find(file => !file.pad)
+    throw new SeedcastError(`${dataPath} is a file, but the torrent holds a folder`, { code: 'EINPUT', hint: `give the folder that holds ${first?.safePath.slice(first.safePath.indexOf('/') + 1)}` })
   }
 
   const statuses: VerifiedFileStatus[] = []
   const sources: HashSource[] = []
   for (const file of metainfo.files) {
+    if (file.pad || file.symlink) {
+      // Zeros (pad) or nothing (symlink): hashed as zeros, never read from disk.
+      statuses.push('ok')
+      sources.push({ absolutePath: '', length: file.length, readable: 0 })
+      continue
+    }
     const absolutePath = locate(file)
     const found = await stat(absolutePath).catch(() => undefined)
     const size = found?.isFile() ? found.size : undefined
@@ -67,16 +81,18 @@ export async function verifyTorrent (torrent: Uint8Array | string, dataPath: str
   }
   // Bytes that were not on disk were hashed as zeros; never let zeros pass for data.
   metainfo.files.forEach((file, index) => {
+    if (file.pad || file.symlink) return
     const readable = sources[index]!.readable ?? file.length
     if (readable < file.length) forPiecesOf(file.offset + readable, file.offset + file.length, metainfo.pieceLength, piece => bad.add(piece))
   })
 
   const badPieces = [...bad].sort((a, b) => a - b)
-  const files = metainfo.files.map((file, index): VerifiedFile => {
+  const files = metainfo.files.flatMap((file, index): VerifiedFile[] => {
+    if (file.pad || file.symlink) return []
     const fileBad: number[] = []
     forPiecesOf(file.offset, file.offset + file.length, metainfo.pieceLength, piece => { if (bad.has(piece)) fileBad.push(piece) })
     const status = statuses[index] === 'ok' && fileBad.length > 0 ? 'bad' : statuses[index]!
-    return { path: file.path, length: file.length, status, badPieces: fileBad }
+    return [{ path: file.path, safePath: file.safePath, length: file.length, status, badPieces: fileBad }]
   })
   return {
     totalPieces: metainfo.pieceCount,

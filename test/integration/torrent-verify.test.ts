@@ -43,10 +43,10 @@ describe('verifyTorrent', () => {
     expect(result).toEqual({
       totalPieces: 6, goodPieces: 6, badPieces: [], ok: true,
       files: [
-        { path: 'show/a.mp3', length: 40000, status: 'ok', badPieces: [] },
-        { path: 'show/b/c.mp3', length: 50000, status: 'ok', badPieces: [] },
-        { path: 'show/d.txt', length: 10, status: 'ok', badPieces: [] },
-        { path: 'show/empty', length: 0, status: 'ok', badPieces: [] }
+        { path: 'show/a.mp3', safePath: 'show/a.mp3', length: 40000, status: 'ok', badPieces: [] },
+        { path: 'show/b/c.mp3', safePath: 'show/b/c.mp3', length: 50000, status: 'ok', badPieces: [] },
+        { path: 'show/d.txt', safePath: 'show/d.txt', length: 10, status: 'ok', badPieces: [] },
+        { path: 'show/empty', safePath: 'show/empty', length: 0, status: 'ok', badPieces: [] }
       ]
     })
     expect(hashStats.piecesHashed - before).toBe(6)
