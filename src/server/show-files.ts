@@ -1,11 +1,12 @@
-import { createReadStream } from 'node:fs'
 import { realpath, stat } from 'node:fs/promises'
+import type { OutgoingHttpHeaders } from 'node:http'
 import { join } from 'node:path'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { CatalogView } from './catalog-view.js'
 import { ifRangeHolds, preconditionStatus, statEtag, variantEtag, type Validators } from './conditional.js'
 import { contentTypeFor } from './content-types.js'
+import { sendFileRange } from './file-sender.js'
 import { chooseCoding, isCompressible } from './encoding.js'
 import type { MountedShow } from './mounts.js'
 import { openPublicFile, resolvePublicFile, type OpenFile } from './public-file.js'
@@ -24,8 +25,6 @@ export interface ShowFilesOptions {
 const REVALIDATE = 'no-cache'
 /** Media, torrents, chapters and art keep their bytes under their slug: cache a day. */
 const CACHE_A_DAY = 'public, max-age=86400'
-/** Read size when streaming large files: a 1 MiB web-seed range goes out in a few writes. */
-const STREAM_CHUNK = 256 * 1024
 
 interface Context {
   snapshots: SnapshotCache
@@ -174,9 +173,12 @@ async function sendOpenFile (request: FastifyRequest, reply: FastifyReply, file:
     return await reply.send()
   }
   context.onServed?.(site.show, relativePath, end - start + 1)
-  // The stream owns the descriptor from here and closes it when done or destroyed (a
-  // client gone, or dropped by the send timeout).
-  return await reply.send(createReadStream('', { fd: file.handle, start, end, highWaterMark: Math.min(STREAM_CHUNK, end - start + 1) }))
+  // The lean path: the head written here, the bytes by sendFileRange (reused buffers, no
+  // stream per request), which closes the file.
+  reply.hijack()
+  reply.raw.writeHead(reply.statusCode, reply.getHeaders() as OutgoingHttpHeaders)
+  await sendFileRange(reply.raw, file.handle, start, end)
+  return reply
 }
 
 function bodiless (reply: FastifyReply, status: 304 | 412, etag: string): FastifyReply {
