@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises'
 import { Args, Flags } from '@oclif/core'
 import { SeedcastCommand } from '../cli/base-command.js'
+import { showFieldFlags, showFieldOptions } from '../cli/show-fields-flags.js'
 import { SeedcastError } from '../src/errors.js'
 import { DEFAULT_LICENSE, initShow, REQUIRED_INIT_OPTIONS, type InitOptions } from '../src/show/init.js'
 
@@ -11,7 +12,7 @@ export default class Init extends SeedcastCommand {
   show.json      the show's metadata (schema-checked, editable by hand)
   episodes.json  the episode catalog, empty
   public/        the site to serve at --base-url: the four feeds, the cover,
-  public/        media/, torrents/, chapters/
+                 media/, torrents/, chapters/
 
 Every value is checked before anything is written: a bad one is a one-line error and nothing is created. A folder that already holds a show.json is refused.
 
@@ -35,42 +36,14 @@ Required: --title --description --author --owner-name --owner-email --language -
   }
 
   static override flags = {
-    title: Flags.string({ description: 'show title' }),
-    description: Flags.string({ description: 'show description (plain text)' }),
-    author: Flags.string({ description: 'author shown by podcast apps (itunes:author)' }),
-    'owner-name': Flags.string({ description: 'owner name (itunes:owner, not shown publicly by most apps)' }),
-    'owner-email': Flags.string({ description: 'owner email (itunes:owner, used by directories to verify ownership)' }),
-    language: Flags.string({ description: 'BCP 47 language tag, e.g. en, en-US, fr' }),
-    category: Flags.string({ description: 'Apple Podcasts category: "Technology" or "Society & Culture > Documentary"' }),
-    subcategory: Flags.string({ description: 'Apple Podcasts subcategory (or give it in --category after ">")' }),
-    explicit: Flags.boolean({ description: 'the show has explicit content', default: false }),
-    image: Flags.string({ description: 'cover image: square JPEG or PNG, 1400 to 3000 px' }),
-    link: Flags.string({ description: 'website of the show' }),
-    'base-url': Flags.string({ description: 'http(s) URL where public/ will be served' }),
+    ...showFieldFlags,
     license: Flags.string({ description: `SPDX license id of the episodes (default ${DEFAULT_LICENSE})` }),
-    tracker: Flags.string({ description: 'tracker announce URL put in every torrent and magnet (repeatable); self = the tracker of `seedcast serve` at the base URL', multiple: true }),
-    funding: Flags.string({ description: 'funding/donation URL, optionally followed by a space and a title' })
+    explicit: Flags.boolean({ description: 'the show has explicit content', default: false })
   }
 
   async run (): Promise<unknown> {
     const { args, flags } = await this.parse(Init)
-    const options: Partial<InitOptions> = {
-      title: flags.title,
-      description: flags.description,
-      author: flags.author,
-      ownerName: flags['owner-name'],
-      ownerEmail: flags['owner-email'],
-      language: flags.language,
-      category: flags.category,
-      subcategory: flags.subcategory,
-      explicit: flags.explicit,
-      image: flags.image,
-      link: flags.link,
-      baseUrl: flags['base-url'],
-      license: flags.license,
-      trackers: flags.tracker,
-      funding: flags.funding ? parseFunding(flags.funding) : undefined
-    }
+    const options: Partial<InitOptions> = showFieldOptions(flags)
     if (process.stdin.isTTY && !this.jsonEnabled()) await askForMissing(options)
     const result = await initShow(args.dir, options as InitOptions)
     this.log(`Created show "${result.config.title}" in ${result.dir}`)
@@ -79,11 +52,6 @@ Required: --title --description --author --owner-name --owner-email --language -
     this.log(`  next:     seedcast publish episode.mp3 --show ${args.dir}`)
     return { dir: result.dir, show: result.config, feeds: result.feeds }
   }
-}
-
-function parseFunding (value: string): { url: string, title?: string } {
-  const [url = '', ...title] = value.trim().split(/\s+/)
-  return title.length ? { url, title: title.join(' ') } : { url }
 }
 
 /** Asks on the terminal for each required value not given as a flag (Ctrl+D or Ctrl+C cancels). */

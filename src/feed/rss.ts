@@ -59,7 +59,7 @@ function renderChannel (show: ShowConfig, episodes: PublishedEpisode[], self: st
       categories: [{ text: show.category, ...(show.subcategory ? { categories: [{ text: show.subcategory }] } : {}) }],
       explicit: show.explicit,
       author: show.author,
-      type: 'episodic',
+      type: show.type ?? 'episodic',
       owner: { name: show.owner.name, email: show.owner.email }
     },
     podcast: {

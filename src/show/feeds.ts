@@ -6,6 +6,7 @@ import { FEED_FILES, renderFeeds } from './engines.js'
 import { loadShow, readShowConfig } from './load.js'
 import { withShowLock } from './lock.js'
 import { showPaths, type ShowPaths } from './paths.js'
+import { syncTorrentUrlsIfChanged } from './torrent-urls.js'
 import type { Catalog, ShowConfig } from './types.js'
 
 /** The four feeds at the root of public/, all generated from the catalog. */
@@ -39,12 +40,28 @@ export async function commitCatalog (paths: ShowPaths, config: ShowConfig, catal
   return feeds
 }
 
-/** Feeds from an unchanged catalog; clears the stale marker once they are all written. */
-async function rebuildFeeds (paths: ShowPaths, config: ShowConfig, catalog: Catalog): Promise<Record<string, string>> {
+/**
+ * Saves a changed show.json and everything made from it: the .torrent files' trackers and
+ * web seeds, then the feeds; call it holding the show lock. As with commitCatalog, the
+ * stale marker stays until the last write, and repairFeeds finishes the work of a killed run.
+ */
+export async function commitConfig (paths: ShowPaths, config: ShowConfig, catalog: Catalog): Promise<{ feeds: Record<string, string>, torrents: string[] }> {
   await sweepWriteLeftovers(paths)
+  await writeAtomic(paths.feedsStaleMarker, `${process.pid}\n`)
+  await writeJsonAtomic(paths.showFile, config)
+  return rebuildFeeds(paths, config, catalog)
+}
+
+/**
+ * Feeds from an unchanged catalog, after bringing the torrents in line with show.json
+ * (which may have been edited by hand); clears the stale marker once all is written.
+ */
+async function rebuildFeeds (paths: ShowPaths, config: ShowConfig, catalog: Catalog): Promise<{ feeds: Record<string, string>, torrents: string[] }> {
+  await sweepWriteLeftovers(paths)
+  const torrents = await syncTorrentUrlsIfChanged(paths, config, catalog)
   const feeds = await writeFeeds(paths, config, catalog)
   await clearStaleMarker(paths)
-  return feeds
+  return { feeds, torrents }
 }
 
 async function clearStaleMarker (paths: ShowPaths): Promise<void> {
@@ -54,7 +71,7 @@ async function clearStaleMarker (paths: ShowPaths): Promise<void> {
 // write-file-atomic's temp files are "<name>.<number>" beside their target. The files below
 // are only written holding the lock, so such a temp file seen while holding it is a leftover
 // of a killed process and would otherwise stay in public/ for everyone to download.
-const LOCKED_WRITE_LEFTOVER = /^(?:show\.json|episodes\.json|rss\.xml|p2p\.xml|atom\.xml|feed\.json|feeds-stale)\.\d+$/
+const LOCKED_WRITE_LEFTOVER = /^(?:show\.json|episodes\.json|rss\.xml|p2p\.xml|atom\.xml|feed\.json|feeds-stale|torrent-urls)\.\d+$/
 
 /** Removes temp files of killed writers of the catalog and feeds; call it holding the lock. */
 async function sweepWriteLeftovers (paths: ShowPaths): Promise<void> {
@@ -82,14 +99,20 @@ export async function repairFeeds (dir: string): Promise<boolean> {
   })
 }
 
-export interface BuiltFeeds { feeds: Record<string, string>, episodes: number, published: number }
+export interface BuiltFeeds {
+  feeds: Record<string, string>
+  episodes: number
+  published: number
+  /** Slugs whose .torrent got new trackers or web seeds (after show.json changed). */
+  torrents: string[]
+}
 
 /** `seedcast feed build`: regenerates every feed of the show from its catalog. */
 export async function buildFeeds (dir: string): Promise<BuiltFeeds> {
   await readShowConfig(showPaths(dir)) // a clear error for a folder that is no show, before taking the lock
   return withShowLock(dir, async () => {
     const { paths, config, catalog } = await loadShow(dir)
-    const feeds = await rebuildFeeds(paths, config, catalog)
-    return { feeds, episodes: catalog.episodes.length, published: catalog.episodes.filter(episode => !episode.draft).length }
+    const { feeds, torrents } = await rebuildFeeds(paths, config, catalog)
+    return { feeds, torrents, episodes: catalog.episodes.length, published: catalog.episodes.filter(episode => !episode.draft).length }
   })
 }

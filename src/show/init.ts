@@ -7,30 +7,23 @@ import { podcastGuid } from './engines.js'
 import { writeFeeds } from './feeds.js'
 import { showPaths, type ShowPaths } from './paths.js'
 import type { Catalog, ShowConfig } from './types.js'
-import { checkEmail, normaliseBaseUrl, normaliseHttpUrl, normaliseLanguage, normaliseLicense, normaliseTracker, parseCategory } from './validate.js'
+import { checkShowFields, withoutUndefined, type ShowFieldOptions } from './show-fields.js'
 
 export const DEFAULT_LICENSE = 'CC-BY-SA-4.0'
 
-export interface InitOptions {
+export interface InitOptions extends ShowFieldOptions {
   title: string
   description: string
   author: string
   ownerName: string
   ownerEmail: string
-  /** BCP 47. */
   language: string
-  /** "Technology", or "Society & Culture > Documentary". */
   category: string
-  subcategory?: string
-  explicit?: boolean
+  baseUrl: string
   /** Path of a cover image to copy into public/. */
   image?: string
-  link?: string
-  baseUrl: string
   /** SPDX id; CC-BY-SA-4.0 when not given. */
   license?: string
-  trackers?: string[]
-  funding?: { url: string, title?: string }
   /** podcast:locked; true unless said otherwise. */
   locked?: boolean
 }
@@ -54,28 +47,18 @@ export async function initShow (dir: string, options: InitOptions): Promise<Init
   const missing = REQUIRED_INIT_OPTIONS.filter(([key]) => !options[key]?.trim()).map(([, flag]) => `--${flag}`)
   if (missing.length) throw new SeedcastError(`missing ${missing.join(', ')}`, { code: 'EBADFLAG', exitCode: 2, hint: 'give them as flags, or run in a terminal to be asked' })
 
-  const baseUrl = normaliseBaseUrl(options.baseUrl)
-  const { category, subcategory } = parseCategory(options.category, options.subcategory)
+  const fields = checkShowFields({ ...options, license: options.license ?? DEFAULT_LICENSE })
   const cover = options.image ? await readCover(options.image) : undefined
-  const config: ShowConfig = {
+  const baseUrl = fields.baseUrl!
+  const config: ShowConfig = withoutUndefined({
     version: 1,
-    title: options.title.trim(),
-    description: options.description.trim(),
-    author: options.author.trim(),
-    owner: { name: options.ownerName.trim(), email: checkEmail(options.ownerEmail) },
-    language: normaliseLanguage(options.language),
-    category,
-    ...(subcategory ? { subcategory } : {}),
-    explicit: options.explicit ?? false,
+    ...fields as Omit<ShowConfig, 'version' | 'podcastGuid' | 'locked' | 'explicit' | 'trackers'>,
+    explicit: fields.explicit ?? false,
     ...(cover ? { image: `cover.${cover.extension}` } : {}),
-    ...(options.link ? { link: normaliseHttpUrl(options.link, 'link') } : {}),
-    baseUrl,
-    license: normaliseLicense(options.license ?? DEFAULT_LICENSE),
-    trackers: [...new Set((options.trackers ?? []).map(normaliseTracker))],
-    ...(options.funding ? { funding: { url: normaliseHttpUrl(options.funding.url, 'funding'), title: options.funding.title?.trim() || 'Support the show' } } : {}),
+    trackers: fields.trackers ?? [],
     podcastGuid: podcastGuid(new URL('rss.xml', baseUrl).href),
-    locked: options.locked ?? true
-  }
+    locked: fields.locked ?? true
+  })
 
   const paths = showPaths(root)
   if (await exists(paths.showFile)) {

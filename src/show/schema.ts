@@ -26,6 +26,7 @@ export const showConfigSchema = z.object({
   license: text,
   trackers: z.array(z.string().refine(value => value === SELF_TRACKER || URL.canParse(value), 'must be a URL or "self"')),
   funding: z.object({ url: httpUrl, title: text }).optional(),
+  type: z.enum(['episodic', 'serial']).optional(),
   podcastGuid: z.uuid('must be a UUID'),
   locked: z.boolean()
 }) satisfies z.ZodType<ShowConfig>

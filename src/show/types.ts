@@ -46,6 +46,8 @@ export interface ShowConfig {
   /** Tracker announce URLs put in every torrent and magnet; `self` stands for <baseUrl>announce (http and ws). */
   trackers: string[]
   funding?: ShowFunding
+  /** itunes:type: "episodic" (newest first, the default) or "serial" (listened in order). */
+  type?: 'episodic' | 'serial'
   /** podcast:guid: UUIDv5 of the feed URL without scheme (see src/feed). */
   podcastGuid: string
   /** podcast:locked: ask other platforms not to import the feed. */

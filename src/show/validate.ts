@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module'
 import { SeedcastError } from '../errors.js'
-import { isAppleCategory } from '../feed/apple-categories.js'
+import { APPLE_CATEGORIES, isAppleCategory } from '../feed/apple-categories.js'
 import { SELF_TRACKER } from './engines.js'
 
 // Checks and normalises the values a podcaster gives to `seedcast init`. Each failure is
@@ -12,13 +12,34 @@ function invalid (flag: string, message: string, hint?: string): never {
   throw new SeedcastError(`--${flag}: ${message}`, { code: 'EBADFLAG', exitCode: 2, hint })
 }
 
-/** A BCP 47 tag in its canonical case ("en-us" → "en-US"). */
+/**
+ * A BCP 47 tag in its canonical case ("en-us" → "en-US"), with a primary language of two
+ * or three letters that names a known language, as podcast apps and `feed lint` want it
+ * ("english" is well-formed BCP 47 but no feed reader takes it; the error suggests "en").
+ */
 export function normaliseLanguage (tag: string): string {
+  let canonical: string | undefined
   try {
-    const [canonical] = Intl.getCanonicalLocales(tag.trim())
-    if (canonical) return canonical
+    [canonical] = Intl.getCanonicalLocales(tag.trim())
   } catch { /* RangeError: not a well-formed tag */ }
-  return invalid('language', `"${tag}" is not a BCP 47 language tag`, 'e.g. en, en-US, fr, pt-BR')
+  const primary = canonical?.split('-')[0] ?? ''
+  if (canonical && /^[a-z]{2,3}$/.test(primary) && languageNames.of(primary) !== undefined) return canonical
+  const named = codeOfLanguageName(tag)
+  return invalid('language', `"${tag}" is not a BCP 47 language tag`, named ? `did you mean ${named}? Give an ISO 639 code such as en, en-US, fr, pt-BR` : 'give an ISO 639 code such as en, en-US, fr, pt-BR')
+}
+
+const languageNames = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' })
+
+/** The two-letter code of a language typed by its English name ("English" → "en"), if any. */
+function codeOfLanguageName (name: string): string | undefined {
+  const wanted = name.trim().toLowerCase()
+  const letters = 'abcdefghijklmnopqrstuvwxyz'
+  for (const first of letters) {
+    for (const second of letters) {
+      if (languageNames.of(first + second)?.toLowerCase() === wanted) return first + second
+    }
+  }
+  return undefined
 }
 
 /** An http(s) URL, as the WHATWG parser writes it. */
@@ -73,7 +94,10 @@ export function parseCategory (value: string, subcategory?: string): { category:
   if (!main || rest.length || (nested !== undefined && !nested)) invalid('category', `"${value}" is not "Category" or "Category > Subcategory"`)
   if (nested && subcategory && nested !== subcategory.trim()) invalid('subcategory', `"${subcategory}" contradicts --category "${value}"`)
   const sub = nested ?? subcategory?.trim() ?? undefined
-  if (!isAppleCategory(main)) invalid('category', `"${main}" is not an Apple Podcasts category`, 'e.g. Technology, Arts, Society & Culture, News; see `seedcast init --help`')
-  if (sub && !isAppleCategory(main, sub)) invalid('subcategory', `"${sub}" is not a subcategory of "${main}" in Apple Podcasts' list`)
+  if (!isAppleCategory(main)) invalid('category', `"${main}" is not an Apple Podcasts category`, `one of: ${Object.keys(APPLE_CATEGORIES).join(', ')}`)
+  if (sub && !isAppleCategory(main, sub)) {
+    const subs = APPLE_CATEGORIES[main]!
+    invalid('subcategory', `"${sub}" is not a subcategory of "${main}" in Apple Podcasts' list`, subs.length ? `one of: ${subs.join(', ')}` : `"${main}" has no subcategories`)
+  }
   return sub ? { category: main, subcategory: sub } : { category: main }
 }

@@ -33,6 +33,10 @@ describe('init values', () => {
     expect(normaliseLanguage('en-us')).toBe('en-US')
     expect(normaliseLanguage('pt-br')).toBe('pt-BR')
     expect(() => normaliseLanguage('english!')).toThrow('--language: "english!" is not a BCP 47 language tag')
+    // Well-formed BCP 47, but not what podcast apps or `feed lint` accept: refused, with the code.
+    expect(() => normaliseLanguage('English')).toThrow(expect.objectContaining({ message: '--language: "English" is not a BCP 47 language tag', hint: expect.stringMatching(/^did you mean en\?/) }))
+    expect(() => normaliseLanguage('qq')).toThrow('is not a BCP 47 language tag')
+    expect(normaliseLanguage('fil')).toBe('fil')
     expect(normaliseBaseUrl('https://example.org/pod')).toBe('https://example.org/pod/')
     expect(normaliseBaseUrl('http://localhost:8080')).toBe('http://localhost:8080/')
     expect(() => normaliseBaseUrl('ftp://example.org/')).toThrow('--base-url: "ftp://example.org/" is not an http(s) URL')
@@ -44,6 +48,9 @@ describe('init values', () => {
     expect(parseCategory('Society & Culture > Documentary')).toEqual({ category: 'Society & Culture', subcategory: 'Documentary' })
     expect(parseCategory('News', 'Daily News')).toEqual({ category: 'News', subcategory: 'Daily News' })
     expect(() => parseCategory('Cooking')).toThrow('--category: "Cooking" is not an Apple Podcasts category')
+    // The hint lists the valid names, so a wrong category is fixed without looking elsewhere.
+    expect(() => parseCategory('Cooking')).toThrow(expect.objectContaining({ hint: expect.stringMatching(/^one of: Arts, Business, .*, Technology, True Crime, TV & Film$/) }))
+    expect(() => parseCategory('Arts > Cooking')).toThrow(expect.objectContaining({ hint: 'one of: Books, Design, Fashion & Beauty, Food, Performing Arts, Visual Arts' }))
     expect(() => parseCategory('Technology > Documentary')).toThrow('--subcategory: "Documentary" is not a subcategory of "Technology"')
     expect(checkEmail(' a@b.org ')).toBe('a@b.org')
     expect(() => checkEmail('nobody')).toThrow('--owner-email: "nobody" is not an email address')
