@@ -22,17 +22,19 @@ describe('seedcast show and show edit', () => {
 
   it('moves the show to a new base URL: torrents (same infohash), magnets and feeds follow, and lint is clean', async () => {
     const { result, json } = await runCliJson(['show', 'edit', '--show', show, '--base-url', 'https://cdn.example.net/tea',
-      '--tracker', 'wss://tracker.example.net/', '--tracker', 'udp://tracker.example.net:6969/announce', '--redirect-from-old'])
+      '--tracker', 'wss://tracker.example.net/', '--tracker', 'self', '--redirect-from-old'])
     expect(result.code).toBe(0)
     expect(json.changed.sort()).toEqual(['baseUrl', 'trackers'])
     expect(json.torrents.sort()).toEqual(episodes.map(published => published.episode.slug).sort())
     expect(json.show.podcastGuid).toBe(json.before.podcastGuid) // the show keeps its identity
+    expect(json.show.trackers).toEqual(['wss://tracker.example.net/', 'self'])
 
     for (const { episode, magnet } of episodes) {
       const torrent = await torrentMatches(join(show, 'public', episode.torrentPath), join(show, 'public', episode.mediaPath))
       expect(torrent.infoHash).toBe(episode.infoHash)
       expect(torrent.webSeeds).toEqual([`${NEW_BASE}${episode.mediaPath}`])
-      expect(torrent.announce).toEqual(['wss://tracker.example.net/', 'udp://tracker.example.net:6969/announce'])
+      // `self` stays `self` in show.json and moves with the base URL in the torrents.
+      expect(torrent.announce).toEqual(['wss://tracker.example.net/', `${NEW_BASE}announce`, 'wss://cdn.example.net/tea/announce'])
       const shown = (await runCliJson(['episodes', 'show', episode.slug, '--show', show])).json
       expect(shown.magnet).not.toBe(magnet)
       expect(new URL(shown.magnet).searchParams.get('xt')).toBe(new URL(magnet).searchParams.get('xt'))
