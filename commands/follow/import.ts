@@ -1,0 +1,32 @@
+import { Args, Flags } from '@oclif/core'
+import { SeedcastCommand } from '../../cli/base-command.js'
+import { libraryFlag } from '../../cli/library-flag.js'
+import { defaultLibraryDir } from '../../src/follow/library.js'
+import { importOpml } from '../../src/follow/subscriptions.js'
+
+export default class FollowImport extends SeedcastCommand {
+  static override summary = 'Follow every feed of an OPML subscription list (what podcast apps export).'
+
+  static override description = 'Each feed is fetched once, as `follow add` does; a feed that cannot be fetched or read is reported and the others are followed. Feeds already followed are left as they are. Exits 1 when some feed failed.'
+
+  static override examples = ['<%= config.bin %> follow import antennapod-feeds.opml']
+
+  static override args = {
+    file: Args.file({ description: 'the OPML file', required: true })
+  }
+
+  static override flags = {
+    dir: libraryFlag,
+    'allow-redistribution': Flags.boolean({ description: 'seed these feeds\' HTTP-only episodes whatever their licenses say' })
+  }
+
+  async run (): Promise<unknown> {
+    const { args, flags } = await this.parse(FollowImport)
+    const result = await importOpml(flags.dir ?? defaultLibraryDir(), args.file, { allowRedistribution: flags['allow-redistribution'] || undefined })
+    for (const feed of result.added) this.log(`${feed.added ? 'following' : 'already following'} ${feed.title || feed.url}`)
+    for (const failure of result.failed) process.stderr.write(`seedcast: ${failure.message}\n`)
+    this.log(`${result.added.filter(feed => feed.added).length} feed(s) added, ${result.failed.length} failed`)
+    if (result.failed.length) process.exitCode = 1
+    return result
+  }
+}

@@ -1,0 +1,88 @@
+import { Flags } from '@oclif/core'
+import { SeedcastCommand } from '../../cli/base-command.js'
+import { libraryFlag } from '../../cli/library-flag.js'
+import { seedFlags, seedOptionsFromFlags } from '../../cli/seed-flags.js'
+import type { FollowEvent } from '../../src/follow/events.js'
+import { defaultLibraryDir } from '../../src/follow/library.js'
+import { runFollow } from '../../src/follow/run.js'
+import type { SeedEvent } from '../../src/swarm/seed-events.js'
+import { parseSize } from '../../src/follow/size.js'
+import { formatBytes } from '../../src/torrent/format.js'
+
+export default class FollowRun extends SeedcastCommand {
+  static override summary = 'Download new episodes of the followed feeds and keep seeding them.'
+
+  static override description = `Polls every followed feed (conditional GET with ETag/Last-Modified; then each feed again when its ttl or podcast:updateFrequency says, backing off after errors; permanent redirects and itunes:new-feed-url are followed and remembered), downloads new episodes and seeds everything the library holds until interrupted (Ctrl-C, SIGTERM). --once fetches what is new and exits (cron, scripts).
+
+Each episode comes by the best way its feed offers: its torrent (podcast:alternateEnclosure .torrent or magnet, as seedcast and PeerTube publish them) with the HTTP enclosure as web seed; otherwise over HTTP, and is then made into a torrent whose web seed is the enclosure URL, with the --tracker URLs. podcast:integrity is checked: a mismatch is an error and the file is not kept.
+Seeding follows the license: episodes of a published torrent are seeded; HTTP-only episodes only when the feed's license allows redistribution (Creative Commons, another free license) or --allow-redistribution (here or at \`follow add\`) says you may.
+
+Retention: --keep newest episodes per feed (0 for all) and --max-size for the whole library; what falls out stops being seeded and is deleted, and is never downloaded again.
+Killed at any moment (even kill -9), the next run resumes: half-downloaded files continue where they stopped, finished episodes are neither downloaded nor hashed again.
+Seeds over TCP, uTP and WebRTC like \`seedcast seed\`, with its flags; \`seedcast peers\` shows who is connected. With --json one event per line: poll, moved, skipped, episode, pass, and the seed events.`
+
+  static override examples = [
+    { description: 'Fetch what is new and exit (cron)', command: '<%= config.bin %> follow run --once' },
+    { description: 'Keep the 5 newest episodes of each show within 20 GB, seed at most 2 MB/s', command: '<%= config.bin %> follow run --keep 5 --max-size 20G --upload-limit 2M' },
+    { description: 'Announce the torrents made for HTTP-only shows to your own tracker', command: '<%= config.bin %> follow run --tracker wss://tracker.example/announce --tracker https://tracker.example/announce' }
+  ]
+
+  static override flags = {
+    dir: libraryFlag,
+    once: Flags.boolean({ description: 'poll every feed once, download what is new, then exit without seeding' }),
+    keep: Flags.integer({ description: 'newest episodes kept per feed (0 for all)', min: 0, default: 10 }),
+    'max-size': Flags.string({ description: 'size budget of the whole library, e.g. 50G (the oldest episodes go first)' }),
+    'max-episode-size': Flags.string({ description: 'largest episode downloaded', default: '8G' }),
+    'allow-redistribution': Flags.boolean({ description: 'seed HTTP-only episodes whatever the feeds\' licenses say (you have the right to)' }),
+    tracker: Flags.string({ description: 'tracker URL written into the torrents made for HTTP-only episodes (repeatable)', multiple: true }),
+    timeout: Flags.integer({ description: 'seconds without progress before an episode download gives up (retried at the next poll)', min: 1, default: 60 }),
+    ...seedFlags
+  }
+
+  async run (): Promise<void> {
+    const { flags } = await this.parse(FollowRun)
+    const json = this.jsonEnabled()
+    const controller = new AbortController()
+    // `on`, not `once`: a second signal quits at once (exit 130) instead of the default kill.
+    const onSignal = (reason: string) => () => {
+      if (controller.signal.aborted) process.exit(130)
+      process.stderr.write(`stopping (${reason}); again to quit now\n`)
+      controller.abort(reason)
+    }
+    process.on('SIGINT', onSignal('SIGINT'))
+    process.on('SIGTERM', onSignal('SIGTERM'))
+    const write = json ? (event: object) => process.stdout.write(JSON.stringify(event) + '\n') : undefined
+    await runFollow({
+      dir: flags.dir ?? defaultLibraryDir(),
+      once: flags.once,
+      keep: flags.keep,
+      maxBytes: flags['max-size'] ? parseSize(flags['max-size'], '--max-size') : 0,
+      maxEpisodeBytes: parseSize(flags['max-episode-size'], '--max-episode-size'),
+      allowRedistribution: flags['allow-redistribution'],
+      trackers: flags.tracker ?? [],
+      dht: flags.dht,
+      timeoutSeconds: flags.timeout,
+      seed: seedOptionsFromFlags(flags),
+      signal: controller.signal,
+      onEvent: write ?? textView,
+      onSeedEvent: write ?? seedTextView
+    })
+    // A tracker request still in flight must not keep a stopped follower alive.
+    setTimeout(() => process.exit(), 2000).unref()
+  }
+}
+
+function textView (event: FollowEvent): void {
+  const line = (text: string) => process.stderr.write(text + '\n')
+  if (event.event === 'poll' && event.status === 'error') line(`${event.feed}: ${event.message}`)
+  else if (event.event === 'moved') line(`${event.feed}: moved to ${event.to} (${event.why})`)
+  else if (event.event === 'episode' && event.action === 'downloaded') line(`${event.feed}: got "${event.title}" (${formatBytes(event.length ?? 0)}, ${event.source === 'torrent' ? 'torrent' : 'HTTP'}${event.seed ? '' : ', not seeded: the license does not allow it'})`)
+  else if (event.event === 'episode' && event.action === 'failed') line(`${event.feed}: "${event.title}" failed: ${event.message}`)
+  else if (event.event === 'episode' && event.action === 'dropped') line(`${event.feed}: dropped "${event.title}" (retention)`)
+  else if (event.event === 'pass') line(`${event.feeds} feed(s) polled, ${event.downloaded} new episode(s), ${event.failed} failed, ${event.dropped} dropped`)
+}
+
+function seedTextView (event: SeedEvent): void {
+  if (event.event === 'started') process.stderr.write(`seeding ${event.torrents} episode(s), peer port ${event.port}\n`)
+  else if (event.event === 'warning') process.stderr.write(`warning: ${event.message}\n`)
+}

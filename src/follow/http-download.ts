@@ -1,0 +1,90 @@
+import { createWriteStream } from 'node:fs'
+import { stat, truncate } from 'node:fs/promises'
+import { Readable, Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { SeedcastError, fileError } from '../errors.js'
+import { networkReason } from '../feed/read/fetch-feed.js'
+
+export interface HttpDownloadOptions {
+  /** Largest file accepted (a hostile enclosure must not fill the disk). */
+  maxBytes: number
+  /** Give up after this long without a byte. */
+  idleTimeoutMs?: number
+  signal?: AbortSignal
+  userAgent?: string
+}
+
+export interface HttpDownloadResult {
+  /** Bytes now in the file. */
+  length: number
+  /** Bytes already there from an interrupted run (not fetched again). */
+  resumed: number
+  received: number
+}
+
+/**
+ * Downloads `url` into `path`, continuing a partial file left by an interrupted run with
+ * a Range request (a server that ignores Range sends it all again, and the partial file
+ * is started over). Every failure is one SeedcastError line; the partial file stays for
+ * the next attempt.
+ */
+export async function downloadHttp (url: string, path: string, options: HttpDownloadOptions): Promise<HttpDownloadResult> {
+  let have = 0
+  try {
+    have = (await stat(path)).size
+  } catch {
+    // nothing yet
+  }
+  const idle = new AbortController()
+  const signal = options.signal ? AbortSignal.any([options.signal, idle.signal]) : idle.signal
+  const idleMs = options.idleTimeoutMs ?? 60_000
+  let timer = setTimeout(() => idle.abort(), idleMs)
+  const touch = () => { clearTimeout(timer); timer = setTimeout(() => idle.abort(), idleMs) }
+  const fail = (why: string, cause?: unknown) => new SeedcastError(`${url}: cannot download the episode: ${why}`, { code: 'EDOWNLOAD', cause, hint: 'it will be tried again at the next poll' })
+  try {
+    let response: Response
+    try {
+      response = await fetch(url, { headers: { 'user-agent': options.userAgent ?? 'seedcast', ...(have > 0 ? { range: `bytes=${have}-` } : {}) }, signal, redirect: 'follow' })
+    } catch (err) {
+      throw fail(idle.signal.aborted ? `no answer within ${Math.round(idleMs / 1000)} s` : networkReason(err), err)
+    }
+    if (response.status === 416 && have > 0) {
+      // The partial file is already whole (or longer than the file now is): start over.
+      await response.body?.cancel()
+      await truncate(path, 0)
+      return downloadHttp(url, path, options)
+    }
+    if (!response.ok || !response.body) {
+      await response.body?.cancel()
+      throw fail(`HTTP ${response.status} ${response.statusText}`)
+    }
+    const resuming = response.status === 206 && have > 0 && new RegExp(`^bytes ${have}-`).test(response.headers.get('content-range') ?? '')
+    const start = resuming ? have : 0
+    const declared = Number(response.headers.get('content-length'))
+    if (declared && start + declared > options.maxBytes) {
+      await response.body.cancel()
+      throw fail(`the file is ${start + declared} bytes, more than the ${options.maxBytes} allowed (--max-episode-size)`)
+    }
+    let received = 0
+    const limit = new Transform({
+      transform (chunk: Buffer, _encoding, done) {
+        received += chunk.length
+        touch()
+        if (start + received > options.maxBytes) done(fail(`more than the ${options.maxBytes} bytes allowed (--max-episode-size)`))
+        else done(null, chunk)
+      }
+    })
+    try {
+      await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), limit, createWriteStream(path, { flags: resuming ? 'a' : 'w' }))
+    } catch (err) {
+      if (err instanceof SeedcastError) throw err
+      if ((err as NodeJS.ErrnoException).syscall) throw fileError(err, path, 'write')
+      throw fail(idle.signal.aborted ? `stalled for ${Math.round(idleMs / 1000)} s` : networkReason(err), err)
+    }
+    if (declared && received !== declared) throw fail(`the connection ended after ${received} of ${declared} bytes`)
+    if (start + received === 0) throw fail('the file is empty')
+    return { length: start + received, resumed: start, received }
+  } finally {
+    clearTimeout(timer)
+  }
+}

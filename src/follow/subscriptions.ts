@@ -1,0 +1,142 @@
+import { readFile, rm } from 'node:fs/promises'
+import { SeedcastError, fileError } from '../errors.js'
+import { fetchFeed } from '../feed/read/fetch-feed.js'
+import { readOpml, writeOpml, type OpmlFeed } from '../feed/read/opml.js'
+import { readPodcastFeed } from '../feed/read/podcast-feed.js'
+import { slugCandidates, slugify } from '../show/slug.js'
+import { libraryPaths } from './library.js'
+import { findFeed, loadLibrary, updateLibrary, type FeedState } from './state.js'
+
+export interface AddOptions {
+  allowRedistribution?: boolean
+  timeoutMs?: number
+}
+
+export interface AddedFeed {
+  url: string
+  slug: string
+  title: string
+  episodes: number
+  license?: string
+  /** False when the feed was already followed (nothing changed but the flag). */
+  added: boolean
+}
+
+/**
+ * Follows a feed: fetches it once (so a wrong URL is refused now, not at the next run)
+ * and names its folder after its title. Adding a feed already followed (under its URL
+ * or an earlier one) changes nothing but the redistribution flag.
+ */
+export async function followFeed (dir: string, url: string, options: AddOptions = {}): Promise<AddedFeed> {
+  const fetched = await fetchFeed(url, { timeoutMs: options.timeoutMs })
+  if (fetched.notModified) throw new SeedcastError(`${url}: the server answered 304 to an unconditional request`, { code: 'EHTTP' })
+  const feed = readPodcastFeed(fetched.xml, { url: fetched.url })
+  const finalUrl = fetched.movedTo ?? url
+  return updateLibrary(dir, state => {
+    const known = findFeed(state, url) ?? findFeed(state, finalUrl)
+    if (known) {
+      if (options.allowRedistribution !== undefined) known.allowRedistribution = options.allowRedistribution
+      return { url: known.url, slug: known.slug, title: known.title ?? feed.title, episodes: feed.episodes.length, license: feed.license?.id, added: false }
+    }
+    const taken = new Set(state.feeds.map(f => f.slug))
+    let slug = ''
+    for (const candidate of slugCandidates(slugify(feed.title || new URL(finalUrl).hostname))) if (!taken.has(candidate)) { slug = candidate; break }
+    const entry: FeedState = {
+      url: finalUrl,
+      previousUrls: finalUrl !== url ? [url] : [],
+      slug,
+      title: feed.title,
+      addedAt: new Date().toISOString(),
+      failures: 0,
+      episodes: {},
+      ...(feed.license ? { license: feed.license.id } : {}),
+      ...(options.allowRedistribution ? { allowRedistribution: true } : {})
+    }
+    state.feeds.push(entry)
+    return { url: finalUrl, slug, title: feed.title, episodes: feed.episodes.length, license: feed.license?.id, added: true }
+  })
+}
+
+/**
+ * Stops following a feed (by URL, earlier URL or folder name) and deletes its folder:
+ * a running `follow run` stops seeding its episodes at its next pass.
+ */
+export async function unfollowFeed (dir: string, key: string, options: { keepFiles?: boolean } = {}): Promise<{ url: string, slug: string, deleted: boolean }> {
+  const removed = await updateLibrary(dir, state => {
+    const feed = findFeed(state, key)
+    if (!feed) throw new SeedcastError(`not following ${key}`, { code: 'ENOTFOLLOWED', hint: 'see `seedcast follow list` for the feeds and their folder names' })
+    state.feeds = state.feeds.filter(f => f !== feed)
+    return feed
+  })
+  if (!options.keepFiles) {
+    const folder = libraryPaths(dir).feedDir(removed.slug)
+    await rm(folder, { recursive: true, force: true }).catch(err => { throw fileError(err, folder, 'delete') })
+  }
+  return { url: removed.url, slug: removed.slug, deleted: !options.keepFiles }
+}
+
+export interface FollowedFeed {
+  url: string
+  slug: string
+  title?: string
+  license?: string
+  allowRedistribution: boolean
+  episodes: number
+  bytes: number
+  failed: number
+  checkedAt?: string
+  nextCheckAt?: string
+  lastError?: string
+}
+
+export async function listFollowed (dir: string): Promise<FollowedFeed[]> {
+  const state = await loadLibrary(dir)
+  return state.feeds.map(feed => {
+    const episodes = Object.values(feed.episodes)
+    const held = episodes.filter(episode => episode.status === 'downloaded')
+    return {
+      url: feed.url,
+      slug: feed.slug,
+      title: feed.title,
+      license: feed.license,
+      allowRedistribution: feed.allowRedistribution === true,
+      episodes: held.length,
+      bytes: held.reduce((sum, episode) => sum + (episode.length ?? 0), 0),
+      failed: episodes.filter(episode => episode.status === 'failed').length,
+      checkedAt: feed.checkedAt,
+      nextCheckAt: feed.nextCheckAt,
+      lastError: feed.lastError
+    }
+  })
+}
+
+export interface ImportResult {
+  added: AddedFeed[]
+  failed: Array<{ url: string, message: string }>
+}
+
+/** Follows every feed of an OPML file; a feed that cannot be fetched is reported, not fatal. */
+export async function importOpml (dir: string, file: string, options: AddOptions = {}): Promise<ImportResult> {
+  let xml: string
+  try {
+    xml = await readFile(file, 'utf8')
+  } catch (err) {
+    throw fileError(err, file)
+  }
+  const feeds = readOpml(xml, file)
+  const result: ImportResult = { added: [], failed: [] }
+  for (const feed of feeds) {
+    try {
+      result.added.push(await followFeed(dir, feed.url, options))
+    } catch (err) {
+      if (!(err instanceof SeedcastError)) throw err
+      result.failed.push({ url: feed.url, message: err.message })
+    }
+  }
+  return result
+}
+
+export async function exportOpml (dir: string): Promise<string> {
+  const state = await loadLibrary(dir)
+  return writeOpml(state.feeds.map((feed): OpmlFeed => feed.title ? { url: feed.url, title: feed.title } : { url: feed.url }))
+}
