@@ -1,5 +1,6 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
+import globals from 'globals'
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'web/dist/**', 'fixtures/**', 'coverage/**', 'oclif.manifest.json'] },
@@ -11,5 +12,14 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/no-explicit-any': 'off'
     }
+  },
+  {
+    // Browser code (the player and its service worker), bundled by Vite.
+    files: ['web/player/**/*.ts'],
+    languageOptions: { globals: globals.browser }
+  },
+  {
+    files: ['web/sw/**/*.ts'],
+    languageOptions: { globals: globals.serviceworker }
   }
 )

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { repoRoot } from './cli.js'
+import { repoRoot } from './cli.ts'
 
 export interface Exit { code: number | null, signal: NodeJS.Signals | null }
 

@@ -1,0 +1,50 @@
+// Driving the player in a page: waiting for its state, playing, reading its counters.
+import type { Page } from 'playwright-core'
+
+export interface PlayerStats {
+  pieces: number
+  held: number
+  delivered: number
+  rejected: number
+  fromPeers: number
+  fromHttp: number
+  peers: number
+  listeners: number
+  uploaded: number
+  uploadSpeed: number
+  sharing: boolean
+}
+
+/** Opens the episode page and waits until the player has enhanced it (state `ready` or `plain`). */
+export async function openPlayer (page: Page, url: string): Promise<string> {
+  await page.goto(url)
+  const wrapper = page.locator('.sc-player')
+  await wrapper.and(page.locator('[data-seedcast-state]')).waitFor({ state: 'attached', timeout: 20_000 })
+  return (await wrapper.getAttribute('data-seedcast-state'))!
+}
+
+export async function play (page: Page, rate = 1): Promise<void> {
+  await page.evaluate(async playbackRate => {
+    const audio = document.querySelector('audio')!
+    audio.playbackRate = playbackRate
+    await audio.play()
+  }, rate)
+}
+
+/** Waits until the element's currentTime passes `seconds` (bounded by `ms`). */
+export async function waitForTime (page: Page, seconds: number, ms = 30_000): Promise<number> {
+  await page.waitForFunction(target => (document.querySelector('audio')?.currentTime ?? 0) > target, seconds, { timeout: ms, polling: 50 })
+  return page.evaluate(() => document.querySelector('audio')!.currentTime)
+}
+
+export function stats (page: Page): Promise<PlayerStats> {
+  return page.evaluate(() => (window as any).seedcast.players[0].debug().stats as PlayerStats)
+}
+
+/** The bytes of every piece the player handed to the element, by piece index. */
+export function deliveredPieces (page: Page): Promise<Array<{ index: number, bytes: number[] }>> {
+  return page.evaluate(() => {
+    const debug = (window as any).seedcast.players[0].debug()
+    return (debug.delivered() as number[]).map(index => ({ index, bytes: debug.piece(index) as number[] }))
+  })
+}

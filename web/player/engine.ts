@@ -1,0 +1,168 @@
+import { loadTorrent, type EpisodeTorrent } from './metainfo.js'
+import { PieceStore } from './piece-store.js'
+import { DEFAULT_BYTES_PER_SECOND, type PeerView, type PlaybackView } from './policy.js'
+import { answerRange } from './range-stream.js'
+import type { RangeReply } from './sw-protocol.js'
+import { Swarm } from './swarm.js'
+import { WebSeed } from './web-seed.js'
+
+/** While WebTorrent loads: no peer yet, and not settled, so read-ahead waits for it. */
+const SWARM_LOADING: PeerView = { peerHas: () => false, settled: () => false }
+/**
+ * WebTorrent (a 220 kB script to parse on a busy machine) starts once the element plays, or
+ * when the web seed fails, or after this at the latest, so it never delays the first audio.
+ */
+const SWARM_START_AT_LATEST_MS = 1_000
+
+export interface EngineOptions {
+  media: HTMLMediaElement
+  mediaUrl: string
+  torrentUrl: string
+  length: number
+  mime: string
+  rtcConfig?: RTCConfiguration
+  /** WebTorrent could not be loaded: the player goes back to the plain element. */
+  onSwarmFailed: (error: unknown) => void
+}
+
+export interface EngineStats {
+  pieces: number
+  held: number
+  delivered: number
+  rejected: number
+  fromPeers: number
+  fromHttp: number
+  peers: number
+  listeners: number
+  uploaded: number
+  uploadSpeed: number
+  sharing: boolean
+}
+
+/**
+ * One episode's streaming engine: its verified pieces, its web seed and (from the first play)
+ * its swarm, answering the element's requests relayed by the service worker. Creating it only
+ * reads the .torrent (a few kB), so it can be made before the listener presses play.
+ */
+export class Engine {
+  private torrent?: EpisodeTorrent
+  private store?: PieceStore
+  private webSeed?: WebSeed
+  private swarm?: Swarm
+  private swarmState: 'idle' | 'loading' | 'up' | 'off' | 'failed' = 'idle'
+  private readonly ready: Promise<void>
+  private readonly deliveredPieces = new Set<number>()
+  /** Counters of swarms stopped by the share switch. */
+  private pastFromPeers = 0
+  private pastUploaded = 0
+  sharing = true
+  private active = false
+
+  constructor (private readonly options: EngineOptions) {
+    this.ready = loadTorrent(options.torrentUrl, options.length).then(torrent => {
+      this.torrent = torrent
+      this.store = new PieceStore(torrent.pieceCount)
+      this.webSeed = new WebSeed(options.mediaUrl, torrent, this.store)
+      this.webSeed.onPiece = index => this.swarm?.announce(index)
+      this.webSeed.onError = () => this.startSwarm()
+    })
+    this.ready.catch(() => {})
+  }
+
+  /** The listener pressed play: from now on the swarm may start (see SWARM_START_AT_LATEST_MS). */
+  activate (): void {
+    if (this.active) return
+    this.active = true
+    setTimeout(() => this.startSwarm(), SWARM_START_AT_LATEST_MS)
+    this.options.media.addEventListener('playing', () => this.startSwarm(), { once: true })
+  }
+
+  /** Resolves once the .torrent is read; rejects when it cannot be. */
+  whenReady (): Promise<void> { return this.ready }
+
+  /** The answer to one relayed media request (call after whenReady). */
+  answer (range: string | null): RangeReply {
+    const { torrent, store, webSeed } = this
+    if (!torrent || !store || !webSeed) return { pass: true }
+    this.activate()
+    return answerRange({
+      torrent,
+      store,
+      webSeed,
+      mime: this.options.mime,
+      playback: () => this.playback(),
+      peers: () => this.swarm ?? (this.swarmState === 'idle' || this.swarmState === 'loading' ? SWARM_LOADING : undefined),
+      prioritize: (first, last) => this.swarm?.prioritize(first, last),
+      delivered: index => { this.deliveredPieces.add(index) }
+    }, range)
+  }
+
+  /** Turns sharing (and so the swarm) on or off. */
+  async setSharing (on: boolean): Promise<void> {
+    this.sharing = on
+    if (on) {
+      if (this.swarmState === 'off') { this.swarmState = 'idle'; this.startSwarm() }
+      return
+    }
+    this.swarmState = 'off'
+    const swarm = this.swarm
+    this.swarm = undefined
+    if (swarm) {
+      const past = swarm.stats()
+      this.pastFromPeers += past.fromPeers
+      this.pastUploaded += past.uploaded
+    }
+    this.store?.nudge()
+    await swarm?.destroy()
+  }
+
+  stats (): EngineStats {
+    const swarm = this.swarm?.stats()
+    return {
+      pieces: this.torrent?.pieceCount ?? 0,
+      held: this.store?.held ?? 0,
+      delivered: this.deliveredPieces.size,
+      rejected: this.webSeed?.rejected ?? 0,
+      fromPeers: (this.swarm?.fromPeers ?? 0) + this.pastFromPeers,
+      fromHttp: this.webSeed?.bytes ?? 0,
+      peers: swarm?.peers ?? 0,
+      listeners: swarm?.listeners ?? 0,
+      uploaded: (swarm?.uploaded ?? 0) + this.pastUploaded,
+      uploadSpeed: swarm?.uploadSpeed ?? 0,
+      sharing: this.swarmState === 'loading' || this.swarmState === 'up'
+    }
+  }
+
+  /** Indices of the pieces handed to the element, and a held piece's bytes (for tests and diagnostics). */
+  delivered (): number[] { return [...this.deliveredPieces].sort((a, b) => a - b) }
+  piece (index: number): Uint8Array | undefined { return this.store?.get(index) }
+
+  private startSwarm (): void {
+    if (this.swarmState !== 'idle' || !this.active || !this.sharing || !this.torrent || !this.store) return
+    this.swarmState = 'loading'
+    Swarm.start(this.torrent, this.store, this.options.rtcConfig).then(async swarm => {
+      if (this.swarmState !== 'loading') { await swarm.destroy(); return }
+      this.swarm = swarm
+      this.swarmState = 'up'
+      this.store?.nudge()
+    }, error => {
+      this.swarmState = 'failed'
+      this.store?.nudge()
+      this.options.onSwarmFailed(error)
+    })
+  }
+
+  private playback (): PlaybackView {
+    const media = this.options.media
+    const duration = Number.isFinite(media.duration) && media.duration > 0 ? media.duration : 0
+    const bytesPerSecond = duration ? this.options.length / duration : DEFAULT_BYTES_PER_SECOND
+    const time = media.currentTime
+    let bufferedEnd = time
+    for (let i = 0; i < media.buffered.length; i++) {
+      if (media.buffered.start(i) <= time + 0.5 && media.buffered.end(i) > bufferedEnd) bufferedEnd = media.buffered.end(i)
+    }
+    const rate = media.playbackRate > 0 ? media.playbackRate : 1
+    const starving = media.seeking || media.readyState < HTMLMediaElement.HAVE_FUTURE_DATA
+    return { playheadByte: time * bytesPerSecond, bufferedWallSeconds: (bufferedEnd - time) / rate, bytesPerSecond, starving }
+  }
+}

@@ -1,0 +1,119 @@
+import { enhanceChapters } from './chapters.js'
+import { Engine } from './engine.js'
+import { buildPanel, type Panel } from './panel.js'
+import { rememberPosition } from './position.js'
+import type { RangeReply } from './sw-protocol.js'
+
+const STATS_EVERY_MS = 1_000
+
+export type PlayerState = 'plain' | 'ready' | 'streaming' | 'fallback'
+
+/**
+ * One enhanced `[data-seedcast-player]` element (contract A markup). The element keeps its
+ * plain src and controls; when streaming is possible the service worker hands its requests
+ * to this player's Engine, created on first play.
+ */
+export class EpisodePlayer {
+  readonly mediaUrl: string
+  private engine?: Engine
+  private readonly panel: Panel
+  private statsTimer?: ReturnType<typeof setInterval>
+  state: PlayerState = 'plain'
+
+  constructor (readonly media: HTMLMediaElement, private readonly rtcConfig: RTCConfiguration | undefined) {
+    const data = media.dataset
+    this.mediaUrl = new URL(media.getAttribute('src') ?? '', document.baseURI).href
+    const wrapper = media.closest<HTMLElement>('.sc-player') ?? media.parentElement ?? document.body
+    this.panel = buildPanel(media, data.title ?? 'this episode')
+    wrapper.append(this.panel.root)
+    rememberPosition(media, data.infohash || data.slug || this.mediaUrl, this.panel.resume)
+    const scope = wrapper.closest('article, section') ?? wrapper
+    void enhanceChapters(media, this.panel.root, scope, data.chapters ? new URL(data.chapters, document.baseURI).href : '')
+    this.panel.share.addEventListener('change', () => { void this.engine?.setSharing(this.panel.share.checked); this.showStats() })
+  }
+
+  /**
+   * Streaming is possible (worker controlling the page): requests will be claimed from now on.
+   * `prefetch`: read the .torrent now rather than on the first sign of interest (pointer, focus, play).
+   */
+  enableStreaming (prefetch: boolean): void {
+    if (!this.media.dataset.torrent || !this.media.dataset.length) return this.setState('plain', '')
+    this.setState('ready', 'Plays from other listeners when it can, from the server otherwise.')
+    const wrapper = this.panel.root.parentElement ?? this.media
+    const interested = (): void => { if (this.state === 'ready') this.ensureEngine(false) }
+    if (prefetch) interested()
+    for (const event of ['pointerenter', 'focusin', 'touchstart']) wrapper.addEventListener(event, interested, { once: true, passive: true })
+    this.media.addEventListener('play', () => this.ensureEngine(true).activate(), { once: true })
+  }
+
+  /** Streaming is impossible in this browser: the plain element does everything. */
+  plainOnly (why: string): void {
+    this.setState('plain', why)
+    this.panel.share.closest('label')!.hidden = true
+  }
+
+  /** The worker relays a request of the element: answer it, or let it through. */
+  async answer (range: string | null): Promise<RangeReply> {
+    if (this.state !== 'ready' && this.state !== 'streaming') return { pass: true }
+    const engine = this.ensureEngine(true)
+    try {
+      await engine.whenReady()
+    } catch (error) {
+      this.fallBack(`Playing from the server: the torrent could not be read (${String(error)}).`)
+      return { pass: true }
+    }
+    return engine.answer(range)
+  }
+
+  /** Counters and pieces, for diagnostics and the tests. */
+  debug (): { state: PlayerState, stats?: ReturnType<Engine['stats']>, delivered: () => number[], piece: (index: number) => number[] | undefined } {
+    return {
+      state: this.state,
+      stats: this.engine?.stats(),
+      delivered: () => this.engine?.delivered() ?? [],
+      piece: index => { const data = this.engine?.piece(index); return data ? [...data] : undefined }
+    }
+  }
+
+  private ensureEngine (playing: boolean): Engine {
+    if (this.engine) {
+      if (playing) this.startedPlaying()
+      return this.engine
+    }
+    const data = this.media.dataset
+    this.engine = new Engine({
+      media: this.media,
+      mediaUrl: this.mediaUrl,
+      torrentUrl: new URL(data.torrent!, document.baseURI).href,
+      length: Number(data.length),
+      mime: data.mime || (this.media instanceof HTMLVideoElement ? 'video/mp4' : 'audio/mpeg'),
+      rtcConfig: this.rtcConfig,
+      onSwarmFailed: () => this.fallBack('Playing from the server: the peer-to-peer part could not be loaded.')
+    })
+    this.engine.sharing = this.panel.share.checked
+    if (playing) this.startedPlaying()
+    return this.engine
+  }
+
+  private startedPlaying (): void {
+    if (this.state === 'ready') this.setState('streaming', 'Streaming: from other listeners when they have it, from the server otherwise.')
+    this.statsTimer ??= setInterval(() => this.showStats(), STATS_EVERY_MS)
+  }
+
+  private fallBack (why: string): void {
+    this.setState('fallback', why)
+    this.panel.share.checked = false
+    this.panel.share.disabled = true
+  }
+
+  private showStats (): void {
+    if (this.engine) this.panel.showStats(this.engine.stats())
+  }
+
+  private setState (state: PlayerState, message: string): void {
+    this.state = state
+    const wrapper = this.panel.root.parentElement
+    if (wrapper) wrapper.dataset.seedcastState = state
+    this.panel.status.textContent = message
+  }
+}

@@ -1,0 +1,91 @@
+import type { EngineStats } from './engine.js'
+import { formatBytes } from './format.js'
+
+const SPEEDS = [0.75, 1, 1.25, 1.5, 1.75, 2]
+const SPEED_KEY = 'seedcast:speed'
+let nextId = 0
+
+export interface Panel {
+  root: HTMLElement
+  status: HTMLElement
+  resume: HTMLElement
+  stats: HTMLElement
+  share: HTMLInputElement
+  showStats: (stats: EngineStats) => void
+}
+
+/** The player's controls under the plain element: status, counters, speed, the share switch. */
+export function buildPanel (media: HTMLMediaElement, title: string): Panel {
+  const id = `sc-${nextId++}`
+  const root = document.createElement('div')
+  root.className = 'sc-panel'
+
+  const status = document.createElement('p')
+  status.className = 'sc-status'
+  status.setAttribute('role', 'status')
+
+  const resume = document.createElement('p')
+  resume.className = 'sc-resume'
+
+  const stats = document.createElement('p')
+  stats.className = 'sc-stats'
+  stats.hidden = true
+
+  const controls = document.createElement('div')
+  controls.className = 'sc-controls'
+
+  const speedLabel = document.createElement('label')
+  speedLabel.htmlFor = `${id}-speed`
+  speedLabel.textContent = 'Speed'
+  const speed = document.createElement('select')
+  speed.id = `${id}-speed`
+  speed.setAttribute('aria-label', `Playback speed of ${title}`)
+  for (const value of SPEEDS) speed.add(new Option(`${value}×`, String(value)))
+  const savedSpeed = Number(readSpeed())
+  speed.value = SPEEDS.includes(savedSpeed) ? String(savedSpeed) : '1'
+  media.playbackRate = Number(speed.value)
+  media.defaultPlaybackRate = Number(speed.value)
+  speed.addEventListener('change', () => {
+    media.playbackRate = Number(speed.value)
+    media.defaultPlaybackRate = Number(speed.value)
+    writeSpeed(speed.value)
+  })
+
+  const shareLabel = document.createElement('label')
+  shareLabel.className = 'sc-share'
+  const share = document.createElement('input')
+  share.type = 'checkbox'
+  share.setAttribute('role', 'switch')
+  share.checked = true
+  share.id = `${id}-share`
+  shareLabel.append(share, ' Share with other listeners while this page is open')
+
+  controls.append(speedLabel, speed, shareLabel)
+  root.append(status, resume, stats, controls)
+
+  return {
+    root,
+    status,
+    resume,
+    stats,
+    share,
+    showStats (s) {
+      stats.hidden = false
+      const parts = [
+        `${s.peers} ${s.peers === 1 ? 'peer' : 'peers'}`,
+        `${formatBytes(s.fromPeers)} from peers, ${formatBytes(s.fromHttp)} from the server`
+      ]
+      if (s.sharing) parts.push(`sharing with ${s.listeners} ${s.listeners === 1 ? 'listener' : 'listeners'}`, `upload ${formatBytes(Math.round(s.uploadSpeed))}/s`)
+      else parts.push('not sharing')
+      if (s.rejected) parts.push(`${s.rejected} bad ${s.rejected === 1 ? 'piece' : 'pieces'} from the server discarded`)
+      stats.textContent = parts.join(' · ')
+    }
+  }
+}
+
+function readSpeed (): string | null {
+  try { return localStorage.getItem(SPEED_KEY) } catch { return null }
+}
+function writeSpeed (value: string): void {
+  try { localStorage.setItem(SPEED_KEY, value) } catch { /* not remembered */ }
+}

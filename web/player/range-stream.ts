@@ -1,0 +1,106 @@
+import type { EpisodeTorrent } from './metainfo.js'
+import type { PieceStore } from './piece-store.js'
+import { decide, WEB_SEED_RUN_BYTES, type PeerView, type PlaybackView } from './policy.js'
+import type { RangeReply } from './sw-protocol.js'
+import type { WebSeed } from './web-seed.js'
+
+/** Longest a reader sleeps before re-deciding when nothing announces a change. */
+const RECHECK_MS = 200
+/** Held pieces are handed over together up to this size: each chunk crosses to the worker and on. */
+const MAX_CHUNK_BYTES = 256 * 1024
+
+export interface StreamDeps {
+  torrent: EpisodeTorrent
+  store: PieceStore
+  webSeed: WebSeed
+  mime: string
+  playback: () => PlaybackView
+  /** The swarm once WebTorrent is up (undefined while it loads; see policy.ts). */
+  peers: () => PeerView | undefined
+  /** Asks the swarm to fetch these pieces first. */
+  prioritize: (first: number, last: number) => void
+  /** Each piece handed to the element (for the counters and the tests). */
+  delivered: (index: number) => void
+}
+
+/** Answers one media request of the element (its Range header) with verified pieces. */
+export function answerRange (deps: StreamDeps, rangeHeader: string | null): RangeReply {
+  const { length } = deps.torrent
+  const headers: Record<string, string> = { 'Content-Type': deps.mime, 'Accept-Ranges': 'bytes', 'Cache-Control': 'no-store' }
+  const match = /^bytes=(\d*)-(\d*)$/.exec(rangeHeader?.trim() ?? '')
+  let start = 0
+  let end = length - 1
+  if (match) {
+    if (match[1] === '') {
+      start = Math.max(0, length - Number(match[2]))
+    } else {
+      start = Number(match[1])
+      if (match[2] !== '') end = Math.min(end, Number(match[2]))
+    }
+  }
+  if (match && (start >= length || start > end)) {
+    return { pass: false, status: 416, headers: { ...headers, 'Content-Range': `bytes */${length}` }, body: null }
+  }
+  headers['Content-Length'] = String(end - start + 1)
+  if (match) headers['Content-Range'] = `bytes ${start}-${end}/${length}`
+  return { pass: false, status: match ? 206 : 200, headers, body: pieceStream(deps, start, end) }
+}
+
+function pieceStream (deps: StreamDeps, start: number, end: number): ReadableStream<Uint8Array> {
+  const abort = new AbortController()
+  let position = start
+  return new ReadableStream<Uint8Array>({
+    async pull (controller) {
+      if (position > end) { controller.close(); return }
+      const { pieceLength } = deps.torrent
+      const index = Math.floor(position / pieceLength)
+      if (!await readPiece(deps, index, abort.signal)) return
+      // This piece and the held ones after it, as one chunk.
+      const parts: Uint8Array[] = []
+      let size = 0
+      for (let i = index; position + size <= end && size < MAX_CHUNK_BYTES; i++) {
+        const piece = deps.store.get(i)
+        if (!piece) break
+        const from = Math.max(0, position - i * pieceLength)
+        const to = Math.min(piece.length, end - i * pieceLength + 1)
+        parts.push(piece.subarray(from, to))
+        size += to - from
+        deps.delivered(i)
+      }
+      const chunk = new Uint8Array(size)
+      let offset = 0
+      for (const part of parts) { chunk.set(part, offset); offset += part.length }
+      controller.enqueue(chunk)
+      position += size
+      if (position > end) controller.close()
+    },
+    cancel () { abort.abort() }
+  }, { highWaterMark: 0 })
+}
+
+/** Waits for piece `index`, starting web-seed reads when the policy says so; undefined once aborted. */
+async function readPiece (deps: StreamDeps, index: number, signal: AbortSignal): Promise<Uint8Array | undefined> {
+  const { store, webSeed, torrent } = deps
+  const since = performance.now()
+  let prioritized = false
+  while (!signal.aborted) {
+    const held = store.get(index)
+    if (held) return held
+    const peers = deps.peers()
+    const playback = deps.playback()
+    const decision = decide(index, torrent.pieceLength, playback, peers, performance.now() - since)
+    if (decision === 'wait-peers' && !prioritized) {
+      prioritized = true
+      deps.prioritize(index, Math.min(torrent.pieceCount - 1, index + 3))
+    }
+    if (decision === 'web-seed' && webSeed.canFetch(index)) {
+      // Starting or seeking: one long read, pieces are usable as they arrive. Otherwise, with
+      // peers around, HTTP only bridges a gap: short reads, peers carry the rest.
+      const runBytes = playback.starving || !peers ? WEB_SEED_RUN_BYTES : WEB_SEED_RUN_BYTES / 4
+      const runPieces = Math.max(1, Math.floor(runBytes / torrent.pieceLength))
+      webSeed.fetchRun(index, Math.min(torrent.pieceCount - 1, index + runPieces - 1))
+    }
+    await store.nextChange(RECHECK_MS, signal)
+  }
+  return undefined
+}

@@ -1,0 +1,26 @@
+/*
+ * Messages between the service worker and the page that plays (shared by both builds).
+ *
+ * The worker cannot hold WebRTC connections, so it only relays: for a media request of
+ * the element it asks the page that made it, over a MessageChannel, and the page either
+ * answers with a streamed body (verified pieces) or tells it to let the request through
+ * to the network (the page does not know that URL, or the player fell back to plain).
+ */
+
+export const RANGE_REQUEST = 'seedcast:range'
+export const PLAYER_HELLO = 'seedcast:hello'
+
+/** Page → worker: this page has a player; relay its media requests. */
+export interface PlayerHello { type: typeof PLAYER_HELLO }
+
+export interface RangeRequest {
+  type: typeof RANGE_REQUEST
+  /** Absolute URL of the media request. */
+  url: string
+  /** The request's Range header, or null. */
+  range: string | null
+}
+
+export type RangeReply =
+  | { pass: true }
+  | { pass: false, status: number, headers: Record<string, string>, body: ReadableStream<Uint8Array> | null }

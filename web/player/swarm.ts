@@ -1,0 +1,118 @@
+import { patchTorrent, patchWebSocketTracker } from '../../src/swarm/webrtc-glare-patch.js'
+import type { EpisodeTorrent } from './metainfo.js'
+import type { PieceStore } from './piece-store.js'
+import { SWARM_GRACE_MS, type PeerView } from './policy.js'
+
+export interface SwarmStats { peers: number, listeners: number, uploaded: number, uploadSpeed: number, fromPeers: number }
+
+/**
+ * WebTorrent in the page, loaded on first play (its browser bundle is a lazy chunk), sharing
+ * the player's PieceStore: pieces it gets from peers are SHA-1 checked by WebTorrent before it
+ * stores them, and pieces the web seed delivered are announced to peers, so the tab shares
+ * everything it played for as long as it is open.
+ */
+export class Swarm implements PeerView {
+  private readonly startedAt = performance.now()
+
+  private constructor (
+    private readonly client: BrowserClient,
+    private readonly torrent: BrowserTorrent,
+    private readonly store: PieceStore,
+    /** Verified bytes that came from peers (counted by the store adapter). */
+    private readonly counter: { fromPeers: number }
+  ) {}
+
+  get fromPeers (): number { return this.counter.fromPeers }
+
+  static async start (episode: EpisodeTorrent, store: PieceStore, rtcConfig: RTCConfiguration | undefined): Promise<Swarm> {
+    const { default: WebTorrent } = await import('webtorrent/dist/webtorrent.min.js')
+    const client = new WebTorrent({ dht: false, lsd: false, utp: false, webSeeds: false, tracker: rtcConfig ? { rtcConfig } : {} })
+    client.on('error', () => {})
+    const counter = { fromPeers: 0 }
+    const torrent = client.add(episode.torrentFile, {
+      store: storeAdapter(store, bytes => { counter.fromPeers += bytes }),
+      storeCacheSlots: 0,
+      destroyStoreOnDestroy: false
+    })
+    const swarm = new Swarm(client, torrent, store, counter)
+    torrent.on('error', () => {})
+    torrent.on('warning', () => {})
+    // The glare tie-break must be on the prototypes before the first offer crosses: the
+    // torrent exists now, its tracker once discovery starts (right before 'ready').
+    patchTorrent(Object.getPrototypeOf(torrent) as object)
+    torrent.once('ready', () => {
+      for (const tracker of torrent.discovery?.tracker?._trackers ?? []) {
+        if ('_createPeer' in tracker) patchWebSocketTracker(Object.getPrototypeOf(tracker) as object)
+      }
+    })
+    for (const event of ['wire', 'verified']) torrent.on(event, () => store.nudge())
+    return swarm
+  }
+
+  peerHas (index: number): boolean {
+    return this.torrent.wires.some(wire => wire.peerPieces.get(index))
+  }
+
+  settled (): boolean {
+    return performance.now() - this.startedAt > SWARM_GRACE_MS
+  }
+
+  prioritize (first: number, last: number): void {
+    if (this.torrent.ready && !this.torrent.destroyed) this.torrent.critical(first, last)
+  }
+
+  /** A piece stored from the web seed: WebTorrent marks it held and tells every peer. */
+  announce (index: number): void {
+    const torrent = this.torrent
+    if (!torrent.ready || torrent.destroyed || torrent.bitfield.get(index)) return
+    torrent.pieces[index] = null
+    torrent._markVerified(index)
+    for (const wire of torrent.wires) wire.have(index)
+    torrent._checkDone()
+    torrent._update()
+  }
+
+  stats (): SwarmStats {
+    const wires = this.torrent.wires
+    return {
+      peers: wires.length,
+      listeners: wires.filter(wire => wire.peerInterested).length,
+      uploaded: this.torrent.uploaded,
+      uploadSpeed: this.torrent.uploadSpeed,
+      fromPeers: this.fromPeers
+    }
+  }
+
+  destroy (): Promise<void> {
+    return new Promise(resolve => this.client.destroy(() => resolve()))
+  }
+}
+
+type Callback<T> = (err: Error | null, value?: T) => void
+
+/** A chunk store (the abstract-chunk-store interface WebTorrent calls) over the PieceStore. */
+function storeAdapter (store: PieceStore, countFromPeers: (bytes: number) => void) {
+  return class SharedPieceStore {
+    constructor (readonly chunkLength: number) {}
+
+    put (index: number, data: Uint8Array, cb: Callback<void> = () => {}): void {
+      // WebTorrent puts only pieces it verified; one already held came from the web seed first.
+      if (store.put(index, data)) countFromPeers(data.length)
+      queueMicrotask(() => cb(null))
+    }
+
+    get (index: number, opts: { offset?: number, length?: number } | Callback<Uint8Array> | null, cb?: Callback<Uint8Array>): void {
+      if (typeof opts === 'function') { cb = opts; opts = null }
+      const done = cb ?? (() => {})
+      const data = store.get(index)
+      if (!data) { queueMicrotask(() => done(new Error(`piece ${index} not held`))); return }
+      const offset = opts?.offset ?? 0
+      const length = opts?.length ?? data.length - offset
+      const slice = data.subarray(offset, offset + length)
+      queueMicrotask(() => done(null, slice))
+    }
+
+    close (cb: Callback<void> = () => {}): void { queueMicrotask(() => cb(null)) }
+    destroy (cb: Callback<void> = () => {}): void { queueMicrotask(() => cb(null)) }
+  }
+}

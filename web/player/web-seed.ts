@@ -1,0 +1,99 @@
+import { pieceSize, type EpisodeTorrent } from './metainfo.js'
+import type { PieceStore } from './piece-store.js'
+import { pieceMatches } from './verify.js'
+
+/** After an HTTP error the web seed is left alone this long (peers may still deliver). */
+const RETRY_AFTER_ERROR_MS = 2_000
+
+/**
+ * The episode's plain media URL used as a BitTorrent web seed, read by HTTP Range one run of
+ * pieces at a time. Each piece is SHA-1 checked as soon as its last byte arrives and only then
+ * stored (and so delivered, and shared); a piece the server got wrong is counted, never used,
+ * and never asked of it again.
+ */
+export class WebSeed {
+  /** Verified bytes that came over HTTP. */
+  bytes = 0
+  /** Bytes received over HTTP, verified or not. */
+  received = 0
+  /** Pieces that failed their SHA-1 check. */
+  rejected = 0
+  private readonly inFlight = new Set<number>()
+  private readonly wrong = new Set<number>()
+  private failedUntil = 0
+  /** Called for each piece stored from HTTP (the swarm announces it to peers). */
+  onPiece: (index: number) => void = () => {}
+  /** Called when a request fails (the swarm is then wanted at once). */
+  onError: () => void = () => {}
+
+  constructor (private readonly url: string, private readonly torrent: EpisodeTorrent, private readonly store: PieceStore) {}
+
+  /** Whether a fetch of `index` is worth starting now. */
+  canFetch (index: number): boolean {
+    return !this.store.has(index) && !this.inFlight.has(index) && !this.wrong.has(index) && performance.now() >= this.failedUntil
+  }
+
+  inFlightCount (): number { return this.inFlight.size }
+
+  /** Fetches pieces first..last (those still fetchable, stopping at the first that is not). */
+  fetchRun (first: number, last: number): void {
+    let end = first
+    while (end + 1 <= last && this.canFetch(end + 1)) end++
+    for (let i = first; i <= end; i++) this.inFlight.add(i)
+    void this.read(first, end).finally(() => {
+      for (let i = first; i <= end; i++) this.inFlight.delete(i)
+      this.store.nudge()
+    })
+  }
+
+  private async read (first: number, last: number): Promise<void> {
+    const { pieceLength } = this.torrent
+    const start = first * pieceLength
+    const end = last * pieceLength + pieceSize(this.torrent, last) - 1
+    try {
+      const response = await fetch(this.url, { headers: { Range: `bytes=${start}-${end}` }, cache: 'no-store' })
+      // A server that ignores Range answers 200 with the whole file: usable only from byte 0.
+      if (!response.body || !(response.status === 206 || (response.status === 200 && start === 0))) {
+        throw new Error(`web seed: HTTP ${response.status}`)
+      }
+      const reader = response.body.getReader()
+      let index = first
+      let buffer = new Uint8Array(pieceSize(this.torrent, index))
+      let filled = 0
+      while (index <= last) {
+        const { done, value } = await reader.read()
+        if (done) break
+        this.received += value.length
+        let offset = 0
+        while (offset < value.length && index <= last) {
+          const take = Math.min(buffer.length - filled, value.length - offset)
+          buffer.set(value.subarray(offset, offset + take), filled)
+          filled += take
+          offset += take
+          if (filled === buffer.length) {
+            await this.accept(index, buffer)
+            index++
+            if (index <= last) { buffer = new Uint8Array(pieceSize(this.torrent, index)); filled = 0 }
+          }
+        }
+      }
+      if (index <= last) void reader.cancel()
+    } catch {
+      this.failedUntil = performance.now() + RETRY_AFTER_ERROR_MS
+      this.onError()
+    }
+  }
+
+  private async accept (index: number, data: Uint8Array): Promise<void> {
+    if (this.store.has(index)) return
+    if (!await pieceMatches(this.torrent, index, data)) {
+      this.rejected++
+      this.wrong.add(index)
+      return
+    }
+    if (this.store.put(index, data)) {
+      this.bytes += data.length
+      this.onPiece(index)
+    }
+  }
+}

@@ -1,0 +1,60 @@
+/// <reference lib="webworker" />
+import type { PlayerHello, RangeReply, RangeRequest } from '../player/sw-protocol.js'
+
+/*
+ * seedcast's service worker: answers the <audio>/<video> element's requests with bytes
+ * the page's player has verified (from peers or the web seed), so the element keeps its
+ * plain src and every seek is an ordinary Range request. Everything else, and every
+ * media request the page does not claim, goes to the network untouched.
+ */
+
+declare const self: ServiceWorkerGlobalScope
+
+// Values are written here rather than imported, so the worker stays one file with no shared
+// chunk; the type ties the message name to the protocol's.
+const RANGE_REQUEST: RangeRequest['type'] = 'seedcast:range'
+const PLAYER_HELLO: PlayerHello['type'] = 'seedcast:hello'
+/** How long the worker waits for the page's answer before it lets the request through. */
+const PAGE_REPLY_TIMEOUT_MS = 3_000
+
+self.addEventListener('install', () => { void self.skipWaiting() })
+self.addEventListener('activate', event => { event.waitUntil(self.clients.claim()) })
+
+/** Pages whose player said hello; any other page (or one from before a restart) is left alone. */
+const playerClients = new Set<string>()
+
+self.addEventListener('message', event => {
+  const source = event.source
+  if ((event.data as PlayerHello | undefined)?.type === PLAYER_HELLO && source && 'id' in source) playerClients.add(source.id)
+})
+
+self.addEventListener('fetch', event => {
+  const request = event.request
+  if (request.method !== 'GET') return
+  if (request.destination !== 'audio' && request.destination !== 'video') return
+  if (!event.clientId || !playerClients.has(event.clientId)) return
+  event.respondWith(answer(event.clientId, request))
+})
+
+async function answer (clientId: string, request: Request): Promise<Response> {
+  const client = await self.clients.get(clientId)
+  if (!client) playerClients.delete(clientId)
+  const reply = client ? await askPage(client, request) : undefined
+  if (!reply || reply.pass) return fetch(request)
+  return new Response(reply.body, { status: reply.status, headers: reply.headers })
+}
+
+function askPage (client: Client, request: Request): Promise<RangeReply | undefined> {
+  return new Promise(resolve => {
+    const channel = new MessageChannel()
+    // A page that is busy or gone must not hang the element: after the timeout, the network.
+    const timer = setTimeout(() => { channel.port1.close(); resolve(undefined) }, PAGE_REPLY_TIMEOUT_MS)
+    channel.port1.onmessage = (message: MessageEvent<RangeReply>) => {
+      clearTimeout(timer)
+      channel.port1.close()
+      resolve(message.data)
+    }
+    const ask: RangeRequest = { type: RANGE_REQUEST, url: request.url, range: request.headers.get('range') }
+    client.postMessage(ask, [channel.port2])
+  })
+}
