@@ -8,7 +8,6 @@ import { binPath, repoRoot, runCli } from '../helpers/cli.ts'
 import { startJsonProcess, waitForLines, type JsonProcess } from '../helpers/json-process.ts'
 import { freePort } from '../helpers/ports.ts'
 import { tempDir } from '../helpers/tmp.ts'
-import type { TestTracker } from '../helpers/tracker.ts'
 
 const run = promisify(execFile)
 export type Cleanups = Array<() => Promise<void> | void>
@@ -37,8 +36,11 @@ async function cli (args: string[]): Promise<void> {
   if (result.code !== 0) throw new Error(`seedcast ${args[0]}: ${result.stderr}`)
 }
 
-/** A published show on a fixed free port whose tracker is `tracker` (ws://), with its pages written. */
-export async function makePlayerShow (tracker: TestTracker, seconds: number, cleanups: Cleanups, kbps = 128): Promise<PlayerShow> {
+/**
+ * A published show on a fixed free port, with its pages written. Its tracker is `self`: the
+ * one `seedcast serve` runs at <base>announce (ws:// for browsers), so serve it before peers meet.
+ */
+export async function makePlayerShow (seconds: number, cleanups: Cleanups, kbps = 128): Promise<PlayerShow> {
   const tmp = await tempDir('seedcast-player-')
   cleanups.push(tmp.cleanup)
   const audio = join(tmp.path, 'episode.mp3')
@@ -49,7 +51,7 @@ export async function makePlayerShow (tracker: TestTracker, seconds: number, cle
   // The CLI rather than the library, so the benchmark can run this under plain Node too.
   await cli(['init', dir, '--title', 'Player Show', '--description', 'A show for the player tests', '--author', 'Tester',
     '--owner-name', 'Tester', '--owner-email', 'tester@example.org', '--language', 'en', '--category', 'Technology',
-    '--base-url', `${origin}/`, '--tracker', tracker.wsUrl])
+    '--base-url', `${origin}/`, '--tracker', 'self'])
   await cli(['publish', audio, '--show', dir, '--date', '2026-11-01', '--episode', '1', '--title', 'A tone'])
   const catalog = JSON.parse(await readFile(join(dir, 'episodes.json'), 'utf8')) as { episodes: Episode[] }
   const episode = catalog.episodes[0]!
@@ -86,6 +88,15 @@ ${(entry.css ?? []).map(css => `<link rel="stylesheet" href="${root}${css}">`).j
   await writeFile(join(publicDir, 'episodes', episode.slug, 'index.html'), page)
   await writeFile(join(publicDir, 'plain.html'), `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>plain</title></head>
 <body><audio controls preload="none" src="${episode.mediaPath}"></audio></body></html>\n`)
+}
+
+/** `seedcast seed` of the show folder over WebRTC only (host candidates); resolves once it seeds. */
+export async function seedShow (show: PlayerShow, cleanups: Cleanups): Promise<JsonProcess> {
+  const seed = startJsonProcess([binPath, 'seed', show.dir, '--no-dht', '--no-lsd', '--no-utp', '--ice-server', 'none',
+    '--state', join(show.dir, '..', `seed-state-${Date.now()}`), '--json'], { NO_COLOR: '1' })
+  cleanups.push(seed.kill)
+  await waitForLines('seed seeding', 30_000, () => seed.lines.some(line => line.event === 'seeding'), [seed])
+  return seed
 }
 
 /** `seedcast serve` on the show's port, seeding over WebRTC when `seed`; resolves once it listens (and seeds). */

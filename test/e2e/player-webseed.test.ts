@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { launchChromium, listenerContext } from '../helpers/chromium.ts'
-import { startTracker } from '../helpers/tracker.ts'
 import { deliveredPieces, openPlayer, play, stats, waitForTime } from './player-page.ts'
 import { makePlayerShow, serveShow, type Cleanups, type PlayerShow } from './player-site.ts'
 
@@ -13,9 +12,7 @@ describe('player without peers', () => {
   let show: PlayerShow
 
   beforeAll(async () => {
-    const tracker = await startTracker({ http: false, ws: true, interval: 60_000 })
-    cleanups.push(tracker.close)
-    show = await makePlayerShow(tracker, 60, cleanups)
+    show = await makePlayerShow(60, cleanups)
     await serveShow(show, false, cleanups)
     browser = await launchChromium()
     cleanups.push(() => browser.close())
