@@ -1,0 +1,40 @@
+// An HTTP proxy in front of `seedcast serve` that returns wrong bytes for chosen ranges of the media: a bad web seed.
+import { createServer, request, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export interface CorruptingProxy { origin: string, server: Server, close: () => Promise<void> }
+
+/**
+ * Forwards every request to 127.0.0.1:`targetPort` unchanged, except that in answers for
+ * `/media/…` every byte whose file offset falls in one of `badRanges` ([start, end) pairs) is
+ * inverted, so the answer has the right length and headers but wrong content.
+ */
+export async function startCorruptingProxy (targetPort: number, badRanges: Array<[number, number]>): Promise<CorruptingProxy> {
+  const server = createServer((req, res) => {
+    const upstream = request({ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: { ...req.headers, host: `127.0.0.1:${targetPort}` } }, answer => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers)
+      const corrupt = req.url?.startsWith('/media/') ?? false
+      let offset = Number(/^bytes (\d+)-/.exec(String(answer.headers['content-range'] ?? ''))?.[1] ?? 0)
+      answer.on('data', (chunk: Buffer) => {
+        if (corrupt) {
+          for (const [start, end] of badRanges) {
+            for (let i = Math.max(start, offset); i < Math.min(end, offset + chunk.length); i++) chunk[i - offset] = 255 - chunk[i - offset]!
+          }
+        }
+        offset += chunk.length
+        res.write(chunk)
+      })
+      answer.on('end', () => res.end())
+      answer.on('error', () => res.destroy())
+    })
+    upstream.on('error', () => res.destroy())
+    req.pipe(upstream)
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    server,
+    close: () => new Promise(resolve => { server.closeAllConnections(); server.close(() => resolve()) })
+  }
+}

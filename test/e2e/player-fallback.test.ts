@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { launchChromium, listenerContext } from '../helpers/chromium.ts'
+import { startCorruptingProxy } from './corrupting-proxy.ts'
+import { deliveredPieces, openPlayer, play, stats, waitForTime } from './player-page.ts'
+import { makePlayerShow, serveShow, type Cleanups, type PlayerShow } from './player-site.ts'
+
+// Chromium tests 4 (WebTorrent cannot be loaded) and 7 (a web seed returning wrong bytes).
+describe('player when things go wrong', () => {
+  const cleanups: Cleanups = []
+  let browser: Browser
+  let show: PlayerShow
+
+  beforeAll(async () => {
+    show = await makePlayerShow(40, cleanups)
+    await serveShow(show, true, cleanups)
+    browser = await launchChromium()
+    cleanups.push(() => browser.close())
+  })
+  afterAll(async () => { for (const cleanup of cleanups.reverse()) await cleanup() })
+
+  it('falls back to the plain element when the WebTorrent chunk cannot be loaded', async () => {
+    const context = await listenerContext(browser, show.origin)
+    let blocked = 0
+    await context.route(url => /\/assets\/webtorrent[^/]*\.js$/.test(url.pathname), route => { blocked++; return route.abort() })
+    const page = await context.newPage()
+    expect(await openPlayer(page, show.pageUrl)).toBe('ready')
+    await play(page)
+    await page.locator('.sc-player[data-seedcast-state="fallback"]').waitFor({ state: 'attached', timeout: 20_000 })
+    const before = await waitForTime(page, 1)
+    // From now on the element's requests go to the server untouched: a seek plays too.
+    const target = show.episode.duration * 0.5
+    await page.evaluate(t => { document.querySelector('audio')!.currentTime = t }, target)
+    expect(await waitForTime(page, target + 1)).toBeGreaterThan(before)
+    expect(blocked).toBeGreaterThan(0)
+    expect((await stats(page)).fromPeers).toBe(0)
+    expect(await page.locator('.sc-status').textContent()).toMatch(/from the server/)
+    await context.close()
+  })
+
+  it('never plays the wrong bytes of a bad web seed: those pieces are rejected and come from the seeder', async () => {
+    const pieceLength = show.episode.pieceLength
+    const bad: Array<[number, number]> = [[pieceLength + 100, pieceLength + 200], [5 * pieceLength, 5 * pieceLength + 1]]
+    const proxy = await startCorruptingProxy(show.port, bad)
+    cleanups.push(proxy.close)
+    const context = await listenerContext(browser, proxy.origin)
+    const page = await context.newPage()
+    await openPlayer(page, `${proxy.origin}${new URL(show.pageUrl).pathname}`)
+    await play(page)
+    // Past piece 5: its audio was played from a good copy.
+    await waitForTime(page, (6 * pieceLength / show.episode.length) * show.episode.duration + 1, 45_000)
+    const s = await stats(page)
+    expect(s.rejected).toBeGreaterThanOrEqual(1)
+    const pieces = await deliveredPieces(page)
+    expect(pieces.map(p => p.index)).toEqual(expect.arrayContaining([0, 1, 2, 3, 4, 5, 6]))
+    for (const { index, bytes } of pieces) {
+      const start = index * pieceLength
+      expect(Buffer.from(bytes).equals(show.media.subarray(start, start + bytes.length)), `piece ${index}`).toBe(true)
+    }
+    await context.close()
+  })
+})
