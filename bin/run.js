@@ -15,7 +15,10 @@ const root = new URL('..', import.meta.url)
 // loading (half of its start-up); everything else, and anything the fast path cannot
 // answer exactly as oclif would, goes to oclif.
 import('../dist/cli/fast-start.js')
-  .then(({ fastStart }) => fastStart(process.argv.slice(2), decodeURIComponent(root.pathname)))
+  .then(({ fastStart, warmUpFor }) => {
+    warmUpFor(process.argv.slice(2))
+    return fastStart(process.argv.slice(2), decodeURIComponent(root.pathname))
+  })
   .catch(() => false)
   .then(handled => handled || import('@oclif/core').then(({ execute }) => execute({ dir: import.meta.url })))
   .catch((error) => {

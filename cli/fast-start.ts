@@ -182,3 +182,16 @@ class StaticConfig {
   /** Whether some command's id starts with these words. */
   isIdPrefix (id: string): boolean { return this.commandIDs.some(commandId => commandId === id || commandId.startsWith(id + ':')) }
 }
+
+/** Commands that hash large files with the worker pool of src/torrent. */
+const HASHING_COMMANDS = new Set(['create', 'verify', 'publish'])
+
+/**
+ * Starts the hash worker at once for a command that will hash, so the V8 isolate boots on
+ * another core while oclif loads (the commands call warmUpHasher again: harmless). An idle
+ * worker does not keep the process alive, so a command that fails early still exits.
+ */
+export function warmUpFor (argv: string[]): void {
+  if (!HASHING_COMMANDS.has(argv[0] ?? '') || argv.includes('--help')) return
+  import('../src/torrent/hasher.js').then(({ warmUpHasher }) => warmUpHasher(), () => {})
+}
