@@ -5,7 +5,9 @@ import { buildFeeds } from '../../src/show/feeds.js'
 export default class FeedBuild extends SeedcastCommand {
   static override summary = 'Regenerate the show\'s feeds from its catalog.'
 
-  static override description = `Writes public/rss.xml (HTTP enclosures, with the torrent and magnet as Podcasting 2.0 alternate enclosures), public/p2p.xml (magnet enclosures), public/atom.xml and public/feed.json from show.json and episodes.json, each file atomically. Run it after editing show.json or episodes.json by hand; publish and the episodes commands do it themselves.`
+  static override description = `Writes public/rss.xml (HTTP enclosures, with the torrent and magnet as Podcasting 2.0 alternate enclosures), public/p2p.xml (magnet enclosures), public/atom.xml and public/feed.json from show.json and episodes.json, each file atomically. Run it after editing show.json or episodes.json by hand; publish and the episodes commands do it themselves.
+
+Items of episodes unchanged since the last build are copied from the feeds on disk (their places are kept in .seedcast/feed-items.json), so a build after one publish renders one item; the result is byte for byte what a full build writes. A feed edited by hand, or a missing index, makes the build render everything.`
 
   static override examples = [
     '<%= config.bin %> feed build --show my-show',

@@ -12,6 +12,11 @@ import { escapeAttribute as attr, escapeText as text, insertBefore, tidyCdata } 
  * for speed, as the RSS items are (see rss.ts).
  */
 export function renderAtom (show: ShowConfig, episodes: PublishedEpisode[]): string {
+  return insertBefore(atomShell(show, episodes), '</feed>', episodes.map(atomEntry).join(''))
+}
+
+/** atom.xml without entries (they go before </feed>). */
+export function atomShell (show: ShowConfig, episodes: PublishedEpisode[]): string {
   const urls = feedUrls(show)
   const feed: AtomFeed.Feed<Date> = {
     id: `urn:uuid:${show.podcastGuid}`,
@@ -28,20 +33,23 @@ export function renderAtom (show: ShowConfig, episodes: PublishedEpisode[]): str
     ],
     ...(show.image ? { logo: publicUrl(show, show.image) } : {})
   }
-  const entries = episodes.map(({ episode, urls: episodeUrls, date }) => {
-    const when = date.toISOString()
-    const media = attr(episodeUrls.media)
-    const type = attr(episode.mimeType)
-    // Atom wants an alternate link on entries without content; the media itself is the episode's page.
-    return '  <entry>\n' +
-      `    <id>${text(atomId(episode.guid))}</id>\n` +
-      `    <link href="${media}" rel="alternate" type="${type}"/>\n` +
-      `    <link href="${media}" rel="enclosure" type="${type}" length="${episode.length}"/>\n` +
-      `    <published>${when}</published>\n` +
-      (episode.description ? `    <summary>${text(episode.description)}</summary>\n` : '') +
-      `    <title>${text(episode.title)}</title>\n` +
-      `    <updated>${when}</updated>\n` +
-      '  </entry>\n'
-  })
-  return insertBefore(tidyCdata(generateAtomFeed(feed)), '</feed>', entries.join(''))
+  return tidyCdata(generateAtomFeed(feed))
 }
+
+/** One episode's <entry>. */
+export function atomEntry ({ episode, urls: episodeUrls, date }: PublishedEpisode): string {
+  const when = date.toISOString()
+  const media = attr(episodeUrls.media)
+  const type = attr(episode.mimeType)
+  // Atom wants an alternate link on entries without content; the media itself is the episode's page.
+  return '  <entry>\n' +
+    `    <id>${text(atomId(episode.guid))}</id>\n` +
+    `    <link href="${media}" rel="alternate" type="${type}"/>\n` +
+    `    <link href="${media}" rel="enclosure" type="${type}" length="${episode.length}"/>\n` +
+    `    <published>${when}</published>\n` +
+    (episode.description ? `    <summary>${text(episode.description)}</summary>\n` : '') +
+    `    <title>${text(episode.title)}</title>\n` +
+    `    <updated>${when}</updated>\n` +
+    '  </entry>\n'
+}
+

@@ -10,6 +10,11 @@ import { feedUrls, publicUrl } from './urls.js'
  * copies the object (dropping an empty "items", which the spec requires).
  */
 export function renderJsonFeed (show: ShowConfig, episodes: PublishedEpisode[]): string {
+  return insertJsonItems(jsonFeedShell(show), episodes.map(jsonFeedItem))
+}
+
+/** feed.json with an empty "items" array, which is its last member. */
+export function jsonFeedShell (show: ShowConfig): string {
   const urls = feedUrls(show)
   const feed: JsonFeed.Feed<string> & { version: string } = {
     version: 'https://jsonfeed.org/version/1.1',
@@ -20,20 +25,39 @@ export function renderJsonFeed (show: ShowConfig, episodes: PublishedEpisode[]):
     language: show.language,
     authors: [{ name: show.author }],
     ...(show.image ? { icon: publicUrl(show, show.image) } : {}),
-    items: episodes.map(({ episode, urls: episodeUrls, date }) => ({
-      id: episode.guid,
-      url: episodeUrls.media,
-      title: episode.title,
-      content_text: episode.description || episode.title,
-      date_published: date.toISOString(),
-      ...(episodeUrls.image ? { image: episodeUrls.image } : {}),
-      attachments: [{
-        url: episodeUrls.media,
-        mime_type: episode.mimeType,
-        size_in_bytes: episode.length,
-        duration_in_seconds: Math.round(episode.duration * 1000) / 1000
-      }]
-    }))
+    items: []
   }
   return JSON.stringify(feed) + '\n'
+}
+
+/** Where the items go in a shell: just inside the final "items" array. */
+export function jsonItemsOffset (shell: string): number {
+  const at = shell.lastIndexOf('[]')
+  if (at < 0) throw new Error('rendered JSON Feed has no empty items array')
+  return at + 1
+}
+
+/** The shell with the serialised items in its array: what JSON.stringify of the whole feed gives. */
+export function insertJsonItems (shell: string, items: string[]): string {
+  const at = jsonItemsOffset(shell)
+  return shell.slice(0, at) + items.join(',') + shell.slice(at)
+}
+
+/** One episode as a serialised JSON Feed item. */
+export function jsonFeedItem ({ episode, urls: episodeUrls, date }: PublishedEpisode): string {
+  const item: JsonFeed.Item<string> = {
+    id: episode.guid,
+    url: episodeUrls.media,
+    title: episode.title,
+    content_text: episode.description || episode.title,
+    date_published: date.toISOString(),
+    ...(episodeUrls.image ? { image: episodeUrls.image } : {}),
+    attachments: [{
+      url: episodeUrls.media,
+      mime_type: episode.mimeType,
+      size_in_bytes: episode.length,
+      duration_in_seconds: Math.round(episode.duration * 1000) / 1000
+    }]
+  }
+  return JSON.stringify(item)
 }

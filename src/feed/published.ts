@@ -16,12 +16,19 @@ export interface PublishedEpisode {
 export function publishedEpisodes (show: ShowConfig, episodes: Episode[]): PublishedEpisode[] {
   return episodes
     .filter(episode => !episode.draft)
-    .map(episode => ({ episode, urls: episodeUrls(show, episode), date: publicationDate(episode) }))
+    .map(episode => withLazyUrls(show, episode))
     .sort((a, b) =>
       (b.date.getTime() - a.date.getTime()) ||
       ((b.episode.season ?? 0) - (a.episode.season ?? 0)) ||
       ((b.episode.episode ?? 0) - (a.episode.episode ?? 0)) ||
       (a.episode.slug < b.episode.slug ? -1 : a.episode.slug > b.episode.slug ? 1 : 0))
+}
+
+// URLs (the magnet above all) are built only when an item is rendered: an incremental build
+// reuses most items and never needs them.
+function withLazyUrls (show: ShowConfig, episode: Episode): PublishedEpisode {
+  let urls: EpisodeUrls | undefined
+  return { episode, date: publicationDate(episode), get urls () { return (urls ??= episodeUrls(show, episode)) } }
 }
 
 function publicationDate (episode: Episode): Date {

@@ -20,21 +20,30 @@ export const CHAPTERS_MIME_TYPE = 'application/json+chapters'
  * feedsmith's own rendering of the same episodes.
  */
 export function renderRssFeeds (show: ShowConfig, episodes: PublishedEpisode[]): { rss: string, p2p: string } {
-  const urls = feedUrls(show)
-  const httpItems: string[] = []
-  const magnetItems: string[] = []
-  for (const published of episodes) {
-    const { episode, urls: episodeUrls } = published
-    const media = attr(episodeUrls.media)
-    const magnet = attr(episodeUrls.magnet)
-    const { head, tail } = itemParts(published, media, magnet)
-    const size = `length="${episode.length}" type="${attr(episode.mimeType)}"/>\n`
-    httpItems.push(head, '      <enclosure url="', media, '" ', size, tail)
-    magnetItems.push(head, '      <enclosure url="', magnet, '" ', size, tail)
-  }
+  const items = episodes.map(rssItems)
+  const shells = rssShells(show, episodes)
   return {
-    rss: insertBefore(renderChannel(show, episodes, urls.rss), '</channel>', httpItems.join('')),
-    p2p: insertBefore(renderChannel(show, episodes, urls.p2p), '</channel>', magnetItems.join(''))
+    rss: insertBefore(shells.rss, '</channel>', items.map(item => item.rss).join('')),
+    p2p: insertBefore(shells.p2p, '</channel>', items.map(item => item.p2p).join(''))
+  }
+}
+
+/** rss.xml and p2p.xml without items (they go before </channel>). */
+export function rssShells (show: ShowConfig, episodes: PublishedEpisode[]): { rss: string, p2p: string } {
+  const urls = feedUrls(show)
+  return { rss: renderChannel(show, episodes, urls.rss), p2p: renderChannel(show, episodes, urls.p2p) }
+}
+
+/** One episode's <item> for rss.xml (HTTP enclosure) and for p2p.xml (magnet enclosure). */
+export function rssItems (published: PublishedEpisode): { rss: string, p2p: string } {
+  const { episode, urls: episodeUrls } = published
+  const media = attr(episodeUrls.media)
+  const magnet = attr(episodeUrls.magnet)
+  const { head, tail } = itemParts(published, media, magnet)
+  const size = `length="${episode.length}" type="${attr(episode.mimeType)}"/>\n`
+  return {
+    rss: head + '      <enclosure url="' + media + '" ' + size + tail,
+    p2p: head + '      <enclosure url="' + magnet + '" ' + size + tail
   }
 }
 

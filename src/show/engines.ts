@@ -2,6 +2,7 @@
 // (hashing, .torrent files) and the feeds.
 export { createTorrent } from '../torrent/create.js'
 export { podcastGuid } from '../feed/guid.js'
-export { renderFeeds } from '../feed/render.js'
+export { renderFeeds, renderFeedsReusing, type FeedBytes } from '../feed/render.js'
+export type { FeedItemIndex, PreviousFeeds } from '../feed/item-reuse.js'
 export { episodeUrls, FEED_FILES, publicUrl } from '../feed/urls.js'
 export { SELF_TRACKER, showTrackers } from '../feed/trackers.js'

@@ -1,8 +1,9 @@
-import { access, readdir, rm } from 'node:fs/promises'
+import { access, open, readdir, readFile, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import writeFileAtomic from 'write-file-atomic'
 import { fileError } from '../errors.js'
 import { writeAtomic, writeJsonAtomic } from './atomic.js'
-import { FEED_FILES, renderFeeds } from './engines.js'
+import { FEED_FILES, renderFeedsReusing, type FeedBytes, type FeedItemIndex, type PreviousFeeds } from './engines.js'
 import { loadShow, readShowConfig } from './load.js'
 import { withShowLock } from './lock.js'
 import { showPaths, type ShowPaths } from './paths.js'
@@ -12,12 +13,63 @@ import type { Catalog, ShowConfig } from './types.js'
 /** The four feeds at the root of public/, all generated from the catalog. */
 const FEED_NAMES = Object.values(FEED_FILES)
 
-/** Writes the four feeds of public/ from the catalog, each one atomically. */
+/**
+ * Writes the four feeds of public/ from the catalog, each one atomically. Items of episodes
+ * unchanged since the last build are copied from the feeds on disk (see previousFeeds), so
+ * a publish re-renders one item, not the whole back catalogue.
+ */
 export async function writeFeeds (paths: ShowPaths, config: ShowConfig, catalog: Catalog): Promise<Record<string, string>> {
-  const feeds = renderFeeds(config, catalog.episodes)
+  return (await writeFeedsCounting(paths, config, catalog)).feeds
+}
+
+/** writeFeeds, also saying how many items were rendered and how many copied. */
+async function writeFeedsCounting (paths: ShowPaths, config: ShowConfig, catalog: Catalog): Promise<{ feeds: Record<string, string>, rendered: number, reused: number }> {
+  const { feeds, index, rendered, reused } = renderFeedsReusing(config, catalog.episodes, await previousFeeds(paths))
   // In parallel: each write is atomic on its own, and their fsyncs overlap.
   await Promise.all(FEED_NAMES.map(file => writeAtomic(join(paths.publicDir, file), feeds[file])))
-  return feedPaths(paths)
+  await saveFeedIndex(paths, index)
+  return { feeds: feedPaths(paths), rendered, reused }
+}
+
+/** The index as stored: with the size and mtime of each feed file it describes. */
+interface StoredFeedIndex extends FeedItemIndex {
+  files: Record<string, { size: number, mtimeMs: number }>
+}
+
+/**
+ * The feeds last written and their index, if the files are still exactly those (same size
+ * and mtime as recorded after writing them): a feed edited by hand, or a build killed
+ * between the feeds and the index, makes the next build render everything.
+ */
+async function previousFeeds (paths: ShowPaths): Promise<PreviousFeeds | undefined> {
+  const stored = await readFile(paths.feedIndexFile, 'utf8').then(text => JSON.parse(text) as StoredFeedIndex).catch(() => undefined)
+  if (!stored?.files) return undefined
+  const texts = await Promise.all(FEED_NAMES.map(async name => {
+    const recorded = stored.files[name]
+    const handle = await open(join(paths.publicDir, name), 'r').catch(() => undefined)
+    if (!handle || !recorded) return undefined
+    try {
+      const info = await handle.stat()
+      if (info.size !== recorded.size || info.mtimeMs !== recorded.mtimeMs) return undefined
+      return await handle.readFile()
+    } finally {
+      await handle.close()
+    }
+  }))
+  if (texts.some(text => text === undefined)) return undefined
+  const feeds = Object.fromEntries(FEED_NAMES.map((name, at) => [name, texts[at]])) as unknown as FeedBytes
+  return { feeds, index: { keys: stored.keys, spans: stored.spans } }
+}
+
+/** A cache, so written without fsync: a torn or stale index never matches the feeds' sizes and mtimes. */
+async function saveFeedIndex (paths: ShowPaths, index: FeedItemIndex): Promise<void> {
+  const files = Object.fromEntries(await Promise.all(FEED_NAMES.map(async name => {
+    const info = await stat(join(paths.publicDir, name))
+    return [name, { size: info.size, mtimeMs: info.mtimeMs }] as const
+  })))
+  const stored: StoredFeedIndex = { ...index, files }
+  await writeFileAtomic(paths.feedIndexFile, JSON.stringify(stored), { fsync: false })
+    .catch(error => { throw fileError(error, paths.feedIndexFile, 'write') })
 }
 
 /** The absolute path of each feed, by file name. */
@@ -56,12 +108,12 @@ export async function commitConfig (paths: ShowPaths, config: ShowConfig, catalo
  * Feeds from an unchanged catalog, after bringing the torrents in line with show.json
  * (which may have been edited by hand); clears the stale marker once all is written.
  */
-async function rebuildFeeds (paths: ShowPaths, config: ShowConfig, catalog: Catalog): Promise<{ feeds: Record<string, string>, torrents: string[] }> {
+async function rebuildFeeds (paths: ShowPaths, config: ShowConfig, catalog: Catalog): Promise<{ feeds: Record<string, string>, torrents: string[], rendered: number }> {
   await sweepWriteLeftovers(paths)
   const torrents = await syncTorrentUrlsIfChanged(paths, config, catalog)
-  const feeds = await writeFeeds(paths, config, catalog)
+  const { feeds, rendered } = await writeFeedsCounting(paths, config, catalog)
   await clearStaleMarker(paths)
-  return { feeds, torrents }
+  return { feeds, torrents, rendered }
 }
 
 async function clearStaleMarker (paths: ShowPaths): Promise<void> {
@@ -71,7 +123,7 @@ async function clearStaleMarker (paths: ShowPaths): Promise<void> {
 // write-file-atomic's temp files are "<name>.<number>" beside their target. The files below
 // are only written holding the lock, so such a temp file seen while holding it is a leftover
 // of a killed process and would otherwise stay in public/ for everyone to download.
-const LOCKED_WRITE_LEFTOVER = /^(?:show\.json|episodes\.json|rss\.xml|p2p\.xml|atom\.xml|feed\.json|feeds-stale|torrent-urls)\.\d+$/
+const LOCKED_WRITE_LEFTOVER = /^(?:show\.json|episodes\.json|rss\.xml|p2p\.xml|atom\.xml|feed\.json|feeds-stale|torrent-urls|feed-items\.json)\.\d+$/
 
 /** Removes temp files of killed writers of the catalog and feeds; call it holding the lock. */
 async function sweepWriteLeftovers (paths: ShowPaths): Promise<void> {
@@ -105,6 +157,8 @@ export interface BuiltFeeds {
   published: number
   /** Slugs whose .torrent got new trackers or web seeds (after show.json changed). */
   torrents: string[]
+  /** Published episodes whose items were rendered; the others were copied from the feeds on disk. */
+  rendered: number
 }
 
 /** `seedcast feed build`: regenerates every feed of the show from its catalog. */
@@ -112,7 +166,7 @@ export async function buildFeeds (dir: string): Promise<BuiltFeeds> {
   await readShowConfig(showPaths(dir)) // a clear error for a folder that is no show, before taking the lock
   return withShowLock(dir, async () => {
     const { paths, config, catalog } = await loadShow(dir)
-    const { feeds, torrents } = await rebuildFeeds(paths, config, catalog)
-    return { feeds, torrents, episodes: catalog.episodes.length, published: catalog.episodes.filter(episode => !episode.draft).length }
+    const { feeds, torrents, rendered } = await rebuildFeeds(paths, config, catalog)
+    return { feeds, torrents, episodes: catalog.episodes.length, published: catalog.episodes.filter(episode => !episode.draft).length, rendered }
   })
 }

@@ -15,6 +15,8 @@ export interface ShowPaths {
   lockFile: string
   /** Present while the catalog is newer than the feeds (between the two writes). */
   feedsStaleMarker: string
+  /** Where each item sits in the feeds last written, so the next build copies unchanged items. */
+  feedIndexFile: string
   publicDir: string
   mediaDir: string
   torrentsDir: string
@@ -33,6 +35,7 @@ export function showPaths (root: string): ShowPaths {
     reservationsDir: join(stateDir, 'reservations'),
     lockFile: join(stateDir, 'lock'),
     feedsStaleMarker: join(stateDir, 'feeds-stale'),
+    feedIndexFile: join(stateDir, 'feed-items.json'),
     publicDir,
     mediaDir: join(publicDir, 'media'),
     torrentsDir: join(publicDir, 'torrents'),

@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { extname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Episode, ShowConfig } from '../show/types.js'
+import type { FeedBytes, FeedName } from './render.js'
+
+/** Where each item of each feed sits, by item key: kept beside the feeds after every build. */
+export interface FeedItemIndex {
+  /** One key per item, in feed order. */
+  keys: string[]
+  /** Per feed, [start, end] byte offsets of each item in the feed file, flattened. */
+  spans: Record<FeedName, number[]>
+}
+
+/** The feed files of the last build and their index, which must describe exactly these bytes. */
+export interface PreviousFeeds { feeds: FeedBytes, index: FeedItemIndex }
+
+// Every module whose code shapes an item: a change to any of them (a new tag, an escaping
+// fix) changes every key, so nothing rendered by older code is reused.
+const ITEM_MODULES = ['./rss', './atom', './json-feed', './published', './urls', './xml-text', './ids', './trackers', '../torrent/magnet']
+let itemFormat: string | undefined
+
+function rendererFingerprint (): string {
+  if (itemFormat === undefined) {
+    // .js when compiled, .ts when run from source (vitest, type stripping).
+    const extension = extname(fileURLToPath(import.meta.url))
+    const hash = createHash('sha1')
+    for (const module of ITEM_MODULES) hash.update(readFileSync(new URL(module + extension, import.meta.url)))
+    itemFormat = hash.digest('base64')
+  }
+  return itemFormat
+}
+
+/**
+ * A key per episode that changes whenever its rendered items could: the episode's fields,
+ * the show fields items use (base URL, trackers) and the renderer's code.
+ */
+export function itemKeys (show: Pick<ShowConfig, 'baseUrl' | 'trackers'>, episodes: Episode[]): string[] {
+  const context = rendererFingerprint() + JSON.stringify([show.baseUrl, show.trackers])
+  return episodes.map(episode => createHash('sha1').update(context).update(JSON.stringify(episode)).digest('base64'))
+}
+
+const FEEDS: FeedName[] = ['rss.xml', 'p2p.xml', 'atom.xml', 'feed.json']
+
+/** A lookup of the previous build's items by key; finds nothing if the index does not fit the feeds. */
+export function reusableItems (previous: PreviousFeeds | undefined): (key: string) => Record<FeedName, Buffer> | undefined {
+  if (!previous || !fits(previous)) return () => undefined
+  const { feeds, index } = previous
+  const positions = new Map<string, number>()
+  for (const [position, key] of index.keys.entries()) if (!positions.has(key)) positions.set(key, position)
+  return key => {
+    const position = positions.get(key)
+    if (position === undefined) return undefined
+    const items = {} as Record<FeedName, Buffer>
+    for (const name of FEEDS) items[name] = feeds[name].subarray(index.spans[name][2 * position], index.spans[name][2 * position + 1])
+    return items
+  }
+}
+
+/** The index has a span for every key in every feed, each inside its feed's text. */
+function fits ({ feeds, index }: PreviousFeeds): boolean {
+  if (!Array.isArray(index?.keys) || typeof index.spans !== 'object' || index.spans === null) return false
+  return FEEDS.every(name => {
+    const spans = index.spans[name]
+    const text = feeds[name]
+    return Buffer.isBuffer(text) && Array.isArray(spans) && spans.length === 2 * index.keys.length &&
+      spans.every((offset, at) => Number.isInteger(offset) && offset >= 0 && offset <= text.length && (at % 2 === 0 || offset >= spans[at - 1]!))
+  })
+}
