@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify'
+import episodesApi from './api/episodes-api.js'
 import cors from './cors.js'
 import { mountShows, type MountedShow } from './mounts.js'
 import requestGuard, { MAX_URL_LENGTH, problem } from './request-guard.js'
@@ -21,6 +22,10 @@ export interface ServerOptions {
   sendTimeoutMs?: number
   /** Connections past this many are refused at once (nginx's worker_connections). Default 1024. */
   maxConnections?: number
+  /** Largest upload through the API, bytes (413 past it). Default 2 GiB. */
+  maxUploadBytes?: number
+  /** API requests a minute per client address. Default 300. */
+  apiRateLimitPerMinute?: number
   /** Told of every response body served from a show's files. */
   onServed?: ShowFilesOptions['onServed']
 }
@@ -63,6 +68,7 @@ export async function createServer (options: ServerOptions): Promise<SeedcastSer
   await app.register(requestGuard)
   await app.register(cors)
   await app.register(showsApi, { shows })
+  await app.register(episodesApi, { shows, maxUploadBytes: options.maxUploadBytes, rateLimitPerMinute: options.apiRateLimitPerMinute })
   await app.register(tracker, { shows, intervalMs: options.trackerIntervalMs })
   await app.register(showFiles, { shows, onServed: options.onServed })
   app.setNotFoundHandler((request, reply) => reply.code(404).send(problem(404, `${request.method} ${request.url.slice(0, 200)}: no such file`)))

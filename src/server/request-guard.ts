@@ -3,6 +3,8 @@ import fp from 'fastify-plugin'
 
 /** The only methods a static show site answers; anything else is 405 before routing. */
 export const ALLOWED_METHODS = ['GET', 'HEAD', 'OPTIONS'] as const
+/** The token API under /api/ also takes writes. */
+export const API_METHODS = ['GET', 'HEAD', 'OPTIONS', 'POST', 'PATCH', 'DELETE'] as const
 
 /** Longer request targets are refused with 414: no file of a show has a path near this long. */
 export const MAX_URL_LENGTH = 2048
@@ -22,8 +24,9 @@ export interface RequestGuardOptions { maxUrlLength?: number }
 async function requestGuard (app: FastifyInstance, options: RequestGuardOptions): Promise<void> {
   const maxUrlLength = options.maxUrlLength ?? MAX_URL_LENGTH
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!(ALLOWED_METHODS as readonly string[]).includes(request.method)) {
-      return reply.code(405).header('allow', ALLOWED_METHODS.join(', ')).send(problem(405, `method ${request.method} is not allowed`))
+    const allowed: readonly string[] = (request.raw.url ?? '/').startsWith('/api/') ? API_METHODS : ALLOWED_METHODS
+    if (!allowed.includes(request.method)) {
+      return reply.code(405).header('allow', allowed.join(', ')).send(problem(405, `method ${request.method} is not allowed`))
     }
     if (hostHeaderCount(request.raw.rawHeaders) > 1) return reply.code(400).send(problem(400, 'more than one Host header'))
     const url = request.raw.url ?? '/'
