@@ -42,7 +42,8 @@ export function rssItems (published: PublishedEpisode): { rss: string, p2p: stri
   const { head, tail } = itemParts(published, media, magnet)
   const size = `length="${episode.length}" type="${attr(episode.mimeType)}"/>\n`
   return {
-    rss: head + '      <enclosure url="' + media + '" ' + size + tail,
+    // A mirror's rss.xml sends podcast apps to the original host; its copy is a source.
+    rss: head + '      <enclosure url="' + (episode.originalUrl ? attr(episode.originalUrl) : media) + '" ' + size + tail,
     p2p: head + '      <enclosure url="' + magnet + '" ' + size + tail
   }
 }
@@ -62,7 +63,7 @@ function renderChannel (show: ShowConfig, episodes: PublishedEpisode[], self: st
     generator: 'seedcast',
     ...(newest ? { pubDate: newest, lastBuildDate: newest } : {}),
     ...(image ? { image: { url: image, title: show.title, link } } : {}),
-    atom: { links: [{ href: self, rel: 'self', type: 'application/rss+xml' }] },
+    atom: { links: [{ href: self, rel: 'self', type: 'application/rss+xml' }, ...(show.mirrorOf ? [{ href: show.mirrorOf, rel: 'via', type: 'application/rss+xml', title: 'the original feed this mirror republishes' }] : [])] },
     itunes: {
       image,
       categories: [{ text: show.category, ...(show.subcategory ? { categories: [{ text: show.subcategory }] } : {}) }],
@@ -103,6 +104,7 @@ function itemParts ({ episode, urls, date }: PublishedEpisode, media: string, ma
   if (urls.chapters) tail += `      <podcast:chapters url="${attr(urls.chapters)}" type="${CHAPTERS_MIME_TYPE}"/>\n`
   // The same file as <enclosure> in rss.xml (hence default="true"), over HTTP, BitTorrent and magnet.
   tail += `      <podcast:alternateEnclosure type="${attr(episode.mimeType)}" length="${episode.length}" default="true">\n` +
+    (episode.originalUrl ? `        <podcast:source uri="${attr(episode.originalUrl)}"/>\n` : '') +
     `        <podcast:source uri="${media}"/>\n` +
     `        <podcast:source uri="${attr(urls.torrent)}" contentType="${TORRENT_MIME_TYPE}"/>\n` +
     `        <podcast:source uri="${magnet}"/>\n` +

@@ -60,7 +60,7 @@ export function episodeUrls (show: Pick<ShowConfig, 'baseUrl' | 'trackers'>, epi
       name: basename(episode.mediaPath),
       length: episode.length,
       trackers: showTrackers(show),
-      webSeeds: [media],
+      webSeeds: episode.originalUrl ? [media, episode.originalUrl] : [media],
       torrentUrl: torrent
     })
   }

@@ -28,7 +28,8 @@ export const showConfigSchema = z.object({
   funding: z.object({ url: httpUrl, title: text }).optional(),
   type: z.enum(['episodic', 'serial']).optional(),
   podcastGuid: z.uuid('must be a UUID'),
-  locked: z.boolean()
+  locked: z.boolean(),
+  mirrorOf: httpUrl.optional()
 }) satisfies z.ZodType<ShowConfig>
 
 const relativePath = z.string().regex(/^[a-z]+\/[^/]+$/, 'must be a path below public/ like "media/name.mp3"')
@@ -52,7 +53,8 @@ export const episodeSchema = z.object({
   imagePath: relativePath.optional(),
   infoHash: z.string().regex(/^[0-9a-f]{40}$/, 'must be 40 lowercase hex characters'),
   sha256: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be a base64 SHA-256'),
-  pieceLength: z.number().int().positive()
+  pieceLength: z.number().int().positive(),
+  originalUrl: httpUrl.optional()
 }) satisfies z.ZodType<Episode>
 
 export const catalogSchema = z.object({

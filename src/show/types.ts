@@ -52,6 +52,8 @@ export interface ShowConfig {
   podcastGuid: string
   /** podcast:locked: ask other platforms not to import the feed. */
   locked: boolean
+  /** Set by `seedcast mirror`: the feed this show republishes peer to peer (linked from its feeds). */
+  mirrorOf?: string
 }
 
 export interface Chapter {
@@ -90,6 +92,11 @@ export interface Episode {
   /** SHA-256 of the media, base64 (podcast:integrity is "sha256-" + this). */
   sha256: string
   pieceLength: number
+  /**
+   * The media at the original host, for a mirrored episode: rss.xml's enclosure points
+   * there (a mirror adds peers, it never takes the listeners) and it is a web seed.
+   */
+  originalUrl?: string
 }
 
 export interface Catalog {

@@ -1,0 +1,198 @@
+import { mkdir, rename, rm, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import mime from 'mime-types'
+import { SeedcastError, fileError } from '../errors.js'
+import { fetchFeed } from '../feed/read/fetch-feed.js'
+import { readPodcastFeed } from '../feed/read/podcast-feed.js'
+import { allowsRedistribution } from '../feed/read/redistribution.js'
+import type { FeedEpisode, PodcastFeed } from '../feed/read/types.js'
+import { podcastGuid } from '../feed/guid.js'
+import { writeAtomic, writeJsonAtomic } from '../show/atomic.js'
+import { buildFeeds, type BuiltFeeds } from '../show/feeds.js'
+import { loadShow } from '../show/load.js'
+import { withShowLock } from '../show/lock.js'
+import { showPaths } from '../show/paths.js'
+import { slugCandidates, slugify } from '../show/slug.js'
+import type { Catalog, Episode, ShowConfig } from '../show/types.js'
+import { inspectTorrent } from '../torrent/inspect.js'
+import { retargetTorrent } from '../torrent/retarget.js'
+import { fetchEpisode } from './episode-fetch.js'
+import { digestFile } from './integrity.js'
+
+export interface MirrorOptions {
+  /** Where the mirror's public/ will be served, ending with "/". */
+  baseUrl: string
+  /** Trackers of the mirror's torrents and magnets. */
+  trackers?: string[]
+  /** Mirror a feed whose license does not say it may be shared (you have the right to). */
+  allowRedistribution?: boolean
+  /** Newest episodes mirrored; 0 for all. */
+  keep?: number
+  /** The mirror's owner, when the feed names none (show.json needs one). */
+  ownerName?: string
+  ownerEmail?: string
+  dht?: boolean
+  timeoutSeconds?: number
+  maxEpisodeBytes?: number
+  onEpisode?: (event: { guid: string, title: string, action: 'mirrored' | 'failed', message?: string, infoHash?: string }) => void
+}
+
+export interface MirrorResult {
+  show: string
+  feedUrl: string
+  added: string[]
+  failed: Array<{ guid: string, message: string }>
+  episodes: number
+  feeds: BuiltFeeds['feeds']
+}
+
+/**
+ * `seedcast mirror`: makes (or brings up to date) a show folder that republishes a podcast
+ * peer to peer, as Bitlove did. Same channel metadata and episode GUIDs; each episode's
+ * media copied into public/media and its .torrent carrying both the mirror's copy and the
+ * original enclosure as web seeds (a torrent the feed publishes keeps its infohash: the
+ * mirror joins the show's own swarm); rss.xml's enclosures stay on the original host with
+ * the mirror's torrent and magnet as alternate sources; p2p.xml has magnet enclosures;
+ * the channel links the original feed (atom:link rel="via") and says it is a mirror.
+ * A feed whose license does not allow redistribution is refused unless allowRedistribution.
+ */
+export async function mirrorFeed (feedUrl: string, showDir: string, options: MirrorOptions): Promise<MirrorResult> {
+  const baseUrl = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`
+  const fetched = await fetchFeed(feedUrl)
+  if (fetched.notModified) throw new SeedcastError(`${feedUrl}: 304 to an unconditional request`, { code: 'EHTTP' })
+  const original = fetched.movedTo ?? feedUrl
+  const feed = readPodcastFeed(fetched.xml, { url: fetched.url })
+  if (!options.allowRedistribution && !allowsRedistribution(feed.license)) {
+    throw new SeedcastError(`${feedUrl}: its license (${feed.license?.id ?? feed.copyright ?? 'none given'}) does not allow redistribution; not mirrored`, { code: 'ELICENSE', hint: 'mirror only Creative Commons or freely licensed shows, or --allow-redistribution if the author allowed you' })
+  }
+  const paths = showPaths(showDir)
+  const existing = await loadShow(showDir).catch(() => undefined)
+  if (existing && existing.config.mirrorOf !== original && existing.config.mirrorOf !== feedUrl) {
+    throw new SeedcastError(`${showDir}: already a show${existing.config.mirrorOf ? `, the mirror of ${existing.config.mirrorOf}` : ''}`, { code: 'EEXIST', hint: 'give a new folder for this mirror' })
+  }
+  const config = mirrorConfig(feed, original, baseUrl, options, existing?.config)
+  const catalog: Catalog = existing?.catalog ?? { version: 1, episodes: [] }
+  await mkdir(paths.mediaDir, { recursive: true }).catch(err => { throw fileError(err, paths.mediaDir, 'create') })
+  await mkdir(paths.torrentsDir, { recursive: true })
+  if (!existing && feed.image) config.image = await copyCover(feed.image, paths.publicDir)
+
+  const known = new Set(catalog.episodes.map(episode => episode.guid))
+  const wanted = (options.keep ? feed.episodes.slice(0, options.keep) : feed.episodes).filter(episode => !known.has(episode.guid))
+  const result: MirrorResult = { show: showDir, feedUrl: original, added: [], failed: [], episodes: 0, feeds: {} }
+  const work = join(paths.stateDir, 'mirror-work')
+  for (const episode of wanted) {
+    try {
+      const entry = await mirrorEpisode(showDir, episode, feed, config, catalog, work, options)
+      catalog.episodes.push(entry)
+      result.added.push(episode.guid)
+      options.onEpisode?.({ guid: episode.guid, title: episode.title, action: 'mirrored', infoHash: entry.infoHash })
+    } catch (err) {
+      if (!(err instanceof SeedcastError)) throw err
+      result.failed.push({ guid: episode.guid, message: err.message })
+      options.onEpisode?.({ guid: episode.guid, title: episode.title, action: 'failed', message: err.message })
+    }
+  }
+  await rm(work, { recursive: true, force: true })
+  // The catalog and show.json under the show lock, then the feeds (buildFeeds takes it again).
+  await withShowLock(showDir, async () => {
+    await writeJsonAtomic(paths.showFile, config)
+    await writeJsonAtomic(paths.catalogFile, catalog)
+  })
+  const built = await buildFeeds(showDir)
+  result.episodes = catalog.episodes.length
+  result.feeds = built.feeds
+  return result
+}
+
+function mirrorConfig (feed: PodcastFeed, original: string, baseUrl: string, options: MirrorOptions, existing?: ShowConfig): ShowConfig {
+  const ownerName = feed.owner?.name ?? options.ownerName ?? feed.author
+  const ownerEmail = feed.owner?.email ?? options.ownerEmail
+  if (!ownerEmail || !ownerName) throw new SeedcastError(`${original}: the feed names no owner e-mail, which the mirror's feed needs`, { code: 'EUSAGE', exitCode: 2, hint: 'give --owner-name and --owner-email (the mirror\'s operator)' })
+  const note = `A peer-to-peer mirror of ${original}, made with seedcast: the episodes, their GUIDs and their original enclosures are the publisher's; the mirror adds BitTorrent sources.`
+  const type = feed.showType === 'serial' || feed.showType === 'episodic' ? feed.showType : undefined
+  return {
+    version: 1,
+    title: feed.title || original,
+    description: `${feed.description ?? feed.title}\n\n${note}`,
+    author: feed.author ?? feed.title ?? ownerName,
+    owner: { name: ownerName, email: ownerEmail },
+    language: feed.language ?? 'en',
+    category: feed.categories[0] ?? 'Society & Culture',
+    explicit: feed.explicit ?? false,
+    ...(existing?.image ? { image: existing.image } : {}),
+    ...(feed.link ? { link: feed.link } : {}),
+    baseUrl,
+    license: feed.license?.id ?? feed.copyright ?? 'All rights reserved by the publisher',
+    trackers: options.trackers ?? existing?.trackers ?? [],
+    ...(type ? { type } : {}),
+    // The mirror is another feed: its own podcast:guid, so indexes do not take it for the original.
+    podcastGuid: podcastGuid(`${baseUrl}rss.xml`),
+    locked: false,
+    mirrorOf: original
+  }
+}
+
+async function mirrorEpisode (showDir: string, episode: FeedEpisode, feed: PodcastFeed, config: ShowConfig, catalog: Catalog, work: string, options: MirrorOptions): Promise<Episode> {
+  const taken = new Set(catalog.episodes.map(e => e.slug))
+  let slug = ''
+  for (const candidate of slugCandidates(slugify(`${episode.date ? episode.date.toISOString().slice(0, 10) : 'undated'} ${episode.title}`))) if (!taken.has(candidate)) { slug = candidate; break }
+  const got = await fetchEpisode(episode, { library: work, feedSlug: 'episodes', episodeSlug: slug, trackers: [], dht: options.dht ?? true, maxEpisodeBytes: options.maxEpisodeBytes ?? 8 * 1024 ** 3, timeoutSeconds: options.timeoutSeconds ?? 60 })
+  const folder = join(work, 'episodes', slug)
+  const torrentBytes = await readFile(join(folder, `${slug}.torrent`))
+  const info = inspectTorrent(torrentBytes)
+  if (info.name.includes('/') || catalog.episodes.some(e => e.mediaPath === `media/${info.name}`)) {
+    throw new SeedcastError(`"${episode.title}": its torrent's file name ${info.name} is taken by another episode`, { code: 'ENAME' })
+  }
+  const root = showPaths(showDir)
+  const mediaPath = `media/${info.name}`
+  const torrentPath = `torrents/${slug}.torrent`
+  const mediaUrl = new URL(mediaPath, config.baseUrl).href
+  const originalUrl = episode.enclosure?.url ?? episode.media.http[0]
+  // Both copies as web seeds; the feed's own trackers kept beside the mirror's.
+  const retargeted = retargetTorrent(torrentBytes, {
+    announce: [...new Set([...config.trackers, ...info.announce.flat()])].map(tracker => [tracker]),
+    webSeeds: [...new Set([mediaUrl, ...(originalUrl ? [originalUrl] : []), ...info.webSeeds])]
+  })
+  const sha256 = await digestFile(join(folder, info.name), 'sha256')
+  await rename(join(folder, info.name), join(root.publicDir, mediaPath)).catch(err => { throw fileError(err, join(root.publicDir, mediaPath), 'move') })
+  await writeAtomic(join(root.publicDir, torrentPath), retargeted)
+  const positive = (n: number | undefined) => n !== undefined && Number.isInteger(n) && n > 0 ? n : undefined
+  const season = positive(episode.season)
+  const number = positive(episode.episode)
+  return {
+    slug,
+    guid: episode.guid,
+    title: episode.title,
+    description: episode.description ?? '',
+    pubDate: (episode.date ?? new Date()).toISOString(),
+    ...(season ? { season } : {}),
+    ...(number ? { episode: number } : {}),
+    explicit: episode.explicit ?? feed.explicit ?? false,
+    draft: false,
+    duration: episode.duration ?? 0,
+    mimeType: episode.media.type ?? (mime.lookup(info.name) || 'application/octet-stream'),
+    length: got.length,
+    mediaPath,
+    torrentPath,
+    infoHash: info.infoHash,
+    sha256,
+    pieceLength: info.pieceLength,
+    ...(originalUrl ? { originalUrl } : {})
+  }
+}
+
+/** The feed's cover into public/, named cover.<ext>; undefined when it cannot be had. */
+async function copyCover (url: string, publicDir: string): Promise<string | undefined> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(30_000) })
+    if (!response.ok) return undefined
+    const type = response.headers.get('content-type') ?? ''
+    const data = Buffer.from(await response.arrayBuffer())
+    if (data.length > 10 * 1024 * 1024) return undefined
+    const ext = type.includes('png') ? 'png' : 'jpg'
+    await writeAtomic(join(publicDir, `cover.${ext}`), data)
+    return `cover.${ext}`
+  } catch {
+    return undefined
+  }
+}
