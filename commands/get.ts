@@ -111,7 +111,7 @@ function textView (): View {
     onEvent (event) {
       switch (event.event) {
         // Tracker hiccups are usually transient; the final error names the last one if it matters.
-        case 'warning': if (event.kind === 'source') warn(event.message); break
+        case 'warning': if (event.kind !== 'swarm') warn(event.message); break
         case 'peer-banned': warn(`peer ${event.address} sent ${event.failedPieces} corrupt piece(s); disconnected and banned`); break
         case 'metadata': name = event.name; break
         case 'progress': {

@@ -30,6 +30,8 @@ export interface DownloadWire extends EventEmitter {
 
 export interface DownloadTorrent extends EventEmitter {
   infoHash: string
+  /** The info dictionary (from the .torrent, or from peers for a magnet link). */
+  infoBuffer?: Uint8Array
   name: string
   length: number
   pieceLength: number

@@ -4,6 +4,10 @@ import { SeedcastError, fileError } from '../errors.js'
 import { PeerGuard, type BannedPeer } from './download-peer-guard.js'
 import { checkFreeSpace, prepareOutputDir } from './download-output.js'
 import { selectFiles } from './download-select.js'
+import { DownloadStore } from './download-store.js'
+import { completeLayout } from '../torrent/layout.js'
+import { parseInfoDictionary, parseMetainfo, type Metainfo } from '../torrent/metainfo.js'
+import { readPeerMetadataWithSeedcast, webTorrentInput } from './webtorrent-input.js'
 import { closeDownloadClient, openDownloadClient, type DownloadClient, type DownloadFile, type DownloadTorrent } from './download-webtorrent.js'
 import { resolveSource, type ResolvedSource } from './source.js'
 import { OutputClosed, streamInOrder } from './stdout-stream.js'
@@ -36,8 +40,11 @@ export interface DownloadFileInfo { index: number, path: string, length: number,
 
 export type DownloadEvent =
   | { event: 'started', source: ResolvedSource['kind'], infoHash: string, name?: string, outputDir: string }
-  /** `source`: the .torrent behind a magnet could not be used; `swarm`: a tracker or peer problem (often transient). */
-  | { event: 'warning', kind: 'source' | 'swarm', message: string }
+  /**
+   * `source`: the .torrent behind a magnet could not be used; `swarm`: a tracker or peer
+   * problem (often transient); `layout`: a symlink of the torrent was not made.
+   */
+  | { event: 'warning', kind: 'source' | 'swarm' | 'layout', message: string }
   | { event: 'metadata', infoHash: string, name: string, length: number, pieceLength: number, pieces: number, files: DownloadFileInfo[], selectedBytes: number }
   | { event: 'ready', haveBytes: number, missingBytes: number }
   | { event: 'progress', downloaded: number, total: number, received: number, speed: number, peers: number, etaSeconds: number | null }
@@ -96,14 +103,23 @@ export async function download (input: string, options: DownloadOptions): Promis
 function runDownload (client: DownloadClient, source: ResolvedSource, options: DownloadOptions, emit: (event: DownloadEvent) => void, timeoutSeconds: number, startedAt: number): Promise<DownloadResult> {
   return new Promise<DownloadResult>((resolve, reject) => {
     const selecting = (options.select?.length ?? 0) > 0
-    const torrent = client.add(source.torrentId, {
+    // Read by seedcast's reader, so files go to their safe paths and pad files nowhere
+    // (DownloadStore); a magnet's info dictionary is read the same way once peers send it.
+    let metainfo: Metainfo | undefined = typeof source.torrentId === 'string' ? undefined : parseMetainfo(source.torrentId)
+    const torrent = client.add(metainfo ? webTorrentInput(metainfo) : source.torrentId, {
+      store: DownloadStore,
+      storeOpts: { metainfo },
       path: options.outputDir,
       announce: [...source.extraTrackers, ...(options.trackers ?? [])],
       deselect: selecting,
       // Web seeds are often the only source of a fresh episode: more parallel ranges.
       maxWebConns: 8
     })
+    if (!metainfo && !readPeerMetadataWithSeedcast(torrent, parseMetainfo)) {
+      emit({ event: 'warning', kind: 'source', message: 'WebTorrent internals changed: metadata from peers is read by WebTorrent itself (a torrent with pad files without a path cannot be had from a magnet link)' })
+    }
     let selected: DownloadFile[] = []
+    let selectedIndexes = new Set<number>()
     let resumedBytes = 0
     let finished = false
     let everConnected = false
@@ -135,7 +151,7 @@ function runDownload (client: DownloadClient, source: ResolvedSource, options: D
     const summary = () => ({
       infoHash: torrent.infoHash,
       name: torrent.name,
-      files: selected.map(file => ({ path: file.path, length: file.length })),
+      files: [...selectedIndexes].map(index => ({ path: metainfo!.files[index]!.safePath, length: metainfo!.files[index]!.length })),
       total: selectedBytes(),
       received: torrent.received,
       resumedBytes,
@@ -162,7 +178,12 @@ function runDownload (client: DownloadClient, source: ResolvedSource, options: D
     torrent.on('metadata', () => {
       try {
         for (const url of source.extraWebSeeds) torrent.addWebSeed(url)
-        const indexes = selectFiles(torrent.files.map(file => file.path), options.select ?? [])
+        metainfo ??= parseInfoDictionary(torrent.infoBuffer!)
+        const layout = metainfo
+        const safePaths = layout.files.map(file => file.safePath)
+        // Pad files are padding, never a file of the download.
+        const indexes = selectFiles(safePaths, options.select ?? []).filter(index => !layout.files[index]!.pad)
+        selectedIndexes = new Set(indexes)
         selected = indexes.map(index => torrent.files[index]!)
         if (options.stdout && selected.length !== 1) {
           throw new SeedcastError(`--stdout streams one file, but ${selected.length} are selected`, { code: 'ESELECT', hint: 'choose one with --select <index|glob>' })
@@ -178,7 +199,7 @@ function runDownload (client: DownloadClient, source: ResolvedSource, options: D
           length: torrent.length,
           pieceLength: torrent.pieceLength,
           pieces: torrent.pieces.length,
-          files: torrent.files.map((file, index) => ({ index, path: file.path, length: file.length, selected: indexes.includes(index) })),
+          files: torrent.files.flatMap((file, index) => layout.files[index]!.pad ? [] : [{ index, path: safePaths[index]!, length: file.length, selected: indexes.includes(index) }]),
           selectedBytes: selectedBytes()
         })
         // Verifying a large existing file takes a while and is progress, not a stall.
@@ -230,7 +251,11 @@ function runDownload (client: DownloadClient, source: ResolvedSource, options: D
     function finishOrSeed (): void {
       if (finished || finalizing) return
       finalizing = true
-      checkFilesOnDisk(options.outputDir, selected).then(() => {
+      const layout = metainfo!
+      completeLayout(layout, options.outputDir, selectedIndexes).then(async done => {
+        for (const skipped of done.skipped) emit({ event: 'warning', kind: 'layout', message: `symlink ${skipped.path} not made: ${skipped.why}` })
+        await checkFilesOnDisk(options.outputDir, layout.files.filter((file, index) => selectedIndexes.has(index) && !file.symlink))
+      }).then(() => {
         if (finished) return
         emit({ event: 'done', ...summary() })
         if (!options.seed) { succeed(); return }
@@ -320,9 +345,9 @@ function verifiedBytesOf (torrent: DownloadTorrent, file: DownloadFile): number 
  * what is left to catch is the file itself changing under us (truncated, replaced or
  * deleted by another program while we downloaded).
  */
-async function checkFilesOnDisk (outputDir: string, files: DownloadFile[]): Promise<void> {
+async function checkFilesOnDisk (outputDir: string, files: Array<{ safePath: string, length: number }>): Promise<void> {
   for (const file of files) {
-    const path = join(outputDir, file.path)
+    const path = join(outputDir, ...file.safePath.split('/'))
     const info = await stat(path).catch(error => { throw fileError(error, path, 'read') })
     if (info.size !== file.length) {
       throw new SeedcastError(`${path}: ${info.size} bytes on disk, expected ${file.length}: it changed during the download`, { code: 'ECHANGED', hint: 'run the same command again to re-verify and repair it' })

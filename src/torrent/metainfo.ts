@@ -17,6 +17,8 @@ export interface Metainfo {
    */
   safeName: string
   infoHash: string
+  /** The info dictionary's bytes as written (its SHA-1 is the infohash; peers ask for them by ut_metadata). */
+  infoBytes: Buffer
   singleFile: boolean
   /** Every entry of the torrent, pad files and symlinks included, in torrent order. */
   files: MetainfoFile[]
@@ -135,6 +137,7 @@ export function parseMetainfo (bytes: Uint8Array): Metainfo {
     name,
     safeName,
     infoHash,
+    infoBytes: Buffer.from(bytes.buffer, bytes.byteOffset + infoSpan[0], infoSpan[1] - infoSpan[0]),
     singleFile,
     files,
     length,
@@ -152,6 +155,14 @@ export function parseMetainfo (bytes: Uint8Array): Metainfo {
     hybrid: v2,
     trailingBytes: bytes.length - end
   }
+}
+
+/**
+ * Reads an info dictionary on its own (what peers send by ut_metadata for a magnet link)
+ * the same way as a whole .torrent: same checks, same safe paths.
+ */
+export function parseInfoDictionary (infoBytes: Uint8Array): Metainfo {
+  return parseMetainfo(Buffer.concat([Buffer.from('d4:info'), infoBytes, Buffer.from('e')]))
 }
 
 /** BEP 12 tiers from announce-list, else the single announce URL; malformed entries are skipped. */

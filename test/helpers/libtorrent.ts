@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { createInterface } from 'node:readline'
 import { runProcess } from './cli.js'
 
 /**
@@ -74,4 +77,84 @@ export async function libtorrentCreate (parent: string, path: string, kind: 'hyb
   const result = await runProcess(SYSTEM_PYTHON, ['-c', CREATE_SCRIPT], { input, timeoutMs: 30_000 })
   if (result.code !== 0) throw new Error(`libtorrent create failed (${result.code}): ${result.stderr}`)
   return Buffer.from(result.stdout, 'base64')
+}
+
+const SEED_SCRIPT = `
+import sys, time, json, libtorrent as lt
+torrent, save_path, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+session = lt.session({'listen_interfaces': '127.0.0.1:%d' % port, 'enable_dht': False, 'enable_lsd': False,
+  'enable_upnp': False, 'enable_natpmp': False, 'enable_incoming_utp': False, 'enable_outgoing_utp': False,
+  'allow_multiple_connections_per_ip': True, 'alert_mask': 0})
+handle = session.add_torrent({'ti': lt.torrent_info(torrent), 'save_path': save_path})
+deadline = time.time() + 60
+while time.time() < deadline:
+    status = handle.status()
+    if status.is_seeding:
+        print(json.dumps({'ready': True, 'port': session.listen_port()}), flush=True)
+        break
+    if status.errc.value() != 0:
+        print(json.dumps({'error': status.errc.message()}), flush=True)
+        sys.exit(1)
+    time.sleep(0.05)
+else:
+    print(json.dumps({'error': 'not seeding within 60 s: progress %s' % handle.status().progress}), flush=True)
+    sys.exit(1)
+sys.stdin.read()  # seeds until the test closes stdin
+`
+
+export interface LibtorrentSeeder { port: number, stop: () => Promise<void> }
+
+/**
+ * libtorrent seeding `torrentPath` from `savePath` on 127.0.0.1:`port` (no DHT, LSD,
+ * UPnP), after checking that the data is complete where libtorrent expects it. It
+ * announces to the torrent's trackers; it stops when stop() closes its stdin.
+ */
+export async function startLibtorrentSeeder (torrentPath: string, savePath: string, port: number): Promise<LibtorrentSeeder> {
+  const child = spawn(SYSTEM_PYTHON, ['-c', SEED_SCRIPT, torrentPath, savePath, String(port)], { stdio: ['pipe', 'pipe', 'pipe'] })
+  let stderr = ''
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    const exited = once(child, 'exit')
+    child.stdin.end()
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+    await exited
+    clearTimeout(timer)
+  }
+  const lines = createInterface({ input: child.stdout })
+  const timer = setTimeout(() => child.kill('SIGKILL'), 70_000)
+  try {
+    for await (const line of lines) {
+      const message = JSON.parse(line) as { ready?: boolean, port?: number, error?: string }
+      if (message.error !== undefined) throw new Error(`libtorrent seeder: ${message.error}`)
+      if (message.ready) return { port: message.port!, stop }
+    }
+    throw new Error(`libtorrent seeder exited: ${stderr}`)
+  } catch (error) {
+    await stop()
+    throw error
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+const CHECK_SCRIPT = `
+import sys, json, time, libtorrent as lt
+session = lt.session({'listen_interfaces': '127.0.0.1:0', 'enable_dht': False, 'enable_lsd': False,
+  'enable_upnp': False, 'enable_natpmp': False, 'alert_mask': lt.alert.category_t.status_notification})
+handle = session.add_torrent({'ti': lt.torrent_info(sys.argv[1]), 'save_path': sys.argv[2], 'flags': lt.torrent_flags.upload_mode})
+deadline = time.time() + 60
+checked = False
+while not checked and time.time() < deadline:
+    session.wait_for_alert(1000)
+    checked = any(isinstance(alert, lt.torrent_checked_alert) for alert in session.pop_alerts())
+status = handle.status()
+print(json.dumps({'checked': checked, 'progress': status.progress, 'pieces': sum(1 for have in status.pieces if have), 'total': len(status.pieces)}))
+`
+
+/** Has libtorrent check the data of `torrentPath` below `savePath`: how many pieces it finds. */
+export async function libtorrentCheck (torrentPath: string, savePath: string): Promise<{ checked: boolean, progress: number, pieces: number, total: number }> {
+  const result = await runProcess(SYSTEM_PYTHON, ['-c', CHECK_SCRIPT, torrentPath, savePath], { timeoutMs: 70_000 })
+  if (result.code !== 0) throw new Error(`libtorrent check failed (${result.code}): ${result.stderr}`)
+  return JSON.parse(result.stdout) as { checked: boolean, progress: number, pieces: number, total: number }
 }

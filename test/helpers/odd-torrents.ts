@@ -45,6 +45,8 @@ export interface OddTorrent {
   stream: Buffer
   /** Each entry's data (empty for symlinks, zeros for pad files). */
   data: Buffer[]
+  /** The tracker URL written in the torrent, if any. */
+  tracker?: string
 }
 
 /**
@@ -75,7 +77,7 @@ export function oddTorrent (name: string | Uint8Array, files: OddFile[], options
   if (options.announce !== undefined) top.push(['announce', bstr(options.announce)])
   top.push(['info', info])
   const bytes = Buffer.concat([bdict(...top), options.trailing ?? Buffer.alloc(0)])
-  return { bytes, info, infoHash: createHash('sha1').update(info).digest('hex'), stream, data }
+  return { bytes, info, infoHash: createHash('sha1').update(info).digest('hex'), stream, data, tracker: options.announce }
 }
 
 /**
@@ -85,7 +87,7 @@ export function oddTorrent (name: string | Uint8Array, files: OddFile[], options
  * symlink inside the torrent and one pointing outside, names colliding once sanitised,
  * an unsafe torrent name, and a stray newline after the dictionary.
  */
-export function everyOddCase (): OddTorrent {
+export function everyOddCase (tracker?: string): OddTorrent {
   return oddTorrent('../odd show', [
     { path: ['/abs', 'a.mp3'], length: 20000 },
     { attr: 'p', length: 2 * 16384 - 20000 },
@@ -100,5 +102,5 @@ export function everyOddCase (): OddTorrent {
     { path: ['Escape.MP3'], length: 600 },
     { attr: 'p', path: ['.pad', '1000'], length: 1000 },
     { path: ['last.mp3'], length: 40000 }
-  ], { trailing: Buffer.from('\n') })
+  ], { trailing: Buffer.from('\n'), announce: tracker })
 }

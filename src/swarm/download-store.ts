@@ -1,0 +1,136 @@
+import { constants } from 'node:fs'
+import { mkdir, open, type FileHandle } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { parseInfoDictionary, type Metainfo } from '../torrent/metainfo.js'
+
+/** A stretch of the piece stream that lives in a file on disk. */
+interface Span { path: string, offset: number, length: number }
+
+type Callback<T = void> = (error: Error | null, value?: T) => void
+
+export interface DownloadStoreOptions {
+  /** The download folder: every file is written below it, at its safe path. */
+  path: string
+  /** The torrent as seedcast's reader sees it (safe paths, pad files)... */
+  metainfo?: Metainfo
+  /** ...or, for a magnet link, WebTorrent's torrent, whose info dictionary came from peers. */
+  torrent?: { infoBuffer?: Uint8Array }
+}
+
+/**
+ * The chunk store `get` gives WebTorrent instead of fs-chunk-store, so that data goes
+ * where seedcast's one torrent reader says and nowhere else:
+ * - every file is written at its safe (sanitised, libtorrent-style) path below the
+ *   download folder; fs-chunk-store would take WebTorrent's own names, which are not
+ *   sanitised, and strip characters such as `?` and `:` from them;
+ * - BEP 47 pad files are never written: their bytes are dropped on write and read as
+ *   the zeros they are (a piece made only of padding then verifies with no download);
+ * - symlinks and empty files hold no bytes, so they take no part here (torrent/layout.ts
+ *   makes them once the data is in).
+ * Files are opened once, read-write without truncating (a resumed download keeps its
+ * data), on first use. Destroying the store closes it and deletes nothing.
+ */
+export class DownloadStore {
+  readonly chunkLength: number
+  private readonly spans: Span[]
+  private readonly length: number
+  private readonly handles = new Map<string, Promise<FileHandle>>()
+  private readonly opened = new Set<string>()
+  private closed = false
+
+  constructor (chunkLength: number, options: DownloadStoreOptions) {
+    this.chunkLength = Number(chunkLength)
+    const metainfo = options.metainfo ?? parseInfoDictionary(options.torrent?.infoBuffer ?? new Uint8Array())
+    this.length = metainfo.length
+    this.spans = metainfo.files
+      .filter(file => !file.pad && !file.symlink && file.length > 0)
+      .map(file => ({ path: join(options.path, ...file.safePath.split('/')), offset: file.offset, length: file.length }))
+  }
+
+  put (index: number, buffer: Uint8Array, callback: Callback = () => {}): void {
+    const start = index * this.chunkLength
+    const end = Math.min(start + this.chunkLength, this.length)
+    if (buffer.length !== end - start) {
+      queueMicrotask(() => callback(new Error(`chunk ${index} must be ${end - start} bytes, got ${buffer.length}`)))
+      return
+    }
+    const writes = this.overlapping(start, end).map(async span => {
+      const from = Math.max(start, span.offset)
+      const to = Math.min(end, span.offset + span.length)
+      const handle = await this.handle(span.path, true)
+      await writeFully(handle, buffer.subarray(from - start, to - start), from - span.offset)
+    })
+    Promise.all(writes).then(() => callback(null), (error: Error) => callback(error))
+  }
+
+  get (index: number, options: { offset?: number, length?: number } | null | Callback<Uint8Array>, maybeCallback?: Callback<Uint8Array>): void {
+    const callback = typeof options === 'function' ? options : maybeCallback!
+    const range = typeof options === 'function' ? null : options
+    const pieceStart = index * this.chunkLength
+    const pieceLength = Math.min(this.chunkLength, this.length - pieceStart)
+    const offset = range?.offset ?? 0
+    const length = range?.length ?? pieceLength - offset
+    if (offset < 0 || length < 0 || offset + length > pieceLength) {
+      queueMicrotask(() => callback(new Error(`invalid range ${offset}+${length} of chunk ${index}`)))
+      return
+    }
+    const start = pieceStart + offset
+    const end = start + length
+    // Zeros where no file is: the pad files.
+    const out = Buffer.alloc(length)
+    const reads = this.overlapping(start, end).map(async span => {
+      const from = Math.max(start, span.offset)
+      const to = Math.min(end, span.offset + span.length)
+      const handle = await this.handle(span.path, false)
+      const { bytesRead } = await handle.read(out, from - start, to - from, from - span.offset)
+      // A short file is missing data, not zeros: WebTorrent then fetches the piece.
+      if (bytesRead !== to - from) throw new Error(`${span.path}: ${bytesRead} of ${to - from} bytes at ${from - span.offset}`)
+    })
+    Promise.all(reads).then(() => callback(null, out), (error: Error) => callback(error))
+  }
+
+  close (callback: Callback = () => {}): void {
+    if (this.closed) { queueMicrotask(() => callback(null)); return }
+    this.closed = true
+    const handles = [...this.handles.values()]
+    this.handles.clear()
+    Promise.allSettled(handles.map(async opening => (await opening).close()))
+      .then(() => callback(null), (error: Error) => callback(error))
+  }
+
+  /** Closes the store; the downloaded data stays (it is the user's). */
+  destroy (callback: Callback = () => {}): void {
+    this.close(callback)
+  }
+
+  private overlapping (start: number, end: number): Span[] {
+    return this.spans.filter(span => span.offset < end && span.offset + span.length > start)
+  }
+
+  /**
+   * The file's one handle. Reading never creates a file (checking what a resumed
+   * download has must not leave empty files behind, e.g. of unselected files).
+   */
+  private handle (path: string, create: boolean): Promise<FileHandle> {
+    if (this.closed) return Promise.reject(new Error('the store is closed'))
+    let opening = this.handles.get(path)
+    // A read that found no file must not make a later write fail: retry creating it.
+    if (opening && create && !this.opened.has(path)) opening = opening.catch(() => openCreating(path))
+    opening ??= create ? openCreating(path) : open(path, constants.O_RDWR)
+    const settled = opening
+    this.handles.set(path, settled)
+    settled.then(() => this.opened.add(path), () => { if (this.handles.get(path) === settled) this.handles.delete(path) })
+    return settled
+  }
+}
+
+function openCreating (path: string): Promise<FileHandle> {
+  return mkdir(dirname(path), { recursive: true }).then(() => open(path, constants.O_RDWR | constants.O_CREAT, 0o666))
+}
+
+async function writeFully (handle: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
+  for (let done = 0; done < bytes.length;) {
+    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done)
+    done += bytesWritten
+  }
+}
