@@ -1,5 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { SeedcastCommand } from '../cli/base-command.js'
+import { applyConfigFile } from '../cli/config-file.js'
+import { SeedcastError } from '../src/errors.js'
 import { SHOWS_API_PATH } from '../src/server/shows-api.js'
 import { serveShows, type RunningServer } from '../src/server/serve.js'
 import type { SeedEvent } from '../src/swarm/seed-events.js'
@@ -19,34 +21,53 @@ The first line printed is the show page's URL (public/index.html, written by pub
 
 With --seed the same process also seeds every published episode of the shows over BitTorrent (TCP, uTP, WebRTC through the shows' ws:// trackers, DHT unless --no-dht), as \`seedcast seed\` does. Ctrl-C or SIGTERM stops both cleanly.
 
+Operators get GET /healthz (200, or 503 while draining), GET /metrics (Prometheus text from loopback or with a token: requests by route and status, bytes served over HTTP per episode, tracker announces, with --seed peers and bytes uploaded per episode and transport, process metrics), the token API under /api/shows (see \`seedcast token create\`), and with --log an access log on stderr. SIGTERM or Ctrl-C drains: listening stops, the responses in flight get --drain-timeout seconds, the swarm's state is saved.
+
+Every flag can also come from a SEEDCAST_* environment variable (SEEDCAST_PORT, SEEDCAST_HOST, SEEDCAST_SEED, SEEDCAST_SEND_TIMEOUT...: the flag name in capitals, dashes as underscores) or from a JSON file given with --config (or SEEDCAST_CONFIG): {"port": 8080, "seed": true, "shows": ["/srv/podcast"]}. A flag on the command line wins over the environment, which wins over the file.
+
 With --json one JSON line {url, shows, tracker, warnings} is printed when listening, then (with --seed) one line per seeding event: started, seeding (per episode), warning, stopped.`
 
   static override examples = [
     { description: 'Serve the demo show where its base URL points (what `npm start` runs, with --seed)', command: '<%= config.bin %> serve .demo/show' },
     { description: 'Serve two shows on every interface and seed their episodes', command: '<%= config.bin %> serve ./fieldnotes ./interviews --host 0.0.0.0 --port 8080 --seed' },
-    { description: 'Serve on any free port and print the address as JSON', command: '<%= config.bin %> serve ./my-show --port 0 --json' }
+    { description: 'Serve on any free port and print the address as JSON', command: '<%= config.bin %> serve ./my-show --port 0 --json' },
+    { description: 'Run from a config file, as a systemd unit would, with an access log', command: 'SEEDCAST_LOG=true <%= config.bin %> serve --config /etc/seedcast/serve.json' }
   ]
 
   static override strict = false
 
   static override args = {
-    shows: Args.string({ description: 'show folders (made by `seedcast init`); give several to serve them all', required: true })
+    shows: Args.string({ description: 'show folders (made by `seedcast init`); give several to serve them all (or "shows" in --config)', required: false })
   }
 
   static override flags = {
-    port: Flags.integer({ description: 'HTTP port (0: any free port)', default: 8080, min: 0, max: 65535 }),
-    host: Flags.string({ description: 'address to listen on (0.0.0.0 or :: for every interface)', default: '127.0.0.1' }),
-    seed: Flags.boolean({ description: 'also seed every published episode over BitTorrent', default: false }),
-    dht: Flags.boolean({ description: 'with --seed: announce on the Mainline DHT (--no-dht to disable)', default: true, allowNo: true }),
-    'torrent-port': Flags.integer({ description: 'with --seed: TCP/uTP port for peers (default: any free port)', min: 0, max: 65535 }),
-    'udp-tracker': Flags.boolean({ description: 'also answer tracker announces over UDP, on the same port number as HTTP', default: false }),
-    'send-timeout': Flags.integer({ description: 'seconds a client may read nothing before it is dropped (as nginx send_timeout)', default: 60, min: 1 }),
-    'max-connections': Flags.integer({ description: 'connections past this many are refused', default: 1024, min: 1 }),
-    state: Flags.directory({ description: 'with --seed: fast-resume and status folder (default $XDG_STATE_HOME/seedcast or ~/.local/state/seedcast)' })
+    port: Flags.integer({ description: 'HTTP port (0: any free port)', default: 8080, min: 0, max: 65535, env: 'SEEDCAST_PORT' }),
+    host: Flags.string({ description: 'address to listen on (0.0.0.0 or :: for every interface)', default: '127.0.0.1', env: 'SEEDCAST_HOST' }),
+    seed: Flags.boolean({ description: 'also seed every published episode over BitTorrent', default: false, env: 'SEEDCAST_SEED' }),
+    dht: Flags.boolean({ description: 'with --seed: announce on the Mainline DHT (--no-dht to disable)', default: true, allowNo: true, env: 'SEEDCAST_DHT' }),
+    'torrent-port': Flags.integer({ description: 'with --seed: TCP/uTP port for peers (default: any free port)', min: 0, max: 65535, env: 'SEEDCAST_TORRENT_PORT' }),
+    'udp-tracker': Flags.boolean({ description: 'also answer tracker announces over UDP, on the same port number as HTTP', default: false, env: 'SEEDCAST_UDP_TRACKER' }),
+    'send-timeout': Flags.integer({ description: 'seconds a client may read nothing before it is dropped (as nginx send_timeout)', default: 60, min: 1, env: 'SEEDCAST_SEND_TIMEOUT' }),
+    'max-connections': Flags.integer({ description: 'connections past this many are refused', default: 1024, min: 1, env: 'SEEDCAST_MAX_CONNECTIONS' }),
+    state: Flags.directory({ description: 'with --seed: fast-resume and status folder (default $XDG_STATE_HOME/seedcast or ~/.local/state/seedcast)', env: 'SEEDCAST_STATE' }),
+    log: Flags.boolean({ description: 'access log on stderr: one pino JSON line per request (pretty in a terminal); errors are logged always', default: false, env: 'SEEDCAST_LOG' }),
+    'drain-timeout': Flags.integer({ description: 'on SIGTERM/Ctrl-C, seconds the responses in flight get to finish', default: 30, min: 0, env: 'SEEDCAST_DRAIN_TIMEOUT' }),
+    'max-upload': Flags.integer({ description: 'largest episode upload through the API, in MiB (413 past it)', default: 2048, min: 1, env: 'SEEDCAST_MAX_UPLOAD' }),
+    config: Flags.file({ description: 'JSON config file of flag names and values (and "shows": [folders]); flags and SEEDCAST_* variables win over it', env: 'SEEDCAST_CONFIG' })
   }
 
   async run (): Promise<void> {
-    const { argv, flags } = await this.parse(Serve)
+    const parsed = await this.parse(Serve)
+    let flags = parsed.flags
+    let shows = parsed.argv as string[]
+    if (flags.config) {
+      const given = parsed.metadata.flags as Record<string, { setFromDefault?: boolean } | undefined>
+      const fromDefault = (name: string) => (flags as Record<string, unknown>)[name] === undefined || given[name]?.setFromDefault === true
+      const applied = applyConfigFile(flags.config, flags, fromDefault, Object.keys(Serve.flags).filter(name => name !== 'config' && name !== 'json'))
+      flags = applied.flags
+      if (shows.length === 0 && applied.shows) shows = applied.shows
+    }
+    if (shows.length === 0) throw new SeedcastError('no show folder to serve', { code: 'EUSAGE', exitCode: 2, hint: 'give one or more show folders, or "shows" in --config' })
     const json = this.jsonEnabled()
     let seeder: Seeder | undefined
     let stopping = false
@@ -64,7 +85,11 @@ With --json one JSON line {url, shows, tracker, warnings} is printed when listen
       process.on('SIGINT', onSignal)
       process.on('SIGTERM', onSignal)
     })
-    const running = await serveShows({ shows: argv as string[], port: flags.port, host: flags.host, udpTracker: flags['udp-tracker'], sendTimeoutMs: flags['send-timeout'] * 1000, maxConnections: flags['max-connections'] })
+    const running = await serveShows({
+      shows, port: flags.port, host: flags.host, udpTracker: flags['udp-tracker'], logger: flags.log,
+      sendTimeoutMs: flags['send-timeout'] * 1000, maxConnections: flags['max-connections'], maxUploadBytes: flags['max-upload'] * 1024 * 1024
+    })
+    const swarmMetrics = running.server.seedcastMetrics.swarm
     if (json) {
       process.stdout.write(JSON.stringify({ url: running.url, shows: running.shows, tracker: running.tracker, warnings: running.warnings }) + '\n')
     } else {
@@ -72,7 +97,17 @@ With --json one JSON line {url, shows, tracker, warnings} is printed when listen
     }
 
     if (flags.seed && !stopping) {
-      const onEvent = json ? jsonEvent : textEvent
+      const print = json ? jsonEvent : textEvent
+      // The seed events also feed /metrics: peers by transport, bytes uploaded per episode.
+      const onEvent = (event: SeedEvent) => {
+        if (event.event === 'peer') {
+          if (event.action === 'connected') swarmMetrics.peerConnected(event.infoHash, event.transport)
+          else swarmMetrics.peerDisconnected(event.infoHash, event.transport)
+        } else if (event.event === 'stats') {
+          for (const torrent of event.torrents) swarmMetrics.uploadedTotal(torrent.infoHash, torrent.uploaded)
+        }
+        print(event)
+      }
       seedTorrents(running.server.seedcastShows.map(show => show.paths.root), {
         torrentPort: flags['torrent-port'], dht: flags.dht, stateDir: flags.state, onEvent
       }).then(started => {
@@ -85,7 +120,7 @@ With --json one JSON line {url, shows, tracker, warnings} is printed when listen
     }
 
     const reason = await stopped
-    await Promise.all([running.close(5_000), seeder?.stop(reason)])
+    await Promise.all([running.close(flags['drain-timeout'] * 1000), seeder?.stop(reason)])
     if (!json) process.stderr.write(`stopped (${reason})\n`)
     // Everything is closed; a tracker announce still in flight must not keep the process alive.
     setTimeout(() => process.exit(), 2_000).unref()

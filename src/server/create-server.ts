@@ -1,17 +1,24 @@
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import episodesApi from './api/episodes-api.js'
 import cors from './cors.js'
 import { mountShows, type MountedShow } from './mounts.js'
 import requestGuard, { MAX_URL_LENGTH, problem } from './request-guard.js'
 import showFiles, { type ShowFilesOptions } from './show-files.js'
+import healthPlugin, { type Health } from './health.js'
+import metrics, { type SeedcastMetrics } from './metrics.js'
 import showsApi from './shows-api.js'
 import tracker, { type SeedcastTracker } from './tracker.js'
 import { originForm } from './target.js'
+import { readTokens, tokenMatches } from '../show/tokens.js'
 
 export interface ServerOptions {
   /** Show folders; each is served at its base URL's path. */
   shows: string[]
-  /** Fastify's request log (pino, JSON lines on stdout). Default false. */
+  /**
+   * The access log: one pino line per request on stderr (request id, method, URL, status,
+   * bytes, milliseconds, client address), pretty in a terminal. Errors are logged always.
+   * Default false.
+   */
   logger?: boolean
   /** Re-announce interval the tracker tells HTTP clients (ms); default 10 min. */
   trackerIntervalMs?: number
@@ -38,6 +45,10 @@ export interface SeedcastServer extends FastifyInstance {
   seedcastShows: MountedShow[]
   /** The BitTorrent tracker at <mount path>announce (HTTP, WebSocket; UDP on demand). */
   seedcastTracker: SeedcastTracker
+  /** Prometheus metrics; `seedcastMetrics.swarm` takes the swarm's figures with --seed. */
+  seedcastMetrics: SeedcastMetrics
+  /** Read by /healthz; serve's close() sets it to 'draining'. */
+  seedcastHealth: Health
 }
 
 /**
@@ -50,10 +61,12 @@ export interface SeedcastServer extends FastifyInstance {
 export async function createServer (options: ServerOptions): Promise<SeedcastServer> {
   const shows = await mountShows(options.shows)
   const app: FastifyInstance = Fastify({
-    logger: options.logger ?? false,
-    // A static site: nothing to gain from keeping a stuck client, and close() must not
-    // wait for a podcast app in the middle of a long download.
-    forceCloseConnections: true,
+    logger: loggerOptions(options.logger ?? false),
+    // Our own access log line (with bytes) instead of Fastify's two lines per request.
+    logController: new LogController({ disableRequestLogging: true }),
+    // close() stops listening and closes idle keep-alive connections; responses in flight
+    // finish, up to the deadline serve's close() gives (then every connection is closed).
+    forceCloseConnections: 'idle',
     return503OnClosing: true,
     // Time to receive a whole request (not to send the answer): a client trickling its
     // headers cannot hold a connection for long. Fastify's default is no limit.
@@ -70,7 +83,22 @@ export async function createServer (options: ServerOptions): Promise<SeedcastSer
   await app.register(showsApi, { shows })
   await app.register(episodesApi, { shows, maxUploadBytes: options.maxUploadBytes, rateLimitPerMinute: options.apiRateLimitPerMinute })
   await app.register(tracker, { shows, intervalMs: options.trackerIntervalMs })
-  await app.register(showFiles, { shows, onServed: options.onServed })
+  const health: Health = { state: 'serving' }
+  await app.register(healthPlugin, { health })
+  await app.register(metrics, { shows, allowed: request => anyShowToken(shows, request.headers.authorization) })
+  const seedcastMetrics = (app as unknown as { seedcastMetrics: SeedcastMetrics }).seedcastMetrics
+  await app.register(showFiles, {
+    shows,
+    onServed: (show, relativePath, bytes) => {
+      seedcastMetrics.servedOverHttp(show, relativePath, bytes)
+      options.onServed?.(show, relativePath, bytes)
+    }
+  })
+  if (options.logger) {
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.info({ method: request.method, url: request.url, status: reply.statusCode, bytes: Number(reply.getHeader('content-length') ?? 0), ms: Math.round(reply.elapsedTime * 10) / 10, ip: request.ip }, 'request')
+    })
+  }
   app.setNotFoundHandler((request, reply) => reply.code(404).send(problem(404, `${request.method} ${request.url.slice(0, 200)}: no such file`)))
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     const statusCode = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
@@ -79,5 +107,23 @@ export async function createServer (options: ServerOptions): Promise<SeedcastSer
   })
   app.server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS
   app.decorate('seedcastShows', shows)
+  app.decorate('seedcastHealth', health)
   return app as SeedcastServer
+}
+
+/** pino on stderr: info (the access log) or errors only; pretty in a terminal. */
+function loggerOptions (accessLog: boolean): FastifyServerOptions['logger'] {
+  const level = accessLog ? 'info' : 'error'
+  if (process.stderr.isTTY) return { level, transport: { target: 'pino-pretty', options: { destination: 2, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } }
+  return { level, stream: process.stderr }
+}
+
+/** Whether an Authorization header carries a valid token of any served show. */
+async function anyShowToken (shows: MountedShow[], header: string | undefined): Promise<boolean> {
+  const token = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1]
+  if (!token) return false
+  for (const show of shows) {
+    if (tokenMatches(await readTokens(show.paths.root).catch(() => []), token)) return true
+  }
+  return false
 }

@@ -28,7 +28,10 @@ export interface RunningServer {
   /** One line per show whose base URL does not lead to this server. */
   warnings: string[]
   server: SeedcastServer
-  /** Stops listening and closes every connection, waiting at most timeoutMs (default 5 s). */
+  /**
+   * Drains: stops listening, closes idle connections and lets responses in flight finish,
+   * closing what is left after timeoutMs (default 5 s).
+   */
   close: (timeoutMs?: number) => Promise<void>
 }
 
@@ -65,6 +68,9 @@ export async function serveShows (options: ServeOptions): Promise<RunningServer>
     server,
     close: (timeoutMs = 5_000) => {
       closing ??= new Promise<void>(resolve => {
+        // /healthz answers 503 from now on; listening stops, idle connections close, and the
+        // responses in flight get until the deadline to finish.
+        server.seedcastHealth.state = 'draining'
         const timer = setTimeout(() => { server.server.closeAllConnections(); resolve() }, timeoutMs)
         timer.unref()
         server.close().then(() => { clearTimeout(timer); resolve() }, () => { clearTimeout(timer); resolve() })

@@ -2,8 +2,8 @@
 // when listening on port 0, one line per show with its feeds, the base URL warning,
 // --seed in the same process, clean stops on SIGTERM and SIGINT, and one-line errors.
 import { spawn } from 'node:child_process'
-import { mkdir, readFile } from 'node:fs/promises'
-import { createServer as createNetServer, type Server } from 'node:net'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { createServer as createNetServer, type AddressInfo, type Server } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { binPath, repoRoot, runCli } from '../helpers/cli.js'
@@ -25,8 +25,8 @@ afterAll(async () => { await tmp?.cleanup() })
 
 interface ServeProcess { stdoutLines: () => string[], stderr: () => string, waitForLine: (test: (line: string) => boolean, ms: number) => Promise<string>, waitForStderr: (text: string, ms: number) => Promise<void>, signal: (name: NodeJS.Signals) => Promise<{ code: number | null, ms: number }> }
 
-function startServe (args: string[]): ServeProcess {
-  const child = spawn(process.execPath, [binPath, 'serve', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } })
+function startServe (args: string[], env: Record<string, string> = {}): ServeProcess {
+  const child = spawn(process.execPath, [binPath, 'serve', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...env } })
   let stdout = ''
   let stderr = ''
   const waiters = new Set<() => void>()
@@ -149,4 +149,32 @@ describe('seedcast serve', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1)
     expect(result.stderr).toContain('both want the URL path /')
   })
+
+  it('takes settings from --config and SEEDCAST_* variables, flags first, then the environment, then the file', async () => {
+    const config = join(tmp.path, 'serve.json')
+    const blocker = createNetServer()
+    await new Promise<void>(resolve => blocker.listen(0, '127.0.0.1', () => resolve()))
+    const taken = (blocker.address() as AddressInfo).port
+    try {
+      // The file asks for a port in use, every interface and the access log; the command line
+      // says port 0, the environment says loopback.
+      await writeFile(config, JSON.stringify({ shows: [showDir], port: taken, host: '0.0.0.0', log: true, 'send-timeout': 5 }))
+      const serve = startServe(['--config', config, '--port', '0', '--json'], { SEEDCAST_HOST: '127.0.0.1' })
+      const line = JSON.parse(await serve.waitForLine(text => text.startsWith('{'), 30_000)) as { url: string }
+      const url = new URL(line.url)
+      expect(url.hostname).toBe('127.0.0.1')
+      expect(Number(url.port)).not.toBe(taken)
+      expect((await fetch(new URL('rss.xml', line.url))).status).toBe(200)
+      // The access log, from the file's "log": true, on stderr.
+      await serve.waitForStderr('"url":"/rss.xml"', 10_000)
+      expect((await serve.signal('SIGTERM')).code).toBe(0)
+      await writeFile(config, JSON.stringify({ shows: [showDir], colour: 'blue' }))
+      const bad = await runCli(['serve', '--config', config])
+      expect(bad.code).toBe(2)
+      expect(bad.stderr).toContain('unknown setting "colour"')
+    } finally {
+      blocker.close()
+    }
+  })
 })
+
