@@ -52,7 +52,7 @@ function makeShow (): string {
 }
 
 async function waitForHttp (port: number, path: string): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
+  for (let attempt = 0; attempt < 600; attempt++) {
     const ok = await fetch(`http://127.0.0.1:${port}${path}`).then(response => response.ok, () => false)
     if (ok) return
     await new Promise(resolve => setTimeout(resolve, 100))
