@@ -78,8 +78,8 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
   const temp = tempPath(paths, media.extension)
   const placed: string[] = []
   try {
-    // The copy and the hashing run at once (the kernel copies while worker threads hash the
-    // source, both from the page cache); the source must not change meanwhile.
+    // The copy (then its fsync) and the hashing run at once (the kernel copies while worker
+    // threads hash the source, both from the page cache); the source must not change meanwhile.
     const mediaUrl = publicUrl(config, files.mediaPath)
     const [hashing, copying] = await Promise.allSettled([
       createTorrent(mediaPath, {
@@ -92,13 +92,15 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
         onProgress: options.onProgress,
         signal: options.signal
       }),
+      // Made durable as soon as it is copied, so the disk writes overlap the hashing
+      // instead of following it.
       copyFile(mediaPath, temp, constants.COPYFILE_FICLONE).catch(error => { throw fileError(error, mediaPath, 'copy') })
+        .then(() => syncFile(temp)) // on disk before any catalog entry can point at it
     ])
     // Both settled before anything is cleaned up, so no copy outlives the temp file's removal.
     if (hashing.status === 'rejected') throw hashing.reason
     if (copying.status === 'rejected') throw copying.reason
     const torrent = hashing.value
-    await syncFile(temp) // on disk before any catalog entry can point at it
     const [after, copied] = await Promise.all([stat(mediaPath), stat(temp)])
     if (after.size !== source.size || after.mtimeMs !== source.mtimeMs || copied.size !== source.size || torrent.length !== source.size) {
       throw new SeedcastError(`${basename(mediaPath)} changed while it was being published`, { code: 'ECHANGED', hint: 'publish it again once it is written in full' })
