@@ -26,6 +26,10 @@ export async function resolveSeedInputs (inputs: string[], options: { data?: str
   const items: SeedItem[] = []
   const dataRoot = options.data ? resolve(options.data) : undefined
   for (const input of inputs) {
+    // A magnet or URL is no path: stat would fail with ENAMETOOLONG or ENOENT on it.
+    if (/^(magnet:|[a-z][a-z0-9+.-]*:\/\/)/i.test(input)) {
+      throw new SeedcastError(`${input.length > 60 ? input.slice(0, 57) + '...' : input}: seed takes .torrent files and show folders, not magnets or URLs`, { code: 'EUSAGE', exitCode: 2, hint: 'fetch it first with `seedcast get <magnet-or-url> --seed`, or follow a feed with `seedcast follow add <feed-url>` and `seedcast follow run`' })
+    }
     const path = resolve(input)
     let info
     try {
