@@ -12,7 +12,7 @@ export default class Init extends SeedcastCommand {
   show.json      the show's metadata (schema-checked, editable by hand)
   episodes.json  the episode catalog, empty
   public/        the site to serve at --base-url: the four feeds, the cover,
-                 media/, torrents/, chapters/
+                 index.html (the show's web page), media/, torrents/, chapters/
 
 Every value is checked before anything is written: a bad one is a one-line error and nothing is created. A folder that already holds a show.json is refused.
 

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
 import { fileError } from '../errors.js'
 import { writeAtomic, writeJsonAtomic } from './atomic.js'
-import { FEED_FILES, renderFeedsReusing, type FeedBytes, type FeedItemIndex, type PreviousFeeds } from './engines.js'
+import { FEED_FILES, renderFeedsReusing, writeSite, type FeedBytes, type FeedItemIndex, type PreviousFeeds } from './engines.js'
 import { loadShow, readShowConfig } from './load.js'
 import { withShowLock } from './lock.js'
 import { showPaths, type ShowPaths } from './paths.js'
@@ -14,9 +14,11 @@ import type { Catalog, ShowConfig } from './types.js'
 const FEED_NAMES = Object.values(FEED_FILES)
 
 /**
- * Writes the four feeds of public/ from the catalog, each one atomically. Items of episodes
- * unchanged since the last build are copied from the feeds on disk (see previousFeeds), so
- * a publish re-renders one item, not the whole back catalogue.
+ * Writes the four feeds of public/ from the catalog, each one atomically, and the show's
+ * web pages (index.html and one per published episode, see src/site), so every change of
+ * the catalog reaches podcast apps and browsers alike. Items of episodes unchanged since the
+ * last build are copied from the feeds on disk (see previousFeeds), so a publish re-renders
+ * one item, not the whole back catalogue.
  */
 export async function writeFeeds (paths: ShowPaths, config: ShowConfig, catalog: Catalog): Promise<Record<string, string>> {
   return (await writeFeedsCounting(paths, config, catalog)).feeds
@@ -26,7 +28,10 @@ export async function writeFeeds (paths: ShowPaths, config: ShowConfig, catalog:
 async function writeFeedsCounting (paths: ShowPaths, config: ShowConfig, catalog: Catalog): Promise<{ feeds: Record<string, string>, rendered: number, reused: number }> {
   const { feeds, index, rendered, reused } = renderFeedsReusing(config, catalog.episodes, await previousFeeds(paths))
   // In parallel: each write is atomic on its own, and their fsyncs overlap.
-  await Promise.all(FEED_NAMES.map(file => writeAtomic(join(paths.publicDir, file), feeds[file])))
+  await Promise.all([
+    ...FEED_NAMES.map(file => writeAtomic(join(paths.publicDir, file), feeds[file])),
+    writeSite(paths, config, catalog)
+  ])
   await saveFeedIndex(paths, index)
   return { feeds: feedPaths(paths), rendered, reused }
 }

@@ -90,7 +90,10 @@ describe('publish safety', () => {
     // What killed runs left is swept or harmless: no temp files in public/ or the show root,
     // no temp copies or slug claims in .seedcast/; at most media/torrents of uncommitted slugs.
     expect((await readdir(show)).sort()).toEqual(['.seedcast', 'episodes.json', 'public', 'show.json'])
-    expect((await readdir(join(show, 'public'))).sort()).toEqual(['atom.xml', 'chapters', 'cover.jpg', 'feed.json', 'media', 'p2p.xml', 'rss.xml', 'torrents'])
+    // (assets/ and seedcast-sw.js are there too once the player is built.)
+    expect((await readdir(join(show, 'public'))).filter(name => name !== 'assets' && name !== 'seedcast-sw.js').sort())
+      .toEqual(['atom.xml', 'chapters', 'cover.jpg', 'episodes', 'feed.json', 'index.html', 'media', 'p2p.xml', 'rss.xml', 'torrents'])
+    for (const name of await readdir(join(show, 'public', 'episodes'))) expect(await readdir(join(show, 'public', 'episodes', name))).toEqual(['index.html'])
     for (const name of await readdir(join(show, 'public', 'media'))) expect(name).toMatch(/^[a-z0-9-]+\.mp3$/)
     for (const name of await readdir(join(show, 'public', 'torrents'))) expect(name).toMatch(/^[a-z0-9-]+\.torrent$/)
     expect(await readdir(join(show, '.seedcast', 'tmp'))).toEqual([])

@@ -38,7 +38,8 @@ describe('seedcast init', () => {
     expect(JSON.parse(await readFile(join(show, 'episodes.json'), 'utf8'))).toEqual({ version: 1, episodes: [] })
     expect(await readFile(join(show, 'public', 'cover.jpg'))).toEqual(await readFile(fixture('cover.jpg')))
     expect(await readFile(join(show, '.seedcast', '.gitignore'), 'utf8')).toBe('*\n') // the show folder can live in git
-    expect((await readdir(join(show, 'public'))).sort()).toEqual(['atom.xml', 'chapters', 'cover.jpg', 'feed.json', 'media', 'p2p.xml', 'rss.xml', 'torrents'])
+    // assets/ and seedcast-sw.js are there too once the player is built (npm run build).
+    expect((await readdir(join(show, 'public'))).filter(name => name !== 'assets' && name !== 'seedcast-sw.js').sort()).toEqual(['atom.xml', 'chapters', 'cover.jpg', 'feed.json', 'index.html', 'media', 'p2p.xml', 'rss.xml', 'torrents'])
     const feeds = await readFeeds(show)
     expect(feeds.rss.title).toBe('Test Show')
     expect(feeds.rss.items ?? []).toHaveLength(0)

@@ -1,0 +1,52 @@
+/** 34 s → "0:34", 3725 s → "1:02:05": how players show a duration. */
+export function clock (seconds: number): string {
+  const total = Math.max(0, Math.round(seconds))
+  const h = Math.floor(total / 3600)
+  const m = Math.floor((total % 3600) / 60)
+  const s = String(total % 60).padStart(2, '0')
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`
+}
+
+/** A duration as words for the page ("34 sec", "12 min", "1 h 5 min"). */
+export function durationWords (seconds: number): string {
+  const total = Math.max(0, Math.round(seconds))
+  if (total < 60) return `${total} sec`
+  const minutes = Math.round(total / 60)
+  if (minutes < 60) return `${minutes} min`
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`
+}
+
+/** The ISO duration for <time datetime>, e.g. "PT1H2M5S". */
+export function isoDuration (seconds: number): string {
+  const total = Math.max(0, Math.round(seconds))
+  const h = Math.floor(total / 3600)
+  const m = Math.floor((total % 3600) / 60)
+  const s = total % 60
+  return `PT${h ? `${h}H` : ''}${m ? `${m}M` : ''}${s || (!h && !m) ? `${s}S` : ''}`
+}
+
+/** A publication date in the show's language, as the UTC calendar day ("1 November 2026"). */
+export function dateWords (iso: string, language: string): string {
+  const date = new Date(iso)
+  try {
+    return new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' }).format(date)
+  } catch {
+    return date.toISOString().slice(0, 10)
+  }
+}
+
+/** Decimal units, as listeners read file sizes ("540 kB", "12.3 MB"). */
+export function sizeWords (bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`
+  const units = ['kB', 'MB', 'GB', 'TB']
+  let value = bytes / 1000
+  let unit = 0
+  while (value >= 1000 && unit < units.length - 1) { value /= 1000; unit++ }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`
+}
+
+/** "MP3", "MP4", "M4A" from a media path, for the download link. */
+export function formatName (path: string): string {
+  const dot = path.lastIndexOf('.')
+  return dot < 0 ? 'media' : path.slice(dot + 1).toUpperCase()
+}

@@ -1,0 +1,67 @@
+import { FEED_FILES, feedUrls, publicUrl } from '../feed/urls.js'
+import { chapterList, downloadLinks, episodeMeta, playerElement } from './episode-parts.js'
+import { esc, paragraphs, relativeUrl } from './html.js'
+import { page, summary } from './layout.js'
+import { licenseLine } from './license.js'
+import type { SiteModel } from './model.js'
+
+/** public/index.html: the show, how to subscribe, and every published episode, newest first. */
+export function renderShowPage (model: SiteModel): string {
+  const { show } = model
+  const root = ''
+  const cover = show.image
+    ? `<img class="cover" src="${esc(relativeUrl(root, show.image))}" width="${model.coverSize?.width ?? 160}" height="${model.coverSize?.height ?? 160}" alt="${esc(`Cover of ${show.title}`)}">`
+    : ''
+  const funding = show.funding ? `<p><a href="${esc(show.funding.url)}">${esc(show.funding.title)}</a></p>` : ''
+  const website = show.link && show.link !== show.baseUrl ? `<p><a href="${esc(show.link)}">Website</a></p>` : ''
+  const episodes = model.episodes.length === 0
+    ? '<p>No episodes yet.</p>'
+    : `<ol class="episodes">\n${model.episodes.map(({ episode, chapters }) => {
+        const href = relativeUrl(root, `episodes/${episode.slug}/`)
+        return `<li><article aria-labelledby="e-${esc(episode.slug)}">
+<h3 id="e-${esc(episode.slug)}"><a href="${esc(href)}">${esc(episode.title)}</a></h3>
+${episodeMeta(show, episode)}
+${paragraphs(summary(episode.description))}
+${playerElement(root, show, episode)}
+${chapters.length ? `<details><summary>Chapters</summary>${chapterList(chapters)}</details>\n` : ''}${downloadLinks(root, show, episode)}
+</article></li>`
+      }).join('\n')}\n</ol>`
+  const feeds = feedUrls(show)
+  const body = `<a class="skip" href="#episodes">Skip to the episodes</a>
+<header class="show">
+${cover}
+<div>
+<h1>${esc(show.title)}</h1>
+<p class="by">by ${esc(show.author)}</p>
+${paragraphs(show.description)}
+${licenseLine(show.license)}
+${website}${funding}</div>
+</header>
+<section class="subscribe" aria-labelledby="subscribe">
+<h2 id="subscribe">Subscribe</h2>
+<label for="feed-url">Paste this address into your podcast app:</label>
+<div class="copy"><input id="feed-url" type="url" readonly value="${esc(feeds.rss)}"><button type="button" data-copy="feed-url" aria-live="polite" hidden>Copy</button></div>
+<ul class="feeds">
+<li><a href="${esc(relativeUrl(root, FEED_FILES.rss))}">RSS</a></li>
+<li><a href="${esc(relativeUrl(root, FEED_FILES.p2p))}">P2P RSS (magnet links, for BitTorrent clients)</a></li>
+<li><a href="${esc(relativeUrl(root, FEED_FILES.atom))}">Atom</a></li>
+<li><a href="${esc(relativeUrl(root, FEED_FILES.json))}">JSON Feed</a></li>
+</ul>
+</section>
+<main id="episodes">
+<h2>Episodes</h2>
+${episodes}
+</main>
+<footer><p>Every episode here is shared peer to peer: the torrent and magnet links work in any BitTorrent client.</p></footer>`
+  return page({
+    show,
+    root,
+    title: show.title,
+    description: summary(show.description),
+    canonical: show.baseUrl,
+    openGraph: [['og:type', 'website'], ...(show.image ? [['og:image', publicUrl(show, show.image)] as [string, string]] : [])],
+    assets: model.assets,
+    body,
+    copyScript: true
+  })
+}

@@ -1,0 +1,110 @@
+import { mkdir, open, readFile, readdir, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fileError } from '../errors.js'
+import { writeAtomic } from '../show/atomic.js'
+import { imageSize } from '../show/image-size.js'
+import type { ShowPaths } from '../show/paths.js'
+import type { Catalog, Chapter, ShowConfig } from '../show/types.js'
+import { episodePageDir, renderEpisodePage } from './episode-page.js'
+import type { SiteEpisode, SiteModel } from './model.js'
+import { findPlayerBuild, installPlayer } from './player-assets.js'
+import { renderShowPage } from './show-page.js'
+
+export interface WriteSiteOptions {
+  /** Folder of the built player (dist/web); default: the one `npm run build` made, if any. */
+  playerDir?: string
+}
+
+export interface WrittenSite {
+  /** Absolute paths of the pages (written or already up to date). */
+  pages: string[]
+  /** Episode pages removed (episodes removed or made drafts). */
+  removed: string[]
+  /** True when the player's script is linked from the pages. */
+  player: boolean
+}
+
+const PAGE = 'index.html'
+const EPISODES = 'episodes'
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
+/** write-file-atomic's temp files "<name>.<number>" (see feeds.ts), and the service worker's temp copy. */
+const PAGE_LEFTOVER = /^(?:index\.html\.\d+|seedcast-sw\.js\.\d+\.tmp)$/
+
+/**
+ * Writes the show's web pages into public/ from the catalog: index.html (the show) and
+ * episodes/<slug>/index.html per published episode, with the player's built assets when
+ * there are any. Call it holding the show lock. Each page is written atomically and only
+ * when its bytes change (a publish does not rewrite every page of a long-running show);
+ * the pages of episodes no longer published are removed. Drafts never get a page.
+ */
+export async function writeSite (paths: ShowPaths, config: ShowConfig, catalog: Catalog, options: WriteSiteOptions = {}): Promise<WrittenSite> {
+  const published = catalog.episodes.filter(episode => !episode.draft).sort((a, b) => b.pubDate.localeCompare(a.pubDate))
+  const build = await findPlayerBuild(options.playerDir)
+  const assets = build ? await installPlayer(paths.publicDir, build) : {}
+  const episodes: SiteEpisode[] = await Promise.all(published.map(async episode => ({
+    episode,
+    chapters: episode.chaptersPath ? await readChapters(join(paths.publicDir, episode.chaptersPath)) : []
+  })))
+  const model: SiteModel = { show: config, episodes, assets, ...(config.image ? { coverSize: await readImageSize(join(paths.publicDir, config.image)) } : {}) }
+
+  const pages: string[] = []
+  const episodesDir = join(paths.publicDir, EPISODES)
+  for (const item of episodes) {
+    const dir = join(paths.publicDir, episodePageDir(item.episode.slug))
+    await mkdir(dir, { recursive: true }).catch(error => { throw fileError(error, dir, 'create') })
+    pages.push(await writeIfChanged(join(dir, PAGE), renderEpisodePage(model, item)))
+  }
+  pages.unshift(await writeIfChanged(join(paths.publicDir, PAGE), renderShowPage(model)))
+
+  const keep = new Set(published.map(episode => episode.slug))
+  const removed: string[] = []
+  for (const name of await readdir(episodesDir).catch(() => [] as string[])) {
+    const dir = join(episodesDir, name)
+    if (SLUG.test(name) && !keep.has(name)) {
+      await rm(dir, { recursive: true, force: true }).catch(error => { throw fileError(error, dir, 'remove') })
+      removed.push(dir)
+    } else {
+      await sweepLeftovers(dir)
+    }
+  }
+  await sweepLeftovers(paths.publicDir)
+  return { pages, removed, player: Boolean(assets.js) }
+}
+
+async function writeIfChanged (path: string, html: string): Promise<string> {
+  const current = await readFile(path, 'utf8').catch(() => undefined)
+  if (current !== html) await writeAtomic(path, html)
+  return path
+}
+
+/** Temp files of a writer killed mid-write (the lock is held, so none is live). */
+async function sweepLeftovers (dir: string): Promise<void> {
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (PAGE_LEFTOVER.test(name)) await rm(join(dir, name), { force: true })
+  }
+}
+
+/** Chapters from a Podcasting 2.0 chapters file; none when it is missing or unreadable. */
+async function readChapters (path: string): Promise<Chapter[]> {
+  try {
+    const document = JSON.parse(await readFile(path, 'utf8')) as { chapters?: unknown }
+    if (!Array.isArray(document.chapters)) return []
+    return document.chapters.filter((chapter): chapter is Chapter =>
+      typeof chapter === 'object' && chapter !== null && typeof chapter.startTime === 'number' && typeof chapter.title === 'string')
+  } catch {
+    return []
+  }
+}
+
+/** The cover's pixel size from its header (the first 64 KiB hold it in any sane JPEG or PNG). */
+async function readImageSize (path: string): Promise<{ width: number, height: number } | undefined> {
+  const file = await open(path, 'r').catch(() => undefined)
+  if (!file) return undefined
+  try {
+    const { buffer, bytesRead } = await file.read(Buffer.alloc(65_536), 0, 65_536, 0)
+    const size = imageSize(buffer.subarray(0, bytesRead))
+    return size ? { width: size.width, height: size.height } : undefined
+  } finally {
+    await file.close()
+  }
+}

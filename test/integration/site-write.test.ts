@@ -1,0 +1,122 @@
+// publish, episodes edit|remove and feed build write the show's pages into public/:
+// index.html and episodes/<slug>/index.html for published episodes only, removed with
+// their episode, and the player's built assets copied and linked when there are any.
+import { access, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { HtmlValidate } from 'html-validate'
+import { afterEach, describe, expect, it } from 'vitest'
+import { editEpisode, removeEpisode } from '../../src/show/episodes.js'
+import { buildFeeds } from '../../src/show/feeds.js'
+import { initShow } from '../../src/show/init.js'
+import { loadShow } from '../../src/show/load.js'
+import { publish } from '../../src/show/publish.js'
+import { writeSite } from '../../src/site/write.js'
+import { tempDir } from '../helpers/tmp.js'
+import { fixture } from './serve-helpers.js'
+
+const cleanups: Array<() => Promise<void>> = []
+afterEach(async () => { for (const cleanup of cleanups.splice(0).reverse()) await cleanup() })
+
+const exists = (path: string) => access(path).then(() => true, () => false)
+
+async function newShow (): Promise<string> {
+  const tmp = await tempDir()
+  cleanups.push(tmp.cleanup)
+  const dir = join(tmp.path, 'show')
+  await initShow(dir, {
+    title: 'Pages & <Pods>', description: 'A show with pages', author: 'Ann', ownerName: 'Ann', ownerEmail: 'ann@example.org',
+    language: 'en', category: 'Technology', baseUrl: 'http://127.0.0.1:9/', image: fixture('cover.jpg'), trackers: ['self']
+  })
+  return dir
+}
+
+/** A Vite build of the player as contract A describes it, with the given hash in its names. */
+async function fakePlayerBuild (dir: string, hash: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true })
+  await mkdir(join(dir, '.vite'), { recursive: true })
+  await mkdir(join(dir, 'assets'))
+  await writeFile(join(dir, '.vite', 'manifest.json'), JSON.stringify({
+    'player/main.ts': { file: `assets/main-${hash}.js`, css: [`assets/main-${hash}.css`], isEntry: true, dynamicImports: ['_webtorrent.js'] },
+    '_webtorrent.js': { file: `assets/webtorrent-${hash}.js` }
+  }))
+  for (const name of [`main-${hash}.js`, `main-${hash}.css`, `webtorrent-${hash}.js`]) await writeFile(join(dir, 'assets', name), `/* ${name} */`)
+  await writeFile(join(dir, 'seedcast-sw.js'), `/* sw ${hash} */`)
+}
+
+describe('the show pages in public/', () => {
+  it('follow the catalog: published episodes only, edits, removals and feed build', async () => {
+    const dir = await newShow()
+    const pub = join(dir, 'public')
+    expect(await readFile(join(pub, 'index.html'), 'utf8')).toContain('<p>No episodes yet.</p>')
+
+    const one = await publish(dir, fixture('episode.mp3'), { date: '2026-11-01T09:00:00Z', title: 'One <b>' })
+    const two = await publish(dir, fixture('episode-2.mp3'), { date: '2026-11-02T09:00:00Z' })
+    const draft = await publish(dir, fixture('video.mp4'), { date: '2026-11-03T09:00:00Z', draft: true })
+    const index = await readFile(join(pub, 'index.html'), 'utf8')
+    expect(index).toContain('One &lt;b&gt;')
+    expect(index.indexOf(two.episode.slug)).toBeLessThan(index.indexOf(one.episode.slug))
+    expect(index).not.toContain(draft.episode.slug)
+    expect(await readdir(join(pub, 'episodes'))).toEqual([one.episode.slug, two.episode.slug].sort())
+    const page = await readFile(join(pub, 'episodes', one.episode.slug, 'index.html'), 'utf8')
+    expect(page).toContain(`src="../../${one.episode.mediaPath}" data-seedcast-player`)
+    // The fixture's ID3 chapters are on the page, as links that seek.
+    expect(page).toMatch(/<ol class="chapters"><li><a href="#t=0" data-seek="0"><span class="t">0:00 <\/span>[^<]+<\/a><\/li>/)
+    const validator = new HtmlValidate({ extends: ['html-validate:recommended'], rules: { 'long-title': 'off' } })
+    for (const html of [index, page]) {
+      const report = await validator.validateString(html)
+      expect(report.results.flatMap(result => result.messages.map(message => `${message.ruleId}: ${message.message}`))).toEqual([])
+    }
+
+    // A draft made public gets its page; an edit reaches the pages; a published episode made a draft loses its page.
+    await editEpisode(dir, draft.episode.slug, { draft: false })
+    expect(await exists(join(pub, 'episodes', draft.episode.slug, 'index.html'))).toBe(true)
+    await editEpisode(dir, one.episode.slug, { title: 'Renamed & better' })
+    expect(await readFile(join(pub, 'episodes', one.episode.slug, 'index.html'), 'utf8')).toContain('<h1 id="title">Renamed &amp; better</h1>')
+    expect(await readFile(join(pub, 'index.html'), 'utf8')).toContain('Renamed &amp; better')
+    await editEpisode(dir, two.episode.slug, { draft: true })
+    expect(await exists(join(pub, 'episodes', two.episode.slug))).toBe(false)
+
+    // Removed: its page and its place on the show page go.
+    await removeEpisode(dir, one.episode.slug)
+    expect(await exists(join(pub, 'episodes', one.episode.slug))).toBe(false)
+    expect(await readFile(join(pub, 'index.html'), 'utf8')).not.toContain(one.episode.slug)
+
+    // feed build writes them again from the catalog, and sweeps a killed writer's temp file.
+    await rm(join(pub, 'index.html'))
+    await writeFile(join(pub, 'episodes', draft.episode.slug, 'index.html.12345'), 'half a page')
+    await buildFeeds(dir)
+    expect(await readFile(join(pub, 'index.html'), 'utf8')).toContain(draft.episode.slug)
+    expect(await readdir(join(pub, 'episodes', draft.episode.slug))).toEqual(['index.html'])
+  })
+
+  it("copies the player's build into public/ and links it; a new build replaces the old files", async () => {
+    const dir = await newShow()
+    await publish(dir, fixture('episode.mp3'), { date: '2026-11-01T09:00:00Z' })
+    const tmp = await tempDir()
+    cleanups.push(tmp.cleanup)
+    const build = join(tmp.path, 'web')
+    const { paths, config, catalog } = await loadShow(dir)
+
+    await fakePlayerBuild(build, 'aaaa1111')
+    const written = await writeSite(paths, config, catalog, { playerDir: build })
+    expect(written.player).toBe(true)
+    const pub = paths.publicDir
+    expect((await readdir(join(pub, 'assets'))).sort()).toEqual(['main-aaaa1111.css', 'main-aaaa1111.js', 'webtorrent-aaaa1111.js'])
+    expect(await readFile(join(pub, 'seedcast-sw.js'), 'utf8')).toBe('/* sw aaaa1111 */')
+    const index = await readFile(join(pub, 'index.html'), 'utf8')
+    expect(index).toContain('<link rel="stylesheet" href="assets/main-aaaa1111.css">')
+    expect(index).toContain('<script type="module" src="assets/main-aaaa1111.js"></script>')
+    const slug = catalog.episodes[0]!.slug
+    expect(await readFile(join(pub, 'episodes', slug, 'index.html'), 'utf8')).toContain('<script type="module" src="../../assets/main-aaaa1111.js"></script>')
+
+    await fakePlayerBuild(build, 'bbbb2222')
+    await writeSite(paths, config, catalog, { playerDir: build })
+    expect((await readdir(join(pub, 'assets'))).sort()).toEqual(['main-bbbb2222.css', 'main-bbbb2222.js', 'webtorrent-bbbb2222.js'])
+    expect(await readFile(join(pub, 'index.html'), 'utf8')).toContain('src="assets/main-bbbb2222.js"')
+
+    // No build: pages without any script of the player.
+    const none = await writeSite(paths, config, catalog, { playerDir: join(tmp.path, 'missing') })
+    expect(none.player).toBe(false)
+    expect(await readFile(join(pub, 'index.html'), 'utf8')).not.toContain('type="module"')
+  })
+})
