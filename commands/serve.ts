@@ -53,6 +53,7 @@ With --json one JSON line {url, shows, tracker, warnings} is printed when listen
     log: Flags.boolean({ description: 'access log on stderr: one pino JSON line per request (pretty in a terminal); errors are logged always', default: false, env: 'SEEDCAST_LOG' }),
     'drain-timeout': Flags.integer({ description: 'on SIGTERM/Ctrl-C, seconds the responses in flight get to finish', default: 30, min: 0, env: 'SEEDCAST_DRAIN_TIMEOUT' }),
     'max-upload': Flags.integer({ description: 'largest episode upload through the API, in MiB (413 past it)', default: 2048, min: 1, env: 'SEEDCAST_MAX_UPLOAD' }),
+    'trust-proxy': Flags.string({ description: 'behind a reverse proxy: believe X-Forwarded-* from these addresses ("loopback", IPs or CIDRs, comma-separated; or a hop count)', env: 'SEEDCAST_TRUST_PROXY' }),
     config: Flags.file({ description: 'JSON config file of flag names and values (and "shows": [folders]); flags and SEEDCAST_* variables win over it', env: 'SEEDCAST_CONFIG' })
   }
 
@@ -86,7 +87,7 @@ With --json one JSON line {url, shows, tracker, warnings} is printed when listen
       process.on('SIGTERM', onSignal)
     })
     const running = await serveShows({
-      shows, port: flags.port, host: flags.host, udpTracker: flags['udp-tracker'], logger: flags.log,
+      shows, port: flags.port, host: flags.host, udpTracker: flags['udp-tracker'], logger: flags.log, trustProxy: trustProxyOption(flags['trust-proxy']),
       sendTimeoutMs: flags['send-timeout'] * 1000, maxConnections: flags['max-connections'], maxUploadBytes: flags['max-upload'] * 1024 * 1024
     })
     const swarmMetrics = running.server.seedcastMetrics.swarm
@@ -152,4 +153,11 @@ function textEvent (event: SeedEvent): void {
   if (event.event === 'started') process.stderr.write(`seeding ${event.torrents} torrent(s), peer port ${event.port}\n`)
   else if (event.event === 'seeding') process.stderr.write(`  seeding ${event.name} (${formatBytes(event.length)}${event.resumed ? ', fast resume' : `, ${event.hashedPieces} pieces checked`})\n`)
   else if (event.event === 'warning') process.stderr.write(`warning: ${event.message}\n`)
+}
+
+/** --trust-proxy as Fastify takes it: a hop count, true, or the addresses as given. */
+function trustProxyOption (value: string | undefined): boolean | number | string | undefined {
+  if (value === undefined || value === '' || value === 'false') return undefined
+  if (value === 'true') return true
+  return /^\d+$/.test(value) ? Number(value) : value
 }

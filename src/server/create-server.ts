@@ -29,6 +29,13 @@ export interface ServerOptions {
   sendTimeoutMs?: number
   /** Connections past this many are refused at once (nginx's worker_connections). Default 1024. */
   maxConnections?: number
+  /**
+   * Which proxies' X-Forwarded-For/-Proto/-Host to believe (Fastify's trustProxy): true,
+   * a hop count, or addresses/CIDRs/"loopback" separated by commas. Then client addresses
+   * (rate limits, token backoff, /metrics's loopback check, the access log) are the real
+   * clients'. Default: none.
+   */
+  trustProxy?: boolean | number | string
   /** Largest upload through the API, bytes (413 past it). Default 2 GiB. */
   maxUploadBytes?: number
   /** API requests a minute per client address. Default 300. */
@@ -62,6 +69,8 @@ export async function createServer (options: ServerOptions): Promise<SeedcastSer
   const shows = await mountShows(options.shows)
   const app: FastifyInstance = Fastify({
     logger: loggerOptions(options.logger ?? false),
+    // Fastify takes a boolean, hop count or address list; its overloads only type-check one.
+    trustProxy: (options.trustProxy ?? false) as boolean,
     // Our own access log line (with bytes) instead of Fastify's two lines per request.
     logController: new LogController({ disableRequestLogging: true }),
     // close() stops listening and closes idle keep-alive connections; responses in flight

@@ -72,6 +72,23 @@ describe('health and metrics', () => {
   })
 })
 
+describe('behind a proxy', () => {
+  it('takes the client address from X-Forwarded-For only from trusted proxies: /metrics is refused to a remote client', async () => {
+    const trusting = await serveShows({ shows: [showDir], port: 0, trustProxy: 'loopback' })
+    const plain = await serveShows({ shows: [showDir], port: 0 })
+    try {
+      const forwarded = { 'x-forwarded-for': '203.0.113.5' }
+      expect((await rawRequest(trusting.port, '/metrics', { headers: forwarded })).status).toBe(403)
+      expect((await rawRequest(trusting.port, '/metrics')).status).toBe(200)
+      // Without trust, the header is only a header: the client is the loopback proxy.
+      expect((await rawRequest(plain.port, '/metrics', { headers: forwarded })).status).toBe(200)
+    } finally {
+      await trusting.close()
+      await plain.close()
+    }
+  })
+})
+
 describe('draining', () => {
   it('lets a download in flight finish, answers 503 on /healthz and refuses new connections', async () => {
     const running = await serveShows({ shows: [showDir], port: 0 })
