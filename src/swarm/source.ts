@@ -137,7 +137,9 @@ function parseTorrentBytes (bytes: Uint8Array, where: string): TorrentInfo {
     return inspectTorrent(bytes)
   } catch (error) {
     const why = error instanceof SeedcastError ? error.message : causeMessage(error)
-    throw new SeedcastError(`${where}: not a valid .torrent (${why})`, { code: 'ETORRENT', cause: error, hint: 'the file may be truncated or not a torrent at all' })
+    // The reader's own hint says what to do when it has one (a BitTorrent v2-only torrent).
+    const hint = error instanceof SeedcastError && error.hint ? error.hint : 'the file may be truncated or not a torrent at all'
+    throw new SeedcastError(`${where}: not a valid .torrent (${why})`, { code: 'ETORRENT', cause: error, hint })
   }
 }
 

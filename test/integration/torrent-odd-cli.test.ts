@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli, runCliJson } from '../helpers/cli.js'
 import { libtorrentRead, type OracleFile } from '../helpers/libtorrent.js'
-import { everyOddCase, type OddTorrent } from '../helpers/odd-torrents.js'
+import { bdict, bint, bstr, everyOddCase, type OddTorrent } from '../helpers/odd-torrents.js'
 import { tempDir } from '../helpers/tmp.js'
 
 /** Every file below `root`, relative, `/`-separated, folders marked with a trailing `/`. */
@@ -80,5 +80,21 @@ describe('seedcast info and verify on a torrent with every odd case (issue 14)',
     const broken = await runCli(['verify', torrentPath, join(data, oracle.name)])
     expect(broken.code).toBe(1)
     expect(broken.stdout).toContain('  missing    ..odd show/escape.mp3 (pieces 2)\n')
+  })
+
+  it('info and get refuse a BitTorrent v2-only torrent in one line naming v2 and what to do', async () => {
+    const v2Path = join(dir.path, 'v2.torrent')
+    await writeFile(v2Path, bdict(['info', bdict(
+      ['file tree', bdict(['a.mp3', bdict(['', bdict(['length', bint(5)], ['pieces root', bstr(Buffer.alloc(32, 7))])])])],
+      ['meta version', bint(2)], ['name', bstr('a.mp3')], ['piece length', bint(16384)])]))
+    for (const args of [['info', v2Path], ['get', v2Path, '-o', join(dir.path, 'v2-out'), '--no-dht']]) {
+      const result = await runCli(args)
+      expect(result.code, result.stderr).toBe(1)
+      expect(result.stdout).toBe('')
+      const lines = result.stderr.trimEnd().split('\n')
+      expect(lines, result.stderr).toHaveLength(1)
+      expect(lines[0]).toMatch(/^seedcast: .*this is a BitTorrent v2-only torrent, which seedcast cannot read yet/)
+      expect(lines[0]).toContain('hybrid (v1 + v2) torrent')
+    }
   })
 })
