@@ -6,7 +6,8 @@ import { deliveredPieces, openPlayer, play, stats, waitForTime } from './player-
 import { makePlayerShow, serveShow, type Cleanups, type PlayerShow } from './player-site.ts'
 
 // Chromium tests 4 (WebTorrent cannot be loaded) and 7 (a web seed returning wrong bytes).
-describe('player when things go wrong', () => {
+// Real Chromium, WebRTC and servers on two shared cores: each test is bounded at 3 min.
+describe('player when things go wrong', { timeout: 180_000 }, () => {
   const cleanups: Cleanups = []
   let browser: Browser
   let show: PlayerShow
@@ -16,8 +17,8 @@ describe('player when things go wrong', () => {
     await serveShow(show, true, cleanups)
     browser = await launchChromium()
     cleanups.push(() => browser.close())
-  })
-  afterAll(async () => { for (const cleanup of cleanups.reverse()) await cleanup() })
+  }, 120_000)
+  afterAll(async () => { for (const cleanup of cleanups.reverse()) await cleanup() }, 60_000)
 
   it('falls back to the plain element when the WebTorrent chunk cannot be loaded', async () => {
     const context = await listenerContext(browser, show.origin)

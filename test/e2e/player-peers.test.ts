@@ -17,15 +17,16 @@ async function expectEpisodeBytes (page: Parameters<typeof deliveredPieces>[0], 
 }
 
 // Chromium tests 2 (peers only) and 6 (a listener shares with the next one).
-describe('player with peers', () => {
+// Real Chromium, WebRTC and servers on two shared cores: each test is bounded at 3 min.
+describe('player with peers', { timeout: 180_000 }, () => {
   const cleanups: Cleanups = []
   let browser: Browser
 
   beforeAll(async () => {
     browser = await launchChromium()
     cleanups.push(() => browser.close())
-  })
-  afterAll(async () => { for (const cleanup of cleanups.reverse()) await cleanup() })
+  }, 120_000)
+  afterAll(async () => { for (const cleanup of cleanups.reverse()) await cleanup() }, 60_000)
 
   it('plays from `serve --seed` over WebRTC with every HTTP request for the media aborted', async () => {
     const show = await makePlayerShow(40, cleanups)

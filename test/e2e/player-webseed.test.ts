@@ -6,7 +6,8 @@ import { makePlayerShow, serveShow, type Cleanups, type PlayerShow } from './pla
 
 // Chromium tests 3 (web seed only) and 5 (seek to 80 %): no seeder, so every byte is the web
 // seed's, SHA-1 checked by the player before the element gets it.
-describe('player without peers', () => {
+// Real Chromium, WebRTC and servers on two shared cores: each test is bounded at 3 min.
+describe('player without peers', { timeout: 180_000 }, () => {
   const cleanups: Cleanups = []
   let browser: Browser
   let show: PlayerShow
@@ -16,8 +17,8 @@ describe('player without peers', () => {
     await serveShow(show, false, cleanups)
     browser = await launchChromium()
     cleanups.push(() => browser.close())
-  })
-  afterAll(async () => { for (const cleanup of cleanups.reverse()) await cleanup() })
+  }, 120_000)
+  afterAll(async () => { for (const cleanup of cleanups.reverse()) await cleanup() }, 60_000)
 
   it('plays from the web seed, every delivered piece being the episode\'s', async () => {
     const context = await listenerContext(browser, show.origin)

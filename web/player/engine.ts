@@ -77,6 +77,9 @@ export class Engine {
     this.options.media.addEventListener('playing', () => this.startSwarm(), { once: true })
   }
 
+  /** The .torrent has been read. */
+  get loaded (): boolean { return this.torrent !== undefined }
+
   /** Resolves once the .torrent is read; rejects when it cannot be. */
   whenReady (): Promise<void> { return this.ready }
 

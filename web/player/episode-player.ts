@@ -66,9 +66,10 @@ export class EpisodePlayer {
   }
 
   /** Counters and pieces, for diagnostics and the tests. */
-  debug (): { state: PlayerState, stats?: ReturnType<Engine['stats']>, delivered: () => number[], piece: (index: number) => number[] | undefined } {
+  debug (): { state: PlayerState, torrentRead: boolean, stats?: ReturnType<Engine['stats']>, delivered: () => number[], piece: (index: number) => number[] | undefined } {
     return {
       state: this.state,
+      torrentRead: this.engine?.loaded ?? false,
       stats: this.engine?.stats(),
       delivered: () => this.engine?.delivered() ?? [],
       piece: index => { const data = this.engine?.piece(index); return data ? [...data] : undefined }

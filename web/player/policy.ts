@@ -2,12 +2,15 @@
  * Where the next missing piece comes from. Tuned on this machine (see the benchmark):
  * - a piece is urgent while the element cannot play (starting, seeking, stalled) or will need
  *   it within LOW_WATER_SECONDS of wall-clock playback:
- *   a peer that has it gets PEER_DEADLINE_MS, then the web seed is asked;
+ *   a peer that has it gets PEER_DEADLINE_MS (STARVING_PEER_DEADLINE_MS when the element
+ *   cannot play), then the web seed is asked;
  * - otherwise peers carry it, and the web seed is read only when no peer has it and the swarm
  *   has had SWARM_GRACE_MS to show up, and never more than READ_AHEAD_SECONDS of audio past
  *   the play position, so HTTP egress stays what a plain <audio> costs.
  */
 export const PEER_DEADLINE_MS = 300
+/** The same while the element cannot play at all (start, seek): silence is what the listener hears. */
+export const STARVING_PEER_DEADLINE_MS = 50
 export const LOW_WATER_SECONDS = 3
 export const READ_AHEAD_SECONDS = 180
 export const SWARM_GRACE_MS = 2_000
@@ -38,7 +41,8 @@ export type Decision = 'wait-peers' | 'web-seed' | 'wait'
 export function decide (index: number, pieceLength: number, playback: PlaybackView, peers: PeerView | undefined, waitedMs: number): Decision {
   const offset = index * pieceLength
   const urgent = playback.starving || playback.bufferedWallSeconds < LOW_WATER_SECONDS
-  if (peers?.peerHas(index) && (!urgent || waitedMs < PEER_DEADLINE_MS)) return 'wait-peers'
+  const deadline = playback.starving ? STARVING_PEER_DEADLINE_MS : PEER_DEADLINE_MS
+  if (peers?.peerHas(index) && (!urgent || waitedMs < deadline)) return 'wait-peers'
   if (urgent) return 'web-seed'
   const withinReadAhead = offset < playback.playheadByte + READ_AHEAD_SECONDS * playback.bytesPerSecond
   if (withinReadAhead && (!peers || peers.settled())) return 'web-seed'

@@ -94,9 +94,9 @@ async function readPiece (deps: StreamDeps, index: number, signal: AbortSignal):
       deps.prioritize(index, Math.min(torrent.pieceCount - 1, index + 3))
     }
     if (decision === 'web-seed' && webSeed.canFetch(index)) {
-      // Starting or seeking: one long read, pieces are usable as they arrive. Otherwise, with
-      // peers around, HTTP only bridges a gap: short reads, peers carry the rest.
-      const runBytes = playback.starving || !peers ? WEB_SEED_RUN_BYTES : WEB_SEED_RUN_BYTES / 4
+      // Without peers: long reads (pieces are usable as they arrive). With peers around, HTTP
+      // only bridges a gap (a little longer when the element cannot play): peers carry the rest.
+      const runBytes = !peers ? WEB_SEED_RUN_BYTES : playback.starving ? WEB_SEED_RUN_BYTES / 2 : WEB_SEED_RUN_BYTES / 4
       const runPieces = Math.max(1, Math.floor(runBytes / torrent.pieceLength))
       webSeed.fetchRun(index, Math.min(torrent.pieceCount - 1, index + runPieces - 1))
     }
