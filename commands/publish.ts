@@ -3,6 +3,7 @@ import { SeedcastCommand } from '../cli/base-command.js'
 import { showFlag } from '../cli/show-options.js'
 import { withProgressBar } from '../cli/progress.js'
 import { publish } from '../src/show/publish.js'
+import { episodeExtraFlags, episodeExtraOptions } from '../cli/episode-extra-flags.js'
 
 export default class Publish extends SeedcastCommand {
   static override summary = 'Publish an audio or video file as a new episode: media, .torrent, catalog and feeds.'
@@ -19,6 +20,10 @@ Then, in the show folder (--show, default: the current folder):
 
 The file is hashed once (SHA-1 pieces for the torrent and SHA-256 for podcast:integrity). Title and description come from the flags, else from the tags (title, comment), else the file name. Cover art in the tags becomes episode art only if podcast apps accept it (square JPEG/PNG, 1400 to 3000 px); otherwise a note says why.
 
+Beside the media: --notes takes Markdown show notes (rendered to sanitised HTML for content:encoded, and to plain text for the description); --transcript a WebVTT or SubRip file (public/transcripts/<slug>.vtt|srt, podcast:transcript in every feed); --chapters a Podcasting 2.0 JSON chapters file or plain "HH:MM:SS Title" lines, one chapter a line; --person "Name:role" (podcast:person, roles from the Podcasting 2.0 taxonomy: host, co-host, guest, producer, editor...); --type trailer or bonus.
+
+A --date in the future schedules the episode: it is in the catalog but out of the feeds until that time. \`seedcast serve\` rewrites the feeds at that moment; a show on a static host needs \`seedcast feed build\` run after it (e.g. from cron).
+
 Publishing bytes already in the show (same SHA-256) adds nothing and says so (exit 0). Drafts (--draft) stay in the catalog but out of the feeds until \`seedcast episodes edit <slug> --no-draft\`.
 
 Several publishes may run at once on one show: they hash in parallel and write the catalog and feeds one at a time under a lock. A publish killed at any moment leaves the catalog and feeds valid; the next seedcast command cleans up after it.`
@@ -26,7 +31,9 @@ Several publishes may run at once on one show: they hash in parallel and write t
   static override examples = [
     '<%= config.bin %> publish episode-12.mp3 --show my-show',
     '<%= config.bin %> publish interview.mp4 --title "Interview with Ana" --season 2 --episode 3 --date 2026-12-01',
-    '<%= config.bin %> publish rough-cut.mp3 --draft --json'
+    '<%= config.bin %> publish rough-cut.mp3 --draft --json',
+    '<%= config.bin %> publish ep-13.mp3 --notes ep-13.md --transcript ep-13.vtt --chapters ep-13-chapters.txt --person "Ana:host" --person "Bo:guest"',
+    '<%= config.bin %> publish trailer.mp3 --type trailer --date 2027-01-04T06:00:00Z   # scheduled: in the feeds from that time'
   ]
 
   static override args = {
@@ -41,7 +48,8 @@ Several publishes may run at once on one show: they hash in parallel and write t
     season: Flags.integer({ description: 'season number' }),
     episode: Flags.integer({ description: 'episode number' }),
     draft: Flags.boolean({ description: 'keep it out of the feeds for now', default: false }),
-    explicit: Flags.boolean({ description: 'mark the episode explicit (default: the show\'s setting)', allowNo: true })
+    explicit: Flags.boolean({ description: 'mark the episode explicit (default: the show\'s setting)', allowNo: true }),
+    ...episodeExtraFlags
   }
 
   async run (): Promise<unknown> {
@@ -54,13 +62,16 @@ Several publishes may run at once on one show: they hash in parallel and write t
       episode: flags.episode,
       draft: flags.draft,
       explicit: flags.explicit,
+      ...episodeExtraOptions(flags),
       onProgress
     }))
     const { episode } = result
     if (result.duplicate) {
       this.log(`Already published as "${episode.title}" (${episode.slug}): same bytes (SHA-256), nothing added.`)
     } else {
+      const scheduled = !episode.draft && new Date(episode.pubDate).getTime() > Date.now()
       this.log(`Published "${episode.title}"${episode.draft ? ' as a draft (not in the feeds)' : ''}`)
+      if (scheduled) this.log(`Scheduled for ${episode.pubDate}: out of the feeds until then. \`seedcast serve\` adds it at that time; on a static host, run \`seedcast feed build\` then.`)
     }
     for (const note of result.notes) this.log(`Note: ${note}`)
     this.log(`  slug:     ${episode.slug}`)

@@ -4,6 +4,7 @@ import { applyConfigFile } from '../cli/config-file.js'
 import { SeedcastError } from '../src/errors.js'
 import { SHOWS_API_PATH } from '../src/server/shows-api.js'
 import { serveShows, type RunningServer } from '../src/server/serve.js'
+import type { ScheduledRelease } from '../src/server/scheduled-publishing.js'
 import type { SeedEvent } from '../src/swarm/seed-events.js'
 import { seedTorrents, type Seeder } from '../src/swarm/seeder.js'
 import { formatBytes } from '../src/torrent/format.js'
@@ -18,6 +19,8 @@ Only public/ is served: show.json, episodes.json and .seedcast/ never are, nor s
 The same port runs a BitTorrent tracker for the served episodes: HTTP announce and scrape at <base path>announce and <base path>scrape for BitTorrent clients, and a WebSocket tracker at <base path>announce (ws://) for WebTorrent in browsers. It answers only for the infohashes of the shows' published episodes (an episode published while serving is tracked at once; any other infohash is refused). A show whose trackers include \`self\` (\`seedcast init --tracker self\`) names exactly this tracker in its torrents, magnets and feeds. --udp-tracker also answers UDP announces (BEP 15) on the same port number.
 
 The first line printed is the show page's URL (public/index.html, written by publish), then one line per show with its feed URLs, once the server listens (with --port 0, after the real port is known). A show whose base URL names another host or port than the server listens on is served anyway, with a warning: its feeds point elsewhere.
+
+Scheduled episodes (published with a --date in the future) enter the feeds at their date: the server rebuilds the show's feeds at that moment and prints a line (with --json: {"event":"released",...}).
 
 With --seed the same process also seeds every published episode of the shows over BitTorrent (TCP, uTP, WebRTC through the shows' ws:// trackers, DHT unless --no-dht), as \`seedcast seed\` does. Ctrl-C or SIGTERM stops both cleanly.
 
@@ -96,6 +99,7 @@ With --json one JSON line {url, shows, tracker, warnings} is printed when listen
     } else {
       this.printShows(running)
     }
+    reportScheduledReleases(running, json)
 
     if (flags.seed && !stopping) {
       const print = json ? jsonEvent : textEvent
@@ -142,6 +146,20 @@ With --json one JSON line {url, shows, tracker, warnings} is printed when listen
     this.log(`  tracker: ${[running.tracker.http, running.tracker.ws, running.tracker.udp].filter(Boolean).join('  ')}`)
     for (const warning of running.warnings) process.stderr.write(`warning: ${warning}\n`)
   }
+}
+
+/** One line each time a scheduled episode's date comes and its show's feeds are rebuilt. */
+function reportScheduledReleases (running: RunningServer, json: boolean): void {
+  running.scheduler.removeAllListeners('error')
+  running.scheduler.on('released', (release: ScheduledRelease) => {
+    if (json) process.stdout.write(JSON.stringify({ event: 'released', ...release }) + '\n')
+    else process.stderr.write(`scheduled episode out (${release.at}): feeds of ${release.dir} rebuilt, ${release.published} episodes\n`)
+  })
+  running.scheduler.on('error', (error: Error, dir: string) => {
+    const message = `could not publish the scheduled episode of ${dir}: ${error.message}`
+    if (json) process.stdout.write(JSON.stringify({ event: 'warning', code: 'ESCHEDULE', message }) + '\n')
+    else process.stderr.write(`warning: ${message}\n`)
+  })
 }
 
 function jsonEvent (event: SeedEvent): void {

@@ -21,7 +21,10 @@ Items of episodes unchanged since the last build are copied from the feeds on di
   async run (): Promise<unknown> {
     const { flags } = await this.parse(FeedBuild)
     const result = await buildFeeds(flags.show)
-    this.log(`Feeds rebuilt: ${result.published} episode${result.published === 1 ? '' : 's'} (${result.episodes - result.published} drafts left out)`)
+    const drafts = result.episodes - result.published - result.scheduled
+    this.log(`Feeds rebuilt: ${result.published} episode${result.published === 1 ? '' : 's'} (${drafts} draft${drafts === 1 ? '' : 's'} and ${result.scheduled} scheduled left out)`)
+    if (result.nextScheduled) this.log(`  next scheduled episode: ${result.nextScheduled} (run feed build again then, or let \`seedcast serve\` do it)`)
+    if (result.torrents.length) this.log(`  torrents: ${result.torrents.length} rewritten for the show's base URL and trackers`)
     for (const path of Object.values(result.feeds)) this.log(`  ${path}`)
     return result
   }

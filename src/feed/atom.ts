@@ -46,6 +46,8 @@ export function atomEntry ({ episode, urls: episodeUrls, date }: PublishedEpisod
     `    <id>${text(atomId(episode.guid))}</id>\n` +
     `    <link href="${media}" rel="alternate" type="${type}"/>\n` +
     `    <link href="${media}" rel="enclosure" type="${type}" length="${episode.length}"/>\n` +
+    (episodeUrls.transcript ? `    <link href="${attr(episodeUrls.transcript)}" rel="related" type="${attr(episode.transcriptType ?? 'text/plain')}" title="Transcript"/>\n` : '') +
+    (episode.notesHtml ? `    <content type="html">${text(episode.notesHtml)}</content>\n` : '') +
     `    <published>${when}</published>\n` +
     (episode.description ? `    <summary>${text(episode.description)}</summary>\n` : '') +
     `    <title>${text(episode.title)}</title>\n` +

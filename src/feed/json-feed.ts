@@ -1,7 +1,7 @@
 import type { JsonFeed } from 'feedsmith'
-import type { ShowConfig } from '../show/types.js'
+import type { Episode, ShowConfig } from '../show/types.js'
 import type { PublishedEpisode } from './published.js'
-import { feedUrls, publicUrl } from './urls.js'
+import { feedUrls, publicUrl, type EpisodeUrls } from './urls.js'
 
 /**
  * JSON Feed 1.1 with each episode's media as an attachment (url, mime_type, size_in_bytes,
@@ -50,6 +50,7 @@ export function jsonFeedItem ({ episode, urls: episodeUrls, date }: PublishedEpi
     url: episodeUrls.media,
     title: episode.title,
     content_text: episode.description || episode.title,
+    ...(episode.notesHtml ? { content_html: episode.notesHtml } : {}),
     date_published: date.toISOString(),
     ...(episodeUrls.image ? { image: episodeUrls.image } : {}),
     attachments: [{
@@ -57,7 +58,21 @@ export function jsonFeedItem ({ episode, urls: episodeUrls, date }: PublishedEpi
       mime_type: episode.mimeType,
       size_in_bytes: episode.length,
       duration_in_seconds: Math.round(episode.duration * 1000) / 1000
-    }]
+    }],
+    ...podcastExtension(episode, episodeUrls)
   }
   return JSON.stringify(item)
+}
+
+/**
+ * JSON Feed has no fields for transcripts, people or episode types; they go in a custom
+ * "_podcast" object (the spec's extension mechanism), named after the podcast namespace tags.
+ */
+function podcastExtension (episode: Episode, urls: EpisodeUrls): { _podcast?: Record<string, unknown> } {
+  const extension: Record<string, unknown> = {}
+  if (episode.type && episode.type !== 'full') extension.episodeType = episode.type
+  if (urls.transcript) extension.transcripts = [{ url: urls.transcript, type: episode.transcriptType }]
+  if (urls.chapters) extension.chapters = { url: urls.chapters, type: 'application/json+chapters' }
+  if (episode.persons?.length) extension.persons = episode.persons
+  return Object.keys(extension).length ? { _podcast: extension } : {}
 }

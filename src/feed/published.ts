@@ -10,13 +10,15 @@ export interface PublishedEpisode {
 }
 
 /**
- * The episodes the feeds list: drafts left out, newest first (ties: higher season/episode
- * number first, then slug, so the order never depends on the catalog's order).
+ * The episodes the feeds list at `now`: drafts and scheduled episodes (dated after `now`)
+ * left out, newest first (ties: higher season/episode number first, then slug, so the order
+ * never depends on the catalog's order).
  */
-export function publishedEpisodes (show: ShowConfig, episodes: Episode[]): PublishedEpisode[] {
+export function publishedEpisodes (show: ShowConfig, episodes: Episode[], now: Date = new Date()): PublishedEpisode[] {
   return episodes
     .filter(episode => !episode.draft)
     .map(episode => withLazyUrls(show, episode))
+    .filter(({ date }) => date.getTime() <= now.getTime())
     .sort((a, b) =>
       (b.date.getTime() - a.date.getTime()) ||
       ((b.episode.season ?? 0) - (a.episode.season ?? 0)) ||
@@ -39,4 +41,20 @@ function publicationDate (episode: Episode): Date {
     })
   }
   return date
+}
+
+/** True for an episode that is not a draft but dated after `now`: it enters the feeds at its date. */
+export function isScheduled (episode: Pick<Episode, 'draft' | 'pubDate'>, now: Date = new Date()): boolean {
+  return !episode.draft && new Date(episode.pubDate).getTime() > now.getTime()
+}
+
+/** The date of the next scheduled episode after `now`, if any: when the feeds must be rebuilt. */
+export function nextScheduledDate (episodes: Array<Pick<Episode, 'draft' | 'pubDate'>>, now: Date = new Date()): Date | undefined {
+  let next: number | undefined
+  for (const episode of episodes) {
+    if (!isScheduled(episode, now)) continue
+    const at = new Date(episode.pubDate).getTime()
+    if (next === undefined || at < next) next = at
+  }
+  return next === undefined ? undefined : new Date(next)
 }

@@ -17,11 +17,12 @@ export type FeedName = keyof RenderedFeeds
 export const FEED_NAMES: readonly FeedName[] = ['rss.xml', 'p2p.xml', 'atom.xml', 'feed.json']
 
 /**
- * Renders every feed of a show from its config and catalog. Pure: same input, same bytes
- * (dates come from the episodes, never the clock). Drafts are left out; newest first.
+ * Renders every feed of a show from its config and catalog as they stand at `now`. Pure:
+ * same input, same bytes (dates come from the episodes; `now` only decides which scheduled
+ * episodes are out yet). Drafts and episodes dated after `now` are left out; newest first.
  */
-export function renderFeeds (show: ShowConfig, episodes: Episode[]): RenderedFeeds {
-  const published = publishedEpisodes(show, episodes)
+export function renderFeeds (show: ShowConfig, episodes: Episode[], now: Date = new Date()): RenderedFeeds {
+  const published = publishedEpisodes(show, episodes, now)
   const rss = renderRssFeeds(show, published)
   return {
     'rss.xml': rss.rss,

@@ -54,6 +54,11 @@ function renderChannel (show: ShowConfig, episodes: PublishedEpisode[], self: st
   const image = show.image ? publicUrl(show, show.image) : undefined
   const newest = episodes[0]?.date
   const video = episodes.length > 0 && episodes.every(({ episode }) => episode.mimeType.startsWith('video/'))
+  // podcast:trailer: the show's trailers, for apps that play one before the first listen.
+  const trailers = episodes.filter(({ episode }) => episode.type === 'trailer').map(({ episode, urls, date }) => ({
+    display: episode.title, url: urls.media, pubDate: date, length: episode.length, type: episode.mimeType,
+    ...(episode.season !== undefined ? { season: episode.season } : {})
+  }))
   const channel: RssFeed.Feed<Date> = {
     title: show.title,
     link,
@@ -77,10 +82,22 @@ function renderChannel (show: ShowConfig, episodes: PublishedEpisode[], self: st
       locked: { value: show.locked, owner: show.owner.email },
       license: { display: show.license, url: licenseUrl(show.license) },
       ...(show.funding ? { fundings: [{ url: show.funding.url, display: show.funding.title }] } : {}),
-      medium: video ? 'video' : 'podcast'
+      medium: video ? 'video' : 'podcast',
+      ...(trailers.length ? { trailers } : {})
     }
   }
-  return appleExplicit(tidyCdata(generateRssFeed(channel)))
+  return withContentNamespace(appleExplicit(tidyCdata(generateRssFeed(channel))))
+}
+
+// The items are written here, not by feedsmith, so it cannot see that they use content:encoded.
+function withContentNamespace (xml: string): string {
+  if (xml.includes('xmlns:content=')) return xml
+  return xml.replace('<rss version="2.0"', '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"')
+}
+
+/** Text as a CDATA section ("]]>" inside it split across two sections). */
+function cdata (value: string): string {
+  return `<![CDATA[${value.replaceAll(']]>', ']]]]><![CDATA[>')}]]>`
 }
 
 // feedsmith writes itunes:explicit as yes/no; Apple's current spec asks for true/false.
@@ -90,9 +107,10 @@ function appleExplicit (xml: string): string {
 
 /** An item's XML before and after its <enclosure>, shared by rss.xml and p2p.xml. */
 function itemParts ({ episode, urls, date }: PublishedEpisode, media: string, magnet: string): { head: string, tail: string } {
-  const head = '    <item>\n' +
+  let head = '    <item>\n' +
     `      <title>${text(episode.title)}</title>\n` +
     `      <description>${text(episode.description || episode.title)}</description>\n`
+  if (episode.notesHtml) head += `      <content:encoded>${cdata(episode.notesHtml)}</content:encoded>\n`
   let tail = `      <guid isPermaLink="false">${text(episode.guid)}</guid>\n` +
     `      <pubDate>${date.toUTCString()}</pubDate>\n` +
     `      <itunes:duration>${Math.max(1, Math.round(episode.duration))}</itunes:duration>\n`
@@ -100,8 +118,16 @@ function itemParts ({ episode, urls, date }: PublishedEpisode, media: string, ma
   tail += `      <itunes:explicit>${episode.explicit}</itunes:explicit>\n`
   if (episode.episode !== undefined) tail += `      <itunes:episode>${episode.episode}</itunes:episode>\n`
   if (episode.season !== undefined) tail += `      <itunes:season>${episode.season}</itunes:season>\n`
-  tail += '      <itunes:episodeType>full</itunes:episodeType>\n'
+  tail += `      <itunes:episodeType>${episode.type ?? 'full'}</itunes:episodeType>\n`
   if (urls.chapters) tail += `      <podcast:chapters url="${attr(urls.chapters)}" type="${CHAPTERS_MIME_TYPE}"/>\n`
+  if (urls.transcript) {
+    // WebVTT and SubRip carry timings, so apps may also show them as captions.
+    const captions = /^(text\/vtt|application\/(x-)?subrip|application\/srt)$/.test(episode.transcriptType ?? '') ? ' rel="captions"' : ''
+    tail += `      <podcast:transcript url="${attr(urls.transcript)}" type="${attr(episode.transcriptType ?? 'text/plain')}"${captions}/>\n`
+  }
+  for (const person of episode.persons ?? []) {
+    tail += `      <podcast:person role="${attr(person.role)}" group="${attr(person.group)}">${text(person.name)}</podcast:person>\n`
+  }
   // The same file as <enclosure> in rss.xml (hence default="true"), over HTTP, BitTorrent and magnet.
   tail += `      <podcast:alternateEnclosure type="${attr(episode.mimeType)}" length="${episode.length}" default="true">\n` +
     (episode.originalUrl ? `        <podcast:source uri="${attr(episode.originalUrl)}"/>\n` : '') +

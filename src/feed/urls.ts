@@ -12,6 +12,7 @@ export interface EpisodeUrls {
   torrent: string
   chapters?: string
   image?: string
+  transcript?: string
   magnet: string
 }
 
@@ -55,6 +56,7 @@ export function episodeUrls (show: Pick<ShowConfig, 'baseUrl' | 'trackers'>, epi
     torrent,
     ...(episode.chaptersPath ? { chapters: publicUrl(show, episode.chaptersPath) } : {}),
     ...(episode.imagePath ? { image: publicUrl(show, episode.imagePath) } : {}),
+    ...(episode.transcriptPath ? { transcript: publicUrl(show, episode.transcriptPath) } : {}),
     magnet: magnetURI({
       infoHash: episode.infoHash,
       name: basename(episode.mediaPath),

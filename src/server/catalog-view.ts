@@ -52,7 +52,7 @@ export class CatalogView {
     for (const episode of catalog.episodes) {
       if (episode.draft) continue
       slugs.add(episode.slug)
-      for (const path of [episode.mediaPath, episode.torrentPath, episode.chaptersPath, episode.imagePath]) {
+      for (const path of [episode.mediaPath, episode.torrentPath, episode.chaptersPath, episode.imagePath, episode.transcriptPath]) {
         if (path) published.add(path)
       }
     }

@@ -3,6 +3,7 @@ import { SeedcastError } from '../errors.js'
 import { selfTrackerUrls } from '../feed/trackers.js'
 import { createServer, type SeedcastServer, type ServerOptions } from './create-server.js'
 import { baseUrlWarnings } from './listen-check.js'
+import { ScheduledPublisher } from './scheduled-publishing.js'
 import { summarizeShow, type ShowSummary } from './shows-api.js'
 
 export interface ServeOptions extends ServerOptions {
@@ -28,6 +29,8 @@ export interface RunningServer {
   /** One line per show whose base URL does not lead to this server. */
   warnings: string[]
   server: SeedcastServer
+  /** Rebuilds a show's feeds when a scheduled episode's date comes ('released' events). */
+  scheduler: ScheduledPublisher
   /**
    * Drains: stops listening, closes idle connections and lets responses in flight finish,
    * closing what is left after timeoutMs (default 5 s).
@@ -57,6 +60,9 @@ export async function serveShows (options: ServeOptions): Promise<RunningServer>
       throw new SeedcastError(`cannot listen for UDP tracker requests on ${host}:${port}: ${(error as Error).message}`, { code: 'ELISTEN', cause: error, hint: 'free that UDP port or serve without --udp-tracker' })
     }
   }
+  const scheduler = new ScheduledPublisher(server.seedcastShows.map(show => show.paths.root))
+  scheduler.on('error', () => { /* reported by the command's listener; a failed rebuild is retried at the next change */ })
+  await scheduler.start()
   let closing: Promise<void> | undefined
   return {
     url,
@@ -66,7 +72,9 @@ export async function serveShows (options: ServeOptions): Promise<RunningServer>
     tracker,
     warnings: baseUrlWarnings(server.seedcastShows, { host, port }),
     server,
+    scheduler,
     close: (timeoutMs = 5_000) => {
+      scheduler.close()
       closing ??= new Promise<void>(resolve => {
         // /healthz answers 503 from now on; listening stops, idle connections close, and the
         // responses in flight get until the deadline to finish.

@@ -2,9 +2,11 @@ import { rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { SeedcastError } from '../errors.js'
 import { checkPositiveInteger, checkTitle, normaliseDate } from './episode-fields.js'
+import { placeExtraFiles, readEpisodeExtras, transcriptPath, type EpisodeExtraOptions } from './episode-extras.js'
 import { commitCatalog, repairFeeds } from './feeds.js'
 import { loadShow } from './load.js'
 import { withShowLock } from './lock.js'
+import { episodeFiles } from './paths.js'
 import { urlsOf } from './publish.js'
 import type { Catalog, Episode, ShowConfig } from './types.js'
 
@@ -30,15 +32,18 @@ function findEpisode (catalog: Catalog, ref: string): Episode {
   return episode
 }
 
-export interface EpisodeChanges {
+export interface EpisodeChanges extends EpisodeExtraOptions {
   title?: string
   description?: string
   date?: Date | string
   /** null removes the number. */
   season?: number | null
   episode?: number | null
+  /** false publishes a draft: dated now unless `date` is given. */
   draft?: boolean
   explicit?: boolean
+  /** Clock for a draft published without a date (tests). */
+  now?: Date
 }
 
 /**
@@ -51,7 +56,9 @@ export async function editEpisode (showDir: string, ref: string, changes: Episod
   const pubDate = changes.date === undefined ? undefined : normaliseDate(changes.date)
   const season = changes.season === null ? null : checkPositiveInteger(changes.season, 'season')
   const number = changes.episode === null ? null : checkPositiveInteger(changes.episode, 'episode')
-  await loadShow(dir)
+  const persons = changes.persons?.filter(person => person.trim() !== '')
+  const { catalog: first } = await loadShow(dir)
+  const extras = await readEpisodeExtras({ ...changes, persons }, findEpisode(first, ref).duration)
   return withShowLock(dir, async () => {
     const { paths, config, catalog } = await loadShow(dir)
     const current = findEpisode(catalog, ref)
@@ -62,9 +69,33 @@ export async function editEpisode (showDir: string, ref: string, changes: Episod
     if (season === null) delete edited.season; else if (season !== undefined) edited.season = season
     if (number === null) delete edited.episode; else if (number !== undefined) edited.episode = number
     if (changes.draft !== undefined) edited.draft = changes.draft
+    // A draft published now is dated now, not when it was drafted (it would sink below newer episodes).
+    if (current.draft && changes.draft === false && pubDate === undefined) edited.pubDate = (changes.now ?? new Date()).toISOString()
     if (changes.explicit !== undefined) edited.explicit = changes.explicit
-    catalog.episodes = catalog.episodes.map(episode => episode === current ? edited : episode)
-    await commitCatalog(paths, config, catalog)
+    if (extras.type) { if (extras.type === 'full') delete edited.type; else edited.type = extras.type }
+    if (extras.persons) { if (extras.persons.length) edited.persons = extras.persons; else delete edited.persons }
+    if (extras.notes) {
+      edited.notesHtml = extras.notes.html
+      if (changes.description === undefined) edited.description = extras.notes.text
+    }
+    if (extras.transcript) {
+      edited.transcriptPath = transcriptPath(current.slug, extras.transcript)
+      edited.transcriptType = extras.transcript.mimeType
+    }
+    const chaptersPath = current.chaptersPath ?? episodeFiles(current.slug, 'json').chaptersPath
+    if (extras.chapters) edited.chaptersPath = chaptersPath
+    const placed: string[] = []
+    try {
+      await placeExtraFiles(paths, current.slug, extras, extras.chapters, chaptersPath, placed)
+      catalog.episodes = catalog.episodes.map(episode => episode === current ? edited : episode)
+      await commitCatalog(paths, config, catalog)
+    } catch (error) {
+      // Files the catalog did not point at before are removed; replaced ones cannot be restored.
+      const owned = new Set([current.transcriptPath, current.chaptersPath].filter(Boolean).map(path => join(paths.publicDir, path!)))
+      await Promise.all(placed.filter(path => !owned.has(path)).map(path => rm(path, { force: true })))
+      throw error
+    }
+    if (current.transcriptPath && current.transcriptPath !== edited.transcriptPath) await rm(join(paths.publicDir, current.transcriptPath), { force: true })
     return edited
   })
 }
@@ -84,7 +115,7 @@ export async function removeEpisode (showDir: string, ref: string, options: { ke
     await commitCatalog(paths, config, catalog)
     const deleted: string[] = []
     if (!options.keepMedia) {
-      for (const relative of [episode.mediaPath, episode.torrentPath, episode.chaptersPath, episode.imagePath]) {
+      for (const relative of [episode.mediaPath, episode.torrentPath, episode.chaptersPath, episode.imagePath, episode.transcriptPath]) {
         if (!relative) continue
         const path = join(paths.publicDir, relative)
         await rm(path, { force: true })

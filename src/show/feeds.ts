@@ -7,6 +7,7 @@ import { FEED_FILES, renderFeedsReusing, writeSite, type FeedBytes, type FeedIte
 import { loadShow, readShowConfig } from './load.js'
 import { withShowLock } from './lock.js'
 import { showPaths, type ShowPaths } from './paths.js'
+import { isScheduled, nextScheduledDate } from '../feed/published.js'
 import { syncTorrentUrlsIfChanged } from './torrent-urls.js'
 import type { Catalog, ShowConfig } from './types.js'
 
@@ -160,6 +161,10 @@ export interface BuiltFeeds {
   feeds: Record<string, string>
   episodes: number
   published: number
+  /** Episodes dated after now: in the catalog, out of the feeds until their date. */
+  scheduled: number
+  /** The earliest of their dates (ISO 8601), when the feeds next need a build. */
+  nextScheduled?: string
   /** Slugs whose .torrent got new trackers or web seeds (after show.json changed). */
   torrents: string[]
   /** Published episodes whose items were rendered; the others were copied from the feeds on disk. */
@@ -172,6 +177,17 @@ export async function buildFeeds (dir: string): Promise<BuiltFeeds> {
   return withShowLock(dir, async () => {
     const { paths, config, catalog } = await loadShow(dir)
     const { feeds, torrents, rendered } = await rebuildFeeds(paths, config, catalog)
-    return { feeds, torrents, episodes: catalog.episodes.length, published: catalog.episodes.filter(episode => !episode.draft).length, rendered }
+    const now = new Date()
+    const scheduled = catalog.episodes.filter(episode => isScheduled(episode, now)).length
+    const next = nextScheduledDate(catalog.episodes, now)
+    return {
+      feeds,
+      torrents,
+      episodes: catalog.episodes.length,
+      published: catalog.episodes.filter(episode => !episode.draft).length - scheduled,
+      scheduled,
+      ...(next ? { nextScheduled: next.toISOString() } : {}),
+      rendered
+    }
   })
 }

@@ -3,12 +3,12 @@ import { copyFile, mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import { basename, extname, join, resolve } from 'node:path'
 import { v4 as uuidv4 } from 'uuid'
 import { SeedcastError, fileError } from '../errors.js'
-import { chaptersJson } from '../media/chapters.js'
 import { probeMedia } from '../media/probe.js'
 import type { EpisodeMedia } from '../media/types.js'
 import { checkCover, type CoverImage } from './cover.js'
 import { createTorrent, episodeUrls, publicUrl, showTrackers } from './engines.js'
 import { checkPositiveInteger, checkTitle, normaliseDate } from './episode-fields.js'
+import { placeExtraFiles, readEpisodeExtras, transcriptPath, type EpisodeExtraOptions, type EpisodeExtras } from './episode-extras.js'
 import { commitCatalog, feedPaths, repairFeeds } from './feeds.js'
 import { loadShow, readCatalog } from './load.js'
 import { withShowLock } from './lock.js'
@@ -17,7 +17,7 @@ import { placeFile, reserveSlug, sweepLeftovers, tempPath } from './reservations
 import { slugify } from './slug.js'
 import type { Episode, ShowConfig } from './types.js'
 
-export interface PublishOptions {
+export interface PublishOptions extends EpisodeExtraOptions {
   title?: string
   description?: string
   /** Publication date; now when not given. */
@@ -61,7 +61,9 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
   const { paths, config, catalog } = await loadShow(dir)
   const media = await probeMedia(mediaPath)
   const source = await stat(mediaPath)
-  const fields = episodeFields(media, mediaPath, config, options)
+  const extras = await readEpisodeExtras(options, media.duration)
+  const fields = episodeFields(media, mediaPath, config, options, extras)
+  const chapters = extras.chapters ?? media.chapters
 
   await mkdir(paths.tmpDir, { recursive: true }).catch(error => { throw fileError(error, paths.tmpDir, 'create') })
   await mkdir(paths.reservationsDir, { recursive: true }).catch(error => { throw fileError(error, paths.reservationsDir, 'create') })
@@ -123,7 +125,8 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
       length: media.size,
       mediaPath: files.mediaPath,
       torrentPath: files.torrentPath,
-      ...(media.chapters.length ? { chaptersPath: files.chaptersPath } : {}),
+      ...(chapters.length ? { chaptersPath: files.chaptersPath } : {}),
+      ...(extras.transcript ? { transcriptPath: transcriptPath(slug, extras.transcript), transcriptType: extras.transcript.mimeType } : {}),
       ...(art ? { imagePath: `images/${slug}.${art.extension}` } : {}),
       infoHash: torrent.infoHash,
       sha256,
@@ -133,11 +136,7 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
     placed.push(join(paths.publicDir, files.torrentPath))
     await mkdir(paths.torrentsDir, { recursive: true })
     await placeFile(paths, join(paths.publicDir, files.torrentPath), torrent.torrent)
-    if (episode.chaptersPath) {
-      placed.push(join(paths.publicDir, episode.chaptersPath))
-      await mkdir(paths.chaptersDir, { recursive: true })
-      await placeFile(paths, join(paths.publicDir, episode.chaptersPath), JSON.stringify(chaptersJson(media.chapters), null, 2) + '\n')
-    }
+    await placeExtraFiles(paths, slug, extras, chapters, files.chaptersPath, placed)
     if (art && episode.imagePath) {
       placed.push(join(paths.publicDir, episode.imagePath))
       await mkdir(join(paths.publicDir, 'images'), { recursive: true })
@@ -189,18 +188,21 @@ function episodeArt (media: EpisodeMedia, notes: string[]): CoverImage | undefin
   }
 }
 
-function episodeFields (media: EpisodeMedia, mediaPath: string, config: ShowConfig, options: PublishOptions) {
+function episodeFields (media: EpisodeMedia, mediaPath: string, config: ShowConfig, options: PublishOptions, extras: EpisodeExtras) {
   const title = checkTitle(options.title) ?? media.title ?? basename(mediaPath, extname(mediaPath))
   const season = checkPositiveInteger(options.season, 'season')
   const number = checkPositiveInteger(options.episode, 'episode')
   return {
     title,
-    description: options.description?.trim() || media.description || title,
+    description: options.description?.trim() || extras.notes?.text || media.description || title,
     pubDate: normaliseDate(options.date ?? new Date()),
     ...(season ? { season } : {}),
     ...(number ? { episode: number } : {}),
     explicit: options.explicit ?? config.explicit,
-    draft: options.draft ?? false
+    draft: options.draft ?? false,
+    ...(extras.type && extras.type !== 'full' ? { type: extras.type } : {}),
+    ...(extras.notes ? { notesHtml: extras.notes.html } : {}),
+    ...(extras.persons?.length ? { persons: extras.persons } : {})
   }
 }
 

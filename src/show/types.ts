@@ -63,6 +63,18 @@ export interface Chapter {
   endTime?: number
 }
 
+/** podcast:person: someone on the episode, with a role from the Podcasting 2.0 taxonomy. */
+export interface EpisodePerson {
+  name: string
+  /** e.g. host, guest, producer (lowercase). */
+  role: string
+  /** The taxonomy group of the role, e.g. cast, writing, audio post-production. */
+  group: string
+}
+
+/** itunes:episodeType. */
+export type EpisodeType = 'full' | 'trailer' | 'bonus'
+
 export interface Episode {
   /** URL-safe slug, unique in the show; names the media, torrent and chapters files. */
   slug: string
@@ -77,6 +89,14 @@ export interface Episode {
   explicit: boolean
   /** Drafts are kept in the catalog but left out of every feed. */
   draft: boolean
+  /** full (the default), trailer or bonus. */
+  type?: EpisodeType
+  /** Show notes as sanitised HTML (content:encoded), rendered from the podcaster's Markdown. */
+  notesHtml?: string
+  /** Transcript file below public/ (podcast:transcript) and its MIME type. */
+  transcriptPath?: string
+  transcriptType?: string
+  persons?: EpisodePerson[]
   /** Seconds. */
   duration: number
   mimeType: string

@@ -39,9 +39,9 @@ describe('seedcast episodes and feed build', () => {
 
   it('edits fields, keeps slug/guid/media, and regenerates the feeds', async () => {
     const { result, json } = await runCliJson(['episodes', 'edit', first.slug, '--show', show, '--title', 'A new title',
-      '--description', 'New words', '--date', '2026-12-24T18:00:00Z', '--season', '2', '--episode', '7', '--explicit'])
+      '--description', 'New words', '--date', '2026-11-24T18:00:00Z', '--season', '2', '--episode', '7', '--explicit'])
     expect(result.code).toBe(0)
-    expect(json.episode).toEqual({ ...first, title: 'A new title', description: 'New words', pubDate: '2026-12-24T18:00:00.000Z', season: 2, episode: 7, explicit: true })
+    expect(json.episode).toEqual({ ...first, title: 'A new title', description: 'New words', pubDate: '2026-11-24T18:00:00.000Z', season: 2, episode: 7, explicit: true })
     const feeds = await readFeeds(show)
     const item = feeds.rss.items!.find((candidate: { guid?: { value?: string } }) => candidate.guid?.value === first.guid)!
     expect(item.title).toBe('A new title')

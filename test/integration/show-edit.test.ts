@@ -7,7 +7,8 @@ import { BASE_URL, exists, fixture, readFeeds, tempShow, torrentMatches, treeHas
 
 const NEW_BASE = 'https://cdn.example.net/tea/'
 
-describe('seedcast show and show edit', () => {
+// Each test runs the CLI a dozen times; at load 20+ on two cores that can pass a minute.
+describe('seedcast show and show edit', { timeout: 240_000 }, () => {
   let tmp: { path: string, cleanup: () => Promise<void> }
   let show: string
   let episodes: any[]

@@ -44,7 +44,7 @@ describe('incremental feed builds', () => {
   })
 
   it('after a publish, renders the new episode only and equals a full build', () => {
-    const published = [...catalog, sampleEpisode(41, { title: 'Brand new', pubDate: '2030-01-01T00:00:00.000Z' })]
+    const published = [...catalog, sampleEpisode(41, { title: 'Brand new', pubDate: '2026-06-01T00:00:00.000Z' })]
     const next = build(published, first)
     expect(next.feeds).toEqual(fullBuild(show, published))
     expect(next.rendered).toBe(1)

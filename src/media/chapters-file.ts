@@ -1,0 +1,63 @@
+import { readFile } from 'node:fs/promises'
+import { basename } from 'node:path'
+import { SeedcastError, fileError } from '../errors.js'
+import type { Chapter } from '../show/types.js'
+
+/**
+ * Chapters written by the podcaster: a Podcasting 2.0 JSON chapters file, or plain text of
+ * `HH:MM:SS Title` lines (also `MM:SS`, optionally "-" or ":" after the time, as podcasters
+ * write them in show notes). Times must rise and stay within the media's duration; each
+ * chapter ends where the next begins.
+ */
+export async function readChaptersFile (path: string, duration: number): Promise<Chapter[]> {
+  const raw = await readFile(path, 'utf8').catch(error => { throw fileError(error, path, 'read') })
+  const label = `--chapters ${basename(path)}`
+  const text = raw.replace(/^\uFEFF/, '')
+  const chapters = text.trimStart().startsWith('{') ? fromJson(text, label) : fromText(text, label)
+  if (!chapters.length) throw bad(label, 'no chapters in it')
+  chapters.forEach((chapter, index) => {
+    const previous = chapters[index - 1]
+    if (previous && chapter.startTime <= previous.startTime) throw bad(label, `"${chapter.title}" starts at ${clock(chapter.startTime)}, not after "${previous.title}" (${clock(previous.startTime)})`)
+    if (duration > 0 && chapter.startTime >= duration) throw bad(label, `"${chapter.title}" starts at ${clock(chapter.startTime)}, after the end of the media (${clock(duration)})`)
+  })
+  return chapters.map((chapter, index) => ({ ...chapter, endTime: chapters[index + 1]?.startTime ?? (duration > 0 ? duration : undefined) }))
+    .map(chapter => chapter.endTime === undefined ? { startTime: chapter.startTime, title: chapter.title } : chapter)
+}
+
+function bad (label: string, why: string): SeedcastError {
+  return new SeedcastError(`${label}: ${why}`, { code: 'EBADCHAPTERS', exitCode: 2, hint: 'give a JSON chapters file or lines of "HH:MM:SS Title"' })
+}
+
+function fromText (text: string, label: string): Chapter[] {
+  const chapters: Chapter[] = []
+  text.split(/\r?\n/).forEach((line, index) => {
+    if (!line.trim()) return
+    const match = /^\s*(?:(\d+):)?(\d{1,2}):(\d{2})(?:\.(\d{1,3}))?\s*[-–—:]?\s+(.+?)\s*$/.exec(line)
+    if (!match) throw bad(label, `line ${index + 1} is not "HH:MM:SS Title": ${line.trim().slice(0, 60)}`)
+    const [, hours, minutes, secs, fraction, title] = match
+    if (Number(secs) > 59 || (hours !== undefined && Number(minutes) > 59)) throw bad(label, `line ${index + 1}: ${line.trim().split(/\s/)[0]} is not a time`)
+    chapters.push({ startTime: Number(hours ?? 0) * 3600 + Number(minutes) * 60 + Number(secs) + Number(`0.${fraction ?? 0}`), title: title! })
+  })
+  return chapters
+}
+
+function fromJson (text: string, label: string): Chapter[] {
+  let document: unknown
+  try {
+    document = JSON.parse(text)
+  } catch (error) {
+    throw bad(label, `not valid JSON (${(error as Error).message})`)
+  }
+  const list = (document as { chapters?: unknown }).chapters
+  if (!Array.isArray(list)) throw bad(label, 'no "chapters" list')
+  return list.map((entry: { startTime?: unknown, title?: unknown }, index): Chapter => {
+    if (typeof entry?.startTime !== 'number' || entry.startTime < 0) throw bad(label, `chapters[${index}].startTime is not a number of seconds`)
+    const title = typeof entry.title === 'string' && entry.title.trim() ? entry.title.trim() : `Chapter ${index + 1}`
+    return { startTime: entry.startTime, title }
+  }).sort((a, b) => a.startTime - b.startTime)
+}
+
+function clock (seconds: number): string {
+  const whole = Math.floor(seconds)
+  return [Math.floor(whole / 3600), Math.floor(whole / 60) % 60, whole % 60].map(part => String(part).padStart(2, '0')).join(':')
+}

@@ -1,0 +1,72 @@
+import { mkdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { renderNotes, type ShowNotes } from '../feed/notes.js'
+import { chaptersJson } from '../media/chapters.js'
+import { readChaptersFile } from '../media/chapters-file.js'
+import { readTranscript, type Transcript } from '../media/transcript.js'
+import { fileError } from '../errors.js'
+import { checkEpisodeType, parsePerson } from './episode-fields.js'
+import type { ShowPaths } from './paths.js'
+import { placeFile } from './reservations.js'
+import type { Chapter, EpisodePerson, EpisodeType } from './types.js'
+
+/** What a podcaster may add to an episode beside its media (publish and episodes edit). */
+export interface EpisodeExtraOptions {
+  /** full, trailer or bonus. */
+  type?: string
+  /** Path of a Markdown file of show notes. */
+  notes?: string
+  /** Path of a WebVTT or SubRip transcript. */
+  transcript?: string
+  /** Path of a JSON chapters file or of "HH:MM:SS Title" lines. */
+  chapters?: string
+  /** "Name:role" each. */
+  persons?: string[]
+}
+
+export interface EpisodeExtras {
+  type?: EpisodeType
+  notes?: ShowNotes
+  transcript?: Transcript
+  chapters?: Chapter[]
+  persons?: EpisodePerson[]
+}
+
+/** Reads and checks every extra given, before anything is written. */
+export async function readEpisodeExtras (options: EpisodeExtraOptions, duration: number): Promise<EpisodeExtras> {
+  const extras: EpisodeExtras = {}
+  const type = checkEpisodeType(options.type)
+  if (type) extras.type = type
+  if (options.persons) extras.persons = options.persons.map(parsePerson)
+  if (options.notes !== undefined) {
+    const source = await readFile(options.notes, 'utf8').catch(error => { throw fileError(error, options.notes!, 'read') })
+    extras.notes = renderNotes(source)
+  }
+  if (options.transcript !== undefined) extras.transcript = await readTranscript(options.transcript)
+  if (options.chapters !== undefined) extras.chapters = await readChaptersFile(options.chapters, duration)
+  return extras
+}
+
+/** public/-relative path of an episode's transcript. */
+export function transcriptPath (slug: string, transcript: Transcript): string {
+  return `transcripts/${slug}.${transcript.extension}`
+}
+
+/**
+ * Writes the transcript and chapters files of an episode into public/ (atomically each),
+ * adding each path to `placed` before writing it, so the caller can remove them if a later step fails.
+ */
+export async function placeExtraFiles (paths: ShowPaths, slug: string, extras: Pick<EpisodeExtras, 'transcript'>, chapters: Chapter[] | undefined, chaptersPath: string, placed: string[]): Promise<void> {
+  if (extras.transcript) {
+    const path = join(paths.publicDir, transcriptPath(slug, extras.transcript))
+    await mkdir(join(paths.publicDir, 'transcripts'), { recursive: true }).catch(error => { throw fileError(error, path, 'create') })
+    placed.push(path)
+    await placeFile(paths, path, extras.transcript.text)
+  }
+  if (chapters?.length) {
+    const path = join(paths.publicDir, chaptersPath)
+    await mkdir(paths.chaptersDir, { recursive: true }).catch(error => { throw fileError(error, path, 'create') })
+    placed.push(path)
+    await placeFile(paths, path, JSON.stringify(chaptersJson(chapters), null, 2) + '\n')
+  }
+}

@@ -1,0 +1,117 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { runCli, runCliJson } from '../helpers/cli.js'
+import { exists, fixture, readFeeds, tempShow, treeHash, BASE_URL } from './publish-helpers.js'
+
+const VTT = 'WEBVTT\n\n00:00:00.000 --> 00:00:02.500\n<v Ana>Hello &amp; welcome\n\n00:00:02.500 --> 00:00:05.000\nThis is seedcast.\n'
+const SRT = '1\r\n00:00:00,000 --> 00:00:03,000\r\nHello again.\r\n\r\n2\r\n00:00:03,000 --> 00:00:06,000\r\nSecond cue.\r\n'
+const NOTES = '# Notes\n\nWe talk about **tea** and [seedcast](https://example.org/x).\n\n<script>alert(1)</script>\n\n[bad](javascript:alert(2))\n\n- one\n- two\n'
+
+// Each test runs the CLI a dozen times; at load 20+ on two cores that can pass a minute.
+describe('episode metadata: notes, transcripts, chapters, people, types', { timeout: 240_000 }, () => {
+  let tmp: { path: string, cleanup: () => Promise<void> }
+  let show: string
+  const file = (name: string) => join(tmp.path, name)
+  beforeEach(async () => {
+    ({ show, ...tmp } = await tempShow())
+    await writeFile(file('ep.vtt'), VTT)
+    await writeFile(file('ep.srt'), SRT)
+    await writeFile(file('notes.md'), NOTES)
+    await writeFile(file('chapters.txt'), '00:00:00 Intro\n00:00:10 - Tea talk\n0:20 The end\n')
+  })
+  afterEach(async () => { await tmp.cleanup() })
+
+  it('publishes them into all four feeds, parsed back', async () => {
+    const { result, json } = await runCliJson(['publish', fixture('episode.mp3'), '--show', show, '--notes', file('notes.md'),
+      '--transcript', file('ep.vtt'), '--chapters', file('chapters.txt'), '--person', 'Ana Lima:host', '--person', 'Bo:guest', '--type', 'trailer'])
+    expect(result.code, result.stderr).toBe(0)
+    const episode = json.episode
+    expect(episode).toMatchObject({ type: 'trailer', transcriptPath: `transcripts/${episode.slug}.vtt`, transcriptType: 'text/vtt',
+      persons: [{ name: 'Ana Lima', role: 'host', group: 'cast' }, { name: 'Bo', role: 'guest', group: 'cast' }] })
+    expect(await readFile(join(show, 'public', episode.transcriptPath), 'utf8')).toBe(VTT)
+    const transcriptUrl = `${BASE_URL}${episode.transcriptPath}`
+
+    // Sanitised: no script element, no javascript: link; the text of the notes kept.
+    expect(episode.notesHtml).toContain('<strong>tea</strong>')
+    expect(episode.notesHtml).toContain('<a href="https://example.org/x" rel="noopener nofollow">seedcast</a>')
+    expect(episode.notesHtml).not.toMatch(/<script|href="javascript/i)
+    expect(episode.notesHtml).toContain('<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>') // shown as text
+    expect(episode.description).toBe('Notes\n\nWe talk about tea and seedcast (https://example.org/x).\n\n<script>alert(1)</script>\n\n[bad](javascript:alert(2))\n\none\n\ntwo')
+
+    const chapters = JSON.parse(await readFile(join(show, 'public', episode.chaptersPath), 'utf8'))
+    expect(chapters.chapters).toEqual([
+      { startTime: 0, title: 'Intro', endTime: 10 }, { startTime: 10, title: 'Tea talk', endTime: 20 },
+      { startTime: 20, title: 'The end', endTime: episode.duration }
+    ].map(chapter => ({ ...chapter, endTime: Math.round(chapter.endTime * 1000) / 1000 })))
+
+    const feeds = await readFeeds(show)
+    for (const rss of [feeds.rss, feeds.p2p]) {
+      const item = rss.items![0]!
+      expect(item.content?.encoded).toBe(episode.notesHtml)
+      expect(item.description).toBe(episode.description)
+      expect(item.itunes?.episodeType).toBe('trailer')
+      expect(item.podcast?.transcripts).toEqual([{ url: transcriptUrl, type: 'text/vtt', rel: 'captions' }])
+      expect(item.podcast?.persons).toEqual([{ display: 'Ana Lima', role: 'host', group: 'cast' }, { display: 'Bo', role: 'guest', group: 'cast' }])
+      expect(rss.podcast?.trailers).toEqual([expect.objectContaining({ display: episode.title, url: `${BASE_URL}${episode.mediaPath}`, length: episode.length, type: 'audio/mpeg' })])
+    }
+    const entry = feeds.atom.entries![0]!
+    expect(entry.content).toEqual({ type: 'html', value: episode.notesHtml })
+    expect(entry.links).toContainEqual(expect.objectContaining({ href: transcriptUrl, rel: 'related', type: 'text/vtt' }))
+    const rawJson = JSON.parse(await readFile(join(show, 'public', 'feed.json'), 'utf8'))
+    expect(rawJson.items[0]).toMatchObject({ content_html: episode.notesHtml, content_text: episode.description,
+      _podcast: { episodeType: 'trailer', transcripts: [{ url: transcriptUrl, type: 'text/vtt' }], persons: episode.persons } })
+    expect(feeds.json.items![0]!.content_html).toBe(episode.notesHtml)
+
+    const lint = await runCliJson(['feed', 'lint', join(show, 'public', 'rss.xml'), '--offline'])
+    expect(lint.json.errors, JSON.stringify(lint.json.findings)).toBe(0)
+  })
+
+  it('episodes edit replaces the transcript, notes, people and type; refuses bad files and empty edits', async () => {
+    const published = (await runCliJson(['publish', fixture('episode.mp3'), '--show', show, '--transcript', file('ep.vtt'), '--person', 'Ana:host', '--type', 'bonus'])).json.episode
+    await writeFile(file('notes.md'), 'Only *this*.\n')
+    const { result, json } = await runCliJson(['episodes', 'edit', published.slug, '--show', show, '--transcript', file('ep.srt'),
+      '--notes', file('notes.md'), '--person', '', '--type', 'full'])
+    expect(result.code, result.stderr).toBe(0)
+    expect(json.episode).toMatchObject({ transcriptPath: `transcripts/${published.slug}.srt`, transcriptType: 'application/x-subrip', notesHtml: '<p>Only <em>this</em>.</p>', description: 'Only this.' })
+    expect(json.episode.persons).toBeUndefined()
+    expect(json.episode.type).toBeUndefined()
+    expect(await exists(join(show, 'public', published.transcriptPath))).toBe(false)
+    expect(await readFile(join(show, 'public', json.episode.transcriptPath), 'utf8')).toBe(SRT.replace(/\r\n/g, '\n'))
+    const item = (await readFeeds(show)).rss.items![0]!
+    expect(item.podcast?.transcripts).toEqual([{ url: `${BASE_URL}${json.episode.transcriptPath}`, type: 'application/x-subrip', rel: 'captions' }])
+    expect(item.itunes?.episodeType).toBe('full')
+    expect(item.podcast?.persons).toBeUndefined()
+
+    const before = await treeHash(show)
+    await writeFile(file('bad.vtt'), 'just some words\n')
+    await writeFile(file('bad-chapters.txt'), '00:00:00 Intro\nat ten: Tea\n')
+    await writeFile(file('late-chapters.txt'), '00:00:00 Intro\n01:00:00 Past the end\n')
+    const cases: Array<[string[], string]> = [
+      [['--transcript', file('bad.vtt')], 'seedcast: --transcript bad.vtt: not a WebVTT or SubRip transcript (no WEBVTT header and no SubRip cues)'],
+      [['--chapters', file('bad-chapters.txt')], 'seedcast: --chapters bad-chapters.txt: line 2 is not "HH:MM:SS Title": at ten: Tea'],
+      [['--chapters', file('late-chapters.txt')], 'seedcast: --chapters late-chapters.txt: "Past the end" starts at 01:00:00, after the end of the media (00:00:34)'],
+      [['--person', 'Ana:dj'], 'seedcast: --person: "dj" is not a role of the podcast:person taxonomy'],
+      [['--type', 'teaser'], 'seedcast: Expected --type=teaser to be one of: full, trailer, bonus'],
+      [[], 'seedcast: nothing to change (give the fields to change as flags']
+    ]
+    for (const [flags, message] of cases) {
+      const bad = await runCli(['episodes', 'edit', published.slug, '--show', show, ...flags])
+      expect(bad.code, flags.join(' ')).toBe(2)
+      expect(bad.stderr.startsWith(message), bad.stderr).toBe(true)
+    }
+    expect(await treeHash(show)).toBe(before)
+  })
+
+  it('--no-draft dates a draft now unless --date is given', async () => {
+    const draft = (await runCliJson(['publish', fixture('episode.mp3'), '--show', show, '--draft', '--date', '2026-01-01'])).json.episode
+    const before = Date.now()
+    const { json } = await runCliJson(['episodes', 'edit', draft.slug, '--show', show, '--no-draft'])
+    const dated = Date.parse(json.episode.pubDate)
+    expect(dated).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000)
+    expect(dated).toBeLessThanOrEqual(Date.now())
+    const other = (await runCliJson(['publish', fixture('episode-2.mp3'), '--show', show, '--draft'])).json.episode
+    const kept = await runCliJson(['episodes', 'edit', other.slug, '--show', show, '--no-draft', '--date', '2026-02-03T04:05:06Z'])
+    expect(kept.json.episode.pubDate).toBe('2026-02-03T04:05:06.000Z')
+  })
+})

@@ -1,0 +1,57 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { editEpisode } from '../../src/show/episodes.js'
+import { binPath, runCli, runCliJson } from '../helpers/cli.js'
+import { startJsonProcess, waitForLines, type JsonProcess } from '../helpers/json-process.js'
+import { fixture, readFeeds, tempShow } from './publish-helpers.js'
+
+describe('scheduled publishing', { timeout: 240_000 }, () => {
+  let tmp: { path: string, cleanup: () => Promise<void> }
+  let show: string
+  let server: JsonProcess | undefined
+  beforeEach(async () => { ({ show, ...tmp } = await tempShow()) })
+  afterEach(async () => {
+    server?.kill()
+    await server?.exited
+    server = undefined
+    await tmp.cleanup()
+  })
+
+  it('keeps a future-dated episode out of the feeds, and says so in publish, list, build and show', async () => {
+    const past = (await runCliJson(['publish', fixture('episode.mp3'), '--show', show, '--date', '2026-01-01'])).json.episode
+    const future = new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d{3}Z$/, '.000Z')
+    const text = await runCli(['publish', fixture('episode-2.mp3'), '--show', show, '--date', future])
+    expect(text.stdout).toContain(`Scheduled for ${future}: out of the feeds until then.`)
+    const feeds = await readFeeds(show)
+    expect(feeds.guids.rss).toEqual([past.guid])
+    expect([feeds.guids.p2p, feeds.guids.atom, feeds.guids.json]).toEqual([[past.guid], [past.guid], [past.guid]])
+
+    const list = await runCliJson(['episodes', 'list', '--show', show])
+    expect(list.json.episodes.map((episode: { scheduled: boolean }) => episode.scheduled)).toEqual([true, false])
+    expect((await runCli(['episodes', 'list', '--show', show])).stdout).toContain(`[scheduled ${future.slice(0, 16).replace('T', ' ')} UTC]`)
+    const build = await runCliJson(['feed', 'build', '--show', show])
+    expect(build.json).toMatchObject({ episodes: 2, published: 1, scheduled: 1, nextScheduled: future })
+    expect((await runCliJson(['show', '--show', show])).json.episodes).toEqual({ total: 2, published: 1, scheduled: 1, drafts: 0 })
+  })
+
+  it('serve adds a scheduled episode to the feeds when its date comes', async () => {
+    const future = new Date(Date.now() + 86_400_000).toISOString()
+    const episode = (await runCliJson(['publish', fixture('episode.mp3'), '--show', show, '--date', future])).json.episode
+    server = startJsonProcess([binPath, 'serve', show, '--port', '0', '--json'])
+    await waitForLines('serve listening', 60_000, () => server!.lines.length > 0, [server])
+    const rssUrl = new URL('show/rss.xml', server.lines[0]!.url).href
+    const rss = async () => (await fetch(rssUrl)).text()
+    expect(await rss()).not.toContain(episode.guid)
+
+    // Rescheduled (in-process, so the date is still ahead when the edit lands) to two seconds from now:
+    // the server sees episodes.json change, waits for the date and rebuilds the feeds.
+    const soon = new Date(Date.now() + 2_000)
+    await editEpisode(show, episode.slug, { date: soon })
+    expect(await rss()).not.toContain(episode.guid)
+    await waitForLines('released event', 30_000, () => server!.lines.some(line => line.event === 'released'), [server])
+    const released = server.lines.find(line => line.event === 'released')!
+    expect(released).toMatchObject({ at: soon.toISOString(), published: 1 })
+    expect(Date.now()).toBeGreaterThanOrEqual(soon.getTime())
+    expect(await rss()).toContain(`<guid isPermaLink="false">${episode.guid}</guid>`)
+    expect((await readFeeds(show)).guids).toEqual({ rss: [episode.guid], p2p: [episode.guid], atom: [episode.guid], json: [episode.guid] })
+  })
+})
