@@ -1,6 +1,7 @@
 import { mkdir, open, readFile, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileError } from '../errors.js'
+import { isScheduled } from '../feed/published.js'
 import { writeAtomic } from '../show/atomic.js'
 import { imageSize } from '../show/image-size.js'
 import type { ShowPaths } from '../show/paths.js'
@@ -38,7 +39,9 @@ const PAGE_LEFTOVER = /^(?:index\.html\.\d+|seedcast-sw\.js\.\d+\.tmp)$/
  * the pages of episodes no longer published are removed. Drafts never get a page.
  */
 export async function writeSite (paths: ShowPaths, config: ShowConfig, catalog: Catalog, options: WriteSiteOptions = {}): Promise<WrittenSite> {
-  const published = catalog.episodes.filter(episode => !episode.draft).sort((a, b) => b.pubDate.localeCompare(a.pubDate))
+  // Scheduled episodes (dated in the future) get their page when the feeds get their item.
+  const now = new Date()
+  const published = catalog.episodes.filter(episode => !episode.draft && !isScheduled(episode, now)).sort((a, b) => b.pubDate.localeCompare(a.pubDate))
   const build = await findPlayerBuild(options.playerDir)
   const assets = build ? await installPlayer(paths.publicDir, build) : {}
   const episodes: SiteEpisode[] = await Promise.all(published.map(async episode => ({

@@ -1,8 +1,9 @@
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { editEpisode } from '../../src/show/episodes.js'
 import { binPath, runCli, runCliJson } from '../helpers/cli.js'
 import { startJsonProcess, waitForLines, type JsonProcess } from '../helpers/json-process.js'
-import { fixture, readFeeds, tempShow } from './publish-helpers.js'
+import { exists, fixture, readFeeds, tempShow } from './publish-helpers.js'
 
 describe('scheduled publishing', { timeout: 240_000 }, () => {
   let tmp: { path: string, cleanup: () => Promise<void> }
@@ -24,6 +25,9 @@ describe('scheduled publishing', { timeout: 240_000 }, () => {
     const feeds = await readFeeds(show)
     expect(feeds.guids.rss).toEqual([past.guid])
     expect([feeds.guids.p2p, feeds.guids.atom, feeds.guids.json]).toEqual([[past.guid], [past.guid], [past.guid]])
+    const scheduled = (await runCliJson(['episodes', 'list', '--show', show])).json.episodes[0]
+    expect(await exists(join(show, 'public', 'episodes', past.slug, 'index.html'))).toBe(true)
+    expect(await exists(join(show, 'public', 'episodes', scheduled.slug, 'index.html'))).toBe(false) // no page before its date
 
     const list = await runCliJson(['episodes', 'list', '--show', show])
     expect(list.json.episodes.map((episode: { scheduled: boolean }) => episode.scheduled)).toEqual([true, false])
@@ -53,5 +57,6 @@ describe('scheduled publishing', { timeout: 240_000 }, () => {
     expect(Date.now()).toBeGreaterThanOrEqual(soon.getTime())
     expect(await rss()).toContain(`<guid isPermaLink="false">${episode.guid}</guid>`)
     expect((await readFeeds(show)).guids).toEqual({ rss: [episode.guid], p2p: [episode.guid], atom: [episode.guid], json: [episode.guid] })
+    expect(await exists(join(show, 'public', 'episodes', episode.slug, 'index.html'))).toBe(true) // and its page
   })
 })
