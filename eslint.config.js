@@ -2,6 +2,35 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import globals from 'globals'
 
+// Dependencies point one way (see ARCHITECTURE.md): model → torrent, media → feed, site →
+// show → swarm, server, follow → cli, commands. Each folder of src/ may import only from the
+// layers below it; src/ never imports oclif or the CLI, and Fastify only in src/server.
+const LAYERS = [
+  ['model'],
+  ['torrent', 'media'],
+  ['feed', 'site'],
+  ['show'],
+  ['swarm', 'server', 'follow']
+]
+const FRONT = ['cli', 'commands']
+
+/** A relative import reaching the named top-level folder of src/ (or the repo, for cli/commands). */
+const reaching = names => `^(\\.\\./)+(${names.join('|')})(/|$)`
+
+function layerRules (folder, above) {
+  const patterns = [
+    { regex: reaching([...above, ...FRONT]), message: `src/${folder} sits below ${above.join(', ') || 'nothing'}: dependencies point one way (model → torrent, media → feed, site → show → swarm, server, follow → commands); move the shared piece down instead` },
+    { regex: '^@oclif/', message: 'src/ never imports oclif: commands/ parse flags and call src/' }
+  ]
+  if (folder !== 'server') patterns.push({ regex: '^(fastify|fastify-plugin|@fastify/.*)$', message: 'Fastify lives only in src/server' })
+  return { 'no-restricted-imports': ['error', { patterns }] }
+}
+
+const layering = LAYERS.flatMap((layer, index) => {
+  const above = LAYERS.slice(index + 1).flat()
+  return layer.map(folder => ({ files: [`src/${folder}/**/*.ts`], rules: layerRules(folder, above) }))
+})
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'web/dist/**', 'fixtures/**', 'coverage/**', 'oclif.manifest.json'] },
   js.configs.recommended,
@@ -21,5 +50,9 @@ export default tseslint.config(
   {
     files: ['web/sw/**/*.ts'],
     languageOptions: { globals: globals.serviceworker }
-  }
+  },
+  // errors.ts and atomic.ts are below everything and import nothing of seedcast but
+  // errors.ts; index.ts (the public API) re-exports from every layer.
+  { files: ['src/errors.ts', 'src/atomic.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.(?!/errors\\.js$)', message: 'src/errors.ts and src/atomic.ts are the bottom of every layer: they import nothing of seedcast but errors.ts' }] }] } },
+  ...layering
 )

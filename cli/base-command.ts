@@ -1,38 +1,32 @@
 import { Command, Errors } from '@oclif/core'
-import { SeedcastError } from '../src/errors.js'
+import { describeError, errorLine } from './error-view.js'
 
 /**
  * Base of every seedcast command: `--json` on every command, and errors turned into
- * one clear line on stderr (`seedcast: <what is wrong> (<what to do>)`) with a non-zero
- * exit, never a stack trace; with --json the error is a JSON object on stdout.
- * SEEDCAST_DEBUG=1 prints the stack as well.
+ * one clear line on stderr (`seedcast: <what is wrong> (<what to do>)`) with the exit
+ * code of the error's code (src/errors.ts), never a stack trace; with --json the error
+ * is a JSON object on stdout. SEEDCAST_DEBUG=1 prints the stack as well.
  */
 export abstract class SeedcastCommand extends Command {
   static override enableJsonFlag = true
 
+  /** Library options whose flag is not `--<option in kebab case>`, e.g. { outputDir: '-o' }. */
+  static optionFlags: Record<string, string> = {}
+
   protected override async catch (error: Error & { exitCode?: number }): Promise<unknown> {
     if (error instanceof Errors.ExitError) throw error
     if (process.env.SEEDCAST_DEBUG) console.error(error)
-    const { message, hint, code, exit } = describe(error)
+    const view = this.describe(error)
     if (this.jsonEnabled()) {
-      this.logJson({ error: { message, hint, code, exitCode: exit } })
+      this.logJson({ error: view })
     } else {
-      process.stderr.write(`seedcast: ${message}${hint ? ` (${hint})` : ''}\n`)
+      process.stderr.write(errorLine(view) + '\n')
     }
-    return this.exit(exit)
+    return this.exit(view.exitCode)
   }
-}
 
-function describe (error: Error): { message: string, hint?: string, code: string, exit: number } {
-  const oneLine = (text: string) => text.split('\n').map(line => line.trim()).filter(Boolean).join('; ')
-  if (error instanceof SeedcastError) {
-    return { message: oneLine(error.message), hint: error.hint, code: error.code, exit: error.exitCode }
+  /** The error as the user sees it, options named by this command's flags. */
+  protected describe (error: Error) {
+    return describeError(error, (this.constructor as typeof SeedcastCommand).optionFlags)
   }
-  // oclif's own parse errors (unknown flag, missing argument) carry their exit code.
-  const oclif = (error as { oclif?: { exit?: number } }).oclif
-  if (oclif) {
-    const message = oneLine(error.message.replace(/See more help with --help/, ''))
-    return { message, hint: 'see --help', code: 'EUSAGE', exit: oclif.exit ?? 2 }
-  }
-  return { message: `unexpected error: ${oneLine(error.message)}`, hint: 'this is a bug; SEEDCAST_DEBUG=1 shows details', code: 'EBUG', exit: 70 }
 }

@@ -2,7 +2,6 @@ import { Args, Flags } from '@oclif/core'
 import { Presets, SingleBar } from 'cli-progress'
 import { resolve } from 'node:path'
 import { SeedcastCommand } from '../cli/base-command.js'
-import { SeedcastError } from '../src/errors.js'
 import { download, type DownloadEvent } from '../src/swarm/download.js'
 import { formatBytes } from '../src/swarm/download-output.js'
 import { parseRate } from '../src/swarm/rate.js'
@@ -30,6 +29,8 @@ Every piece is SHA-1 checked before it is written. Running the same command agai
   static override args = {
     source: Args.string({ description: 'magnet link, infohash, .torrent file or http(s) URL of a .torrent', required: true })
   }
+
+  static override optionFlags = { outputDir: '--output', trackers: '--tracker', timeoutSeconds: '--timeout', seedTimeSeconds: '--seed-time' }
 
   static override flags = {
     output: Flags.directory({ char: 'o', description: 'folder to download into (created when missing)', default: '.' }),
@@ -77,7 +78,7 @@ Every piece is SHA-1 checked before it is written. Running the same command agai
     } catch (error) {
       view.stop()
       if (!json) throw error
-      const known = error instanceof SeedcastError ? error : new SeedcastError(`unexpected error: ${(error as Error).message}`, { code: 'EBUG', exitCode: 70 })
+      const known = this.describe(error as Error)
       eventStream.write(JSON.stringify({ event: 'error', message: known.message, hint: known.hint, code: known.code }) + '\n')
       this.exit(known.exitCode)
     } finally {

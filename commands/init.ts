@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline/promises'
 import { Args, Flags } from '@oclif/core'
 import { SeedcastCommand } from '../cli/base-command.js'
 import { showFieldFlags, showFieldOptions } from '../cli/show-fields-flags.js'
+import { flagName } from '../cli/error-view.js'
 import { SeedcastError } from '../src/errors.js'
 import { DEFAULT_LICENSE, initShow, REQUIRED_INIT_OPTIONS, type InitOptions } from '../src/show/init.js'
 
@@ -35,6 +36,8 @@ Required: --title --description --author --owner-name --owner-email --language -
     dir: Args.string({ description: 'show folder to create (default: current folder)', default: '.' })
   }
 
+  static override optionFlags = { trackers: '--tracker' }
+
   static override flags = {
     ...showFieldFlags,
     license: Flags.string({ description: `SPDX license id of the episodes (default ${DEFAULT_LICENSE})` }),
@@ -56,19 +59,20 @@ Required: --title --description --author --owner-name --owner-email --language -
 
 /** Asks on the terminal for each required value not given as a flag (Ctrl+D or Ctrl+C cancels). */
 async function askForMissing (options: Partial<InitOptions>): Promise<void> {
-  const missing = REQUIRED_INIT_OPTIONS.filter(([key]) => !options[key]?.trim())
+  const missing = REQUIRED_INIT_OPTIONS.filter(key => !options[key]?.trim())
   if (!missing.length) return
   const prompt = createInterface({ input: process.stdin, output: process.stderr })
   // The iterator buffers lines typed (or pasted) ahead of their question.
   const lines = prompt[Symbol.asyncIterator]()
   try {
-    for (const [key, flag] of missing) {
+    for (const key of missing) {
+      const flag = flagName(key)
       let answer = ''
       while (!answer) {
         prompt.setPrompt(`${flag}: `)
         prompt.prompt()
         const next = await lines.next()
-        if (next.done) throw new SeedcastError(`cancelled: no value for --${flag}`, { code: 'ECANCELLED', exitCode: 130, hint: 'nothing was created' })
+        if (next.done) throw new SeedcastError(`cancelled: no value for --${flag}`, { code: 'ECANCELLED', hint: 'nothing was created' })
         answer = String(next.value).trim()
       }
       options[key] = answer

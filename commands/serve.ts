@@ -113,14 +113,14 @@ With --json one JSON line {url, shows, tracker, warnings} is printed when listen
         }
         print(event)
       }
-      seedTorrents(running.server.seedcastShows.map(show => show.paths.root), {
+      seedTorrents(running.server.seedcastShows, {
         torrentPort: flags['torrent-port'], dht: flags.dht, stateDir: flags.state, onEvent
       }).then(started => {
         seeder = started
         if (stopping) void started.stop('stopped')
       }, (error: Error) => {
         // The server still serves the shows (and their web seeds); only seeding failed.
-        onEvent({ event: 'warning', code: (error as { code?: string }).code ?? 'ESEED', message: `not seeding: ${error.message}` })
+        onEvent({ event: 'warning', code: error instanceof SeedcastError ? error.code : 'ESEED', message: `not seeding: ${this.describe(error).message}` })
       })
     }
 

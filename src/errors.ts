@@ -1,21 +1,123 @@
 /**
+ * Every error code seedcast reports, defined once: the shape of its message and the exit
+ * code of a command that stops on it (as fastify's lib/errors.js or imdl's Error). Library
+ * functions throw SeedcastError with one of these codes; seeding warnings use the same
+ * codes. `shape` is the form every message of the code takes (`<...>` is filled in).
+ *
+ * The library speaks of its options, not of command-line flags: a message or hint names
+ * an option as `name` in backticks (e.g. `baseUrl`), and the commands show it as their
+ * flag (`--base-url`); see cli/error-view.ts.
+ *
+ * Exit codes: 1 for a problem with the input or the world, 2 for a command called wrongly
+ * (usage), 70 for a bug, 130 for an interrupt (as a shell reports SIGINT).
+ */
+export const ERROR_CODES = {
+  // A command called wrongly: missing, unknown or conflicting arguments, or an option
+  // whose value is not valid. The only code that exits 2.
+  EUSAGE: { exitCode: 2, shape: '[`<option>`: ]<what is wrong with the arguments or the option>' },
+
+  // Files and folders (from Node's fs errors, see fileError).
+  ENOENT: { exitCode: 1, shape: '<path>: no such file or directory' },
+  EACCES: { exitCode: 1, shape: '<path>: permission denied (cannot <action> it)' },
+  EISDIR: { exitCode: 1, shape: '<path>: is a directory, expected a file' },
+  ENOTDIR: { exitCode: 1, shape: '<path>: <which part> is not a directory' },
+  ENOSPC: { exitCode: 1, shape: '<path>: no space left on device | not enough disk space: <needed>, <free> free' },
+  EEXIST: { exitCode: 1, shape: '<path>: already exists' },
+  EIO: { exitCode: 1, shape: '<path>: cannot <action>: <reason>' },
+  EINPUT: { exitCode: 1, shape: '<path>: <why it cannot be used as input>' },
+  EEMPTY: { exitCode: 1, shape: '<folder>: <why there is nothing to share>' },
+  ECHANGED: { exitCode: 1, shape: '<path>: changed while <what was being done>' },
+
+  // Torrents and magnets.
+  ETORRENT: { exitCode: 1, shape: '<source>: not a valid .torrent (<problem>)' },
+  EMAGNET: { exitCode: 1, shape: 'not a valid magnet link: <problem>' },
+  ENAME: { exitCode: 1, shape: 'invalid torrent name "<name>"' },
+  EPIECELENGTH: { exitCode: 1, shape: 'piece length <value> <problem>' },
+  EURL: { exitCode: 1, shape: '<invalid|unsupported> <what> URL "<url>"' },
+  ESOURCE: { exitCode: 1, shape: 'unsupported source: <text>' },
+  EFETCH: { exitCode: 1, shape: 'cannot fetch <url>: <reason>' },
+  EHTTP: { exitCode: 1, shape: '<url>: HTTP <status> <status text>' },
+  EGONE: { exitCode: 1, shape: '<url>: HTTP 410 Gone (gone: the host says the feed will not come back)' },
+  EBADFEED: { exitCode: 1, shape: '<feed>: <why it is not a podcast feed>' },
+  EBADOPML: { exitCode: 1, shape: '<file>: not an OPML subscription list (<problem>)' },
+  ETOOBIG: { exitCode: 1, shape: '<url or path> is <size> bytes, more than the <limit> expected' },
+
+  // Media.
+  ENOTMEDIA: { exitCode: 1, shape: '<file> is not an audio or video file (<reason>)' },
+  ETRUNCATED: { exitCode: 1, shape: '<file> is truncated: <what is missing>' },
+  EBADIMAGE: { exitCode: 1, shape: '<image>: <why apps refuse it>' },
+
+  // Show folders.
+  ENOTSHOW: { exitCode: 1, shape: '<folder>: not a seedcast show folder (<why>)' },
+  EBADSHOW: { exitCode: 1, shape: '<show.json | episodes.json>: <what is wrong in it>' },
+  ELOCKED: { exitCode: 1, shape: '<folder>: the show folder is busy | lost the show folder\'s lock (<why>)' },
+  ENOEPISODE: { exitCode: 1, shape: 'no episode "<slug or guid>" in this show' },
+  EDATE: { exitCode: 1, shape: 'episode "<slug>" has an invalid pubDate: "<date>"' },
+
+  // Serving.
+  EMOUNT: { exitCode: 1, shape: '<folder> and <folder> both want the URL path <path> | <folder>: the same show folder is given twice' },
+  EADDRINUSE: { exitCode: 1, shape: 'cannot listen on <where>: the port is in use' },
+  ELISTEN: { exitCode: 1, shape: 'cannot listen on <where>: <reason>' },
+
+  // Swarm: seeding and downloading.
+  ESELECT: { exitCode: 1, shape: '`select` <selector>: no file of the torrent matches | `stdout` streams one file, but <n> are selected' },
+  ENOPEERS: { exitCode: 1, shape: 'no peers found for <infohash> within <n> s' },
+  ETIMEOUT: { exitCode: 1, shape: '<what> within <n> s' },
+  EDOWNLOAD: { exitCode: 1, shape: 'download failed: <reason>' },
+  ENODATA: { exitCode: 1, shape: '<torrent>: data not found (<where it was looked for>) | none of the <n> torrent(s) can be seeded' },
+  ECORRUPT: { exitCode: 1, shape: '<torrent>: <which data does not match the torrent>' },
+  EDUPLICATE: { exitCode: 1, shape: '<torrent>: same torrent listed twice, seeded once' },
+  ECLIENT: { exitCode: 1, shape: '<what the BitTorrent client reported>' },
+  ESEED: { exitCode: 1, shape: 'not seeding: <reason>' },
+  ENOTSEEDING: { exitCode: 1, shape: 'no running seeder is seeding <torrent>' },
+
+  // Stops.
+  EINTR: { exitCode: 130, shape: 'interrupted' },
+  ECANCELLED: { exitCode: 130, shape: 'cancelled: <what was not given>' },
+  EBUG: { exitCode: 70, shape: 'unexpected error: <message>' }
+} as const satisfies Record<string, { exitCode: number, shape: string }>
+
+export type ErrorCode = keyof typeof ERROR_CODES
+
+export const isErrorCode = (code: unknown): code is ErrorCode =>
+  typeof code === 'string' && Object.hasOwn(ERROR_CODES, code)
+
+export interface SeedcastErrorOptions {
+  code: ErrorCode
+  /** What to do about it, one short phrase. */
+  hint?: string
+  cause?: unknown
+  /** The option (library name) the error is about; its message starts with `option`. */
+  option?: string
+}
+
+/**
  * The error every seedcast library function throws for a problem the user can fix
  * (bad input, missing file, malformed torrent...). The CLI prints `message` and `hint`
- * on one line each and exits with `exitCode`, never a stack trace; anything that is
+ * on one line and exits with the code's exit code, never a stack trace; anything that is
  * not a SeedcastError is a bug and is reported as such.
  */
 export class SeedcastError extends Error {
   readonly hint?: string
-  readonly exitCode: number
-  readonly code: string
+  readonly code: ErrorCode
+  readonly option?: string
 
-  constructor (message: string, options: { hint?: string, exitCode?: number, code?: string, cause?: unknown } = {}) {
+  constructor (message: string, options: SeedcastErrorOptions) {
     super(message, { cause: options.cause })
     this.name = new.target.name
+    this.code = options.code
     this.hint = options.hint
-    this.exitCode = options.exitCode ?? 1
-    this.code = options.code ?? 'ESEEDCAST'
+    this.option = options.option
   }
+
+  get exitCode (): number {
+    return ERROR_CODES[this.code].exitCode
+  }
+}
+
+/** An option's value is not valid (EUSAGE, exit 2): "`option`: problem". */
+export function invalidOption (option: string, problem: string, hint?: string): SeedcastError {
+  return new SeedcastError(`\`${option}\`: ${problem}`, { code: 'EUSAGE', option, hint })
 }
 
 /** Turns a Node fs error on `path` into a SeedcastError that says what to do. */
@@ -26,7 +128,7 @@ export function fileError (error: unknown, path: string, action = 'read'): Seedc
       return new SeedcastError(`${path}: no such file or directory`, { code, cause: error, hint: 'check the path' })
     case 'EACCES':
     case 'EPERM':
-      return new SeedcastError(`${path}: permission denied (cannot ${action} it)`, { code, cause: error, hint: 'check the file permissions' })
+      return new SeedcastError(`${path}: permission denied (cannot ${action} it)`, { code: 'EACCES', cause: error, hint: 'check the file permissions' })
     case 'EISDIR':
       return new SeedcastError(`${path}: is a directory, expected a file`, { code, cause: error })
     case 'ENOTDIR':
@@ -34,6 +136,6 @@ export function fileError (error: unknown, path: string, action = 'read'): Seedc
     case 'ENOSPC':
       return new SeedcastError(`${path}: no space left on device`, { code, cause: error, hint: 'free some disk space and try again' })
     default:
-      return new SeedcastError(`${path}: cannot ${action}: ${(error as Error)?.message ?? String(error)}`, { code: code ?? 'EIO', cause: error })
+      return new SeedcastError(`${path}: cannot ${action}: ${(error as Error)?.message ?? String(error)}`, { code: 'EIO', cause: error })
   }
 }

@@ -27,6 +27,8 @@ Clearing: --link "" and --funding "" remove the link or funding; --tracker "" re
     '<%= config.bin %> show edit --category "Society & Culture > Documentary" --type serial --json'
   ]
 
+  static override optionFlags = { trackers: '--tracker' }
+
   static override flags = {
     show: showFlag,
     ...showFieldFlags,
@@ -39,7 +41,7 @@ Clearing: --link "" and --funding "" remove the link or funding; --tracker "" re
     const { flags } = await this.parse(ShowEdit)
     const options = showFieldOptions({ ...flags, tracker: flags.tracker?.filter(tracker => tracker.trim() !== '') })
     const given = Object.values(options).some(value => value !== undefined)
-    if (!given) throw new SeedcastError('nothing to change', { code: 'EBADFLAG', exitCode: 2, hint: 'give the values to change as flags, e.g. --title or --base-url; see `seedcast show edit --help`' })
+    if (!given) throw new SeedcastError('nothing to change', { code: 'EUSAGE', hint: 'give the values to change as flags, e.g. --title or --base-url; see `seedcast show edit --help`' })
     const result = await editShow(flags.show, { ...options, redirectFromOld: flags['redirect-from-old'] })
     if (!result.changed.length) {
       this.log(`"${result.show.title}": nothing changed (the values given are the current ones)`)

@@ -1,5 +1,5 @@
 import { generateAtomFeed, type AtomFeed } from 'feedsmith'
-import type { ShowConfig } from '../show/types.js'
+import type { ShowConfig } from '../model/show.js'
 import { atomId } from './ids.js'
 import type { PublishedEpisode } from './published.js'
 import { feedUrls, publicUrl } from './urls.js'

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { extname } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Episode, ShowConfig } from '../show/types.js'
+import type { Episode, ShowConfig } from '../model/show.js'
 import type { FeedBytes, FeedName } from './render.js'
 
 /** Where each item of each feed sits, by item key: kept beside the feeds after every build. */

@@ -1,5 +1,5 @@
 import type { JsonFeed } from 'feedsmith'
-import type { Episode, ShowConfig } from '../show/types.js'
+import type { Episode, ShowConfig } from '../model/show.js'
 import type { PublishedEpisode } from './published.js'
 import { feedUrls, publicUrl, type EpisodeUrls } from './urls.js'
 

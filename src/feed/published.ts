@@ -1,5 +1,5 @@
 import { SeedcastError } from '../errors.js'
-import type { Episode, ShowConfig } from '../show/types.js'
+import type { Episode, ShowConfig } from '../model/show.js'
 import { episodeUrls, type EpisodeUrls } from './urls.js'
 
 /** An episode as every feed shows it: with its URLs and parsed date, computed once for all four feeds. */

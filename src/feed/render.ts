@@ -1,4 +1,4 @@
-import type { Episode, ShowConfig } from '../show/types.js'
+import type { Episode, ShowConfig } from '../model/show.js'
 import { atomEntry, atomShell, renderAtom } from './atom.js'
 import { reusableItems, itemKeys, type FeedItemIndex, type PreviousFeeds } from './item-reuse.js'
 import { jsonFeedItem, jsonFeedShell, jsonItemsOffset, renderJsonFeed } from './json-feed.js'

@@ -1,5 +1,5 @@
 import { generateRssFeed, type RssFeed } from 'feedsmith'
-import type { ShowConfig } from '../show/types.js'
+import type { ShowConfig } from '../model/show.js'
 import { licenseUrl } from './license.js'
 import type { PublishedEpisode } from './published.js'
 import { feedUrls, publicUrl } from './urls.js'

@@ -1,4 +1,4 @@
-import type { ShowConfig } from '../show/types.js'
+import type { ShowConfig } from '../model/show.js'
 
 /**
  * The word a show's `trackers` may hold for "the tracker `seedcast serve` runs at my base

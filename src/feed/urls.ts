@@ -1,7 +1,7 @@
 import { basename } from 'node:path'
 import { magnetURI } from '../torrent/magnet.js'
 import { showTrackers } from './trackers.js'
-import type { Episode, ShowConfig } from '../show/types.js'
+import type { Episode, ShowConfig } from '../model/show.js'
 
 /** The public URLs of a show's four feeds. */
 export interface FeedUrls { rss: string, p2p: string, atom: string, json: string }

@@ -2,7 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises'
 import lockfile from 'proper-lockfile'
 import { z } from 'zod'
 import { SeedcastError, fileError } from '../errors.js'
-import { writeJsonAtomic } from '../show/atomic.js'
+import { writeJsonAtomic } from '../atomic.js'
 import { libraryPaths } from './library.js'
 
 const episodeState = z.object({

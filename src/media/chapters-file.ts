@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { SeedcastError, fileError } from '../errors.js'
-import type { Chapter } from '../show/types.js'
+import type { Chapter } from '../model/show.js'
 
 /**
  * Chapters written by the podcaster: a Podcasting 2.0 JSON chapters file, or plain text of

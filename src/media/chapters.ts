@@ -1,5 +1,5 @@
 import type { IChapter } from 'music-metadata'
-import type { Chapter } from '../show/types.js'
+import type { Chapter } from '../model/show.js'
 
 /** The Podcasting 2.0 JSON chapters document (podcast:chapters, type application/json+chapters). */
 export interface ChaptersDocument {

@@ -1,4 +1,4 @@
-import type { Chapter } from '../show/types.js'
+import type { Chapter } from '../model/show.js'
 
 export type MediaKind = 'audio' | 'video'
 

@@ -1,8 +1,8 @@
 import type { Stats } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { readCatalog } from '../show/load.js'
-import type { ShowPaths } from '../show/paths.js'
-import type { Catalog } from '../show/types.js'
+import type { ShowPaths } from '../model/paths.js'
+import type { Catalog } from '../model/show.js'
 
 /** Folders of public/ whose files belong to one episode each. */
 const EPISODE_FOLDERS = new Set(['media', 'torrents', 'chapters', 'episodes', 'images', 'transcripts'])

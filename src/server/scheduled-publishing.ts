@@ -3,7 +3,7 @@ import { watch, type FSWatcher } from 'node:fs'
 import { nextScheduledDate } from '../feed/published.js'
 import { buildFeeds } from '../show/feeds.js'
 import { readCatalog } from '../show/load.js'
-import { showPaths } from '../show/paths.js'
+import { showPaths } from '../model/paths.js'
 
 /** setTimeout's longest delay (about 24.8 days); a later date is reached in several waits. */
 const MAX_DELAY_MS = 2 ** 31 - 1

@@ -93,13 +93,13 @@ function listenError (error: unknown, host: string, port: number): SeedcastError
   const where = `${host}:${port}`
   switch (code) {
     case 'EADDRINUSE':
-      return new SeedcastError(`cannot listen on ${where}: the port is in use`, { code, cause: error, hint: 'stop the other server or pick another --port (0 for any free port)' })
+      return new SeedcastError(`cannot listen on ${where}: the port is in use`, { code, cause: error, hint: 'stop the other server or pick another `port` (0 for any free port)' })
     case 'EACCES':
-      return new SeedcastError(`cannot listen on ${where}: permission denied`, { code, cause: error, hint: 'ports below 1024 need privileges; pick a --port above 1024' })
+      return new SeedcastError(`cannot listen on ${where}: permission denied`, { code: 'ELISTEN', cause: error, hint: 'ports below 1024 need privileges; pick a `port` above 1024' })
     case 'EADDRNOTAVAIL':
     case 'ENOTFOUND':
-      return new SeedcastError(`cannot listen on ${where}: no such local address`, { code, cause: error, hint: 'give --host an address of this machine, 127.0.0.1 or 0.0.0.0' })
+      return new SeedcastError(`cannot listen on ${where}: no such local address`, { code: 'ELISTEN', cause: error, hint: 'give `host` an address of this machine, 127.0.0.1 or 0.0.0.0' })
     default:
-      return new SeedcastError(`cannot listen on ${where}: ${(error as Error).message}`, { code: code ?? 'ELISTEN', cause: error })
+      return new SeedcastError(`cannot listen on ${where}: ${(error as Error).message}`, { code: 'ELISTEN', cause: error })
   }
 }

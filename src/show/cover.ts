@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { SeedcastError, fileError } from '../errors.js'
-import { imageSize, type ImageSize } from './image-size.js'
+import { imageSize, type ImageSize } from '../media/image-size.js'
 
 export const COVER_MIN_PX = 1400
 export const COVER_MAX_PX = 3000
@@ -14,7 +14,7 @@ export interface CoverImage extends ImageSize { data: Buffer, extension: 'jpg' |
  */
 export async function readCover (path: string): Promise<CoverImage> {
   const data = await readFile(path).catch(error => { throw fileError(error, path, 'read') })
-  return checkCover(data, `--image ${basename(path)}`)
+  return checkCover(data, `\`image\` ${basename(path)}`)
 }
 
 /** The same checks on image bytes; `label` starts the error message. */

@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import { feedUrls, publicUrl, type FeedUrls } from '../feed/urls.js'
 import { repairFeeds } from './feeds.js'
 import { loadShow } from './load.js'
-import type { ShowConfig } from './types.js'
+import type { ShowConfig } from '../model/show.js'
 
 export interface ShowDescription {
   dir: string

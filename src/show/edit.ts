@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { isDeepStrictEqual } from 'node:util'
-import { SeedcastError } from '../errors.js'
+import { invalidOption } from '../errors.js'
 import { readCover } from './cover.js'
 import { commitConfig, repairFeeds } from './feeds.js'
 import { loadShow } from './load.js'
@@ -10,7 +10,7 @@ import { writeRedirectFeeds, type RedirectFeeds } from './redirect.js'
 import { placeFile } from './reservations.js'
 import { showConfigSchema, validate } from './schema.js'
 import { checkShowFields, withoutUndefined, type ShowFieldOptions } from './show-fields.js'
-import type { ShowConfig } from './types.js'
+import type { ShowConfig } from '../model/show.js'
 
 export interface ShowEditOptions extends ShowFieldOptions {
   /** Path of a new cover image to copy into public/. */
@@ -56,7 +56,7 @@ export async function editShow (showDir: string, options: ShowEditOptions): Prom
     const coverChanged = cover !== undefined && !(await sameFile(join(paths.publicDir, image!), cover.data))
     if (coverChanged && !changed.includes('image')) changed.push('image')
     if (options.redirectFromOld && before.baseUrl === after.baseUrl) {
-      throw new SeedcastError('--redirect-from-old: the base URL does not change', { code: 'EBADFLAG', exitCode: 2, hint: 'give the new one with --base-url' })
+      throw invalidOption('redirectFromOld', 'the base URL does not change', 'give the new one with `baseUrl`')
     }
     if (!changed.length) return { dir, before, show: before, changed, torrents: [], feeds: {} }
     if (cover && coverChanged) await placeFile(paths, join(paths.publicDir, image!), cover.data)

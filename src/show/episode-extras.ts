@@ -8,7 +8,7 @@ import { fileError } from '../errors.js'
 import { checkEpisodeType, parsePerson } from './episode-fields.js'
 import type { ShowPaths } from './paths.js'
 import { placeFile } from './reservations.js'
-import type { Chapter, EpisodePerson, EpisodeType } from './types.js'
+import type { Chapter, EpisodePerson, EpisodeType } from '../model/show.js'
 
 /** What a podcaster may add to an episode beside its media (publish and episodes edit). */
 export interface EpisodeExtraOptions {

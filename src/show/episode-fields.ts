@@ -1,10 +1,10 @@
-import { SeedcastError } from '../errors.js'
-import type { EpisodePerson, EpisodeType } from './types.js'
+import { invalidOption, SeedcastError } from '../errors.js'
+import type { EpisodePerson, EpisodeType } from '../model/show.js'
 
 // Checks of the per-episode values given to publish and edit.
 
-function invalid (flag: string, message: string, hint?: string): never {
-  throw new SeedcastError(`--${flag}: ${message}`, { code: 'EBADFLAG', exitCode: 2, hint })
+function invalid (option: string, message: string, hint?: string): never {
+  throw invalidOption(option, message, hint)
 }
 
 /** An ISO 8601 date-time in UTC from a Date or any date text Date understands. */
@@ -14,9 +14,9 @@ export function normaliseDate (value: Date | string): string {
   return date.toISOString()
 }
 
-export function checkPositiveInteger (value: number | undefined, flag: string): number | undefined {
+export function checkPositiveInteger (value: number | undefined, option: string): number | undefined {
   if (value === undefined) return undefined
-  if (!Number.isInteger(value) || value < 1) invalid(flag, `${value} is not a whole number from 1 up`)
+  if (!Number.isInteger(value) || value < 1) invalid(option, `${value} is not a whole number from 1 up`)
   return value
 }
 

@@ -8,7 +8,7 @@ import { loadShow } from './load.js'
 import { withShowLock } from './lock.js'
 import { episodeFiles } from './paths.js'
 import { urlsOf } from './publish.js'
-import type { Catalog, Episode, ShowConfig } from './types.js'
+import type { Catalog, Episode, ShowConfig } from '../model/show.js'
 
 /** The catalog of a show, newest first. */
 export async function listEpisodes (showDir: string): Promise<{ show: ShowConfig, episodes: Episode[] }> {

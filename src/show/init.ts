@@ -1,12 +1,12 @@
 import { access, mkdir, rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { SeedcastError, fileError } from '../errors.js'
-import { writeAtomic, writeJsonAtomic } from './atomic.js'
+import { writeAtomic, writeJsonAtomic } from '../atomic.js'
 import { readCover } from './cover.js'
-import { podcastGuid } from './engines.js'
+import { podcastGuid } from '../feed/guid.js'
 import { writeFeeds } from './feeds.js'
-import { showPaths, type ShowPaths } from './paths.js'
-import type { Catalog, ShowConfig } from './types.js'
+import { showPaths, type ShowPaths } from '../model/paths.js'
+import type { Catalog, ShowConfig } from '../model/show.js'
 import { checkShowFields, withoutUndefined, type ShowFieldOptions } from './show-fields.js'
 
 export const DEFAULT_LICENSE = 'CC-BY-SA-4.0'
@@ -28,11 +28,8 @@ export interface InitOptions extends ShowFieldOptions {
   locked?: boolean
 }
 
-/** The options `seedcast init` cannot do without, by option name and by flag. */
-export const REQUIRED_INIT_OPTIONS = [
-  ['title', 'title'], ['description', 'description'], ['author', 'author'], ['ownerName', 'owner-name'],
-  ['ownerEmail', 'owner-email'], ['language', 'language'], ['category', 'category'], ['baseUrl', 'base-url']
-] as const
+/** The options `seedcast init` cannot do without. */
+export const REQUIRED_INIT_OPTIONS = ['title', 'description', 'author', 'ownerName', 'ownerEmail', 'language', 'category', 'baseUrl'] as const
 
 export interface InitResult { dir: string, config: ShowConfig, feeds: Record<string, string> }
 
@@ -44,8 +41,8 @@ export interface InitResult { dir: string, config: ShowConfig, feeds: Record<str
  */
 export async function initShow (dir: string, options: InitOptions): Promise<InitResult> {
   const root = resolve(dir)
-  const missing = REQUIRED_INIT_OPTIONS.filter(([key]) => !options[key]?.trim()).map(([, flag]) => `--${flag}`)
-  if (missing.length) throw new SeedcastError(`missing ${missing.join(', ')}`, { code: 'EBADFLAG', exitCode: 2, hint: 'give them as flags, or run in a terminal to be asked' })
+  const missing = REQUIRED_INIT_OPTIONS.filter(key => !options[key]?.trim()).map(key => `\`${key}\``)
+  if (missing.length) throw new SeedcastError(`missing ${missing.join(', ')}`, { code: 'EUSAGE', hint: 'give them as flags, or run in a terminal to be asked' })
 
   const fields = checkShowFields({ ...options, license: options.license ?? DEFAULT_LICENSE })
   const cover = options.image ? await readCover(options.image) : undefined

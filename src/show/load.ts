@@ -1,9 +1,9 @@
 import { readFile, stat } from 'node:fs/promises'
 import type { z } from 'zod'
 import { SeedcastError, fileError } from '../errors.js'
-import { showPaths, type ShowPaths } from './paths.js'
+import { showPaths, type ShowPaths } from '../model/paths.js'
 import { catalogSchema, showConfigSchema, validate } from './schema.js'
-import type { Catalog, ShowConfig } from './types.js'
+import type { Catalog, ShowConfig } from '../model/show.js'
 
 export interface LoadedShow { paths: ShowPaths, config: ShowConfig, catalog: Catalog }
 

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import lockfile from 'proper-lockfile'
 import { SeedcastError, fileError } from '../errors.js'
-import { showPaths } from './paths.js'
+import { showPaths } from '../model/paths.js'
 
 /** A lock not refreshed for this long belongs to a killed process and is taken over. */
 const STALE_MS = 5_000

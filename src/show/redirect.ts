@@ -1,11 +1,11 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileError } from '../errors.js'
-import { writeAtomic } from './atomic.js'
+import { writeAtomic } from '../atomic.js'
 import { renderFeeds } from '../feed/render.js'
 import { FEED_FILES, feedUrls as feedUrlsOf } from '../feed/urls.js'
-import type { ShowPaths } from './paths.js'
-import type { Catalog, ShowConfig } from './types.js'
+import type { ShowPaths } from '../model/paths.js'
+import type { Catalog, ShowConfig } from '../model/show.js'
 import { escapeText } from '../feed/xml-text.js'
 
 /** Folder of the show (beside public/) where the feeds for the old location are written. */

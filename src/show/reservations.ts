@@ -1,8 +1,8 @@
 import { link, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileError } from '../errors.js'
-import { writeAtomic } from './atomic.js'
-import type { ShowPaths } from './paths.js'
+import { writeAtomic } from '../atomic.js'
+import type { ShowPaths } from '../model/paths.js'
 import { slugCandidates } from './slug.js'
 
 // Publishers hash outside the show lock, so each claims its slug first: a file in

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { SeedcastError } from '../errors.js'
-import { SELF_TRACKER } from './engines.js'
-import type { Catalog, Episode, ShowConfig } from './types.js'
+import { SELF_TRACKER } from '../feed/trackers.js'
+import type { Catalog, Episode, ShowConfig } from '../model/show.js'
 
 // The zod schemas of show.json and episodes.json. They check what the files hold on
 // disk (people edit them by hand); the rules on input values (SPDX, BCP 47, Apple

@@ -1,5 +1,5 @@
-import { SeedcastError } from '../errors.js'
-import type { ShowConfig } from './types.js'
+import { invalidOption } from '../errors.js'
+import type { ShowConfig } from '../model/show.js'
 import { checkEmail, normaliseBaseUrl, normaliseHttpUrl, normaliseLanguage, normaliseLicense, normaliseTracker, parseCategory } from './validate.js'
 
 export const SHOW_TYPES = ['episodic', 'serial'] as const
@@ -30,14 +30,14 @@ export interface ShowFieldOptions {
   locked?: boolean
 }
 
-function invalid (flag: string, message: string, hint?: string): never {
-  throw new SeedcastError(`--${flag}: ${message}`, { code: 'EBADFLAG', exitCode: 2, hint })
+function invalid (option: string, message: string, hint?: string): never {
+  throw invalidOption(option, message, hint)
 }
 
-function nonEmpty (value: string | undefined, flag: string): string | undefined {
+function nonEmpty (value: string | undefined, option: string): string | undefined {
   if (value === undefined) return undefined
   const trimmed = value.trim()
-  if (!trimmed) invalid(flag, 'must not be empty')
+  if (!trimmed) invalid(option, 'must not be empty')
   return trimmed
 }
 
@@ -61,7 +61,7 @@ export function checkShowFields (options: ShowFieldOptions, current?: ShowConfig
   if (description !== undefined) fields.description = description
   const author = nonEmpty(options.author, 'author')
   if (author !== undefined) fields.author = author
-  const ownerName = nonEmpty(options.ownerName, 'owner-name')
+  const ownerName = nonEmpty(options.ownerName, 'ownerName')
   const ownerEmail = options.ownerEmail === undefined ? undefined : checkEmail(options.ownerEmail)
   if (ownerName !== undefined || ownerEmail !== undefined) {
     fields.owner = { name: ownerName ?? current?.owner.name ?? '', email: ownerEmail ?? current?.owner.email ?? '' }
@@ -69,7 +69,7 @@ export function checkShowFields (options: ShowFieldOptions, current?: ShowConfig
   if (options.language !== undefined) fields.language = normaliseLanguage(options.language)
   if (options.category !== undefined || options.subcategory !== undefined) {
     const category = options.category ?? current?.category
-    if (category === undefined) invalid('subcategory', 'needs --category')
+    if (category === undefined) invalid('subcategory', 'needs `category`')
     const parsed = parseCategory(category, options.subcategory)
     fields.category = parsed.category
     fields.subcategory = parsed.subcategory

@@ -3,10 +3,10 @@ import { mkdir, readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
 import { SeedcastError, fileError } from '../errors.js'
-import { writeJsonAtomic } from './atomic.js'
+import { writeJsonAtomic } from '../atomic.js'
 import { loadShow } from './load.js'
 import { withShowLock } from './lock.js'
-import { showPaths } from './paths.js'
+import { showPaths } from '../model/paths.js'
 
 /** An API token as stored: never the token itself, only its SHA-256. */
 export interface StoredToken {

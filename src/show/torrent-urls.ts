@@ -1,14 +1,14 @@
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { SeedcastError, fileError } from '../errors.js'
-import { writeAtomic } from './atomic.js'
+import { writeAtomic } from '../atomic.js'
 import { showTrackers } from '../feed/trackers.js'
 import { publicUrl } from '../feed/urls.js'
-import type { ShowPaths } from './paths.js'
+import type { ShowPaths } from '../model/paths.js'
 import { placeFile } from './reservations.js'
 import { parseMetainfo } from '../torrent/metainfo.js'
 import { retargetTorrent } from '../torrent/retarget.js'
-import type { Catalog, Episode, ShowConfig } from './types.js'
+import type { Catalog, Episode, ShowConfig } from '../model/show.js'
 
 /** The trackers and web seeds an episode's .torrent should carry for the show as it is configured. */
 export function torrentUrlsFor (config: ShowConfig, episode: Episode, current: string[] = []): { announce: string[][], webSeeds: string[] } {

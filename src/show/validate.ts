@@ -1,15 +1,15 @@
 import { createRequire } from 'node:module'
-import { SeedcastError } from '../errors.js'
+import { invalidOption } from '../errors.js'
 import { APPLE_CATEGORIES, isAppleCategory } from '../feed/apple-categories.js'
-import { SELF_TRACKER } from './engines.js'
+import { SELF_TRACKER } from '../feed/trackers.js'
 
 // Checks and normalises the values a podcaster gives to `seedcast init`. Each failure is
-// one SeedcastError naming the flag, so the CLI prints one clear line.
+// one EUSAGE SeedcastError naming the option, so the CLI prints one clear line naming its flag.
 
 const spdxIds = createRequire(import.meta.url)('spdx-license-ids') as string[]
 
-function invalid (flag: string, message: string, hint?: string): never {
-  throw new SeedcastError(`--${flag}: ${message}`, { code: 'EBADFLAG', exitCode: 2, hint })
+function invalid (option: string, message: string, hint?: string): never {
+  throw invalidOption(option, message, hint)
 }
 
 /**
@@ -43,16 +43,16 @@ function codeOfLanguageName (name: string): string | undefined {
 }
 
 /** An http(s) URL, as the WHATWG parser writes it. */
-export function normaliseHttpUrl (value: string, flag: string): string {
+export function normaliseHttpUrl (value: string, option: string): string {
   const url = URL.canParse(value.trim()) ? new URL(value.trim()) : undefined
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) invalid(flag, `"${value}" is not an http(s) URL`)
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) invalid(option, `"${value}" is not an http(s) URL`)
   return url.href
 }
 
 /** The base URL public/ is served at, ending in "/" so relative paths resolve below it. */
 export function normaliseBaseUrl (value: string): string {
-  const url = new URL(normaliseHttpUrl(value, 'base-url'))
-  if (url.search || url.hash) invalid('base-url', `"${value}" has a query or fragment`, 'give the folder URL public/ is served at')
+  const url = new URL(normaliseHttpUrl(value, 'baseUrl'))
+  if (url.search || url.hash) invalid('baseUrl', `"${value}" has a query or fragment`, 'give the folder URL public/ is served at')
   if (!url.pathname.endsWith('/')) url.pathname += '/'
   return url.href
 }
@@ -66,14 +66,14 @@ export function normaliseTracker (value: string): string {
   if (value.trim().toLowerCase() === SELF_TRACKER) return SELF_TRACKER
   const url = URL.canParse(value.trim()) ? new URL(value.trim()) : undefined
   if (!url || !['http:', 'https:', 'udp:', 'ws:', 'wss:'].includes(url.protocol)) {
-    invalid('tracker', `"${value}" is not a tracker URL`, 'e.g. self, udp://tracker.example.org:6969/announce or wss://tracker.example.org')
+    invalid('trackers', `"${value}" is not a tracker URL`, 'e.g. self, udp://tracker.example.org:6969/announce or wss://tracker.example.org')
   }
   return url.href
 }
 
-export function checkEmail (value: string, flag = 'owner-email'): string {
+export function checkEmail (value: string, option = 'ownerEmail'): string {
   const email = value.trim()
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) invalid(flag, `"${value}" is not an email address`)
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) invalid(option, `"${value}" is not an email address`)
   return email
 }
 
@@ -92,7 +92,7 @@ export function normaliseLicense (value: string): string {
 export function parseCategory (value: string, subcategory?: string): { category: string, subcategory?: string } {
   const [main, nested, ...rest] = value.split('>').map(part => part.trim())
   if (!main || rest.length || (nested !== undefined && !nested)) invalid('category', `"${value}" is not "Category" or "Category > Subcategory"`)
-  if (nested && subcategory && nested !== subcategory.trim()) invalid('subcategory', `"${subcategory}" contradicts --category "${value}"`)
+  if (nested && subcategory && nested !== subcategory.trim()) invalid('subcategory', `"${subcategory}" contradicts \`category\` "${value}"`)
   const sub = nested ?? subcategory?.trim() ?? undefined
   if (!isAppleCategory(main)) invalid('category', `"${main}" is not an Apple Podcasts category`, `one of: ${Object.keys(APPLE_CATEGORIES).join(', ')}`)
   if (sub && !isAppleCategory(main, sub)) {

@@ -1,5 +1,5 @@
 import { episodeUrls } from '../feed/urls.js'
-import type { Chapter, Episode, ShowConfig } from '../show/types.js'
+import type { Chapter, Episode, ShowConfig } from '../model/show.js'
 import { clock, dateWords, durationWords, formatName, isoDuration, sizeWords } from './format.js'
 import { esc, relativeUrl } from './html.js'
 

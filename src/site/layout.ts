@@ -1,5 +1,5 @@
 import { FEED_FILES } from '../feed/urls.js'
-import type { ShowConfig } from '../show/types.js'
+import type { ShowConfig } from '../model/show.js'
 import { esc, relativeUrl } from './html.js'
 import type { PlayerAssets } from './model.js'
 import { COPY_SCRIPT, SITE_CSS } from './style.js'

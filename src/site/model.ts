@@ -1,4 +1,4 @@
-import type { Chapter, Episode, ShowConfig } from '../show/types.js'
+import type { Chapter, Episode, ShowConfig } from '../model/show.js'
 
 /** The player's built entry, as paths below public/ (e.g. "assets/main-3f2a.js"); both absent when it is not built. */
 export interface PlayerAssets { js?: string, css?: string }

@@ -14,12 +14,12 @@ export async function prepareOutputDir (dir: string): Promise<void> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'EEXIST' || code === 'ENOTDIR') {
-      throw new SeedcastError(`${dir}: exists and is not a directory`, { code: 'ENOTDIR', cause: error, hint: 'give -o a folder' })
+      throw new SeedcastError(`${dir}: exists and is not a directory`, { code: 'ENOTDIR', cause: error, hint: 'give `outputDir` a folder' })
     }
     throw fileError(error, dir, 'create')
   }
   const info = await stat(dir).catch(error => { throw fileError(error, dir, 'read') })
-  if (!info.isDirectory()) throw new SeedcastError(`${dir}: exists and is not a directory`, { code: 'ENOTDIR', hint: 'give -o a folder' })
+  if (!info.isDirectory()) throw new SeedcastError(`${dir}: exists and is not a directory`, { code: 'ENOTDIR', hint: 'give `outputDir` a folder' })
   try {
     await access(dir, constants.W_OK)
   } catch (error) {
@@ -45,7 +45,7 @@ export async function checkFreeSpace (dir: string, files: { path: string, length
   if (needed > free) {
     throw new SeedcastError(`${dir}: not enough disk space: the download needs ${formatBytes(needed)} more, ${formatBytes(free)} free`, {
       code: 'ENOSPC',
-      hint: 'free some space, choose another -o folder or --select fewer files'
+      hint: 'free some space, choose another `outputDir` or `select` fewer files'
     })
   }
 }

@@ -13,7 +13,7 @@ export function selectFiles (paths: string[], selectors: string[]): number[] {
   for (const selector of selectors) {
     const matched = matchSelector(paths, selector.trim())
     if (matched.length === 0) {
-      throw new SeedcastError(`--select ${selector}: no file of the torrent matches`, {
+      throw new SeedcastError(`\`select\` ${selector}: no file of the torrent matches`, {
         code: 'ESELECT',
         hint: `the torrent has ${paths.length} file${paths.length === 1 ? '' : 's'}: ${paths.slice(0, 5).map((path, index) => `${index} ${path}`).join(', ')}${paths.length > 5 ? ', ...' : ''}`
       })

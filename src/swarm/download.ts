@@ -186,7 +186,7 @@ function runDownload (client: DownloadClient, source: ResolvedSource, options: D
         selectedIndexes = new Set(indexes)
         selected = indexes.map(index => torrent.files[index]!)
         if (options.stdout && selected.length !== 1) {
-          throw new SeedcastError(`--stdout streams one file, but ${selected.length} are selected`, { code: 'ESELECT', hint: 'choose one with --select <index|glob>' })
+          throw new SeedcastError(`\`stdout\` streams one file, but ${selected.length} are selected`, { code: 'ESELECT', hint: 'choose one with `select` <index|glob>' })
         }
         if (selecting) for (const file of selected) file.select()
         // Checked now, before webtorrent spends time verifying existing data.
@@ -297,7 +297,7 @@ function runDownload (client: DownloadClient, source: ResolvedSource, options: D
         if (!everConnected) {
           const hint = lastSwarmWarning
             ? `last tracker problem: ${lastSwarmWarning}`
-            : 'check the trackers, add one with --tracker, or raise --timeout'
+            : 'check the trackers, add one with `trackers`, or raise `timeoutSeconds`'
           fail(new SeedcastError(`no peers found for ${infoHash} within ${timeoutSeconds} s`, { code: 'ENOPEERS', hint }))
         } else if (!torrent.ready) {
           fail(new SeedcastError(`could not get the metadata of ${infoHash} within ${timeoutSeconds} s`, { code: 'ETIMEOUT', hint: 'the peers did not send it; try again later or use the .torrent file' }))
@@ -309,7 +309,7 @@ function runDownload (client: DownloadClient, source: ResolvedSource, options: D
 
     const onAbort = () => {
       if (seedingUntil !== undefined) { succeed(); return }
-      fail(new SeedcastError('interrupted', { code: 'EINTR', exitCode: 130, hint: 'what was verified is kept; run the same command again to resume' }))
+      fail(new SeedcastError('interrupted', { code: 'EINTR', hint: 'what was verified is kept; run the same command again to resume' }))
     }
     if (options.signal?.aborted) queueMicrotask(onAbort)
     options.signal?.addEventListener('abort', onAbort, { once: true })
@@ -356,7 +356,7 @@ async function checkFilesOnDisk (outputDir: string, files: Array<{ safePath: str
 }
 
 function throwIfAborted (signal?: AbortSignal): void {
-  if (signal?.aborted) throw new SeedcastError('interrupted', { code: 'EINTR', exitCode: 130 })
+  if (signal?.aborted) throw new SeedcastError('interrupted', { code: 'EINTR' })
 }
 
 /** Webtorrent reports disk and parse problems as plain errors; give them a path and a hint. */

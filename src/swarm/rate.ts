@@ -13,7 +13,7 @@ export const NO_RATE_LIMIT = -1
  */
 export function parseRate (text: string, what = 'rate'): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([bkmg]?)(?:i?b)?(?:\/s)?\s*$/i.exec(text)
-  if (!match) throw new SeedcastError(`invalid ${what} "${text}"`, { code: 'EUSAGE', exitCode: 2, hint: 'use bytes per second, e.g. 500k, 1M or 1048576; 0 for no limit' })
+  if (!match) throw new SeedcastError(`invalid ${what} "${text}"`, { code: 'EUSAGE', hint: 'use bytes per second, e.g. 500k, 1M or 1048576; 0 for no limit' })
   const rate = Math.round(Number(match[1]) * UNITS[match[2]!.toLowerCase()]!)
   return rate > 0 ? rate : NO_RATE_LIMIT
 }

@@ -1,3 +1,5 @@
+import type { ErrorCode } from '../errors.js'
+
 /** Transport of a peer connection, as reported by `seed` and `peers`. */
 export type PeerTransport = 'tcp' | 'utp' | 'webrtc' | 'webSeed'
 
@@ -30,7 +32,7 @@ export interface TorrentStatus {
 export type SeedEvent =
   | { event: 'started', torrents: number, port: number, peerId: string, stateDir: string }
   | { event: 'seeding', infoHash: string, name: string, length: number, pieces: number, dataPath: string, resumed: boolean, hashedPieces: number }
-  | { event: 'warning', message: string, infoHash?: string, name?: string, input?: string, code: string }
+  | { event: 'warning', message: string, infoHash?: string, name?: string, input?: string, code: ErrorCode }
   | { event: 'peer', action: 'connected' | 'disconnected', infoHash: string, name: string, transport: PeerTransport, address?: string }
   | { event: 'stats', uploadSpeed: number, uploaded: number, peers: number, torrents: TorrentStatus[] }
   | { event: 'stopped', uploaded: number, reason: string }

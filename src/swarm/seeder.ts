@@ -2,11 +2,11 @@ import { EventEmitter } from 'node:events'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Torrent, TorrentOptions, Wire } from 'webtorrent'
-import { SeedcastError } from '../errors.js'
+import { SeedcastError, type ErrorCode } from '../errors.js'
 import { closeClient, createClient, type ClientOptions, type SwarmClient } from './client.js'
 import { findBadPieces, piecesOfFiles } from './piece-verifier.js'
 import { changedFiles, loadResumeState, saveResumeState, snapshotFiles, type FileSnapshot } from './resume-state.js'
-import { resolveSeedInputs, type SeedItem } from './seed-inputs.js'
+import { resolveSeedInputs, type SeedInput, type SeedItem } from './seed-inputs.js'
 import { addressOf, transportOf, type PeerStatus, type SeedEvent, type TorrentStatus } from './seed-events.js'
 import { defaultStateDir } from './state-dir.js'
 import { removeStatus, writeStatus, type SeederStatus } from './status-file.js'
@@ -144,7 +144,7 @@ export class Seeder extends EventEmitter {
  * a 'warning' event and that torrent is skipped while the others seed.
  * Throws a SeedcastError for bad inputs, or when nothing at all can be seeded.
  */
-export async function seedTorrents (inputs: string[], options: SeedOptions = {}): Promise<Seeder> {
+export async function seedTorrents (inputs: SeedInput[], options: SeedOptions = {}): Promise<Seeder> {
   if (inputs.length === 0) throw new SeedcastError('nothing to seed', { code: 'EUSAGE', hint: 'give .torrent files or show folders' })
   const items = await resolveSeedInputs(inputs, { data: options.data })
   const stateDir = options.stateDir ?? defaultStateDir()
@@ -175,7 +175,7 @@ export async function seedTorrents (inputs: string[], options: SeedOptions = {})
   await forEachLimit(unique, options.concurrency ?? 16, item => startOne(seeder, item))
   if (seeder.torrents.size === 0) {
     await seeder.stop('nothing to seed')
-    throw new SeedcastError(`none of the ${unique.length} torrent(s) can be seeded (data missing or corrupt)`, { code: 'ENODATA', hint: 'check the warnings above, or point --data at the media folder' })
+    throw new SeedcastError(`none of the ${unique.length} torrent(s) can be seeded (data missing or corrupt)`, { code: 'ENODATA', hint: 'check the warnings above, or point `data` at the media folder' })
   }
   seeder.startTicking(options.statsIntervalMs ?? 1000)
   return seeder
@@ -186,7 +186,7 @@ const UPLOAD_BATCH_BYTES = 256 * 1024
 
 async function startOne (seeder: Seeder, item: SeedItem): Promise<void> {
   const { meta } = item
-  const warn = (code: string, message: string) => seeder.report({ event: 'warning', code, infoHash: meta.infoHash, name: meta.name, input: item.input, message })
+  const warn = (code: ErrorCode, message: string) => seeder.report({ event: 'warning', code, infoHash: meta.infoHash, name: meta.name, input: item.input, message })
 
   // The first folder holding every file of the torrent is its data folder.
   let dataPath: string | undefined
@@ -264,7 +264,7 @@ function waitListening (client: SwarmClient): Promise<void> {
     client.once('listening', () => { clearTimeout(timer); resolve() })
     client.once('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer)
-      reject(new SeedcastError(`cannot listen for peers: ${err.message}`, { code: err.code ?? 'ELISTEN', hint: err.code === 'EADDRINUSE' ? 'choose another --port' : undefined }))
+      reject(new SeedcastError(`cannot listen for peers: ${err.message}`, { code: err.code === 'EADDRINUSE' ? 'EADDRINUSE' : 'ELISTEN', hint: err.code === 'EADDRINUSE' ? 'choose another `torrentPort`' : undefined }))
     })
   })
 }

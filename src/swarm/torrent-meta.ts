@@ -40,10 +40,10 @@ export async function readTorrentMeta (path: string): Promise<TorrentMeta> {
   try {
     parsed = await parse(torrentFile)
   } catch (err) {
-    throw new SeedcastError(`${path}: not a torrent file (${(err as Error).message})`, { code: 'EBADTORRENT', hint: 'give a .torrent file or a show folder', cause: err })
+    throw new SeedcastError(`${path}: not a torrent file (${(err as Error).message})`, { code: 'ETORRENT', hint: 'give a .torrent file or a show folder', cause: err })
   }
   if (!parsed.info || !Array.isArray(parsed.pieces) || !Array.isArray(parsed.files)) {
-    throw new SeedcastError(`${path}: not a torrent file (no info dictionary)`, { code: 'EBADTORRENT', hint: 'give a .torrent file or a show folder' })
+    throw new SeedcastError(`${path}: not a torrent file (no info dictionary)`, { code: 'ETORRENT', hint: 'give a .torrent file or a show folder' })
   }
   const files = (parsed.files as Array<{ path: string, length: number, offset: number }>)
     .map(file => ({ path: file.path, length: file.length, offset: file.offset }))

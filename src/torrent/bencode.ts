@@ -80,7 +80,7 @@ export function bdecode (input: Uint8Array, options: DecodeOptions = {}): Decode
     const truncated = position >= data.length
     throw new SeedcastError(
       truncated ? `truncated bencode: input ends at byte ${data.length} ${what}` : `malformed bencode at byte ${position}: ${what}`,
-      { code: 'EBENCODE', hint: truncated ? 'the file is not a complete .torrent; download it again' : 'the file is damaged or not a .torrent' }
+      { code: 'ETORRENT', hint: truncated ? 'the file is not a complete .torrent; download it again' : 'the file is damaged or not a .torrent' }
     )
   }
 

@@ -64,7 +64,7 @@ export async function createTorrent (input: string, options: CreateTorrentOption
   const listing = await listInputFiles(input, { includeJunk: options.includeJunk })
   if (listing.files.length === 0) {
     const hint = listing.skippedJunk > 0
-      ? `${listing.skippedJunk} hidden or junk entries were skipped; --include-junk keeps them`
+      ? `${listing.skippedJunk} hidden or junk entries were skipped; \`includeJunk\` keeps them`
       : 'put the media files in it first'
     throw new SeedcastError(`${input}: the folder holds no files`, { code: 'EEMPTY', hint })
   }

@@ -25,7 +25,7 @@ export async function writeTorrentFile (path: string, torrent: Uint8Array, optio
       await rename(temp, path)
     } else {
       await link(temp, path).catch((error: unknown) => {
-        if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new SeedcastError(`${path} already exists`, { code: 'EEXIST', hint: 'use --force to overwrite it' })
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new SeedcastError(`${path} already exists`, { code: 'EEXIST', hint: 'use `force` to overwrite it' })
         throw error
       })
     }
@@ -45,9 +45,9 @@ export async function checkTorrentOutput (path: string, options: { force?: boole
   const folder = dirname(path)
   const folderStat = await stat(folder).catch(() => undefined)
   if (!folderStat?.isDirectory()) {
-    throw new SeedcastError(`output folder ${folder} does not exist`, { code: 'ENOENT', hint: 'create it first or choose another path with -o' })
+    throw new SeedcastError(`output folder ${folder} does not exist`, { code: 'ENOENT', hint: 'create it first or choose another `output`' })
   }
   const existing = await stat(path).catch(() => undefined)
-  if (existing?.isDirectory()) throw new SeedcastError(`${path} is a folder`, { code: 'EISDIR', hint: 'give a file name with -o' })
-  if (existing && !options.force) throw new SeedcastError(`${path} already exists`, { code: 'EEXIST', hint: 'use --force to overwrite it' })
+  if (existing?.isDirectory()) throw new SeedcastError(`${path} is a folder`, { code: 'EISDIR', hint: 'give a file name as `output`' })
+  if (existing && !options.force) throw new SeedcastError(`${path} already exists`, { code: 'EEXIST', hint: 'use `force` to overwrite it' })
 }

@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import { episodeUrls, podcastGuid, renderFeeds } from '../../dist/src/index.js'
 import { renderFeedsReusing } from '../../dist/src/feed/render.js'
 import { buildFeeds } from '../../dist/src/show/feeds.js'
-import type { Episode, ShowConfig } from '../../src/show/types.ts'
+import type { Episode, ShowConfig } from '../../src/model/show.ts'
 
 const EPISODES = 5000
 const RUNS = 15

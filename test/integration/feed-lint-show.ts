@@ -7,7 +7,7 @@ import { renderFeeds } from '../../src/feed/render.ts'
 import { podcastGuid } from '../../src/feed/guid.ts'
 import { chaptersJson } from '../../src/media/chapters.ts'
 import { probeMedia } from '../../src/media/probe.ts'
-import type { Episode, ShowConfig } from '../../src/show/types.ts'
+import type { Episode, ShowConfig } from '../../src/model/show.ts'
 import { createTorrent } from '../../src/torrent/create.ts'
 import { repoRoot } from '../helpers/cli.ts'
 

@@ -7,7 +7,7 @@ import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith'
 import { initShow } from '../../src/show/init.js'
-import type { Catalog } from '../../src/show/types.js'
+import type { Catalog } from '../../src/model/show.js'
 import { tempDir } from '../helpers/tmp.js'
 
 export const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/${name}`, import.meta.url))

@@ -1,12 +1,14 @@
 // `seedcast seed` as a user runs it: bad inputs give one line and a non-zero exit;
 // a show folder seeds its published episodes (not drafts) and stops after --duration.
 import { copyFile, mkdir, truncate, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { publish } from '../../src/show/publish.js'
 import { createTorrent } from '../../src/torrent/create.js'
 import { binPath, repoRoot, runCli } from '../helpers/cli.js'
 import { startJsonProcess, waitForLines, within } from '../helpers/json-process.js'
 import { tempDir } from '../helpers/tmp.js'
+import { makePublishedShow } from './serve-helpers.js'
 
 const cleanups: Array<() => Promise<void>> = []
 afterEach(async () => { for (const cleanup of cleanups.splice(0)) await cleanup() })
@@ -44,7 +46,7 @@ describe('seedcast seed: bad input', () => {
   it('a folder without show.json', async () => {
     const dir = await temp()
     const result = await runCli(['seed', dir, ...offline, '--state', join(dir, 'state')])
-    expectOneLineError(result, /not a show folder \(no show\.json\)/)
+    expectOneLineError(result, /not a seedcast show folder \(no show\.json\)/)
   })
 
   it('a torrent whose data is nowhere', async () => {
@@ -73,25 +75,18 @@ describe('seedcast seed: bad input', () => {
 
 describe('seedcast seed: show folder', () => {
   it('seeds the published episodes of a show folder, not drafts, and stops after --duration', async () => {
-    const show = await temp()
+    const show = join(await temp(), 'show')
+    await makePublishedShow(show, 'http://127.0.0.1:9/', [])
+    const one = await publish(show, join(repoRoot, 'fixtures', 'episode.mp3'))
+    await publish(show, join(repoRoot, 'fixtures', 'episode-2.mp3'), { draft: true })
     const pub = join(show, 'public')
-    await mkdir(join(pub, 'media'), { recursive: true })
-    await mkdir(join(pub, 'torrents'), { recursive: true })
-    const episodes = []
-    for (const [slug, fixture, draft] of [['one', 'episode.mp3', false], ['two', 'episode-2.mp3', true]] as const) {
-      await copyFile(join(repoRoot, 'fixtures', fixture), join(pub, 'media', `${slug}.mp3`))
-      const created = await createTorrent(join(pub, 'media', `${slug}.mp3`), { announce: [] })
-      await writeFile(join(pub, 'torrents', `${slug}.torrent`), created.torrent)
-      episodes.push({ slug, draft, mediaPath: `media/${slug}.mp3`, torrentPath: `torrents/${slug}.torrent`, infoHash: created.infoHash })
-    }
-    await writeFile(join(show, 'show.json'), '{"version":1}\n')
-    await writeFile(join(show, 'episodes.json'), JSON.stringify({ version: 1, episodes }))
+    const episodes = [one.episode]
 
     const result = await runCli(['seed', show, ...offline, '--state', join(show, '.seedcast', 'seed'), '--duration', '2', '--json'], { timeoutMs: 30_000 })
     expect(result.code, result.stderr).toBe(0)
     const events = result.stdout.trim().split('\n').map(line => JSON.parse(line))
     expect(events[0]).toMatchObject({ event: 'started', torrents: 1 })
-    expect(events.filter(e => e.event === 'seeding')).toEqual([expect.objectContaining({ name: 'one.mp3', infoHash: episodes[0]!.infoHash, dataPath: join(pub, 'media') })])
+    expect(events.filter(e => e.event === 'seeding')).toEqual([expect.objectContaining({ name: basename(one.episode.mediaPath), infoHash: episodes[0]!.infoHash, dataPath: join(pub, 'media') })])
     expect(events.some(e => e.event === 'stats')).toBe(true)
     expect(events.at(-1)).toMatchObject({ event: 'stopped', reason: 'duration' })
   })

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SeedcastError } from '../../src/errors.js'
 import { createServer } from '../../src/server/create-server.js'
 import { serveShows, type RunningServer } from '../../src/server/serve.js'
-import type { Catalog } from '../../src/show/types.js'
+import type { Catalog } from '../../src/model/show.js'
 import { tempDir } from '../helpers/tmp.js'
 import { makePublishedShow, rawRequest } from './serve-helpers.js'
 

@@ -7,7 +7,7 @@ import { Agent, request } from 'node:http'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serveShows, type RunningServer } from '../../src/server/serve.js'
-import type { Catalog } from '../../src/show/types.js'
+import type { Catalog } from '../../src/model/show.js'
 import { tempDir } from '../helpers/tmp.js'
 import { makePublishedShow, rawRequest } from './serve-helpers.js'
 

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serveShows, type RunningServer } from '../../src/server/serve.js'
-import type { Catalog } from '../../src/show/types.js'
+import type { Catalog } from '../../src/model/show.js'
 import { tempDir } from '../helpers/tmp.js'
 import { makePublishedShow, rawExchange, rawRequest } from './serve-helpers.js'
 

@@ -104,7 +104,7 @@ describe('createTorrent against create-torrent (the oracle)', () => {
     const error = await createTorrent(base).then(() => undefined, (caught: unknown) => caught as SeedcastError)
     expect(error).toBeInstanceOf(SeedcastError)
     expect(error?.message).toMatch(/the folder holds no files/)
-    expect(error?.hint).toBe('2 hidden or junk entries were skipped; --include-junk keeps them')
+    expect(error?.hint).toBe('2 hidden or junk entries were skipped; `includeJunk` keeps them')
     const kept = await createTorrent(base, { includeJunk: true })
     expect(kept.files.map(file => file.path)).toEqual(['junkonly/.DS_Store', 'junkonly/Thumbs.db'])
   })

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { renderFeeds, renderFeedsReusing } from '../../src/feed/render.ts'
 import { buildFeeds } from '../../src/show/feeds.ts'
-import type { Episode } from '../../src/show/types.ts'
+import type { Episode } from '../../src/model/show.ts'
 import { tempDir } from '../helpers/tmp.ts'
 import { sampleEpisode, sampleShow } from '../integration/feed-lint-show.ts'
 

@@ -5,7 +5,7 @@ import { repoRoot, runCli } from '../helpers/cli.js'
 
 describe('the installed project', () => {
   it('runs under Node 24 from node_modules, as the README promises', () => {
-    expect(Number(process.versions.node.split('.')[0])).toBeGreaterThanOrEqual(22)
+    expect(Number(process.versions.node.split('.')[0])).toBe(24)
   })
 
   it('imports webtorrent with the local webrtc-polyfill shim giving real WebRTC classes', async () => {

@@ -113,6 +113,6 @@ describe('seedcast init', () => {
   it('reports errors as JSON with --json', async () => {
     const { result, json } = await runCliJson(['init', join(dir.path, 'show'), ...withFlag('--language', '???')])
     expect(result.code).toBe(2)
-    expect(json.error).toMatchObject({ code: 'EBADFLAG', message: '--language: "???" is not a BCP 47 language tag' })
+    expect(json.error).toMatchObject({ code: 'EUSAGE', message: '--language: "???" is not a BCP 47 language tag' })
   })
 })

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { readCover } from '../../src/show/cover.js'
-import { imageSize } from '../../src/show/image-size.js'
+import { imageSize } from '../../src/media/image-size.js'
 import { loadShow } from '../../src/show/load.js'
 import { slugify } from '../../src/show/slug.js'
 import { checkEmail, normaliseBaseUrl, normaliseLanguage, normaliseLicense, parseCategory } from '../../src/show/validate.js'
@@ -21,8 +21,8 @@ describe('cover images', () => {
   it('accepts a square 1400-3000 px cover and says what is wrong with others', async () => {
     const cover = await readCover(fixture('cover.jpg'))
     expect(cover.extension).toBe('jpg')
-    await expect(readCover(fixture('cover-small.png'))).rejects.toThrow('--image cover-small.png: 500x500 is too small')
-    await expect(readCover(fixture('cover-wide.jpg'))).rejects.toThrow('--image cover-wide.jpg: 1600x1400 is not square')
+    await expect(readCover(fixture('cover-small.png'))).rejects.toThrow('`image` cover-small.png: 500x500 is too small')
+    await expect(readCover(fixture('cover-wide.jpg'))).rejects.toThrow('`image` cover-wide.jpg: 1600x1400 is not square')
     await expect(readCover(fixture('not-audio.mp3'))).rejects.toThrow('not a JPEG or PNG image')
     await expect(readCover(fixture('nope.jpg'))).rejects.toThrow('no such file or directory')
   })
@@ -32,28 +32,28 @@ describe('init values', () => {
   it('normalises language tags, base URLs, licenses and categories', () => {
     expect(normaliseLanguage('en-us')).toBe('en-US')
     expect(normaliseLanguage('pt-br')).toBe('pt-BR')
-    expect(() => normaliseLanguage('english!')).toThrow('--language: "english!" is not a BCP 47 language tag')
+    expect(() => normaliseLanguage('english!')).toThrow('`language`: "english!" is not a BCP 47 language tag')
     // Well-formed BCP 47, but not what podcast apps or `feed lint` accept: refused, with the code.
-    expect(() => normaliseLanguage('English')).toThrow(expect.objectContaining({ message: '--language: "English" is not a BCP 47 language tag', hint: expect.stringMatching(/^did you mean en\?/) }))
+    expect(() => normaliseLanguage('English')).toThrow(expect.objectContaining({ message: '`language`: "English" is not a BCP 47 language tag', hint: expect.stringMatching(/^did you mean en\?/) }))
     expect(() => normaliseLanguage('qq')).toThrow('is not a BCP 47 language tag')
     expect(normaliseLanguage('fil')).toBe('fil')
     expect(normaliseBaseUrl('https://example.org/pod')).toBe('https://example.org/pod/')
     expect(normaliseBaseUrl('http://localhost:8080')).toBe('http://localhost:8080/')
-    expect(() => normaliseBaseUrl('ftp://example.org/')).toThrow('--base-url: "ftp://example.org/" is not an http(s) URL')
+    expect(() => normaliseBaseUrl('ftp://example.org/')).toThrow('`baseUrl`: "ftp://example.org/" is not an http(s) URL')
     expect(() => normaliseBaseUrl('https://example.org/?a=1')).toThrow('has a query or fragment')
     expect(normaliseLicense('cc-by-sa-4.0')).toBe('CC-BY-SA-4.0')
     expect(normaliseLicense('MIT')).toBe('MIT')
-    expect(() => normaliseLicense('CC-BY-FOO')).toThrow('--license: "CC-BY-FOO" is not an SPDX license id')
+    expect(() => normaliseLicense('CC-BY-FOO')).toThrow('`license`: "CC-BY-FOO" is not an SPDX license id')
     expect(parseCategory('Technology')).toEqual({ category: 'Technology' })
     expect(parseCategory('Society & Culture > Documentary')).toEqual({ category: 'Society & Culture', subcategory: 'Documentary' })
     expect(parseCategory('News', 'Daily News')).toEqual({ category: 'News', subcategory: 'Daily News' })
-    expect(() => parseCategory('Cooking')).toThrow('--category: "Cooking" is not an Apple Podcasts category')
+    expect(() => parseCategory('Cooking')).toThrow('`category`: "Cooking" is not an Apple Podcasts category')
     // The hint lists the valid names, so a wrong category is fixed without looking elsewhere.
     expect(() => parseCategory('Cooking')).toThrow(expect.objectContaining({ hint: expect.stringMatching(/^one of: Arts, Business, .*, Technology, True Crime, TV & Film$/) }))
     expect(() => parseCategory('Arts > Cooking')).toThrow(expect.objectContaining({ hint: 'one of: Books, Design, Fashion & Beauty, Food, Performing Arts, Visual Arts' }))
-    expect(() => parseCategory('Technology > Documentary')).toThrow('--subcategory: "Documentary" is not a subcategory of "Technology"')
+    expect(() => parseCategory('Technology > Documentary')).toThrow('`subcategory`: "Documentary" is not a subcategory of "Technology"')
     expect(checkEmail(' a@b.org ')).toBe('a@b.org')
-    expect(() => checkEmail('nobody')).toThrow('--owner-email: "nobody" is not an email address')
+    expect(() => checkEmail('nobody')).toThrow('`ownerEmail`: "nobody" is not an email address')
   })
 
   it('makes URL-safe slugs', () => {

@@ -3,7 +3,7 @@
 // only relative URLs for what the page loads or links inside the site.
 import { HtmlValidate, type Message } from 'html-validate'
 import { describe, expect, it } from 'vitest'
-import type { Episode, ShowConfig } from '../../src/show/types.js'
+import type { Episode, ShowConfig } from '../../src/model/show.js'
 import { renderEpisodePage } from '../../src/site/episode-page.js'
 import type { SiteModel } from '../../src/site/model.js'
 import { renderShowPage } from '../../src/site/show-page.js'

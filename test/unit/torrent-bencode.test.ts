@@ -58,7 +58,7 @@ describe('bencode reader', () => {
     let caught: unknown
     try { bdecode(Buffer.from(text)) } catch (error) { caught = error }
     expect(caught).toBeInstanceOf(SeedcastError)
-    expect((caught as SeedcastError).code).toBe('EBENCODE')
+    expect((caught as SeedcastError).code).toBe('ETORRENT')
     expect((caught as Error).message).toMatch(message)
   })
 

@@ -1,4 +1,4 @@
-import { imageSize } from '../../show/image-size.js'
+import { imageSize } from '../../media/image-size.js'
 import { isHttpUrl, type FeedDocument } from './document.js'
 import type { Findings } from './findings.js'
 import type { Resources } from './resources.js'

@@ -88,10 +88,10 @@ function checkUrl (value: string, original: string): string {
   try {
     parsed = new URL(value)
   } catch {
-    throw new SeedcastError(`${original}: not a URL`, { code: 'EUSAGE', exitCode: 2, hint: 'give the feed\'s http(s) address' })
+    throw new SeedcastError(`${original}: not a URL`, { code: 'EUSAGE', hint: 'give the feed\'s http(s) address' })
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new SeedcastError(`${original}: only http(s) feeds can be fetched${value !== original ? ` (redirected to ${parsed.protocol})` : ''}`, { code: 'EUSAGE', exitCode: 2, hint: 'give the feed\'s http(s) address' })
+    throw new SeedcastError(`${original}: only http(s) feeds can be fetched${value !== original ? ` (redirected to ${parsed.protocol})` : ''}`, { code: 'EUSAGE', hint: 'give the feed\'s http(s) address' })
   }
   return parsed.href
 }

@@ -3,7 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs'
 import { mkdir, readdir, rm } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import type { ShowPaths } from '../../show/paths.js'
+import type { ShowPaths } from '../../model/paths.js'
 
 /**
  * Where uploads wait for publish: .seedcast/uploads/<pid>-<uuid>/<original name> (the name

@@ -1,5 +1,5 @@
 import writeFileAtomic from 'write-file-atomic'
-import { fileError } from '../errors.js'
+import { fileError } from './errors.js'
 
 /**
  * Writes a file so that readers (and a crash at any moment) see either the old or the

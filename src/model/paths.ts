@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 
 /**
- * Where everything of a show folder lives (see types.ts for the layout). Paths under
+ * Where everything of a show folder lives (see show.ts for the layout). Paths under
  * public/ are also URL paths below the show's base URL.
  */
 export interface ShowPaths {
