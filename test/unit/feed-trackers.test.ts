@@ -17,6 +17,6 @@ describe('the self tracker', () => {
   it('is accepted by init in any case, and other words are still refused', () => {
     expect(normaliseTracker('self')).toBe('self')
     expect(normaliseTracker(' SELF ')).toBe('self')
-    expect(() => normaliseTracker('myself')).toThrow(/--tracker: "myself" is not a tracker URL/)
+    expect(() => normaliseTracker('myself')).toThrow(/`trackers`: "myself" is not a tracker URL/)
   })
 })
