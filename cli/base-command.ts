@@ -10,8 +10,11 @@ import { describeError, errorLine } from './error-view.js'
 export abstract class SeedcastCommand extends Command {
   static override enableJsonFlag = true
 
-  /** Library options whose flag is not `--<option in kebab case>`, e.g. { outputDir: '-o' }. */
-  static optionFlags: Record<string, string> = {}
+  /**
+   * Library options whose flag is not `--<option in kebab case>`, e.g. { outputDir: '--output' }.
+   * An instance field, not a static: oclif copies statics into the manifest.
+   */
+  protected optionFlags: Record<string, string> = {}
 
   protected override async catch (error: Error & { exitCode?: number }): Promise<unknown> {
     if (error instanceof Errors.ExitError) throw error
@@ -27,6 +30,6 @@ export abstract class SeedcastCommand extends Command {
 
   /** The error as the user sees it, options named by this command's flags. */
   protected describe (error: Error) {
-    return describeError(error, (this.constructor as typeof SeedcastCommand).optionFlags)
+    return describeError(error, this.optionFlags)
   }
 }

@@ -30,7 +30,7 @@ Every piece is SHA-1 checked before it is written. Running the same command agai
     source: Args.string({ description: 'magnet link, infohash, .torrent file or http(s) URL of a .torrent', required: true })
   }
 
-  static override optionFlags = { outputDir: '--output', trackers: '--tracker', timeoutSeconds: '--timeout', seedTimeSeconds: '--seed-time' }
+  protected override optionFlags = { outputDir: '--output', trackers: '--tracker', timeoutSeconds: '--timeout', seedTimeSeconds: '--seed-time' }
 
   static override flags = {
     output: Flags.directory({ char: 'o', description: 'folder to download into (created when missing)', default: '.' }),

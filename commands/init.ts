@@ -36,7 +36,7 @@ Required: --title --description --author --owner-name --owner-email --language -
     dir: Args.string({ description: 'show folder to create (default: current folder)', default: '.' })
   }
 
-  static override optionFlags = { trackers: '--tracker' }
+  protected override optionFlags = { trackers: '--tracker' }
 
   static override flags = {
     ...showFieldFlags,

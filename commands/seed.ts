@@ -32,7 +32,7 @@ A status file in --state lets "seedcast peers" show who is connected. Exits 1 wh
     inputs: Args.string({ description: '.torrent files and/or show folders', required: true })
   }
 
-  static override optionFlags = { torrentPort: '--port' }
+  protected override optionFlags = { torrentPort: '--port' }
 
   static override flags = {
     data: Flags.directory({ description: 'folder searched first for the torrents\' data' }),

@@ -54,6 +54,12 @@ export const ERROR_CODES = {
   ENOEPISODE: { exitCode: 1, shape: 'no episode "<slug or guid>" in this show' },
   EDATE: { exitCode: 1, shape: 'episode "<slug>" has an invalid pubDate: "<date>"' },
 
+  // Following feeds.
+  EBADSTATE: { exitCode: 1, shape: '<follow.json>: <what is wrong in it>' },
+  ENOTFOLLOWED: { exitCode: 1, shape: 'not following <feed>' },
+  ENOFEEDS: { exitCode: 1, shape: '<library folder>: no feed is followed yet' },
+  EINTEGRITY: { exitCode: 1, shape: '"<episode>": the bytes do not match the feed\'s podcast:integrity (<expected and got>); not kept' },
+
   // Serving.
   EMOUNT: { exitCode: 1, shape: '<folder> and <folder> both want the URL path <path> | <folder>: the same show folder is given twice' },
   EADDRINUSE: { exitCode: 1, shape: 'cannot listen on <where>: the port is in use' },

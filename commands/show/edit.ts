@@ -27,7 +27,7 @@ Clearing: --link "" and --funding "" remove the link or funding; --tracker "" re
     '<%= config.bin %> show edit --category "Society & Culture > Documentary" --type serial --json'
   ]
 
-  static override optionFlags = { trackers: '--tracker' }
+  protected override optionFlags = { trackers: '--tracker' }
 
   static override flags = {
     show: showFlag,
