@@ -51,6 +51,7 @@ export const ERROR_CODES = {
   ENOTSHOW: { exitCode: 1, shape: '<folder>: not a seedcast show folder (<why>)' },
   EBADSHOW: { exitCode: 1, shape: '<show.json | episodes.json>: <what is wrong in it>' },
   ELOCKED: { exitCode: 1, shape: '<folder>: the show folder is busy | lost the show folder\'s lock (<why>)' },
+  ENOTOKEN: { exitCode: 1, shape: 'no token "<id or name>" | <n> tokens are named "<name>"' },
   ENOEPISODE: { exitCode: 1, shape: 'no episode "<slug or guid>" in this show' },
   EDATE: { exitCode: 1, shape: 'episode "<slug>" has an invalid pubDate: "<date>"' },
 

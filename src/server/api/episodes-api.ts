@@ -64,11 +64,11 @@ export function statusFor (error: unknown): number {
 function flag (value: string): boolean {
   if (/^(true|1|yes|on)$/i.test(value)) return true
   if (/^(false|0|no|off|)$/i.test(value)) return false
-  throw new SeedcastError(`"${value}" is not true or false`, { code: 'EBADFLAG' })
+  throw new SeedcastError(`"${value}" is not true or false`, { code: 'EUSAGE' })
 }
 
 function integer (name: string, value: string): number {
-  if (!/^\d{1,9}$/.test(value.trim())) throw new SeedcastError(`${name} must be a whole number, not "${value}"`, { code: 'EBADFLAG' })
+  if (!/^\d{1,9}$/.test(value.trim())) throw new SeedcastError(`${name} must be a whole number, not "${value}"`, { code: 'EUSAGE' })
   return Number(value)
 }
 
