@@ -107,7 +107,7 @@ export async function mirrorFeed (feedUrl: string, showDir: string, options: Mir
 function mirrorConfig (feed: PodcastFeed, original: string, baseUrl: string, options: MirrorOptions, existing?: ShowConfig): ShowConfig {
   const ownerName = feed.owner?.name ?? options.ownerName ?? feed.author
   const ownerEmail = feed.owner?.email ?? options.ownerEmail
-  if (!ownerEmail || !ownerName) throw new SeedcastError(`${original}: the feed names no owner e-mail, which the mirror's feed needs`, { code: 'EUSAGE', exitCode: 2, hint: 'give --owner-name and --owner-email (the mirror\'s operator)' })
+  if (!ownerEmail || !ownerName) throw new SeedcastError(`${original}: the feed names no owner e-mail, which the mirror's feed needs`, { code: 'EUSAGE', hint: 'give --owner-name and --owner-email (the mirror\'s operator)' })
   const note = `A peer-to-peer mirror of ${original}, made with seedcast: the episodes, their GUIDs and their original enclosures are the publisher's; the mirror adds BitTorrent sources.`
   const type = feed.showType === 'serial' || feed.showType === 'episodic' ? feed.showType : undefined
   return {
