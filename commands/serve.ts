@@ -71,7 +71,7 @@ With --json one JSON line {url, shows, tracker, warnings} is printed when listen
       flags = applied.flags
       if (shows.length === 0 && applied.shows) shows = applied.shows
     }
-    if (shows.length === 0) throw new SeedcastError('no show folder to serve', { code: 'EUSAGE', exitCode: 2, hint: 'give one or more show folders, or "shows" in --config' })
+    if (shows.length === 0) throw new SeedcastError('no show folder to serve', { code: 'EUSAGE', hint: 'give one or more show folders, or "shows" in --config' })
     const json = this.jsonEnabled()
     let seeder: Seeder | undefined
     let stopping = false

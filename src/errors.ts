@@ -13,8 +13,10 @@
  */
 export const ERROR_CODES = {
   // A command called wrongly: missing, unknown or conflicting arguments, or an option
-  // whose value is not valid. The only code that exits 2.
+  // whose value is not valid. With ECONFIG, the only codes that exit 2.
   EUSAGE: { exitCode: 2, shape: '[`<option>`: ]<what is wrong with the arguments or the option>' },
+  // The --config file of a command: flags written in a file, so a usage error too.
+  ECONFIG: { exitCode: 2, shape: '<config file>: <what is wrong in it>' },
 
   // Files and folders (from Node's fs errors, see fileError).
   ENOENT: { exitCode: 1, shape: '<path>: no such file or directory' },

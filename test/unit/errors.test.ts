@@ -12,13 +12,13 @@ function sources (dir: string): string[] {
 }
 
 describe('the error registry', () => {
-  it('gives every code a message shape and an exit code; only EUSAGE exits 2', () => {
+  it('gives every code a message shape and an exit code; only usage errors exit 2', () => {
     for (const [code, { exitCode, shape }] of Object.entries(ERROR_CODES)) {
       expect(code).toMatch(/^E[A-Z]+$/)
       expect(shape.length, code).toBeGreaterThan(5)
       expect([1, 2, 70, 130], code).toContain(exitCode)
     }
-    expect(Object.entries(ERROR_CODES).filter(([, { exitCode }]) => exitCode === 2).map(([code]) => code)).toEqual(['EUSAGE'])
+    expect(Object.entries(ERROR_CODES).filter(([, { exitCode }]) => exitCode === 2).map(([code]) => code)).toEqual(['EUSAGE', 'ECONFIG'])
   })
 
   it('has merged the codes that meant the same', () => {
