@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
-import { fileError } from '../errors.js'
+import { SeedcastError, fileError } from '../errors.js'
 import { loadShow, type LoadedShow } from '../show/load.js'
 import { readTorrentMeta, type TorrentMeta } from './torrent-meta.js'
 
