@@ -37,7 +37,7 @@ export default class EpisodesEdit extends SeedcastCommand {
     const { args, flags } = await this.parse(EpisodesEdit)
     const { show, ...given } = flags
     if (Object.entries(given).every(([name, value]) => value === undefined || name === 'json')) {
-      throw new SeedcastError('nothing to change', { code: 'EBADFLAG', exitCode: 2, hint: 'give the fields to change as flags, e.g. --title or --no-draft; see `seedcast episodes edit --help`' })
+      throw new SeedcastError('nothing to change', { code: 'EUSAGE', hint: 'give the fields to change as flags, e.g. --title or --no-draft; see `seedcast episodes edit --help`' })
     }
     const episode = await editEpisode(show, args.episode, {
       title: flags.title,

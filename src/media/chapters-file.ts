@@ -25,7 +25,7 @@ export async function readChaptersFile (path: string, duration: number): Promise
 }
 
 function bad (label: string, why: string): SeedcastError {
-  return new SeedcastError(`${label}: ${why}`, { code: 'EBADCHAPTERS', exitCode: 2, hint: 'give a JSON chapters file or lines of "HH:MM:SS Title"' })
+  return new SeedcastError(`${label}: ${why}`, { code: 'EUSAGE', hint: 'give a JSON chapters file or lines of "HH:MM:SS Title"' })
 }
 
 function fromText (text: string, label: string): Chapter[] {

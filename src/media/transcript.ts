@@ -35,7 +35,7 @@ export async function readTranscript (path: string): Promise<Transcript> {
 }
 
 function notTranscript (label: string, why: string): SeedcastError {
-  return new SeedcastError(`${label}: not a WebVTT or SubRip transcript (${why})`, { code: 'EBADTRANSCRIPT', exitCode: 2, hint: 'give a .vtt (starting with WEBVTT) or .srt file' })
+  return new SeedcastError(`${label}: not a WebVTT or SubRip transcript (${why})`, { code: 'EUSAGE', hint: 'give a .vtt (starting with WEBVTT) or .srt file' })
 }
 
 /** Cue blocks: a timing line, then text lines up to a blank line (SRT and VTT alike). */

@@ -6,7 +6,7 @@ import { readChaptersFile } from '../media/chapters-file.js'
 import { readTranscript, type Transcript } from '../media/transcript.js'
 import { fileError } from '../errors.js'
 import { checkEpisodeType, parsePerson } from './episode-fields.js'
-import type { ShowPaths } from './paths.js'
+import type { ShowPaths } from '../model/paths.js'
 import { placeFile } from './reservations.js'
 import type { Chapter, EpisodePerson, EpisodeType } from '../model/show.js'
 

@@ -1,4 +1,4 @@
-import { invalidOption, SeedcastError } from '../errors.js'
+import { invalidOption } from '../errors.js'
 import type { EpisodePerson, EpisodeType } from '../model/show.js'
 
 // Checks of the per-episode values given to publish and edit.

@@ -6,7 +6,7 @@ import { placeExtraFiles, readEpisodeExtras, transcriptPath, type EpisodeExtraOp
 import { commitCatalog, repairFeeds } from './feeds.js'
 import { loadShow } from './load.js'
 import { withShowLock } from './lock.js'
-import { episodeFiles } from './paths.js'
+import { episodeFiles } from '../model/paths.js'
 import { urlsOf } from './publish.js'
 import type { Catalog, Episode, ShowConfig } from '../model/show.js'
 
