@@ -68,6 +68,7 @@ export const ERROR_CODES = {
   EMOUNT: { exitCode: 1, shape: '<folder> and <folder> both want the URL path <path> | <folder>: the same show folder is given twice' },
   EADDRINUSE: { exitCode: 1, shape: 'cannot listen on <where>: the port is in use' },
   ELISTEN: { exitCode: 1, shape: 'cannot listen on <where>: <reason>' },
+  ESCHEDULE: { exitCode: 1, shape: 'could not publish the scheduled episode of <folder>: <reason>' },
 
   // Swarm: seeding and downloading.
   ESELECT: { exitCode: 1, shape: '`select` <selector>: no file of the torrent matches | `stdout` streams one file, but <n> are selected' },
