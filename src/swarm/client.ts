@@ -1,6 +1,7 @@
 import WebTorrent from 'webtorrent'
 import { NO_RATE_LIMIT } from './rate.js'
 import { applyWebRtcGlareFix } from './webrtc-glare.js'
+import { closeDuplicateConnections } from './duplicate-connections.js'
 
 export interface ClientOptions {
   /** Mainline DHT (BEP 5). Default true; false creates no DHT at all (no bootstrap traffic). */
@@ -48,7 +49,7 @@ export function createClient (options: ClientOptions = {}): SwarmClient {
   const trackers = options.trackers ?? true
   const webrtc = options.webrtc ?? true
   const dht = options.dht ?? true
-  return new WebTorrent({
+  const client = new WebTorrent({
     dht: dht ? (options.dhtBootstrap ? { bootstrap: options.dhtBootstrap } : true) : false,
     lsd: options.lsd ?? true,
     utp: options.utp ?? true,
@@ -65,6 +66,8 @@ export function createClient (options: ClientOptions = {}): SwarmClient {
     downloadLimit: options.downloadLimit ?? NO_RATE_LIMIT,
     ...(options.blocklist ? { blocklist: options.blocklist } : {})
   })
+  closeDuplicateConnections(client)
+  return client
 }
 
 /** Time given to simple-peer's deferred RTCPeerConnection closes after a destroy. */
