@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core'
 import { NO_RATE_LIMIT, parseRate } from '../src/swarm/rate.js'
-import type { SeedOptions } from '../src/swarm/seeder.js'
+import type { SeedOptions } from '../src/swarm/seed/seeder.js'
 
 /** The peer flags of `seed`, for other long-running commands that seed (follow run). */
 export const seedFlags = {

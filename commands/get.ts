@@ -2,8 +2,8 @@ import { Args, Flags } from '@oclif/core'
 import { Presets, SingleBar } from 'cli-progress'
 import { resolve } from 'node:path'
 import { SeedcastCommand } from '../cli/base-command.js'
-import { download, type DownloadEvent } from '../src/swarm/download.js'
-import { formatBytes } from '../src/swarm/download-output.js'
+import { download, type DownloadEvent } from '../src/swarm/download/download.js'
+import { formatBytes } from '../src/swarm/download/output.js'
 import { parseRate } from '../src/swarm/rate.js'
 
 export default class Get extends SeedcastCommand {

@@ -3,8 +3,8 @@ import { setFlagsFromString } from 'node:v8'
 import { SeedcastCommand } from '../cli/base-command.js'
 import { formatBytes } from '../src/torrent/format.js'
 import { NO_RATE_LIMIT, parseRate } from '../src/swarm/rate.js'
-import type { SeedEvent, TorrentStatus } from '../src/swarm/seed-events.js'
-import { seedTorrents } from '../src/swarm/seeder.js'
+import type { SeedEvent, TorrentStatus } from '../src/swarm/seed/events.js'
+import { seedTorrents } from '../src/swarm/seed/seeder.js'
 
 export default class Seed extends SeedcastCommand {
   static override summary = 'Seed episodes (torrents or whole show folders) from one process'

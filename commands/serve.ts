@@ -5,8 +5,8 @@ import { SeedcastError } from '../src/errors.js'
 import { SHOWS_API_PATH } from '../src/server/shows-api.js'
 import { serveShows, type RunningServer } from '../src/server/serve.js'
 import type { ScheduledRelease } from '../src/server/scheduled-publishing.js'
-import type { SeedEvent } from '../src/swarm/seed-events.js'
-import { seedTorrents, type Seeder } from '../src/swarm/seeder.js'
+import type { SeedEvent } from '../src/swarm/seed/events.js'
+import { seedTorrents, type Seeder } from '../src/swarm/seed/seeder.js'
 import { formatBytes } from '../src/torrent/format.js'
 
 export default class Serve extends SeedcastCommand {

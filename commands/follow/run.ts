@@ -5,7 +5,7 @@ import { seedFlags, seedOptionsFromFlags } from '../../cli/seed-flags.js'
 import type { FollowEvent } from '../../src/follow/events.js'
 import { defaultLibraryDir } from '../../src/follow/library.js'
 import { runFollow } from '../../src/follow/run.js'
-import type { SeedEvent } from '../../src/swarm/seed-events.js'
+import type { SeedEvent } from '../../src/swarm/seed/events.js'
 import { parseSize } from '../../src/follow/size.js'
 import { formatBytes } from '../../src/torrent/format.js'
 

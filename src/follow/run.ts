@@ -1,6 +1,6 @@
 import { SeedcastError } from '../errors.js'
-import type { SeedEvent } from '../swarm/seed-events.js'
-import type { SeedOptions } from '../swarm/seeder.js'
+import type { SeedEvent } from '../swarm/seed/events.js'
+import type { SeedOptions } from '../swarm/seed/seeder.js'
 import type { FollowEvent } from './events.js'
 import { followPass, seedableTorrents, type PassOptions } from './pass.js'
 import { LibrarySeeding } from './seeding.js'

@@ -1,4 +1,4 @@
-import { seedTorrents, type Seeder, type SeedOptions } from '../swarm/seeder.js'
+import { seedTorrents, type Seeder, type SeedOptions } from '../swarm/seed/seeder.js'
 
 /**
  * The library's episodes seeded from one swarm Seeder. The Seeder takes its torrents at

@@ -1,6 +1,6 @@
 import WebTorrent from 'webtorrent'
 import { NO_RATE_LIMIT } from './rate.js'
-import { applyWebRtcGlareFix } from './webrtc-glare.js'
+import { applyWebRtcGlareFix } from './webrtc/glare.js'
 import { closeDuplicateConnections } from './duplicate-connections.js'
 
 export interface ClientOptions {
@@ -41,7 +41,7 @@ export type SwarmClient = WebTorrent
 /**
  * A WebTorrent 3 client configured from `options`. The WebRTC tie-break that keeps
  * simultaneous joins from killing each other's connections is applied first (once per
- * process, see webrtc-glare.ts). No public tracker or DHT node is added by seedcast:
+ * process, see webrtc/glare.ts). No public tracker or DHT node is added by seedcast:
  * trackers come from the torrents only, and `dht: false` means no DHT traffic at all.
  */
 export function createClient (options: ClientOptions = {}): SwarmClient {

@@ -8,7 +8,7 @@ import type { SwarmClient } from './client.js'
  * two, and every block request went out twice. Keyed by the remote peer id instead, one
  * of the two is closed. Both ends must close the same one or they would drop both, so the
  * choice is deterministic: keep the connection opened by the peer with the lower peer id
- * (the WebRTC glare fix, webrtc-glare.ts, decides the same way for WebRTC).
+ * (the WebRTC glare fix, webrtc/glare.ts, decides the same way for WebRTC).
  */
 export function closeDuplicateConnections (client: SwarmClient): void {
   client.on('add', (torrent: any) => {

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises'
 import { SeedcastError } from '../errors.js'
-import type { PeerStatus } from './seed-events.js'
+import type { PeerStatus } from './seed/events.js'
 import { defaultStateDir } from './state-dir.js'
 import { readStatuses } from './status-file.js'
 import { readTorrentMeta } from './torrent-meta.js'

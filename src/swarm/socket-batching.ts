@@ -1,6 +1,6 @@
 import { Socket } from 'node:net'
 import type { Torrent, Wire } from 'webtorrent'
-import { releaseFramedBlock } from './seed-store.js'
+import { releaseFramedBlock } from './seed/store.js'
 
 const BATCHED = Symbol.for('seedcast.socketBatching')
 

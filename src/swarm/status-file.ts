@@ -1,7 +1,7 @@
 import { readFile, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
-import type { PeerStatus, TorrentStatus } from './seed-events.js'
+import type { PeerStatus, TorrentStatus } from './seed/events.js'
 
 /**
  * A running seeder rewrites `<stateDir>/status/<pid>.json` about once a second (atomic

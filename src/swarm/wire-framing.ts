@@ -1,5 +1,5 @@
 import Wire from 'bittorrent-protocol'
-import { framedBlocks, PIECE_HEADER_LENGTH } from './seed-store.js'
+import { framedBlocks, PIECE_HEADER_LENGTH } from './seed/store.js'
 
 const APPLIED = Symbol.for('seedcast.wireFraming')
 const PIECE = 7

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { framedBlocks, PIECE_HEADER_LENGTH, releaseFramedBlock, SeedStore } from '../../src/swarm/seed-store.js'
+import { framedBlocks, PIECE_HEADER_LENGTH, releaseFramedBlock, SeedStore } from '../../src/swarm/seed/store.js'
 import { tempDir } from '../helpers/tmp.js'
 
 const PIECE = 16384

@@ -16,10 +16,10 @@ describe('layering lint rule', () => {
     ['src/feed/rss.ts', "import type { LoadedShow } from '../show/load.js'"],
     ['src/feed/lint/cover.ts', "import { loadShow } from '../../show/load.js'"],
     ['src/media/probe.ts', "import { renderFeeds } from '../feed/render.js'"],
-    ['src/torrent/create.ts', "import { seedTorrents } from '../swarm/seeder.js'"],
+    ['src/torrent/create.ts', "import { seedTorrents } from '../swarm/seed/seeder.js'"],
     ['src/model/show.ts', "import type { TorrentInfo } from '../torrent/inspect.js'"],
-    ['src/show/publish.ts', "import { Seeder } from '../swarm/seeder.js'"],
-    ['src/swarm/seeder.ts', "import { SeedcastCommand } from '../../cli/base-command.js'"],
+    ['src/show/publish.ts', "import { Seeder } from '../swarm/seed/seeder.js'"],
+    ['src/swarm/seed/seeder.ts', "import { SeedcastCommand } from '../../../cli/base-command.js'"],
     ['src/show/init.ts', "import { Flags } from '@oclif/core'"],
     ['src/swarm/peers.ts', "import Fastify from 'fastify'"],
     ['src/errors.ts', "import type { Episode } from './model/show.js'"]
@@ -31,7 +31,7 @@ describe('layering lint rule', () => {
     ['src/feed/rss.ts', "import type { ShowConfig } from '../model/show.js'"],
     ['src/feed/urls.ts', "import { magnetURI } from '../torrent/magnet.js'"],
     ['src/show/publish.ts', "import { renderFeeds } from '../feed/render.js'"],
-    ['src/swarm/seed-inputs.ts', "import { loadShow } from '../show/load.js'"],
+    ['src/swarm/seed/inputs.ts', "import { loadShow } from '../../show/load.js'"],
     ['src/server/create-server.ts', "import Fastify from 'fastify'"]
   ])('allows in %s: %s', async (file, source) => {
     expect(await restricted(file, source)).toEqual([])

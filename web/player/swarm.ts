@@ -1,4 +1,4 @@
-import { patchTorrent, patchWebSocketTracker } from '../../src/swarm/webrtc-glare-patch.js'
+import { patchTorrent, patchWebSocketTracker } from '../../src/swarm/webrtc/glare-patch.js'
 import type { EpisodeTorrent } from './metainfo.js'
 import type { PieceStore } from './piece-store.js'
 import { SWARM_GRACE_MS, type PeerView } from './policy.js'

@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events'
 import type { Readable } from 'node:stream'
-import { closeClient, createClient, type SwarmClient } from './client.js'
-import { NO_RATE_LIMIT } from './rate.js'
+import { closeClient, createClient, type SwarmClient } from '../client.js'
+import { NO_RATE_LIMIT } from '../rate.js'
 
 /**
  * The slice of webtorrent 3's Torrent, File and client objects the download code uses,

@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
-import { SeedcastError, fileError } from '../errors.js'
-import { loadShow, type LoadedShow } from '../show/load.js'
-import { readTorrentMeta, type TorrentMeta } from './torrent-meta.js'
+import { SeedcastError, fileError } from '../../errors.js'
+import { loadShow, type LoadedShow } from '../../show/load.js'
+import { readTorrentMeta, type TorrentMeta } from '../torrent-meta.js'
 
 /** One torrent to seed and the folders where its data may be (first match wins). */
 export interface SeedItem {

@@ -1,5 +1,5 @@
 /*
- * The WebRTC glare tie-break (see webrtc-glare.ts for the why), written against the two
+ * The WebRTC glare tie-break (see glare.ts for the why), written against the two
  * prototypes it patches and nothing else, so the Node swarm (which imports them from
  * webtorrent's and bittorrent-tracker's sources) and the browser player (which reaches them
  * through the instances of WebTorrent's prebuilt browser bundle) apply the very same rule.

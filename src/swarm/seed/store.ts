@@ -8,7 +8,7 @@ import { join } from 'node:path'
  * queues, allocates per read and concatenates; here one positioned read fills a buffer
  * (inline from the page cache, see readFully) that already has room for the 13-byte
  * BitTorrent "piece" header in front, so
- * wire-framing.ts sends header and block as ONE chunk (half the stream and socket
+ * ../wire-framing.ts sends header and block as ONE chunk (half the stream and socket
  * operations, no copy). Files are opened once, read-only, on first use. (A 256 KiB
  * read-ahead window copied into blocks was tried: fewer reads, but more garbage and no
  * CPU gain, so blocks are read directly; the page cache does the read-ahead.)

@@ -1,6 +1,6 @@
 import type { TorrentOptions } from 'webtorrent'
-import { SeedStore } from './seed-store.js'
-import { applyWireFraming } from './wire-framing.js'
+import { SeedStore } from './store.js'
+import { applyWireFraming } from '../wire-framing.js'
 
 /**
  * Per-torrent webtorrent options for seeding verified data, from profiling uploads to
@@ -10,7 +10,7 @@ import { applyWireFraming } from './wire-framing.js'
  *   ArrayBuffers at peak; reading each requested block straight from the file (the
  *   page cache does the caching) cut that to 20-60 MiB at no CPU cost.
  * - store SeedStore: read-only, one positioned read per block into a buffer that also
- *   carries the message header (see seed-store.ts and wire-framing.ts).
+ *   carries the message header (see seed/store.ts and ../wire-framing.ts).
  * - verification is never redone here: seedcast checked the data (or trusted its fast-
  *   resume record) before adding it, so the seeder adds with skipVerify.
  */

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs'
 import { mkdir, open, type FileHandle } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { parseInfoDictionary, type Metainfo } from '../torrent/metainfo.js'
+import { parseInfoDictionary, type Metainfo } from '../../torrent/metainfo.js'
 
 /** A stretch of the piece stream that lives in a file on disk. */
 interface Span { path: string, offset: number, length: number }

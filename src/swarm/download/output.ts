@@ -1,7 +1,7 @@
 import { constants } from 'node:fs'
 import { access, mkdir, stat, statfs } from 'node:fs/promises'
 import { join } from 'node:path'
-import { SeedcastError, fileError } from '../errors.js'
+import { SeedcastError, fileError } from '../../errors.js'
 
 /**
  * Makes sure the output folder can take the download. A missing folder is created (like

@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events'
-import { addressOf } from './seed-events.js'
+import { addressOf } from '../seed/events.js'
 
 /** The parts of a webtorrent wire (bittorrent-protocol) the guard reads. */
 interface GuardedWire extends EventEmitter {

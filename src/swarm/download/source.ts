@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises'
-import { SeedcastError, fileError } from '../errors.js'
-import { inspectTorrent, type TorrentInfo } from '../torrent/inspect.js'
-import { parseMagnet, type ParsedMagnet } from '../torrent/magnet.js'
+import { SeedcastError, fileError } from '../../errors.js'
+import { inspectTorrent, type TorrentInfo } from '../../torrent/inspect.js'
+import { parseMagnet, type ParsedMagnet } from '../../torrent/magnet.js'
 
 /** What `seedcast get` was given, resolved to something a BitTorrent client can add. */
 export interface ResolvedSource {

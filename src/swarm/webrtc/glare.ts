@@ -1,6 +1,6 @@
 import Torrent from 'webtorrent/lib/torrent.js'
 import WebSocketTracker from 'bittorrent-tracker/websocket-tracker'
-import { patchTorrent, patchWebSocketTracker } from './webrtc-glare-patch.js'
+import { patchTorrent, patchWebSocketTracker } from './glare-patch.js'
 
 /*
  * WebRTC "glare" (webtorrent issue #401), fixed by a deterministic tie-break.
@@ -22,7 +22,7 @@ import { patchTorrent, patchWebSocketTracker } from './webrtc-glare-patch.js'
  * A side never destroys the winner, so the winner always completes its signalling and
  * both sides end up on it; the loser may be torn down after a moment of use, which is
  * harmless. Nothing is delayed, so simultaneous joins connect on the first announce.
- * The patch itself is in webrtc-glare-patch.ts, shared with the browser player.
+ * The patch itself is in glare-patch.ts, shared with the browser player.
  */
 
 /** Applies the tie-break once per process (idempotent). */

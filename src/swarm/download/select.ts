@@ -1,5 +1,5 @@
 import { matchesGlob } from 'node:path'
-import { SeedcastError } from '../errors.js'
+import { SeedcastError } from '../../errors.js'
 
 /**
  * Picks the files of a torrent named by `--select` values: a number is a file index (as

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../errors.js'
+import type { ErrorCode } from '../../errors.js'
 
 /** Transport of a peer connection, as reported by `seed` and `peers`. */
 export type PeerTransport = 'tcp' | 'utp' | 'webrtc' | 'webSeed'
