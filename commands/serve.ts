@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core'
 import { SeedcastCommand } from '../cli/base-command.js'
 import { applyConfigFile } from '../cli/config-file.js'
 import { SeedcastError } from '../src/errors.js'
+import { recordSeedEvent } from '../src/server/metrics.js'
 import { SHOWS_API_PATH } from '../src/server/shows-api.js'
 import { serveShows, type RunningServer } from '../src/server/serve.js'
 import type { ScheduledRelease } from '../src/server/scheduled-publishing.js'
@@ -105,12 +106,7 @@ With --json one JSON line {url, shows, tracker, warnings} is printed when listen
       const print = json ? jsonEvent : textEvent
       // The seed events also feed /metrics: peers by transport, bytes uploaded per episode.
       const onEvent = (event: SeedEvent) => {
-        if (event.event === 'peer') {
-          if (event.action === 'connected') swarmMetrics.peerConnected(event.infoHash, event.transport)
-          else swarmMetrics.peerDisconnected(event.infoHash, event.transport)
-        } else if (event.event === 'stats') {
-          for (const torrent of event.torrents) swarmMetrics.uploadedTotal(torrent.infoHash, torrent.uploaded)
-        }
+        recordSeedEvent(swarmMetrics, event)
         print(event)
       }
       seedTorrents(running.server.seedcastShows, {

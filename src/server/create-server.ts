@@ -3,12 +3,14 @@ import episodesApi from './api/episodes-api.js'
 import cors from './cors.js'
 import { mountShows, type MountedShow } from './mounts.js'
 import requestGuard, { MAX_URL_LENGTH, problem } from './request-guard.js'
-import showFiles, { type ShowFilesOptions } from './show-files.js'
+import { EpisodeNames } from './episode-names.js'
+import showFiles from './show-files.js'
 import healthPlugin, { type Health } from './health.js'
 import metrics, { type SeedcastMetrics } from './metrics.js'
 import showsApi from './shows-api.js'
 import tracker, { type SeedcastTracker } from './tracker.js'
 import { originForm } from './target.js'
+import { Traffic } from './traffic.js'
 import { readTokens, tokenMatches } from '../show/tokens.js'
 
 export interface ServerOptions {
@@ -40,8 +42,10 @@ export interface ServerOptions {
   maxUploadBytes?: number
   /** API requests a minute per client address. Default 300. */
   apiRateLimitPerMinute?: number
-  /** Told of every response body served from a show's files. */
-  onServed?: ShowFilesOptions['onServed']
+  /** Told of every response body of a show's file once it ended, with the bytes the client took. */
+  onServed?: (show: MountedShow, relativePath: string, bytes: number) => void
+  /** How often each show's traffic totals are sampled for the dashboard's chart (ms). Default 5 s. */
+  trafficSampleMs?: number
 }
 
 export const DEFAULT_SEND_TIMEOUT_MS = 60_000
@@ -67,6 +71,8 @@ export interface SeedcastServer extends FastifyInstance {
  */
 export async function createServer (options: ServerOptions): Promise<SeedcastServer> {
   const shows = await mountShows(options.shows)
+  const names = new EpisodeNames(shows)
+  const traffic = new Traffic(shows, infoHash => names.showOfInfoHash(infoHash), { sampleMs: options.trafficSampleMs })
   const app: FastifyInstance = Fastify({
     logger: loggerOptions(options.logger ?? false),
     // Fastify takes a boolean, hop count or address list; its overloads only type-check one.
@@ -90,17 +96,20 @@ export async function createServer (options: ServerOptions): Promise<SeedcastSer
   await app.register(requestGuard)
   await app.register(cors)
   await app.register(showsApi, { shows })
-  await app.register(episodesApi, { shows, maxUploadBytes: options.maxUploadBytes, rateLimitPerMinute: options.apiRateLimitPerMinute })
+  await app.register(episodesApi, { shows, traffic, maxUploadBytes: options.maxUploadBytes, rateLimitPerMinute: options.apiRateLimitPerMinute })
   await app.register(tracker, { shows, intervalMs: options.trackerIntervalMs })
   const health: Health = { state: 'serving' }
   await app.register(healthPlugin, { health })
-  await app.register(metrics, { shows, allowed: request => anyShowToken(shows, request.headers.authorization) })
-  const seedcastMetrics = (app as unknown as { seedcastMetrics: SeedcastMetrics }).seedcastMetrics
+  await app.register(metrics, { shows, traffic, names, allowed: request => anyShowToken(shows, request.headers.authorization) })
   await app.register(showFiles, {
     shows,
-    onServed: (show, relativePath, bytes) => {
-      seedcastMetrics.servedOverHttp(show, relativePath, bytes)
-      options.onServed?.(show, relativePath, bytes)
+    onSending: (show, relativePath) => {
+      const ended = traffic.httpStarted(show, relativePath)
+      return delivered => {
+        ended()
+        traffic.httpDelivered(show, relativePath, delivered)
+        options.onServed?.(show, relativePath, delivered)
+      }
     }
   })
   if (options.logger) {
@@ -114,6 +123,7 @@ export async function createServer (options: ServerOptions): Promise<SeedcastSer
     if (statusCode === 500) request.log.error(error)
     return reply.code(statusCode).send(problem(statusCode, statusCode === 500 ? 'internal error' : error.message))
   })
+  app.addHook('onClose', async () => traffic.close())
   app.server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS
   app.decorate('seedcastShows', shows)
   app.decorate('seedcastHealth', health)

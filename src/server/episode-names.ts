@@ -11,6 +11,7 @@ const REFRESH_MS = 5_000
  */
 export class EpisodeNames {
   private byInfoHash = new Map<string, string>()
+  private showByInfoHash = new Map<string, string>()
   private byPath = new Map<string, string>()
   private refreshed = 0
 
@@ -22,6 +23,13 @@ export class EpisodeNames {
     const name = this.byInfoHash.get(infoHash.toLowerCase())
     if (name === undefined) this.refresh()
     return name ?? infoHash.toLowerCase()
+  }
+
+  /** The folder of the show publishing the episode with this infohash, when known. */
+  showOfInfoHash (infoHash: string): string | undefined {
+    const root = this.showByInfoHash.get(infoHash.toLowerCase())
+    if (root === undefined) this.refresh()
+    return root
   }
 
   /** The slug owning `relativePath` of a show, or "feeds", "pages" or "other". */
@@ -45,6 +53,7 @@ export class EpisodeNames {
     for (const { show, catalog } of catalogs) {
       for (const episode of catalog.episodes) {
         this.byInfoHash.set(episode.infoHash.toLowerCase(), episode.slug)
+        this.showByInfoHash.set(episode.infoHash.toLowerCase(), show.paths.root)
         for (const path of [episode.mediaPath, episode.torrentPath, episode.chaptersPath]) {
           if (path) this.byPath.set(`${show.paths.root}\0${path}`, episode.slug)
         }

@@ -21,10 +21,11 @@ function giveBuffer (buffer: Buffer): void {
  * across responses (no allocation, no stream objects per request), each written straight
  * to the socket, the next read starting once the socket took the previous one, so a slow
  * client holds one buffer and a stalled one is dropped by the socket timeout. Resolves
- * when done or when the client went away.
+ * when done or when the client went away, with the bytes the socket took.
  */
-export async function sendFileRange (res: ServerResponse, handle: FileHandle, start: number, end: number): Promise<void> {
+export async function sendFileRange (res: ServerResponse, handle: FileHandle, start: number, end: number): Promise<number> {
   let buffer: Buffer | undefined = takeBuffer()
+  let delivered = 0
   let gone = false
   let onGone = () => {}
   const onClose = () => { gone = true; onGone() }
@@ -50,6 +51,7 @@ export async function sendFileRange (res: ServerResponse, handle: FileHandle, st
         buffer = undefined
         break
       }
+      delivered += bytesRead
     }
     if (position > end && !res.writableEnded) res.end()
     else if (position <= end && !res.destroyed) res.destroy()
@@ -58,4 +60,5 @@ export async function sendFileRange (res: ServerResponse, handle: FileHandle, st
     if (buffer) giveBuffer(buffer)
     await handle.close().catch(() => {})
   }
+  return delivered
 }

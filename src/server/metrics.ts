@@ -1,33 +1,47 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
-import { EpisodeNames } from './episode-names.js'
+import type { SeedEvent } from '../swarm/seed/events.js'
+import type { EpisodeNames } from './episode-names.js'
 import type { MountedShow } from './mounts.js'
 import { problem } from './request-guard.js'
+import type { Traffic } from './traffic.js'
 
 export const METRICS_PATH = '/metrics'
 
 /**
- * What the swarm tells the server's metrics when both run in one process (`serve --seed`):
- * peers connected and bytes uploaded per episode, by transport. The swarm stays free of
- * Fastify and prom-client; `serve` connects its seed events to this.
+ * What the swarm tells the server when both run in one process (`serve --seed`): peers
+ * connected and bytes uploaded per episode, by transport. The swarm stays free of Fastify
+ * and prom-client; `serve` connects its seed events to this.
  */
 export interface SwarmMetricsSink {
   peerConnected: (infoHash: string, transport: string) => void
   peerDisconnected: (infoHash: string, transport: string) => void
-  /** Total bytes uploaded to peers for the torrent so far, as the swarm counts it. */
-  uploadedTotal: (infoHash: string, bytes: number) => void
+  /** Bytes uploaded to peers for the torrent since the swarm started, by transport. */
+  uploadedByTransport: (infoHash: string, totals: Partial<Record<string, number>>) => void
+}
+
+/** Passes a seeder's event (peers coming and going, the periodic stats) to the sink. */
+export function recordSeedEvent (sink: SwarmMetricsSink, event: SeedEvent): void {
+  if (event.event === 'peer') {
+    if (event.action === 'connected') sink.peerConnected(event.infoHash, event.transport)
+    else sink.peerDisconnected(event.infoHash, event.transport)
+  } else if (event.event === 'stats') {
+    for (const torrent of event.torrents) sink.uploadedByTransport(torrent.infoHash, torrent.uploadedByTransport)
+  }
 }
 
 export interface SeedcastMetrics {
   registry: Registry
   swarm: SwarmMetricsSink
-  /** Bytes of show files sent over HTTP (called by the file route). */
-  servedOverHttp: (show: MountedShow, relativePath: string, bytes: number) => void
+  /** The counters behind /metrics and the dashboard's stats. */
+  traffic: Traffic
 }
 
 export interface MetricsOptions {
   shows: MountedShow[]
+  traffic: Traffic
+  names: EpisodeNames
   /** Who may read /metrics besides loopback clients: a check of the request. */
   allowed?: (request: FastifyRequest) => Promise<boolean>
 }
@@ -53,20 +67,49 @@ const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/
 
 /**
  * Prometheus metrics at /metrics (prom-client, one registry per server): HTTP requests by
- * route kind and status, bytes of show files sent over HTTP per episode, tracker
+ * route kind and status, bytes of show files delivered over HTTP per episode, tracker
  * announces per episode and event, and with --seed peers and bytes uploaded per episode
- * and transport, plus the process metrics. Readable from loopback (a local Prometheus or
+ * and transport (tcp, utp, webrtc), plus the process metrics. Readable from loopback (a local Prometheus or
  * a reverse proxy's scrape) or with `allowed` (a valid token).
  */
 async function metrics (app: FastifyInstance, options: MetricsOptions): Promise<void> {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'seedcast_' })
-  const names = new EpisodeNames(options.shows)
+  const { names, traffic } = options
   const requests = new Counter({ name: 'seedcast_http_requests_total', help: 'HTTP requests by route kind and status', labelNames: ['route', 'status'], registers: [registry] })
-  const httpBytes = new Counter({ name: 'seedcast_http_bytes_sent_total', help: 'Bytes of show files sent over HTTP, by episode (or feeds, pages, other)', labelNames: ['episode'], registers: [registry] })
   const announces = new Counter({ name: 'seedcast_tracker_announces_total', help: 'Tracker announces by episode and event', labelNames: ['episode', 'event'], registers: [registry] })
-  const peers = new Gauge({ name: 'seedcast_peers', help: 'Peers connected to this seeder, by episode and transport', labelNames: ['episode', 'transport'], registers: [registry] })
-  const peerBytes = new Gauge({ name: 'seedcast_peer_bytes_sent', help: 'Bytes uploaded to BitTorrent peers since start, by episode', labelNames: ['episode'], registers: [registry] })
+  // The traffic figures are read from the ledger at each scrape (one source for /metrics
+  // and the dashboard); labels are named then, so an episode published since is named.
+  new Counter({
+    name: 'seedcast_http_bytes_sent_total',
+    help: 'Bytes of show files delivered over HTTP, by episode (or feeds, pages, other)',
+    labelNames: ['episode'],
+    registers: [registry],
+    collect () {
+      this.reset()
+      for (const [show, path, bytes] of traffic.httpFiles()) this.inc({ episode: names.ofFile(show, path) }, bytes)
+    }
+  })
+  new Gauge({
+    name: 'seedcast_peers',
+    help: 'Peers connected to this seeder, by episode and transport',
+    labelNames: ['episode', 'transport'],
+    registers: [registry],
+    collect () {
+      this.reset()
+      for (const figure of traffic.peerFigures()) this.set({ episode: names.ofInfoHash(figure.infoHash), transport: figure.transport }, figure.peers)
+    }
+  })
+  new Counter({
+    name: 'seedcast_peer_bytes_sent_total',
+    help: 'Bytes uploaded to BitTorrent peers, by episode and transport',
+    labelNames: ['episode', 'transport'],
+    registers: [registry],
+    collect () {
+      this.reset()
+      for (const figure of traffic.peerFigures()) this.inc({ episode: names.ofInfoHash(figure.infoHash), transport: figure.transport }, figure.bytes)
+    }
+  })
 
   app.addHook('onResponse', async (request, reply) => {
     requests.inc({ route: routeLabel(request), status: String(reply.statusCode) })
@@ -80,11 +123,11 @@ async function metrics (app: FastifyInstance, options: MetricsOptions): Promise<
 
   const decoration: SeedcastMetrics = {
     registry,
-    servedOverHttp: (show, relativePath, bytes) => httpBytes.inc({ episode: names.ofFile(show, relativePath) }, bytes),
+    traffic,
     swarm: {
-      peerConnected: (infoHash, transport) => peers.inc({ episode: names.ofInfoHash(infoHash), transport }),
-      peerDisconnected: (infoHash, transport) => peers.dec({ episode: names.ofInfoHash(infoHash), transport }),
-      uploadedTotal: (infoHash, bytes) => peerBytes.set({ episode: names.ofInfoHash(infoHash) }, bytes)
+      peerConnected: (infoHash, transport) => traffic.peerConnected(infoHash, transport),
+      peerDisconnected: (infoHash, transport) => traffic.peerDisconnected(infoHash, transport),
+      uploadedByTransport: (infoHash, totals) => traffic.peerUploadTotals(infoHash, totals)
     }
   }
   app.decorate('seedcastMetrics', decoration)

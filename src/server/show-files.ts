@@ -17,8 +17,12 @@ import { decodedPath, splitTarget } from './target.js'
 
 export interface ShowFilesOptions {
   shows: MountedShow[]
-  /** Told of every response body served from a show's files (for /metrics). */
-  onServed?: (show: MountedShow, relativePath: string, bytes: number) => void
+  /**
+   * Told when a response body of a show's file begins (for the traffic counters); the
+   * function it returns is called once, when the response ends, with the bytes the
+   * client's socket took (a client gone midway took fewer than the body's length).
+   */
+  onSending?: (show: MountedShow, relativePath: string) => (deliveredBytes: number) => void
 }
 
 /** Feeds and pages are rewritten on every publish: caches must revalidate (cheap, with the ETag). */
@@ -28,7 +32,7 @@ const CACHE_A_DAY = 'public, max-age=86400'
 
 interface Context {
   snapshots: SnapshotCache
-  onServed: ShowFilesOptions['onServed']
+  onSending: ShowFilesOptions['onSending']
 }
 
 /** One show as the file route sees it. */
@@ -66,7 +70,7 @@ async function showFiles (app: FastifyInstance, options: ShowFilesOptions): Prom
   // Longest mount path first: /shows/one/ is tried before /.
   sites.sort((a, b) => b.prefix.length - a.prefix.length)
   const snapshots = new SnapshotCache()
-  const context: Context = { snapshots, onServed: options.onServed }
+  const context: Context = { snapshots, onSending: options.onSending }
 
   app.route({
     method: ['GET', 'HEAD'],
@@ -150,7 +154,8 @@ async function sendSnapshot (request: FastifyRequest, reply: FastifyReply, snaps
   }
   reply.header('etag', etag).header('content-length', String(body.length))
   if (request.method === 'HEAD') return await reply.send()
-  context.onServed?.(site.show, relativePath, body.length)
+  const ended = context.onSending?.(site.show, relativePath)
+  if (ended) reply.raw.once('close', () => ended(reply.raw.writableFinished ? body.length : 0))
   return await reply.send(body)
 }
 
@@ -172,12 +177,13 @@ async function sendOpenFile (request: FastifyRequest, reply: FastifyReply, file:
     await file.handle.close()
     return await reply.send()
   }
-  context.onServed?.(site.show, relativePath, end - start + 1)
+  const ended = context.onSending?.(site.show, relativePath)
   // The lean path: the head written here, the bytes by sendFileRange (reused buffers, no
   // stream per request), which closes the file.
   reply.hijack()
   reply.raw.writeHead(reply.statusCode, reply.getHeaders() as OutgoingHttpHeaders)
-  await sendFileRange(reply.raw, file.handle, start, end)
+  const delivered = await sendFileRange(reply.raw, file.handle, start, end)
+  ended?.(delivered)
   return reply
 }
 

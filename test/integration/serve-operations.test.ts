@@ -64,11 +64,14 @@ describe('health and metrics', () => {
     swarm.peerConnected(episode.infoHash, 'tcp')
     swarm.peerConnected(episode.infoHash, 'tcp')
     swarm.peerDisconnected(episode.infoHash, 'tcp')
-    swarm.uploadedTotal(episode.infoHash, 123456)
+    swarm.uploadedByTransport(episode.infoHash, { tcp: 123456, webrtc: 10 })
+    // Totals since the swarm started: only the increase is new.
+    swarm.uploadedByTransport(episode.infoHash, { tcp: 123460, webrtc: 10 })
     const text = (await rawRequest(running.port, '/metrics')).body.toString()
     expect(text).toContain(`seedcast_peers{episode="${episode.slug}",transport="webrtc"} 1`)
     expect(text).toContain(`seedcast_peers{episode="${episode.slug}",transport="tcp"} 1`)
-    expect(text).toContain(`seedcast_peer_bytes_sent{episode="${episode.slug}"} 123456`)
+    expect(text).toContain(`seedcast_peer_bytes_sent_total{episode="${episode.slug}",transport="tcp"} 123460`)
+    expect(text).toContain(`seedcast_peer_bytes_sent_total{episode="${episode.slug}",transport="webrtc"} 10`)
   })
 })
 

@@ -10,13 +10,17 @@ import { publish, type PublishOptions } from '../../show/publish.js'
 import type { MountedShow } from '../mounts.js'
 import { problem } from '../request-guard.js'
 import { summarizeShow } from '../shows-api.js'
+import type { Traffic } from '../traffic.js'
 import { TokenGate } from './auth.js'
+import { showStats } from './stats.js'
 import { receiveUpload, sweepUploads, type Upload } from './uploads.js'
 
 export const API_PREFIX = '/api/'
 
 export interface ApiOptions {
   shows: MountedShow[]
+  /** The traffic counters read by GET /api/shows/<id>/stats. */
+  traffic: Traffic
   /** Largest upload accepted, bytes (413 past it). Default 2 GiB. */
   maxUploadBytes?: number
   /** Requests per minute per client address on the API. Default 300. */
@@ -83,14 +87,6 @@ function publishOptions (fields: Map<string, string>): PublishOptions {
 }
 
 /**
- * The show API under /api/: GET /api/shows; GET /api/shows/<id>/episodes (drafts only with
- * a token); POST (multipart, the media in field `file`), PATCH (JSON) and DELETE of
- * episodes with a token ("Authorization: Bearer <token>", made by `seedcast token
- * create`). Writes go through the same library calls and errors as the CLI; an upload is
- * streamed to .seedcast/uploads/ under a size limit (413), then published, and removed
- * whatever happens. Rate-limited per client address.
- */
-/**
  * Reads the multipart body of an upload (fields and one file, streamed to disk) and
  * publishes it. `onFile` is told of the upload as soon as it is on disk, so the caller
  * removes it whatever happens next.
@@ -130,6 +126,15 @@ async function publishUpload (request: FastifyRequest, show: MountedShow, onFile
   return { status: result.duplicate ? 200 : 201, body: shown }
 }
 
+/**
+ * The show API under /api/: GET /api/shows; GET /api/shows/<id>/episodes (drafts only with
+ * a token); GET /api/shows/<id>/stats (every episode's traffic by transport and the show's
+ * upload history, for the dashboard) with a token; POST (multipart, the media in field `file`), PATCH (JSON) and DELETE of
+ * episodes with a token ("Authorization: Bearer <token>", made by `seedcast token
+ * create`). Writes go through the same library calls and errors as the CLI; an upload is
+ * streamed to .seedcast/uploads/ under a size limit (413), then published, and removed
+ * whatever happens. Rate-limited per client address.
+ */
 async function episodesApi (app: FastifyInstance, options: ApiOptions): Promise<void> {
   const ids = showIds(options.shows)
   const gate = new TokenGate()
@@ -174,6 +179,13 @@ async function episodesApi (app: FastifyInstance, options: ApiOptions): Promise<
     const { show: config, episodes } = await listEpisodes(show.paths.root)
     reply.header('cache-control', token === 'none' ? 'no-cache' : 'private, no-store')
     return { show: config.title, episodes: token === 'none' ? episodes.filter(episode => !episode.draft) : episodes }
+  })
+
+  app.get(`${API_PREFIX}shows/:id/stats`, async (request, reply) => {
+    const show = await showOf(request, reply)
+    if (!show || !await authorized(request, reply, show)) return reply
+    reply.header('cache-control', 'private, no-store')
+    return await showStats((request.params as { id: string }).id, show, options.traffic)
   })
 
   app.post(`${API_PREFIX}shows/:id/episodes`, async (request, reply) => {

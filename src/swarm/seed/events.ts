@@ -26,6 +26,10 @@ export interface TorrentStatus {
   uploaded: number
   /** uploaded / length. */
   ratio: number
+  /** Bytes uploaded by this process since start, by the transport of the peer that took them. */
+  uploadedByTransport: Record<PeerTransport, number>
+  /** Connected peers by transport. */
+  peersByTransport: Record<PeerTransport, number>
 }
 
 /** What a running seeder reports; `--json` prints each as one line. */

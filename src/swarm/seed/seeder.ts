@@ -13,6 +13,7 @@ import { removeStatus, writeStatus, type SeederStatus } from '../status-file.js'
 import { seedTorrentOptions } from './tuning.js'
 import { batchWireSocket } from '../socket-batching.js'
 import { dropStalledWebRtcPeer } from '../webrtc/liveness.js'
+import { countUploadsByTransport, emptyByTransport, peersByTransport, type ByTransport } from './transport-uploads.js'
 
 export interface SeedOptions extends ClientOptions {
   /** Folder searched first for every torrent's data. */
@@ -37,6 +38,8 @@ export interface SeededTorrent {
   torrent: Torrent
   files: FileSnapshot[]
   resumed: boolean
+  /** Bytes uploaded since it was added, by transport (closed connections included). */
+  uploadedByTransport: ByTransport
 }
 
 /**
@@ -66,14 +69,16 @@ export class Seeder extends EventEmitter {
 
   /** Live figures per torrent. */
   torrentStatus (): TorrentStatus[] {
-    return [...this.torrents.values()].map(({ torrent, infoHash, name }) => ({
+    return [...this.torrents.values()].map(({ torrent, infoHash, name, uploadedByTransport }) => ({
       infoHash,
       name,
       length: torrent.length,
       peers: torrent.wires.length,
       uploadSpeed: Math.round(torrent.uploadSpeed),
       uploaded: torrent.uploaded,
-      ratio: torrent.length ? torrent.uploaded / torrent.length : 0
+      ratio: torrent.length ? torrent.uploaded / torrent.length : 0,
+      uploadedByTransport: { ...uploadedByTransport },
+      peersByTransport: peersByTransport(torrent.wires)
     }))
   }
 
@@ -227,7 +232,8 @@ async function startOne (seeder: Seeder, item: SeedItem): Promise<void> {
   } catch (err) {
     return warn('ETORRENT', `${meta.name}: ${(err as Error).message}; not seeding it`)
   }
-  seeder.torrents.set(meta.infoHash, { infoHash: meta.infoHash, name: meta.name, dataPath, torrent, files: snapshot, resumed: hashed === 0 })
+  const uploadedByTransport = emptyByTransport()
+  seeder.torrents.set(meta.infoHash, { infoHash: meta.infoHash, name: meta.name, dataPath, torrent, files: snapshot, resumed: hashed === 0, uploadedByTransport })
   torrent.on('warning', () => {}) // tracker hiccups are normal; not worth a line each
   torrent.on('error', (err: Error) => {
     seeder.torrents.delete(meta.infoHash)
@@ -236,6 +242,7 @@ async function startOne (seeder: Seeder, item: SeedItem): Promise<void> {
   torrent.on('wire', (wire: Wire) => {
     batchWireSocket(torrent, wire, UPLOAD_BATCH_BYTES)
     dropStalledWebRtcPeer(torrent, wire)
+    countUploadsByTransport(wire, uploadedByTransport)
     const peer = { infoHash: meta.infoHash, name: meta.name, transport: transportOf(wire.type), ...(wire.remoteAddress ? { address: addressOf(wire) } : {}) }
     seeder.report({ event: 'peer', action: 'connected', ...peer })
     wire.once('close', () => seeder.report({ event: 'peer', action: 'disconnected', ...peer }))

@@ -1,0 +1,106 @@
+// The seed box's traffic counters, fed by real clients: a byte range over HTTP and a whole
+// episode to aria2c over BitTorrent (TCP, from the seeder found through the show's own
+// tracker) are counted per episode and transport, exactly, in /metrics and in the
+// token-protected GET /api/shows/<id>/stats the dashboard reads.
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { basename, join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ShowStats } from '../../src/server/api/stats.js'
+import { recordSeedEvent } from '../../src/server/metrics.js'
+import { serveShows, type RunningServer } from '../../src/server/serve.js'
+import { initShow } from '../../src/show/init.js'
+import { publish } from '../../src/show/publish.js'
+import { createToken } from '../../src/show/tokens.js'
+import { seedTorrents, type Seeder } from '../../src/swarm/seed/seeder.js'
+import { aria2Download } from '../helpers/aria2.js'
+import { freePort } from '../helpers/ports.js'
+import { tempDir } from '../helpers/tmp.js'
+import { fixture, rawRequest } from './serve-helpers.js'
+
+let tmp: Awaited<ReturnType<typeof tempDir>>
+let running: RunningServer
+let seeder: Seeder
+let showDir: string
+let token: string
+let episodes: Array<{ slug: string, infoHash: string, mediaPath: string, magnet: string, length: number }>
+
+beforeAll(async () => {
+  tmp = await tempDir('seedcast-serve-traffic-')
+  showDir = join(tmp.path, 'traffic-show')
+  const port = await freePort()
+  await initShow(showDir, {
+    title: 'Traffic Show', description: 'Counted', author: 'Tester', ownerName: 'Tester', ownerEmail: 'tester@example.org',
+    language: 'en', category: 'Technology', baseUrl: `http://127.0.0.1:${port}/`, image: fixture('cover.jpg'), trackers: ['self']
+  })
+  episodes = []
+  for (const [index, name] of ['episode.mp3', 'episode-2.mp3'].entries()) {
+    const published = await publish(showDir, fixture(name), { date: `2026-11-0${index + 1}T09:00:00Z` })
+    episodes.push({ ...published.episode, magnet: published.magnet })
+  }
+  token = (await createToken(showDir, 'dashboard')).token
+  running = await serveShows({ shows: [showDir], port, host: '127.0.0.1' })
+  const sink = running.server.seedcastMetrics.swarm
+  seeder = await seedTorrents([showDir], { dht: false, lsd: false, webrtc: false, stateDir: join(tmp.path, 'state'), statsIntervalMs: 100, onEvent: event => recordSeedEvent(sink, event) })
+})
+
+afterAll(async () => {
+  await seeder?.stop()
+  await running?.close()
+  await tmp?.cleanup()
+})
+
+async function stats (headers: Record<string, string> = { authorization: `Bearer ${token}` }): Promise<{ status: number, body: ShowStats }> {
+  const response = await rawRequest(running.port, `/api/shows/${basename(showDir)}/stats`, { headers })
+  return { status: response.status, body: JSON.parse(response.body.toString()) as ShowStats }
+}
+
+/** Polls the stats until `ready` holds for them (the swarm reports its totals every 100 ms here); at most 10 s. */
+async function statsWhen (ready: (body: ShowStats) => boolean): Promise<ShowStats> {
+  const deadline = Date.now() + 10_000
+  for (;;) {
+    const { body } = await stats()
+    if (ready(body) || Date.now() > deadline) return body
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+}
+
+describe('traffic per episode and transport', () => {
+  it('refuses the stats without a valid token', async () => {
+    expect((await stats({})).status).toBe(401)
+    expect((await stats({ authorization: 'Bearer sct_00000000_wrong' })).status).toBe(401)
+  })
+
+  it('counts a byte range over HTTP and a whole episode to aria2c over TCP, exactly, in the stats and in /metrics', async () => {
+    const [first, second] = episodes as [typeof episodes[0], typeof episodes[0]]
+    const range = await rawRequest(running.port, `/${second.mediaPath}`, { headers: { range: 'bytes=1000-50999' } })
+    expect(range.status).toBe(206)
+    expect(range.body.length).toBe(50_000)
+    // A HEAD sends no body: nothing counted.
+    expect((await rawRequest(running.port, `/${second.mediaPath}`, { method: 'HEAD' })).status).toBe(200)
+
+    const out = join(tmp.path, 'aria2')
+    const aria = await aria2Download(first.magnet, out, 60_000)
+    expect(aria.code, aria.output).toBe(0)
+    const fetched = await readFile(join(out, basename(first.mediaPath)))
+    expect(createHash('sha256').update(fetched).digest('hex')).toBe(createHash('sha256').update(await readFile(fixture('episode.mp3'))).digest('hex'))
+
+    const body = await statsWhen(current => current.episodes.find(episode => episode.slug === first.slug)!.peerBytes.tcp >= first.length)
+    const one = body.episodes.find(episode => episode.slug === first.slug)!
+    const two = body.episodes.find(episode => episode.slug === second.slug)!
+    // aria2c had one source (the seeder, over TCP) and asked each block once.
+    expect(one.peerBytes).toEqual({ tcp: first.length, utp: 0, webrtc: 0 })
+    expect(one.http.bytes).toBe(0)
+    expect(one.ratio).toBe(1)
+    expect(one.peerShare).toBe(1)
+    expect(two.http).toEqual({ bytes: 50_000, active: 0 })
+    expect(two.peerBytes).toEqual({ tcp: 0, utp: 0, webrtc: 0 })
+    expect(two.uploaded).toBe(50_000)
+    expect(body.history.at(-1)).toMatchObject({ http: 50_000, peers: first.length })
+
+    const metrics = (await rawRequest(running.port, '/metrics')).body.toString()
+    expect(metrics).toContain(`seedcast_peer_bytes_sent_total{episode="${first.slug}",transport="tcp"} ${first.length}`)
+    expect(metrics).toContain(`seedcast_peer_bytes_sent_total{episode="${first.slug}",transport="utp"} 0`)
+    expect(metrics).toContain(`seedcast_http_bytes_sent_total{episode="${second.slug}"} 50000`)
+  })
+})
