@@ -44,7 +44,7 @@ export default tseslint.config(
   },
   {
     // Browser code (the player and its service worker), bundled by Vite.
-    files: ['web/player/**/*.ts'],
+    files: ['web/player/**/*.ts', 'web/dashboard/**/*.ts'],
     languageOptions: { globals: globals.browser }
   },
   {

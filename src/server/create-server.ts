@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import episodesApi from './api/episodes-api.js'
 import cors from './cors.js'
+import dashboard from './dashboard.js'
 import { mountShows, type MountedShow } from './mounts.js'
 import requestGuard, { MAX_URL_LENGTH, problem } from './request-guard.js'
 import { EpisodeNames } from './episode-names.js'
@@ -98,6 +99,7 @@ export async function createServer (options: ServerOptions): Promise<SeedcastSer
   await app.register(showsApi, { shows })
   await app.register(episodesApi, { shows, traffic, maxUploadBytes: options.maxUploadBytes, rateLimitPerMinute: options.apiRateLimitPerMinute })
   await app.register(tracker, { shows, intervalMs: options.trackerIntervalMs })
+  await app.register(dashboard)
   const health: Health = { state: 'serving' }
   await app.register(healthPlugin, { health })
   await app.register(metrics, { shows, traffic, names, allowed: request => anyShowToken(shows, request.headers.authorization) })

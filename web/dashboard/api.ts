@@ -1,0 +1,124 @@
+/*
+ * The seed box's API as the dashboard uses it: the public list of shows, and with the
+ * token (kept in sessionStorage: entered once per browser tab, gone when it closes) each
+ * show's stats and the episode writes. Shapes mirror src/server/api/stats.ts.
+ */
+
+export interface PerTransport { tcp: number, utp: number, webrtc: number }
+
+export interface EpisodeStats {
+  slug: string
+  title: string
+  pubDate: string
+  draft: boolean
+  infoHash: string
+  length: number
+  http: { bytes: number, active: number }
+  peers: PerTransport
+  peerBytes: PerTransport
+  uploaded: number
+  ratio: number
+  peerShare: number
+}
+
+export interface TrafficSample { t: number, http: number, peers: number }
+
+export interface ShowStats {
+  id: string
+  title: string
+  at: number
+  episodes: EpisodeStats[]
+  history: TrafficSample[]
+}
+
+export interface ShowEntry { id: string, title: string, path: string, episodes: number }
+
+/** An answer other than 2xx, with the server's one-line message. */
+export class ApiError extends Error {
+  constructor (readonly status: number, message: string) {
+    super(message)
+  }
+}
+
+const TOKEN_KEY = 'seedcast-dashboard-token'
+
+export function storedToken (): string | undefined {
+  return sessionStorage.getItem(TOKEN_KEY) ?? undefined
+}
+
+export function storeToken (token: string | undefined): void {
+  if (token) sessionStorage.setItem(TOKEN_KEY, token)
+  else sessionStorage.removeItem(TOKEN_KEY)
+}
+
+/** The API's root, relative to the dashboard's own URL (<server>/dashboard/ → <server>/api/). */
+function apiUrl (path: string): string {
+  return new URL(`../api/${path}`, document.baseURI).href
+}
+
+function authHeaders (): Record<string, string> {
+  const token = storedToken()
+  return token ? { authorization: `Bearer ${token}` } : {}
+}
+
+async function failure (response: Response): Promise<ApiError> {
+  let message = `${response.status} ${response.statusText}`
+  try {
+    const body = await response.json() as { message?: string }
+    if (body.message) message = body.message
+  } catch { /* not JSON: keep the status line */ }
+  return new ApiError(response.status, message)
+}
+
+async function call<T> (path: string, init: RequestInit = {}): Promise<T> {
+  const response = await fetch(apiUrl(path), { ...init, headers: { ...authHeaders(), ...(init.headers as Record<string, string> | undefined) }, cache: 'no-store' })
+  if (!response.ok) throw await failure(response)
+  return (response.status === 204 ? undefined : await response.json()) as T
+}
+
+export async function listShows (): Promise<ShowEntry[]> {
+  return (await call<{ shows: ShowEntry[] }>('shows')).shows
+}
+
+export function showStats (id: string): Promise<ShowStats> {
+  return call<ShowStats>(`shows/${encodeURIComponent(id)}/stats`)
+}
+
+export function editEpisode (id: string, slug: string, changes: { title?: string, description?: string, draft?: boolean }): Promise<unknown> {
+  return call(`shows/${encodeURIComponent(id)}/episodes/${encodeURIComponent(slug)}`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(changes)
+  })
+}
+
+export function removeEpisode (id: string, slug: string): Promise<void> {
+  return call<void>(`shows/${encodeURIComponent(id)}/episodes/${encodeURIComponent(slug)}`, { method: 'DELETE' })
+}
+
+/**
+ * Publishes an upload (multipart, the media in field `file`). XMLHttpRequest rather than
+ * fetch: it reports the upload's progress, which matters for an hour of audio.
+ */
+export function publishEpisode (id: string, form: FormData, onProgress: (fraction: number) => void): Promise<{ episode: { slug: string, title: string } }> {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest()
+    request.open('POST', apiUrl(`shows/${encodeURIComponent(id)}/episodes`))
+    for (const [name, value] of Object.entries(authHeaders())) request.setRequestHeader(name, value)
+    request.responseType = 'json'
+    request.upload.onprogress = event => { if (event.lengthComputable) onProgress(event.loaded / event.total) }
+    request.onload = () => {
+      const body = request.response as { message?: string, episode?: { slug: string, title: string } } | null
+      if (request.status >= 200 && request.status < 300 && body?.episode) resolve(body as { episode: { slug: string, title: string } })
+      else reject(new ApiError(request.status, body?.message ?? `${request.status} ${request.statusText}`))
+    }
+    request.onerror = () => reject(new ApiError(0, 'the upload was cut off (network error)'))
+    request.send(form)
+  })
+}
+
+/** An episode's description as stored (the stats leave it out), for the edit form. */
+export async function episodeDescription (id: string, slug: string): Promise<string> {
+  const { episodes } = await call<{ episodes: Array<{ slug: string, description: string }> }>(`shows/${encodeURIComponent(id)}/episodes`)
+  return episodes.find(episode => episode.slug === slug)?.description ?? ''
+}
