@@ -12,7 +12,7 @@ export default class Seed extends SeedcastCommand {
   static override description = `Seeds every given torrent from ONE BitTorrent client until interrupted (Ctrl-C, SIGTERM) or --duration seconds.
 An argument is a .torrent file or a show folder (a folder with show.json): a show folder means every published episode of its episodes.json.
 
-A torrent's data is looked for under --data first, then next to the .torrent (for a show folder, in public/ next to the episode's media path).
+A torrent's data is looked for under --data first, then next to the .torrent (for a show folder, in public/ next to the episode's media path). Each file is looked for under its safe name, where "seedcast get" writes it: unsafe names in a torrent (an absolute path, "..", slashes inside a name...) are sanitised as libtorrent does ("seedcast info" lists each change), and BEP 47 pad files are zeros that are never on disk.
 Data is checked before it is offered: the first time every piece is hashed; afterwards only files whose size or modification time changed are hashed again (fast resume, kept under --state). A torrent whose data is missing or does not match is reported and skipped; the others are seeded.
 
 Peers come from the trackers named in each torrent (http, udp and ws:// for WebRTC), the DHT and Local Service Discovery; seedcast adds no public tracker. WebRTC peers (browsers) connect through ws:// trackers.

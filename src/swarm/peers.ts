@@ -3,7 +3,7 @@ import { SeedcastError } from '../errors.js'
 import type { PeerStatus } from './seed/events.js'
 import { defaultStateDir } from './state-dir.js'
 import { readStatuses } from './status-file.js'
-import { readTorrentMeta } from './torrent-meta.js'
+import { readMetainfo } from '../torrent/inspect.js'
 
 export interface PeersReport {
   infoHash: string
@@ -44,5 +44,5 @@ async function toInfoHash (torrent: string): Promise<string> {
   }
   const exists = await stat(torrent).then(() => true, () => false)
   if (!exists) throw new SeedcastError(`${torrent}: not an infohash (40 hex characters) and no such file`, { code: 'EUSAGE', hint: 'give the torrent\'s infohash or its .torrent file' })
-  return (await readTorrentMeta(torrent)).infoHash
+  return readMetainfo(torrent).infoHash
 }

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
-import type { TorrentMeta } from './torrent-meta.js'
+import type { Metainfo, MetainfoFile } from '../torrent/metainfo.js'
 
 /**
  * Fast resume: after a torrent's data has been verified, the size and mtime of each of
@@ -19,7 +19,17 @@ export interface ResumeState {
   verifiedAt: string
 }
 
+/** One data file as found on disk; `path` is its safe path (relative to the data folder). */
 export interface FileSnapshot { path: string, size: number, mtimeMs: number }
+
+/**
+ * The files of a torrent that hold bytes on disk, with their index in `metainfo.files`:
+ * not BEP 47 pad files (zeros, never on disk), not symlinks, not empty files (no piece
+ * holds them, so a seeder never reads them).
+ */
+export function dataFiles (metainfo: Metainfo): Array<{ index: number, file: MetainfoFile }> {
+  return metainfo.files.flatMap((file, index) => file.pad || file.symlink || file.length === 0 ? [] : [{ index, file }])
+}
 
 export function resumePath (stateDir: string, infoHash: string): string {
   return join(stateDir, 'resume', `${infoHash}.json`)
@@ -34,31 +44,31 @@ export async function loadResumeState (stateDir: string, infoHash: string): Prom
   }
 }
 
-export async function saveResumeState (stateDir: string, meta: TorrentMeta, files: FileSnapshot[]): Promise<void> {
+export async function saveResumeState (stateDir: string, meta: Metainfo, files: FileSnapshot[]): Promise<void> {
   const state: ResumeState = {
     version: 1,
     infoHash: meta.infoHash,
     name: meta.name,
-    pieceCount: meta.pieces.length,
+    pieceCount: meta.pieceCount,
     files,
     verifiedAt: new Date().toISOString()
   }
   await writeFileAtomic(resumePath(stateDir, meta.infoHash), JSON.stringify(state) + '\n')
 }
 
-/** Size and mtime of each data file; `undefined` entries are missing files. */
-export async function snapshotFiles (meta: TorrentMeta, dataPath: string): Promise<Array<FileSnapshot | undefined>> {
-  return Promise.all(meta.files.map(async file => {
+/** Size and mtime of each of dataFiles(meta) below `dataPath`; `undefined` entries are missing files. */
+export async function snapshotFiles (meta: Metainfo, dataPath: string): Promise<Array<FileSnapshot | undefined>> {
+  return Promise.all(dataFiles(meta).map(async ({ file }) => {
     try {
-      const info = await stat(join(dataPath, file.path))
-      return info.isFile() ? { path: file.path, size: info.size, mtimeMs: info.mtimeMs } : undefined
+      const info = await stat(join(dataPath, ...file.safePath.split('/')))
+      return info.isFile() ? { path: file.safePath, size: info.size, mtimeMs: info.mtimeMs } : undefined
     } catch {
       return undefined
     }
   }))
 }
 
-/** Indexes of the files whose snapshot differs from the saved state (all when there is none). */
+/** Positions in `snapshot` of the files that differ from the saved state (all when there is none). */
 export function changedFiles (state: ResumeState | undefined, snapshot: FileSnapshot[]): number[] {
   return snapshot.flatMap((file, index) => {
     const saved = state?.files[index]

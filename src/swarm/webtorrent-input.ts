@@ -8,7 +8,8 @@ import type { Metainfo } from '../torrent/metainfo.js'
  * (pad files with no path, symlinks with no length), recomputes the infohash from a
  * re-encoding (wrong for a dictionary whose keys are not in order) and keeps unsafe
  * names. Each file's `path` is its safe path, so what WebTorrent shows, selects and
- * checks is what is on disk; the data itself goes through DownloadStore.
+ * checks is what is on disk; the data itself goes through DownloadStore (get) or
+ * SeedStore (seed), which read and write each file at its safe path and never a pad file.
  */
 export function webTorrentInput (metainfo: Metainfo): Record<string, unknown> {
   return {

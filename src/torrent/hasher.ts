@@ -10,6 +10,8 @@ export interface HashSource {
   absolutePath: string
   /** Bytes this file contributes to the stream. */
   length: number
+  /** Where those bytes start in the file (default 0): a source may be a slice of a file. */
+  start?: number
   /**
    * Bytes actually on disk (verify: a short or missing file). The rest of `length` is
    * hashed as zeros without reading; the caller marks those pieces bad itself.
@@ -23,16 +25,22 @@ export interface HashOptions {
   sha256?: boolean
   onProgress?: (doneBytes: number, totalBytes: number) => void
   signal?: AbortSignal
-  /** Worker threads for SHA-1; default: none for small inputs, else one per core (at most 2). */
+  /** Worker threads for SHA-1; default: none for small inputs, else one per core beyond this thread (hash-pool.ts). */
   threads?: number
   /** Let the calling thread hash too (default true). */
   mainLane?: boolean
   /** Verify mode: a file that ends early is padded with zeros instead of failing. */
   tolerateShortFiles?: boolean
+  /**
+   * Hash only these pieces of the stream (indexes, any order): only their bytes are read.
+   * The result's `pieces` then holds their digests in ascending piece order. Not with
+   * `sha256`, which needs every byte.
+   */
+  pieces?: readonly number[]
 }
 
 export interface HashResult {
-  /** Concatenated 20-byte SHA-1 digests, one per piece. */
+  /** Concatenated 20-byte SHA-1 digests, one per piece (per piece asked for, with the `pieces` option). */
   pieces: Buffer
   /** Per source, base64 SHA-256 of its `length` bytes (only with `sha256`). */
   sha256?: string[]
@@ -54,13 +62,18 @@ const BATCH_BYTES = 512 * 1024
  * the next chunk is read. The per-file SHA-256 is fed from the same chunks.
  */
 export async function hashFiles (sources: HashSource[], options: HashOptions): Promise<HashResult> {
+  if (options.pieces) {
+    if (options.sha256) throw new Error('hasher: sha256 needs every byte; it cannot be had with a subset of the pieces')
+    return hashFiles(slicePieces(sources, options.pieces, options.pieceLength), { ...options, pieces: undefined })
+  }
   const { pieceLength, signal } = options
   signal?.throwIfAborted()
   const totalBytes = sources.reduce((sum, source) => sum + source.length, 0)
   const pieceCount = Math.ceil(totalBytes / pieceLength)
   const digests = new SharedArrayBuffer(pieceCount * 20)
-  // At least two pieces a chunk, so two threads can share every chunk.
-  const chunkSize = pieceLength * Math.max(2, Math.floor(CHUNK_TARGET / pieceLength))
+  // At least two pieces a chunk, so two threads can share every chunk; no larger than the
+  // input (a small torrent's few pieces need no 2 MiB of shared memory).
+  const chunkSize = pieceLength * Math.min(Math.max(2, Math.floor(CHUNK_TARGET / pieceLength)), Math.max(1, pieceCount))
   const slotCount = Math.min(3, Math.max(2, Math.floor(MEMORY_BUDGET / chunkSize)), Math.max(1, Math.ceil(totalBytes / chunkSize)))
   const slots = Array.from({ length: slotCount }, () => new SharedArrayBuffer(chunkSize))
   const cursors = new SharedArrayBuffer(4 * slotCount)
@@ -134,6 +147,45 @@ export async function hashFiles (sources: HashSource[], options: HashOptions): P
   }
 }
 
+/**
+ * The stream made only of the asked pieces, in ascending order: each run of consecutive
+ * pieces becomes slices of the files it covers. Every run but the last is whole pieces,
+ * and only the stream's last piece can be short, so the new stream cuts into exactly the
+ * asked pieces.
+ */
+function slicePieces (sources: HashSource[], pieces: readonly number[], pieceLength: number): HashSource[] {
+  const totalBytes = sources.reduce((sum, source) => sum + source.length, 0)
+  const pieceCount = Math.ceil(totalBytes / pieceLength)
+  const sorted = [...new Set(pieces)].sort((a, b) => a - b)
+  const wrong = sorted.find(piece => !Number.isInteger(piece) || piece < 0 || piece >= pieceCount)
+  if (wrong !== undefined) throw new Error(`hasher: piece ${wrong} is not one of the ${pieceCount} pieces`)
+  const slices: HashSource[] = []
+  for (let at = 0; at < sorted.length;) {
+    let end = at
+    while (end + 1 < sorted.length && sorted[end + 1] === sorted[end]! + 1) end++
+    const from = sorted[at]! * pieceLength
+    const to = Math.min((sorted[end]! + 1) * pieceLength, totalBytes)
+    let offset = 0
+    for (const source of sources) {
+      const sliceFrom = Math.max(from, offset)
+      const sliceTo = Math.min(to, offset + source.length)
+      if (sliceFrom < sliceTo) {
+        const skip = sliceFrom - offset
+        const readable = Math.min(source.readable ?? source.length, source.length)
+        slices.push({
+          absolutePath: source.absolutePath,
+          start: (source.start ?? 0) + skip,
+          length: sliceTo - sliceFrom,
+          readable: Math.max(0, Math.min(readable - skip, sliceTo - sliceFrom))
+        })
+      }
+      offset += source.length
+    }
+    at = end + 1
+  }
+  return slices
+}
+
 const yieldToEventLoop = () => new Promise<void>(resolve => setImmediate(resolve))
 
 /**
@@ -199,7 +251,7 @@ class SourceReader {
       }
       const limit = Math.min(readable, segment.length)
       while (done < limit) {
-        const { bytesRead } = await this.handle.read(segment, done, limit - done, this.offset + done)
+        const { bytesRead } = await this.handle.read(segment, done, limit - done, (source.start ?? 0) + this.offset + done)
           .catch((error: unknown) => { throw fileError(error, source.absolutePath, 'read') })
         if (bytesRead === 0) {
           if (this.options.tolerateShortFiles) break

@@ -3,7 +3,8 @@ import { join } from 'node:path'
 import { SeedcastError, fileError } from '../errors.js'
 import { hashFiles, type HashSource } from './hasher.js'
 import { readMetainfo } from './inspect.js'
-import type { MetainfoFile } from './metainfo.js'
+import type { Metainfo, MetainfoFile } from './metainfo.js'
+import { pieceRange } from './piece-range.js'
 
 export type VerifiedFileStatus = 'ok' | 'bad' | 'missing' | 'wrong-size'
 
@@ -20,17 +21,25 @@ export interface VerifiedFile {
 
 export interface VerifyResult {
   totalPieces: number
+  /** Pieces read and hashed: all of them, or those asked for with the `pieces` option. */
+  checkedPieces: number
+  /** Checked pieces that match. */
   goodPieces: number
   badPieces: number[]
   /** The files holding data; BEP 47 pad files (zeros, never on disk) and symlinks are not listed. */
   files: VerifiedFile[]
-  /** Every piece matches and every file has the right size. */
+  /** Every checked piece matches and every file has the right size. */
   ok: boolean
 }
 
 export interface VerifyOptions {
   onProgress?: (doneBytes: number, totalBytes: number) => void
   signal?: AbortSignal
+  /**
+   * Check only these pieces (e.g. those of the files that changed since the last check);
+   * the others are neither read nor judged. Default: every piece.
+   */
+  pieces?: readonly number[]
 }
 
 /**
@@ -55,6 +64,17 @@ export async function verifyTorrent (torrent: Uint8Array | string, dataPath: str
     throw new SeedcastError(`${dataPath} is a file, but the torrent holds a folder`, { code: 'EINPUT', hint: `give the folder that holds ${first?.safePath.slice(first.safePath.indexOf('/') + 1)}` })
   }
 
+  return verifyData(metainfo, locate, options)
+}
+
+/**
+ * Checks the data of a torrent already read, each file's data being at `locate(file)`
+ * (an absolute path): the one piece checker of seedcast (`verify`, and the seeder before
+ * it serves anything). Hashing runs on the worker-thread hasher; missing or short files
+ * do not stop it: their pieces count as bad. Pad files are taken as the zeros they are
+ * and symlinks as nothing, without reading the disk.
+ */
+export async function verifyData (metainfo: Metainfo, locate: (file: MetainfoFile) => string, options: VerifyOptions = {}): Promise<VerifyResult> {
   const statuses: VerifiedFileStatus[] = []
   const sources: HashSource[] = []
   for (const file of metainfo.files) {
@@ -71,19 +91,22 @@ export async function verifyTorrent (torrent: Uint8Array | string, dataPath: str
     sources.push({ absolutePath, length: file.length, readable: Math.min(size ?? 0, file.length) })
   }
 
+  const checked = options.pieces ? [...new Set(options.pieces)].sort((a, b) => a - b) : undefined
   const { pieces } = await hashFiles(sources, {
-    pieceLength: metainfo.pieceLength, tolerateShortFiles: true, onProgress: options.onProgress, signal: options.signal
+    pieceLength: metainfo.pieceLength, tolerateShortFiles: true, onProgress: options.onProgress, signal: options.signal, pieces: checked
   })
 
   const bad = new Set<number>()
-  for (let piece = 0; piece < metainfo.pieceCount; piece++) {
-    if (!pieces.subarray(piece * 20, piece * 20 + 20).equals(metainfo.pieces.subarray(piece * 20, piece * 20 + 20))) bad.add(piece)
-  }
+  const isChecked = checked ? new Set(checked) : undefined
+  const order = checked ?? Array.from({ length: metainfo.pieceCount }, (_, piece) => piece)
+  order.forEach((piece, at) => {
+    if (!pieces.subarray(at * 20, at * 20 + 20).equals(metainfo.pieces.subarray(piece * 20, piece * 20 + 20))) bad.add(piece)
+  })
   // Bytes that were not on disk were hashed as zeros; never let zeros pass for data.
   metainfo.files.forEach((file, index) => {
     if (file.pad || file.symlink) return
     const readable = sources[index]!.readable ?? file.length
-    if (readable < file.length) forPiecesOf(file.offset + readable, file.offset + file.length, metainfo.pieceLength, piece => bad.add(piece))
+    if (readable < file.length) forPiecesOf(file.offset + readable, file.offset + file.length, metainfo.pieceLength, piece => { if (!isChecked || isChecked.has(piece)) bad.add(piece) })
   })
 
   const badPieces = [...bad].sort((a, b) => a - b)
@@ -96,7 +119,8 @@ export async function verifyTorrent (torrent: Uint8Array | string, dataPath: str
   })
   return {
     totalPieces: metainfo.pieceCount,
-    goodPieces: metainfo.pieceCount - badPieces.length,
+    checkedPieces: order.length,
+    goodPieces: order.length - badPieces.length,
     badPieces,
     files,
     ok: badPieces.length === 0 && files.every(file => file.status === 'ok')
@@ -105,6 +129,7 @@ export async function verifyTorrent (torrent: Uint8Array | string, dataPath: str
 
 /** Calls `visit` with every piece index overlapping the byte range [start, end). */
 function forPiecesOf (start: number, end: number, pieceLength: number, visit: (piece: number) => void): void {
-  if (end <= start) return
-  for (let piece = Math.floor(start / pieceLength); piece * pieceLength < end; piece++) visit(piece)
+  const range = pieceRange(start, end, pieceLength)
+  if (!range) return
+  for (let piece = range.first; piece <= range.last; piece++) visit(piece)
 }

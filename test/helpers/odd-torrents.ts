@@ -104,3 +104,36 @@ export function everyOddCase (tracker?: string): OddTorrent {
     { path: ['last.mp3'], length: 40000 }
   ], { trailing: Buffer.from('\n'), announce: tracker })
 }
+
+/**
+ * The odd cases aria2c 1.36 opens as well (it refuses `..`, a lone `/`, a pad file
+ * without a path, a symlink without a length and an unsafe torrent name), with real data:
+ * an absolute component, a lone backslash, a slash inside a component, an empty
+ * component, characters some file systems refuse, pad files (with a path, as aria2c
+ * needs), a zero-length symlink and two names that differ only in case.
+ */
+export const ARIA2_ODD_FILES: OddFile[] = [
+  { path: ['/abs', 'a.mp3'], length: 20000 },
+  { attr: 'p', path: ['.pad', '12768'], length: 2 * 16384 - 20000 },
+  { path: ['\\', 'back.mp3'], length: 200 },
+  { path: ['sub/dir', 'x\\y.mp3'], length: 300 },
+  { path: ['', 'e.mp3'], length: 400 },
+  { path: ['what?:*|"<>.mp3'], length: 700 },
+  { attr: 'l', length: 0, path: ['link.mp3'], symlinkPath: ['abs', 'a.mp3'] },
+  { path: ['Escape.MP3'], length: 600 },
+  { path: ['escape.mp3'], length: 600 },
+  { attr: 'p', path: ['.pad', '1000'], length: 1000 },
+  { path: ['last.mp3'], length: 40000 }
+]
+
+export const ARIA2_ODD_NAME = 'odd show'
+
+/** A torrent of ARIA2_ODD_FILES, announcing to `tracker`. */
+export function aria2OddCase (tracker?: string): OddTorrent {
+  return oddTorrent(ARIA2_ODD_NAME, ARIA2_ODD_FILES, { announce: tracker })
+}
+
+/** Where aria2c puts entry `index` of ARIA2_ODD_FILES below its download folder: the raw components, joined. */
+export function aria2OddPath (index: number): string[] {
+  return [ARIA2_ODD_NAME, ...(ARIA2_ODD_FILES[index]!.path as string[])]
+}

@@ -1,5 +1,6 @@
 // seedcast get of torrents with every odd case of issue 14 (unsafe names, pad files,
-// symlinks, a stray byte), from a libtorrent seeder found through a local tracker.
+// symlinks, a stray byte), from a libtorrent seeder and from an aria2c seeder (with the
+// cases aria2c opens) found through a local tracker.
 // Run inside a loopback-only network namespace like every peer test.
 import { createHash } from 'node:crypto'
 import { lstat, mkdir, readFile, readdir, readlink, writeFile } from 'node:fs/promises'
@@ -7,11 +8,11 @@ import { dirname, join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runCli } from '../helpers/cli.js'
 import { libtorrentCheck, libtorrentRead, startLibtorrentSeeder, type OracleFile } from '../helpers/libtorrent.js'
-import { everyOddCase, type OddTorrent } from '../helpers/odd-torrents.js'
+import { ARIA2_ODD_FILES, aria2OddCase, aria2OddPath, everyOddCase, type OddTorrent } from '../helpers/odd-torrents.js'
 import { freePort } from '../helpers/ports.js'
 import { tempDir } from '../helpers/tmp.js'
 import { startTracker } from '../helpers/tracker.js'
-import { jsonLines } from './get-helpers.js'
+import { jsonLines, startAria2Seeder } from './get-helpers.js'
 
 /** Every entry below `root`, relative, `/`-separated; folders end in `/`, symlinks in ` -> target`. */
 async function tree (root: string): Promise<string[]> {
@@ -119,5 +120,38 @@ describe('seedcast get of a torrent with unsafe names, pad files and symlinks', 
     }
     expect((await tree(out)).filter(path => path.includes('.pad'))).toEqual([])
     expect(await libtorrentCheck(join(dir, 'odd.torrent'), out)).toMatchObject({ checked: true, progress: 1 })
+  })
+
+  it('gets a torrent with the odd cases aria2c opens from an aria2c seeder: sanitised names, no pad file, bytes equal', async () => {
+    const tmp = await tempDir()
+    cleanups.push(tmp.cleanup)
+    const tracker = await startTracker({ ws: false, interval: 1000 })
+    cleanups.push(tracker.close)
+    const odd = aria2OddCase(tracker.httpUrl)
+    const torrentPath = join(tmp.path, 'odd.torrent')
+    await writeFile(torrentPath, odd.bytes)
+    // aria2c's data where aria2c looks for it: every entry at its raw name, pad files as
+    // zeros and the symlink as an empty file (aria2c knows neither); it checks it all (-V).
+    const seedDir = join(tmp.path, 'seed')
+    for (const index of ARIA2_ODD_FILES.keys()) {
+      const path = join(seedDir, ...aria2OddPath(index))
+      await mkdir(dirname(path), { recursive: true })
+      await writeFile(path, odd.data[index]!)
+    }
+    const seeder = await startAria2Seeder(torrentPath, seedDir)
+    cleanups.push(seeder.stop)
+
+    const out = join(tmp.path, 'out')
+    const result = await runCli(['get', torrentPath, '-o', out, '--no-dht', '--timeout', '30', '--json'], { timeoutMs: 120_000 })
+    expect(result.code, result.stdout + result.stderr + seeder.log()).toBe(0)
+    const [oracle] = await libtorrentRead([odd.bytes])
+    if (oracle!.error !== undefined) throw new Error(oracle!.error)
+    const dataFiles = oracle!.files.flatMap((file, index) => file.pad || file.symlink ? [] : [{ ...file, index }])
+    expect(jsonLines(result.stdout).at(-1)).toMatchObject({ event: 'done', total: dataFiles.reduce((sum, file) => sum + file.size, 0), hashFailures: 0 })
+    // The sanitised names (libtorrent's): `abs/a.mp3`, `back.mp3`, `subdir/xy.mp3`, `_/e.mp3`, `escape.1.mp3`...
+    expect(dataFiles.map(file => file.path)).toContain('odd show/subdir/xy.mp3')
+    for (const file of dataFiles) expect(await readFile(join(out, file.path)), file.path).toEqual(odd.data[file.index])
+    expect((await tree(out)).filter(path => path.includes('.pad'))).toEqual([])
+    expect(await libtorrentCheck(torrentPath, out)).toMatchObject({ checked: true, progress: 1, pieces: 5, total: 5 })
   })
 })

@@ -40,7 +40,7 @@ describe('seedcast seed: bad input', () => {
   it('a file that is not a torrent', async () => {
     const dir = await temp()
     const result = await runCli(['seed', join(repoRoot, 'fixtures', 'episode.mp3'), ...offline, '--state', join(dir, 'state')])
-    expectOneLineError(result, /episode\.mp3: not a torrent file/)
+    expectOneLineError(result, /episode\.mp3: not a torrent: it does not start with a bencoded dictionary/)
   })
 
   it('a folder without show.json', async () => {

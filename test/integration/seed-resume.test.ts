@@ -8,10 +8,10 @@ import { join } from 'node:path'
 import Torrent from 'webtorrent/lib/torrent.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeClient, createClient } from '../../src/swarm/client.js'
-import { hashCounter } from '../../src/swarm/piece-verifier.js'
 import type { SeedEvent } from '../../src/swarm/seed/events.js'
 import { seedTorrents, type SeedOptions } from '../../src/swarm/seed/seeder.js'
 import { createTorrent } from '../../src/torrent/create.js'
+import { hashStats } from '../../src/torrent/hash-stats.js'
 import { tempDir } from '../helpers/tmp.js'
 import { startTracker, type TestTracker } from '../helpers/tracker.js'
 
@@ -52,10 +52,10 @@ afterAll(async () => {
 
 async function run (stateDir: string, paths = torrentPaths, options: SeedOptions = {}): Promise<{ events: SeedEvent[], ms: number, hashed: number, seeder: Awaited<ReturnType<typeof seedTorrents>> }> {
   const events: SeedEvent[] = []
-  const before = hashCounter.pieces
+  const before = hashStats.piecesHashed
   const started = performance.now()
   const seeder = await seedTorrents(paths, { dht: false, lsd: false, utp: false, webrtc: false, stateDir, statsIntervalMs: 0, onEvent: event => events.push(event), ...options })
-  return { events, ms: performance.now() - started, hashed: hashCounter.pieces - before, seeder }
+  return { events, ms: performance.now() - started, hashed: hashStats.piecesHashed - before, seeder }
 }
 
 const seeding = (events: SeedEvent[]) => events.filter(event => event.event === 'seeding')

@@ -7,6 +7,8 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { framedBlocks, PIECE_HEADER_LENGTH, releaseFramedBlock, SeedStore } from '../../src/swarm/seed/store.js'
+import { parseMetainfo } from '../../src/torrent/metainfo.js'
+import { oddTorrent } from '../helpers/odd-torrents.js'
 import { tempDir } from '../helpers/tmp.js'
 
 const PIECE = 16384
@@ -76,6 +78,41 @@ describe('SeedStore', () => {
     expect(third.buffer).not.toBe(second.buffer)
     expect(Buffer.from(third).equals(all.subarray(3 * PIECE, 4 * PIECE))).toBe(true)
     expect(Buffer.from(second).equals(all.subarray(2 * PIECE, 3 * PIECE))).toBe(true)
+    await new Promise<void>(resolve => store.close(() => resolve()))
+  })
+
+  it('given the metainfo, reads files at their safe paths and serves pad files as zeros without files on disk', async () => {
+    // a.mp3 [0, 20000), a pad with no path [20000, 65536) (pieces 2 and 3 are only
+    // padding), a symlink, b.mp3 at an unsafe path, a pad with a path, c.mp3.
+    const odd = oddTorrent('odd', [
+      { path: ['a.mp3'], length: 20000 },
+      { attr: 'p', length: 65536 - 20000 },
+      { attr: 'l', path: ['link.mp3'], symlinkPath: ['a.mp3'] },
+      { path: ['..', 'b.mp3'], length: 500 },
+      { attr: 'p', path: ['.pad', '1000'], length: 1000 },
+      { path: ['c.mp3'], length: 30000 }
+    ], { pieceLength: PIECE })
+    const metainfo = parseMetainfo(odd.bytes)
+    const root = join(dir, 'odd-seed')
+    for (const [index, file] of metainfo.files.entries()) {
+      if (file.pad || file.symlink) continue
+      await mkdir(join(root, file.safePath, '..'), { recursive: true })
+      await writeFile(join(root, file.safePath), odd.data[index]!)
+    }
+    expect(metainfo.files.map(file => file.safePath)).toEqual(['odd/a.mp3', '.pad/45536', 'odd/link.mp3', 'odd/b.mp3', 'odd/.pad/1000', 'odd/c.mp3'])
+    const store = new SeedStore(PIECE, { path: root, metainfo, length: metainfo.length })
+    // A sent block back in the pool first: a reused buffer must not leak old bytes into a pad.
+    const dirty = await get(store, 0, null)
+    dirty.fill(0xee)
+    releaseFramedBlock(new Uint8Array(dirty.buffer, 0, PIECE_HEADER_LENGTH + PIECE))
+    for (let index = 0; index < metainfo.pieceCount; index++) {
+      const pieceLength = Math.min(PIECE, metainfo.length - index * PIECE)
+      const whole = await get(store, index, null)
+      expect(Buffer.from(whole).equals(odd.stream.subarray(index * PIECE, index * PIECE + pieceLength)), `piece ${index}`).toBe(true)
+      const block = await get(store, index, { offset: 100, length: 5000 })
+      expect(Buffer.from(block).equals(odd.stream.subarray(index * PIECE + 100, index * PIECE + 5100)), `piece ${index} block`).toBe(true)
+    }
+    expect(odd.stream.subarray(2 * PIECE, 4 * PIECE).every(byte => byte === 0)).toBe(true)
     await new Promise<void>(resolve => store.close(() => resolve()))
   })
 

@@ -41,7 +41,7 @@ describe('verifyTorrent', () => {
     const progress: number[] = []
     const result = await verifyTorrent(torrent, show, { onProgress: done => progress.push(done) })
     expect(result).toEqual({
-      totalPieces: 6, goodPieces: 6, badPieces: [], ok: true,
+      totalPieces: 6, checkedPieces: 6, goodPieces: 6, badPieces: [], ok: true,
       files: [
         { path: 'show/a.mp3', safePath: 'show/a.mp3', length: 40000, status: 'ok', badPieces: [] },
         { path: 'show/b/c.mp3', safePath: 'show/b/c.mp3', length: 50000, status: 'ok', badPieces: [] },
@@ -83,6 +83,27 @@ describe('verifyTorrent', () => {
     expect(result.badPieces).toEqual([])
     expect(result.files.find(file => file.path === 'show/d.txt')?.status).toBe('wrong-size')
     expect(result.ok).toBe(false)
+  })
+
+  it('checks only the pieces asked for: reads and counts only them, and finds a bad one among them', async () => {
+    // Byte 35000 of a.mp3 lies in piece 2; d.txt (piece 5) is gone.
+    await flipByte(join(show, 'a.mp3'), 35000)
+    await rm(join(show, 'd.txt'))
+    const before = hashStats.piecesHashed
+    const progress: number[] = []
+    const result = await verifyTorrent(torrent, show, { pieces: [4, 2, 0], onProgress: done => progress.push(done) })
+    expect(hashStats.piecesHashed - before).toBe(3)
+    expect(progress.at(-1)).toBe(3 * PIECE)
+    expect(result).toMatchObject({ totalPieces: 6, checkedPieces: 3, goodPieces: 2, badPieces: [2], ok: false })
+    // d.txt is missing (its file status says so) but its piece was not asked for, so it is not judged.
+    expect(result.files.map(file => [file.path, file.status, file.badPieces])).toEqual([
+      ['show/a.mp3', 'bad', [2]], ['show/b/c.mp3', 'bad', [2]], ['show/d.txt', 'missing', []], ['show/empty', 'ok', []]
+    ])
+    // The short last piece, with the missing file in it: bad, never zeros passing for data.
+    expect(await verifyTorrent(torrent, show, { pieces: [5, 1] })).toMatchObject({ checkedPieces: 2, goodPieces: 1, badPieces: [5] })
+    // Put right, the same subset passes.
+    await flipByte(join(show, 'a.mp3'), 35000)
+    expect(await verifyTorrent(torrent, show, { pieces: [2, 3, 4] })).toMatchObject({ checkedPieces: 3, goodPieces: 3, badPieces: [] })
   })
 
   it('finds a single file given itself or its folder, and refuses a file for a folder torrent', async () => {

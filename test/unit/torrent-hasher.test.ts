@@ -50,6 +50,32 @@ describe('hashFiles', () => {
     expect(progress).toEqual([...progress].sort((a, b) => a - b))
   })
 
+  it.each([
+    [16 * 1024, [0]], [16 * 1024, [600, 3, 4, 5, 200, 201, 599]], [256 * 1024, [0, 1, 2, 35]], [1024 * 1024, [8, 2, 3]]
+  ])('with pieces of %d bytes, a subset %j reads and hashes only those pieces, in ascending order, across file boundaries', async (pieceLength, subset) => {
+    const whole = Buffer.concat(contents)
+    const reference = referencePieces(whole, pieceLength)
+    const count = reference.length / 20
+    const asked = subset.map(piece => Math.min(piece, count - 1)) // the last piece is short: asked for on purpose
+    const sorted = [...new Set(asked)].sort((a, b) => a - b)
+    const before = hashStats.piecesHashed
+    const progress: number[] = []
+    const { pieces } = await hashFiles(sources, { pieceLength, pieces: asked, onProgress: done => progress.push(done) })
+    expect(hashStats.piecesHashed - before).toBe(sorted.length)
+    expect(pieces.equals(Buffer.concat(sorted.map(piece => reference.subarray(piece * 20, piece * 20 + 20))))).toBe(true)
+    // Only the asked bytes were read.
+    expect(progress.at(-1)).toBe(sorted.reduce((sum, piece) => sum + Math.min(pieceLength, whole.length - piece * pieceLength), 0))
+  })
+
+  it('a subset counts what a file is missing as zeros in verify mode, and refuses pieces that do not exist', async () => {
+    const short = [{ ...sources[4]!, length: 70001 + 100, readable: 70001 }]
+    const reference = referencePieces(Buffer.concat([contents[4]!, Buffer.alloc(100)]), 16384)
+    const { pieces } = await hashFiles(short, { pieceLength: 16384, tolerateShortFiles: true, pieces: [4, 1] })
+    expect(pieces.equals(Buffer.concat([reference.subarray(20, 40), reference.subarray(80, 100)]))).toBe(true)
+    await expect(hashFiles(short, { pieceLength: 16384, pieces: [5] })).rejects.toThrow(/piece 5 is not one of the 5 pieces/)
+    await expect(hashFiles(short, { pieceLength: 16384, pieces: [0], sha256: true })).rejects.toThrow(/sha256 needs every byte/)
+  })
+
   it('pads unreadable tails with zeros in verify mode', async () => {
     const short = [{ ...sources[4]!, length: 70001 + 100, readable: 70001 }]
     const { pieces } = await hashFiles(short, { pieceLength: 16384, tolerateShortFiles: true })

@@ -7,6 +7,7 @@ import { selectFiles } from './select.js'
 import { DownloadStore } from './store.js'
 import { completeLayout } from '../../torrent/layout.js'
 import { parseInfoDictionary, parseMetainfo, type Metainfo } from '../../torrent/metainfo.js'
+import { pieceRange } from '../../torrent/piece-range.js'
 import { readPeerMetadataWithSeedcast, webTorrentInput } from '../webtorrent-input.js'
 import { closeDownloadClient, openDownloadClient, type DownloadClient, type DownloadFile, type DownloadTorrent } from './webtorrent.js'
 import { resolveSource, type ResolvedSource } from './source.js'
@@ -327,11 +328,12 @@ function runDownload (client: DownloadClient, source: ResolvedSource, options: D
  * make a resumed download look one piece short.
  */
 function verifiedBytesOf (torrent: DownloadTorrent, file: DownloadFile): number {
-  if (!torrent.bitfield || file.length === 0) return 0
   const pieceLength = torrent.pieceLength
   const fileEnd = file.offset + file.length
+  const range = pieceRange(file.offset, fileEnd, pieceLength)
+  if (!torrent.bitfield || !range) return 0
   let bytes = 0
-  for (let index = Math.floor(file.offset / pieceLength); index <= Math.floor((fileEnd - 1) / pieceLength); index++) {
+  for (let index = range.first; index <= range.last; index++) {
     if (!torrent.bitfield.get(index)) continue
     const start = Math.max(index * pieceLength, file.offset)
     const end = Math.min((index + 1) * pieceLength, fileEnd, torrent.length)

@@ -2,8 +2,9 @@ import { matchesGlob } from 'node:path'
 import { SeedcastError } from '../../errors.js'
 
 /**
- * Picks the files of a torrent named by `--select` values: a number is a file index (as
- * `seedcast get` and `torrent inspect` list them, from 0), anything else a glob matched
+ * Picks the files of a torrent named by `--select` values: a number is a file index, from
+ * 0, in torrent order (pad files count: the `index` of `seedcast get`'s metadata event,
+ * the place in `seedcast info --json`'s `files`), anything else a glob matched
  * against the file's path inside the torrent and against its base name. Every value must
  * match at least one file, so a typo fails before anything is downloaded.
  */

@@ -2,15 +2,20 @@ import { stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { SeedcastError, fileError } from '../../errors.js'
 import { loadShow, type LoadedShow } from '../../show/load.js'
-import { readTorrentMeta, type TorrentMeta } from '../torrent-meta.js'
+import { readMetainfo } from '../../torrent/inspect.js'
+import type { Metainfo } from '../../torrent/metainfo.js'
 
 /** One torrent to seed and the folders where its data may be (first match wins). */
 export interface SeedItem {
   /** The command-line input it came from (a .torrent path or a show folder). */
   input: string
   torrentPath: string
-  meta: TorrentMeta
-  /** Candidate data folders: the data is `<folder>/<file path>` (file paths start with the torrent name). */
+  /** Read by seedcast's one reader: the same names and safe paths `info`, `verify` and `get` see. */
+  meta: Metainfo
+  /**
+   * Candidate data folders: a file's data is `<folder>/<its safe path>` (safe paths start
+   * with the torrent's sanitised name), where `get` writes it.
+   */
   dataFolders: string[]
 }
 
@@ -47,7 +52,7 @@ export async function resolveSeedInputs (inputs: SeedInput[], options: { data?: 
     if (info.isDirectory()) {
       items.push(...await showItems(input, await loadShow(path), dataRoot))
     } else {
-      const meta = await readTorrentMeta(path)
+      const meta = readMetainfo(path)
       items.push({ input, torrentPath: path, meta, dataFolders: withData(dataRoot, [dirname(path)]) })
     }
   }
@@ -64,9 +69,9 @@ async function showItems (input: string, show: LoadedShow, dataRoot: string | un
   for (const episode of show.catalog.episodes) {
     if (episode.draft) continue
     const torrentPath = join(publicDir, episode.torrentPath)
-    const meta = await readTorrentMeta(torrentPath)
+    const meta = readMetainfo(torrentPath)
     const mediaFolder = join(publicDir, dirname(episode.mediaPath))
-    const folders = basename(episode.mediaPath) === meta.name ? [mediaFolder] : [mediaDir]
+    const folders = basename(episode.mediaPath) === meta.safeName ? [mediaFolder] : [mediaDir]
     items.push({ input, torrentPath, meta, dataFolders: withData(dataRoot, folders) })
   }
   return items

@@ -4,8 +4,11 @@ import { join } from 'node:path'
 import type { Torrent, TorrentOptions, Wire } from 'webtorrent'
 import { SeedcastError, type ErrorCode } from '../../errors.js'
 import { closeClient, createClient, type ClientOptions, type SwarmClient } from '../client.js'
-import { findBadPieces, piecesOfFiles } from '../piece-verifier.js'
-import { changedFiles, loadResumeState, saveResumeState, snapshotFiles, type FileSnapshot } from '../resume-state.js'
+import type { Metainfo } from '../../torrent/metainfo.js'
+import { piecesOfFiles } from '../../torrent/piece-range.js'
+import { verifyData } from '../../torrent/verify.js'
+import { changedFiles, dataFiles, loadResumeState, saveResumeState, snapshotFiles, type FileSnapshot } from '../resume-state.js'
+import { webTorrentInput } from '../webtorrent-input.js'
 import { resolveSeedInputs, type SeedInput, type SeedItem } from './inputs.js'
 import { addressOf, transportOf, type PeerStatus, type SeedEvent, type TorrentStatus } from './events.js'
 import { defaultStateDir } from '../state-dir.js'
@@ -193,42 +196,45 @@ async function startOne (seeder: Seeder, item: SeedItem): Promise<void> {
   const { meta } = item
   const warn = (code: ErrorCode, message: string) => seeder.report({ event: 'warning', code, infoHash: meta.infoHash, name: meta.name, input: item.input, message })
 
-  // The first folder holding every file of the torrent is its data folder.
+  // The first folder holding every data file of the torrent (at its safe path, where
+  // `get` writes it) is its data folder. Pad files and symlinks hold nothing on disk.
+  const files = dataFiles(meta)
+  const at = (folder: string, safePath: string) => join(folder, ...safePath.split('/'))
   let dataPath: string | undefined
   let snapshot: FileSnapshot[] = []
   for (const folder of item.dataFolders) {
-    const files = await snapshotFiles(meta, folder)
-    if (files.every(file => file !== undefined)) { dataPath = folder; snapshot = files as FileSnapshot[]; break }
+    const found = await snapshotFiles(meta, folder)
+    if (found.every(file => file !== undefined)) { dataPath = folder; snapshot = found as FileSnapshot[]; break }
   }
   if (!dataPath) {
-    const first = meta.files[0]?.path ?? meta.name
-    return warn('ENODATA', `${meta.name}: data not found (looked for ${item.dataFolders.map(folder => join(folder, first)).join(', ')}); not seeding it`)
+    const first = files[0]?.file.safePath ?? meta.safeName
+    return warn('ENODATA', `${meta.name}: data not found (looked for ${item.dataFolders.map(folder => at(folder, first)).join(', ')}); not seeding it`)
   }
-  const wrongSize = snapshot.findIndex((file, index) => file.size !== meta.files[index]!.length)
+  const root = dataPath
+  const wrongSize = snapshot.findIndex((file, position) => file.size !== files[position]!.file.length)
   if (wrongSize >= 0) {
-    const file = meta.files[wrongSize]!
-    return warn('ECORRUPT', `${meta.name}: ${join(dataPath, file.path)} is ${snapshot[wrongSize]!.size} bytes, the torrent says ${file.length}; not seeding it`)
+    const { file } = files[wrongSize]!
+    return warn('ECORRUPT', `${meta.name}: ${at(root, file.safePath)} is ${snapshot[wrongSize]!.size} bytes, the torrent says ${file.length}; not seeding it`)
   }
 
   const state = await loadResumeState(seeder.stateDir, meta.infoHash)
-  const changed = changedFiles(state, snapshot)
-  const toHash = piecesOfFiles(meta, changed)
+  const toHash = piecesOfFiles(changedFiles(state, snapshot).map(position => files[position]!.file), meta.pieceLength)
   let bad: number[]
   try {
-    bad = toHash.length ? await findBadPieces(meta, dataPath, toHash) : []
+    bad = toHash.length ? (await verifyData(meta, file => at(root, file.safePath), { pieces: toHash })).badPieces : []
   } catch (err) {
     return warn('EIO', `${meta.name}: cannot read its data: ${(err as Error).message}; not seeding it`)
   }
   const hashed = toHash.length
   seeder.hashedPieces += hashed
   if (bad.length) {
-    return warn('ECORRUPT', `${meta.name}: ${bad.length} of ${meta.pieces.length} pieces do not match the torrent (first: piece ${bad[0]}); the data in ${dataPath} is corrupt or another version; not seeding it`)
+    return warn('ECORRUPT', `${meta.name}: ${bad.length} of ${meta.pieceCount} pieces do not match the torrent (first: piece ${bad[0]}); the data in ${dataPath} is corrupt or another version; not seeding it`)
   }
   if (hashed > 0 || !state) await saveResumeState(seeder.stateDir, meta, snapshot)
 
   let torrent: Torrent
   try {
-    torrent = await addVerified(seeder.client, meta.torrentFile, dataPath, seeder.torrentOptions)
+    torrent = await addVerified(seeder.client, meta, dataPath, seeder.torrentOptions)
   } catch (err) {
     return warn('ETORRENT', `${meta.name}: ${(err as Error).message}; not seeding it`)
   }
@@ -247,13 +253,18 @@ async function startOne (seeder: Seeder, item: SeedItem): Promise<void> {
     seeder.report({ event: 'peer', action: 'connected', ...peer })
     wire.once('close', () => seeder.report({ event: 'peer', action: 'disconnected', ...peer }))
   })
-  seeder.report({ event: 'seeding', infoHash: meta.infoHash, name: meta.name, length: meta.length, pieces: meta.pieces.length, dataPath, resumed: hashed === 0, hashedPieces: hashed })
+  seeder.report({ event: 'seeding', infoHash: meta.infoHash, name: meta.name, length: meta.length, pieces: meta.pieceCount, dataPath, resumed: hashed === 0, hashedPieces: hashed })
 }
 
-/** Adds data seedcast has just verified (or trusts by fast resume): webtorrent must not hash it again. */
-function addVerified (client: SwarmClient, torrentFile: Buffer, dataPath: string, options: TorrentOptions): Promise<Torrent> {
+/**
+ * Adds data seedcast has just verified (or trusts by fast resume): webtorrent must not
+ * hash it again. The torrent goes in as `get` gives it (webTorrentInput, from seedcast's
+ * reader), and the store is told the metainfo, so it reads each file at its safe path and
+ * serves pad files as zeros.
+ */
+function addVerified (client: SwarmClient, metainfo: Metainfo, dataPath: string, options: TorrentOptions): Promise<Torrent> {
   return new Promise((resolve, reject) => {
-    const torrent = client.add(torrentFile, { ...options, path: dataPath, skipVerify: true })
+    const torrent = client.add(webTorrentInput(metainfo), { ...options, storeOpts: { ...options.storeOpts, metainfo }, path: dataPath, skipVerify: true })
     const timer = setTimeout(() => { cleanup(); reject(new Error('not ready after 30 s')) }, 30_000)
     const onReady = () => { cleanup(); resolve(torrent) }
     const onError = (err: Error) => { cleanup(); reject(err) }

@@ -1,5 +1,6 @@
 import { close, open, read, readSync } from 'node:fs'
 import { join } from 'node:path'
+import type { Metainfo } from '../../torrent/metainfo.js'
 
 /**
  * A read-only piece store for data seedcast has verified, used instead of webtorrent's
@@ -12,6 +13,9 @@ import { join } from 'node:path'
  * operations, no copy). Files are opened once, read-only, on first use. (A 256 KiB
  * read-ahead window copied into blocks was tried: fewer reads, but more garbage and no
  * CPU gain, so blocks are read directly; the page cache does the read-ahead.)
+ * Given the torrent as seedcast's reader sees it (`metainfo`, as the seeder does), each
+ * file is read at its safe path, and BEP 47 pad files, which are never on disk, are
+ * served as the zeros they are.
  */
 
 /** Bytes kept free in front of every block for the "piece" message header. */
@@ -50,6 +54,16 @@ const ASYNC_FOR_MS = 10_000
 interface StoreFile { path: string, length: number, offset: number }
 type Callback<T = void> = (err: Error | null, value?: T) => void
 
+export interface SeedStoreOptions {
+  /** The data folder. */
+  path: string
+  /** The torrent read by seedcast (the seeder passes it through webtorrent's storeOpts)... */
+  metainfo?: Metainfo
+  /** ...else the files as webtorrent lists them (paths relative to `path`), all on disk. */
+  files?: StoreFile[]
+  length: number
+}
+
 export class SeedStore {
   readonly chunkLength: number
   private readonly files: Array<StoreFile & { fd?: Promise<number> }>
@@ -60,10 +74,17 @@ export class SeedStore {
   private slowReads = 0
   private slowSince = 0
 
-  constructor (chunkLength: number, opts: { path: string, files: StoreFile[], length: number }) {
+  constructor (chunkLength: number, opts: SeedStoreOptions) {
     this.chunkLength = chunkLength
     this.length = opts.length
-    this.files = opts.files.map(file => ({ path: join(opts.path, file.path), length: file.length, offset: file.offset }))
+    // Only what is on disk; pad files and symlinks leave holes that read as zeros.
+    const onDisk = opts.metainfo
+      ? opts.metainfo.files.filter(file => !file.pad && !file.symlink).map(file => ({ path: file.safePath, length: file.length, offset: file.offset }))
+      : opts.files ?? []
+    this.files = onDisk
+      .filter(file => file.length > 0)
+      .map(file => ({ path: join(opts.path, file.path), length: file.length, offset: file.offset }))
+      .sort((a, b) => a.offset - b.offset)
   }
 
   get (index: number, opts: { offset?: number, length?: number } | null | Callback<Uint8Array>, cb?: Callback<Uint8Array>): void {
@@ -85,27 +106,35 @@ export class SeedStore {
     this.readRange(block, start, err => err ? done(err) : done(null, block))
   }
 
-  /** Fills target with the torrent's bytes from `start`, across file boundaries. */
+  /**
+   * Fills target with the torrent's bytes from `start`, across file boundaries; where no
+   * file is (a pad file), with zeros (the buffer may be a reused one).
+   */
   private readRange (target: Uint8Array, start: number, done: (err: Error | null) => void): void {
     const end = start + target.length
-    let pending = 0
+    let pending = 1
     let failed = false
     const finish = (err: Error | null) => {
       if (failed) return
       if (err) { failed = true; return done(err) }
       if (--pending === 0) done(null)
     }
+    let covered = start
     for (const file of this.files) {
       const fileEnd = file.offset + file.length
-      if (fileEnd <= start || file.offset >= end || file.length === 0) continue
+      if (fileEnd <= start || file.offset >= end) continue
       const readFrom = Math.max(start, file.offset)
       const readTo = Math.min(end, fileEnd)
+      if (readFrom > covered) target.fill(0, covered - start, readFrom - start)
+      covered = readTo
       pending++
       this.fd(file).then(fd => {
         this.readFully(fd, target, readFrom - start, readTo - readFrom, readFrom - file.offset, finish)
       }, finish)
     }
-    if (pending === 0) process.nextTick(done, new Error('no files matching the request range'))
+    if (covered < end) target.fill(0, covered - start)
+    // Released once every read was started; never synchronously (callers expect a callback later).
+    queueMicrotask(() => finish(null))
   }
 
   put (_index: number, _buf: Uint8Array, cb?: Callback): void {
