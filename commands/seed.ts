@@ -11,13 +11,14 @@ export default class Seed extends SeedcastCommand {
 
   static override description = `Seeds every given torrent from ONE BitTorrent client until interrupted (Ctrl-C, SIGTERM) or --duration seconds.
 An argument is a .torrent file or a show folder (a folder with show.json): a show folder means every published episode of its episodes.json.
+A show folder is followed while seeding: an episode published (or taken out of draft) by another seedcast process is checked and seeded within a moment, and one removed (or put back to draft) stops being seeded and announced; the episodes already seeding are left alone, never checked again.
 
 A torrent's data is looked for under --data first, then next to the .torrent (for a show folder, in public/ next to the episode's media path). Each file is looked for under its safe name, where "seedcast get" writes it: unsafe names in a torrent (an absolute path, "..", slashes inside a name...) are sanitised as libtorrent does ("seedcast info" lists each change), and BEP 47 pad files are zeros that are never on disk.
 Data is checked before it is offered: the first time every piece is hashed; afterwards only files whose size or modification time changed are hashed again (fast resume, kept under --state). A torrent whose data is missing or does not match is reported and skipped; the others are seeded.
 
 Peers come from the trackers named in each torrent (http, udp and ws:// for WebRTC), the DHT and Local Service Discovery; seedcast adds no public tracker. WebRTC peers (browsers) connect through ws:// trackers.
 
-In a terminal a status table (peers, upload speed, uploaded, ratio per torrent) is redrawn every second on standard error. With --json one JSON event per line goes to standard output: started, seeding, warning, peer, stats (every second), stopped.
+In a terminal a status table (peers, upload speed, uploaded, ratio per torrent) is redrawn every second on standard error. With --json one JSON event per line goes to standard output: started, seeding, removed, warning, peer, stats (every second, with hashedPieces: the pieces hashed since start), stopped.
 A status file in --state lets "seedcast peers" show who is connected. Exits 1 when no torrent at all can be seeded.`
 
   static override examples = [
@@ -106,6 +107,7 @@ function jsonView (): View {
 function textView (): View {
   return event => {
     if (event.event === 'seeding') process.stderr.write(`seeding ${event.name} (${formatBytes(event.length)}${event.resumed ? ', fast resume' : `, ${event.hashedPieces} pieces checked`})\n`)
+    else if (event.event === 'removed') process.stderr.write(`stopped seeding ${event.name} (${event.reason})\n`)
     else if (event.event === 'warning') process.stderr.write(`warning: ${event.message}\n`)
     else if (event.event === 'started') process.stderr.write(`seedcast seed: ${event.torrents} torrent(s), peer port ${event.port}\n`)
     else if (event.event === 'stopped') process.stderr.write(`stopped (${event.reason}), uploaded ${formatBytes(event.uploaded)}\n`)
@@ -132,6 +134,7 @@ function ttyView (): View {
   return event => {
     if (event.event === 'stats') draw(event.torrents)
     else if (event.event === 'warning') notes.push(`warning: ${event.message}`)
+    else if (event.event === 'removed') notes.push(`stopped seeding ${event.name} (${event.reason})`)
     else if (event.event === 'started') process.stderr.write(`seedcast seed: ${event.torrents} torrent(s), peer port ${event.port}; Ctrl-C to stop\n`)
     else if (event.event === 'stopped') process.stderr.write(`stopped (${event.reason}), uploaded ${formatBytes(event.uploaded)}\n`)
   }

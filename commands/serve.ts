@@ -23,13 +23,13 @@ The first line printed is the show page's URL (public/index.html, written by pub
 
 Scheduled episodes (published with a --date in the future) enter the feeds at their date: the server rebuilds the show's feeds at that moment and prints a line (with --json: {"event":"released",...}).
 
-With --seed the same process also seeds every published episode of the shows over BitTorrent (TCP, uTP, WebRTC through the shows' ws:// trackers, DHT unless --no-dht), as \`seedcast seed\` does. Ctrl-C or SIGTERM stops both cleanly.
+With --seed the same process also seeds every published episode of the shows over BitTorrent (TCP, uTP, WebRTC through the shows' ws:// trackers, DHT unless --no-dht), as \`seedcast seed\` does. Episodes published or removed while it runs are added to or dropped from the swarm as they change, without checking the others again. Ctrl-C or SIGTERM stops both cleanly.
 
 Operators get GET /healthz (200, or 503 while draining), GET /metrics (Prometheus text from loopback or with a token: requests by route and status, bytes served over HTTP per episode, tracker announces, with --seed peers and bytes uploaded per episode and transport, process metrics), the token API under /api/shows (see \`seedcast token create\`), a dashboard at /dashboard/ (each episode's peers and bytes by transport, the upload over time, publish, edit and remove, with a token), and with --log an access log on stderr. SIGTERM or Ctrl-C drains: listening stops, the responses in flight get --drain-timeout seconds, the swarm's state is saved.
 
 Every flag can also come from a SEEDCAST_* environment variable (SEEDCAST_PORT, SEEDCAST_HOST, SEEDCAST_SEED, SEEDCAST_SEND_TIMEOUT...: the flag name in capitals, dashes as underscores) or from a JSON file given with --config (or SEEDCAST_CONFIG): {"port": 8080, "seed": true, "shows": ["/srv/podcast"]}. A flag on the command line wins over the environment, which wins over the file.
 
-With --json one JSON line {url, shows, tracker, warnings} is printed when listening, then (with --seed) one line per seeding event: started, seeding (per episode), warning, stopped.`
+With --json one JSON line {url, shows, tracker, warnings} is printed when listening, then (with --seed) one line per seeding event: started, seeding (per episode), removed, warning, stopped.`
 
   static override examples = [
     { description: 'Serve the demo show where its base URL points (what `npm start` runs, with --seed)', command: '<%= config.bin %> serve .demo/show' },
@@ -166,6 +166,7 @@ function jsonEvent (event: SeedEvent): void {
 function textEvent (event: SeedEvent): void {
   if (event.event === 'started') process.stderr.write(`seeding ${event.torrents} torrent(s), peer port ${event.port}\n`)
   else if (event.event === 'seeding') process.stderr.write(`  seeding ${event.name} (${formatBytes(event.length)}${event.resumed ? ', fast resume' : `, ${event.hashedPieces} pieces checked`})\n`)
+  else if (event.event === 'removed') process.stderr.write(`  stopped seeding ${event.name} (${event.reason})\n`)
   else if (event.event === 'warning') process.stderr.write(`warning: ${event.message}\n`)
 }
 

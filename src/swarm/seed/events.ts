@@ -38,7 +38,9 @@ export type SeedEvent =
   | { event: 'seeding', infoHash: string, name: string, length: number, pieces: number, dataPath: string, resumed: boolean, hashedPieces: number }
   | { event: 'warning', message: string, infoHash?: string, name?: string, input?: string, code: ErrorCode }
   | { event: 'peer', action: 'connected' | 'disconnected', infoHash: string, name: string, transport: PeerTransport, address?: string }
-  | { event: 'stats', uploadSpeed: number, uploaded: number, peers: number, torrents: TorrentStatus[] }
+  | { event: 'removed', infoHash: string, name: string, reason: string }
+  /** hashedPieces: pieces this seeder has hashed since it started (all torrents). */
+  | { event: 'stats', uploadSpeed: number, uploaded: number, peers: number, hashedPieces: number, torrents: TorrentStatus[] }
   | { event: 'stopped', uploaded: number, reason: string }
 
 /** webtorrent's wire types, folded into the four transports. */

@@ -1,6 +1,8 @@
 import { stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { SeedcastError, fileError } from '../../errors.js'
+import type { Episode } from '../../model/show.js'
+import type { ShowPaths } from '../../model/paths.js'
 import { loadShow, type LoadedShow } from '../../show/load.js'
 import { readMetainfo } from '../../torrent/inspect.js'
 import type { Metainfo } from '../../torrent/metainfo.js'
@@ -17,6 +19,8 @@ export interface SeedItem {
    * with the torrent's sanitised name), where `get` writes it.
    */
   dataFolders: string[]
+  /** The show folder it belongs to, when it came from one. */
+  show?: string
 }
 
 /** What seedTorrents accepts: a .torrent path, a show folder path, or a show already loaded (serve --seed). */
@@ -38,8 +42,7 @@ export async function resolveSeedInputs (inputs: SeedInput[], options: { data?: 
       items.push(...await showItems(input.paths.root, input, dataRoot))
       continue
     }
-    // A magnet or URL is no path: stat would fail with ENAMETOOLONG or ENOENT on it.
-    if (/^(magnet:|[a-z][a-z0-9+.-]*:\/\/)/i.test(input)) {
+    if (isRemote(input)) {
       throw new SeedcastError(`${input.length > 60 ? input.slice(0, 57) + '...' : input}: seed takes .torrent files and show folders, not magnets or URLs`, { code: 'EUSAGE', hint: 'fetch it first with `seedcast get <magnet-or-url> --seed`, or follow a feed with `seedcast follow add <feed-url>` and `seedcast follow run`' })
     }
     const path = resolve(input)
@@ -59,20 +62,39 @@ export async function resolveSeedInputs (inputs: SeedInput[], options: { data?: 
   return items
 }
 
+/** The show folders among the inputs (already loaded, or paths to folders), resolved. */
+export async function showFolders (inputs: SeedInput[]): Promise<string[]> {
+  const folders: string[] = []
+  for (const input of inputs) {
+    if (typeof input !== 'string') folders.push(resolve(input.paths.root))
+    else if (!isRemote(input) && await stat(input).then(info => info.isDirectory(), () => false)) folders.push(resolve(input))
+  }
+  return [...new Set(folders)]
+}
+
+/** A magnet or URL is no path: stat would fail with ENAMETOOLONG or ENOENT on it. */
+function isRemote (input: string): boolean {
+  return /^(magnet:|[a-z][a-z0-9+.-]*:\/\/)/i.test(input)
+}
+
 function withData (dataRoot: string | undefined, folders: string[]): string[] {
   return dataRoot ? [dataRoot, ...folders] : folders
 }
 
 async function showItems (input: string, show: LoadedShow, dataRoot: string | undefined): Promise<SeedItem[]> {
-  const { publicDir, mediaDir } = show.paths
+  return showEpisodeItems(input, show.paths, show.catalog.episodes.filter(episode => !episode.draft), dataRoot)
+}
+
+/** The seed items of some episodes of a show (each .torrent read from public/). */
+export async function showEpisodeItems (input: string, paths: ShowPaths, episodes: Episode[], dataRoot: string | undefined): Promise<SeedItem[]> {
+  const { publicDir, mediaDir } = paths
   const items: SeedItem[] = []
-  for (const episode of show.catalog.episodes) {
-    if (episode.draft) continue
+  for (const episode of episodes) {
     const torrentPath = join(publicDir, episode.torrentPath)
     const meta = readMetainfo(torrentPath)
     const mediaFolder = join(publicDir, dirname(episode.mediaPath))
     const folders = basename(episode.mediaPath) === meta.safeName ? [mediaFolder] : [mediaDir]
-    items.push({ input, torrentPath, meta, dataFolders: withData(dataRoot, folders) })
+    items.push({ input, torrentPath, meta, dataFolders: withData(dataRoot, folders), show: resolve(paths.root) })
   }
   return items
 }

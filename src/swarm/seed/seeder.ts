@@ -9,7 +9,8 @@ import { piecesOfFiles } from '../../torrent/piece-range.js'
 import { verifyData } from '../../torrent/verify.js'
 import { changedFiles, dataFiles, loadResumeState, saveResumeState, snapshotFiles, type FileSnapshot } from '../resume-state.js'
 import { webTorrentInput } from '../webtorrent-input.js'
-import { resolveSeedInputs, type SeedInput, type SeedItem } from './inputs.js'
+import { resolveSeedInputs, showFolders, type SeedInput, type SeedItem } from './inputs.js'
+import { watchShows } from './show-watch.js'
 import { addressOf, transportOf, type PeerStatus, type SeedEvent, type TorrentStatus } from './events.js'
 import { defaultStateDir } from '../state-dir.js'
 import { removeStatus, writeStatus, type SeederStatus } from '../status-file.js'
@@ -29,6 +30,11 @@ export interface SeedOptions extends ClientOptions {
   statsIntervalMs?: number
   /** How many torrents are checked and added at the same time; default 16. */
   concurrency?: number
+  /**
+   * Follow the show folders among the inputs while seeding: episodes published later are
+   * added, removed ones dropped (see show-watch.ts). Default true.
+   */
+  watchShows?: boolean
   /** Advanced: webtorrent per-torrent options over seedcast's tuned defaults (benchmarks use it). */
   torrentOptions?: TorrentOptions
 }
@@ -46,8 +52,11 @@ export interface SeededTorrent {
 }
 
 /**
- * Seeds many torrents from one WebTorrent client. Created by seedTorrents(); emits
- * 'event' (SeedEvent) and runs until stop().
+ * Seeds many torrents from one WebTorrent client. Created by startSeeder() or
+ * seedTorrents(); emits 'event' (SeedEvent) and runs until stop(). Torrents come and go
+ * while it runs: add() checks and adds more (already seeded ones are left alone, nothing
+ * else is hashed again), remove() stops seeding one (a "stopped" announce, its peers
+ * disconnected, its files kept).
  */
 export class Seeder extends EventEmitter {
   readonly torrents = new Map<string, SeededTorrent>()
@@ -56,8 +65,12 @@ export class Seeder extends EventEmitter {
   hashedPieces = 0
   private timer?: NodeJS.Timeout
   private stopping?: Promise<void>
+  /** Infohashes being checked by add(), and those of them remove() asked to drop meanwhile. */
+  private readonly checking = new Set<string>()
+  private readonly cancelled = new Set<string>()
+  private readonly closers: Array<() => void> = []
 
-  constructor (readonly client: SwarmClient, readonly stateDir: string, private readonly onEvent?: (event: SeedEvent) => void, readonly torrentOptions: TorrentOptions = {}) {
+  constructor (readonly client: SwarmClient, readonly stateDir: string, private readonly onEvent?: (event: SeedEvent) => void, readonly torrentOptions: TorrentOptions = {}, readonly concurrency = 16) {
     super()
   }
 
@@ -68,6 +81,68 @@ export class Seeder extends EventEmitter {
 
   get port (): number {
     return this.client.torrentPort
+  }
+
+  get stopped (): boolean {
+    return this.stopping !== undefined
+  }
+
+  /**
+   * Checks and seeds more torrents while running (see seedTorrents for how data is found
+   * and checked). A torrent already seeded or being checked is skipped silently; a bad
+   * input throws (a SeedcastError); data missing or corrupt is a 'warning' event. Resolves
+   * with the infohashes that started seeding.
+   */
+  async add (inputs: SeedInput[], options: { data?: string } = {}): Promise<string[]> {
+    return this.addItems(await resolveSeedInputs(inputs, options))
+  }
+
+  /** add() for inputs resolveSeedInputs has already read. */
+  async addItems (items: SeedItem[]): Promise<string[]> {
+    const fresh = items.filter(item => {
+      const { infoHash } = item.meta
+      if (this.torrents.has(infoHash) || this.checking.has(infoHash)) return false
+      this.checking.add(infoHash)
+      return true
+    })
+    const started: string[] = []
+    await forEachLimit(fresh, this.concurrency, async item => {
+      try {
+        if (await this.startOne(item)) started.push(item.meta.infoHash)
+      } finally {
+        this.checking.delete(item.meta.infoHash)
+        this.cancelled.delete(item.meta.infoHash)
+      }
+    })
+    return started
+  }
+
+  /**
+   * Stops seeding one torrent: the trackers get a "stopped" announce, its peers are
+   * disconnected and a peer asking for it afterwards is refused at the handshake. Its
+   * files and fast-resume state stay. A torrent still being checked by add() is dropped
+   * when its check ends. Resolves false when it was not seeded at all.
+   */
+  async remove (infoHash: string, reason = 'removed'): Promise<boolean> {
+    if (this.checking.has(infoHash)) this.cancelled.add(infoHash)
+    const seeded = this.torrents.get(infoHash)
+    if (!seeded) return this.checking.has(infoHash)
+    this.torrents.delete(infoHash)
+    this.report({ event: 'removed', infoHash, name: seeded.name, reason })
+    if (this.stopped) return true
+    // The "stopped" announce may never be answered: a dead tracker must not hold us up.
+    await new Promise<void>(resolve => {
+      const timer = setTimeout(resolve, 5_000)
+      timer.unref()
+      this.client.remove(seeded.torrent, { destroyStore: false }, () => { clearTimeout(timer); resolve() }).catch(() => { clearTimeout(timer); resolve() })
+    })
+    return true
+  }
+
+  /** Runs `close` when the seeder stops (watchers of what it seeds). */
+  onStop (close: () => void): void {
+    if (this.stopped) close()
+    else this.closers.push(close)
   }
 
   /** Live figures per torrent. */
@@ -114,7 +189,7 @@ export class Seeder extends EventEmitter {
 
   /** Starts the periodic 'stats' event and status file. */
   startTicking (intervalMs: number): void {
-    if (intervalMs <= 0) return
+    if (intervalMs <= 0 || this.timer || this.stopped) return
     const tick = () => {
       const torrents = this.torrentStatus()
       this.report({
@@ -122,6 +197,7 @@ export class Seeder extends EventEmitter {
         uploadSpeed: torrents.reduce((sum, t) => sum + t.uploadSpeed, 0),
         uploaded: torrents.reduce((sum, t) => sum + t.uploaded, 0),
         peers: torrents.reduce((sum, t) => sum + t.peers, 0),
+        hashedPieces: this.hashedPieces,
         torrents
       })
       writeStatus(this.stateDir, this.status(torrents)).catch(() => {})
@@ -135,6 +211,7 @@ export class Seeder extends EventEmitter {
   stop (reason = 'stopped'): Promise<void> {
     this.stopping ??= (async () => {
       clearInterval(this.timer)
+      for (const close of this.closers.splice(0)) close()
       const uploaded = this.torrentStatus().reduce((sum, t) => sum + t.uploaded, 0)
       await closeClient(this.client)
       await removeStatus(this.stateDir, process.pid).catch(() => {})
@@ -142,6 +219,102 @@ export class Seeder extends EventEmitter {
     })()
     return this.stopping
   }
+
+  /**
+   * Finds, checks and adds one torrent (true when it is seeding). The first folder holding
+   * every file is its data folder; unchanged files (same size and mtime as at the last
+   * verification) are trusted, changed ones have their pieces hashed.
+   */
+  private async startOne (item: SeedItem): Promise<boolean> {
+    const { meta } = item
+    const warn = (code: ErrorCode, message: string) => { this.report({ event: 'warning', code, infoHash: meta.infoHash, name: meta.name, input: item.input, message }); return false }
+
+    // The first folder holding every data file of the torrent (at its safe path, where
+    // `get` writes it) is its data folder. Pad files and symlinks hold nothing on disk.
+    const files = dataFiles(meta)
+    const at = (folder: string, safePath: string) => join(folder, ...safePath.split('/'))
+    let dataPath: string | undefined
+    let snapshot: FileSnapshot[] = []
+    for (const folder of item.dataFolders) {
+      const found = await snapshotFiles(meta, folder)
+      if (found.every(file => file !== undefined)) { dataPath = folder; snapshot = found as FileSnapshot[]; break }
+    }
+    if (!dataPath) {
+      const first = files[0]?.file.safePath ?? meta.safeName
+      return warn('ENODATA', `${meta.name}: data not found (looked for ${item.dataFolders.map(folder => at(folder, first)).join(', ')}); not seeding it`)
+    }
+    const root = dataPath
+    const wrongSize = snapshot.findIndex((file, position) => file.size !== files[position]!.file.length)
+    if (wrongSize >= 0) {
+      const { file } = files[wrongSize]!
+      return warn('ECORRUPT', `${meta.name}: ${at(root, file.safePath)} is ${snapshot[wrongSize]!.size} bytes, the torrent says ${file.length}; not seeding it`)
+    }
+
+    const state = await loadResumeState(this.stateDir, meta.infoHash)
+    const toHash = piecesOfFiles(changedFiles(state, snapshot).map(position => files[position]!.file), meta.pieceLength)
+    let bad: number[]
+    try {
+      bad = toHash.length ? (await verifyData(meta, file => at(root, file.safePath), { pieces: toHash })).badPieces : []
+    } catch (err) {
+      return warn('EIO', `${meta.name}: cannot read its data: ${(err as Error).message}; not seeding it`)
+    }
+    const hashed = toHash.length
+    this.hashedPieces += hashed
+    if (bad.length) {
+      return warn('ECORRUPT', `${meta.name}: ${bad.length} of ${meta.pieceCount} pieces do not match the torrent (first: piece ${bad[0]}); the data in ${dataPath} is corrupt or another version; not seeding it`)
+    }
+    if (hashed > 0 || !state) await saveResumeState(this.stateDir, meta, snapshot)
+    // Stopped, or removed by the caller while its data was being checked.
+    if (this.stopped || this.cancelled.has(meta.infoHash)) return false
+
+    let torrent: Torrent
+    try {
+      torrent = await addVerified(this.client, meta, dataPath, this.torrentOptions)
+    } catch (err) {
+      return warn('ETORRENT', `${meta.name}: ${(err as Error).message}; not seeding it`)
+    }
+    if (this.stopped || this.cancelled.has(meta.infoHash)) {
+      if (!this.stopped) this.client.remove(torrent, { destroyStore: false }).catch(() => {})
+      return false
+    }
+    const uploadedByTransport = emptyByTransport()
+    this.torrents.set(meta.infoHash, { infoHash: meta.infoHash, name: meta.name, dataPath, torrent, files: snapshot, resumed: hashed === 0, uploadedByTransport })
+    torrent.on('warning', () => {}) // tracker hiccups are normal; not worth a line each
+    torrent.on('error', (err: Error) => {
+      this.torrents.delete(meta.infoHash)
+      warn('ETORRENT', `${meta.name}: ${err.message}; stopped seeding it`)
+    })
+    torrent.on('wire', (wire: Wire) => {
+      batchWireSocket(torrent, wire, UPLOAD_BATCH_BYTES)
+      dropStalledWebRtcPeer(torrent, wire)
+      countUploadsByTransport(wire, uploadedByTransport)
+      const peer = { infoHash: meta.infoHash, name: meta.name, transport: transportOf(wire.type), ...(wire.remoteAddress ? { address: addressOf(wire) } : {}) }
+      this.report({ event: 'peer', action: 'connected', ...peer })
+      wire.once('close', () => this.report({ event: 'peer', action: 'disconnected', ...peer }))
+    })
+    this.report({ event: 'seeding', infoHash: meta.infoHash, name: meta.name, length: meta.length, pieces: meta.pieceCount, dataPath, resumed: hashed === 0, hashedPieces: hashed })
+    return true
+  }
+}
+
+/**
+ * Opens the peer port and returns a Seeder with nothing to seed yet: add() gives it
+ * torrents. Throws a SeedcastError when the port cannot be opened.
+ */
+export async function startSeeder (options: SeedOptions = {}): Promise<Seeder> {
+  const stateDir = options.stateDir ?? defaultStateDir()
+  await mkdir(join(stateDir, 'resume'), { recursive: true })
+  await mkdir(join(stateDir, 'status'), { recursive: true })
+  const client = createClient(options)
+  const seeder = new Seeder(client, stateDir, options.onEvent, { ...seedTorrentOptions(), ...options.torrentOptions }, options.concurrency ?? 16)
+  try {
+    await waitListening(client)
+  } catch (err) {
+    await closeClient(client)
+    throw err
+  }
+  client.on('error', (err: Error) => seeder.report({ event: 'warning', code: 'ECLIENT', message: err.message }))
+  return seeder
 }
 
 /**
@@ -150,24 +323,14 @@ export class Seeder extends EventEmitter {
  * unchanged files (same size and mtime as at the last verification) are not hashed
  * again; changed files have their pieces hashed; missing or corrupt data is reported as
  * a 'warning' event and that torrent is skipped while the others seed.
+ * Show folders are watched unless `watchShows` is false: an episode published while
+ * seeding is added, a removed (or re-drafted) one dropped, the others left alone.
  * Throws a SeedcastError for bad inputs, or when nothing at all can be seeded.
  */
 export async function seedTorrents (inputs: SeedInput[], options: SeedOptions = {}): Promise<Seeder> {
   if (inputs.length === 0) throw new SeedcastError('nothing to seed', { code: 'EUSAGE', hint: 'give .torrent files or show folders' })
   const items = await resolveSeedInputs(inputs, { data: options.data })
-  const stateDir = options.stateDir ?? defaultStateDir()
-  await mkdir(join(stateDir, 'resume'), { recursive: true })
-  await mkdir(join(stateDir, 'status'), { recursive: true })
-
-  const client = createClient(options)
-  const seeder = new Seeder(client, stateDir, options.onEvent, { ...seedTorrentOptions(), ...options.torrentOptions })
-  try {
-    await waitListening(client)
-  } catch (err) {
-    await closeClient(client)
-    throw err
-  }
-  client.on('error', (err: Error) => seeder.report({ event: 'warning', code: 'ECLIENT', message: err.message }))
+  const seeder = await startSeeder(options)
 
   const seen = new Set<string>()
   const unique = items.filter(item => {
@@ -178,10 +341,14 @@ export async function seedTorrents (inputs: SeedInput[], options: SeedOptions = 
     seen.add(item.meta.infoHash)
     return true
   })
-  seeder.report({ event: 'started', torrents: unique.length, port: client.torrentPort, peerId: client.peerId, stateDir })
+  seeder.report({ event: 'started', torrents: unique.length, port: seeder.port, peerId: seeder.client.peerId, stateDir: seeder.stateDir })
 
-  await forEachLimit(unique, options.concurrency ?? 16, item => startOne(seeder, item))
-  if (seeder.torrents.size === 0) {
+  const shows = options.watchShows === false ? [] : await showFolders(inputs)
+  const watching = shows.length > 0
+  // Watching starts before the first check, so a publish during a long start-up is seen.
+  if (watching) watchShows(seeder, shows, items, { data: options.data })
+  await seeder.addItems(unique)
+  if (seeder.torrents.size === 0 && !watching) {
     await seeder.stop('nothing to seed')
     throw new SeedcastError(`none of the ${unique.length} torrent(s) can be seeded (data missing or corrupt)`, { code: 'ENODATA', hint: 'check the warnings above, or point `data` at the media folder' })
   }
@@ -191,70 +358,6 @@ export async function seedTorrents (inputs: SeedInput[], options: SeedOptions = 
 
 /** Bytes a TCP peer's socket may buffer in one batch of blocks (see socket-batching.ts). */
 const UPLOAD_BATCH_BYTES = 256 * 1024
-
-async function startOne (seeder: Seeder, item: SeedItem): Promise<void> {
-  const { meta } = item
-  const warn = (code: ErrorCode, message: string) => seeder.report({ event: 'warning', code, infoHash: meta.infoHash, name: meta.name, input: item.input, message })
-
-  // The first folder holding every data file of the torrent (at its safe path, where
-  // `get` writes it) is its data folder. Pad files and symlinks hold nothing on disk.
-  const files = dataFiles(meta)
-  const at = (folder: string, safePath: string) => join(folder, ...safePath.split('/'))
-  let dataPath: string | undefined
-  let snapshot: FileSnapshot[] = []
-  for (const folder of item.dataFolders) {
-    const found = await snapshotFiles(meta, folder)
-    if (found.every(file => file !== undefined)) { dataPath = folder; snapshot = found as FileSnapshot[]; break }
-  }
-  if (!dataPath) {
-    const first = files[0]?.file.safePath ?? meta.safeName
-    return warn('ENODATA', `${meta.name}: data not found (looked for ${item.dataFolders.map(folder => at(folder, first)).join(', ')}); not seeding it`)
-  }
-  const root = dataPath
-  const wrongSize = snapshot.findIndex((file, position) => file.size !== files[position]!.file.length)
-  if (wrongSize >= 0) {
-    const { file } = files[wrongSize]!
-    return warn('ECORRUPT', `${meta.name}: ${at(root, file.safePath)} is ${snapshot[wrongSize]!.size} bytes, the torrent says ${file.length}; not seeding it`)
-  }
-
-  const state = await loadResumeState(seeder.stateDir, meta.infoHash)
-  const toHash = piecesOfFiles(changedFiles(state, snapshot).map(position => files[position]!.file), meta.pieceLength)
-  let bad: number[]
-  try {
-    bad = toHash.length ? (await verifyData(meta, file => at(root, file.safePath), { pieces: toHash })).badPieces : []
-  } catch (err) {
-    return warn('EIO', `${meta.name}: cannot read its data: ${(err as Error).message}; not seeding it`)
-  }
-  const hashed = toHash.length
-  seeder.hashedPieces += hashed
-  if (bad.length) {
-    return warn('ECORRUPT', `${meta.name}: ${bad.length} of ${meta.pieceCount} pieces do not match the torrent (first: piece ${bad[0]}); the data in ${dataPath} is corrupt or another version; not seeding it`)
-  }
-  if (hashed > 0 || !state) await saveResumeState(seeder.stateDir, meta, snapshot)
-
-  let torrent: Torrent
-  try {
-    torrent = await addVerified(seeder.client, meta, dataPath, seeder.torrentOptions)
-  } catch (err) {
-    return warn('ETORRENT', `${meta.name}: ${(err as Error).message}; not seeding it`)
-  }
-  const uploadedByTransport = emptyByTransport()
-  seeder.torrents.set(meta.infoHash, { infoHash: meta.infoHash, name: meta.name, dataPath, torrent, files: snapshot, resumed: hashed === 0, uploadedByTransport })
-  torrent.on('warning', () => {}) // tracker hiccups are normal; not worth a line each
-  torrent.on('error', (err: Error) => {
-    seeder.torrents.delete(meta.infoHash)
-    warn('ETORRENT', `${meta.name}: ${err.message}; stopped seeding it`)
-  })
-  torrent.on('wire', (wire: Wire) => {
-    batchWireSocket(torrent, wire, UPLOAD_BATCH_BYTES)
-    dropStalledWebRtcPeer(torrent, wire)
-    countUploadsByTransport(wire, uploadedByTransport)
-    const peer = { infoHash: meta.infoHash, name: meta.name, transport: transportOf(wire.type), ...(wire.remoteAddress ? { address: addressOf(wire) } : {}) }
-    seeder.report({ event: 'peer', action: 'connected', ...peer })
-    wire.once('close', () => seeder.report({ event: 'peer', action: 'disconnected', ...peer }))
-  })
-  seeder.report({ event: 'seeding', infoHash: meta.infoHash, name: meta.name, length: meta.length, pieces: meta.pieceCount, dataPath, resumed: hashed === 0, hashedPieces: hashed })
-}
 
 /**
  * Adds data seedcast has just verified (or trusts by fast resume): webtorrent must not
