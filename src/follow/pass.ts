@@ -10,6 +10,7 @@ import type { FollowEvent } from './events.js'
 import { libraryPaths } from './library.js'
 import { pollFeed } from './poll.js'
 import { episodesToDrop, type RetentionRules } from './retention.js'
+import { FeedStateBatch } from './state-batch.js'
 import { loadLibrary, updateLibrary, type EpisodeState, type FeedState } from './state.js'
 
 export interface PassOptions extends RetentionRules {
@@ -31,6 +32,8 @@ export interface PassOptions extends RetentionRules {
   minIntervalMs?: number
   signal?: AbortSignal
   onEvent?: (event: FollowEvent) => void
+  /** Called as soon as an episode that may be seeded is in the library (follow run seeds it at once). */
+  onSeedable?: (torrent: { infoHash: string, torrentPath: string }) => void
 }
 
 export interface PassResult {
@@ -48,9 +51,10 @@ export interface PassResult {
 /**
  * One pass over the library: polls the feeds that are due (all with `all`), downloads
  * their new episodes (newest first, at most `keep` per feed), applies retention, and
- * records everything in the state file. Each feed's results are written as soon as its
- * episodes are done; an episode whose files are complete on disk but missing from the
- * state (a kill -9 between the two) is adopted without downloading or hashing again.
+ * records everything in the state file. Feeds' results are written in batches (see
+ * state-batch.ts) as their episodes are done; an episode whose files are complete on disk
+ * but missing from the state (a kill -9 between the two) is adopted without downloading
+ * or hashing again.
  */
 export async function followPass (options: PassOptions): Promise<PassResult> {
   const emit = options.onEvent ?? (() => {})
@@ -59,8 +63,10 @@ export async function followPass (options: PassOptions): Promise<PassResult> {
   const now = Date.now()
   const due = state.feeds.filter(feed => options.all || !feed.nextCheckAt || Date.parse(feed.nextCheckAt) <= now)
   const downloads = limiter(options.downloads ?? 4)
+  const batch = new FeedStateBatch(options.dir)
 
-  await forEachLimit(due, options.polls ?? 8, async feed => {
+  // What was polled is written even when the pass fails half-way (a disk error, a bug).
+  const polling = forEachLimit(due, options.polls ?? 8, async feed => {
     if (options.signal?.aborted) return
     result.feeds++
     const polled = await pollFeed(feed, { minIntervalMs: options.minIntervalMs })
@@ -80,8 +86,9 @@ export async function followPass (options: PassOptions): Promise<PassResult> {
       const wanted = wantedEpisodes(feed, polled.feed, options)
       await Promise.all(wanted.map(episode => downloads(() => getOne(feed, polled.feed!, episode, options, result, emit))))
     }
-    await saveFeed(options.dir, feed)
+    batch.put(feed)
   })
+  await polling.finally(() => batch.flush())
 
   await applyRetention(options, result, emit)
   emit({ event: 'pass', feeds: result.feeds, requests: result.requests, feedBytes: result.feedBytes, downloaded: result.added.length, failed: result.failed, dropped: result.dropped.length, receivedBytes: result.receivedBytes })
@@ -121,6 +128,7 @@ async function getOne (feed: FeedState, podcast: PodcastFeed, episode: FeedEpiso
     result.receivedBytes += got.received
     const torrentPath = paths.torrentFile(feed.slug, slug)
     result.added.push({ infoHash: got.infoHash, torrentPath, seed })
+    if (seed) options.onSeedable?.({ infoHash: got.infoHash, torrentPath })
     emit({ event: 'episode', feed: feed.slug, guid: episode.guid, title: episode.title, action: 'downloaded', source: got.source, infoHash: got.infoHash, path: join(paths.episodeDir(feed.slug, slug), got.name), length: got.length, seed })
   } catch (err) {
     if (!(err instanceof SeedcastError)) throw err
@@ -159,17 +167,6 @@ async function adopt (dir: string, feedSlug: string, slug: string, episode: Feed
   }
   const source: 'torrent' | 'http' = episode.media.torrents.length || episode.media.magnets.length ? 'torrent' : 'http'
   return { source, infoHash: info.infoHash, name: info.name, length: info.length, received: 0 }
-}
-
-/** Writes one feed's poll and episode results into the state file (merged under the lock). */
-async function saveFeed (dir: string, polled: FeedState): Promise<void> {
-  await updateLibrary(dir, state => {
-    const index = state.feeds.findIndex(feed => feed.slug === polled.slug)
-    if (index < 0) return // removed meanwhile: `follow remove` deleted its folder
-    const current = state.feeds[index]!
-    // Keep what the user changed meanwhile (allowRedistribution); take the rest from the poll.
-    state.feeds[index] = { ...polled, allowRedistribution: current.allowRedistribution, episodes: { ...current.episodes, ...polled.episodes } }
-  })
 }
 
 async function applyRetention (options: PassOptions, result: PassResult, emit: (event: FollowEvent) => void): Promise<void> {

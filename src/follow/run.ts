@@ -17,35 +17,32 @@ export interface FollowRunOptions extends Omit<PassOptions, 'all'> {
 }
 
 /**
- * `follow run`: a pass over every feed, then (unless `once`) seeding everything the
- * library holds and may share, polling each feed again when it is due, until `signal`
- * aborts. Seeding failures of single torrents are warnings (SeedEvent); a pass never
+ * `follow run`: seeds everything the library holds and may share (from its state file,
+ * before any feed is polled: fast resume makes that quick), then a pass over every feed,
+ * then polls each feed again when it is due, until `signal` aborts. Each episode is
+ * seeded as soon as it is downloaded, and what retention or `follow remove` takes out is
+ * dropped after each pass, all in the one running Seeder. With `once`: one pass, nothing
+ * seeded. Seeding failures of single torrents are warnings (SeedEvent); a pass never
  * throws for one bad feed or episode, only for a broken library.
  */
 export async function runFollow (options: FollowRunOptions): Promise<void> {
   const state = await loadLibrary(options.dir)
   if (state.feeds.length === 0) throw new SeedcastError(`${options.dir}: no feed is followed yet`, { code: 'ENOFEEDS', hint: 'add one with `seedcast follow add <feed-url>`' })
-  await followPass({ ...options, all: true })
-  if (options.once || options.signal?.aborted) return
+  if (options.once) {
+    await followPass({ ...options, all: true })
+    return
+  }
+  if (options.signal?.aborted) return
 
   const seeding = new LibrarySeeding({ ...options.seed, onEvent: options.onSeedEvent })
-  const reseed = async () => {
-    const torrents = new Map((await seedableTorrents(options.dir)).map(t => [t.infoHash, t.torrentPath]))
-    try {
-      await seeding.update(torrents)
-    } catch (err) {
-      if (!(err instanceof SeedcastError)) throw err
-      options.onSeedEvent?.({ event: 'warning', code: err.code, message: err.message })
-    }
-  }
   try {
-    await reseed()
+    await seeding.start(await seedableTorrents(options.dir))
+    let all = true
     while (!options.signal?.aborted) {
+      await followPass({ ...options, all, onSeedable: torrent => seeding.add(torrent) })
+      all = false
+      await seeding.sync(await seedableTorrents(options.dir))
       await sleepUntilDue(options)
-      if (options.signal?.aborted) break
-
-      await followPass({ ...options, all: false })
-      await reseed()
     }
   } finally {
     await seeding.stop(options.signal?.reason instanceof Error ? 'stopped' : String(options.signal?.reason ?? 'stopped'))

@@ -20,12 +20,20 @@ export class FeedHost {
   readonly redirects = new Map<string, { status: number, location: string }>()
   readonly log: HostRequest[] = []
   private held = new Map<string, number>()
+  private delayed = new Set<string>()
+  private resumes: Array<() => void> = []
   private waiting: Array<() => void> = []
   private server!: Server
   base = ''
 
   async start (): Promise<this> {
     this.server = createServer((req, res) => {
+      const requested = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+      if (this.delayed.has(requested)) {
+        this.resumes.push(() => this.server.emit('request', req, res))
+        this.log.push({ method: req.method ?? 'GET', path: requested, status: 0, bytes: 0 })
+        return
+      }
       const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
       const entry: HostRequest = { method: req.method ?? 'GET', path, ...(req.headers.range ? { range: req.headers.range } : {}), ...(req.headers['if-none-match'] ? { ifNoneMatch: String(req.headers['if-none-match']) } : {}), status: 0, bytes: 0 }
       this.log.push(entry)
@@ -90,6 +98,16 @@ export class FeedHost {
     this.held.set(path, bytes)
   }
 
+  /** Requests for `path` wait (logged with status 0) until undelay(), then are answered as usual. */
+  delay (path: string): void {
+    this.delayed.add(path)
+  }
+
+  undelay (): void {
+    this.delayed.clear()
+    for (const resume of this.resumes.splice(0)) resume()
+  }
+
   release (): void {
     this.held.clear()
     for (const end of this.waiting.splice(0)) end()
@@ -101,6 +119,7 @@ export class FeedHost {
 
   close (): Promise<void> {
     this.release()
+    this.undelay()
     this.server.closeAllConnections()
     return new Promise(resolve => this.server.close(() => resolve()))
   }
