@@ -5,7 +5,10 @@ import { describeError, errorLine } from './error-view.js'
  * Base of every seedcast command: `--json` on every command, and errors turned into
  * one clear line on stderr (`seedcast: <what is wrong> (<what to do>)`) with the exit
  * code of the error's code (src/errors.ts), never a stack trace; with --json the error
- * is a JSON object on stdout. SEEDCAST_DEBUG=1 prints the stack as well.
+ * is one line {"error": {message, hint, code, exitCode}} on standard output (on
+ * `jsonStream`: `get --stdout` keeps standard output for the file), the same for every
+ * command, including those that print JSON events line by line before it.
+ * SEEDCAST_DEBUG=1 prints the stack as well.
  */
 export abstract class SeedcastCommand extends Command {
   static override enableJsonFlag = true
@@ -16,12 +19,15 @@ export abstract class SeedcastCommand extends Command {
    */
   protected optionFlags: Record<string, string> = {}
 
+  /** Where --json output, errors included, goes. */
+  protected jsonStream: NodeJS.WritableStream = process.stdout
+
   protected override async catch (error: Error & { exitCode?: number }): Promise<unknown> {
     if (error instanceof Errors.ExitError) throw error
     if (process.env.SEEDCAST_DEBUG) console.error(error)
     const view = this.describe(error)
     if (this.jsonEnabled()) {
-      this.logJson({ error: view })
+      this.jsonStream.write(JSON.stringify({ error: view }) + '\n')
     } else {
       process.stderr.write(errorLine(view) + '\n')
     }

@@ -1,10 +1,11 @@
 import { Args, Flags } from '@oclif/core'
-import { Presets, SingleBar } from 'cli-progress'
 import { resolve } from 'node:path'
 import { SeedcastCommand } from '../cli/base-command.js'
-import { download, type DownloadEvent } from '../src/swarm/download/download.js'
-import { formatBytes } from '../src/swarm/download/output.js'
+import { downloadView } from '../cli/download-view.js'
+import { StopSignals } from '../cli/stop-signals.js'
+import { download } from '../src/swarm/download/download.js'
 import { parseRate } from '../src/swarm/rate.js'
+import { formatBytes } from '../src/torrent/format.js'
 
 export default class Get extends SeedcastCommand {
   static override summary = 'Download an episode (or any torrent) from peers and web seeds'
@@ -15,7 +16,9 @@ A magnet link from a seedcast feed carries xs= (the .torrent URL) and ws= (the e
 
 Every piece is SHA-1 checked before it is written. Running the same command again after an interruption (Ctrl-C, a crash, kill -9) verifies what is on disk and fetches only the missing pieces; nothing already downloaded is deleted on failure. A peer that sends pieces failing the check is disconnected and banned.
 
---stdout writes one file, in order, to standard output while it downloads, for piping into a player; progress then goes to standard error only. With --json, one JSON event per line (started, metadata, ready, progress, hash-failure, peer-banned, done, seeding, warning, error) goes to standard output, or to standard error with --stdout.
+--stdout writes one file, in order, to standard output while it downloads, for piping into a player; progress then goes to standard error only. With --json, one JSON event per line (started, metadata, ready, progress, hash-failure, peer-banned, done, seeding, warning) goes to standard output, or to standard error with --stdout; an error ends the stream with one line {"error": {message, hint, code, exitCode}}, as for every command.
+
+Ctrl-C or SIGTERM stops cleanly (while seeding, it ends the seeding and exits 0); a second one quits at once (exit 130).
 
 --timeout bounds every wait: without a peer, metadata or any new data for that many seconds, the download stops with an error (exit 1).`
 
@@ -49,12 +52,9 @@ Every piece is SHA-1 checked before it is written. Running the same command agai
     const { args, flags } = await this.parse(Get)
     const json = this.jsonEnabled()
     // With --stdout the file owns standard output; everything else goes to standard error.
-    const eventStream = flags.stdout ? process.stderr : process.stdout
-    const controller = new AbortController()
-    const stop = () => controller.abort()
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
-    const view = json ? jsonView(eventStream) : textView()
+    if (flags.stdout) this.jsonStream = process.stderr
+    const stop = new StopSignals()
+    const view = downloadView({ json, stream: this.jsonStream })
     try {
       const result = await download(args.source, {
         outputDir: resolve(flags.output),
@@ -67,7 +67,7 @@ Every piece is SHA-1 checked before it is written. Running the same command agai
         dht: flags.dht,
         port: flags.port,
         downloadLimit: flags['download-limit'] === undefined ? undefined : parseRate(flags['download-limit'], '--download-limit'),
-        signal: controller.signal,
+        signal: stop.signal,
         onEvent: view.onEvent
       })
       view.stop()
@@ -75,64 +75,8 @@ Every piece is SHA-1 checked before it is written. Running the same command agai
         const rate = result.received / Math.max(result.seconds, 0.001)
         this.log(`${result.name}: ${formatBytes(result.total)} in ${result.outputDir} (${result.seconds.toFixed(1)} s, ${formatBytes(rate)}/s${result.resumedBytes ? `, ${formatBytes(result.resumedBytes)} already there` : ''})`)
       }
-    } catch (error) {
-      view.stop()
-      if (!json) throw error
-      const known = this.describe(error as Error)
-      eventStream.write(JSON.stringify({ event: 'error', message: known.message, hint: known.hint, code: known.code }) + '\n')
-      this.exit(known.exitCode)
     } finally {
-      process.off('SIGINT', stop)
-      process.off('SIGTERM', stop)
+      view.stop()
     }
-  }
-}
-
-interface View { onEvent: (event: DownloadEvent) => void, stop: () => void }
-
-function jsonView (stream: NodeJS.WritableStream): View {
-  return { onEvent: event => { stream.write(JSON.stringify(event) + '\n') }, stop: () => {} }
-}
-
-/** A progress bar (size, speed, peers, ETA) on standard error in a terminal; warnings once each. */
-function textView (): View {
-  const tty = process.stderr.isTTY
-  const seen = new Set<string>()
-  let bar: SingleBar | undefined
-  let name = ''
-  const warn = (message: string) => {
-    if (seen.has(message)) return
-    seen.add(message)
-    if (bar) bar.stop()
-    bar = undefined
-    process.stderr.write(`seedcast: warning: ${message}\n`)
-  }
-  const eta = (seconds: number | null) => seconds === null ? '--' : seconds >= 3600 ? `${Math.floor(seconds / 3600)}h${Math.floor(seconds % 3600 / 60)}m` : seconds >= 60 ? `${Math.floor(seconds / 60)}m${seconds % 60}s` : `${seconds}s`
-  return {
-    onEvent (event) {
-      switch (event.event) {
-        // Tracker hiccups are usually transient; the final error names the last one if it matters.
-        case 'warning': if (event.kind !== 'swarm') warn(event.message); break
-        case 'peer-banned': warn(`peer ${event.address} sent ${event.failedPieces} corrupt piece(s); disconnected and banned`); break
-        case 'metadata': name = event.name; break
-        case 'progress': {
-          if (!tty) break
-          const payload = { name, done: formatBytes(event.downloaded), size: formatBytes(event.total), speed: formatBytes(event.speed), peers: event.peers, eta: eta(event.etaSeconds) }
-          if (!bar) {
-            bar = new SingleBar({ stream: process.stderr, format: '{name} [{bar}] {percentage}% | {done}/{size} | {speed}/s | {peers} peers | ETA {eta}', hideCursor: true, clearOnComplete: true }, Presets.shades_classic)
-            bar.start(event.total, event.downloaded, payload)
-          } else {
-            bar.update(event.downloaded, payload)
-          }
-          break
-        }
-        case 'seeding':
-          if (bar) { bar.stop(); bar = undefined }
-          if (tty) process.stderr.write(`\rseeding ${name}: ${formatBytes(event.uploaded)} uploaded, ${event.peers} peers, ${formatBytes(event.speed)}/s   `)
-          break
-        default: break
-      }
-    },
-    stop () { if (bar) bar.stop(); bar = undefined }
   }
 }

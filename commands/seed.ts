@@ -1,9 +1,9 @@
 import { Args, Flags } from '@oclif/core'
 import { setFlagsFromString } from 'node:v8'
 import { SeedcastCommand } from '../cli/base-command.js'
-import { formatBytes } from '../src/torrent/format.js'
-import { NO_RATE_LIMIT, parseRate } from '../src/swarm/rate.js'
-import type { SeedEvent, TorrentStatus } from '../src/swarm/seed/events.js'
+import { seedOptionsFromFlags } from '../cli/seed-flags.js'
+import { seedView } from '../cli/seed-view.js'
+import { exitSoonAfterStop, StopSignals } from '../cli/stop-signals.js'
 import { seedTorrents } from '../src/swarm/seed/seeder.js'
 
 export default class Seed extends SeedcastCommand {
@@ -52,90 +52,25 @@ A status file in --state lets "seedcast peers" show who is connected. Exits 1 wh
   async run (): Promise<void> {
     const { argv, flags } = await this.parse(Seed)
     const json = this.jsonEnabled()
-    const view = json ? jsonView() : process.stderr.isTTY ? ttyView() : textView()
     // This process is now a long-lived seeder whose garbage is mostly short-lived 16 KiB
     // blocks: keep V8's young generation at its initial size instead of letting it grow
     // to tens of MiB (peak RSS 175 → about 120 MiB in test/bench/swarm-seed.bench.ts).
     setFlagsFromString('--semi-space-growth-factor=1')
-    // Signals are taken before start-up (which may hash for a long while), so a Ctrl-C
-    // then is a clean stop too, not the default kill. `on`, not `once`, and never removed:
-    // signal-exit (loaded by write-file-atomic) re-raises a signal when no other listener
-    // is left, which would kill the seeder in the middle of its clean stop.
     // During start-up the first signal lets the pieces being checked finish (so their
     // state is saved and the next start resumes), then stops; a second one ends it now.
-    let stopReason: string | undefined
-    let requestStop: (reason: string) => void = reason => {
-      if (stopReason) process.exit(130)
-      stopReason = reason
-      process.stderr.write(`stopping after the data check (${reason}); again to quit now\n`)
-    }
-    const onSignal = (reason: string) => () => requestStop(reason)
-    process.on('SIGINT', onSignal('SIGINT'))
-    process.on('SIGTERM', onSignal('SIGTERM'))
+    let started = false
+    const stop = new StopSignals(reason => {
+      if (!started) process.stderr.write(`stopping after the data check (${reason}); again to quit now\n`)
+    })
     const seeder = await seedTorrents(argv as string[], {
+      ...seedOptionsFromFlags(flags),
       data: flags.data,
-      torrentPort: flags.port,
-      dht: flags.dht,
-      lsd: flags.lsd,
-      webrtc: flags.webrtc,
-      utp: flags.utp,
-      ...(flags['ice-server'] ? { rtcConfig: { iceServers: flags['ice-server'].filter(url => url !== 'none').map(urls => ({ urls })) } } : {}),
-      uploadLimit: flags['upload-limit'] ? parseRate(flags['upload-limit'], '--upload-limit') : NO_RATE_LIMIT,
-      maxConns: flags['max-conns'],
-      stateDir: flags.state,
-      onEvent: view
+      onEvent: seedView({ json, table: process.stderr.isTTY })
     })
-    await new Promise<void>(resolve => {
-      // stop() is idempotent; a signal that came during start-up stops at once.
-      requestStop = reason => { seeder.stop(reason).then(resolve, resolve) }
-      if (stopReason) requestStop(stopReason)
-      else if (flags.duration) setTimeout(() => requestStop('duration'), flags.duration * 1000)
-    })
-    // Everything is closed and the state saved; a tracker request still in flight (an
-    // announce cut short by the signal) must not keep a stopped seeder alive.
-    setTimeout(() => process.exit(), 2000).unref()
-  }
-}
-
-type View = (event: SeedEvent) => void
-
-function jsonView (): View {
-  return event => { process.stdout.write(JSON.stringify(event) + '\n') }
-}
-
-/** Not a terminal and no --json: plain lines, no redraws (logs, systemd). */
-function textView (): View {
-  return event => {
-    if (event.event === 'seeding') process.stderr.write(`seeding ${event.name} (${formatBytes(event.length)}${event.resumed ? ', fast resume' : `, ${event.hashedPieces} pieces checked`})\n`)
-    else if (event.event === 'removed') process.stderr.write(`stopped seeding ${event.name} (${event.reason})\n`)
-    else if (event.event === 'warning') process.stderr.write(`warning: ${event.message}\n`)
-    else if (event.event === 'started') process.stderr.write(`seedcast seed: ${event.torrents} torrent(s), peer port ${event.port}\n`)
-    else if (event.event === 'stopped') process.stderr.write(`stopped (${event.reason}), uploaded ${formatBytes(event.uploaded)}\n`)
-  }
-}
-
-/** A table redrawn in place about once a second on standard error. */
-function ttyView (): View {
-  const notes: string[] = []
-  let drawn = 0
-  const draw = (torrents: TorrentStatus[]) => {
-    const lines = [...notes.splice(0)]
-    const rows = torrents.slice(0, Math.max(5, (process.stderr.rows ?? 30) - 6))
-    const width = Math.min(40, Math.max(4, ...rows.map(t => t.name.length)))
-    lines.push(`${'NAME'.padEnd(width)}  PEERS      UP/S   UPLOADED  RATIO`)
-    for (const t of rows) {
-      lines.push(`${t.name.slice(0, width).padEnd(width)}  ${String(t.peers).padStart(5)}  ${formatBytes(t.uploadSpeed).padStart(8)}  ${formatBytes(t.uploaded).padStart(8)}  ${t.ratio.toFixed(2).padStart(5)}`)
-    }
-    if (torrents.length > rows.length) lines.push(`… and ${torrents.length - rows.length} more`)
-    // Move up over the previous table (warnings printed since stay above it) and clear to the end of the screen before redrawing.
-    process.stderr.write((drawn ? `\x1b[${drawn}F\x1b[J` : '') + lines.join('\n') + '\n')
-    drawn = rows.length + 1 + (torrents.length > rows.length ? 1 : 0)
-  }
-  return event => {
-    if (event.event === 'stats') draw(event.torrents)
-    else if (event.event === 'warning') notes.push(`warning: ${event.message}`)
-    else if (event.event === 'removed') notes.push(`stopped seeding ${event.name} (${event.reason})`)
-    else if (event.event === 'started') process.stderr.write(`seedcast seed: ${event.torrents} torrent(s), peer port ${event.port}; Ctrl-C to stop\n`)
-    else if (event.event === 'stopped') process.stderr.write(`stopped (${event.reason}), uploaded ${formatBytes(event.uploaded)}\n`)
+    started = true
+    if (flags.duration) setTimeout(() => stop.stop('duration'), flags.duration * 1000).unref()
+    // stop() is idempotent; a signal that came during start-up stops at once.
+    await seeder.stop(await stop.stopped)
+    exitSoonAfterStop()
   }
 }

@@ -1,6 +1,9 @@
 import { Args, Flags } from '@oclif/core'
 import { SeedcastCommand } from '../cli/base-command.js'
 import { applyConfigFile } from '../cli/config-file.js'
+import { jsonLine, printWarning } from '../cli/event-lines.js'
+import { seedView } from '../cli/seed-view.js'
+import { exitSoonAfterStop, StopSignals } from '../cli/stop-signals.js'
 import { SeedcastError } from '../src/errors.js'
 import { recordSeedEvent } from '../src/server/metrics.js'
 import { SHOWS_API_PATH } from '../src/server/shows-api.js'
@@ -8,7 +11,6 @@ import { serveShows, type RunningServer } from '../src/server/serve.js'
 import type { ScheduledRelease } from '../src/server/scheduled-publishing.js'
 import type { SeedEvent } from '../src/swarm/seed/events.js'
 import { seedTorrents, type Seeder } from '../src/swarm/seed/seeder.js'
-import { formatBytes } from '../src/torrent/format.js'
 
 export default class Serve extends SeedcastCommand {
   static override summary = 'Serve show folders over HTTP (feeds, media as web seeds, .torrent files), optionally seeding them too'
@@ -75,35 +77,23 @@ With --json one JSON line {url, shows, tracker, warnings} is printed when listen
     if (shows.length === 0) throw new SeedcastError('no show folder to serve', { code: 'EUSAGE', hint: 'give one or more show folders, or "shows" in --config' })
     const json = this.jsonEnabled()
     let seeder: Seeder | undefined
-    let stopping = false
-    // Registered before anything starts, so a Ctrl-C during start-up (or the moment the
-    // first line is printed) still means a clean stop, not the default kill. Listeners stay
-    // registered for the whole run (not once): signal-exit, loaded by write-file-atomic
-    // while seeding, re-raises a signal that has no other listener left, which would kill
-    // the process in the middle of its clean stop. A second signal while stopping means "now".
-    const stopped = new Promise<string>(resolve => {
-      const onSignal = (name: NodeJS.Signals) => {
-        if (stopping) process.exit(130)
-        stopping = true
-        resolve(name)
-      }
-      process.on('SIGINT', onSignal)
-      process.on('SIGTERM', onSignal)
-    })
+    // Taken before anything starts, so a Ctrl-C during start-up still means a clean stop.
+    const stop = new StopSignals()
     const running = await serveShows({
       shows, port: flags.port, host: flags.host, udpTracker: flags['udp-tracker'], logger: flags.log, trustProxy: trustProxyOption(flags['trust-proxy']),
       sendTimeoutMs: flags['send-timeout'] * 1000, maxConnections: flags['max-connections'], maxUploadBytes: flags['max-upload'] * 1024 * 1024
     })
     const swarmMetrics = running.server.seedcastMetrics.swarm
     if (json) {
-      process.stdout.write(JSON.stringify({ url: running.url, shows: running.shows, tracker: running.tracker, warnings: running.warnings }) + '\n')
+      jsonLine({ url: running.url, shows: running.shows, tracker: running.tracker, warnings: running.warnings })
     } else {
       this.printShows(running)
     }
     reportScheduledReleases(running, json)
 
-    if (flags.seed && !stopping) {
-      const print = json ? jsonEvent : textEvent
+    if (flags.seed && !stop.requested) {
+      // serve prints its own "stopped" line, once both the server and the seeder are closed.
+      const print = seedView({ json, skip: json ? ['stats', 'peer'] : ['stopped'] })
       // The seed events also feed /metrics: peers by transport, bytes uploaded per episode.
       const onEvent = (event: SeedEvent) => {
         recordSeedEvent(swarmMetrics, event)
@@ -113,18 +103,17 @@ With --json one JSON line {url, shows, tracker, warnings} is printed when listen
         torrentPort: flags['torrent-port'], dht: flags.dht, stateDir: flags.state, onEvent
       }).then(started => {
         seeder = started
-        if (stopping) void started.stop('stopped')
+        if (stop.requested) void started.stop(stop.reason)
       }, (error: Error) => {
         // The server still serves the shows (and their web seeds); only seeding failed.
         onEvent({ event: 'warning', code: error instanceof SeedcastError ? error.code : 'ESEED', message: `not seeding: ${this.describe(error).message}` })
       })
     }
 
-    const reason = await stopped
+    const reason = await stop.stopped
     await Promise.all([running.close(flags['drain-timeout'] * 1000), seeder?.stop(reason)])
     if (!json) process.stderr.write(`stopped (${reason})\n`)
-    // Everything is closed; a tracker announce still in flight must not keep the process alive.
-    setTimeout(() => process.exit(), 2_000).unref()
+    exitSoonAfterStop()
   }
 
   private printShows (running: RunningServer): void {
@@ -140,7 +129,7 @@ With --json one JSON line {url, shows, tracker, warnings} is printed when listen
       this.log(`  ${show.title} (${show.episodes} episode${show.episodes === 1 ? '' : 's'}) at ${here}: rss ${show.feeds.rss}  p2p ${show.feeds.p2p}  atom ${show.feeds.atom}  json ${show.feeds.json}`)
     }
     this.log(`  tracker: ${[running.tracker.http, running.tracker.ws, running.tracker.udp].filter(Boolean).join('  ')}`)
-    for (const warning of running.warnings) process.stderr.write(`warning: ${warning}\n`)
+    for (const warning of running.warnings) printWarning(warning)
   }
 }
 
@@ -148,26 +137,14 @@ With --json one JSON line {url, shows, tracker, warnings} is printed when listen
 function reportScheduledReleases (running: RunningServer, json: boolean): void {
   running.scheduler.removeAllListeners('error')
   running.scheduler.on('released', (release: ScheduledRelease) => {
-    if (json) process.stdout.write(JSON.stringify({ event: 'released', ...release }) + '\n')
+    if (json) jsonLine({ event: 'released', ...release })
     else process.stderr.write(`scheduled episode out (${release.at}): feeds of ${release.dir} rebuilt, ${release.published} episodes\n`)
   })
   running.scheduler.on('error', (error: Error, dir: string) => {
     const message = `could not publish the scheduled episode of ${dir}: ${error.message}`
-    if (json) process.stdout.write(JSON.stringify({ event: 'warning', code: 'ESCHEDULE', message }) + '\n')
-    else process.stderr.write(`warning: ${message}\n`)
+    if (json) jsonLine({ event: 'warning', code: 'ESCHEDULE', message })
+    else printWarning(message)
   })
-}
-
-function jsonEvent (event: SeedEvent): void {
-  if (event.event === 'stats' || event.event === 'peer') return
-  process.stdout.write(JSON.stringify(event) + '\n')
-}
-
-function textEvent (event: SeedEvent): void {
-  if (event.event === 'started') process.stderr.write(`seeding ${event.torrents} torrent(s), peer port ${event.port}\n`)
-  else if (event.event === 'seeding') process.stderr.write(`  seeding ${event.name} (${formatBytes(event.length)}${event.resumed ? ', fast resume' : `, ${event.hashedPieces} pieces checked`})\n`)
-  else if (event.event === 'removed') process.stderr.write(`  stopped seeding ${event.name} (${event.reason})\n`)
-  else if (event.event === 'warning') process.stderr.write(`warning: ${event.message}\n`)
 }
 
 /** --trust-proxy as Fastify takes it: a hop count, true, or the addresses as given. */

@@ -131,6 +131,11 @@ export function invalidOption (option: string, problem: string, hint?: string): 
   return new SeedcastError(`\`${option}\`: ${problem}`, { code: 'EUSAGE', option, hint })
 }
 
+/** Throws invalidOption: the one check helper of the option validators (`if (bad) invalid(...)`). */
+export function invalid (option: string, problem: string, hint?: string): never {
+  throw invalidOption(option, problem, hint)
+}
+
 /** Turns a Node fs error on `path` into a SeedcastError that says what to do. */
 export function fileError (error: unknown, path: string, action = 'read'): SeedcastError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code

@@ -1,11 +1,13 @@
 import { Flags } from '@oclif/core'
 import { SeedcastCommand } from '../../cli/base-command.js'
 import { libraryFlag } from '../../cli/library-flag.js'
+import { jsonLine } from '../../cli/event-lines.js'
 import { seedFlags, seedOptionsFromFlags } from '../../cli/seed-flags.js'
+import { seedView } from '../../cli/seed-view.js'
+import { exitSoonAfterStop, StopSignals } from '../../cli/stop-signals.js'
 import type { FollowEvent } from '../../src/follow/events.js'
 import { defaultLibraryDir } from '../../src/follow/library.js'
 import { runFollow } from '../../src/follow/run.js'
-import type { SeedEvent } from '../../src/swarm/seed/events.js'
 import { parseSize } from '../../src/follow/size.js'
 import { formatBytes } from '../../src/torrent/format.js'
 
@@ -42,16 +44,7 @@ Seeds over TCP, uTP and WebRTC like \`seedcast seed\`, with its flags; \`seedcas
   async run (): Promise<void> {
     const { flags } = await this.parse(FollowRun)
     const json = this.jsonEnabled()
-    const controller = new AbortController()
-    // `on`, not `once`: a second signal quits at once (exit 130) instead of the default kill.
-    const onSignal = (reason: string) => () => {
-      if (controller.signal.aborted) process.exit(130)
-      process.stderr.write(`stopping (${reason}); again to quit now\n`)
-      controller.abort(reason)
-    }
-    process.on('SIGINT', onSignal('SIGINT'))
-    process.on('SIGTERM', onSignal('SIGTERM'))
-    const write = json ? (event: object) => process.stdout.write(JSON.stringify(event) + '\n') : undefined
+    const stop = new StopSignals(reason => process.stderr.write(`stopping (${reason}); again to quit now\n`))
     await runFollow({
       dir: flags.dir ?? defaultLibraryDir(),
       once: flags.once,
@@ -63,12 +56,11 @@ Seeds over TCP, uTP and WebRTC like \`seedcast seed\`, with its flags; \`seedcas
       dht: flags.dht,
       timeoutSeconds: flags.timeout,
       seed: seedOptionsFromFlags(flags),
-      signal: controller.signal,
-      onEvent: write ?? textView,
-      onSeedEvent: write ?? seedTextView
+      signal: stop.signal,
+      onEvent: json ? event => jsonLine(event) : textView,
+      onSeedEvent: seedView({ json })
     })
-    // A tracker request still in flight must not keep a stopped follower alive.
-    setTimeout(() => process.exit(), 2000).unref()
+    exitSoonAfterStop()
   }
 }
 
@@ -80,9 +72,4 @@ function textView (event: FollowEvent): void {
   else if (event.event === 'episode' && event.action === 'failed') line(`${event.feed}: "${event.title}" failed: ${event.message}`)
   else if (event.event === 'episode' && event.action === 'dropped') line(`${event.feed}: dropped "${event.title}" (retention)`)
   else if (event.event === 'pass') line(`${event.feeds} feed(s) polled, ${event.downloaded} new episode(s), ${event.failed} failed, ${event.dropped} dropped`)
-}
-
-function seedTextView (event: SeedEvent): void {
-  if (event.event === 'started') process.stderr.write(`seeding ${event.torrents} episode(s), peer port ${event.port}\n`)
-  else if (event.event === 'warning') process.stderr.write(`warning: ${event.message}\n`)
 }

@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { isDeepStrictEqual } from 'node:util'
-import { invalidOption } from '../errors.js'
+import { invalid } from '../errors.js'
 import { readCover } from './cover.js'
 import { commitConfig, repairFeeds } from './feeds.js'
 import { loadShow } from './load.js'
@@ -56,7 +56,7 @@ export async function editShow (showDir: string, options: ShowEditOptions): Prom
     const coverChanged = cover !== undefined && !(await sameFile(join(paths.publicDir, image!), cover.data))
     if (coverChanged && !changed.includes('image')) changed.push('image')
     if (options.redirectFromOld && before.baseUrl === after.baseUrl) {
-      throw invalidOption('redirectFromOld', 'the base URL does not change', 'give the new one with `baseUrl`')
+      invalid('redirectFromOld', 'the base URL does not change', 'give the new one with `baseUrl`')
     }
     if (!changed.length) return { dir, before, show: before, changed, torrents: [], feeds: {} }
     if (cover && coverChanged) await placeFile(paths, join(paths.publicDir, image!), cover.data)

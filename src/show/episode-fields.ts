@@ -1,11 +1,7 @@
-import { invalidOption } from '../errors.js'
+import { invalid } from '../errors.js'
 import type { EpisodePerson, EpisodeType } from '../model/show.js'
 
 // Checks of the per-episode values given to publish and edit.
-
-function invalid (option: string, message: string, hint?: string): never {
-  throw invalidOption(option, message, hint)
-}
 
 /** An ISO 8601 date-time in UTC from a Date or any date text Date understands. */
 export function normaliseDate (value: Date | string): string {

@@ -2,6 +2,7 @@ import { link, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises
 import { join } from 'node:path'
 import { fileError } from '../errors.js'
 import { writeAtomic } from '../atomic.js'
+import { processAlive } from '../process-alive.js'
 import type { ShowPaths } from '../model/paths.js'
 import { slugCandidates } from './slug.js'
 
@@ -10,17 +11,6 @@ import { slugCandidates } from './slug.js'
 // whose process is gone (killed) is stale and taken over; so are its temp files.
 // reserveSlug and sweepLeftovers run under the show lock (see publish), so a stale claim
 // is removed by one publisher only; a claim is released by its owner without the lock.
-
-/** Whether a process id is still running (EPERM: running, someone else's). */
-export function processAlive (pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
 
 async function claimantAlive (path: string): Promise<boolean> {
   const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim())

@@ -1,4 +1,4 @@
-import { invalidOption } from '../errors.js'
+import { invalid } from '../errors.js'
 import type { ShowConfig } from '../model/show.js'
 import { checkEmail, normaliseBaseUrl, normaliseHttpUrl, normaliseLanguage, normaliseLicense, normaliseTracker, parseCategory } from './validate.js'
 
@@ -28,10 +28,6 @@ export interface ShowFieldOptions {
   type?: string
   /** podcast:locked. */
   locked?: boolean
-}
-
-function invalid (option: string, message: string, hint?: string): never {
-  throw invalidOption(option, message, hint)
 }
 
 function nonEmpty (value: string | undefined, option: string): string | undefined {

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module'
-import { invalidOption } from '../errors.js'
+import { invalid } from '../errors.js'
 import { APPLE_CATEGORIES, isAppleCategory } from '../feed/apple-categories.js'
 import { SELF_TRACKER } from '../feed/trackers.js'
 
@@ -7,10 +7,6 @@ import { SELF_TRACKER } from '../feed/trackers.js'
 // one EUSAGE SeedcastError naming the option, so the CLI prints one clear line naming its flag.
 
 const spdxIds = createRequire(import.meta.url)('spdx-license-ids') as string[]
-
-function invalid (option: string, message: string, hint?: string): never {
-  throw invalidOption(option, message, hint)
-}
 
 /**
  * A BCP 47 tag in its canonical case ("en-us" → "en-US"), with a primary language of two

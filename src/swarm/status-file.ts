@@ -1,6 +1,7 @@
 import { readFile, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
+import { processAlive } from '../process-alive.js'
 import type { PeerStatus, TorrentStatus } from './seed/events.js'
 
 /**
@@ -43,7 +44,7 @@ export async function readStatuses (stateDir: string): Promise<SeederStatus[]> {
   for (const name of names) {
     try {
       const status = JSON.parse(await readFile(join(statusDir(stateDir), name), 'utf8')) as SeederStatus
-      if (status.version === 1 && isAlive(status.pid)) statuses.push(status)
+      if (status.version === 1 && processAlive(status.pid)) statuses.push(status)
     } catch {
       // removed or being replaced between readdir and read: skip it
     }
@@ -51,11 +52,3 @@ export async function readStatuses (stateDir: string): Promise<SeederStatus[]> {
   return statuses
 }
 
-function isAlive (pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}

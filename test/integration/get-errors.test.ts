@@ -101,7 +101,7 @@ describe('seedcast get with bad input', () => {
     const huge = bencode.encode({ info: { name: 'huge.bin', length, 'piece length': pieceLength, pieces: Buffer.alloc(20 * (length / pieceLength)) } })
     const hugePath = join(dir, 'huge.torrent')
     await writeFile(hugePath, huge)
-    expectOneLineError(await runCli(['get', hugePath, '--no-dht', '--timeout', '5', '-o', join(dir, 'huge')]), /not enough disk space: the download needs 64\.0 TiB more/)
+    expectOneLineError(await runCli(['get', hugePath, '--no-dht', '--timeout', '5', '-o', join(dir, 'huge')]), /not enough disk space: the download needs 64 TiB more/)
   })
 
   it('keeps existing data when a resume fails', async () => {
@@ -115,9 +115,20 @@ describe('seedcast get with bad input', () => {
     expect(await readFile(join(out, 'episode.mp3'))).toEqual(before)
   })
 
-  it('reports errors as one JSON event with --json', async () => {
+  it('reports errors with --json as every command does: one line {"error": {...}}', async () => {
     const result = await runCli(['get', 'magnet:?xt=urn:btih:nothex', '--no-dht', '--json'])
     expect(result.code).toBe(1)
-    expect(JSON.parse(result.stdout.trim())).toMatchObject({ event: 'error', code: 'EMAGNET' })
+    expect(result.stdout.trim().split('\n')).toHaveLength(1)
+    expect(JSON.parse(result.stdout)).toEqual({ error: { code: 'EMAGNET', exitCode: 1, message: expect.stringMatching(/^not a valid magnet link: /), hint: expect.any(String) } })
+    // The same shape as a command that is not a stream of events.
+    const other = await runCli(['info', join(dir, 'missing.torrent'), '--json'])
+    expect(Object.keys(JSON.parse(other.stdout).error).sort()).toEqual(['code', 'exitCode', 'hint', 'message'])
+  })
+
+  it('with --stdout --json keeps standard output for the file: the error goes to standard error', async () => {
+    const result = await runCli(['get', 'magnet:?xt=urn:btih:nothex', '--no-dht', '--json', '--stdout'])
+    expect(result.code).toBe(1)
+    expect(result.stdout).toBe('')
+    expect(JSON.parse(result.stderr.trim().split('\n').at(-1)!)).toMatchObject({ error: { code: 'EMAGNET', exitCode: 1 } })
   })
 })

@@ -70,7 +70,7 @@ describe('seedcast get resumes after kill -9', () => {
     await waitUntil(() => (first.events.filter(event => event.event === 'progress').at(-1)?.downloaded ?? 0) > 0, 30_000, 'the first verified piece')
     first.child.kill('SIGINT')
     expect(await first.exited).toBe(130)
-    expect(first.events.at(-1)).toMatchObject({ event: 'error', code: 'EINTR', message: 'interrupted' })
+    expect(first.events.at(-1)).toMatchObject({ error: { code: 'EINTR', message: 'interrupted', exitCode: 130 } })
 
     webSeed.setRate(undefined)
     const second = spawnGet([torrentPath, '-o', out, '--timeout', '30'])

@@ -4,6 +4,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { ShowPaths } from '../../model/paths.js'
+import { processAlive } from '../../process-alive.js'
 
 /**
  * Where uploads wait for publish: .seedcast/uploads/<pid>-<uuid>/<original name> (the name
@@ -53,15 +54,7 @@ export function receiveUpload (paths: ShowPaths, name: string | undefined, sourc
 export async function sweepUploads (paths: ShowPaths): Promise<void> {
   for (const name of await readdir(uploadsDir(paths)).catch(() => [] as string[])) {
     const pid = Number(name.split('-')[0])
-    if (Number.isInteger(pid) && pid > 0 && !alive(pid)) await rm(join(uploadsDir(paths), name), { recursive: true, force: true })
+    if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) await rm(join(uploadsDir(paths), name), { recursive: true, force: true })
   }
 }
 
-function alive (pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}

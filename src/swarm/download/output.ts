@@ -2,6 +2,7 @@ import { constants } from 'node:fs'
 import { access, mkdir, stat, statfs } from 'node:fs/promises'
 import { join } from 'node:path'
 import { SeedcastError, fileError } from '../../errors.js'
+import { formatBytes } from '../../torrent/format.js'
 
 /**
  * Makes sure the output folder can take the download. A missing folder is created (like
@@ -48,12 +49,4 @@ export async function checkFreeSpace (dir: string, files: { path: string, length
       hint: 'free some space, choose another `outputDir` or `select` fewer files'
     })
   }
-}
-
-export function formatBytes (bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB']
-  let value = bytes
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++ }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`
 }

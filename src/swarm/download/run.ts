@@ -1,0 +1,302 @@
+import { SeedcastError, fileError } from '../../errors.js'
+import { completeLayout } from '../../torrent/layout.js'
+import { parseInfoDictionary, parseMetainfo, type Metainfo } from '../../torrent/metainfo.js'
+import { readPeerMetadataWithSeedcast, webTorrentInput } from '../webtorrent-input.js'
+import type { DownloadEvent, DownloadOptions, DownloadResult } from './download.js'
+import { checkFilesOnDisk, verifiedBytesOf } from './files.js'
+import { checkFreeSpace } from './output.js'
+import { PeerGuard } from './peer-guard.js'
+import { selectFiles } from './select.js'
+import type { ResolvedSource } from './source.js'
+import { OutputClosed, streamInOrder } from './stdout-stream.js'
+import { DownloadStore } from './store.js'
+import type { DownloadClient, DownloadFile, DownloadTorrent } from './webtorrent.js'
+
+/**
+ * Where a download is:
+ * - `metadata`: waiting for the torrent's info dictionary (from peers, for a magnet link);
+ * - `checking`: WebTorrent verifies what earlier runs left on disk, and the free space is checked;
+ * - `downloading`: fetching the missing pieces of the selected files;
+ * - `streaming`: every piece is in, the rest of the file is still being written to `stdout`;
+ * - `finishing`: symlinks made and file sizes checked;
+ * - `seeding`: done, uploading until `seedTimeSeconds` pass or the signal aborts;
+ * - `ended`: the result is settled.
+ */
+export type DownloadState = 'metadata' | 'checking' | 'downloading' | 'streaming' | 'finishing' | 'seeding' | 'ended'
+
+/** States in which no progress for `timeoutSeconds` means giving up. */
+const WATCHED: ReadonlySet<DownloadState> = new Set(['metadata', 'checking', 'downloading'])
+
+type Options = DownloadOptions & { timeoutSeconds: number }
+
+/** One download on a client opened for it; `result` settles once, when it ends. */
+export class DownloadRun {
+  readonly result: Promise<DownloadResult>
+  private state: DownloadState = 'metadata'
+  private readonly torrent: DownloadTorrent
+  private readonly guard: PeerGuard
+  /** Read by seedcast's reader: from the .torrent, or from the info dictionary peers send. */
+  private metainfo?: Metainfo
+  private selected: DownloadFile[] = []
+  private selectedIndexes = new Set<number>()
+  private resumedBytes = 0
+  private everConnected = false
+  private lastReceived = 0
+  private lastProgressAt = performance.now()
+  private lastSwarmWarning?: string
+  private spaceChecked: Promise<void> = Promise.resolve()
+  private streaming?: Promise<void>
+  private streamClosed = false
+  private seedingUntil = Infinity
+  private readonly tick: NodeJS.Timeout
+  private resolve!: (result: DownloadResult) => void
+  private reject!: (error: SeedcastError) => void
+
+  constructor (client: DownloadClient, private readonly source: ResolvedSource, private readonly options: Options, private readonly emit: (event: DownloadEvent) => void, private readonly startedAt: number) {
+    this.result = new Promise((resolve, reject) => { this.resolve = resolve; this.reject = reject })
+    const selecting = (options.select?.length ?? 0) > 0
+    this.metainfo = typeof source.torrentId === 'string' ? undefined : parseMetainfo(source.torrentId)
+    const torrent = this.torrent = client.add(this.metainfo ? webTorrentInput(this.metainfo) : source.torrentId, {
+      // Files go to their safe paths and pad files nowhere (see DownloadStore).
+      store: DownloadStore,
+      storeOpts: { metainfo: this.metainfo },
+      path: options.outputDir,
+      announce: [...source.extraTrackers, ...(options.trackers ?? [])],
+      deselect: selecting,
+      // Web seeds are often the only source of a fresh episode: more parallel ranges.
+      maxWebConns: 8
+    })
+    if (!this.metainfo && !readPeerMetadataWithSeedcast(torrent, parseMetainfo)) {
+      emit({ event: 'warning', kind: 'source', message: 'WebTorrent internals changed: metadata from peers is read by WebTorrent itself (a torrent with pad files without a path cannot be had from a magnet link)' })
+    }
+    this.guard = new PeerGuard(torrent,
+      peer => emit({ event: 'peer-banned', ...peer }),
+      piece => emit({ event: 'hash-failure', piece }))
+
+    const fail = (error: unknown) => this.fail(error)
+    torrent.on('error', fail)
+    client.on('error', fail)
+    torrent.on('warning', (error: Error) => this.onSwarmWarning(error))
+    torrent.on('wire', () => { this.everConnected = true })
+    torrent.on('metadata', () => { try { this.onMetadata() } catch (error) { this.fail(error) } })
+    torrent.on('ready', () => this.onReady())
+    torrent.on('done', () => this.checkDone())
+    // 'verified' comes before webtorrent marks files done (in the same callback): look after it.
+    torrent.on('verified', () => { if (this.state === 'downloading') queueMicrotask(() => this.checkDone()) })
+
+    this.tick = setInterval(() => this.onTick(), options.progressIntervalMs ?? 1000)
+    if (options.signal?.aborted) queueMicrotask(this.onAbort)
+    options.signal?.addEventListener('abort', this.onAbort, { once: true })
+  }
+
+  private onSwarmWarning (error: Error): void {
+    const message = error?.message ?? String(error)
+    // Hash failures are reported as their own events by the guard.
+    if (/failed verification/.test(message)) return
+    this.lastSwarmWarning = message
+    this.emit({ event: 'warning', kind: 'swarm', message })
+  }
+
+  /** The info dictionary is known: pick the files, check the space, say what is coming. */
+  private onMetadata (): void {
+    const { torrent, options } = this
+    for (const url of this.source.extraWebSeeds) torrent.addWebSeed(url)
+    const layout = this.metainfo ??= parseInfoDictionary(torrent.infoBuffer!)
+    const safePaths = layout.files.map(file => file.safePath)
+    // Pad files are padding, never a file of the download.
+    const indexes = selectFiles(safePaths, options.select ?? []).filter(index => !layout.files[index]!.pad)
+    this.selectedIndexes = new Set(indexes)
+    this.selected = indexes.map(index => torrent.files[index]!)
+    if (options.stdout && this.selected.length !== 1) {
+      throw new SeedcastError(`\`stdout\` streams one file, but ${this.selected.length} are selected`, { code: 'ESELECT', hint: 'choose one with `select` <index|glob>' })
+    }
+    if (options.select?.length) for (const file of this.selected) file.select()
+    // Checked now, before webtorrent spends time verifying existing data.
+    this.spaceChecked = checkFreeSpace(options.outputDir, this.selected.map(file => ({ path: file.path, length: file.length })))
+    this.spaceChecked.catch(error => this.fail(error))
+    this.enter('checking')
+    this.emit({
+      event: 'metadata',
+      infoHash: torrent.infoHash,
+      name: torrent.name,
+      length: torrent.length,
+      pieceLength: torrent.pieceLength,
+      pieces: torrent.pieces.length,
+      files: torrent.files.flatMap((file, index) => layout.files[index]!.pad ? [] : [{ index, path: safePaths[index]!, length: file.length, selected: this.selectedIndexes.has(index) }]),
+      selectedBytes: this.selectedBytes()
+    })
+  }
+
+  /** WebTorrent has verified what is on disk: download the rest (and stream it). */
+  private onReady (): void {
+    // Measured before any new piece can arrive: this is what the previous runs left.
+    this.resumedBytes = this.selectedDownloaded()
+    this.spaceChecked.then(() => {
+      if (this.state !== 'checking') return
+      this.lastReceived = this.torrent.received
+      this.enter('downloading')
+      this.emit({ event: 'ready', haveBytes: this.resumedBytes, missingBytes: this.selectedBytes() - this.resumedBytes })
+      if (this.options.stdout) {
+        this.streaming = streamInOrder(this.selected[0]!.createReadStream(), this.options.stdout).catch(error => {
+          if (error instanceof OutputClosed) { this.streamClosed = true; return }
+          throw error
+        })
+        this.streaming.then(() => this.checkDone(), error => this.fail(error))
+      }
+      this.checkDone()
+    }, error => this.fail(error))
+  }
+
+  /** Moves on once every selected piece is in and (with `stdout`) written out. */
+  private checkDone (): void {
+    if (this.state === 'ended') return
+    // The reader of stdout went away: nothing more to do for it.
+    if (this.streamClosed) { this.succeed(); return }
+    if (this.state === 'downloading') {
+      if (!this.selected.every(file => file.done)) return
+      this.reportProgress()
+      this.enter('streaming')
+    }
+    if (this.state !== 'streaming') return
+    if (this.streaming) {
+      // Comes back here once the last byte is written.
+      void this.streaming.then(() => { if (this.state === 'streaming') this.finish() })
+      return
+    }
+    this.finish()
+  }
+
+  private finish (): void {
+    this.enter('finishing')
+    const layout = this.metainfo!
+    const { outputDir } = this.options
+    completeLayout(layout, outputDir, this.selectedIndexes).then(async done => {
+      for (const skipped of done.skipped) this.emit({ event: 'warning', kind: 'layout', message: `symlink ${skipped.path} not made: ${skipped.why}` })
+      await checkFilesOnDisk(outputDir, layout.files.filter((file, index) => this.selectedIndexes.has(index) && !file.symlink))
+    }).then(() => {
+      if (this.state !== 'finishing') return
+      this.emit({ event: 'done', ...this.summary() })
+      if (!this.options.seed) { this.succeed(); return }
+      this.seedingUntil = this.options.seedTimeSeconds !== undefined ? performance.now() + this.options.seedTimeSeconds * 1000 : Infinity
+      this.enter('seeding')
+    }, error => this.fail(error))
+  }
+
+  private onTick (): void {
+    const { torrent } = this
+    const now = performance.now()
+    if (this.state === 'seeding') {
+      this.emit({ event: 'seeding', uploaded: torrent.uploaded, peers: torrent.numPeers, speed: Math.round(torrent.uploadSpeed) })
+      if (now >= this.seedingUntil) this.succeed()
+      return
+    }
+    if (!WATCHED.has(this.state)) return
+    if (torrent.received !== this.lastReceived) {
+      this.lastReceived = torrent.received
+      this.lastProgressAt = now
+    }
+    if (this.state === 'downloading') this.reportProgress()
+    if (now - this.lastProgressAt > this.options.timeoutSeconds * 1000) this.fail(this.timeoutError())
+  }
+
+  private timeoutError (): SeedcastError {
+    const { torrent } = this
+    const seconds = this.options.timeoutSeconds
+    const infoHash = torrent.infoHash ?? this.source.infoHash
+    if (!this.everConnected) {
+      const hint = this.lastSwarmWarning
+        ? `last tracker problem: ${this.lastSwarmWarning}`
+        : 'check the trackers, add one with `trackers`, or raise `timeoutSeconds`'
+      return new SeedcastError(`no peers found for ${infoHash} within ${seconds} s`, { code: 'ENOPEERS', hint })
+    }
+    if (this.state === 'metadata') {
+      return new SeedcastError(`could not get the metadata of ${infoHash} within ${seconds} s`, { code: 'ETIMEOUT', hint: 'the peers did not send it; try again later or use the .torrent file' })
+    }
+    return new SeedcastError(`download stalled: no data for ${seconds} s from ${torrent.numPeers} peer${torrent.numPeers === 1 ? '' : 's'}`, { code: 'ETIMEOUT', hint: 'what was verified is kept; run the same command again to resume' })
+  }
+
+  private readonly onAbort = (): void => {
+    if (this.state === 'seeding') { this.succeed(); return }
+    this.fail(new SeedcastError('interrupted', { code: 'EINTR', hint: 'what was verified is kept; run the same command again to resume' }))
+  }
+
+  private reportProgress (): void {
+    const { torrent } = this
+    const total = this.selectedBytes()
+    const downloaded = this.selectedDownloaded()
+    const speed = torrent.downloadSpeed
+    const remaining = total - downloaded
+    this.emit({
+      event: 'progress',
+      downloaded,
+      total,
+      received: torrent.received,
+      speed: Math.round(speed),
+      peers: torrent.numPeers,
+      etaSeconds: remaining === 0 ? 0 : speed > 0 ? Math.round(remaining / speed) : null
+    })
+  }
+
+  /** What the 'done' event and the result both say, as of now. */
+  private summary () {
+    const { torrent } = this
+    const files = this.metainfo!.files
+    return {
+      infoHash: torrent.infoHash,
+      name: torrent.name,
+      files: [...this.selectedIndexes].map(index => ({ path: files[index]!.safePath, length: files[index]!.length })),
+      total: this.selectedBytes(),
+      received: torrent.received,
+      resumedBytes: this.resumedBytes,
+      hashFailures: this.guard.hashFailures,
+      bannedPeers: this.guard.banned,
+      seconds: (performance.now() - this.startedAt) / 1000
+    }
+  }
+
+  private selectedBytes (): number {
+    return this.selected.reduce((sum, file) => sum + file.length, 0)
+  }
+
+  private selectedDownloaded (): number {
+    return this.selected.reduce((sum, file) => sum + verifiedBytesOf(this.torrent, file), 0)
+  }
+
+  private enter (state: DownloadState): void {
+    if (this.state === 'ended') return
+    this.state = state
+    // Verifying a large existing file takes a while and is progress, not a stall.
+    this.lastProgressAt = performance.now()
+  }
+
+  private succeed (): void {
+    if (!this.end()) return
+    this.resolve({ ...this.summary(), outputDir: this.options.outputDir, complete: !this.streamClosed, uploaded: this.torrent.uploaded })
+  }
+
+  private fail (error: unknown): void {
+    if (!this.end()) return
+    this.reject(toSeedcastError(error, this.options.outputDir))
+  }
+
+  /** Ends the run once; false when it had already ended. */
+  private end (): boolean {
+    if (this.state === 'ended') return false
+    this.state = 'ended'
+    clearInterval(this.tick)
+    this.options.signal?.removeEventListener('abort', this.onAbort)
+    return true
+  }
+}
+
+/** Webtorrent reports disk and parse problems as plain errors; give them a path and a hint. */
+function toSeedcastError (error: unknown, outputDir: string): SeedcastError {
+  if (error instanceof SeedcastError) return error
+  const code = (error as NodeJS.ErrnoException)?.code
+  if (code) return fileError(error, (error as NodeJS.ErrnoException).path ?? outputDir, 'write')
+  const message = (error as Error)?.message ?? String(error)
+  if (/Invalid torrent identifier|invalid (torrent|magnet)/i.test(message)) {
+    return new SeedcastError(`not a valid torrent or magnet link: ${message}`, { code: 'ETORRENT', cause: error })
+  }
+  return new SeedcastError(`download failed: ${message}`, { code: 'EDOWNLOAD', cause: error })
+}
