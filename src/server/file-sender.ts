@@ -26,7 +26,12 @@ function giveBuffer (buffer: Buffer): void {
 export async function sendFileRange (res: ServerResponse, handle: FileHandle, start: number, end: number): Promise<number> {
   let buffer: Buffer | undefined = takeBuffer()
   let delivered = 0
-  let gone = false
+  // A client may leave while the file is being opened: its response is already destroyed
+  // and will emit no 'close' for us, nor call a write's callback (end()'s waits for a
+  // 'finish' that never comes). Waiting on either held the file and a buffer until GC
+  // closed the descriptor (193 "closing file descriptor on garbage collection" in a
+  // 200-client soak of 200 s).
+  let gone = res.destroyed
   let onGone = () => {}
   const onClose = () => { gone = true; onGone() }
   res.once('close', onClose)

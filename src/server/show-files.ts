@@ -155,7 +155,11 @@ async function sendSnapshot (request: FastifyRequest, reply: FastifyReply, snaps
   reply.header('etag', etag).header('content-length', String(body.length))
   if (request.method === 'HEAD') return await reply.send()
   const ended = context.onSending?.(site.show, relativePath)
-  if (ended) reply.raw.once('close', () => ended(reply.raw.writableFinished ? body.length : 0))
+  if (ended) {
+    // A client gone before the answer took nothing (and its response emits no more 'close').
+    if (reply.raw.destroyed) ended(0)
+    else reply.raw.once('close', () => ended(reply.raw.writableFinished ? body.length : 0))
+  }
   return await reply.send(body)
 }
 
