@@ -63,6 +63,8 @@ export interface DownloadResult {
   /** False when the reader of --stdout went away before the end. */
   complete: boolean
   uploaded: number
+  /** The bencoded info dictionary (for a bare magnet: as the peers sent it), to keep a .torrent of what came. */
+  infoDictionary?: Uint8Array
 }
 
 const DEFAULT_TIMEOUT_SECONDS = 60

@@ -271,7 +271,7 @@ export class DownloadRun {
 
   private succeed (): void {
     if (!this.end()) return
-    this.resolve({ ...this.summary(), outputDir: this.options.outputDir, complete: !this.streamClosed, uploaded: this.torrent.uploaded })
+    this.resolve({ ...this.summary(), outputDir: this.options.outputDir, complete: !this.streamClosed, uploaded: this.torrent.uploaded, ...(this.torrent.infoBuffer ? { infoDictionary: this.torrent.infoBuffer } : {}) })
   }
 
   private fail (error: unknown): void {
