@@ -15,6 +15,7 @@ export default class FollowRun extends SeedcastCommand {
   static override summary = 'Download new episodes of the followed feeds and keep seeding them.'
 
   static override description = `Polls every followed feed (conditional GET with ETag/Last-Modified; then each feed again when its ttl or podcast:updateFrequency says, backing off after errors; permanent redirects and itunes:new-feed-url are followed and remembered), downloads new episodes and seeds everything the library holds until interrupted (Ctrl-C, SIGTERM). --once fetches what is new and exits (cron, scripts).
+Seeding starts first, with what the library already holds (fast resume: nothing is hashed again), before any feed is polled; each new episode joins the running seeder as soon as it is downloaded, and what retention or \`seedcast follow remove\` takes out leaves it after the pass, without restarting it.
 
 Each episode comes by the best way its feed offers: its torrent (podcast:alternateEnclosure .torrent or magnet, as seedcast and PeerTube publish them) with the HTTP enclosure as web seed; otherwise over HTTP, and is then made into a torrent whose web seed is the enclosure URL, with the --tracker URLs. podcast:integrity is checked: a mismatch is an error and the file is not kept.
 Seeding follows the license: episodes of a published torrent are seeded; HTTP-only episodes only when the feed's license allows redistribution (Creative Commons, another free license) or --allow-redistribution (here or at \`follow add\`) says you may.
