@@ -36,9 +36,12 @@ export function barView (stream: NodeJS.WritableStream & { isTTY?: boolean }): D
         case 'metadata': name = event.name; break
         case 'progress': {
           if (!tty) break
-          const payload = { name, done: formatBytes(event.downloaded), size: formatBytes(event.total), speed: formatBytes(event.speed), peers: event.peers, eta: formatEta(event.etaSeconds) }
+          const payload = { name, done: formatBytes(event.downloaded), size: formatBytes(event.total), speed: formatBytes(event.speed), peers: event.peers, remaining: formatEta(event.etaSeconds) }
+          // Not cli-progress's own {eta}: it would take precedence over ours, and it guesses
+          // from the bar's few updates (it said "ETA 0" at 10 %); ours is unknown ("--")
+          // until the library has measured a rate, then remaining bytes / rate.
           if (!bar) {
-            bar = new SingleBar({ stream, format: '{name} [{bar}] {percentage}% | {done}/{size} | {speed}/s | {peers} peers | ETA {eta}', hideCursor: true, clearOnComplete: true }, Presets.shades_classic)
+            bar = new SingleBar({ stream, format: '{name} [{bar}] {percentage}% | {done}/{size} | {speed}/s | {peers} peers | ETA {remaining}', hideCursor: true, clearOnComplete: true }, Presets.shades_classic)
             bar.start(event.total, event.downloaded, payload)
           } else {
             bar.update(event.downloaded, payload)
