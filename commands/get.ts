@@ -16,7 +16,11 @@ A magnet link from a seedcast feed carries xs= (the .torrent URL) and ws= (the e
 
 Every piece is SHA-1 checked before it is written. Running the same command again after an interruption (Ctrl-C, a crash, kill -9) verifies what is on disk and fetches only the missing pieces; nothing already downloaded is deleted on failure. A peer that sends pieces failing the check is disconnected and banned.
 
---stdout writes one file, in order, to standard output while it downloads, for piping into a player; progress then goes to standard error only. With --json, one JSON event per line (started, metadata, ready, progress, hash-failure, peer-banned, done, seeding, warning) goes to standard output, or to standard error with --stdout; an error ends the stream with one line {"error": {message, hint, code, exitCode}}, as for every command.
+--stdout writes one file, in order, to standard output while it downloads, for piping into a player; progress then goes to standard error only. Nothing is written into the current folder: the pieces are kept in a temporary folder removed at the end, unless -o names a folder to keep a copy in.
+
+--select downloads only the chosen files. Where a chosen file shares a piece with one that is not, the other file's bytes of that piece are kept in a temporary folder, never as a partial file next to the chosen ones.
+
+--seed keeps seeding after the download (until Ctrl-C or SIGTERM); --seed-time N seeds for N seconds and implies --seed. The summary line gives the download's own time and speed, then how long it seeded. With --json, one JSON event per line (started, metadata, ready, progress, hash-failure, peer-banned, done, seeding, warning) goes to standard output, or to standard error with --stdout; an error ends the stream with one line {"error": {message, hint, code, exitCode}}, as for every command.
 
 Ctrl-C or SIGTERM stops cleanly (while seeding, it ends the seeding and exits 0); a second one quits at once (exit 130).
 
@@ -36,11 +40,11 @@ Ctrl-C or SIGTERM stops cleanly (while seeding, it ends the seeding and exits 0)
   protected override optionFlags = { outputDir: '--output', trackers: '--tracker', timeoutSeconds: '--timeout', seedTimeSeconds: '--seed-time' }
 
   static override flags = {
-    output: Flags.directory({ char: 'o', description: 'folder to download into (created when missing)', default: '.' }),
+    output: Flags.directory({ char: 'o', description: 'folder to download into (created when missing; default: the current folder, or with --stdout none)' }),
     select: Flags.string({ description: 'file to download: index (from 0) or glob on the path; repeat for more; default all', multiple: true }),
     stdout: Flags.boolean({ description: 'stream the one selected file in order to standard output', default: false }),
     seed: Flags.boolean({ description: 'keep seeding after the download completes (until Ctrl-C or --seed-time)', default: false }),
-    'seed-time': Flags.integer({ description: 'with --seed: seconds to keep seeding', min: 0, dependsOn: ['seed'] }),
+    'seed-time': Flags.integer({ description: 'seconds to keep seeding after the download completes (implies --seed)', min: 0 }),
     timeout: Flags.integer({ description: 'seconds without a peer, metadata or new data before giving up', default: 60, min: 1 }),
     tracker: Flags.string({ description: 'extra tracker URL (http or udp); repeatable', multiple: true }),
     dht: Flags.boolean({ description: 'find peers on the DHT too (--no-dht to disable)', default: true, allowNo: true }),
@@ -57,10 +61,10 @@ Ctrl-C or SIGTERM stops cleanly (while seeding, it ends the seeding and exits 0)
     const view = downloadView({ json, stream: this.jsonStream })
     try {
       const result = await download(args.source, {
-        outputDir: resolve(flags.output),
+        outputDir: flags.output !== undefined ? resolve(flags.output) : flags.stdout ? undefined : resolve('.'),
         select: flags.select,
         stdout: flags.stdout ? process.stdout : undefined,
-        seed: flags.seed,
+        seed: flags.seed || flags['seed-time'] !== undefined,
         seedTimeSeconds: flags['seed-time'],
         timeoutSeconds: flags.timeout,
         trackers: flags.tracker,
@@ -73,7 +77,8 @@ Ctrl-C or SIGTERM stops cleanly (while seeding, it ends the seeding and exits 0)
       view.stop()
       if (!json && !flags.stdout && result.complete) {
         const rate = result.received / Math.max(result.seconds, 0.001)
-        this.log(`${result.name}: ${formatBytes(result.total)} in ${result.outputDir} (${result.seconds.toFixed(1)} s, ${formatBytes(rate)}/s${result.resumedBytes ? `, ${formatBytes(result.resumedBytes)} already there` : ''})`)
+        const seeded = result.seededSeconds > 0 ? `; then seeded ${result.seededSeconds.toFixed(0)} s, ${formatBytes(result.uploaded)} uploaded` : ''
+        this.log(`${result.name}: ${formatBytes(result.total)} in ${result.outputDir} (${result.seconds.toFixed(1)} s, ${formatBytes(rate)}/s${result.resumedBytes ? `, ${formatBytes(result.resumedBytes)} already there` : ''}${seeded})`)
       }
     } finally {
       view.stop()

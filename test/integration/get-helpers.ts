@@ -150,9 +150,9 @@ export function spawnGet (args: string[]): GetProcess {
 }
 
 /** The CLI with stdout kept as raw bytes (for --stdout), stderr as text. */
-export function runGetRaw (args: string[], timeoutMs = 60_000): Promise<{ code: number | null, stdout: Buffer, stderr: string }> {
+export function runGetRaw (args: string[], timeoutMs = 60_000, options: { cwd?: string, env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null, stdout: Buffer, stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, 'get', ...args, '--no-dht'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } })
+    const child = spawn(process.execPath, [binPath, 'get', ...args, '--no-dht'], { cwd: options.cwd ?? repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...options.env } })
     const chunks: Buffer[] = []
     let stderr = ''
     child.stdout!.on('data', (chunk: Buffer) => chunks.push(chunk))

@@ -1,5 +1,5 @@
 // Downloads with no peer at all: only an HTTP server with Range support (BEP 19 web seed).
-import { readFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runCli } from '../helpers/cli.js'
@@ -72,6 +72,47 @@ describe('seedcast get from web seeds alone', () => {
     expect(again.code).toBe(0)
     expect(again.stdout.equals(await readFile(fixtureMp3))).toBe(true)
     expect(jsonLines(again.stderr).at(-1)).toMatchObject({ event: 'done', total: 293633 })
+  })
+
+  it('--stdout without -o writes the file to standard output only: nothing in the current folder, no temporary folder left', async () => {
+    const dir = await setup()
+    const webSeed = await startWebSeed(fixtureMp3, 'episode.mp3')
+    cleanups.push(webSeed.close)
+    const torrentPath = join(dir, 'episode.torrent')
+    await makeTorrent(fixtureMp3, torrentPath, { webSeeds: [webSeed.url] })
+    const cwd = join(dir, 'cwd')
+    const tmp = join(dir, 'tmp')
+    await mkdir(cwd)
+    await mkdir(tmp)
+
+    const result = await runGetRaw([torrentPath, '--timeout', '20', '--stdout'], 60_000, { cwd, env: { TMPDIR: tmp } })
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    expect(result.stdout.equals(await readFile(fixtureMp3))).toBe(true)
+    expect(await readdir(cwd)).toEqual([])
+    // (Node keeps its compile cache there too.)
+    expect((await readdir(tmp)).filter(name => name.startsWith('seedcast-'))).toEqual([])
+  })
+
+  it('--seed-time alone implies --seed; the summary gives the download\'s time, not the seeding\'s', async () => {
+    const dir = await setup()
+    const webSeed = await startWebSeed(fixtureMp3, 'episode.mp3')
+    cleanups.push(webSeed.close)
+    const torrentPath = join(dir, 'episode.torrent')
+    await makeTorrent(fixtureMp3, torrentPath, { webSeeds: [webSeed.url] })
+
+    const started = performance.now()
+    const result = await runCli(['get', torrentPath, '-o', join(dir, 'out'), '--no-dht', '--timeout', '20', '--seed-time', '3'])
+    const wallSeconds = (performance.now() - started) / 1000
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    const summary = /^episode\.mp3: 286\.8 KiB in .* \(([\d.]+) s, [\d.]+ \w+\/s; then seeded (\d+) s, [\d.]+ \w+ uploaded\)$/.exec(result.stdout.trim())
+    expect(summary, result.stdout).not.toBeNull()
+    // The process ran the download, then at least 3 s of seeding: the download's own time
+    // leaves those 3 s out (it included them before).
+    expect(Number(summary![1]) + 3).toBeLessThanOrEqual(wallSeconds)
+    expect(Number(summary![2])).toBeGreaterThanOrEqual(3)
+    expect(await readFile(join(dir, 'out', 'episode.mp3'))).toEqual(await readFile(fixtureMp3))
   })
 
   it('--seed keeps seeding after completion until --seed-time, then exits 0', async () => {

@@ -1,4 +1,7 @@
-import { SeedcastError } from '../../errors.js'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { SeedcastError, fileError, invalidOption } from '../../errors.js'
 import type { BannedPeer } from './peer-guard.js'
 import { prepareOutputDir } from './output.js'
 import { DownloadRun } from './run.js'
@@ -6,8 +9,12 @@ import { closeDownloadClient, openDownloadClient } from './webtorrent.js'
 import { resolveSource, type ResolvedSource } from './source.js'
 
 export interface DownloadOptions {
-  /** Folder the torrent's files are written into (created when missing). */
-  outputDir: string
+  /**
+   * Folder the selected files are written into (created when missing). Optional with
+   * `stdout`: the pieces then live in a temporary folder, removed at the end, and the
+   * file exists only as the stream.
+   */
+  outputDir?: string
   /** `--select` values: file indexes or globs; empty means every file. */
   select?: string[]
   /** Stream the (one) selected file in order into this writable as it arrives. */
@@ -32,7 +39,7 @@ export interface DownloadOptions {
 export interface DownloadFileInfo { index: number, path: string, length: number, selected: boolean }
 
 export type DownloadEvent =
-  | { event: 'started', source: ResolvedSource['kind'], infoHash: string, name?: string, outputDir: string }
+  | { event: 'started', source: ResolvedSource['kind'], infoHash: string, name?: string, outputDir?: string }
   /**
    * `source`: the .torrent behind a magnet could not be used; `swarm`: a tracker or peer
    * problem (often transient); `layout`: a symlink of the torrent was not made.
@@ -49,7 +56,7 @@ export type DownloadEvent =
 export interface DownloadResult {
   infoHash: string
   name: string
-  outputDir: string
+  outputDir?: string
   files: { path: string, length: number }[]
   /** Bytes of the selected files. */
   total: number
@@ -59,7 +66,10 @@ export interface DownloadResult {
   resumedBytes: number
   hashFailures: number
   bannedPeers: BannedPeer[]
+  /** From the start to the download's completion (seeding afterwards not included). */
   seconds: number
+  /** How long it seeded after completing (0 without `seed`). */
+  seededSeconds: number
   /** False when the reader of --stdout went away before the end. */
   complete: boolean
   uploaded: number
@@ -83,14 +93,23 @@ export async function download (input: string, options: DownloadOptions): Promis
   const source = await resolveSource(input, { fetchTimeoutMs: Math.min(timeoutSeconds, 30) * 1000 })
   emit({ event: 'started', source: source.kind, infoHash: source.infoHash, name: source.name, outputDir: options.outputDir })
   for (const message of source.warnings) emit({ event: 'warning', kind: 'source', message })
-  await prepareOutputDir(options.outputDir)
+  if (options.outputDir === undefined && !options.stdout) throw invalidOption('outputDir', 'is needed unless the file is streamed to `stdout`')
+  if (options.outputDir !== undefined) await prepareOutputDir(options.outputDir)
   throwIfAborted(options.signal)
 
-  const client = await openDownloadClient({ dht: options.dht ?? true, port: options.port, downloadLimit: options.downloadLimit })
+  // Bytes that must not land in the output folder go to a private temporary folder: all of
+  // them when the file is only streamed, and the parts of unselected files that share a
+  // piece with a selected one (libtorrent keeps those in a part file for the same reason).
+  const scratchDir = await mkdtemp(join(tmpdir(), 'seedcast-get-')).catch(error => { throw fileError(error, tmpdir(), 'create a folder in') })
   try {
-    return await new DownloadRun(client, source, { ...options, timeoutSeconds }, emit, startedAt).result
+    const client = await openDownloadClient({ dht: options.dht ?? true, port: options.port, downloadLimit: options.downloadLimit })
+    try {
+      return await new DownloadRun(client, source, { ...options, timeoutSeconds, dataDir: options.outputDir ?? scratchDir, scratchDir }, emit, startedAt).result
+    } finally {
+      await closeDownloadClient(client)
+    }
   } finally {
-    await closeDownloadClient(client)
+    await rm(scratchDir, { recursive: true, force: true })
   }
 }
 

@@ -9,7 +9,7 @@ import { PeerGuard } from './peer-guard.js'
 import { selectFiles } from './select.js'
 import type { ResolvedSource } from './source.js'
 import { OutputClosed, streamInOrder } from './stdout-stream.js'
-import { DownloadStore } from './store.js'
+import { DownloadStore, type StorePlacement } from './store.js'
 import type { DownloadClient, DownloadFile, DownloadTorrent } from './webtorrent.js'
 
 /**
@@ -27,7 +27,13 @@ export type DownloadState = 'metadata' | 'checking' | 'downloading' | 'streaming
 /** States in which no progress for `timeoutSeconds` means giving up. */
 const WATCHED: ReadonlySet<DownloadState> = new Set(['metadata', 'checking', 'downloading'])
 
-type Options = DownloadOptions & { timeoutSeconds: number }
+type Options = DownloadOptions & {
+  timeoutSeconds: number
+  /** Where the selected files are written: the output folder, or the scratch folder when there is none. */
+  dataDir: string
+  /** A private folder for bytes that must not land in `dataDir` (see DownloadStore's placement). */
+  scratchDir: string
+}
 
 /** One download on a client opened for it; `result` settles once, when it ends. */
 export class DownloadRun {
@@ -39,6 +45,8 @@ export class DownloadRun {
   private metainfo?: Metainfo
   private selected: DownloadFile[] = []
   private selectedIndexes = new Set<number>()
+  /** Told to the store at once, filled in when the files are chosen (before any data moves). */
+  private readonly placement: StorePlacement = {}
   private resumedBytes = 0
   private everConnected = false
   private lastReceived = 0
@@ -47,6 +55,8 @@ export class DownloadRun {
   private spaceChecked: Promise<void> = Promise.resolve()
   private streaming?: Promise<void>
   private streamClosed = false
+  /** The summary as the download completed (before any seeding). */
+  private done?: ReturnType<DownloadRun['summary']>
   private seedingUntil = Infinity
   private readonly tick: NodeJS.Timeout
   private resolve!: (result: DownloadResult) => void
@@ -59,8 +69,8 @@ export class DownloadRun {
     const torrent = this.torrent = client.add(this.metainfo ? webTorrentInput(this.metainfo) : source.torrentId, {
       // Files go to their safe paths and pad files nowhere (see DownloadStore).
       store: DownloadStore,
-      storeOpts: { metainfo: this.metainfo },
-      path: options.outputDir,
+      storeOpts: { metainfo: this.metainfo, placement: this.placement },
+      path: options.dataDir,
       announce: [...source.extraTrackers, ...(options.trackers ?? [])],
       deselect: selecting,
       // Web seeds are often the only source of a fresh episode: more parallel ranges.
@@ -111,8 +121,12 @@ export class DownloadRun {
       throw new SeedcastError(`\`stdout\` streams one file, but ${this.selected.length} are selected`, { code: 'ESELECT', hint: 'choose one with `select` <index|glob>' })
     }
     if (options.select?.length) for (const file of this.selected) file.select()
+    // Unselected files that share a piece with a selected one get those bytes too: they go to
+    // the scratch folder, never as a partial file into the output folder.
+    this.placement.keep = this.selectedIndexes
+    this.placement.scratchDir = options.scratchDir
     // Checked now, before webtorrent spends time verifying existing data.
-    this.spaceChecked = checkFreeSpace(options.outputDir, this.selected.map(file => ({ path: file.path, length: file.length })))
+    this.spaceChecked = checkFreeSpace(options.dataDir, this.selected.map(file => ({ path: file.path, length: file.length })))
     this.spaceChecked.catch(error => this.fail(error))
     this.enter('checking')
     this.emit({
@@ -169,13 +183,15 @@ export class DownloadRun {
   private finish (): void {
     this.enter('finishing')
     const layout = this.metainfo!
-    const { outputDir } = this.options
+    const outputDir = this.options.dataDir
     completeLayout(layout, outputDir, this.selectedIndexes).then(async done => {
       for (const skipped of done.skipped) this.emit({ event: 'warning', kind: 'layout', message: `symlink ${skipped.path} not made: ${skipped.why}` })
       await checkFilesOnDisk(outputDir, layout.files.filter((file, index) => this.selectedIndexes.has(index) && !file.symlink))
     }).then(() => {
       if (this.state !== 'finishing') return
-      this.emit({ event: 'done', ...this.summary() })
+      // The download's figures are those of this moment; seeding afterwards changes none of them.
+      this.done = this.summary()
+      this.emit({ event: 'done', ...this.done })
       if (!this.options.seed) { this.succeed(); return }
       this.seedingUntil = this.options.seedTimeSeconds !== undefined ? performance.now() + this.options.seedTimeSeconds * 1000 : Infinity
       this.enter('seeding')
@@ -271,12 +287,13 @@ export class DownloadRun {
 
   private succeed (): void {
     if (!this.end()) return
-    this.resolve({ ...this.summary(), outputDir: this.options.outputDir, complete: !this.streamClosed, uploaded: this.torrent.uploaded, ...(this.torrent.infoBuffer ? { infoDictionary: this.torrent.infoBuffer } : {}) })
+    const seededSeconds = this.done && this.options.seed ? (performance.now() - this.startedAt) / 1000 - this.done.seconds : 0
+    this.resolve({ ...(this.done ?? this.summary()), outputDir: this.options.outputDir, complete: !this.streamClosed, uploaded: this.torrent.uploaded, seededSeconds, ...(this.torrent.infoBuffer ? { infoDictionary: this.torrent.infoBuffer } : {}) })
   }
 
   private fail (error: unknown): void {
     if (!this.end()) return
-    this.reject(toSeedcastError(error, this.options.outputDir))
+    this.reject(toSeedcastError(error, this.options.dataDir))
   }
 
   /** Ends the run once; false when it had already ended. */

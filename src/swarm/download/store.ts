@@ -4,7 +4,14 @@ import { dirname, join } from 'node:path'
 import { parseInfoDictionary, type Metainfo } from '../../torrent/metainfo.js'
 
 /** A stretch of the piece stream that lives in a file on disk. */
-interface Span { path: string, offset: number, length: number }
+interface Span { index: number, safePath: string, offset: number, length: number }
+
+/**
+ * Where the data of each file goes, decided once the files are chosen (the store is made
+ * before that): the files in `keep` below the download folder, the others below
+ * `scratchDir`. Until it is filled in, everything goes below the download folder.
+ */
+export interface StorePlacement { keep?: ReadonlySet<number>, scratchDir?: string }
 
 type Callback<T = void> = (error: Error | null, value?: T) => void
 
@@ -15,6 +22,7 @@ export interface DownloadStoreOptions {
   metainfo?: Metainfo
   /** ...or, for a magnet link, WebTorrent's torrent, whose info dictionary came from peers. */
   torrent?: { infoBuffer?: Uint8Array }
+  placement?: StorePlacement
 }
 
 /**
@@ -34,6 +42,8 @@ export class DownloadStore {
   readonly chunkLength: number
   private readonly spans: Span[]
   private readonly length: number
+  private readonly root: string
+  private readonly placement: StorePlacement
   private readonly handles = new Map<string, Promise<FileHandle>>()
   private readonly opened = new Set<string>()
   private closed = false
@@ -42,9 +52,12 @@ export class DownloadStore {
     this.chunkLength = Number(chunkLength)
     const metainfo = options.metainfo ?? parseInfoDictionary(options.torrent?.infoBuffer ?? new Uint8Array())
     this.length = metainfo.length
+    this.root = options.path
+    this.placement = options.placement ?? {}
     this.spans = metainfo.files
-      .filter(file => !file.pad && !file.symlink && file.length > 0)
-      .map(file => ({ path: join(options.path, ...file.safePath.split('/')), offset: file.offset, length: file.length }))
+      .map((file, index) => ({ file, index }))
+      .filter(({ file }) => !file.pad && !file.symlink && file.length > 0)
+      .map(({ file, index }) => ({ index, safePath: file.safePath, offset: file.offset, length: file.length }))
   }
 
   put (index: number, buffer: Uint8Array, callback: Callback = () => {}): void {
@@ -57,7 +70,7 @@ export class DownloadStore {
     const writes = this.overlapping(start, end).map(async span => {
       const from = Math.max(start, span.offset)
       const to = Math.min(end, span.offset + span.length)
-      const handle = await this.handle(span.path, true)
+      const handle = await this.handle(this.pathOf(span), true)
       await writeFully(handle, buffer.subarray(from - start, to - start), from - span.offset)
     })
     Promise.all(writes).then(() => callback(null), (error: Error) => callback(error))
@@ -81,10 +94,11 @@ export class DownloadStore {
     const reads = this.overlapping(start, end).map(async span => {
       const from = Math.max(start, span.offset)
       const to = Math.min(end, span.offset + span.length)
-      const handle = await this.handle(span.path, false)
+      const path = this.pathOf(span)
+      const handle = await this.handle(path, false)
       const { bytesRead } = await handle.read(out, from - start, to - from, from - span.offset)
       // A short file is missing data, not zeros: WebTorrent then fetches the piece.
-      if (bytesRead !== to - from) throw new Error(`${span.path}: ${bytesRead} of ${to - from} bytes at ${from - span.offset}`)
+      if (bytesRead !== to - from) throw new Error(`${path}: ${bytesRead} of ${to - from} bytes at ${from - span.offset}`)
     })
     Promise.all(reads).then(() => callback(null, out), (error: Error) => callback(error))
   }
@@ -101,6 +115,12 @@ export class DownloadStore {
   /** Closes the store; the downloaded data stays (it is the user's). */
   destroy (callback: Callback = () => {}): void {
     this.close(callback)
+  }
+
+  private pathOf (span: Span): string {
+    const { keep, scratchDir } = this.placement
+    const root = keep && scratchDir && !keep.has(span.index) ? scratchDir : this.root
+    return join(root, ...span.safePath.split('/'))
   }
 
   private overlapping (start: number, end: number): Span[] {
