@@ -3,10 +3,13 @@
 // paths (libtorrent's, which `get` writes), and real leechers, libtorrent and aria2c,
 // download every file with the bytes equal. `peers` and `verify` read the same .torrent
 // with the same reader. Run inside a loopback-only network namespace like every peer test.
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, readdir, utimes, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import type { SeedEvent } from '../../src/swarm/seed/events.js'
 import { resolveSeedInputs } from '../../src/swarm/seed/inputs.js'
+import { seedTorrents } from '../../src/swarm/seed/seeder.js'
+import { hashStats } from '../../src/torrent/hash-stats.js'
 import { aria2Download } from '../helpers/aria2.js'
 import { binPath, runCliJson } from '../helpers/cli.js'
 import { startJsonProcess, waitForLines, within } from '../helpers/json-process.js'
@@ -20,7 +23,7 @@ type Line = Record<string, any>
 const cleanups: Array<() => Promise<void> | void> = []
 afterEach(async () => { for (const cleanup of cleanups.splice(0).reverse()) await cleanup() })
 
-interface Seeded {
+interface Laid {
   dir: string
   torrentPath: string
   seedDir: string
@@ -28,6 +31,9 @@ interface Seeded {
   odd: OddTorrent
   /** libtorrent's reading of the torrent: its file paths are the sanitised ones. */
   oracle: { name: string, files: OracleFile[] }
+}
+
+interface Seeded extends Laid {
   /** The seeder's 'started' and 'seeding' events. */
   started: Line
   seeding: Line
@@ -36,9 +42,9 @@ interface Seeded {
 
 /**
  * Writes the torrent and its data, every data file at libtorrent's (sanitised) path below
- * `seed/` and nothing for pad files and symlinks, then starts `seedcast seed` on it.
+ * `seed/` and nothing for pad files and symlinks.
  */
-async function seedOdd (make: (tracker: string) => OddTorrent): Promise<Seeded> {
+async function layOut (make: (tracker: string) => OddTorrent): Promise<Laid> {
   const tmp = await tempDir()
   cleanups.push(tmp.cleanup)
   const tracker = await startTracker({ ws: false, interval: 1000 })
@@ -54,8 +60,13 @@ async function seedOdd (make: (tracker: string) => OddTorrent): Promise<Seeded> 
     await mkdir(dirname(join(seedDir, file.path)), { recursive: true })
     await writeFile(join(seedDir, file.path), odd.data[index]!)
   }
-  const state = join(tmp.path, 'state')
-  const proc = startJsonProcess([binPath, 'seed', torrentPath, '--data', seedDir, '--no-dht', '--no-lsd', '--no-webrtc', '--state', state, '--json'])
+  return { dir: tmp.path, torrentPath, seedDir, state: join(tmp.path, 'state'), odd, oracle: read! }
+}
+
+/** layOut, then `seedcast seed` on it, up to its 'seeding' event (any warning fails). */
+async function seedOdd (make: (tracker: string) => OddTorrent): Promise<Seeded> {
+  const laid = await layOut(make)
+  const proc = startJsonProcess([binPath, 'seed', laid.torrentPath, '--data', laid.seedDir, '--no-dht', '--no-lsd', '--no-webrtc', '--state', laid.state, '--json'])
   cleanups.push(proc.kill)
   const find = async (test: (line: Line) => boolean, what: string): Promise<Line> => {
     await waitForLines(`seeder: ${what}`, 30_000, () => proc.lines.some(test) || proc.lines.some(line => line.event === 'warning'), [proc])
@@ -67,13 +78,13 @@ async function seedOdd (make: (tracker: string) => OddTorrent): Promise<Seeded> 
   const seeding = await find(line => line.event === 'seeding', 'seeding')
   const started = await find(line => line.event === 'started', 'started')
   const stop = async () => { proc.child.kill('SIGTERM'); return (await within(proc.exited, 15_000, 'seeder stop')).code }
-  return { dir: tmp.path, torrentPath, seedDir, state, odd, oracle: read!, started, seeding, stop }
+  return { ...laid, started, seeding, stop }
 }
 
 describe('seedcast seed of a torrent with unsafe names, pad files and symlinks', () => {
   it('finds the data at the sanitised paths, hashes pads as zeros, and a libtorrent leecher gets every byte', async () => {
     const { dir, torrentPath, seedDir, odd, oracle, started, seeding, stop } = await seedOdd(everyOddCase)
-    // Every piece checked before serving, pieces made only of padding among them, none bad.
+    // Every piece checked before serving (the pad ranges hashed as zeros), none bad.
     expect(seeding).toMatchObject({ infoHash: odd.infoHash, name: '../odd show', length: odd.stream.length, pieces: 5, hashedPieces: 5, resumed: false, dataPath: seedDir })
     // No pad file was ever needed on disk.
     expect((await readdir(seedDir, { recursive: true })).filter(path => path.includes('.pad'))).toEqual([])
@@ -119,5 +130,34 @@ describe('seedcast seed of a torrent with unsafe names, pad files and symlinks',
     const [item] = await resolveSeedInputs([torrentPath])
     expect(item!.meta.files.filter(file => !file.pad && !file.symlink).map(file => file.safePath)).toEqual(dataFiles)
     expect(await stop()).toBe(0)
+  })
+
+  it('a restart trusts its fast-resume record (nothing hashed), a changed file has its pieces hashed, a corrupt one is refused', async () => {
+    const { torrentPath, seedDir, state, odd, oracle } = await layOut(everyOddCase)
+    const start = async () => {
+      const events: SeedEvent[] = []
+      const seeder = await seedTorrents([torrentPath], { data: seedDir, stateDir: state, dht: false, lsd: false, utp: false, webrtc: false, statsIntervalMs: 0, onEvent: event => events.push(event) })
+        .catch((error: Error) => { throw new Error(`${error.message}: ${JSON.stringify(events)}`) })
+      await seeder.stop()
+      return { events, seeding: events.find(event => event.event === 'seeding'), hashed: seeder.hashedPieces }
+    }
+    const before = hashStats.piecesHashed
+    expect((await start()).seeding).toMatchObject({ infoHash: odd.infoHash, resumed: false, hashedPieces: 5 })
+    expect(hashStats.piecesHashed - before).toBe(5)
+    expect((await start()).seeding).toMatchObject({ resumed: true, hashedPieces: 0 })
+    expect(hashStats.piecesHashed - before).toBe(5)
+
+    // last.mp3 [40868, 80868) holds pieces 2-4: touched, only those are hashed again.
+    const last = oracle.files.find(file => file.path.endsWith('/last.mp3'))!
+    expect(last.offset).toBe(40868)
+    await utimes(join(seedDir, last.path), new Date(), new Date(Date.now() + 5_000))
+    expect((await start()).seeding).toMatchObject({ resumed: false, hashedPieces: 3 })
+    expect(hashStats.piecesHashed - before).toBe(8)
+
+    // One byte of it changed: refused with the piece named, nothing seeded.
+    const bytes = Buffer.from(odd.data[oracle.files.indexOf(last)]!)
+    bytes[30000] = bytes[30000]! ^ 0xff // stream offset 70868: piece 4
+    await writeFile(join(seedDir, last.path), bytes)
+    await expect(start()).rejects.toThrow(/1 of 5 pieces do not match the torrent \(first: piece 4\)/)
   })
 })
