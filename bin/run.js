@@ -3,6 +3,15 @@
 // `npm ci` builds them through the `prepare` script.
 import module from 'node:module'
 
+// seedcast's dependencies (webtorrent, music-metadata, oclif) need Node 22 or newer. An
+// older Node gets one line and exit 1 here, before oclif would warn on every command and
+// a dependency would fail later with a less clear error.
+const MINIMUM_NODE = 22
+if (Number(process.versions.node.split('.')[0]) < MINIMUM_NODE) {
+  process.stderr.write(`seedcast: Node ${process.versions.node} is too old, seedcast needs Node ${MINIMUM_NODE} or newer (put a newer node first on PATH, or run \`npx seedcast\` inside the clone, which uses its own Node 24; see README "Installing")\n`)
+  process.exit(1)
+}
+
 // Node's on-disk compile cache saves parsing time on every later run, which matters for
 // short commands run from scripts. Enabled before anything else is imported, so it covers all.
 module.enableCompileCache?.()

@@ -23,10 +23,26 @@ export function describeError (error: Error, renamed: Record<string, string> = {
   // oclif's own parse errors (unknown flag, missing argument) carry their exit code.
   const oclif = (error as { oclif?: { exit?: number } }).oclif
   if (oclif) {
+    const missing = missingArguments(error)
+    if (missing) return { message: missing, hint: 'see --help', code: 'EUSAGE', exitCode: 2 }
     const message = oneLine(error.message.replace(/See more help with --help/, ''))
     return { message, hint: 'see --help', code: 'EUSAGE', exitCode: 2 }
   }
   return { message: `unexpected error: ${oneLine(error.message)}`, hint: 'this is a bug; SEEDCAST_DEBUG=1 shows details', code: 'EBUG', exitCode: 70 }
+}
+
+/**
+ * oclif's "Missing 1 required arg:" lists the arguments on lines of their own and adds a
+ * note about repeatable flags; as one line that read "arg:; media ...". Said here as
+ * "missing argument MEDIA (audio or video file to publish)".
+ */
+function missingArguments (error: Error): string | undefined {
+  if (error.constructor.name !== 'RequiredArgsError') return undefined
+  const args = (error as { args?: Array<{ name?: string, description?: string }> }).args ?? []
+  const named = args.filter(arg => arg.name)
+  if (!named.length) return undefined
+  const listed = named.map(arg => `${arg.name!.toUpperCase()}${arg.description ? ` (${arg.description})` : ''}`)
+  return `missing argument${named.length === 1 ? '' : 's'} ${listed.join(', ')}`
 }
 
 /** The one line a command prints on stderr for an error. */

@@ -27,7 +27,7 @@ Ctrl-C or SIGTERM stops cleanly (while seeding, it ends the seeding and exits 0)
 --timeout bounds every wait: without a peer, metadata or any new data for that many seconds, the download stops with an error (exit 1).`
 
   static override examples = [
-    { description: 'Download an episode from a seedcast feed\'s magnet link into ./episodes', command: '<%= config.bin %> get "magnet:?xt=urn:btih:...&xs=https%3A%2F%2Fexample.org%2Ftorrents%2Fep1.torrent" -o episodes' },
+    { description: 'Download an episode from a seedcast feed\'s magnet link into ./episodes', command: '<%= config.bin %> get -o episodes "magnet:?xt=urn:btih:...&xs=https%3A%2F%2Fexample.org%2Fep1.torrent"' },
     { description: 'Download from a .torrent file, keep seeding for an hour afterwards', command: '<%= config.bin %> get show/public/torrents/ep1.torrent --seed --seed-time 3600' },
     { description: 'Play while downloading', command: '<%= config.bin %> get https://example.org/torrents/ep1.torrent --stdout | mpv -' },
     { description: 'Only the MP3s of a multi-file torrent, progress as JSON lines', command: '<%= config.bin %> get season1.torrent --select "*.mp3" --json' }

@@ -4,6 +4,7 @@ import { SeedcastCommand } from '../cli/base-command.js'
 import { showFieldFlags, showFieldOptions } from '../cli/show-fields-flags.js'
 import { flagName } from '../cli/error-view.js'
 import { SeedcastError } from '../src/errors.js'
+import { APPLE_CATEGORIES } from '../src/feed/apple-categories.js'
 import { DEFAULT_LICENSE, initShow, REQUIRED_INIT_OPTIONS, type InitOptions } from '../src/show/init.js'
 
 export default class Init extends SeedcastCommand {
@@ -12,18 +13,19 @@ export default class Init extends SeedcastCommand {
   static override description = `Makes DIR (default: the current folder) a seedcast show folder:
   show.json      the show's metadata (schema-checked, editable by hand)
   episodes.json  the episode catalog, empty
-  public/        the site to serve at --base-url: the four feeds, the cover,
-                 index.html (the show's web page), media/, torrents/, chapters/
+  public/        the site to serve at --base-url: feeds, cover, pages, media
 
 Every value is checked before anything is written: a bad one is a one-line error and nothing is created. A folder that already holds a show.json is refused.
 
 Required: --title --description --author --owner-name --owner-email --language --category --base-url. In a terminal the missing ones are asked for; otherwise (scripts, CI) the command fails and lists them.
 
---category takes Apple Podcasts' names: "Technology", or a category and subcategory as "Society & Culture > Documentary" (or --category "Society & Culture" --subcategory Documentary). --language is a BCP 47 tag (en, en-US, pt-BR). --license is an SPDX id, CC-BY-SA-4.0 when not given. --image must be a square JPEG or PNG of 1400 to 3000 pixels. --funding is a URL, optionally followed by a space and a title. The feed is marked podcast:locked (other platforms should not import it).
+--category takes Apple Podcasts' names (listed below): "Technology", or a category and subcategory as "Society & Culture > Documentary" (or --category "Society & Culture" --subcategory Documentary). --language is a BCP 47 tag (en, en-US, pt-BR). --license is an SPDX id, CC-BY-SA-4.0 when not given. --image must be a square JPEG or PNG of 1400 to 3000 pixels. --funding is a URL, optionally followed by a space and a title. The feed is marked podcast:locked (other platforms should not import it).
 
 --base-url is where public/ will be served: every feed, media, web seed and .torrent URL is that URL plus a path below public/.
 
---tracker names a tracker announce URL (http, https, udp, ws or wss) put in every torrent, magnet and feed. The word self names the tracker that \`seedcast serve\` runs at the base URL: it stands for <base-url>announce twice, over http(s) for BitTorrent clients and over ws(s) for browsers (WebRTC), so --base-url https://example.org/show/ --tracker self gives https://example.org/show/announce and wss://example.org/show/announce. It is kept as self in show.json and expanded whenever torrents, magnets and feeds are written; use it when the show is served by \`seedcast serve\` (directly or through a reverse proxy that passes WebSocket upgrades).`
+--tracker names a tracker announce URL (http, https, udp, ws or wss) put in every torrent, magnet and feed. The word self names the tracker that \`seedcast serve\` runs at the base URL: it stands for <base-url>announce twice, over http(s) for BitTorrent clients and over ws(s) for browsers (WebRTC), so --base-url https://example.org/show/ --tracker self gives https://example.org/show/announce and wss://example.org/show/announce. It is kept as self in show.json and expanded whenever torrents, magnets and feeds are written; use it when the show is served by \`seedcast serve\` (directly or through a reverse proxy that passes WebSocket upgrades).
+
+Apple Podcasts categories, with their subcategories in brackets: ${categoryList()}.`
 
   static override examples = [
     `<%= config.bin %> init my-show --title "Tea Time" --description "Talks over tea" --author "Ana" --owner-name "Ana" --owner-email ana@example.org --language en --category "Arts > Food" --base-url https://tea.example.org/podcast/ --image cover.jpg`,
@@ -80,4 +82,9 @@ async function askForMissing (options: Partial<InitOptions>): Promise<void> {
   } finally {
     prompt.close()
   }
+}
+
+/** Apple's categories as one sentence for --help: "Arts (Books, Design, ...); Business (...); ...". */
+function categoryList (): string {
+  return Object.entries(APPLE_CATEGORIES).map(([category, subs]) => subs.length ? `${category} (${subs.join(', ')})` : category).join('; ')
 }

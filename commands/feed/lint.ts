@@ -5,24 +5,13 @@ import { lintFeed } from '../../src/feed/lint/lint.js'
 export default class FeedLint extends SeedcastCommand {
   static override summary = 'Check a podcast feed against Apple\'s requirements and the Podcasting 2.0 namespace.'
 
-  static override description = `Reads FEED (a file or an http(s) URL) and reports each problem as one line:
-its level, the element it concerns and what to do, e.g.
+  static override description = `Reads FEED (a file or an http(s) URL) and reports each problem as one line: its level, the element it concerns and what to do, e.g.
 
   error    channel/itunes:image  missing: Apple requires cover art ...
 
-Errors are what Apple Podcasts or the Podcasting 2.0 spec reject: missing title,
-description, itunes:image, language, itunes:category (checked against Apple's list) or
-itunes:explicit; items without an HTTP(S) enclosure with length and type, without a guid,
-with a malformed pubDate or duration; a podcast:guid that is not a UUID, a
-podcast:locked that is not yes/no, an alternateEnclosure without a source, an integrity
-value that is not SRI. Warnings are recommendations (author, owner email, self link...).
+Errors are what Apple Podcasts or the Podcasting 2.0 spec reject: missing title, description, itunes:image, language, itunes:category (checked against Apple's list) or itunes:explicit; items without an HTTP(S) enclosure with length and type, without a guid, with a malformed pubDate or duration; a podcast:guid that is not a UUID, a podcast:locked that is not yes/no, an alternateEnclosure without a source, an integrity value that is not SRI. Warnings are recommendations (author, owner email, self link...).
 
-For feeds that offer BitTorrent (a podcast:source with a .torrent or a magnet, or a
-magnet enclosure as in seedcast's p2p.xml) it also fetches each .torrent and checks that
-the magnet's btih is its infohash and that sizes and web seeds agree. With --media it
-downloads each episode and checks the bytes against the torrent's pieces and the
-podcast:integrity SHA-256. A feed file inside a show's public folder is checked against
-the files beside it, without fetching.
+For feeds that offer BitTorrent (a podcast:source with a .torrent or a magnet, or a magnet enclosure as in seedcast's p2p.xml) it also fetches each .torrent and checks that the magnet's btih is its infohash and that sizes and web seeds agree. With --media it downloads each episode and checks the bytes against the torrent's pieces and the podcast:integrity SHA-256. A feed file inside a show's public folder is checked against the files beside it, without fetching: a media file, .torrent or chapters file the feed names that is missing from public/ is an error.
 
 Exits 1 when there is at least one error, 0 otherwise.`
 

@@ -9,14 +9,15 @@ export default class ShowEdit extends SeedcastCommand {
   static override summary = 'Change the show\'s metadata, base URL or trackers, and rewrite the feeds and torrents.'
 
   static override description = `Takes the flags of \`seedcast init\` and changes only the values given, each checked as init checks it (a bad one is a one-line error and nothing changes). Then, holding the show's lock, it rewrites what depends on them:
-  show.json                      the new values
-  public/torrents/*.torrent      trackers and web seeds (outside the info dictionary:
-                                 infohashes, and so the magnets' xt, stay the same)
-  public/*.xml, public/feed.json all four feeds
+  show.json          the new values
+  public/torrents/   the trackers and web seeds of every .torrent
+  public/            the four feeds and the web pages
+
+The .torrent files change outside their info dictionary only: infohashes, and so the magnets' xt, stay the same.
 
 podcast:guid never changes: it names the show wherever it moves.
 
-Moving to a new host: give the new --base-url and copy public/ there. With --redirect-from-old, seedcast also writes old-location/rss.xml and old-location/p2p.xml in the show folder: the feeds at their old URLs with <itunes:new-feed-url> pointing at the new ones. Copy them over the old host's rss.xml and p2p.xml (or serve them there) so podcast apps and directories follow the show; keep them there for a few weeks.
+Moving to a new host: give the new --base-url and copy public/ there. With --redirect-from-old, seedcast also writes old-location/rss.xml and old-location/p2p.xml in the show folder: the feeds at their old URLs with <itunes:new-feed-url> pointing at the new ones. Copy them over the old host's rss.xml and p2p.xml (or serve them there) so podcast apps and directories follow the show; keep them there for a few weeks. They still list every episode at its old URL, so listeners whose app has not yet moved keep playing; where the old host can answer the old feed URLs with a 301 redirect to the new ones, do that as well (Apple follows both). Then give the new feed URL to the directories where the show is listed.
 
 Clearing: --link "" and --funding "" remove the link or funding; --tracker "" removes every tracker. --tracker replaces the whole list: give every tracker you want to keep.`
 

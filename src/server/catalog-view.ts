@@ -12,13 +12,15 @@ const EPISODE_FOLDERS = new Set(['media', 'torrents', 'chapters', 'episodes', 'i
  * episodes.json changes (one stat per question). In the episode folders (media/,
  * torrents/, chapters/, episodes/<slug>/ ...) a file is served only when a published
  * episode owns it: a draft's media, torrent and pages, and the files a publish places
- * before its catalog entry exists, answer 404 however their URL is guessed.
+ * before its catalog entry exists, answer 404 however their URL is guessed; so do a
+ * scheduled episode's until its date (checked on each question, not when the catalog is read).
  * Files at the root of public/ (feeds, cover, show page) are always served.
  */
 export class CatalogView {
   private key = ''
-  private published = new Set<string>()
-  private slugs = new Set<string>()
+  /** Path → the time (ms) from which it is served: a scheduled episode's files wait for its date. */
+  private published = new Map<string, number>()
+  private slugs = new Map<string, number>()
   private refreshing: Promise<void> | undefined
 
   constructor (private readonly paths: ShowPaths, catalog: Catalog, stats?: Stats) {
@@ -30,10 +32,13 @@ export class CatalogView {
     const slash = relativePath.indexOf('/')
     if (slash < 0 || !EPISODE_FOLDERS.has(relativePath.slice(0, slash))) return true
     await this.refresh()
-    if (this.published.has(relativePath)) return true
+    const now = Date.now()
+    const from = this.published.get(relativePath)
+    if (from !== undefined) return from <= now
     // Pages and other files in a folder per episode: episodes/<slug>/...
     const folder = /^[^/]+\/([^/]+)\//.exec(relativePath)?.[1]
-    return folder !== undefined && this.slugs.has(folder)
+    const slugFrom = folder === undefined ? undefined : this.slugs.get(folder)
+    return slugFrom !== undefined && slugFrom <= now
   }
 
   private async refresh (): Promise<void> {
@@ -47,19 +52,29 @@ export class CatalogView {
   }
 
   private use (catalog: Catalog, stats: Stats | undefined): void {
-    const published = new Set<string>()
-    const slugs = new Set<string>()
+    const published = new Map<string, number>()
+    const slugs = new Map<string, number>()
     for (const episode of catalog.episodes) {
       if (episode.draft) continue
-      slugs.add(episode.slug)
+      const from = releaseTime(episode.pubDate)
+      slugs.set(episode.slug, from)
       for (const path of [episode.mediaPath, episode.torrentPath, episode.chaptersPath, episode.imagePath, episode.transcriptPath]) {
-        if (path) published.add(path)
+        if (path) published.set(path, from)
       }
     }
     this.published = published
     this.slugs = slugs
     if (stats) this.key = keyOf(stats)
   }
+}
+
+/**
+ * When an episode's files may be served: its date (a scheduled episode is not there before
+ * it, as it is not in the feeds). An unreadable date is served at once, as feeds treat it.
+ */
+export function releaseTime (pubDate: string): number {
+  const at = new Date(pubDate).getTime()
+  return Number.isNaN(at) ? 0 : at
 }
 
 function keyOf (stats: Stats): string {

@@ -1,17 +1,18 @@
 import { stat } from 'node:fs/promises'
 import { readCatalog } from '../show/load.js'
+import { releaseTime } from './catalog-view.js'
 import type { MountedShow } from './mounts.js'
 
 /**
  * The infohashes of the published (non-draft) episodes of the served shows: what the
- * tracker answers for. Each show's catalog is read again when its episodes.json changed
+ * tracker answers for. A scheduled episode's infohash is tracked from its date on. Each show's catalog is read again when its episodes.json changed
  * (it is replaced by rename on every publish, edit or remove, so its inode, size or mtime
  * changes), checked on every question: an episode published while serving is tracked at
  * once, a removed one stops being tracked, and a stream of unknown infohashes costs one
  * stat per show each, never a parse.
  */
 export class ServedInfoHashes {
-  private readonly byShow = new Map<MountedShow, { version: string, hashes: Set<string> }>()
+  private readonly byShow = new Map<MountedShow, { version: string, hashes: Map<string, number> }>()
   private refreshing?: Promise<void>
 
   constructor (private readonly shows: MountedShow[]) {
@@ -21,14 +22,19 @@ export class ServedInfoHashes {
   async has (infoHash: string): Promise<boolean> {
     await this.refresh()
     const wanted = infoHash.toLowerCase()
-    for (const { hashes } of this.byShow.values()) if (hashes.has(wanted)) return true
+    const now = Date.now()
+    for (const { hashes } of this.byShow.values()) {
+      const from = hashes.get(wanted)
+      if (from !== undefined && from <= now) return true
+    }
     return false
   }
 
   /** Every infohash tracked now. */
   async all (): Promise<string[]> {
     await this.refresh()
-    return [...new Set([...this.byShow.values()].flatMap(({ hashes }) => [...hashes]))]
+    const now = Date.now()
+    return [...new Set([...this.byShow.values()].flatMap(({ hashes }) => [...hashes].filter(([, from]) => from <= now).map(([hash]) => hash)))]
   }
 
   /** One refresh at a time: concurrent questions share it. */
@@ -50,6 +56,7 @@ export class ServedInfoHashes {
   }
 }
 
-function published (episodes: Array<{ infoHash: string, draft: boolean }>): Set<string> {
-  return new Set(episodes.filter(episode => !episode.draft).map(episode => episode.infoHash.toLowerCase()))
+/** Infohash → the time (ms) from which it is tracked. */
+function published (episodes: Array<{ infoHash: string, draft: boolean, pubDate: string }>): Map<string, number> {
+  return new Map(episodes.filter(episode => !episode.draft).map(episode => [episode.infoHash.toLowerCase(), releaseTime(episode.pubDate)]))
 }

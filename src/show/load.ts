@@ -15,7 +15,7 @@ export interface LoadedShow { paths: ShowPaths, config: ShowConfig, catalog: Cat
 export async function loadShow (dir: string): Promise<LoadedShow> {
   const paths = showPaths(dir)
   const folder = await stat(dir).catch(error => { throw fileError(error, dir, 'open') })
-  if (!folder.isDirectory()) throw new SeedcastError(`${dir}: not a directory`, { code: 'ENOTSHOW', hint: 'give the show folder with --show' })
+  if (!folder.isDirectory()) throw new SeedcastError(`${dir}: not a directory`, { code: 'ENOTSHOW', hint: 'give the path of a show folder, made by `seedcast init`' })
   const config = await readShowConfig(paths)
   const catalog = await readCatalog(paths)
   return { paths, config, catalog }
@@ -23,7 +23,7 @@ export async function loadShow (dir: string): Promise<LoadedShow> {
 
 export async function readShowConfig (paths: ShowPaths): Promise<ShowConfig> {
   return readShowFile(paths.showFile, 'show.json', showConfigSchema, () =>
-    new SeedcastError(`${paths.root}: not a seedcast show folder (no show.json)`, { code: 'ENOTSHOW', hint: 'run `seedcast init`, or give the show folder with --show' }))
+    new SeedcastError(`${paths.root}: not a seedcast show folder (no show.json)`, { code: 'ENOTSHOW', hint: 'give the path of an existing show folder, or run `seedcast init` to make one' }))
 }
 
 export async function readCatalog (paths: ShowPaths): Promise<Catalog> {

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module'
 import { invalid } from '../errors.js'
-import { APPLE_CATEGORIES, isAppleCategory } from '../feed/apple-categories.js'
+import { APPLE_CATEGORIES, findAppleCategory, isAppleCategory } from '../feed/apple-categories.js'
 import { SELF_TRACKER } from '../feed/trackers.js'
 
 // Checks and normalises the values a podcaster gives to `seedcast init`. Each failure is
@@ -86,11 +86,14 @@ export function normaliseLicense (value: string): string {
  * or as a category plus a separate subcategory.
  */
 export function parseCategory (value: string, subcategory?: string): { category: string, subcategory?: string } {
-  const [main, nested, ...rest] = value.split('>').map(part => part.trim())
-  if (!main || rest.length || (nested !== undefined && !nested)) invalid('category', `"${value}" is not "Category" or "Category > Subcategory"`)
+  const [typedMain, nested, ...rest] = value.split('>').map(part => part.trim())
+  if (!typedMain || rest.length || (nested !== undefined && !nested)) invalid('category', `"${value}" is not "Category" or "Category > Subcategory"`)
   if (nested && subcategory && nested !== subcategory.trim()) invalid('subcategory', `"${subcategory}" contradicts \`category\` "${value}"`)
-  const sub = nested ?? subcategory?.trim() ?? undefined
-  if (!isAppleCategory(main)) invalid('category', `"${main}" is not an Apple Podcasts category`, `one of: ${Object.keys(APPLE_CATEGORIES).join(', ')}`)
+  const typed = nested ?? subcategory?.trim() ?? undefined
+  // Apple's exact spelling is what feeds need; "technology" or "Society and Culture" mean it.
+  const main = findAppleCategory(typedMain)?.category ?? typedMain
+  const sub = typed && (findAppleCategory(main, typed)?.subcategory ?? typed)
+  if (!isAppleCategory(main)) invalid('category', `"${typedMain}" is not an Apple Podcasts category`, `one of: ${Object.keys(APPLE_CATEGORIES).join(', ')}; with their subcategories in \`seedcast init --help\``)
   if (sub && !isAppleCategory(main, sub)) {
     const subs = APPLE_CATEGORIES[main]!
     invalid('subcategory', `"${sub}" is not a subcategory of "${main}" in Apple Podcasts' list`, subs.length ? `one of: ${subs.join(', ')}` : `"${main}" has no subcategories`)

@@ -76,9 +76,9 @@ function preferUtf8 (dict: BencodeDict, key: string): Buffer | undefined {
  * types, missing keys and BitTorrent v2-only torrents.
  */
 export function parseMetainfo (bytes: Uint8Array): Metainfo {
-  if (bytes.length === 0) throw new SeedcastError('not a torrent: the file is empty', { code: 'ETORRENT', hint: 'give a .torrent file or a magnet link' })
+  if (bytes.length === 0) throw new SeedcastError('not a torrent: the file is empty', { code: 'ETORRENT', hint: 'give a .torrent file' })
   if (bytes[0] !== 0x64 /* d */) {
-    throw new SeedcastError('not a torrent: it does not start with a bencoded dictionary', { code: 'ETORRENT', hint: 'give a .torrent file or a magnet link' })
+    throw new SeedcastError('not a torrent: it does not start with a bencoded dictionary', { code: 'ETORRENT', hint: 'give a .torrent file' })
   }
   const { value: root, infoSpan, end } = bdecode(bytes, { trailing: true })
   if (!isDict(root)) throw invalid('the top level is not a dictionary')

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto'
+import bencode from 'bencode'
 import { Server } from 'bittorrent-tracker'
 
 export interface TestTracker {
@@ -40,4 +42,21 @@ export async function startTracker (options: { http?: boolean, ws?: boolean, int
       server.close(() => { clearTimeout(timer); resolve() })
     })
   }
+}
+
+/** Percent-encodes raw bytes for a tracker query (info_hash, peer_id). */
+export const escapeBytes = (bytes: Buffer) => [...bytes].map(byte => `%${byte.toString(16).padStart(2, '0')}`).join('')
+
+/** One HTTP announce (BEP 3) of `infoHash`; resolves with the tracker's decoded answer. */
+export async function httpAnnounce (url: string, infoHash: string, port = 6881): Promise<Record<string, any>> {
+  const query = `info_hash=${escapeBytes(Buffer.from(infoHash, 'hex'))}&peer_id=${escapeBytes(randomBytes(20))}&port=${port}&uploaded=0&downloaded=0&left=100&compact=1&event=started`
+  const response = await fetch(`${url}?${query}`, { signal: AbortSignal.timeout(10_000) })
+  if (response.status !== 200) throw new Error(`${url}: HTTP ${response.status}`)
+  return bencode.decode(Buffer.from(await response.arrayBuffer())) as Record<string, any>
+}
+
+/** The tracker's failure reason, if it refused. */
+export function failureOf (answer: Record<string, any>): string | undefined {
+  const reason = answer['failure reason']
+  return reason === undefined ? undefined : Buffer.from(reason).toString()
 }

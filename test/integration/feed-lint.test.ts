@@ -137,6 +137,27 @@ describe('feed lint of a file in the public folder', () => {
   })
 })
 
+describe('feed lint of a show whose public folder lost a file', () => {
+  it('reports the missing media and .torrent as errors, even with --media, and fetches nothing instead', async () => {
+    const media = show.episodes[0]!.mediaPath
+    const torrent = show.episodes[1]!.torrentPath
+    await unlink(join(temp.path, media))
+    await unlink(join(temp.path, torrent))
+    const result = await runCliJson(['feed', 'lint', join(temp.path, 'rss.xml'), '--media'])
+    expect(result.result.code).toBe(1)
+    const missing = result.json.findings.filter((finding: { message: string }) => finding.message.includes('is missing from'))
+    expect(missing).toHaveLength(2)
+    expect(missing).toEqual(expect.arrayContaining([
+      { level: 'error', element: expect.stringMatching(/^channel\/item\[\d\]\/enclosure$/), message: expect.stringContaining(`the media ${media} is missing from ${temp.path}`) },
+      { level: 'error', element: expect.stringMatching(/^channel\/item\[\d\]\/podcast:alternateEnclosure$/), message: expect.stringContaining(`the .torrent ${torrent} is missing from ${temp.path}`) }
+    ]))
+    expect(requests).toEqual([]) // the folder is what gets served: nothing is fetched from the base URL instead
+    const text = await runCli(['feed', 'lint', join(temp.path, 'rss.xml')])
+    expect(text.stdout).toContain(`the media ${media} is missing from ${temp.path}`)
+    expect(text.stdout).not.toContain('no problems found')
+  })
+})
+
 describe('seedcast feed lint (the built CLI)', () => {
   it('prints "no problems found" and exits 0 for a good feed', async () => {
     const result = await runCli(['feed', 'lint', `${baseUrl()}rss.xml`, '--media'])

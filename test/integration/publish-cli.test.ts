@@ -160,7 +160,7 @@ describe('seedcast publish', () => {
   it('refuses a folder that is not a show', async () => {
     const result = await runCli(['publish', fixture('episode-2.mp3'), '--show', tmp.path])
     expect(result.code).toBe(1)
-    expect(result.stderr.trim()).toBe(`seedcast: ${tmp.path}: not a seedcast show folder (no show.json) (run \`seedcast init\`, or give the show folder with --show)`)
+    expect(result.stderr.trim()).toBe(`seedcast: ${tmp.path}: not a seedcast show folder (no show.json) (give the path of an existing show folder, or run \`seedcast init\` to make one)`)
   })
 
   it('keeps drafts out of the feeds until they are published with episodes edit', async () => {

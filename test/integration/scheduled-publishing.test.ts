@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { editEpisode } from '../../src/show/episodes.js'
 import { binPath, runCli, runCliJson } from '../helpers/cli.js'
 import { startJsonProcess, waitForLines, type JsonProcess } from '../helpers/json-process.js'
+import { failureOf, httpAnnounce } from '../helpers/tracker.js'
 import { exists, fixture, readFeeds, tempShow } from './publish-helpers.js'
 
 describe('scheduled publishing', { timeout: 240_000 }, () => {
@@ -42,9 +43,16 @@ describe('scheduled publishing', { timeout: 240_000 }, () => {
     const episode = (await runCliJson(['publish', fixture('episode.mp3'), '--show', show, '--date', future])).json.episode
     server = startJsonProcess([binPath, 'serve', show, '--port', '0', '--json'])
     await waitForLines('serve listening', 60_000, () => server!.lines.length > 0, [server])
-    const rssUrl = new URL('show/rss.xml', server.lines[0]!.url).href
+    const base = new URL('show/', server.lines[0]!.url).href
+    const rssUrl = new URL('rss.xml', base).href
     const rss = async () => (await fetch(rssUrl)).text()
     expect(await rss()).not.toContain(episode.guid)
+    // Before its date the episode is not there at all: no media, no .torrent, no page, and the
+    // tracker does not know its infohash (else anyone could fetch or find it early).
+    const status = async (path: string) => (await fetch(new URL(path, base))).status
+    const files = [episode.mediaPath, episode.torrentPath, `episodes/${episode.slug}/`]
+    expect(await Promise.all(files.map(status))).toEqual([404, 404, 404])
+    expect(failureOf(await httpAnnounce(`${base}announce`, episode.infoHash))).toMatch(/only tracks/)
 
     // Rescheduled (in-process, so the date is still ahead when the edit lands) to two seconds from now:
     // the server sees episodes.json change, waits for the date and rebuilds the feeds.
@@ -58,5 +66,7 @@ describe('scheduled publishing', { timeout: 240_000 }, () => {
     expect(await rss()).toContain(`<guid isPermaLink="false">${episode.guid}</guid>`)
     expect((await readFeeds(show)).guids).toEqual({ rss: [episode.guid], p2p: [episode.guid], atom: [episode.guid], json: [episode.guid] })
     expect(await exists(join(show, 'public', 'episodes', episode.slug, 'index.html'))).toBe(true) // and its page
+    expect(await Promise.all(files.map(status))).toEqual([200, 200, 200])
+    expect(failureOf(await httpAnnounce(`${base}announce`, episode.infoHash))).toBeUndefined()
   })
 })

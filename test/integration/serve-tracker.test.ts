@@ -18,26 +18,12 @@ import { parseMagnet } from '../../src/torrent/magnet.js'
 import { aria2Download } from '../helpers/aria2.js'
 import { repoRoot } from '../helpers/cli.js'
 import { freePort } from '../helpers/ports.js'
+import { escapeBytes, failureOf, httpAnnounce } from '../helpers/tracker.js'
 import { tempDir } from '../helpers/tmp.js'
 import { fixture } from './serve-helpers.js'
 
 const cleanups: Array<() => Promise<void> | void> = []
 afterEach(async () => { for (const cleanup of cleanups.splice(0).reverse()) await cleanup() })
-
-/** Percent-encodes raw bytes for a tracker query (info_hash, peer_id). */
-const escapeBytes = (bytes: Buffer) => [...bytes].map(byte => `%${byte.toString(16).padStart(2, '0')}`).join('')
-
-async function httpAnnounce (url: string, infoHash: string, port = 6881): Promise<Record<string, any>> {
-  const query = `info_hash=${escapeBytes(Buffer.from(infoHash, 'hex'))}&peer_id=${escapeBytes(randomBytes(20))}&port=${port}&uploaded=0&downloaded=0&left=100&compact=1&event=started`
-  const response = await fetch(`${url}?${query}`, { signal: AbortSignal.timeout(10_000) })
-  expect(response.status).toBe(200)
-  return bencode.decode(Buffer.from(await response.arrayBuffer())) as Record<string, any>
-}
-
-function failureOf (answer: Record<string, any>): string | undefined {
-  const reason = answer['failure reason']
-  return reason === undefined ? undefined : Buffer.from(reason).toString()
-}
 
 /** One WebSocket announce as WebTorrent sends it; resolves with the tracker's first answer. */
 function wsAnnounce (url: string, infoHash: string): Promise<Record<string, any>> {

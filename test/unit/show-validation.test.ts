@@ -49,7 +49,10 @@ describe('init values', () => {
     expect(parseCategory('News', 'Daily News')).toEqual({ category: 'News', subcategory: 'Daily News' })
     expect(() => parseCategory('Cooking')).toThrow('`category`: "Cooking" is not an Apple Podcasts category')
     // The hint lists the valid names, so a wrong category is fixed without looking elsewhere.
-    expect(() => parseCategory('Cooking')).toThrow(expect.objectContaining({ hint: expect.stringMatching(/^one of: Arts, Business, .*, Technology, True Crime, TV & Film$/) }))
+    expect(() => parseCategory('Cooking')).toThrow(expect.objectContaining({ hint: expect.stringMatching(/^one of: Arts, Business, .*, Technology, True Crime, TV & Film; with their subcategories in `seedcast init --help`$/) }))
+    // Typed loosely, written in Apple's spelling (what feed lint accepts).
+    expect(parseCategory('society and culture > places and travel')).toEqual({ category: 'Society & Culture', subcategory: 'Places & Travel' })
+    expect(parseCategory('technology')).toEqual({ category: 'Technology' })
     expect(() => parseCategory('Arts > Cooking')).toThrow(expect.objectContaining({ hint: 'one of: Books, Design, Fashion & Beauty, Food, Performing Arts, Visual Arts' }))
     expect(() => parseCategory('Technology > Documentary')).toThrow('`subcategory`: "Documentary" is not a subcategory of "Technology"')
     expect(checkEmail(' a@b.org ')).toBe('a@b.org')

@@ -4,6 +4,7 @@ import { SeedcastError, fileError } from '../../errors.js'
 import { checkApple } from './apple.js'
 import { checkChapterFiles } from './chapters.js'
 import { checkCoverImage } from './cover.js'
+import { checkLocalFiles } from './local-files.js'
 import { readFeed, type FeedDocument } from './document.js'
 import type { Finding } from './findings.js'
 import { Findings } from './findings.js'
@@ -52,6 +53,7 @@ export async function lintFeed (input: string, options: LintOptions = {}): Promi
   checkPodcastNamespace(doc, findings)
 
   const resources = new Resources({ fetch: options.fetch, timeoutMs: options.timeoutMs, local: dir ? localFolder(doc, dir) : undefined })
+  checkLocalFiles(doc, findings, resources)
   await checkSeedcast(doc, findings, resources, { checkMedia: options.checkMedia })
   await checkChapterFiles(doc, findings, resources)
   await checkCoverImage(doc, findings, resources)

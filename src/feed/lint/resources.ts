@@ -30,11 +30,32 @@ export class Resources {
 
   constructor (private readonly options: ResourceOptions = {}) {}
 
-  /** True when `url` can be read: it maps into the local folder, or fetching is allowed. */
+  /**
+   * True when `url` can be read: it maps into the local folder and is there, or it is
+   * outside that folder and fetching is allowed. A file missing from the local folder is
+   * not fetched instead (the folder is what is served; see checkLocalFiles).
+   */
   canLoad (url: string): boolean {
     const local = this.localPath(url)
-    if (local !== undefined && existsSync(local)) return true
+    if (local !== undefined) return existsSync(local)
     return this.options.fetch !== false && /^https?:\/\//i.test(url)
+  }
+
+  /** True when `url` names a file of the local folder that is not there. */
+  isMissingLocally (url: string): boolean {
+    const local = this.localPath(url)
+    return local !== undefined && !existsSync(local)
+  }
+
+  /** `url` as a path below the local folder, e.g. media/ep-1.mp3. */
+  localName (url: string): string {
+    const local = this.options.local
+    return local && url.startsWith(local.baseUrl) ? decodeURIComponent(url.slice(local.baseUrl.length).replace(/[?#].*$/, '')) : url
+  }
+
+  /** The local folder, for messages. */
+  localDir (): string {
+    return this.options.local?.dir ?? ''
   }
 
   /** The bytes of a small resource (at most `maxBytes`), cached by URL. */
@@ -84,6 +105,7 @@ export class Resources {
   }
 
   private async get (url: string): Promise<Response> {
+    if (this.isMissingLocally(url)) throw new SeedcastError(`${this.localName(url)} is missing from ${this.localDir()}`, { code: 'ENOENT' })
     const fetch = this.options.fetch
     if (fetch === false || !/^https?:\/\//i.test(url)) {
       throw new SeedcastError(`${url}: not fetched (fetching is off or it is not an HTTP(S) URL)`, { code: 'EFETCH' })

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { SeedcastError, fileError } from '../../errors.js'
+import { isScheduled } from '../../feed/published.js'
 import type { Episode } from '../../model/show.js'
 import type { ShowPaths } from '../../model/paths.js'
 import { loadShow, type LoadedShow } from '../../show/load.js'
@@ -82,7 +83,8 @@ function withData (dataRoot: string | undefined, folders: string[]): string[] {
 }
 
 async function showItems (input: string, show: LoadedShow, dataRoot: string | undefined): Promise<SeedItem[]> {
-  return showEpisodeItems(input, show.paths, show.catalog.episodes.filter(episode => !episode.draft), dataRoot)
+  // A scheduled episode is not announced before its date (its infohash would leak it).
+  return showEpisodeItems(input, show.paths, show.catalog.episodes.filter(episode => !episode.draft && !isScheduled(episode)), dataRoot)
 }
 
 /** The seed items of some episodes of a show (each .torrent read from public/). */

@@ -8,6 +8,7 @@ import { readCatalog } from '../../show/load.js'
 import { withShowLock } from '../../show/lock.js'
 import { showEpisodeItems, type SeedItem } from './inputs.js'
 import type { Seeder } from './seeder.js'
+import { isScheduled, nextScheduledDate } from '../../feed/published.js'
 
 export interface ShowWatchOptions {
   /** Folder searched first for the torrents' data (as seedTorrents' `data`). */
@@ -42,6 +43,8 @@ class WatchedShow {
   readonly held = new Set<string>()
   private readonly paths
   private version?: string
+  /** The date of the next scheduled episode in the catalog as last read. */
+  private nextRelease?: Date
   private timer?: NodeJS.Timeout
   private running = false
   private again = false
@@ -90,7 +93,8 @@ class WatchedShow {
     const info = await stat(this.paths.catalogFile).catch(() => undefined)
     if (!info) return // a catalog being restored by hand: keep seeding what was read last
     const version = `${info.ino}:${info.size}:${info.mtimeMs}`
-    if (version === this.version) return
+    // Unchanged, unless a scheduled episode's date has come since (the poll notices it).
+    if (version === this.version && !(this.nextRelease !== undefined && this.nextRelease <= new Date())) return
     let read: { catalog: Catalog, items: SeedItem[] }
     try {
       read = await this.readLocked()
@@ -100,7 +104,8 @@ class WatchedShow {
       return
     }
     this.version = version
-    const published = new Set(read.catalog.episodes.filter(episode => !episode.draft).map(episode => episode.infoHash))
+    this.nextRelease = nextScheduledDate(read.catalog.episodes)
+    const published = new Set(read.catalog.episodes.filter(episode => !episode.draft && !isScheduled(episode)).map(episode => episode.infoHash))
     for (const infoHash of [...this.held]) {
       if (published.has(infoHash)) continue
       this.held.delete(infoHash)
@@ -119,7 +124,8 @@ class WatchedShow {
   private async readLocked (): Promise<{ catalog: Catalog, items: SeedItem[] }> {
     const read = async () => {
       const catalog = await readCatalog(this.paths)
-      const fresh = catalog.episodes.filter(episode => !episode.draft && !this.held.has(episode.infoHash))
+      // A scheduled episode is not announced before its date (its infohash would leak it).
+      const fresh = catalog.episodes.filter(episode => !episode.draft && !isScheduled(episode) && !this.held.has(episode.infoHash))
       return { catalog, items: await showEpisodeItems(this.root, this.paths, fresh, this.options.data ? resolve(this.options.data) : undefined) }
     }
     try {
