@@ -69,4 +69,19 @@ describe('scheduled publishing', { timeout: 240_000 }, () => {
     expect(await Promise.all(files.map(status))).toEqual([200, 200, 200])
     expect(failureOf(await httpAnnounce(`${base}announce`, episode.infoHash))).toBeUndefined()
   })
+
+  it('seed does not announce a scheduled episode before its date, and starts seeding it when the date comes', async () => {
+    const past = (await runCliJson(['publish', fixture('episode.mp3'), '--show', show, '--date', '2026-01-01'])).json.episode
+    const scheduled = (await runCliJson(['publish', fixture('episode-2.mp3'), '--show', show, '--date', new Date(Date.now() + 86_400_000).toISOString()])).json.episode
+    server = startJsonProcess([binPath, 'seed', show, '--json', '--no-dht', '--no-lsd', '--no-webrtc', '--port', '0', '--state', join(tmp.path, 'state')])
+    const seeding = () => server!.lines.filter(line => line.event === 'seeding').map(line => line.infoHash)
+    await waitForLines('past episode seeding', 60_000, () => seeding().length > 0, [server])
+    expect(seeding()).toEqual([past.infoHash])
+    // Rescheduled to two seconds from now: the catalog change is seen at once, the date by the next poll.
+    const soon = new Date(Date.now() + 2_000)
+    await editEpisode(show, scheduled.slug, { date: soon })
+    await waitForLines('scheduled episode seeding', 40_000, () => seeding().includes(scheduled.infoHash), [server])
+    expect(Date.now()).toBeGreaterThanOrEqual(soon.getTime())
+    expect(seeding()).toEqual([past.infoHash, scheduled.infoHash])
+  })
 })
