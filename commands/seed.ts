@@ -1,12 +1,13 @@
 import { Args, Flags } from '@oclif/core'
 import { setFlagsFromString } from 'node:v8'
 import { SeedcastCommand } from '../cli/base-command.js'
-import { seedOptionsFromFlags } from '../cli/seed-flags.js'
+import { seedFlags, seedOptionsFromFlags } from '../cli/seed-flags.js'
 import { seedView } from '../cli/seed-view.js'
 import { exitSoonAfterStop, StopSignals } from '../cli/stop-signals.js'
 import { seedTorrents } from '../src/swarm/seed/seeder.js'
 import { formatBytes } from '../src/torrent/format.js'
 import { fetchSeedSource, isRemoteSource, type SeedSourceEvent } from '../src/follow/seed-sources.js'
+import { internalsWarnings } from '../src/swarm/webtorrent-internals.js'
 
 export default class Seed extends SeedcastCommand {
   static override summary = 'Seed episodes (torrents, show folders, magnets, .torrent URLs or whole podcast feeds) from one process'
@@ -47,15 +48,7 @@ A status file in --state lets "seedcast peers" show who is connected. Exits 1 wh
   static override flags = {
     data: Flags.directory({ description: 'folder searched first for the torrents\' data; where magnets and URLs are fetched to (default: the current folder)' }),
     timeout: Flags.integer({ description: 'fetching a magnet or URL: seconds without progress before it gives up', min: 1, default: 60 }),
-    port: Flags.integer({ description: 'TCP/uTP port to accept peers on (default: any free port)', min: 0, max: 65535 }),
-    dht: Flags.boolean({ description: 'announce on the Mainline DHT (--no-dht to disable)', default: true, allowNo: true }),
-    lsd: Flags.boolean({ description: 'Local Service Discovery on the LAN (--no-lsd to disable)', default: true, allowNo: true }),
-    webrtc: Flags.boolean({ description: 'accept WebRTC peers through ws:// trackers (--no-webrtc to disable)', default: true, allowNo: true }),
-    'ice-server': Flags.string({ description: 'STUN/TURN URL for WebRTC, repeatable; "none" for host candidates only (default: the WebRTC library\'s public STUN servers)', multiple: true }),
-    utp: Flags.boolean({ description: 'uTP besides TCP (--no-utp to disable)', default: true, allowNo: true }),
-    'upload-limit': Flags.string({ description: 'cap upload speed, bytes per second with optional k/m/g suffix (e.g. 1M; 0 for no limit, the default)' }),
-    'max-conns': Flags.integer({ description: 'most peer connections per torrent', min: 1, default: 55 }),
-    state: Flags.directory({ description: 'fast-resume and status folder (default $XDG_STATE_HOME/seedcast or ~/.local/state/seedcast)' }),
+    ...seedFlags,
     duration: Flags.integer({ description: 'stop after this many seconds (default: run until interrupted)', min: 1 })
   }
 
@@ -86,6 +79,8 @@ A status file in --state lets "seedcast peers" show who is connected. Exits 1 wh
       onEvent: seedView({ json, table: process.stderr.isTTY })
     })
     started = true
+    // A WebTorrent internal seedcast patches is gone (a dependency changed): say which fast path is off.
+    for (const line of internalsWarnings()) process.stderr.write(line + '\n')
     if (flags.duration) setTimeout(() => stop.stop('duration'), flags.duration * 1000).unref()
     // stop() is idempotent; a signal that came during start-up stops at once.
     await seeder.stop(await stop.stopped)

@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { SeedcastCommand } from '../cli/base-command.js'
 import { applyConfigFile } from '../cli/config-file.js'
+import { peerTuningFlags, peerTuningOptions } from '../cli/seed-flags.js'
 import { jsonLine, printWarning } from '../cli/event-lines.js'
 import { seedView } from '../cli/seed-view.js'
 import { exitSoonAfterStop, StopSignals } from '../cli/stop-signals.js'
@@ -11,6 +12,7 @@ import { serveShows, type RunningServer } from '../src/server/serve.js'
 import type { ScheduledRelease } from '../src/server/scheduled-publishing.js'
 import type { SeedEvent } from '../src/swarm/seed/events.js'
 import { seedTorrents, type Seeder } from '../src/swarm/seed/seeder.js'
+import { internalsWarnings } from '../src/swarm/webtorrent-internals.js'
 
 export default class Serve extends SeedcastCommand {
   static override summary = 'Serve show folders over HTTP (feeds, media as web seeds, .torrent files), optionally seeding them too'
@@ -25,7 +27,7 @@ The first line printed is the show page's URL (public/index.html, written by pub
 
 Scheduled episodes (published with a --date in the future) enter the feeds at their date: the server rebuilds the show's feeds at that moment and prints a line (with --json: {"event":"released",...}).
 
-With --seed the same process also seeds every published episode of the shows over BitTorrent (TCP, uTP, WebRTC through the shows' ws:// trackers, DHT unless --no-dht), as \`seedcast seed\` does. Episodes published or removed while it runs are added to or dropped from the swarm as they change, without checking the others again. Ctrl-C or SIGTERM stops both cleanly.
+With --seed the same process also seeds every published episode of the shows over BitTorrent (TCP, uTP, WebRTC through the shows' ws:// trackers, DHT unless --no-dht), as \`seedcast seed\` does, with the same --upload-limit, --max-conns, --no-lsd, --no-utp, --no-webrtc and --ice-server. The peer port and the DHT listen on --host like HTTP: with the default 127.0.0.1 no other machine reaches them, and Local Service Discovery is off unless --lsd is given (it is on by default for any other address). A peer that sends a message longer than its type allows (a piece of more than 128 KiB, a bitfield longer than the torrent's pieces) is dropped at once and its address refused for an hour. Episodes published or removed while it runs are added to or dropped from the swarm as they change, without checking the others again. Ctrl-C or SIGTERM stops both cleanly.
 
 Operators get GET /healthz (200, or 503 while draining), GET /metrics (Prometheus text from loopback or with a token: requests by route and status, bytes served over HTTP per episode, tracker announces, with --seed peers and bytes uploaded per episode and transport, process metrics), the token API under /api/shows (see \`seedcast token create\`), a dashboard at /dashboard/ (each episode's peers and bytes by transport, the upload over time, publish, edit and remove, with a token), and with --log an access log on stderr. SIGTERM or Ctrl-C drains: listening stops, the responses in flight get --drain-timeout seconds, the swarm's state is saved.
 
@@ -51,7 +53,8 @@ With --json one JSON line {url, shows, tracker, warnings} is printed when listen
     host: Flags.string({ description: 'address to listen on (0.0.0.0 or :: for every interface)', default: '127.0.0.1', env: 'SEEDCAST_HOST' }),
     seed: Flags.boolean({ description: 'also seed every published episode over BitTorrent', default: false, env: 'SEEDCAST_SEED' }),
     dht: Flags.boolean({ description: 'with --seed: announce on the Mainline DHT (--no-dht to disable)', default: true, allowNo: true, env: 'SEEDCAST_DHT' }),
-    'torrent-port': Flags.integer({ description: 'with --seed: TCP/uTP port for peers (default: any free port)', min: 0, max: 65535, env: 'SEEDCAST_TORRENT_PORT' }),
+    'torrent-port': Flags.integer({ description: 'with --seed: TCP/uTP port for peers, on the --host address (default: any free port)', min: 0, max: 65535, env: 'SEEDCAST_TORRENT_PORT' }),
+    ...peerTuningFlags,
     'udp-tracker': Flags.boolean({ description: 'also answer tracker announces over UDP, on the same port number as HTTP', default: false, env: 'SEEDCAST_UDP_TRACKER' }),
     'send-timeout': Flags.integer({ description: 'seconds a client may read nothing before it is dropped (as nginx send_timeout)', default: 60, min: 1, env: 'SEEDCAST_SEND_TIMEOUT' }),
     'max-connections': Flags.integer({ description: 'connections past this many are refused', default: 1024, min: 1, env: 'SEEDCAST_MAX_CONNECTIONS' }),
@@ -100,9 +103,11 @@ With --json one JSON line {url, shows, tracker, warnings} is printed when listen
         print(event)
       }
       seedTorrents(running.server.seedcastShows, {
-        torrentPort: flags['torrent-port'], dht: flags.dht, stateDir: flags.state, onEvent
+        torrentPort: flags['torrent-port'], host: flags.host, dht: flags.dht, stateDir: flags.state, ...peerTuningOptions(flags), onEvent
       }).then(started => {
         seeder = started
+        // A WebTorrent internal seedcast patches is gone (a dependency changed): say which fast path is off.
+        for (const line of internalsWarnings()) process.stderr.write(line + '\n')
         if (stop.requested) void started.stop(stop.reason)
       }, (error: Error) => {
         // The server still serves the shows (and their web seeds); only seeding failed.

@@ -79,6 +79,7 @@ export const ERROR_CODES = {
   ECORRUPT: { exitCode: 1, shape: '<torrent>: <which data does not match the torrent>' },
   EDUPLICATE: { exitCode: 1, shape: '<torrent>: same torrent listed twice, seeded once' },
   ECLIENT: { exitCode: 1, shape: '<what the BitTorrent client reported>' },
+  EPEERBANNED: { exitCode: 1, shape: 'peer <address> sent <which message> of <n> bytes (<limit>); dropped and banned for <n> min' },
   ESEED: { exitCode: 1, shape: 'not seeding: <reason>' },
   ENOTSEEDING: { exitCode: 1, shape: 'no running seeder is seeding <torrent>' },
 

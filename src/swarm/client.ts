@@ -1,15 +1,23 @@
+import { createSocket, type Socket as UdpSocket } from 'node:dgram'
+import { createRequire } from 'node:module'
+import net, { isIPv6 } from 'node:net'
 import WebTorrent from 'webtorrent'
 import { NO_RATE_LIMIT } from './rate.js'
-import { applyWebRtcGlareFix } from './webrtc/glare.js'
 import { closeDuplicateConnections } from './duplicate-connections.js'
+import { applyWebTorrentInternals, constructListeningOn } from './webtorrent-internals.js'
 
 export interface ClientOptions {
   /** Mainline DHT (BEP 5). Default true; false creates no DHT at all (no bootstrap traffic). */
   dht?: boolean
   /** DHT bootstrap nodes ("host:port"); default: the DHT library's public routers. */
   dhtBootstrap?: string[]
-  /** Local Service Discovery (BEP 14, LAN multicast). Default true. */
+  /** Local Service Discovery (BEP 14, LAN multicast). Default: on, unless `host` is a loopback address. */
   lsd?: boolean
+  /**
+   * Address the peer port (TCP and uTP) and the DHT listen on; default every interface.
+   * A loopback address keeps the peer side off the network (and LSD off by default).
+   */
+  host?: string
   /** Announce to the trackers named in each torrent. Default true. Never adds trackers of its own. */
   trackers?: boolean
   /** WebRTC peers through ws:// trackers. Default true (when a WebRTC runtime is present). */
@@ -39,19 +47,25 @@ export interface ClientOptions {
 export type SwarmClient = WebTorrent
 
 /**
- * A WebTorrent 3 client configured from `options`. The WebRTC tie-break that keeps
- * simultaneous joins from killing each other's connections is applied first (once per
- * process, see webrtc/glare.ts). No public tracker or DHT node is added by seedcast:
+ * A WebTorrent 3 client configured from `options`. seedcast's patches of WebTorrent
+ * (fast paths, peer message limits, the WebRTC tie-break that keeps simultaneous joins
+ * from killing each other's connections) are checked and applied first, once per process
+ * (see webtorrent-internals.ts). No public tracker or DHT node is added by seedcast:
  * trackers come from the torrents only, and `dht: false` means no DHT traffic at all.
  */
 export function createClient (options: ClientOptions = {}): SwarmClient {
-  applyWebRtcGlareFix()
+  applyWebTorrentInternals()
   const trackers = options.trackers ?? true
   const webrtc = options.webrtc ?? true
   const dht = options.dht ?? true
-  const client = new WebTorrent({
-    dht: dht ? (options.dhtBootstrap ? { bootstrap: options.dhtBootstrap } : true) : false,
-    lsd: options.lsd ?? true,
+  const host = options.host
+  const dhtOptions = {
+    ...(options.dhtBootstrap ? { bootstrap: options.dhtBootstrap } : {}),
+    ...(host ? { socket: udpSocketOn(host) } : {})
+  }
+  const client = constructListeningOn(host, () => new WebTorrent({
+    dht: dht ? (Object.keys(dhtOptions).length ? dhtOptions : true) : false,
+    lsd: options.lsd ?? (host === undefined || !isLoopback(host)),
     utp: options.utp ?? true,
     utPex: options.pex ?? true,
     natUpnp: options.natTraversal ?? false,
@@ -65,9 +79,38 @@ export function createClient (options: ClientOptions = {}): SwarmClient {
     uploadLimit: options.uploadLimit ?? NO_RATE_LIMIT,
     downloadLimit: options.downloadLimit ?? NO_RATE_LIMIT,
     ...(options.blocklist ? { blocklist: options.blocklist } : {})
-  })
+  }), { net: net as never, utp: utpModule() as never })
   closeDuplicateConnections(client)
   return client
+}
+
+/** True for 127.0.0.0/8, ::1 and "localhost": addresses no other machine reaches. */
+export function isLoopback (host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').replace(/^::ffff:/, '')
+  return bare === 'localhost' || bare === '::1' || /^127\.\d+\.\d+\.\d+$/.test(bare)
+}
+
+/**
+ * A UDP socket for the DHT (bittorrent-dht hands `socket` to k-rpc-socket) that binds to
+ * `host`: the DHT calls bind(port) only, which would be every interface.
+ */
+function udpSocketOn (host: string): UdpSocket {
+  const socket = createSocket(isIPv6(host.replace(/^\[|\]$/g, '')) ? 'udp6' : 'udp4')
+  const bind = socket.bind.bind(socket) as (...args: unknown[]) => UdpSocket
+  socket.bind = ((port?: unknown, ...rest: unknown[]) => {
+    const callback = rest.find(arg => typeof arg === 'function')
+    return bind(typeof port === 'number' ? port : 0, host.replace(/^\[|\]$/g, ''), ...(callback ? [callback] : []))
+  }) as UdpSocket['bind']
+  return socket
+}
+
+/** utp-native, the module webtorrent's uTP server comes from (absent when it did not install). */
+function utpModule (): unknown {
+  try {
+    return createRequire(import.meta.url)('utp-native')
+  } catch {
+    return undefined
+  }
 }
 
 /** Time given to simple-peer's deferred RTCPeerConnection closes after a destroy. */

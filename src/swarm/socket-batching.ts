@@ -1,5 +1,5 @@
 import { Socket } from 'node:net'
-import type { Torrent, Wire } from 'webtorrent'
+import { fastPathCounts } from './fast-path-counts.js'
 import { releaseFramedBlock } from './seed/store.js'
 
 const BATCHED = Symbol.for('seedcast.socketBatching')
@@ -14,7 +14,8 @@ type WriteWithCallback = (this: Socket, chunk: Uint8Array, cb: (err?: Error | nu
  * socket on the first write of an event-loop turn and uncorking it in setImmediate sends
  * every block answered in that turn with one writev(2). `highWaterMark` lets a batch hold
  * more than the stream default before the pipe waits for 'drain'. Written blocks go back
- * to SeedStore's buffer pool (releaseFramedBlock).
+ * to SeedStore's buffer pool (releaseFramedBlock). webtorrent-internals.ts finds the
+ * socket under a wire (socketOfWire).
  */
 export function batchSocketWrites (socket: Socket, highWaterMark: number): void {
   const tagged = socket as Socket & { [BATCHED]?: true, _writableState?: { highWaterMark: number } }
@@ -25,6 +26,7 @@ export function batchSocketWrites (socket: Socket, highWaterMark: number): void 
   let corked = false
   const flush = () => {
     corked = false
+    fastPathCounts.batchFlushes++
     if (!socket.destroyed) socket.uncork()
   }
   socket.write = function (this: Socket, ...args: Parameters<Socket['write']>) {
@@ -33,6 +35,7 @@ export function batchSocketWrites (socket: Socket, highWaterMark: number): void 
       socket.cork()
       setImmediate(flush)
     }
+    fastPathCounts.batchedWrites++
     const [chunk] = args
     // A lone block (how the wire pipe writes): once written, its buffer is free for reuse.
     if (args.length === 1 && chunk instanceof Uint8Array) {
@@ -42,11 +45,7 @@ export function batchSocketWrites (socket: Socket, highWaterMark: number): void 
   } as Socket['write']
 }
 
-/** Applies batchSocketWrites to the TCP connection carrying `wire`, if it is one. */
-export function batchWireSocket (torrent: Torrent, wire: Wire, highWaterMark: number): void {
-  for (const peer of torrent._peers.values()) {
-    if ((peer as unknown as { wire?: Wire }).wire !== wire) continue
-    if (peer.conn instanceof Socket) batchSocketWrites(peer.conn, highWaterMark)
-    return
-  }
+/** True for a TCP socket (what batchSocketWrites can batch). */
+export function isTcpSocket (conn: unknown): conn is Socket {
+  return conn instanceof Socket
 }

@@ -1,6 +1,7 @@
 import { sep } from 'node:path'
 import { bdecode } from '../torrent/bencode.js'
 import type { Metainfo } from '../torrent/metainfo.js'
+import { interceptPeerMetadata } from './webtorrent-internals.js'
 
 /**
  * The torrent as WebTorrent takes it (the shape parse-torrent gives), built from
@@ -37,31 +38,14 @@ export function webTorrentInput (metainfo: Metainfo): Record<string, unknown> {
   }
 }
 
-interface MetadataTarget { _onMetadata?: (metadata: unknown) => unknown, _destroy?: (error: Error) => void }
-
 /**
  * Makes a WebTorrent torrent added from a magnet link read the info dictionary its peers
  * send (ut_metadata) with seedcast's reader too: WebTorrent would give it to
  * parse-torrent, which refuses pad files without a path and symlinks without a length,
- * and names files unsafely. Patches the one torrent's `_onMetadata` (a WebTorrent
- * internal), after checking it is there; returns false when it is not (WebTorrent then
- * reads the metadata itself, which works for every torrent parse-torrent takes).
+ * and names files unsafely. Returns false when WebTorrent's internals do not allow it
+ * (see interceptPeerMetadata): WebTorrent then reads the metadata itself, which works for
+ * every torrent parse-torrent takes.
  */
 export function readPeerMetadataWithSeedcast (torrent: object, read: (bytes: Uint8Array) => Metainfo): boolean {
-  const target = torrent as MetadataTarget
-  const original = target._onMetadata
-  if (typeof original !== 'function' || typeof target._destroy !== 'function') return false
-  target._onMetadata = function (this: MetadataTarget, metadata: unknown) {
-    // From peers it is the bytes of `{ info }`; from a .torrent it is already parsed.
-    if (!ArrayBuffer.isView(metadata)) return original.call(this, metadata)
-    let parsed: Record<string, unknown>
-    try {
-      parsed = webTorrentInput(read(new Uint8Array(metadata.buffer, metadata.byteOffset, metadata.byteLength)))
-    } catch (error) {
-      this._destroy!(error as Error)
-      return undefined
-    }
-    return original.call(this, parsed)
-  }
-  return true
+  return interceptPeerMetadata(torrent, bytes => webTorrentInput(read(bytes)))
 }

@@ -1,8 +1,14 @@
-import Wire from 'bittorrent-protocol'
 import { framedBlocks, PIECE_HEADER_LENGTH } from './seed/store.js'
+import { fastPathCounts } from './fast-path-counts.js'
 
-const APPLIED = Symbol.for('seedcast.wireFraming')
 const PIECE = 7
+
+/** The members of bittorrent-protocol's Wire.prototype framePieceMessages replaces and calls. */
+export interface FramedWireProto {
+  _message: (this: FramedWire, id: number, numbers: number[], data: Uint8Array | null) => void
+  _push: (this: FramedWire, data: Uint8Array) => unknown
+}
+interface FramedWire extends FramedWireProto { type?: string, _encryptor?: { _isEncrypted?: boolean } | null }
 
 /**
  * bittorrent-protocol sends a "piece" message as two chunks (13-byte header, then the
@@ -12,16 +18,14 @@ const PIECE = 7
  * the upload path, and no copy. Any other block, an encrypted wire, or a WebRTC wire
  * takes the original path: over WebRTC the 16,397-byte message would exceed the 16 KiB
  * data-channel message size that peers are guaranteed to accept, and with
- * @roamhq/wrtc it crashed the process (SIGSEGV) under load. Applied once per process.
+ * @roamhq/wrtc it crashed the process (SIGSEGV) under load. Applied by
+ * webtorrent-internals.ts, which checks the members exist first.
  */
-export function applyWireFraming (): void {
-  const registry = globalThis as Record<symbol, unknown>
-  if (registry[APPLIED]) return
-  registry[APPLIED] = true
-  const proto = Wire.prototype
+export function framePieceMessages (proto: FramedWireProto): void {
   const message = proto._message
-  proto._message = function (this: typeof proto, id: number, numbers: number[], data: Uint8Array | null) {
+  proto._message = function (id, numbers, data) {
     if (id !== PIECE || !data || isEncrypted(this) || this.type === 'webrtc' || data.byteOffset !== PIECE_HEADER_LENGTH || !framedBlocks.has(data.buffer)) {
+      if (id === PIECE) fastPathCounts.unframedPieces++
       return message.call(this, id, numbers, data)
     }
     const frame = new Uint8Array(data.buffer, 0, PIECE_HEADER_LENGTH + data.length)
@@ -30,6 +34,7 @@ export function applyWireFraming (): void {
     frame[4] = PIECE
     view.setUint32(5, numbers[0]!)
     view.setUint32(9, numbers[1]!)
+    fastPathCounts.framedPieces++
     this._push(frame)
   }
 }
@@ -40,6 +45,6 @@ export function applyWireFraming (): void {
  * (as this file first did) kept the one-chunk path off for all peers. Same test as the
  * wire's own _push.
  */
-function isEncrypted (wire: object): boolean {
-  return (wire as { _encryptor?: { _isEncrypted?: boolean } | null })._encryptor?._isEncrypted === true
+function isEncrypted (wire: FramedWire): boolean {
+  return wire._encryptor?._isEncrypted === true
 }

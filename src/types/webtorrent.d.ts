@@ -212,6 +212,7 @@ declare module 'bittorrent-tracker/websocket-tracker' {
 declare module 'bittorrent-protocol' {
   import { EventEmitter } from 'node:events'
   export default class Wire extends EventEmitter {
+    constructor (type?: string, peEnabled?: number)
     /** Private: frames and queues one message. */
     _message (id: number, numbers: number[], data: Uint8Array | null): void
     /** Private: pushes a chunk to the outgoing stream (through the encryptor when there is one). */
@@ -219,4 +220,16 @@ declare module 'bittorrent-protocol' {
     _encryptor: unknown
     type: string
   }
+}
+
+declare module 'webtorrent/lib/peer.js' {
+  /** Private: webtorrent's Peer (one connection to one remote peer); reached only by src/swarm/webtorrent-internals.ts. */
+  const Peer: { new (id: string, type: string, secure?: number): object, prototype: object }
+  export default Peer
+}
+
+declare module 'webtorrent/lib/conn-pool.js' {
+  /** Private: webtorrent's listening sockets; reached only by src/swarm/webtorrent-internals.ts. */
+  const ConnPool: { prototype: object }
+  export default ConnPool
 }

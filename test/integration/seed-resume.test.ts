@@ -62,6 +62,22 @@ const seeding = (events: SeedEvent[]) => events.filter(event => event.event === 
 const warnings = (events: SeedEvent[]) => events.filter(event => event.event === 'warning')
 
 describe('seeder fast resume', () => {
+  it('the _verifyPiece spy counts webtorrent\'s piece checks (positive control: a plain add verifies every piece)', async () => {
+    const client = createClient({ dht: false, lsd: false, utp: false, webrtc: false, trackers: false })
+    try {
+      const before = webtorrentHashes
+      await new Promise<void>((resolve, reject) => {
+        const torrent = client.add(torrentPaths[0]!, { path: dir })
+        torrent.once('error', reject)
+        torrent.once('done', () => resolve())
+      })
+      // Every piece was checked by webtorrent itself, and the spy saw each check.
+      expect(webtorrentHashes - before).toBe(PIECES_PER_TORRENT)
+    } finally {
+      await closeClient(client)
+    }
+  })
+
   it('a restart with 100 unchanged torrents hashes nothing, and still serves the data', async () => {
     const stateDir = join(dir, 'state-restart')
     const cold = await run(stateDir)

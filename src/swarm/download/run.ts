@@ -2,6 +2,7 @@ import { SeedcastError, fileError } from '../../errors.js'
 import { completeLayout } from '../../torrent/layout.js'
 import { parseInfoDictionary, parseMetainfo, type Metainfo } from '../../torrent/metainfo.js'
 import { readPeerMetadataWithSeedcast, webTorrentInput } from '../webtorrent-input.js'
+import { hostilePeers, type HostilePeer } from '../webtorrent-internals.js'
 import type { DownloadEvent, DownloadOptions, DownloadResult } from './download.js'
 import { checkFilesOnDisk, verifiedBytesOf } from './files.js'
 import { checkFreeSpace } from './output.js'
@@ -82,6 +83,7 @@ export class DownloadRun {
     this.guard = new PeerGuard(torrent,
       peer => emit({ event: 'peer-banned', ...peer }),
       piece => emit({ event: 'hash-failure', piece }))
+    hostilePeers.on('banned', this.onHostilePeer)
 
     const fail = (error: unknown) => this.fail(error)
     torrent.on('error', fail)
@@ -97,6 +99,11 @@ export class DownloadRun {
     this.tick = setInterval(() => this.onTick(), options.progressIntervalMs ?? 1000)
     if (options.signal?.aborted) queueMicrotask(this.onAbort)
     options.signal?.addEventListener('abort', this.onAbort, { once: true })
+  }
+
+  /** A peer that sent a message longer than its type allows was dropped and banned (webtorrent-internals.ts). */
+  private readonly onHostilePeer = (peer: HostilePeer): void => {
+    this.emit({ event: 'warning', kind: 'swarm', message: `peer ${peer.address} ${peer.reason}; dropped${peer.bannedForMs ? ` and banned for ${Math.round(peer.bannedForMs / 60_000)} min` : ''}` })
   }
 
   private onSwarmWarning (error: Error): void {
@@ -301,6 +308,7 @@ export class DownloadRun {
     if (this.state === 'ended') return false
     this.state = 'ended'
     clearInterval(this.tick)
+    hostilePeers.removeListener('banned', this.onHostilePeer)
     this.options.signal?.removeEventListener('abort', this.onAbort)
     return true
   }

@@ -1,4 +1,18 @@
 import type { ErrorCode } from '../../errors.js'
+import type { FastPathCounts } from '../fast-path-counts.js'
+
+/** The peer side as the client runs it (read back from WebTorrent). */
+export interface PeerSettings {
+  /** Address of the TCP peer port ("0.0.0.0" or "::" for every interface). */
+  host: string
+  /** Bytes per second, -1 for no limit (WebTorrent's upload throttle). */
+  uploadLimit: number
+  maxConns: number
+  lsd: boolean
+  utp: boolean
+  dht: boolean
+  webrtc: boolean
+}
 
 /** Transport of a peer connection, as reported by `seed` and `peers`. */
 export type PeerTransport = 'tcp' | 'utp' | 'webrtc' | 'webSeed'
@@ -34,14 +48,14 @@ export interface TorrentStatus {
 
 /** What a running seeder reports; `--json` prints each as one line. */
 export type SeedEvent =
-  | { event: 'started', torrents: number, port: number, peerId: string, stateDir: string }
+  | { event: 'started', torrents: number, port: number, peerId: string, stateDir: string, peers: PeerSettings }
   | { event: 'seeding', infoHash: string, name: string, length: number, pieces: number, dataPath: string, resumed: boolean, hashedPieces: number }
-  | { event: 'warning', message: string, infoHash?: string, name?: string, input?: string, code: ErrorCode }
+  | { event: 'warning', message: string, infoHash?: string, name?: string, input?: string, address?: string, code: ErrorCode }
   | { event: 'peer', action: 'connected' | 'disconnected', infoHash: string, name: string, transport: PeerTransport, address?: string }
   | { event: 'removed', infoHash: string, name: string, reason: string }
   /** hashedPieces: pieces this seeder has hashed since it started (all torrents). */
   | { event: 'stats', uploadSpeed: number, uploaded: number, peers: number, hashedPieces: number, torrents: TorrentStatus[] }
-  | { event: 'stopped', uploaded: number, reason: string }
+  | { event: 'stopped', uploaded: number, reason: string, fastPaths?: FastPathCounts }
 
 /** webtorrent's wire types, folded into the four transports. */
 export function transportOf (wireType: string): PeerTransport {

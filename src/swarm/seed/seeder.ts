@@ -11,12 +11,15 @@ import { changedFiles, dataFiles, loadResumeState, saveResumeState, snapshotFile
 import { webTorrentInput } from '../webtorrent-input.js'
 import { resolveSeedInputs, showFolders, type SeedInput, type SeedItem } from './inputs.js'
 import { watchShows } from './show-watch.js'
-import { addressOf, transportOf, type PeerStatus, type SeedEvent, type TorrentStatus } from './events.js'
+import { addressOf, transportOf, type PeerSettings, type PeerStatus, type SeedEvent, type TorrentStatus } from './events.js'
 import { defaultStateDir } from '../state-dir.js'
 import { removeStatus, writeStatus, type SeederStatus } from '../status-file.js'
 import { seedTorrentOptions } from './tuning.js'
-import { batchWireSocket } from '../socket-batching.js'
+import { batchSocketWrites, isTcpSocket } from '../socket-batching.js'
 import { dropStalledWebRtcPeer } from '../webrtc/liveness.js'
+import { snapshotFastPathCounts } from '../fast-path-counts.js'
+import { connOfWire, featureOn, hostilePeers, peerPortAddress, uploadThrottle, type HostilePeer } from '../webtorrent-internals.js'
+import { isLoopback } from '../client.js'
 import { countUploadsByTransport, emptyByTransport, peersByTransport, type ByTransport } from './transport-uploads.js'
 
 export interface SeedOptions extends ClientOptions {
@@ -72,6 +75,11 @@ export class Seeder extends EventEmitter {
 
   constructor (readonly client: SwarmClient, readonly stateDir: string, private readonly onEvent?: (event: SeedEvent) => void, readonly torrentOptions: TorrentOptions = {}, readonly concurrency = 16) {
     super()
+  }
+
+  /** A peer dropped and banned for a message it may not send (webtorrent-internals.ts). */
+  readonly onHostilePeer = (peer: HostilePeer): void => {
+    this.report({ event: 'warning', code: 'EPEERBANNED', address: peer.address, message: `peer ${peer.address} ${peer.reason}; dropped${peer.bannedForMs ? ` and banned for ${Math.round(peer.bannedForMs / 60_000)} min` : ''}` })
   }
 
   report (event: SeedEvent): void {
@@ -212,10 +220,11 @@ export class Seeder extends EventEmitter {
     this.stopping ??= (async () => {
       clearInterval(this.timer)
       for (const close of this.closers.splice(0)) close()
+      hostilePeers.removeListener('banned', this.onHostilePeer)
       const uploaded = this.torrentStatus().reduce((sum, t) => sum + t.uploaded, 0)
       await closeClient(this.client)
       await removeStatus(this.stateDir, process.pid).catch(() => {})
-      this.report({ event: 'stopped', uploaded, reason })
+      this.report({ event: 'stopped', uploaded, reason, fastPaths: snapshotFastPathCounts() })
     })()
     return this.stopping
   }
@@ -285,8 +294,9 @@ export class Seeder extends EventEmitter {
       warn('ETORRENT', `${meta.name}: ${err.message}; stopped seeding it`)
     })
     torrent.on('wire', (wire: Wire) => {
-      batchWireSocket(torrent, wire, UPLOAD_BATCH_BYTES)
-      dropStalledWebRtcPeer(torrent, wire)
+      const conn = connOfWire(wire)
+      if (isTcpSocket(conn) && featureOn('socket write batching')) batchSocketWrites(conn, UPLOAD_BATCH_BYTES)
+      if (featureOn('WebRTC stall check')) dropStalledWebRtcPeer(wire, conn)
       countUploadsByTransport(wire, uploadedByTransport)
       const peer = { infoHash: meta.infoHash, name: meta.name, transport: transportOf(wire.type), ...(wire.remoteAddress ? { address: addressOf(wire) } : {}) }
       this.report({ event: 'peer', action: 'connected', ...peer })
@@ -309,11 +319,13 @@ export async function startSeeder (options: SeedOptions = {}): Promise<Seeder> {
   const seeder = new Seeder(client, stateDir, options.onEvent, { ...seedTorrentOptions(), ...options.torrentOptions }, options.concurrency ?? 16)
   try {
     await waitListening(client)
+    checkPeerPortAddress(client, options.host)
   } catch (err) {
     await closeClient(client)
     throw err
   }
   client.on('error', (err: Error) => seeder.report({ event: 'warning', code: 'ECLIENT', message: err.message }))
+  hostilePeers.on('banned', seeder.onHostilePeer)
   return seeder
 }
 
@@ -341,7 +353,7 @@ export async function seedTorrents (inputs: SeedInput[], options: SeedOptions = 
     seen.add(item.meta.infoHash)
     return true
   })
-  seeder.report({ event: 'started', torrents: unique.length, port: seeder.port, peerId: seeder.client.peerId, stateDir: seeder.stateDir })
+  seeder.report({ event: 'started', torrents: unique.length, port: seeder.port, peerId: seeder.client.peerId, stateDir: seeder.stateDir, peers: peerSettings(seeder.client, options) })
 
   const shows = options.watchShows === false ? [] : await showFolders(inputs)
   const watching = shows.length > 0
@@ -376,6 +388,28 @@ function addVerified (client: SwarmClient, metainfo: Metainfo, dataPath: string,
     torrent.once('ready', onReady)
     torrent.once('error', onError)
   })
+}
+
+/** What the client really runs with, read back from WebTorrent (not echoed from the options). */
+export function peerSettings (client: SwarmClient, options: SeedOptions): PeerSettings {
+  const flags = client as unknown as { lsd?: unknown, utp?: unknown }
+  return {
+    host: peerPortAddress(client) ?? '',
+    uploadLimit: uploadThrottle(client),
+    maxConns: client.maxConns,
+    lsd: Boolean(flags.lsd),
+    utp: Boolean(flags.utp),
+    dht: Boolean(client.dht),
+    webrtc: options.webrtc ?? true
+  }
+}
+
+/** With a `host`, the peer port must be on it and nowhere else (see constructListeningOn). */
+function checkPeerPortAddress (client: SwarmClient, host: string | undefined): void {
+  if (!host) return
+  const address = peerPortAddress(client)
+  const same = address === host.replace(/^\[|\]$/g, '') || (host === 'localhost' && address !== undefined && isLoopback(address))
+  if (!same) throw new SeedcastError(`cannot listen for peers on ${host}: the peer port opened on ${address ?? 'an unknown address'}`, { code: 'ELISTEN', hint: 'check the pinned webtorrent version' })
 }
 
 function waitListening (client: SwarmClient): Promise<void> {

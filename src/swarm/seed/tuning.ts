@@ -1,6 +1,6 @@
 import type { TorrentOptions } from 'webtorrent'
 import { SeedStore } from './store.js'
-import { applyWireFraming } from '../wire-framing.js'
+import { applyWebTorrentInternals } from '../webtorrent-internals.js'
 
 /**
  * Per-torrent webtorrent options for seeding verified data, from profiling uploads to
@@ -10,11 +10,12 @@ import { applyWireFraming } from '../wire-framing.js'
  *   ArrayBuffers at peak; reading each requested block straight from the file (the
  *   page cache does the caching) cut that to 20-60 MiB at no CPU cost.
  * - store SeedStore: read-only, one positioned read per block into a buffer that also
- *   carries the message header (see seed/store.ts and ../wire-framing.ts).
+ *   carries the message header (see seed-store.ts and wire-framing.ts, applied with the
+ *   other WebTorrent patches by webtorrent-internals.ts).
  * - verification is never redone here: seedcast checked the data (or trusted its fast-
  *   resume record) before adding it, so the seeder adds with skipVerify.
  */
 export function seedTorrentOptions (): TorrentOptions {
-  applyWireFraming()
+  applyWebTorrentInternals()
   return { storeCacheSlots: 0, store: SeedStore }
 }

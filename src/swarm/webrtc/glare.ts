@@ -1,6 +1,4 @@
-import Torrent from 'webtorrent/lib/torrent.js'
-import WebSocketTracker from 'bittorrent-tracker/websocket-tracker'
-import { patchTorrent, patchWebSocketTracker } from './glare-patch.js'
+import { applyWebTorrentInternals } from '../webtorrent-internals.js'
 
 /*
  * WebRTC "glare" (webtorrent issue #401), fixed by a deterministic tie-break.
@@ -22,11 +20,12 @@ import { patchTorrent, patchWebSocketTracker } from './glare-patch.js'
  * A side never destroys the winner, so the winner always completes its signalling and
  * both sides end up on it; the loser may be torn down after a moment of use, which is
  * harmless. Nothing is delayed, so simultaneous joins connect on the first announce.
- * The patch itself is in glare-patch.ts, shared with the browser player.
+ * The patch itself is in webrtc-glare-patch.ts, shared with the browser player; in Node
+ * it is applied, after checking its targets, with seedcast's other WebTorrent patches by
+ * webtorrent-internals.ts.
  */
 
-/** Applies the tie-break once per process (idempotent). */
-export function applyWebRtcGlareFix (): void {
-  patchWebSocketTracker(WebSocketTracker.prototype)
-  patchTorrent(Torrent.prototype)
+/** Applies the tie-break (and the other WebTorrent patches) once per process; false when its targets are missing. */
+export function applyWebRtcGlareFix (): boolean {
+  return applyWebTorrentInternals().find(entry => entry.feature === 'WebRTC glare tie-break')?.on ?? false
 }

@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events'
-import type { Torrent, Wire } from 'webtorrent'
+import type { Wire } from 'webtorrent'
 
 /*
  * A WebRTC peer that vanishes without closing (killed, or a browser tab that lost its
@@ -13,11 +13,12 @@ export const DISCONNECTED_GRACE_MS = 5_000
 
 interface WebRtcConn extends EventEmitter { destroyed?: boolean, destroy: (err?: Error) => void }
 
-/** Drops `wire`'s WebRTC connection once its ICE state stays "disconnected" too long. */
-export function dropStalledWebRtcPeer (torrent: Torrent, wire: Wire, graceMs = DISCONNECTED_GRACE_MS): void {
-  if (wire.type !== 'webrtc') return
-  const conn = connOf(torrent, wire)
-  if (!conn) return
+/**
+ * Drops `wire`'s WebRTC connection `conn` (the simple-peer object under it, found by
+ * webtorrent-internals.ts) once its ICE state stays "disconnected" too long.
+ */
+export function dropStalledWebRtcPeer (wire: Wire, conn: unknown, graceMs = DISCONNECTED_GRACE_MS): void {
+  if (wire.type !== 'webrtc' || !isWebRtcConn(conn)) return
   let timer: NodeJS.Timeout | undefined
   const clear = () => { if (timer) clearTimeout(timer); timer = undefined }
   const onIceState = (state: string) => {
@@ -32,11 +33,6 @@ export function dropStalledWebRtcPeer (torrent: Torrent, wire: Wire, graceMs = D
   wire.once('close', () => { clear(); conn.removeListener('iceStateChange', onIceState) })
 }
 
-/** The simple-peer connection under a wire (webtorrent keeps it on its Peer object). */
-function connOf (torrent: Torrent, wire: Wire): WebRtcConn | undefined {
-  for (const peer of torrent._peers?.values() ?? []) {
-    const candidate = peer as { wire?: unknown, conn?: unknown }
-    if (candidate.wire === wire && candidate.conn && typeof (candidate.conn as EventEmitter).on === 'function') return candidate.conn as WebRtcConn
-  }
-  return undefined
+function isWebRtcConn (conn: unknown): conn is WebRtcConn {
+  return typeof conn === 'object' && conn !== null && typeof (conn as EventEmitter).on === 'function' && typeof (conn as WebRtcConn).destroy === 'function'
 }

@@ -1,0 +1,27 @@
+/**
+ * What the patched fast paths and guards of webtorrent-internals.ts did in this process.
+ * Tests assert on these with real peers, so a fast path that silently stops working (a
+ * renamed member in a dependency) fails a test; `seed --json` reports them when it stops.
+ */
+export const fastPathCounts = {
+  /** Piece messages sent as one chunk (header written in front of the block). */
+  framedPieces: 0,
+  /** Piece messages sent the library's way (two chunks): WebRTC, encrypted wires, other stores. */
+  unframedPieces: 0,
+  /** Writes that went through a batched (corked) TCP socket. */
+  batchedWrites: 0,
+  /** Batches flushed (uncork: one writev(2) for all the writes of an event-loop turn). */
+  batchFlushes: 0,
+  /** Peer messages refused for their length (the peer was dropped and banned). */
+  oversizedMessages: 0,
+  /** Connections refused because their address is banned. */
+  bannedConnections: 0,
+  /** Incoming connections refused because the torrent already had its most connections. */
+  refusedOverCap: 0
+}
+
+export type FastPathCounts = typeof fastPathCounts
+
+export function snapshotFastPathCounts (): FastPathCounts {
+  return { ...fastPathCounts }
+}

@@ -1,0 +1,401 @@
+import { EventEmitter } from 'node:events'
+import Wire from 'bittorrent-protocol'
+import WebSocketTracker from 'bittorrent-tracker/websocket-tracker'
+import ConnPool from 'webtorrent/lib/conn-pool.js'
+import Peer from 'webtorrent/lib/peer.js'
+import Torrent from 'webtorrent/lib/torrent.js'
+import { fastPathCounts } from './fast-path-counts.js'
+import { patchTorrent, patchWebSocketTracker } from './webrtc/glare-patch.js'
+import { BAN_MS, BanList, describeMessage, ipOfAddress, largestMessage, messageBounds, normalizeIp } from './wire-limits.js'
+import { framePieceMessages, type FramedWireProto } from './wire-framing.js'
+
+/*
+ * THE one place seedcast patches or reads WebTorrent's and bittorrent-protocol's private
+ * members (names starting with _ and fields of objects the libraries do not document).
+ * They are pinned in package.json, but a dependency update must never lose a fast path or
+ * a guard silently: each feature lists the members it needs, they are checked when the
+ * features are applied (on prototypes, and on probe instances for fields set by
+ * constructors), and a feature whose members are missing stays off, with one line from
+ * internalsWarnings() that `seed` and `serve --seed` print. Seeding then goes on the
+ * library's own (slower, or unguarded) way. What each feature did is counted in
+ * fast-path-counts.ts, and the tests assert on the counts with real peers.
+ */
+
+/** The library objects the features patch or read: the real ones, or stand-ins in a test. */
+export interface InternalTargets {
+  /** bittorrent-protocol's Wire.prototype. */
+  wire: object
+  /** A new Wire, plain (`encrypted` false) or with an MSE encryptor: fields set by the constructor. */
+  probeWire: (encrypted: boolean) => object
+  /** webtorrent's lib/peer.js Peer.prototype. */
+  peer: object
+  /** A new Peer: fields set by the constructor. */
+  probePeer: () => object
+  /** webtorrent's lib/conn-pool.js ConnPool.prototype. */
+  connPool: object
+  /** webtorrent's lib/torrent.js Torrent.prototype. */
+  torrent: object
+  /** bittorrent-tracker's WebSocketTracker.prototype. */
+  webSocketTracker: object
+}
+
+export function libraryTargets (): InternalTargets {
+  return {
+    wire: Wire.prototype,
+    probeWire: encrypted => new Wire('tcpIncoming', encrypted ? 1 : 0) as object,
+    peer: Peer.prototype,
+    probePeer: () => new Peer('probe', 'tcpIncoming') as object,
+    connPool: ConnPool.prototype,
+    torrent: Torrent.prototype,
+    webSocketTracker: WebSocketTracker.prototype
+  }
+}
+
+/** The features, named as the warning line names them. */
+export type Feature = 'peer links' | 'piece framing' | 'socket write batching' | 'WebRTC stall check' | 'peer message limits' | 'incoming connection cap' | 'WebRTC glare tie-break'
+
+export interface FeatureStatus { feature: Feature, on: boolean, missing: string[], consequence: string }
+
+interface Requirement { what: string, ok: (targets: InternalTargets, probes: Probes) => boolean }
+interface Probes { wire?: object, encryptedWire?: object, peer?: object }
+
+const fn = (object: object | undefined, name: string): boolean => typeof (object as Record<string, unknown> | undefined)?.[name] === 'function'
+const has = (object: object | undefined, name: string): boolean => object !== undefined && name in object
+
+const LINKS: Requirement[] = [
+  { what: 'webtorrent Peer.prototype.onConnect', ok: t => fn(t.peer, 'onConnect') },
+  { what: 'webtorrent Peer#wire, #conn, #addr, #swarm', ok: (_t, p) => ['wire', 'conn', 'addr', 'swarm'].every(name => has(p.peer, name)) }
+]
+
+const FEATURES: Array<{ feature: Feature, needs: Requirement[], needsFeatures?: Feature[], consequence: string }> = [
+  { feature: 'peer links', needs: LINKS, consequence: 'the socket under a wire cannot be found' },
+  {
+    feature: 'piece framing',
+    needs: [
+      { what: 'bittorrent-protocol Wire.prototype._message', ok: t => fn(t.wire, '_message') },
+      { what: 'bittorrent-protocol Wire.prototype._push', ok: t => fn(t.wire, '_push') },
+      { what: 'bittorrent-protocol Wire#type, #_encryptor._isEncrypted', ok: (_t, p) => has(p.wire, 'type') && typeof (p.encryptedWire as { _encryptor?: { _isEncrypted?: unknown } } | undefined)?._encryptor?._isEncrypted === 'boolean' }
+    ],
+    consequence: 'each block goes out as two chunks'
+  },
+  { feature: 'socket write batching', needs: [], needsFeatures: ['peer links'], consequence: 'one write(2) per block' },
+  { feature: 'WebRTC stall check', needs: [], needsFeatures: ['peer links'], consequence: 'a vanished WebRTC peer is kept until ICE fails' },
+  {
+    feature: 'peer message limits',
+    needs: [
+      { what: 'bittorrent-protocol Wire.prototype._onMessageLength', ok: t => fn(t.wire, '_onMessageLength') },
+      { what: 'bittorrent-protocol Wire.prototype._onMessage', ok: t => fn(t.wire, '_onMessage') },
+      { what: 'bittorrent-protocol Wire.prototype._parse', ok: t => fn(t.wire, '_parse') },
+      { what: 'bittorrent-protocol Wire#_buffer, #_bufferSize', ok: (_t, p) => Array.isArray((p.wire as { _buffer?: unknown } | undefined)?._buffer) && typeof (p.wire as { _bufferSize?: unknown })._bufferSize === 'number' },
+      { what: 'webtorrent ConnPool.prototype._onConnection', ok: t => fn(t.connPool, '_onConnection') },
+      { what: 'webtorrent Torrent.prototype._addPeer', ok: t => fn(t.torrent, '_addPeer') }
+    ],
+    needsFeatures: ['peer links'],
+    consequence: 'a peer announcing a huge message is buffered, not dropped'
+  },
+  {
+    feature: 'incoming connection cap',
+    needs: [{ what: 'webtorrent Torrent.prototype._addIncomingPeer', ok: t => fn(t.torrent, '_addIncomingPeer') }],
+    consequence: 'maxConns limits outgoing connections only'
+  },
+  {
+    feature: 'WebRTC glare tie-break',
+    needs: [
+      { what: 'bittorrent-tracker WebSocketTracker.prototype._onAnnounceResponse, ._createPeer', ok: t => fn(t.webSocketTracker, '_onAnnounceResponse') && fn(t.webSocketTracker, '_createPeer') },
+      { what: 'webtorrent Torrent.prototype._addPeer', ok: t => fn(t.torrent, '_addPeer') }
+    ],
+    consequence: 'two peers joining at the same moment may drop each other'
+  }
+]
+
+let applied: FeatureStatus[] | undefined
+
+/**
+ * Checks and applies every feature, once per process (the first call decides; a test
+ * passes stand-in targets to see a missing member switch a feature off). Returns what is on.
+ */
+export function applyWebTorrentInternals (targets: InternalTargets = libraryTargets()): FeatureStatus[] {
+  if (applied) return applied
+  // A constructor that throws leaves its probe undefined: the fields it should show are then missing.
+  const probes: Probes = {
+    wire: attempt(() => targets.probeWire(false)),
+    encryptedWire: attempt(() => targets.probeWire(true)),
+    peer: attempt(() => targets.probePeer())
+  }
+  const status: FeatureStatus[] = []
+  for (const { feature, needs, needsFeatures = [], consequence } of FEATURES) {
+    const missing = needs.filter(need => !safely(() => need.ok(targets, probes))).map(need => need.what)
+    for (const other of needsFeatures) {
+      const dependency = status.find(entry => entry.feature === other)
+      if (dependency && !dependency.on) missing.push(...dependency.missing.filter(what => !missing.includes(what)))
+    }
+    status.push({ feature, on: missing.length === 0, missing, consequence })
+  }
+  const on = (feature: Feature) => status.find(entry => entry.feature === feature)!.on
+  if (on('peer links')) linkPeers(targets.peer as PeerProto)
+  if (on('piece framing')) framePieceMessages(targets.wire as FramedWireProto)
+  if (on('peer message limits')) limitPeerMessages(targets)
+  if (on('incoming connection cap')) capIncoming(targets.torrent as TorrentProto)
+  if (on('WebRTC glare tie-break')) {
+    patchWebSocketTracker(targets.webSocketTracker)
+    patchTorrent(targets.torrent)
+  }
+  applied = status
+  return status
+}
+
+function safely (check: () => boolean): boolean {
+  return attempt(check) ?? false
+}
+
+function attempt<T> (make: () => T): T | undefined {
+  try {
+    return make()
+  } catch {
+    return undefined
+  }
+}
+
+/** Is `feature` on in this process (applying the features first if nobody has)? */
+export function featureOn (feature: Feature): boolean {
+  return applyWebTorrentInternals().find(entry => entry.feature === feature)!.on
+}
+
+/** One line per feature that is off: `seedcast: warning: <feature> is off (<why>)`. */
+export function internalsWarnings (): string[] {
+  return applyWebTorrentInternals().filter(entry => !entry.on).map(entry =>
+    `seedcast: warning: ${entry.feature} is off (${entry.missing.join(', ')} ${entry.missing.length === 1 ? 'is' : 'are'} missing in this version; ${entry.consequence}: check the pinned versions of webtorrent and bittorrent-protocol)`)
+}
+
+// ---- peer links: wire → the webtorrent Peer that owns it (its socket, address, torrent)
+
+const OWNER = Symbol.for('seedcast.peerOfWire')
+
+interface PeerLike { wire?: object | null, conn?: unknown, addr?: string | null, swarm?: { pieces?: unknown[] } | null, destroyed?: boolean, destroy: (err?: Error) => void }
+interface PeerProto { onConnect: (this: PeerLike) => void }
+
+function linkPeers (proto: PeerProto): void {
+  const onConnect = proto.onConnect
+  proto.onConnect = function () {
+    const result = onConnect.call(this)
+    if (this.wire) (this.wire as Record<symbol, unknown>)[OWNER] = this
+    return result
+  }
+}
+
+function peerOf (wire: object): PeerLike | undefined {
+  return (wire as Record<symbol, PeerLike | undefined>)[OWNER]
+}
+
+/** The connection under a wire: a net.Socket (TCP), a uTP socket or a simple-peer (WebRTC). */
+export function connOfWire (wire: object): unknown {
+  return peerOf(wire)?.conn ?? undefined
+}
+
+// ---- peer message limits and bans
+
+/** Addresses banned in this process (see wire-limits.ts). */
+export const peerBans = new BanList()
+
+export interface HostilePeer { address: string, reason: string, bannedForMs: number }
+
+/** Emits 'banned' (HostilePeer) when a peer is dropped for a message it may not send. */
+export const hostilePeers = new EventEmitter()
+
+interface GuardedWire {
+  _buffer: Uint8Array[]
+  _bufferSize: number
+  _parse: (size: number, parser: (buffer: Uint8Array) => void) => void
+  remoteAddress?: string
+  remotePort?: number
+  destroy: () => void
+}
+interface GuardedWireProto {
+  _onMessageLength: (this: GuardedWire, buffer: Uint8Array) => void
+  _onMessage: (this: GuardedWire, buffer: Uint8Array) => void
+}
+interface TorrentProto {
+  _addPeer: (this: TorrentLike, peer: unknown, type: string, source?: unknown) => unknown
+  _addIncomingPeer: (this: TorrentLike, peer: PeerLike) => unknown
+}
+interface TorrentLike { wires: unknown[], client?: { maxConns?: number } | null, emit: (event: string, ...args: unknown[]) => boolean }
+interface ConnPoolProto { _onConnection: (this: unknown, conn: { remoteAddress?: string, on: (event: string, listener: () => void) => void, destroy: () => void }, type: string) => void }
+
+const discard = () => {}
+
+function limitPeerMessages (targets: InternalTargets): void {
+  const wire = targets.wire as GuardedWireProto
+  const onMessageLength = wire._onMessageLength
+  const onMessage = wire._onMessage
+  wire._onMessageLength = function (buffer) {
+    const length = new DataView(buffer.buffer, buffer.byteOffset, 4).getUint32(0)
+    if (length > 0) {
+      // The id byte usually came with the length; until it has, the largest of any type.
+      const id = this._bufferSize > 0 ? this._buffer[0]![0] : undefined
+      const pieces = piecesOf(this)
+      const bounds = id === undefined ? { min: 1, max: largestMessage(pieces) } : messageBounds(id, pieces)
+      if (length < bounds.min || length > bounds.max) return refuse(this, id, length, bounds.max)
+    }
+    return onMessageLength.call(this, buffer)
+  }
+  wire._onMessage = function (buffer) {
+    const bounds = messageBounds(buffer[0]!, piecesOf(this))
+    if (buffer.length < bounds.min || buffer.length > bounds.max) return refuse(this, buffer[0], buffer.length, bounds.max)
+    return onMessage.call(this, buffer)
+  }
+
+  const connPool = targets.connPool as ConnPoolProto
+  const onConnection = connPool._onConnection
+  connPool._onConnection = function (conn, type) {
+    if (peerBans.has(conn.remoteAddress)) {
+      fastPathCounts.bannedConnections++
+      conn.on('error', discard)
+      conn.destroy()
+      return
+    }
+    return onConnection.call(this, conn, type)
+  }
+
+  const torrent = targets.torrent as TorrentProto
+  const addPeer = torrent._addPeer
+  // Every outgoing connection (from trackers, DHT, PEX, and webtorrent's own reconnects) starts here.
+  torrent._addPeer = function (peer, type, source) {
+    if (typeof peer === 'string' && peerBans.has(ipOfAddress(peer))) {
+      fastPathCounts.bannedConnections++
+      return null
+    }
+    return addPeer.call(this, peer, type, source)
+  }
+}
+
+function piecesOf (wire: object): number | undefined {
+  const pieces = peerOf(wire)?.swarm?.pieces?.length
+  return pieces || undefined
+}
+
+/** Stops reading the wire at once, bans the peer's IP, drops the connection. */
+function refuse (wire: GuardedWire, id: number | undefined, length: number, max: number): void {
+  wire._parse(Number.MAX_SAFE_INTEGER, discard)
+  wire._buffer = []
+  wire._bufferSize = 0
+  fastPathCounts.oversizedMessages++
+  const peer = peerOf(wire)
+  const address = peer?.addr ?? (wire.remoteAddress ? `${wire.remoteAddress}:${wire.remotePort}` : undefined)
+  const reason = `sent ${describeMessage(id)} of ${length} bytes (${length > max ? `at most ${max}` : 'too short'})`
+  // WebRTC peers have no address to ban; dropping them is all there is.
+  if (address) peerBans.ban(ipOfAddress(address))
+  hostilePeers.emit('banned', { address: address ? displayAddress(address) : 'a WebRTC peer', reason, bannedForMs: address ? BAN_MS : 0 } satisfies HostilePeer)
+  if (peer && !peer.destroyed) peer.destroy(new Error(reason))
+  else wire.destroy()
+}
+
+function displayAddress (address: string): string {
+  const ip = ipOfAddress(address)
+  const port = address.slice(address.lastIndexOf(':') + 1)
+  return ip.includes(':') ? `[${ip}]:${port}` : `${normalizeIp(ip)}:${port}`
+}
+
+// ---- incoming connection cap
+
+/**
+ * webtorrent's maxConns stops it dialling more peers but takes every incoming one; with
+ * `--max-conns` an operator means a cap. An incoming peer past it is dropped when its
+ * handshake names the torrent.
+ */
+function capIncoming (proto: TorrentProto): void {
+  const addIncomingPeer = proto._addIncomingPeer
+  proto._addIncomingPeer = function (peer) {
+    const max = this.client?.maxConns
+    if (max && this.wires.length >= max) {
+      fastPathCounts.refusedOverCap++
+      return peer.destroy(new Error(`more than ${max} peers`))
+    }
+    return addIncomingPeer.call(this, peer)
+  }
+}
+
+// ---- the peer port's address
+
+type Listen = (...args: unknown[]) => unknown
+interface Listener { listen: Listen }
+interface ServerModule { createServer?: (...args: unknown[]) => Listener }
+
+/**
+ * Runs `make` (which constructs a WebTorrent client) so that the peer port it opens listens
+ * on `host` only. webtorrent has no option for it: its ConnPool calls
+ * `net.createServer().listen(port, callback)` in its constructor and, in that callback,
+ * `utp.createServer().listen(port)`, both on every interface. During those synchronous
+ * calls, the servers created get `host` inserted in their listen call. The caller checks
+ * the address once listening (peerPortAddress), so a change in webtorrent cannot widen the
+ * port unnoticed.
+ */
+export function constructListeningOn<T> (host: string | undefined, make: () => T, modules: { net: ServerModule, utp?: ServerModule }): T {
+  if (!host) return make()
+  const restore = listenOnHost(modules.net, host, callback => () => {
+    const restoreUtp = modules.utp?.createServer ? listenOnHost(modules.utp, host, callback => callback) : undefined
+    try { callback() } finally { restoreUtp?.() }
+  })
+  try {
+    return make()
+  } finally {
+    restore()
+  }
+}
+
+/** Until the returned function is called, servers made by `module.createServer` listen on `host`. */
+function listenOnHost (module: ServerModule, host: string, wrapCallback: (callback: () => void) => () => void): () => void {
+  const create = module.createServer!
+  module.createServer = function (...args: unknown[]) {
+    const server = create.apply(module, args)
+    const listen = server.listen
+    server.listen = function (this: unknown, ...listenArgs: unknown[]) {
+      const [port, callback] = listenArgs
+      // Only the (port) and (port, callback) calls webtorrent makes; anything else as given.
+      if (typeof port !== 'number' || listenArgs.length > 2 || (callback !== undefined && typeof callback !== 'function')) return listen.apply(server, listenArgs)
+      return listen.call(server, port, host, ...(callback ? [wrapCallback(callback as () => void)] : []))
+    }
+    return server
+  }
+  return () => { module.createServer = create }
+}
+
+/** The address the client's TCP peer port listens on ("0.0.0.0", "::", "127.0.0.1"...), once listening. */
+export function peerPortAddress (client: { address: () => { address: string } | null }): string | undefined {
+  return client.address()?.address
+}
+
+/** WebTorrent's upload throttle as configured (-1: no limit). */
+export function uploadThrottle (client: object): number {
+  const up = (client as { throttleGroups?: { up?: { getEnabled?: () => boolean, getRate?: () => number } } }).throttleGroups?.up
+  if (!up?.getEnabled || !up.getRate) return (client as { _uploadLimit?: number })._uploadLimit ?? -1
+  return up.getEnabled() ? up.getRate() : -1
+}
+
+// ---- metadata from peers
+
+interface MetadataTarget { _onMetadata?: (metadata: unknown) => unknown, _destroy?: (error: Error) => void }
+
+/**
+ * Has one torrent give the info dictionary its peers send (ut_metadata: the bytes of
+ * `{ info }`) to `parse` before WebTorrent sees it, by wrapping that torrent's
+ * `_onMetadata`; a throw from `parse` destroys the torrent with that error. Checks the
+ * members first; false (and nothing changed) when they are missing.
+ */
+export function interceptPeerMetadata (torrent: object, parse: (bytes: Uint8Array) => unknown): boolean {
+  const target = torrent as MetadataTarget
+  const original = target._onMetadata
+  if (typeof original !== 'function' || typeof target._destroy !== 'function') return false
+  target._onMetadata = function (this: MetadataTarget, metadata: unknown) {
+    // From a .torrent it is already parsed; only peers' bytes go through `parse`.
+    if (!ArrayBuffer.isView(metadata)) return original.call(this, metadata)
+    let parsed: unknown
+    try {
+      parsed = parse(new Uint8Array(metadata.buffer, metadata.byteOffset, metadata.byteLength))
+    } catch (error) {
+      this._destroy!(error as Error)
+      return undefined
+    }
+    return original.call(this, parsed)
+  }
+  return true
+}
