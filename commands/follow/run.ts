@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core'
+import { setFlagsFromString } from 'node:v8'
 import { SeedcastCommand } from '../../cli/base-command.js'
 import { libraryFlag } from '../../cli/library-flag.js'
 import { jsonLine } from '../../cli/event-lines.js'
@@ -46,6 +47,9 @@ Seeds over TCP, uTP and WebRTC like \`seedcast seed\`, with its flags; \`seedcas
     const { flags } = await this.parse(FollowRun)
     const json = this.jsonEnabled()
     const stop = new StopSignals(reason => process.stderr.write(`stopping (${reason}); again to quit now\n`))
+    // A long-lived seeder (unless --once), whose garbage is mostly short-lived 16 KiB blocks:
+    // V8's young generation kept at its initial size, as `seed` does (see commands/seed.ts).
+    if (!flags.once) setFlagsFromString('--semi-space-growth-factor=1')
     await runFollow({
       dir: flags.dir ?? defaultLibraryDir(),
       once: flags.once,

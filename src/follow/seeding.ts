@@ -32,7 +32,9 @@ export class LibrarySeeding {
 
   /** Starts seeding one more episode without waiting for its check (sync() waits). */
   add (torrent: LibraryTorrent): void {
-    const adding = this.addAll([torrent]).finally(() => this.adding.delete(adding))
+    const adding = this.addAll([torrent])
+      .catch(err => this.seeder?.report({ event: 'warning', code: 'ESEED', infoHash: torrent.infoHash, input: torrent.torrentPath, message: `${torrent.torrentPath}: not seeded: ${(err as Error).message}` }))
+      .finally(() => this.adding.delete(adding))
     this.adding.add(adding)
   }
 

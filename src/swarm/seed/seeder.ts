@@ -360,7 +360,9 @@ export async function seedTorrents (inputs: SeedInput[], options: SeedOptions = 
   // Watching starts before the first check, so a publish during a long start-up is seen.
   if (watching) watchShows(seeder, shows, items, { data: options.data })
   await seeder.addItems(unique)
-  if (seeder.torrents.size === 0 && !watching) {
+  // A watched show with nothing published yet waits for its first episode; torrents that
+  // were there and all failed their check are an error either way.
+  if (seeder.torrents.size === 0 && (unique.length > 0 || !watching)) {
     await seeder.stop('nothing to seed')
     throw new SeedcastError(`none of the ${unique.length} torrent(s) can be seeded (data missing or corrupt)`, { code: 'ENODATA', hint: 'check the warnings above, or point `data` at the media folder' })
   }
