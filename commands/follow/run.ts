@@ -31,6 +31,8 @@ Seeds over TCP, uTP and WebRTC like \`seedcast seed\`, with its flags; \`seedcas
     { description: 'Announce the torrents made for HTTP-only shows to your own tracker', command: '<%= config.bin %> follow run --tracker wss://tracker.example/announce --tracker https://tracker.example/announce' }
   ]
 
+  protected override optionFlags = { maxEpisodeBytes: '--max-episode-size', maxBytes: '--max-size', trackers: '--tracker', timeoutSeconds: '--timeout' }
+
   static override flags = {
     dir: libraryFlag,
     once: Flags.boolean({ description: 'poll every feed once, download what is new, then exit without seeding' }),

@@ -37,7 +37,7 @@ function publicationDate (episode: Episode): Date {
   const date = new Date(episode.pubDate)
   if (Number.isNaN(date.getTime())) {
     throw new SeedcastError(`episode "${episode.slug}" has an invalid pubDate: "${episode.pubDate}"`, {
-      code: 'EDATE', hint: 'use an ISO 8601 date such as 2026-11-28T06:00:00Z (seedcast episodes edit <slug> --date ...)'
+      code: 'EDATE', hint: 'use an ISO 8601 date such as 2026-11-28T06:00:00Z (change it with `seedcast episodes edit`)'
     })
   }
   return date

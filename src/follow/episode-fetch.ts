@@ -70,7 +70,7 @@ async function viaTorrent (episode: FeedEpisode, torrentUrl: string, options: Ep
   } catch (err) {
     throw new SeedcastError(`${torrentUrl}: not a valid .torrent (${(err as Error).message})`, { code: 'ETORRENT', cause: err })
   }
-  if (info.length > options.maxEpisodeBytes) throw new SeedcastError(`"${episode.title}": ${info.length} bytes, more than the ${options.maxEpisodeBytes} allowed`, { code: 'ETOOBIG', hint: 'raise --max-episode-size to take it' })
+  if (info.length > options.maxEpisodeBytes) throw new SeedcastError(`"${episode.title}": ${info.length} bytes, more than the ${options.maxEpisodeBytes} allowed`, { code: 'ETOOBIG', hint: 'raise `maxEpisodeBytes` to take it' })
   const magnetTrackers = episode.media.magnets.flatMap(magnet => { try { return parseMagnet(magnet).trackers } catch { return [] } })
   // The magnet carries the enclosure as web seed (ws=) on top of the torrent's own url-list.
   const magnet = magnetURI({ infoHash: info.infoHash, name: info.name, torrentUrl, webSeeds: episode.media.http, trackers: [...new Set(magnetTrackers)] })

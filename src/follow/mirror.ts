@@ -63,7 +63,7 @@ export async function mirrorFeed (feedUrl: string, showDir: string, options: Mir
   const original = fetched.movedTo ?? feedUrl
   const feed = readPodcastFeed(fetched.xml, { url: fetched.url })
   if (!options.allowRedistribution && !allowsRedistribution(feed.license)) {
-    throw new SeedcastError(`${feedUrl}: its license (${feed.license?.id ?? feed.copyright ?? 'none given'}) does not allow redistribution; not mirrored`, { code: 'ELICENSE', hint: 'mirror only Creative Commons or freely licensed shows, or --allow-redistribution if the author allowed you' })
+    throw new SeedcastError(`${feedUrl}: its license (${feed.license?.id ?? feed.copyright ?? 'none given'}) does not allow redistribution; not mirrored`, { code: 'ELICENSE', hint: 'mirror only Creative Commons or freely licensed shows, or `allowRedistribution` if the author allowed you' })
   }
   const paths = showPaths(showDir)
   const existing = await loadShow(showDir).catch(() => undefined)
@@ -107,7 +107,7 @@ export async function mirrorFeed (feedUrl: string, showDir: string, options: Mir
 function mirrorConfig (feed: PodcastFeed, original: string, baseUrl: string, options: MirrorOptions, existing?: ShowConfig): ShowConfig {
   const ownerName = feed.owner?.name ?? options.ownerName ?? feed.author
   const ownerEmail = feed.owner?.email ?? options.ownerEmail
-  if (!ownerEmail || !ownerName) throw new SeedcastError(`${original}: the feed names no owner e-mail, which the mirror's feed needs`, { code: 'EUSAGE', hint: 'give --owner-name and --owner-email (the mirror\'s operator)' })
+  if (!ownerEmail || !ownerName) throw new SeedcastError(`${original}: the feed names no owner e-mail, which the mirror's feed needs`, { code: 'EUSAGE', hint: 'give `ownerName` and `ownerEmail` (the mirror\'s operator)' })
   const note = `A peer-to-peer mirror of ${original}, made with seedcast: the episodes, their GUIDs and their original enclosures are the publisher's; the mirror adds BitTorrent sources.`
   const type = feed.showType === 'serial' || feed.showType === 'episodic' ? feed.showType : undefined
   return {

@@ -41,7 +41,7 @@ export async function mountShows (dirs: string[]): Promise<MountedShow[]> {
         ? `${show.paths.root}: the same show folder is given twice`
         : `${other.paths.root} and ${show.paths.root} both want the URL path ${show.mountPath} (base URLs ${other.config.baseUrl} and ${show.config.baseUrl})`, {
         code: 'EMOUNT',
-        hint: same ? 'give each show folder once' : 'give each show its own base URL path (seedcast init --base-url, or edit baseUrl in show.json and run `seedcast feed build`)'
+        hint: same ? 'give each show folder once' : 'give each show its own base URL path (change one with `seedcast show edit`)'
       })
     }
     byPath.set(key, show)

@@ -57,7 +57,7 @@ export async function serveShows (options: ServeOptions): Promise<RunningServer>
       tracker.udp = `udp://${host.includes(':') ? `[${host}]` : host}:${udpPort}/announce`
     } catch (error) {
       await server.close().catch(() => {})
-      throw new SeedcastError(`cannot listen for UDP tracker requests on ${host}:${port}: ${(error as Error).message}`, { code: 'ELISTEN', cause: error, hint: 'free that UDP port or serve without --udp-tracker' })
+      throw new SeedcastError(`cannot listen for UDP tracker requests on ${host}:${port}: ${(error as Error).message}`, { code: 'ELISTEN', cause: error, hint: 'free that UDP port or serve without `udpTracker`' })
     }
   }
   const scheduler = new ScheduledPublisher(server.seedcastShows.map(show => show.paths.root))

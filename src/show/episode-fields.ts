@@ -53,7 +53,7 @@ export function parsePerson (value: string): EpisodePerson {
   const at = value.lastIndexOf(':')
   const name = (at < 0 ? value : value.slice(0, at)).trim()
   const role = (at < 0 ? 'host' : value.slice(at + 1)).trim().toLowerCase()
-  if (!name) invalid('person', `"${value}" has no name`, 'e.g. --person "Ana Lima:host" --person "Bo:guest"')
+  if (!name) invalid('person', `"${value}" has no name`, 'write it as "Name:role", e.g. "Ana Lima:host"')
   const group = Object.entries(ROLE_GROUPS).find(([, roles]) => roles.includes(role))?.[0]
   if (!group) invalid('person', `"${role}" is not a role of the podcast:person taxonomy`, `e.g. ${Object.values(ROLE_GROUPS).map(roles => roles[0]).join(', ')}, guest, producer`)
   return { name, role, group }

@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { mkdir, readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
-import { SeedcastError, fileError } from '../errors.js'
+import { SeedcastError, fileError, invalidOption } from '../errors.js'
 import { writeJsonAtomic } from '../atomic.js'
 import { loadShow } from './load.js'
 import { withShowLock } from './lock.js'
@@ -57,7 +57,7 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest()
 export async function createToken (showDir: string, name = 'api'): Promise<{ token: string, stored: StoredToken }> {
   const dir = resolve(showDir)
   const label = name.trim()
-  if (label === '' || label.length > 100) throw new SeedcastError('a token name must have 1 to 100 characters', { code: 'EUSAGE', hint: 'e.g. --name ci' })
+  if (label === '' || label.length > 100) throw invalidOption('name', 'a token name must have 1 to 100 characters', 'e.g. `name` ci')
   await loadShow(dir)
   return withShowLock(dir, async () => {
     const tokens = await readTokens(dir)

@@ -166,7 +166,7 @@ describe('seedcast follow', () => {
     expect(none.stderr).toMatch(/no feed is followed yet \(add one with `seedcast follow add <feed-url>`\)/)
     const magnet = await runCli(['seed', `magnet:?xt=urn:btih:${'a'.repeat(40)}&dn=${'x'.repeat(300)}`])
     expect(magnet.code).toBe(2)
-    expect(magnet.stderr).toMatch(/^seedcast: magnet:\?xt=urn:btih:a+\.\.\.: seed takes \.torrent files and show folders, not magnets or URLs \(fetch it first with `seedcast get <magnet-or-url> --seed`/)
+    expect(magnet.stderr).toMatch(/^seedcast: magnet:\?xt=urn:btih:a+\.\.\.: seed takes \.torrent files and show folders, not magnets or URLs \(fetch it first with `seedcast get`, which can seed it afterwards/)
     expect(magnet.stderr).not.toMatch(/ENAMETOOLONG/)
     const notFollowed = await runCli(['follow', 'remove', 'nope', '--dir', lib])
     expect(notFollowed.code).toBe(1)

@@ -44,7 +44,7 @@ export async function resolveSeedInputs (inputs: SeedInput[], options: { data?: 
       continue
     }
     if (isRemote(input)) {
-      throw new SeedcastError(`${input.length > 60 ? input.slice(0, 57) + '...' : input}: seed takes .torrent files and show folders, not magnets or URLs`, { code: 'EUSAGE', hint: 'fetch it first with `seedcast get <magnet-or-url> --seed`, or follow a feed with `seedcast follow add <feed-url>` and `seedcast follow run`' })
+      throw new SeedcastError(`${input.length > 60 ? input.slice(0, 57) + '...' : input}: seed takes .torrent files and show folders, not magnets or URLs`, { code: 'EUSAGE', hint: 'fetch it first with `seedcast get`, which can seed it afterwards, or follow a feed with `seedcast follow add <feed-url>` and `seedcast follow run`' })
     }
     const path = resolve(input)
     let info
