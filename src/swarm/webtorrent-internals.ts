@@ -306,7 +306,8 @@ function capIncoming (proto: TorrentProto): void {
   const addIncomingPeer = proto._addIncomingPeer
   proto._addIncomingPeer = function (peer) {
     const max = this.client?.maxConns
-    if (max && this.wires.length >= max) {
+    // Web seeds are wires too (HTTP fetches of the torrent's URLs), not peer connections.
+    if (max && this.wires.filter(wire => (wire as { type?: string }).type !== 'webSeed').length >= max) {
       fastPathCounts.refusedOverCap++
       return peer.destroy(new Error(`more than ${max} peers`))
     }
