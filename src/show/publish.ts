@@ -3,6 +3,7 @@ import { copyFile, mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import { basename, extname, join, resolve } from 'node:path'
 import { v4 as uuidv4 } from 'uuid'
 import { SeedcastError, fileError } from '../errors.js'
+import { faststartCopy } from '../media/faststart.js'
 import { probeMedia } from '../media/probe.js'
 import type { EpisodeMedia } from '../media/types.js'
 import { checkCover, type CoverImage } from './cover.js'
@@ -82,11 +83,15 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
   const temp = tempPath(paths, media.extension)
   const placed: string[] = []
   try {
+    // An MP4 whose index (moov) follows its data is written moov-first into the temp file,
+    // and that rewrite is what gets hashed and published; anything else is copied as it is.
+    const faststart = await faststartCopy(mediaPath, temp, media.extension)
+    const hashed = faststart.rewritten ? temp : mediaPath
     // The copy (then its fsync) and the hashing run at once (the kernel copies while worker
     // threads hash the source, both from the page cache); the source must not change meanwhile.
     const mediaUrl = publicUrl(config, files.mediaPath)
     const [hashing, copying] = await Promise.allSettled([
-      createTorrent(mediaPath, {
+      createTorrent(hashed, {
         name: basename(files.mediaPath),
         announce: showTrackers(config).map(tracker => [tracker]),
         webSeeds: [mediaUrl],
@@ -98,7 +103,7 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
       }),
       // Made durable as soon as it is copied, so the disk writes overlap the hashing
       // instead of following it.
-      copyFile(mediaPath, temp, constants.COPYFILE_FICLONE).catch(error => { throw fileError(error, mediaPath, 'copy') })
+      (faststart.rewritten ? Promise.resolve() : copyFile(mediaPath, temp, constants.COPYFILE_FICLONE).catch(error => { throw fileError(error, mediaPath, 'copy') }))
         .then(() => syncFile(temp)) // on disk before any catalog entry can point at it
     ])
     // Both settled before anything is cleaned up, so no copy outlives the temp file's removal.
@@ -115,7 +120,7 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
     const before = catalog.episodes.find(episode => episode.sha256 === sha256)
     if (before) return duplicateResult(paths, config, before)
 
-    const notes: string[] = []
+    const notes: string[] = faststart.note ? [faststart.note] : []
     const art = episodeArt(media, notes)
 
     const episode: Episode = {

@@ -22,8 +22,9 @@ function brokenLines (description: string): string[] {
     lines.forEach((line, index) => {
       // A table row keeps its columns only if oclif need not wrap it (80 columns, indented by 2; it
       // drops the indentation of the lines it wraps). A "- " list item may wrap.
-      const tableRow = /^\s+\S/.test(line) || /^\S+\s{2,}\S/.test(line)
-      const row = tableRow || /^- /.test(line)
+      const listItem = /^\s*- /.test(line)
+      const tableRow = !listItem && (/^\s+\S/.test(line) || /^\S+\s{2,}\S/.test(line))
+      const row = tableRow || listItem
       if (tableRow && (line.length > 76 || /^ {4}/.test(line))) broken.push(line) // a continuation would lose its indentation
       // oclif keeps every newline: prose going on to the next line breaks the sentence there.
       if (!row && index < lines.length - 1 && !/[.:!?]$/.test(line.trimEnd())) broken.push(line)
