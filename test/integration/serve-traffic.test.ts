@@ -1,7 +1,8 @@
-// The seed box's traffic counters, fed by real clients: a byte range over HTTP and a whole
+// The seed box's traffic counters, fed by real clients: a byte range over HTTP, a whole
 // episode to aria2c over BitTorrent (TCP, from the seeder found through the show's own
-// tracker) are counted per episode and transport, exactly, in /metrics and in the
-// token-protected GET /api/shows/<id>/stats the dashboard reads.
+// tracker) and one to a WebRTC leecher (through the show's ws:// tracker) are counted per
+// episode and transport, exactly, in /metrics and in the token-protected
+// GET /api/shows/<id>/stats the dashboard reads.
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
@@ -14,6 +15,7 @@ import { publish } from '../../src/show/publish.js'
 import { createToken } from '../../src/show/tokens.js'
 import { seedTorrents, type Seeder } from '../../src/swarm/seed/seeder.js'
 import { aria2Download } from '../helpers/aria2.js'
+import { startJsonProcess, waitForLines } from '../helpers/json-process.js'
 import { freePort } from '../helpers/ports.js'
 import { tempDir } from '../helpers/tmp.js'
 import { fixture, rawRequest } from './serve-helpers.js'
@@ -23,7 +25,7 @@ let running: RunningServer
 let seeder: Seeder
 let showDir: string
 let token: string
-let episodes: Array<{ slug: string, infoHash: string, mediaPath: string, magnet: string, length: number }>
+let episodes: Array<{ slug: string, infoHash: string, mediaPath: string, torrentPath: string, magnet: string, length: number }>
 
 beforeAll(async () => {
   tmp = await tempDir('seedcast-serve-traffic-')
@@ -41,7 +43,7 @@ beforeAll(async () => {
   token = (await createToken(showDir, 'dashboard')).token
   running = await serveShows({ shows: [showDir], port, host: '127.0.0.1' })
   const sink = running.server.seedcastMetrics.swarm
-  seeder = await seedTorrents([showDir], { dht: false, lsd: false, webrtc: false, stateDir: join(tmp.path, 'state'), statsIntervalMs: 100, onEvent: event => recordSeedEvent(sink, event) })
+  seeder = await seedTorrents([showDir], { dht: false, lsd: false, rtcConfig: { iceServers: [] }, stateDir: join(tmp.path, 'state'), statsIntervalMs: 100, onEvent: event => recordSeedEvent(sink, event) })
 })
 
 afterAll(async () => {
@@ -102,5 +104,33 @@ describe('traffic per episode and transport', () => {
     expect(metrics).toContain(`seedcast_peer_bytes_sent_total{episode="${first.slug}",transport="tcp"} ${first.length}`)
     expect(metrics).toContain(`seedcast_peer_bytes_sent_total{episode="${first.slug}",transport="utp"} 0`)
     expect(metrics).toContain(`seedcast_http_bytes_sent_total{episode="${second.slug}"} 50000`)
+  })
+
+  it('counts what a WebRTC leecher took, exactly, under webrtc', async () => {
+    const [first] = episodes as [typeof episodes[0]]
+    const before = (await stats()).body.episodes.find(episode => episode.slug === first.slug)!
+    // seedcast's own client (built) as the leecher, from a magnet naming only the show's
+    // ws:// tracker: one source, the seeder over WebRTC (no web seed, no TCP, no DHT/LSD/PEX),
+    // so what it received is what the seeder sent. It prints the bytes per kind of wire.
+    const magnet = `magnet:?xt=urn:btih:${first.infoHash}&tr=${encodeURIComponent(running.tracker.ws)}`
+    const leecher = startJsonProcess(['--input-type=module', '-e', `
+      const { createClient, closeClient } = await import(${JSON.stringify(new URL('../../dist/src/swarm/client.js', import.meta.url).href)})
+      const client = createClient({ dht: false, lsd: false, utp: false, pex: false, rtcConfig: { iceServers: [] } })
+      const received = {}
+      const torrent = client.add(process.env.MAGNET, { path: process.env.DIR })
+      torrent.on('wire', wire => wire.on('download', bytes => { received[wire.type] = (received[wire.type] ?? 0) + bytes }))
+      torrent.on('done', async () => { process.stdout.write(JSON.stringify({ event: 'done', received }) + '\\n'); await closeClient(client); process.exit(0) })
+    `], { MAGNET: magnet, DIR: join(tmp.path, 'leecher') })
+    try {
+      await waitForLines('the leecher done', 40_000, () => leecher.lines.some(line => line.event === 'done'), [leecher])
+    } finally {
+      leecher.kill()
+    }
+    const received = leecher.lines.find(line => line.event === 'done')!.received as Record<string, number>
+    expect(received).toEqual({ webrtc: first.length })
+    const body = await statsWhen(current => current.episodes.find(episode => episode.slug === first.slug)!.peerBytes.webrtc - before.peerBytes.webrtc >= first.length)
+    const after = body.episodes.find(episode => episode.slug === first.slug)!
+    expect({ tcp: after.peerBytes.tcp - before.peerBytes.tcp, utp: after.peerBytes.utp - before.peerBytes.utp, webrtc: after.peerBytes.webrtc - before.peerBytes.webrtc }).toEqual({ tcp: 0, utp: 0, webrtc: first.length })
+    expect(after.http.bytes - before.http.bytes).toBe(0)
   })
 })
