@@ -1,4 +1,5 @@
 import { Args, Flags } from '@oclif/core'
+import { setFlagsFromString } from 'node:v8'
 import { SeedcastCommand } from '../cli/base-command.js'
 import { applyConfigFile } from '../cli/config-file.js'
 import { peerTuningFlags, peerTuningOptions } from '../cli/seed-flags.js'
@@ -82,6 +83,11 @@ With --json one JSON line {url, shows, tracker, warnings} is printed when listen
     let seeder: Seeder | undefined
     // Taken before anything starts, so a Ctrl-C during start-up still means a clean stop.
     const stop = new StopSignals()
+    // A long-lived server whose garbage is short-lived (a request's objects): keep V8's young
+    // generation at its initial size. Left to grow it reached 128 MiB under 200 clients and
+    // stayed committed: RSS 115 -> 290 MiB over a 200 s soak, 115 -> 170 MiB with this, no
+    // fewer requests served (test/bench/serve.bench.ts).
+    setFlagsFromString('--semi-space-growth-factor=1')
     const running = await serveShows({
       shows, port: flags.port, host: flags.host, udpTracker: flags['udp-tracker'], logger: flags.log, trustProxy: trustProxyOption(flags['trust-proxy']),
       sendTimeoutMs: flags['send-timeout'] * 1000, maxConnections: flags['max-connections'], maxUploadBytes: flags['max-upload'] * 1024 * 1024

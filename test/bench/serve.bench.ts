@@ -5,10 +5,11 @@
 // - rss.xml with Accept-Encoding: gzip, both answering gzip: req/s ratio (goal >= 0.5x);
 // - soak: 200 connections for SOAK_SECONDS mixing feeds and ranges: errors and the
 //   server's RSS at start and end.
-//   The RSS growth under the soak is V8's young generation growing to its 128 MiB maximum
-//   and staying committed (measured over 200 s / 170k requests with forced GCs: heap used
-//   flat at 30 MiB, old space flat, no file descriptor or buffer left behind); it levels
-//   off near 290 MiB. NODE_OPTIONS=--max-semi-space-size=16 caps it (139 -> 181 MiB here).
+//   RSS grew under the soak because V8's young generation grew to its 128 MiB maximum and
+//   stayed committed (over 200 s / 170k requests with forced GCs: heap used flat at 30 MiB,
+//   old space flat, no file descriptor or buffer left behind), levelling off near 290 MiB.
+//   `seedcast serve` now keeps it at its initial size (--semi-space-growth-factor=1, as
+//   `seed` does), and so does the server this bench starts.
 // Env: SERVE_BENCH_SECONDS (per wrk run, default 5), SOAK_SECONDS (default 60).
 // Runs on the built library (npm run bench builds first); seedcast runs in its own process.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
@@ -67,6 +68,8 @@ async function waitForHttp (port: number, path: string): Promise<void> {
 async function startSeedcast (showDir: string): Promise<{ port: number, pid: number }> {
   const port = await freePort()
   const script = `
+    // What \`seedcast serve\` sets first (commands/serve.ts).
+    ;(await import('node:v8')).setFlagsFromString('--semi-space-growth-factor=1')
     const { serveShows } = await import(${JSON.stringify(join(repoRoot, 'dist/src/index.js'))})
     await serveShows({ shows: [${JSON.stringify(showDir)}], port: ${port}, host: '127.0.0.1' })`
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'inherit'] })
