@@ -54,6 +54,24 @@ describe('seedcast get from web seeds alone', () => {
     expect(webSeed.requests.some(request => request.url === '/torrents/episode.torrent')).toBe(true)
   })
 
+  it('leaves out ws:// and wss:// trackers (no WebRTC in get) quietly, from the .torrent and from the magnet', async () => {
+    const dir = await setup()
+    // A seedcast show's own tracker, for browsers; port 9 (discard) answers nothing here anyway.
+    const wsTracker = 'ws://127.0.0.1:9/announce'
+    const torrent = await makeTorrent(fixtureMp3, join(dir, 'ws.torrent'), { trackers: [wsTracker] })
+    const webSeed = await startWebSeed(fixtureMp3, 'episode.mp3', { routes: { '/torrents/episode.torrent': torrent } })
+    cleanups.push(webSeed.close)
+    const infoHash = jsonLines((await runCli(['get', join(dir, 'ws.torrent'), '-o', join(dir, 'probe'), '--no-dht', '--timeout', '1', '--json'])).stdout)[0].infoHash as string
+    const magnet = `magnet:?xt=urn:btih:${infoHash}&dn=episode.mp3&tr=${encodeURIComponent(wsTracker)}&tr=${encodeURIComponent('wss://127.0.0.1:9/announce')}&ws=${encodeURIComponent(webSeed.url)}&xs=${encodeURIComponent(`${webSeed.origin}/torrents/episode.torrent`)}`
+
+    const result = await runCli(['get', magnet, '-o', join(dir, 'out'), '--no-dht', '--timeout', '20', '--json'])
+    expect(result.code, result.stdout).toBe(0)
+    const events = jsonLines(result.stdout)
+    // Before: one "Unsupported tracker protocol: ws://..." warning per WebSocket tracker.
+    expect(events.filter(event => event.event === 'warning')).toEqual([])
+    expect(events.at(-1)).toMatchObject({ event: 'done', total: 293633 })
+  })
+
   it('--stdout writes exactly the file bytes and nothing else to standard output', async () => {
     const dir = await setup()
     const webSeed = await startWebSeed(fixtureMp3, 'episode.mp3', { bytesPerSecond: 400_000 })

@@ -52,7 +52,8 @@ export class DownloadRun {
   private everConnected = false
   private lastReceived = 0
   private lastProgressAt = performance.now()
-  private lastSwarmWarning?: string
+  /** The last problem a tracker reported (DHT messages are not tracker problems). */
+  private lastTrackerProblem?: string
   private spaceChecked: Promise<void> = Promise.resolve()
   private streaming?: Promise<void>
   private streamClosed = false
@@ -67,12 +68,13 @@ export class DownloadRun {
     this.result = new Promise((resolve, reject) => { this.resolve = resolve; this.reject = reject })
     const selecting = (options.select?.length ?? 0) > 0
     this.metainfo = typeof source.torrentId === 'string' ? undefined : parseMetainfo(source.torrentId)
-    const torrent = this.torrent = client.add(this.metainfo ? webTorrentInput(this.metainfo) : source.torrentId, {
+    const input = this.metainfo ? { ...webTorrentInput(this.metainfo), announce: usableTrackers(this.metainfo.announce.flat()) } : withoutWebSocketTrackers(source.torrentId as string)
+    const torrent = this.torrent = client.add(input, {
       // Files go to their safe paths and pad files nowhere (see DownloadStore).
       store: DownloadStore,
       storeOpts: { metainfo: this.metainfo, placement: this.placement },
       path: options.dataDir,
-      announce: [...source.extraTrackers, ...(options.trackers ?? [])],
+      announce: usableTrackers([...source.extraTrackers, ...(options.trackers ?? [])]),
       deselect: selecting,
       // Web seeds are often the only source of a fresh episode: more parallel ranges.
       maxWebConns: 8
@@ -110,7 +112,7 @@ export class DownloadRun {
     const message = error?.message ?? String(error)
     // Hash failures are reported as their own events by the guard.
     if (/failed verification/.test(message)) return
-    this.lastSwarmWarning = message
+    if (!DHT_MESSAGE.test(message)) this.lastTrackerProblem = message
     this.emit({ event: 'warning', kind: 'swarm', message })
   }
 
@@ -227,9 +229,9 @@ export class DownloadRun {
     const seconds = this.options.timeoutSeconds
     const infoHash = torrent.infoHash ?? this.source.infoHash
     if (!this.everConnected) {
-      const hint = this.lastSwarmWarning
-        ? `last tracker problem: ${this.lastSwarmWarning}`
-        : 'check the trackers, add one with `trackers`, or raise `timeoutSeconds`'
+      const hint = this.lastTrackerProblem
+        ? `last tracker problem: ${this.lastTrackerProblem}`
+        : `no peer was found through ${this.options.dht === false ? 'the trackers' : 'the trackers or the DHT'}; try again later, add a tracker with \`trackers\`, or raise \`timeoutSeconds\``
       return new SeedcastError(`no peers found for ${infoHash} within ${seconds} s`, { code: 'ENOPEERS', hint })
     }
     if (this.state === 'metadata') {
@@ -312,6 +314,31 @@ export class DownloadRun {
     this.options.signal?.removeEventListener('abort', this.onAbort)
     return true
   }
+}
+
+/** What the DHT says when it has nobody to ask (no bootstrap node reached): not a tracker's problem. */
+const DHT_MESSAGE = /^No nodes to query/
+
+/**
+ * A download talks TCP and web seeds, not WebRTC (see openDownloadClient): a ws:// or
+ * wss:// tracker (a seedcast show's own, for browsers) can give it no peer, and WebTorrent
+ * would warn "Unsupported tracker protocol" for each. They are left out quietly.
+ */
+const WEBSOCKET_TRACKER = /^wss?:\/\//i
+
+function usableTrackers (urls: string[]): string[] {
+  return [...new Set(urls.filter(url => !WEBSOCKET_TRACKER.test(url)))]
+}
+
+/** The magnet link without its ws:// and wss:// trackers (`tr=`). */
+function withoutWebSocketTrackers (magnet: string): string {
+  const query = magnet.slice(magnet.indexOf('?') + 1)
+  const kept = query.split('&').filter(part => {
+    const [key, value = ''] = part.split('=')
+    if (key !== 'tr') return true
+    try { return !WEBSOCKET_TRACKER.test(decodeURIComponent(value)) } catch { return true }
+  })
+  return `magnet:?${kept.join('&')}`
 }
 
 /** Webtorrent reports disk and parse problems as plain errors; give them a path and a hint. */
