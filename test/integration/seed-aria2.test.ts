@@ -5,6 +5,7 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createClient, closeClient } from '../../src/swarm/client.js'
+import { readStatuses } from '../../src/swarm/status-file.js'
 import { createTorrent } from '../../src/torrent/create.js'
 import { binPath, repoRoot, runCli, runCliJson } from '../helpers/cli.js'
 import { startJsonProcess, waitForLines, within } from '../helpers/json-process.js'
@@ -13,6 +14,15 @@ import { tempDir } from '../helpers/tmp.js'
 import { startTracker } from '../helpers/tracker.js'
 
 const episode = join(repoRoot, 'fixtures', 'episode.mp3')
+
+/** Waits (at most `ms`) until a seeder's status file under `state` lists a connected peer. */
+async function waitForStatusPeer (state: string, ms: number): Promise<void> {
+  const hasPeer = async () => (await readStatuses(state)).some(status => status.torrents.some(torrent => torrent.peerList.length > 0))
+  for (const deadline = Date.now() + ms; !(await hasPeer());) {
+    if (Date.now() > deadline) throw new Error(`no peer in the status file within ${ms} ms`)
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+}
 const cleanups: Array<() => Promise<void> | void> = []
 afterEach(async () => { for (const cleanup of cleanups.splice(0).reverse()) await cleanup() })
 
@@ -111,7 +121,8 @@ describe('seedcast seed with real peers', () => {
     leecher.add(torrent, { path: leechDir })
     await seeder.waitFor(line => line.event === 'peer' && line.action === 'connected', 20_000)
     await seeder.waitFor(line => line.event === 'stats' && line.peers > 0, 5_000)
-    await new Promise(resolve => setTimeout(resolve, 1200)) // the status file is rewritten every second
+    // The status file (rewritten every second) names the leecher: wait for that, at most 5 s.
+    await waitForStatusPeer(state, 5_000)
 
     const { result, json } = await runCliJson(['peers', torrentPath, '--state', state])
     expect(result.code).toBe(0)

@@ -49,7 +49,9 @@ describe('WebRTC peers vanishing at once', () => {
       // The seeder notices every vanished peer (ICE/data channel failure) and is still alive.
       await waitForLines(`round ${round}: seeder sees every peer gone`, 60_000, () => connected() === disconnected(), [seeder])
       console.log(`round ${round}: ${LEECHERS} leechers sent ${signal}; the seeder saw all of its ${connected()} connections so far go in ${Date.now() - killedAt} ms`)
-      await new Promise(resolve => setTimeout(resolve, 500))
+      // Still running its loop, not merely not yet dead: a new 'stats' line comes after the last disconnect.
+      const seen = seeder.lines.length
+      await waitForLines(`round ${round}: the seeder's next stats line`, 10_000, () => seeder.lines.slice(seen).some(line => line.event === 'stats'), [seeder])
       expect(seeder.child.exitCode).toBeNull()
       expect(seeder.child.signalCode).toBeNull()
     }

@@ -96,7 +96,8 @@ describe('hashFiles', () => {
     const before = openFiles()
     const controller = new AbortController()
     await expect(hashFiles(many, { pieceLength: 16384, threads: 1, signal: controller.signal, onProgress: () => controller.abort() })).rejects.toThrow()
-    await new Promise(resolve => setTimeout(resolve, 300)) // reads queued before the abort settle
+    // Reads queued before the abort settle on their own: wait (at most 5 s) for their descriptors to close.
+    for (const deadline = Date.now() + 5000; openFiles() > before && Date.now() < deadline;) await new Promise(resolve => setTimeout(resolve, 10))
     expect(openFiles()).toBeLessThanOrEqual(before)
   })
 
