@@ -2,9 +2,11 @@ import { createInterface } from 'node:readline/promises'
 import { Args, Flags } from '@oclif/core'
 import { SeedcastCommand } from '../cli/base-command.js'
 import { showFieldFlags, showFieldOptions } from '../cli/show-fields-flags.js'
-import { flagName } from '../cli/error-view.js'
+import { describeError, errorLine, flagName } from '../cli/error-view.js'
 import { SeedcastError } from '../src/errors.js'
 import { APPLE_CATEGORIES } from '../src/feed/apple-categories.js'
+import { readCover } from '../src/show/cover.js'
+import { checkShowFields } from '../src/show/show-fields.js'
 import { DEFAULT_LICENSE, initShow, REQUIRED_INIT_OPTIONS, type InitOptions } from '../src/show/init.js'
 
 export default class Init extends SeedcastCommand {
@@ -17,7 +19,7 @@ export default class Init extends SeedcastCommand {
 
 Every value is checked before anything is written: a bad one is a one-line error and nothing is created. A folder that already holds a show.json is refused.
 
-Required: --title --description --author --owner-name --owner-email --language --category --base-url. In a terminal the missing ones are asked for; otherwise (scripts, CI) the command fails and lists them.
+Required: --title --description --author --owner-name --owner-email --language --category --base-url. In a terminal the missing ones are asked for, and the cover (--image) too, since Apple and \`seedcast feed lint\` require one: each answer, and each flag given with a bad value, is checked at once and asked again when refused, so no answer is lost. Otherwise (scripts, CI) the command fails and lists them.
 
 --category takes Apple Podcasts' names (listed below): "Technology", or a category and subcategory as "Society & Culture > Documentary" (or --category "Society & Culture" --subcategory Documentary). --language is a BCP 47 tag (en, en-US, pt-BR). --license is an SPDX id, CC-BY-SA-4.0 when not given. --image must be a square JPEG or PNG of 1400 to 3000 pixels. --funding is a URL, optionally followed by a space and a title. The feed is marked podcast:locked (other platforms should not import it).
 
@@ -31,7 +33,7 @@ Apple Podcasts categories, with their subcategories in brackets: ${categoryList(
     `<%= config.bin %> init my-show --title "Tea Time" --description "Talks over tea" --author "Ana" --owner-name "Ana" --owner-email ana@example.org --language en --category "Arts > Food" --base-url https://tea.example.org/podcast/ --image cover.jpg`,
     `<%= config.bin %> init --title "Night Radio" --description "Late news" --author "NR" --owner-name "NR" --owner-email nr@example.org --language fr --category News --subcategory "Daily News" --base-url https://nr.example.org/ --tracker udp://tracker.example.org:6969/announce --tracker wss://tracker.example.org --license CC-BY-4.0`,
     `<%= config.bin %> init my-show --title "Tea Time" --description "Talks over tea" --author "Ana" --owner-name "Ana" --owner-email ana@example.org --language en --category "Arts > Food" --base-url https://tea.example.org/podcast/ --tracker self   # peers meet at the tracker of seedcast serve`,
-    '<%= config.bin %> init my-show   # in a terminal: asks for each required value'
+    '<%= config.bin %> init my-show   # in a terminal: asks for each required value and the cover'
   ]
 
   static override args = {
@@ -59,29 +61,70 @@ Apple Podcasts categories, with their subcategories in brackets: ${categoryList(
   }
 }
 
-/** Asks on the terminal for each required value not given as a flag (Ctrl+D or Ctrl+C cancels). */
+type Asked = typeof REQUIRED_INIT_OPTIONS[number] | 'image'
+
+/** Checks one value as init will (throws the same one-line error). */
+async function checkOne (key: Asked, value: string, options: Partial<InitOptions>): Promise<void> {
+  if (key === 'image') await readCover(value)
+  else if (key === 'category') checkShowFields({ category: value, subcategory: options.subcategory })
+  else checkShowFields({ [key]: value })
+}
+
+/**
+ * Asks on the terminal for each required value not given, and for the cover (Apple and
+ * `feed lint` require one). Each answer, and each flag given with a bad value, is checked at
+ * once: a bad one prints the error and is asked again, so no answer is lost. Ctrl+D cancels.
+ */
 async function askForMissing (options: Partial<InitOptions>): Promise<void> {
-  const missing = REQUIRED_INIT_OPTIONS.filter(key => !options[key]?.trim())
-  if (!missing.length) return
+  const keys: Asked[] = [...REQUIRED_INIT_OPTIONS, 'image']
+  const toAsk: Asked[] = []
+  for (const key of keys) {
+    const given = options[key]?.trim()
+    if (!given) { toAsk.push(key); continue }
+    try {
+      await checkOne(key, given, options)
+    } catch (error) {
+      process.stderr.write(errorLine(describeError(error as Error)) + '\n')
+      toAsk.push(key)
+    }
+  }
+  if (!toAsk.length) return
   const prompt = createInterface({ input: process.stdin, output: process.stderr })
   // The iterator buffers lines typed (or pasted) ahead of their question.
   const lines = prompt[Symbol.asyncIterator]()
   try {
-    for (const key of missing) {
-      const flag = flagName(key)
-      let answer = ''
-      while (!answer) {
-        prompt.setPrompt(`${flag}: `)
+    for (const key of toAsk) {
+      for (;;) {
+        prompt.setPrompt(`${flagName(key)} (${PROMPTS[key]}): `)
         prompt.prompt()
         const next = await lines.next()
-        if (next.done) throw new SeedcastError(`cancelled: no value for --${flag}`, { code: 'ECANCELLED', hint: 'nothing was created' })
-        answer = String(next.value).trim()
+        if (next.done) throw new SeedcastError(`cancelled: no value for ${flagName(key)}`, { code: 'ECANCELLED', hint: 'nothing was created' })
+        const answer = String(next.value).trim()
+        if (!answer) continue
+        try {
+          await checkOne(key, answer, options)
+          options[key] = answer
+          break
+        } catch (error) {
+          process.stderr.write(errorLine(describeError(error as Error)) + '\n')
+        }
       }
-      options[key] = answer
     }
   } finally {
     prompt.close()
   }
+}
+
+const PROMPTS: Record<Asked, string> = {
+  title: 'the show\'s name',
+  description: 'one or two sentences',
+  author: 'shown by podcast apps',
+  ownerName: 'for directories',
+  ownerEmail: 'for directories',
+  language: 'e.g. en, en-US, fr',
+  category: 'e.g. Technology or "Arts > Food"; see seedcast init --help',
+  baseUrl: 'where public/ will be served, e.g. https://example.org/podcast/',
+  image: 'path of a square JPEG or PNG, 1400 to 3000 px'
 }
 
 /** Apple's categories as one sentence for --help: "Arts (Books, Design, ...); Business (...); ...". */

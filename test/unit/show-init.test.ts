@@ -69,17 +69,17 @@ describe('seedcast init', () => {
     const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] })
     let output = ''
     child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString() })
-    child.stdin.write('Asked Show\nAbout it\nAna\nana@example.org\nfr-ca\nArts > Food\nhttps://asked.example.org/pod\n')
+    child.stdin.write(`Asked Show\nAbout it\nAna\nana@example.org\nfr-ca\nArts > Food\nhttps://asked.example.org/pod\n${fixture('cover.jpg')}\n`)
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
     const code = await new Promise(resolve => child.on('exit', resolve))
     clearTimeout(timer)
     child.stdin.end()
     expect(code, output).toBe(0)
-    for (const question of ['title: ', 'description: ', 'owner-name: ', 'owner-email: ', 'language: ', 'category: ', 'base-url: ']) expect(output).toContain(question)
-    expect(output).not.toContain('author: ')
+    for (const question of ['title (', 'description (', 'owner-name (', 'owner-email (', 'language (', 'category (', 'base-url (', 'image (']) expect(output).toContain(`--${question}`)
+    expect(output).not.toContain('--author (')
     expect(JSON.parse(await readFile(join(show, 'show.json'), 'utf8'))).toMatchObject({
       title: 'Asked Show', description: 'About it', author: 'Bob', owner: { name: 'Ana', email: 'ana@example.org' },
-      language: 'fr-CA', category: 'Arts', subcategory: 'Food', baseUrl: 'https://asked.example.org/pod/'
+      language: 'fr-CA', category: 'Arts', subcategory: 'Food', baseUrl: 'https://asked.example.org/pod/', image: 'cover.jpg'
     })
   })
 
