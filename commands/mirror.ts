@@ -33,6 +33,8 @@ Run it again (from cron) to add new episodes. A feed whose license does not allo
     timeout: Flags.integer({ description: 'seconds without progress before an episode download gives up', min: 1, default: 60 })
   }
 
+  protected override optionFlags = { trackers: '--tracker', timeoutSeconds: '--timeout' }
+
   async run (): Promise<unknown> {
     const { args, flags } = await this.parse(Mirror)
     const baseUrl = flags['base-url']

@@ -43,7 +43,7 @@ A status file in --state lets "seedcast peers" show who is connected. Exits 1 wh
     inputs: Args.string({ description: '.torrent files, show folders, magnet links, .torrent URLs and/or podcast feed URLs', required: true })
   }
 
-  protected override optionFlags = { torrentPort: '--port' }
+  protected override optionFlags = { torrentPort: '--port', timeoutSeconds: '--timeout', trackers: 'a tr= parameter in the magnet' }
 
   static override flags = {
     data: Flags.directory({ description: 'folder searched first for the torrents\' data; where magnets and URLs are fetched to (default: the current folder)' }),

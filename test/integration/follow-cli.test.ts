@@ -168,7 +168,7 @@ describe('seedcast follow', () => {
     // serves ends after --timeout with one line, never ENAMETOOLONG from treating it as a path.
     const magnet = await runCli(['seed', `magnet:?xt=urn:btih:${'a'.repeat(40)}&dn=${'x'.repeat(300)}`, '--timeout', '2', '--no-dht', '--data', lib])
     expect(magnet.code).toBe(1)
-    expect(magnet.stderr).toMatch(/^seedcast: no peers found for a{40} within 2 s /m)
+    expect(magnet.stderr).toMatch(/^seedcast: no peers found for a{40} within 2 s .*add a tracker with a tr= parameter in the magnet, or raise --timeout\)$/m)
     expect(magnet.stderr).not.toMatch(/ENAMETOOLONG/)
     const notFollowed = await runCli(['follow', 'remove', 'nope', '--dir', lib])
     expect(notFollowed.code).toBe(1)
