@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { runProcess } from './cli.js'
 
@@ -196,4 +198,23 @@ export async function libtorrentDownload (torrentPath: string, savePath: string,
   const message = (last.startsWith('{') ? JSON.parse(last) : {}) as { done?: boolean, downloaded?: number, pieces?: number, error?: string }
   if (result.code !== 0 || !message.done) throw new Error(`libtorrent leecher failed (${result.code}): ${message.error ?? ''} ${result.stderr}`)
   return { downloaded: message.downloaded!, pieces: message.pieces! }
+}
+
+/**
+ * Writes a torrent into `dir` (`odd.torrent`) and its data below `dir/seed` where libtorrent
+ * itself looks for it: every file at libtorrent's (sanitised) path, nothing for pad files
+ * and symlinks. Returns libtorrent's reading, the oracle the tests compare seedcast with.
+ */
+export async function layOutForLibtorrent (dir: string, torrent: Uint8Array, data: Uint8Array[]): Promise<{ torrentPath: string, seedDir: string, oracle: { name: string, files: OracleFile[] } }> {
+  const torrentPath = join(dir, 'odd.torrent')
+  await writeFile(torrentPath, torrent)
+  const [read] = await libtorrentRead([torrent])
+  if (read!.error !== undefined) throw new Error(read!.error)
+  const seedDir = join(dir, 'seed')
+  for (const [index, file] of read!.files.entries()) {
+    if (file.pad || file.symlink) continue
+    await mkdir(dirname(join(seedDir, file.path)), { recursive: true })
+    await writeFile(join(seedDir, file.path), data[index]!)
+  }
+  return { torrentPath, seedDir, oracle: read! }
 }

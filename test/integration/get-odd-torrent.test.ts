@@ -7,7 +7,7 @@ import { lstat, mkdir, readFile, readdir, readlink, writeFile } from 'node:fs/pr
 import { dirname, join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runCli } from '../helpers/cli.js'
-import { libtorrentCheck, libtorrentRead, startLibtorrentSeeder, type OracleFile } from '../helpers/libtorrent.js'
+import { layOutForLibtorrent, libtorrentCheck, libtorrentRead, startLibtorrentSeeder, type OracleFile } from '../helpers/libtorrent.js'
 import { ARIA2_ODD_FILES, aria2OddCase, aria2OddPath, everyOddCase, type OddTorrent } from '../helpers/odd-torrents.js'
 import { freePort } from '../helpers/ports.js'
 import { tempDir } from '../helpers/tmp.js'
@@ -45,20 +45,11 @@ describe('seedcast get of a torrent with unsafe names, pad files and symlinks', 
     const tracker = await startTracker({ ws: false, interval: 1000 })
     cleanups.push(tracker.close)
     const odd = everyOddCase(tracker.httpUrl)
-    const torrentPath = join(tmp.path, 'odd.torrent')
-    await writeFile(torrentPath, odd.bytes)
-    const [read] = await libtorrentRead([odd.bytes])
-    if (read!.error !== undefined) throw new Error(read!.error)
     // The seeder's data, laid out where libtorrent itself looks for it.
-    const seedDir = join(tmp.path, 'seed')
-    for (const [index, file] of read!.files.entries()) {
-      if (file.pad || file.symlink) continue
-      await mkdir(dirname(join(seedDir, file.path)), { recursive: true })
-      await writeFile(join(seedDir, file.path), odd.data[index]!)
-    }
+    const { torrentPath, seedDir, oracle } = await layOutForLibtorrent(tmp.path, odd.bytes, odd.data)
     const seeder = await startLibtorrentSeeder(torrentPath, seedDir, await freePort())
     cleanups.push(seeder.stop)
-    return { dir: tmp.path, torrentPath, odd, oracle: read! }
+    return { dir: tmp.path, torrentPath, odd, oracle }
   }
 
   it('writes every file under the output folder at its sanitised name, no pad file, only safe symlinks; bytes equal', async () => {

@@ -37,6 +37,21 @@ async function event (proc: JsonProcess, test: (line: Record<string, any>) => bo
   return proc.lines.find(test)!
 }
 
+/** A tracker, the fixture MP3 in `media/` and its .torrent (16 KiB pieces) announcing there. */
+async function episodeTorrent (prefix: string) {
+  const tmp = await tempDir(prefix)
+  cleanups.push(tmp.cleanup)
+  const tracker = await startTracker({ ws: false, interval: 1000 })
+  cleanups.push(tracker.close)
+  const media = join(tmp.path, 'media')
+  await mkdir(media)
+  await copyFile(fixtureMp3, join(media, 'episode.mp3'))
+  const { torrent, infoHash } = await createTorrent(join(media, 'episode.mp3'), { announce: [[tracker.httpUrl]], pieceLength: 16384 })
+  const torrentPath = join(tmp.path, 'episode.torrent')
+  await writeFile(torrentPath, torrent)
+  return { tmp, tracker, media, torrentPath, infoHash }
+}
+
 async function stop (proc: JsonProcess): Promise<number | null> {
   proc.child.kill('SIGTERM')
   return (await within(proc.exited, 15_000, 'stop')).code
@@ -87,16 +102,7 @@ describe('a hostile peer announcing a 1 GiB message', () => {
   })
 
   it('seed drops and bans it, refuses it again, and still serves aria2c on another address', async () => {
-    const tmp = await tempDir('seedcast-hostile-seed-')
-    cleanups.push(tmp.cleanup)
-    const tracker = await startTracker({ ws: false, interval: 1000 })
-    cleanups.push(tracker.close)
-    const media = join(tmp.path, 'media')
-    await mkdir(media)
-    await copyFile(fixtureMp3, join(media, 'episode.mp3'))
-    const { torrent } = await createTorrent(join(media, 'episode.mp3'), { announce: [[tracker.httpUrl]], pieceLength: 16384 })
-    const torrentPath = join(tmp.path, 'episode.torrent')
-    await writeFile(torrentPath, torrent)
+    const { tmp, media, torrentPath } = await episodeTorrent('seedcast-hostile-seed-')
     const seed = start(['seed', torrentPath, '--data', media, '--no-dht', '--no-lsd', '--host', '127.0.0.1', '--state', join(tmp.path, 'state')])
     const started = await event(seed, line => line.event === 'started', 'seed: started')
     const seeding = await event(seed, line => line.event === 'seeding', 'seed: seeding')
@@ -120,16 +126,7 @@ describe('a hostile peer announcing a 1 GiB message', () => {
   })
 
   it('get drops a hostile seeder, bans it, and finishes from an honest one', async () => {
-    const tmp = await tempDir('seedcast-hostile-get-')
-    cleanups.push(tmp.cleanup)
-    const tracker = await startTracker({ ws: false, interval: 1000 })
-    cleanups.push(tracker.close)
-    const media = join(tmp.path, 'media')
-    await mkdir(media)
-    await copyFile(fixtureMp3, join(media, 'episode.mp3'))
-    const { torrent, infoHash } = await createTorrent(join(media, 'episode.mp3'), { announce: [[tracker.httpUrl]], pieceLength: 16384 })
-    const torrentPath = join(tmp.path, 'episode.torrent')
-    await writeFile(torrentPath, torrent)
+    const { tmp, tracker, media, torrentPath, infoHash } = await episodeTorrent('seedcast-hostile-get-')
 
     // The hostile seeder is the only peer the tracker knows when get starts.
     const hostile = await startHostileSeeder('127.0.0.3', infoHash, ATTACK_BYTES)

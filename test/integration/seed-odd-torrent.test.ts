@@ -3,8 +3,8 @@
 // paths (libtorrent's, which `get` writes), and real leechers, libtorrent and aria2c,
 // download every file with the bytes equal. `peers` and `verify` read the same .torrent
 // with the same reader. Run inside a loopback-only network namespace like every peer test.
-import { mkdir, readFile, readdir, utimes, writeFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { readFile, readdir, utimes, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { SeedEvent } from '../../src/swarm/seed/events.js'
 import { resolveSeedInputs } from '../../src/swarm/seed/inputs.js'
@@ -13,7 +13,7 @@ import { hashStats } from '../../src/torrent/hash-stats.js'
 import { aria2Download } from '../helpers/aria2.js'
 import { binPath, runCliJson } from '../helpers/cli.js'
 import { startJsonProcess, waitForLines, within } from '../helpers/json-process.js'
-import { libtorrentCheck, libtorrentDownload, libtorrentRead, type OracleFile } from '../helpers/libtorrent.js'
+import { layOutForLibtorrent, libtorrentCheck, libtorrentDownload, type OracleFile } from '../helpers/libtorrent.js'
 import { ARIA2_ODD_FILES, aria2OddCase, aria2OddPath, everyOddCase, type OddTorrent } from '../helpers/odd-torrents.js'
 import { tempDir } from '../helpers/tmp.js'
 import { startTracker } from '../helpers/tracker.js'
@@ -40,27 +40,15 @@ interface Seeded extends Laid {
   stop: () => Promise<number | null>
 }
 
-/**
- * Writes the torrent and its data, every data file at libtorrent's (sanitised) path below
- * `seed/` and nothing for pad files and symlinks.
- */
+/** A tracker, then the torrent and its data laid out as libtorrent reads them (layOutForLibtorrent). */
 async function layOut (make: (tracker: string) => OddTorrent): Promise<Laid> {
   const tmp = await tempDir()
   cleanups.push(tmp.cleanup)
   const tracker = await startTracker({ ws: false, interval: 1000 })
   cleanups.push(tracker.close)
   const odd = make(tracker.httpUrl)
-  const torrentPath = join(tmp.path, 'odd.torrent')
-  await writeFile(torrentPath, odd.bytes)
-  const [read] = await libtorrentRead([odd.bytes])
-  if (read!.error !== undefined) throw new Error(read!.error)
-  const seedDir = join(tmp.path, 'seed')
-  for (const [index, file] of read!.files.entries()) {
-    if (file.pad || file.symlink) continue
-    await mkdir(dirname(join(seedDir, file.path)), { recursive: true })
-    await writeFile(join(seedDir, file.path), odd.data[index]!)
-  }
-  return { dir: tmp.path, torrentPath, seedDir, state: join(tmp.path, 'state'), odd, oracle: read! }
+  const { torrentPath, seedDir, oracle } = await layOutForLibtorrent(tmp.path, odd.bytes, odd.data)
+  return { dir: tmp.path, torrentPath, seedDir, state: join(tmp.path, 'state'), odd, oracle }
 }
 
 /** layOut, then `seedcast seed` on it, up to its 'seeding' event (any warning fails). */
