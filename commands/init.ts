@@ -19,7 +19,7 @@ export default class Init extends SeedcastCommand {
 
 Every value is checked before anything is written: a bad one is a one-line error and nothing is created. A folder that already holds a show.json is refused.
 
-Required: --title --description --author --owner-name --owner-email --language --category --base-url. In a terminal the missing ones are asked for, and the cover (--image) too, since Apple and \`seedcast feed lint\` require one: each answer, and each flag given with a bad value, is checked at once and asked again when refused, so no answer is lost. Otherwise (scripts, CI) the command fails and lists them.
+Required: --title --description --author --owner-name --owner-email --language --category --base-url. In a terminal the missing ones are asked for, and the cover (--image) too, since Apple and \`seedcast feed lint\` require one: each answer, and each flag given with a bad value, is checked at once and asked again when refused, so no answer is lost. Otherwise (scripts, CI) the command fails and lists them; without --image it makes a plain placeholder cover (public/cover.png, a square in colours taken from the title) so the show can be listed at once, and says so: replace it with \`seedcast show edit --image\`.
 
 --category takes Apple Podcasts' names (listed below): "Technology", or a category and subcategory as "Society & Culture > Documentary" (or --category "Society & Culture" --subcategory Documentary). --language is a BCP 47 tag (en, en-US, pt-BR). --license is an SPDX id, CC-BY-SA-4.0 when not given. --image must be a square JPEG or PNG of 1400 to 3000 pixels. --funding is a URL, optionally followed by a space and a title. The feed is marked podcast:locked (other platforms should not import it).
 
@@ -56,8 +56,9 @@ Apple Podcasts categories, with their subcategories in brackets: ${categoryList(
     this.log(`Created show "${result.config.title}" in ${result.dir}`)
     this.log(`  feeds:    ${Object.values(result.feeds).join('\n            ')}`)
     this.log(`  served at ${result.config.baseUrl} (copy or serve ${result.dir}/public there)`)
+    if (result.placeholderCover) this.log(`  cover:    no --image given: public/${result.config.image} is a plain placeholder; replace it with seedcast show edit --image cover.jpg --show ${args.dir}`)
     this.log(`  next:     seedcast publish episode.mp3 --show ${args.dir}`)
-    return { dir: result.dir, show: result.config, feeds: result.feeds }
+    return { dir: result.dir, show: result.config, feeds: result.feeds, placeholderCover: result.placeholderCover }
   }
 }
 

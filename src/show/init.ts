@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path'
 import { SeedcastError, fileError } from '../errors.js'
 import { writeAtomic, writeJsonAtomic } from '../atomic.js'
 import { readCover } from './cover.js'
+import { placeholderCover } from './placeholder-cover.js'
 import { podcastGuid } from '../feed/guid.js'
 import { writeFeeds } from './feeds.js'
 import { showPaths, type ShowPaths } from '../model/paths.js'
@@ -20,7 +21,7 @@ export interface InitOptions extends ShowFieldOptions {
   language: string
   category: string
   baseUrl: string
-  /** Path of a cover image to copy into public/. */
+  /** Path of a cover image to copy into public/; without one a placeholder cover is made (see placeholderCover). */
   image?: string
   /** SPDX id; CC-BY-SA-4.0 when not given. */
   license?: string
@@ -31,7 +32,13 @@ export interface InitOptions extends ShowFieldOptions {
 /** The options `seedcast init` cannot do without. */
 export const REQUIRED_INIT_OPTIONS = ['title', 'description', 'author', 'ownerName', 'ownerEmail', 'language', 'category', 'baseUrl'] as const
 
-export interface InitResult { dir: string, config: ShowConfig, feeds: Record<string, string> }
+export interface InitResult {
+  dir: string
+  config: ShowConfig
+  feeds: Record<string, string>
+  /** True when no image was given and a placeholder cover was made. */
+  placeholderCover: boolean
+}
 
 /**
  * Creates a show folder: show.json, an empty episodes.json, public/ with its media,
@@ -45,13 +52,15 @@ export async function initShow (dir: string, options: InitOptions): Promise<Init
   if (missing.length) throw new SeedcastError(`missing ${missing.join(', ')}`, { code: 'EUSAGE', hint: 'give them as flags, or run in a terminal to be asked' })
 
   const fields = checkShowFields({ ...options, license: options.license ?? DEFAULT_LICENSE })
-  const cover = options.image ? await readCover(options.image) : undefined
+  // Without a cover no directory lists the show and `feed lint` fails: a placeholder keeps it
+  // publishable at once, and the podcaster is told to replace it.
+  const cover = options.image ? await readCover(options.image) : placeholderCover(fields.title!)
   const baseUrl = fields.baseUrl!
   const config: ShowConfig = withoutUndefined({
     version: 1,
     ...fields as Omit<ShowConfig, 'version' | 'podcastGuid' | 'locked' | 'explicit' | 'trackers'>,
     explicit: fields.explicit ?? false,
-    ...(cover ? { image: `cover.${cover.extension}` } : {}),
+    image: `cover.${cover.extension}`,
     trackers: fields.trackers ?? [],
     podcastGuid: podcastGuid(new URL('rss.xml', baseUrl).href),
     locked: fields.locked ?? true
@@ -69,11 +78,11 @@ export async function initShow (dir: string, options: InitOptions): Promise<Init
   }
   // A show folder is meant to be kept in git; .seedcast/ holds only this machine's lock and temp files.
   await writeAtomic(join(paths.stateDir, '.gitignore'), '*\n')
-  if (cover) await writeAtomic(join(paths.publicDir, config.image!), cover.data)
+  await writeAtomic(join(paths.publicDir, config.image!), cover.data)
   await writeJsonAtomic(paths.catalogFile, catalog)
   const feeds = await writeFeeds(paths, config, catalog)
   await writeJsonAtomic(paths.showFile, config)
-  return { dir: root, config, feeds }
+  return { dir: root, config, feeds, placeholderCover: !options.image }
 }
 
 async function exists (path: string): Promise<boolean> {

@@ -1,8 +1,9 @@
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { podcastGuid } from '../../src/feed/guid.js'
+import { imageSize } from '../../src/media/image-size.js'
 import { binPath, runCli, runCliJson } from '../helpers/cli.js'
 import { tempDir } from '../helpers/tmp.js'
 import { fixture, initFlags, readFeeds, treeHash } from '../integration/publish-helpers.js'
@@ -44,6 +45,29 @@ describe('seedcast init', () => {
     expect(feeds.rss.title).toBe('Test Show')
     expect(feeds.rss.items ?? []).toHaveLength(0)
     expect(feeds.rss.podcast?.guid).toBe(config.podcastGuid)
+  })
+
+  it('without --image (a script, no terminal) makes a placeholder cover, says so, and the show lints clean with one episode', async () => {
+    const show = join(dir.path, 'show')
+    const made = await runCli(['init', show, ...withFlag('--image', undefined)])
+    expect(made.code, made.stderr).toBe(0)
+    expect(made.stdout).toContain('no --image given: public/cover.png is a plain placeholder; replace it with seedcast show edit --image')
+    const config = JSON.parse(await readFile(join(show, 'show.json'), 'utf8'))
+    expect(config.image).toBe('cover.png')
+    const cover = await readFile(join(show, 'public', 'cover.png'))
+    expect(imageSize(cover)).toEqual({ format: 'png', width: 1400, height: 1400 })
+    // A real PNG, as a decoder reads it (ffprobe), not only a header that looks right.
+    const probed = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height', '-of', 'csv=p=0', join(show, 'public', 'cover.png')], { encoding: 'utf8' })
+    expect(probed.trim()).toBe('png,1400,1400')
+    const published = await runCli(['publish', fixture('episode.mp3'), '--show', show])
+    expect(published.code, published.stderr).toBe(0)
+    const lint = await runCliJson(['feed', 'lint', join(show, 'public', 'rss.xml')])
+    expect(lint.json.findings.filter((finding: { level: string }) => finding.level === 'error')).toEqual([])
+    expect(lint.result.code).toBe(0)
+    // Different titles, different covers.
+    const other = join(dir.path, 'other')
+    expect((await runCli(['init', other, ...withFlag('--image', undefined).map(arg => arg === 'Test Show' ? 'Other Show' : arg)])).code).toBe(0)
+    expect(await readFile(join(other, 'public', 'cover.png'))).not.toEqual(cover)
   })
 
   it('refuses a folder that already is a show, changing nothing', async () => {
