@@ -1,17 +1,10 @@
 import type { MountedShow } from './mounts.js'
+import type { PeerTransportName, PerTransport, TrafficSample } from './api/shapes.js'
+
+export type { PeerTransportName, PerTransport, TrafficSample } from './api/shapes.js'
 
 /** The transports a seed box serves an episode over: the swarm's three, and HTTP (web seeds, apps, browsers). */
-export const PEER_TRANSPORTS = ['tcp', 'utp', 'webrtc'] as const
-export type PeerTransportName = typeof PEER_TRANSPORTS[number]
-export type PerTransport = Record<PeerTransportName, number>
-
-/** Cumulative bytes of one show at one moment: over HTTP, and to BitTorrent peers. */
-export interface TrafficSample {
-  /** Milliseconds since the epoch. */
-  t: number
-  http: number
-  peers: number
-}
+export const PEER_TRANSPORTS = ['tcp', 'utp', 'webrtc'] as const satisfies readonly PeerTransportName[]
 
 /** What the traffic ledger knows of one episode. */
 export interface EpisodeTraffic {

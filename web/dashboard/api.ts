@@ -1,35 +1,12 @@
 /*
  * The seed box's API as the dashboard uses it: the public list of shows, and with the
  * token (kept in sessionStorage: entered once per browser tab, gone when it closes) each
- * show's stats and the episode writes. Shapes mirror src/server/api/stats.ts.
+ * show's stats and the episode writes. The answers' shapes are the server's own (src/server/api/shapes.ts).
  */
 
-export interface PerTransport { tcp: number, utp: number, webrtc: number }
+import type { ShowStats } from '../../src/server/api/shapes.js'
 
-export interface EpisodeStats {
-  slug: string
-  title: string
-  pubDate: string
-  draft: boolean
-  infoHash: string
-  length: number
-  http: { bytes: number, active: number }
-  peers: PerTransport
-  peerBytes: PerTransport
-  uploaded: number
-  ratio: number
-  peerShare: number
-}
-
-export interface TrafficSample { t: number, http: number, peers: number }
-
-export interface ShowStats {
-  id: string
-  title: string
-  at: number
-  episodes: EpisodeStats[]
-  history: TrafficSample[]
-}
+export type { EpisodeStats, PerTransport, ShowStats, TrafficSample } from '../../src/server/api/shapes.js'
 
 export interface ShowEntry { id: string, title: string, path: string, episodes: number }
 

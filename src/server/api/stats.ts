@@ -1,44 +1,9 @@
 import { readCatalog } from '../../show/load.js'
 import type { MountedShow } from '../mounts.js'
-import type { PerTransport, Traffic, TrafficSample } from '../traffic.js'
+import type { Traffic } from '../traffic.js'
+import type { EpisodeStats, PerTransport, ShowStats } from './shapes.js'
 
-/** One episode's row of the dashboard. */
-export interface EpisodeStats {
-  slug: string
-  title: string
-  pubDate: string
-  draft: boolean
-  infoHash: string
-  /** Media size, bytes. */
-  length: number
-  http: {
-    /** Bytes of the episode's media, .torrent and chapters delivered over HTTP. */
-    bytes: number
-    /** Media downloads in flight (web seeds, podcast apps, browsers). */
-    active: number
-  }
-  /** BitTorrent peers connected now, by transport. */
-  peers: PerTransport
-  /** Bytes uploaded to BitTorrent peers, by transport. */
-  peerBytes: PerTransport
-  /** All bytes of the episode sent, HTTP and BitTorrent. */
-  uploaded: number
-  /** BitTorrent bytes uploaded / media size (the swarm's seed ratio). */
-  ratio: number
-  /** Share of the bytes sent that went over BitTorrent, 0..1 (0 before any). */
-  peerShare: number
-}
-
-/** GET /api/shows/<id>/stats: a show's live traffic, for the dashboard. */
-export interface ShowStats {
-  id: string
-  title: string
-  /** Milliseconds since the epoch. */
-  at: number
-  episodes: EpisodeStats[]
-  /** Cumulative bytes of the whole show at intervals, oldest first (the last taken now). */
-  history: TrafficSample[]
-}
+export type { EpisodeStats, ShowStats } from './shapes.js'
 
 function sum (figures: PerTransport): number {
   return figures.tcp + figures.utp + figures.webrtc
