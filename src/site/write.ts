@@ -4,6 +4,7 @@ import { fileError } from '../errors.js'
 import { isScheduled } from '../feed/published.js'
 import { writeAtomic } from '../atomic.js'
 import { imageSize } from '../media/image-size.js'
+import { readTranscript } from '../media/transcript.js'
 import type { ShowPaths } from '../model/paths.js'
 import type { Catalog, Chapter, ShowConfig } from '../model/show.js'
 import { episodePageDir, renderEpisodePage } from './episode-page.js'
@@ -46,7 +47,8 @@ export async function writeSite (paths: ShowPaths, config: ShowConfig, catalog: 
   const assets = build ? await installPlayer(paths.publicDir, build) : {}
   const episodes: SiteEpisode[] = await Promise.all(published.map(async episode => ({
     episode,
-    chapters: episode.chaptersPath ? await readChapters(join(paths.publicDir, episode.chaptersPath)) : []
+    chapters: episode.chaptersPath ? await readChapters(join(paths.publicDir, episode.chaptersPath)) : [],
+    ...(episode.transcriptPath ? await readTranscriptText(join(paths.publicDir, episode.transcriptPath)) : {})
   })))
   const model: SiteModel = { show: config, episodes, assets, ...(config.image ? { coverSize: await readImageSize(join(paths.publicDir, config.image)) } : {}) }
 
@@ -96,6 +98,16 @@ async function readChapters (path: string): Promise<Chapter[]> {
       typeof chapter === 'object' && chapter !== null && typeof chapter.startTime === 'number' && typeof chapter.title === 'string')
   } catch {
     return []
+  }
+}
+
+/** The spoken text of a transcript file, a paragraph per cue; nothing when it is missing or unreadable (the page still links the file through the feeds). */
+async function readTranscriptText (path: string): Promise<{ transcript?: string }> {
+  try {
+    const { cues } = await readTranscript(path)
+    return { transcript: cues.map(cue => cue.text).join('\n\n') }
+  } catch {
+    return {}
   }
 }
 

@@ -1,6 +1,7 @@
 // Browser player benchmark (issue 9), in Debian's Chromium over loopback:
 // - time to first audio (play() until currentTime > 0) of the player vs a plain <audio src> of
-//   the same file on the same server (another origin, so no service worker), 3 MB and 12 MB
+//   the same file on the same server (the same episode page, written by src/site, in a browser
+//   context with service workers blocked, so the player leaves the element alone), 3 MB and 12 MB
 //   episodes, without a seeder and with one: goal <= 1.5x plain;
 // - seek to 80 % until playback passes the target: goal <= 2x plain;
 // - share of the bytes from peers when a seeder holds the whole episode and the listener plays
@@ -47,14 +48,15 @@ async function seekTo80 (page: Page): Promise<number> {
   })
 }
 
-async function measure (context: BrowserContext, show: PlayerShow, url: string, what: (page: Page) => Promise<number>): Promise<number> {
+/** Runs `what` on a new page of the episode; `player`: wait until the player is ready first. */
+async function measure (context: BrowserContext, show: PlayerShow, player: boolean, what: (page: Page) => Promise<number>): Promise<number> {
   const page = await context.newPage()
   try {
     const cdp = await context.newCDPSession(page)
     await cdp.send('Network.enable')
     await cdp.send('Network.setCacheDisabled', { cacheDisabled: true })
-    await page.goto(url)
-    if (url === show.pageUrl) {
+    await page.goto(show.pageUrl)
+    if (player) {
       // The player is ready (worker in control, .torrent read) before the listener presses play.
       await page.locator('.sc-player[data-seedcast-state="ready"]').waitFor({ state: 'attached', timeout: 20_000 })
       await page.waitForFunction(() => (window as any).seedcast.players[0].debug().torrentRead, undefined, { timeout: 20_000 })
@@ -115,24 +117,29 @@ async function main (): Promise<void> {
       const show = await makePlayerShow(seconds, cleanups, KBPS)
       await serveShow(show, false, cleanups)
       const context = await listenerContext(browser, show.origin)
-      await context.grantPermissions(['microphone', 'camera'], { origin: new URL(show.plainUrl).origin })
-      await measure(context, show, show.plainUrl, firstAudio) // warm-up: Chromium opens its audio output
+      const plainContext = await browser.newContext({ serviceWorkers: 'block' })
+      // Every run starts at 0: no position remembered from the run before.
+      for (const each of [context, plainContext]) await each.addInitScript(() => { localStorage.clear() })
+      // Warm-up: Chromium opens its audio output once per context.
+      await measure(context, show, true, firstAudio)
+      await measure(plainContext, show, false, firstAudio)
       const plain: number[] = []
       const alone: number[] = []
       for (let run = 0; run < RUNS; run++) {
-        plain.push(await measure(context, show, show.plainUrl, firstAudio))
-        alone.push(await measure(context, show, show.pageUrl, firstAudio))
+        plain.push(await measure(plainContext, show, false, firstAudio))
+        alone.push(await measure(context, show, true, firstAudio))
       }
       const seed = await seedShow(show, cleanups)
       const seeded: number[] = []
       const plainSeek: number[] = []
       const playerSeek: number[] = []
       for (let run = 0; run < RUNS; run++) {
-        seeded.push(await measure(context, show, show.pageUrl, firstAudio))
-        plainSeek.push(await measure(context, show, show.plainUrl, seekTo80))
-        playerSeek.push(await measure(context, show, show.pageUrl, seekTo80))
+        seeded.push(await measure(context, show, true, firstAudio))
+        plainSeek.push(await measure(plainContext, show, false, seekTo80))
+        playerSeek.push(await measure(context, show, true, seekTo80))
       }
       await context.close()
+      await plainContext.close()
       const whole = await playToEnd(browser, show)
       seed.kill()
       const p = median(plain)

@@ -15,7 +15,7 @@ import { binPath, repoRoot, runCliJson, runProcess } from '../helpers/cli.js'
 import { startJsonProcess, waitForLines } from '../helpers/json-process.js'
 import { freePort } from '../helpers/ports.js'
 import { tempDir } from '../helpers/tmp.js'
-import { launchChromium } from './site-browser.js'
+import { launchChromium } from '../helpers/chromium.js'
 
 const artifacts = join(repoRoot, 'test-artifacts', 'dashboard')
 const cleanups: Array<() => Promise<void> | void> = []

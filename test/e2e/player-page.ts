@@ -1,5 +1,6 @@
 // Driving the player in a page: waiting for its state, playing, reading its counters.
 import type { Page } from 'playwright-core'
+import { expect } from 'vitest'
 
 export interface PlayerStats {
   pieces: number
@@ -25,16 +26,16 @@ export async function openPlayer (page: Page, url: string): Promise<string> {
 
 export async function play (page: Page, rate = 1): Promise<void> {
   await page.evaluate(async playbackRate => {
-    const audio = document.querySelector('audio')!
-    audio.playbackRate = playbackRate
-    await audio.play()
+    const media = document.querySelector<HTMLMediaElement>('[data-seedcast-player]')!
+    media.playbackRate = playbackRate
+    await media.play()
   }, rate)
 }
 
 /** Waits until the element's currentTime passes `seconds` (bounded by `ms`). */
 export async function waitForTime (page: Page, seconds: number, ms = 30_000): Promise<number> {
-  await page.waitForFunction(target => (document.querySelector('audio')?.currentTime ?? 0) > target, seconds, { timeout: ms, polling: 50 })
-  return page.evaluate(() => document.querySelector('audio')!.currentTime)
+  await page.waitForFunction(target => (document.querySelector<HTMLMediaElement>('[data-seedcast-player]')?.currentTime ?? 0) > target, seconds, { timeout: ms, polling: 50 })
+  return page.evaluate(() => document.querySelector<HTMLMediaElement>('[data-seedcast-player]')!.currentTime)
 }
 
 export function stats (page: Page): Promise<PlayerStats> {
@@ -47,4 +48,28 @@ export function deliveredPieces (page: Page): Promise<Array<{ index: number, byt
     const debug = (window as any).seedcast.players[0].debug()
     return (debug.delivered() as number[]).map(index => ({ index, bytes: debug.piece(index) as number[] }))
   })
+}
+
+/** Waits until the player holds every piece of the episode (bounded by `ms`). */
+export async function waitForAllPieces (page: Page, ms = 60_000): Promise<void> {
+  await page.waitForFunction(() => {
+    const s = (window as any).seedcast.players[0].debug().stats
+    return s && s.pieces > 0 && s.held === s.pieces
+  }, undefined, { timeout: ms, polling: 100 })
+}
+
+/** The player's share switch, by its role and name. */
+export function shareSwitch (page: Page) {
+  return page.getByRole('switch', { name: 'Share with other listeners while this page is open' })
+}
+
+/** Asserts that every piece the player handed to the element is the episode's, byte for byte; returns their indices. */
+export async function expectEpisodeBytes (page: Page, { episode, media }: { episode: { pieceLength: number }, media: Buffer }): Promise<number[]> {
+  const pieces = await deliveredPieces(page)
+  expect(pieces.length).toBeGreaterThan(0)
+  for (const { index, bytes } of pieces) {
+    const start = index * episode.pieceLength
+    expect(Buffer.from(bytes).equals(media.subarray(start, start + bytes.length)), `piece ${index}`).toBe(true)
+  }
+  return pieces.map(piece => piece.index)
 }

@@ -2,21 +2,41 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { launchChromium, listenerContext } from '../helpers/chromium.ts'
 import { within } from '../helpers/json-process.ts'
-import { deliveredPieces, openPlayer, play, stats, waitForTime } from './player-page.ts'
+import { expectEpisodeBytes, openPlayer, play, shareSwitch, stats, waitForAllPieces, waitForTime } from './player-page.ts'
 import { makePlayerShow, seedShow, serveShow, type Cleanups, type PlayerShow } from './player-site.ts'
 
 const isMedia = (url: URL): boolean => url.pathname.startsWith('/media/')
 
-async function expectEpisodeBytes (page: Parameters<typeof deliveredPieces>[0], show: PlayerShow): Promise<void> {
-  const pieces = await deliveredPieces(page)
-  expect(pieces.length).toBeGreaterThan(0)
-  for (const { index, bytes } of pieces) {
-    const start = index * show.episode.pieceLength
-    expect(Buffer.from(bytes).equals(show.media.subarray(start, start + bytes.length)), `piece ${index}`).toBe(true)
-  }
+/** A listener whose every web-seed answer takes 2 s to start: peers, when there are any, carry most of the episode. */
+async function slowWebSeedListener (browser: Browser, show: PlayerShow) {
+  const context = await listenerContext(browser, show.origin)
+  await context.route(isMedia, async route => {
+    await new Promise(resolve => setTimeout(resolve, 2_000))
+    await route.continue().catch(() => {})
+  })
+  return context
 }
 
-// Chromium tests 2 (peers only) and 6 (a listener shares with the next one).
+/**
+ * A listener that took the whole episode from `seedcast seed` over WebRTC (its HTTP requests
+ * for the media aborted; peers may prefetch freely), the seeder then stopped: from now on the
+ * only peer holding the episode is this tab.
+ */
+async function listenerHoldingAll (browser: Browser, show: PlayerShow, cleanups: Cleanups) {
+  const seed = await seedShow(show, cleanups)
+  const context = await listenerContext(browser, show.origin)
+  await context.route(isMedia, route => route.abort())
+  const page = await context.newPage()
+  await openPlayer(page, show.pageUrl)
+  await play(page, 4)
+  await waitForAllPieces(page)
+  seed.child.kill('SIGTERM')
+  await within(seed.exited, 20_000, 'seed stop')
+  return { context, page }
+}
+
+// Chromium tests 2 (peers only) and 6 (a listener shares with the next one), the share
+// switch, and two listeners joining at the same moment (the WebRTC glare tie-break).
 // Real Chromium, WebRTC and servers on two shared cores: each test is bounded at 3 min.
 describe('player with peers', { timeout: 180_000 }, () => {
   const cleanups: Cleanups = []
@@ -35,10 +55,20 @@ describe('player with peers', { timeout: 180_000 }, () => {
     let aborted = 0
     await context.route(isMedia, route => { aborted++; return route.abort() })
     const page = await context.newPage()
+    const warnings: string[] = []
+    page.on('console', message => { if (message.text().startsWith('seedcast:')) warnings.push(message.text()) })
     expect(await openPlayer(page, show.pageUrl)).toBe('ready')
     await play(page)
     await waitForTime(page, 2, 45_000)
     const s = await stats(page)
+    // The WebTorrent bundle we ship has every private member the player's fast paths reach
+    // (web/player/bundle-internals.ts): an update that drops one fails here.
+    const features = await page.evaluate(() => (window as any).seedcast.players[0].debug().bundleFeatures as Array<{ feature: string, on: boolean, missing: string[] }>)
+    expect(features.map(({ feature, on, missing }) => ({ feature, on, missing }))).toEqual([
+      { feature: 'WebRTC glare tie-break', on: true, missing: [] },
+      { feature: 'web-seed pieces shared with peers', on: true, missing: [] }
+    ])
+    expect(warnings).toEqual([])
     expect(aborted).toBeGreaterThan(0)
     expect(s.fromHttp).toBe(0)
     expect(s.fromPeers).toBeGreaterThan(0)
@@ -55,34 +85,14 @@ describe('player with peers', { timeout: 180_000 }, () => {
   it('a second listener gets most of the episode from the first once the seeder is gone and the web seed is slow', async () => {
     const show = await makePlayerShow(90, cleanups)
     await serveShow(show, false, cleanups)
-    const seed = await seedShow(show, cleanups)
-
-    const first = await listenerContext(browser, show.origin)
-    await first.route(isMedia, route => route.abort())
-    const firstPage = await first.newPage()
-    await openPlayer(firstPage, show.pageUrl)
-    await play(firstPage, 4)
-    // The first listener holds the whole episode (peers may prefetch freely).
-    await firstPage.waitForFunction(() => {
-      const s = (window as any).seedcast.players[0].debug().stats
-      return s && s.held === s.pieces
-    }, undefined, { timeout: 60_000, polling: 100 })
-    seed.child.kill('SIGTERM')
-    await within(seed.exited, 20_000, 'seed stop')
+    const { context: first, page: firstPage } = await listenerHoldingAll(browser, show, cleanups)
 
     // Every web-seed answer to the second listener takes 2 s to start.
-    const second = await listenerContext(browser, show.origin)
-    await second.route(isMedia, async route => {
-      await new Promise(resolve => setTimeout(resolve, 2_000))
-      await route.continue().catch(() => {})
-    })
+    const second = await slowWebSeedListener(browser, show)
     const page = await second.newPage()
     await openPlayer(page, show.pageUrl)
     await play(page, 4)
-    await page.waitForFunction(() => {
-      const s = (window as any).seedcast.players[0].debug().stats
-      return s && s.held === s.pieces
-    }, undefined, { timeout: 60_000, polling: 100 })
+    await waitForAllPieces(page)
     await waitForTime(page, 2)
     const s = await stats(page)
     expect(s.fromPeers + s.fromHttp).toBe(show.episode.length)
@@ -92,5 +102,84 @@ describe('player with peers', { timeout: 180_000 }, () => {
     await expectEpisodeBytes(page, show)
     await second.close()
     await first.close()
+  })
+
+  it('stops uploading when the share switch is off: a new listener then gets nothing from this tab, and gets bytes again once it is back on', async () => {
+    const show = await makePlayerShow(60, cleanups)
+    await serveShow(show, false, cleanups)
+    const { context: first, page: firstPage } = await listenerHoldingAll(browser, show, cleanups)
+
+    // Off, from the keyboard: the tab leaves the swarm.
+    await shareSwitch(firstPage).press('Space')
+    expect(await shareSwitch(firstPage).isChecked()).toBe(false)
+    await firstPage.waitForFunction(() => {
+      const s = (window as any).seedcast.players[0].debug().stats
+      return !s.sharing && s.peers === 0
+    }, undefined, { timeout: 10_000, polling: 100 })
+    const uploadedWhenOff = (await stats(firstPage)).uploaded
+
+    // A listener with a slow web seed, which would take most of the episode from a sharing tab (test above).
+    const second = await slowWebSeedListener(browser, show)
+    const secondPage = await second.newPage()
+    await openPlayer(secondPage, show.pageUrl)
+    await play(secondPage, 4)
+    await waitForAllPieces(secondPage)
+    const off = await stats(secondPage)
+    expect(off.fromPeers).toBe(0)
+    expect(off.fromHttp).toBe(show.episode.length)
+    expect((await stats(firstPage)).uploaded).toBe(uploadedWhenOff)
+    expect(await firstPage.locator('.sc-stats').textContent()).toContain('not sharing')
+    await second.close()
+
+    // On again: the tab shares what it holds with the next listener.
+    await shareSwitch(firstPage).press('Space')
+    await firstPage.waitForFunction(() => (window as any).seedcast.players[0].debug().stats.sharing, undefined, { timeout: 10_000, polling: 100 })
+    const third = await slowWebSeedListener(browser, show)
+    const thirdPage = await third.newPage()
+    await openPlayer(thirdPage, show.pageUrl)
+    await play(thirdPage, 4)
+    await waitForAllPieces(thirdPage)
+    const on = await stats(thirdPage)
+    expect(on.fromPeers).toBeGreaterThan(0)
+    expect((await stats(firstPage)).uploaded).toBeGreaterThanOrEqual(uploadedWhenOff + on.fromPeers)
+    await expectEpisodeBytes(thirdPage, show)
+    await third.close()
+    await first.close()
+  })
+
+  it('two listeners joining at the same moment both play the episode, each getting from the other the half its web seed lacks', async () => {
+    const show = await makePlayerShow(40, cleanups)
+    await serveShow(show, false, cleanups)
+    const { length, pieceLength } = show.episode
+    const half = Math.ceil(length / pieceLength / 2) * pieceLength
+    // Each listener's web seed serves only its own half: a range starting in the other half is
+    // refused, and one running into it is cut at the boundary.
+    const listener = async ([from, to]: [number, number]) => {
+      const context = await listenerContext(browser, show.origin)
+      await context.route(isMedia, route => {
+        const headers = route.request().headers()
+        const range = /^bytes=(\d+)-(\d*)$/.exec(headers.range ?? '')
+        const start = Number(range?.[1] ?? 0)
+        const end = range?.[2] ? Number(range[2]) : length - 1
+        if (start < from || start >= to) return route.abort()
+        return route.continue({ headers: { ...headers, range: `bytes=${start}-${Math.min(end, to - 1)}` } })
+      })
+      const page = await context.newPage()
+      await openPlayer(page, show.pageUrl)
+      return { context, page, from, to }
+    }
+    const both = await Promise.all([listener([0, half]), listener([half, length])])
+    await Promise.all(both.map(({ page }) => play(page, 4)))
+    await Promise.all(both.map(({ page }) => waitForAllPieces(page, 90_000)))
+    for (const { page, from, to } of both) {
+      await waitForTime(page, 1)
+      const s = await stats(page)
+      expect(s.fromHttp).toBeLessThanOrEqual(to - from)
+      expect(s.fromPeers).toBeGreaterThanOrEqual(length - (to - from))
+      expect(s.fromPeers + s.fromHttp).toBe(length)
+      expect(s.uploaded).toBeGreaterThan(0)
+      await expectEpisodeBytes(page, show)
+    }
+    for (const { context } of both) await context.close()
   })
 })

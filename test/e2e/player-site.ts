@@ -1,6 +1,7 @@
-// A show with one generated episode, its contract-A pages and `seedcast serve`, for the player's Chromium tests and benchmark.
+// A show published by the CLI, whose real pages (written by src/site with the built player)
+// `seedcast serve` serves, for the player's Chromium tests and benchmark.
 import { execFile } from 'node:child_process'
-import { cp, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import type { Episode } from '../../src/model/show.ts'
@@ -18,17 +19,40 @@ export async function makeEpisodeAudio (path: string, seconds: number, kbps = 12
     '-ac', '1', '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', `${kbps}k`, path], { timeout: 120_000 })
 }
 
+/** `seconds` of a test picture with a tone as H.264/AAC MP4, moov first (Chromium plays it). */
+export async function makeEpisodeVideo (path: string, seconds: number): Promise<void> {
+  await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc=size=320x180:rate=25:duration=${seconds}`,
+    '-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`, '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p',
+    '-b:v', '400k', '-c:a', 'aac', '-b:a', '64k', '-shortest', '-movflags', '+faststart', path], { timeout: 120_000 })
+}
+
+export interface EpisodeSpec {
+  seconds: number
+  title?: string
+  video?: boolean
+  /** "HH:MM:SS Title" lines given to `publish --chapters`. */
+  chapters?: string[]
+  /** WebVTT text given to `publish --transcript`. */
+  transcript?: string
+}
+
+export interface PublishedEpisode {
+  episode: Episode
+  /** The media bytes, as published. */
+  media: Buffer
+  /** Its page as src/site wrote it, at its folder URL. */
+  pageUrl: string
+}
+
 export interface PlayerShow {
   dir: string
   port: number
   origin: string
+  /** The first episode (most tests have one) and its page. */
   episode: Episode
-  /** The episode's media bytes, as published. */
   media: Buffer
-  /** The episode page (contract A markup, the built player linked). */
   pageUrl: string
-  /** A page with only a plain `<audio src>` of the same file, for the benchmark's reference: same server, another origin (localhost), so no service worker. */
-  plainUrl: string
+  episodes: PublishedEpisode[]
 }
 
 async function cli (args: string[]): Promise<void> {
@@ -37,14 +61,17 @@ async function cli (args: string[]): Promise<void> {
 }
 
 /**
- * A published show on a fixed free port, with its pages written. Its tracker is `self`: the
- * one `seedcast serve` runs at <base>announce (ws:// for browsers), so serve it before peers meet.
+ * A show on a fixed free port with `specs` published (oldest first) by the CLI, which writes
+ * the show's pages with the built player (dist/web: run `npm run build` first). Its tracker is
+ * `self`: the one `seedcast serve` runs at <base>announce (ws:// for browsers), so serve it
+ * before peers meet. `seconds` alone makes one MP3 episode.
  */
-export async function makePlayerShow (seconds: number, cleanups: Cleanups, kbps = 128): Promise<PlayerShow> {
+export async function makePlayerShow (specs: number | EpisodeSpec[], cleanups: Cleanups, kbps = 128): Promise<PlayerShow> {
+  const list = typeof specs === 'number' ? [{ seconds: specs }] : specs
   const tmp = await tempDir('seedcast-player-')
   cleanups.push(tmp.cleanup)
-  const audio = join(tmp.path, 'episode.mp3')
-  await makeEpisodeAudio(audio, seconds, kbps)
+  const manifest = join(repoRoot, 'dist', 'web', '.vite', 'manifest.json')
+  if (!await readFile(manifest).then(() => true, () => false)) throw new Error('dist/web has no player build: run npm run build')
   const port = await freePort()
   const origin = `http://127.0.0.1:${port}`
   const dir = join(tmp.path, 'show')
@@ -52,42 +79,31 @@ export async function makePlayerShow (seconds: number, cleanups: Cleanups, kbps 
   await cli(['init', dir, '--title', 'Player Show', '--description', 'A show for the player tests', '--author', 'Tester',
     '--owner-name', 'Tester', '--owner-email', 'tester@example.org', '--language', 'en', '--category', 'Technology',
     '--base-url', `${origin}/`, '--tracker', 'self'])
-  await cli(['publish', audio, '--show', dir, '--date', '2026-11-01', '--episode', '1', '--title', 'A tone'])
+  for (const [index, spec] of list.entries()) {
+    const media = join(tmp.path, `episode-${index}.${spec.video ? 'mp4' : 'mp3'}`)
+    if (spec.video) await makeEpisodeVideo(media, spec.seconds)
+    else await makeEpisodeAudio(media, spec.seconds, kbps)
+    const args = ['publish', media, '--show', dir, '--date', `2026-11-${String(index + 1).padStart(2, '0')}`, '--episode', String(index + 1),
+      '--title', spec.title ?? (index === 0 ? 'A tone' : `Tone ${index + 1}`)]
+    if (spec.chapters) {
+      await writeFile(join(tmp.path, `chapters-${index}.txt`), `${spec.chapters.join('\n')}\n`)
+      args.push('--chapters', join(tmp.path, `chapters-${index}.txt`))
+    }
+    if (spec.transcript) {
+      await writeFile(join(tmp.path, `transcript-${index}.vtt`), spec.transcript)
+      args.push('--transcript', join(tmp.path, `transcript-${index}.vtt`))
+    }
+    await cli(args)
+  }
   const catalog = JSON.parse(await readFile(join(dir, 'episodes.json'), 'utf8')) as { episodes: Episode[] }
-  const episode = catalog.episodes[0]!
-  await writePages(join(dir, 'public'), episode)
-  const media = await readFile(join(dir, 'public', episode.mediaPath))
-  return { dir, port, origin, episode, media, pageUrl: `${origin}/episodes/${episode.slug}/index.html`, plainUrl: `http://localhost:${port}/plain.html` }
-}
-
-/**
- * Contract A, written the way the site writer does (built assets copied into public/, the
- * worker at the show's root, relative URLs), until src/site lands on main.
- */
-async function writePages (publicDir: string, episode: Episode): Promise<void> {
-  const built = join(repoRoot, 'dist', 'web')
-  const manifest = JSON.parse(await readFile(join(built, '.vite', 'manifest.json'), 'utf8')) as Record<string, { file: string, css?: string[] }>
-  const entry = manifest['player/main.ts']
-  if (!entry) throw new Error('dist/web has no player build: run npm run build')
-  await cp(join(built, 'assets'), join(publicDir, 'assets'), { recursive: true })
-  await cp(join(built, 'seedcast-sw.js'), join(publicDir, 'seedcast-sw.js'))
-  const root = '../../'
-  const page = `<!doctype html>
-<html lang="en" data-seedcast-root="${root}">
-<head><meta charset="utf-8"><title>${episode.title}</title>
-${(entry.css ?? []).map(css => `<link rel="stylesheet" href="${root}${css}">`).join('\n')}
-<script type="module" src="${root}${entry.file}"></script></head>
-<body><main><article>
-<h1>${episode.title}</h1>
-<div class="sc-player"><audio controls preload="none" src="${root}${episode.mediaPath}" data-seedcast-player
-  data-torrent="${root}${episode.torrentPath}" data-magnet="" data-infohash="${episode.infoHash}" data-length="${episode.length}"
-  data-mime="${episode.mimeType}" data-chapters="" data-slug="${episode.slug}" data-title="${episode.title}"></audio></div>
-</article></main></body></html>
-`
-  await mkdir(join(publicDir, 'episodes', episode.slug), { recursive: true })
-  await writeFile(join(publicDir, 'episodes', episode.slug, 'index.html'), page)
-  await writeFile(join(publicDir, 'plain.html'), `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>plain</title></head>
-<body><audio controls preload="none" src="${episode.mediaPath}"></audio></body></html>\n`)
+  const oldestFirst = [...catalog.episodes].sort((a, b) => a.pubDate.localeCompare(b.pubDate))
+  const episodes = await Promise.all(oldestFirst.map(async episode => ({
+    episode,
+    media: await readFile(join(dir, 'public', episode.mediaPath)),
+    pageUrl: `${origin}/episodes/${episode.slug}/`
+  })))
+  const first = episodes[0]!
+  return { dir, port, origin, episode: first.episode, media: first.media, pageUrl: first.pageUrl, episodes }
 }
 
 /** `seedcast seed` of the show folder over WebRTC only (host candidates); resolves once it seeds. */

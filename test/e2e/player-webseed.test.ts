@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { launchChromium, listenerContext } from '../helpers/chromium.ts'
-import { deliveredPieces, openPlayer, play, stats, waitForTime } from './player-page.ts'
+import { deliveredPieces, expectEpisodeBytes, openPlayer, play, stats, waitForTime } from './player-page.ts'
 import { makePlayerShow, serveShow, type Cleanups, type PlayerShow } from './player-site.ts'
 
 // Chromium tests 3 (web seed only) and 5 (seek to 80 %): no seeder, so every byte is the web
@@ -30,12 +30,7 @@ describe('player without peers', { timeout: 180_000 }, () => {
     expect(s.fromHttp).toBeGreaterThan(0)
     expect(s.fromPeers).toBe(0)
     expect(s.rejected).toBe(0)
-    const pieces = await deliveredPieces(page)
-    expect(pieces[0]?.index).toBe(0)
-    for (const { index, bytes } of pieces) {
-      const start = index * show.episode.pieceLength
-      expect(Buffer.from(bytes).equals(show.media.subarray(start, start + bytes.length))).toBe(true)
-    }
+    expect((await expectEpisodeBytes(page, show))[0]).toBe(0)
     await context.close()
   })
 

@@ -1,22 +1,11 @@
-// Shared by the site's Chromium tests: Debian's chromium through playwright-core with the
-// flags of ARCHITECTURE.md, a show published from the fixtures, and nginx as a plain
-// static host started on 127.0.0.1 with a temp config.
+// Shared by the site's Chromium tests: a show published from the fixtures, and nginx as a
+// plain static host started on 127.0.0.1 with a temp config.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
 import { initShow } from '../../src/show/init.js'
 import { publish, type PublishResult } from '../../src/show/publish.js'
 import { fixture } from '../integration/serve-helpers.js'
-
-export async function launchChromium (): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--autoplay-policy=no-user-gesture-required', '--allow-loopback-in-peer-connection', '--disable-audio-output']
-  })
-}
 
 /** A show at `baseUrl` (trackers: self) with the two MP3s and the MP4 published, and a draft that must never show. */
 export async function publishedShow (dir: string, baseUrl: string): Promise<{ episodes: PublishResult[], draft: PublishResult }> {

@@ -1,6 +1,6 @@
 // The show's pages in real Chromium: without JavaScript every published episode is there
 // with a playable element and its downloads; copied to nginx (a plain static host) the
-// site lists and plays every episode; keyboard focus is visible, the phone width does not
+// site lists and plays every episode, the player streaming from nginx as its web seed; keyboard focus is visible, the phone width does not
 // scroll sideways, and screenshots at desktop and phone widths, light and dark, are saved
 // in test-artifacts/site/ for a person to look at.
 import { cp, mkdir, readFile } from 'node:fs/promises'
@@ -11,7 +11,9 @@ import { serveShows } from '../../src/server/serve.js'
 import { repoRoot } from '../helpers/cli.js'
 import { freePort } from '../helpers/ports.js'
 import { tempDir } from '../helpers/tmp.js'
-import { launchChromium, publishedShow, startNginx } from './site-browser.js'
+import { launchChromium } from '../helpers/chromium.js'
+import { expectEpisodeBytes, stats } from './player-page.js'
+import { publishedShow, startNginx } from './site-browser.js'
 
 const artifacts = join(repoRoot, 'test-artifacts', 'site')
 const cleanups: Array<() => Promise<void>> = []
@@ -115,6 +117,14 @@ describe('the show page in Chromium', () => {
     await page.goto(`${baseUrl}episodes/${episodes[1]!.episode.slug}/`)
     await page.locator('[data-seedcast-player]').evaluate(element => { void (element as HTMLMediaElement).play() })
     await page.waitForFunction(() => (document.querySelector('[data-seedcast-player]') as HTMLMediaElement).currentTime > 0.3, undefined, { timeout: 20_000 })
+    // Through the player copied with the site: its worker answered the element with pieces
+    // taken from nginx as the web seed, each SHA-1 checked, byte for byte the episode's.
+    expect(await page.locator('.sc-player').getAttribute('data-seedcast-state')).toBe('streaming')
+    const played = await stats(page)
+    expect(played.fromHttp).toBeGreaterThan(0)
+    expect(played.rejected).toBe(0)
+    const media = await readFile(join(root, episodes[1]!.episode.mediaPath))
+    expect(await expectEpisodeBytes(page, { episode: episodes[1]!.episode, media })).toContain(0)
   })
 
   it('fits a 360 px phone and is saved as screenshots (desktop and phone, light and dark)', async () => {

@@ -2,7 +2,9 @@ import { enhanceChapters } from './chapters.js'
 import { Engine } from './engine.js'
 import { buildPanel, type Panel } from './panel.js'
 import { rememberPosition } from './position.js'
+import type { BundleFeatureStatus } from './bundle-internals.js'
 import type { RangeReply } from './sw-protocol.js'
+import { bundleFeatures } from './swarm.js'
 
 const STATS_EVERY_MS = 1_000
 
@@ -66,9 +68,10 @@ export class EpisodePlayer {
   }
 
   /** Counters and pieces, for diagnostics and the tests. */
-  debug (): { state: PlayerState, torrentRead: boolean, stats?: ReturnType<Engine['stats']>, delivered: () => number[], piece: (index: number) => number[] | undefined } {
+  debug (): { state: PlayerState, torrentRead: boolean, stats?: ReturnType<Engine['stats']>, bundleFeatures: BundleFeatureStatus[], delivered: () => number[], piece: (index: number) => number[] | undefined } {
     return {
       state: this.state,
+      bundleFeatures: bundleFeatures(),
       torrentRead: this.engine?.loaded ?? false,
       stats: this.engine?.stats(),
       delivered: () => this.engine?.delivered() ?? [],

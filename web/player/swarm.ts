@@ -1,9 +1,16 @@
 import { patchTorrent, patchWebSocketTracker } from '../../src/swarm/webrtc/glare-patch.js'
+import { BundleInternals, glareTorrentNeeds, sharingNeeds, webSocketTrackers, type BundleFeatureStatus } from './bundle-internals.js'
 import type { EpisodeTorrent } from './metainfo.js'
 import type { PieceStore } from './piece-store.js'
 import { SWARM_GRACE_MS, type PeerView } from './policy.js'
 
 export interface SwarmStats { peers: number, listeners: number, uploaded: number, uploadSpeed: number, fromPeers: number }
+
+/** The bundle's private members this page uses, checked once per feature (see bundle-internals.ts). */
+const internals = new BundleInternals()
+
+/** The state of each fast path that reaches into the bundle, for diagnostics and the tests. */
+export function bundleFeatures (): BundleFeatureStatus[] { return internals.statuses() }
 
 /**
  * WebTorrent in the page, loaded on first play (its browser bundle is a lazy chunk), sharing
@@ -39,10 +46,12 @@ export class Swarm implements PeerView {
     torrent.on('warning', () => {})
     // The glare tie-break must be on the prototypes before the first offer crosses: the
     // torrent exists now, its tracker once discovery starts (right before 'ready').
-    patchTorrent(Object.getPrototypeOf(torrent) as object)
+    if (internals.check('WebRTC glare tie-break', glareTorrentNeeds(torrent))) patchTorrent(Object.getPrototypeOf(torrent) as object)
     torrent.once('ready', () => {
-      for (const tracker of torrent.discovery?.tracker?._trackers ?? []) {
-        if ('_createPeer' in tracker) patchWebSocketTracker(Object.getPrototypeOf(tracker) as object)
+      internals.check('web-seed pieces shared with peers', sharingNeeds(torrent))
+      const { trackers, needs } = webSocketTrackers(torrent)
+      if (internals.check('WebRTC glare tie-break', needs)) {
+        for (const tracker of trackers) patchWebSocketTracker(Object.getPrototypeOf(tracker) as object)
       }
     })
     for (const event of ['wire', 'verified']) torrent.on(event, () => store.nudge())
@@ -61,10 +70,14 @@ export class Swarm implements PeerView {
     if (this.torrent.ready && !this.torrent.destroyed) this.torrent.critical(first, last)
   }
 
-  /** A piece stored from the web seed: WebTorrent marks it held and tells every peer. */
+  /**
+   * A piece stored from the web seed: WebTorrent marks it held and tells every peer. Without
+   * the members this needs (see bundle-internals.ts) it is left to WebTorrent, which then
+   * fetches the piece from peers itself before it shares it.
+   */
   announce (index: number): void {
     const torrent = this.torrent
-    if (!torrent.ready || torrent.destroyed || torrent.bitfield.get(index)) return
+    if (!torrent.ready || torrent.destroyed || !internals.on('web-seed pieces shared with peers') || torrent.bitfield.get(index)) return
     torrent.pieces[index] = null
     torrent._markVerified(index)
     for (const wire of torrent.wires) wire.have(index)

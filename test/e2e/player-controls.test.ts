@@ -1,0 +1,187 @@
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium, listenerContext } from '../helpers/chromium.ts'
+import { expectEpisodeBytes, openPlayer, play, stats, waitForTime } from './player-page.ts'
+import { makePlayerShow, serveShow, type Cleanups, type PlayerShow, type PublishedEpisode } from './player-site.ts'
+
+// The player's controls on the real episode pages (src/site, served by `seedcast serve`, no
+// seeder): video through the player, chapters, the remembered position, playback speed, the
+// transcript, and the controls' names, keyboard use and focus ring.
+// Real Chromium and servers on two shared cores: each test is bounded at 3 min.
+
+const TRANSCRIPT = `WEBVTT
+
+00:00:00.000 --> 00:00:04.000
+<v Ann>Welcome to the tone &amp; nothing else.
+
+00:00:04.000 --> 00:00:09.000
+It rises, and it falls.
+`
+
+const media = (page: Page) => page.locator('[data-seedcast-player]')
+const currentTime = (page: Page) => media(page).evaluate(element => (element as HTMLMediaElement).currentTime)
+
+/** The piece holding the audio at `seconds` (CBR: bytes in proportion to time). */
+const pieceAt = ({ episode }: PublishedEpisode, seconds: number) => Math.floor(seconds / episode.duration * episode.length / episode.pieceLength)
+
+
+describe('player controls on the show\'s own pages', { timeout: 180_000 }, () => {
+  const cleanups: Cleanups = []
+  let browser: Browser
+  let show: PlayerShow
+  let withChapters: PublishedEpisode
+  let plainAudio: PublishedEpisode
+  let video: PublishedEpisode
+
+  beforeAll(async () => {
+    show = await makePlayerShow([
+      { seconds: 60, title: 'Chaptered tone', chapters: ['00:00:00 Opening', '00:00:30 Middle', '00:00:45 Closing'], transcript: TRANSCRIPT },
+      { seconds: 30, title: 'Short tone' },
+      { seconds: 12, title: 'Test card', video: true }
+    ], cleanups)
+    ;[withChapters, plainAudio, video] = show.episodes as [PublishedEpisode, PublishedEpisode, PublishedEpisode]
+    await serveShow(show, false, cleanups)
+    browser = await launchChromium()
+    cleanups.push(() => browser.close())
+  }, 150_000)
+  afterAll(async () => { for (const cleanup of cleanups.reverse()) await cleanup() }, 60_000)
+
+  it('plays a video episode in <video> through the player, every delivered piece the episode\'s', async () => {
+    const context = await listenerContext(browser, show.origin)
+    const page = await context.newPage()
+    expect(await openPlayer(page, video.pageUrl)).toBe('ready')
+    expect(await page.locator('video[data-seedcast-player]').count()).toBe(1)
+    await play(page)
+    await waitForTime(page, 1)
+    expect(await page.locator('.sc-player').getAttribute('data-seedcast-state')).toBe('streaming')
+    const size = await page.locator('video').evaluate(element => [(element as HTMLVideoElement).videoWidth, (element as HTMLVideoElement).videoHeight])
+    expect(size).toEqual([320, 180])
+    const s = await stats(page)
+    expect(s.fromHttp).toBeGreaterThan(0)
+    expect(s.rejected).toBe(0)
+    expect(await expectEpisodeBytes(page, video)).toContain(0)
+    await context.close()
+  })
+
+  it('shows the transcript\'s text on the episode page, cue by cue without timings or markup', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false })
+    const page = await context.newPage()
+    await page.goto(withChapters.pageUrl)
+    const transcript = page.getByRole('region', { name: 'Transcript' })
+    expect(await transcript.locator('p').allTextContents()).toEqual(['Welcome to the tone & nothing else.', 'It rises, and it falls.'])
+    expect(await transcript.textContent()).not.toContain('-->')
+    // An episode without one has no such section.
+    await page.goto(plainAudio.pageUrl)
+    expect(await page.getByRole('region', { name: 'Transcript' }).count()).toBe(0)
+    await context.close()
+  })
+
+  it('seeks to a chapter when its link is clicked or pressed with Enter, and plays on from there', async () => {
+    const context = await listenerContext(browser, show.origin)
+    const page = await context.newPage()
+    await openPlayer(page, withChapters.pageUrl)
+    const chapters = page.locator('.chapters a[data-seek]')
+    expect(await chapters.allTextContents()).toEqual(['0:00 Opening', '0:30 Middle', '0:45 Closing'])
+    await chapters.nth(1).click()
+    // The click played the episode from the chapter (no #t= navigation).
+    expect(await waitForTime(page, 31)).toBeGreaterThan(31)
+    expect(new URL(page.url()).hash).toBe('')
+    expect(await expectEpisodeBytes(page, withChapters)).toContain(pieceAt(withChapters, 31))
+    await chapters.nth(2).focus()
+    await page.keyboard.press('Enter')
+    expect(await waitForTime(page, 46)).toBeGreaterThan(46)
+    expect(await expectEpisodeBytes(page, withChapters)).toContain(pieceAt(withChapters, 46))
+    await context.close()
+  })
+
+  it('remembers the position per episode: a reload resumes there, another episode starts at 0', async () => {
+    const context = await listenerContext(browser, show.origin)
+    const page = await context.newPage()
+    await openPlayer(page, withChapters.pageUrl)
+    await page.locator('.chapters a[data-seek="30"]').click()
+    await waitForTime(page, 33)
+    await media(page).evaluate(element => (element as HTMLMediaElement).pause())
+    const left = await currentTime(page)
+
+    await page.reload()
+    await page.locator('.sc-player[data-seedcast-state]').waitFor({ state: 'attached', timeout: 20_000 })
+    expect(await page.locator('.sc-resume').textContent()).toBe(`Resumes at 0:${Math.floor(left)}`)
+    await play(page)
+    // It goes on from where the listener left, not from the start.
+    const resumed = await waitForTime(page, Math.floor(left) + 1)
+    expect(resumed).toBeGreaterThan(Math.floor(left) + 1)
+    expect(await expectEpisodeBytes(page, withChapters)).toContain(pieceAt(withChapters, Math.floor(left) + 1))
+
+    // The other episode has its own position: none yet.
+    await openPlayer(page, plainAudio.pageUrl)
+    expect(await page.locator('.sc-resume').textContent()).toBe('')
+    expect(await currentTime(page)).toBe(0)
+    await play(page)
+    expect(await waitForTime(page, 0.2)).toBeLessThan(left)
+    await context.close()
+  })
+
+  it('changes the playback speed with its control, and remembers it', async () => {
+    const context = await listenerContext(browser, show.origin)
+    const page = await context.newPage()
+    await openPlayer(page, plainAudio.pageUrl)
+    const speed = page.getByRole('combobox', { name: 'Playback speed of Short tone' })
+    expect(await speed.inputValue()).toBe('1')
+    await speed.selectOption('2')
+    expect(await media(page).evaluate(element => (element as HTMLMediaElement).playbackRate)).toBe(2)
+    await media(page).evaluate(element => (element as HTMLMediaElement).play())
+    await waitForTime(page, 1)
+    // Still 2x once playing (play() keeps the element's rate), and after a reload.
+    expect(await media(page).evaluate(element => (element as HTMLMediaElement).playbackRate)).toBe(2)
+    await page.reload()
+    await page.locator('.sc-player[data-seedcast-state]').waitFor({ state: 'attached', timeout: 20_000 })
+    expect(await speed.inputValue()).toBe('2')
+    expect(await media(page).evaluate(element => [(element as HTMLMediaElement).playbackRate, (element as HTMLMediaElement).defaultPlaybackRate])).toEqual([2, 2])
+    await context.close()
+  })
+
+  it('names every control, works from the keyboard alone and shows where the focus is', async () => {
+    const context = await listenerContext(browser, show.origin)
+    const page = await context.newPage()
+    await openPlayer(page, withChapters.pageUrl)
+    // Names as assistive technology reads them (Chromium's accessibility tree).
+    await page.getByRole('status').filter({ hasText: 'Plays from other listeners' }).waitFor({ timeout: 5_000 })
+    const share = page.getByRole('switch', { name: 'Share with other listeners while this page is open' })
+    const speed = page.getByRole('combobox', { name: 'Playback speed of Chaptered tone' })
+    expect(await share.isChecked()).toBe(true)
+    expect(await speed.isVisible()).toBe(true)
+
+    // Tab through the page: each control of the player is reached, each with a visible ring.
+    const reached: string[] = []
+    for (let step = 0; step < 30 && !reached.includes('switch'); step++) {
+      await page.keyboard.press('Tab')
+      const focus = await page.evaluate(() => {
+        const element = document.activeElement as HTMLElement
+        const ringed = /^(AUDIO|VIDEO)$/.test(element.tagName) ? element.parentElement! : element
+        const style = getComputedStyle(ringed)
+        return { role: element.getAttribute('role') ?? element.tagName.toLowerCase(), outline: `${style.outlineStyle} ${style.outlineWidth}`, inPanel: Boolean(element.closest('.sc-panel, .sc-player')) }
+      })
+      if (focus.inPanel) {
+        if (reached.at(-1) !== focus.role) reached.push(focus.role)
+        expect(focus.outline, `focus on ${focus.role} is invisible`).toMatch(/^(solid|auto) (?!0px)/)
+      }
+    }
+    expect(reached).toEqual(['audio', 'select', 'switch'])
+
+    // Space turns sharing off; the speed follows the arrow keys.
+    await page.keyboard.press('Space')
+    expect(await share.isChecked()).toBe(false)
+    await speed.focus()
+    await page.keyboard.press('ArrowDown')
+    expect(await speed.inputValue()).toBe('1.25')
+    expect(await media(page).evaluate(element => (element as HTMLMediaElement).playbackRate)).toBe(1.25)
+
+    // A chapter, reached by keyboard, plays the episode; the panel then says it does not share.
+    await page.locator('.chapters a[data-seek="45"]').focus()
+    await page.keyboard.press('Enter')
+    await waitForTime(page, 46)
+    await page.locator('.sc-stats').filter({ hasText: 'not sharing' }).waitFor({ timeout: 10_000 })
+    expect((await stats(page)).fromPeers).toBe(0)
+    await context.close()
+  })
+})
