@@ -10,7 +10,7 @@ const LAYERS = [
   ['torrent', 'media'],
   ['feed', 'site'],
   ['show'],
-  ['swarm', 'server', 'follow']
+  ['swarm', 'server', 'follow', 'import']
 ]
 const FRONT = ['cli', 'commands']
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 
 const manifest = JSON.parse(readFileSync(new URL('../oclif.manifest.json', import.meta.url), 'utf8'))
 // In the order a podcaster meets them; commands not listed here follow, alphabetically.
-const order = ['init', 'show', 'show:edit', 'publish', 'episodes:list', 'episodes:show', 'episodes:edit', 'episodes:remove', 'feed:build', 'feed:lint',
+const order = ['init', 'import', 'show', 'show:edit', 'publish', 'episodes:list', 'episodes:show', 'episodes:edit', 'episodes:remove', 'feed:build', 'feed:lint',
   'serve', 'seed', 'get', 'peers', 'create', 'info', 'magnet', 'verify', 'demo']
 const rank = (id) => order.includes(id) ? order.indexOf(id) : order.length
 const commands = Object.values(manifest.commands).sort((a, b) => rank(a.id) - rank(b.id) || a.id.localeCompare(b.id))

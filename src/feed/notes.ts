@@ -52,3 +52,23 @@ function plainText (tokens: ReturnType<MarkdownIt['parse']>): string {
   }
   return blocks.filter(Boolean).join('\n\n')
 }
+
+const BLOCK_END = /<\/(p|div|li|h[1-6]|blockquote|pre|tr)>|<br\s*\/?>/gi
+
+/**
+ * Show notes another host wrote as HTML (content:encoded, a CDATA description): the same
+ * allowlist as rendered Markdown, so nothing a feed carried (scripts, iframes, tracking
+ * pixels, styles) reaches seedcast's feeds and pages, plus the words without markup.
+ */
+export function notesFromHtml (source: string): ShowNotes {
+  const html = sanitizeHtml(source, ALLOWED).trim()
+  const text = sanitizeHtml(source.replace(BLOCK_END, match => `${match}\n`), { allowedTags: [], allowedAttributes: {} })
+    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&')
+    .split('\n').map(line => line.replace(/[ \t]+/g, ' ').trim()).join('\n').replace(/\n{3,}/g, '\n\n').trim()
+  return { html, text }
+}
+
+/** Whether a description is HTML rather than plain text (other hosts write either). */
+export function looksLikeHtml (text: string): boolean {
+  return /<\/?[a-z][a-z0-9]*(\s[^>]*)?\/?>/i.test(text)
+}

@@ -1,7 +1,9 @@
 import { mkdir, rename, rm } from 'node:fs/promises'
-import { extname, join } from 'node:path'
-import mime from 'mime-types'
+import { join } from 'node:path'
 import { SeedcastError, fileError } from '../errors.js'
+import { downloadHttp } from '../feed/read/enclosure-download.js'
+import { checkIntegrity, integrityError as mismatch } from '../feed/read/integrity.js'
+import { mediaFileName } from '../feed/read/media-file-name.js'
 import type { FeedEpisode } from '../feed/read/types.js'
 import { writeAtomic } from '../atomic.js'
 import { download } from '../swarm/download/download.js'
@@ -9,8 +11,6 @@ import { fetchTorrent } from '../swarm/download/source.js'
 import { createTorrent } from '../torrent/create.js'
 import { inspectTorrent } from '../torrent/inspect.js'
 import { magnetURI, parseMagnet } from '../torrent/magnet.js'
-import { downloadHttp } from './http-download.js'
-import { checkIntegrity } from './integrity.js'
 import { libraryPaths } from './library.js'
 
 export interface EpisodeFetchOptions {
@@ -95,7 +95,7 @@ async function viaHttp (episode: FeedEpisode, url: string, options: EpisodeFetch
   const name = mediaFileName(options.episodeSlug, url, episode.media.type)
   const partial = join(partialDir, name)
   await mkdir(partialDir, { recursive: true }).catch(err => { throw fileError(err, partialDir, 'create') })
-  const got = await downloadHttp(url, partial, { maxBytes: options.maxEpisodeBytes, idleTimeoutMs: options.timeoutSeconds * 1000, signal: options.signal })
+  const got = await downloadHttp(url, partial, { maxBytes: options.maxEpisodeBytes, idleTimeoutMs: options.timeoutSeconds * 1000, signal: options.signal, retryHint: 'it will be tried again at the next poll', maxBytesOption: 'maxEpisodeBytes' })
   // One read gives the pieces and the SHA-256 for the integrity check.
   const created = await createTorrent(partial, {
     name,
@@ -123,25 +123,5 @@ async function viaHttp (episode: FeedEpisode, url: string, options: EpisodeFetch
 }
 
 function integrityError (episode: FeedEpisode, expected: string, actual: string): SeedcastError {
-  return new SeedcastError(`"${episode.title}": the bytes do not match the feed's podcast:integrity (expected ${expected}, got ${actual}); not kept`, { code: 'EINTEGRITY', hint: 'the host serves another file than the feed describes; it will be tried again at the next poll' })
+  return mismatch(episode.title, expected, actual, 'the host serves another file than the feed describes; it will be tried again at the next poll')
 }
-
-/**
- * The media file's name in the library: the episode's folder name plus the extension of
- * the enclosure URL when it looks like one, else the one its MIME type implies. Never a
- * name from the network as is (no `..`, no slashes, no hidden files).
- */
-export function mediaFileName (slug: string, url: string, type?: string): string {
-  let ext = ''
-  try {
-    ext = extname(new URL(url).pathname).toLowerCase()
-  } catch {
-    // not a URL: the MIME type decides
-  }
-  if (!/^\.[a-z0-9]{1,5}$/.test(ext)) {
-    const fromType = type ? mime.extension(type) : false
-    ext = fromType ? `.${fromType}` : '.bin'
-  }
-  return `${slug}${ext}`
-}
-

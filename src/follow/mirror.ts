@@ -5,6 +5,7 @@ import { SeedcastError, fileError } from '../errors.js'
 import { fetchFeed } from '../feed/read/fetch-feed.js'
 import { readPodcastFeed } from '../feed/read/podcast-feed.js'
 import { allowsRedistribution } from '../feed/read/redistribution.js'
+import { digestFile } from '../feed/read/integrity.js'
 import type { FeedEpisode, PodcastFeed } from '../feed/read/types.js'
 import { podcastGuid } from '../feed/guid.js'
 import { writeAtomic, writeJsonAtomic } from '../atomic.js'
@@ -17,7 +18,6 @@ import type { Catalog, Episode, ShowConfig } from '../model/show.js'
 import { inspectTorrent } from '../torrent/inspect.js'
 import { retargetTorrent } from '../torrent/retarget.js'
 import { fetchEpisode } from './episode-fetch.js'
-import { digestFile } from './integrity.js'
 
 export interface MirrorOptions {
   /** Where the mirror's public/ will be served, ending with "/". */

@@ -54,6 +54,8 @@ export interface ShowConfig {
   locked: boolean
   /** Set by `seedcast mirror`: the feed this show republishes peer to peer (linked from its feeds). */
   mirrorOf?: string
+  /** Set by `seedcast import`: the feed (at the old host) this show was made from; a later import of it adds only new episodes. */
+  importedFrom?: string
 }
 
 export interface Chapter {

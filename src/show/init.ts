@@ -2,7 +2,7 @@ import { access, mkdir, rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { SeedcastError, fileError } from '../errors.js'
 import { writeAtomic, writeJsonAtomic } from '../atomic.js'
-import { readCover } from './cover.js'
+import { readCover, type CoverImage } from './cover.js'
 import { placeholderCover } from './placeholder-cover.js'
 import { podcastGuid } from '../feed/guid.js'
 import { writeFeeds } from './feeds.js'
@@ -27,6 +27,12 @@ export interface InitOptions extends ShowFieldOptions {
   license?: string
   /** podcast:locked; true unless said otherwise. */
   locked?: boolean
+  /** podcast:guid, when the show already has one (an imported show keeps its old feed's). */
+  podcastGuid?: string
+  /** The feed a show made by `seedcast import` came from. */
+  importedFrom?: string
+  /** A cover already read and checked (import downloads it), instead of `image`. */
+  cover?: CoverImage
 }
 
 /** The options `seedcast init` cannot do without. */
@@ -54,7 +60,7 @@ export async function initShow (dir: string, options: InitOptions): Promise<Init
   const fields = checkShowFields({ ...options, license: options.license ?? DEFAULT_LICENSE })
   // Without a cover no directory lists the show and `feed lint` fails: a placeholder keeps it
   // publishable at once, and the podcaster is told to replace it.
-  const cover = options.image ? await readCover(options.image) : placeholderCover(fields.title!)
+  const cover = options.cover ?? (options.image ? await readCover(options.image) : placeholderCover(fields.title!))
   const baseUrl = fields.baseUrl!
   const config: ShowConfig = withoutUndefined({
     version: 1,
@@ -62,8 +68,9 @@ export async function initShow (dir: string, options: InitOptions): Promise<Init
     explicit: fields.explicit ?? false,
     image: `cover.${cover.extension}`,
     trackers: fields.trackers ?? [],
-    podcastGuid: podcastGuid(new URL('rss.xml', baseUrl).href),
-    locked: fields.locked ?? true
+    podcastGuid: options.podcastGuid ?? podcastGuid(new URL('rss.xml', baseUrl).href),
+    locked: fields.locked ?? true,
+    importedFrom: options.importedFrom
   })
 
   const paths = showPaths(root)
@@ -82,7 +89,7 @@ export async function initShow (dir: string, options: InitOptions): Promise<Init
   await writeJsonAtomic(paths.catalogFile, catalog)
   const feeds = await writeFeeds(paths, config, catalog)
   await writeJsonAtomic(paths.showFile, config)
-  return { dir: root, config, feeds, placeholderCover: !options.image }
+  return { dir: root, config, feeds, placeholderCover: !options.image && !options.cover }
 }
 
 async function exists (path: string): Promise<boolean> {

@@ -6,6 +6,7 @@ import { SeedcastError, fileError } from '../errors.js'
 import { faststartCopy } from '../media/faststart.js'
 import { probeMedia } from '../media/probe.js'
 import type { EpisodeMedia } from '../media/types.js'
+import type { ShowNotes } from '../feed/notes.js'
 import { checkCover, type CoverImage } from './cover.js'
 import { showTrackers } from '../feed/trackers.js'
 import { episodeUrls, publicUrl } from '../feed/urls.js'
@@ -30,6 +31,14 @@ export interface PublishOptions extends EpisodeExtraOptions {
   draft?: boolean
   /** Defaults to the show's explicit flag. */
   explicit?: boolean
+  /**
+   * The episode's RSS guid when it already has one (an imported episode keeps the GUID its
+   * old host gave it, so subscribers see no duplicate); a new UUID otherwise. Publishing a
+   * GUID the show already has adds nothing (the result says duplicate).
+   */
+  guid?: string
+  /** Show notes already rendered (an imported episode's HTML description, sanitised). */
+  renderedNotes?: ShowNotes
   /** Hashing progress in bytes. */
   onProgress?: (done: number, total: number) => void
   signal?: AbortSignal
@@ -65,6 +74,10 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
   const media = await probeMedia(mediaPath)
   const source = await stat(mediaPath)
   const extras = await readEpisodeExtras(options, media.duration)
+  if (options.renderedNotes && !extras.notes) extras.notes = options.renderedNotes
+  const guid = options.guid?.trim() || uuidv4()
+  const known = catalog.episodes.find(episode => episode.guid === guid)
+  if (known) return duplicateResult(paths, config, known)
   const fields = episodeFields(media, mediaPath, config, options, extras)
   const chapters = extras.chapters ?? media.chapters
 
@@ -125,7 +138,7 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
 
     const episode: Episode = {
       slug,
-      guid: uuidv4(),
+      guid,
       ...fields,
       duration: media.duration,
       mimeType: media.mimeType,
@@ -155,7 +168,7 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
 
     return await withShowLock(dir, async () => {
       const current = await readCatalog(paths)
-      const twin = current.episodes.find(other => other.sha256 === sha256)
+      const twin = current.episodes.find(other => other.sha256 === sha256 || other.guid === guid)
       if (twin) {
         await Promise.all(placed.map(path => rm(path, { force: true })))
         return duplicateResult(paths, config, twin)

@@ -29,7 +29,8 @@ export const showConfigSchema = z.object({
   type: z.enum(['episodic', 'serial']).optional(),
   podcastGuid: z.uuid('must be a UUID'),
   locked: z.boolean(),
-  mirrorOf: httpUrl.optional()
+  mirrorOf: httpUrl.optional(),
+  importedFrom: httpUrl.optional()
 }) satisfies z.ZodType<ShowConfig>
 
 const relativePath = z.string().regex(/^[a-z]+\/[^/]+$/, 'must be a path below public/ like "media/name.mp3"')

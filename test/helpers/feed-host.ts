@@ -20,6 +20,7 @@ export class FeedHost {
   readonly redirects = new Map<string, { status: number, location: string }>()
   readonly log: HostRequest[] = []
   private held = new Map<string, number>()
+  private drops = new Map<string, number>()
   private delayed = new Set<string>()
   private resumes: Array<() => void> = []
   private waiting: Array<() => void> = []
@@ -60,6 +61,16 @@ export class FeedHost {
       }
       const body = file.body.subarray(start, end + 1)
       const headers: Record<string, string | number> = { 'content-type': file.type, etag, 'accept-ranges': 'bytes', 'content-length': body.length, ...(status === 206 ? { 'content-range': `bytes ${start}-${end}/${file.body.length}` } : {}) }
+      const drop = this.drops.get(path)
+      if (drop !== undefined && req.method !== 'HEAD') {
+        // Once: the first `drop` bytes, then the connection is cut (a network failure mid-file).
+        this.drops.delete(path)
+        entry.status = status
+        entry.bytes = Math.min(drop, body.length)
+        res.writeHead(status, headers)
+        res.write(body.subarray(0, drop), () => res.destroy())
+        return
+      }
       const hold = this.held.get(path)
       if (hold !== undefined && req.method !== 'HEAD') {
         entry.status = status
@@ -96,6 +107,11 @@ export class FeedHost {
 
   hold (path: string, bytes: number): void {
     this.held.set(path, bytes)
+  }
+
+  /** The next GET of `path` sends its first `bytes` and then the connection is cut. */
+  dropAfter (path: string, bytes: number): void {
+    this.drops.set(path, bytes)
   }
 
   /** Requests for `path` wait (logged with status 0) until undelay(), then are answered as usual. */

@@ -112,5 +112,5 @@ async function readLimited (response: Response, maxBytes: number, url: string): 
 
 export function networkReason (err: unknown): string {
   const cause = (err as { cause?: { code?: string, message?: string } }).cause
-  return cause?.code ? `${cause.code}${cause.message ? ` (${cause.message})` : ''}` : (err as Error).message
+  return cause?.code ? `${cause.code}${cause.message ? ` (${cause.message})` : ''}` : cause?.message ?? (err as Error).message
 }

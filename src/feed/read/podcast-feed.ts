@@ -1,7 +1,7 @@
 import { parseFeed, type AtomFeed, type RssFeed } from 'feedsmith'
 import { SeedcastError } from '../../errors.js'
 import { absoluteUrl, episodeMedia, sourceKind, type AlternateEnclosureLike } from './sources.js'
-import type { FeedEpisode, MediaFile, PodcastFeed } from './types.js'
+import type { FeedEpisode, FeedLink, MediaFile, PodcastFeed } from './types.js'
 
 export interface ReadFeedOptions {
   /** Where the feed came from: names it in errors and resolves relative URLs. */
@@ -63,6 +63,7 @@ function fromRss (channel: RssChannel, base?: string): PodcastFeed {
     image: httpUrl(channel.itunes?.image ?? channel.image?.url, base),
     explicit: channel.itunes?.explicit,
     categories: (channel.itunes?.categories ?? []).map(category => category.text).filter((text): text is string => Boolean(text)),
+    subcategory: clean(channel.itunes?.categories?.[0]?.categories?.[0]?.text),
     showType: clean(channel.itunes?.type),
     copyright: clean(channel.copyright),
     license: channel.podcast?.license?.display
@@ -106,6 +107,8 @@ function rssEpisode (item: RssItem, base?: string): FeedEpisode | string {
     episodeType: clean(item.itunes?.episodeType),
     explicit: item.itunes?.explicit,
     image: httpUrl(item.itunes?.image, base),
+    transcripts: nonEmpty((item.podcast?.transcripts ?? []).map(t => link(t.url, t.type, base, t.language)).filter((t): t is FeedLink => t !== undefined)),
+    chapters: item.podcast?.chapters ? link(item.podcast.chapters.url, item.podcast.chapters.type, base) : undefined,
     enclosure: enclosure && sourceKind(enclosure.url, enclosure.type) === 'http' ? enclosure : undefined,
     media
   }
@@ -215,6 +218,16 @@ function clean (value: unknown): string | undefined {
 
 function finite (value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined
+}
+
+function nonEmpty<T> (list: T[]): T[] | undefined {
+  return list.length ? list : undefined
+}
+
+function link (url: string | undefined, type: string | undefined, base?: string, language?: string): FeedLink | undefined {
+  const href = httpUrl(url, base)
+  if (!href) return undefined
+  return { url: href, ...(clean(type) ? { type: clean(type)! } : {}), ...(clean(language) ? { language: clean(language)! } : {}) }
 }
 
 function httpUrl (value: string | undefined, base?: string): string | undefined {

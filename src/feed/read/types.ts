@@ -15,6 +15,8 @@ export interface PodcastFeed {
   image?: string
   explicit?: boolean
   categories: string[]
+  /** The first category's first itunes:category child (Apple's subcategory). */
+  subcategory?: string
   /** itunes:type: episodic or serial. */
   showType?: string
   copyright?: string
@@ -56,10 +58,21 @@ export interface FeedEpisode {
   episodeType?: string
   explicit?: boolean
   image?: string
+  /** podcast:transcript links, in feed order. */
+  transcripts?: FeedLink[]
+  /** podcast:chapters link. */
+  chapters?: FeedLink
   /** The plain HTTP(S) enclosure, when there is one. */
   enclosure?: MediaFile
   /** The media as one file, every way the feed offers to get it (enclosure first). */
   media: FeedMedia
+}
+
+/** A file an item links to (a transcript, chapters), with the MIME type the feed gives. */
+export interface FeedLink {
+  url: string
+  type?: string
+  language?: string
 }
 
 export interface MediaFile {

@@ -2,8 +2,8 @@ import { createWriteStream } from 'node:fs'
 import { stat, truncate } from 'node:fs/promises'
 import { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { SeedcastError, fileError } from '../errors.js'
-import { networkReason } from '../feed/read/fetch-feed.js'
+import { SeedcastError, fileError } from '../../errors.js'
+import { networkReason } from './fetch-feed.js'
 
 export interface HttpDownloadOptions {
   /** Largest file accepted (a hostile enclosure must not fill the disk). */
@@ -12,6 +12,12 @@ export interface HttpDownloadOptions {
   idleTimeoutMs?: number
   signal?: AbortSignal
   userAgent?: string
+  /** Said after a failure: how it will be tried again (follow: at the next poll; import: the next run). */
+  retryHint?: string
+  /** The caller's option that sets maxBytes, named in the too-big message as `option`. */
+  maxBytesOption?: string
+  /** Bytes in the file so far and the whole file's size (0 when the server does not say). */
+  onProgress?: (done: number, total: number) => void
 }
 
 export interface HttpDownloadResult {
@@ -26,7 +32,7 @@ export interface HttpDownloadResult {
  * Downloads `url` into `path`, continuing a partial file left by an interrupted run with
  * a Range request (a server that ignores Range sends it all again, and the partial file
  * is started over). Every failure is one SeedcastError line; the partial file stays for
- * the next attempt.
+ * the next attempt. Shared by follow, mirror and import (an enclosure of any feed).
  */
 export async function downloadHttp (url: string, path: string, options: HttpDownloadOptions): Promise<HttpDownloadResult> {
   let have = 0
@@ -40,7 +46,8 @@ export async function downloadHttp (url: string, path: string, options: HttpDown
   const idleMs = options.idleTimeoutMs ?? 60_000
   let timer = setTimeout(() => idle.abort(), idleMs)
   const touch = () => { clearTimeout(timer); timer = setTimeout(() => idle.abort(), idleMs) }
-  const fail = (why: string, cause?: unknown) => new SeedcastError(`${url}: cannot download the episode: ${why}`, { code: 'EDOWNLOAD', cause, hint: 'it will be tried again at the next poll' })
+  const fail = (why: string, cause?: unknown) => new SeedcastError(`${url}: cannot download the episode: ${why}`, { code: 'EDOWNLOAD', cause, hint: options.retryHint ?? 'run again to continue where it stopped' })
+  const tooBig = (size: string) => fail(`${size} more than the ${options.maxBytes} bytes allowed${options.maxBytesOption ? ` (\`${options.maxBytesOption}\`)` : ''}`)
   try {
     let response: Response
     try {
@@ -63,14 +70,17 @@ export async function downloadHttp (url: string, path: string, options: HttpDown
     const declared = Number(response.headers.get('content-length'))
     if (declared && start + declared > options.maxBytes) {
       await response.body.cancel()
-      throw fail(`the file is ${start + declared} bytes, more than the ${options.maxBytes} allowed (--max-episode-size)`)
+      throw tooBig(`the file is ${start + declared} bytes,`)
     }
     let received = 0
+    const total = declared ? start + declared : 0
+    options.onProgress?.(start, total)
     const limit = new Transform({
       transform (chunk: Buffer, _encoding, done) {
         received += chunk.length
         touch()
-        if (start + received > options.maxBytes) done(fail(`more than the ${options.maxBytes} bytes allowed (--max-episode-size)`))
+        options.onProgress?.(start + received, total)
+        if (start + received > options.maxBytes) done(tooBig('the file is'))
         else done(null, chunk)
       }
     })

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
+import { SeedcastError } from '../../errors.js'
 
 /** SRI algorithms Node can compute, strongest first (SRI says: check the strongest given). */
 const ALGORITHMS = ['sha512', 'sha384', 'sha256'] as const
@@ -36,4 +37,9 @@ export function digestFile (path: string, algorithm: string): Promise<string> {
       .on('error', reject)
       .on('end', () => resolve(hash.digest('base64')))
   })
+}
+
+/** The one line for an enclosure whose bytes are not the ones its podcast:integrity names. */
+export function integrityError (title: string, expected: string, actual: string, hint: string): SeedcastError {
+  return new SeedcastError(`"${title}": the bytes do not match the feed's podcast:integrity (expected ${expected}, got ${actual}); not kept`, { code: 'EINTEGRITY', hint })
 }

@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto'
+import { mkdir, rm, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { SeedcastError, fileError } from '../errors.js'
+import { downloadHttp } from '../feed/read/enclosure-download.js'
+import { checkIntegrity, integrityError } from '../feed/read/integrity.js'
+import { mediaFileName } from '../feed/read/media-file-name.js'
+import { looksLikeHtml, notesFromHtml } from '../feed/notes.js'
+import type { FeedEpisode, FeedLink } from '../feed/read/types.js'
+import { publish, type PublishResult } from '../show/publish.js'
+
+export interface EpisodeImportOptions {
+  /** Where downloads wait to be published (inside the show's .seedcast/, kept across runs). */
+  workDir: string
+  maxEpisodeBytes: number
+  timeoutSeconds: number
+  /** Bytes so far of the current step: the download, then the hashing of publish. */
+  onProgress?: (step: 'download' | 'publish', done: number, total: number) => void
+  signal?: AbortSignal
+}
+
+export interface ImportedEpisode {
+  result: PublishResult
+  /** Bytes that came over the network in this run, and those a partial file from an earlier run already had. */
+  received: number
+  resumed: number
+  notes: string[]
+}
+
+const RETRY = 'run the import again: it continues where it stopped'
+
+/**
+ * Brings one episode of the old feed into the show: the enclosure downloaded into the
+ * work folder (a partial file from an interrupted run is continued with a Range request),
+ * checked against the feed's podcast:integrity (a mismatch deletes it: nothing of it is
+ * published), then published by `publish` with the episode's own GUID, date, title, notes,
+ * season, number and type, plus its transcript and chapters when the feed links them.
+ */
+export async function importEpisode (showDir: string, episode: FeedEpisode, options: EpisodeImportOptions): Promise<ImportedEpisode> {
+  const url = episode.media.http[0]
+  if (!url) throw new SeedcastError(`"${episode.title}": no HTTP(S) enclosure to download (only a torrent or magnet)`, { code: 'ESOURCE', hint: 'import takes the media from the old host over HTTP' })
+  await mkdir(options.workDir, { recursive: true }).catch(error => { throw fileError(error, options.workDir, 'create') })
+  // Named by the GUID, so the next run finds its partial file whatever the title became.
+  const key = createHash('sha256').update(episode.guid).digest('hex').slice(0, 20)
+  const media = join(options.workDir, mediaFileName(key, url, episode.media.type))
+  const notes: string[] = []
+  const got = await downloadHttp(url, media, {
+    maxBytes: options.maxEpisodeBytes,
+    maxBytesOption: 'maxEpisodeBytes',
+    idleTimeoutMs: options.timeoutSeconds * 1000,
+    retryHint: RETRY,
+    signal: options.signal,
+    onProgress: (done, total) => options.onProgress?.('download', done, total || episode.media.length || 0)
+  })
+  const check = await checkIntegrity(media, episode.media.integrity)
+  if (!check.ok) {
+    await rm(media, { force: true })
+    throw integrityError(episode.title, check.expected, check.actual, 'the old host serves another file than its feed describes; nothing of this episode was imported')
+  }
+  const declared = episode.enclosure?.length
+  if (declared && declared !== got.length) notes.push(`"${episode.title}": the feed says the enclosure is ${declared} bytes, the file has ${got.length}; the feeds now give the true size`)
+
+  const extras: string[] = []
+  try {
+    const transcript = await linkedFile(pickTranscript(episode.transcripts), `${key}-transcript`, options, notes, episode.title, 'transcript')
+    const chapters = await linkedFile(episode.chapters, `${key}-chapters`, options, notes, episode.title, 'chapters')
+    if (transcript) extras.push(transcript)
+    if (chapters) extras.push(chapters)
+    const description = episode.description?.trim()
+    const html = description && looksLikeHtml(description) ? notesFromHtml(description) : undefined
+    const positive = (n: number | undefined) => n !== undefined && Number.isInteger(n) && n > 0 ? n : undefined
+    const type = episode.episodeType?.toLowerCase()
+    if (!episode.date) notes.push(`"${episode.title}": no date in the feed; dated now`)
+    const publishWith = (transcriptFile?: string, chaptersFile?: string) => publish(showDir, media, {
+      guid: episode.guid,
+      title: episode.title,
+      ...(html ? { renderedNotes: html, description: html.text || episode.title } : { description: description || episode.title }),
+      date: episode.date ?? new Date(),
+      season: positive(episode.season),
+      episode: positive(episode.episode),
+      ...(type === 'full' || type === 'trailer' || type === 'bonus' ? { type } : {}),
+      ...(episode.explicit !== undefined ? { explicit: episode.explicit } : {}),
+      ...(transcriptFile ? { transcript: transcriptFile } : {}),
+      ...(chaptersFile ? { chapters: chaptersFile } : {}),
+      onProgress: (done, total) => options.onProgress?.('publish', done, total),
+      signal: options.signal
+    })
+    let result: PublishResult
+    try {
+      result = await publishWith(transcript, chapters)
+    } catch (error) {
+      // A transcript or chapters file publish refuses (another format) costs only itself.
+      const option = error instanceof SeedcastError ? error.option ?? /^(?:--|`)(transcript|chapters)\b/.exec(error.message)?.[1] : undefined
+      if (option !== 'transcript' && option !== 'chapters') throw error
+      notes.push(`"${episode.title}": its ${option} was refused (${(error as Error).message}); imported without`)
+      result = await publishWith(option === 'transcript' ? undefined : transcript, option === 'chapters' ? undefined : chapters)
+    }
+    if (result.duplicate && result.episode.guid !== episode.guid) notes.push(`"${episode.title}": the same media as "${result.episode.title}" (${result.episode.guid}); not added twice`)
+    // Published: the download is in public/ now (a copy), so the work file goes.
+    await rm(media, { force: true })
+    return { result, received: got.received, resumed: got.resumed, notes }
+  } finally {
+    await Promise.all(extras.map(path => rm(path, { force: true })))
+  }
+}
+
+/** WebVTT first (browsers show it), then SubRip: the kinds publish takes. */
+function pickTranscript (links: FeedLink[] | undefined): FeedLink | undefined {
+  const kind = (link: FeedLink) => /vtt/i.test(link.type ?? '') || /\.vtt(\?|$)/i.test(link.url) ? 0 : /srt|subrip/i.test(link.type ?? '') || /\.srt(\?|$)/i.test(link.url) ? 1 : 2
+  return (links ?? []).filter(link => kind(link) < 2).sort((a, b) => kind(a) - kind(b))[0]
+}
+
+/**
+ * A transcript or chapters file the item links to, downloaded for publish to check and
+ * place. Extras are not worth losing an episode over: when one cannot be had (gone,
+ * another format), a note says so and the episode is imported without it.
+ */
+async function linkedFile (link: FeedLink | undefined, name: string, options: EpisodeImportOptions, notes: string[], title: string, what: string): Promise<string | undefined> {
+  if (!link) return undefined
+  const extension = what === 'chapters' ? '.json' : /vtt/i.test(link.type ?? '') || /\.vtt(\?|$)/i.test(link.url) ? '.vtt' : '.srt'
+  const path = join(options.workDir, `${name}${extension}`)
+  try {
+    await rm(path, { force: true })
+    await downloadHttp(link.url, path, { maxBytes: 10 * 1024 * 1024, idleTimeoutMs: options.timeoutSeconds * 1000, signal: options.signal })
+    if ((await stat(path)).size === 0) throw new SeedcastError(`${link.url}: empty`, { code: 'EDOWNLOAD' })
+    return path
+  } catch (error) {
+    if (!(error instanceof SeedcastError)) throw error
+    await rm(path, { force: true })
+    notes.push(`"${title}": its ${what} (${link.url}) could not be had: ${error.message}; imported without`)
+    return undefined
+  }
+}

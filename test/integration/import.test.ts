@@ -1,0 +1,237 @@
+// `seedcast import`: a show moved from another host. The old host is a real HTTP server on
+// 127.0.0.1 serving a feed written the way Libsyn writes one (fixtures/import/) and real
+// media from fixtures/; the import runs the built CLI.
+import { createHash } from 'node:crypto'
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { parseRssFeed } from 'feedsmith'
+import { afterEach, describe, expect, it } from 'vitest'
+import { runCli, runCliJson } from '../helpers/cli.js'
+import { FeedHost } from '../helpers/feed-host.js'
+import { freePort } from '../helpers/ports.js'
+import { tempDir } from '../helpers/tmp.js'
+import { exists, fixture, readCatalogFile, treeHash } from './publish-helpers.js'
+
+const cleanups: Array<() => Promise<void>> = []
+afterEach(async () => { for (const cleanup of cleanups.splice(0).reverse()) await cleanup() })
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
+const NEW_BASE = 'https://pod.example.org/tea/'
+
+/** The old host: the Libsyn-style feed at /rss and its media, cover, transcript and chapters. */
+async function oldHost (extraItems = '') {
+  const host = await new FeedHost().start()
+  cleanups.push(() => host.close())
+  const media: Record<string, Buffer> = {
+    '/media/episode.mp3': await readFile(fixture('episode.mp3')),
+    '/media/episode-2.mp3': await readFile(fixture('episode-2.mp3')),
+    '/media/trailer.webm': await readFile(fixture('video.webm'))
+  }
+  for (const [path, body] of Object.entries(media)) host.put(path, body, path.endsWith('.webm') ? 'video/webm' : 'audio/mpeg')
+  host.put('/images/cover.jpg', await readFile(fixture('cover.jpg')), 'image/jpeg')
+  host.put('/transcripts/kettle.vtt', await readFile(fixture('import/kettle.vtt')), 'text/vtt')
+  host.put('/chapters/kettle.json', await readFile(fixture('import/kettle-chapters.json')), 'application/json+chapters')
+  const writeFeed = async (extra: string) => {
+    const xml = (await readFile(fixture('import/libsyn-feed.xml'), 'utf8'))
+      .replaceAll('{{BASE}}', host.base)
+      .replace(/\{\{LENGTH:([^}]+)\}\}/g, (_, name: string) => String(media[`/media/${name}`]!.length))
+      .replace('<!-- new items -->', extra)
+    host.put('/rss', xml, 'application/rss+xml; charset=UTF-8')
+  }
+  await writeFeed(extraItems)
+  return { host, media, feedUrl: host.url('/rss'), writeFeed }
+}
+
+/** An item as Libsyn writes one, for a test to add to the feed. */
+function item (guid: string, title: string, date: string, url: string, length: number, integrity?: string, type = 'audio/mpeg'): string {
+  return `    <item>
+      <title>${title}</title>
+      <pubDate>${new Date(date).toUTCString()}</pubDate>
+      <guid isPermaLink="false"><![CDATA[${guid}]]></guid>
+      <description><![CDATA[<p>${title}</p>]]></description>
+      <enclosure length="${length}" type="${type}" url="${url}"/>
+      <itunes:explicit>false</itunes:explicit>${integrity
+      ? `
+      <podcast:alternateEnclosure type="${type}" length="${length}" default="true">
+        <podcast:source uri="${url}"/>
+        <podcast:integrity type="sri" value="${integrity}"/>
+      </podcast:alternateEnclosure>`
+      : ''}
+    </item>
+`
+}
+
+async function show () {
+  const tmp = await tempDir()
+  cleanups.push(tmp.cleanup)
+  return { tmp, dir: join(tmp.path, 'tea') }
+}
+
+const importArgs = (feedUrl: string, dir: string) => ['import', feedUrl, dir, '--base-url', NEW_BASE, '--license', 'CC-BY-4.0', '--tracker', 'self']
+
+describe('seedcast import', { timeout: 240_000 }, () => {
+  it('makes a show from a Libsyn-style feed keeping GUIDs, dates, titles, numbers, types and bytes; feeds lint clean; a second import adds nothing; a new episode is added alone', async () => {
+    const { host, media, feedUrl, writeFeed } = await oldHost()
+    const { dir } = await show()
+
+    const { result, json } = await runCliJson([...importArgs(feedUrl, dir), '--json'])
+    expect(result.code, result.stdout + result.stderr).toBe(0)
+    expect(json).toMatchObject({ created: true, alreadyThere: 0, failed: [], episodes: 3 })
+    expect(json.imported.map((e: { guid: string }) => e.guid)).toEqual(['teatime-libsyn-38100001', 'teatime-libsyn-38271644', 'a0c5e1d2-3f4b-4c6d-8e9f-0a1b2c3d4e5f'])
+    // The trailer's enclosure says 1000 bytes: reported, and the new feeds give the true size.
+    expect(json.notes).toContain(`"Trailer": the feed says the enclosure is 1000 bytes, the file has ${media['/media/trailer.webm']!.length}; the feeds now give the true size`)
+
+    // The channel as the old host described it; its podcast:guid kept (directories know the show).
+    const config = JSON.parse(await readFile(join(dir, 'show.json'), 'utf8'))
+    expect(config).toMatchObject({
+      title: 'Tea Time Talks', author: 'Ana Lima', owner: { name: 'Ana Lima', email: 'ana@teatime.example.com' },
+      language: 'en-US', category: 'Arts', subcategory: 'Food', explicit: false, link: 'https://teatime.example.com/',
+      type: 'episodic', license: 'CC-BY-4.0', baseUrl: NEW_BASE, trackers: ['self'], image: 'cover.jpg',
+      podcastGuid: '3b1f6f42-6a1c-5b7e-9d0e-1b2c3d4e5f60', locked: false, importedFrom: feedUrl
+    })
+    expect(config.description).toBe('Talks over tea, every Monday: one leaf, one guest, one story.')
+    expect(await readFile(join(dir, 'public', 'cover.jpg'))).toEqual(await readFile(fixture('cover.jpg')))
+
+    const catalog = await readCatalogFile(dir)
+    const byGuid = Object.fromEntries(catalog.episodes.map(e => [e.guid, e]))
+    expect(byGuid['teatime-libsyn-38271644']).toMatchObject({ title: 'Green tea & patience', pubDate: '2025-10-06T05:00:00.000Z', season: 1, episode: 2, explicit: true, draft: false })
+    expect(byGuid['a0c5e1d2-3f4b-4c6d-8e9f-0a1b2c3d4e5f']).toMatchObject({ title: 'Bonus: a kettle story', pubDate: '2025-10-13T05:00:00.000Z', season: 1, type: 'bonus', transcriptType: 'text/vtt' })
+    expect(byGuid['teatime-libsyn-38100001']).toMatchObject({ title: 'Trailer', pubDate: '2025-10-01T08:30:00.000Z', type: 'trailer', mimeType: 'video/webm', length: media['/media/trailer.webm']!.length })
+    // Show notes: the old host's HTML, sanitised (no script, no event handler, no tracking pixel).
+    const notes = byGuid['teatime-libsyn-38271644']!.notesHtml!
+    expect(notes).toContain('<a href="https://example.org/green" rel="noopener nofollow">green tea</a>')
+    expect(notes).not.toMatch(/script|onclick|alert/)
+    expect(byGuid['teatime-libsyn-38271644']!.description).toBe('We talk about green tea and waiting.\nGuest: Bo.')
+    expect(byGuid['a0c5e1d2-3f4b-4c6d-8e9f-0a1b2c3d4e5f']!.notesHtml).not.toContain('pixel.gif')
+
+    // Media bytes as the old host served them.
+    const sources: Record<string, string> = { 'teatime-libsyn-38271644': '/media/episode.mp3', 'a0c5e1d2-3f4b-4c6d-8e9f-0a1b2c3d4e5f': '/media/episode-2.mp3', 'teatime-libsyn-38100001': '/media/trailer.webm' }
+    for (const [guid, path] of Object.entries(sources)) {
+      expect(sha256(await readFile(join(dir, 'public', byGuid[guid]!.mediaPath))), guid).toBe(sha256(media[path]!))
+    }
+    // The transcript and chapters the feed linked, placed as publish places them.
+    const kettle = byGuid['a0c5e1d2-3f4b-4c6d-8e9f-0a1b2c3d4e5f']!
+    expect(await readFile(join(dir, 'public', kettle.transcriptPath!), 'utf8')).toBe(await readFile(fixture('import/kettle.vtt'), 'utf8'))
+    expect(JSON.parse(await readFile(join(dir, 'public', kettle.chaptersPath!), 'utf8')).chapters.map((c: { title: string }) => c.title)).toEqual(['The kettle', 'The whistle'])
+
+    // The new rss.xml: the same GUIDs (not permalinks), the new host's enclosures.
+    const rss = parseRssFeed(await readFile(join(dir, 'public', 'rss.xml'), 'utf8'))
+    expect(rss.items!.map(i => [i.guid?.value, i.guid?.isPermaLink, i.title])).toEqual([
+      ['a0c5e1d2-3f4b-4c6d-8e9f-0a1b2c3d4e5f', false, 'Bonus: a kettle story'],
+      ['teatime-libsyn-38271644', false, 'Green tea & patience'],
+      ['teatime-libsyn-38100001', false, 'Trailer']
+    ])
+    expect(rss.items!.every(i => i.enclosures?.[0]?.url?.startsWith(`${NEW_BASE}media/`))).toBe(true)
+    expect(rss.items!.map(i => i.pubDate && new Date(i.pubDate).toISOString())).toEqual(['2025-10-13T05:00:00.000Z', '2025-10-06T05:00:00.000Z', '2025-10-01T08:30:00.000Z'])
+    const lint = await runCliJson(['feed', 'lint', join(dir, 'public', 'rss.xml')])
+    expect(lint.json.findings.filter((f: { level: string }) => f.level === 'error')).toEqual([])
+    expect(lint.result.code).toBe(0)
+    expect(await readdir(join(dir, '.seedcast', 'import'))).toEqual([]) // nothing left behind
+
+    // Again: nothing new, nothing downloaded, nothing changed on disk.
+    const before = await treeHash(dir)
+    const mediaRequests = host.log.filter(r => r.path.startsWith('/media/')).length
+    const again = await runCliJson([...importArgs(feedUrl, dir), '--json'])
+    expect(again.result.code, again.result.stderr).toBe(0)
+    expect(again.json).toMatchObject({ created: false, imported: [], alreadyThere: 3, failed: [], episodes: 3 })
+    expect(host.log.filter(r => r.path.startsWith('/media/')).length).toBe(mediaRequests)
+    expect(await treeHash(dir)).toBe(before)
+
+    // The old host publishes one more episode: only it comes.
+    const oolong = await readFile(fixture('video.mp4'))
+    host.put('/media/new.mp4', oolong, 'video/mp4')
+    await writeFeed(item('teatime-libsyn-38500000', 'Oolong', '2025-10-20T05:00:00Z', host.url('/media/new.mp4'), oolong.length, undefined, 'video/mp4'))
+    const third = await runCliJson([...importArgs(feedUrl, dir), '--json'])
+    expect(third.result.code, third.result.stderr).toBe(0)
+    expect(third.json).toMatchObject({ imported: [{ guid: 'teatime-libsyn-38500000', title: 'Oolong' }], alreadyThere: 3, episodes: 4 })
+    expect(host.log.filter(r => r.path.startsWith('/media/')).length).toBe(mediaRequests + 1)
+    expect((await readCatalogFile(dir)).episodes.map(e => e.guid).sort()).toEqual([...Object.keys(sources), 'teatime-libsyn-38500000'].sort())
+  })
+
+  it('continues a download cut by the network with a Range request on the next run', async () => {
+    const { host, media, feedUrl } = await oldHost()
+    const { dir } = await show()
+    const whole = media['/media/episode.mp3']!
+    host.dropAfter('/media/episode.mp3', 100_000)
+
+    const first = await runCliJson([...importArgs(feedUrl, dir), '--json'])
+    expect(first.result.code).toBe(1)
+    expect(first.json.failed).toEqual([expect.objectContaining({ guid: 'teatime-libsyn-38271644', code: 'EDOWNLOAD' })])
+    expect(first.json.failed[0].message).toMatch(/^"Green tea & patience": .*cannot download the episode: .* \(run the import again: it continues where it stopped\)$/)
+    expect(first.json.imported.map((e: { guid: string }) => e.guid).sort()).toEqual(['a0c5e1d2-3f4b-4c6d-8e9f-0a1b2c3d4e5f', 'teatime-libsyn-38100001'])
+    expect((await readCatalogFile(dir)).episodes.some(e => e.guid === 'teatime-libsyn-38271644')).toBe(false)
+    const [partial] = await readdir(join(dir, '.seedcast', 'import'))
+    const had = (await stat(join(dir, '.seedcast', 'import', partial!))).size
+    expect(had).toBeGreaterThan(0)
+    expect(had).toBeLessThanOrEqual(100_000)
+
+    const second = await runCliJson([...importArgs(feedUrl, dir), '--json'])
+    expect(second.result.code, second.result.stderr).toBe(0)
+    expect(second.json).toMatchObject({ imported: [{ guid: 'teatime-libsyn-38271644' }], alreadyThere: 2, failed: [], episodes: 3 })
+    expect(host.requests('/media/episode.mp3').at(-1)).toMatchObject({ range: `bytes=${had}-`, status: 206, bytes: whole.length - had })
+    const episode = (await readCatalogFile(dir)).episodes.find(e => e.guid === 'teatime-libsyn-38271644')!
+    expect(sha256(await readFile(join(dir, 'public', episode.mediaPath)))).toBe(sha256(whole))
+    expect(await readdir(join(dir, '.seedcast', 'import'))).toEqual([])
+  })
+
+  it('refuses an enclosure whose bytes do not match its podcast:integrity, in one line, keeping nothing of it', async () => {
+    const good = await readFile(fixture('episode-2.mp3'))
+    const { host, feedUrl } = await oldHost()
+    const corrupt = Buffer.from(good)
+    corrupt[corrupt.length - 100] = corrupt[corrupt.length - 100]! ^ 0xff
+    host.put('/media/corrupt.mp3', corrupt, 'audio/mpeg')
+    const integrity = `sha256-${createHash('sha256').update(good).digest('base64')}`
+    const extra = item('teatime-libsyn-39000000', 'Corrupted', '2025-10-27T05:00:00Z', host.url('/media/corrupt.mp3'), corrupt.length, integrity)
+    host.put('/rss', (await readFile(fixture('import/libsyn-feed.xml'), 'utf8')).replaceAll('{{BASE}}', host.base).replace(/\{\{LENGTH:[^}]+\}\}/g, '0').replace('<!-- new items -->', extra), 'application/rss+xml')
+    const { dir } = await show()
+
+    const run = await runCli(importArgs(feedUrl, dir))
+    expect(run.code).toBe(1)
+    const failures = run.stderr.split('\n').filter(line => line.startsWith('failed: '))
+    expect(failures).toEqual([`failed: "Corrupted": the bytes do not match the feed's podcast:integrity (expected ${integrity.replace(/=+$/, '')}, got sha256-${createHash('sha256').update(corrupt).digest('base64')}); not kept (the old host serves another file than its feed describes; nothing of this episode was imported)`])
+    expect(run.stdout).toContain('3 episode(s) imported, 0 already there, 1 failed (run again to retry); 3 in the show')
+    const catalog = await readCatalogFile(dir)
+    expect(catalog.episodes.map(e => e.guid)).not.toContain('teatime-libsyn-39000000')
+    expect(catalog.episodes.map(e => e.title)).not.toContain('Corrupted')
+    expect(await readdir(join(dir, '.seedcast', 'import'))).toEqual([])
+    const published = await readdir(join(dir, 'public', 'media'))
+    expect(published).toHaveLength(3)
+    for (const name of published) expect(sha256(await readFile(join(dir, 'public', 'media', name)))).not.toBe(sha256(corrupt))
+    expect(await readFile(join(dir, 'public', 'rss.xml'), 'utf8')).not.toContain('teatime-libsyn-39000000')
+  })
+
+  it('says what is wrong in one line for a bad URL, a page that is not a feed, a 404, a host that does not answer, a folder that is not a show, a feed without license', async () => {
+    const { host, feedUrl } = await oldHost()
+    host.put('/page', '<!doctype html><html><body>Tea Time Talks</body></html>', 'text/html')
+    const { tmp, dir } = await show()
+    const notShow = join(tmp.path, 'holiday-photos')
+    await mkdir(notShow)
+    await writeFile(join(notShow, 'beach.jpg'), 'not really a photo')
+    const notShowBefore = await treeHash(notShow)
+    const closedPort = await freePort() // nothing listens there
+    const cases: Array<[string[], RegExp]> = [
+      [importArgs('not a url', dir), /^seedcast: not a url: not a URL \(give the feed's http\(s\) address\)$/],
+      [importArgs(host.url('/page'), dir), /^seedcast: http:\/\/127\.0\.0\.1:\d+\/page: not a podcast feed \(it is an HTML page\) \(check that the URL is a podcast RSS or Atom feed\)$/],
+      [importArgs(host.url('/gone.xml'), dir), /^seedcast: http:\/\/127\.0\.0\.1:\d+\/gone\.xml: HTTP 404 Not Found \(check the feed URL\)$/],
+      [importArgs(`http://127.0.0.1:${closedPort}/rss`, dir), new RegExp(`^seedcast: http://127\\.0\\.0\\.1:${closedPort}/rss: cannot fetch the feed: ECONNREFUSED.* \\(check the URL and that the host is reachable\\)$`)],
+      [importArgs(feedUrl, notShow), /^seedcast: .*holiday-photos: not empty and not a seedcast show folder \(import into a new or empty folder\)$/],
+      [['import', feedUrl, dir, '--base-url', NEW_BASE], /^seedcast: http:\/\/127\.0\.0\.1:\d+\/rss: the feed names no license \(podcast:license or a Creative Commons link\) \(give the SPDX id of the license the episodes are under with --license, e.g\. CC-BY-4\.0 or CC-BY-NC-ND-4\.0\)$/]
+    ]
+    for (const [args, message] of cases) {
+      const run = await runCli(args)
+      expect(run.code, args.join(' ')).not.toBe(0)
+      expect(run.code, args.join(' ')).not.toBe(70) // never a bug
+      expect(run.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1)
+      expect(run.stderr.trim()).toMatch(message)
+      expect(await exists(dir), args.join(' ')).toBe(false)
+    }
+    expect(await treeHash(notShow)).toBe(notShowBefore)
+
+    // A show that was not imported from this feed is not added to.
+    const init = await runCli(['init', dir, '--title', 'Mine', '--description', 'd', '--author', 'a', '--owner-name', 'a', '--owner-email', 'a@example.org', '--language', 'en', '--category', 'Arts', '--base-url', NEW_BASE])
+    expect(init.code, init.stderr).toBe(0)
+    const refused = await runCli(importArgs(feedUrl, dir))
+    expect(refused.code).toBe(1)
+    expect(refused.stderr.trim()).toMatch(/^seedcast: .*tea: already a show not made by importing this feed \(import into a new or empty folder; run it again with the same feed URL to add new episodes\)$/)
+  })
+})
