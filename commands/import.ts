@@ -7,9 +7,7 @@ import { importFeed } from '../src/import/import-feed.js'
 export default class Import extends SeedcastCommand {
   static override summary = 'Move a podcast from another host: make a show folder from its feed, every episode kept with its GUID.'
 
-  static override description = `Reads FEED-URL (the show's RSS feed at its current host: Anchor/Spotify for Podcasters, Libsyn, Castopod, WordPress, Buzzsprout...) and makes DIR a seedcast show folder from it, as \`seedcast init\` would:
-  the channel    title, description, author, owner, language, category and subcategory, explicit, link, show type, license, podcast:guid (kept, so directories know it is the same show)
-  the cover      downloaded into public/; if it breaks Apple's rules (square JPEG/PNG, 1400 to 3000 px) a placeholder is made and a note says so
+  static override description = `Reads FEED-URL (the show's RSS feed at its current host: Anchor/Spotify for Podcasters, Libsyn, Castopod, WordPress, Buzzsprout...) and makes DIR a seedcast show folder from it, as \`seedcast init\` would, with the channel's title, description, author, owner, language, category and subcategory, explicit flag, link, show type, license and podcast:guid (kept, so directories know it is the same show). The cover is downloaded into public/; if it breaks Apple's rules (square JPEG/PNG, 1400 to 3000 px) a placeholder is made and a note says so.
 
 Then every episode, oldest first, is downloaded from its enclosure and published the seedcast way (as \`seedcast publish\` does: public/media, a .torrent with the new URL as web seed, all four feeds, the pages), keeping what podcast apps know it by: its GUID (never changed, so subscribers who move to the new feed see no episode twice), date, title, show notes (HTML descriptions sanitised), season and episode numbers, episode type, explicit flag, and its transcript and chapters when the feed links them (podcast:transcript, podcast:chapters).
 

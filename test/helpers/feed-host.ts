@@ -63,12 +63,13 @@ export class FeedHost {
       const headers: Record<string, string | number> = { 'content-type': file.type, etag, 'accept-ranges': 'bytes', 'content-length': body.length, ...(status === 206 ? { 'content-range': `bytes ${start}-${end}/${file.body.length}` } : {}) }
       const drop = this.drops.get(path)
       if (drop !== undefined && req.method !== 'HEAD') {
-        // Once: the first `drop` bytes, then the connection is cut (a network failure mid-file).
+        // Once: the first `drop` bytes, then the connection is closed (FIN, after those bytes:
+        // the client has them all) short of the Content-Length: a network failure mid-file.
         this.drops.delete(path)
         entry.status = status
         entry.bytes = Math.min(drop, body.length)
         res.writeHead(status, headers)
-        res.write(body.subarray(0, drop), () => res.destroy())
+        res.write(body.subarray(0, drop), () => res.socket?.end())
         return
       }
       const hold = this.held.get(path)

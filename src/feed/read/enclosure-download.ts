@@ -84,13 +84,25 @@ export async function downloadHttp (url: string, path: string, options: HttpDown
         else done(null, chunk)
       }
     })
+    // A network failure ends the body gracefully, so every byte received is on disk before
+    // the error is thrown: the next run's Range request starts after all of them.
+    let cut: unknown
+    const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream)
+    async function * untilCut () {
+      try {
+        for await (const chunk of body) yield chunk as Buffer
+      } catch (err) {
+        cut = err
+      }
+    }
     try {
-      await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), limit, createWriteStream(path, { flags: resuming ? 'a' : 'w' }))
+      await pipeline(untilCut, limit, createWriteStream(path, { flags: resuming ? 'a' : 'w' }))
     } catch (err) {
       if (err instanceof SeedcastError) throw err
       if ((err as NodeJS.ErrnoException).syscall) throw fileError(err, path, 'write')
-      throw fail(idle.signal.aborted ? `stalled for ${Math.round(idleMs / 1000)} s` : networkReason(err), err)
+      cut = err
     }
+    if (cut !== undefined) throw fail(idle.signal.aborted ? `stalled for ${Math.round(idleMs / 1000)} s` : networkReason(cut), cut)
     if (declared && received !== declared) throw fail(`the connection ended after ${received} of ${declared} bytes`)
     if (start + received === 0) throw fail('the file is empty')
     return { length: start + received, resumed: start, received }
