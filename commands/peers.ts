@@ -7,7 +7,7 @@ import { findPeers } from '../src/swarm/peers.js'
 export default class Peers extends SeedcastCommand {
   static override summary = 'Show who is connected to a running seeder, by transport'
 
-  static override description = `Lists the peers connected to the torrent given by its infohash (40 hex characters) or its .torrent file, as seen by the "seedcast seed" processes using the same state folder: transport (tcp, utp, webrtc, webSeed), address, bytes sent and received, upload speed.
+  static override description = `Lists the peers connected to the torrent given by its infohash (40 hex characters) or its .torrent file, as seen by the "seedcast seed" processes using the same state folder: transport (tcp, utp, webrtc), address, bytes sent and received, upload speed.
 
 A running seeder rewrites a status file in its state folder every second; this command reads it, so it needs the same --state as the seeder (or neither). Exits 1 when no running seeder seeds that torrent.`
 

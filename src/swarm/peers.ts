@@ -32,6 +32,8 @@ export async function findPeers (torrent: string, options: { stateDir?: string }
     report.peers.push(...entry.peerList)
   }
   if (report) {
+    // A stable listing: by transport, then address (the seeders list them as they connected).
+    report.peers.sort((a, b) => a.transport.localeCompare(b.transport) || (a.address ?? '').localeCompare(b.address ?? ''))
     for (const peer of report.peers) report.byTransport[peer.transport] = (report.byTransport[peer.transport] ?? 0) + 1
   }
   return report

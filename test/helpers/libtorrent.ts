@@ -218,3 +218,50 @@ export async function layOutForLibtorrent (dir: string, torrent: Uint8Array, dat
   }
   return { torrentPath, seedDir, oracle: read! }
 }
+
+const LEECH_SCRIPT = `
+import sys, json, libtorrent as lt
+torrent, save_path, peer_port, transport, limit = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
+utp = transport == 'utp'
+session = lt.session({'listen_interfaces': '127.0.0.1:0', 'enable_dht': False, 'enable_lsd': False,
+  'enable_upnp': False, 'enable_natpmp': False, 'enable_incoming_tcp': not utp, 'enable_outgoing_tcp': not utp,
+  'enable_incoming_utp': utp, 'enable_outgoing_utp': utp, 'alert_mask': 0})
+handle = session.add_torrent({'ti': lt.torrent_info(torrent), 'save_path': save_path})
+handle.set_download_limit(limit)
+handle.connect_peer(('127.0.0.1', peer_port))
+print(json.dumps({'port': session.listen_port()}), flush=True)
+sys.stdin.read()  # leeches until the test closes stdin
+`
+
+export interface LibtorrentLeecher { port: number, stop: () => Promise<void> }
+
+/**
+ * libtorrent leeching `torrentPath` into `savePath` over `transport` only (TCP or uTP),
+ * at most `downloadLimit` bytes per second (so it stays connected while a test looks),
+ * dialling the peer on 127.0.0.1:`peerPort` and announcing to the torrent's trackers; no
+ * DHT, LSD or UPnP. It runs until stop() closes its stdin.
+ */
+export async function startLibtorrentLeecher (torrentPath: string, savePath: string, peerPort: number, options: { transport: 'tcp' | 'utp', downloadLimit: number }): Promise<LibtorrentLeecher> {
+  const child = spawn(SYSTEM_PYTHON, ['-c', LEECH_SCRIPT, torrentPath, savePath, String(peerPort), options.transport, String(options.downloadLimit)], { stdio: ['pipe', 'pipe', 'pipe'] })
+  let stderr = ''
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    const exited = once(child, 'exit')
+    child.stdin.end()
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+    await exited
+    clearTimeout(timer)
+  }
+  const lines = createInterface({ input: child.stdout })
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+  try {
+    for await (const line of lines) return { port: (JSON.parse(line) as { port: number }).port, stop }
+    throw new Error(`libtorrent leecher exited: ${stderr}`)
+  } catch (error) {
+    await stop()
+    throw error
+  } finally {
+    clearTimeout(timer)
+  }
+}

@@ -1,0 +1,88 @@
+// `seedcast peers` counts each real peer once: aria2c over TCP and libtorrent over uTP
+// leech (slowly, so they stay connected) from a `seedcast seed` whose torrent names a web
+// seed. The seeder's own connection to that web seed was listed as a 'webSeed' peer.
+import { randomBytes } from 'node:crypto'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { readStatuses } from '../../src/swarm/status-file.js'
+import { createTorrent } from '../../src/torrent/create.js'
+import { binPath, runCli, runCliJson } from '../helpers/cli.js'
+import { startJsonProcess, waitForLines, within } from '../helpers/json-process.js'
+import { startLibtorrentLeecher } from '../helpers/libtorrent.js'
+import { freePort } from '../helpers/ports.js'
+import { tempDir } from '../helpers/tmp.js'
+import { startTracker } from '../helpers/tracker.js'
+import { spawn } from 'node:child_process'
+import { startWebSeed, stopProcess } from './get-helpers.js'
+
+const cleanups: Array<() => Promise<void> | void> = []
+afterEach(async () => { for (const cleanup of cleanups.splice(0).reverse()) await cleanup() })
+
+/** Both leechers take at most this many bytes a second: 2 MiB lasts them minutes. */
+const LEECH_LIMIT = 16 * 1024
+
+describe('seedcast peers', () => {
+  it('lists one aria2c (tcp) and one libtorrent (utp) leecher, and not the web seed', async () => {
+    const tmp = await tempDir()
+    cleanups.push(tmp.cleanup)
+    const tracker = await startTracker({ ws: false, interval: 2_000 })
+    cleanups.push(tracker.close)
+    const media = join(tmp.path, 'media')
+    await mkdir(media)
+    await writeFile(join(media, 'episode.bin'), randomBytes(2 * 1024 * 1024))
+    const webSeed = await startWebSeed(join(media, 'episode.bin'), 'episode.bin', { bytesPerSecond: LEECH_LIMIT })
+    cleanups.push(webSeed.close)
+    const { torrent, infoHash } = await createTorrent(join(media, 'episode.bin'), { announce: [[tracker.httpUrl]], webSeeds: [webSeed.url], pieceLength: 16384 })
+    const torrentPath = join(tmp.path, 'episode.torrent')
+    await writeFile(torrentPath, torrent)
+    const state = join(tmp.path, 'state')
+
+    const seeder = startJsonProcess([binPath, 'seed', torrentPath, '--data', media, '--no-dht', '--no-lsd', '--state', state, '--json'])
+    cleanups.push(seeder.kill)
+    await waitForLines('seeder: seeding', 20_000, () => seeder.lines.some(line => line.event === 'seeding'), [seeder])
+    const { port } = seeder.lines.find(line => line.event === 'started')!
+    expect(seeder.lines.find(line => line.event === 'started')!.peers).toMatchObject({ utp: true })
+
+    const ariaDir = join(tmp.path, 'aria2')
+    const aria = spawn('aria2c', ['--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false', '--enable-peer-exchange=false',
+      `--listen-port=${await freePort()}`, `--max-download-limit=${LEECH_LIMIT}`, '--seed-time=0', '--console-log-level=warn',
+      '--summary-interval=0', '--file-allocation=none', '--dir', ariaDir, torrentPath], { stdio: 'ignore' })
+    cleanups.push(() => stopProcess(aria))
+    const leechDir = join(tmp.path, 'libtorrent')
+    await mkdir(leechDir)
+    const libtorrent = await startLibtorrentLeecher(torrentPath, leechDir, port, { transport: 'utp', downloadLimit: LEECH_LIMIT })
+    cleanups.push(libtorrent.stop)
+
+    // The status file (rewritten every second) names both leechers: wait for that, bounded.
+    const listed = async () => {
+      const peers = (await readStatuses(state)).flatMap(status => status.torrents.flatMap(entry => entry.peerList))
+      return peers.some(peer => peer.transport === 'tcp') && peers.some(peer => peer.transport === 'utp')
+    }
+    for (const deadline = Date.now() + 30_000; !(await listed());) {
+      if (Date.now() > deadline) throw new Error(`aria2c and libtorrent not both in the status file within 30 s; seeder events: ${JSON.stringify(seeder.lines.filter(line => line.event === 'peer'))}`)
+      await new Promise(resolve => setTimeout(resolve, 100))
+    }
+
+    const { result, json } = await runCliJson(['peers', torrentPath, '--state', state])
+    expect(result.code, result.stderr).toBe(0)
+    expect(json.byTransport).toEqual({ tcp: 1, utp: 1 })
+    expect(json.peers.map((peer: { transport: string }) => peer.transport).sort()).toEqual(['tcp', 'utp'])
+    expect(json.peers.find((peer: { transport: string }) => peer.transport === 'utp').address).toBe(`127.0.0.1:${libtorrent.port}`)
+    expect(json.peers.find((peer: { transport: string }) => peer.transport === 'tcp').address).toMatch(/^127\.0\.0\.1:\d+$/)
+    const text = await runCli(['peers', infoHash, '--state', state])
+    expect(text.stdout).toContain(`episode.bin (${infoHash}): 2 peers,`)
+    expect(text.stdout).toContain('by transport: tcp 1, utp 1\n')
+
+    // The seeder's own figures agree: its next stats line counts two peers, none a web seed.
+    const statsSeen = seeder.lines.length
+    await waitForLines('seeder: a stats line', 5_000, () => seeder.lines.slice(statsSeen).some(line => line.event === 'stats'), [seeder])
+    const stats = seeder.lines.slice(statsSeen).find(line => line.event === 'stats')!
+    expect(stats.peers).toBe(2)
+    expect(stats.torrents[0].peersByTransport).toEqual({ tcp: 1, utp: 1, webrtc: 0, webSeed: 0 })
+    expect(seeder.lines.filter(line => line.event === 'peer' && line.transport === 'webSeed')).toEqual([])
+
+    seeder.child.kill('SIGTERM')
+    expect((await within(seeder.exited, 15_000, 'seeder stop')).code).toBe(0)
+  })
+})
