@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { within } from '../helpers/json-process.js'
 import { tempDir } from '../helpers/tmp.js'
 import { startTracker } from '../helpers/tracker.js'
 import { makeTorrent, spawnGet, startAria2Seeder, startWebSeed, stopProcess, waitUntil } from './get-helpers.js'
@@ -29,8 +30,11 @@ describe('seedcast get with a corrupt peer', () => {
     for (let offset = 0; offset < bad.length; offset += 4096) bad[offset] = bad[offset]! ^ 0xff
     await writeFile(join(badDir, 'episode.bin'), bad)
 
-    // The web seed is slow enough that the corrupt peer gets a share of the requests.
-    const webSeed = await startWebSeed(join(goodDir, 'episode.bin'), 'episode.bin', { bytesPerSecond: 32 * 1024 })
+    // The web seed answers nothing until the corrupt peer is banned, so the download has to
+    // meet that peer first, whatever the machine's load: pieces can come only from aria2c
+    // (every one of them corrupt) until the ban, and only from the web seed after it.
+    let openWebSeed!: () => void
+    const webSeed = await startWebSeed(join(goodDir, 'episode.bin'), 'episode.bin', { holdUntil: new Promise<void>(resolve => { openWebSeed = resolve }) })
     cleanups.push(webSeed.close)
     const torrentPath = join(tmp.path, 'episode.torrent')
     await makeTorrent(join(goodDir, 'episode.bin'), torrentPath, { trackers: [tracker.httpUrl], webSeeds: [webSeed.url] })
@@ -42,10 +46,14 @@ describe('seedcast get with a corrupt peer', () => {
     const out = join(tmp.path, 'out')
     const get = spawnGet([torrentPath, '-o', out, '--timeout', '30'])
     cleanups.push(() => stopProcess(get.child))
-    const code = await get.exited
+    await waitUntil(() => get.events.some(event => event.event === 'peer-banned') || get.child.exitCode !== null, 30_000, 'the corrupt peer to be banned')
+    expect(webSeed.bytesServed()).toBe(0)
+    openWebSeed()
+    const code = await within(get.exited, 60_000, 'get after the ban')
     expect(get.stderr()).toBe('')
     expect(code).toBe(0)
     expect(await readFile(join(out, 'episode.bin'))).toEqual(good)
+    expect(webSeed.bytesServed()).toBeGreaterThanOrEqual(good.length)
 
     const failures = get.events.filter(event => event.event === 'hash-failure')
     const bans = get.events.filter(event => event.event === 'peer-banned')

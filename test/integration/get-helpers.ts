@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { createReadStream } from 'node:fs'
 import { stat, writeFile } from 'node:fs/promises'
-import { createServer as createHttpServer, type Server } from 'node:http'
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { binPath, repoRoot } from '../helpers/cli.ts'
 import { startJsonProcess } from '../helpers/json-process.ts'
@@ -83,16 +83,23 @@ export interface WebSeed {
 
 /**
  * A plain HTTP server serving `file` at /<name> with Range support, as any web host or CDN
- * serves an episode. `bytesPerSecond` slows each response down.
+ * serves an episode. `bytesPerSecond` slows each response down; with `holdUntil`, requests
+ * are taken (and recorded) at once but answered only once that promise has resolved, so a
+ * test can make the web seed wait for an event on the downloader's side.
  */
-export async function startWebSeed (file: string, name: string, options: { bytesPerSecond?: number, routes?: Record<string, Buffer> } = {}): Promise<WebSeed> {
+export async function startWebSeed (file: string, name: string, options: { bytesPerSecond?: number, routes?: Record<string, Buffer>, holdUntil?: Promise<void> } = {}): Promise<WebSeed> {
   const { size } = await stat(file)
   const requests: { url?: string, range?: string, bytes: number }[] = []
   let served = 0
   let rate = options.bytesPerSecond
+  const hold = options.holdUntil
   const server = createHttpServer((req, res) => {
     const entry = { url: req.url, range: req.headers.range, bytes: 0 }
     requests.push(entry)
+    if (hold) hold.then(() => { if (!res.destroyed) answer(req, res, entry) }, () => res.destroy())
+    else answer(req, res, entry)
+  })
+  const answer = (req: IncomingMessage, res: ServerResponse, entry: { bytes: number }): void => {
     const route = options.routes?.[req.url ?? '']
     if (route) { res.writeHead(200, { 'content-type': 'application/x-bittorrent', 'content-length': route.length }).end(route); return }
     if (decodeURIComponent(req.url ?? '') !== `/${name}`) { res.writeHead(404).end(); return }
@@ -126,7 +133,7 @@ export async function startWebSeed (file: string, name: string, options: { bytes
     })
     stream.on('end', () => res.end())
     res.on('close', () => stream.destroy())
-  })
+  }
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
   const { port } = server.address() as { port: number }
