@@ -24,7 +24,7 @@ Beside the media: --notes takes Markdown show notes (rendered to sanitised HTML 
 
 A --date in the future schedules the episode: it is in the catalog but out of the feeds until that time. \`seedcast serve\` rewrites the feeds at that moment; a show on a static host needs \`seedcast feed build\` run after it (e.g. from cron).
 
-Video streams: an MP4 (or M4A, M4V, MOV) whose moov box (its index) comes after the media data is published rewritten moov-first ("fast start", as qt-faststart does; same size, same samples), so browsers and podcast apps start playing before the download ends; the torrent and SHA-256 are of the rewritten file. When that cannot be done safely (no moov, a fragmented file, offsets past 4 GiB), the file is published as it is and a note says why.
+Video streams: an MP4 (or M4A, M4V, MOV) whose moov box (its index) comes after the media data is published rewritten moov-first ("fast start", as qt-faststart does; same size, same samples), so browsers and podcast apps start playing before the download ends; the torrent and SHA-256 are of the rewritten file (a few bytes longer when 32-bit chunk offsets must become 64-bit past 4 GiB, as qt-faststart does). When that cannot be done safely (no moov box, two moov boxes, a malformed box inside moov, a moov over 256 MiB), the file is published as it is and a note says why.
 
 Publishing bytes already in the show (same SHA-256) adds nothing and says so (exit 0). Drafts (--draft) stay in the catalog but out of the feeds until \`seedcast episodes edit <slug> --no-draft\`.
 

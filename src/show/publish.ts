@@ -124,7 +124,9 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
     if (copying.status === 'rejected') throw copying.reason
     const torrent = hashing.value
     const [after, copied] = await Promise.all([stat(mediaPath), stat(temp)])
-    if (after.size !== source.size || after.mtimeMs !== source.mtimeMs || copied.size !== source.size || torrent.length !== source.size) {
+    // A fast-start rewrite may be longer than the source (32-bit chunk offsets made 64-bit).
+    const published = faststart.rewritten ? faststart.length ?? source.size : source.size
+    if (after.size !== source.size || after.mtimeMs !== source.mtimeMs || copied.size !== published || torrent.length !== published) {
       throw new SeedcastError(`${basename(mediaPath)} changed while it was being published`, { code: 'ECHANGED', hint: 'publish it again once it is written in full' })
     }
     const sha256 = torrent.files[0]?.sha256
@@ -142,7 +144,7 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
       ...fields,
       duration: media.duration,
       mimeType: media.mimeType,
-      length: media.size,
+      length: torrent.length,
       mediaPath: files.mediaPath,
       torrentPath: files.torrentPath,
       ...(chapters.length ? { chaptersPath: files.chaptersPath } : {}),

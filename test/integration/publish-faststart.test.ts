@@ -2,10 +2,10 @@
 // moov-first, so a player reading only the first bytes can start; the torrent, the SHA-256
 // and the feed describe the rewritten file, and the decoded media is unchanged.
 import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { runCliJson, runProcess } from '../helpers/cli.js'
+import { runCli, runCliJson, runProcess } from '../helpers/cli.js'
 import { fixture, tempShow } from './publish-helpers.js'
 
 const cleanups: Array<() => Promise<void>> = []
@@ -82,5 +82,28 @@ describe('publish of an MP4 with its moov box at the end', { timeout: 180_000 },
     const { json } = await runCliJson(['publish', fixture('video.mp4'), '--show', show])
     expect(json.notes).toEqual([])
     expect(await readFile(join(show, 'public', json.episode.mediaPath))).toEqual(await readFile(fixture('video.mp4')))
+  })
+
+  it('publishes a file it cannot rewrite safely as it is, saying why in one line', async () => {
+    const { show, ...tmp } = await tempShow()
+    cleanups.push(tmp.cleanup)
+    const late = join(tmp.path, 'late.mp4')
+    const made = await runProcess('ffmpeg', ['-v', 'error', '-y', '-i', fixture('video.mp4'), '-c', 'copy', '-f', 'mp4', late])
+    expect(made.code, made.stderr).toBe(0)
+    // A second moov box after the first (as some broken editors write): which index is the file's
+    // cannot be known, so the file is left as it is.
+    const original = await readFile(late)
+    expect(boxTypes(original).filter(type => type === 'moov' || type === 'mdat')).toEqual(['mdat', 'moov'])
+    const moovAt = original.lastIndexOf('moov') - 4
+    const source = Buffer.concat([original, original.subarray(moovAt, moovAt + original.readUInt32BE(moovAt))])
+    const odd = join(tmp.path, 'odd.mp4')
+    await writeFile(odd, source)
+
+    const result = await runCli(['publish', odd, '--show', show, '--title', 'Odd'])
+    expect(result.code, result.stderr).toBe(0)
+    const notes = result.stdout.split('\n').filter(line => line.startsWith('Note: '))
+    expect(notes).toEqual(['Note: not rewritten for fast start: it has more than one moov box; players must download the whole file before they can start'])
+    const catalog = JSON.parse(await readFile(join(show, 'episodes.json'), 'utf8'))
+    expect(await readFile(join(show, 'public', catalog.episodes[0].mediaPath))).toEqual(source)
   })
 })
