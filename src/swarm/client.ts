@@ -5,6 +5,7 @@ import WebTorrent from 'webtorrent'
 import { NO_RATE_LIMIT } from './rate.js'
 import { closeDuplicateConnections } from './duplicate-connections.js'
 import { applyWebTorrentInternals, constructListeningOn } from './webtorrent-internals.js'
+import { exitBeforeNativeTeardown } from './webrtc/native-teardown.js'
 
 export interface ClientOptions {
   /** Mainline DHT (BEP 5). Default true; false creates no DHT at all (no bootstrap traffic). */
@@ -59,6 +60,8 @@ export function createClient (options: ClientOptions = {}): SwarmClient {
   const webrtc = options.webrtc ?? true
   const dht = options.dht ?? true
   const host = options.host
+  // Native WebRTC objects crash Node's teardown at the natural end of a process (see there).
+  if (trackers && webrtc) exitBeforeNativeTeardown()
   const dhtOptions = {
     ...(options.dhtBootstrap ? { bootstrap: options.dhtBootstrap } : {}),
     ...(host ? { socket: udpSocketOn(host) } : {})
@@ -129,10 +132,10 @@ export async function closeClient (client: SwarmClient, timeoutMs = 5_000): Prom
     client.destroy(() => { clearTimeout(timer); resolve() })
   })
   // simple-peer closes each RTCPeerConnection from an unref'd 0 ms timer. A process that
-  // ends right after the destroy can leave before those timers run, with live native
-  // WebRTC objects that @roamhq/wrtc may crash on (SIGSEGV) while tearing down at exit; a
-  // seeder stopped with WebRTC peers connected did so now and then. A short ref'd wait
-  // lets every pending close run first.
+  // ends right after the destroy would leave before those timers run, and its WebRTC
+  // peers would only notice it gone when ICE times out. A short ref'd wait lets every
+  // pending close run first (the exit itself skips the native teardown that crashed:
+  // webrtc/native-teardown.ts).
   await new Promise(resolve => setTimeout(resolve, WEBRTC_CLOSE_GRACE_MS))
 }
 
