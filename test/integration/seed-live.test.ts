@@ -2,7 +2,8 @@
 // an episode published by another process while they run is seeded (aria2c, with no web
 // seed to fall back on, gets all of it from them), a removed one is dropped (no longer
 // announced, a peer asking for it is refused before any bitfield), and the episodes they
-// already seed are not hashed again.
+// already seed are not hashed again. After `show edit --tracker`, the running seeder
+// announces to the new tracker (without hashing), so a peer that only knows it gets the bytes.
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import bencode from 'bencode'
@@ -136,5 +137,38 @@ describe('a running seeder follows its show folders', () => {
 
     proc.child.kill('SIGTERM')
     expect((await within(proc.exited, 20_000, 'server stop')).code).toBe(0)
+  }, 180_000)
+
+  it('seed <show>: after show edit --tracker, the seeder leaves the old tracker and a peer-only aria2c that knows only the new one gets the episode, nothing hashed again', async () => {
+    const { tmp, tracker: oldTracker, show } = await setup()
+    const newTracker = await startTracker({ ws: false, interval: 2_000 })
+    cleanups.push(newTracker.close)
+    const one = await publish(show, fixture('episode.mp3'), 'One')
+    const proc = startJsonProcess([binPath, 'seed', show, ...offline, '--state', join(tmp, 'state'), '--json'])
+    cleanups.push(proc.kill)
+    const seeder = seederOf(proc)
+    const first = await seeder.wait('episode one seeding', line => line.event === 'seeding' && line.infoHash === one.infoHash)
+    await waitForLines('the old tracker lists the seeder', 10_000, () => !noSeederPeer(oldTracker, one.infoHash), [proc])
+    expect(noSeederPeer(newTracker, one.infoHash)).toBe(true)
+
+    const edited = await runCli(['show', 'edit', '--show', show, '--tracker', newTracker.httpUrl])
+    expect(edited.code, edited.stderr).toBe(0)
+    const announce = (bencode.decode(await readFile(one.torrentPath)) as Record<string, unknown>).announce
+    expect(Buffer.from(announce as Uint8Array).toString()).toBe(newTracker.httpUrl)
+
+    await seeder.wait('episode one moved to the new tracker', line => line.event === 'removed' && line.infoHash === one.infoHash && line.reason === 'trackers changed')
+    const again = await seeder.wait('episode one seeding again', line => line.event === 'seeding' && line.infoHash === one.infoHash && line !== first)
+    expect(again).toMatchObject({ resumed: true, hashedPieces: 0 })
+    await waitForLines('the new tracker lists the seeder', 10_000, () => !noSeederPeer(newTracker, one.infoHash), [proc])
+    await waitForLines('the old tracker no longer lists it', 10_000, () => noSeederPeer(oldTracker, one.infoHash), [proc])
+
+    const out = join(tmp, 'aria2')
+    const aria = await aria2Download(await peerOnlyTorrent(one.torrentPath, join(tmp, 'one.torrent')), out, 60_000)
+    expect(aria.code, aria.output).toBe(0)
+    expect(Buffer.compare(await readFile(join(out, `${one.slug}.mp3`)), await readFile(fixture('episode.mp3')))).toBe(0)
+    expect(await seeder.hashedNow()).toBe(first.pieces)
+
+    proc.child.kill('SIGTERM')
+    expect((await within(proc.exited, 15_000, 'seeder stop')).code).toBe(0)
   }, 180_000)
 })

@@ -52,6 +52,8 @@ export interface SeededTorrent {
   resumed: boolean
   /** Bytes uploaded since it was added, by transport (closed connections included). */
   uploadedByTransport: ByTransport
+  /** The tracker URLs it announces to (its .torrent's, when it was added). */
+  trackers: string[]
 }
 
 /**
@@ -144,6 +146,25 @@ export class Seeder extends EventEmitter {
       timer.unref()
       this.client.remove(seeded.torrent, { destroyStore: false }, () => { clearTimeout(timer); resolve() }).catch(() => { clearTimeout(timer); resolve() })
     })
+    return true
+  }
+
+  /**
+   * Seeds a torrent already seeded with the trackers its .torrent names now (`item` read
+   * again, e.g. after `show edit --trackers` rewrote it; the infohash is the same). When
+   * they differ, the torrent is removed (a "stopped" announce to the old trackers) and
+   * added again: its files are trusted from the fast-resume state saved when it was
+   * checked, so nothing is hashed unless they changed since, and the new trackers get a
+   * "started" announce. Its peers are disconnected and find it again through the trackers.
+   * Resolves true when the trackers changed.
+   */
+  async updateTrackers (item: SeedItem): Promise<boolean> {
+    const seeded = this.torrents.get(item.meta.infoHash)
+    if (!seeded || this.stopped) return false
+    const trackers = trackersOf(item.meta)
+    if (trackers.length === seeded.trackers.length && trackers.every((url, index) => url === seeded.trackers[index])) return false
+    await this.remove(item.meta.infoHash, 'trackers changed')
+    await this.addItems([item])
     return true
   }
 
@@ -287,7 +308,7 @@ export class Seeder extends EventEmitter {
       return false
     }
     const uploadedByTransport = emptyByTransport()
-    this.torrents.set(meta.infoHash, { infoHash: meta.infoHash, name: meta.name, dataPath, torrent, files: snapshot, resumed: hashed === 0, uploadedByTransport })
+    this.torrents.set(meta.infoHash, { infoHash: meta.infoHash, name: meta.name, dataPath, torrent, files: snapshot, resumed: hashed === 0, uploadedByTransport, trackers: trackersOf(meta) })
     torrent.on('warning', () => {}) // tracker hiccups are normal; not worth a line each
     torrent.on('error', (err: Error) => {
       this.torrents.delete(meta.infoHash)
@@ -305,6 +326,11 @@ export class Seeder extends EventEmitter {
     this.report({ event: 'seeding', infoHash: meta.infoHash, name: meta.name, length: meta.length, pieces: meta.pieceCount, dataPath, resumed: hashed === 0, hashedPieces: hashed })
     return true
   }
+}
+
+/** A torrent's tracker URLs in announce order, once each (as webtorrent-input.ts hands them to WebTorrent). */
+function trackersOf (meta: Metainfo): string[] {
+  return [...new Set(meta.announce.flat())]
 }
 
 /**

@@ -26,7 +26,10 @@ export interface ShowWatchOptions {
  * checked and added, and episodes gone from it (or back to draft) are removed, unless
  * another watched show still lists the same torrent. Torrents already seeded are never
  * checked again; an episode whose data was missing when it appeared is retried only
- * when it leaves the catalog and comes back. Stops with the seeder.
+ * when it leaves the catalog and comes back. When show.json changes (`show edit
+ * --trackers` rewrites it and every episode's .torrent under the lock), the .torrent of
+ * each episode seeded is read again and one whose trackers changed announces to the new
+ * ones (Seeder.updateTrackers: no hashing). Stops with the seeder.
  * `initial` are the items the seeder was started with (they count as held).
  */
 export function watchShows (seeder: Seeder, roots: string[], initial: SeedItem[], options: ShowWatchOptions = {}): void {
@@ -43,6 +46,8 @@ class WatchedShow {
   readonly held = new Set<string>()
   private readonly paths
   private version?: string
+  /** show.json as last read (inode, size, mtime). */
+  private configVersion?: string
   /** The date of the next scheduled episode in the catalog as last read. */
   private nextRelease?: Date
   private timer?: NodeJS.Timeout
@@ -57,7 +62,7 @@ class WatchedShow {
     const changed = () => this.schedule(heldElsewhere)
     // The folder is watched, not the file: episodes.json is replaced by rename on every write.
     try {
-      const watcher = watch(this.root, { persistent: false }, (_event, name) => { if (name === null || name === 'episodes.json') changed() })
+      const watcher = watch(this.root, { persistent: false }, (_event, name) => { if (name === null || name === 'episodes.json' || name === 'show.json') changed() })
       watcher.on('error', () => { /* the folder went away: the poll below keeps looking */ })
       this.seeder.onStop(() => watcher.close())
     } catch { /* no inotify here: the poll alone notices changes */ }
@@ -93,17 +98,22 @@ class WatchedShow {
     const info = await stat(this.paths.catalogFile).catch(() => undefined)
     if (!info) return // a catalog being restored by hand: keep seeding what was read last
     const version = `${info.ino}:${info.size}:${info.mtimeMs}`
+    const config = await stat(this.paths.showFile).catch(() => undefined)
+    const configVersion = config ? `${config.ino}:${config.size}:${config.mtimeMs}` : this.configVersion
+    // Also on the first read: show.json may have changed since the seeder read the show.
+    const configChanged = configVersion !== this.configVersion
     // Unchanged, unless a scheduled episode's date has come since (the poll notices it).
-    if (version === this.version && !(this.nextRelease !== undefined && this.nextRelease <= new Date())) return
-    let read: { catalog: Catalog, items: SeedItem[] }
+    if (version === this.version && !configChanged && !(this.nextRelease !== undefined && this.nextRelease <= new Date())) return
+    let read: { catalog: Catalog, items: SeedItem[], seeded: SeedItem[] }
     try {
-      read = await this.readLocked()
+      read = await this.readLocked(configChanged)
     } catch (err) {
       // Not marked as read: the next change or poll tries again.
       this.seeder.report({ event: 'warning', code: err instanceof SeedcastError ? err.code : 'EIO', message: `${this.root}: cannot read the catalog to follow its changes: ${(err as Error).message}` })
       return
     }
     this.version = version
+    this.configVersion = configVersion
     this.nextRelease = nextScheduledDate(read.catalog.episodes)
     const published = new Set(read.catalog.episodes.filter(episode => !episode.draft && !isScheduled(episode)).map(episode => episode.infoHash))
     for (const infoHash of [...this.held]) {
@@ -113,20 +123,29 @@ class WatchedShow {
     }
     for (const item of read.items) this.held.add(item.meta.infoHash)
     await this.seeder.addItems(read.items)
+    for (const item of read.seeded) await this.seeder.updateTrackers(item)
   }
 
   /**
    * The catalog and the .torrent files of its new episodes, read under the show lock so a
    * publish or remove in progress is seen whole or not at all. A show folder this process
    * may not write (no lock possible) is read without it: the catalog is replaced by rename,
-   * so it is whole anyway.
+   * so it is whole anyway. With `seededToo` (show.json changed), `seeded` has the episodes
+   * already held, their .torrent files read again.
    */
-  private async readLocked (): Promise<{ catalog: Catalog, items: SeedItem[] }> {
+  private async readLocked (seededToo: boolean): Promise<{ catalog: Catalog, items: SeedItem[], seeded: SeedItem[] }> {
     const read = async () => {
       const catalog = await readCatalog(this.paths)
+      const dataRoot = this.options.data ? resolve(this.options.data) : undefined
       // A scheduled episode is not announced before its date (its infohash would leak it).
-      const fresh = catalog.episodes.filter(episode => !episode.draft && !isScheduled(episode) && !this.held.has(episode.infoHash))
-      return { catalog, items: await showEpisodeItems(this.root, this.paths, fresh, this.options.data ? resolve(this.options.data) : undefined) }
+      const listed = catalog.episodes.filter(episode => !episode.draft && !isScheduled(episode))
+      const fresh = listed.filter(episode => !this.held.has(episode.infoHash))
+      const held = seededToo ? listed.filter(episode => this.held.has(episode.infoHash)) : []
+      return {
+        catalog,
+        items: await showEpisodeItems(this.root, this.paths, fresh, dataRoot),
+        seeded: await showEpisodeItems(this.root, this.paths, held, dataRoot)
+      }
     }
     try {
       return await withShowLock(this.root, read)
