@@ -17,6 +17,8 @@ export interface ShowPaths {
   feedsStaleMarker: string
   /** Where each item sits in the feeds last written, so the next build copies unchanged items. */
   feedIndexFile: string
+  /** What each episode page was written from, so the next build renders only changed pages (src/site/page-cache.ts). */
+  sitePagesFile: string
   publicDir: string
   mediaDir: string
   torrentsDir: string
@@ -36,6 +38,7 @@ export function showPaths (root: string): ShowPaths {
     lockFile: join(stateDir, 'lock'),
     feedsStaleMarker: join(stateDir, 'feeds-stale'),
     feedIndexFile: join(stateDir, 'feed-items.json'),
+    sitePagesFile: join(stateDir, 'site-pages.json'),
     publicDir,
     mediaDir: join(publicDir, 'media'),
     torrentsDir: join(publicDir, 'torrents'),

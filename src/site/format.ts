@@ -25,14 +25,26 @@ export function isoDuration (seconds: number): string {
   return `PT${h ? `${h}H` : ''}${m ? `${m}M` : ''}${s || (!h && !m) ? `${s}S` : ''}`
 }
 
+/** One formatter per language: building an Intl.DateTimeFormat costs far more than formatting (a show page dates every episode). */
+const dateFormats = new Map<string, Intl.DateTimeFormat | undefined>()
+
+function dateFormat (language: string): Intl.DateTimeFormat | undefined {
+  if (!dateFormats.has(language)) {
+    let format: Intl.DateTimeFormat | undefined
+    try {
+      format = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' })
+    } catch {
+      format = undefined // not a language tag Intl knows: ISO dates instead
+    }
+    dateFormats.set(language, format)
+  }
+  return dateFormats.get(language)
+}
+
 /** A publication date in the show's language, as the UTC calendar day ("1 November 2026"). */
 export function dateWords (iso: string, language: string): string {
   const date = new Date(iso)
-  try {
-    return new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' }).format(date)
-  } catch {
-    return date.toISOString().slice(0, 10)
-  }
+  return dateFormat(language)?.format(date) ?? date.toISOString().slice(0, 10)
 }
 
 /** Decimal units, as listeners read file sizes ("540 kB", "12.3 MB"). */

@@ -15,8 +15,10 @@ export interface SiteEpisode {
 /** Everything the pages are rendered from: pure data, no file access. */
 export interface SiteModel {
   show: ShowConfig
-  /** Published episodes only, newest first. */
+  /** Published episodes shown in full on the show page (the newest ones), newest first. */
   episodes: SiteEpisode[]
+  /** The older published episodes, newest first: listed on the show page by title and date only, each linking to its page. */
+  olderEpisodes?: Episode[]
   /** Pixel size of the cover, so the page keeps its layout while the image loads. */
   coverSize?: { width: number, height: number }
   assets: PlayerAssets

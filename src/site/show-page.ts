@@ -3,9 +3,15 @@ import { chapterList, downloadLinks, episodeMeta, playerElement } from './episod
 import { esc, paragraphs, relativeUrl } from './html.js'
 import { page, summary } from './layout.js'
 import { licenseLine } from './license.js'
+import type { Episode } from '../model/show.js'
+import { dateWords } from './format.js'
 import type { SiteModel } from './model.js'
 
-/** public/index.html: the show, how to subscribe, and every published episode, newest first. */
+/**
+ * public/index.html: the show, how to subscribe, and every published episode, newest
+ * first: the newest in full (player, chapters, downloads), the older ones as a list of
+ * links to their pages, so a show with years of episodes still has a light front page.
+ */
 export function renderShowPage (model: SiteModel): string {
   const { show } = model
   const root = ''
@@ -25,7 +31,7 @@ ${paragraphs(summary(episode.description))}
 ${playerElement(root, show, episode)}
 ${chapters.length ? `<details><summary>Chapters</summary>${chapterList(chapters)}</details>\n` : ''}${downloadLinks(root, show, episode)}
 </article></li>`
-      }).join('\n')}\n</ol>`
+      }).join('\n')}\n</ol>${olderList(root, show, model.olderEpisodes ?? [])}`
   const feeds = feedUrls(show)
   const body = `<a class="skip" href="#episodes">Skip to the episodes</a>
 <header class="show">
@@ -64,4 +70,12 @@ ${episodes}
     body,
     copyScript: true
   })
+}
+
+/** Older episodes: title and date, each linking to the episode's own page. */
+function olderList (root: string, show: SiteModel['show'], episodes: Episode[]): string {
+  if (episodes.length === 0) return ''
+  const items = episodes.map(episode =>
+    `<li><a href="${esc(relativeUrl(root, `episodes/${episode.slug}/`))}">${esc(episode.title)}</a> <time datetime="${esc(episode.pubDate)}">${esc(dateWords(episode.pubDate, show.language))}</time></li>`)
+  return `\n<h3 id="older">Older episodes</h3>\n<ol class="older">\n${items.join('\n')}\n</ol>`
 }

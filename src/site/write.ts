@@ -1,14 +1,15 @@
 import { mkdir, open, readFile, readdir, rm } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileError } from '../errors.js'
 import { isScheduled } from '../feed/published.js'
 import { writeAtomic } from '../atomic.js'
 import { imageSize } from '../media/image-size.js'
 import { readTranscript } from '../media/transcript.js'
 import type { ShowPaths } from '../model/paths.js'
-import type { Catalog, Chapter, ShowConfig } from '../model/show.js'
+import type { Catalog, Chapter, Episode, ShowConfig } from '../model/show.js'
 import { episodePageDir, renderEpisodePage } from './episode-page.js'
 import type { SiteEpisode, SiteModel } from './model.js'
+import { episodePageKey, fileStamp, pageOnDisk, readPageRecords, savePageRecords, sharedPageKey, type PageRecord } from './page-cache.js'
 import { findPlayerBuild, installPlayer } from './player-assets.js'
 import { renderShowPage } from './show-page.js'
 
@@ -27,6 +28,8 @@ export interface WrittenSite {
 }
 
 const PAGE = 'index.html'
+/** Episodes shown in full (player, chapters, downloads) on the show page; older ones are listed as links. */
+export const SHOW_PAGE_IN_FULL = 50
 const EPISODES = 'episodes'
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
 /** write-file-atomic's temp files "<name>.<number>" (see feeds.ts), and the service worker's temp copy. */
@@ -36,8 +39,9 @@ const PAGE_LEFTOVER = /^(?:index\.html\.\d+|seedcast-sw\.js\.\d+\.tmp)$/
  * Writes the show's web pages into public/ from the catalog: index.html (the show) and
  * episodes/<slug>/index.html per published episode, with the player's built assets when
  * there are any. Call it holding the show lock. Each page is written atomically and only
- * when its bytes change (a publish does not rewrite every page of a long-running show);
- * the pages of episodes no longer published are removed. Drafts never get a page.
+ * when its bytes change; an episode page whose inputs are those of the last build is not
+ * even rendered (page-cache.ts), so a publish costs one page, not the whole back catalogue.
+ * The pages of episodes no longer published are removed. Drafts never get a page.
  */
 export async function writeSite (paths: ShowPaths, config: ShowConfig, catalog: Catalog, options: WriteSiteOptions = {}): Promise<WrittenSite> {
   // Scheduled episodes (dated in the future) get their page when the feeds get their item.
@@ -45,35 +49,64 @@ export async function writeSite (paths: ShowPaths, config: ShowConfig, catalog: 
   const published = catalog.episodes.filter(episode => !episode.draft && !isScheduled(episode, now)).sort((a, b) => b.pubDate.localeCompare(a.pubDate))
   const build = await findPlayerBuild(options.playerDir)
   const assets = build ? await installPlayer(paths.publicDir, build) : {}
-  const episodes: SiteEpisode[] = await Promise.all(published.map(async episode => ({
-    episode,
-    chapters: episode.chaptersPath ? await readChapters(join(paths.publicDir, episode.chaptersPath)) : [],
-    ...(episode.transcriptPath ? await readTranscriptText(join(paths.publicDir, episode.transcriptPath)) : {})
-  })))
-  const model: SiteModel = { show: config, episodes, assets, ...(config.image ? { coverSize: await readImageSize(join(paths.publicDir, config.image)) } : {}) }
+  const shared = { show: config, assets, ...(config.image ? { coverSize: await readImageSize(join(paths.publicDir, config.image)) } : {}) }
+  const model: SiteModel = {
+    ...shared,
+    episodes: await Promise.all(published.slice(0, SHOW_PAGE_IN_FULL).map(episode => siteEpisode(paths, episode))),
+    olderEpisodes: published.slice(SHOW_PAGE_IN_FULL)
+  }
 
-  const pages: string[] = []
-  const episodesDir = join(paths.publicDir, EPISODES)
-  for (const item of episodes) {
-    const dir = join(paths.publicDir, episodePageDir(item.episode.slug))
+  const records = await readPageRecords(paths.sitePagesFile)
+  const fresh = new Map<string, PageRecord>()
+  const sharedKey = sharedPageKey(shared)
+  const stale = published.flatMap(episode => {
+    const path = join(paths.publicDir, episodePageDir(episode.slug), PAGE)
+    const chapters = episode.chaptersPath ? fileStamp(join(paths.publicDir, episode.chaptersPath)) : ''
+    const transcript = episode.transcriptPath ? fileStamp(join(paths.publicDir, episode.transcriptPath)) : ''
+    const key = episodePageKey(sharedKey, episode, chapters, transcript)
+    const recorded = records.get(episode.slug)
+    const onDisk = recorded?.key === key ? pageOnDisk(path, key) : undefined
+    if (onDisk && onDisk.size === recorded!.size && onDisk.mtimeMs === recorded!.mtimeMs) {
+      fresh.set(episode.slug, recorded!)
+      return []
+    }
+    return [{ episode, path, key }]
+  })
+
+  const pages = published.map(episode => join(paths.publicDir, episodePageDir(episode.slug), PAGE))
+  for (const page of stale) {
+    const dir = dirname(page.path)
     await mkdir(dir, { recursive: true }).catch(error => { throw fileError(error, dir, 'create') })
-    pages.push(await writeIfChanged(join(dir, PAGE), renderEpisodePage(model, item)))
+    const item = model.episodes.find(shown => shown.episode === page.episode) ?? await siteEpisode(paths, page.episode)
+    await writeIfChanged(page.path, renderEpisodePage(model, item))
+    await sweepLeftovers(dir)
+    const written = pageOnDisk(page.path, page.key)
+    if (written) fresh.set(page.episode.slug, written)
   }
   pages.unshift(await writeIfChanged(join(paths.publicDir, PAGE), renderShowPage(model)))
 
   const keep = new Set(published.map(episode => episode.slug))
   const removed: string[] = []
+  const episodesDir = join(paths.publicDir, EPISODES)
   for (const name of await readdir(episodesDir).catch(() => [] as string[])) {
     const dir = join(episodesDir, name)
     if (SLUG.test(name) && !keep.has(name)) {
       await rm(dir, { recursive: true, force: true }).catch(error => { throw fileError(error, dir, 'remove') })
       removed.push(dir)
-    } else {
-      await sweepLeftovers(dir)
     }
   }
   await sweepLeftovers(paths.publicDir)
+  await savePageRecords(paths.sitePagesFile, fresh)
   return { pages, removed, player: Boolean(assets.js) }
+}
+
+/** An episode with what its page shows beyond the catalog entry. */
+async function siteEpisode (paths: ShowPaths, episode: Episode): Promise<SiteEpisode> {
+  return {
+    episode,
+    chapters: episode.chaptersPath ? await readChapters(join(paths.publicDir, episode.chaptersPath)) : [],
+    ...(episode.transcriptPath ? await readTranscriptText(join(paths.publicDir, episode.transcriptPath)) : {})
+  }
 }
 
 async function writeIfChanged (path: string, html: string): Promise<string> {

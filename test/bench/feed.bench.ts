@@ -98,7 +98,7 @@ const reusedBytes = renderFeedsReusing(show, episodes, { feeds: before.feeds, in
 const sameBytes = Object.entries(renderFeeds(show, episodes)).every(([name, text]) => Buffer.from(text).equals(reusedBytes[name as keyof typeof reusedBytes]))
 
 // `feed build` end to end on a show folder (load + validate, render, four atomic fsynced
-// writes, the item index): a full build, then builds after one more episode each time.
+// writes, the item index, and the web pages: the show page and one page per episode): a full build, then builds after one more episode each time.
 async function timeBuilds (): Promise<{ full: Timing, afterPublish: Timing }> {
   const dir = await mkdtemp(join(tmpdir(), 'seedcast-feed-bench-'))
   try {
@@ -120,7 +120,9 @@ async function timeBuilds (): Promise<{ full: Timing, afterPublish: Timing }> {
     }
     for (let run = 0; run < 7; run++) {
       await setCatalog(episodes.slice(0, EPISODES - 8 + run))
+      // A full build: neither the feeds' item index nor the site's page records.
       await rm(join(dir, '.seedcast', 'feed-items.json'), { force: true })
+      await rm(join(dir, '.seedcast', 'site-pages.json'), { force: true })
       await measure(full, fullCpu)
       await setCatalog(episodes.slice(0, EPISODES - 7 + run))
       await measure(after, afterCpu)

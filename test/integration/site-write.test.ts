@@ -1,7 +1,7 @@
 // publish, episodes edit|remove and feed build write the show's pages into public/:
 // index.html and episodes/<slug>/index.html for published episodes only, removed with
 // their episode, and the player's built assets copied and linked when there are any.
-import { access, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { access, mkdir, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { HtmlValidate } from 'html-validate'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -10,7 +10,7 @@ import { buildFeeds } from '../../src/show/feeds.js'
 import { initShow } from '../../src/show/init.js'
 import { loadShow } from '../../src/show/load.js'
 import { publish } from '../../src/show/publish.js'
-import { writeSite } from '../../src/site/write.js'
+import { SHOW_PAGE_IN_FULL, writeSite } from '../../src/site/write.js'
 import { tempDir } from '../helpers/tmp.js'
 import { fixture } from './serve-helpers.js'
 
@@ -81,11 +81,17 @@ describe('the show pages in public/', () => {
     expect(await exists(join(pub, 'episodes', one.episode.slug))).toBe(false)
     expect(await readFile(join(pub, 'index.html'), 'utf8')).not.toContain(one.episode.slug)
 
-    // feed build writes them again from the catalog, and sweeps a killed writer's temp file.
+    // feed build writes them again from the catalog, and sweeps a killed writer's temp file:
+    // here a writer that died writing the page of an episode whose catalog entry had changed.
     await rm(join(pub, 'index.html'))
+    const catalogFile = join(dir, 'episodes.json')
+    const edited = JSON.parse(await readFile(catalogFile, 'utf8')) as { episodes: Array<{ slug: string, title: string }> }
+    edited.episodes.find(episode => episode.slug === draft.episode.slug)!.title = 'Video, retitled'
+    await writeFile(catalogFile, JSON.stringify(edited))
     await writeFile(join(pub, 'episodes', draft.episode.slug, 'index.html.12345'), 'half a page')
     await buildFeeds(dir)
     expect(await readFile(join(pub, 'index.html'), 'utf8')).toContain(draft.episode.slug)
+    expect(await readFile(join(pub, 'episodes', draft.episode.slug, 'index.html'), 'utf8')).toContain('<h1 id="title">Video, retitled</h1>')
     expect(await readdir(join(pub, 'episodes', draft.episode.slug))).toEqual(['index.html'])
   })
 
@@ -113,10 +119,92 @@ describe('the show pages in public/', () => {
     await writeSite(paths, config, catalog, { playerDir: build })
     expect((await readdir(join(pub, 'assets'))).sort()).toEqual(['main-bbbb2222.css', 'main-bbbb2222.js', 'webtorrent-bbbb2222.js'])
     expect(await readFile(join(pub, 'index.html'), 'utf8')).toContain('src="assets/main-bbbb2222.js"')
+    // The episode page depends on the build too: written again though its episode did not change.
+    expect(await readFile(join(pub, 'episodes', slug, 'index.html'), 'utf8')).toContain('src="../../assets/main-bbbb2222.js"')
 
     // No build: pages without any script of the player.
     const none = await writeSite(paths, config, catalog, { playerDir: join(tmp.path, 'missing') })
     expect(none.player).toBe(false)
     expect(await readFile(join(pub, 'index.html'), 'utf8')).not.toContain('type="module"')
+  })
+
+  it('render only what changed: unchanged episode pages are left as they are, anything they depend on brings them back', async () => {
+    const dir = await newShow()
+    const first = await publish(dir, fixture('episode.mp3'), { date: '2026-11-01T09:00:00Z', title: 'First' })
+    const second = await publish(dir, fixture('episode-2.mp3'), { date: '2026-11-02T09:00:00Z', title: 'Second' })
+    const pub = join(dir, 'public')
+    const pageOf = (slug: string) => join(pub, 'episodes', slug, 'index.html')
+    const stamp = async (slug: string) => { const info = await stat(pageOf(slug)); return `${info.ino}:${info.mtimeMs}` }
+    const before = await stamp(first.episode.slug)
+
+    // A third episode: the others' pages are not written again (same inode, same mtime).
+    const third = await publish(dir, fixture('video.mp4'), { date: '2026-11-03T09:00:00Z', title: 'Third' })
+    expect(await stamp(first.episode.slug)).toBe(before)
+    expect(await readFile(pageOf(third.episode.slug), 'utf8')).toContain('<h1 id="title">Third</h1>')
+
+    // Not even read: a page whose bytes changed behind the records' back (same size, same
+    // mtime) is trusted as it is, which is what saves a long show thousands of reads.
+    const firstPage = pageOf(first.episode.slug)
+    const second0 = Date.UTC(2026, 0, 1) / 1000 // a whole second: set and read back exactly
+    await utimes(firstPage, second0, second0)
+    await buildFeeds(dir) // the page's bytes are unchanged: not written, recorded with this mtime
+    const swapped = (await readFile(firstPage, 'utf8')).replace('<h1 id="title">First</h1>', '<h1 id="title">Fir5t</h1>')
+    await writeFile(firstPage, swapped)
+    await utimes(firstPage, second0, second0)
+    await buildFeeds(dir)
+    expect(await readFile(firstPage, 'utf8')).toContain('Fir5t')
+
+    // A page deleted or edited by hand is written again by the next build.
+    await rm(pageOf(first.episode.slug))
+    await writeFile(pageOf(second.episode.slug), 'edited by hand')
+    await buildFeeds(dir)
+    expect(await readFile(pageOf(first.episode.slug), 'utf8')).toContain('<h1 id="title">First</h1>')
+    expect(await readFile(pageOf(second.episode.slug), 'utf8')).toContain('<h1 id="title">Second</h1>')
+
+    // The chapters file changed under the same catalog entry: its page follows.
+    const chaptersPath = join(pub, first.episode.chaptersPath!)
+    const chapters = JSON.parse(await readFile(chaptersPath, 'utf8')) as { chapters: Array<{ title: string }> }
+    chapters.chapters[0]!.title = 'A chapter renamed'
+    await writeFile(chaptersPath, JSON.stringify(chapters))
+    await buildFeeds(dir)
+    expect(await readFile(pageOf(first.episode.slug), 'utf8')).toContain('A chapter renamed')
+
+    // What every page shows (the show's title) changes every page; a torn record file costs a full render, nothing else.
+    const showFile = join(dir, 'show.json')
+    await writeFile(showFile, (await readFile(showFile, 'utf8')).replace('"title": "Pages & <Pods>"', '"title": "Pages, renamed"'))
+    await writeFile(join(dir, '.seedcast', 'site-pages.json'), '{"pages": {"x"')
+    await buildFeeds(dir)
+    for (const episode of [first, second, third]) expect(await readFile(pageOf(episode.episode.slug), 'utf8')).toContain('Pages, renamed')
+    const records = JSON.parse(await readFile(join(dir, '.seedcast', 'site-pages.json'), 'utf8')) as { pages: Record<string, { size: number }> }
+    expect(Object.keys(records.pages).sort()).toEqual([first, second, third].map(episode => episode.episode.slug).sort())
+    expect(records.pages[first.episode.slug]!.size).toBe((await stat(pageOf(first.episode.slug))).size)
+  })
+
+  it(`shows the newest ${SHOW_PAGE_IN_FULL} episodes in full on the show page and links every older one`, async () => {
+    const dir = await newShow()
+    await publish(dir, fixture('episode.mp3'), { date: '2020-01-01T09:00:00Z', title: 'Template' })
+    const { paths, config, catalog } = await loadShow(dir)
+    const template = catalog.episodes[0]!
+    // Catalog entries sharing the one media file: the pages need only the catalog.
+    const count = SHOW_PAGE_IN_FULL + 7
+    const episodes = Array.from({ length: count }, (_, at) => ({
+      ...template,
+      slug: `episode-${at + 1}`,
+      guid: `guid-${at + 1}`,
+      title: `Number ${at + 1}`,
+      pubDate: new Date(Date.UTC(2021, 0, 1 + at)).toISOString()
+    }))
+    await writeSite(paths, config, { ...catalog, episodes })
+    const index = await readFile(join(paths.publicDir, 'index.html'), 'utf8')
+    expect(index.match(/<audio /g)).toHaveLength(SHOW_PAGE_IN_FULL)
+    // Newest first in full; the rest after "Older episodes", newest first, each a link to its page.
+    expect(index).toContain(`<h3 id="e-episode-${count}">`)
+    const older = index.slice(index.indexOf('<h3 id="older">Older episodes</h3>'))
+    expect(older.match(/<li><a href="episodes\/[^"]+\/">/g)).toHaveLength(7)
+    expect([...older.matchAll(/<a href="episodes\/episode-(\d+)\/">/g)].map(match => Number(match[1]))).toEqual([7, 6, 5, 4, 3, 2, 1])
+    // One page per catalog entry; the template's page went with its entry.
+    expect((await readdir(join(paths.publicDir, 'episodes'))).sort()).toEqual(episodes.map(episode => episode.slug).sort())
+    const report = await new HtmlValidate({ extends: ['html-validate:recommended'], rules: { 'long-title': 'off' } }).validateString(index)
+    expect(report.results.flatMap(result => result.messages.map(message => `${message.ruleId}: ${message.message}`))).toEqual([])
   })
 })
