@@ -13,7 +13,7 @@ describe('player without peers', { timeout: 180_000 }, () => {
   let show: PlayerShow
 
   beforeAll(async () => {
-    show = await makePlayerShow(60, cleanups)
+    show = await makePlayerShow(180, cleanups)
     await serveShow(show, false, cleanups)
     browser = await launchChromium()
     cleanups.push(() => browser.close())
@@ -34,19 +34,40 @@ describe('player without peers', { timeout: 180_000 }, () => {
     await context.close()
   })
 
-  it('seeks to 80 % and plays on from there', async () => {
+  it('seeks to 80 % and plays on from there, leaving the old position\'s reads behind', async () => {
     const context = await listenerContext(browser, show.origin)
+    // The page's own web-seed reads, with the time each started (the element's go through the worker).
+    await context.addInitScript(() => {
+      const reads: Array<{ at: number, range: string }> = []
+      ;(window as any).webSeedReads = reads
+      const fetchOriginal = window.fetch.bind(window)
+      window.fetch = (input, init) => {
+        const range = new Headers(init?.headers).get('range')
+        if (range && String(input).includes('/media/')) reads.push({ at: performance.now(), range })
+        return fetchOriginal(input, init)
+      }
+    })
     const page = await context.newPage()
     await openPlayer(page, show.pageUrl)
     await play(page)
     await waitForTime(page, 0)
     const target = show.episode.duration * 0.8
-    await page.evaluate(t => { document.querySelector('audio')!.currentTime = t }, target)
+    const seekAt = await page.evaluate(t => { document.querySelector('audio')!.currentTime = t; return performance.now() }, target)
     const reached = await waitForTime(page, target + 1)
     expect(reached).toBeGreaterThan(target + 1)
     const delivered = (await deliveredPieces(page)).map(p => p.index)
-    const targetPiece = Math.floor(show.episode.length * 0.8 / show.episode.pieceLength)
+    const targetByte = show.episode.length * 0.8
+    const targetPiece = Math.floor(targetByte / show.episode.pieceLength)
     expect(delivered.some(index => Math.abs(index - targetPiece) <= 2)).toBe(true)
+    // After the seek no HTTP read starts far behind the new position: the element's old
+    // response, still read for a moment, no longer pulls the web seed (HTTP egress as a plain
+    // element's). The first reads were from the start, so this can fail.
+    const reads = await page.evaluate(() => (window as any).webSeedReads as Array<{ at: number, range: string }>)
+    const startOf = (range: string) => Number(/^bytes=(\d+)-/.exec(range)![1])
+    expect(reads.filter(read => read.at < seekAt).map(read => startOf(read.range))).toContain(0)
+    const after = reads.filter(read => read.at >= seekAt).map(read => startOf(read.range))
+    expect(after.length).toBeGreaterThan(0)
+    expect(after.filter(start => start < targetByte - 1024 * 1024)).toEqual([])
     await context.close()
   })
 })

@@ -1,7 +1,7 @@
 import { loadTorrent, type EpisodeTorrent } from './metainfo.js'
 import { PieceStore } from './piece-store.js'
-import { DEFAULT_BYTES_PER_SECOND, type PeerView, type PlaybackView } from './policy.js'
-import { answerRange } from './range-stream.js'
+import { decide, DEFAULT_BYTES_PER_SECOND, type PeerView, type PlaybackView } from './policy.js'
+import { answerRange, startWebSeedRun } from './range-stream.js'
 import type { RangeReply } from './sw-protocol.js'
 import { Swarm } from './swarm.js'
 import { WebSeed } from './web-seed.js'
@@ -13,6 +13,18 @@ const SWARM_LOADING: PeerView = { peerHas: () => false, settled: () => false }
  * when the web seed fails, or after this at the latest, so it never delays the first audio.
  */
 const SWARM_START_AT_LATEST_MS = 1_000
+/**
+ * Chromium asks for a seek target from a 32 KiB-aligned offset at or just before it: the read
+ * started when the element begins seeking starts this much before the time-proportional byte.
+ */
+const SEEK_SLACK_BYTES = 32 * 1024
+/**
+ * After a seek forward, the element keeps reading its old response for a moment before it
+ * drops it for a request at the new position: pieces of that old response lying this far
+ * behind the new position are no longer read from the web seed (they would compete with the
+ * read the element now waits for). Generous, so a seek the old response can reach is untouched.
+ */
+const LEFT_BEHIND_BYTES = 1024 * 1024
 
 export interface EngineOptions {
   media: HTMLMediaElement
@@ -57,6 +69,9 @@ export class Engine {
   private pastUploaded = 0
   sharing = true
   private active = false
+  /** Seeks so far, and the estimated byte of the last one (audio only; see seeking()). */
+  private seekCount = 0
+  private seekByte = 0
 
   constructor (private readonly options: EngineOptions) {
     this.ready = loadTorrent(options.torrentUrl, options.length).then(torrent => {
@@ -67,6 +82,7 @@ export class Engine {
       this.webSeed.onError = () => this.startSwarm()
     })
     this.ready.catch(() => {})
+    options.media.addEventListener('seeking', () => this.seeking())
   }
 
   /** The listener pressed play: from now on the swarm may start (see SWARM_START_AT_LATEST_MS). */
@@ -94,9 +110,11 @@ export class Engine {
       webSeed,
       mime: this.options.mime,
       playback: () => this.playback(),
-      peers: () => this.swarm ?? (this.swarmState === 'idle' || this.swarmState === 'loading' ? SWARM_LOADING : undefined),
+      peers: () => this.peers(),
       prioritize: (first, last) => this.swarm?.prioritize(first, last),
-      delivered: index => { this.deliveredPieces.add(index) }
+      delivered: index => { this.deliveredPieces.add(index) },
+      seeks: () => this.seekCount,
+      leftBehind: (openedAt, index) => openedAt < this.seekCount && (index + 1) * torrent.pieceLength < this.seekByte - LEFT_BEHIND_BYTES
     }, range)
   }
 
@@ -139,6 +157,34 @@ export class Engine {
   /** Indices of the pieces handed to the element, and a held piece's bytes (for tests and diagnostics). */
   delivered (): number[] { return [...this.deliveredPieces].sort((a, b) => a - b) }
   piece (index: number): Uint8Array | undefined { return this.store?.get(index) }
+
+  /** The swarm as the policy sees it: loading (wait for it), up, or none (off or failed). */
+  private peers (): PeerView | undefined {
+    return this.swarm ?? (this.swarmState === 'idle' || this.swarmState === 'loading' ? SWARM_LOADING : undefined)
+  }
+
+  /**
+   * The element starts seeking: its request for the new position will come through the
+   * worker some milliseconds later. Meanwhile, web-seed reads far from it stop (they would
+   * slow the one it waits for) and the piece at the position is asked for now, from a peer
+   * that has it or else the web seed. Audio only: there bytes follow time closely enough to
+   * guess the position's piece (a video's index may point anywhere).
+   */
+  private seeking (): void {
+    const { torrent, store, webSeed } = this
+    const media = this.options.media
+    if (!torrent || !store || !webSeed || !this.active || !this.options.mime.startsWith('audio/') || !Number.isFinite(media.duration)) return
+    const playback = this.playback()
+    this.seekCount++
+    this.seekByte = playback.playheadByte
+    const index = Math.min(torrent.pieceCount - 1, Math.max(0, Math.floor((playback.playheadByte - SEEK_SLACK_BYTES) / torrent.pieceLength)))
+    webSeed.abortRunsAwayFrom(index)
+    if (store.has(index)) return
+    const peers = this.peers()
+    const decision = decide(index, torrent.pieceLength, playback, peers, 0)
+    if (decision === 'wait-peers') this.swarm?.prioritize(index, Math.min(torrent.pieceCount - 1, index + 3))
+    else if (decision === 'web-seed' && webSeed.canFetch(index)) startWebSeedRun(torrent, webSeed, index, playback, peers)
+  }
 
   private startSwarm (): void {
     if (this.swarmState !== 'idle' || !this.active || !this.sharing || !this.torrent || !this.store) return

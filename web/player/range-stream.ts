@@ -4,6 +4,14 @@ import { decide, WEB_SEED_RUN_BYTES, type PeerView, type PlaybackView } from './
 import type { RangeReply } from './sw-protocol.js'
 import type { WebSeed } from './web-seed.js'
 
+/**
+ * Without peers: long reads (pieces are usable as they arrive). With peers around, HTTP only
+ * bridges a gap (a little longer when the element cannot play): peers carry the rest.
+ */
+function webSeedRunBytes (playback: PlaybackView, peers: PeerView | undefined): number {
+  return !peers ? WEB_SEED_RUN_BYTES : playback.starving ? WEB_SEED_RUN_BYTES / 2 : WEB_SEED_RUN_BYTES / 4
+}
+
 /** Longest a reader sleeps before re-deciding when nothing announces a change. */
 const RECHECK_MS = 200
 /** Held pieces are handed over together up to this size: each chunk crosses to the worker and on. */
@@ -21,6 +29,13 @@ export interface StreamDeps {
   prioritize: (first: number, last: number) => void
   /** Each piece handed to the element (for the counters and the tests). */
   delivered: (index: number) => void
+  /** Counts the element's seeks; a stream remembers the count it was opened at. */
+  seeks: () => number
+  /**
+   * Whether a stream opened before seek number `seeks` has been left behind by it: its
+   * pieces are then read from the web seed no more (see Engine).
+   */
+  leftBehind: (openedAt: number, index: number) => boolean
 }
 
 /** Answers one media request of the element (its Range header) with verified pieces. */
@@ -48,13 +63,14 @@ export function answerRange (deps: StreamDeps, rangeHeader: string | null): Rang
 
 function pieceStream (deps: StreamDeps, start: number, end: number): ReadableStream<Uint8Array> {
   const abort = new AbortController()
+  const openedAt = deps.seeks()
   let position = start
   return new ReadableStream<Uint8Array>({
     async pull (controller) {
       if (position > end) { controller.close(); return }
       const { pieceLength } = deps.torrent
       const index = Math.floor(position / pieceLength)
-      if (!await readPiece(deps, index, abort.signal)) return
+      if (!await readPiece(deps, index, openedAt, abort.signal)) return
       // This piece and the held ones after it, as one chunk.
       const parts: Uint8Array[] = []
       let size = 0
@@ -79,7 +95,7 @@ function pieceStream (deps: StreamDeps, start: number, end: number): ReadableStr
 }
 
 /** Waits for piece `index`, starting web-seed reads when the policy says so; undefined once aborted. */
-async function readPiece (deps: StreamDeps, index: number, signal: AbortSignal): Promise<Uint8Array | undefined> {
+async function readPiece (deps: StreamDeps, index: number, openedAt: number, signal: AbortSignal): Promise<Uint8Array | undefined> {
   const { store, webSeed, torrent } = deps
   const since = performance.now()
   let prioritized = false
@@ -93,14 +109,15 @@ async function readPiece (deps: StreamDeps, index: number, signal: AbortSignal):
       prioritized = true
       deps.prioritize(index, Math.min(torrent.pieceCount - 1, index + 3))
     }
-    if (decision === 'web-seed' && webSeed.canFetch(index)) {
-      // Without peers: long reads (pieces are usable as they arrive). With peers around, HTTP
-      // only bridges a gap (a little longer when the element cannot play): peers carry the rest.
-      const runBytes = !peers ? WEB_SEED_RUN_BYTES : playback.starving ? WEB_SEED_RUN_BYTES / 2 : WEB_SEED_RUN_BYTES / 4
-      const runPieces = Math.max(1, Math.floor(runBytes / torrent.pieceLength))
-      webSeed.fetchRun(index, Math.min(torrent.pieceCount - 1, index + runPieces - 1))
-    }
+    if (decision === 'web-seed' && webSeed.canFetch(index) && !deps.leftBehind(openedAt, index)) startWebSeedRun(torrent, webSeed, index, playback, peers)
     await store.nextChange(RECHECK_MS, signal)
   }
   return undefined
+}
+
+/** Starts a web-seed read at piece `index` (call when `decide` says 'web-seed' and it can fetch). */
+export function startWebSeedRun (torrent: EpisodeTorrent, webSeed: WebSeed, index: number, playback: PlaybackView, peers: PeerView | undefined): void {
+  const runBytes = webSeedRunBytes(playback, peers)
+  const runPieces = Math.max(1, Math.floor(runBytes / torrent.pieceLength))
+  webSeed.fetchRun(index, Math.min(torrent.pieceCount - 1, index + runPieces - 1))
 }

@@ -19,6 +19,8 @@ export class WebSeed {
   /** Pieces that failed their SHA-1 check. */
   rejected = 0
   private readonly inFlight = new Set<number>()
+  /** Reads under way, so a seek can stop those it made useless. */
+  private readonly runs = new Set<{ first: number, last: number, abort: AbortController }>()
   private readonly wrong = new Set<number>()
   private failedUntil = 0
   /** Called for each piece stored from HTTP (the swarm announces it to peers). */
@@ -40,18 +42,30 @@ export class WebSeed {
     let end = first
     while (end + 1 <= last && this.canFetch(end + 1)) end++
     for (let i = first; i <= end; i++) this.inFlight.add(i)
-    void this.read(first, end).finally(() => {
+    const run = { first, last: end, abort: new AbortController() }
+    this.runs.add(run)
+    void this.read(first, end, run.abort.signal).finally(() => {
+      this.runs.delete(run)
       for (let i = first; i <= end; i++) this.inFlight.delete(i)
       this.store.nudge()
     })
   }
 
-  private async read (first: number, last: number): Promise<void> {
+  /**
+   * Stops the reads that will not reach piece `index` soon (a seek moved the play position
+   * away from them): their bytes would only slow the read the element now waits for. Pieces
+   * already checked are kept.
+   */
+  abortRunsAwayFrom (index: number): void {
+    for (const run of this.runs) if (index < run.first || index > run.last) run.abort.abort()
+  }
+
+  private async read (first: number, last: number, signal: AbortSignal): Promise<void> {
     const { pieceLength } = this.torrent
     const start = first * pieceLength
     const end = last * pieceLength + pieceSize(this.torrent, last) - 1
     try {
-      const response = await fetch(this.url, { headers: { Range: `bytes=${start}-${end}` }, cache: 'no-store' })
+      const response = await fetch(this.url, { headers: { Range: `bytes=${start}-${end}` }, cache: 'no-store', signal })
       // A server that ignores Range answers 200 with the whole file: usable only from byte 0.
       if (!response.body || !(response.status === 206 || (response.status === 200 && start === 0))) {
         throw new Error(`web seed: HTTP ${response.status}`)
@@ -79,6 +93,7 @@ export class WebSeed {
       }
       if (index <= last) void reader.cancel()
     } catch {
+      if (signal.aborted) return // stopped on purpose (a seek), not a failing server
       this.failedUntil = performance.now() + RETRY_AFTER_ERROR_MS
       this.onError()
     }
