@@ -6,9 +6,10 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseRssFeed } from 'feedsmith'
 import { afterEach, describe, expect, it } from 'vitest'
-import { runCli, runCliJson } from '../helpers/cli.js'
+import { binPath, runCli, runCliJson } from '../helpers/cli.js'
 import { FeedHost } from '../helpers/feed-host.js'
 import { freePort } from '../helpers/ports.js'
+import { runInPty } from '../helpers/pty.js'
 import { tempDir } from '../helpers/tmp.js'
 import { exists, fixture, readCatalogFile, treeHash } from './publish-helpers.js'
 
@@ -146,6 +147,19 @@ describe('seedcast import', { timeout: 240_000 }, () => {
     expect(third.json).toMatchObject({ imported: [{ guid: 'teatime-libsyn-38500000', title: 'Oolong' }], alreadyThere: 3, episodes: 4 })
     expect(host.log.filter(r => r.path.startsWith('/media/')).length).toBe(mediaRequests + 1)
     expect((await readCatalogFile(dir)).episodes.map(e => e.guid).sort()).toEqual([...Object.keys(sources), 'teatime-libsyn-38500000'].sort())
+  })
+
+  it('shows each download and its hashing as a progress bar in a terminal, and a line per episode', async () => {
+    const { feedUrl } = await oldHost()
+    const { tmp, dir } = await show()
+    const run = await runInPty([process.execPath, binPath, ...importArgs(feedUrl, dir)], [], { cwd: tmp.path })
+    expect(run.code, run.transcript).toBe(0)
+    const screen = run.transcript.replace(/\r/g, '\n')
+    expect(screen).toMatch(/Downloading "Green tea & patience" \[[█░]+\] 100% \| 0\.3\/0\.3 MiB/)
+    expect(screen).toMatch(/Hashing \[[█░]+\] 100%/)
+    for (const line of ['Created show "Tea Time Talks" in', 'imported "Trailer" (trailer)', 'imported "Green tea & patience" (green-tea-patience)', 'imported "Bonus: a kettle story" (bonus-a-kettle-story)', '3 episode(s) imported, 0 already there; 3 in the show']) {
+      expect(screen).toContain(line)
+    }
   })
 
   it('continues a download cut by the network with a Range request on the next run', async () => {
