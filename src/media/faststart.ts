@@ -69,15 +69,19 @@ interface Shift {
   after: bigint
 }
 
+/** The box at `at` inside a moov that ends at `to`: its type, size (0 = to the end) and header length. */
+function innerBox (data: Buffer, at: number, to: number): { type: string, size: number, header: number } {
+  const type = data.toString('latin1', at + 4, at + 8)
+  const size = data.readUInt32BE(at)
+  if (size === 1) return { type, size: at + 16 <= to ? Number(data.readBigUInt64BE(at + 8)) : 0, header: 16 } // 0: reported as malformed
+  return { type, size: size === 0 ? to - at : size, header: 8 }
+}
+
 /** A reason when a box below a moov (containers descended into) is malformed or a chunk offset table cut. */
 function checkBoxes (data: Buffer, from: number, to: number): string | undefined {
   let at = from
   while (at + 8 <= to) {
-    let size = data.readUInt32BE(at)
-    const type = data.toString('latin1', at + 4, at + 8)
-    let header = 8
-    if (size === 1) { size = Number(data.readBigUInt64BE(at + 8)); header = 16 }
-    if (size === 0) size = to - at
+    const { type, size, header } = innerBox(data, at, to)
     if (size < header || at + size > to) return `the ${type} box inside moov is malformed`
     if (type === 'stco' || type === 'co64') {
       const width = type === 'stco' ? 4 : 8
@@ -102,11 +106,7 @@ function rebuild (data: Buffer, from: number, to: number, shift: Shift, widen: b
   const parts: Buffer[] = []
   let at = from
   while (at + 8 <= to) {
-    let size = data.readUInt32BE(at)
-    const type = data.toString('latin1', at + 4, at + 8)
-    let header = 8
-    if (size === 1) { size = Number(data.readBigUInt64BE(at + 8)); header = 16 }
-    if (size === 0) size = to - at
+    const { type, size, header } = innerBox(data, at, to)
     if (CONTAINERS.has(type)) {
       const children = rebuild(data, at + header, at + size, shift, widen)
       if (!children) return undefined

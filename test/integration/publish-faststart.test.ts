@@ -34,16 +34,21 @@ async function decodedMd5 (path: string): Promise<string> {
   return result.stdout.trim()
 }
 
+/** A show, and the fixture video remuxed with its moov after mdat (ffmpeg's default MP4 muxer, as many editors write). */
+async function lateMoovShow (): Promise<{ show: string, late: string, source: Buffer, path: string }> {
+  const { show, ...tmp } = await tempShow()
+  cleanups.push(tmp.cleanup)
+  const late = join(tmp.path, 'late.mp4')
+  const made = await runProcess('ffmpeg', ['-v', 'error', '-y', '-i', fixture('video.mp4'), '-c', 'copy', '-f', 'mp4', late])
+  expect(made.code, made.stderr).toBe(0)
+  const source = await readFile(late)
+  expect(boxTypes(source).filter(type => type === 'moov' || type === 'mdat')).toEqual(['mdat', 'moov'])
+  return { show, late, source, path: tmp.path }
+}
+
 describe('publish of an MP4 with its moov box at the end', { timeout: 180_000 }, () => {
   it('rewrites it moov-first: ffprobe reads it from its first bytes, the torrent and SHA-256 are of the rewritten file', async () => {
-    const { show, ...tmp } = await tempShow()
-    cleanups.push(tmp.cleanup)
-    const late = join(tmp.path, 'late.mp4')
-    // ffmpeg's default MP4 muxer writes moov after mdat, as many editors do.
-    const made = await runProcess('ffmpeg', ['-v', 'error', '-y', '-i', fixture('video.mp4'), '-c', 'copy', '-f', 'mp4', late])
-    expect(made.code, made.stderr).toBe(0)
-    const source = await readFile(late)
-    expect(boxTypes(source).filter(type => type === 'moov' || type === 'mdat')).toEqual(['mdat', 'moov'])
+    const { show, late, source } = await lateMoovShow()
     const head = source.indexOf('mdat') + 4096 // a little of the media data, none of the moov
     expect((await probeHead(late, head)).stderr).toContain('moov atom not found')
 
@@ -85,18 +90,12 @@ describe('publish of an MP4 with its moov box at the end', { timeout: 180_000 },
   })
 
   it('publishes a file it cannot rewrite safely as it is, saying why in one line', async () => {
-    const { show, ...tmp } = await tempShow()
-    cleanups.push(tmp.cleanup)
-    const late = join(tmp.path, 'late.mp4')
-    const made = await runProcess('ffmpeg', ['-v', 'error', '-y', '-i', fixture('video.mp4'), '-c', 'copy', '-f', 'mp4', late])
-    expect(made.code, made.stderr).toBe(0)
+    const { show, source: original, path } = await lateMoovShow()
     // A second moov box after the first (as some broken editors write): which index is the file's
     // cannot be known, so the file is left as it is.
-    const original = await readFile(late)
-    expect(boxTypes(original).filter(type => type === 'moov' || type === 'mdat')).toEqual(['mdat', 'moov'])
     const moovAt = original.lastIndexOf('moov') - 4
     const source = Buffer.concat([original, original.subarray(moovAt, moovAt + original.readUInt32BE(moovAt))])
-    const odd = join(tmp.path, 'odd.mp4')
+    const odd = join(path, 'odd.mp4')
     await writeFile(odd, source)
 
     const result = await runCli(['publish', odd, '--show', show, '--title', 'Odd'])
