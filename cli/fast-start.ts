@@ -4,9 +4,11 @@
 // modules: semver, globbing, config discovery) and doubled the start-up of these short
 // commands. Anything this cannot answer exactly as oclif would returns false, and bin/run.js
 // hands the arguments to oclif as usual; test/unit/fast-start.test.ts compares the two.
+// The commonest pages come pre-rendered from the build (help-cache.ts).
 import { existsSync, readFileSync } from 'node:fs'
 import { arch, homedir, release } from 'node:os'
 import { join } from 'node:path'
+import { cachedHelp } from './help-cache.js'
 
 interface PackageJson {
   name: string
@@ -42,8 +44,9 @@ interface ManifestCommand {
 interface Topic { name: string, description?: string, hidden?: boolean }
 
 /** Handles argv if it is a version or help request oclif would answer from static data; true when it did. */
-export async function fastStart (argv: string[], root: string): Promise<boolean> {
-  const pjson = readJson<PackageJson>(join(root, 'package.json'))
+export async function fastStart (argv: string[], root: string, options: { cache?: boolean } = {}): Promise<boolean> {
+  const packageText = readText(join(root, 'package.json'))
+  const pjson = parseJson<PackageJson>(packageText)
   if (!pjson || !canAnswer(pjson)) return false
   const { oclif } = pjson
   const versionFlags = new Set(['--version', ...(oclif.additionalVersionFlags ?? [])])
@@ -55,7 +58,8 @@ export async function fastStart (argv: string[], root: string): Promise<boolean>
   const helpFlags = [...new Set([...(oclif.additionalHelpFlags ?? []), '--help'])]
   const beforeDashes = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv
   const asksHelp = argv.length === 0 || beforeDashes.some(arg => helpFlags.includes(arg))
-  const manifest = readJson<{ version: string, commands: Record<string, ManifestCommand> }>(join(root, 'oclif.manifest.json'))
+  const manifestText = readText(join(root, 'oclif.manifest.json'))
+  const manifest = parseJson<{ version: string, commands: Record<string, ManifestCommand> }>(manifestText)
   if (!manifest || manifest.version !== pjson.version) return false
   // Aliases are registered by oclif in ways not worth repeating here.
   if (Object.values(manifest.commands).some(command => command.aliases?.length || command.hiddenAliases?.length)) return false
@@ -68,6 +72,11 @@ export async function fastStart (argv: string[], root: string): Promise<boolean>
     (second === undefined || !config.isIdPrefix(`${first}:${second}`))
   if (!asksHelp && !topicAlone) return false
 
+  const cached = options.cache === false ? undefined : await cachedHelp(root, argv, packageText!, manifestText!)
+  if (cached !== undefined) {
+    process.stdout.write(cached)
+    return true
+  }
   const { Help, CommandHelp, normalizeArgv } = await import('@oclif/core/help')
   let helpArgv = argv
   if (topicAlone) {
@@ -119,9 +128,17 @@ function userAgent (pjson: PackageJson): string {
   return `${pjson.name}/${pjson.version} ${process.platform}-${cpu} node-${process.version}`
 }
 
-function readJson<T> (path: string): T | undefined {
+function readText (path: string): string | undefined {
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T
+    return readFileSync(path, 'utf8')
+  } catch {
+    return undefined
+  }
+}
+
+function parseJson<T> (text: string | undefined): T | undefined {
+  try {
+    return text === undefined ? undefined : JSON.parse(text) as T
   } catch {
     return undefined
   }

@@ -1,6 +1,11 @@
 import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { copyFile, mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { HELP_CACHE_FILE, helpCacheKey } from '../../cli/help-cache.js'
 import { binPath, repoRoot } from '../helpers/cli.js'
+import { tempDir } from '../helpers/tmp.js'
 
 // bin/run.js answers --version and help from the manifest (cli/fast-start.ts) without
 // oclif's Config.load. These runs hold it to oclif's own rendering, byte for byte, at
@@ -8,6 +13,7 @@ import { binPath, repoRoot } from '../helpers/cli.js'
 // is an unknown command there, so it is left to oclif too.)
 const fastStartUrl = new URL('../../dist/cli/fast-start.js', import.meta.url).href
 const fastOnly = `import(${JSON.stringify(fastStartUrl)}).then(({ fastStart }) => fastStart(process.argv.slice(1), ${JSON.stringify(repoRoot)})).then(handled => { if (!handled) process.exitCode = 3 })`
+const helpCacheUrl = new URL('../../dist/cli/help-cache.js', import.meta.url).href
 const oclifOnly = `import('@oclif/core').then(({ execute }) => execute({ dir: ${JSON.stringify(binPath)}, args: process.argv.slice(1) }))`
 
 function run (script: string, args: string[], env: NodeJS.ProcessEnv) {
@@ -66,5 +72,65 @@ describe('the fast start (version and help without oclif\'s plugin loading)', ()
       expect(bin.stdout, args.join(' ')).toBe(oclif.stdout)
       expect(bin.status, args.join(' ')).toBe(oclif.code)
     }
+  })
+})
+
+describe('the help pages rendered at build time (cli/help-cache.ts)', () => {
+  const cacheFile = join(repoRoot, HELP_CACHE_FILE)
+  const cache = JSON.parse(readFileSync(cacheFile, 'utf8')) as { source: string, pages: Record<string, string> }
+
+  it('holds the root, every command and every topic, each exactly what oclif renders to a pipe', () => {
+    const keys = Object.keys(cache.pages)
+    expect(keys).toContain(helpCacheKey(['create', '--help']))
+    expect(keys).toContain(helpCacheKey(['feed']))
+    expect(keys).toContain(helpCacheKey([]))
+    // oclif's own Config and Help render every cached argv (a Config each: Help rewrites
+    // command ids in place); topics alone as oclif's main does, by showing the topic's help.
+    const script = `
+      const { Config, loadHelpClass } = await import('@oclif/core')
+      const pages = {}
+      const write = process.stdout.write.bind(process.stdout)
+      for (const key of JSON.parse(process.argv[1])) {
+        const config = await Config.load(${JSON.stringify(binPath)})
+        const Help = await loadHelpClass(config)
+        let text = ''
+        process.stdout.write = chunk => { text += chunk; return true }
+        await new Help(config).showHelp(key === '' ? [] : key.split('\\0'))
+        process.stdout.write = write
+        pages[key] = text
+      }
+      write(JSON.stringify(pages))`
+    const { NO_COLOR: _noColor, FORCE_COLOR: _forceColor, OCLIF_COLUMNS: _columns, ...env } = process.env
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(keys)], { cwd: repoRoot, env, encoding: 'utf8', timeout: 60_000 })
+    expect(result.stderr).toBe('')
+    const live = JSON.parse(result.stdout) as Record<string, string>
+    for (const key of keys) expect(cache.pages[key], `seedcast ${key.replaceAll('\0', ' ')}`).toBe(live[key])
+  })
+
+  it('is used only for the package and manifest it was made from', async () => {
+    const tmp = await tempDir()
+    try {
+      await mkdir(join(tmp.path, 'dist'))
+      await copyFile(cacheFile, join(tmp.path, HELP_CACHE_FILE))
+      const packageText = readFileSync(join(repoRoot, 'package.json'), 'utf8')
+      const manifestText = readFileSync(join(repoRoot, 'oclif.manifest.json'), 'utf8')
+      const { NO_COLOR: _noColor, FORCE_COLOR: _forceColor, OCLIF_COLUMNS: _columns, ...env } = process.env
+      // In a child: stdout a pipe and the environment without colour, as for the pages' users.
+      const lookup = (manifest: string) => spawnSync(process.execPath, ['--input-type=module', '-e',
+        `const { cachedHelp } = await import(${JSON.stringify(helpCacheUrl)}); const page = await cachedHelp(${JSON.stringify(tmp.path)}, ['create', '--help'], process.argv[1], process.argv[2]); process.stdout.write(page ?? 'NONE')`,
+        packageText, manifest], { env, encoding: 'utf8', timeout: 60_000 }).stdout
+      expect(lookup(manifestText)).toBe(cache.pages[helpCacheKey(['create', '--help'])])
+      expect(lookup(manifestText.replace('"summary":', '"summary": "changed",\n"x":'))).toBe('NONE')
+    } finally {
+      await tmp.cleanup()
+    }
+  })
+
+  it('gives way to the live renderer when colour is on', () => {
+    const { NO_COLOR: _noColor, OCLIF_COLUMNS: _columns, ...base } = process.env
+    const bin = spawnSync(process.execPath, [binPath, 'create', '--help'], { cwd: repoRoot, env: { ...base, FORCE_COLOR: '1' }, encoding: 'utf8', timeout: 60_000 })
+    const oclif = run(oclifOnly, ['create', '--help'], { FORCE_COLOR: '1' })
+    expect(bin.stdout).toContain('\u001B[')
+    expect(bin.stdout).toBe(oclif.stdout)
   })
 })

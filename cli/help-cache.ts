@@ -1,0 +1,48 @@
+// Help pages rendered once, at build time, for the output most scripts and pipes get: 80
+// columns and no colour (stdout not a terminal, as oclif sees it). `seedcast create --help`
+// then prints a string instead of loading oclif's Help (about 45 ms of module loading and
+// 15 ms of rendering, twice what Node itself takes to start). Keyed by the exact argv, and
+// valid only for the manifest and package.json it was made from: any other argv, width,
+// colour or a stale cache goes to the live renderer in fast-start.ts.
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+/** Where `npm run build` writes the cache (scripts/help-cache.js), below the package root. */
+export const HELP_CACHE_FILE = join('dist', 'help-cache.json')
+
+interface HelpCache {
+  /** sha256 of package.json and oclif.manifest.json as they were when rendering. */
+  source: string
+  /** argv joined by NUL → exactly what oclif prints on stdout. */
+  pages: Record<string, string>
+}
+
+/** The fingerprint of what help is made from. */
+export function helpSource (packageText: string, manifestText: string): string {
+  return createHash('sha256').update(packageText).update('\0').update(manifestText).digest('hex')
+}
+
+export function helpCacheKey (argv: string[]): string {
+  return argv.join('\0')
+}
+
+/**
+ * The cached page for this argv, or undefined when there is none or it would not be what
+ * oclif prints now: stdout is a terminal (its width and colours vary), OCLIF_COLUMNS is
+ * set, colour is on (ansis, oclif's colour library, decides from the environment), or the
+ * CLI changed since the cache was written.
+ */
+export async function cachedHelp (root: string, argv: string[], packageText: string, manifestText: string): Promise<string | undefined> {
+  if (process.stdout.isTTY || process.env.OCLIF_COLUMNS) return undefined
+  let cache: HelpCache
+  try {
+    cache = JSON.parse(readFileSync(join(root, HELP_CACHE_FILE), 'utf8')) as HelpCache
+  } catch {
+    return undefined
+  }
+  const page = cache.pages?.[helpCacheKey(argv)]
+  if (page === undefined || cache.source !== helpSource(packageText, manifestText)) return undefined
+  const { default: ansis } = await import('ansis')
+  return ansis.isSupported() ? undefined : page
+}
