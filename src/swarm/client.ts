@@ -6,6 +6,7 @@ import { NO_RATE_LIMIT } from './rate.js'
 import { closeDuplicateConnections } from './duplicate-connections.js'
 import { applyWebTorrentInternals, constructListeningOn } from './webtorrent-internals.js'
 import { exitBeforeNativeTeardown } from './webrtc/native-teardown.js'
+import { bindOutgoing, isOneAddress, trackerOptionsOn } from './outgoing-host.js'
 
 export interface ClientOptions {
   /** Mainline DHT (BEP 5). Default true; false creates no DHT at all (no bootstrap traffic). */
@@ -15,8 +16,11 @@ export interface ClientOptions {
   /** Local Service Discovery (BEP 14, LAN multicast). Default: on, unless `host` is a loopback address. */
   lsd?: boolean
   /**
-   * Address the peer port (TCP and uTP) and the DHT listen on; default every interface.
-   * A loopback address keeps the peer side off the network (and LSD off by default).
+   * Address the peer port (TCP and uTP) and the DHT listen on, and the one outgoing peer
+   * connections, UDP tracker requests, WebSocket tracker connections and the advertised
+   * WebRTC candidates use (not HTTP tracker requests: see outgoing-host.ts); default
+   * every interface. A loopback address keeps the peer side off the network (and
+   * LSD off by default).
    */
   host?: string
   /** Announce to the trackers named in each torrent. Default true. Never adds trackers of its own. */
@@ -60,6 +64,7 @@ export function createClient (options: ClientOptions = {}): SwarmClient {
   const webrtc = options.webrtc ?? true
   const dht = options.dht ?? true
   const host = options.host
+  const outgoing = host !== undefined && isOneAddress(host) ? host : undefined
   // Native WebRTC objects crash Node's teardown at the natural end of a process (see there).
   if (trackers && webrtc) exitBeforeNativeTeardown()
   const dhtOptions = {
@@ -74,7 +79,7 @@ export function createClient (options: ClientOptions = {}): SwarmClient {
     natUpnp: options.natTraversal ?? false,
     natPmp: options.natTraversal ?? false,
     tracker: trackers
-      ? { ...(options.rtcConfig ? { rtcConfig: options.rtcConfig } : {}), ...(webrtc ? {} : { wrtc: false }) }
+      ? { ...(options.rtcConfig ? { rtcConfig: options.rtcConfig } : {}), ...(webrtc ? {} : { wrtc: false }), ...(outgoing ? trackerOptionsOn(outgoing) : {}) }
       : false,
     torrentPort: options.torrentPort ?? 0,
     dhtPort: options.dhtPort ?? 0,
@@ -83,6 +88,7 @@ export function createClient (options: ClientOptions = {}): SwarmClient {
     downloadLimit: options.downloadLimit ?? NO_RATE_LIMIT,
     ...(options.blocklist ? { blocklist: options.blocklist } : {})
   }), { net: net as never, utp: utpModule() as never })
+  if (outgoing) bindOutgoing(client, outgoing)
   closeDuplicateConnections(client)
   return client
 }

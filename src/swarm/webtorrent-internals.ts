@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events'
 import Wire from 'bittorrent-protocol'
+import TrackerClient from 'bittorrent-tracker/client'
 import WebSocketTracker from 'bittorrent-tracker/websocket-tracker'
 import ConnPool from 'webtorrent/lib/conn-pool.js'
 import Peer from 'webtorrent/lib/peer.js'
@@ -8,6 +9,8 @@ import { fastPathCounts } from './fast-path-counts.js'
 import { patchTorrent, patchWebSocketTracker } from './webrtc/glare-patch.js'
 import { BAN_MS, BanList, describeMessage, ipOfAddress, largestMessage, messageBounds, normalizeIp } from './wire-limits.js'
 import { framePieceMessages, type FramedWireProto } from './wire-framing.js'
+import { connectingFrom, outgoingHost, sdpWithCandidatesOn, udpFrom } from './outgoing-host.js'
+
 
 /*
  * THE one place seedcast patches or reads WebTorrent's and bittorrent-protocol's private
@@ -37,6 +40,10 @@ export interface InternalTargets {
   torrent: object
   /** bittorrent-tracker's WebSocketTracker.prototype. */
   webSocketTracker: object
+  /** bittorrent-tracker's UDPTracker.prototype (lib/client/udp-tracker.js), when found. */
+  udpTracker?: object
+  /** bittorrent-tracker's HTTPTracker.prototype (lib/client/http-tracker.js), when found. */
+  httpTracker?: object
 }
 
 export function libraryTargets (): InternalTargets {
@@ -47,12 +54,27 @@ export function libraryTargets (): InternalTargets {
     probePeer: () => new Peer('probe', 'tcpIncoming') as object,
     connPool: ConnPool.prototype,
     torrent: Torrent.prototype,
-    webSocketTracker: WebSocketTracker.prototype
+    webSocketTracker: WebSocketTracker.prototype,
+    udpTracker: trackerPrototype('udp://127.0.0.1:1'),
+    httpTracker: trackerPrototype('http://127.0.0.1:1/announce')
   }
 }
 
+/**
+ * bittorrent-tracker does not export its UDP and HTTP tracker classes: a prototype is taken
+ * from the tracker a client makes for such a URL (made, never started: no socket, no traffic).
+ */
+function trackerPrototype (url: string): object | undefined {
+  return attempt(() => {
+    const client = new TrackerClient({ infoHash: '0'.repeat(40), peerId: '0'.repeat(40), announce: [url], port: 1 }) as unknown as { _trackers?: object[], destroy: () => void }
+    const tracker = client._trackers?.[0]
+    client.destroy()
+    return tracker ? Object.getPrototypeOf(tracker) as object : undefined
+  })
+}
+
 /** The features, named as the warning line names them. */
-export type Feature = 'peer links' | 'piece framing' | 'socket write batching' | 'WebRTC stall check' | 'peer message limits' | 'incoming connection cap' | 'WebRTC glare tie-break'
+export type Feature = 'peer links' | 'piece framing' | 'socket write batching' | 'WebRTC stall check' | 'peer message limits' | 'incoming connection cap' | 'WebRTC glare tie-break' | 'outgoing connections from --host'
 
 export interface FeatureStatus { feature: Feature, on: boolean, missing: string[], consequence: string }
 
@@ -105,6 +127,16 @@ const FEATURES: Array<{ feature: Feature, needs: Requirement[], needsFeatures?: 
       { what: 'webtorrent Torrent.prototype._addPeer', ok: t => fn(t.torrent, '_addPeer') }
     ],
     consequence: 'two peers joining at the same moment may drop each other'
+  },
+  {
+    feature: 'outgoing connections from --host',
+    needs: [
+      { what: 'webtorrent Torrent.prototype._drain', ok: t => fn(t.torrent, '_drain') },
+      { what: 'bittorrent-tracker UDPTracker.prototype._request', ok: t => fn(t.udpTracker, '_request') },
+      { what: 'bittorrent-tracker HTTPTracker.prototype._request', ok: t => fn(t.httpTracker, '_request') },
+      { what: 'bittorrent-tracker WebSocketTracker.prototype._createPeer', ok: t => fn(t.webSocketTracker, '_createPeer') }
+    ],
+    consequence: 'with --host, outgoing peer connections, UDP tracker requests and WebRTC candidates use every interface'
   }
 ]
 
@@ -140,6 +172,8 @@ export function applyWebTorrentInternals (targets: InternalTargets = libraryTarg
     patchWebSocketTracker(targets.webSocketTracker)
     patchTorrent(targets.torrent)
   }
+  // After the glare patch, so that this wrapper of _createPeer is the outer one.
+  if (on('outgoing connections from --host')) outgoingFromHost(targets)
   applied = status
   return status
 }
@@ -399,4 +433,63 @@ export function interceptPeerMetadata (torrent: object, parse: (bytes: Uint8Arra
     return original.call(this, parsed)
   }
   return true
+}
+
+// ---- outgoing connections from --host (see outgoing-host.ts for the why)
+
+interface DrainingTorrent { client?: object | null }
+interface TrackerWithClient { client?: { _proxyOpts?: object } | null }
+interface SignallingPeer { emit: (event: string, ...args: unknown[]) => boolean }
+
+function outgoingFromHost (targets: InternalTargets): void {
+  const torrent = targets.torrent as { _drain: (this: DrainingTorrent) => unknown }
+  const drain = torrent._drain
+  torrent._drain = function () {
+    const host = outgoingHost(this.client)
+    return host ? connectingFrom(host, () => drain.call(this)) : drain.call(this)
+  }
+
+  // Our proxyOpts hold the WebSocket agents only (outgoing-host.ts). The UDP tracker's
+  // _request deep-copies proxyOpts.socksProxy, which throws on undefined, and the HTTP
+  // tracker would hand the http.Agent to fetch as its undici dispatcher, which fails every
+  // announce: both are shown no proxyOpts during their (synchronous) choice of proxy.
+  const withoutProxyOpts = <T>(tracker: TrackerWithClient, call: () => T): T => {
+    const client = tracker.client
+    const proxyOpts = client?._proxyOpts
+    if (!client || !outgoingHost(proxyOpts)) return call()
+    client._proxyOpts = undefined
+    try {
+      return call()
+    } finally {
+      client._proxyOpts = proxyOpts
+    }
+  }
+  const udp = targets.udpTracker as { _request: (this: TrackerWithClient, opts?: unknown) => unknown }
+  const udpRequest = udp._request
+  udp._request = function (opts) {
+    const host = outgoingHost(this.client?._proxyOpts)
+    return withoutProxyOpts(this, () => host ? udpFrom(host, () => udpRequest.call(this, opts)) : udpRequest.call(this, opts))
+  }
+  const http = targets.httpTracker as { _request: (this: TrackerWithClient, ...args: unknown[]) => unknown }
+  const httpRequest = http._request
+  http._request = function (...args) {
+    return withoutProxyOpts(this, () => httpRequest.apply(this, args))
+  }
+
+  // With trickle off, the candidates travel inside the offer or answer simple-peer emits as
+  // 'signal' (its sdpTransform option sees the SDP before any candidate is in it).
+  const ws = targets.webSocketTracker as { _createPeer: (this: TrackerWithClient, opts?: Record<string, unknown>) => SignallingPeer }
+  const createPeer = ws._createPeer
+  ws._createPeer = function (opts) {
+    const peer = createPeer.call(this, opts)
+    const host = outgoingHost(this.client?._proxyOpts)
+    if (!host) return peer
+    const emit = peer.emit
+    peer.emit = function (event, ...args) {
+      const signal = args[0] as { sdp?: unknown } | undefined
+      if (event === 'signal' && typeof signal?.sdp === 'string') args[0] = { ...signal, sdp: sdpWithCandidatesOn(signal.sdp, host) }
+      return emit.call(this, event, ...args)
+    }
+    return peer
+  }
 }

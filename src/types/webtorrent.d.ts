@@ -192,6 +192,13 @@ declare module 'bittorrent-tracker' {
   }
 }
 
+declare module 'bittorrent-tracker/client' {
+  /** The tracker client (announces one torrent to its trackers); seedcast only reads the trackers it makes. */
+  export default class Client {
+    constructor (opts: { infoHash: string, peerId: string, announce: string[], port: number, [key: string]: unknown })
+  }
+}
+
 declare module 'bittorrent-tracker/websocket-tracker' {
   interface SignalPeer {
     id?: string

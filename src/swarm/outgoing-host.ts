@@ -1,0 +1,106 @@
+import dgram from 'node:dgram'
+import http from 'node:http'
+import https from 'node:https'
+import net, { isIP } from 'node:net'
+
+/*
+ * With a host given (`--host`), the peer side must not only listen there: what it opens
+ * itself must leave from that address too. The libraries have no such option:
+ *  - TCP peer connections: webtorrent's Torrent#_drain calls `net.connect({ host, port })`;
+ *  - UDP tracker requests: bittorrent-tracker's UDPTracker#_request calls
+ *    `dgram.createSocket('udp4')` and sends, which binds the socket to every interface;
+ *  - WebSocket tracker connections take the agents in the tracker client's `proxyOpts`
+ *    (public option): agents with `localAddress` are given there;
+ *  - HTTP tracker requests are NOT bound: bittorrent-tracker sends them with Node's global
+ *    fetch, whose only connection option is an undici dispatcher (`proxyOpts.httpAgent`
+ *    handed over as such, which the WebSocket side needs to be an http.Agent), and the
+ *    undici package is not a dependency; they are kept from seeing our agents;
+ *  - WebRTC: libwebrtc gathers ICE candidates on every interface and @roamhq/wrtc has no
+ *    setting to restrict them; the offers and answers sent through the trackers carry only
+ *    the candidates on the host (the others are never advertised; the native stack still
+ *    opens its sockets on every interface).
+ *  - uTP needs nothing: outgoing uTP goes through the listening uTP socket (bound to host).
+ * The first two are patched by webtorrent-internals.ts around the library calls (the
+ * library's `net.connect` / `dgram.createSocket` swapped for the synchronous call only);
+ * the host is found from the webtorrent client or the tracker options, both registered here.
+ */
+
+const hosts = new WeakMap<object, string>()
+
+/** The host without IPv6 brackets, as sockets take it. */
+export function bareHost (host: string): string {
+  return host.replace(/^\[|\]$/g, '')
+}
+
+/**
+ * True when `host` names one address to leave from: an IP address other than the
+ * wildcards (0.0.0.0, ::), which mean "every interface" and so call for nothing here. A
+ * host name is not resolved (sockets take addresses): its outgoing connections stay unbound.
+ */
+export function isOneAddress (host: string): boolean {
+  const bare = bareHost(host)
+  return isIP(bare) !== 0 && bare !== '0.0.0.0' && bare !== '::'
+}
+
+/** Tracker options (bittorrent-tracker's `proxyOpts`) whose WebSocket connections leave from `host`. */
+export function trackerOptionsOn (host: string): { proxyOpts: { httpAgent: http.Agent, httpsAgent: https.Agent } } {
+  const localAddress = bareHost(host)
+  const proxyOpts = { httpAgent: new http.Agent({ localAddress }), httpsAgent: new https.Agent({ localAddress }) }
+  hosts.set(proxyOpts, localAddress)
+  return { proxyOpts }
+}
+
+/** Registers `host` as the address a webtorrent client's outgoing connections leave from. */
+export function bindOutgoing (client: object, host: string): void {
+  hosts.set(client, bareHost(host))
+}
+
+/** The host registered for a webtorrent client or a tracker client's `proxyOpts`, if any. */
+export function outgoingHost (owner: unknown): string | undefined {
+  return typeof owner === 'object' && owner !== null ? hosts.get(owner) : undefined
+}
+
+/** Runs `call` with every `net.connect({...})` made during it given `localAddress: host`. */
+export function connectingFrom<T> (host: string, call: () => T): T {
+  const connect = net.connect
+  net.connect = function (this: unknown, ...args: unknown[]) {
+    const [options] = args
+    if (typeof options === 'object' && options !== null) args[0] = { ...options, localAddress: host }
+    return (connect as (...a: unknown[]) => net.Socket).apply(net, args)
+  } as typeof net.connect
+  try {
+    return call()
+  } finally {
+    net.connect = connect
+  }
+}
+
+/** Runs `call` with every UDP socket created during it bound to `host` (port 0) at once. */
+export function udpFrom<T> (host: string, call: () => T): T {
+  const create = dgram.createSocket
+  dgram.createSocket = function (this: unknown, ...args: unknown[]) {
+    const socket = (create as (...a: unknown[]) => dgram.Socket).apply(dgram, args)
+    // Sends made before the bind completes wait for it (node:dgram queues them). A socket
+    // of the other family than host fails to bind with an 'error' the library handles.
+    socket.bind(0, host)
+    return socket
+  } as typeof dgram.createSocket
+  try {
+    return call()
+  } finally {
+    dgram.createSocket = create
+  }
+}
+
+/**
+ * An SDP (offer or answer) with only the ICE candidates whose address is `host`: the
+ * `a=candidate` lines of other addresses are left out (RFC 8839: the address is the 5th
+ * field). A host that is no IP address (a name) leaves the SDP as it is.
+ */
+export function sdpWithCandidatesOn (sdp: string, host: string): string {
+  if (!isOneAddress(host)) return sdp
+  return sdp.split(/\r?\n/).filter(line => {
+    if (!line.startsWith('a=candidate:')) return true
+    return line.split(' ')[4] === host
+  }).join('\r\n')
+}
