@@ -162,6 +162,45 @@ describe('seedcast import', { timeout: 240_000 }, () => {
     }
   })
 
+  it('imports a feed written the way Anchor writes one: redirected enclosures, podcast:locked, a cover too small for Apple', async () => {
+    const host = await new FeedHost().start()
+    cleanups.push(() => host.close())
+    const monday = await readFile(fixture('episode.mp3'))
+    const tuesday = await readFile(fixture('episode-2.mp3'))
+    // Anchor's enclosures are play-counting URLs that redirect to the CDN file.
+    for (const [n, day, body] of [[101, '2025-9-7/monday', monday], [102, '2025-9-8/tuesday', tuesday]] as const) {
+      host.redirects.set(`/s/4f2a/podcast/play/${n}/https://cdn.example.net/staging/${day}.mp3`, { status: 302, location: host.url(`/cdn/staging/${day}.mp3`) })
+      host.put(`/cdn/staging/${day}.mp3`, body, 'audio/mpeg')
+    }
+    host.put('/pod/profile/cover.png', await readFile(fixture('cover-small.png')), 'image/png')
+    host.put('/s/4f2a/podcast/rss', (await readFile(fixture('import/anchor-feed.xml'), 'utf8')).replaceAll('{{BASE}}', host.base)
+      .replace('{{LENGTH:episode.mp3}}', String(monday.length)).replace('{{LENGTH:episode-2.mp3}}', String(tuesday.length)), 'application/rss+xml')
+    const { dir } = await show()
+
+    const { result, json } = await runCliJson(['import', host.url('/s/4f2a/podcast/rss'), dir, '--base-url', NEW_BASE, '--license', 'CC-BY-NC-4.0', '--json'])
+    expect(result.code, result.stdout).toBe(0)
+    expect(json.imported.map((e: { guid: string, title: string }) => [e.guid, e.title])).toEqual([
+      ['0b7e4c2a-5d3f-4e8a-9c1b-7f6a5e4d3c21', 'Monday night'],
+      ['5c1e2f70-9a41-4d2b-b6b8-0e4f7a1d2c93', 'Tuesday night']
+    ])
+    expect(json.notes).toEqual([
+      'the feed is podcast:locked (its owner asks other platforms not to import it): import only a show that is yours',
+      `the feed's cover ${host.url('/pod/profile/cover.png')}: 500x500 is too small: a placeholder cover was made; replace it with \`show edit --image\``
+    ])
+    expect(host.requests('/cdn/staging/2025-9-7/monday.mp3')).toHaveLength(1)
+    const config = JSON.parse(await readFile(join(dir, 'show.json'), 'utf8'))
+    expect(config).toMatchObject({ title: 'Night Radio', language: 'fr', category: 'News', subcategory: 'Daily News', image: 'cover.png', locked: true, license: 'CC-BY-NC-4.0', description: 'Late news, read slowly. Every night at ten.' })
+    const catalog = await readCatalogFile(dir)
+    expect(catalog.episodes.map(e => [e.guid, e.pubDate, e.description])).toEqual([
+      ['0b7e4c2a-5d3f-4e8a-9c1b-7f6a5e4d3c21', '2025-10-07T22:15:00.000Z', 'The news of Monday, slowly.'],
+      ['5c1e2f70-9a41-4d2b-b6b8-0e4f7a1d2c93', '2025-10-08T22:15:00.000Z', 'The news of Tuesday, slowly.']
+    ])
+    expect(sha256(await readFile(join(dir, 'public', catalog.episodes[0]!.mediaPath)))).toBe(sha256(monday))
+    expect(sha256(await readFile(join(dir, 'public', catalog.episodes[1]!.mediaPath)))).toBe(sha256(tuesday))
+    const lint = await runCliJson(['feed', 'lint', join(dir, 'public', 'rss.xml')])
+    expect(lint.json.findings.filter((f: { level: string }) => f.level === 'error')).toEqual([])
+  })
+
   it('continues a download cut by the network with a Range request on the next run', async () => {
     const { host, media, feedUrl } = await oldHost()
     const { dir } = await show()
