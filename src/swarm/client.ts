@@ -4,7 +4,7 @@ import net, { isIPv6 } from 'node:net'
 import WebTorrent from 'webtorrent'
 import { NO_RATE_LIMIT } from './rate.js'
 import { closeDuplicateConnections } from './duplicate-connections.js'
-import { applyWebTorrentInternals, constructListeningOn } from './webtorrent-internals.js'
+import { applyWebTorrentInternals, closeUtpOnUnreadFin, constructListeningOn } from './webtorrent-internals.js'
 import { exitBeforeNativeTeardown } from './webrtc/native-teardown.js'
 import { bindOutgoing, isOneAddress, trackerOptionsOn } from './outgoing-host.js'
 
@@ -90,6 +90,7 @@ export function createClient (options: ClientOptions = {}): SwarmClient {
   }), { net: net as never, utp: utpModule() as never })
   if (outgoing) bindOutgoing(client, outgoing)
   closeDuplicateConnections(client)
+  closeUtpOnUnreadFin(client)
   return client
 }
 

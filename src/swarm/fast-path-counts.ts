@@ -17,7 +17,9 @@ export const fastPathCounts = {
   /** Connections refused because their address is banned. */
   bannedConnections: 0,
   /** Incoming connections refused because the torrent already had its most connections. */
-  refusedOverCap: 0
+  refusedOverCap: 0,
+  /** uTP connections ended on a FIN libutp could not read (libtorrent's, with its close reason). */
+  unreadUtpFins: 0
 }
 
 export type FastPathCounts = typeof fastPathCounts

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events'
+import { createRequire } from 'node:module'
 import Wire from 'bittorrent-protocol'
 import TrackerClient from 'bittorrent-tracker/client'
 import WebSocketTracker from 'bittorrent-tracker/websocket-tracker'
@@ -44,6 +45,8 @@ export interface InternalTargets {
   udpTracker?: object
   /** bittorrent-tracker's HTTPTracker.prototype (lib/client/http-tracker.js), when found. */
   httpTracker?: object
+  /** utp-native's UTP.prototype (the uTP socket), undefined when utp-native did not install (no uTP at all then). */
+  utp?: object
 }
 
 export function libraryTargets (): InternalTargets {
@@ -56,7 +59,8 @@ export function libraryTargets (): InternalTargets {
     torrent: Torrent.prototype,
     webSocketTracker: WebSocketTracker.prototype,
     udpTracker: trackerPrototype('udp://127.0.0.1:1'),
-    httpTracker: trackerPrototype('http://127.0.0.1:1/announce')
+    httpTracker: trackerPrototype('http://127.0.0.1:1/announce'),
+    utp: (attempt(() => createRequire(import.meta.url)('utp-native')) as { prototype?: object } | undefined)?.prototype
   }
 }
 
@@ -74,7 +78,7 @@ function trackerPrototype (url: string): object | undefined {
 }
 
 /** The features, named as the warning line names them. */
-export type Feature = 'peer links' | 'piece framing' | 'socket write batching' | 'WebRTC stall check' | 'peer message limits' | 'incoming connection cap' | 'WebRTC glare tie-break' | 'outgoing connections from --host'
+export type Feature = 'peer links' | 'piece framing' | 'socket write batching' | 'WebRTC stall check' | 'peer message limits' | 'incoming connection cap' | 'WebRTC glare tie-break' | 'outgoing connections from --host' | 'uTP close by libtorrent peers'
 
 export interface FeatureStatus { feature: Feature, on: boolean, missing: string[], consequence: string }
 
@@ -137,6 +141,14 @@ const FEATURES: Array<{ feature: Feature, needs: Requirement[], needsFeatures?: 
       { what: 'bittorrent-tracker WebSocketTracker.prototype._createPeer', ok: t => fn(t.webSocketTracker, '_createPeer') }
     ],
     consequence: 'with --host, outgoing peer connections, UDP tracker requests and WebRTC candidates use every interface'
+  },
+  {
+    feature: 'uTP close by libtorrent peers',
+    needs: [
+      { what: 'utp-native UTP.prototype._onmessage', ok: t => t.utp === undefined || fn(t.utp, '_onmessage') }
+    ],
+    needsFeatures: ['peer links'],
+    consequence: 'a libtorrent peer that closes a uTP connection stays connected until a keep-alive'
   }
 ]
 
@@ -492,4 +504,52 @@ function outgoingFromHost (targets: InternalTargets): void {
     }
     return peer
   }
+}
+
+// ---- uTP close by libtorrent peers
+
+/*
+ * utp-native's libutp drops every packet whose first extension header is not 1 or 2
+ * (utp_internal.cpp: `pf->ext < 3`), and libtorrent (qBittorrent, Deluge…) ends each uTP
+ * connection with a FIN carrying its close-reason extension (type 3). So that FIN never
+ * reached libutp: the connection stayed open on our side until some later write drew a
+ * RESET, a minute or more later, and `peers` counted a libtorrent peer that had left - or,
+ * when libtorrent closed one of two connections to the same peer (one dialled by each
+ * side), the same peer twice. utp-native hands the packets libutp refused to JS as
+ * 'message' events (for a DHT sharing the socket): a FIN among them ends our connection to
+ * the address that sent it. Connection ids are not visible from JS, so it acts only when
+ * exactly one wire has that address and port (utp-native may hold a second, wire-less
+ * connection to it: the one WebTorrent refused as a duplicate). Probing instead with a
+ * keep-alive does not work: libtorrent, waiting for the ack of its FIN, acks it, then
+ * forgets the connection without a RESET.
+ */
+
+const UTP_FIN = 1
+const UTP_VERSION = 1
+
+interface UtpServerLike { on: (event: 'message', listener: (packet: Buffer, from: { address: string, port: number }) => void) => void }
+interface UtpWireLike { type?: string, destroyed?: boolean, destroy: () => void }
+interface ClientLike { torrents: Array<{ wires: object[] }>, listening?: boolean, _connPool?: { utpServer?: UtpServerLike | null } | null, once: (event: 'listening', listener: () => void) => unknown }
+
+/** Makes the client end uTP connections on the FINs libutp cannot read (see above), once its uTP socket listens. */
+export function closeUtpOnUnreadFin (client: object): void {
+  if (!featureOn('uTP close by libtorrent peers')) return
+  const swarm = client as ClientLike
+  const watch = () => {
+    swarm._connPool?.utpServer?.on('message', (packet, from) => {
+      // uTP header: type << 4 | version, first extension type, connection id, …: 20 bytes.
+      if (packet.length < 20 || packet[0] !== (UTP_FIN << 4 | UTP_VERSION) || packet[1]! < 3) return
+      const wires = swarm.torrents.flatMap(torrent => torrent.wires as UtpWireLike[]).filter(wire => {
+        const conn = connOfWire(wire) as { remoteAddress?: string, remotePort?: number } | undefined
+        return wire.type?.startsWith('utp') && !wire.destroyed && conn?.remoteAddress === from.address && conn.remotePort === from.port
+      })
+      if (wires.length !== 1) return
+      fastPathCounts.unreadUtpFins++
+      // The wire, not the socket: utp-native's close waits for the peer to ack our own FIN,
+      // which libtorrent, done with the connection, never does; the wire ends at once.
+      wires[0]!.destroy()
+    })
+  }
+  if (swarm.listening) watch()
+  else swarm.once('listening', watch)
 }

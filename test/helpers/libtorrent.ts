@@ -230,19 +230,28 @@ handle = session.add_torrent({'ti': lt.torrent_info(torrent), 'save_path': save_
 handle.set_download_limit(limit)
 handle.connect_peer(('127.0.0.1', peer_port))
 print(json.dumps({'port': session.listen_port()}), flush=True)
-sys.stdin.read()  # leeches until the test closes stdin
+for line in sys.stdin:  # 'leave' removes the torrent (its peers get a close); end of input ends the process
+    if line.strip() == 'leave':
+        session.remove_torrent(handle)
+        print(json.dumps({'left': True}), flush=True)
 `
 
-export interface LibtorrentLeecher { port: number, stop: () => Promise<void> }
+export interface LibtorrentLeecher {
+  port: number
+  /** Removes the torrent from the session, as a user does: libtorrent closes its connections. */
+  leave: () => void
+  stop: () => Promise<void>
+}
 
 /**
  * libtorrent leeching `torrentPath` into `savePath` over `transport` only (TCP or uTP),
  * at most `downloadLimit` bytes per second (so it stays connected while a test looks),
  * dialling the peer on 127.0.0.1:`peerPort` and announcing to the torrent's trackers; no
- * DHT, LSD or UPnP. It runs until stop() closes its stdin.
+ * DHT, LSD or UPnP; it listens on 127.0.0.1 and runs until stop() closes its stdin.
  */
 export async function startLibtorrentLeecher (torrentPath: string, savePath: string, peerPort: number, options: { transport: 'tcp' | 'utp', downloadLimit: number }): Promise<LibtorrentLeecher> {
-  const child = spawn(SYSTEM_PYTHON, ['-c', LEECH_SCRIPT, torrentPath, savePath, String(peerPort), options.transport, String(options.downloadLimit)], { stdio: ['pipe', 'pipe', 'pipe'] })
+  const args = [torrentPath, savePath, String(peerPort), options.transport, String(options.downloadLimit)]
+  const child = spawn(SYSTEM_PYTHON, ['-c', LEECH_SCRIPT, ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
   let stderr = ''
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
   const stop = async () => {
@@ -253,10 +262,11 @@ export async function startLibtorrentLeecher (torrentPath: string, savePath: str
     await exited
     clearTimeout(timer)
   }
+  const leave = () => { child.stdin.write('leave\n') }
   const lines = createInterface({ input: child.stdout })
   const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
   try {
-    for await (const line of lines) return { port: (JSON.parse(line) as { port: number }).port, stop }
+    for await (const line of lines) return { port: (JSON.parse(line) as { port: number }).port, leave, stop }
     throw new Error(`libtorrent leecher exited: ${stderr}`)
   } catch (error) {
     await stop()

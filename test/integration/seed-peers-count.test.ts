@@ -1,6 +1,10 @@
 // `seedcast peers` counts each real peer once: aria2c over TCP and libtorrent over uTP
 // leech (slowly, so they stay connected) from a `seedcast seed` whose torrent names a web
-// seed. The seeder's own connection to that web seed was listed as a 'webSeed' peer.
+// seed. The seeder's own connection to that web seed was listed as a 'webSeed' peer, and a
+// libtorrent uTP connection stayed listed after libtorrent had closed it (its FIN carries an
+// extension utp-native's libutp drops; see webtorrent-internals.ts): a peer that had left
+// was still counted, and a peer reached over two addresses was counted twice.
+import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -13,7 +17,6 @@ import { startLibtorrentLeecher } from '../helpers/libtorrent.js'
 import { freePort } from '../helpers/ports.js'
 import { tempDir } from '../helpers/tmp.js'
 import { startTracker } from '../helpers/tracker.js'
-import { spawn } from 'node:child_process'
 import { startWebSeed, stopProcess } from './get-helpers.js'
 
 const cleanups: Array<() => Promise<void> | void> = []
@@ -22,47 +25,58 @@ afterEach(async () => { for (const cleanup of cleanups.splice(0).reverse()) awai
 /** Both leechers take at most this many bytes a second: 2 MiB lasts them minutes. */
 const LEECH_LIMIT = 16 * 1024
 
+type Line = Record<string, any>
+
+/** `seedcast seed` (uTP on) of 2 MiB whose torrent names a live web seed, with a tracker; resolves once seeding. */
+async function seedTwoMiB (): Promise<{ seeder: ReturnType<typeof startJsonProcess>, port: number, torrentPath: string, infoHash: string, state: string, dir: string }> {
+  const tmp = await tempDir()
+  cleanups.push(tmp.cleanup)
+  const tracker = await startTracker({ ws: false, interval: 2_000 })
+  cleanups.push(tracker.close)
+  const media = join(tmp.path, 'media')
+  await mkdir(media)
+  await writeFile(join(media, 'episode.bin'), randomBytes(2 * 1024 * 1024))
+  const webSeed = await startWebSeed(join(media, 'episode.bin'), 'episode.bin', { bytesPerSecond: LEECH_LIMIT })
+  cleanups.push(webSeed.close)
+  const { torrent, infoHash } = await createTorrent(join(media, 'episode.bin'), { announce: [[tracker.httpUrl]], webSeeds: [webSeed.url], pieceLength: 16384 })
+  const torrentPath = join(tmp.path, 'episode.torrent')
+  await writeFile(torrentPath, torrent)
+  const state = join(tmp.path, 'state')
+  const seeder = startJsonProcess([binPath, 'seed', torrentPath, '--data', media, '--no-dht', '--no-lsd', '--state', state, '--json'])
+  cleanups.push(seeder.kill)
+  await waitForLines('seeder: seeding', 20_000, () => seeder.lines.some(line => line.event === 'seeding'), [seeder])
+  const started = seeder.lines.find(line => line.event === 'started')!
+  expect(started.peers).toMatchObject({ utp: true })
+  return { seeder, port: started.port, torrentPath, infoHash, state, dir: tmp.path }
+}
+
+/** The peers the seeders' status files list (rewritten every second). */
+async function statusPeers (state: string): Promise<Array<{ transport: string, address?: string }>> {
+  return (await readStatuses(state)).flatMap(status => status.torrents.flatMap(entry => entry.peerList))
+}
+
+async function waitForStatus (state: string, what: string, test: (peers: Array<{ transport: string, address?: string }>) => boolean, ms: number): Promise<void> {
+  for (const deadline = Date.now() + ms; !test(await statusPeers(state));) {
+    if (Date.now() > deadline) throw new Error(`${what}: not in the status file within ${ms} ms (it lists ${JSON.stringify(await statusPeers(state))})`)
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+}
+
+const peerEvents = (lines: Line[], action: string, address: string) => lines.filter(line => line.event === 'peer' && line.action === action && line.address === address)
+
 describe('seedcast peers', () => {
   it('lists one aria2c (tcp) and one libtorrent (utp) leecher, and not the web seed', async () => {
-    const tmp = await tempDir()
-    cleanups.push(tmp.cleanup)
-    const tracker = await startTracker({ ws: false, interval: 2_000 })
-    cleanups.push(tracker.close)
-    const media = join(tmp.path, 'media')
-    await mkdir(media)
-    await writeFile(join(media, 'episode.bin'), randomBytes(2 * 1024 * 1024))
-    const webSeed = await startWebSeed(join(media, 'episode.bin'), 'episode.bin', { bytesPerSecond: LEECH_LIMIT })
-    cleanups.push(webSeed.close)
-    const { torrent, infoHash } = await createTorrent(join(media, 'episode.bin'), { announce: [[tracker.httpUrl]], webSeeds: [webSeed.url], pieceLength: 16384 })
-    const torrentPath = join(tmp.path, 'episode.torrent')
-    await writeFile(torrentPath, torrent)
-    const state = join(tmp.path, 'state')
-
-    const seeder = startJsonProcess([binPath, 'seed', torrentPath, '--data', media, '--no-dht', '--no-lsd', '--state', state, '--json'])
-    cleanups.push(seeder.kill)
-    await waitForLines('seeder: seeding', 20_000, () => seeder.lines.some(line => line.event === 'seeding'), [seeder])
-    const { port } = seeder.lines.find(line => line.event === 'started')!
-    expect(seeder.lines.find(line => line.event === 'started')!.peers).toMatchObject({ utp: true })
-
-    const ariaDir = join(tmp.path, 'aria2')
+    const { seeder, port, torrentPath, infoHash, state, dir } = await seedTwoMiB()
+    const ariaDir = join(dir, 'aria2')
     const aria = spawn('aria2c', ['--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false', '--enable-peer-exchange=false',
       `--listen-port=${await freePort()}`, `--max-download-limit=${LEECH_LIMIT}`, '--seed-time=0', '--console-log-level=warn',
       '--summary-interval=0', '--file-allocation=none', '--dir', ariaDir, torrentPath], { stdio: 'ignore' })
     cleanups.push(() => stopProcess(aria))
-    const leechDir = join(tmp.path, 'libtorrent')
+    const leechDir = join(dir, 'libtorrent')
     await mkdir(leechDir)
     const libtorrent = await startLibtorrentLeecher(torrentPath, leechDir, port, { transport: 'utp', downloadLimit: LEECH_LIMIT })
     cleanups.push(libtorrent.stop)
-
-    // The status file (rewritten every second) names both leechers: wait for that, bounded.
-    const listed = async () => {
-      const peers = (await readStatuses(state)).flatMap(status => status.torrents.flatMap(entry => entry.peerList))
-      return peers.some(peer => peer.transport === 'tcp') && peers.some(peer => peer.transport === 'utp')
-    }
-    for (const deadline = Date.now() + 30_000; !(await listed());) {
-      if (Date.now() > deadline) throw new Error(`aria2c and libtorrent not both in the status file within 30 s; seeder events: ${JSON.stringify(seeder.lines.filter(line => line.event === 'peer'))}`)
-      await new Promise(resolve => setTimeout(resolve, 100))
-    }
+    await waitForStatus(state, 'aria2c and libtorrent', peers => peers.some(peer => peer.transport === 'tcp') && peers.some(peer => peer.transport === 'utp'), 30_000)
 
     const { result, json } = await runCliJson(['peers', torrentPath, '--state', state])
     expect(result.code, result.stderr).toBe(0)
@@ -84,5 +98,22 @@ describe('seedcast peers', () => {
 
     seeder.child.kill('SIGTERM')
     expect((await within(seeder.exited, 15_000, 'seeder stop')).code).toBe(0)
+  })
+
+  it('drops a libtorrent uTP peer as soon as it leaves', async () => {
+    const { seeder, port, torrentPath, state, dir } = await seedTwoMiB()
+    const leechDir = join(dir, 'libtorrent')
+    await mkdir(leechDir)
+    const libtorrent = await startLibtorrentLeecher(torrentPath, leechDir, port, { transport: 'utp', downloadLimit: LEECH_LIMIT })
+    cleanups.push(libtorrent.stop)
+    const address = `127.0.0.1:${libtorrent.port}`
+    await waitForLines('seeder: libtorrent connected', 20_000, () => peerEvents(seeder.lines, 'connected', address).length > 0, [seeder])
+    libtorrent.leave()
+    // libtorrent closes with a FIN at once; the seeder used to keep the connection until a keep-alive drew a RESET.
+    await waitForLines('seeder: libtorrent gone', 10_000, () => peerEvents(seeder.lines, 'disconnected', address).length > 0, [seeder])
+    await waitForStatus(state, 'no peer', peers => peers.length === 0, 5_000)
+    seeder.child.kill('SIGTERM')
+    expect((await within(seeder.exited, 15_000, 'seeder stop')).code).toBe(0)
+    expect(seeder.lines.find(line => line.event === 'stopped')!.fastPaths.unreadUtpFins).toBeGreaterThan(0)
   })
 })
