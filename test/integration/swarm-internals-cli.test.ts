@@ -65,6 +65,8 @@ describe('seedcast seed with a WebTorrent internal renamed by an update', () => 
     const seeder = startJsonProcess(['--preserve-symlinks', bin, 'seed', torrentPath, '--data', media, '--no-dht', '--no-lsd', '--no-utp', '--host', '127.0.0.1', '--state', join(tmp.path, 'state'), '--json'])
     cleanups.push(seeder.kill)
     await waitForLines('seeder: seeding', 20_000, () => seeder.lines.some(line => line.event === 'seeding'), [seeder])
+    // seed prints it once seedTorrents has resolved, just after the 'seeding' events.
+    await waitForLines('seeder: the warning line', 10_000, () => seeder.stderr().includes('\n'), [seeder])
     expect(seeder.stderr()).toBe(FRAMING_OFF + '\n')
 
     const aria = await aria2Download(torrentPath, join(tmp.path, 'aria2'), 45_000)
