@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { SeedcastCommand } from '../cli/base-command.js'
 import { progressBar } from '../cli/progress.js'
+import { StopSignals } from '../cli/stop-signals.js'
 import { parseSize } from '../src/follow/size.js'
 import { importFeed } from '../src/import/import-feed.js'
 
@@ -16,6 +17,8 @@ Downloads show progress in a terminal. One that is cut (network, Ctrl+C) continu
 Run it again with the same URL and DIR to bring the show up to date: only episodes whose GUID the show does not have yet are imported (new ones, and those that failed before); a second run with nothing new changes nothing. A DIR that holds anything else than an import of this feed is refused.
 
 The feed must name an owner e-mail and a category (or give --owner-email, --category), and a license (podcast:license or a Creative Commons link, else --license: seedcast does not guess under which license the episodes are).
+
+Ctrl-C or SIGTERM stops cleanly (exit 130): the episodes imported so far stay in the show, the one being imported is left out of it, its partial download kept for the next run; a second one quits at once (also exit 130).
 
 Then tell your old host to redirect the old feed URL to <base-url>rss.xml (or set itunes:new-feed-url there), so apps follow the show to its new home. Exit status 1 when an episode failed (the others are imported; run again to retry).`
 
@@ -47,6 +50,7 @@ Then tell your old host to redirect the old feed URL to <base-url>rss.xml (or se
   async run (): Promise<unknown> {
     const { args, flags } = await this.parse(Import)
     const json = this.jsonEnabled()
+    const stop = new StopSignals()
     const say = (line: string) => { if (!json) process.stderr.write(`${line}\n`) }
     let bar: ReturnType<typeof progressBar> | undefined
     let current = ''
@@ -62,6 +66,7 @@ Then tell your old host to redirect the old feed URL to <base-url>rss.xml (or se
         language: flags.language,
         maxEpisodeBytes: parseSize(flags['max-episode-size'], '--max-episode-size'),
         timeoutSeconds: flags.timeout,
+        signal: stop.signal,
         onProgress: (episode, step, done, total) => {
           const key = `${step} ${episode.guid}`
           if (key !== current) {

@@ -92,7 +92,7 @@ export async function importFeed (feedUrl: string, dir: string, options: ImportO
   // Oldest first: the show's catalog grows in the order the episodes came out.
   for (const episode of [...feed.episodes].reverse()) {
     if (known.has(episode.guid)) { result.alreadyThere++; continue }
-    options.signal?.throwIfAborted()
+    if (options.signal?.aborted) throw interrupted()
     try {
       const done = await importEpisode(root, episode, {
         workDir,
@@ -108,13 +108,23 @@ export async function importFeed (feedUrl: string, dir: string, options: ImportO
       result.imported.push({ guid: episode.guid, title: episode.title, slug, pubDate, length })
       options.onEvent?.({ event: 'episode', action: 'imported', guid: episode.guid, title: episode.title, slug })
     } catch (error) {
-      if (!(error instanceof SeedcastError) || options.signal?.aborted) throw error
+      // A stop cuts the download (kept for the next run) or publish (which leaves nothing).
+      if (options.signal?.aborted) throw interrupted(error)
+      if (!(error instanceof SeedcastError)) throw error
       result.failed.push({ guid: episode.guid, title: episode.title, message: failure(episode, error), code: error.code })
       options.onEvent?.({ event: 'episode', action: 'failed', guid: episode.guid, title: episode.title, message: failure(episode, error), code: error.code })
     }
   }
   result.episodes = (await loadShow(root)).catalog.episodes.length
   return result
+}
+
+/**
+ * Stopped (Ctrl-C): every episode published so far is in the show, the one being
+ * imported is not; its partial download waits in .seedcast/import for the next run.
+ */
+function interrupted (cause?: unknown): SeedcastError {
+  return new SeedcastError('interrupted', { code: 'EINTR', cause, hint: 'the episodes imported so far are in the show; run the same command again to continue where it stopped' })
 }
 
 function failure (episode: FeedEpisode, error: SeedcastError): string {

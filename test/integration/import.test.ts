@@ -1,6 +1,7 @@
 // `seedcast import`: a show moved from another host. The old host is a real HTTP server on
 // 127.0.0.1 serving a feed written the way Libsyn writes one (fixtures/import/) and real
 // media from fixtures/; the import runs the built CLI.
+import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -11,6 +12,7 @@ import { FeedHost } from '../helpers/feed-host.js'
 import { freePort } from '../helpers/ports.js'
 import { runInPty } from '../helpers/pty.js'
 import { tempDir } from '../helpers/tmp.js'
+import { waitUntil } from './get-helpers.js'
 import { exists, fixture, readCatalogFile, treeHash } from './publish-helpers.js'
 
 const cleanups: Array<() => Promise<void>> = []
@@ -224,6 +226,61 @@ describe('seedcast import', { timeout: 240_000 }, () => {
     const episode = (await readCatalogFile(dir)).episodes.find(e => e.guid === 'teatime-libsyn-38271644')!
     expect(sha256(await readFile(join(dir, 'public', episode.mediaPath)))).toBe(sha256(whole))
     expect(await readdir(join(dir, '.seedcast', 'import'))).toEqual([])
+  })
+
+  it('stops cleanly on SIGINT mid-download (exit 130, one line, the show consistent) and the next run continues with a Range request', async () => {
+    const { host, media, feedUrl } = await oldHost()
+    const { tmp, dir } = await show()
+    const whole = media['/media/episode.mp3']!
+    // The old host sends the first 100 000 bytes of the second episode, then holds the connection open.
+    host.hold('/media/episode.mp3', 100_000)
+
+    const child = spawn(process.execPath, [binPath, ...importArgs(feedUrl, dir)], { cwd: tmp.path, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    cleanups.push(async () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+    const exited = new Promise<number | null>(resolve => child.on('close', code => resolve(code)))
+    const work = join(dir, '.seedcast', 'import')
+    const partialSize = async () => {
+      for (const name of await readdir(work).catch(() => [])) {
+        if (name.endsWith('.mp3')) return (await stat(join(work, name))).size
+      }
+      return 0
+    }
+    // Every byte the host sent is in the partial file before the signal.
+    await waitUntil(async () => await partialSize() === 100_000, 60_000, 'the first 100 000 bytes in the partial download')
+    child.kill('SIGINT')
+    expect(await exited, stderr).toBe(130)
+    expect(stderr.trim().split('\n')).toEqual([
+      `Created show "Tea Time Talks" in ${dir}`,
+      `Note: "Trailer": the feed says the enclosure is 1000 bytes, the file has ${media['/media/trailer.webm']!.length}; the feeds now give the true size`,
+      'imported "Trailer" (trailer)',
+      'seedcast: interrupted (the episodes imported so far are in the show; run the same command again to continue where it stopped)'
+    ])
+    expect(stdout).toBe('')
+
+    // The show as if the import had stopped before the cut episode: catalog, feeds and media agree.
+    const catalog = await readCatalogFile(dir)
+    expect(catalog.episodes.map(e => e.guid)).toEqual(['teatime-libsyn-38100001'])
+    const rss = parseRssFeed(await readFile(join(dir, 'public', 'rss.xml'), 'utf8'))
+    expect(rss.items!.map(i => i.guid?.value)).toEqual(['teatime-libsyn-38100001'])
+    expect(await readdir(join(dir, 'public', 'media'))).toEqual([catalog.episodes[0]!.mediaPath.replace(/^media\//, '')])
+    expect(await readdir(join(dir, 'public', 'torrents'))).toEqual([catalog.episodes[0]!.torrentPath.replace(/^torrents\//, '')])
+    // Only the partial download is left in the work folder, for the next run.
+    const left = await readdir(work)
+    expect(left).toHaveLength(1)
+    expect(await partialSize()).toBe(100_000)
+
+    host.release()
+    const second = await runCliJson([...importArgs(feedUrl, dir), '--json'])
+    expect(second.result.code, second.result.stderr).toBe(0)
+    expect(second.json).toMatchObject({ imported: [{ guid: 'teatime-libsyn-38271644' }, { guid: 'a0c5e1d2-3f4b-4c6d-8e9f-0a1b2c3d4e5f' }], alreadyThere: 1, failed: [], episodes: 3 })
+    expect(host.requests('/media/episode.mp3').at(-1)).toMatchObject({ range: 'bytes=100000-', status: 206, bytes: whole.length - 100_000 })
+    const episode = (await readCatalogFile(dir)).episodes.find(e => e.guid === 'teatime-libsyn-38271644')!
+    expect(sha256(await readFile(join(dir, 'public', episode.mediaPath)))).toBe(sha256(whole))
+    expect(await readdir(work)).toEqual([])
   })
 
   it('refuses an enclosure whose bytes do not match its podcast:integrity, in one line, keeping nothing of it', async () => {
