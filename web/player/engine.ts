@@ -13,6 +13,8 @@ const SWARM_LOADING: PeerView = { peerHas: () => false, settled: () => false }
  * when the web seed fails, or after this at the latest, so it never delays the first audio.
  */
 const SWARM_START_AT_LATEST_MS = 1_000
+/** After the first 'playing', the swarm starts this much later, so a seek right after play (a chapter, a resumed position) goes first. */
+const SWARM_SETTLE_MS = 250
 /**
  * Chromium asks for a seek target from a 32 KiB-aligned offset at or just before it: the read
  * started when the element begins seeking starts this much before the time-proportional byte.
@@ -89,8 +91,8 @@ export class Engine {
   activate (): void {
     if (this.active) return
     this.active = true
-    setTimeout(() => this.startSwarm(), SWARM_START_AT_LATEST_MS)
-    this.options.media.addEventListener('playing', () => this.startSwarm(), { once: true })
+    setTimeout(() => this.startSwarmUnlessSeeking(), SWARM_START_AT_LATEST_MS)
+    this.options.media.addEventListener('playing', () => setTimeout(() => this.startSwarmUnlessSeeking(), SWARM_SETTLE_MS), { once: true })
   }
 
   /** The .torrent has been read. */
@@ -184,6 +186,18 @@ export class Engine {
     const decision = decide(index, torrent.pieceLength, playback, peers, 0)
     if (decision === 'wait-peers') this.swarm?.prioritize(index, Math.min(torrent.pieceCount - 1, index + 3))
     else if (decision === 'web-seed' && webSeed.canFetch(index)) startWebSeedRun(torrent, webSeed, index, playback, peers)
+  }
+
+  /**
+   * Starting WebTorrent parses a 220 kB script and sets up its client on the page's thread,
+   * which a seek just after the first play (a chapter link, a resumed position) would wait
+   * behind: while the element seeks, the start waits for 'seeked'. (A failing web seed
+   * starts it at once, see the constructor; peers that have a piece are asked once it is up.)
+   */
+  private startSwarmUnlessSeeking (): void {
+    const media = this.options.media
+    if (media.seeking) media.addEventListener('seeked', () => this.startSwarmUnlessSeeking(), { once: true })
+    else this.startSwarm()
   }
 
   private startSwarm (): void {
