@@ -7,6 +7,7 @@ import { checkIntegrity, integrityError } from '../feed/read/integrity.js'
 import { mediaFileName } from '../feed/read/media-file-name.js'
 import { looksLikeHtml, notesFromHtml } from '../feed/notes.js'
 import type { FeedEpisode, FeedLink } from '../feed/read/types.js'
+import { parsePerson } from '../show/episode-fields.js'
 import { publish, type PublishResult } from '../show/publish.js'
 
 export interface EpisodeImportOptions {
@@ -70,6 +71,7 @@ export async function importEpisode (showDir: string, episode: FeedEpisode, opti
     const html = description && looksLikeHtml(description) ? notesFromHtml(description) : undefined
     const positive = (n: number | undefined) => n !== undefined && Number.isInteger(n) && n > 0 ? n : undefined
     const type = episode.episodeType?.toLowerCase()
+    const persons = episodePersons(episode, notes)
     if (!episode.date) notes.push(`"${episode.title}": no date in the feed; dated now`)
     const publishWith = (transcriptFile?: string, chaptersFile?: string) => publish(showDir, media, {
       guid: episode.guid,
@@ -80,6 +82,7 @@ export async function importEpisode (showDir: string, episode: FeedEpisode, opti
       episode: positive(episode.episode),
       ...(type === 'full' || type === 'trailer' || type === 'bonus' ? { type } : {}),
       ...(episode.explicit !== undefined ? { explicit: episode.explicit } : {}),
+      ...(persons.length ? { persons } : {}),
       ...(transcriptFile ? { transcript: transcriptFile } : {}),
       ...(chaptersFile ? { chapters: chaptersFile } : {}),
       onProgress: (done, total) => options.onProgress?.('publish', done, total),
@@ -102,6 +105,25 @@ export async function importEpisode (showDir: string, episode: FeedEpisode, opti
   } finally {
     await Promise.all(extras.map(path => rm(path, { force: true })))
   }
+}
+
+/**
+ * The item's podcast:person entries as publish takes them ("Name:role"). A role outside
+ * the namespace's taxonomy costs only that person (noted), not the episode.
+ */
+function episodePersons (episode: FeedEpisode, notes: string[]): string[] {
+  const persons: string[] = []
+  for (const person of episode.persons ?? []) {
+    const value = `${person.name}:${person.role ?? 'host'}`
+    try {
+      parsePerson(value)
+      persons.push(value)
+    } catch (error) {
+      if (!(error instanceof SeedcastError)) throw error
+      notes.push(`"${episode.title}": podcast:person "${person.name}" left out: ${error.message.replace(/^`person`: /, '')}`)
+    }
+  }
+  return persons
 }
 
 /** WebVTT first (browsers show it), then SubRip: the kinds publish takes. */

@@ -203,6 +203,122 @@ describe('seedcast import', { timeout: 240_000 }, () => {
     expect(lint.json.findings.filter((f: { level: string }) => f.level === 'error')).toEqual([])
   })
 
+  it('imports a feed written the way Castopod writes one: podcast:guid, locked, license, person, transcript, chapters, season/episode, trailer and bonus', async () => {
+    const host = await new FeedHost().start()
+    cleanups.push(() => host.close())
+    const media = { 'episode.mp3': await readFile(fixture('episode.mp3')), 'episode-2.mp3': await readFile(fixture('episode-2.mp3')), 'trailer.webm': await readFile(fixture('video.webm')) }
+    // Castopod's enclosures carry an analytics query string; the file is at the path.
+    host.put('/audio/@kitchen/bread-slowly.mp3', media['episode.mp3'], 'audio/mpeg')
+    host.put('/audio/@kitchen/loaf-that-failed.mp3', media['episode-2.mp3'], 'audio/mpeg')
+    host.put('/audio/@kitchen/trailer.webm', media['trailer.webm'], 'video/webm')
+    host.put('/media/podcasts/kitchen/cover_feed.jpg', await readFile(fixture('cover.jpg')), 'image/jpeg')
+    host.put('/media/podcasts/kitchen/bread-slowly.srt', await readFile(fixture('import/bread-slowly.srt')), 'application/x-subrip')
+    host.put('/media/podcasts/kitchen/bread-slowly.json', await readFile(fixture('import/bread-slowly-chapters.json')), 'application/json+chapters')
+    host.put('/@kitchen/feed.xml', (await readFile(fixture('import/castopod-feed.xml'), 'utf8')).replaceAll('{{BASE}}', host.base)
+      .replace(/\{\{LENGTH:([^}]+)\}\}/g, (_, name: string) => String(media[name as keyof typeof media].length)), 'application/rss+xml; charset=UTF-8')
+    const { dir } = await show()
+
+    // No --license: the feed's podcast:license (a Creative Commons URL) gives it.
+    const { result, json } = await runCliJson(['import', host.url('/@kitchen/feed.xml'), dir, '--base-url', NEW_BASE, '--json'])
+    expect(result.code, result.stdout + result.stderr).toBe(0)
+    expect(json.imported.map((e: { guid: string, title: string }) => [e.guid, e.title])).toEqual([
+      ['https://kitchen.example.org/@kitchen/episodes/trailer', 'Kitchen Table: the trailer'],
+      ['https://kitchen.example.org/@kitchen/episodes/bread-slowly', 'Bread, slowly'],
+      ['https://kitchen.example.org/@kitchen/episodes/loaf-that-failed', 'Bonus: the loaf that failed']
+    ])
+    // A person whose role is not in the podcast:person taxonomy costs only that person.
+    expect(json.notes).toEqual([expect.stringMatching(/^"Bread, slowly": podcast:person "Nobody" left out: "not a role" is not a role of the podcast:person taxonomy/)])
+    expect(host.log.filter(r => r.path.startsWith('/audio/')).map(r => r.path).sort()).toEqual(['/audio/@kitchen/bread-slowly.mp3', '/audio/@kitchen/loaf-that-failed.mp3', '/audio/@kitchen/trailer.webm'])
+
+    const config = JSON.parse(await readFile(join(dir, 'show.json'), 'utf8'))
+    expect(config).toMatchObject({
+      title: 'Kitchen Table', description: 'Recipes read aloud, one loaf at a time.', author: 'Rui Costa', owner: { name: 'Rui Costa', email: 'rui@kitchen.example.org' },
+      language: 'pt-BR', category: 'Arts', subcategory: 'Food', type: 'serial', license: 'CC-BY-SA-4.0', locked: false,
+      podcastGuid: '6f0e2b9a-4c1d-5e3f-8a7b-2c9d0e1f3a4b', link: 'https://kitchen.example.org/@kitchen'
+    })
+    const catalog = await readCatalogFile(dir)
+    const byTitle = Object.fromEntries(catalog.episodes.map(e => [e.title, e]))
+    expect(byTitle['Kitchen Table: the trailer']).toMatchObject({ guid: 'https://kitchen.example.org/@kitchen/episodes/trailer', pubDate: '2025-03-01T12:00:00.000Z', season: 1, type: 'trailer', mimeType: 'video/webm' })
+    expect(byTitle['Bread, slowly']).toMatchObject({
+      guid: 'https://kitchen.example.org/@kitchen/episodes/bread-slowly', pubDate: '2025-03-10T08:00:00.000Z', season: 1, episode: 1,
+      persons: [{ name: 'Rui Costa', role: 'host', group: 'cast' }, { name: 'Bea Santos', role: 'guest', group: 'cast' }]
+    })
+    expect(byTitle['Bonus: the loaf that failed']).toMatchObject({ guid: 'https://kitchen.example.org/@kitchen/episodes/loaf-that-failed', pubDate: '2025-03-14T18:00:00.000Z', season: 1, type: 'bonus', persons: [{ name: 'Rui Costa', role: 'host' }] })
+    expect(byTitle['Bonus: the loaf that failed']!.episode).toBeUndefined()
+    expect(byTitle['Bread, slowly']!.notesHtml).toContain('<a href="https://example.org/bea" rel="noopener nofollow">Bea</a>')
+    for (const [title, name] of [['Bread, slowly', 'episode.mp3'], ['Bonus: the loaf that failed', 'episode-2.mp3'], ['Kitchen Table: the trailer', 'trailer.webm']] as const) {
+      expect(sha256(await readFile(join(dir, 'public', byTitle[title]!.mediaPath))), title).toBe(sha256(media[name]))
+    }
+    // The SubRip transcript and the chapters the item linked, published with the episode.
+    const bread = byTitle['Bread, slowly']!
+    expect(bread.transcriptPath).toBeDefined()
+    expect(await readFile(join(dir, 'public', bread.transcriptPath!), 'utf8')).toContain('And a day of waiting.')
+    expect(JSON.parse(await readFile(join(dir, 'public', bread.chaptersPath!), 'utf8')).chapters.map((c: { title: string }) => c.title)).toEqual(['Flour', 'Waiting'])
+
+    // The new feed says the same in the podcast namespace.
+    const xml = await readFile(join(dir, 'public', 'rss.xml'), 'utf8')
+    const rss = parseRssFeed(xml)
+    expect(rss.items!.map(i => [i.guid?.value, i.itunes?.episodeType, i.itunes?.season, i.itunes?.episode])).toEqual([
+      ['https://kitchen.example.org/@kitchen/episodes/loaf-that-failed', 'bonus', 1, undefined],
+      ['https://kitchen.example.org/@kitchen/episodes/bread-slowly', 'full', 1, 1],
+      ['https://kitchen.example.org/@kitchen/episodes/trailer', 'trailer', 1, undefined]
+    ])
+    expect(rss.items![1]!.podcast?.persons?.map(p => [p.display, p.role])).toEqual([['Rui Costa', 'host'], ['Bea Santos', 'guest']])
+    expect(rss.items![1]!.podcast?.transcripts?.[0]?.url).toMatch(new RegExp(`^${NEW_BASE}`))
+    expect(rss.podcast?.guid).toBe('6f0e2b9a-4c1d-5e3f-8a7b-2c9d0e1f3a4b')
+    const lint = await runCliJson(['feed', 'lint', join(dir, 'public', 'rss.xml')])
+    expect(lint.json.findings.filter((f: { level: string }) => f.level === 'error')).toEqual([])
+  })
+
+  it('imports a feed written the way WordPress with PowerPress writes one: permalink GUIDs, content:encoded with scripts, HH:MM:SS durations, enclosures without a length', async () => {
+    const host = await new FeedHost().start()
+    cleanups.push(() => host.close())
+    const older = await readFile(fixture('episode.mp3'))
+    const newer = await readFile(fixture('episode-2.mp3'))
+    host.put('/wp-content/uploads/2025/04/compost.mp3', older, 'audio/mpeg')
+    host.put('/wp-content/uploads/2025/04/compost-part-two.mp3', newer, 'audio/mpeg')
+    host.put('/wp-content/uploads/powerpress/garden-cover.jpg', await readFile(fixture('cover.jpg')), 'image/jpeg')
+    host.put('/feed/podcast/', (await readFile(fixture('import/powerpress-feed.xml'), 'utf8')).replaceAll('{{BASE}}', host.base), 'application/rss+xml; charset=UTF-8')
+    const { dir } = await show()
+
+    const { result, json } = await runCliJson(['import', host.url('/feed/podcast/'), dir, '--base-url', NEW_BASE, '--license', 'CC-BY-NC-SA-4.0', '--json'])
+    expect(result.code, result.stdout + result.stderr).toBe(0)
+    expect(json.imported.map((e: { guid: string, title: string }) => [e.guid, e.title])).toEqual([
+      ['https://gardenshed.example.com/2025/04/compost-at-last/', 'Compost, at last'],
+      ['https://gardenshed.example.com/2025/04/compost-at-last-part-two/', 'Compost, at last – part two']
+    ])
+    // A length of 0 or none is no claim: nothing to report.
+    expect(json.notes).toEqual([])
+    const config = JSON.parse(await readFile(join(dir, 'show.json'), 'utf8'))
+    expect(config).toMatchObject({ title: 'Garden Shed Radio', description: 'Weekly notes from a small garden – what grew, what did not.', language: 'en-GB', category: 'Leisure', subcategory: 'Home & Garden', podcastGuid: '9d2c4e6a-1b3f-5a7c-8e0d-2f4a6c8e0b1d', link: 'https://gardenshed.example.com/' })
+
+    const catalog = await readCatalogFile(dir)
+    expect(catalog.episodes.map(e => [e.guid, e.pubDate, e.title, e.length])).toEqual([
+      ['https://gardenshed.example.com/2025/04/compost-at-last/', '2025-04-08T06:30:00.000Z', 'Compost, at last', older.length],
+      ['https://gardenshed.example.com/2025/04/compost-at-last-part-two/', '2025-04-15T06:30:00.000Z', 'Compost, at last – part two', newer.length]
+    ])
+    expect(sha256(await readFile(join(dir, 'public', catalog.episodes[0]!.mediaPath)))).toBe(sha256(older))
+    expect(sha256(await readFile(join(dir, 'public', catalog.episodes[1]!.mediaPath)))).toBe(sha256(newer))
+    // content:encoded is the notes (not the "[…]" excerpt), with every script, handler and tracker gone.
+    const [first, second] = catalog.episodes
+    expect(first!.notesHtml).toContain('<em>a lot</em>')
+    expect(second!.notesHtml).toContain('<a href="https://example.org/compost" rel="noopener nofollow">a compost guide</a>')
+    for (const episode of catalog.episodes) {
+      expect(episode.notesHtml).not.toMatch(/script|onclick|onerror|alert|iframe|tracker\.example|document\.write|__ga/)
+      expect(episode.description).not.toMatch(/script|document\.write|__ga|\[…\]/)
+    }
+    expect(first!.description).toMatch(/^Three bins, one fork and a lot of leaves.\n+Thanks for listening!$/)
+    // The new feed: the same GUIDs, the true lengths, the durations of the media.
+    const rss = parseRssFeed(await readFile(join(dir, 'public', 'rss.xml'), 'utf8'))
+    expect(rss.items!.map(i => [i.guid?.value, i.enclosures?.[0]?.length])).toEqual([
+      ['https://gardenshed.example.com/2025/04/compost-at-last-part-two/', newer.length],
+      ['https://gardenshed.example.com/2025/04/compost-at-last/', older.length]
+    ])
+    expect(await readFile(join(dir, 'public', 'rss.xml'), 'utf8')).not.toMatch(/<script|onclick|document\.write/)
+    const lint = await runCliJson(['feed', 'lint', join(dir, 'public', 'rss.xml')])
+    expect(lint.json.findings.filter((f: { level: string }) => f.level === 'error')).toEqual([])
+  })
+
   it('continues a download cut by the network with a Range request on the next run', async () => {
     const { host, media, feedUrl } = await oldHost()
     const { dir } = await show()

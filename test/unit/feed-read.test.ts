@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { renderFeeds } from '../../src/feed/render.ts'
 import { readOpml, writeOpml } from '../../src/feed/read/opml.ts'
@@ -205,5 +206,28 @@ describe('OPML', () => {
   })
   it('says when a file is not OPML', () => {
     expect(() => readOpml('<rss/>', 'subs.opml')).toThrow(/^subs\.opml: not an OPML subscription list/)
+  })
+})
+
+describe('the import fixtures as the reader sees them', () => {
+  const read = (name: string) => readPodcastFeed(readFileSync(new URL(`../../fixtures/import/${name}`, import.meta.url), 'utf8').replaceAll('{{BASE}}', 'http://127.0.0.1:1').replace(/\{\{LENGTH:[^}]+\}\}/g, '1000'), { url: 'http://127.0.0.1:1/feed' })
+
+  it('reads PowerPress durations written HH:MM:SS, permalink GUIDs and enclosures with no or a 0 length', () => {
+    const feed = read('powerpress-feed.xml')
+    expect(feed.episodes.map(e => [e.guid, e.duration, e.enclosure?.length])).toEqual([
+      ['https://gardenshed.example.com/2025/04/compost-at-last-part-two/', 10, undefined],
+      ['https://gardenshed.example.com/2025/04/compost-at-last/', 34, 0]
+    ])
+    expect(feed.episodes[1]!.description).toContain('<script>') // raw here: import sanitises it
+  })
+
+  it('reads Castopod podcast:person entries with their roles', () => {
+    const feed = read('castopod-feed.xml')
+    expect(feed.episodes.map(e => e.persons)).toEqual([
+      [{ name: 'Rui Costa', role: 'host' }],
+      [{ name: 'Rui Costa', role: 'host' }, { name: 'Bea Santos', role: 'guest' }, { name: 'Nobody', role: 'not a role' }],
+      undefined
+    ])
+    expect(feed.locked).toBe(false)
   })
 })

@@ -109,6 +109,7 @@ function rssEpisode (item: RssItem, base?: string): FeedEpisode | string {
     image: httpUrl(item.itunes?.image, base),
     transcripts: nonEmpty((item.podcast?.transcripts ?? []).map(t => link(t.url, t.type, base, t.language)).filter((t): t is FeedLink => t !== undefined)),
     chapters: item.podcast?.chapters ? link(item.podcast.chapters.url, item.podcast.chapters.type, base) : undefined,
+    persons: nonEmpty((item.podcast?.persons ?? []).map(p => ({ name: clean(p.display), role: clean(p.role) })).filter((p): p is { name: string, role: string | undefined } => p.name !== undefined).map(p => p.role ? p : { name: p.name })),
     enclosure: enclosure && sourceKind(enclosure.url, enclosure.type) === 'http' ? enclosure : undefined,
     media
   }

@@ -62,6 +62,8 @@ export interface FeedEpisode {
   transcripts?: FeedLink[]
   /** podcast:chapters link. */
   chapters?: FeedLink
+  /** podcast:person: hosts, guests... (role as the feed writes it; the namespace's default is host). */
+  persons?: Array<{ name: string, role?: string }>
   /** The plain HTTP(S) enclosure, when there is one. */
   enclosure?: MediaFile
   /** The media as one file, every way the feed offers to get it (enclosure first). */
