@@ -518,8 +518,9 @@ function outgoingFromHost (targets: InternalTargets): void {
  * side), the same peer twice. utp-native hands the packets libutp refused to JS as
  * 'message' events (for a DHT sharing the socket): a FIN among them ends our connection to
  * the address that sent it. Connection ids are not visible from JS, so it acts only when
- * exactly one wire has that address and port (utp-native may hold a second, wire-less
- * connection to it: the one WebTorrent refused as a duplicate). Probing instead with a
+ * utp-native holds exactly one connection to that address and port, under a wire; with
+ * two (one of them WebTorrent's refused duplicate, still closing, whose close the FIN may
+ * answer) it leaves both alone, as before. Probing instead with a
  * keep-alive does not work: libtorrent, waiting for the ack of its FIN, acks it, then
  * forgets the connection without a RESET.
  */
@@ -527,7 +528,7 @@ function outgoingFromHost (targets: InternalTargets): void {
 const UTP_FIN = 1
 const UTP_VERSION = 1
 
-interface UtpServerLike { on: (event: 'message', listener: (packet: Buffer, from: { address: string, port: number }) => void) => void }
+interface UtpServerLike { connections?: unknown, on: (event: 'message', listener: (packet: Buffer, from: { address: string, port: number }) => void) => void }
 interface UtpWireLike { type?: string, destroyed?: boolean, destroy: () => void }
 interface ClientLike { torrents: Array<{ wires: object[] }>, listening?: boolean, _connPool?: { utpServer?: UtpServerLike | null } | null, once: (event: 'listening', listener: () => void) => unknown }
 
@@ -536,13 +537,17 @@ export function closeUtpOnUnreadFin (client: object): void {
   if (!featureOn('uTP close by libtorrent peers')) return
   const swarm = client as ClientLike
   const watch = () => {
-    swarm._connPool?.utpServer?.on('message', (packet, from) => {
+    const server = swarm._connPool?.utpServer
+    if (!server || !Array.isArray(server.connections)) return
+    const connections = server.connections as Array<{ remoteAddress?: string, remotePort?: number }>
+    server.on('message', (packet, from) => {
       // uTP header: type << 4 | version, first extension type, connection id, …: 20 bytes.
       if (packet.length < 20 || packet[0] !== (UTP_FIN << 4 | UTP_VERSION) || packet[1]! < 3) return
-      const wires = swarm.torrents.flatMap(torrent => torrent.wires as UtpWireLike[]).filter(wire => {
-        const conn = connOfWire(wire) as { remoteAddress?: string, remotePort?: number } | undefined
-        return wire.type?.startsWith('utp') && !wire.destroyed && conn?.remoteAddress === from.address && conn.remotePort === from.port
-      })
+      // The FIN may answer our own close of another connection to that address (one we
+      // dropped as a duplicate and that is still closing): then it says nothing of the wire.
+      const open = connections.filter(conn => conn.remoteAddress === from.address && conn.remotePort === from.port)
+      if (open.length !== 1) return
+      const wires = swarm.torrents.flatMap(torrent => torrent.wires as UtpWireLike[]).filter(wire => !wire.destroyed && connOfWire(wire) === open[0])
       if (wires.length !== 1) return
       fastPathCounts.unreadUtpFins++
       // The wire, not the socket: utp-native's close waits for the peer to ack our own FIN,
