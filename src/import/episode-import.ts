@@ -93,9 +93,10 @@ export async function importEpisode (showDir: string, episode: FeedEpisode, opti
       result = await publishWith(transcript, chapters)
     } catch (error) {
       // A transcript or chapters file publish refuses (another format) costs only itself.
-      const option = error instanceof SeedcastError ? error.option ?? /^(?:--|`)(transcript|chapters)\b/.exec(error.message)?.[1] : undefined
+      const option = error instanceof SeedcastError ? error.option : undefined
       if (option !== 'transcript' && option !== 'chapters') throw error
-      notes.push(`"${episode.title}": its ${option} was refused (${(error as Error).message}); imported without`)
+      // The message starts with the option and the work file's name, neither of them the podcaster's.
+      notes.push(`"${episode.title}": its ${option} (${option === 'transcript' ? pickTranscript(episode.transcripts)?.url : episode.chapters?.url}) was refused: ${(error as Error).message.replace(/^`\w+` [^:]*: /, '')}; imported without`)
       result = await publishWith(option === 'transcript' ? undefined : transcript, option === 'chapters' ? undefined : chapters)
     }
     if (result.duplicate && result.episode.guid !== episode.guid) notes.push(`"${episode.title}": the same media as "${result.episode.title}" (${result.episode.guid}); not added twice`)

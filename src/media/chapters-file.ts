@@ -11,7 +11,8 @@ import type { Chapter } from '../model/show.js'
  */
 export async function readChaptersFile (path: string, duration: number): Promise<Chapter[]> {
   const raw = await readFile(path, 'utf8').catch(error => { throw fileError(error, path, 'read') })
-  const label = `--chapters ${basename(path)}`
+  // The library names its option, not the flag: the CLI shows `chapters` as --chapters.
+  const label = `\`chapters\` ${basename(path)}`
   const text = raw.replace(/^\uFEFF/, '')
   const chapters = text.trimStart().startsWith('{') ? fromJson(text, label) : fromText(text, label)
   if (!chapters.length) throw bad(label, 'no chapters in it')
@@ -25,7 +26,7 @@ export async function readChaptersFile (path: string, duration: number): Promise
 }
 
 function bad (label: string, why: string): SeedcastError {
-  return new SeedcastError(`${label}: ${why}`, { code: 'EUSAGE', hint: 'give a JSON chapters file or lines of "HH:MM:SS Title"' })
+  return new SeedcastError(`${label}: ${why}`, { code: 'EUSAGE', option: 'chapters', hint: 'give a JSON chapters file or lines of "HH:MM:SS Title"' })
 }
 
 function fromText (text: string, label: string): Chapter[] {

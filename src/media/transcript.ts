@@ -23,7 +23,8 @@ const TIMING = /^((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s+-->\s+((?:\d+:)?\d{1,2}:\
  */
 export async function readTranscript (path: string): Promise<Transcript> {
   const raw = await readFile(path).catch(error => { throw fileError(error, path, 'read') })
-  const label = `--transcript ${basename(path)}`
+  // The library names its option, not the flag: the CLI shows `transcript` as --transcript.
+  const label = `\`transcript\` ${basename(path)}`
   const text = raw.toString('utf8').replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')
   if (raw.includes(0)) throw notTranscript(label, 'it is a binary file')
   const vtt = /^WEBVTT(?:[ \t].*)?(?:\n|$)/.test(text)
@@ -35,7 +36,7 @@ export async function readTranscript (path: string): Promise<Transcript> {
 }
 
 function notTranscript (label: string, why: string): SeedcastError {
-  return new SeedcastError(`${label}: not a WebVTT or SubRip transcript (${why})`, { code: 'EUSAGE', hint: 'give a .vtt (starting with WEBVTT) or .srt file' })
+  return new SeedcastError(`${label}: not a WebVTT or SubRip transcript (${why})`, { code: 'EUSAGE', option: 'transcript', hint: 'give a .vtt (starting with WEBVTT) or .srt file' })
 }
 
 /** Cue blocks: a timing line, then text lines up to a blank line (SRT and VTT alike). */

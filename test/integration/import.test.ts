@@ -399,6 +399,18 @@ describe('seedcast import', { timeout: 240_000 }, () => {
     expect(await readdir(work)).toEqual([])
   })
 
+  it('imports an episode whose linked transcript is not one without it, saying so in a note', async () => {
+    const { host, feedUrl } = await oldHost()
+    host.put('/transcripts/kettle.vtt', 'Sorry, this page is not available.\n', 'text/vtt')
+    const { dir } = await show()
+    const { result, json } = await runCliJson([...importArgs(feedUrl, dir), '--json'])
+    expect(result.code, result.stderr).toBe(0)
+    expect(json.notes).toContain(`"Bonus: a kettle story": its transcript (${host.url('/transcripts/kettle.vtt')}) was refused: not a WebVTT or SubRip transcript (no WEBVTT header and no SubRip cues); imported without`)
+    const kettle = (await readCatalogFile(dir)).episodes.find(e => e.guid === 'a0c5e1d2-3f4b-4c6d-8e9f-0a1b2c3d4e5f')!
+    expect(kettle.transcriptPath).toBeUndefined()
+    expect(kettle.chaptersPath).toBeDefined()
+  })
+
   it('refuses an enclosure whose bytes do not match its podcast:integrity, in one line, keeping nothing of it', async () => {
     const good = await readFile(fixture('episode-2.mp3'))
     const { host, feedUrl } = await oldHost()

@@ -1,9 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { describeError, errorLine } from '../../cli/error-view.js'
 import { ERROR_CODES, SeedcastError, fileError, invalidOption, isErrorCode } from '../../src/errors.js'
+import { readChaptersFile } from '../../src/media/chapters-file.js'
+import { readTranscript } from '../../src/media/transcript.js'
 import { repoRoot, runCli } from '../helpers/cli.js'
+import { tempDir } from '../helpers/tmp.js'
 
 function sources (dir: string): string[] {
   return readdirSync(join(repoRoot, dir), { recursive: true, encoding: 'utf8' })
@@ -55,6 +58,24 @@ describe('options in errors', () => {
     const view = describeError(error)
     expect(view).toEqual({ message: '--base-url: "ftp://x/" is not an http(s) URL', hint: 'give --base-url an https URL', code: 'EUSAGE', exitCode: 2 })
     expect(errorLine(view)).toBe('seedcast: --base-url: "ftp://x/" is not an http(s) URL (give --base-url an https URL)')
+  })
+
+  it('a refused transcript or chapters file names its option, shown as --transcript / --chapters', async () => {
+    const tmp = await tempDir()
+    try {
+      writeFileSync(join(tmp.path, 'bad.vtt'), 'just words, no cues\n')
+      writeFileSync(join(tmp.path, 'bad.txt'), '00:00 Intro\nat ten: Tea\n')
+      const transcript = await readTranscript(join(tmp.path, 'bad.vtt')).then(() => undefined, (error: unknown) => error as SeedcastError)
+      expect(transcript).toMatchObject({ code: 'EUSAGE', option: 'transcript', message: '`transcript` bad.vtt: not a WebVTT or SubRip transcript (no WEBVTT header and no SubRip cues)' })
+      expect(errorLine(describeError(transcript!))).toBe('seedcast: --transcript bad.vtt: not a WebVTT or SubRip transcript (no WEBVTT header and no SubRip cues) (give a .vtt (starting with WEBVTT) or .srt file)')
+      const chapters = await readChaptersFile(join(tmp.path, 'bad.txt'), 60).then(() => undefined, (error: unknown) => error as SeedcastError)
+      expect(chapters).toMatchObject({ code: 'EUSAGE', option: 'chapters', message: '`chapters` bad.txt: line 2 is not "HH:MM:SS Title": at ten: Tea' })
+      expect(describeError(chapters!).message).toBe('--chapters bad.txt: line 2 is not "HH:MM:SS Title": at ten: Tea')
+      // No library message in src/media names a flag.
+      for (const text of sources('src/media')) expect(text).not.toMatch(/`--(transcript|chapters) /)
+    } finally {
+      await tmp.cleanup()
+    }
   })
 
   it('a command renames options whose flag is not their kebab case', () => {
