@@ -56,8 +56,14 @@ export async function downloadHttp (url: string, path: string, options: HttpDown
       throw fail(idle.signal.aborted ? `no answer within ${Math.round(idleMs / 1000)} s` : networkReason(err), err)
     }
     if (response.status === 416 && have > 0) {
-      // The partial file is already whole (or longer than the file now is): start over.
       await response.body?.cancel()
+      // Already whole (a run stopped after the download, before the file was used, e.g. an
+      // import cut while publish hashed it): the server's size is the file's; nothing to fetch.
+      if (response.headers.get('content-range') === `bytes */${have}`) {
+        options.onProgress?.(have, have)
+        return { length: have, resumed: have, received: 0 }
+      }
+      // Longer than the file now is (or a server that does not say its size): start over.
       await truncate(path, 0)
       return downloadHttp(url, path, options)
     }

@@ -1,0 +1,42 @@
+// The enclosure download shared by follow, mirror and import, against a real HTTP server on
+// 127.0.0.1: what it does with a file left by an earlier run.
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { downloadHttp } from '../../src/feed/read/enclosure-download.ts'
+import { FeedHost } from '../helpers/feed-host.js'
+import { tempDir } from '../helpers/tmp.js'
+import { fixture } from './publish-helpers.js'
+
+const cleanups: Array<() => Promise<void>> = []
+afterEach(async () => { for (const cleanup of cleanups.splice(0).reverse()) await cleanup() })
+
+async function setUp () {
+  const host = await new FeedHost().start()
+  cleanups.push(() => host.close())
+  const tmp = await tempDir()
+  cleanups.push(tmp.cleanup)
+  const body = await readFile(fixture('episode-2.mp3'))
+  host.put('/ep.mp3', body, 'audio/mpeg')
+  return { host, body, path: join(tmp.path, 'ep.mp3') }
+}
+
+describe('downloadHttp with a file from an earlier run', () => {
+  it('takes a file already whole as done: the server answers 416 with its size, nothing is fetched again', async () => {
+    const { host, body, path } = await setUp()
+    await writeFile(path, body)
+    const got = await downloadHttp(host.url('/ep.mp3'), path, { maxBytes: 10_000_000 })
+    expect(got).toEqual({ length: body.length, resumed: body.length, received: 0 })
+    expect(host.requests('/ep.mp3')).toEqual([expect.objectContaining({ range: `bytes=${body.length}-`, status: 416, bytes: 0 })])
+    expect(await readFile(path)).toEqual(body)
+  })
+
+  it('starts over a file longer than the one the server has now', async () => {
+    const { host, body, path } = await setUp()
+    await writeFile(path, Buffer.concat([body, Buffer.from('stale tail')]))
+    const got = await downloadHttp(host.url('/ep.mp3'), path, { maxBytes: 10_000_000 })
+    expect(got).toEqual({ length: body.length, resumed: 0, received: body.length })
+    expect(host.requests('/ep.mp3').map(r => r.status)).toEqual([416, 200])
+    expect(await readFile(path)).toEqual(body)
+  })
+})
