@@ -107,12 +107,11 @@ sys.stdin.read()  # seeds until the test closes stdin
 export interface LibtorrentSeeder { port: number, stop: () => Promise<void> }
 
 /**
- * libtorrent seeding `torrentPath` from `savePath` on 127.0.0.1:`port` (no DHT, LSD,
- * UPnP), after checking that the data is complete where libtorrent expects it. It
- * announces to the torrent's trackers; it stops when stop() closes its stdin.
+ * A long-running libtorrent script: its stderr kept for error messages, and stop(), which
+ * closes its stdin (the scripts' signal to end) and kills it if it has not ended in 5 s.
  */
-export async function startLibtorrentSeeder (torrentPath: string, savePath: string, port: number): Promise<LibtorrentSeeder> {
-  const child = spawn(SYSTEM_PYTHON, ['-c', SEED_SCRIPT, torrentPath, savePath, String(port)], { stdio: ['pipe', 'pipe', 'pipe'] })
+function spawnLibtorrent (script: string, args: string[]) {
+  const child = spawn(SYSTEM_PYTHON, ['-c', script, ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
   let stderr = ''
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
   const stop = async () => {
@@ -123,6 +122,16 @@ export async function startLibtorrentSeeder (torrentPath: string, savePath: stri
     await exited
     clearTimeout(timer)
   }
+  return { child, stderr: () => stderr, stop }
+}
+
+/**
+ * libtorrent seeding `torrentPath` from `savePath` on 127.0.0.1:`port` (no DHT, LSD,
+ * UPnP), after checking that the data is complete where libtorrent expects it. It
+ * announces to the torrent's trackers; it stops when stop() closes its stdin.
+ */
+export async function startLibtorrentSeeder (torrentPath: string, savePath: string, port: number): Promise<LibtorrentSeeder> {
+  const { child, stderr, stop } = spawnLibtorrent(SEED_SCRIPT, [torrentPath, savePath, String(port)])
   const lines = createInterface({ input: child.stdout })
   const timer = setTimeout(() => child.kill('SIGKILL'), 70_000)
   try {
@@ -131,7 +140,7 @@ export async function startLibtorrentSeeder (torrentPath: string, savePath: stri
       if (message.error !== undefined) throw new Error(`libtorrent seeder: ${message.error}`)
       if (message.ready) return { port: message.port!, stop }
     }
-    throw new Error(`libtorrent seeder exited: ${stderr}`)
+    throw new Error(`libtorrent seeder exited: ${stderr()}`)
   } catch (error) {
     await stop()
     throw error
@@ -251,23 +260,13 @@ export interface LibtorrentLeecher {
  */
 export async function startLibtorrentLeecher (torrentPath: string, savePath: string, peerPort: number, options: { transport: 'tcp' | 'utp', downloadLimit: number }): Promise<LibtorrentLeecher> {
   const args = [torrentPath, savePath, String(peerPort), options.transport, String(options.downloadLimit)]
-  const child = spawn(SYSTEM_PYTHON, ['-c', LEECH_SCRIPT, ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
-  let stderr = ''
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return
-    const exited = once(child, 'exit')
-    child.stdin.end()
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
-    await exited
-    clearTimeout(timer)
-  }
+  const { child, stderr, stop } = spawnLibtorrent(LEECH_SCRIPT, args)
   const leave = () => { child.stdin.write('leave\n') }
   const lines = createInterface({ input: child.stdout })
   const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
   try {
     for await (const line of lines) return { port: (JSON.parse(line) as { port: number }).port, leave, stop }
-    throw new Error(`libtorrent leecher exited: ${stderr}`)
+    throw new Error(`libtorrent leecher exited: ${stderr()}`)
   } catch (error) {
     await stop()
     throw error
