@@ -30,8 +30,9 @@ export function helpCacheKey (argv: string[]): string {
 /**
  * The cached page for this argv, or undefined when there is none or it would not be what
  * oclif prints now: stdout is a terminal (its width and colours vary), OCLIF_COLUMNS is
- * set, colour is on (ansis, oclif's colour library, decides from the environment), or the
- * CLI changed since the cache was written.
+ * set, colour is on, or the CLI changed since the cache was written. Colour is decided by
+ * oclif's own rule (its ux/supports-color: supports-color on stdout and on stderr), not by
+ * ansis's: ansis turns colour on wherever CI is set, where oclif's help stays plain.
  */
 export async function cachedHelp (root: string, argv: string[], packageText: string, manifestText: string): Promise<string | undefined> {
   if (process.stdout.isTTY || process.env.OCLIF_COLUMNS) return undefined
@@ -43,6 +44,6 @@ export async function cachedHelp (root: string, argv: string[], packageText: str
   }
   const page = cache.pages?.[helpCacheKey(argv)]
   if (page === undefined || cache.source !== helpSource(packageText, manifestText)) return undefined
-  const { default: ansis } = await import('ansis')
-  return ansis.isSupported() ? undefined : page
+  const { default: supportsColor } = await import('supports-color')
+  return supportsColor.stdout !== false && supportsColor.stderr !== false ? undefined : page
 }

@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-// Before oclif and ansis are loaded: they read these once, at import.
+// Before oclif and supports-color are loaded: they read these once, at import.
 process.env.OCLIF_COLUMNS = '80'
 process.env.FORCE_COLOR = '0'
 delete process.env.NO_COLOR

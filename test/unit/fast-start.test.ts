@@ -116,10 +116,15 @@ describe('the help pages rendered at build time (cli/help-cache.ts)', () => {
       const manifestText = readFileSync(join(repoRoot, 'oclif.manifest.json'), 'utf8')
       const { NO_COLOR: _noColor, FORCE_COLOR: _forceColor, OCLIF_COLUMNS: _columns, ...env } = process.env
       // In a child: stdout a pipe and the environment without colour, as for the pages' users.
-      const lookup = (manifest: string) => spawnSync(process.execPath, ['--input-type=module', '-e',
+      const lookup = (manifest: string, extraEnv: Record<string, string> = {}) => spawnSync(process.execPath, ['--input-type=module', '-e',
         `const { cachedHelp } = await import(${JSON.stringify(helpCacheUrl)}); const page = await cachedHelp(${JSON.stringify(tmp.path)}, ['create', '--help'], process.argv[1], process.argv[2]); process.stdout.write(page ?? 'NONE')`,
-        packageText, manifest], { env, encoding: 'utf8', timeout: 60_000 }).stdout
-      expect(lookup(manifestText)).toBe(cache.pages[helpCacheKey(['create', '--help'])])
+        packageText, manifest], { env: { ...env, ...extraEnv }, encoding: 'utf8', timeout: 60_000 }).stdout
+      const page = cache.pages[helpCacheKey(['create', '--help'])]
+      expect(lookup(manifestText)).toBe(page)
+      // CI=true turns colour on for ansis but not for oclif's help, which stays plain there:
+      // the cache still answers (this test once failed only on CI machines).
+      expect(lookup(manifestText, { CI: 'true' })).toBe(page)
+      expect(lookup(manifestText, { FORCE_COLOR: '1' })).toBe('NONE')
       expect(lookup(manifestText.replace('"summary":', '"summary": "changed",\n"x":'))).toBe('NONE')
     } finally {
       await tmp.cleanup()
