@@ -81,6 +81,7 @@ export const ERROR_CODES = {
   ECLIENT: { exitCode: 1, shape: '<what the BitTorrent client reported>' },
   EPEERBANNED: { exitCode: 1, shape: 'peer <address> sent <which message> of <n> bytes (<limit>); dropped and banned for <n> min' },
   ESEED: { exitCode: 1, shape: 'not seeding: <reason>' },
+  EWEBRTC: { exitCode: 1, shape: 'WebRTC seeding stopped (<signal | exit code n>[: <error>]); restarting in <n> s | WebRTC seeding is off: <reason>' },
   ENOTSEEDING: { exitCode: 1, shape: 'no running seeder is seeding <torrent>' },
 
   // Stops.

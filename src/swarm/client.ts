@@ -4,7 +4,7 @@ import net, { isIPv6 } from 'node:net'
 import WebTorrent from 'webtorrent'
 import { NO_RATE_LIMIT } from './rate.js'
 import { closeDuplicateConnections } from './duplicate-connections.js'
-import { applyWebTorrentInternals, closeUtpOnUnreadFin, constructListeningOn } from './webtorrent-internals.js'
+import { applyWebTorrentInternals, closePeerPortOnListening, closeUtpOnUnreadFin, constructListeningOn } from './webtorrent-internals.js'
 import { exitBeforeNativeTeardown } from './webrtc/native-teardown.js'
 import { bindOutgoing, isOneAddress, trackerOptionsOn } from './outgoing-host.js'
 
@@ -27,6 +27,11 @@ export interface ClientOptions {
   trackers?: boolean
   /** WebRTC peers through ws:// trackers. Default true (when a WebRTC runtime is present). */
   webrtc?: boolean
+  /**
+   * false: no peer port at all (no TCP or uTP listening), for a client that only makes
+   * WebRTC connections (the seeder's WebRTC child, src/swarm/webrtc/). Default true.
+   */
+  peerPort?: boolean
   /** uTP (BEP 29) besides TCP. Default true. */
   utp?: boolean
   /** Peer exchange (BEP 11). Default true. */
@@ -71,10 +76,13 @@ export function createClient (options: ClientOptions = {}): SwarmClient {
     ...(options.dhtBootstrap ? { bootstrap: options.dhtBootstrap } : {}),
     ...(host ? { socket: udpSocketOn(host) } : {})
   }
-  const client = constructListeningOn(host, () => new WebTorrent({
+  const peerPort = options.peerPort ?? true
+  // WebTorrent always opens a TCP server: without a peer port it opens on loopback and is
+  // closed as soon as it listens.
+  const client = constructListeningOn(peerPort ? host : '127.0.0.1', () => new WebTorrent({
     dht: dht ? (Object.keys(dhtOptions).length ? dhtOptions : true) : false,
     lsd: options.lsd ?? (host === undefined || !isLoopback(host)),
-    utp: options.utp ?? true,
+    utp: peerPort && (options.utp ?? true),
     utPex: options.pex ?? true,
     natUpnp: options.natTraversal ?? false,
     natPmp: options.natTraversal ?? false,
@@ -88,6 +96,7 @@ export function createClient (options: ClientOptions = {}): SwarmClient {
     downloadLimit: options.downloadLimit ?? NO_RATE_LIMIT,
     ...(options.blocklist ? { blocklist: options.blocklist } : {})
   }), { net: net as never, utp: utpModule() as never })
+  if (!peerPort) closePeerPortOnListening(client)
   if (outgoing) bindOutgoing(client, outgoing)
   closeDuplicateConnections(client)
   closeUtpOnUnreadFin(client)

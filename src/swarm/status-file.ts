@@ -17,6 +17,8 @@ export interface SeederStatus {
   updatedAt: string
   port: number
   peerId: string
+  /** The seeder's WebRTC child process (absent when WebRTC is off): its pid while it runs, and how often it was restarted after dying. */
+  webrtc?: { pid?: number, restarts: number }
   torrents: Array<TorrentStatus & { peerList: PeerStatus[] }>
 }
 

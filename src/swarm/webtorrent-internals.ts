@@ -411,6 +411,25 @@ export function peerPortAddress (client: { address: () => { address: string } | 
   return client.address()?.address
 }
 
+/**
+ * Closes the client's TCP peer server once it listens, for a client that must accept no
+ * peer connection (WebRTC only): WebTorrent's connection pool opens it unconditionally.
+ * Its later close() in WebTorrent's destroy is made a no-op: the "not running" error it
+ * would give ends WebTorrent's destroy before the torrents' "stopped" announces are sent.
+ */
+export function closePeerPortOnListening (client: object): void {
+  interface Server { close: (callback?: (err?: Error) => void) => unknown }
+  const swarm = client as { listening?: boolean, _connPool?: { tcpServer?: Server | null } | null, once: (event: 'listening', listener: () => void) => unknown }
+  const close = () => {
+    const server = swarm._connPool?.tcpServer
+    if (!server) return
+    server.close()
+    server.close = callback => { if (callback) queueMicrotask(() => callback()); return server }
+  }
+  if (swarm.listening) close()
+  else swarm.once('listening', close)
+}
+
 /** WebTorrent's upload throttle as configured (-1: no limit). */
 export function uploadThrottle (client: object): number {
   const up = (client as { throttleGroups?: { up?: { getEnabled?: () => boolean, getRate?: () => number } } }).throttleGroups?.up

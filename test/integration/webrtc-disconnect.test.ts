@@ -3,7 +3,10 @@
 // together with SIGKILL in the middle of their downloads (their data channels and ICE
 // transports die without a goodbye), and then the seeder must still be running and
 // serve a fresh leecher to completion, and stop cleanly. Native WebRTC (@roamhq/wrtc)
-// had been seen to crash the whole process (SIGSEGV) when many peers disconnected at once.
+// crashes now and then (SIGSEGV in RTCDataChannel::Send) when many peers disconnected at
+// once: it runs in the seeder's WebRTC child process, so the seeder itself must never die;
+// a crashed child is reported in one warning and restarted, and the seeder never maps the
+// native module itself.
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -64,6 +67,12 @@ describe('WebRTC peers vanishing at once', () => {
     expect(Buffer.compare(await readFile(join(lastDir, 'episode.bin')), data)).toBe(0)
     last.child.kill('SIGKILL')
     await within(last.exited, 10_000, 'the last leecher\'s exit')
+
+    // The only warnings allowed are WebRTC child restarts (a native crash), one line each.
+    const warnings = seeder.lines.filter(line => line.event === 'warning')
+    for (const warning of warnings) expect(warning).toMatchObject({ code: 'EWEBRTC', message: expect.stringMatching(/^WebRTC seeding stopped \((SIG[A-Z]+|exit code \d+)[^)]*\); restarting in \d+ s$/) })
+    console.log(`WebRTC child restarts during the test: ${warnings.length}`)
+    expect((await readFile(`/proc/${seeder.child.pid}/maps`, 'utf8')).includes('wrtc.node')).toBe(false)
 
     seeder.child.kill('SIGTERM')
     expect(await within(seeder.exited, 10_000, 'seeder shutdown')).toEqual({ code: 0, signal: null })

@@ -1,14 +1,15 @@
 import { EventEmitter } from 'node:events'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Torrent, TorrentOptions, Wire } from 'webtorrent'
+import WebTorrent, { type Torrent, type TorrentOptions, type Wire } from 'webtorrent'
 import { SeedcastError, type ErrorCode } from '../../errors.js'
 import { closeClient, createClient, type ClientOptions, type SwarmClient } from '../client.js'
 import type { Metainfo } from '../../torrent/metainfo.js'
 import { piecesOfFiles } from '../../torrent/piece-range.js'
 import { verifyData } from '../../torrent/verify.js'
 import { changedFiles, dataFiles, loadResumeState, saveResumeState, snapshotFiles, type FileSnapshot } from '../resume-state.js'
-import { webTorrentInput } from '../webtorrent-input.js'
+import { addVerified } from './add-verified.js'
+import { WebRtcSeeding, webRtcTrackers } from '../webrtc/webrtc-seeding.js'
 import { resolveSeedInputs, showFolders, type SeedInput, type SeedItem } from './inputs.js'
 import { watchShows } from './show-watch.js'
 import { addressOf, transportOf, type PeerSettings, type PeerStatus, type SeedEvent, type TorrentStatus } from './events.js'
@@ -74,6 +75,11 @@ export class Seeder extends EventEmitter {
   private readonly checking = new Set<string>()
   private readonly cancelled = new Set<string>()
   private readonly closers: Array<() => void> = []
+  /**
+   * The WebRTC side, in a child process (webrtc/webrtc-seeding.ts): this process never
+   * loads the native WebRTC module, whose crashes then cost only the WebRTC peers.
+   */
+  webrtc?: WebRtcSeeding
 
   constructor (readonly client: SwarmClient, readonly stateDir: string, private readonly onEvent?: (event: SeedEvent) => void, readonly torrentOptions: TorrentOptions = {}, readonly concurrency = 16) {
     super()
@@ -138,6 +144,7 @@ export class Seeder extends EventEmitter {
     const seeded = this.torrents.get(infoHash)
     if (!seeded) return this.checking.has(infoHash)
     this.torrents.delete(infoHash)
+    this.webrtc?.remove(infoHash)
     this.report({ event: 'removed', infoHash, name: seeded.name, reason })
     if (this.stopped) return true
     // The "stopped" announce may never be answered: a dead tracker must not hold us up.
@@ -174,33 +181,39 @@ export class Seeder extends EventEmitter {
     else this.closers.push(close)
   }
 
-  /** Live figures per torrent. */
+  /** Live figures per torrent (its WebRTC peers, in the child, included). */
   torrentStatus (): TorrentStatus[] {
-    return [...this.torrents.values()].map(({ torrent, infoHash, name, uploadedByTransport }) => ({
-      infoHash,
-      name,
-      length: torrent.length,
-      peers: torrent.wires.length,
-      uploadSpeed: Math.round(torrent.uploadSpeed),
-      uploaded: torrent.uploaded,
-      ratio: torrent.length ? torrent.uploaded / torrent.length : 0,
-      uploadedByTransport: { ...uploadedByTransport },
-      peersByTransport: peersByTransport(torrent.wires)
-    }))
+    return [...this.torrents.values()].map(({ torrent, infoHash, name, uploadedByTransport }) => {
+      const webrtc = this.webrtc?.figuresOf(infoHash)
+      const uploaded = torrent.uploaded + (webrtc?.uploaded ?? 0)
+      const peers = peersByTransport(torrent.wires)
+      peers.webrtc += webrtc?.peers.length ?? 0
+      return {
+        infoHash,
+        name,
+        length: torrent.length,
+        peers: torrent.wires.length + (webrtc?.peers.length ?? 0),
+        uploadSpeed: Math.round(torrent.uploadSpeed) + (webrtc?.uploadSpeed ?? 0),
+        uploaded,
+        ratio: torrent.length ? uploaded / torrent.length : 0,
+        uploadedByTransport: { ...uploadedByTransport, webrtc: uploadedByTransport.webrtc + (webrtc?.uploaded ?? 0) },
+        peersByTransport: peers
+      }
+    })
   }
 
   /** Connected peers of one torrent, by transport. */
   peerList (infoHash: string): PeerStatus[] {
     const seeded = this.torrents.get(infoHash)
     if (!seeded) return []
-    return seeded.torrent.wires.map((wire: Wire) => ({
+    return [...seeded.torrent.wires.map((wire: Wire) => ({
       transport: transportOf(wire.type),
       ...(wire.remoteAddress ? { address: addressOf(wire) } : {}),
       ...(wire.peerId ? { peerId: wire.peerId } : {}),
       uploaded: wire.uploaded,
       downloaded: wire.downloaded,
       uploadSpeed: Math.round(wire.uploadSpeed())
-    }))
+    })), ...this.webrtc?.figuresOf(infoHash)?.peers ?? []]
   }
 
   /** The status file's content; `torrents` when the caller has just computed them. */
@@ -212,6 +225,7 @@ export class Seeder extends EventEmitter {
       updatedAt: new Date().toISOString(),
       port: this.port,
       peerId: this.client.peerId,
+      ...(this.webrtc ? { webrtc: { ...(this.webrtc.pid ? { pid: this.webrtc.pid } : {}), restarts: this.webrtc.restarts } } : {}),
       torrents: torrents.map(status => ({ ...status, peerList: this.peerList(status.infoHash) }))
     }
   }
@@ -243,7 +257,7 @@ export class Seeder extends EventEmitter {
       for (const close of this.closers.splice(0)) close()
       hostilePeers.removeListener('banned', this.onHostilePeer)
       const uploaded = this.torrentStatus().reduce((sum, t) => sum + t.uploaded, 0)
-      await closeClient(this.client)
+      await Promise.all([closeClient(this.client), this.webrtc?.stop()])
       await removeStatus(this.stateDir, process.pid).catch(() => {})
       this.report({ event: 'stopped', uploaded, reason, fastPaths: snapshotFastPathCounts() })
     })()
@@ -312,6 +326,7 @@ export class Seeder extends EventEmitter {
     torrent.on('warning', () => {}) // tracker hiccups are normal; not worth a line each
     torrent.on('error', (err: Error) => {
       this.torrents.delete(meta.infoHash)
+      this.webrtc?.remove(meta.infoHash)
       warn('ETORRENT', `${meta.name}: ${err.message}; stopped seeding it`)
     })
     torrent.on('wire', (wire: Wire) => {
@@ -323,6 +338,9 @@ export class Seeder extends EventEmitter {
       this.report({ event: 'peer', action: 'connected', ...peer })
       wire.once('close', () => this.report({ event: 'peer', action: 'disconnected', ...peer }))
     })
+    // Its WebRTC peers are the child's: same files, same check, its ws:// trackers only.
+    const wsTrackers = webRtcTrackers(meta.announce)
+    if (wsTrackers.length) this.webrtc?.add({ infoHash: meta.infoHash, name: meta.name, infoBytes: meta.infoBytes, trackers: wsTrackers, dataPath })
     this.report({ event: 'seeding', infoHash: meta.infoHash, name: meta.name, length: meta.length, pieces: meta.pieceCount, dataPath, resumed: hashed === 0, hashedPieces: hashed })
     return true
   }
@@ -341,8 +359,19 @@ export async function startSeeder (options: SeedOptions = {}): Promise<Seeder> {
   const stateDir = options.stateDir ?? defaultStateDir()
   await mkdir(join(stateDir, 'resume'), { recursive: true })
   await mkdir(join(stateDir, 'status'), { recursive: true })
-  const client = createClient(options)
+  // This process makes no WebRTC connection (so never loads the native module, and a ws://
+  // tracker is never announced to from here): a child process does (see Seeder.webrtc).
+  const client = createClient({ ...options, webrtc: false })
   const seeder = new Seeder(client, stateDir, options.onEvent, { ...seedTorrentOptions(), ...options.torrentOptions }, options.concurrency ?? 16)
+  if (webRtcWanted(options)) {
+    seeder.webrtc = new WebRtcSeeding({
+      ...(options.host ? { host: options.host } : {}),
+      ...(options.rtcConfig ? { rtcConfig: options.rtcConfig } : {}),
+      ...(options.maxConns ? { maxConns: options.maxConns } : {}),
+      ...(options.uploadLimit !== undefined ? { uploadLimit: options.uploadLimit } : {}),
+      statsIntervalMs: options.statsIntervalMs || 1000
+    }, event => seeder.report(event))
+  }
   try {
     await waitListening(client)
     checkPeerPortAddress(client, options.host)
@@ -399,28 +428,9 @@ export async function seedTorrents (inputs: SeedInput[], options: SeedOptions = 
 /** Bytes a TCP peer's socket may buffer in one batch of blocks (see socket-batching.ts). */
 const UPLOAD_BATCH_BYTES = 256 * 1024
 
-/**
- * Adds data seedcast has just verified (or trusts by fast resume): webtorrent must not
- * hash it again. The torrent goes in as `get` gives it (webTorrentInput, from seedcast's
- * reader), and the store is told the metainfo, so it reads each file at its safe path and
- * serves pad files as zeros.
- * The torrent's web seeds are left out: a seeder holds every piece and never downloads,
- * yet WebTorrent opens a 'webSeed' connection to each, which `peers`, the stats and the
- * status file counted as a peer (under `serve --seed` the seed box's own HTTP server).
- * Peers never learn web seeds from us (ut_metadata sends the info dictionary only), so
- * nothing else changes.
- */
-function addVerified (client: SwarmClient, metainfo: Metainfo, dataPath: string, options: TorrentOptions): Promise<Torrent> {
-  return new Promise((resolve, reject) => {
-    const torrent = client.add({ ...webTorrentInput(metainfo), urlList: [] }, { ...options, storeOpts: { ...options.storeOpts, metainfo }, path: dataPath, skipVerify: true })
-    const timer = setTimeout(() => { cleanup(); reject(new Error('not ready after 30 s')) }, 30_000)
-    const onReady = () => { cleanup(); resolve(torrent) }
-    const onError = (err: Error) => { cleanup(); reject(err) }
-    const cleanup = () => { clearTimeout(timer); torrent.removeListener('ready', onReady); torrent.removeListener('error', onError) }
-    if (torrent.ready) return onReady()
-    torrent.once('ready', onReady)
-    torrent.once('error', onError)
-  })
+/** WebRTC seeding is on unless turned off, trackers are off, or no WebRTC runtime is installed. */
+function webRtcWanted (options: SeedOptions): boolean {
+  return (options.webrtc ?? true) && (options.trackers ?? true) && WebTorrent.WEBRTC_SUPPORT
 }
 
 /** What the client really runs with, read back from WebTorrent (not echoed from the options). */
