@@ -9,7 +9,7 @@ import type { SeedOptions } from '../src/swarm/seed/seeder.js'
  */
 export const seedFlags = {
   port: Flags.integer({ description: 'TCP/uTP port to accept peers on (default: any free port)', min: 0, max: 65535 }),
-  host: Flags.string({ description: 'address the peer port and the DHT listen on, and that outgoing peer connections, UDP tracker requests and the advertised WebRTC candidates use (default: every interface; 127.0.0.1 keeps the peer side on this machine)' }),
+  host: Flags.string({ description: 'address the peer port and the DHT listen on, and that outgoing peer connections, HTTP and UDP tracker requests and the advertised WebRTC candidates use (default: every interface; 127.0.0.1 keeps the peer side on this machine)' }),
   dht: Flags.boolean({ description: 'use the Mainline DHT (--no-dht to disable)', default: true, allowNo: true }),
   lsd: Flags.boolean({ description: 'Local Service Discovery on the LAN (default: on, off when the peer port is on a loopback address; --no-lsd to disable)', allowNo: true }),
   webrtc: Flags.boolean({ description: 'accept WebRTC peers through ws:// trackers (--no-webrtc to disable)', default: true, allowNo: true }),

@@ -1,4 +1,5 @@
 import dgram from 'node:dgram'
+import { createRequire } from 'node:module'
 import http from 'node:http'
 import https from 'node:https'
 import net, { isIP } from 'node:net'
@@ -11,16 +12,17 @@ import net, { isIP } from 'node:net'
  *    `dgram.createSocket('udp4')` and sends, which binds the socket to every interface;
  *  - WebSocket tracker connections take the agents in the tracker client's `proxyOpts`
  *    (public option): agents with `localAddress` are given there;
- *  - HTTP tracker requests are NOT bound: bittorrent-tracker sends them with Node's global
- *    fetch, whose only connection option is an undici dispatcher (`proxyOpts.httpAgent`
- *    handed over as such, which the WebSocket side needs to be an http.Agent), and the
- *    undici package is not a dependency; they are kept from seeing our agents;
+ *  - HTTP tracker requests: bittorrent-tracker sends them with Node's global fetch, handing
+ *    `proxyOpts.httpAgent` over as fetch's undici `dispatcher` (the only connection option
+ *    fetch has). The WebSocket side needs that same field to be an http.Agent, so during an
+ *    HTTP announce the tracker client is shown proxyOpts holding an undici Agent whose
+ *    connections leave from the host (httpTrackerOptions);
  *  - WebRTC: libwebrtc gathers ICE candidates on every interface and @roamhq/wrtc has no
  *    setting to restrict them; the offers and answers sent through the trackers carry only
  *    the candidates on the host (the others are never advertised; the native stack still
  *    opens its sockets on every interface).
  *  - uTP needs nothing: outgoing uTP goes through the listening uTP socket (bound to host).
- * The first two are patched by webtorrent-internals.ts around the library calls (the
+ * The first two and the HTTP announce are patched by webtorrent-internals.ts around the library calls (the
  * library's `net.connect` / `dgram.createSocket` swapped for the synchronous call only);
  * the host is found from the webtorrent client or the tracker options, both registered here.
  */
@@ -48,6 +50,24 @@ export function trackerOptionsOn (host: string): { proxyOpts: { httpAgent: http.
   const proxyOpts = { httpAgent: new http.Agent({ localAddress }), httpsAgent: new https.Agent({ localAddress }) }
   hosts.set(proxyOpts, localAddress)
   return { proxyOpts }
+}
+
+const require = createRequire(import.meta.url)
+const announceDispatchers = new Map<string, object>()
+
+/**
+ * Tracker options for one HTTP announce from `host`: the undici Agent that fetch takes as
+ * its dispatcher, bound to the host, in both agent fields. One Agent per host, made on
+ * first use (undici is loaded only by a seeder given one address to leave from).
+ */
+export function httpTrackerOptionsOn (host: string): { httpAgent: object, httpsAgent: object } {
+  let dispatcher = announceDispatchers.get(host)
+  if (!dispatcher) {
+    const { Agent } = require('undici') as typeof import('undici')
+    dispatcher = new Agent({ localAddress: host })
+    announceDispatchers.set(host, dispatcher)
+  }
+  return { httpAgent: dispatcher, httpsAgent: dispatcher }
 }
 
 /** Registers `host` as the address a webtorrent client's outgoing connections leave from. */

@@ -10,7 +10,7 @@ import { fastPathCounts } from './fast-path-counts.js'
 import { patchTorrent, patchWebSocketTracker } from './webrtc/glare-patch.js'
 import { BAN_MS, BanList, describeMessage, ipOfAddress, largestMessage, messageBounds, normalizeIp } from './wire-limits.js'
 import { framePieceMessages, type FramedWireProto } from './wire-framing.js'
-import { connectingFrom, outgoingHost, sdpWithCandidatesOn, udpFrom } from './outgoing-host.js'
+import { connectingFrom, httpTrackerOptionsOn, outgoingHost, sdpWithCandidatesOn, udpFrom } from './outgoing-host.js'
 
 
 /*
@@ -140,7 +140,7 @@ const FEATURES: Array<{ feature: Feature, needs: Requirement[], needsFeatures?: 
       { what: 'bittorrent-tracker HTTPTracker.prototype._request', ok: t => fn(t.httpTracker, '_request') },
       { what: 'bittorrent-tracker WebSocketTracker.prototype._createPeer', ok: t => fn(t.webSocketTracker, '_createPeer') }
     ],
-    consequence: 'with --host, outgoing peer connections, UDP tracker requests and WebRTC candidates use every interface'
+    consequence: 'with --host, outgoing peer connections, HTTP and UDP tracker requests and WebRTC candidates use every interface'
   },
   {
     feature: 'uTP close by libtorrent peers',
@@ -481,14 +481,16 @@ function outgoingFromHost (targets: InternalTargets): void {
   }
 
   // Our proxyOpts hold the WebSocket agents only (outgoing-host.ts). The UDP tracker's
-  // _request deep-copies proxyOpts.socksProxy, which throws on undefined, and the HTTP
-  // tracker would hand the http.Agent to fetch as its undici dispatcher, which fails every
-  // announce: both are shown no proxyOpts during their (synchronous) choice of proxy.
-  const withoutProxyOpts = <T>(tracker: TrackerWithClient, call: () => T): T => {
+  // _request deep-copies proxyOpts.socksProxy, which throws on undefined: it is shown no
+  // proxyOpts. The HTTP tracker would hand the http.Agent to fetch as its undici dispatcher,
+  // which fails every announce: it is shown an undici Agent bound to the host instead. Both
+  // read proxyOpts synchronously, before their first await (fetch is called by then).
+  const withProxyOpts = <T>(tracker: TrackerWithClient, shown: (host: string) => object | undefined, call: () => T): T => {
     const client = tracker.client
     const proxyOpts = client?._proxyOpts
-    if (!client || !outgoingHost(proxyOpts)) return call()
-    client._proxyOpts = undefined
+    const host = outgoingHost(proxyOpts)
+    if (!client || !host) return call()
+    client._proxyOpts = shown(host)
     try {
       return call()
     } finally {
@@ -499,12 +501,12 @@ function outgoingFromHost (targets: InternalTargets): void {
   const udpRequest = udp._request
   udp._request = function (opts) {
     const host = outgoingHost(this.client?._proxyOpts)
-    return withoutProxyOpts(this, () => host ? udpFrom(host, () => udpRequest.call(this, opts)) : udpRequest.call(this, opts))
+    return withProxyOpts(this, () => undefined, () => host ? udpFrom(host, () => udpRequest.call(this, opts)) : udpRequest.call(this, opts))
   }
   const http = targets.httpTracker as { _request: (this: TrackerWithClient, ...args: unknown[]) => unknown }
   const httpRequest = http._request
   http._request = function (...args) {
-    return withoutProxyOpts(this, () => httpRequest.apply(this, args))
+    return withProxyOpts(this, httpTrackerOptionsOn, () => httpRequest.apply(this, args))
   }
 
   // With trickle off, the candidates travel inside the offer or answer simple-peer emits as
