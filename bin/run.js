@@ -24,8 +24,8 @@ const root = new URL('..', import.meta.url)
 // loading (half of its start-up); everything else, and anything the fast path cannot
 // answer exactly as oclif would, goes to oclif.
 import('../dist/cli/fast-start.js')
-  .then(({ fastStart, warmUpFor }) => {
-    warmUpFor(process.argv.slice(2))
+  .then(async ({ fastStart, warmUpFor }) => {
+    await warmUpFor(process.argv.slice(2), decodeURIComponent(root.pathname))
     return fastStart(process.argv.slice(2), decodeURIComponent(root.pathname))
   })
   .catch(() => false)

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { arch, homedir, release } from 'node:os'
 import { join } from 'node:path'
 import { cachedHelp } from './help-cache.js'
+import { createInput, type ManifestFlag } from './early-hash.js'
 
 interface PackageJson {
   name: string
@@ -205,10 +206,25 @@ const HASHING_COMMANDS = new Set(['create', 'verify', 'publish'])
 
 /**
  * Starts the hash worker at once for a command that will hash, so the V8 isolate boots on
- * another core while oclif loads (the commands call warmUpHasher again: harmless). An idle
- * worker does not keep the process alive, so a command that fails early still exits.
+ * another core while oclif loads (the commands call warmUpHasher again: harmless); for
+ * `create FILE` it starts hashing FILE too (early-hash.ts). An idle worker does not keep
+ * the process alive, so a command that fails early still exits. Resolves once the
+ * workers were started, so they get going before oclif's loading takes this thread.
  */
-export function warmUpFor (argv: string[]): void {
+export async function warmUpFor (argv: string[], root: string): Promise<void> {
   if (!HASHING_COMMANDS.has(argv[0] ?? '') || argv.includes('--help')) return
-  import('../src/torrent/hasher.js').then(({ warmUpHasher }) => warmUpHasher(), () => {})
+  try {
+    if (argv[0] === 'create') {
+      const manifest = parseJson<{ commands: Record<string, { flags?: Record<string, ManifestFlag> }> }>(readText(join(root, 'oclif.manifest.json')))
+      const found = createInput(argv, manifest?.commands?.create?.flags ?? {})
+      if (found) {
+        const [{ startEarlyHash }, { parsePieceLength }] = await Promise.all([import('../src/torrent/hash-lanes.js'), import('../src/torrent/piece-length.js')])
+        startEarlyHash(found.input, found.pieceLength === undefined ? undefined : parsePieceLength(found.pieceLength))
+      }
+    }
+    const { warmUpHasher } = await import('../src/torrent/hasher.js')
+    warmUpHasher()
+  } catch {
+    // A bad piece length or input: the command reports it in its own words.
+  }
 }

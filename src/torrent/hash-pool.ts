@@ -2,13 +2,18 @@ import { availableParallelism } from 'node:os'
 import { extname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import { HASH_WORKER_ROLE, type ChunkJob } from './hash-worker.js'
+import { HASH_WORKER_ROLE, LaneError, type ChunkJob, type LaneJob, type WorkerReply, type WorkerRequest } from './hash-worker.js'
 
 // The worker sits next to this module: hash-worker.js when compiled, hash-worker.ts when
 // run from source (vitest, type stripping).
 const workerUrl = new URL(`./hash-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url)
 
-interface Pending { resolve: (hashed: number) => void, reject: (error: Error) => void }
+interface Pending {
+  resolve: (hashed: number) => void
+  reject: (error: Error) => void
+  /** Whether waiting for this keeps the process alive (not for work started on speculation). */
+  held: boolean
+}
 
 /**
  * One hash worker thread, kept for the life of the process: starting a V8 isolate costs
@@ -19,15 +24,18 @@ class HashWorker {
   readonly worker = new Worker(workerUrl, { workerData: { role: HASH_WORKER_ROLE } })
   private readonly pending = new Map<number, Pending>()
   private nextId = 0
+  private holds = 0
   failed = false
 
   constructor () {
-    this.worker.on('message', (message: { id: number, hashed: number }) => {
+    this.worker.on('message', (message: WorkerReply) => {
       const job = this.pending.get(message.id)
       if (!job) return
       this.pending.delete(message.id)
-      if (this.pending.size === 0) this.worker.unref()
-      job.resolve(message.hashed)
+      if (job.held) this.release()
+      if ('hashed' in message) job.resolve(message.hashed)
+      else if ('failure' in message) job.reject(new LaneError(message.failure))
+      else job.reject(new Error(`hash worker: ${message.error}`))
     })
     this.worker.on('error', error => this.fail(error))
     this.worker.on('exit', code => this.fail(new Error(`hash worker exited with code ${code}`)))
@@ -35,20 +43,50 @@ class HashWorker {
     this.worker.unref()
   }
 
+  /** Hashes what it can claim of a chunk in shared memory; resolves with the pieces it hashed. */
   help (job: ChunkJob): Promise<number> {
+    return this.send(id => ({ id, kind: 'chunk', job }))
+  }
+
+  /**
+   * Runs a lane of a lane job to its end; resolves with the pieces it hashed. With
+   * `held: false` (work started on speculation) the worker does not keep the process
+   * alive until `hold` is called for it.
+   */
+  lane (job: LaneJob, options: { held?: boolean } = {}): { done: Promise<number>, hold: () => void } {
+    let id = -1
+    const done = this.send(sent => ({ id: id = sent, kind: 'lanes', job }), options.held !== false)
+    const hold = () => {
+      const entry = this.pending.get(id)
+      if (entry && !entry.held) { entry.held = true; this.retain() }
+    }
+    return { done, hold }
+  }
+
+  private send (request: (id: number) => WorkerRequest, held = true): Promise<number> {
     return new Promise((resolve, reject) => {
       if (this.failed) return reject(new Error('hash worker is gone'))
       const id = this.nextId++
-      if (this.pending.size === 0) this.worker.ref()
-      this.pending.set(id, { resolve, reject })
-      this.worker.postMessage({ id, job })
+      this.pending.set(id, { resolve, reject, held })
+      if (held) this.retain()
+      this.worker.postMessage(request(id))
     })
+  }
+
+  /** Refs the worker while any held request is pending. */
+  private retain (): void {
+    if (this.holds++ === 0) this.worker.ref()
+  }
+
+  private release (): void {
+    if (--this.holds === 0) this.worker.unref()
   }
 
   private fail (error: Error): void {
     this.failed = true
     for (const job of this.pending.values()) job.reject(error)
     this.pending.clear()
+    this.holds = 0
     this.worker.unref()
   }
 }

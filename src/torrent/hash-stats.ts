@@ -3,4 +3,8 @@
  * the hasher: create, verify, and the seeder's check before it serves). Tests and the
  * seeder's figures read it to prove that a fast resume hashed nothing.
  */
-export const hashStats = { piecesHashed: 0 }
+export const hashStats = {
+  piecesHashed: 0,
+  /** Hash jobs started early (hash-lanes.ts startEarlyHash) that the command then took over. */
+  earlyTakenOver: 0
+}

@@ -4,6 +4,7 @@ import { SeedcastError, fileError } from '../errors.js'
 import { defaultWorkerCount, hashWorkers, helpWithChunk } from './hash-pool.js'
 import { hashOneBatch, type ChunkJob } from './hash-worker.js'
 import { hashStats } from './hash-stats.js'
+import { hashInLanes } from './hash-lanes.js'
 
 /** One file in the byte stream that is cut into pieces. */
 export interface HashSource {
@@ -55,7 +56,8 @@ const SMALL_INPUT = 8 * 1024 * 1024
 const BATCH_BYTES = 512 * 1024
 
 /**
- * Cuts the concatenation of `sources` into pieces and hashes them. The files are read
+ * Cuts the concatenation of `sources` into pieces and hashes them. Without SHA-256 every
+ * thread reads and hashes pieces it claims (hash-lanes.ts). With it, the files are read
  * once, in order, with large reads into a few reused shared-memory chunks (so memory
  * stays bounded whatever the size); every chunk holds whole pieces, so pieces spanning
  * file boundaries need no special case, and worker threads hash a chunk's pieces while
@@ -68,6 +70,7 @@ export async function hashFiles (sources: HashSource[], options: HashOptions): P
   }
   const { pieceLength, signal } = options
   signal?.throwIfAborted()
+  if (!options.sha256) return { pieces: await hashInLanes(sources, options, planThreads(sources.reduce((sum, source) => sum + source.length, 0), options)) }
   const totalBytes = sources.reduce((sum, source) => sum + source.length, 0)
   const pieceCount = Math.ceil(totalBytes / pieceLength)
   const digests = new SharedArrayBuffer(pieceCount * 20)

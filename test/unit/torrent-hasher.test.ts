@@ -86,6 +86,14 @@ describe('hashFiles', () => {
     await expect(hashFiles([{ ...sources[4]!, length: 80000 }], { pieceLength: 16384 })).rejects.toThrow(/file shrank while it was being hashed/)
   })
 
+  it('reports a worker\'s failure in the same words as this thread\'s: a file that shrank, a file that is gone', async () => {
+    const shrunk = [{ ...sources[3]!, length: 7 * 1024 * 1024 }]
+    await expect(hashFiles(shrunk, { pieceLength: 16384, threads: 1, mainLane: false })).rejects.toThrow(/file shrank while it was being hashed/)
+    const gone = [sources[0]!, { absolutePath: join(dir.path, 'gone'), length: 5 }]
+    await expect(hashFiles(gone, { pieceLength: 16384, threads: 1, mainLane: false })).rejects.toMatchObject({ code: 'ENOENT', message: expect.stringMatching(/gone: no such file or directory/) })
+    await expect(hashFiles(gone, { pieceLength: 16384, threads: 0 })).rejects.toMatchObject({ code: 'ENOENT' })
+  })
+
   it('leaves no file open when aborted across many files', async () => {
     const many = await Promise.all(Array.from({ length: 40 }, async (_, index) => {
       const absolutePath = join(dir.path, `many${index}`)
