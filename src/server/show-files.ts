@@ -88,7 +88,7 @@ async function showFiles (app: FastifyInstance, options: ShowFilesOptions): Prom
       const file = resolvePublicFile(site.show.paths.publicDir, relativePath)
       if (!file || !await site.catalog.allows(relativePath)) return await notFound(request, reply)
 
-      const held = await snapshots.current(file)
+      const held = snapshots.current(file)
       if (held) return await sendSnapshot(request, reply, held, relativePath, site, context)
       const opened = await openPublicFile(site.realRoot, file)
       if (!opened) {

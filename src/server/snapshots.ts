@@ -1,5 +1,4 @@
-import type { Stats } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { statSync, type Stats } from 'node:fs'
 import { promisify } from 'node:util'
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib'
 import { statEtag } from './conditional.js'
@@ -45,11 +44,22 @@ export class SnapshotCache {
   private readonly loading = new Map<string, Promise<Snapshot | undefined>>()
   private bytes = 0
 
-  /** The snapshot of `path` if the one held is still what the path names. */
-  async current (path: string): Promise<Snapshot | undefined> {
+  /**
+   * The snapshot of `path` if the one held is still what the path names. The stat is
+   * synchronous on purpose, as nginx's are: a stat of a file in the page cache takes a
+   * microsecond or two, while a promise stat's trip through libuv's thread pool cost about
+   * 40 µs of the event loop's time per request (a third of the CPU of serving rss.xml, in a
+   * profile of 7,000 requests/s).
+   */
+  current (path: string): Snapshot | undefined {
     const held = this.entries.get(path)
     if (!held) return undefined
-    const stats = await stat(path).catch(() => undefined)
+    let stats: Stats | undefined
+    try {
+      stats = statSync(path, { throwIfNoEntry: false })
+    } catch {
+      stats = undefined // unreadable now: read again through the normal path, which reports it
+    }
     if (stats && sameFile(held, stats)) return held
     this.drop(path)
     return undefined
