@@ -195,10 +195,20 @@ console.log(`| rss.xml gzip, server CPU per request | ${rssOurs.cpuUsPerRequest.
 const rssAfterRuns = rssMib(seedcast.pid)
 
 if (SOAK_SECONDS > 0) {
+  // The server's RSS every tenth of the soak, by a sampler process (wrk blocks this one).
+  const sampler = spawn(process.execPath, ['-e', `
+    const { readFileSync } = require('node:fs')
+    const sample = () => process.stdout.write((Number(/VmRSS:\\s+(\\d+)/.exec(readFileSync('/proc/${seedcast.pid}/status', 'utf8'))[1]) / 1024).toFixed(0) + ' ')
+    setInterval(sample, ${SOAK_SECONDS * 100})`], { stdio: ['ignore', 'pipe', 'inherit'] })
+  let samples = ''
+  sampler.stdout.on('data', chunk => { samples += chunk })
   const soak = wrk(seedcast.port, 200, SOAK_SECONDS, soakScript, ['--timeout', '10s'])
   const rssEnd = rssMib(seedcast.pid)
+  await new Promise(resolve => setTimeout(resolve, 200))
+  sampler.kill()
   console.log(`\nsoak: 200 connections for ${SOAK_SECONDS} s, feeds (gzip/br) and 64 KiB ranges: ${soak.requests} requests, ${soak.perSecond.toFixed(0)} req/s, ${soak.errors} socket errors, ${soak.non2xx} non-2xx, p99 ${soak.p99Ms.toFixed(1)} ms`)
   console.log(`seedcast RSS: ${rssStart.toFixed(0)} MiB at start, ${rssAfterRuns.toFixed(0)} MiB after the wrk runs, ${rssEnd.toFixed(0)} MiB after the soak; nginx worker ${rssMib(nginx.pid).toFixed(0)} MiB`)
+  console.log(`seedcast RSS during the soak, every ${SOAK_SECONDS / 10} s (MiB): ${samples.trim()}`)
 } else {
   console.log(`\nseedcast RSS: ${rssStart.toFixed(0)} MiB at start, ${rssAfterRuns.toFixed(0)} MiB after the wrk runs; nginx worker ${rssMib(nginx.pid).toFixed(0)} MiB`)
 }
