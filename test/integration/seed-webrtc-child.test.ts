@@ -4,7 +4,8 @@
 // torrents name its own ws:// tracker; its WebRTC child is killed with SIGSEGV while a
 // WebRTC leecher downloads. The parent must live on: same feed bytes over HTTP, an aria2c
 // TCP leecher served, one warning line, the child restarted, and a new WebRTC leecher
-// served the whole episode. The parent never maps the native module; a parent killed
+// served the whole episode; killed again at once, it comes back after twice the delay.
+// The parent never maps the native module; a parent killed
 // outright takes its child with it.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
@@ -126,6 +127,15 @@ describe('WebRTC seeding in a child process', () => {
     expect(box.child.signalCode).toBeNull()
     const warnings = box.stderr().split('\n').filter(line => line.includes('warning'))
     expect(warnings).toEqual(['seedcast: warning: WebRTC seeding stopped (SIGSEGV); restarting in 1 s'])
+    // Dying again soon after: the delay doubles.
+    const secondPid = restarted.webrtc!.pid!
+    process.kill(secondPid, 'SIGKILL')
+    const third = await statusWhen(box, 'the WebRTC child restarted again', 20_000, s => s.webrtc?.pid !== undefined && s.webrtc.pid !== secondPid)
+    expect(third.webrtc!.restarts).toBe(2)
+    expect(box.stderr().split('\n').filter(line => line.includes('warning'))).toEqual([
+      'seedcast: warning: WebRTC seeding stopped (SIGSEGV); restarting in 1 s',
+      'seedcast: warning: WebRTC seeding stopped (SIGKILL); restarting in 2 s'
+    ])
     slow.child.kill('SIGKILL')
     await within(slow.exited, 10_000, 'the slow leecher\'s exit')
 
@@ -154,7 +164,7 @@ describe('WebRTC seeding in a child process', () => {
     box.child.kill('SIGTERM')
     expect(await within(box.exited, 20_000, 'the seed box\'s stop')).toEqual({ code: 0, signal: null })
     expect(await running(lastChild)).toBe(false)
-    expect(box.stderr().split('\n').filter(line => line.includes('warning'))).toHaveLength(1)
+    expect(box.stderr().split('\n').filter(line => line.includes('warning'))).toHaveLength(2)
   }, 180_000)
 
   it('a seed box killed outright leaves no WebRTC child behind', async () => {

@@ -414,6 +414,7 @@ export async function seedTorrents (inputs: SeedInput[], options: SeedOptions = 
   const watching = shows.length > 0
   // Watching starts before the first check, so a publish during a long start-up is seen.
   if (watching) watchShows(seeder, shows, items, { data: options.data })
+  if (unique.some(item => webRtcTrackers(item.meta.announce).length > 0)) seeder.webrtc?.prepare()
   await seeder.addItems(unique)
   // A watched show with nothing published yet waits for its first episode; torrents that
   // were there and all failed their check are an error either way.

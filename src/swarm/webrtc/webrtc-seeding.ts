@@ -57,6 +57,16 @@ export class WebRtcSeeding {
     return this.child?.pid
   }
 
+  /**
+   * Starts the child before any torrent is handed over, when the caller knows one will be
+   * (a torrent with a ws:// tracker is being checked): loading WebTorrent and the native
+   * module takes the child a second or more, which then overlaps the data check.
+   */
+  prepare (): void {
+    if (this.stopping || this.unavailable || this.child || this.restartTimer) return
+    this.start()
+  }
+
   /** Seeds `torrent` over WebRTC too (starting the child if needed). */
   add (torrent: ChildTorrent): void {
     if (this.stopping || this.unavailable) return
@@ -96,7 +106,7 @@ export class WebRtcSeeding {
 
   private start (): void {
     this.restartTimer = undefined
-    if (this.stopping || this.torrents.size === 0) return
+    if (this.stopping) return
     const child = fork(childEntry(), [JSON.stringify(this.settings)], {
       // Output is not shown: what the child has to say comes as messages (a native crash says nothing).
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
