@@ -19,7 +19,13 @@ export const fastPathCounts = {
   /** Incoming connections refused because the torrent already had its most connections. */
   refusedOverCap: 0,
   /** uTP connections ended on a FIN libutp could not read (libtorrent's, with its close reason). */
-  unreadUtpFins: 0
+  unreadUtpFins: 0,
+  /** Connections closed because the peer (same peer id) had another one (duplicate-connections.ts). */
+  duplicateConnections: 0,
+  /** Connections kept when a duplicate sharing their address was destroyed (WebTorrent would have destroyed both). */
+  sharedAddressesKept: 0,
+  /** uTP connections probed with keep-alives after an unread FIN that could be theirs (two from one address). */
+  utpFinProbes: 0
 }
 
 export type FastPathCounts = typeof fastPathCounts

@@ -274,3 +274,108 @@ export async function startLibtorrentLeecher (torrentPath: string, savePath: str
     clearTimeout(timer)
   }
 }
+
+const DIALLER_SCRIPT = `
+import sys, json, time, threading, queue, libtorrent as lt
+torrent, save_path, transport, limit, host = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+utp = transport == 'utp'
+session = lt.session({'listen_interfaces': '%s:0' % host, 'outgoing_interfaces': host, 'enable_dht': False, 'enable_lsd': False,
+  'enable_upnp': False, 'enable_natpmp': False, 'enable_incoming_tcp': not utp, 'enable_outgoing_tcp': not utp,
+  'enable_incoming_utp': utp, 'enable_outgoing_utp': utp,
+  'alert_mask': lt.alert.category_t.connect_notification | lt.alert.category_t.peer_notification})
+handle = session.add_torrent({'ti': lt.torrent_info(torrent), 'save_path': save_path})
+handle.set_download_limit(limit)
+# Until the auto manager starts the torrent (about 0.5 s), libtorrent rejects incoming
+# connections ("no active torrents") and holds its own dials.
+deadline = time.time() + 20
+while handle.status().paused or handle.status().state != lt.torrent_status.downloading:
+    if time.time() > deadline:
+        sys.exit('torrent not started within 20 s: %s' % handle.status().state)
+    time.sleep(0.02)
+commands = queue.Queue()
+def read():
+    for line in sys.stdin:
+        commands.put(line.split())
+    commands.put(None)
+threading.Thread(target=read, daemon=True).start()
+closed = []
+print(json.dumps({'port': session.listen_port()}), flush=True)
+while True:
+    for alert in session.pop_alerts():
+        if isinstance(alert, lt.peer_disconnected_alert):
+            closed.append(alert.error.message())
+    try:
+        command = commands.get(timeout=0.02)
+    except queue.Empty:
+        continue
+    if command is None:
+        break
+    if command[0] == 'dial':
+        handle.connect_peer((command[1], int(command[2])))
+        # connect_peer only queues the address: libtorrent dials on its next tick (up to 1 s).
+        deadline = time.time() + 5
+        while time.time() < deadline and not any(peer.flags & lt.peer_info.local_connection for peer in handle.get_peer_info()):
+            time.sleep(0.005)
+        print(json.dumps({'dialled': True}), flush=True)
+    elif command[0] == 'status':
+        status = handle.status()
+        peers = [{'ip': '%s:%d' % peer.ip, 'outgoing': bool(peer.flags & lt.peer_info.local_connection),
+                  'connecting': bool(peer.flags & lt.peer_info.connecting), 'handshake': bool(peer.flags & lt.peer_info.handshake)}
+                 for peer in handle.get_peer_info()]
+        print(json.dumps({'peers': peers, 'downloaded': status.total_wanted_done, 'wanted': status.total_wanted,
+                          'seeding': status.is_seeding, 'closed': closed}), flush=True)
+`
+
+export interface LibtorrentPeerStatus {
+  /** libtorrent's connections: remote "ip:port", opened by libtorrent or not, still connecting or handshaking. */
+  peers: Array<{ ip: string, outgoing: boolean, connecting: boolean, handshake: boolean }>
+  downloaded: number
+  wanted: number
+  seeding: boolean
+  /** Why libtorrent closed each connection it closed (its error messages, e.g. "duplicate peer-id"). */
+  closed: string[]
+}
+
+export interface LibtorrentDialler {
+  port: number
+  /** Has libtorrent dial host:port (connect_peer); resolves once its connection is on its way (at most 5 s). */
+  dial: (host: string, port: number) => Promise<void>
+  status: () => Promise<LibtorrentPeerStatus>
+  stop: () => Promise<void>
+}
+
+/**
+ * libtorrent with its default settings (one connection per IP) leeching `torrentPath` into
+ * `savePath` over `transport` only, at most `downloadLimit` bytes a second, listening on
+ * `host` and dialling nobody until dial() says so; status() reports its connections.
+ */
+export async function startLibtorrentDialler (torrentPath: string, savePath: string, options: { transport: 'tcp' | 'utp', downloadLimit: number, host?: string }): Promise<LibtorrentDialler> {
+  const args = [torrentPath, savePath, options.transport, String(options.downloadLimit), options.host ?? '127.0.0.1']
+  const { child, stderr, stop } = spawnLibtorrent(DIALLER_SCRIPT, args)
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
+  const next = async (what: string): Promise<any> => {
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(new Error(`libtorrent ${what}: no answer within 20 s ${stderr()}`)), 20_000) })
+    try {
+      const line = await Promise.race([lines.next(), timeout])
+      if (line.done) throw new Error(`libtorrent exited: ${stderr()}`)
+      return JSON.parse(line.value)
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+  try {
+    const { port } = await next('start') as { port: number }
+    // One command at a time: each answers with one line.
+    let asking = Promise.resolve() as Promise<unknown>
+    const ask = <T>(command: string): Promise<T> => {
+      const answer = asking.then(() => { child.stdin.write(`${command}\n`); return next(command) as Promise<T> })
+      asking = answer.catch(() => undefined)
+      return answer
+    }
+    return { port, dial: async (host, peerPort) => { await ask(`dial ${host} ${peerPort}`) }, status: () => ask<LibtorrentPeerStatus>('status'), stop }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}

@@ -1,0 +1,124 @@
+// seedcast and a libtorrent peer dialling each other over uTP at the same moment: each
+// side then holds two connections to the other, and each closes one. If they close
+// different ones the pair ends with none; WebTorrent's own bookkeeping (peers keyed by
+// "ip:port", which both uTP connections share) also destroyed the kept one along with the
+// duplicate. libtorrent (default settings, one connection per IP) keeps the connection
+// opened by the side with the lower listen port, so the rounds alternate seedcast's port
+// below and above libtorrent's (ephemeral, 32768-60999). Each round asserts that exactly
+// one connection is left on both sides, the same one, and that libtorrent gets the bytes.
+import { randomBytes } from 'node:crypto'
+import { once } from 'node:events'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { closeClient, createClient } from '../../src/swarm/client.js'
+import { fastPathCounts } from '../../src/swarm/fast-path-counts.js'
+import { createTorrent } from '../../src/torrent/create.js'
+import { within } from '../helpers/json-process.js'
+import { startLibtorrentDialler, type LibtorrentPeerStatus } from '../helpers/libtorrent.js'
+import { tempDir } from '../helpers/tmp.js'
+
+const cleanups: Array<() => Promise<void> | void> = []
+afterEach(async () => { for (const cleanup of cleanups.splice(0).reverse()) await cleanup() })
+
+const SIZE = 256 * 1024
+/** libtorrent takes at most this much a second, so each round's connection lasts seconds. */
+const LIMIT = 32 * 1024
+const ROUNDS = 6
+
+/** Polls libtorrent's status until `test` holds, for at most `ms`. */
+async function statusUntil (status: () => Promise<LibtorrentPeerStatus>, what: string, test: (s: LibtorrentPeerStatus) => boolean, ms: number): Promise<LibtorrentPeerStatus> {
+  for (const deadline = Date.now() + ms; ;) {
+    const now = await status()
+    if (test(now)) return now
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms (libtorrent: ${JSON.stringify(now)})`)
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+}
+
+/** The first port from `from` (counting by `step`) that TCP can listen on at 127.0.0.1 now (uTP takes the same number). */
+async function portFrom (from: number, step: number): Promise<number> {
+  for (let port = from, tries = 0; tries < 50; port += step, tries++) {
+    const free = await new Promise<boolean>(resolve => {
+      const server = createServer()
+      server.once('error', () => resolve(false))
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
+    })
+    if (free) return port
+  }
+  throw new Error(`no free port from ${from}`)
+}
+
+describe('simultaneous uTP dials between seedcast and libtorrent', () => {
+  it(`leave the same one connection on each side, round after round (${ROUNDS} rounds)`, async () => {
+    const tmp = await tempDir()
+    cleanups.push(tmp.cleanup)
+    const media = join(tmp.path, 'media')
+    await mkdir(media)
+    const data = randomBytes(SIZE)
+    await writeFile(join(media, 'episode.bin'), data)
+    const { torrent: torrentFile } = await createTorrent(join(media, 'episode.bin'), { announce: [], pieceLength: 16384 })
+    const torrentPath = join(tmp.path, 'episode.torrent')
+    await writeFile(torrentPath, torrentFile)
+
+    let races = 0
+    for (let round = 1; round <= ROUNDS; round++) {
+      // Odd rounds: seedcast listens below libtorrent's ephemeral port (libtorrent keeps
+      // seedcast's connection); even rounds: above it (seedcast keeps libtorrent's).
+      const seedPort = round % 2 === 1 ? await portFrom(20_000 + round * 7, 1) : await portFrom(65_000 - round * 7, -1)
+      const client: any = createClient({ dht: false, lsd: false, trackers: false, webrtc: false, pex: false, torrentPort: seedPort })
+      cleanups.push(() => closeClient(client))
+      const torrent: any = client.add(torrentFile, { path: media, announce: [] })
+      if (!torrent.done) await within(once(torrent, 'done'), 20_000, 'seedcast verifying its copy')
+      if (!client.listening) await within(once(client, 'listening'), 10_000, 'seedcast listening')
+      expect((client.address() as { port: number }).port).toBe(seedPort)
+
+      const saveDir = join(tmp.path, `libtorrent-${round}`)
+      await mkdir(saveDir)
+      const duplicatesBefore = fastPathCounts.duplicateConnections
+      const libtorrent = await startLibtorrentDialler(torrentPath, saveDir, { transport: 'utp', downloadLimit: LIMIT })
+      cleanups.push(libtorrent.stop)
+      // Evidence that the race ran: both connections were opened (uTP level) this round.
+      let incoming: any
+      let outgoing = false
+      client._connPool.utpServer.on('connection', (conn: { remotePort?: number }) => { if (conn.remotePort === libtorrent.port) incoming = conn })
+      // libtorrent dials first; seedcast dials the moment libtorrent's connection is on its
+      // way, before libtorrent's handshake can reach it: both connections get made.
+      await libtorrent.dial('127.0.0.1', seedPort)
+      torrent.addPeer(`127.0.0.1:${libtorrent.port}`)
+      const dialled = torrent._peers.get(`127.0.0.1:${libtorrent.port}`)
+      if (dialled?.type === 'utpOutgoing') dialled.once('connect', () => { outgoing = true })
+
+      // A quarter downloaded: both dials were answered long ago (loopback), the race is settled.
+      const settled = await statusUntil(libtorrent.status, `round ${round}: libtorrent downloading`, s => s.downloaded >= SIZE / 4, 60_000)
+      const ours = (torrent.wires as any[]).filter(wire => !wire.destroyed && wire.remoteAddress === '127.0.0.1' && wire.remotePort === libtorrent.port)
+      const story = `round ${round} (seedcast port ${seedPort}, libtorrent ${libtorrent.port}): libtorrent ${JSON.stringify(settled)}, seedcast ${JSON.stringify(ours.map(wire => wire.type))}`
+      expect(ours.length, story).toBe(1)
+      expect(settled.peers.filter(peer => !peer.connecting).length, story).toBe(1)
+      // The same connection on both ends: the one seedcast opened is the one libtorrent received.
+      expect(settled.peers[0]!.outgoing, story).toBe(ours[0].type === 'utpIncoming')
+
+      // The other connection ends on seedcast's side too, and ending it leaves the kept one
+      // alone (WebTorrent's removePeer by "ip:port" destroyed both: libtorrent's close of the
+      // loser, a FIN libutp cannot read, used to surface only at the handshake timeout, 25 s).
+      const loser = ours[0].type === 'utpIncoming' ? dialled : incoming?.[Symbol.for('seedcast.peerOfWire')]
+      if (loser) {
+        for (const deadline = Date.now() + 40_000; !loser.destroyed;) {
+          if (Date.now() > deadline) throw new Error(`${story}: the dropped connection still open on seedcast's side after 40 s`)
+          await new Promise(resolve => setTimeout(resolve, 50))
+        }
+        expect(ours[0].destroyed, `${story}: the kept connection was destroyed with the dropped one`).toBe(false)
+      }
+
+      await statusUntil(libtorrent.status, `round ${round}: libtorrent complete`, s => s.seeding, 60_000)
+      expect(Buffer.compare(await readFile(join(saveDir, 'episode.bin')), data)).toBe(0)
+      if (incoming !== undefined && outgoing) races++
+      console.log(`${story}; both dials connected: ${Boolean(incoming) && outgoing}; closed as duplicates by libtorrent ${settled.closed.filter(reason => /duplicate/i.test(reason)).length}, by seedcast ${fastPathCounts.duplicateConnections - duplicatesBefore}`)
+      await libtorrent.stop()
+      await closeClient(client)
+    }
+    // The race really ran: in most rounds both dials connected.
+    expect(races).toBeGreaterThanOrEqual(ROUNDS / 2)
+  }, 400_000)
+})
