@@ -8,6 +8,7 @@ import fp from 'fastify-plugin'
 import { ANNOUNCE_PATH } from '../feed/trackers.js'
 import type { MountedShow } from './mounts.js'
 import { ServedInfoHashes } from './served-infohashes.js'
+import { oneSwarmPerTorrent } from './tracker-swarms.js'
 
 export interface TrackerOptions {
   shows: MountedShow[]
@@ -48,6 +49,7 @@ async function tracker (app: FastifyInstance, options: TrackerOptions): Promise<
       served.has(infoHash).then(known => done(known ? null : new Error(REFUSED)), (error: Error) => done(error))
     }
   })
+  if (!oneSwarmPerTorrent(server)) app.log.warn('tracker: bittorrent-tracker lacks Server.Swarm or createSwarm; peers announcing a new torrent at the same moment may miss each other until their next announce')
   // A peer's bad request is the peer's problem: bittorrent-tracker answers it with a
   // failure reason and reports a warning, which is no reason to log or crash.
   server.on('warning', () => {})

@@ -39,6 +39,25 @@ function wsAnnounce (url: string, infoHash: string): Promise<Record<string, any>
   })
 }
 
+/** A WebSocket to the tracker, open, keeping every message it receives. */
+async function wsPeer (url: string): Promise<{ socket: WebSocket, messages: Array<Record<string, any>>, next: (test: (message: Record<string, any>) => boolean) => Promise<Record<string, any>> }> {
+  const socket = new WebSocket(url)
+  cleanups.push(() => socket.close())
+  const messages: Array<Record<string, any>> = []
+  const waiters: Array<() => void> = []
+  socket.onmessage = message => { messages.push(JSON.parse(String(message.data)) as Record<string, any>); for (const wake of waiters.splice(0)) wake() }
+  await new Promise<void>((resolve, reject) => { socket.onopen = () => resolve(); socket.onerror = () => reject(new Error(`${url}: WebSocket error`)) })
+  const next = (test: (message: Record<string, any>) => boolean) => new Promise<Record<string, any>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${url}: no such message in 10 s (got ${JSON.stringify(messages)})`)), 10_000)
+    const check = (): void => {
+      const found = messages.find(test)
+      if (found) { clearTimeout(timer); resolve(found) } else waiters.push(check)
+    }
+    check()
+  })
+  return { socket, messages, next }
+}
+
 async function serve (dir: string, port: number, udpTracker = false): Promise<RunningServer> {
   const running = await serveShows({ shows: [dir], port, host: '127.0.0.1', udpTracker })
   cleanups.push(() => running.close())
@@ -107,6 +126,37 @@ describe('the tracker of seedcast serve', () => {
 
     // Only the announce path upgrades to a WebSocket.
     await expect(wsAnnounce(`ws://127.0.0.1:${port}/show/rss.xml`, first.episode.infoHash)).rejects.toThrow(/WebSocket error/)
+  })
+
+  it('puts two peers announcing a new torrent at the same moment in one swarm, so the first is told of the second and gets its offer', async () => {
+    const tmp = await tempDir()
+    cleanups.push(tmp.cleanup)
+    const port = await freePort()
+    const dir = join(tmp.path, 'show')
+    await initShow(dir, {
+      title: 'Tracked', description: 'd', author: 'A', ownerName: 'A', ownerEmail: 'a@example.org',
+      language: 'en', category: 'Technology', baseUrl: `http://127.0.0.1:${port}/show/`, trackers: ['self']
+    })
+    const { episode } = await publish(dir, fixture('episode.mp3'), { date: '2026-11-01T09:00:00Z' })
+    const running = await serve(dir, port)
+    const peers = await Promise.all([wsPeer(running.tracker.ws), wsPeer(running.tracker.ws)])
+    const ids = peers.map(() => randomBytes(20))
+    // Sent in the same tick, so both reach the tracker while it checks the infohash (a stat
+    // of the catalog): bittorrent-tracker alone then made two swarms, the second replacing
+    // the first, and each peer was alone in its own.
+    peers.forEach(({ socket }, i) => socket.send(JSON.stringify({
+      action: 'announce', info_hash: Buffer.from(episode.infoHash, 'hex').toString('latin1'), peer_id: ids[i]!.toString('latin1'),
+      numwant: 1, uploaded: 0, downloaded: 0, left: 100, event: 'started',
+      offers: [{ offer: { type: 'offer', sdp: `offer of peer ${i}` }, offer_id: randomBytes(20).toString('latin1') }]
+    })))
+    const answers = await Promise.all(peers.map(({ next }) => next(message => message.action === 'announce' && message.interval !== undefined)))
+    for (const answer of answers) expect(answer['failure reason']).toBeUndefined()
+    // One swarm: whichever was handled second saw the first.
+    expect(answers.map(answer => answer.complete + answer.incomplete).sort()).toEqual([1, 2])
+    const second = answers.findIndex(answer => answer.complete + answer.incomplete === 2)
+    const relayed = await peers[1 - second]!.next(message => message.offer !== undefined)
+    expect(relayed.offer.sdp).toBe(`offer of peer ${second}`)
+    expect(Buffer.from(String(relayed.peer_id), 'latin1').equals(ids[second]!)).toBe(true)
   })
 
   it("aria2c gets the demo from its magnet alone: the seeder is found through the show's own tracker, the web seed is out of reach", async () => {
