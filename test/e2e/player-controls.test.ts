@@ -1,6 +1,8 @@
+import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium, listenerContext } from '../helpers/chromium.ts'
+import { ffmpegSeekByte, mp4Packets } from '../helpers/mp4-packets.ts'
 import { expectEpisodeBytes, openPlayer, play, stats, waitForTime } from './player-page.ts'
 import { makePlayerShow, serveShow, type Cleanups, type PlayerShow, type PublishedEpisode } from './player-site.ts'
 
@@ -37,7 +39,7 @@ describe('player controls on the show\'s own pages', { timeout: 180_000 }, () =>
     show = await makePlayerShow([
       { seconds: 60, title: 'Chaptered tone', chapters: ['00:00:00 Opening', '00:00:30 Middle', '00:00:45 Closing'], transcript: TRANSCRIPT },
       { seconds: 30, title: 'Short tone' },
-      { seconds: 12, title: 'Test card', video: true }
+      { seconds: 30, title: 'Test card', video: true }
     ], cleanups)
     ;[withChapters, plainAudio, video] = show.episodes as [PublishedEpisode, PublishedEpisode, PublishedEpisode]
     await serveShow(show, false, cleanups)
@@ -60,6 +62,30 @@ describe('player controls on the show\'s own pages', { timeout: 180_000 }, () =>
     expect(s.fromHttp).toBeGreaterThan(0)
     expect(s.rejected).toBe(0)
     expect(await expectEpisodeBytes(page, video)).toContain(0)
+    await context.close()
+  })
+
+  it('seeks a video to 80 %: the read at the key frame before it starts when the element starts seeking, and it plays on from there', async () => {
+    const context = await listenerContext(browser, show.origin)
+    const page = await context.newPage()
+    await openPlayer(page, video.pageUrl)
+    await play(page)
+    await waitForTime(page, 0.5)
+    const target = video.episode.duration * 0.8
+    await media(page).evaluate((element, t) => { (element as HTMLMediaElement).currentTime = t }, target)
+    const reached = await waitForTime(page, target + 0.5)
+    expect(reached).toBeGreaterThan(target + 0.5)
+    // Where FFmpeg (Chromium's demuxer) reads from after that seek: the key frame at or before
+    // it (x264 puts one every 10 s), past half the file. The player began its read there (32 KiB
+    // early, as Chromium asks from a 32 KiB-aligned offset) at the 'seeking' event, before the
+    // element's request came; a guess from time as for audio would miss it (bytes are not time).
+    const seekByte = ffmpegSeekByte(await mp4Packets(join(show.dir, 'public', video.episode.mediaPath)), target)
+    expect(seekByte).toBeGreaterThan(video.episode.length / 2)
+    const expectedPiece = Math.floor((seekByte - 32 * 1024) / video.episode.pieceLength)
+    const seekReads = await page.evaluate(() => (window as any).seedcast.players[0].debug().seekReads() as number[])
+    expect(seekReads).toEqual([expectedPiece])
+    const delivered = await expectEpisodeBytes(page, video)
+    expect(delivered).toContain(Math.floor(seekByte / video.episode.pieceLength))
     await context.close()
   })
 

@@ -14,6 +14,7 @@ export interface PlayerStats {
   uploaded: number
   uploadSpeed: number
   sharing: boolean
+  lookups: number
 }
 
 /** Opens the episode page and waits until the player has enhanced it (state `ready` or `plain`). */

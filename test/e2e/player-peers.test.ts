@@ -66,7 +66,8 @@ describe('player with peers', { timeout: 180_000 }, () => {
     const features = await page.evaluate(() => (window as any).seedcast.players[0].debug().bundleFeatures as Array<{ feature: string, on: boolean, missing: string[] }>)
     expect(features.map(({ feature, on, missing }) => ({ feature, on, missing }))).toEqual([
       { feature: 'WebRTC glare tie-break', on: true, missing: [] },
-      { feature: 'web-seed pieces shared with peers', on: true, missing: [] }
+      { feature: 'web-seed pieces shared with peers', on: true, missing: [] },
+      { feature: 'tracker asked again without peers', on: true, missing: [] }
     ])
     expect(warnings).toEqual([])
     expect(aborted).toBeGreaterThan(0)
@@ -145,6 +146,44 @@ describe('player with peers', { timeout: 180_000 }, () => {
     await expectEpisodeBytes(thirdPage, show)
     await third.close()
     await first.close()
+  })
+
+  it('asks the tracker again when its first offers come to nothing (the answers to them lost), and then plays from the seeder', async () => {
+    const show = await makePlayerShow(40, cleanups)
+    await serveShow(show, false, cleanups)
+    await seedShow(show, cleanups)
+    const context = await listenerContext(browser, show.origin)
+    await context.route(isMedia, route => route.abort())
+    // Between the page and the tracker: the signalling that answers the page's first announce
+    // is dropped, as when an offer is lost or its connection fails. Before the player asked
+    // again, nothing happened until the tracker's interval (2 min).
+    let announces = 0
+    let dropped = 0
+    await context.routeWebSocket(url => url.pathname.endsWith('/announce'), ws => {
+      const server = ws.connectToServer()
+      ws.onMessage(message => {
+        const data = JSON.parse(String(message)) as { action?: string, offers?: unknown[] }
+        if (data.action === 'announce' && data.offers?.length) announces++
+        server.send(message)
+      })
+      server.onMessage(message => {
+        const data = JSON.parse(String(message)) as { offer?: unknown, answer?: unknown }
+        if ((data.offer || data.answer) && announces < 2) { dropped++; return }
+        ws.send(message)
+      })
+    })
+    const page = await context.newPage()
+    await openPlayer(page, show.pageUrl)
+    await play(page)
+    await waitForTime(page, 2, 60_000)
+    const s = await stats(page)
+    expect(dropped).toBeGreaterThan(0)
+    expect(s.lookups).toBeGreaterThanOrEqual(1)
+    expect(announces).toBeGreaterThanOrEqual(2)
+    expect(s.fromHttp).toBe(0)
+    expect(s.fromPeers).toBeGreaterThan(0)
+    await expectEpisodeBytes(page, show)
+    await context.close()
   })
 
   it('two listeners joining at the same moment both play the episode, each getting from the other the half its web seed lacks', async () => {

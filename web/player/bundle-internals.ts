@@ -8,7 +8,7 @@
  * one is on with the bundle we ship.
  */
 
-export type BundleFeature = 'web-seed pieces shared with peers' | 'WebRTC glare tie-break'
+export type BundleFeature = 'web-seed pieces shared with peers' | 'WebRTC glare tie-break' | 'tracker asked again without peers'
 
 export interface BundleFeatureStatus { feature: BundleFeature, on: boolean, missing: string[], consequence: string }
 
@@ -16,7 +16,8 @@ export interface Need { what: string, ok: () => boolean }
 
 const CONSEQUENCES: Record<BundleFeature, string> = {
   'web-seed pieces shared with peers': 'pieces that came over HTTP are shared only once WebTorrent has fetched them again from peers',
-  'WebRTC glare tie-break': 'two listeners joining at the same moment may drop each other and retry'
+  'WebRTC glare tie-break': 'two listeners joining at the same moment may drop each other and retry',
+  'tracker asked again without peers': 'a listener whose first connections failed finds peers only at the tracker\'s next interval (2 min)'
 }
 
 const fn = (object: unknown, name: string): boolean => typeof (object as Record<string, unknown> | null | undefined)?.[name] === 'function'
@@ -31,6 +32,12 @@ export function sharingNeeds (torrent: object): Need[] {
     { what: 'Torrent#pieces', ok: () => Array.isArray(t.pieces) },
     { what: 'Torrent#bitfield.get', ok: () => fn(t.bitfield, 'get') }
   ]
+}
+
+/** What asking the tracker again needs of a ready torrent (Swarm's lookups): its tracker client's update(). */
+export function trackerUpdateNeeds (torrent: object): Need[] {
+  const tracker = (torrent as { discovery?: { tracker?: unknown } }).discovery?.tracker
+  return [{ what: 'Torrent#discovery.tracker.update', ok: () => fn(tracker, 'update') }]
 }
 
 /** What the tie-break needs of a torrent just added (src/swarm/webrtc/glare-patch.ts patchTorrent). */

@@ -1,4 +1,5 @@
-import { loadTorrent, type EpisodeTorrent } from './metainfo.js'
+import { loadTorrent, pieceSize, type EpisodeTorrent } from './metainfo.js'
+import { findMoov, readMp4Index, type Mp4Index } from './mp4-index.js'
 import { PieceStore } from './piece-store.js'
 import { decide, DEFAULT_BYTES_PER_SECOND, type PeerView, type PlaybackView } from './policy.js'
 import { answerRange, startWebSeedRun } from './range-stream.js'
@@ -13,7 +14,11 @@ const SWARM_LOADING: PeerView = { peerHas: () => false, settled: () => false }
  * when the web seed fails, or after this at the latest, so it never delays the first audio.
  */
 const SWARM_START_AT_LATEST_MS = 1_000
-/** After the first 'playing', the swarm starts this much later, so a seek right after play (a chapter, a resumed position) goes first. */
+/**
+ * After the first 'playing' (or the 'seeked' it waited for), the swarm starts this much later:
+ * a seek right after play (a chapter, a resumed position) goes first, and the element gets the
+ * chunks after the seek position before the script parse holds the page's thread.
+ */
 const SWARM_SETTLE_MS = 250
 /**
  * Chromium asks for a seek target from a 32 KiB-aligned offset at or just before it: the read
@@ -27,6 +32,8 @@ const SEEK_SLACK_BYTES = 32 * 1024
  * read the element now waits for). Generous, so a seek the old response can reach is untouched.
  */
 const LEFT_BEHIND_BYTES = 1024 * 1024
+/** How far into an MP4 the moov is looked for (fast start puts it right after ftyp). */
+const MOOV_SEARCH_BYTES = 64 * 1024
 
 export interface EngineOptions {
   media: HTMLMediaElement
@@ -51,6 +58,8 @@ export interface EngineStats {
   uploaded: number
   uploadSpeed: number
   sharing: boolean
+  /** Announces made because no peer was connected while pieces were missing (Swarm's lookups). */
+  lookups: number
 }
 
 /**
@@ -74,6 +83,10 @@ export class Engine {
   /** Seeks so far, and the estimated byte of the last one (audio only; see seeking()). */
   private seekCount = 0
   private seekByte = 0
+  /** An MP4 video's seek index, once its moov is held (null: it has none the player can read). */
+  private mp4Index?: Mp4Index | null
+  /** The piece each seek's early read began at (for diagnostics and the tests). */
+  private readonly seekStarts: number[] = []
 
   constructor (private readonly options: EngineOptions) {
     this.ready = loadTorrent(options.torrentUrl, options.length).then(torrent => {
@@ -152,12 +165,15 @@ export class Engine {
       listeners: swarm?.listeners ?? 0,
       uploaded: (swarm?.uploaded ?? 0) + this.pastUploaded,
       uploadSpeed: swarm?.uploadSpeed ?? 0,
-      sharing: this.swarmState === 'loading' || this.swarmState === 'up'
+      sharing: this.swarmState === 'loading' || this.swarmState === 'up',
+      lookups: swarm?.lookups ?? 0
     }
   }
 
   /** Indices of the pieces handed to the element, and a held piece's bytes (for tests and diagnostics). */
   delivered (): number[] { return [...this.deliveredPieces].sort((a, b) => a - b) }
+  /** The piece each seek so far began its early read at (see seeking()). */
+  seekReads (): number[] { return [...this.seekStarts] }
   piece (index: number): Uint8Array | undefined { return this.store?.get(index) }
 
   /** The swarm as the policy sees it: loading (wait for it), up, or none (off or failed). */
@@ -169,17 +185,21 @@ export class Engine {
    * The element starts seeking: its request for the new position will come through the
    * worker some milliseconds later. Meanwhile, web-seed reads far from it stop (they would
    * slow the one it waits for) and the piece at the position is asked for now, from a peer
-   * that has it or else the web seed. Audio only: there bytes follow time closely enough to
-   * guess the position's piece (a video's index may point anywhere).
+   * that has it or else the web seed. The position's byte: for audio, bytes follow time
+   * closely enough; for an MP4 video, its moov's sample tables say (see mp4-index.ts); other
+   * videos (WebM) wait for the element's request.
    */
   private seeking (): void {
     const { torrent, store, webSeed } = this
     const media = this.options.media
-    if (!torrent || !store || !webSeed || !this.active || !this.options.mime.startsWith('audio/') || !Number.isFinite(media.duration)) return
+    if (!torrent || !store || !webSeed || !this.active || !Number.isFinite(media.duration)) return
     const playback = this.playback()
+    const byte = this.options.mime.startsWith('audio/') ? playback.playheadByte : this.videoIndex(torrent, store)?.byteAt(media.currentTime)
+    if (byte === undefined) return
     this.seekCount++
-    this.seekByte = playback.playheadByte
-    const index = Math.min(torrent.pieceCount - 1, Math.max(0, Math.floor((playback.playheadByte - SEEK_SLACK_BYTES) / torrent.pieceLength)))
+    this.seekByte = byte
+    const index = Math.min(torrent.pieceCount - 1, Math.max(0, Math.floor((byte - SEEK_SLACK_BYTES) / torrent.pieceLength)))
+    this.seekStarts.push(index)
     webSeed.abortRunsAwayFrom(index)
     if (store.has(index)) return
     const peers = this.peers()
@@ -188,15 +208,32 @@ export class Engine {
     else if (decision === 'web-seed' && webSeed.canFetch(index)) startWebSeedRun(torrent, webSeed, index, playback, peers)
   }
 
+  /** The MP4 seek index, read from held pieces the first time the whole moov is held (it comes first in a fast-start file). */
+  private videoIndex (torrent: EpisodeTorrent, store: PieceStore): Mp4Index | undefined {
+    if (this.mp4Index !== undefined || this.options.mime !== 'video/mp4') return this.mp4Index ?? undefined
+    const head = heldPrefix(torrent, store, MOOV_SEARCH_BYTES)
+    if (!head) return undefined
+    const moov = findMoov(head)
+    if (!moov) {
+      // No moov before the media data (or none in the first MOOV_SEARCH_BYTES): no index.
+      if (head.length >= Math.min(MOOV_SEARCH_BYTES, torrent.length)) this.mp4Index = null
+      return undefined
+    }
+    const bytes = heldPrefix(torrent, store, moov.end)
+    if (!bytes || bytes.length < moov.end) return undefined
+    this.mp4Index = readMp4Index(bytes.subarray(moov.start, moov.end)) ?? null
+    return this.mp4Index ?? undefined
+  }
+
   /**
    * Starting WebTorrent parses a 220 kB script and sets up its client on the page's thread,
    * which a seek just after the first play (a chapter link, a resumed position) would wait
-   * behind: while the element seeks, the start waits for 'seeked'. (A failing web seed
+   * behind: while the element seeks, the start waits for 'seeked' (and SWARM_SETTLE_MS more). (A failing web seed
    * starts it at once, see the constructor; peers that have a piece are asked once it is up.)
    */
   private startSwarmUnlessSeeking (): void {
     const media = this.options.media
-    if (media.seeking) media.addEventListener('seeked', () => this.startSwarmUnlessSeeking(), { once: true })
+    if (media.seeking) media.addEventListener('seeked', () => setTimeout(() => this.startSwarmUnlessSeeking(), SWARM_SETTLE_MS), { once: true })
     else this.startSwarm()
   }
 
@@ -228,4 +265,21 @@ export class Engine {
     const starving = media.seeking || media.readyState < HTMLMediaElement.HAVE_FUTURE_DATA
     return { playheadByte: time * bytesPerSecond, bufferedWallSeconds: (bufferedEnd - time) / rate, bytesPerSecond, starving }
   }
+}
+
+/** The held bytes from the file's start, up to `bytes` (fewer at the first missing piece); undefined when piece 0 is missing. */
+function heldPrefix (torrent: EpisodeTorrent, store: PieceStore, bytes: number): Uint8Array | undefined {
+  const parts: Uint8Array[] = []
+  let size = 0
+  for (let index = 0; size < bytes && index < torrent.pieceCount; index++) {
+    const piece = store.get(index)
+    if (!piece) break
+    parts.push(piece.subarray(0, pieceSize(torrent, index)))
+    size += piece.length
+  }
+  if (!parts.length) return undefined
+  const out = new Uint8Array(size)
+  let at = 0
+  for (const part of parts) { out.set(part, at); at += part.length }
+  return out
 }

@@ -68,13 +68,14 @@ export class EpisodePlayer {
   }
 
   /** Counters and pieces, for diagnostics and the tests. */
-  debug (): { state: PlayerState, torrentRead: boolean, stats?: ReturnType<Engine['stats']>, bundleFeatures: BundleFeatureStatus[], delivered: () => number[], piece: (index: number) => number[] | undefined } {
+  debug (): { state: PlayerState, torrentRead: boolean, stats?: ReturnType<Engine['stats']>, bundleFeatures: BundleFeatureStatus[], delivered: () => number[], seekReads: () => number[], piece: (index: number) => number[] | undefined } {
     return {
       state: this.state,
       bundleFeatures: bundleFeatures(),
       torrentRead: this.engine?.loaded ?? false,
       stats: this.engine?.stats(),
       delivered: () => this.engine?.delivered() ?? [],
+      seekReads: () => this.engine?.seekReads() ?? [],
       piece: index => { const data = this.engine?.piece(index); return data ? [...data] : undefined }
     }
   }

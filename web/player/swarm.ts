@@ -1,10 +1,18 @@
 import { patchTorrent, patchWebSocketTracker } from '../../src/swarm/webrtc/glare-patch.js'
-import { BundleInternals, glareTorrentNeeds, sharingNeeds, webSocketTrackers, type BundleFeatureStatus } from './bundle-internals.js'
+import { BundleInternals, glareTorrentNeeds, sharingNeeds, trackerUpdateNeeds, webSocketTrackers, type BundleFeatureStatus } from './bundle-internals.js'
 import type { EpisodeTorrent } from './metainfo.js'
 import type { PieceStore } from './piece-store.js'
 import { SWARM_GRACE_MS, type PeerView } from './policy.js'
 
-export interface SwarmStats { peers: number, listeners: number, uploaded: number, uploadSpeed: number, fromPeers: number }
+export interface SwarmStats { peers: number, listeners: number, uploaded: number, uploadSpeed: number, fromPeers: number, lookups: number }
+
+/**
+ * With no peer connected while pieces are missing, the tracker is asked again (a new announce,
+ * so new WebRTC offers) after each of these in turn; then the tracker's own interval (2 min for
+ * WebSocket clients) takes over. A lost offer, a connection whose ICE failed or a peer that left
+ * thus costs seconds, not minutes. Losing the last peer starts the sequence again.
+ */
+export const LOOKUP_RETRY_MS = [3_000, 6_000, 12_000, 24_000, 48_000]
 
 /** The bundle's private members this page uses, checked once per feature (see bundle-internals.ts). */
 const internals = new BundleInternals()
@@ -20,6 +28,11 @@ export function bundleFeatures (): BundleFeatureStatus[] { return internals.stat
  */
 export class Swarm implements PeerView {
   private readonly startedAt = performance.now()
+  /** Announces made by lookUpAgain since the last peer was lost (or the start). */
+  private lookups = 0
+  private lookupTimer?: ReturnType<typeof setTimeout>
+  /** Announces made because no peer was connected (for diagnostics and the tests). */
+  lookupsTotal = 0
 
   private constructor (
     private readonly client: BrowserClient,
@@ -53,9 +66,32 @@ export class Swarm implements PeerView {
       if (internals.check('WebRTC glare tie-break', needs)) {
         for (const tracker of trackers) patchWebSocketTracker(Object.getPrototypeOf(tracker) as object)
       }
+      if (internals.check('tracker asked again without peers', trackerUpdateNeeds(torrent))) swarm.watchShortfall()
+    })
+    torrent.on('wire', (wire: BrowserWire) => {
+      wire.once('close', () => {
+        if (torrent.wires.length > 0 || !internals.on('tracker asked again without peers')) return
+        swarm.lookups = 0
+        swarm.watchShortfall()
+      })
     })
     for (const event of ['wire', 'verified']) torrent.on(event, () => store.nudge())
     return swarm
+  }
+
+  /** Asks the tracker again after the next LOOKUP_RETRY_MS step if then no peer is connected and pieces are missing. */
+  private watchShortfall (): void {
+    clearTimeout(this.lookupTimer)
+    const delay = LOOKUP_RETRY_MS[this.lookups]
+    if (delay === undefined) return
+    this.lookupTimer = setTimeout(() => {
+      const torrent = this.torrent
+      if (torrent.destroyed || torrent.wires.length > 0 || this.store.held === this.store.pieceCount) return
+      this.lookups++
+      this.lookupsTotal++
+      torrent.discovery?.tracker?.update()
+      this.watchShortfall()
+    }, delay)
   }
 
   peerHas (index: number): boolean {
@@ -92,11 +128,13 @@ export class Swarm implements PeerView {
       listeners: wires.filter(wire => wire.peerInterested).length,
       uploaded: this.torrent.uploaded,
       uploadSpeed: this.torrent.uploadSpeed,
-      fromPeers: this.fromPeers
+      fromPeers: this.fromPeers,
+      lookups: this.lookupsTotal
     }
   }
 
   destroy (): Promise<void> {
+    clearTimeout(this.lookupTimer)
     return new Promise(resolve => this.client.destroy(() => resolve()))
   }
 }

@@ -9,6 +9,7 @@ interface BrowserWire {
   peerInterested: boolean
   isSeeder: boolean
   have: (index: number) => void
+  once: (event: string, listener: (...args: any[]) => void) => void
 }
 
 interface BrowserTorrent {
@@ -21,7 +22,7 @@ interface BrowserTorrent {
   uploadSpeed: number
   bitfield: { get: (index: number) => boolean }
   pieces: unknown[]
-  discovery?: { tracker?: { _trackers?: object[] } }
+  discovery?: { tracker?: { _trackers?: object[], update: () => void } }
   critical: (start: number, end: number) => void
   on: (event: string, listener: (...args: any[]) => void) => void
   once: (event: string, listener: (...args: any[]) => void) => void

@@ -17,7 +17,23 @@ const PLAYER_HELLO: PlayerHello['type'] = 'seedcast:hello'
 /** How long the worker waits for the page's answer before it lets the request through. */
 const PAGE_REPLY_TIMEOUT_MS = 3_000
 
-self.addEventListener('install', () => { void self.skipWaiting() })
+/**
+ * Everything but the media elements' requests goes straight to the network, without waking
+ * this worker (the static routing API, Chromium 123+): the page's web-seed reads, its
+ * .torrent and the site's files would otherwise each wait for this thread, which is busy
+ * relaying the element, only to be let through. Browsers without it dispatch them here and
+ * the fetch handler lets them through, as before.
+ */
+const NETWORK_UNLESS_MEDIA = [{
+  condition: { not: { or: [{ requestDestination: 'audio' }, { requestDestination: 'video' }] } },
+  source: 'network'
+}]
+
+self.addEventListener('install', event => {
+  const routed = event as ExtendableEvent & { addRoutes?: (rules: unknown) => Promise<void> }
+  if (typeof routed.addRoutes === 'function') event.waitUntil(routed.addRoutes(NETWORK_UNLESS_MEDIA).catch(() => {}))
+  void self.skipWaiting()
+})
 self.addEventListener('activate', event => { event.waitUntil(self.clients.claim()) })
 
 /** Pages whose player said hello; any other page (or one from before a restart) is left alone. */
