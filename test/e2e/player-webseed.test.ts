@@ -68,6 +68,13 @@ describe('player without peers', { timeout: 180_000 }, () => {
     const after = reads.filter(read => read.at >= seekAt).map(read => startOf(read.range))
     expect(after.length).toBeGreaterThan(0)
     expect(after.filter(start => start < targetByte - 1024 * 1024)).toEqual([])
+    // The page's own reads went straight to the network, never through the worker, which
+    // only serves the element (its static routes): no wait for the worker's thread.
+    const routes = await page.evaluate(() => (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+      .filter(entry => entry.initiatorType === 'fetch' && entry.name.includes('/media/'))
+      .map(entry => (entry as PerformanceResourceTiming & { workerMatchedSourceType?: string }).workerMatchedSourceType))
+    expect(routes.length).toBeGreaterThan(0)
+    expect(new Set(routes)).toEqual(new Set(['network']))
     await context.close()
   })
 })
