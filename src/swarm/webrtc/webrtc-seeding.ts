@@ -47,6 +47,8 @@ export class WebRtcSeeding {
   private restartTimer?: NodeJS.Timeout
   private stopping?: Promise<void>
   private unavailable = false
+  /** What the child said last before exiting on an error of its own ('fatal'). */
+  private lastError?: string
   /** Times the child was started again after dying. */
   restarts = 0
 
@@ -150,8 +152,6 @@ export class WebRtcSeeding {
       this.lastError = message.message
     }
   }
-
-  private lastError?: string
 
   private onExit (child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (this.child !== child) return
