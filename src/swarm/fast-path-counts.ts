@@ -25,7 +25,11 @@ export const fastPathCounts = {
   /** Connections kept when a duplicate sharing their address was destroyed (WebTorrent would have destroyed both). */
   sharedAddressesKept: 0,
   /** uTP connections probed with keep-alives after an unread FIN that could be theirs (two from one address). */
-  utpFinProbes: 0
+  utpFinProbes: 0,
+  /** Received messages split across socket reads, copied into one buffer (the others are parsed in place). */
+  joinedMessages: 0,
+  /** Downloaded pieces joined from their blocks into a buffer that is not zero-filled first. */
+  unzeroedPieces: 0
 }
 
 export type FastPathCounts = typeof fastPathCounts

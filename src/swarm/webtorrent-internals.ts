@@ -6,10 +6,12 @@ import WebSocketTracker from 'bittorrent-tracker/websocket-tracker'
 import ConnPool from 'webtorrent/lib/conn-pool.js'
 import Peer from 'webtorrent/lib/peer.js'
 import Torrent from 'webtorrent/lib/torrent.js'
+import Piece from 'torrent-piece'
 import { fastPathCounts } from './fast-path-counts.js'
 import { patchTorrent, patchWebSocketTracker } from './webrtc/glare-patch.js'
 import { BAN_MS, BanList, describeMessage, ipOfAddress, largestMessage, messageBounds, normalizeIp } from './wire-limits.js'
 import { framePieceMessages, type FramedWireProto } from './wire-framing.js'
+import { flushWithoutZeroFill, receiveWithoutCopies, type FlushingPieceProto, type ReceivingWireProto } from './wire-receive.js'
 import { connectingFrom, httpTrackerOptionsOn, outgoingHost, sdpWithCandidatesOn, udpFrom } from './outgoing-host.js'
 
 
@@ -47,6 +49,10 @@ export interface InternalTargets {
   httpTracker?: object
   /** utp-native's UTP.prototype (the uTP socket), undefined when utp-native did not install (no uTP at all then). */
   utp?: object
+  /** torrent-piece's Piece.prototype (webtorrent's piece being downloaded; pinned, same copy as webtorrent's). */
+  piece?: object
+  /** A new Piece: fields set by the constructor. */
+  probePiece?: () => object
 }
 
 export function libraryTargets (): InternalTargets {
@@ -60,7 +66,9 @@ export function libraryTargets (): InternalTargets {
     webSocketTracker: WebSocketTracker.prototype,
     udpTracker: trackerPrototype('udp://127.0.0.1:1'),
     httpTracker: trackerPrototype('http://127.0.0.1:1/announce'),
-    utp: (attempt(() => createRequire(import.meta.url)('utp-native')) as { prototype?: object } | undefined)?.prototype
+    utp: (attempt(() => createRequire(import.meta.url)('utp-native')) as { prototype?: object } | undefined)?.prototype,
+    piece: Piece.prototype,
+    probePiece: () => new Piece(16384) as object
   }
 }
 
@@ -78,12 +86,12 @@ function trackerPrototype (url: string): object | undefined {
 }
 
 /** The features, named as the warning line names them. */
-export type Feature = 'peer links' | 'piece framing' | 'socket write batching' | 'WebRTC stall check' | 'peer message limits' | 'incoming connection cap' | 'WebRTC glare tie-break' | 'outgoing connections from --host' | 'uTP close by libtorrent peers' | 'duplicate connections sharing an address'
+export type Feature = 'peer links' | 'piece framing' | 'receive without copies' | 'piece join without zero fill' | 'socket write batching' | 'WebRTC stall check' | 'peer message limits' | 'incoming connection cap' | 'WebRTC glare tie-break' | 'outgoing connections from --host' | 'uTP close by libtorrent peers' | 'duplicate connections sharing an address'
 
 export interface FeatureStatus { feature: Feature, on: boolean, missing: string[], consequence: string }
 
 interface Requirement { what: string, ok: (targets: InternalTargets, probes: Probes) => boolean }
-interface Probes { wire?: object, encryptedWire?: object, peer?: object }
+interface Probes { wire?: object, encryptedWire?: object, peer?: object, piece?: object }
 
 const fn = (object: object | undefined, name: string): boolean => typeof (object as Record<string, unknown> | undefined)?.[name] === 'function'
 const has = (object: object | undefined, name: string): boolean => object !== undefined && name in object
@@ -103,6 +111,22 @@ const FEATURES: Array<{ feature: Feature, needs: Requirement[], needsFeatures?: 
       { what: 'bittorrent-protocol Wire#type, #_encryptor._isEncrypted', ok: (_t, p) => has(p.wire, 'type') && typeof (p.encryptedWire as { _encryptor?: { _isEncrypted?: unknown } } | undefined)?._encryptor?._isEncrypted === 'boolean' }
     ],
     consequence: 'each block goes out as two chunks'
+  },
+  {
+    feature: 'receive without copies',
+    needs: [
+      { what: 'bittorrent-protocol Wire.prototype._write, ._processBuffer', ok: t => fn(t.wire, '_write') && fn(t.wire, '_processBuffer') },
+      { what: 'bittorrent-protocol Wire#_buffer, #_bufferSize, #_parserSize, #_parser', ok: (_t, p) => { const wire = p.wire as Record<string, unknown> | undefined; return Array.isArray(wire?._buffer) && typeof wire._bufferSize === 'number' && typeof wire._parserSize === 'number' && typeof wire._parser === 'function' } }
+    ],
+    consequence: 'every received byte is copied once more'
+  },
+  {
+    feature: 'piece join without zero fill',
+    needs: [
+      { what: 'torrent-piece Piece.prototype.flush', ok: t => fn(t.piece, 'flush') },
+      { what: 'torrent-piece Piece#length, #_chunks, #_buffered, #_flushed', ok: (_t, p) => { const piece = p.piece as Record<string, unknown> | undefined; return piece?.length === 16384 && piece._chunks === 1 && piece._buffered === 0 && piece._flushed === false && '_buffer' in piece } }
+    ],
+    consequence: 'each downloaded piece is joined into a zero-filled new buffer'
   },
   { feature: 'socket write batching', needs: [], needsFeatures: ['peer links'], consequence: 'one write(2) per block' },
   { feature: 'WebRTC stall check', needs: [], needsFeatures: ['peer links'], consequence: 'a vanished WebRTC peer is kept until ICE fails' },
@@ -174,7 +198,8 @@ export function applyWebTorrentInternals (targets: InternalTargets = libraryTarg
   const probes: Probes = {
     wire: attempt(() => targets.probeWire(false)),
     encryptedWire: attempt(() => targets.probeWire(true)),
-    peer: attempt(() => targets.probePeer())
+    peer: attempt(() => targets.probePeer()),
+    piece: attempt(() => targets.probePiece?.())
   }
   const status: FeatureStatus[] = []
   for (const { feature, needs, needsFeatures = [], consequence } of FEATURES) {
@@ -188,6 +213,8 @@ export function applyWebTorrentInternals (targets: InternalTargets = libraryTarg
   const on = (feature: Feature) => status.find(entry => entry.feature === feature)!.on
   if (on('peer links')) linkPeers(targets.peer as PeerProto)
   if (on('piece framing')) framePieceMessages(targets.wire as FramedWireProto)
+  if (on('receive without copies')) receiveWithoutCopies(targets.wire as ReceivingWireProto)
+  if (on('piece join without zero fill')) flushWithoutZeroFill(targets.piece as FlushingPieceProto)
   if (on('peer message limits')) limitPeerMessages(targets)
   if (on('incoming connection cap')) capIncoming(targets.torrent as TorrentProto)
   if (on('duplicate connections sharing an address')) keepSharedAddresses(targets.peer as DestroyingPeerProto)

@@ -240,3 +240,11 @@ declare module 'webtorrent/lib/conn-pool.js' {
   const ConnPool: { prototype: object }
   export default ConnPool
 }
+
+declare module 'torrent-piece' {
+  /** A piece being downloaded (its blocks); webtorrent-internals.ts patches its prototype. */
+  export default class Piece {
+    constructor (length: number)
+    length: number
+  }
+}

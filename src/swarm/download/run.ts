@@ -77,7 +77,10 @@ export class DownloadRun {
       announce: usableTrackers([...source.extraTrackers, ...(options.trackers ?? [])]),
       deselect: selecting,
       // Web seeds are often the only source of a fresh episode: more parallel ranges.
-      maxWebConns: 8
+      maxWebConns: 8,
+      // WebTorrent's default keeps the last 20 pieces written in memory (20 MiB and more of
+      // RSS) for peers that ask for them; the page cache holds them anyway.
+      storeCacheSlots: 0
     })
     if (!this.metainfo && !readPeerMetadataWithSeedcast(torrent, parseMetainfo)) {
       emit({ event: 'warning', kind: 'source', message: 'WebTorrent internals changed: metadata from peers is read by WebTorrent itself (a torrent with pad files without a path cannot be had from a magnet link)' })
