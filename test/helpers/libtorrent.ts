@@ -277,20 +277,23 @@ export async function startLibtorrentLeecher (torrentPath: string, savePath: str
 
 const DIALLER_SCRIPT = `
 import sys, json, time, threading, queue, libtorrent as lt
-torrent, save_path, transport, limit, host = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
-utp = transport == 'utp'
-session = lt.session({'listen_interfaces': '%s:0' % host, 'outgoing_interfaces': host, 'enable_dht': False, 'enable_lsd': False,
+config = json.loads(sys.argv[1])
+utp = config['transport'] == 'utp'
+session = lt.session({'listen_interfaces': config['listen'], 'enable_dht': False, 'enable_lsd': False,
   'enable_upnp': False, 'enable_natpmp': False, 'enable_incoming_tcp': not utp, 'enable_outgoing_tcp': not utp,
   'enable_incoming_utp': utp, 'enable_outgoing_utp': utp,
   'alert_mask': lt.alert.category_t.connect_notification | lt.alert.category_t.peer_notification})
-handle = session.add_torrent({'ti': lt.torrent_info(torrent), 'save_path': save_path})
-handle.set_download_limit(limit)
-# Until the auto manager starts the torrent (about 0.5 s), libtorrent rejects incoming
+handles = []
+for torrent, save_path in config['torrents']:
+    handle = session.add_torrent({'ti': lt.torrent_info(torrent), 'save_path': save_path})
+    handle.set_download_limit(config['limit'])
+    handles.append(handle)
+# Until the auto manager starts a torrent (about 0.5 s), libtorrent rejects incoming
 # connections ("no active torrents") and holds its own dials.
 deadline = time.time() + 20
-while handle.status().paused or handle.status().state != lt.torrent_status.downloading:
+while any(h.status().paused or h.status().state != lt.torrent_status.downloading for h in handles):
     if time.time() > deadline:
-        sys.exit('torrent not started within 20 s: %s' % handle.status().state)
+        sys.exit('torrents not started within 20 s')
     time.sleep(0.02)
 commands = queue.Queue()
 def read():
@@ -311,13 +314,18 @@ while True:
     if command is None:
         break
     if command[0] == 'dial':
-        handle.connect_peer((command[1], int(command[2])))
+        for handle in handles:
+            handle.connect_peer((command[1], int(command[2])))
         # connect_peer only queues the address: libtorrent dials on its next tick (up to 1 s).
         deadline = time.time() + 5
-        while time.time() < deadline and not any(peer.flags & lt.peer_info.local_connection for peer in handle.get_peer_info()):
+        while time.time() < deadline and not all(any(peer.flags & lt.peer_info.local_connection for peer in h.get_peer_info()) for h in handles):
             time.sleep(0.005)
         print(json.dumps({'dialled': True}), flush=True)
+    elif command[0] == 'remove':
+        session.remove_torrent(handles[int(command[1])])
+        print(json.dumps({'removed': True}), flush=True)
     elif command[0] == 'status':
+        handle = handles[int(command[1])]
         status = handle.status()
         peers = [{'ip': '%s:%d' % peer.ip, 'outgoing': bool(peer.flags & lt.peer_info.local_connection),
                   'connecting': bool(peer.flags & lt.peer_info.connecting), 'handshake': bool(peer.flags & lt.peer_info.handshake)}
@@ -338,20 +346,24 @@ export interface LibtorrentPeerStatus {
 
 export interface LibtorrentDialler {
   port: number
-  /** Has libtorrent dial host:port (connect_peer); resolves once its connection is on its way (at most 5 s). */
+  /** Has libtorrent dial host:port for every torrent (connect_peer); resolves once its connections are on their way (at most 5 s). */
   dial: (host: string, port: number) => Promise<void>
-  status: () => Promise<LibtorrentPeerStatus>
+  /** libtorrent's connections and progress for torrent `index` (default the first). */
+  status: (index?: number) => Promise<LibtorrentPeerStatus>
+  /** Removes torrent `index` from the session, as a user does: libtorrent closes its connections. */
+  remove: (index: number) => Promise<void>
   stop: () => Promise<void>
 }
 
 /**
- * libtorrent with its default settings (one connection per IP) leeching `torrentPath` into
- * `savePath` over `transport` only, at most `downloadLimit` bytes a second, listening on
- * `host` and dialling nobody until dial() says so; status() reports its connections.
+ * libtorrent with its default settings (one connection per IP) leeching `torrents` (each a
+ * .torrent and the folder to save into) over `transport` only, each at most
+ * `downloadLimit` bytes a second, listening on `listen` (libtorrent's listen_interfaces,
+ * default 127.0.0.1 on a free port) and dialling nobody until dial() says so.
  */
-export async function startLibtorrentDialler (torrentPath: string, savePath: string, options: { transport: 'tcp' | 'utp', downloadLimit: number, host?: string }): Promise<LibtorrentDialler> {
-  const args = [torrentPath, savePath, options.transport, String(options.downloadLimit), options.host ?? '127.0.0.1']
-  const { child, stderr, stop } = spawnLibtorrent(DIALLER_SCRIPT, args)
+export async function startLibtorrentDialler (torrents: Array<{ torrentPath: string, savePath: string }>, options: { transport: 'tcp' | 'utp', downloadLimit: number, listen?: string }): Promise<LibtorrentDialler> {
+  const config = { torrents: torrents.map(t => [t.torrentPath, t.savePath]), transport: options.transport, limit: options.downloadLimit, listen: options.listen ?? '127.0.0.1:0' }
+  const { child, stderr, stop } = spawnLibtorrent(DIALLER_SCRIPT, [JSON.stringify(config)])
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
   const next = async (what: string): Promise<any> => {
     let timer: NodeJS.Timeout | undefined
@@ -373,7 +385,13 @@ export async function startLibtorrentDialler (torrentPath: string, savePath: str
       asking = answer.catch(() => undefined)
       return answer
     }
-    return { port, dial: async (host, peerPort) => { await ask(`dial ${host} ${peerPort}`) }, status: () => ask<LibtorrentPeerStatus>('status'), stop }
+    return {
+      port,
+      dial: async (host, peerPort) => { await ask(`dial ${host} ${peerPort}`) },
+      status: (index = 0) => ask<LibtorrentPeerStatus>(`status ${index}`),
+      remove: async index => { await ask(`remove ${index}`) },
+      stop
+    }
   } catch (error) {
     await stop()
     throw error
