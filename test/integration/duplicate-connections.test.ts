@@ -122,11 +122,12 @@ describe('simultaneous uTP dials between seedcast and libtorrent', () => {
     // The race really ran: in most rounds both dials connected.
     expect(races).toBeGreaterThanOrEqual(ROUNDS / 2)
   }, 400_000)
-  // The same race with libtorrent reachable at two addresses (it listens on 127.0.0.1 and
-  // 127.0.0.2, one port): it dials seedcast from 127.0.0.2 (its socket there), seedcast
-  // dials it at 127.0.0.1. Keyed by address the two connections are two peers; `peers` counted this
-  // leecher twice while the connection libtorrent had dropped stayed open here (its FIN,
-  // which libutp cannot read, was never acted on).
+  // A libtorrent peer reachable at two addresses (it listens on 127.0.0.1 and 127.0.0.2,
+  // one port) dials seedcast from 127.0.0.2; seedcast, told of it at 127.0.0.1, dials it
+  // there. Keyed by address these are two peers. libtorrent sees both from 127.0.0.1 and,
+  // its listen port being the higher, keeps seedcast's and closes its own with a FIN libutp
+  // cannot read: `peers` counted this leecher twice while that connection stayed open here,
+  // or (seedcast's duplicate rule then keeping the lower peer id's, libtorrent's) ended with none.
   it('count a peer reached at two addresses once (3 rounds)', async () => {
     const tmp = await tempDir()
     cleanups.push(tmp.cleanup)
@@ -137,12 +138,13 @@ describe('simultaneous uTP dials between seedcast and libtorrent', () => {
     const { torrent: torrentFile } = await createTorrent(join(media, 'episode.bin'), { announce: [], pieceLength: 16384 })
     const torrentPath = join(tmp.path, 'episode.torrent')
     await writeFile(torrentPath, torrentFile)
-    const client: any = createClient({ dht: false, lsd: false, trackers: false, webrtc: false, pex: false })
+    // Below libtorrent's ports (ephemeral, from freePort), so libtorrent keeps seedcast's connection.
+    const seedPort = await portFrom(21_000, 1)
+    const client: any = createClient({ dht: false, lsd: false, trackers: false, webrtc: false, pex: false, torrentPort: seedPort })
     cleanups.push(() => closeClient(client))
     const torrent: any = client.add(torrentFile, { path: media, announce: [] })
     if (!torrent.done) await within(once(torrent, 'done'), 20_000, 'seedcast verifying its copy')
     if (!client.listening) await within(once(client, 'listening'), 10_000, 'seedcast listening')
-    const seedPort = (client.address() as { port: number }).port
 
     for (let round = 1; round <= 3; round++) {
       const saveDir = join(tmp.path, `libtorrent-${round}`)
@@ -151,15 +153,22 @@ describe('simultaneous uTP dials between seedcast and libtorrent', () => {
       const libtorrent = await startLibtorrentDialler([{ torrentPath, savePath: saveDir }], { transport: 'utp', downloadLimit: LIMIT, listen: `127.0.0.1:${port},127.0.0.2:${port}` })
       cleanups.push(libtorrent.stop)
       expect(libtorrent.port).toBe(port)
-      const fromLibtorrent = (wire: any) => wire.remotePort === port && ['127.0.0.1', '127.0.0.2'].includes(wire.remoteAddress)
-      const opened = new Set<string>()
-      torrent.on('wire', (wire: any) => { if (fromLibtorrent(wire)) opened.add(`${wire.type} ${wire.remoteAddress}`) })
+      expect(port).toBeGreaterThan(seedPort)
+      const fromLibtorrent = (wire: any) => !wire.destroyed && wire.remotePort === port && ['127.0.0.1', '127.0.0.2'].includes(wire.remoteAddress)
+      const opened: string[] = []
+      torrent.on('wire', (wire: any) => { if (fromLibtorrent(wire)) opened.push(`${wire.type} ${wire.remoteAddress}`) })
       await libtorrent.dial('127.0.0.1', seedPort)
+      for (const deadline = Date.now() + 30_000; !(torrent.wires as any[]).some(wire => fromLibtorrent(wire) && wire.remoteAddress === '127.0.0.2');) {
+        if (Date.now() > deadline) throw new Error(`round ${round}: libtorrent's connection from 127.0.0.2 not handshaken within 30 s`)
+        await new Promise(resolve => setTimeout(resolve, 20))
+      }
+      expect((torrent.wires as any[]).filter(fromLibtorrent).map(wire => wire.remoteAddress)).toEqual(['127.0.0.2'])
       torrent.addPeer(`127.0.0.1:${port}`)
 
       const settled = await statusUntil(() => libtorrent.status(), `round ${round}: libtorrent downloading`, s => s.downloaded >= SIZE / 4, 60_000)
-      const ours = (torrent.wires as any[]).filter(wire => !wire.destroyed && fromLibtorrent(wire))
-      const story = `round ${round}: libtorrent ${JSON.stringify(settled)}, seedcast ${JSON.stringify(ours.map(wire => `${wire.type} ${wire.remoteAddress}`))}, opened ${JSON.stringify([...opened])}`
+      const ours = (torrent.wires as any[]).filter(fromLibtorrent)
+      const story = `round ${round}: libtorrent ${JSON.stringify(settled)}, seedcast ${JSON.stringify(ours.map(wire => `${wire.type} ${wire.remoteAddress}`))}, opened ${JSON.stringify(opened)}`
+      expect(opened, story).toEqual(['utpIncoming 127.0.0.2', 'utpOutgoing 127.0.0.1'])
       expect(ours.length, story).toBe(1)
       expect(settled.peers.filter(peer => !peer.connecting).length, story).toBe(1)
       expect(settled.peers[0]!.outgoing, story).toBe(ours[0].type === 'utpIncoming')
