@@ -256,8 +256,11 @@ export class Seeder extends EventEmitter {
       clearInterval(this.timer)
       for (const close of this.closers.splice(0)) close()
       hostilePeers.removeListener('banned', this.onHostilePeer)
+      // The WebRTC child first: it sends its last figures before it leaves, so the total
+      // below holds every byte it uploaded.
+      await this.webrtc?.stop()
       const uploaded = this.torrentStatus().reduce((sum, t) => sum + t.uploaded, 0)
-      await Promise.all([closeClient(this.client), this.webrtc?.stop()])
+      await closeClient(this.client)
       await removeStatus(this.stateDir, process.pid).catch(() => {})
       this.report({ event: 'stopped', uploaded, reason, fastPaths: snapshotFastPathCounts() })
     })()

@@ -159,6 +159,12 @@ function stats (): ChildTorrentStats[] {
 function stop (): Promise<void> {
   stopping ??= (async () => {
     clearInterval(ticker)
+    // The last figures first (the seeder's "stopped" event counts these bytes): a stop
+    // within a second of the last upload would otherwise lose them.
+    await new Promise<void>(resolve => {
+      if (!process.connected) return resolve()
+      process.send!({ type: 'stats', torrents: stats() } satisfies FromChild, () => resolve())
+    })
     await closeClient(client)
     exit(0)
   })()
