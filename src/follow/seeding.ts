@@ -25,7 +25,7 @@ export class LibrarySeeding {
   /** Opens the peer port and starts checking `torrents` (resolves once all are seeding or reported). */
   async start (torrents: LibraryTorrent[]): Promise<void> {
     const seeder = this.seeder = await startSeeder(this.options)
-    seeder.report({ event: 'started', torrents: torrents.length, port: seeder.port, peerId: seeder.client.peerId, stateDir: seeder.stateDir, peers: peerSettings(seeder.client, this.options) })
+    seeder.report({ event: 'started', torrents: torrents.length, port: seeder.port, peerId: seeder.client.peerId, stateDir: seeder.stateDir, peers: peerSettings(seeder, this.options) })
     seeder.startTicking(this.options.statsIntervalMs ?? 1000)
     await this.addAll(torrents)
   }

@@ -37,3 +37,11 @@ export type FastPathCounts = typeof fastPathCounts
 export function snapshotFastPathCounts (): FastPathCounts {
   return { ...fastPathCounts }
 }
+
+/** Two sets of counts added up (the seeder's and its WebRTC child's); either may be missing. */
+export function addFastPathCounts (a: FastPathCounts | undefined, b: FastPathCounts | undefined): FastPathCounts | undefined {
+  if (!a || !b) return a ?? b
+  const sum = { ...a }
+  for (const key of Object.keys(b) as Array<keyof FastPathCounts>) sum[key] = (a[key] ?? 0) + b[key]
+  return sum
+}

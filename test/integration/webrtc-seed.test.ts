@@ -59,7 +59,14 @@ describe('WebRTC-only swarm', () => {
     seeder.child.kill('SIGTERM')
     expect(await within(seeder.exited, 10_000, 'seeder shutdown')).toEqual({ code: 0, signal: null })
     expect(seeder.lines.at(-1)).toMatchObject({ event: 'stopped', reason: 'SIGTERM' })
-    expect(seeder.lines.find(line => line.event === 'stopped')!.uploaded).toBeGreaterThanOrEqual(data.length)
+    // The totals hold what the WebRTC child uploaded, under webrtc, and its fast-path counts:
+    // every piece it sent went the library's way (unframed), none of them in this process.
+    const stopped = seeder.lines.find(line => line.event === 'stopped')!
+    expect(stopped.uploaded).toBeGreaterThanOrEqual(data.length)
+    expect(stopped.uploadedByTransport).toMatchObject({ tcp: 0, utp: 0 })
+    expect(stopped.uploadedByTransport.webrtc).toBe(stopped.uploaded)
+    expect(stopped.fastPaths.unframedPieces).toBeGreaterThanOrEqual(Math.ceil(data.length / 16384))
+    expect(stopped.fastPaths.framedPieces).toBe(0)
   })
 
   it('five leechers started at the same moment as the seeder all finish, three rounds', async () => {

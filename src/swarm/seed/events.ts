@@ -53,9 +53,13 @@ export type SeedEvent =
   | { event: 'warning', message: string, infoHash?: string, name?: string, input?: string, address?: string, code: ErrorCode }
   | { event: 'peer', action: 'connected' | 'disconnected', infoHash: string, name: string, transport: PeerTransport, address?: string }
   | { event: 'removed', infoHash: string, name: string, reason: string }
-  /** hashedPieces: pieces this seeder has hashed since it started (all torrents). */
-  | { event: 'stats', uploadSpeed: number, uploaded: number, peers: number, hashedPieces: number, torrents: TorrentStatus[] }
-  | { event: 'stopped', uploaded: number, reason: string, fastPaths?: FastPathCounts }
+  /**
+   * hashedPieces: pieces this seeder has hashed since it started (all torrents). uploaded and
+   * uploadedByTransport: since it started, torrents no longer seeded and the WebRTC child included.
+   */
+  | { event: 'stats', uploadSpeed: number, uploaded: number, uploadedByTransport: Record<PeerTransport, number>, peers: number, hashedPieces: number, torrents: TorrentStatus[] }
+  /** Totals of the whole run, as in 'stats'; fastPaths: the seeder's and its WebRTC child's counts added up. */
+  | { event: 'stopped', uploaded: number, uploadedByTransport: Record<PeerTransport, number>, reason: string, fastPaths?: FastPathCounts }
 
 /** webtorrent's wire types, folded into the four transports. */
 export function transportOf (wireType: string): PeerTransport {

@@ -18,8 +18,10 @@ import { removeStatus, writeStatus, type SeederStatus } from '../status-file.js'
 import { seedTorrentOptions } from './tuning.js'
 import { batchSocketWrites, isTcpSocket } from '../socket-batching.js'
 import { dropStalledWebRtcPeer } from '../webrtc/liveness.js'
-import { snapshotFastPathCounts } from '../fast-path-counts.js'
+import { addFastPathCounts, snapshotFastPathCounts } from '../fast-path-counts.js'
+import { UploadShare } from '../upload-share.js'
 import { connOfWire, featureOn, hostilePeers, peerPortAddress, uploadThrottle, type HostilePeer } from '../webtorrent-internals.js'
+import { NO_RATE_LIMIT } from '../rate.js'
 import { isLoopback } from '../client.js'
 import { countUploadsByTransport, emptyByTransport, peersByTransport, type ByTransport } from './transport-uploads.js'
 
@@ -80,6 +82,12 @@ export class Seeder extends EventEmitter {
    * loads the native WebRTC module, whose crashes then cost only the WebRTC peers.
    */
   webrtc?: WebRtcSeeding
+  /** The upload limit split between this process and the WebRTC child (upload-share.ts). */
+  uploadShare?: UploadShare
+  /** Bytes uploaded by this process's peers (TCP, uTP), every torrent, removed ones included. */
+  uploadedHere = 0
+  /** What torrents no longer seeded had uploaded, by transport (their WebRTC bytes included). */
+  private readonly retired = emptyByTransport()
 
   constructor (readonly client: SwarmClient, readonly stateDir: string, private readonly onEvent?: (event: SeedEvent) => void, readonly torrentOptions: TorrentOptions = {}, readonly concurrency = 16) {
     super()
@@ -143,8 +151,7 @@ export class Seeder extends EventEmitter {
     if (this.checking.has(infoHash)) this.cancelled.add(infoHash)
     const seeded = this.torrents.get(infoHash)
     if (!seeded) return this.checking.has(infoHash)
-    this.torrents.delete(infoHash)
-    this.webrtc?.remove(infoHash)
+    this.retire(seeded)
     this.report({ event: 'removed', infoHash, name: seeded.name, reason })
     if (this.stopped) return true
     // The "stopped" announce may never be answered: a dead tracker must not hold us up.
@@ -183,23 +190,45 @@ export class Seeder extends EventEmitter {
 
   /** Live figures per torrent (its WebRTC peers, in the child, included). */
   torrentStatus (): TorrentStatus[] {
-    return [...this.torrents.values()].map(({ torrent, infoHash, name, uploadedByTransport }) => {
-      const webrtc = this.webrtc?.figuresOf(infoHash)
-      const uploaded = torrent.uploaded + (webrtc?.uploaded ?? 0)
-      const peers = peersByTransport(torrent.wires)
-      peers.webrtc += webrtc?.peers.length ?? 0
-      return {
-        infoHash,
-        name,
-        length: torrent.length,
-        peers: torrent.wires.length + (webrtc?.peers.length ?? 0),
-        uploadSpeed: Math.round(torrent.uploadSpeed) + (webrtc?.uploadSpeed ?? 0),
-        uploaded,
-        ratio: torrent.length ? uploaded / torrent.length : 0,
-        uploadedByTransport: { ...uploadedByTransport, webrtc: uploadedByTransport.webrtc + (webrtc?.uploaded ?? 0) },
-        peersByTransport: peers
-      }
-    })
+    return [...this.torrents.values()].map(seeded => this.statusOf(seeded))
+  }
+
+  /**
+   * Bytes uploaded since the seeder started, by transport: every torrent, those no longer
+   * seeded included, and the WebRTC child's (of every child that ran).
+   */
+  uploadedByTransport (torrents = this.torrentStatus()): ByTransport {
+    const total = { ...this.retired }
+    for (const status of torrents) {
+      for (const transport of Object.keys(total) as Array<keyof ByTransport>) total[transport] += status.uploadedByTransport[transport]
+    }
+    return total
+  }
+
+  /** Stops seeding `seeded` here and in the WebRTC child, keeping its bytes in the totals. */
+  private retire (seeded: SeededTorrent): void {
+    const { uploadedByTransport } = this.statusOf(seeded)
+    for (const transport of Object.keys(this.retired) as Array<keyof ByTransport>) this.retired[transport] += uploadedByTransport[transport]
+    this.torrents.delete(seeded.infoHash)
+    this.webrtc?.remove(seeded.infoHash)
+  }
+
+  private statusOf ({ torrent, infoHash, name, uploadedByTransport }: SeededTorrent): TorrentStatus {
+    const webrtc = this.webrtc?.figuresOf(infoHash)
+    const uploaded = torrent.uploaded + (webrtc?.uploaded ?? 0)
+    const peers = peersByTransport(torrent.wires)
+    peers.webrtc += webrtc?.peers.length ?? 0
+    return {
+      infoHash,
+      name,
+      length: torrent.length,
+      peers: torrent.wires.length + (webrtc?.peers.length ?? 0),
+      uploadSpeed: Math.round(torrent.uploadSpeed) + (webrtc?.uploadSpeed ?? 0),
+      uploaded,
+      ratio: torrent.length ? uploaded / torrent.length : 0,
+      uploadedByTransport: { ...uploadedByTransport, webrtc: uploadedByTransport.webrtc + (webrtc?.uploaded ?? 0) },
+      peersByTransport: peers
+    }
   }
 
   /** Connected peers of one torrent, by transport. */
@@ -235,10 +264,12 @@ export class Seeder extends EventEmitter {
     if (intervalMs <= 0 || this.timer || this.stopped) return
     const tick = () => {
       const torrents = this.torrentStatus()
+      const uploadedByTransport = this.uploadedByTransport(torrents)
       this.report({
         event: 'stats',
         uploadSpeed: torrents.reduce((sum, t) => sum + t.uploadSpeed, 0),
-        uploaded: torrents.reduce((sum, t) => sum + t.uploaded, 0),
+        uploaded: sumOf(uploadedByTransport),
+        uploadedByTransport,
         peers: torrents.reduce((sum, t) => sum + t.peers, 0),
         hashedPieces: this.hashedPieces,
         torrents
@@ -259,10 +290,12 @@ export class Seeder extends EventEmitter {
       // The WebRTC child first: it sends its last figures before it leaves, so the total
       // below holds every byte it uploaded.
       await this.webrtc?.stop()
-      const uploaded = this.torrentStatus().reduce((sum, t) => sum + t.uploaded, 0)
+      const uploadedByTransport = this.uploadedByTransport()
       await closeClient(this.client)
       await removeStatus(this.stateDir, process.pid).catch(() => {})
-      this.report({ event: 'stopped', uploaded, reason, fastPaths: snapshotFastPathCounts() })
+      // The child's counts folded in: its WebRTC pieces, refused messages and bans are the seed box's.
+      const fastPaths = addFastPathCounts(snapshotFastPathCounts(), this.webrtc?.fastPathCounts())!
+      this.report({ event: 'stopped', uploaded: sumOf(uploadedByTransport), uploadedByTransport, reason, fastPaths })
     })()
     return this.stopping
   }
@@ -328,8 +361,8 @@ export class Seeder extends EventEmitter {
     this.torrents.set(meta.infoHash, { infoHash: meta.infoHash, name: meta.name, dataPath, torrent, files: snapshot, resumed: hashed === 0, uploadedByTransport, trackers: trackersOf(meta) })
     torrent.on('warning', () => {}) // tracker hiccups are normal; not worth a line each
     torrent.on('error', (err: Error) => {
-      this.torrents.delete(meta.infoHash)
-      this.webrtc?.remove(meta.infoHash)
+      const current = this.torrents.get(meta.infoHash)
+      if (current?.torrent === torrent) this.retire(current)
       warn('ETORRENT', `${meta.name}: ${err.message}; stopped seeding it`)
     })
     torrent.on('wire', (wire: Wire) => {
@@ -337,6 +370,7 @@ export class Seeder extends EventEmitter {
       if (isTcpSocket(conn) && featureOn('socket write batching')) batchSocketWrites(conn, UPLOAD_BATCH_BYTES)
       if (featureOn('WebRTC stall check')) dropStalledWebRtcPeer(wire, conn)
       countUploadsByTransport(wire, uploadedByTransport)
+      wire.on('upload', (bytes: number) => { this.uploadedHere += bytes })
       const peer = { infoHash: meta.infoHash, name: meta.name, transport: transportOf(wire.type), ...(wire.remoteAddress ? { address: addressOf(wire) } : {}) }
       this.report({ event: 'peer', action: 'connected', ...peer })
       wire.once('close', () => this.report({ event: 'peer', action: 'disconnected', ...peer }))
@@ -367,13 +401,16 @@ export async function startSeeder (options: SeedOptions = {}): Promise<Seeder> {
   const client = createClient({ ...options, webrtc: false })
   const seeder = new Seeder(client, stateDir, options.onEvent, { ...seedTorrentOptions(), ...options.torrentOptions }, options.concurrency ?? 16)
   if (webRtcWanted(options)) {
+    // One upload limit for both processes: this one holds it and lends the child a share
+    // by measured demand (upload-share.ts).
+    const limit = options.uploadLimit ?? NO_RATE_LIMIT
+    if (limit > 0) seeder.uploadShare = new UploadShare(limit, () => seeder.uploadedHere, rate => client.throttleUpload(rate), rate => seeder.webrtc?.setUploadLimit(rate))
     seeder.webrtc = new WebRtcSeeding({
       ...(options.host ? { host: options.host } : {}),
       ...(options.rtcConfig ? { rtcConfig: options.rtcConfig } : {}),
       ...(options.maxConns ? { maxConns: options.maxConns } : {}),
-      ...(options.uploadLimit !== undefined ? { uploadLimit: options.uploadLimit } : {}),
       statsIntervalMs: options.statsIntervalMs || 1000
-    }, event => seeder.report(event))
+    }, event => seeder.report(event), seeder.uploadShare)
   }
   try {
     await waitListening(client)
@@ -411,7 +448,7 @@ export async function seedTorrents (inputs: SeedInput[], options: SeedOptions = 
     seen.add(item.meta.infoHash)
     return true
   })
-  seeder.report({ event: 'started', torrents: unique.length, port: seeder.port, peerId: seeder.client.peerId, stateDir: seeder.stateDir, peers: peerSettings(seeder.client, options) })
+  seeder.report({ event: 'started', torrents: unique.length, port: seeder.port, peerId: seeder.client.peerId, stateDir: seeder.stateDir, peers: peerSettings(seeder, options) })
 
   const shows = options.watchShows === false ? [] : await showFolders(inputs)
   const watching = shows.length > 0
@@ -429,6 +466,10 @@ export async function seedTorrents (inputs: SeedInput[], options: SeedOptions = 
   return seeder
 }
 
+function sumOf (byTransport: ByTransport): number {
+  return Object.values(byTransport).reduce((sum, bytes) => sum + bytes, 0)
+}
+
 /** Bytes a TCP peer's socket may buffer in one batch of blocks (see socket-batching.ts). */
 const UPLOAD_BATCH_BYTES = 256 * 1024
 
@@ -437,12 +478,17 @@ function webRtcWanted (options: SeedOptions): boolean {
   return (options.webrtc ?? true) && (options.trackers ?? true) && WebTorrent.WEBRTC_SUPPORT
 }
 
-/** What the client really runs with, read back from WebTorrent (not echoed from the options). */
-export function peerSettings (client: SwarmClient, options: SeedOptions): PeerSettings {
+/**
+ * What the client really runs with, read back from WebTorrent (not echoed from the
+ * options). With a WebRTC child the upload limit is the one both processes share, of
+ * which this process's throttle holds a part.
+ */
+export function peerSettings (seeder: Seeder, options: SeedOptions): PeerSettings {
+  const { client } = seeder
   const flags = client as unknown as { lsd?: unknown, utp?: unknown }
   return {
     host: peerPortAddress(client) ?? '',
-    uploadLimit: uploadThrottle(client),
+    uploadLimit: seeder.uploadShare?.limit ?? uploadThrottle(client),
     maxConns: client.maxConns,
     lsd: Boolean(flags.lsd),
     utp: Boolean(flags.utp),

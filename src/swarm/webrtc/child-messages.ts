@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../../errors.js'
+import type { FastPathCounts } from '../fast-path-counts.js'
 import type { PeerStatus } from '../seed/events.js'
 
 /*
@@ -12,10 +13,15 @@ export interface ChildSettings {
   host?: string
   rtcConfig?: RTCConfiguration
   maxConns?: number
-  /** Bytes per second, -1 for no limit (a limit of its own, beside the parent's). */
+  /**
+   * Bytes per second: the child's first share of the seed box's upload limit (see
+   * upload-share.ts); later shares come as 'upload-limit'. Absent: no limit.
+   */
   uploadLimit?: number
   /** How often the child sends 'stats'. */
   statsIntervalMs: number
+  /** With an upload limit: how often the child sends 'usage'. */
+  usageIntervalMs?: number
 }
 
 /** A torrent the parent has verified (or trusts by fast resume) and asks the child to seed. */
@@ -33,6 +39,8 @@ export interface ChildTorrent {
 export type ToChild =
   | { type: 'add', torrent: ChildTorrent }
   | { type: 'remove', infoHash: string }
+  /** The child's share of the upload limit now, bytes per second. */
+  | { type: 'upload-limit', rate: number }
   | { type: 'stop' }
 
 /** A torrent's WebRTC side as the child sees it. */
@@ -53,7 +61,10 @@ export type FromChild =
   | { type: 'failed', infoHash: string, message: string }
   /** `peer` numbers the connection within this child's life. */
   | { type: 'peer', action: 'connected' | 'disconnected', infoHash: string, peer: number, address?: string }
-  | { type: 'stats', torrents: ChildTorrentStats[] }
+  /** `fastPaths`: the child's counts since it started (fast-path-counts.ts). */
+  | { type: 'stats', torrents: ChildTorrentStats[], fastPaths: FastPathCounts }
+  /** Every byte the child has uploaded since it started (all torrents, removed ones included). */
+  | { type: 'usage', uploaded: number }
   | { type: 'warning', code: ErrorCode, message: string, address?: string }
   /** An error the child cannot go on from (it exits 1 right after). */
   | { type: 'fatal', message: string }

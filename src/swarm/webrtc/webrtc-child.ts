@@ -5,6 +5,7 @@ import { closeClient, createClient, type SwarmClient } from '../client.js'
 import { addVerified } from '../seed/add-verified.js'
 import { addressOf } from '../seed/events.js'
 import { seedTorrentOptions } from '../seed/tuning.js'
+import { snapshotFastPathCounts } from '../fast-path-counts.js'
 import { connOfWire, featureOn, hostilePeers, type HostilePeer } from '../webtorrent-internals.js'
 import type { ChildSettings, ChildTorrent, ChildTorrentStats, FromChild, ToChild } from './child-messages.js'
 import { dropStalledWebRtcPeer } from './liveness.js'
@@ -91,6 +92,8 @@ const seeded = new Map<string, Seeded>()
 const adding = new Set<string>()
 const dropped = new Set<string>()
 let nextPeer = 1
+/** Every byte uploaded (for the parent's split of the upload limit, upload-share.ts). */
+let uploadedTotal = 0
 let stopping: Promise<void> | undefined
 
 async function add (item: ChildTorrent): Promise<void> {
@@ -121,7 +124,7 @@ async function add (item: ChildTorrent): Promise<void> {
 
 function onWire (infoHash: string, entry: Seeded, wire: Wire): void {
   if (featureOn('WebRTC stall check')) dropStalledWebRtcPeer(wire, connOfWire(wire))
-  wire.on('upload', (bytes: number) => { entry.uploaded += bytes })
+  wire.on('upload', (bytes: number) => { entry.uploaded += bytes; uploadedTotal += bytes })
   const peer = nextPeer++
   const address = addressOf(wire)
   send({ type: 'peer', action: 'connected', infoHash, peer, ...(address ? { address } : {}) })
@@ -159,11 +162,12 @@ function stats (): ChildTorrentStats[] {
 function stop (): Promise<void> {
   stopping ??= (async () => {
     clearInterval(ticker)
+    clearInterval(usageTicker)
     // The last figures first (the seeder's "stopped" event counts these bytes): a stop
     // within a second of the last upload would otherwise lose them.
     await new Promise<void>(resolve => {
       if (!process.connected) return resolve()
-      process.send!({ type: 'stats', torrents: stats() } satisfies FromChild, () => resolve())
+      process.send!({ type: 'stats', torrents: stats(), fastPaths: snapshotFastPathCounts() } satisfies FromChild, () => resolve())
     })
     await closeClient(client)
     exit(0)
@@ -171,11 +175,13 @@ function stop (): Promise<void> {
   return stopping
 }
 
-const ticker = setInterval(() => send({ type: 'stats', torrents: stats() }), settings.statsIntervalMs)
+const ticker = setInterval(() => send({ type: 'stats', torrents: stats(), fastPaths: snapshotFastPathCounts() }), settings.statsIntervalMs)
+const usageTicker = settings.uploadLimit !== undefined && settings.usageIntervalMs ? setInterval(() => send({ type: 'usage', uploaded: uploadedTotal }), settings.usageIntervalMs) : undefined
 
 process.on('message', (message: ToChild) => {
   if (message.type === 'add') void add(message.torrent)
   else if (message.type === 'remove') remove(message.infoHash)
+  else if (message.type === 'upload-limit') client.throttleUpload(message.rate)
   else if (message.type === 'stop') void stop()
 })
 send({ type: 'ready' })

@@ -2,14 +2,17 @@ import { fork, type ChildProcess } from 'node:child_process'
 import { extname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { PeerStatus, SeedEvent } from '../seed/events.js'
+import { addFastPathCounts as addCounts, type FastPathCounts } from '../fast-path-counts.js'
+import { UPLOAD_SHARE_INTERVAL_MS, type UploadShare } from '../upload-share.js'
 import type { ChildSettings, ChildTorrent, ChildTorrentStats, FromChild, ToChild } from './child-messages.js'
 
 /*
  * The seeder's WebRTC side, run in a child process (webrtc-child.ts says why) and kept
  * running: started with the first torrent that has a ws:// or wss:// tracker, given every
  * such torrent (and told when one goes), restarted when it dies, stopped with the seeder.
- * Its figures (peers, bytes up) reach the seeder's stats, status file and events as if
- * the seeder had those peers itself.
+ * Its figures (peers, bytes up, fast-path counts) reach the seeder's stats, status file
+ * and events as if the seeder had those peers itself. With an upload limit, the child
+ * uploads within its share of it (upload-share.ts), set and moved by the seeder.
  */
 
 /** The compiled child sits next to this module; run from source (vitest) the build's copy is used, as the child must run as plain JavaScript. */
@@ -49,10 +52,14 @@ export class WebRtcSeeding {
   private unavailable = false
   /** What the child said last before exiting on an error of its own ('fatal'). */
   private lastError?: string
+  /** Fast-path counts of dead children, and the running one's last. */
+  private fastPathsBefore?: FastPathCounts
+  private fastPathsCurrent?: FastPathCounts
   /** Times the child was started again after dying. */
   restarts = 0
 
-  constructor (private readonly settings: ChildSettings, private readonly report: (event: SeedEvent) => void) {}
+  /** `share`: the seed box's upload limit, split between the seeder and the child. */
+  constructor (private readonly settings: ChildSettings, private readonly report: (event: SeedEvent) => void, private readonly share?: UploadShare) {}
 
   /** The running child's process id. */
   get pid (): number | undefined {
@@ -91,6 +98,16 @@ export class WebRtcSeeding {
     return { uploaded: figures.before + (figures.current?.uploaded ?? 0), uploadSpeed: figures.current?.uploadSpeed ?? 0, peers: figures.current?.peers ?? [] }
   }
 
+  /** What the child's patched fast paths and guards did, over every child so far (fast-path-counts.ts). */
+  fastPathCounts (): FastPathCounts | undefined {
+    return addCounts(this.fastPathsBefore, this.fastPathsCurrent)
+  }
+
+  /** The child's share of the upload limit, bytes per second (upload-share.ts calls it). */
+  setUploadLimit (rate: number): void {
+    this.send({ type: 'upload-limit', rate })
+  }
+
   /** Stops the child (its "stopped" announces and peer closes), waiting for it at most a few seconds. */
   stop (): Promise<void> {
     this.stopping ??= (async () => {
@@ -109,7 +126,9 @@ export class WebRtcSeeding {
   private start (): void {
     this.restartTimer = undefined
     if (this.stopping) return
-    const child = fork(childEntry(), [JSON.stringify(this.settings)], {
+    const uploadLimit = this.share?.childStarted()
+    const settings: ChildSettings = uploadLimit === undefined ? this.settings : { ...this.settings, uploadLimit, usageIntervalMs: UPLOAD_SHARE_INTERVAL_MS }
+    const child = fork(childEntry(), [JSON.stringify(settings)], {
       // Output is not shown: what the child has to say comes as messages (a native crash says nothing).
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
       serialization: 'advanced',
@@ -134,6 +153,9 @@ export class WebRtcSeeding {
         const figures = this.figures.get(stats.infoHash)
         if (figures) figures.current = stats
       }
+      this.fastPathsCurrent = message.fastPaths
+    } else if (message.type === 'usage') {
+      this.share?.childUsage(message.uploaded)
     } else if (message.type === 'peer') {
       const key = String(message.peer)
       const torrent = this.torrents.get(message.infoHash)
@@ -166,6 +188,9 @@ export class WebRtcSeeding {
       figures.before += figures.current?.uploaded ?? 0
       figures.current = undefined
     }
+    this.fastPathsBefore = addCounts(this.fastPathsBefore, this.fastPathsCurrent)
+    this.fastPathsCurrent = undefined
+    this.share?.childGone()
     const error = this.lastError
     this.lastError = undefined
     if (this.stopping || this.unavailable) return
