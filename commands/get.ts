@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core'
 import { resolve } from 'node:path'
+import { setFlagsFromString } from 'node:v8'
 import { SeedcastCommand } from '../cli/base-command.js'
 import { downloadView } from '../cli/download-view.js'
 import { StopSignals } from '../cli/stop-signals.js'
@@ -57,6 +58,10 @@ Ctrl-C or SIGTERM stops cleanly (while seeding, it ends the seeding and exits 0)
     const json = this.jsonEnabled()
     // With --stdout the file owns standard output; everything else goes to standard error.
     if (flags.stdout) this.jsonStream = process.stderr
+    // A download's garbage is mostly short-lived: socket reads, blocks, joined pieces. V8's
+    // young generation grown to its 32 MiB semi-spaces held a 64 MiB new space and let that
+    // garbage's buffers pile up between scavenges (see test/bench/swarm-get.bench.ts).
+    setFlagsFromString('--semi-space-growth-factor=1')
     const stop = new StopSignals()
     const view = downloadView({ json, stream: this.jsonStream })
     try {

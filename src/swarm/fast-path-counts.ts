@@ -28,8 +28,12 @@ export const fastPathCounts = {
   utpFinProbes: 0,
   /** Received messages split across socket reads, copied into one buffer (the others are parsed in place). */
   joinedMessages: 0,
-  /** Downloaded pieces joined from their blocks into a buffer that is not zero-filled first. */
-  unzeroedPieces: 0
+  /** Downloaded pieces whose blocks were copied into one buffer as they came (not zero-filled first, no join at the end). */
+  unzeroedPieces: 0,
+  /** Downloaded pieces assembled in the buffer of an earlier piece already written to disk. */
+  reusedPieceBuffers: 0,
+  /** Received blocks whose request was found where the last one's was, or next to it (no scan). */
+  requestsFoundAtOnce: 0
 }
 
 export type FastPathCounts = typeof fastPathCounts

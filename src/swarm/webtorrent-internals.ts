@@ -11,7 +11,7 @@ import { fastPathCounts } from './fast-path-counts.js'
 import { patchTorrent, patchWebSocketTracker } from './webrtc/glare-patch.js'
 import { BAN_MS, BanList, describeMessage, ipOfAddress, largestMessage, messageBounds, normalizeIp } from './wire-limits.js'
 import { framePieceMessages, type FramedWireProto } from './wire-framing.js'
-import { flushWithoutZeroFill, receiveWithoutCopies, type FlushingPieceProto, type ReceivingWireProto } from './wire-receive.js'
+import { assemblePiecesInPlace, findRequestsFromLastMatch, receiveWithoutCopies, type FlushingPieceProto, type PullingWireProto, type ReceivingWireProto } from './wire-receive.js'
 import { connectingFrom, httpTrackerOptionsOn, outgoingHost, sdpWithCandidatesOn, udpFrom } from './outgoing-host.js'
 
 
@@ -86,7 +86,7 @@ function trackerPrototype (url: string): object | undefined {
 }
 
 /** The features, named as the warning line names them. */
-export type Feature = 'peer links' | 'piece framing' | 'receive without copies' | 'piece join without zero fill' | 'socket write batching' | 'WebRTC stall check' | 'peer message limits' | 'incoming connection cap' | 'WebRTC glare tie-break' | 'outgoing connections from --host' | 'uTP close by libtorrent peers' | 'duplicate connections sharing an address'
+export type Feature = 'peer links' | 'piece framing' | 'receive without copies' | 'pieces assembled in place' | 'requests found from the last match' | 'socket write batching' | 'WebRTC stall check' | 'peer message limits' | 'incoming connection cap' | 'WebRTC glare tie-break' | 'outgoing connections from --host' | 'uTP close by libtorrent peers' | 'duplicate connections sharing an address'
 
 export interface FeatureStatus { feature: Feature, on: boolean, missing: string[], consequence: string }
 
@@ -121,12 +121,20 @@ const FEATURES: Array<{ feature: Feature, needs: Requirement[], needsFeatures?: 
     consequence: 'every received byte is copied once more'
   },
   {
-    feature: 'piece join without zero fill',
+    feature: 'pieces assembled in place',
     needs: [
-      { what: 'torrent-piece Piece.prototype.flush', ok: t => fn(t.piece, 'flush') },
-      { what: 'torrent-piece Piece#length, #_chunks, #_buffered, #_flushed', ok: (_t, p) => { const piece = p.piece as Record<string, unknown> | undefined; return piece?.length === 16384 && piece._chunks === 1 && piece._buffered === 0 && piece._flushed === false && '_buffer' in piece } }
+      { what: 'torrent-piece Piece.prototype.set, .flush, .init', ok: t => fn(t.piece, 'set') && fn(t.piece, 'flush') && fn(t.piece, 'init') },
+      { what: 'torrent-piece Piece#length, #missing, #sources, #_chunks, #_buffered, #_flushed', ok: (_t, p) => { const piece = p.piece as Record<string, unknown> | undefined; return piece?.length === 16384 && piece.missing === 16384 && 'sources' in piece && piece._chunks === 1 && piece._buffered === 0 && piece._flushed === false && '_buffer' in piece } }
     ],
-    consequence: 'each downloaded piece is joined into a zero-filled new buffer'
+    consequence: 'each downloaded piece holds its socket reads until it is joined into a zero-filled new buffer'
+  },
+  {
+    feature: 'requests found from the last match',
+    needs: [
+      { what: 'bittorrent-protocol Wire.prototype._pull', ok: t => fn(t.wire, '_pull') },
+      { what: 'bittorrent-protocol Wire#requests, #peerRequests', ok: (_t, p) => Array.isArray((p.wire as { requests?: unknown } | undefined)?.requests) && Array.isArray((p.wire as { peerRequests?: unknown }).peerRequests) }
+    ],
+    consequence: 'each received block is looked for among all outstanding requests from the first'
   },
   { feature: 'socket write batching', needs: [], needsFeatures: ['peer links'], consequence: 'one write(2) per block' },
   { feature: 'WebRTC stall check', needs: [], needsFeatures: ['peer links'], consequence: 'a vanished WebRTC peer is kept until ICE fails' },
@@ -214,7 +222,8 @@ export function applyWebTorrentInternals (targets: InternalTargets = libraryTarg
   if (on('peer links')) linkPeers(targets.peer as PeerProto)
   if (on('piece framing')) framePieceMessages(targets.wire as FramedWireProto)
   if (on('receive without copies')) receiveWithoutCopies(targets.wire as ReceivingWireProto)
-  if (on('piece join without zero fill')) flushWithoutZeroFill(targets.piece as FlushingPieceProto)
+  if (on('pieces assembled in place')) assemblePiecesInPlace(targets.piece as FlushingPieceProto)
+  if (on('requests found from the last match')) findRequestsFromLastMatch(targets.wire as PullingWireProto)
   if (on('peer message limits')) limitPeerMessages(targets)
   if (on('incoming connection cap')) capIncoming(targets.torrent as TorrentProto)
   if (on('duplicate connections sharing an address')) keepSharedAddresses(targets.peer as DestroyingPeerProto)

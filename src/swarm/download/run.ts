@@ -2,16 +2,18 @@ import { SeedcastError, fileError } from '../../errors.js'
 import { completeLayout } from '../../torrent/layout.js'
 import { parseInfoDictionary, parseMetainfo, type Metainfo } from '../../torrent/metainfo.js'
 import { readPeerMetadataWithSeedcast, webTorrentInput } from '../webtorrent-input.js'
-import { hostilePeers, type HostilePeer } from '../webtorrent-internals.js'
+import { batchSocketWrites, isTcpSocket } from '../socket-batching.js'
+import { connOfWire, featureOn, hostilePeers, type HostilePeer } from '../webtorrent-internals.js'
 import type { DownloadEvent, DownloadOptions, DownloadResult } from './download.js'
 import { checkFilesOnDisk, verifiedBytesOf } from './files.js'
 import { checkFreeSpace } from './output.js'
 import { PeerGuard } from './peer-guard.js'
+import { RequestLimit } from './request-limit.js'
 import { selectFiles } from './select.js'
 import type { ResolvedSource } from './source.js'
 import { OutputClosed, streamInOrder } from './stdout-stream.js'
 import { DownloadStore, type StorePlacement } from './store.js'
-import type { DownloadClient, DownloadFile, DownloadTorrent } from './webtorrent.js'
+import type { DownloadClient, DownloadFile, DownloadTorrent, DownloadWire } from './webtorrent.js'
 
 /**
  * Where a download is:
@@ -42,6 +44,7 @@ export class DownloadRun {
   private state: DownloadState = 'metadata'
   private readonly torrent: DownloadTorrent
   private readonly guard: PeerGuard
+  private readonly requestLimit = new RequestLimit()
   /** Read by seedcast's reader: from the .torrent, or from the info dictionary peers send. */
   private metainfo?: Metainfo
   private selected: DownloadFile[] = []
@@ -72,7 +75,7 @@ export class DownloadRun {
     const torrent = this.torrent = client.add(input, {
       // Files go to their safe paths and pad files nowhere (see DownloadStore).
       store: DownloadStore,
-      storeOpts: { metainfo: this.metainfo, placement: this.placement },
+      storeOpts: { metainfo: this.metainfo, placement: this.placement, writes: this.requestLimit.writes },
       path: options.dataDir,
       announce: usableTrackers([...source.extraTrackers, ...(options.trackers ?? [])]),
       deselect: selecting,
@@ -94,7 +97,14 @@ export class DownloadRun {
     torrent.on('error', fail)
     client.on('error', fail)
     torrent.on('warning', (error: Error) => this.onSwarmWarning(error))
-    torrent.on('wire', () => { this.everConnected = true })
+    torrent.on('wire', (wire: DownloadWire) => {
+      this.everConnected = true
+      this.requestLimit.watch(wire)
+      // WebTorrent asks for each block with a write(2) of its own (17 bytes): thousands a
+      // second from a fast peer. Batched, the requests of one event-loop turn go out together.
+      const conn = connOfWire(wire)
+      if (isTcpSocket(conn) && featureOn('socket write batching')) batchSocketWrites(conn, 0)
+    })
     torrent.on('metadata', () => { try { this.onMetadata() } catch (error) { this.fail(error) } })
     torrent.on('ready', () => this.onReady())
     torrent.on('done', () => this.checkDone())

@@ -2,6 +2,7 @@ import { constants } from 'node:fs'
 import { mkdir, open, type FileHandle } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { parseInfoDictionary, type Metainfo } from '../../torrent/metainfo.js'
+import { releasePieceBuffer } from '../wire-receive.js'
 
 /** A stretch of the piece stream that lives in a file on disk. */
 interface Span { index: number, safePath: string, offset: number, length: number }
@@ -23,6 +24,8 @@ export interface DownloadStoreOptions {
   /** ...or, for a magnet link, WebTorrent's torrent, whose info dictionary came from peers. */
   torrent?: { infoBuffer?: Uint8Array }
   placement?: StorePlacement
+  /** Told of each piece write as it starts and ends (bytes), to hold requests while the disk is behind. */
+  writes?: { started: (bytes: number) => void, finished: (bytes: number) => void }
 }
 
 /**
@@ -44,6 +47,7 @@ export class DownloadStore {
   private readonly length: number
   private readonly root: string
   private readonly placement: StorePlacement
+  private readonly writes?: DownloadStoreOptions['writes']
   private readonly handles = new Map<string, Promise<FileHandle>>()
   private readonly opened = new Set<string>()
   private closed = false
@@ -54,6 +58,7 @@ export class DownloadStore {
     this.length = metainfo.length
     this.root = options.path
     this.placement = options.placement ?? {}
+    this.writes = options.writes
     this.spans = metainfo.files
       .map((file, index) => ({ file, index }))
       .filter(({ file }) => !file.pad && !file.symlink && file.length > 0)
@@ -67,13 +72,22 @@ export class DownloadStore {
       queueMicrotask(() => callback(new Error(`chunk ${index} must be ${end - start} bytes, got ${buffer.length}`)))
       return
     }
+    this.writes?.started(buffer.length)
     const writes = this.overlapping(start, end).map(async span => {
       const from = Math.max(start, span.offset)
       const to = Math.min(end, span.offset + span.length)
       const handle = await this.handle(this.pathOf(span), true)
       await writeFully(handle, buffer.subarray(from - start, to - start), from - span.offset)
     })
-    Promise.all(writes).then(() => callback(null), (error: Error) => callback(error))
+    Promise.all(writes).then(() => {
+      this.writes?.finished(buffer.length)
+      // Written: a downloaded piece's buffer serves the next piece (see wire-receive.ts).
+      releasePieceBuffer(buffer)
+      callback(null)
+    }, (error: Error) => {
+      this.writes?.finished(buffer.length)
+      callback(error)
+    })
   }
 
   get (index: number, options: { offset?: number, length?: number } | null | Callback<Uint8Array>, maybeCallback?: Callback<Uint8Array>): void {
@@ -89,18 +103,23 @@ export class DownloadStore {
     }
     const start = pieceStart + offset
     const end = start + length
-    // Zeros where no file is: the pad files.
-    const out = Buffer.alloc(length)
-    const reads = this.overlapping(start, end).map(async span => {
-      const from = Math.max(start, span.offset)
-      const to = Math.min(end, span.offset + span.length)
-      const path = this.pathOf(span)
-      const handle = await this.handle(path, false)
-      const { bytesRead } = await handle.read(out, from - start, to - from, from - span.offset)
-      // A short file is missing data, not zeros: WebTorrent then fetches the piece.
-      if (bytesRead !== to - from) throw new Error(`${path}: ${bytesRead} of ${to - from} bytes at ${from - span.offset}`)
-    })
-    Promise.all(reads).then(() => callback(null, out), (error: Error) => callback(error))
+    const spans = this.overlapping(start, end)
+    // Every file is opened before the buffer is made: checking a new download (no file yet)
+    // asks for every piece, and a megabyte allocated for each only to fail was most of that
+    // check's time and a burst of RSS.
+    Promise.all(spans.map(span => this.handle(this.pathOf(span), false))).then(async handles => {
+      // Zeros where no file is (the pad files); where files cover it all, every byte is read.
+      const covered = spans.reduce((sum, span) => sum + Math.min(end, span.offset + span.length) - Math.max(start, span.offset), 0)
+      const out = covered === length ? Buffer.allocUnsafe(length) : Buffer.alloc(length)
+      await Promise.all(spans.map(async (span, at) => {
+        const from = Math.max(start, span.offset)
+        const to = Math.min(end, span.offset + span.length)
+        const { bytesRead } = await handles[at]!.read(out, from - start, to - from, from - span.offset)
+        // A short file is missing data, not zeros: WebTorrent then fetches the piece.
+        if (bytesRead !== to - from) throw new Error(`${this.pathOf(span)}: ${bytesRead} of ${to - from} bytes at ${from - span.offset}`)
+      }))
+      return out
+    }).then(out => callback(null, out), (error: Error) => callback(error))
   }
 
   close (callback: Callback = () => {}): void {
