@@ -22,7 +22,7 @@ export async function readChaptersFile (path: string, duration: number): Promise
     if (duration > 0 && chapter.startTime >= duration) throw bad(label, `"${chapter.title}" starts at ${clock(chapter.startTime)}, after the end of the media (${clock(duration)})`)
   })
   return chapters.map((chapter, index) => ({ ...chapter, endTime: chapters[index + 1]?.startTime ?? (duration > 0 ? duration : undefined) }))
-    .map(chapter => chapter.endTime === undefined ? { startTime: chapter.startTime, title: chapter.title } : chapter)
+    .map(({ endTime, ...chapter }) => endTime === undefined ? chapter : { ...chapter, endTime })
 }
 
 function bad (label: string, why: string): SeedcastError {
@@ -51,14 +51,28 @@ function fromJson (text: string, label: string): Chapter[] {
   }
   const list = (document as { chapters?: unknown }).chapters
   if (!Array.isArray(list)) throw bad(label, 'no "chapters" list')
-  return list.map((entry: { startTime?: unknown, title?: unknown }, index): Chapter => {
+  return list.map((entry: { startTime?: unknown, title?: unknown, img?: unknown, url?: unknown }, index): Chapter => {
     if (typeof entry?.startTime !== 'number' || entry.startTime < 0) throw bad(label, `chapters[${index}].startTime is not a number of seconds`)
     const title = typeof entry.title === 'string' && entry.title.trim() ? entry.title.trim() : `Chapter ${index + 1}`
-    return { startTime: entry.startTime, title }
+    // The chapter's art and link go into the published chapters file as they are: podcast
+    // apps fetch them, so they must be absolute http(s) URLs.
+    const links: Pick<Chapter, 'img' | 'url'> = {}
+    for (const key of ['img', 'url'] as const) {
+      const value = entry[key]
+      if (value === undefined || value === null || value === '') continue
+      if (typeof value !== 'string' || !isHttpUrl(value)) throw bad(label, `chapters[${index}].${key} is not an http(s) URL: ${String(value).slice(0, 80)}`)
+      links[key] = new URL(value).href
+    }
+    return { startTime: entry.startTime, title, ...links }
   }).sort((a, b) => a.startTime - b.startTime)
 }
 
 function clock (seconds: number): string {
   const whole = Math.floor(seconds)
   return [Math.floor(whole / 3600), Math.floor(whole / 60) % 60, whole % 60].map(part => String(part).padStart(2, '0')).join(':')
+}
+
+function isHttpUrl (value: string): boolean {
+  const url = URL.canParse(value) ? new URL(value) : undefined
+  return url?.protocol === 'http:' || url?.protocol === 'https:'
 }

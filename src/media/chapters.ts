@@ -16,6 +16,8 @@ export function chaptersJson (chapters: Chapter[]): ChaptersDocument {
       .map(chapter => ({
         startTime: roundTime(chapter.startTime),
         title: chapter.title,
+        ...(chapter.img ? { img: chapter.img } : {}),
+        ...(chapter.url ? { url: chapter.url } : {}),
         ...(chapter.endTime !== undefined ? { endTime: roundTime(chapter.endTime) } : {})
       }))
   }

@@ -63,6 +63,10 @@ export interface Chapter {
   startTime: number
   title: string
   endTime?: number
+  /** Art shown during the chapter (http(s) URL), from a podcaster's JSON chapters file. */
+  img?: string
+  /** A web page about the chapter's subject (http(s) URL), from a podcaster's JSON chapters file. */
+  url?: string
 }
 
 /** podcast:person: someone on the episode, with a role from the Podcasting 2.0 taxonomy. */

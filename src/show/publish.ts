@@ -1,6 +1,7 @@
 import { constants } from 'node:fs'
 import { copyFile, mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import { basename, extname, join, resolve } from 'node:path'
+import { isDeepStrictEqual } from 'node:util'
 import { v4 as uuidv4 } from 'uuid'
 import { SeedcastError, fileError } from '../errors.js'
 import { faststartCopy } from '../media/faststart.js'
@@ -11,14 +12,16 @@ import { checkCover, type CoverImage } from './cover.js'
 import { showTrackers } from '../feed/trackers.js'
 import { episodeUrls, publicUrl } from '../feed/urls.js'
 import { createTorrent } from '../torrent/create.js'
+import { retargetTorrent } from '../torrent/retarget.js'
 import { checkPositiveInteger, checkTitle, normaliseDate } from './episode-fields.js'
 import { placeExtraFiles, readEpisodeExtras, transcriptPath, type EpisodeExtraOptions, type EpisodeExtras } from './episode-extras.js'
 import { commitCatalog, feedPaths, repairFeeds } from './feeds.js'
-import { loadShow, readCatalog } from './load.js'
+import { loadShow, readCatalog, readShowConfig } from './load.js'
 import { withShowLock } from './lock.js'
 import { episodeFiles, type ShowPaths } from '../model/paths.js'
 import { placeFile, reserveSlug, sweepLeftovers, tempPath } from './reservations.js'
 import { slugify } from './slug.js'
+import { torrentUrlsFor } from './torrent-urls.js'
 import type { Episode, ShowConfig } from '../model/show.js'
 
 export interface PublishOptions extends EpisodeExtraOptions {
@@ -170,15 +173,23 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
 
     return await withShowLock(dir, async () => {
       const current = await readCatalog(paths)
+      // show.json as it is now: a `show edit` may have landed while this file was hashed.
+      // Its base URL and trackers then go into this .torrent too (outside the info
+      // dictionary), and the feeds are written from it, not from the config read at the start.
+      const latest = await readShowConfig(paths)
       const twin = current.episodes.find(other => other.sha256 === sha256 || other.guid === guid)
       if (twin) {
         await Promise.all(placed.map(path => rm(path, { force: true })))
-        return duplicateResult(paths, config, twin)
+        return duplicateResult(paths, latest, twin)
       }
       if (current.episodes.some(other => other.slug === slug)) throw new Error(`slug ${slug} taken while reserved`)
+      if (options.explicit === undefined) episode.explicit = latest.explicit
+      if (latest.baseUrl !== config.baseUrl || !isDeepStrictEqual(latest.trackers, config.trackers)) {
+        await placeFile(paths, join(paths.publicDir, files.torrentPath), retargetTorrent(torrent.torrent, torrentUrlsFor(latest, episode, [mediaUrl])))
+      }
       current.episodes.push(episode)
-      const feeds = await commitCatalog(paths, config, current)
-      return { ...urlsOf(config, episode), episode, duplicate: false, feeds, notes }
+      const feeds = await commitCatalog(paths, latest, current)
+      return { ...urlsOf(latest, episode), episode, duplicate: false, feeds, notes }
     })
   } catch (error) {
     await Promise.all(placed.map(path => rm(path, { force: true })))

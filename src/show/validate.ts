@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module'
 import { invalid } from '../errors.js'
 import { APPLE_CATEGORIES, findAppleCategory, isAppleCategory } from '../feed/apple-categories.js'
+import { isFeedLanguage } from '../feed/language.js'
 import { SELF_TRACKER } from '../feed/trackers.js'
 
 // Checks and normalises the values a podcaster gives to `seedcast init`. Each failure is
@@ -10,8 +11,9 @@ const spdxIds = createRequire(import.meta.url)('spdx-license-ids') as string[]
 
 /**
  * A BCP 47 tag in its canonical case ("en-us" → "en-US"), with a primary language of two
- * or three letters that names a known language, as podcast apps and `feed lint` want it
- * ("english" is well-formed BCP 47 but no feed reader takes it; the error suggests "en").
+ * or three letters that names a known language, and no extension or private-use part, as
+ * podcast apps and `feed lint` want it (isFeedLanguage). "english" is well-formed BCP 47
+ * but no feed reader takes it; the error suggests "en".
  */
 export function normaliseLanguage (tag: string): string {
   let canonical: string | undefined
@@ -19,7 +21,11 @@ export function normaliseLanguage (tag: string): string {
     [canonical] = Intl.getCanonicalLocales(tag.trim())
   } catch { /* RangeError: not a well-formed tag */ }
   const primary = canonical?.split('-')[0] ?? ''
-  if (canonical && /^[a-z]{2,3}$/.test(primary) && languageNames.of(primary) !== undefined) return canonical
+  if (canonical && /^[a-z]{2,3}$/.test(primary) && languageNames.of(primary) !== undefined) {
+    if (isFeedLanguage(canonical)) return canonical
+    const plain = canonical.split(/-[a-z0-9]-/i)[0]!
+    return invalid('language', `"${tag}" has an extension or private-use part that podcast apps and \`feed lint\` do not take`, `give the language alone: ${plain}`)
+  }
   const named = codeOfLanguageName(tag)
   return invalid('language', `"${tag}" is not a BCP 47 language tag`, named ? `did you mean ${named}? Give an ISO 639 code such as en, en-US, fr, pt-BR` : 'give an ISO 639 code such as en, en-US, fr, pt-BR')
 }

@@ -63,8 +63,43 @@ describe('episode metadata: notes, transcripts, chapters, people, types', { time
       _podcast: { episodeType: 'trailer', transcripts: [{ url: transcriptUrl, type: 'text/vtt' }], persons: episode.persons } })
     expect(feeds.json.items![0]!.content_html).toBe(episode.notesHtml)
 
+    // The episode page: the transcript's text a paragraph per cue (markup gone, escaped), the chapters and the notes' text.
+    const page = await readFile(join(show, 'public', 'episodes', episode.slug, 'index.html'), 'utf8')
+    expect(page).toContain('<h2 id="transcript">Transcript</h2>\n<div class="transcript"><p>Hello &amp; welcome</p>\n<p>This is seedcast.</p></div>')
+    expect(page).toContain('<span class="t">0:10 </span>Tea talk</a>')
+    expect(page).toContain('<p>We talk about tea and seedcast (https://example.org/x).</p>')
+    expect(page).not.toMatch(/<script>alert/)
+
     const lint = await runCliJson(['feed', 'lint', join(show, 'public', 'rss.xml'), '--offline'])
     expect(lint.json.errors, JSON.stringify(lint.json.findings)).toBe(0)
+  })
+
+  it('takes chapters from a Podcasting 2.0 JSON chapters file, into the feeds and the page', async () => {
+    await writeFile(file('chapters.json'), JSON.stringify({ version: '1.2.0', chapters: [
+      { startTime: 12.5, title: 'Tea talk', url: 'https://example.org/tea', img: 'https://example.org/tea.jpg' }, { startTime: 0, title: 'Intro' }] }))
+    const { result, json } = await runCliJson(['publish', fixture('episode.mp3'), '--show', show, '--chapters', file('chapters.json'), '--transcript', file('ep.srt')])
+    expect(result.code, result.stderr).toBe(0)
+    const episode = json.episode
+    const chapters = JSON.parse(await readFile(join(show, 'public', episode.chaptersPath), 'utf8'))
+    // The podcaster's chapter art and link are kept for the apps that show them.
+    expect(chapters.chapters).toEqual([{ startTime: 0, title: 'Intro', endTime: 12.5 },
+      { startTime: 12.5, title: 'Tea talk', img: 'https://example.org/tea.jpg', url: 'https://example.org/tea', endTime: Math.round(episode.duration * 1000) / 1000 }])
+    const feeds = await readFeeds(show)
+    for (const rss of [feeds.rss, feeds.p2p]) {
+      expect(rss.items![0]!.podcast?.chapters).toEqual({ url: `${BASE_URL}${episode.chaptersPath}`, type: 'application/json+chapters' })
+      expect(rss.items![0]!.podcast?.transcripts).toEqual([{ url: `${BASE_URL}${episode.transcriptPath}`, type: 'application/x-subrip', rel: 'captions' }])
+    }
+    const page = await readFile(join(show, 'public', 'episodes', episode.slug, 'index.html'), 'utf8')
+    expect(page).toContain('<li><a href="#t=12.5" data-seek="12.5"><span class="t">0:13 </span>Tea talk</a></li>')
+    expect(page).toContain('<div class="transcript"><p>Hello again.</p>\n<p>Second cue.</p></div>')
+
+    // A relative art path is no URL an app can fetch: refused in one line, nothing published.
+    await writeFile(file('relative.json'), JSON.stringify({ chapters: [{ startTime: 0, title: 'Intro', img: 'images/intro.jpg' }] }))
+    const before = await treeHash(show)
+    const refused = await runCli(['publish', fixture('episode-2.mp3'), '--show', show, '--chapters', file('relative.json')])
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toBe('seedcast: --chapters relative.json: chapters[0].img is not an http(s) URL: images/intro.jpg (give a JSON chapters file or lines of "HH:MM:SS Title")\n')
+    expect(await treeHash(show)).toBe(before)
   })
 
   it('episodes edit replaces the transcript, notes, people and type; refuses bad files and empty edits', async () => {
@@ -82,6 +117,9 @@ describe('episode metadata: notes, transcripts, chapters, people, types', { time
     expect(item.podcast?.transcripts).toEqual([{ url: `${BASE_URL}${json.episode.transcriptPath}`, type: 'application/x-subrip', rel: 'captions' }])
     expect(item.itunes?.episodeType).toBe('full')
     expect(item.podcast?.persons).toBeUndefined()
+    const page = await readFile(join(show, 'public', 'episodes', published.slug, 'index.html'), 'utf8')
+    expect(page).toContain('<div class="transcript"><p>Hello again.</p>\n<p>Second cue.</p></div>')
+    expect(page).not.toContain('This is seedcast.')
 
     const before = await treeHash(show)
     await writeFile(file('bad.vtt'), 'just some words\n')

@@ -1,12 +1,21 @@
 // `seedcast init` in a terminal (a real pseudo-terminal): each answer is checked as it is
 // given and asked again when refused, the cover is asked for, and the show it makes passes
 // `feed lint` with one episode.
+import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { binPath, runCli, runCliJson } from '../helpers/cli.js'
 import { runInPty } from '../helpers/pty.js'
 import { tempDir } from '../helpers/tmp.js'
-import { fixture } from './publish-helpers.js'
+import { APPLE_CATEGORIES } from '../../src/feed/apple-categories.js'
+import { fixture, initFlags, readFeeds } from './publish-helpers.js'
+
+/** initFlags with one flag's value replaced. */
+function withFlag (flag: string, value: string): string[] {
+  const args = [...initFlags]
+  args.splice(args.indexOf(flag), 2)
+  return [...args, flag, value]
+}
 
 const cleanups: Array<() => Promise<void>> = []
 afterEach(async () => { for (const cleanup of cleanups.splice(0)) await cleanup() })
@@ -50,5 +59,40 @@ describe('init in a terminal', { timeout: 240_000 }, () => {
     const result = await runCli(['init', join(tmp.path, 'show'), '--title', 'T', '--description', 'D', '--author', 'A', '--owner-name', 'A', '--owner-email', 'a@example.org', '--language', 'english', '--category', 'Technology', '--base-url', 'https://pod.example.org/'])
     expect(result.code).toBe(2)
     expect(result.stderr).toBe('seedcast: --language: "english" is not a BCP 47 language tag (did you mean en? Give an ISO 639 code such as en, en-US, fr, pt-BR)\n')
+    expect(await readdir(tmp.path)).toEqual([])
+  })
+
+  it('takes a language only when feed lint takes it: an extension or private-use part is refused, a region and script are kept', async () => {
+    const tmp = await tempDir()
+    cleanups.push(tmp.cleanup)
+    for (const tag of ['en-u-ca-gregory', 'de-x-swiss']) {
+      const refused = await runCli(['init', join(tmp.path, 'show'), ...withFlag('--language', tag)])
+      expect(refused.code, tag).toBe(2)
+      expect(refused.stderr).toBe(`seedcast: --language: "${tag}" has an extension or private-use part that podcast apps and \`feed lint\` do not take (give the language alone: ${tag.slice(0, 2)})\n`)
+    }
+    expect(await readdir(tmp.path)).toEqual([])
+    const show = join(tmp.path, 'show')
+    const made = await runCli(['init', show, ...withFlag('--language', 'zh-hant-tw')])
+    expect(made.code, made.stderr).toBe(0)
+    expect((await readFeeds(show)).rss.language).toBe('zh-Hant-TW')
+    expect((await runCli(['publish', fixture('episode.mp3'), '--show', show])).code).toBe(0)
+    const lint = await runCliJson(['feed', 'lint', join(show, 'public', 'rss.xml')])
+    expect(lint.json.findings.filter((finding: { element: string }) => finding.element.includes('language'))).toEqual([])
+    expect(lint.json.errors).toBe(0)
+  })
+
+  it('a wrong category names the valid ones, and init --help lists every one with its subcategories, as the error says', async () => {
+    const tmp = await tempDir()
+    cleanups.push(tmp.cleanup)
+    const result = await runCli(['init', join(tmp.path, 'show'), ...withFlag('--category', 'Cooking')])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toBe(`seedcast: --category: "Cooking" is not an Apple Podcasts category (one of: ${Object.keys(APPLE_CATEGORIES).join(', ')}; with their subcategories in \`seedcast init --help\`)\n`)
+    const sub = await runCli(['init', join(tmp.path, 'show'), ...withFlag('--category', 'Arts > Cooking')])
+    expect(sub.stderr).toBe('seedcast: --subcategory: "Cooking" is not a subcategory of "Arts" in Apple Podcasts\' list (one of: Books, Design, Fashion & Beauty, Food, Performing Arts, Visual Arts)\n')
+    const help = (await runCli(['init', '--help'], { env: { COLUMNS: '80' } })).stdout.replace(/\s+/g, ' ')
+    for (const [category, subcategories] of Object.entries(APPLE_CATEGORIES)) {
+      expect(help).toContain(subcategories.length ? `${category} (${subcategories.join(', ')})` : `${category};`)
+    }
+    expect(await readdir(tmp.path)).toEqual([])
   })
 })

@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseRssFeed } from 'feedsmith'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { runCli, runCliJson, runProcess } from '../helpers/cli.js'
+import { publish } from '../../src/show/publish.js'
+import { binPath, runCli, runCliJson, runProcess } from '../helpers/cli.js'
 import { BASE_URL, exists, fixture, readFeeds, tempShow, torrentMatches, treeHash } from './publish-helpers.js'
 
 const NEW_BASE = 'https://cdn.example.net/tea/'
@@ -41,6 +43,22 @@ describe('seedcast show and show edit', { timeout: 240_000 }, () => {
       expect(new URL(shown.magnet).searchParams.get('xt')).toBe(new URL(magnet).searchParams.get('xt'))
       expect(new URL(shown.magnet).searchParams.getAll('ws')).toEqual([`${NEW_BASE}${episode.mediaPath}`])
     }
+
+    // `seedcast info`, which showed the old web seed after a hand edit, names the new one.
+    const first = episodes[0].episode
+    const info = await runCli(['info', join(show, 'public', first.torrentPath)])
+    expect(info.stdout).toContain(`web seed:    ${NEW_BASE}${first.mediaPath}\n`)
+    expect(info.stdout).toContain(`infohash:    ${first.infoHash}\n`)
+    expect(info.stdout).not.toContain(BASE_URL)
+
+    // The web pages moved too: canonical URLs, og:audio, magnet links.
+    for (const page of ['index.html', ...episodes.map(published => `episodes/${published.episode.slug}/index.html`)]) {
+      const html = await readFile(join(show, 'public', page), 'utf8')
+      expect(html, page).toContain(`<link rel="canonical" href="${NEW_BASE}`)
+      expect(html, page).not.toContain(BASE_URL)
+    }
+    const episodePage = await readFile(join(show, 'public', 'episodes', first.slug, 'index.html'), 'utf8')
+    expect(episodePage).toContain(`${NEW_BASE}${first.mediaPath}`)
 
     const feeds = await readFeeds(show)
     expect(feeds.rss.atom?.links?.[0]?.href).toBe(`${NEW_BASE}rss.xml`)
@@ -100,6 +118,57 @@ describe('seedcast show and show edit', { timeout: 240_000 }, () => {
     const cleared = await runCliJson(['show', 'edit', '--show', show, '--link', '', '--funding', ''])
     expect(cleared.json.show.link).toBeUndefined()
     expect(cleared.json.show.funding).toBeUndefined()
+  })
+
+  it('changes the other init values: description, author, owner, license, and clears the trackers', async () => {
+    const { result, json } = await runCliJson(['show', 'edit', '--show', show, '--description', 'Talks over tea, every Monday',
+      '--author', 'Ana Lima', '--owner-name', 'Ana', '--owner-email', 'ana@example.org', '--license', 'cc-by-4.0', '--tracker', ''])
+    expect(result.code, result.stderr).toBe(0)
+    expect(json.changed.sort()).toEqual(['author', 'description', 'license', 'owner', 'trackers'])
+    expect(json.torrents.sort()).toEqual(episodes.map(published => published.episode.slug).sort())
+    expect(JSON.parse(await readFile(join(show, 'show.json'), 'utf8'))).toMatchObject({
+      description: 'Talks over tea, every Monday', author: 'Ana Lima', owner: { name: 'Ana', email: 'ana@example.org' }, license: 'CC-BY-4.0', trackers: []
+    })
+    const feeds = await readFeeds(show)
+    for (const rss of [feeds.rss, feeds.p2p]) {
+      expect(rss).toMatchObject({ description: 'Talks over tea, every Monday', itunes: { author: 'Ana Lima', owner: { name: 'Ana', email: 'ana@example.org' } } })
+      expect(rss.podcast?.license).toEqual({ display: 'CC-BY-4.0', url: 'https://creativecommons.org/licenses/by/4.0/' })
+    }
+    expect(feeds.json.description).toBe('Talks over tea, every Monday')
+    expect(feeds.atom.subtitle).toEqual({ value: 'Talks over tea, every Monday' })
+    for (const { episode, magnet } of episodes) {
+      const torrent = await torrentMatches(join(show, 'public', episode.torrentPath), join(show, 'public', episode.mediaPath))
+      expect(torrent).toMatchObject({ infoHash: episode.infoHash, announce: [], webSeeds: [`${BASE_URL}${episode.mediaPath}`] })
+      const shown = (await runCliJson(['episodes', 'show', episode.slug, '--show', show])).json
+      expect(new URL(shown.magnet).searchParams.getAll('tr')).toEqual([])
+      expect(new URL(shown.magnet).searchParams.get('xt')).toBe(new URL(magnet).searchParams.get('xt'))
+    }
+  })
+
+  it('a publish hashing its file while `show edit` moves the show gets the new base URL and trackers (the show lock)', async () => {
+    // The edit runs, as its own process, inside the publish's hashing: after the publish read
+    // show.json and before it takes the lock to add its episode.
+    let edit: string | undefined
+    const published = await publish(show, fixture('episode-2.mp3'), {
+      date: '2026-11-03',
+      onProgress: () => {
+        edit ??= execFileSync(process.execPath, [binPath, 'show', 'edit', '--show', show, '--base-url', NEW_BASE, '--tracker', 'wss://tracker.example.net/', '--json'], { encoding: 'utf8', timeout: 120_000 })
+      }
+    })
+    expect(JSON.parse(edit!).changed.sort()).toEqual(['baseUrl', 'trackers'])
+    expect(published.mediaUrl).toBe(`${NEW_BASE}${published.episode.mediaPath}`)
+    expect(new URL(published.magnet).searchParams.getAll('tr')).toEqual(['wss://tracker.example.net/'])
+    const all = [...episodes.map(earlier => earlier.episode), published.episode]
+    for (const episode of all) {
+      const torrent = await torrentMatches(join(show, 'public', episode.torrentPath), join(show, 'public', episode.mediaPath))
+      expect(torrent, episode.slug).toMatchObject({ infoHash: episode.infoHash, announce: ['wss://tracker.example.net/'], webSeeds: [`${NEW_BASE}${episode.mediaPath}`] })
+    }
+    const feeds = await readFeeds(show)
+    expect(feeds.rss.items!.map(item => item.enclosures?.[0]?.url).sort()).toEqual(all.map(episode => `${NEW_BASE}${episode.mediaPath}`).sort())
+    expect(JSON.stringify(feeds)).not.toContain(BASE_URL)
+    expect((await runCliJson(['feed', 'build', '--show', show])).json.torrents).toEqual([]) // nothing was left behind
+    const lint = await runCliJson(['feed', 'lint', join(show, 'public', 'rss.xml'), '--offline'])
+    expect(lint.json.findings.filter((finding: { level: string }) => finding.level !== 'info')).toEqual([])
   })
 
   it('refuses bad values and no-ops without touching the folder', async () => {

@@ -1,4 +1,5 @@
 import { APPLE_CATEGORIES, findAppleCategory, isAppleCategory } from '../apple-categories.js'
+import { isFeedLanguage } from '../language.js'
 import { isHttpUrl, itemLabel, itemPath, type FeedDocument } from './document.js'
 import type { Findings } from './findings.js'
 import { attr, child, children, text, type XmlNode } from './xml-tree.js'
@@ -37,7 +38,7 @@ function checkChannel (doc: FeedDocument, findings: Findings): void {
 
   const language = text(child(channel, 'language'))
   if (!language) findings.error('channel/language', 'missing: give the language as an ISO 639 code, e.g. <language>en</language>')
-  else if (!/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i.test(language)) findings.warning('channel/language', `not an ISO 639 / BCP 47 language code: ${language}`)
+  else if (!isFeedLanguage(language)) findings.warning('channel/language', `not an ISO 639 / BCP 47 language code: ${language}`)
 
   checkCategories(doc, findings)
   checkExplicit(child(channel, doc.itunes('explicit')), 'channel/itunes:explicit', findings, true)
