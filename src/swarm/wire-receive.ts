@@ -23,7 +23,8 @@ interface ReceivingWire extends ReceivingWireProto {
  * of its chunk; only a message split across reads is copied, into a buffer of its own
  * size. `_buffer[0]` still starts at the next unparsed byte, as the message limits of
  * webtorrent-internals.ts read it. While MSE encryption is being negotiated
- * (`_cryptoSyncPattern`, `_pePending`) the library's own path runs on the joined bytes.
+ * (`_cryptoSyncPattern`, `_pePending`) the library's own path runs on the joined bytes,
+ * once there are any (test/unit/wire-receive.test.ts).
  * Applied by webtorrent-internals.ts, which checks the members exist first.
  */
 export function receiveWithoutCopies (proto: ReceivingWireProto): void {
@@ -38,6 +39,10 @@ export function receiveWithoutCopies (proto: ReceivingWireProto): void {
   proto._processBuffer = function () {
     while (true) {
       if (this._cryptoSyncPattern || this._pePending) {
+        // A parser just set the pattern with nothing received past its message (the peer's
+        // DH key came in a read of its own): the library would search an empty buffer and
+        // throw (its loop stops at this point and waits for the next read; so do we).
+        if (this._buffer.length === 0) return
         if (this._buffer.length > 1) this._buffer = [join(this._buffer, this._bufferSize)]
         return processBuffer.call(this)
       }
