@@ -8,6 +8,11 @@ export function flagName (option: string, renamed: Record<string, string> = {}):
   return renamed[option] ?? `--${option.replace(/[A-Z]/g, letter => `-${letter.toLowerCase()}`)}`
 }
 
+/** Text from the library with each option it names as `option` shown as its flag. */
+export function withFlagNames (text: string, renamed: Record<string, string> = {}): string {
+  return text.replace(/`([a-z][A-Za-z0-9]*)`/g, (_, option: string) => flagName(option, renamed))
+}
+
 /**
  * Describes any error for the user. A SeedcastError names options as `option`: each one
  * becomes its flag (`renamed` gives the flags whose name is not the option's in kebab
@@ -16,7 +21,7 @@ export function flagName (option: string, renamed: Record<string, string> = {}):
  */
 export function describeError (error: Error, renamed: Record<string, string> = {}): ErrorView {
   const oneLine = (text: string) => text.split('\n').map(line => line.trim()).filter(Boolean).join('; ')
-  const flags = (text: string) => text.replace(/`([a-z][A-Za-z0-9]*)`/g, (_, option: string) => flagName(option, renamed))
+  const flags = (text: string) => withFlagNames(text, renamed)
   if (error instanceof SeedcastError) {
     return { message: flags(oneLine(error.message)), hint: error.hint && flags(error.hint), code: error.code, exitCode: error.exitCode }
   }

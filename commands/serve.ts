@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core'
 import { setFlagsFromString } from 'node:v8'
 import { SeedcastCommand } from '../cli/base-command.js'
 import { applyConfigFile } from '../cli/config-file.js'
+import { withFlagNames } from '../cli/error-view.js'
 import { peerTuningFlags, peerTuningOptions } from '../cli/seed-flags.js'
 import { jsonLine, printWarning } from '../cli/event-lines.js'
 import { seedView } from '../cli/seed-view.js'
@@ -94,7 +95,7 @@ With --json one JSON line {url, shows, tracker, warnings} is printed when listen
     })
     const swarmMetrics = running.server.seedcastMetrics.swarm
     if (json) {
-      jsonLine({ url: running.url, shows: running.shows, tracker: running.tracker, warnings: running.warnings })
+      jsonLine({ url: running.url, shows: running.shows, tracker: running.tracker, warnings: running.warnings.map(warning => withFlagNames(warning)) })
     } else {
       this.printShows(running)
     }
@@ -140,7 +141,7 @@ With --json one JSON line {url, shows, tracker, warnings} is printed when listen
       this.log(`  ${show.title} (${show.episodes} episode${show.episodes === 1 ? '' : 's'}) at ${here}: rss ${show.feeds.rss}  p2p ${show.feeds.p2p}  atom ${show.feeds.atom}  json ${show.feeds.json}`)
     }
     this.log(`  tracker: ${[running.tracker.http, running.tracker.ws, running.tracker.udp].filter(Boolean).join('  ')}`)
-    for (const warning of running.warnings) printWarning(warning)
+    for (const warning of running.warnings) printWarning(withFlagNames(warning))
   }
 }
 

@@ -40,6 +40,6 @@ export function baseUrlMismatch (baseUrl: string, listening: { host: string, por
 export function baseUrlWarnings (shows: MountedShow[], listening: { host: string, port: number }): string[] {
   return shows.flatMap(show => {
     const reason = baseUrlMismatch(show.config.baseUrl, listening)
-    return reason ? [`${show.config.title}: ${reason}; its feeds and web seeds point elsewhere (serve with the base URL's --host/--port, or publish the show with a base URL naming this server)`] : []
+    return reason ? [`${show.config.title}: ${reason}; its feeds and web seeds point elsewhere (serve with the base URL's \`host\`/\`port\`, or publish the show with a base URL naming this server)`] : []
   })
 }

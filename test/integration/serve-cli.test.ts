@@ -69,6 +69,8 @@ describe('seedcast serve', () => {
     expect(line.shows).toHaveLength(1)
     expect(line.shows[0]).toMatchObject({ title: 'CLI Show', path: '/', episodes: 1, feeds: { rss: 'http://127.0.0.1:8080/rss.xml', p2p: 'http://127.0.0.1:8080/p2p.xml', atom: 'http://127.0.0.1:8080/atom.xml', json: 'http://127.0.0.1:8080/feed.json' } })
     expect(line.warnings).toHaveLength(1)
+    // The library names its options (`host`/`port`); the command shows them as its flags.
+    expect(line.warnings[0]).toContain("serve with the base URL's --host/--port")
     const rss = await fetch(new URL('rss.xml', line.url))
     expect(rss.status).toBe(200)
     expect(Buffer.from(await rss.arrayBuffer()).equals(await readFile(join(showDir, 'public', 'rss.xml')))).toBe(true)

@@ -195,6 +195,7 @@ describe('serving a show folder', () => {
   it('says when the base URL names another port than the one it listens on', () => {
     expect(running.warnings).toHaveLength(1)
     expect(running.warnings[0]).toContain(`names port 8080, this server listens on port ${running.port}`)
+    expect(running.warnings[0]).toContain("serve with the base URL's `host`/`port`")
   })
 })
 
