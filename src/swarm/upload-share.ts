@@ -10,9 +10,11 @@
  * - an idle side keeps a small floor (UPLOAD_SHARE_FLOOR of the limit) to start from: the
  *   first report in which it uses that floor makes it hungry, and it gets its half at the
  *   next report;
- * - two hungry sides get half each.
- * So one busy transport uploads at the limit less the floor while the other is idle, and
- * without a running child the seeder's throttle holds the whole limit.
+ * - two hungry sides get half each;
+ * - a share at most halves from one report to the next.
+ * So one busy transport uploads at the limit less the floor while the other is idle (from
+ * about two seconds after the other went quiet), and without a running child the
+ * seeder's throttle holds the whole limit.
  */
 
 /** How often the WebRTC child reports its bytes and the limit is split again. */
@@ -50,8 +52,17 @@ export function shareFloor (limit: number): number {
 }
 
 /**
- * The seeder's side of the shared limit. `setHere` sets this process's throttle,
- * `setChild` tells the child its share; `uploadedHere` counts this process's bytes.
+ * The largest slice each throttle may send at once: the floor, the smallest share either
+ * side ever gets (see setUploadThrottle for why a slice must fit every later share).
+ */
+export function shareSlice (limit: number): number {
+  return shareFloor(limit)
+}
+
+/**
+ * The seeder's side of the shared limit. `setHere` sets this process's throttle (at once,
+ * to the whole limit), `setChild` tells the child its share; `uploadedHere` counts this
+ * process's bytes.
  */
 export class UploadShare {
   private here: ShareUse
@@ -59,6 +70,7 @@ export class UploadShare {
 
   constructor (readonly limit: number, private readonly uploadedHere: () => number, private readonly setHere: (rate: number) => void, private readonly setChild: (rate: number) => void) {
     this.here = { share: limit, rate: 0 }
+    setHere(limit)
   }
 
   /**
@@ -85,8 +97,12 @@ export class UploadShare {
     child.uploaded = uploaded
     child.hereUploaded = hereUploaded
     child.at = now
-    const [here, childShare] = splitUploadLimit(this.limit, this.here, child)
-    this.apply(here)
+    let childShare = splitUploadLimit(this.limit, this.here, child)[1]
+    // A share at most halves per report: one quiet half second (a peer between requests, a
+    // busy event loop) must not take a side from most of the limit to the floor at once.
+    if (childShare < Math.floor(child.share / 2)) childShare = Math.floor(child.share / 2)
+    if (this.limit - childShare < Math.floor(this.here.share / 2)) childShare = this.limit - Math.floor(this.here.share / 2)
+    this.apply(this.limit - childShare)
     if (childShare !== child.share) {
       child.share = childShare
       this.setChild(childShare)

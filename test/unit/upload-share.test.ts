@@ -42,9 +42,9 @@ describe('UploadShare', () => {
   it('holds the whole limit without a child, lends a started child the floor, follows its reports, takes it all back when it dies', () => {
     let here = 0
     let uploadedHere = 0
-    const heres: number[] = []
+    const sets: number[] = []
     const childs: number[] = []
-    const share = new UploadShare(LIMIT, () => uploadedHere, rate => { here = rate; heres.push(rate) }, rate => childs.push(rate))
+    const share = new UploadShare(LIMIT, () => uploadedHere, rate => { here = rate; sets.push(rate) }, rate => childs.push(rate))
     expect(share.shares()).toEqual({ here: LIMIT })
     expect(share.childStarted()).toBe(5_000)
     expect(here).toBe(95_000)
@@ -61,12 +61,18 @@ describe('UploadShare', () => {
       now += 500; uploadedHere += 47_500; share.childUsage(2_500)
       expect(share.shares()).toEqual({ here: 50_000, child: 50_000 })
       expect(childs.at(-1)).toBe(50_000)
-      // The seeder goes idle: the child gets all but the floor.
-      now += 500; share.childUsage(27_500)
+      // The seeder goes idle: the child gets all but the floor, the seeder's share halving
+      // at each report on the way.
+      const heres: number[] = []
+      for (let uploaded = 27_500; heres.at(-1) !== 5_000; uploaded += 47_500) {
+        now += 500; share.childUsage(uploaded)
+        heres.push(share.shares().here)
+      }
+      expect(heres).toEqual([25_000, 12_500, 6_250, 5_000])
       expect(share.shares()).toEqual({ here: 5_000, child: 95_000 })
       share.childGone()
       expect(share.shares()).toEqual({ here: LIMIT })
-      expect(heres.at(-1)).toBe(LIMIT)
+      expect(sets.at(-1)).toBe(LIMIT)
     } finally {
       Date.now = realNow
     }

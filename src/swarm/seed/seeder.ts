@@ -19,8 +19,8 @@ import { seedTorrentOptions } from './tuning.js'
 import { batchSocketWrites, isTcpSocket } from '../socket-batching.js'
 import { dropStalledWebRtcPeer } from '../webrtc/liveness.js'
 import { addFastPathCounts, snapshotFastPathCounts } from '../fast-path-counts.js'
-import { UploadShare } from '../upload-share.js'
-import { connOfWire, featureOn, hostilePeers, peerPortAddress, uploadThrottle, type HostilePeer } from '../webtorrent-internals.js'
+import { shareSlice, UploadShare } from '../upload-share.js'
+import { connOfWire, featureOn, hostilePeers, peerPortAddress, setUploadThrottle, uploadThrottle, type HostilePeer } from '../webtorrent-internals.js'
 import { NO_RATE_LIMIT } from '../rate.js'
 import { isLoopback } from '../client.js'
 import { countUploadsByTransport, emptyByTransport, peersByTransport, type ByTransport } from './transport-uploads.js'
@@ -404,8 +404,13 @@ export async function startSeeder (options: SeedOptions = {}): Promise<Seeder> {
     // One upload limit for both processes: this one holds it and lends the child a share
     // by measured demand (upload-share.ts).
     const limit = options.uploadLimit ?? NO_RATE_LIMIT
-    if (limit > 0) seeder.uploadShare = new UploadShare(limit, () => seeder.uploadedHere, rate => client.throttleUpload(rate), rate => seeder.webrtc?.setUploadLimit(rate))
+    if (limit > 0) {
+      let sliced = true
+      seeder.uploadShare = new UploadShare(limit, () => seeder.uploadedHere, rate => { sliced &&= setUploadThrottle(client, rate, shareSlice(limit)) }, rate => seeder.webrtc?.setUploadLimit(rate))
+      if (!sliced) seeder.report({ event: 'warning', code: 'ECLIENT', message: 'the upload throttle\'s slices cannot be bounded (speed-limiter changed): a peer may be dropped when --upload-limit is split again between TCP/uTP and WebRTC' })
+    }
     seeder.webrtc = new WebRtcSeeding({
+      ...(seeder.uploadShare ? { uploadSliceBytes: shareSlice(limit) } : {}),
       ...(options.host ? { host: options.host } : {}),
       ...(options.rtcConfig ? { rtcConfig: options.rtcConfig } : {}),
       ...(options.maxConns ? { maxConns: options.maxConns } : {}),

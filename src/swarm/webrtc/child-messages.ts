@@ -20,6 +20,8 @@ export interface ChildSettings {
   uploadLimit?: number
   /** How often the child sends 'stats'. */
   statsIntervalMs: number
+  /** With an upload limit: the largest slice its throttle may send at once (upload-share.ts). */
+  uploadSliceBytes?: number
   /** With an upload limit: how often the child sends 'usage'. */
   usageIntervalMs?: number
 }

@@ -6,7 +6,7 @@ import { addVerified } from '../seed/add-verified.js'
 import { addressOf } from '../seed/events.js'
 import { seedTorrentOptions } from '../seed/tuning.js'
 import { snapshotFastPathCounts } from '../fast-path-counts.js'
-import { connOfWire, featureOn, hostilePeers, type HostilePeer } from '../webtorrent-internals.js'
+import { connOfWire, featureOn, hostilePeers, setUploadThrottle, type HostilePeer } from '../webtorrent-internals.js'
 import type { ChildSettings, ChildTorrent, ChildTorrentStats, FromChild, ToChild } from './child-messages.js'
 import { dropStalledWebRtcPeer } from './liveness.js'
 
@@ -84,6 +84,8 @@ const client: SwarmClient = createClient({
   ...(settings.uploadLimit !== undefined ? { uploadLimit: settings.uploadLimit } : {})
 })
 client.on('error', (err: Error) => send({ type: 'warning', code: 'ECLIENT', message: `WebRTC: ${err.message}` }))
+// Its first share, in slices that fit every later one (see setUploadThrottle).
+if (settings.uploadLimit !== undefined && settings.uploadSliceBytes) setUploadThrottle(client, settings.uploadLimit, settings.uploadSliceBytes)
 hostilePeers.on('banned', (peer: HostilePeer) => send({ type: 'warning', code: 'EPEERBANNED', address: peer.address, message: `peer ${peer.address} ${peer.reason}; dropped` }))
 
 const options = seedTorrentOptions()
@@ -181,7 +183,7 @@ const usageTicker = settings.uploadLimit !== undefined && settings.usageInterval
 process.on('message', (message: ToChild) => {
   if (message.type === 'add') void add(message.torrent)
   else if (message.type === 'remove') remove(message.infoHash)
-  else if (message.type === 'upload-limit') client.throttleUpload(message.rate)
+  else if (message.type === 'upload-limit') setUploadThrottle(client, message.rate, settings.uploadSliceBytes ?? message.rate)
   else if (message.type === 'stop') void stop()
 })
 send({ type: 'ready' })
