@@ -105,10 +105,13 @@ describe('seedcast serve', () => {
     }
   })
 
-  it('--seed seeds every episode of the shows in the same process', async () => {
-    const serve = startServe([showDir, '--port', '0', '--seed', '--no-dht', '--state', join(tmp.path, 'state'), '--json'])
+  it('--seed seeds every episode of the shows in the same process; after a SIGTERM the next start checks nothing again', async () => {
+    const args = [showDir, '--port', '0', '--seed', '--no-dht', '--state', join(tmp.path, 'state'), '--json']
+    const serve = startServe(args)
     const first = JSON.parse(await serve.waitForLine(() => true, 20_000)) as { url: string }
-    const seeding = JSON.parse(await serve.waitForLine(line => line.includes('"event":"seeding"'), 30_000)) as { name: string, length: number }
+    const seeding = JSON.parse(await serve.waitForLine(line => line.includes('"event":"seeding"'), 30_000)) as { name: string, length: number, resumed: boolean, hashedPieces: number }
+    expect(seeding.resumed).toBe(false)
+    expect(seeding.hashedPieces).toBeGreaterThan(0)
     const catalog = JSON.parse(await readFile(join(showDir, 'episodes.json'), 'utf8')) as { episodes: Array<{ mediaPath: string, length: number }> }
     expect(seeding.name).toBe(catalog.episodes[0]!.mediaPath.split('/').pop())
     expect(seeding.length).toBe(catalog.episodes[0]!.length)
@@ -118,6 +121,12 @@ describe('seedcast serve', () => {
     expect(stop.code).toBe(0)
     expect(stop.ms).toBeLessThan(8_000)
     expect(serve.stdoutLines().some(line => line.includes('"event":"stopped"'))).toBe(true)
+
+    // The swarm's state was kept: the episode is trusted, not hashed again.
+    const again = startServe(args)
+    const resumed = JSON.parse(await again.waitForLine(line => line.includes('"event":"seeding"'), 30_000)) as { resumed: boolean, hashedPieces: number }
+    expect(resumed).toMatchObject({ resumed: true, hashedPieces: 0 })
+    expect((await again.signal('SIGTERM')).code).toBe(0)
   })
 
   it('refuses a folder that is no show with one line and a non-zero exit', async () => {
