@@ -3,6 +3,7 @@ import { completeLayout } from '../../torrent/layout.js'
 import { parseInfoDictionary, parseMetainfo, type Metainfo } from '../../torrent/metainfo.js'
 import { readPeerMetadataWithSeedcast, webTorrentInput } from '../webtorrent-input.js'
 import { batchSocketWrites, isTcpSocket } from '../socket-batching.js'
+import { collectYoungGarbage } from '../young-garbage.js'
 import { connOfWire, featureOn, hostilePeers, type HostilePeer } from '../webtorrent-internals.js'
 import type { DownloadEvent, DownloadOptions, DownloadResult } from './download.js'
 import { checkFilesOnDisk, verifiedBytesOf } from './files.js'
@@ -26,6 +27,9 @@ import type { DownloadClient, DownloadFile, DownloadTorrent, DownloadWire } from
  * - `ended`: the result is settled.
  */
 export type DownloadState = 'metadata' | 'checking' | 'downloading' | 'streaming' | 'finishing' | 'seeding' | 'ended'
+
+/** Received bytes between two collections of the socket reads they came in (young-garbage.ts). */
+const COLLECT_EVERY_BYTES = 8 * 1024 * 1024
 
 /** States in which no progress for `timeoutSeconds` means giving up. */
 const WATCHED: ReadonlySet<DownloadState> = new Set(['metadata', 'checking', 'downloading'])
@@ -52,6 +56,8 @@ export class DownloadRun {
   /** Told to the store at once, filled in when the files are chosen (before any data moves). */
   private readonly placement: StorePlacement = {}
   private resumedBytes = 0
+  /** Bytes received since the young generation was last collected (see young-garbage.ts). */
+  private receivedSinceCollect = 0
   private everConnected = false
   private lastReceived = 0
   private lastProgressAt = performance.now()
@@ -97,6 +103,12 @@ export class DownloadRun {
     torrent.on('error', fail)
     client.on('error', fail)
     torrent.on('warning', (error: Error) => this.onSwarmWarning(error))
+    torrent.on('download', (bytes: number) => {
+      this.receivedSinceCollect += bytes
+      if (this.receivedSinceCollect < COLLECT_EVERY_BYTES) return
+      this.receivedSinceCollect = 0
+      collectYoungGarbage()
+    })
     torrent.on('wire', (wire: DownloadWire) => {
       this.everConnected = true
       this.requestLimit.watch(wire)
