@@ -129,6 +129,30 @@ describe('seedcast serve', () => {
     expect((await again.signal('SIGTERM')).code).toBe(0)
   })
 
+  it('--log in a terminal: the access log is pretty-printed (pino-pretty), not JSON lines', async () => {
+    // script(1) gives the command a pseudo-terminal and copies what it prints to its stdout.
+    const command = [process.execPath, binPath, 'serve', showDir, '--port', '0', '--log'].map(arg => `'${arg.replaceAll("'", "'\\''")}'`).join(' ')
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, NO_COLOR: '1' } })
+    let output = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { output += chunk })
+    const exited = new Promise<void>(resolve => child.on('close', () => resolve()))
+    cleanups.push(async () => { if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL'); await within(exited, 5_000, 'script exit') })
+    const seen = async (pattern: RegExp, what: string) => {
+      for (const deadline = Date.now() + 20_000; !pattern.test(output);) {
+        if (Date.now() > deadline) throw new Error(`${what}: not within 20 s; output: ${output}`)
+        await new Promise(resolve => setTimeout(resolve, 50))
+      }
+      return pattern.exec(output)!
+    }
+    const [url] = await seen(/http:\/\/127\.0\.0\.1:\d+\//, 'the serving line')
+    expect((await fetch(new URL('rss.xml', url))).status).toBe(200)
+    await seen(/INFO.*request/, 'a pretty access-log line')
+    await seen(/url: "\/rss\.xml"/, 'its url field')
+    expect(output).not.toMatch(/\{"level":/)
+    process.kill(-child.pid!, 'SIGTERM')
+    await within(exited, 15_000, 'serve stop')
+  })
+
   it('refuses a folder that is no show with one line and a non-zero exit', async () => {
     const empty = join(tmp.path, 'empty')
     await mkdir(empty, { recursive: true })
