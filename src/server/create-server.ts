@@ -94,6 +94,17 @@ export async function createServer (options: ServerOptions): Promise<SeedcastSer
     rewriteUrl: request => originForm(request.url ?? '/'),
     routerOptions: { maxParamLength: MAX_URL_LENGTH, ignoreDuplicateSlashes: false }
   })
+  // Set before any plugin is registered: a plugin's routes keep the error handler their
+  // context had when it was registered, and Fastify's default one neither logs (request
+  // logging is off, see logController) nor hides a 500's message, which can name server paths.
+  app.setErrorHandler((error: Error & { statusCode?: number, code?: string }, request, reply) => {
+    const statusCode = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
+    if (statusCode === 500) {
+      request.log.error({ err: error, method: request.method, url: request.url }, 'internal error')
+      return reply.code(500).send(problem(500, 'internal error'))
+    }
+    return reply.code(statusCode).send({ ...problem(statusCode, error.message), ...(typeof error.code === 'string' ? { code: error.code } : {}) })
+  })
   await app.register(requestGuard)
   await app.register(cors)
   await app.register(showsApi, { shows })
@@ -120,11 +131,6 @@ export async function createServer (options: ServerOptions): Promise<SeedcastSer
     })
   }
   app.setNotFoundHandler((request, reply) => reply.code(404).send(problem(404, `${request.method} ${request.url.slice(0, 200)}: no such file`)))
-  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
-    const statusCode = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
-    if (statusCode === 500) request.log.error(error)
-    return reply.code(statusCode).send(problem(statusCode, statusCode === 500 ? 'internal error' : error.message))
-  })
   app.addHook('onClose', async () => traffic.close())
   app.server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS
   app.decorate('seedcastShows', shows)

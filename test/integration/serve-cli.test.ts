@@ -2,7 +2,7 @@
 // when listening on port 0, one line per show with its feeds, the base URL warning,
 // --seed in the same process, clean stops on SIGTERM and SIGINT, and one-line errors.
 import { spawn } from 'node:child_process'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { createServer as createNetServer, type AddressInfo, type Server } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -151,6 +151,34 @@ describe('seedcast serve', () => {
     expect(output).not.toMatch(/\{"level":/)
     process.kill(-child.pid!, 'SIGTERM')
     await within(exited, 15_000, 'serve stop')
+  })
+
+  it('logs a server error on stderr without --log, and tells the client only "internal error"', async () => {
+    // A show whose catalog became unreadable while served (here: a folder in its place).
+    const broken = join(tmp.path, 'broken-show')
+    await makePublishedShow(broken, 'http://127.0.0.1:8080/', ['episode-2.mp3'], 'Broken Show')
+    const serve = startServe([broken, '--port', '0', '--json'])
+    const line = JSON.parse(await serve.waitForLine(() => true, 20_000)) as { url: string }
+    const api = new URL('api/shows/broken-show/episodes', line.url)
+    expect((await fetch(api)).status).toBe(200)
+    await rename(join(broken, 'episodes.json'), join(broken, 'episodes.json.moved'))
+    await mkdir(join(broken, 'episodes.json'))
+    const failed = await fetch(api)
+    expect(failed.status).toBe(500)
+    const body = await failed.json() as Record<string, unknown>
+    expect(body).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'internal error' })
+    expect(JSON.stringify(body)).not.toContain(tmp.path)
+    // The operator sees it: one pino line at level error naming the request and the cause.
+    await serve.waitForStderr('"level":50', 5_000)
+    const logged = serve.stderr().split('\n').filter(text => text.includes('"level":50')).map(text => JSON.parse(text) as { msg: string, url: string, err: { message: string } })
+    expect(logged).toHaveLength(1)
+    expect(logged[0]!.msg).toBe('internal error')
+    expect(logged[0]!.url).toBe('/api/shows/broken-show/episodes')
+    expect(logged[0]!.err.message).toContain('episodes.json')
+    // A client error is not logged without --log.
+    expect((await fetch(new URL('api/shows/no-such-show/episodes', line.url))).status).toBe(404)
+    expect((await serve.signal('SIGTERM')).code).toBe(0)
+    expect(serve.stderr().split('\n').filter(text => text.includes('"level":')).length).toBe(1)
   })
 
   it('refuses a folder that is no show with one line and a non-zero exit', async () => {
