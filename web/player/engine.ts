@@ -1,11 +1,12 @@
 import { loadTorrent, pieceSize, type EpisodeTorrent } from './metainfo.js'
 import { findMoov, readMp4Index, type Mp4Index } from './mp4-index.js'
 import { PieceStore } from './piece-store.js'
-import { decide, DEFAULT_BYTES_PER_SECOND, type PeerView, type PlaybackView } from './policy.js'
+import { decide, DEFAULT_BYTES_PER_SECOND, peerWaitLeft, type PeerView, type PlaybackView } from './policy.js'
 import { answerRange, startWebSeedRun } from './range-stream.js'
 import type { RangeReply } from './sw-protocol.js'
 import { Swarm } from './swarm.js'
 import { WebSeed } from './web-seed.js'
+import { trace } from './trace.js'
 
 /** While WebTorrent loads: no peer yet, and not settled, so read-ahead waits for it. */
 const SWARM_LOADING: PeerView = { peerHas: () => false, settled: () => false }
@@ -200,12 +201,31 @@ export class Engine {
     this.seekByte = byte
     const index = Math.min(torrent.pieceCount - 1, Math.max(0, Math.floor((byte - SEEK_SLACK_BYTES) / torrent.pieceLength)))
     this.seekStarts.push(index)
+    trace('seeking', { index, time: media.currentTime, held: store.has(index), swarm: this.swarmState })
     webSeed.abortRunsAwayFrom(index)
-    if (store.has(index)) return
+    this.fetchAtSeek(index, performance.now(), this.seekCount)
+  }
+
+  /**
+   * The piece at a seek's new position: from a peer that has it, else (or when the peer has
+   * not sent it by the deadline) the web seed. Looked at again at the deadline, as the
+   * element's own request may come later than that.
+   */
+  private fetchAtSeek (index: number, since: number, seek: number): void {
+    const { torrent, store, webSeed } = this
+    if (!torrent || !store || !webSeed || seek !== this.seekCount || store.has(index)) return
+    const playback = this.playback()
     const peers = this.peers()
-    const decision = decide(index, torrent.pieceLength, playback, peers, 0)
-    if (decision === 'wait-peers') this.swarm?.prioritize(index, Math.min(torrent.pieceCount - 1, index + 3))
-    else if (decision === 'web-seed' && webSeed.canFetch(index)) startWebSeedRun(torrent, webSeed, index, playback, peers)
+    const waited = performance.now() - since
+    const decision = decide(index, torrent.pieceLength, playback, peers, waited)
+    trace('seek-decision', decision)
+    if (decision === 'wait-peers') {
+      this.swarm?.prioritize(index, Math.min(torrent.pieceCount - 1, index + 3))
+      const left = peerWaitLeft(playback, waited)
+      if (Number.isFinite(left)) setTimeout(() => this.fetchAtSeek(index, since, seek), left + 1)
+    } else if (decision === 'web-seed' && webSeed.canFetch(index)) {
+      startWebSeedRun(torrent, webSeed, index, playback, peers)
+    }
   }
 
   /** The MP4 seek index, read from held pieces the first time the whole moov is held (it comes first in a fast-start file). */
@@ -240,10 +260,12 @@ export class Engine {
   private startSwarm (): void {
     if (this.swarmState !== 'idle' || !this.active || !this.sharing || !this.torrent || !this.store) return
     this.swarmState = 'loading'
+    trace('swarm-start')
     Swarm.start(this.torrent, this.store, this.options.rtcConfig).then(async swarm => {
       if (this.swarmState !== 'loading') { await swarm.destroy(); return }
       this.swarm = swarm
       this.swarmState = 'up'
+      trace('swarm-up')
       this.store?.nudge()
     }, error => {
       this.swarmState = 'failed'

@@ -2,6 +2,7 @@ import './player.css'
 import { EpisodePlayer } from './episode-player.js'
 import { PLAYER_HELLO, RANGE_REQUEST, type PlayerHello, type RangeReply, type RangeRequest } from './sw-protocol.js'
 import { missingFeature } from './support.js'
+import { trace } from './trace.js'
 
 /*
  * Entry of the show pages' player (contract A): enhances every [data-seedcast-player]
@@ -47,10 +48,15 @@ async function takeControl (players: EpisodePlayer[]): Promise<void> {
   container.addEventListener('message', (event: MessageEvent<RangeRequest>) => {
     const port = event.ports[0]
     if (event.data?.type !== RANGE_REQUEST || !port) return
+    trace('worker-asks', { range: event.data.range, receivedAt: event.data.receivedAt, askedAt: event.data.askedAt })
     const player = players.find(p => p.mediaUrl === event.data.url)
     const reply: Promise<RangeReply> = player ? player.answer(event.data.range) : Promise.resolve({ pass: true })
     void reply.catch((): RangeReply => ({ pass: true })).then(answer => {
-      port.postMessage(answer, answer.pass || !answer.body ? [] : [answer.body as unknown as Transferable])
+      trace('reply-sent', event.data.range)
+      const transfer: Transferable[] = []
+      if (!answer.pass && answer.body) transfer.push(answer.body as unknown as Transferable)
+      if (!answer.pass && answer.head) transfer.push(answer.head.buffer as ArrayBuffer)
+      port.postMessage(answer, transfer)
     })
   })
   container.startMessages()

@@ -38,13 +38,24 @@ export interface PeerView {
 
 export type Decision = 'wait-peers' | 'web-seed' | 'wait'
 
+const isUrgent = (playback: PlaybackView): boolean => playback.starving || playback.bufferedWallSeconds < LOW_WATER_SECONDS
+const peerDeadline = (playback: PlaybackView): number => playback.starving ? STARVING_PEER_DEADLINE_MS : PEER_DEADLINE_MS
+
 export function decide (index: number, pieceLength: number, playback: PlaybackView, peers: PeerView | undefined, waitedMs: number): Decision {
   const offset = index * pieceLength
-  const urgent = playback.starving || playback.bufferedWallSeconds < LOW_WATER_SECONDS
-  const deadline = playback.starving ? STARVING_PEER_DEADLINE_MS : PEER_DEADLINE_MS
-  if (peers?.peerHas(index) && (!urgent || waitedMs < deadline)) return 'wait-peers'
+  const urgent = isUrgent(playback)
+  if (peers?.peerHas(index) && (!urgent || waitedMs < peerDeadline(playback))) return 'wait-peers'
   if (urgent) return 'web-seed'
   const withinReadAhead = offset < playback.playheadByte + READ_AHEAD_SECONDS * playback.bytesPerSecond
   if (withinReadAhead && (!peers || peers.settled())) return 'web-seed'
   return 'wait'
+}
+
+/**
+ * Milliseconds until `decide` stops answering 'wait-peers' for an urgent piece waited on for
+ * `waitedMs` (Infinity when the piece is not urgent): a waiting reader must look again by then,
+ * or the deadline is only as short as its next wake-up.
+ */
+export function peerWaitLeft (playback: PlaybackView, waitedMs: number): number {
+  return isUrgent(playback) ? Math.max(0, peerDeadline(playback) - waitedMs) : Infinity
 }

@@ -1,8 +1,9 @@
 import type { EpisodeTorrent } from './metainfo.js'
 import type { PieceStore } from './piece-store.js'
-import { decide, WEB_SEED_RUN_BYTES, type PeerView, type PlaybackView } from './policy.js'
+import { decide, peerWaitLeft, WEB_SEED_RUN_BYTES, type PeerView, type PlaybackView } from './policy.js'
 import type { RangeReply } from './sw-protocol.js'
 import type { WebSeed } from './web-seed.js'
+import { trace } from './trace.js'
 
 /**
  * Without peers: long reads (pieces are usable as they arrive). With peers around, HTTP only
@@ -58,7 +59,34 @@ export function answerRange (deps: StreamDeps, rangeHeader: string | null): Rang
   }
   headers['Content-Length'] = String(end - start + 1)
   if (match) headers['Content-Range'] = `bytes ${start}-${end}/${length}`
-  return { pass: false, status: match ? 206 : 200, headers, body: pieceStream(deps, start, end) }
+  // Held bytes at the start go with the reply itself: the worker answers with them at once,
+  // without a round trip to this page for its first read of the body (a seek whose piece came
+  // before the element's request, or a replay).
+  const head = heldChunk(deps, start, end)
+  const rest = start + (head?.length ?? 0)
+  trace('answer', { range: rangeHeader, head: head?.length ?? 0 })
+  return { pass: false, status: match ? 206 : 200, headers, head, body: rest > end ? null : pieceStream(deps, rest, end) }
+}
+
+/** The held bytes from `position` on (up to `end` and MAX_CHUNK_BYTES) as one chunk, counted as delivered; undefined when its piece is missing. */
+function heldChunk (deps: StreamDeps, position: number, end: number): Uint8Array | undefined {
+  const { pieceLength } = deps.torrent
+  const parts: Uint8Array[] = []
+  let size = 0
+  for (let i = Math.floor(position / pieceLength); position + size <= end && size < MAX_CHUNK_BYTES; i++) {
+    const piece = deps.store.get(i)
+    if (!piece) break
+    const from = Math.max(0, position - i * pieceLength)
+    const to = Math.min(piece.length, end - i * pieceLength + 1)
+    parts.push(piece.subarray(from, to))
+    size += to - from
+    deps.delivered(i)
+  }
+  if (!parts.length) return undefined
+  const chunk = new Uint8Array(size)
+  let offset = 0
+  for (const part of parts) { chunk.set(part, offset); offset += part.length }
+  return chunk
 }
 
 function pieceStream (deps: StreamDeps, start: number, end: number): ReadableStream<Uint8Array> {
@@ -72,22 +100,11 @@ function pieceStream (deps: StreamDeps, start: number, end: number): ReadableStr
       const index = Math.floor(position / pieceLength)
       if (!await readPiece(deps, index, openedAt, abort.signal)) return
       // This piece and the held ones after it, as one chunk.
-      const parts: Uint8Array[] = []
-      let size = 0
-      for (let i = index; position + size <= end && size < MAX_CHUNK_BYTES; i++) {
-        const piece = deps.store.get(i)
-        if (!piece) break
-        const from = Math.max(0, position - i * pieceLength)
-        const to = Math.min(piece.length, end - i * pieceLength + 1)
-        parts.push(piece.subarray(from, to))
-        size += to - from
-        deps.delivered(i)
-      }
-      const chunk = new Uint8Array(size)
-      let offset = 0
-      for (const part of parts) { chunk.set(part, offset); offset += part.length }
+      const chunk = heldChunk(deps, position, end)
+      if (!chunk) return // cannot happen (held pieces are never dropped); the pending read would pull again
+      if (position === start) trace('first-chunk', { start, size: chunk.length })
       controller.enqueue(chunk)
-      position += size
+      position += chunk.length
       if (position > end) controller.close()
     },
     cancel () { abort.abort() }
@@ -104,13 +121,15 @@ async function readPiece (deps: StreamDeps, index: number, openedAt: number, sig
     if (held) return held
     const peers = deps.peers()
     const playback = deps.playback()
-    const decision = decide(index, torrent.pieceLength, playback, peers, performance.now() - since)
+    const waited = performance.now() - since
+    const decision = decide(index, torrent.pieceLength, playback, peers, waited)
     if (decision === 'wait-peers' && !prioritized) {
       prioritized = true
       deps.prioritize(index, Math.min(torrent.pieceCount - 1, index + 3))
     }
     if (decision === 'web-seed' && webSeed.canFetch(index) && !deps.leftBehind(openedAt, index)) startWebSeedRun(torrent, webSeed, index, playback, peers)
-    await store.nextChange(RECHECK_MS, signal)
+    // Waiting on peers: look again at the deadline (a peer that sends nothing wakes no one).
+    await store.nextChange(decision === 'wait-peers' ? Math.min(RECHECK_MS, peerWaitLeft(playback, waited) + 1) : RECHECK_MS, signal)
   }
   return undefined
 }

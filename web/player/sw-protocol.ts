@@ -19,8 +19,12 @@ export interface RangeRequest {
   url: string
   /** The request's Range header, or null. */
   range: string | null
+  /** When the worker got the request and when it asked (epoch ms, for the player's trace). */
+  receivedAt?: number
+  askedAt?: number
 }
 
 export type RangeReply =
   | { pass: true }
-  | { pass: false, status: number, headers: Record<string, string>, body: ReadableStream<Uint8Array> | null }
+  /** `head`: the body's first bytes, when held at once (sent with the reply); `body`: the rest. */
+  | { pass: false, status: number, headers: Record<string, string>, head?: Uint8Array, body: ReadableStream<Uint8Array> | null }

@@ -1,6 +1,7 @@
 import { pieceSize, type EpisodeTorrent } from './metainfo.js'
 import type { PieceStore } from './piece-store.js'
 import { pieceMatches } from './verify.js'
+import { trace } from './trace.js'
 
 /** After an HTTP error the web seed is left alone this long (peers may still deliver). */
 const RETRY_AFTER_ERROR_MS = 2_000
@@ -64,12 +65,14 @@ export class WebSeed {
     const { pieceLength } = this.torrent
     const start = first * pieceLength
     const end = last * pieceLength + pieceSize(this.torrent, last) - 1
+    trace('web-seed-fetch', { first, last })
     try {
       const response = await fetch(this.url, { headers: { Range: `bytes=${start}-${end}` }, cache: 'no-store', signal })
       // A server that ignores Range answers 200 with the whole file: usable only from byte 0.
       if (!response.body || !(response.status === 206 || (response.status === 200 && start === 0))) {
         throw new Error(`web seed: HTTP ${response.status}`)
       }
+      trace('web-seed-headers', first)
       const reader = response.body.getReader()
       let index = first
       let buffer = new Uint8Array(pieceSize(this.torrent, index))
@@ -106,6 +109,7 @@ export class WebSeed {
       this.wrong.add(index)
       return
     }
+    trace('web-seed-verified', index)
     if (this.store.put(index, data)) {
       this.bytes += data.length
       this.onPiece(index)

@@ -1,0 +1,87 @@
+// Where a player seek's time goes (issue 9), printed as a timeline per seek: not part of
+// `npm run bench` (it measures nothing against a goal). Like the player bench: one episode
+// (MB, default 3) on `seedcast serve`, a seeder (SEED=0: none), Chromium over loopback; each
+// run opens the episode page, plays, seeks to 80 % right after the first audio, then 4 s
+// later (peers up, pieces prefetched) to 30 %, for a plain <audio> and for the player, whose
+// events (web/player/trace.ts) are printed in ms from the seek. Run it inside `unshare -n`
+// after `npm run build`: node test/bench/player-seek-trace.ts
+import type { BrowserContext, Page } from 'playwright-core'
+import { launchChromium, listenerContext } from '../helpers/chromium.ts'
+import { makePlayerShow, seedShow, serveShow, type Cleanups, type PlayerShow } from '../e2e/player-site.ts'
+
+const RUNS = Number(process.env.RUNS ?? 5)
+const MB = Number(process.env.MB ?? 3)
+const SEED = process.env.SEED !== '0'
+
+interface Seek { ms: number, at: number, seeked: number }
+interface TraceEvent { t: number, what: string, detail: unknown }
+
+/** In the page: seeks to `fraction` of the duration; ms until playback passes it. */
+function seek (page: Page, fraction: number): Promise<Seek> {
+  return page.evaluate(async fraction => {
+    const audio = document.querySelector('audio')!
+    let seeked = 0
+    audio.addEventListener('seeked', () => { seeked = performance.timeOrigin + performance.now() }, { once: true })
+    const target = audio.duration * fraction
+    const start = performance.now()
+    audio.currentTime = target
+    while (audio.seeking || audio.currentTime <= target) await new Promise(resolve => setTimeout(resolve, 1))
+    return { ms: performance.now() - start, at: performance.timeOrigin + start, seeked }
+  }, fraction)
+}
+
+function timeline (name: string, result: Seek, events: TraceEvent[], until: number): string {
+  const lines = events.filter(e => e.t >= result.at - 5 && e.t < until && e.what !== 'web-seed-verified').map(e => `    +${(e.t - result.at).toFixed(0)} ${e.what} ${JSON.stringify(e.detail, (key, value: unknown) =>
+    (key === 'receivedAt' || key === 'askedAt') && typeof value === 'number' ? `+${(value - result.at).toFixed(0)}` : value) ?? ''}`)
+  return [`  ${name}: ${result.ms.toFixed(0)} ms (seeked +${(result.seeked - result.at).toFixed(0)})`, ...lines].join('\n')
+}
+
+async function run (context: BrowserContext, show: PlayerShow, player: boolean): Promise<string> {
+  const page = await context.newPage()
+  try {
+    const cdp = await context.newCDPSession(page)
+    await cdp.send('Network.enable')
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true })
+    await page.goto(show.pageUrl)
+    if (player) {
+      await page.locator('.sc-player[data-seedcast-state="ready"]').waitFor({ state: 'attached', timeout: 20_000 })
+      await page.waitForFunction(() => (window as any).seedcast.players[0].debug().torrentRead, undefined, { timeout: 20_000 })
+    }
+    await page.evaluate(async () => {
+      const audio = document.querySelector('audio')!
+      await audio.play()
+      while (audio.currentTime === 0 || !Number.isFinite(audio.duration)) await new Promise(resolve => setTimeout(resolve, 1))
+    })
+    const first = await seek(page, 0.8)
+    await new Promise(resolve => setTimeout(resolve, 4000))
+    const second = await seek(page, 0.3)
+    if (!player) return `plain: 80 % ${first.ms.toFixed(0)} ms (seeked +${(first.seeked - first.at).toFixed(0)}), then 30 % ${second.ms.toFixed(0)} ms`
+    const events = await page.evaluate(() => (window as any).seedcastTrace as TraceEvent[])
+    return ['player:', timeline('80 %', first, events, second.at), timeline('then 30 %', second, events, Infinity)].join('\n')
+  } finally {
+    await page.close()
+  }
+}
+
+const cleanups: Cleanups = []
+const browser = await launchChromium()
+cleanups.push(() => browser.close())
+try {
+  const show = await makePlayerShow(Math.round(MB * 1e6 / (128 * 125)), cleanups, 128)
+  console.log(`${(show.episode.length / 1e6).toFixed(1)} MB, pieces of ${show.episode.pieceLength} B, ${SEED ? 'with' : 'without'} a seeder`)
+  await serveShow(show, false, cleanups)
+  const context = await listenerContext(browser, show.origin)
+  const plainContext = await browser.newContext({ serviceWorkers: 'block' })
+  await context.addInitScript(() => { localStorage.clear(); (window as any).seedcastTrace = [] })
+  await plainContext.addInitScript(() => { localStorage.clear() })
+  if (SEED) await seedShow(show, cleanups)
+  // Warm-up: Chromium opens its audio output once per context.
+  await run(context, show, true)
+  await run(plainContext, show, false)
+  for (let i = 0; i < RUNS; i++) {
+    console.log(await run(plainContext, show, false))
+    console.log(await run(context, show, true))
+  }
+} finally {
+  for (const cleanup of cleanups.reverse()) await cleanup()
+}
