@@ -6,7 +6,8 @@
 // - seek to 80 % until playback passes the target: goal <= 2x plain;
 // - share of the bytes from peers when a seeder holds the whole episode and the listener plays
 //   it to the end (playbackRate 16): goal >= 50 %;
-// - the player's JS/CSS weights, loaded with the page and lazily.
+// - the weights before the first play (show and episode page HTML, the player's JS/CSS, its
+//   worker) and the lazily loaded WebTorrent chunk.
 // Chromium pays 0.5-1 s to open its audio output on the first play of a browser context:
 // every run is a new page of one context, after one warm-up play, with the HTTP cache off. BENCH_RUNS sets the runs per figure (median). Runs on the built
 // CLI and player (npm run bench builds first); run it inside `unshare -n`, so WebRTC stays on loopback.
@@ -86,6 +87,16 @@ async function playToEnd (browser: Browser, show: PlayerShow): Promise<{ fromPee
   }
 }
 
+/** The HTML of the show page and of an episode page as served, raw and gzip (with the player, before any play). */
+async function pageWeights (show: PlayerShow): Promise<string[]> {
+  const rows: string[] = []
+  for (const [name, url] of [['show page', `${show.origin}/`], ['episode page', show.pageUrl]]) {
+    const bytes = Buffer.from(await (await fetch(url!)).arrayBuffer())
+    rows.push(`| ${name} HTML (CSS inline) | ${new URL(url!).pathname} | ${(bytes.length / 1000).toFixed(1)} kB (${(gzipSync(bytes).length / 1000).toFixed(1)} kB gzip) |`)
+  }
+  return rows
+}
+
 function weights (): string[] {
   const built = join(root, 'dist', 'web')
   const manifest = JSON.parse(readFileSync(join(built, '.vite', 'manifest.json'), 'utf8')) as Record<string, { file: string, css?: string[], isDynamicEntry?: boolean }>
@@ -109,6 +120,7 @@ const ratio = (value: number, reference: number): string => `${(value / referenc
 async function main (): Promise<void> {
   const cleanups: Cleanups = []
   const rows: string[] = []
+  const pages: string[] = []
   const browser = await launchChromium()
   cleanups.push(() => browser.close())
   try {
@@ -116,6 +128,7 @@ async function main (): Promise<void> {
       const seconds = Math.round(megabytes * 1e6 / (KBPS * 125))
       const show = await makePlayerShow(seconds, cleanups, KBPS)
       await serveShow(show, false, cleanups)
+      if (!pages.length) pages.push(...await pageWeights(show))
       const context = await listenerContext(browser, show.origin)
       const plainContext = await browser.newContext({ serviceWorkers: 'block' })
       // Every run starts at 0: no position remembered from the run before.
@@ -158,7 +171,7 @@ async function main (): Promise<void> {
   console.log('| figure | episode | plain <audio> | player | ratio | goal |\n|---|---|---|---|---|---|')
   for (const row of rows) console.log(row)
   console.log('\n| weight | file | size |\n|---|---|---|')
-  for (const row of weights()) console.log(row)
+  for (const row of [...pages, ...weights()]) console.log(row)
 }
 
 await main()

@@ -5,7 +5,8 @@ import { startCorruptingProxy } from './corrupting-proxy.ts'
 import { expectEpisodeBytes, openPlayer, play, stats, waitForTime } from './player-page.ts'
 import { makePlayerShow, serveShow, type Cleanups, type PlayerShow } from './player-site.ts'
 
-// Chromium tests 4 (WebTorrent cannot be loaded) and 7 (a web seed returning wrong bytes).
+// Chromium tests 4 (WebTorrent cannot be loaded; also a browser without WebRTC or service
+// workers) and 7 (a web seed returning wrong bytes).
 // Real Chromium, WebRTC and servers on two shared cores: each test is bounded at 3 min.
 describe('player when things go wrong', { timeout: 180_000 }, () => {
   const cleanups: Cleanups = []
@@ -26,6 +27,8 @@ describe('player when things go wrong', { timeout: 180_000 }, () => {
     await context.route(url => /\/assets\/webtorrent[^/]*\.js$/.test(url.pathname), route => { blocked++; return route.abort() })
     const page = await context.newPage()
     expect(await openPlayer(page, show.pageUrl)).toBe('ready')
+    // WebTorrent is loaded on the first play, not with the page.
+    expect(blocked).toBe(0)
     await play(page)
     await page.locator('.sc-player[data-seedcast-state="fallback"]').waitFor({ state: 'attached', timeout: 20_000 })
     const before = await waitForTime(page, 1)
@@ -37,6 +40,22 @@ describe('player when things go wrong', { timeout: 180_000 }, () => {
     expect((await stats(page)).fromPeers).toBe(0)
     expect(await page.locator('.sc-status').textContent()).toMatch(/from the server/)
     await context.close()
+  })
+
+  it('leaves the plain element to play from the server in a browser without WebRTC, or without service workers', async () => {
+    for (const lacking of ['WebRTC', 'service workers']) {
+      const context = lacking === 'WebRTC' ? await listenerContext(browser, show.origin) : await browser.newContext({ serviceWorkers: 'block' })
+      if (lacking === 'WebRTC') await context.addInitScript(() => { delete (window as { RTCPeerConnection?: unknown }).RTCPeerConnection })
+      const page = await context.newPage()
+      expect(await openPlayer(page, show.pageUrl), lacking).toBe('plain')
+      expect(await page.locator('.sc-status').textContent()).toMatch(/^Playing from the server/)
+      await play(page)
+      await waitForTime(page, 1)
+      // No engine was made: the element played its plain src; the share switch is not offered.
+      expect(await page.evaluate(() => (window as any).seedcast.players[0].debug().torrentRead)).toBe(false)
+      expect(await page.locator('.sc-share').isVisible()).toBe(false)
+      await context.close()
+    }
   })
 
   it('never plays the wrong bytes of a bad web seed: those pieces are rejected and come from the seeder', async () => {

@@ -19,6 +19,13 @@ export async function makeEpisodeAudio (path: string, seconds: number, kbps = 12
     '-ac', '1', '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', `${kbps}k`, path], { timeout: 120_000 })
 }
 
+/** `seconds` of a test picture with a tone as VP9/Opus WebM, a key frame every 2 s, Cues at the end (ffmpeg's default). */
+export async function makeEpisodeWebm (path: string, seconds: number): Promise<void> {
+  await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc=size=320x180:rate=25:duration=${seconds}`,
+    '-f', 'lavfi', '-i', `sine=frequency=660:duration=${seconds}`, '-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8',
+    '-b:v', '300k', '-g', '50', '-c:a', 'libopus', '-b:a', '48k', '-shortest', path], { timeout: 120_000 })
+}
+
 /** `seconds` of a test picture with a tone as H.264/AAC MP4, moov first (Chromium plays it). */
 export async function makeEpisodeVideo (path: string, seconds: number): Promise<void> {
   await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc=size=320x180:rate=25:duration=${seconds}`,
@@ -29,7 +36,8 @@ export async function makeEpisodeVideo (path: string, seconds: number): Promise<
 export interface EpisodeSpec {
   seconds: number
   title?: string
-  video?: boolean
+  /** A video: H.264/AAC MP4 (true or 'mp4') or VP9/Opus WebM. */
+  video?: boolean | 'mp4' | 'webm'
   /** "HH:MM:SS Title" lines given to `publish --chapters`. */
   chapters?: string[]
   /** WebVTT text given to `publish --transcript`. */
@@ -80,8 +88,9 @@ export async function makePlayerShow (specs: number | EpisodeSpec[], cleanups: C
     '--owner-name', 'Tester', '--owner-email', 'tester@example.org', '--language', 'en', '--category', 'Technology',
     '--base-url', `${origin}/`, '--tracker', 'self'])
   for (const [index, spec] of list.entries()) {
-    const media = join(tmp.path, `episode-${index}.${spec.video ? 'mp4' : 'mp3'}`)
-    if (spec.video) await makeEpisodeVideo(media, spec.seconds)
+    const media = join(tmp.path, `episode-${index}.${spec.video === 'webm' ? 'webm' : spec.video ? 'mp4' : 'mp3'}`)
+    if (spec.video === 'webm') await makeEpisodeWebm(media, spec.seconds)
+    else if (spec.video) await makeEpisodeVideo(media, spec.seconds)
     else await makeEpisodeAudio(media, spec.seconds, kbps)
     const args = ['publish', media, '--show', dir, '--date', `2026-11-${String(index + 1).padStart(2, '0')}`, '--episode', String(index + 1),
       '--title', spec.title ?? (index === 0 ? 'A tone' : `Tone ${index + 1}`)]

@@ -39,6 +39,19 @@ function listedEpisodes (page: Page) {
   }))
 }
 
+/** Waits until every video looks the same in two pictures 100 ms apart (its controls' spinner gone), up to 10 s. */
+async function settled (page: Page): Promise<void> {
+  for (const video of await page.locator('video').all()) {
+    let last = await video.screenshot()
+    for (let tries = 0; tries < 100; tries++) {
+      await new Promise(resolve => setTimeout(resolve, 100))
+      const next = await video.screenshot()
+      if (next.equals(last)) break
+      last = next
+    }
+  }
+}
+
 describe('the show page in Chromium', () => {
   it('lists every published episode with a playable element and its downloads, with JavaScript disabled', async () => {
     const tmp = await tempDir()
@@ -146,6 +159,12 @@ describe('the show page in Chromium', () => {
         for (const [name, url] of Object.entries(pages)) {
           await page.goto(url)
           await page.evaluate(() => document.fonts.ready)
+          // As a listener sees the page once it has settled: every player enhanced, and no
+          // video still showing Chromium's loading spinner (drawn over the poster while a
+          // preload="none" element selects its source, and until its turn ends).
+          await page.waitForFunction(() => [...document.querySelectorAll<HTMLMediaElement>('audio, video')].every(media =>
+            media.networkState !== HTMLMediaElement.NETWORK_LOADING && media.parentElement?.dataset.seedcastState), undefined, { timeout: 20_000 })
+          await settled(page)
           expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at ${width} px scrolls sideways`).toBeLessThanOrEqual(width)
           await page.screenshot({ path: join(artifacts, `${name}-${device}-${scheme}.png`), fullPage: true })
         }
