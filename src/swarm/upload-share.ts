@@ -5,7 +5,8 @@
  * between the two at every usage report of the child (UPLOAD_SHARE_INTERVAL_MS), from
  * what each side uploaded since the last one, so the two rates never add up to more than
  * the limit:
- * - a side that used (nearly) all of its share wants more; the other keeps what it uses
+ * - a side that used (nearly) all of its share, or whose throttle holds answered blocks
+ *   waiting for tokens (saturated), wants more; the other keeps what it uses
  *   plus headroom, and the rest goes to the side that wants more;
  * - an idle side keeps a small floor (UPLOAD_SHARE_FLOOR of the limit) to start from: the
  *   first report in which it uses that floor makes it hungry, and it gets its half at the
@@ -26,8 +27,11 @@ const HUNGRY = 0.85
 /** Headroom over its measured rate kept by a side that is not hungry. */
 const HEADROOM = 1.5
 
-/** One side's last interval: its share (bytes/s) and the rate it uploaded at. */
-export interface ShareUse { share: number, rate: number }
+/**
+ * One side's last interval: its share (bytes/s), the rate its peers' requests were answered
+ * at, and whether its throttle was the bottleneck at the end of it (see uploadThrottleSaturated).
+ */
+export interface ShareUse { share: number, rate: number, saturated?: boolean }
 
 /**
  * Splits `limit` (bytes/s) between two uploaders from their last interval's use; the two
@@ -35,7 +39,7 @@ export interface ShareUse { share: number, rate: number }
  */
 export function splitUploadLimit (limit: number, a: ShareUse, b: ShareUse): [number, number] {
   const floor = shareFloor(limit)
-  const want = (side: ShareUse) => side.rate >= side.share * HUNGRY ? Infinity : Math.max(floor, side.rate * HEADROOM)
+  const want = (side: ShareUse) => side.saturated === true || side.rate >= side.share * HUNGRY ? Infinity : Math.max(floor, side.rate * HEADROOM)
   const wantA = want(a)
   const wantB = want(b)
   let shareA: number
@@ -62,13 +66,13 @@ export function shareSlice (limit: number): number {
 /**
  * The seeder's side of the shared limit. `setHere` sets this process's throttle (at once,
  * to the whole limit), `setChild` tells the child its share; `uploadedHere` counts this
- * process's bytes.
+ * process's bytes, `saturatedHere` says whether its throttle is the bottleneck now.
  */
 export class UploadShare {
   private here: ShareUse
   private child?: ShareUse & { uploaded: number, at: number, hereUploaded: number }
 
-  constructor (readonly limit: number, private readonly uploadedHere: () => number, private readonly setHere: (rate: number) => void, private readonly setChild: (rate: number) => void) {
+  constructor (readonly limit: number, private readonly uploadedHere: () => number, private readonly setHere: (rate: number) => void, private readonly setChild: (rate: number) => void, private readonly saturatedHere: () => boolean = () => false) {
     this.here = { share: limit, rate: 0 }
     setHere(limit)
   }
@@ -84,8 +88,11 @@ export class UploadShare {
     return child
   }
 
-  /** The child's usage report: `uploaded` is every byte it has uploaded since it started. */
-  childUsage (uploaded: number): void {
+  /**
+   * The child's usage report: `uploaded` is every byte it has uploaded since it started;
+   * `saturated`: its throttle is the bottleneck now.
+   */
+  childUsage (uploaded: number, saturated = false): void {
     const child = this.child
     if (!child) return
     const now = Date.now()
@@ -93,7 +100,9 @@ export class UploadShare {
     if (seconds <= 0) return
     const hereUploaded = this.uploadedHere()
     this.here.rate = (hereUploaded - child.hereUploaded) / seconds
+    this.here.saturated = this.saturatedHere()
     child.rate = (uploaded - child.uploaded) / seconds
+    child.saturated = saturated
     child.uploaded = uploaded
     child.hereUploaded = hereUploaded
     child.at = now

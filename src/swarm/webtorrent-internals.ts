@@ -550,6 +550,23 @@ export function setUploadThrottle (client: object, rate: number, sliceBytes: num
   return up.getChunksize() === slice
 }
 
+/**
+ * True when WebTorrent's upload throttle is what holds uploads back: its token bucket,
+ * brought up to now, holds less than one slice, so blocks already answered wait in the
+ * throttle for tokens. A side's new bytes alone cannot tell this: a peer whose requests
+ * are all answered sends no new ones while those answers drain, and its side looks idle
+ * (upload-share.ts then took its share away, and the answers drained at the floor rate).
+ * False without a throttle or when speed-limiter's bucket (limiter's TokenBucket) is not there.
+ */
+export function uploadThrottleSaturated (client: object): boolean {
+  interface Bucket { drip?: () => void, content?: number }
+  const up = (client as { throttleGroups?: { up?: { getEnabled?: () => boolean, getChunksize?: () => number, bucket?: Bucket } } }).throttleGroups?.up
+  const bucket = up?.bucket
+  if (!up?.getEnabled?.() || typeof up.getChunksize !== 'function' || typeof bucket?.drip !== 'function' || typeof bucket.content !== 'number') return false
+  bucket.drip()
+  return bucket.content < up.getChunksize()
+}
+
 /** WebTorrent's upload throttle as configured (-1: no limit). */
 export function uploadThrottle (client: object): number {
   const up = (client as { throttleGroups?: { up?: { getEnabled?: () => boolean, getRate?: () => number } } }).throttleGroups?.up

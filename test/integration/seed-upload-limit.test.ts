@@ -137,11 +137,13 @@ describe('--upload-limit is one limit for the seeder and its WebRTC child', () =
     expect(total(end) - total(first)).toBeLessThanOrEqual(LIMIT * 1.15 * (end.at - first.at) / 1000 + LIMIT)
     expect(bothTo.at - bothFrom.at).toBeGreaterThanOrEqual(2_000)
     expect(both).toBeLessThanOrEqual(LIMIT * 1.25)
-    // Both transports uploaded meanwhile. (Not a fair half each: the WebRTC leecher's request
-    // pipeline asks for less, and under load the leecher was seen reconnected mid-transfer:
-    // a new connection to the same peer replaced the first, which pauses that side.)
-    expect(tcpShare).toBeGreaterThan(0)
-    expect(webrtcShare).toBeGreaterThan(0)
+    // Neither side starved while both upload: each gets about half (measured 118-130 KiB/s
+    // each). A side whose peer has every request answered, the answers waiting in its
+    // throttle, asks for nothing new and looked idle: its share fell to the 5 % floor and
+    // it stayed there (WebRTC 0 KiB/s for the whole phase in 1 run of 4); a saturated
+    // throttle now counts as busy (upload-share.ts).
+    expect(tcpShare).toBeGreaterThan(LIMIT * 0.25)
+    expect(webrtcShare).toBeGreaterThan(LIMIT * 0.25)
     // Either alone gets more than a fixed half of the limit would give (it gets 95 %).
     expect(tcpAlone).toBeGreaterThan(LIMIT * 0.6)
     expect(webrtcAlone).toBeGreaterThan(LIMIT * 0.6)

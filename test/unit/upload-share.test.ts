@@ -32,6 +32,15 @@ describe('splitUploadLimit (one --upload-limit for the seeder and its WebRTC chi
     expect(splitUploadLimit(LIMIT, { share: 50_000, rate: 20_000 }, { share: 50_000, rate: 10_000 })).toEqual([57_500, 42_500])
   })
 
+  it('counts a side whose throttle is the bottleneck as busy, though its peers asked for nothing new', () => {
+    // The WebRTC leecher has every request answered, the answers waiting in the child's
+    // throttle: no new bytes (rate 0) but saturated. It keeps half, not the floor.
+    expect(splitUploadLimit(LIMIT, { share: 50_000, rate: 50_000 }, { share: 50_000, rate: 0, saturated: true })).toEqual([50_000, 50_000])
+    expect(splitUploadLimit(LIMIT, { share: 50_000, rate: 50_000 }, { share: 50_000, rate: 0, saturated: false })).toEqual([95_000, 5_000])
+    // Saturated alone (the other idle): all but the floor.
+    expect(splitUploadLimit(LIMIT, { share: 5_000, rate: 0, saturated: true }, { share: 95_000, rate: 0 })).toEqual([95_000, 5_000])
+  })
+
   it('works for limits too small to split in twentieths', () => {
     expect(splitUploadLimit(3, { share: 2, rate: 2 }, { share: 1, rate: 0 })).toEqual([2, 1])
     expect(shareFloor(1)).toBe(1)
@@ -70,6 +79,15 @@ describe('UploadShare', () => {
       }
       expect(heres).toEqual([25_000, 12_500, 6_250, 5_000])
       expect(share.shares()).toEqual({ here: 5_000, child: 95_000 })
+      // Both busy, then the child's peer stops asking while its answers drain from its
+      // throttle (saturated): its share stays where it is instead of halving to the floor.
+      now += 500; uploadedHere += 47_500; share.childUsage(95_000 * 2)
+      expect(share.shares()).toEqual({ here: 50_000, child: 50_000 })
+      for (let report = 0; report < 4; report++) { now += 500; uploadedHere += 25_000; share.childUsage(95_000 * 2, true) }
+      expect(share.shares()).toEqual({ here: 50_000, child: 50_000 })
+      // Not saturated any more and idle: it halves away as before.
+      now += 500; uploadedHere += 25_000; share.childUsage(95_000 * 2, false)
+      expect(share.shares()).toEqual({ here: 75_000, child: 25_000 })
       share.childGone()
       expect(share.shares()).toEqual({ here: LIMIT })
       expect(sets.at(-1)).toBe(LIMIT)

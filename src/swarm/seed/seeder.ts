@@ -20,7 +20,7 @@ import { batchSocketWrites, isTcpSocket } from '../socket-batching.js'
 import { dropStalledWebRtcPeer } from '../webrtc/liveness.js'
 import { addFastPathCounts, snapshotFastPathCounts } from '../fast-path-counts.js'
 import { shareSlice, UploadShare } from '../upload-share.js'
-import { connOfWire, featureOn, hostilePeers, peerPortAddress, setUploadThrottle, uploadThrottle, type HostilePeer } from '../webtorrent-internals.js'
+import { connOfWire, featureOn, hostilePeers, peerPortAddress, setUploadThrottle, uploadThrottle, uploadThrottleSaturated, type HostilePeer } from '../webtorrent-internals.js'
 import { NO_RATE_LIMIT } from '../rate.js'
 import { isLoopback } from '../client.js'
 import { countUploadsByTransport, emptyByTransport, peersByTransport, type ByTransport } from './transport-uploads.js'
@@ -406,7 +406,7 @@ export async function startSeeder (options: SeedOptions = {}): Promise<Seeder> {
     const limit = options.uploadLimit ?? NO_RATE_LIMIT
     if (limit > 0) {
       let sliced = true
-      seeder.uploadShare = new UploadShare(limit, () => seeder.uploadedHere, rate => { sliced &&= setUploadThrottle(client, rate, shareSlice(limit)) }, rate => seeder.webrtc?.setUploadLimit(rate))
+      seeder.uploadShare = new UploadShare(limit, () => seeder.uploadedHere, rate => { sliced &&= setUploadThrottle(client, rate, shareSlice(limit)) }, rate => seeder.webrtc?.setUploadLimit(rate), () => uploadThrottleSaturated(client))
       if (!sliced) seeder.report({ event: 'warning', code: 'ECLIENT', message: 'the upload throttle\'s slices cannot be bounded (speed-limiter changed): a peer may be dropped when --upload-limit is split again between TCP/uTP and WebRTC' })
     }
     seeder.webrtc = new WebRtcSeeding({

@@ -66,7 +66,7 @@ export type FromChild =
   /** `fastPaths`: the child's counts since it started (fast-path-counts.ts). */
   | { type: 'stats', torrents: ChildTorrentStats[], fastPaths: FastPathCounts }
   /** Every byte the child has uploaded since it started (all torrents, removed ones included). */
-  | { type: 'usage', uploaded: number }
+  | { type: 'usage', uploaded: number, saturated: boolean }
   | { type: 'warning', code: ErrorCode, message: string, address?: string }
   /** An error the child cannot go on from (it exits 1 right after). */
   | { type: 'fatal', message: string }

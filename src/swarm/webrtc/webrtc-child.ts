@@ -6,7 +6,7 @@ import { addVerified } from '../seed/add-verified.js'
 import { addressOf } from '../seed/events.js'
 import { seedTorrentOptions } from '../seed/tuning.js'
 import { snapshotFastPathCounts } from '../fast-path-counts.js'
-import { connOfWire, featureOn, hostilePeers, setUploadThrottle, type HostilePeer } from '../webtorrent-internals.js'
+import { connOfWire, featureOn, hostilePeers, setUploadThrottle, uploadThrottleSaturated, type HostilePeer } from '../webtorrent-internals.js'
 import type { ChildSettings, ChildTorrent, ChildTorrentStats, FromChild, ToChild } from './child-messages.js'
 import { dropStalledWebRtcPeer } from './liveness.js'
 
@@ -178,7 +178,7 @@ function stop (): Promise<void> {
 }
 
 const ticker = setInterval(() => send({ type: 'stats', torrents: stats(), fastPaths: snapshotFastPathCounts() }), settings.statsIntervalMs)
-const usageTicker = settings.uploadLimit !== undefined && settings.usageIntervalMs ? setInterval(() => send({ type: 'usage', uploaded: uploadedTotal }), settings.usageIntervalMs) : undefined
+const usageTicker = settings.uploadLimit !== undefined && settings.usageIntervalMs ? setInterval(() => send({ type: 'usage', uploaded: uploadedTotal, saturated: uploadThrottleSaturated(client) }), settings.usageIntervalMs) : undefined
 
 process.on('message', (message: ToChild) => {
   if (message.type === 'add') void add(message.torrent)

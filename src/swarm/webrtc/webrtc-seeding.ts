@@ -155,7 +155,7 @@ export class WebRtcSeeding {
       }
       this.fastPathsCurrent = message.fastPaths
     } else if (message.type === 'usage') {
-      this.share?.childUsage(message.uploaded)
+      this.share?.childUsage(message.uploaded, message.saturated)
     } else if (message.type === 'peer') {
       const key = String(message.peer)
       const torrent = this.torrents.get(message.infoHash)
