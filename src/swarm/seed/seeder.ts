@@ -23,7 +23,7 @@ import { shareSlice, UploadShare } from '../upload-share.js'
 import { connOfWire, featureOn, hostilePeers, peerPortAddress, setUploadThrottle, uploadThrottle, uploadThrottleSaturated, type HostilePeer } from '../webtorrent-internals.js'
 import { NO_RATE_LIMIT } from '../rate.js'
 import { isLoopback } from '../client.js'
-import { countUploadsByTransport, emptyByTransport, peersByTransport, type ByTransport } from './transport-uploads.js'
+import { addByTransport, countUploadsByTransport, emptyByTransport, peersByTransport, sumByTransport, type ByTransport } from './transport-uploads.js'
 
 export interface SeedOptions extends ClientOptions {
   /** Folder searched first for every torrent's data. */
@@ -199,16 +199,14 @@ export class Seeder extends EventEmitter {
    */
   uploadedByTransport (torrents = this.torrentStatus()): ByTransport {
     const total = { ...this.retired }
-    for (const status of torrents) {
-      for (const transport of Object.keys(total) as Array<keyof ByTransport>) total[transport] += status.uploadedByTransport[transport]
-    }
+    for (const status of torrents) addByTransport(total, status.uploadedByTransport)
     return total
   }
 
   /** Stops seeding `seeded` here and in the WebRTC child, keeping its bytes in the totals. */
   private retire (seeded: SeededTorrent): void {
     const { uploadedByTransport } = this.statusOf(seeded)
-    for (const transport of Object.keys(this.retired) as Array<keyof ByTransport>) this.retired[transport] += uploadedByTransport[transport]
+    addByTransport(this.retired, uploadedByTransport)
     this.torrents.delete(seeded.infoHash)
     this.webrtc?.remove(seeded.infoHash)
   }
@@ -268,7 +266,7 @@ export class Seeder extends EventEmitter {
       this.report({
         event: 'stats',
         uploadSpeed: torrents.reduce((sum, t) => sum + t.uploadSpeed, 0),
-        uploaded: sumOf(uploadedByTransport),
+        uploaded: sumByTransport(uploadedByTransport),
         uploadedByTransport,
         peers: torrents.reduce((sum, t) => sum + t.peers, 0),
         hashedPieces: this.hashedPieces,
@@ -295,7 +293,7 @@ export class Seeder extends EventEmitter {
       await removeStatus(this.stateDir, process.pid).catch(() => {})
       // The child's counts folded in: its WebRTC pieces, refused messages and bans are the seed box's.
       const fastPaths = addFastPathCounts(snapshotFastPathCounts(), this.webrtc?.fastPathCounts())!
-      this.report({ event: 'stopped', uploaded: sumOf(uploadedByTransport), uploadedByTransport, reason, fastPaths })
+      this.report({ event: 'stopped', uploaded: sumByTransport(uploadedByTransport), uploadedByTransport, reason, fastPaths })
     })()
     return this.stopping
   }
@@ -469,10 +467,6 @@ export async function seedTorrents (inputs: SeedInput[], options: SeedOptions = 
   }
   seeder.startTicking(options.statsIntervalMs ?? 1000)
   return seeder
-}
-
-function sumOf (byTransport: ByTransport): number {
-  return Object.values(byTransport).reduce((sum, bytes) => sum + bytes, 0)
 }
 
 /** Bytes a TCP peer's socket may buffer in one batch of blocks (see socket-batching.ts). */

@@ -8,6 +8,16 @@ export function emptyByTransport (): ByTransport {
   return { tcp: 0, utp: 0, webrtc: 0, webSeed: 0 }
 }
 
+/** Adds `more` into `totals`, transport by transport. */
+export function addByTransport (totals: ByTransport, more: ByTransport): void {
+  for (const transport of Object.keys(totals) as PeerTransport[]) totals[transport] += more[transport]
+}
+
+/** All transports together. */
+export function sumByTransport (byTransport: ByTransport): number {
+  return Object.values(byTransport).reduce((sum, bytes) => sum + bytes, 0)
+}
+
 /**
  * Adds every block `wire` uploads to `totals` under the wire's transport, through the
  * wire's public 'upload' event (bittorrent-protocol emits it for each piece message
