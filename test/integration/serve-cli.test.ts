@@ -134,16 +134,21 @@ describe('seedcast serve', () => {
     const command = [process.execPath, binPath, 'serve', showDir, '--port', '0', '--log'].map(arg => `'${arg.replaceAll("'", "'\\''")}'`).join(' ')
     const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, NO_COLOR: '1' } })
     let output = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { output += chunk })
+    const grown = new Set<() => void>()
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { output += chunk; for (const check of grown) check() })
     const exited = new Promise<void>(resolve => child.on('close', () => resolve()))
     cleanups.push(async () => { if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL'); await within(exited, 5_000, 'script exit') })
-    const seen = async (pattern: RegExp, what: string) => {
-      for (const deadline = Date.now() + 20_000; !pattern.test(output);) {
-        if (Date.now() > deadline) throw new Error(`${what}: not within 20 s; output: ${output}`)
-        await new Promise(resolve => setTimeout(resolve, 50))
+    // Resolves when the output gathered so far matches, checked again on every chunk that arrives.
+    const seen = (pattern: RegExp, what: string) => new Promise<RegExpExecArray>((resolve, reject) => {
+      const check = () => {
+        const match = pattern.exec(output)
+        if (match === null) return
+        grown.delete(check); clearTimeout(timer); resolve(match)
       }
-      return pattern.exec(output)!
-    }
+      const timer = setTimeout(() => { grown.delete(check); reject(new Error(`${what}: not within 20 s; output: ${output}`)) }, 20_000)
+      grown.add(check)
+      check()
+    })
     const [url] = await seen(/http:\/\/127\.0\.0\.1:\d+\//, 'the serving line')
     expect((await fetch(new URL('rss.xml', url))).status).toBe(200)
     await seen(/INFO.*request/, 'a pretty access-log line')
