@@ -1,13 +1,15 @@
-import { createHash } from 'node:crypto'
+import { createHash, hash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { extname } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Episode, ShowConfig } from '../model/show.js'
+import type { ShowConfig } from '../model/show.js'
 import type { FeedBytes, FeedName } from './render.js'
 
 /** Where each item of each feed sits, by item key: kept beside the feeds after every build. */
 export interface FeedItemIndex {
-  /** One key per item, in feed order. */
+  /** What every item depends on besides its episode (itemContext): another context reuses nothing. */
+  context: string
+  /** One key per item, in feed order: the hash of its episode's catalog entry (episode-hash.ts). */
   keys: string[]
   /** Per feed, [start, end] byte offsets of each item in the feed file, flattened. */
   spans: Record<FeedName, number[]>
@@ -25,27 +27,29 @@ function rendererFingerprint (): string {
   if (itemFormat === undefined) {
     // .js when compiled, .ts when run from source (vitest, type stripping).
     const extension = extname(fileURLToPath(import.meta.url))
-    const hash = createHash('sha1')
-    for (const module of ITEM_MODULES) hash.update(readFileSync(new URL(module + extension, import.meta.url)))
-    itemFormat = hash.digest('base64')
+    const code = createHash('sha1')
+    for (const module of ITEM_MODULES) code.update(readFileSync(new URL(module + extension, import.meta.url)))
+    itemFormat = code.digest('base64')
   }
   return itemFormat
 }
 
 /**
- * A key per episode that changes whenever its rendered items could: the episode's fields,
- * the show fields items use (base URL, trackers) and the renderer's code.
+ * What an item depends on besides its episode's catalog entry: the show fields items use
+ * (base URL, trackers) and the renderer's code. Kept once in the index, not in every key.
  */
-export function itemKeys (show: Pick<ShowConfig, 'baseUrl' | 'trackers'>, episodes: Episode[]): string[] {
-  const context = rendererFingerprint() + JSON.stringify([show.baseUrl, show.trackers])
-  return episodes.map(episode => createHash('sha1').update(context).update(JSON.stringify(episode)).digest('base64'))
+export function itemContext (show: Pick<ShowConfig, 'baseUrl' | 'trackers'>): string {
+  return hash('sha1', rendererFingerprint() + JSON.stringify([show.baseUrl, show.trackers]), 'base64')
 }
 
 const FEEDS: FeedName[] = ['rss.xml', 'p2p.xml', 'atom.xml', 'feed.json']
 
-/** A lookup of the previous build's items by key; finds nothing if the index does not fit the feeds. */
-export function reusableItems (previous: PreviousFeeds | undefined): (key: string) => Record<FeedName, Buffer> | undefined {
-  if (!previous || !fits(previous)) return () => undefined
+/**
+ * A lookup of the previous build's items by key; finds nothing if the index does not fit the
+ * feeds or was made in another context.
+ */
+export function reusableItems (previous: PreviousFeeds | undefined, context: string): (key: string) => Record<FeedName, Buffer> | undefined {
+  if (!previous || previous.index?.context !== context || !fits(previous)) return () => undefined
   const { feeds, index } = previous
   const positions = new Map<string, number>()
   for (const [position, key] of index.keys.entries()) if (!positions.has(key)) positions.set(key, position)

@@ -1,6 +1,7 @@
 import type { Episode, ShowConfig } from '../model/show.js'
 import { atomEntry, atomShell, renderAtom } from './atom.js'
-import { reusableItems, itemKeys, type FeedItemIndex, type PreviousFeeds } from './item-reuse.js'
+import { hashOf, type EpisodeHashes } from './episode-hash.js'
+import { itemContext, reusableItems, type FeedItemIndex, type PreviousFeeds } from './item-reuse.js'
 import { jsonFeedItem, jsonFeedShell, jsonItemsOffset, renderJsonFeed } from './json-feed.js'
 import { publishedEpisodes, type PublishedEpisode } from './published.js'
 import { renderRssFeeds, rssItems, rssShells } from './rss.js'
@@ -49,12 +50,13 @@ export interface IncrementalFeeds {
  * episode, same show fields the items use, same renderer) out of the previous feeds' bytes
  * instead of rendering it. Bytes, not strings: a copied item is never decoded or encoded
  * again, which is most of the cost of a 5,000-episode build. The channels are always
- * rendered afresh.
+ * rendered afresh. `hashes` are the episodes' hashes when the caller has them already.
  */
-export function renderFeedsReusing (show: ShowConfig, episodes: Episode[], previous?: PreviousFeeds): IncrementalFeeds {
+export function renderFeedsReusing (show: ShowConfig, episodes: Episode[], previous?: PreviousFeeds, hashes?: EpisodeHashes): IncrementalFeeds {
   const published = publishedEpisodes(show, episodes)
-  const keys = itemKeys(show, published.map(({ episode }) => episode))
-  const reuse = reusableItems(previous)
+  const keys = published.map(({ episode }) => hashOf(episode, hashes))
+  const context = itemContext(show)
+  const reuse = reusableItems(previous, context)
   const items: Record<FeedName, Buffer[]> = { 'rss.xml': [], 'p2p.xml': [], 'atom.xml': [], 'feed.json': [] }
   let rendered = 0
   for (const [index, entry] of published.entries()) {
@@ -86,7 +88,7 @@ export function renderFeedsReusing (show: ShowConfig, episodes: Episode[], previ
     feeds[name] = Buffer.concat(parts)
     spans[name] = itemSpans(head.length, items[name], between.length)
   }
-  return { feeds, index: { keys, spans }, rendered, reused: published.length - rendered }
+  return { feeds, index: { context, keys, spans }, rendered, reused: published.length - rendered }
 }
 
 function renderItems (entry: PublishedEpisode): Record<FeedName, Buffer> {

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
 import { fileError } from '../errors.js'
 import { writeAtomic, writeJsonAtomic } from '../atomic.js'
+import { episodeHashes } from '../feed/episode-hash.js'
 import type { FeedItemIndex, PreviousFeeds } from '../feed/item-reuse.js'
 import { renderFeedsReusing, type FeedBytes } from '../feed/render.js'
 import { FEED_FILES } from '../feed/urls.js'
@@ -22,7 +23,7 @@ const FEED_NAMES = Object.values(FEED_FILES)
  * web pages (index.html and one per published episode, see src/site), so every change of
  * the catalog reaches podcast apps and browsers alike. Items of episodes unchanged since the
  * last build are copied from the feeds on disk (see previousFeeds), so a publish re-renders
- * one item, not the whole back catalogue.
+ * one item, not the whole back catalogue; a file whose bytes would not change is not written.
  */
 export async function writeFeeds (paths: ShowPaths, config: ShowConfig, catalog: Catalog): Promise<Record<string, string>> {
   return (await writeFeedsCounting(paths, config, catalog)).feeds
@@ -30,14 +31,32 @@ export async function writeFeeds (paths: ShowPaths, config: ShowConfig, catalog:
 
 /** writeFeeds, also saying how many items were rendered and how many copied. */
 async function writeFeedsCounting (paths: ShowPaths, config: ShowConfig, catalog: Catalog): Promise<{ feeds: Record<string, string>, rendered: number, reused: number }> {
-  const { feeds, index, rendered, reused } = renderFeedsReusing(config, catalog.episodes, await previousFeeds(paths))
+  // Once per build: the feeds' item index and the site's page records are both keyed by them.
+  const hashes = episodeHashes(catalog.episodes)
+  const previous = await previousFeeds(paths)
+  const { feeds, index, rendered, reused } = renderFeedsReusing(config, catalog.episodes, previous, hashes)
+  const onDisk = previous?.feeds ?? await currentFeeds(paths)
+  const changed = FEED_NAMES.filter(name => !onDisk[name]?.equals(feeds[name]))
   // In parallel: each write is atomic on its own, and their fsyncs overlap.
   await Promise.all([
-    ...FEED_NAMES.map(file => writeAtomic(join(paths.publicDir, file), feeds[file])),
-    writeSite(paths, config, catalog)
+    ...changed.map(file => writeAtomic(join(paths.publicDir, file), feeds[file])),
+    writeSite(paths, config, catalog, { hashes })
   ])
-  await saveFeedIndex(paths, index)
+  if (changed.length > 0 || !previous || !sameIndex(previous.index, index)) await saveFeedIndex(paths, index)
   return { feeds: feedPaths(paths), rendered, reused }
+}
+
+/** The feed files as they are, those missing or unreadable left out (they are written). */
+async function currentFeeds (paths: ShowPaths): Promise<Partial<FeedBytes>> {
+  const texts = await Promise.all(FEED_NAMES.map(name => readFile(join(paths.publicDir, name)).catch(() => undefined)))
+  return Object.fromEntries(FEED_NAMES.flatMap((name, at) => texts[at] ? [[name, texts[at]]] : []))
+}
+
+/** The index on disk says what the new one says (then it need not be written again). */
+function sameIndex (before: FeedItemIndex, after: FeedItemIndex): boolean {
+  const same = (a: unknown, b: unknown[]) => Array.isArray(a) && a.length === b.length && a.every((value, at) => value === b[at])
+  return before.context === after.context && same(before.keys, after.keys) &&
+    FEED_NAMES.every(name => same(before.spans?.[name], after.spans[name]))
 }
 
 /** The index as stored: with the size and mtime of each feed file it describes. */
@@ -67,7 +86,7 @@ async function previousFeeds (paths: ShowPaths): Promise<PreviousFeeds | undefin
   }))
   if (texts.some(text => text === undefined)) return undefined
   const feeds = Object.fromEntries(FEED_NAMES.map((name, at) => [name, texts[at]])) as unknown as FeedBytes
-  return { feeds, index: { keys: stored.keys, spans: stored.spans } }
+  return { feeds, index: { context: stored.context, keys: stored.keys, spans: stored.spans } }
 }
 
 /** A cache, so written without fsync: a torn or stale index never matches the feeds' sizes and mtimes. */

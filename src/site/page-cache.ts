@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { statSync, type Stats } from 'node:fs'
+import { statSync } from 'node:fs'
 import { mkdir, readFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
@@ -7,51 +7,67 @@ import { fileError } from '../errors.js'
 import type { Episode } from '../model/show.js'
 import { renderEpisodePage } from './episode-page.js'
 import type { SiteModel } from './model.js'
+import { olderItem } from './show-page.js'
 
 /**
  * What the last build knew of each episode page, so the next one renders only the pages
  * whose inputs changed. A show of 5,000 episodes has 5,000 pages; reading and rendering
- * them all on every publish took seconds. A page is skipped when its key (the episode's
- * catalog entry, its chapters and transcript files' size and mtime, and the shared key)
- * is the one recorded and the page file still has the size and mtime recorded after
- * writing it: a page edited or deleted by hand is written again.
+ * them all on every publish took seconds. A page is skipped when the shared key (what every
+ * page shows: the show, the player, the templates) is the one recorded, its own key (the
+ * hash of the episode's catalog entry, its chapters and transcript files' size and mtime)
+ * is the one recorded, and its folder is still in public/episodes/ (one directory read for
+ * all pages: a stat per page cost more than everything else a publish does to the site).
+ * The record also keeps the episode's line in the show page's list of older episodes.
  */
-export interface PageRecord { key: string, size: number, mtimeMs: number }
+export interface PageRecord {
+  key: string
+  /** The episode's <li> in the show page's older-episodes list (olderItem). */
+  listed: string
+}
 
-interface StoredPages { pages: Record<string, PageRecord> }
+/** Records as stored: slug → [key, listed], the shortest JSON to read back. */
+interface StoredPages { shared: string, pages: Record<string, [string, string]> }
+
+/** The records of the last build, and the file's text (saving the same records again is skipped). */
+export interface PageRecords { shared?: string, pages: Map<string, PageRecord>, text?: string }
 
 /** A cache, so written without fsync: a torn or stale file matches no page and costs one full render. */
-export async function readPageRecords (file: string): Promise<Map<string, PageRecord>> {
-  const stored = await readFile(file, 'utf8').then(text => JSON.parse(text) as StoredPages).catch(() => undefined)
-  return new Map(stored && typeof stored.pages === 'object' ? Object.entries(stored.pages) : [])
+export async function readPageRecords (file: string): Promise<PageRecords> {
+  const text = await readFile(file, 'utf8').catch(() => undefined)
+  let stored: Partial<StoredPages> | undefined
+  try {
+    stored = text === undefined ? undefined : JSON.parse(text) as Partial<StoredPages>
+  } catch {
+    stored = undefined
+  }
+  if (!stored || typeof stored.shared !== 'string' || typeof stored.pages !== 'object' || stored.pages === null) return { pages: new Map() }
+  const pages = new Map<string, PageRecord>()
+  for (const [slug, record] of Object.entries(stored.pages)) {
+    if (Array.isArray(record) && typeof record[0] === 'string' && typeof record[1] === 'string') pages.set(slug, { key: record[0], listed: record[1] })
+  }
+  return { shared: stored.shared, pages, text }
 }
 
-export async function savePageRecords (file: string, records: Map<string, PageRecord>): Promise<void> {
-  const stored: StoredPages = { pages: Object.fromEntries(records) }
+/** Saves the records, unless they are those the file holds already. */
+export async function savePageRecords (file: string, shared: string, records: Map<string, PageRecord>, previous?: PageRecords): Promise<void> {
+  const pages: StoredPages['pages'] = {}
+  for (const [slug, record] of records) pages[slug] = [record.key, record.listed]
+  const text = JSON.stringify({ shared, pages } satisfies StoredPages)
+  if (text === previous?.text) return
   await mkdir(dirname(file), { recursive: true }).catch(error => { throw fileError(error, dirname(file), 'create') })
-  await writeFileAtomic(file, JSON.stringify(stored), { fsync: false }).catch(error => { throw fileError(error, file, 'write') })
+  await writeFileAtomic(file, text, { fsync: false }).catch(error => { throw fileError(error, file, 'write') })
 }
 
-// The two stats below are synchronous on purpose: a build checks thousands of pages, and
+// Synchronous on purpose: a build checks thousands of chapters and transcript files, and
 // one promise round trip through the thread pool per stat cost ten times the stat itself.
 
 /** Size and mtime of a file as a key part; '-' when it is missing or unreadable. */
 export function fileStamp (path: string): string {
-  const info = statOrUndefined(path)
-  return info ? `${info.size}:${info.mtimeMs}` : '-'
-}
-
-/** The page file's record as it is on disk now, or undefined when it is missing. */
-export function pageOnDisk (path: string, key: string): PageRecord | undefined {
-  const info = statOrUndefined(path)
-  return info ? { key, size: info.size, mtimeMs: info.mtimeMs } : undefined
-}
-
-function statOrUndefined (path: string): Stats | undefined {
   try {
-    return statSync(path, { throwIfNoEntry: false })
+    const info = statSync(path, { throwIfNoEntry: false })
+    return info ? `${info.size}:${info.mtimeMs}` : '-'
   } catch {
-    return undefined // unreadable (EACCES, ENOTDIR...): as if missing, the page is written again
+    return '-' // unreadable (EACCES, ENOTDIR...): as if missing
   }
 }
 
@@ -59,19 +75,21 @@ function statOrUndefined (path: string): Stats | undefined {
  * What every episode page depends on besides its own episode: the show, the player's
  * assets, the cover, and the templates themselves. The templates enter as the pages they
  * make of two fixed sample episodes (audio with chapters, transcript and numbering; video
- * with its own art), so a seedcast upgrade that changes what pages look like renders them
- * all again without anyone remembering to bump a version.
+ * with its own art), and the sample's line in the older-episodes list, so a seedcast
+ * upgrade that changes what pages look like renders them all again without anyone
+ * remembering to bump a version.
  */
 export function sharedPageKey (model: Omit<SiteModel, 'episodes'>): string {
   const hash = createHash('sha256').update(JSON.stringify([model.show, model.assets, model.coverSize ?? null]))
   const site: SiteModel = { ...model, episodes: [] }
   for (const sample of SAMPLES) hash.update(renderEpisodePage(site, sample))
+  hash.update(olderItem(model.show, sampleEpisode))
   return hash.digest('base64url')
 }
 
-/** One episode page's key: the shared key, its catalog entry, and the files it reads. */
-export function episodePageKey (shared: string, episode: Episode, chaptersStamp: string, transcriptStamp: string): string {
-  return createHash('sha256').update(shared).update(JSON.stringify(episode)).update(chaptersStamp).update(transcriptStamp).digest('base64url')
+/** One episode page's key: its catalog entry's hash (episode-hash.ts) and the files it reads. */
+export function episodePageKey (episodeHash: string, chaptersStamp: string, transcriptStamp: string): string {
+  return `${episodeHash} ${chaptersStamp} ${transcriptStamp}`
 }
 
 const sampleEpisode: Episode = {

@@ -50,7 +50,7 @@ export async function findPlayerBuild (dir?: string): Promise<PlayerBuild | unde
 /**
  * Copies the player into public/: assets/* (hashed names: a file already there with the
  * same size is the same file and is kept) and the service worker at the root, each by a
- * temp copy and a rename, so a listener never loads half a script. Hashed files of older
+ * temp copy and a rename, so a listener never loads half a script, and only when it changed. Hashed files of older
  * builds, which no page references any more, are removed.
  */
 export async function installPlayer (publicDir: string, build: PlayerBuild): Promise<PlayerAssets> {
@@ -65,8 +65,14 @@ export async function installPlayer (publicDir: string, build: PlayerBuild): Pro
   }
   const wanted = new Set(build.assetFiles)
   for (const name of await readdir(target)) if (!wanted.has(name)) await rm(join(target, name), { force: true, recursive: true })
-  if (build.serviceWorker) await copyAtomic(join(build.dir, SERVICE_WORKER), join(publicDir, SERVICE_WORKER))
+  if (build.serviceWorker) await copyIfChanged(join(build.dir, SERVICE_WORKER), join(publicDir, SERVICE_WORKER))
   return { js: build.js, ...(build.css ? { css: build.css } : {}) }
+}
+
+/** The service worker keeps its name across builds: compared by its bytes (a few KiB), so an unchanged one is left alone. */
+async function copyIfChanged (from: string, to: string): Promise<void> {
+  const [source, present] = await Promise.all([readFile(from).catch(() => undefined), readFile(to).catch(() => undefined)])
+  if (!source || !present?.equals(source)) await copyAtomic(from, to)
 }
 
 async function copyAtomic (from: string, to: string): Promise<void> {

@@ -12,7 +12,7 @@ import type { SiteModel } from './model.js'
  * first: the newest in full (player, chapters, downloads), the older ones as a list of
  * links to their pages, so a show with years of episodes still has a light front page.
  */
-export function renderShowPage (model: SiteModel): string {
+export function renderShowPage (model: SiteModel, listed: (episode: Episode) => string = episode => olderItem(model.show, episode)): string {
   const { show } = model
   const root = ''
   const cover = show.image
@@ -31,7 +31,7 @@ ${paragraphs(summary(episode.description))}
 ${playerElement(root, show, episode)}
 ${chapters.length ? `<details><summary>Chapters</summary>${chapterList(chapters)}</details>\n` : ''}${downloadLinks(root, show, episode)}
 </article></li>`
-      }).join('\n')}\n</ol>${olderList(root, show, model.olderEpisodes ?? [])}`
+      }).join('\n')}\n</ol>${olderList((model.olderEpisodes ?? []).map(listed))}`
   const feeds = feedUrls(show)
   const body = `<a class="skip" href="#episodes">Skip to the episodes</a>
 <header class="show">
@@ -72,10 +72,17 @@ ${episodes}
   })
 }
 
-/** Older episodes: title and date, each linking to the episode's own page. */
-function olderList (root: string, show: SiteModel['show'], episodes: Episode[]): string {
-  if (episodes.length === 0) return ''
-  const items = episodes.map(episode =>
-    `<li><a href="${esc(relativeUrl(root, `episodes/${episode.slug}/`))}">${esc(episode.title)}</a> <time datetime="${esc(episode.pubDate)}">${esc(dateWords(episode.pubDate, show.language))}</time></li>`)
+/** Older episodes, given as their <li> lines (olderItem): title and date, each linking to the episode's own page. */
+function olderList (items: string[]): string {
+  if (items.length === 0) return ''
   return `\n<h3 id="older">Older episodes</h3>\n<ol class="older">\n${items.join('\n')}\n</ol>`
+}
+
+/**
+ * An older episode's line on the show page. Kept with the page records (page-cache.ts):
+ * a show with thousands of episodes lists them all, and dating each one anew cost more
+ * than the rest of the page.
+ */
+export function olderItem (show: SiteModel['show'], episode: Episode): string {
+  return `<li><a href="${esc(relativeUrl('', `episodes/${episode.slug}/`))}">${esc(episode.title)}</a> <time datetime="${esc(episode.pubDate)}">${esc(dateWords(episode.pubDate, show.language))}</time></li>`
 }

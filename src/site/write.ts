@@ -1,6 +1,7 @@
 import { mkdir, open, readFile, readdir, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileError } from '../errors.js'
+import { hashOf, type EpisodeHashes } from '../feed/episode-hash.js'
 import { isScheduled } from '../feed/published.js'
 import { writeAtomic } from '../atomic.js'
 import { imageSize } from '../media/image-size.js'
@@ -9,13 +10,15 @@ import type { ShowPaths } from '../model/paths.js'
 import type { Catalog, Chapter, Episode, ShowConfig } from '../model/show.js'
 import { episodePageDir, renderEpisodePage } from './episode-page.js'
 import type { SiteEpisode, SiteModel } from './model.js'
-import { episodePageKey, fileStamp, pageOnDisk, readPageRecords, savePageRecords, sharedPageKey, type PageRecord } from './page-cache.js'
+import { episodePageKey, fileStamp, readPageRecords, savePageRecords, sharedPageKey, type PageRecord } from './page-cache.js'
 import { findPlayerBuild, installPlayer } from './player-assets.js'
-import { renderShowPage } from './show-page.js'
+import { olderItem, renderShowPage } from './show-page.js'
 
 export interface WriteSiteOptions {
   /** Folder of the built player (dist/web); default: the one `npm run build` made, if any. */
   playerDir?: string
+  /** The episodes' hashes, when the caller has them already (writeFeeds computes them for the feeds too). */
+  hashes?: EpisodeHashes
 }
 
 export interface WrittenSite {
@@ -41,6 +44,8 @@ const PAGE_LEFTOVER = /^(?:index\.html\.\d+|seedcast-sw\.js\.\d+\.tmp)$/
  * there are any. Call it holding the show lock. Each page is written atomically and only
  * when its bytes change; an episode page whose inputs are those of the last build is not
  * even rendered (page-cache.ts), so a publish costs one page, not the whole back catalogue.
+ * A page edited by hand is left as it is until its inputs change; one whose folder was
+ * deleted is written again.
  * The pages of episodes no longer published are removed. Drafts never get a page.
  */
 export async function writeSite (paths: ShowPaths, config: ShowConfig, catalog: Catalog, options: WriteSiteOptions = {}): Promise<WrittenSite> {
@@ -59,18 +64,21 @@ export async function writeSite (paths: ShowPaths, config: ShowConfig, catalog: 
   const records = await readPageRecords(paths.sitePagesFile)
   const fresh = new Map<string, PageRecord>()
   const sharedKey = sharedPageKey(shared)
+  // Records made for another show, player or template describe no page of this build.
+  const previous = records.shared === sharedKey ? records.pages : new Map<string, PageRecord>()
+  const episodesDir = join(paths.publicDir, EPISODES)
+  const pageDirs = await readdir(episodesDir).catch(() => [] as string[])
+  const present = new Set(pageDirs)
   const stale = published.flatMap(episode => {
-    const path = join(paths.publicDir, episodePageDir(episode.slug), PAGE)
     const chapters = episode.chaptersPath ? fileStamp(join(paths.publicDir, episode.chaptersPath)) : ''
     const transcript = episode.transcriptPath ? fileStamp(join(paths.publicDir, episode.transcriptPath)) : ''
-    const key = episodePageKey(sharedKey, episode, chapters, transcript)
-    const recorded = records.get(episode.slug)
-    const onDisk = recorded?.key === key ? pageOnDisk(path, key) : undefined
-    if (onDisk && onDisk.size === recorded!.size && onDisk.mtimeMs === recorded!.mtimeMs) {
-      fresh.set(episode.slug, recorded!)
+    const key = episodePageKey(hashOf(episode, options.hashes), chapters, transcript)
+    const recorded = previous.get(episode.slug)
+    if (recorded?.key === key && present.has(episode.slug)) {
+      fresh.set(episode.slug, recorded)
       return []
     }
-    return [{ episode, path, key }]
+    return [{ episode, path: join(paths.publicDir, episodePageDir(episode.slug), PAGE), key }]
   })
 
   const pages = published.map(episode => join(paths.publicDir, episodePageDir(episode.slug), PAGE))
@@ -80,15 +88,13 @@ export async function writeSite (paths: ShowPaths, config: ShowConfig, catalog: 
     const item = model.episodes.find(shown => shown.episode === page.episode) ?? await siteEpisode(paths, page.episode)
     await writeIfChanged(page.path, renderEpisodePage(model, item))
     await sweepLeftovers(dir)
-    const written = pageOnDisk(page.path, page.key)
-    if (written) fresh.set(page.episode.slug, written)
+    fresh.set(page.episode.slug, { key: page.key, listed: olderItem(config, page.episode) })
   }
-  pages.unshift(await writeIfChanged(join(paths.publicDir, PAGE), renderShowPage(model)))
+  pages.unshift(await writeIfChanged(join(paths.publicDir, PAGE), renderShowPage(model, episode => fresh.get(episode.slug)?.listed ?? olderItem(config, episode))))
 
   const keep = new Set(published.map(episode => episode.slug))
   const removed: string[] = []
-  const episodesDir = join(paths.publicDir, EPISODES)
-  for (const name of await readdir(episodesDir).catch(() => [] as string[])) {
+  for (const name of pageDirs) {
     const dir = join(episodesDir, name)
     if (SLUG.test(name) && !keep.has(name)) {
       await rm(dir, { recursive: true, force: true }).catch(error => { throw fileError(error, dir, 'remove') })
@@ -96,7 +102,9 @@ export async function writeSite (paths: ShowPaths, config: ShowConfig, catalog: 
     }
   }
   await sweepLeftovers(paths.publicDir)
-  await savePageRecords(paths.sitePagesFile, fresh)
+  // In catalog order, so a build that changed nothing finds the same records and saves nothing.
+  const ordered = new Map(published.flatMap(episode => fresh.has(episode.slug) ? [[episode.slug, fresh.get(episode.slug)!] as const] : []))
+  await savePageRecords(paths.sitePagesFile, sharedKey, ordered, records)
   return { pages, removed, player: Boolean(assets.js) }
 }
 
