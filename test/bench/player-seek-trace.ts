@@ -5,30 +5,16 @@
 // later (peers up, pieces prefetched) to 30 %, for a plain <audio> and for the player, whose
 // events (web/player/trace.ts) are printed in ms from the seek. Run it inside `unshare -n`
 // after `npm run build`: node test/bench/player-seek-trace.ts
-import type { BrowserContext, Page } from 'playwright-core'
+import type { BrowserContext } from 'playwright-core'
 import { launchChromium, listenerContext } from '../helpers/chromium.ts'
 import { makePlayerShow, seedShow, serveShow, type Cleanups, type PlayerShow } from '../e2e/player-site.ts'
+import { openEpisodePage, seekTo, startPlaying, type Seek } from './player-common.ts'
 
 const RUNS = Number(process.env.RUNS ?? 5)
 const MB = Number(process.env.MB ?? 3)
 const SEED = process.env.SEED !== '0'
 
-interface Seek { ms: number, at: number, seeked: number }
 interface TraceEvent { t: number, what: string, detail: unknown }
-
-/** In the page: seeks to `fraction` of the duration; ms until playback passes it. */
-function seek (page: Page, fraction: number): Promise<Seek> {
-  return page.evaluate(async fraction => {
-    const audio = document.querySelector('audio')!
-    let seeked = 0
-    audio.addEventListener('seeked', () => { seeked = performance.timeOrigin + performance.now() }, { once: true })
-    const target = audio.duration * fraction
-    const start = performance.now()
-    audio.currentTime = target
-    while (audio.seeking || audio.currentTime <= target) await new Promise(resolve => setTimeout(resolve, 1))
-    return { ms: performance.now() - start, at: performance.timeOrigin + start, seeked }
-  }, fraction)
-}
 
 function timeline (name: string, result: Seek, events: TraceEvent[], until: number): string {
   const lines = events.filter(e => e.t >= result.at - 5 && e.t < until && e.what !== 'web-seed-verified').map(e => `    +${(e.t - result.at).toFixed(0)} ${e.what} ${JSON.stringify(e.detail, (key, value: unknown) =>
@@ -37,24 +23,12 @@ function timeline (name: string, result: Seek, events: TraceEvent[], until: numb
 }
 
 async function run (context: BrowserContext, show: PlayerShow, player: boolean): Promise<string> {
-  const page = await context.newPage()
+  const page = await openEpisodePage(context, show, player)
   try {
-    const cdp = await context.newCDPSession(page)
-    await cdp.send('Network.enable')
-    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true })
-    await page.goto(show.pageUrl)
-    if (player) {
-      await page.locator('.sc-player[data-seedcast-state="ready"]').waitFor({ state: 'attached', timeout: 20_000 })
-      await page.waitForFunction(() => (window as any).seedcast.players[0].debug().torrentRead, undefined, { timeout: 20_000 })
-    }
-    await page.evaluate(async () => {
-      const audio = document.querySelector('audio')!
-      await audio.play()
-      while (audio.currentTime === 0 || !Number.isFinite(audio.duration)) await new Promise(resolve => setTimeout(resolve, 1))
-    })
-    const first = await seek(page, 0.8)
+    await startPlaying(page)
+    const first = await seekTo(page, 0.8)
     await new Promise(resolve => setTimeout(resolve, 4000))
-    const second = await seek(page, 0.3)
+    const second = await seekTo(page, 0.3)
     if (!player) return `plain: 80 % ${first.ms.toFixed(0)} ms (seeked +${(first.seeked - first.at).toFixed(0)}), then 30 % ${second.ms.toFixed(0)} ms`
     const events = await page.evaluate(() => (window as any).seedcastTrace as TraceEvent[])
     return ['player:', timeline('80 %', first, events, second.at), timeline('then 30 %', second, events, Infinity)].join('\n')

@@ -18,6 +18,7 @@ import { gzipSync } from 'node:zlib'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { launchChromium, listenerContext } from '../helpers/chromium.ts'
 import { makePlayerShow, seedShow, serveShow, type Cleanups, type PlayerShow } from '../e2e/player-site.ts'
+import { openEpisodePage, seekTo, startPlaying } from './player-common.ts'
 import { median } from './swarm-common.ts'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5)
@@ -37,31 +38,14 @@ async function firstAudio (page: Page): Promise<number> {
 
 /** In the page: once playing, seek to 80 % and ms until playback passes the target. */
 async function seekTo80 (page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    const audio = document.querySelector('audio')!
-    await audio.play()
-    while (audio.currentTime === 0 || !Number.isFinite(audio.duration)) await new Promise(resolve => setTimeout(resolve, 1))
-    const target = audio.duration * 0.8
-    const start = performance.now()
-    audio.currentTime = target
-    while (audio.seeking || audio.currentTime <= target) await new Promise(resolve => setTimeout(resolve, 1))
-    return performance.now() - start
-  })
+  await startPlaying(page)
+  return (await seekTo(page, 0.8)).ms
 }
 
 /** Runs `what` on a new page of the episode; `player`: wait until the player is ready first. */
 async function measure (context: BrowserContext, show: PlayerShow, player: boolean, what: (page: Page) => Promise<number>): Promise<number> {
-  const page = await context.newPage()
+  const page = await openEpisodePage(context, show, player)
   try {
-    const cdp = await context.newCDPSession(page)
-    await cdp.send('Network.enable')
-    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true })
-    await page.goto(show.pageUrl)
-    if (player) {
-      // The player is ready (worker in control, .torrent read) before the listener presses play.
-      await page.locator('.sc-player[data-seedcast-state="ready"]').waitFor({ state: 'attached', timeout: 20_000 })
-      await page.waitForFunction(() => (window as any).seedcast.players[0].debug().torrentRead, undefined, { timeout: 20_000 })
-    }
     return await what(page)
   } finally {
     await page.close()

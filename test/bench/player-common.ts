@@ -1,0 +1,57 @@
+// What the player benchmark and the seek trace share: opening an episode page as a listener
+// would (HTTP cache off, the player ready before play) and timing a seek in the page.
+import type { BrowserContext, Page } from 'playwright-core'
+import type { PlayerShow } from '../e2e/player-site.ts'
+
+export interface Seek {
+  /** ms from setting currentTime until playback passed the target. */
+  ms: number
+  /** When the seek was made and when 'seeked' fired (epoch ms, to compare with the player's trace). */
+  at: number
+  seeked: number
+}
+
+/**
+ * A new page of the context on the episode, with the HTTP cache off. `player`: waits until the
+ * player is ready (worker in control, .torrent read), as before a listener presses play.
+ */
+export async function openEpisodePage (context: BrowserContext, show: PlayerShow, player: boolean): Promise<Page> {
+  const page = await context.newPage()
+  try {
+    const cdp = await context.newCDPSession(page)
+    await cdp.send('Network.enable')
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true })
+    await page.goto(show.pageUrl)
+    if (player) {
+      await page.locator('.sc-player[data-seedcast-state="ready"]').waitFor({ state: 'attached', timeout: 20_000 })
+      await page.waitForFunction(() => (window as any).seedcast.players[0].debug().torrentRead, undefined, { timeout: 20_000 })
+    }
+    return page
+  } catch (error) {
+    await page.close()
+    throw error
+  }
+}
+
+/** In the page: play, and wait for the first audio with a known duration. */
+export async function startPlaying (page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const audio = document.querySelector('audio')!
+    await audio.play()
+    while (audio.currentTime === 0 || !Number.isFinite(audio.duration)) await new Promise(resolve => setTimeout(resolve, 1))
+  })
+}
+
+/** In the page: seeks to `fraction` of the duration and waits until playback passes it. */
+export function seekTo (page: Page, fraction: number): Promise<Seek> {
+  return page.evaluate(async fraction => {
+    const audio = document.querySelector('audio')!
+    let seeked = 0
+    audio.addEventListener('seeked', () => { seeked = performance.timeOrigin + performance.now() }, { once: true })
+    const target = audio.duration * fraction
+    const start = performance.now()
+    audio.currentTime = target
+    while (audio.seeking || audio.currentTime <= target) await new Promise(resolve => setTimeout(resolve, 1))
+    return { ms: performance.now() - start, at: performance.timeOrigin + start, seeked }
+  }, fraction)
+}
