@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
+import type { Browser, BrowserContext } from 'playwright-core'
 import { launchChromium, listenerContext } from '../helpers/chromium.ts'
 import { startCorruptingProxy } from './corrupting-proxy.ts'
 import { expectEpisodeBytes, openPlayer, play, stats, waitForTime } from './player-page.ts'
@@ -54,6 +54,48 @@ describe('player when things go wrong', { timeout: 180_000 }, () => {
       // No engine was made: the element played its plain src; the share switch is not offered.
       expect(await page.evaluate(() => (window as any).seedcast.players[0].debug().torrentRead)).toBe(false)
       expect(await page.locator('.sc-share').isVisible()).toBe(false)
+      await context.close()
+    }
+  })
+
+  it('falls back at once when the service worker cannot start, without waiting out a timer', async () => {
+    // Each way a worker fails is reported by the browser, and the player ends its wait on that
+    // report: the status names it (a wait out of the 10 s timer would say "in time"). The
+    // worker's script is routed per case; register() blocked as by Playwright answers nothing.
+    const cases: Array<{ name: string, reason: RegExp, context: () => Promise<BrowserContext> }> = [
+      { name: 'register() answering nothing', reason: /the browser did not register it/, context: () => browser.newContext({ serviceWorkers: 'block' }) },
+      {
+        name: 'its script missing (404)',
+        reason: /bad HTTP response code \(404\)/,
+        context: async () => {
+          const context = await listenerContext(browser, show.origin)
+          await context.route(url => url.pathname.endsWith('/seedcast-sw.js'), route => route.fulfill({ status: 404, body: 'gone' }))
+          return context
+        }
+      },
+      {
+        name: 'its install failing',
+        reason: /its worker failed to install/,
+        context: async () => {
+          const context = await listenerContext(browser, show.origin)
+          await context.route(url => url.pathname.endsWith('/seedcast-sw.js'), route => route.fulfill({
+            contentType: 'text/javascript',
+            body: "self.addEventListener('install', event => event.waitUntil(Promise.reject(new Error('refused'))))"
+          }))
+          return context
+        }
+      }
+    ]
+    for (const { name, reason, context: makeContext } of cases) {
+      const context = await makeContext()
+      const page = await context.newPage()
+      expect(await openPlayer(page, show.pageUrl), name).toBe('plain')
+      const status = await page.locator('.sc-status').textContent()
+      expect(status, name).toMatch(/^Playing from the server: the service worker could not start/)
+      expect(status, name).toMatch(reason)
+      await play(page)
+      await waitForTime(page, 0.5)
+      expect(await page.evaluate(() => (window as any).seedcast.players[0].debug().torrentRead), name).toBe(false)
       await context.close()
     }
   })

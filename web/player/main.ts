@@ -9,7 +9,11 @@ import { trace } from './trace.js'
  * element. Small on purpose: WebTorrent is a separate chunk loaded on first play.
  */
 
-/** How long to wait for a newly installed worker to take control of the page. */
+/**
+ * The last resort when a worker neither takes control nor fails (an install that hangs): every
+ * failure the browser reports (register refused or doing nothing, the worker turned redundant)
+ * ends the wait at once, so this only bounds the unexpected.
+ */
 const CONTROLLER_TIMEOUT_MS = 10_000
 
 declare global {
@@ -35,7 +39,7 @@ async function start (): Promise<void> {
   try {
     await takeControl(players)
   } catch (error) {
-    for (const player of players) player.plainOnly(`Playing from the server: the service worker could not start (${String(error)}).`)
+    for (const player of players) player.plainOnly(`Playing from the server: the service worker could not start (${error instanceof Error ? error.message : String(error)}).`)
     return
   }
   // One or two players (an episode page): its .torrent is worth reading before play.
@@ -60,13 +64,8 @@ async function takeControl (players: EpisodePlayer[]): Promise<void> {
     })
   })
   container.startMessages()
-  await container.register(new URL('seedcast-sw.js', root), { scope: root.pathname })
-  if (!container.controller) {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('it did not take control in time')), CONTROLLER_TIMEOUT_MS)
-      container.addEventListener('controllerchange', () => { clearTimeout(timer); resolve() }, { once: true })
-    })
-  }
+  const registration: unknown = await container.register(new URL('seedcast-sw.js', root), { scope: root.pathname })
+  if (!container.controller) await controlled(container, registration)
   // The worker relays only for pages that said hello, and forgets them when it is restarted
   // after idling: saying it again before each play or seek keeps it told.
   const hello = (): void => container.controller?.postMessage({ type: PLAYER_HELLO } satisfies PlayerHello)
@@ -74,6 +73,38 @@ async function takeControl (players: EpisodePlayer[]): Promise<void> {
   for (const player of players) {
     for (const event of ['play', 'seeking']) player.media.addEventListener(event, hello)
   }
+}
+
+/**
+ * Resolves when the worker controls the page; rejects as soon as it cannot: no registration
+ * (a browser or an extension that blocks workers may answer register() with nothing), or its
+ * worker turned redundant (its script failed, or its install). A worker already active that
+ * did not claim this page (a hard reload bypasses the worker) is asked to claim it.
+ */
+function controlled (container: ServiceWorkerContainer, registration: unknown): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (!(registration instanceof ServiceWorkerRegistration)) {
+      reject(new Error('the browser did not register it'))
+      return
+    }
+    const worker = registration.installing ?? registration.waiting ?? registration.active
+    if (!worker) {
+      reject(new Error('its worker failed to install'))
+      return
+    }
+    const end = (error?: Error): void => {
+      clearTimeout(timer)
+      worker.removeEventListener('statechange', onState)
+      if (error) reject(error)
+      else resolve()
+    }
+    const onState = (): void => { if (worker.state === 'redundant') end(new Error('its worker failed to install')) }
+    const timer = setTimeout(() => end(new Error('it did not take control in time')), CONTROLLER_TIMEOUT_MS)
+    container.addEventListener('controllerchange', () => end(), { once: true })
+    worker.addEventListener('statechange', onState)
+    onState()
+    if (worker === registration.active && worker.state === 'activated') worker.postMessage({ type: PLAYER_HELLO, claim: true } satisfies PlayerHello)
+  })
 }
 
 void start()

@@ -11,7 +11,11 @@ export const RANGE_REQUEST = 'seedcast:range'
 export const PLAYER_HELLO = 'seedcast:hello'
 
 /** Page → worker: this page has a player; relay its media requests. */
-export interface PlayerHello { type: typeof PLAYER_HELLO }
+export interface PlayerHello {
+  type: typeof PLAYER_HELLO
+  /** Sent by a page the active worker does not control yet: claim it (clients.claim()). */
+  claim?: boolean
+}
 
 export interface RangeRequest {
   type: typeof RANGE_REQUEST

@@ -46,7 +46,11 @@ const playerClients = new Map<string, Client>()
 
 self.addEventListener('message', event => {
   const source = event.source
-  if ((event.data as PlayerHello | undefined)?.type === PLAYER_HELLO && source && 'id' in source && 'postMessage' in source) playerClients.set(source.id, source)
+  if ((event.data as PlayerHello | undefined)?.type !== PLAYER_HELLO || !source || !('id' in source) || !('postMessage' in source)) return
+  playerClients.set(source.id, source)
+  // A page this worker does not control (loaded by a hard reload, which bypasses workers)
+  // says hello to it directly and asks to be claimed, so it can stream without a reload.
+  if ((event.data as PlayerHello).claim) event.waitUntil(self.clients.claim())
 })
 
 self.addEventListener('fetch', event => {
