@@ -1,5 +1,5 @@
 import type { EngineStats } from './engine.js'
-import { formatBytes } from './format.js'
+import { statsText } from './stats-line.js'
 
 const SPEEDS = [0.75, 1, 1.25, 1.5, 1.75, 2]
 const SPEED_KEY = 'seedcast:speed'
@@ -71,14 +71,7 @@ export function buildPanel (media: HTMLMediaElement, title: string): Panel {
     share,
     showStats (s) {
       stats.hidden = false
-      const parts = [
-        `${s.peers} ${s.peers === 1 ? 'peer' : 'peers'}`,
-        `${formatBytes(s.fromPeers)} from peers, ${formatBytes(s.fromHttp)} from the server`
-      ]
-      if (s.sharing) parts.push(`sharing with ${s.listeners} ${s.listeners === 1 ? 'listener' : 'listeners'}`, `upload ${formatBytes(Math.round(s.uploadSpeed))}/s`)
-      else parts.push('not sharing')
-      if (s.rejected) parts.push(`${s.rejected} bad ${s.rejected === 1 ? 'piece' : 'pieces'} from the server discarded`)
-      stats.textContent = parts.join(' · ')
+      stats.textContent = statsText(s)
     }
   }
 }

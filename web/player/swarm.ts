@@ -1,5 +1,6 @@
 import { patchTorrent, patchWebSocketTracker } from '../../src/swarm/webrtc/glare-patch.js'
 import { BundleInternals, glareTorrentNeeds, sharingNeeds, trackerUpdateNeeds, webSocketTrackers, type BundleFeatureStatus } from './bundle-internals.js'
+import { listenersOf } from './listeners.js'
 import type { EpisodeTorrent } from './metainfo.js'
 import type { PieceStore } from './piece-store.js'
 import { SWARM_GRACE_MS, type PeerView } from './policy.js'
@@ -123,11 +124,12 @@ export class Swarm implements PeerView {
 
   stats (): SwarmStats {
     const wires = this.torrent.wires
+    const { listeners, uploadSpeed } = listenersOf(wires)
     return {
       peers: wires.length,
-      listeners: wires.filter(wire => wire.peerInterested).length,
+      listeners,
       uploaded: this.torrent.uploaded,
-      uploadSpeed: this.torrent.uploadSpeed,
+      uploadSpeed,
       fromPeers: this.fromPeers,
       lookups: this.lookupsTotal
     }

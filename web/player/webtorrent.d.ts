@@ -7,6 +7,7 @@ declare module 'webtorrent/dist/webtorrent.min.js' {
 interface BrowserWire {
   peerPieces: { get: (index: number) => boolean }
   peerInterested: boolean
+  uploadSpeed: () => number
   isSeeder: boolean
   have: (index: number) => void
   once: (event: string, listener: (...args: any[]) => void) => void
