@@ -194,6 +194,24 @@ describe('player controls on the show\'s own pages', { timeout: 180_000 }, () =>
     await context.close()
   })
 
+  it('on the show page, shows an episode\'s panel once that episode plays, not under every episode', async () => {
+    const context = await listenerContext(browser, show.origin)
+    const page = await context.newPage()
+    await page.goto(`${show.origin}/`)
+    const players = page.locator('.sc-player')
+    await players.first().and(page.locator('[data-seedcast-state]')).waitFor({ state: 'attached', timeout: 20_000 })
+    expect(await players.count()).toBe(show.episodes.length)
+    expect(await page.locator('.sc-panel').count()).toBe(show.episodes.length)
+    expect(await page.locator('.sc-panel:visible').count()).toBe(0)
+    // The player of "Short tone" plays: its panel (status, speed, share switch) appears, alone.
+    const short = players.filter({ has: page.locator('[data-title="Short tone"]') })
+    await short.locator('audio').evaluate(element => (element as HTMLMediaElement).play())
+    await short.locator('.sc-panel').waitFor({ state: 'visible', timeout: 10_000 })
+    expect(await page.locator('.sc-panel:visible').count()).toBe(1)
+    expect(await short.getByRole('combobox', { name: 'Playback speed of Short tone' }).isVisible()).toBe(true)
+    await context.close()
+  })
+
   it('names every control, works from the keyboard alone and shows where the focus is', async () => {
     const context = await listenerContext(browser, show.origin)
     const page = await context.newPage()

@@ -22,11 +22,20 @@ export class EpisodePlayer {
   private statsTimer?: ReturnType<typeof setInterval>
   state: PlayerState = 'plain'
 
-  constructor (readonly media: HTMLMediaElement, private readonly rtcConfig: RTCConfiguration | undefined) {
+  /**
+   * `compact`: one of several episodes on a page (the show page): the panel stays hidden until
+   * this episode plays, so the list does not repeat the same status and switches under every
+   * episode (the element's own menu has a speed setting meanwhile).
+   */
+  constructor (readonly media: HTMLMediaElement, private readonly rtcConfig: RTCConfiguration | undefined, compact = false) {
     const data = media.dataset
     this.mediaUrl = new URL(media.getAttribute('src') ?? '', document.baseURI).href
     const wrapper = media.closest<HTMLElement>('.sc-player') ?? media.parentElement ?? document.body
     this.panel = buildPanel(media, data.title ?? 'this episode')
+    if (compact) {
+      this.panel.root.hidden = true
+      media.addEventListener('play', () => { this.panel.root.hidden = false }, { once: true })
+    }
     wrapper.append(this.panel.root)
     rememberPosition(media, data.infohash || data.slug || this.mediaUrl, this.panel.resume)
     const scope = wrapper.closest('article, section') ?? wrapper

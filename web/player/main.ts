@@ -28,7 +28,8 @@ declare global {
 async function start (): Promise<void> {
   const elements = [...document.querySelectorAll<HTMLMediaElement>('audio[data-seedcast-player], video[data-seedcast-player]')]
   if (!elements.length) return
-  const players = elements.map(media => new EpisodePlayer(media, window.seedcastRtcConfig))
+  // Several episodes (the show page): each panel shows once its episode plays.
+  const players = elements.map(media => new EpisodePlayer(media, window.seedcastRtcConfig, elements.length > 1))
   window.seedcast = { players }
 
   const missing = missingFeature()
