@@ -2,14 +2,22 @@
 import { createServer, request, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
-export interface CorruptingProxy { origin: string, server: Server, close: () => Promise<void> }
+export interface CorruptingProxy {
+  origin: string
+  server: Server
+  /** Bytes of `/media/…` bodies sent to clients so far (the egress a web seed pays). */
+  mediaBytesSent: () => number
+  close: () => Promise<void>
+}
 
 /**
  * Forwards every request to 127.0.0.1:`targetPort` unchanged, except that in answers for
  * `/media/…` every byte whose file offset falls in one of `badRanges` ([start, end) pairs) is
- * inverted, so the answer has the right length and headers but wrong content.
+ * inverted, so the answer has the right length and headers but wrong content. With no bad
+ * range it only counts the media bytes it sends.
  */
 export async function startCorruptingProxy (targetPort: number, badRanges: Array<[number, number]>): Promise<CorruptingProxy> {
+  let mediaBytesSent = 0
   const server = createServer((req, res) => {
     const upstream = request({ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: { ...req.headers, host: `127.0.0.1:${targetPort}` } }, answer => {
       res.writeHead(answer.statusCode ?? 502, answer.headers)
@@ -22,8 +30,12 @@ export async function startCorruptingProxy (targetPort: number, badRanges: Array
           }
         }
         offset += chunk.length
-        res.write(chunk)
+        if (corrupt) mediaBytesSent += chunk.length
+        // As a server would: no more read from upstream than the client takes (Chromium's
+        // element pauses its reads once it has buffered enough).
+        if (!res.write(chunk)) { answer.pause(); res.once('drain', () => answer.resume()) }
       })
+      res.on('close', () => answer.destroy())
       answer.on('end', () => res.end())
       answer.on('error', () => res.destroy())
     })
@@ -35,6 +47,7 @@ export async function startCorruptingProxy (targetPort: number, badRanges: Array
   return {
     origin: `http://127.0.0.1:${port}`,
     server,
+    mediaBytesSent: () => mediaBytesSent,
     close: () => new Promise(resolve => { server.closeAllConnections(); server.close(() => resolve()) })
   }
 }
