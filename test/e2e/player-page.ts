@@ -15,6 +15,10 @@ export interface PlayerStats {
   uploadSpeed: number
   sharing: boolean
   lookups: number
+  storeBytes: number
+  storePeakBytes: number
+  storeMaxBytes: number
+  evicted: number
 }
 
 /** Opens the episode page and waits until the player has enhanced it (state `ready` or `plain`). */
@@ -43,11 +47,12 @@ export function stats (page: Page): Promise<PlayerStats> {
   return page.evaluate(() => (window as any).seedcast.players[0].debug().stats as PlayerStats)
 }
 
-/** The bytes of every piece the player handed to the element, by piece index. */
+/** The bytes of every piece the player handed to the element and still holds (a bounded store evicts), by piece index. */
 export function deliveredPieces (page: Page): Promise<Array<{ index: number, bytes: number[] }>> {
   return page.evaluate(() => {
     const debug = (window as any).seedcast.players[0].debug()
-    return (debug.delivered() as number[]).map(index => ({ index, bytes: debug.piece(index) as number[] }))
+    return (debug.delivered() as number[]).map(index => ({ index, bytes: debug.piece(index) as number[] | undefined }))
+      .filter((piece): piece is { index: number, bytes: number[] } => piece.bytes !== undefined)
   })
 }
 

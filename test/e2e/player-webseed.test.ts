@@ -92,4 +92,31 @@ describe('player without peers', { timeout: 180_000 }, () => {
     await context.close()
   })
 
+  it('keeps its in-memory store within its bound on an episode larger than it, and plays back into what it evicted', async () => {
+    const bound = 1_000_000
+    expect(show.episode.length).toBeGreaterThan(2 * bound)
+    const context = await listenerContext(browser, show.origin)
+    await context.addInitScript(max => { (window as any).seedcastMaxStoreBytes = max }, bound)
+    const page = await context.newPage()
+    await openPlayer(page, show.pageUrl)
+    await play(page, 8)
+    const { duration } = show.episode
+    await waitForTime(page, duration * 0.9, 60_000)
+    const played = await stats(page)
+    expect(played.storeMaxBytes).toBe(bound)
+    // The most it ever held (counted after each eviction), and what it had to give up for that.
+    expect(played.storePeakBytes).toBeLessThanOrEqual(bound)
+    expect(played.evicted).toBeGreaterThan(0)
+    expect(played.fromHttp).toBeGreaterThan(bound)
+    expect(played.rejected).toBe(0)
+    // Back to 10 %, whose pieces were evicted: it plays on from there.
+    await page.evaluate(t => { const audio = document.querySelector('audio')!; audio.playbackRate = 1; audio.currentTime = t }, duration * 0.1)
+    expect(await waitForTime(page, duration * 0.1 + 1)).toBeLessThan(duration * 0.5)
+    const back = await stats(page)
+    expect(back.storePeakBytes).toBeLessThanOrEqual(bound)
+    // What it still holds is the episode's (the element may replay 10 % from its own media
+    // cache rather than ask for it again: Chromium keeps what it read of a small file).
+    await expectEpisodeBytes(page, show)
+    await context.close()
+  })
 })

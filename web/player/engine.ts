@@ -1,7 +1,7 @@
 import { loadTorrent, pieceSize, type EpisodeTorrent } from './metainfo.js'
 import { findMoov, readMp4Index, type Mp4Index } from './mp4-index.js'
 import { PieceStore } from './piece-store.js'
-import { decide, DEFAULT_BYTES_PER_SECOND, peerWaitLeft, type PeerView, type PlaybackView } from './policy.js'
+import { decide, DEFAULT_BYTES_PER_SECOND, peerWaitLeft, READ_AHEAD_SECONDS, type PeerView, type PlaybackView } from './policy.js'
 import { answerRange, startWebSeedRun } from './range-stream.js'
 import type { RangeReply } from './sw-protocol.js'
 import { Swarm } from './swarm.js'
@@ -35,6 +35,12 @@ const SEEK_SLACK_BYTES = 32 * 1024
 const LEFT_BEHIND_BYTES = 1024 * 1024
 /** How far into an MP4 the moov is looked for (fast start puts it right after ftyp). */
 const MOOV_SEARCH_BYTES = 64 * 1024
+/**
+ * The most the in-memory piece store holds (an hour of 128 kb/s audio is 58 MB; a long video
+ * would fill the tab's memory): past it, pieces far from the play position go (piece-store.ts).
+ * A host page may set another bound before the player loads (window.seedcastMaxStoreBytes).
+ */
+export const DEFAULT_MAX_STORE_BYTES = 128 * 1024 * 1024
 
 export interface EngineOptions {
   media: HTMLMediaElement
@@ -43,6 +49,8 @@ export interface EngineOptions {
   length: number
   mime: string
   rtcConfig?: RTCConfiguration
+  /** Bound of the in-memory piece store (DEFAULT_MAX_STORE_BYTES). */
+  maxStoreBytes?: number
   /** WebTorrent could not be loaded: the player goes back to the plain element. */
   onSwarmFailed: (error: unknown) => void
 }
@@ -61,6 +69,11 @@ export interface EngineStats {
   sharing: boolean
   /** Announces made because no peer was connected while pieces were missing (Swarm's lookups). */
   lookups: number
+  /** Bytes held in memory now, the most held so far, its bound, and pieces evicted to keep it. */
+  storeBytes: number
+  storePeakBytes: number
+  storeMaxBytes: number
+  evicted: number
 }
 
 /**
@@ -92,13 +105,21 @@ export class Engine {
   constructor (private readonly options: EngineOptions) {
     this.ready = loadTorrent(options.torrentUrl, options.length).then(torrent => {
       this.torrent = torrent
-      this.store = new PieceStore(torrent.pieceCount)
+      const maxBytes = options.maxStoreBytes && options.maxStoreBytes > 0 ? options.maxStoreBytes : DEFAULT_MAX_STORE_BYTES
+      this.store = new PieceStore(torrent.pieceCount, torrent.pieceLength, maxBytes)
+      this.store.retention = {
+        playhead: () => this.playheadPiece(torrent),
+        keepAhead: () => Math.ceil(this.playback().readAheadBytes / torrent.pieceLength) + 1,
+        spare: index => this.swarm?.allPeersHave(index) ?? true
+      }
       this.webSeed = new WebSeed(options.mediaUrl, torrent, this.store)
       this.webSeed.onPiece = index => this.swarm?.announce(index)
       this.webSeed.onError = () => this.startSwarm()
     })
     this.ready.catch(() => {})
     options.media.addEventListener('seeking', () => this.seeking())
+    // With a bounded store, the swarm fetches only the pieces that will be kept (see follow).
+    for (const event of ['timeupdate', 'seeking']) options.media.addEventListener(event, () => this.follow())
   }
 
   /** The listener pressed play: from now on the swarm may start (see SWARM_START_AT_LATEST_MS). */
@@ -167,7 +188,11 @@ export class Engine {
       uploaded: (swarm?.uploaded ?? 0) + this.pastUploaded,
       uploadSpeed: swarm?.uploadSpeed ?? 0,
       sharing: this.swarmState === 'loading' || this.swarmState === 'up',
-      lookups: swarm?.lookups ?? 0
+      lookups: swarm?.lookups ?? 0,
+      storeBytes: this.store?.bytes ?? 0,
+      storePeakBytes: this.store?.peakBytes ?? 0,
+      storeMaxBytes: this.store?.maxBytes ?? 0,
+      evicted: this.store?.evicted ?? 0
     }
   }
 
@@ -261,17 +286,35 @@ export class Engine {
     if (this.swarmState !== 'idle' || !this.active || !this.sharing || !this.torrent || !this.store) return
     this.swarmState = 'loading'
     trace('swarm-start')
-    Swarm.start(this.torrent, this.store, this.options.rtcConfig).then(async swarm => {
+    Swarm.start(this.torrent, this.store, this.options.rtcConfig, this.bounded()).then(async swarm => {
       if (this.swarmState !== 'loading') { await swarm.destroy(); return }
       this.swarm = swarm
       this.swarmState = 'up'
       trace('swarm-up')
+      this.follow()
       this.store?.nudge()
     }, error => {
       this.swarmState = 'failed'
       this.store?.nudge()
       this.options.onSwarmFailed(error)
     })
+  }
+
+  /** Whether the store cannot hold the whole episode (it then evicts, and the swarm follows the play position). */
+  private bounded (): boolean {
+    return this.store !== undefined && this.torrent !== undefined && this.store.maxBytes < this.torrent.length
+  }
+
+  private playheadPiece (torrent: EpisodeTorrent): number {
+    return Math.min(torrent.pieceCount - 1, Math.floor(this.playback().playheadByte / torrent.pieceLength))
+  }
+
+  /** A bounded store: the swarm fetches from the play position to as far as the store keeps ahead. */
+  private follow (): void {
+    const { torrent, swarm } = this
+    if (!torrent || !swarm || !this.bounded()) return
+    const first = this.playheadPiece(torrent)
+    swarm.follow(first, Math.min(torrent.pieceCount - 1, first + Math.ceil(this.playback().readAheadBytes / torrent.pieceLength)))
   }
 
   private playback (): PlaybackView {
@@ -285,7 +328,9 @@ export class Engine {
     }
     const rate = media.playbackRate > 0 ? media.playbackRate : 1
     const starving = media.seeking || media.readyState < HTMLMediaElement.HAVE_FUTURE_DATA
-    return { playheadByte: time * bytesPerSecond, bufferedWallSeconds: (bufferedEnd - time) / rate, bytesPerSecond, starving }
+    // A bounded store keeps half its bytes ahead of the play position at most: reading further would evict what was just read.
+    const readAheadBytes = Math.min(READ_AHEAD_SECONDS * bytesPerSecond, (this.store?.maxBytes ?? Infinity) / 2)
+    return { playheadByte: time * bytesPerSecond, bufferedWallSeconds: (bufferedEnd - time) / rate, bytesPerSecond, readAheadBytes, starving }
   }
 }
 

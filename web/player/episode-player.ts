@@ -102,6 +102,7 @@ export class EpisodePlayer {
       length: Number(data.length),
       mime: data.mime || (this.media instanceof HTMLVideoElement ? 'video/mp4' : 'audio/mpeg'),
       rtcConfig: this.rtcConfig,
+      maxStoreBytes: window.seedcastMaxStoreBytes,
       onSwarmFailed: () => this.fallBack('Playing from the server: the peer-to-peer part could not be loaded.')
     })
     this.engine.sharing = this.panel.share.checked

@@ -20,6 +20,8 @@ declare global {
   interface Window {
     /** Optional RTCConfiguration (e.g. ICE servers) set by the host page before the player loads. */
     seedcastRtcConfig?: RTCConfiguration
+    /** Optional bound in bytes of each player's in-memory piece store (engine.ts DEFAULT_MAX_STORE_BYTES). */
+    seedcastMaxStoreBytes?: number
     /** The page's players, for diagnostics. */
     seedcast?: { players: EpisodePlayer[] }
   }

@@ -6,7 +6,8 @@
  *   cannot play), then the web seed is asked;
  * - otherwise peers carry it, and the web seed is read only when no peer has it and the swarm
  *   has had SWARM_GRACE_MS to show up, and never more than READ_AHEAD_SECONDS of audio past
- *   the play position, so HTTP egress stays what a plain <audio> costs.
+ *   the play position (less with a bounded store: PlaybackView.readAheadBytes), so HTTP egress
+ *   stays what a plain <audio> costs (test/e2e/player-egress.test.ts).
  */
 export const PEER_DEADLINE_MS = 300
 /** The same while the element cannot play at all (start, seek): silence is what the listener hears. */
@@ -25,6 +26,8 @@ export interface PlaybackView {
   /** Seconds of wall-clock playback buffered past the play position. */
   bufferedWallSeconds: number
   bytesPerSecond: number
+  /** How far past the play position the web seed may be read (READ_AHEAD_SECONDS of it, less when the store is bounded). */
+  readAheadBytes: number
   /** The element cannot play on yet (starting, seeking, or out of data): every byte is urgent. */
   starving: boolean
 }
@@ -46,7 +49,7 @@ export function decide (index: number, pieceLength: number, playback: PlaybackVi
   const urgent = isUrgent(playback)
   if (peers?.peerHas(index) && (!urgent || waitedMs < peerDeadline(playback))) return 'wait-peers'
   if (urgent) return 'web-seed'
-  const withinReadAhead = offset < playback.playheadByte + READ_AHEAD_SECONDS * playback.bytesPerSecond
+  const withinReadAhead = offset < playback.playheadByte + playback.readAheadBytes
   if (withinReadAhead && (!peers || peers.settled())) return 'web-seed'
   return 'wait'
 }

@@ -34,6 +34,8 @@ export class Swarm implements PeerView {
   private lookupTimer?: ReturnType<typeof setTimeout>
   /** Announces made because no peer was connected (for diagnostics and the tests). */
   lookupsTotal = 0
+  /** The pieces selected for download when the store is bounded (see follow). */
+  private window?: [number, number]
 
   private constructor (
     private readonly client: BrowserClient,
@@ -45,7 +47,11 @@ export class Swarm implements PeerView {
 
   get fromPeers (): number { return this.counter.fromPeers }
 
-  static async start (episode: EpisodeTorrent, store: PieceStore, rtcConfig: RTCConfiguration | undefined): Promise<Swarm> {
+  /**
+   * `bounded`: the store cannot hold the whole episode, so nothing is selected at first and the
+   * engine moves a window with the play position (follow); otherwise peers fetch it all.
+   */
+  static async start (episode: EpisodeTorrent, store: PieceStore, rtcConfig: RTCConfiguration | undefined, bounded = false): Promise<Swarm> {
     const { default: WebTorrent } = await import('webtorrent/dist/webtorrent.min.js')
     const client = new WebTorrent({ dht: false, lsd: false, utp: false, webSeeds: false, tracker: rtcConfig ? { rtcConfig } : {} })
     client.on('error', () => {})
@@ -53,7 +59,8 @@ export class Swarm implements PeerView {
     const torrent = client.add(episode.torrentFile, {
       store: storeAdapter(store, bytes => { counter.fromPeers += bytes }),
       storeCacheSlots: 0,
-      destroyStoreOnDestroy: false
+      destroyStoreOnDestroy: false,
+      deselect: bounded
     })
     const swarm = new Swarm(client, torrent, store, counter)
     torrent.on('error', () => {})
@@ -101,6 +108,20 @@ export class Swarm implements PeerView {
 
   settled (): boolean {
     return performance.now() - this.startedAt > SWARM_GRACE_MS
+  }
+
+  /** Whether every connected peer has piece `index` (true with none): this tab need not keep it for them. */
+  allPeersHave (index: number): boolean {
+    return this.torrent.wires.every(wire => wire.peerPieces.get(index))
+  }
+
+  /** Selects pieces first..last for download from peers instead of the window selected before. */
+  follow (first: number, last: number): void {
+    const torrent = this.torrent
+    if (!torrent.ready || torrent.destroyed || (this.window?.[0] === first && this.window[1] === last)) return
+    if (this.window) torrent.deselect(this.window[0], this.window[1])
+    torrent.select(first, last)
+    this.window = [first, last]
   }
 
   prioritize (first: number, last: number): void {

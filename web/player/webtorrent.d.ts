@@ -25,6 +25,8 @@ interface BrowserTorrent {
   pieces: unknown[]
   discovery?: { tracker?: { _trackers?: object[], update: () => void } }
   critical: (start: number, end: number) => void
+  select: (start: number, end: number) => void
+  deselect: (start: number, end: number) => void
   on: (event: string, listener: (...args: any[]) => void) => void
   once: (event: string, listener: (...args: any[]) => void) => void
   _markVerified: (index: number) => void
