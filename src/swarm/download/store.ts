@@ -1,4 +1,4 @@
-import { constants } from 'node:fs'
+import { constants, writeSync } from 'node:fs'
 import { mkdir, open, type FileHandle } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { parseInfoDictionary, type Metainfo } from '../../torrent/metainfo.js'
@@ -73,13 +73,14 @@ export class DownloadStore {
       return
     }
     this.writes?.started(buffer.length)
-    const writes = this.overlapping(start, end).map(async span => {
-      const from = Math.max(start, span.offset)
-      const to = Math.min(end, span.offset + span.length)
-      const handle = await this.handle(this.pathOf(span), true)
-      await writeFully(handle, buffer.subarray(from - start, to - start), from - span.offset)
-    })
-    Promise.all(writes).then(() => {
+    const spans = this.overlapping(start, end)
+    Promise.all(spans.map(span => this.handle(this.pathOf(span), true))).then(handles => {
+      spans.forEach((span, at) => {
+        const from = Math.max(start, span.offset)
+        const to = Math.min(end, span.offset + span.length)
+        writeInSlices(handles[at]!.fd, buffer.subarray(from - start, to - start), from - span.offset)
+      })
+    }).then(() => {
       this.writes?.finished(buffer.length)
       // Written: a downloaded piece's buffer serves the next piece (see wire-receive.ts).
       releasePieceBuffer(buffer)
@@ -167,9 +168,26 @@ function openCreating (path: string): Promise<FileHandle> {
   return mkdir(dirname(path), { recursive: true }).then(() => open(path, constants.O_RDWR | constants.O_CREAT, 0o666))
 }
 
-async function writeFully (handle: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
+/**
+ * Bytes a piece is written in: one write(2) each. On this project's machines (Linux 6.18
+ * VMs) copying into the page cache cost about five times more kernel time in large writes
+ * than in small ones: 1 GiB written by dd took 1.4-1.6 s of system time in 1 MiB writes,
+ * 1.0 s in 256 KiB, 0.2-0.4 s in 64 KiB and 0.3 s in 16 KiB, all of it in the copy
+ * (copy_folio_from_iter_atomic; the kernel takes a large write in large folios, likely
+ * memory the VM's host has to hand back first). One 1 MiB write per piece was 2 s of
+ * `get`'s CPU for 1 GiB, more than aria2c's whole CPU time; aria2c writes each 16 KiB
+ * block on its own. Where large writes are cheap, 64 KiB ones cost about the same.
+ */
+const WRITE_SLICE = 64 * 1024
+
+/**
+ * Writes `bytes` at `position` in WRITE_SLICE writes, on this thread: sixteen trips through
+ * the thread pool per megabyte cost more CPU than the copies themselves (user time doubled
+ * in a trial), and a buffered write returns once its bytes are in the page cache, as
+ * aria2c's do. Only a disk far behind (the kernel throttling dirty pages) makes one wait.
+ */
+function writeInSlices (fd: number, bytes: Uint8Array, position: number): void {
   for (let done = 0; done < bytes.length;) {
-    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done)
-    done += bytesWritten
+    done += writeSync(fd, bytes, done, Math.min(WRITE_SLICE, bytes.length - done), position + done)
   }
 }
