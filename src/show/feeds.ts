@@ -3,12 +3,13 @@ import { join } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
 import { fileError } from '../errors.js'
 import { writeAtomic, writeJsonAtomic } from '../atomic.js'
-import { episodeHashes } from '../feed/episode-hash.js'
+import { episodeHashes, type EpisodeHashes } from '../feed/episode-hash.js'
 import type { FeedItemIndex, PreviousFeeds } from '../feed/item-reuse.js'
 import { renderFeedsReusing, type FeedBytes } from '../feed/render.js'
 import { FEED_FILES } from '../feed/urls.js'
 import { writeSite } from '../site/write.js'
-import { loadShow, readShowConfig } from './load.js'
+import { loadShowForBuild, readShowConfig } from './load.js'
+import { saveCheckedHashes } from './catalog-check.js'
 import { withShowLock } from './lock.js'
 import { showPaths, type ShowPaths } from '../model/paths.js'
 import { isScheduled, nextScheduledDate } from '../feed/published.js'
@@ -30,9 +31,9 @@ export async function writeFeeds (paths: ShowPaths, config: ShowConfig, catalog:
 }
 
 /** writeFeeds, also saying how many items were rendered and how many copied. */
-async function writeFeedsCounting (paths: ShowPaths, config: ShowConfig, catalog: Catalog): Promise<{ feeds: Record<string, string>, rendered: number, reused: number }> {
+async function writeFeedsCounting (paths: ShowPaths, config: ShowConfig, catalog: Catalog, loadedHashes?: EpisodeHashes): Promise<{ feeds: Record<string, string>, rendered: number, reused: number }> {
   // Once per build: the feeds' item index and the site's page records are both keyed by them.
-  const hashes = episodeHashes(catalog.episodes)
+  const hashes = loadedHashes ?? episodeHashes(catalog.episodes)
   const previous = await previousFeeds(paths)
   const { feeds, index, rendered, reused } = renderFeedsReusing(config, catalog.episodes, previous, hashes)
   const onDisk = previous?.feeds ?? await currentFeeds(paths)
@@ -135,11 +136,12 @@ export async function commitConfig (paths: ShowPaths, config: ShowConfig, catalo
 /**
  * Feeds from an unchanged catalog, after bringing the torrents in line with show.json
  * (which may have been edited by hand); clears the stale marker once all is written.
+ * `hashes`: the entries' hashes when the catalog is exactly as loaded.
  */
-async function rebuildFeeds (paths: ShowPaths, config: ShowConfig, catalog: Catalog): Promise<{ feeds: Record<string, string>, torrents: string[], rendered: number }> {
+async function rebuildFeeds (paths: ShowPaths, config: ShowConfig, catalog: Catalog, hashes?: EpisodeHashes): Promise<{ feeds: Record<string, string>, torrents: string[], rendered: number }> {
   await sweepWriteLeftovers(paths)
   const torrents = await syncTorrentUrlsIfChanged(paths, config, catalog)
-  const { feeds, rendered } = await writeFeedsCounting(paths, config, catalog)
+  const { feeds, rendered } = await writeFeedsCounting(paths, config, catalog, hashes)
   await clearStaleMarker(paths)
   return { feeds, torrents, rendered }
 }
@@ -151,7 +153,7 @@ async function clearStaleMarker (paths: ShowPaths): Promise<void> {
 // write-file-atomic's temp files are "<name>.<number>" beside their target. The files below
 // are only written holding the lock, so such a temp file seen while holding it is a leftover
 // of a killed process and would otherwise stay in public/ for everyone to download.
-const LOCKED_WRITE_LEFTOVER = /^(?:show\.json|episodes\.json|rss\.xml|p2p\.xml|atom\.xml|feed\.json|feeds-stale|torrent-urls|feed-items\.json)\.\d+$/
+const LOCKED_WRITE_LEFTOVER = /^(?:show\.json|episodes\.json|rss\.xml|p2p\.xml|atom\.xml|feed\.json|feeds-stale|torrent-urls|feed-items\.json|site-pages\.json|checked-episodes\.json)\.\d+$/
 
 /** Removes temp files of killed writers of the catalog and feeds; call it holding the lock. */
 async function sweepWriteLeftovers (paths: ShowPaths): Promise<void> {
@@ -173,8 +175,9 @@ export async function repairFeeds (dir: string): Promise<boolean> {
   await readShowConfig(paths)
   return withShowLock(dir, async () => {
     if (!await feedsAreStale(paths)) return false
-    const fresh = await loadShow(dir)
-    await rebuildFeeds(fresh.paths, fresh.config, fresh.catalog)
+    const fresh = await loadShowForBuild(dir)
+    await rebuildFeeds(fresh.paths, fresh.config, fresh.catalog, fresh.checks.hashes)
+    await saveCheckedHashes(fresh.paths, fresh.checks.checked, fresh.known)
     return true
   })
 }
@@ -197,8 +200,9 @@ export interface BuiltFeeds {
 export async function buildFeeds (dir: string): Promise<BuiltFeeds> {
   await readShowConfig(showPaths(dir)) // a clear error for a folder that is no show, before taking the lock
   return withShowLock(dir, async () => {
-    const { paths, config, catalog } = await loadShow(dir)
-    const { feeds, torrents, rendered } = await rebuildFeeds(paths, config, catalog)
+    const { paths, config, catalog, checks, known } = await loadShowForBuild(dir)
+    const { feeds, torrents, rendered } = await rebuildFeeds(paths, config, catalog, checks.hashes)
+    await saveCheckedHashes(paths, checks.checked, known)
     const now = new Date()
     const scheduled = catalog.episodes.filter(episode => isScheduled(episode, now)).length
     const next = nextScheduledDate(catalog.episodes, now)

@@ -4,6 +4,7 @@ import { SeedcastError, fileError } from '../errors.js'
 import { showPaths, type ShowPaths } from '../model/paths.js'
 import { catalogSchema, showConfigSchema, validate } from './schema.js'
 import type { Catalog, ShowConfig } from '../model/show.js'
+import { checkCatalog, readCheckedHashes, type CheckedCatalog } from './catalog-check.js'
 
 export interface LoadedShow { paths: ShowPaths, config: ShowConfig, catalog: Catalog }
 
@@ -13,12 +14,29 @@ export interface LoadedShow { paths: ShowPaths, config: ShowConfig, catalog: Cat
  * schema gives an error naming the file and the field.
  */
 export async function loadShow (dir: string): Promise<LoadedShow> {
-  const paths = showPaths(dir)
-  const folder = await stat(dir).catch(error => { throw fileError(error, dir, 'open') })
-  if (!folder.isDirectory()) throw new SeedcastError(`${dir}: not a directory`, { code: 'ENOTSHOW', hint: 'give the path of a show folder, made by `seedcast init`' })
+  const paths = await showFolder(dir)
   const config = await readShowConfig(paths)
   const catalog = await readCatalog(paths)
   return { paths, config, catalog }
+}
+
+/**
+ * loadShow for a build of the feeds and pages: the catalog checked with the help of the
+ * last build's list of checked entries (catalog-check.ts), with each entry's hash. The
+ * hashes describe the catalog as loaded: a caller that changes an entry must not use them.
+ */
+export async function loadShowForBuild (dir: string): Promise<LoadedShow & { checks: CheckedCatalog, known: Set<string> }> {
+  const paths = await showFolder(dir)
+  const config = await readShowConfig(paths)
+  const [raw, known] = await Promise.all([readJsonFile(paths.catalogFile, 'episodes.json', () => missingCatalog(paths)), readCheckedHashes(paths)])
+  const checks = checkCatalog(raw, known, 'episodes.json')
+  return { paths, config, catalog: checks.catalog, checks, known }
+}
+
+async function showFolder (dir: string): Promise<ShowPaths> {
+  const folder = await stat(dir).catch(error => { throw fileError(error, dir, 'open') })
+  if (!folder.isDirectory()) throw new SeedcastError(`${dir}: not a directory`, { code: 'ENOTSHOW', hint: 'give the path of a show folder, made by `seedcast init`' })
+  return showPaths(dir)
 }
 
 export async function readShowConfig (paths: ShowPaths): Promise<ShowConfig> {
@@ -27,17 +45,24 @@ export async function readShowConfig (paths: ShowPaths): Promise<ShowConfig> {
 }
 
 export async function readCatalog (paths: ShowPaths): Promise<Catalog> {
-  return readShowFile(paths.catalogFile, 'episodes.json', catalogSchema, () =>
-    new SeedcastError(`${paths.root}: episodes.json is missing`, { code: 'EBADSHOW', hint: 'restore it from a backup, or write {"version": 1, "episodes": []} to start an empty catalog' }))
+  return readShowFile(paths.catalogFile, 'episodes.json', catalogSchema, () => missingCatalog(paths))
+}
+
+function missingCatalog (paths: ShowPaths): SeedcastError {
+  return new SeedcastError(`${paths.root}: episodes.json is missing`, { code: 'EBADSHOW', hint: 'restore it from a backup, or write {"version": 1, "episodes": []} to start an empty catalog' })
 }
 
 /** Reads, parses and schema-checks one JSON file of the show; `missing` is the error when it does not exist. */
 async function readShowFile<T> (path: string, fileName: string, schema: z.ZodType<T>, missing: () => SeedcastError): Promise<T> {
+  return validate(schema, await readJsonFile(path, fileName, missing), fileName)
+}
+
+async function readJsonFile (path: string, fileName: string, missing: () => SeedcastError): Promise<unknown> {
   const raw = await readFile(path, 'utf8').catch(error => {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw missing()
     throw fileError(error, path, 'read')
   })
-  return validate(schema, parseJson(raw, fileName), fileName)
+  return parseJson(raw, fileName)
 }
 
 function parseJson (raw: string, fileName: string): unknown {

@@ -28,6 +28,8 @@ const FEEDS = ['public/atom.xml', 'public/feed.json', 'public/p2p.xml', 'public/
 const SHOW_PAGE = 'public/index.html'
 const FEED_INDEX = '.seedcast/feed-items.json'
 const PAGE_RECORDS = '.seedcast/site-pages.json'
+/** The catalog entries checked (src/show/catalog-check.ts): changes with the catalog. */
+const CHECKED = '.seedcast/checked-episodes.json'
 const page = (slug: string) => `public/episodes/${slug}/index.html`
 
 async function showFolder (show: ShowConfig, episodes: Episode[]): Promise<string> {
@@ -83,7 +85,7 @@ describe('feed build rewrites only what changed', () => {
     await writeFile(join(dir, 'public', 'chapters', 'episode-2.json'), JSON.stringify({ version: '1.2.0', chapters: [{ startTime: 0, title: 'Opening' }] }))
     const first = await build(dir)
     expect(first.rendered).toBe(count)
-    expect(first.written).toEqual(expect.arrayContaining([...FEEDS, SHOW_PAGE, FEED_INDEX, PAGE_RECORDS, page('episode-1'), page(`episode-${count}`)]))
+    expect(first.written).toEqual(expect.arrayContaining([...FEEDS, SHOW_PAGE, FEED_INDEX, PAGE_RECORDS, CHECKED, page('episode-1'), page(`episode-${count}`)]))
 
     // Nothing changed: nothing written, not even the records.
     expect(await build(dir)).toEqual({ written: [], rendered: 0 })
@@ -91,24 +93,24 @@ describe('feed build rewrites only what changed', () => {
     // A publish: the feeds, the show page, the new page, the records.
     episodes = [...episodes, sampleEpisode(count + 1, { title: 'The newest' })]
     await setCatalog(dir, episodes)
-    expect(await build(dir)).toEqual({ written: sorted([...FEEDS, SHOW_PAGE, page(`episode-${count + 1}`), FEED_INDEX, PAGE_RECORDS]), rendered: 1 })
+    expect(await build(dir)).toEqual({ written: sorted([...FEEDS, SHOW_PAGE, page(`episode-${count + 1}`), FEED_INDEX, PAGE_RECORDS, CHECKED]), rendered: 1 })
 
     // An old episode's description (its page and items, not the show page, which lists it by title and date).
     episodes = episodes.map(episode => episode.slug === 'episode-3' ? { ...episode, description: 'Told again & better.' } : episode)
     await setCatalog(dir, episodes)
-    expect(await build(dir)).toEqual({ written: sorted([...FEEDS, page('episode-3'), FEED_INDEX, PAGE_RECORDS]), rendered: 1 })
+    expect(await build(dir)).toEqual({ written: sorted([...FEEDS, page('episode-3'), FEED_INDEX, PAGE_RECORDS, CHECKED]), rendered: 1 })
     expect(await readFile(join(dir, page('episode-3')), 'utf8')).toContain('Told again &amp; better.')
 
     // A title, which the show page shows too.
     episodes = episodes.map(episode => episode.slug === 'episode-4' ? { ...episode, title: 'Renamed <4>' } : episode)
     await setCatalog(dir, episodes)
-    expect(await build(dir)).toEqual({ written: sorted([...FEEDS, SHOW_PAGE, page('episode-4'), FEED_INDEX, PAGE_RECORDS]), rendered: 1 })
+    expect(await build(dir)).toEqual({ written: sorted([...FEEDS, SHOW_PAGE, page('episode-4'), FEED_INDEX, PAGE_RECORDS, CHECKED]), rendered: 1 })
     expect(await readFile(join(dir, SHOW_PAGE), 'utf8')).toContain('Renamed &lt;4&gt;')
 
     // A removal: its page goes, the others stay.
     episodes = episodes.filter(episode => episode.slug !== 'episode-5')
     await setCatalog(dir, episodes)
-    expect(await build(dir)).toEqual({ written: sorted([...FEEDS, SHOW_PAGE, page('episode-5'), FEED_INDEX, PAGE_RECORDS]), rendered: 0 })
+    expect(await build(dir)).toEqual({ written: sorted([...FEEDS, SHOW_PAGE, page('episode-5'), FEED_INDEX, PAGE_RECORDS, CHECKED]), rendered: 0 })
     expect(await readdir(join(dir, 'public', 'episodes'))).not.toContain('episode-5')
 
     // A chapters file changed under the same catalog entry: that page alone (the feeds link the file, they do not copy it).

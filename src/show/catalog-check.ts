@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { extname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import writeFileAtomic from 'write-file-atomic'
+import { episodeHash, type EpisodeHashes } from '../feed/episode-hash.js'
+import type { ShowPaths } from '../model/paths.js'
+import type { Catalog, Episode } from '../model/show.js'
+import { catalogSchema, episodeSchema, validate } from './schema.js'
+
+/**
+ * Schema-checks episodes.json, skipping the episodes a build already checked.
+ *
+ * A show of 5,000 episodes costs zod about 10 ms per load, on every publish, edit and
+ * build, for entries that have not changed in years. `feed build` therefore keeps, in
+ * .seedcast/checked-episodes.json, the hashes of the entries it checked that came out of
+ * the schema exactly as they went in (same fields, same order, nothing trimmed or dropped).
+ * An entry with such a hash is taken as it is: the schema would return it unchanged. Any
+ * other entry is checked; and if anything fails, the whole catalog goes through the schema
+ * as before, so the error names the same field. The list is bound to the schema's code and
+ * zod's version: an upgrade checks everything again. It is a cache, written without fsync:
+ * a torn or foreign file is ignored and costs one full check.
+ */
+
+/** The catalog and each entry's hash (episode-hash.ts), and the hashes of the entries the schema returns unchanged. */
+export interface CheckedCatalog {
+  catalog: Catalog
+  hashes: EpisodeHashes
+  /** Hashes of entries known to be schema fixed points: what checked-episodes.json should hold. */
+  checked: string[]
+}
+
+interface StoredChecks { schema: string, hashes: string[] }
+
+const CHECKED_FILE = 'checked-episodes.json'
+
+let schemaCode: string | undefined
+
+/** The schema module's code and zod's version: what decides whether an entry passes. */
+function schemaFingerprint (): string {
+  if (schemaCode === undefined) {
+    // .js when compiled, .ts when run from source (vitest, type stripping).
+    const extension = extname(fileURLToPath(import.meta.url))
+    const zod = (createRequire(import.meta.url)('zod/package.json') as { version: string }).version
+    schemaCode = createHash('sha1').update(readFileSync(new URL(`./schema${extension}`, import.meta.url))).update(zod).digest('base64')
+  }
+  return schemaCode
+}
+
+/** Hashes of entries checked before under this schema; none when the file is missing, torn or from another schema. */
+export async function readCheckedHashes (paths: ShowPaths): Promise<Set<string>> {
+  try {
+    const stored = JSON.parse(await readFile(join(paths.stateDir, CHECKED_FILE), 'utf8')) as Partial<StoredChecks>
+    if (stored.schema !== schemaFingerprint() || !Array.isArray(stored.hashes)) return new Set()
+    return new Set(stored.hashes.filter(hash => typeof hash === 'string'))
+  } catch {
+    return new Set()
+  }
+}
+
+/** Records the hashes of checked entries for the next load; call it holding the show lock. */
+export async function saveCheckedHashes (paths: ShowPaths, checked: string[], before: Set<string>): Promise<void> {
+  if (checked.length === before.size && checked.every(hash => before.has(hash))) return
+  const stored: StoredChecks = { schema: schemaFingerprint(), hashes: checked }
+  // A cache: a failed write costs the next load a full check, nothing else.
+  await writeFileAtomic(join(paths.stateDir, CHECKED_FILE), JSON.stringify(stored), { fsync: false }).catch(() => {})
+}
+
+/**
+ * episodes.json parsed, schema-checked (entries in `known` taken as they are); throws the
+ * schema's error. Each entry is hashed on the way (the build keys its items and pages by
+ * these hashes), which costs about what the schema saves: a reader that needs no hashes
+ * is better served by readCatalog.
+ */
+export function checkCatalog (raw: unknown, known: Set<string>, fileName: string): CheckedCatalog {
+  const fast = known.size > 0 ? checkEntries(raw, known) : undefined
+  if (fast) return fast
+  const catalog = validate(catalogSchema, raw, fileName)
+  const hashes = new Map(catalog.episodes.map(episode => [episode, episodeHash(episode)]))
+  const rawEpisodes = isRecord(raw) && Array.isArray(raw.episodes) ? raw.episodes as unknown[] : []
+  const checked = catalog.episodes.flatMap((episode, at) => hashes.get(episode) === hashOfRaw(rawEpisodes[at]) ? [hashes.get(episode)!] : [])
+  return { catalog, hashes, checked }
+}
+
+/** The catalog with only the unknown entries checked, or undefined when anything would fail (the full check then says what). */
+function checkEntries (raw: unknown, known: Set<string>): CheckedCatalog | undefined {
+  if (!isRecord(raw) || raw.version !== 1 || !Array.isArray(raw.episodes)) return undefined
+  // Other top-level keys are dropped by the schema: the full check writes the catalog without them.
+  if (Object.keys(raw).length !== 2) return undefined
+  const episodes: Episode[] = []
+  const hashes = new Map<Episode, string>()
+  const checked: string[] = []
+  const slugs = new Set<string>()
+  for (const entry of raw.episodes as unknown[]) {
+    const hash = hashOfRaw(entry)
+    let episode: Episode
+    if (hash !== undefined && known.has(hash)) {
+      episode = entry as Episode
+      checked.push(hash)
+      hashes.set(episode, hash)
+    } else {
+      const result = episodeSchema.safeParse(entry)
+      if (!result.success) return undefined
+      episode = result.data
+      const parsed = episodeHash(episode)
+      hashes.set(episode, parsed)
+      if (parsed === hash) checked.push(parsed)
+    }
+    if (slugs.has(episode.slug)) return undefined
+    slugs.add(episode.slug)
+    episodes.push(episode)
+  }
+  return { catalog: { version: 1, episodes }, hashes, checked }
+}
+
+function hashOfRaw (entry: unknown): string | undefined {
+  return isRecord(entry) ? episodeHash(entry as unknown as Episode) : undefined
+}
+
+function isRecord (value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}

@@ -1,0 +1,104 @@
+// feed build skips the schema for catalog entries an earlier build checked and found
+// unchanged by it (.seedcast/checked-episodes.json); whatever the file says, a build loads
+// exactly what the full schema check returns, and fails with the same error.
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { episodeHash } from '../../src/feed/episode-hash.ts'
+import type { Episode } from '../../src/model/show.ts'
+import { buildFeeds } from '../../src/show/feeds.ts'
+import { loadShow, loadShowForBuild } from '../../src/show/load.ts'
+import { tempDir } from '../helpers/tmp.ts'
+import { sampleEpisode, sampleShow } from '../integration/feed-lint-show.ts'
+
+const cleanups: Array<() => Promise<void>> = []
+afterEach(async () => { for (const cleanup of cleanups.splice(0).reverse()) await cleanup() })
+
+async function builtShow (episodes: unknown[]): Promise<string> {
+  const tmp = await tempDir()
+  cleanups.push(tmp.cleanup)
+  await mkdir(join(tmp.path, 'public'))
+  await writeFile(join(tmp.path, 'show.json'), JSON.stringify(sampleShow()))
+  await setCatalog(tmp.path, episodes)
+  await buildFeeds(tmp.path)
+  return tmp.path
+}
+
+const setCatalog = (dir: string, episodes: unknown[], extra: Record<string, unknown> = {}) =>
+  writeFile(join(dir, 'episodes.json'), JSON.stringify({ version: 1, episodes, ...extra }, null, 2))
+
+async function checkedFile (dir: string): Promise<{ hashes: string[] }> {
+  return JSON.parse(await readFile(join(dir, '.seedcast', 'checked-episodes.json'), 'utf8')) as { hashes: string[] }
+}
+
+/** What loadShowForBuild loads, or its error message; and the same for the full check. */
+async function bothLoads (dir: string): Promise<[unknown, unknown]> {
+  const outcome = (load: Promise<{ catalog: unknown }>) => load.then(loaded => loaded.catalog, (error: Error) => `error: ${error.message}`)
+  return Promise.all([outcome(loadShowForBuild(dir)), outcome(loadShow(dir))])
+}
+
+const episodes = Array.from({ length: 5 }, (_, at) => sampleEpisode(at + 1))
+
+describe('catalog check with the list of checked entries', () => {
+  it('records the entries the schema returns unchanged, and loads what the full check loads', async () => {
+    const dir = await builtShow(episodes)
+    expect((await checkedFile(dir)).hashes).toHaveLength(5)
+    const [fast, full] = await bothLoads(dir)
+    expect(fast).toEqual(full)
+    expect(fast).toEqual({ version: 1, episodes })
+  })
+
+  it('checks a changed entry again: an invalid one fails with the full check\'s error', async () => {
+    const dir = await builtShow(episodes)
+    await setCatalog(dir, episodes.map(episode => episode.slug === 'episode-3' ? { ...episode, title: '', infoHash: 'nope' } : episode))
+    const [fast, full] = await bothLoads(dir)
+    expect(fast).toMatch(/^error: episodes\.json: episodes\.2\.title: must not be empty; episodes\.2\.infoHash: /)
+    expect(fast).toEqual(full)
+    await expect(buildFeeds(dir)).rejects.toThrow('episodes.2.title: must not be empty')
+  })
+
+  it('trims and drops what the schema trims and drops, and never records such an entry as checked', async () => {
+    const dir = await builtShow(episodes)
+    const untidy: unknown[] = episodes.map(episode => episode.slug === 'episode-2' ? { ...episode, title: '  Spaced  ', extra: 'dropped' } : episode)
+    await setCatalog(dir, untidy)
+    for (let build = 0; build < 2; build++) {
+      const [fast, full] = await bothLoads(dir)
+      expect(fast).toEqual(full)
+      expect((fast as { episodes: Episode[] }).episodes[1]).toEqual({ ...episodes[1], title: 'Spaced' })
+      await buildFeeds(dir)
+      expect((await checkedFile(dir)).hashes).toHaveLength(4)
+    }
+    expect(await readFile(join(dir, 'public', 'rss.xml'), 'utf8')).toContain('<title>Spaced</title>')
+  })
+
+  it('catches a duplicate slug and a catalog with other top-level fields as the full check does', async () => {
+    const dir = await builtShow(episodes)
+    await setCatalog(dir, [...episodes, { ...episodes[0]!, guid: 'another' }])
+    const [duplicate, full] = await bothLoads(dir)
+    expect(duplicate).toMatch(/duplicate slug "episode-1"/)
+    expect(duplicate).toEqual(full)
+
+    await setCatalog(dir, episodes, { note: 'dropped by the schema' })
+    const [fast, fullAgain] = await bothLoads(dir)
+    expect(fast).toEqual(fullAgain)
+    expect(fast).toEqual({ version: 1, episodes })
+  })
+
+  it('ignores a list made by another schema or a torn list', async () => {
+    const dir = await builtShow(episodes)
+    const file = join(dir, '.seedcast', 'checked-episodes.json')
+    // A list from another schema (an older seedcast) naming an entry this schema refuses: checked again, refused.
+    const invalid = { ...episodes[0]!, sha256: 'not base64' }
+    await setCatalog(dir, [invalid, ...episodes.slice(1)])
+    await writeFile(file, JSON.stringify({ schema: 'another schema', hashes: [episodeHash(invalid)] }))
+    const [refused, full] = await bothLoads(dir)
+    expect(refused).toMatch(/^error: episodes\.json: episodes\.0\.sha256: /)
+    expect(refused).toEqual(full)
+    await setCatalog(dir, episodes)
+    await writeFile(file, '{"schema": "x", "hashes": [')
+    const [torn, fullAgain] = await bothLoads(dir)
+    expect(torn).toEqual(fullAgain)
+    await buildFeeds(dir)
+    expect((await checkedFile(dir)).hashes).toHaveLength(5)
+  })
+})
