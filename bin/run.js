@@ -20,15 +20,21 @@ const root = new URL('..', import.meta.url)
 
 // Not a top-level await: oclif may end the process itself (--help, exit codes), and Node
 // warns about an unsettled top-level await when that happens.
-// --version and help are answered from the committed manifest without oclif's plugin
-// loading (half of its start-up); everything else, and anything the fast path cannot
-// answer exactly as oclif would, goes to oclif.
-import('../dist/cli/fast-start.js')
-  .then(async ({ fastStart, warmUpFor }) => {
-    await warmUpFor(process.argv.slice(2), decodeURIComponent(root.pathname))
-    return fastStart(process.argv.slice(2), decodeURIComponent(root.pathname))
-  })
+// --version and the help pages rendered at build time are answered with Node's own modules
+// only (quick-answer); other help from the committed manifest without oclif's plugin
+// loading (fast-start); everything else, and anything these cannot answer exactly as
+// oclif would, goes to oclif.
+const argv = process.argv.slice(2)
+const rootPath = decodeURIComponent(root.pathname)
+import('../dist/cli/quick-answer.js')
+  .then(({ quickAnswer }) => quickAnswer(argv, rootPath))
   .catch(() => false)
+  .then(handled => handled || import('../dist/cli/fast-start.js')
+    .then(async ({ fastStart, warmUpFor }) => {
+      await warmUpFor(argv, rootPath)
+      return fastStart(argv, rootPath, { cache: false })
+    })
+    .catch(() => false))
   .then(handled => handled || import('@oclif/core').then(({ execute }) => execute({ dir: import.meta.url })))
   .catch((error) => {
     process.stderr.write(`seedcast: ${error?.message ?? error}\n`)

@@ -5,32 +5,11 @@
 // commands. Anything this cannot answer exactly as oclif would returns false, and bin/run.js
 // hands the arguments to oclif as usual; test/unit/fast-start.test.ts compares the two.
 // The commonest pages come pre-rendered from the build (help-cache.ts).
-import { existsSync, readFileSync } from 'node:fs'
-import { arch, homedir, release } from 'node:os'
+import { arch } from 'node:os'
 import { join } from 'node:path'
 import { cachedHelp } from './help-cache.js'
-import { createInput, type ManifestFlag } from './early-hash.js'
-
-interface PackageJson {
-  name: string
-  version: string
-  description?: string
-  oclif: {
-    bin?: string
-    dirname?: string
-    topicSeparator?: string
-    topics?: Record<string, { description?: string, hidden?: boolean, subtopics?: unknown }>
-    hooks?: unknown
-    plugins?: unknown
-    theme?: unknown
-    helpClass?: unknown
-    helpOptions?: unknown
-    flexibleTaxonomy?: boolean
-    additionalHelpFlags?: string[]
-    additionalVersionFlags?: string[]
-    state?: string
-  }
-}
+import type { ManifestFlag } from './early-hash.js'
+import { canAnswer, parseJson, readText, userAgent, type PackageJson } from './quick-answer.js'
 
 interface ManifestCommand {
   id: string
@@ -43,6 +22,23 @@ interface ManifestCommand {
 }
 
 interface Topic { name: string, description?: string, hidden?: boolean }
+
+interface Manifest { version: string, commands: Record<string, ManifestCommand> }
+
+/**
+ * Whether argv is a topic alone (`seedcast feed`, `seedcast feed nosuch`), as StaticConfig
+ * would find it: the first word names no command but a declared topic or a prefix of a
+ * visible command's id, and the first two words are no prefix of any command's id.
+ */
+function isTopicAlone (argv: string[], manifest: Manifest, declared: Record<string, unknown>): boolean {
+  const [first, second] = argv
+  if (first === undefined || Object.hasOwn(manifest.commands, first)) return false
+  const ids = Object.keys(manifest.commands)
+  const visible = Object.values(manifest.commands).filter(command => !command.hidden).map(command => command.id)
+  const startsWith = (id: string, prefix: string) => id === prefix || id.startsWith(prefix + ':')
+  const topic = Object.hasOwn(declared, first) || visible.some(id => startsWith(id, first))
+  return topic && (second === undefined || !ids.some(id => startsWith(id, `${first}:${second}`)))
+}
 
 /** Handles argv if it is a version or help request oclif would answer from static data; true when it did. */
 export async function fastStart (argv: string[], root: string, options: { cache?: boolean } = {}): Promise<boolean> {
@@ -60,24 +56,25 @@ export async function fastStart (argv: string[], root: string, options: { cache?
   const beforeDashes = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv
   const asksHelp = argv.length === 0 || beforeDashes.some(arg => helpFlags.includes(arg))
   const manifestText = readText(join(root, 'oclif.manifest.json'))
-  const manifest = parseJson<{ version: string, commands: Record<string, ManifestCommand> }>(manifestText)
-  if (!manifest || manifest.version !== pjson.version) return false
-  // Aliases are registered by oclif in ways not worth repeating here.
-  if (Object.values(manifest.commands).some(command => command.aliases?.length || command.hiddenAliases?.length)) return false
-  const config = new StaticConfig(pjson, manifest.commands, root)
+  const manifest = asksHelp ? undefined : parseJson<Manifest>(manifestText)
+  // `seedcast feed` alone: oclif's main.run shows the topic's help. Decided from the
+  // manifest's command ids alone, so running a command costs little here.
+  if (!asksHelp && (!manifest || !isTopicAlone(argv, manifest, oclif.topics ?? {}))) return false
 
-  // `seedcast feed` alone: oclif's main.run shows the topic's help. Checked on the first
-  // word before loading anything, so running a command costs nothing here.
-  const [first, second] = argv
-  const topicAlone = !asksHelp && !config.findCommand(first!) && config.findTopic(first!) !== undefined &&
-    (second === undefined || !config.isIdPrefix(`${first}:${second}`))
-  if (!asksHelp && !topicAlone) return false
-
-  const cached = options.cache === false ? undefined : await cachedHelp(root, argv, packageText!, manifestText!)
+  // A page rendered at build time is one this function answered then, from this very
+  // package.json and manifest (the cache checks both): it needs none of the checks below.
+  const cached = options.cache === false || manifestText === undefined ? undefined : await cachedHelp(root, argv, packageText!, manifestText)
   if (cached !== undefined) {
     process.stdout.write(cached)
     return true
   }
+  const { version, commands } = manifest ?? parseJson<Manifest>(manifestText) ?? {}
+  if (!commands || version !== pjson.version) return false
+  // Aliases are registered by oclif in ways not worth repeating here.
+  if (Object.values(commands).some(command => command.aliases?.length || command.hiddenAliases?.length)) return false
+  const config = new StaticConfig(pjson, commands, root)
+  const topicAlone = !asksHelp
+
   const { Help, CommandHelp, normalizeArgv } = await import('@oclif/core/help')
   let helpArgv = argv
   if (topicAlone) {
@@ -105,44 +102,8 @@ export async function fastStart (argv: string[], root: string, options: { cache?
   return true
 }
 
-/** Situations where oclif's answer depends on more than package.json and the manifest. */
-function canAnswer (pjson: PackageJson): boolean {
-  const { oclif } = pjson
-  if (!oclif || oclif.hooks || oclif.plugins || oclif.theme || oclif.helpClass || oclif.flexibleTaxonomy) return false
-  // oclif reports the platform "wsl" there.
-  if (process.platform !== 'linux' && process.platform !== 'darwin') return false
-  if (/microsoft/i.test(release())) return false
-  // Debug output and themes change what oclif prints.
-  const scope = pjson.name.toUpperCase().replaceAll('-', '_')
-  if (process.env.DEBUG || process.env[`${scope}_DEBUG`] || process.env[`${scope}_CONFIG_DIR`]) return false
-  const configHome = process.env.XDG_CONFIG_HOME || join(homedir(), '.config')
-  if (existsSync(join(configHome, oclif.dirname ?? pjson.name, 'theme.json'))) return false
-  return true
-}
-
 function skipPlainText (render: (text: string) => string): (text: string) => string {
   return text => text.includes('<%') || text.includes('%>') ? render(text) : text
-}
-
-function userAgent (pjson: PackageJson): string {
-  const cpu = arch() === 'ia32' ? 'x86' : arch()
-  return `${pjson.name}/${pjson.version} ${process.platform}-${cpu} node-${process.version}`
-}
-
-function readText (path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8')
-  } catch {
-    return undefined
-  }
-}
-
-function parseJson<T> (text: string | undefined): T | undefined {
-  try {
-    return text === undefined ? undefined : JSON.parse(text) as T
-  } catch {
-    return undefined
-  }
 }
 
 /**
@@ -216,6 +177,7 @@ export async function warmUpFor (argv: string[], root: string): Promise<void> {
   try {
     if (argv[0] === 'create') {
       const manifest = parseJson<{ commands: Record<string, { flags?: Record<string, ManifestFlag> }> }>(readText(join(root, 'oclif.manifest.json')))
+      const { createInput } = await import('./early-hash.js')
       const found = createInput(argv, manifest?.commands?.create?.flags ?? {})
       if (found) {
         const [{ startEarlyHash }, { parsePieceLength }] = await Promise.all([import('../src/torrent/hash-lanes.js'), import('../src/torrent/piece-length.js')])
