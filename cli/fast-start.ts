@@ -168,20 +168,26 @@ const HASHING_COMMANDS = new Set(['create', 'verify', 'publish'])
 /**
  * Starts the hash worker at once for a command that will hash, so the V8 isolate boots on
  * another core while oclif loads (the commands call warmUpHasher again: harmless); for
- * `create FILE` it starts hashing FILE too (early-hash.ts). An idle worker does not keep
+ * `create FILE` and `publish MEDIA` it starts hashing that file too (early-hash.ts; for
+ * publish with its SHA-256). An idle worker does not keep
  * the process alive, so a command that fails early still exits. Resolves once the
  * workers were started, so they get going before oclif's loading takes this thread.
  */
 export async function warmUpFor (argv: string[], root: string): Promise<void> {
   if (!HASHING_COMMANDS.has(argv[0] ?? '') || argv.includes('--help')) return
   try {
-    if (argv[0] === 'create') {
+    if (argv[0] === 'create' || argv[0] === 'publish') {
+      const command = argv[0]
       const manifest = parseJson<{ commands: Record<string, { flags?: Record<string, ManifestFlag> }> }>(readText(join(root, 'oclif.manifest.json')))
       const { createInput } = await import('./early-hash.js')
-      const found = createInput(argv, manifest?.commands?.create?.flags ?? {})
+      const found = createInput(argv, manifest?.commands?.[command]?.flags ?? {})
       if (found) {
         const [{ startEarlyHash }, { parsePieceLength }] = await Promise.all([import('../src/torrent/hash-lanes.js'), import('../src/torrent/piece-length.js')])
-        startEarlyHash(found.input, found.pieceLength === undefined ? undefined : parsePieceLength(found.pieceLength))
+        // publish hashes MEDIA with SHA-256 too, at the piece length chosen for its size
+        // (src/show/publish.ts), unless it rewrites an MP4 moov-first: then the early
+        // job does not match and is stopped.
+        if (command === 'publish') startEarlyHash(found.input, undefined, { sha256: true })
+        else startEarlyHash(found.input, found.pieceLength === undefined ? undefined : parsePieceLength(found.pieceLength))
       }
     }
     const { warmUpHasher } = await import('../src/torrent/hasher.js')

@@ -1,4 +1,10 @@
-import { SingleBar, Presets } from 'cli-progress'
+import { createRequire } from 'node:module'
+import type * as CliProgress from 'cli-progress'
+
+// cli-progress (16 modules) is loaded only when a bar is drawn: scripts, pipes and --json
+// never draw one, and every command that may (create, publish, verify, import) starts
+// sooner without it.
+const require = createRequire(import.meta.url)
 
 /** Progress reporter handed to library functions as `onProgress(done, total)`. */
 export type ProgressCallback = (done: number, total: number) => void
@@ -10,6 +16,7 @@ export type ProgressCallback = (done: number, total: number) => void
 export function progressBar (label: string, options: { json?: boolean, units?: 'bytes' | 'count' } = {}): { update: ProgressCallback, stop: () => void } {
   if (options.json || !process.stderr.isTTY) return { update: () => {}, stop: () => {} }
   const bytes = options.units !== 'count'
+  const { SingleBar, Presets } = require('cli-progress') as typeof CliProgress
   const bar = new SingleBar({
     stream: process.stderr,
     format: bytes

@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import { SeedcastError, fileError } from '../errors.js'
 import { defaultWorkerCount, hashWorkers } from './hash-pool.js'
 import { hashStats } from './hash-stats.js'
-import { Lane, LaneError, laneBatch, type LaneJob } from './hash-worker.js'
+import { Lane, LaneError, STOPPED, laneBatch, type LaneJob } from './hash-worker.js'
 import type { HashOptions, HashSource } from './hasher.js'
 import { choosePieceLength } from './piece-length.js'
 
@@ -15,14 +15,13 @@ import { choosePieceLength } from './piece-length.js'
  * (SHA-256 needs one sequential pass over the bytes: hasher.ts keeps a shared-chunk
  * pipeline for that.)
  */
-export async function hashInLanes (sources: HashSource[], options: HashOptions, plan: { workers: number, mainLane: boolean }): Promise<Buffer> {
+export async function hashInLanes (sources: HashSource[], options: HashOptions, plan: { workers: number, mainLane: boolean }, early = takeEarlyHash(sources, options)): Promise<Buffer> {
   const { pieceLength, signal, onProgress } = options
-  const early = takeEarlyHash(sources, options)
   const job = early?.job ?? laneJob(sources, options)
   const { totalBytes } = job
   const pieceCount = Math.ceil(totalBytes / pieceLength)
   const state = new Int32Array(job.state)
-  const stopAll = () => Atomics.store(state, 0, 0x7fffffff)
+  const stopAll = () => Atomics.store(state, 0, STOPPED)
   const hashedBytes = () => Math.min(Atomics.load(state, 1) * pieceLength, totalBytes)
   const workers = early?.workers ?? hashWorkers(plan.workers).map(worker => worker.lane(job).done)
   // A failed worker stops the others at once (awaited and reported below).
@@ -88,6 +87,8 @@ interface EarlyHash {
   pieceLength: number
   job: LaneJob
   workers: Promise<number>[]
+  /** The file's SHA-256 (base64) when started with `sha256`; undefined if the job was stopped. */
+  sha256?: Promise<string | undefined>
   /** Makes the workers keep the process alive until they are done. */
   hold: () => void
 }
@@ -107,16 +108,42 @@ const identityOf = (path: string) => {
  * workers do not keep the process alive, so a command that fails first just exits.
  * `pieceLength` defaults to what createTorrent picks for the file's size.
  */
-export function startEarlyHash (file: string, pieceLength?: number): void {
+export function startEarlyHash (file: string, pieceLength?: number, options: { sha256?: boolean } = {}): void {
   const path = resolve(file)
   const found = identityOf(path)
   if (early || !found || found.size <= EARLY_MINIMUM) return
   const chosen = pieceLength ?? choosePieceLength(found.size)
   const job = laneJob([{ absolutePath: path, length: found.size }], { pieceLength: chosen })
-  const lanes = hashWorkers(defaultWorkerCount()).map(worker => worker.lane(job, { held: false }))
-  const workers = lanes.map(lane => lane.done)
+  const [first, ...rest] = hashWorkers(defaultWorkerCount())
+  // With SHA-256 (publish) the first worker reads the file in order for it, hashing the
+  // SHA-1 of the pieces no one else has claimed yet; the others run plain lanes.
+  const sequential = options.sha256 ? first!.sequentialLane(job, { held: false }) : undefined
+  const lanes = [...(sequential ? [] : [first!]), ...rest].map(worker => worker.lane(job, { held: false }))
+  const workers = [...(sequential ? [sequential.done.then(reply => reply.hashed)] : []), ...lanes.map(lane => lane.done)]
   for (const worker of workers) worker.catch(() => {}) // reported by whoever takes it over
-  early = { path, identity: found.key, pieceLength: chosen, job, workers, hold: () => { for (const lane of lanes) lane.hold() } }
+  const sha256 = sequential?.done.then(reply => reply.sha256)
+  sha256?.catch(() => {})
+  const hold = () => { for (const lane of [...lanes, ...(sequential ? [sequential] : [])]) lane.hold() }
+  early = { path, identity: found.key, pieceLength: chosen, job, workers, sha256, hold }
+}
+
+/**
+ * SHA-1 pieces and SHA-256 of one file from an early hash started on it with `sha256`
+ * (the publish command's), this thread joining the SHA-1 lanes; undefined when there is
+ * no such job for exactly this file and piece length (any other is stopped), and the
+ * caller hashes as usual.
+ */
+export async function hashEarlyWithSha256 (sources: HashSource[], options: HashOptions): Promise<{ pieces: Buffer, sha256: string[] } | undefined> {
+  const found = takeEarlyHash(sources, options)
+  if (!found) return undefined
+  if (!found.sha256) {
+    Atomics.store(new Int32Array(found.job.state), 0, STOPPED)
+    return undefined
+  }
+  const pieces = await hashInLanes(sources, options, { workers: 0, mainLane: true }, found)
+  const sha256 = await found.sha256
+  if (sha256 === undefined) throw new Error('hasher: the early SHA-256 pass stopped before the end')
+  return { pieces, sha256: [sha256] }
 }
 
 /** The early job if it hashes exactly these sources this way; else stops it (if any). */
@@ -129,7 +156,7 @@ function takeEarlyHash (sources: HashSource[], options: HashOptions): EarlyHash 
     only!.length === found.job.totalBytes && (only!.readable ?? only!.length) >= only!.length &&
     options.pieceLength === found.pieceLength && !options.tolerateShortFiles && identityOf(found.path)?.key === found.identity
   if (!same) {
-    Atomics.store(new Int32Array(found.job.state), 0, 0x7fffffff)
+    Atomics.store(new Int32Array(found.job.state), 0, STOPPED)
     return undefined
   }
   found.hold()

@@ -9,7 +9,7 @@ import { HASH_WORKER_ROLE, LaneError, type ChunkJob, type LaneJob, type WorkerRe
 const workerUrl = new URL(`./hash-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url)
 
 interface Pending {
-  resolve: (hashed: number) => void
+  resolve: (reply: { hashed: number, sha256?: string }) => void
   reject: (error: Error) => void
   /** Whether waiting for this keeps the process alive (not for work started on speculation). */
   held: boolean
@@ -33,7 +33,7 @@ class HashWorker {
       if (!job) return
       this.pending.delete(message.id)
       if (job.held) this.release()
-      if ('hashed' in message) job.resolve(message.hashed)
+      if ('hashed' in message) job.resolve(message)
       else if ('failure' in message) job.reject(new LaneError(message.failure))
       else job.reject(new Error(`hash worker: ${message.error}`))
     })
@@ -45,7 +45,7 @@ class HashWorker {
 
   /** Hashes what it can claim of a chunk in shared memory; resolves with the pieces it hashed. */
   help (job: ChunkJob): Promise<number> {
-    return this.send(id => ({ id, kind: 'chunk', job }))
+    return this.send(id => ({ id, kind: 'chunk', job })).then(reply => reply.hashed)
   }
 
   /**
@@ -54,8 +54,18 @@ class HashWorker {
    * alive until `hold` is called for it.
    */
   lane (job: LaneJob, options: { held?: boolean } = {}): { done: Promise<number>, hold: () => void } {
+    const { done, hold } = this.laneOf('lanes', job, options)
+    return { done: done.then(reply => reply.hashed), hold }
+  }
+
+  /** The same for a sequential lane (hash-worker.ts runSequentialLane), which also gives SHA-256. */
+  sequentialLane (job: LaneJob, options: { held?: boolean } = {}): { done: Promise<{ hashed: number, sha256?: string }>, hold: () => void } {
+    return this.laneOf('sequential', job, options)
+  }
+
+  private laneOf (kind: 'lanes' | 'sequential', job: LaneJob, options: { held?: boolean }) {
     let id = -1
-    const done = this.send(sent => ({ id: id = sent, kind: 'lanes', job }), options.held !== false)
+    const done = this.send(sent => ({ id: id = sent, kind, job }), options.held !== false)
     const hold = () => {
       const entry = this.pending.get(id)
       if (entry && !entry.held) { entry.held = true; this.retain() }
@@ -63,7 +73,7 @@ class HashWorker {
     return { done, hold }
   }
 
-  private send (request: (id: number) => WorkerRequest, held = true): Promise<number> {
+  private send (request: (id: number) => WorkerRequest, held = true): Promise<{ hashed: number, sha256?: string }> {
     return new Promise((resolve, reject) => {
       if (this.failed) return reject(new Error('hash worker is gone'))
       const id = this.nextId++

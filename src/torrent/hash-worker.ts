@@ -233,8 +233,72 @@ export function runLane (job: LaneJob): number {
   return hashed
 }
 
-export type WorkerRequest = { id: number, kind: 'chunk', job: ChunkJob } | { id: number, kind: 'lanes', job: LaneJob }
-export type WorkerReply = { id: number, hashed: number } | { id: number, failure: LaneFailure } | { id: number, error: string }
+/**
+ * The lane of an early hash that also gives SHA-256 (a publish started before its command
+ * has loaded): it reads a one-file job from start to end, in order, feeding every byte to
+ * SHA-256, and hashes the SHA-1 of each batch it can claim in order (the shared cursor
+ * still at that batch). Once other lanes join, they claim the batches ahead and this lane
+ * only reads for SHA-256. Stops without a digest when the job is stopped.
+ */
+export function runSequentialLane (job: LaneJob): { hashed: number, sha256?: string } {
+  const [source, ...others] = job.sources
+  if (!source || others.length > 0 || source.readable < source.length) throw new Error('hash worker: a sequential lane reads one whole file')
+  const state = new Int32Array(job.state)
+  const digests = new Uint8Array(job.digests)
+  const pieceCount = Math.ceil(job.totalBytes / job.pieceLength)
+  const buffer = Buffer.allocUnsafe(Math.min(job.batch * job.pieceLength, job.totalBytes))
+  const sha256 = createHash('sha256')
+  let fd: number
+  try {
+    fd = openSync(source.path, 'r')
+  } catch (error) {
+    throw new LaneError({ kind: 'open', path: source.path, code: (error as NodeJS.ErrnoException).code, message: (error as Error).message })
+  }
+  let hashed = 0
+  try {
+    for (let piece = 0; piece < pieceCount;) {
+      // Stopped (other lanes' claims past STOPPED wrap it negative).
+      const cursor = Atomics.load(state, 0)
+      if (cursor === STOPPED || cursor < 0) return { hashed }
+      const last = Math.min(piece + job.batch, pieceCount)
+      const mine = Atomics.compareExchange(state, 0, piece, last) === piece
+      const start = piece * job.pieceLength
+      const length = Math.min(last * job.pieceLength, job.totalBytes) - start
+      for (let done = 0; done < length;) {
+        let bytesRead: number
+        try {
+          bytesRead = readSync(fd, buffer, done, length - done, source.start + start + done)
+        } catch (error) {
+          throw new LaneError({ kind: 'read', path: source.path, code: (error as NodeJS.ErrnoException).code, message: (error as Error).message })
+        }
+        if (bytesRead === 0) throw new LaneError({ kind: 'shrank', path: source.path, message: `${source.path}: file shrank while it was being hashed` })
+        done += bytesRead
+      }
+      sha256.update(buffer.subarray(0, length))
+      if (mine) {
+        for (let at = piece; at < last; at++) {
+          const from = (at - piece) * job.pieceLength
+          digests.set(hash('sha1', buffer.subarray(from, Math.min(from + job.pieceLength, length)), 'buffer'), at * 20)
+        }
+        Atomics.add(state, 1, last - piece)
+        hashed += last - piece
+      }
+      piece = last
+    }
+  } catch (error) {
+    Atomics.store(state, 0, STOPPED)
+    throw error
+  } finally {
+    closeSync(fd)
+  }
+  return { hashed, sha256: sha256.digest('base64') }
+}
+
+/** What the cursor of a stopped lane job is set to (no lane claims past it). */
+export const STOPPED = 0x7fffffff
+
+export type WorkerRequest = { id: number, kind: 'chunk', job: ChunkJob } | { id: number, kind: 'lanes' | 'sequential', job: LaneJob }
+export type WorkerReply = { id: number, hashed: number, sha256?: string } | { id: number, failure: LaneFailure } | { id: number, error: string }
 
 /** Marks the hasher's own worker; the main thread (or someone else's worker) imports this module too. */
 export const HASH_WORKER_ROLE = 'seedcast-hash-worker'
@@ -243,8 +307,9 @@ if (parentPort && (workerData as { role?: string } | undefined)?.role === HASH_W
   const port = parentPort
   port.on('message', (message: WorkerRequest) => {
     try {
-      const hashed = message.kind === 'lanes' ? runLane(message.job) : hashClaimedPieces(message.job)
-      const reply: WorkerReply = { id: message.id, hashed }
+      const reply: WorkerReply = message.kind === 'chunk'
+        ? { id: message.id, hashed: hashClaimedPieces(message.job) }
+        : message.kind === 'lanes' ? { id: message.id, hashed: runLane(message.job) } : { id: message.id, ...runSequentialLane(message.job) }
       port.postMessage(reply)
     } catch (error) {
       const reply: WorkerReply = error instanceof LaneError

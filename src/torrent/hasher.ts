@@ -4,7 +4,7 @@ import { SeedcastError, fileError } from '../errors.js'
 import { defaultWorkerCount, hashWorkers, helpWithChunk } from './hash-pool.js'
 import { hashOneBatch, type ChunkJob } from './hash-worker.js'
 import { hashStats } from './hash-stats.js'
-import { hashInLanes } from './hash-lanes.js'
+import { hashEarlyWithSha256, hashInLanes } from './hash-lanes.js'
 
 /** One file in the byte stream that is cut into pieces. */
 export interface HashSource {
@@ -71,6 +71,8 @@ export async function hashFiles (sources: HashSource[], options: HashOptions): P
   const { pieceLength, signal } = options
   signal?.throwIfAborted()
   if (!options.sha256) return { pieces: await hashInLanes(sources, options, planThreads(sources.reduce((sum, source) => sum + source.length, 0), options)) }
+  const early = await hashEarlyWithSha256(sources, options)
+  if (early) return early
   const totalBytes = sources.reduce((sum, source) => sum + source.length, 0)
   const pieceCount = Math.ceil(totalBytes / pieceLength)
   const digests = new SharedArrayBuffer(pieceCount * 20)

@@ -52,6 +52,52 @@ describe('startEarlyHash', () => {
   })
 })
 
+describe('startEarlyHash with sha256 (publish)', () => {
+  const sha256Of = (data: Buffer) => createHash('sha256').update(data).digest('base64')
+
+  it('gives the SHA-1 pieces and the SHA-256 of the file to the next hashFiles asking for both, each piece hashed once', async () => {
+    const data = randomBytes(SIZE)
+    writeFileSync(file, data)
+    const pieceLength = choosePieceLength(SIZE)
+    const before = { ...hashStats }
+    startEarlyHash(file, undefined, { sha256: true })
+    const result = await hashFiles([{ absolutePath: file, length: SIZE }], { pieceLength, sha256: true })
+    expect(result.pieces.equals(referencePieces(data, pieceLength))).toBe(true)
+    expect(result.sha256).toEqual([sha256Of(data)])
+    expect(hashStats.piecesHashed - before.piecesHashed).toBe(Math.ceil(SIZE / pieceLength))
+    expect(hashStats.earlyTakenOver - before.earlyTakenOver).toBe(1)
+  })
+
+  it('is taken over at once, while its first pieces are still being read: this thread hashes the SHA-1 ahead of it', async () => {
+    const data = randomBytes(SIZE)
+    writeFileSync(file, data)
+    const pieceLength = 16 * 1024 // many small pieces: the takeover finds most of them unclaimed
+    startEarlyHash(file, pieceLength, { sha256: true })
+    const result = await hashFiles([{ absolutePath: file, length: SIZE }], { pieceLength, sha256: true })
+    expect(result.pieces.equals(referencePieces(data, pieceLength))).toBe(true)
+    expect(result.sha256).toEqual([sha256Of(data)])
+  })
+
+  it('is dropped for another file, and an early job without SHA-256 is not used for a request with it', async () => {
+    const data = randomBytes(SIZE)
+    writeFileSync(file, data)
+    const other = join(dir.path, 'other.bin')
+    const otherData = randomBytes(SIZE)
+    writeFileSync(other, otherData)
+    const pieceLength = choosePieceLength(SIZE)
+    const before = hashStats.earlyTakenOver
+    startEarlyHash(other, undefined, { sha256: true })
+    const first = await hashFiles([{ absolutePath: file, length: SIZE }], { pieceLength, sha256: true })
+    expect(first.sha256).toEqual([sha256Of(data)])
+    expect(first.pieces.equals(referencePieces(data, pieceLength))).toBe(true)
+    startEarlyHash(file)
+    const second = await hashFiles([{ absolutePath: file, length: SIZE }], { pieceLength, sha256: true })
+    expect(second.sha256).toEqual([sha256Of(data)])
+    expect(second.pieces.equals(referencePieces(data, pieceLength))).toBe(true)
+    expect(hashStats.earlyTakenOver).toBe(before + 1) // the SHA-1-only job: taken, then stopped
+  })
+})
+
 describe('createInput (the create command line read before oclif)', () => {
   const flags: Record<string, ManifestFlag> = {
     json: { name: 'json', type: 'boolean' },
