@@ -83,6 +83,30 @@ describe('player with peers', { timeout: 180_000 }, () => {
     expect(stopped?.uploaded).toBeGreaterThanOrEqual(s.fromPeers)
   })
 
+  it('with its store bounded below the episode, plays it from the seeder alone: peers fetch a window that follows the play position', async () => {
+    const bound = 1_000_000
+    const show = await makePlayerShow(180, cleanups)
+    expect(show.episode.length).toBeGreaterThan(2 * bound)
+    await serveShow(show, true, cleanups)
+    const context = await listenerContext(browser, show.origin)
+    await context.addInitScript(max => { (window as any).seedcastMaxStoreBytes = max }, bound)
+    await context.route(isMedia, route => route.abort())
+    const page = await context.newPage()
+    await openPlayer(page, show.pageUrl)
+    await play(page, 8)
+    // WebTorrent asked for the whole file would evict it as it came and, believing it held the
+    // evicted pieces, never fetch them again: playback would stall with HTTP aborted.
+    const { duration } = show.episode
+    await waitForTime(page, duration * 0.9, 90_000)
+    const s = await stats(page)
+    expect(s.storePeakBytes).toBeLessThanOrEqual(bound)
+    expect(s.evicted).toBeGreaterThan(0)
+    expect(s.fromHttp).toBe(0)
+    expect(s.fromPeers).toBeGreaterThan(bound)
+    await expectEpisodeBytes(page, show)
+    await context.close()
+  })
+
   it('a second listener gets most of the episode from the first once the seeder is gone and the web seed is slow', async () => {
     const show = await makePlayerShow(90, cleanups)
     await serveShow(show, false, cleanups)

@@ -34,8 +34,9 @@ export class Swarm implements PeerView {
   private lookupTimer?: ReturnType<typeof setTimeout>
   /** Announces made because no peer was connected (for diagnostics and the tests). */
   lookupsTotal = 0
-  /** The pieces selected for download when the store is bounded (see follow). */
+  /** The pieces selected for download when the store is bounded, and those asked for (see follow). */
   private window?: [number, number]
+  private wanted?: [number, number]
 
   private constructor (
     private readonly client: BrowserClient,
@@ -75,6 +76,7 @@ export class Swarm implements PeerView {
         for (const tracker of trackers) patchWebSocketTracker(Object.getPrototypeOf(tracker) as object)
       }
       if (internals.check('tracker asked again without peers', trackerUpdateNeeds(torrent))) swarm.watchShortfall()
+      swarm.selectWanted()
     })
     torrent.on('wire', (wire: BrowserWire) => {
       wire.once('close', () => {
@@ -115,13 +117,23 @@ export class Swarm implements PeerView {
     return this.torrent.wires.every(wire => wire.peerPieces.get(index))
   }
 
-  /** Selects pieces first..last for download from peers instead of the window selected before. */
+  /**
+   * Selects pieces first..last for download from peers instead of the window selected before
+   * (once the torrent is ready: a window asked for earlier is selected then, as the element,
+   * waiting for those very pieces, sends no timeupdate that would ask again).
+   */
   follow (first: number, last: number): void {
+    this.wanted = [first, last]
+    this.selectWanted()
+  }
+
+  private selectWanted (): void {
     const torrent = this.torrent
-    if (!torrent.ready || torrent.destroyed || (this.window?.[0] === first && this.window[1] === last)) return
+    const wanted = this.wanted
+    if (!wanted || !torrent.ready || torrent.destroyed || (this.window?.[0] === wanted[0] && this.window[1] === wanted[1])) return
     if (this.window) torrent.deselect(this.window[0], this.window[1])
-    torrent.select(first, last)
-    this.window = [first, last]
+    torrent.select(wanted[0], wanted[1])
+    this.window = wanted
   }
 
   prioritize (first: number, last: number): void {
