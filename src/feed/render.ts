@@ -37,6 +37,9 @@ export function renderFeeds (show: ShowConfig, episodes: Episode[], now: Date = 
 export type FeedBytes = Record<FeedName, Buffer>
 
 export interface IncrementalFeeds {
+  /** Each feed's bytes as consecutive parts (write them with writev); copied items that sat together still sit together, in one part. */
+  parts: Record<FeedName, Buffer[]>
+  /** The same bytes, joined (on first use: a 5,000-episode show has 25 MiB of feeds). */
   feeds: FeedBytes
   /** Where each item sits in `feeds`, to hand back as `previous` next time. */
   index: FeedItemIndex
@@ -73,22 +76,61 @@ export function renderFeedsReusing (show: ShowConfig, episodes: Episode[], previ
     'atom.xml': xmlShell(atomShell(show, published), '</feed>'),
     'feed.json': jsonShell(jsonFeedShell(show))
   }
-  const feeds = {} as FeedBytes
+  const parts = {} as Record<FeedName, Buffer[]>
   const spans = {} as Record<FeedName, number[]>
   for (const name of FEED_NAMES) {
     const { text, at, separator } = shells[name]
-    const head = Buffer.from(text.slice(0, at))
-    const parts: Buffer[] = [head]
-    const between = Buffer.from(separator)
-    for (const [index, item] of items[name].entries()) {
-      if (index > 0 && between.length > 0) parts.push(between)
-      parts.push(item)
-    }
-    parts.push(Buffer.from(text.slice(at)))
-    feeds[name] = Buffer.concat(parts)
-    spans[name] = itemSpans(head.length, items[name], between.length)
+    const assembled = assemble(Buffer.from(text.slice(0, at)), items[name], Buffer.from(separator), Buffer.from(text.slice(at)))
+    parts[name] = assembled.parts
+    spans[name] = assembled.spans
   }
-  return { feeds, index: { context, keys, spans }, rendered, reused: published.length - rendered }
+  let joined: FeedBytes | undefined
+  return {
+    parts,
+    get feeds () {
+      return (joined ??= Object.fromEntries(FEED_NAMES.map(name => [name, Buffer.concat(parts[name])])) as FeedBytes)
+    },
+    index: { context, keys, spans },
+    rendered,
+    reused: published.length - rendered
+  }
+}
+
+/**
+ * head, the items with the separator between them, tail: as parts, each item's [start, end]
+ * in the result. An item that follows the one before it in memory (copied items of the
+ * previous file, in the same order) extends that part instead of starting one: after a
+ * publish, the back catalogue is one part, written without being copied again.
+ */
+function assemble (head: Buffer, items: Buffer[], between: Buffer, tail: Buffer): { parts: Buffer[], spans: number[] } {
+  const parts: Buffer[] = [head]
+  const spans: number[] = []
+  let position = head.length
+  let run: Buffer | undefined
+  for (const item of items) {
+    const gap = run ? between : NOTHING
+    position += gap.length
+    spans.push(position, position + item.length)
+    position += item.length
+    if (run && follows(run, gap, item)) {
+      run = Buffer.from(run.buffer, run.byteOffset, run.length + gap.length + item.length)
+      continue
+    }
+    if (run) parts.push(run)
+    if (gap.length > 0) parts.push(gap)
+    run = item
+  }
+  if (run) parts.push(run)
+  parts.push(tail)
+  return { parts, spans }
+}
+
+const NOTHING = Buffer.alloc(0)
+
+/** True when `item` sits in memory right after `run` and `gap`, and the bytes between them are `gap`. */
+function follows (run: Buffer, gap: Buffer, item: Buffer): boolean {
+  if (run.buffer !== item.buffer || item.byteOffset !== run.byteOffset + run.length + gap.length) return false
+  return gap.length === 0 || Buffer.from(run.buffer, run.byteOffset + run.length, gap.length).equals(gap)
 }
 
 function renderItems (entry: PublishedEpisode): Record<FeedName, Buffer> {
@@ -106,16 +148,4 @@ function xmlShell (text: string, closingTag: string): { text: string, at: number
 function jsonShell (text: string): { text: string, at: number, separator: string } {
   // Same placement as insertJsonItems, so both give JSON.stringify's bytes.
   return { text, at: jsonItemsOffset(text), separator: ',' }
-}
-
-/** [start, end] byte offsets of each item in the assembled feed, flattened. */
-function itemSpans (at: number, items: Buffer[], separator: number): number[] {
-  const spans: number[] = []
-  let position = at
-  for (const [index, item] of items.entries()) {
-    if (index > 0) position += separator
-    spans.push(position, position + item.length)
-    position += item.length
-  }
-  return spans
 }

@@ -2,7 +2,7 @@ import { access, open, readdir, readFile, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
 import { fileError } from '../errors.js'
-import { writeAtomic, writeJsonAtomic } from '../atomic.js'
+import { writeAtomic, writeAtomicParts, writeJsonAtomic } from '../atomic.js'
 import { episodeHashes, type EpisodeHashes } from '../feed/episode-hash.js'
 import type { FeedItemIndex, PreviousFeeds } from '../feed/item-reuse.js'
 import { renderFeedsReusing, type FeedBytes } from '../feed/render.js'
@@ -35,12 +35,12 @@ async function writeFeedsCounting (paths: ShowPaths, config: ShowConfig, catalog
   // Once per build: the feeds' item index and the site's page records are both keyed by them.
   const hashes = loadedHashes ?? episodeHashes(catalog.episodes)
   const previous = await previousFeeds(paths)
-  const { feeds, index, rendered, reused } = renderFeedsReusing(config, catalog.episodes, previous, hashes)
+  const { parts, index, rendered, reused } = renderFeedsReusing(config, catalog.episodes, previous, hashes)
   const onDisk = previous?.feeds ?? await currentFeeds(paths)
-  const changed = FEED_NAMES.filter(name => !onDisk[name]?.equals(feeds[name]))
+  const changed = FEED_NAMES.filter(name => !sameBytes(parts[name], onDisk[name]))
   // In parallel: each write is atomic on its own, and their fsyncs overlap.
   await Promise.all([
-    ...changed.map(file => writeAtomic(join(paths.publicDir, file), feeds[file])),
+    ...changed.map(file => writeAtomicParts(join(paths.publicDir, file), parts[file])),
     writeSite(paths, config, catalog, { hashes })
   ])
   if (changed.length > 0 || !previous || !sameIndex(previous.index, index)) await saveFeedIndex(paths, index)
@@ -51,6 +51,17 @@ async function writeFeedsCounting (paths: ShowPaths, config: ShowConfig, catalog
 async function currentFeeds (paths: ShowPaths): Promise<Partial<FeedBytes>> {
   const texts = await Promise.all(FEED_NAMES.map(name => readFile(join(paths.publicDir, name)).catch(() => undefined)))
   return Object.fromEntries(FEED_NAMES.flatMap((name, at) => texts[at] ? [[name, texts[at]]] : []))
+}
+
+/** True when the parts, joined, are `bytes`. */
+function sameBytes (parts: Buffer[], bytes: Buffer | undefined): boolean {
+  if (!bytes || parts.reduce((total, part) => total + part.length, 0) !== bytes.length) return false
+  let at = 0
+  for (const part of parts) {
+    if (!part.equals(bytes.subarray(at, at + part.length))) return false
+    at += part.length
+  }
+  return true
 }
 
 /** The index on disk says what the new one says (then it need not be written again). */

@@ -49,6 +49,8 @@ describe('incremental feed builds', () => {
     expect(next.feeds).toEqual(fullBuild(show, published))
     expect(next.rendered).toBe(1)
     expect(next.reused).toBe(39)
+    // The copied items sat together in the previous file: one part (head, new item, [separator,] back catalogue, tail).
+    for (const parts of Object.values(next.parts)) expect(parts.length).toBeLessThanOrEqual(5)
   })
 
   it('after an edit, a removal and a draft published, renders just those and equals a full build', () => {
