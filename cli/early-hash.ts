@@ -9,8 +9,11 @@
 /** A flag as the oclif manifest lists it. */
 export interface ManifestFlag { name: string, type: string, char?: string, allowNo?: boolean }
 
-/** The input and the --piece-length text of a `create` command line, or undefined when unsure. */
-export function createInput (argv: string[], flags: Record<string, ManifestFlag>): { input: string, pieceLength?: string } | undefined {
+/**
+ * The input and the --piece-length text of a `create` command line (the --show text of a
+ * `publish` one), or undefined when unsure.
+ */
+export function createInput (argv: string[], flags: Record<string, ManifestFlag>): { input: string, pieceLength?: string, show?: string } | undefined {
   const valued = new Map<string, string>()
   const switches = new Set<string>()
   for (const flag of Object.values(flags)) {
@@ -23,6 +26,7 @@ export function createInput (argv: string[], flags: Record<string, ManifestFlag>
   }
   let input: string | undefined
   let pieceLength: string | undefined
+  let show: string | undefined
   const positional = (arg: string | undefined) => {
     if (input !== undefined || arg === undefined) return false
     input = arg
@@ -45,9 +49,10 @@ export function createInput (argv: string[], flags: Record<string, ManifestFlag>
       const value = equals > 0 ? arg.slice(equals + 1) : argv[++i]
       if (value === undefined) return undefined
       if (flag === 'piece-length') pieceLength = value
+      if (flag === 'show') show = value
       continue
     }
     if (!positional(arg)) return undefined
   }
-  return input === undefined ? undefined : { input, pieceLength }
+  return input === undefined ? undefined : { input, pieceLength, show }
 }

@@ -186,8 +186,13 @@ export async function warmUpFor (argv: string[], root: string): Promise<void> {
         // publish hashes MEDIA with SHA-256 too, at the piece length chosen for its size
         // (src/show/publish.ts), unless it rewrites an MP4 moov-first: then the early
         // job does not match and is stopped.
-        if (command === 'publish') startEarlyHash(found.input, undefined, { sha256: true })
-        else startEarlyHash(found.input, found.pieceLength === undefined ? undefined : parsePieceLength(found.pieceLength))
+        if (command === 'publish') {
+          startEarlyHash(found.input, undefined, { sha256: true })
+          // And the copy into the show (src/show/early-copy.ts), adopted only if publish
+          // copies that very file there.
+          const { startEarlyCopy } = await import('../src/show/early-copy.js')
+          startEarlyCopy(found.show ?? '.', found.input)
+        } else startEarlyHash(found.input, found.pieceLength === undefined ? undefined : parsePieceLength(found.pieceLength))
       }
     }
     const { warmUpHasher } = await import('../src/torrent/hasher.js')

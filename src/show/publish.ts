@@ -9,6 +9,7 @@ import { probeMedia } from '../media/probe.js'
 import type { EpisodeMedia } from '../media/types.js'
 import type { ShowNotes } from '../feed/notes.js'
 import { checkCover, type CoverImage } from './cover.js'
+import { dropEarlyCopy, takeEarlyCopy } from './early-copy.js'
 import { showTrackers } from '../feed/trackers.js'
 import { episodeUrls, publicUrl } from '../feed/urls.js'
 import { createTorrent } from '../torrent/create.js'
@@ -103,6 +104,7 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
     // and that rewrite is what gets hashed and published; anything else is copied as it is.
     const faststart = await faststartCopy(mediaPath, temp, media.extension)
     const hashed = faststart.rewritten ? temp : mediaPath
+    if (faststart.rewritten) await dropEarlyCopy()
     // The copy (then its fsync) and the hashing run at once (the kernel copies while worker
     // threads hash the source, both from the page cache); the source must not change meanwhile.
     const mediaUrl = publicUrl(config, files.mediaPath)
@@ -119,7 +121,8 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
       }),
       // Made durable as soon as it is copied, so the disk writes overlap the hashing
       // instead of following it.
-      (faststart.rewritten ? Promise.resolve() : copyFile(mediaPath, temp, constants.COPYFILE_FICLONE).catch(error => { throw fileError(error, mediaPath, 'copy') }))
+      // The copy the CLI started while loading (early-copy.ts), if it is of this file as it is now.
+      (faststart.rewritten ? Promise.resolve() : takeEarlyCopy(mediaPath, temp).then(taken => taken ? undefined : copyFile(mediaPath, temp, constants.COPYFILE_FICLONE).catch(error => { throw fileError(error, mediaPath, 'copy') })))
         .then(() => syncFile(temp)) // on disk before any catalog entry can point at it
     ])
     // Both settled before anything is cleaned up, so no copy outlives the temp file's removal.

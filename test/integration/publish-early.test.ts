@@ -1,0 +1,103 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { showPaths } from '../../src/model/paths.js'
+import { dropEarlyCopy, startEarlyCopy, takeEarlyCopy } from '../../src/show/early-copy.js'
+import { tempPath } from '../../src/show/reservations.js'
+import { runCliJson } from '../helpers/cli.js'
+import { fixture, tempShow } from './publish-helpers.js'
+
+const SIZE = 12 * 1024 * 1024 + 777 // past the 8 MiB below which nothing starts early
+
+/** A valid MP3 past 8 MiB: the audio frames of a fixture (no tags) repeated. */
+function bigMp3 (path: string): Buffer {
+  const data = readFileSync(fixture('episode-2.mp3'))
+  const tagSize = data.subarray(0, 3).toString('latin1') === 'ID3' ? 10 + ((data[6]! << 21) | (data[7]! << 14) | (data[8]! << 7) | data[9]!) : 0
+  const audio = data.subarray(tagSize)
+  const bytes = Buffer.concat(Array.from({ length: Math.ceil(SIZE / audio.length) }, () => audio))
+  writeFileSync(path, bytes)
+  return bytes
+}
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('base64')
+
+describe('early copy (src/show/early-copy.ts)', () => {
+  it('is adopted by the publish of that very file: moved into place, nothing left in .seedcast/tmp', async () => {
+    const show = await tempShow()
+    try {
+      const media = join(show.path, 'big.bin')
+      const data = randomBytes(SIZE)
+      writeFileSync(media, data)
+      const paths = showPaths(show.show)
+      startEarlyCopy(show.show, media)
+      const destination = tempPath(paths, 'mp3')
+      expect(await takeEarlyCopy(media, destination)).toBe(true)
+      expect(readFileSync(destination).equals(data)).toBe(true)
+      expect(readdirSync(paths.tmpDir)).toEqual([destination.split('/').at(-1)])
+    } finally {
+      await show.cleanup()
+    }
+  })
+
+  it('is removed, not adopted, for another file, a file changed since, or when dropped', async () => {
+    const show = await tempShow()
+    try {
+      const paths = showPaths(show.show)
+      const media = join(show.path, 'big.bin')
+      const other = join(show.path, 'other.bin')
+      writeFileSync(media, randomBytes(SIZE))
+      writeFileSync(other, randomBytes(SIZE))
+
+      startEarlyCopy(show.show, other)
+      expect(await takeEarlyCopy(media, tempPath(paths, 'mp3'))).toBe(false)
+
+      startEarlyCopy(show.show, media)
+      await new Promise(resolve => setTimeout(resolve, 20))
+      writeFileSync(media, randomBytes(SIZE)) // same size, new bytes: a new mtime
+      expect(await takeEarlyCopy(media, tempPath(paths, 'mp3'))).toBe(false)
+
+      startEarlyCopy(show.show, media)
+      await dropEarlyCopy()
+      expect(readdirSync(paths.tmpDir)).toEqual([])
+    } finally {
+      await show.cleanup()
+    }
+  })
+
+  it('starts nothing in a folder that is not a show', async () => {
+    const show = await tempShow()
+    try {
+      const media = join(show.path, 'big.bin')
+      writeFileSync(media, randomBytes(SIZE))
+      startEarlyCopy(show.path, media) // the show's parent: no show.json, no .seedcast/tmp
+      expect(readdirSync(show.path).sort()).toEqual(['big.bin', 'show'])
+      expect(await takeEarlyCopy(media, join(show.path, 'x.mp3'))).toBe(false)
+    } finally {
+      await show.cleanup()
+    }
+  })
+})
+
+describe('seedcast publish of a file past 8 MiB (hashed and copied while the command loads)', () => {
+  it('publishes the same bytes, SHA-256 and pieces as the library computes, leaving no temp file', async () => {
+    const show = await tempShow()
+    try {
+      const media = join(show.path, 'big.mp3')
+      const data = bigMp3(media)
+      const { result, json } = await runCliJson(['publish', media, '--show', show.show, '--title', 'Big', '--json'])
+      expect(result.code, result.stderr).toBe(0)
+      const published = readFileSync(join(show.show, 'public', json.episode.mediaPath))
+      expect(published.equals(data)).toBe(true)
+      expect(json.episode.sha256).toBe(sha256(data))
+      const pieceLength = json.episode.pieceLength as number
+      const torrent = readFileSync(join(show.show, 'public', json.episode.torrentPath))
+      const pieces: Buffer[] = []
+      for (let start = 0; start < data.length; start += pieceLength) pieces.push(createHash('sha1').update(data.subarray(start, start + pieceLength)).digest())
+      expect(torrent.includes(Buffer.concat(pieces))).toBe(true)
+      expect(readdirSync(showPaths(show.show).tmpDir)).toEqual([])
+    } finally {
+      await show.cleanup()
+    }
+  })
+})
