@@ -5,6 +5,7 @@ import { SeedcastCommand } from '../cli/base-command.js'
 import { downloadView } from '../cli/download-view.js'
 import { StopSignals } from '../cli/stop-signals.js'
 import { download } from '../src/swarm/download/download.js'
+import { internalsWarnings } from '../src/swarm/webtorrent-internals.js'
 import { parseRate } from '../src/swarm/rate.js'
 import { formatBytes } from '../src/torrent/format.js'
 
@@ -69,6 +70,8 @@ Ctrl-C or SIGTERM stops cleanly (while seeding, it ends the seeding and exits 0)
     setFlagsFromString(`--wasm-tiering-budget=${2 ** 31 - 1}`)
     const stop = new StopSignals()
     const view = downloadView({ json, stream: this.jsonStream })
+    // A WebTorrent internal seedcast patches is gone (a dependency changed): say which fast path or limit is off.
+    for (const line of internalsWarnings()) process.stderr.write(line + '\n')
     try {
       const result = await download(args.source, {
         outputDir: flags.output !== undefined ? resolve(flags.output) : flags.stdout ? undefined : resolve('.'),

@@ -33,7 +33,9 @@ export const fastPathCounts = {
   /** Downloaded pieces assembled in the buffer of an earlier piece already written to disk. */
   reusedPieceBuffers: 0,
   /** Received blocks whose request was found where the last one's was, or next to it (no scan). */
-  requestsFoundAtOnce: 0
+  requestsFoundAtOnce: 0,
+  /** Times a download's cap on a peer's outstanding requests was set or changed (its extended handshake's reqq). */
+  cappedRequestQueues: 0
 }
 
 export type FastPathCounts = typeof fastPathCounts

@@ -86,7 +86,7 @@ function trackerPrototype (url: string): object | undefined {
 }
 
 /** The features, named as the warning line names them. */
-export type Feature = 'peer links' | 'piece framing' | 'receive without copies' | 'pieces assembled in place' | 'requests found from the last match' | 'socket write batching' | 'WebRTC stall check' | 'peer message limits' | 'incoming connection cap' | 'WebRTC glare tie-break' | 'outgoing connections from --host' | 'uTP close by libtorrent peers' | 'duplicate connections sharing an address'
+export type Feature = 'peer links' | 'piece framing' | 'receive without copies' | 'pieces assembled in place' | 'requests found from the last match' | 'socket write batching' | 'WebRTC stall check' | 'peer message limits' | 'incoming connection cap' | 'WebRTC glare tie-break' | 'outgoing connections from --host' | 'uTP close by libtorrent peers' | 'duplicate connections sharing an address' | 'download request queue limit'
 
 export interface FeatureStatus { feature: Feature, on: boolean, missing: string[], consequence: string }
 
@@ -191,6 +191,15 @@ const FEATURES: Array<{ feature: Feature, needs: Requirement[], needsFeatures?: 
     ],
     needsFeatures: ['peer links'],
     consequence: 'closing one of two uTP connections to a peer may close both'
+  },
+  {
+    feature: 'download request queue limit',
+    needs: [
+      { what: 'bittorrent-protocol Wire#peerExtendedHandshake', ok: (_t, p) => { const handshake = (p.wire as { peerExtendedHandshake?: unknown } | undefined)?.peerExtendedHandshake; return typeof handshake === 'object' && handshake !== null } },
+      // The request pipelines that honour the peer's reqq (webtorrent's getBlockPipelineLength).
+      { what: 'webtorrent Torrent.prototype._updateWire, ._request', ok: t => fn(t.torrent, '_updateWire') && fn(t.torrent, '_request') }
+    ],
+    consequence: 'a download keeps as many requests in flight as each peer allows, whether the disk keeps up or not'
   }
 ]
 
@@ -293,6 +302,36 @@ function peerOf (wire: object): PeerLike | undefined {
 /** The connection under a wire: a net.Socket (TCP), a uTP socket or a simple-peer (WebRTC). */
 export function connOfWire (wire: object): unknown {
   return peerOf(wire)?.conn ?? undefined
+}
+
+// ---- download request queue limit
+
+interface QueuedWire { peerExtendedHandshake?: { reqq?: unknown } | null }
+
+/** The `reqq` each peer sent in its extended handshake (undefined: none), before it was capped. */
+const ownRequestQueues = new WeakMap<object, number | undefined>()
+
+/**
+ * Lets `wire` have at most `limit` block requests outstanding (WebTorrent asks for a
+ * second's worth of the peer's speed, capped only by the `reqq` of the peer's extended
+ * handshake; download/request-limit.ts decides the limit). The cap is written into that
+ * handshake's `reqq`, a peer's own smaller `reqq` kept; call it again after a new
+ * handshake (it replaces the object) or to change the limit. False, nothing changed, when
+ * the feature is off or the wire has no handshake object.
+ */
+export function capRequestQueue (wire: object, limit: number): boolean {
+  if (!featureOn('download request queue limit')) return false
+  const handshake = (wire as QueuedWire).peerExtendedHandshake
+  if (!handshake || typeof handshake !== 'object') return false
+  if (!ownRequestQueues.has(handshake)) {
+    const theirs = handshake.reqq
+    ownRequestQueues.set(handshake, typeof theirs === 'number' && theirs > 0 ? theirs : undefined)
+  }
+  const theirs = ownRequestQueues.get(handshake)
+  const capped = theirs === undefined ? limit : Math.min(theirs, limit)
+  if (handshake.reqq !== capped) fastPathCounts.cappedRequestQueues++
+  handshake.reqq = capped
+  return true
 }
 
 // ---- peer message limits and bans

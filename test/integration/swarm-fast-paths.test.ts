@@ -18,7 +18,7 @@ describe('WebTorrent fast paths with a real peer', () => {
   it('every feature is on with the pinned dependencies, and no warning is printed', () => {
     const status = applyWebTorrentInternals()
     expect(status.filter(entry => !entry.on)).toEqual([])
-    expect(status.map(entry => entry.feature)).toEqual(['peer links', 'piece framing', 'receive without copies', 'pieces assembled in place', 'requests found from the last match', 'socket write batching', 'WebRTC stall check', 'peer message limits', 'incoming connection cap', 'WebRTC glare tie-break', 'outgoing connections from --host', 'uTP close by libtorrent peers', 'duplicate connections sharing an address'])
+    expect(status.map(entry => entry.feature)).toEqual(['peer links', 'piece framing', 'receive without copies', 'pieces assembled in place', 'requests found from the last match', 'socket write batching', 'WebRTC stall check', 'peer message limits', 'incoming connection cap', 'WebRTC glare tie-break', 'outgoing connections from --host', 'uTP close by libtorrent peers', 'duplicate connections sharing an address', 'download request queue limit'])
     expect(internalsWarnings()).toEqual([])
   })
 
@@ -69,6 +69,8 @@ describe('WebTorrent fast paths with a real peer', () => {
       const foundAtOnce = fastPathCounts.requestsFoundAtOnce - before.requestsFoundAtOnce
       expect(foundAtOnce).toBeGreaterThan(blocks / 3)
       expect(foundAtOnce).toBeLessThanOrEqual(blocks)
+      // aria2c's outstanding requests were capped (at its connection, again at its extended handshake).
+      expect(fastPathCounts.cappedRequestQueues - before.cappedRequestQueues).toBeGreaterThanOrEqual(1)
       console.log(`receive: ${blocks} blocks (${foundAtOnce} requests found at once), ${joined} messages joined across reads, ${pieces} pieces assembled in place (${fastPathCounts.reusedPieceBuffers - before.reusedPieceBuffers} in a reused buffer)`)
     } finally {
       await seeder.stop()

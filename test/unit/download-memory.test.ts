@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { describe, expect, it } from 'vitest'
 import { REQUEST_QUEUE, RequestLimit } from '../../src/swarm/download/request-limit.js'
+import { fastPathCounts } from '../../src/swarm/fast-path-counts.js'
 import { assemblePiecesInPlace, findRequestsFromLastMatch, releasePieceBuffer, type FlushingPieceProto, type PullingWireProto } from '../../src/swarm/wire-receive.js'
 import Piece from 'torrent-piece'
 import { collectYoungGarbage } from '../../src/swarm/young-garbage.js'
@@ -11,6 +12,7 @@ class FakeWire extends EventEmitter {
 
 describe('request limit', () => {
   it('caps outstanding requests, keeps a peer\'s smaller reqq, and holds while the disk is behind', () => {
+    const counted = fastPathCounts.cappedRequestQueues
     const limit = new RequestLimit()
     const plain = new FakeWire()
     const modest = new FakeWire()
@@ -36,6 +38,9 @@ describe('request limit', () => {
     expect(limit.limit).toBe(1)
     limit.writes.finished(piece)
     expect([plain, modest, greedy].map(wire => wire.peerExtendedHandshake.reqq)).toEqual([REQUEST_QUEUE, 64, REQUEST_QUEUE])
+    // Counted where webtorrent-internals.ts wrote them: 3 first caps (modest's own 64 is
+    // kept as it came, not counted), 3 holds to one block, 3 releases.
+    expect(fastPathCounts.cappedRequestQueues - counted).toBe(3 + 3 + 3)
   })
 })
 

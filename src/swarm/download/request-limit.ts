@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events'
+import { capRequestQueue } from '../webtorrent-internals.js'
 
 /**
  * Most block requests outstanding to one peer: libtorrent's default (max_out_request_queue),
@@ -13,9 +14,8 @@ const HOLD_ABOVE = 16 * 1024 * 1024
 /** ...until the writes are down to this. */
 const RESUME_BELOW = 4 * 1024 * 1024
 
-interface LimitedWire extends EventEmitter {
-  peerExtendedHandshake?: { reqq?: unknown } | null
-}
+/** A bittorrent-protocol wire: its extended handshake is announced with the 'extended' event. */
+type LimitedWire = EventEmitter
 
 /**
  * Bounds the data a download holds in memory. WebTorrent keeps at most a peer's `reqq`
@@ -24,20 +24,20 @@ interface LimitedWire extends EventEmitter {
  * written pass HOLD_ABOVE (a slow or busy disk: under load, 70 pieces were waiting in
  * WebTorrent's store queue, all of them in memory). A peer's own smaller `reqq` is kept.
  * The store reports its writes (DownloadStore's `writes`); each finished write makes
- * WebTorrent ask again, so requests resume by themselves.
+ * WebTorrent ask again, so requests resume by themselves. The cap itself is written by
+ * webtorrent-internals.ts (capRequestQueue), which checks WebTorrent still reads it; when
+ * it cannot, nothing is capped and `get` prints which feature is off.
  */
 export class RequestLimit {
   private pendingBytes = 0
   private holding = false
   private readonly wires = new Set<LimitedWire>()
-  /** The `reqq` each peer sent (undefined: none). */
-  private readonly own = new WeakMap<object, number | undefined>()
 
   /** Watches a wire from its creation; its extended handshake, when it comes, is capped too. */
   watch (wire: LimitedWire): void {
     this.wires.add(wire)
-    this.cap(wire)
-    wire.on('extended', (name: string) => { if (name === 'handshake') this.cap(wire) })
+    capRequestQueue(wire, this.limit)
+    wire.on('extended', (name: string) => { if (name === 'handshake') capRequestQueue(wire, this.limit) })
     wire.once('close', () => this.wires.delete(wire))
   }
 
@@ -59,17 +59,6 @@ export class RequestLimit {
 
   private hold (holding: boolean): void {
     this.holding = holding
-    for (const wire of this.wires) this.cap(wire)
-  }
-
-  private cap (wire: LimitedWire): void {
-    const handshake = wire.peerExtendedHandshake
-    if (!handshake || typeof handshake !== 'object') return
-    if (!this.own.has(handshake)) {
-      const theirs = handshake.reqq
-      this.own.set(handshake, typeof theirs === 'number' && theirs > 0 ? theirs : undefined)
-    }
-    const theirs = this.own.get(handshake)
-    handshake.reqq = theirs === undefined ? this.limit : Math.min(theirs, this.limit)
+    for (const wire of this.wires) capRequestQueue(wire, this.limit)
   }
 }
