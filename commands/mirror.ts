@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core'
 import { SeedcastCommand } from '../cli/base-command.js'
+import { StopSignals } from '../cli/stop-signals.js'
 import { mirrorFeed } from '../src/follow/mirror.js'
 
 export default class Mirror extends SeedcastCommand {
@@ -10,7 +11,7 @@ export default class Mirror extends SeedcastCommand {
 - each episode's .torrent with both the mirror's copy and the original enclosure as web seeds (a torrent the feed publishes keeps its infohash, so the mirror joins the show's own swarm);
 - p2p.xml with magnet enclosures, and an rss.xml whose enclosures point at the original host (the mirror adds peers, it never takes the listeners) with the mirror's torrent and magnet as podcast:alternateEnclosure sources;
 - a channel that says it is a mirror and links the original feed (atom:link rel="via").
-Run it again (from cron) to add new episodes. A feed whose license does not allow redistribution (no Creative Commons or other free license) is refused unless --allow-redistribution.`
+Run it again (from cron) to add new episodes. Ctrl-C or SIGTERM stops cleanly (exit 130): the episodes mirrored so far are written into the show with its feeds, the one being copied is left out (its partial download kept for the next run); a second one quits at once (also exit 130). A feed whose license does not allow redistribution (no Creative Commons or other free license) is refused unless --allow-redistribution.`
 
   static override examples = [
     { description: 'Mirror a Creative Commons show, served later at https://mirror.example/radio/', command: '<%= config.bin %> mirror https://radio.example/feed.xml ./radio-mirror --base-url https://mirror.example/radio/ --tracker self' },
@@ -39,6 +40,8 @@ Run it again (from cron) to add new episodes. A feed whose license does not allo
     const { args, flags } = await this.parse(Mirror)
     const baseUrl = flags['base-url']
     if (!/^https?:\/\//i.test(baseUrl) || !URL.canParse(baseUrl)) this.error('--base-url must be an http(s) URL', { exit: 2 })
+    // A stop waits for the request or download in flight to end: say so, and how to quit now.
+    const stop = new StopSignals(reason => process.stderr.write(`stopping (${reason}); again to quit now\n`))
     const result = await mirrorFeed(args.feed, args.dir, {
       baseUrl,
       trackers: flags.tracker,
@@ -48,6 +51,7 @@ Run it again (from cron) to add new episodes. A feed whose license does not allo
       ownerEmail: flags['owner-email'],
       dht: flags.dht,
       timeoutSeconds: flags.timeout,
+      signal: stop.signal,
       onEpisode: this.jsonEnabled() ? undefined : event => process.stderr.write(event.action === 'mirrored' ? `mirrored "${event.title}"\n` : `"${event.title}" failed: ${event.message}\n`)
     })
     this.log(`${args.dir}: ${result.added.length} new episode(s), ${result.episodes} in the mirror${result.failed.length ? `, ${result.failed.length} failed` : ''}`)

@@ -34,6 +34,12 @@ export interface MirrorOptions {
   dht?: boolean
   timeoutSeconds?: number
   maxEpisodeBytes?: number
+  /**
+   * Stops the mirror cleanly when aborted: the episode being copied is left out (its
+   * partial download kept for the next run), the ones copied so far are written into the
+   * show with its feeds, then mirrorFeed throws EINTR.
+   */
+  signal?: AbortSignal
   onEpisode?: (event: { guid: string, title: string, action: 'mirrored' | 'failed', message?: string, infoHash?: string }) => void
 }
 
@@ -59,6 +65,7 @@ export interface MirrorResult {
 export async function mirrorFeed (feedUrl: string, showDir: string, options: MirrorOptions): Promise<MirrorResult> {
   const baseUrl = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`
   const fetched = await fetchFeed(feedUrl)
+  if (options.signal?.aborted) throw interrupted()
   if (fetched.notModified) throw new SeedcastError(`${feedUrl}: 304 to an unconditional request`, { code: 'EHTTP' })
   const original = fetched.movedTo ?? feedUrl
   const feed = readPodcastFeed(fetched.xml, { url: fetched.url })
@@ -80,28 +87,38 @@ export async function mirrorFeed (feedUrl: string, showDir: string, options: Mir
   const wanted = (options.keep ? feed.episodes.slice(0, options.keep) : feed.episodes).filter(episode => !known.has(episode.guid))
   const result: MirrorResult = { show: showDir, feedUrl: original, added: [], failed: [], episodes: 0, feeds: {} }
   const work = join(paths.stateDir, 'mirror-work')
+  let stopped: unknown
   for (const episode of wanted) {
+    if (options.signal?.aborted) { stopped = true; break }
     try {
       const entry = await mirrorEpisode(showDir, episode, feed, config, catalog, work, options)
       catalog.episodes.push(entry)
       result.added.push(episode.guid)
       options.onEpisode?.({ guid: episode.guid, title: episode.title, action: 'mirrored', infoHash: entry.infoHash })
     } catch (err) {
+      // A stop cuts the episode's download: it is left out, what came of it kept in the work folder.
+      if (options.signal?.aborted) { stopped = err; break }
       if (!(err instanceof SeedcastError)) throw err
       result.failed.push({ guid: episode.guid, message: err.message })
       options.onEpisode?.({ guid: episode.guid, title: episode.title, action: 'failed', message: err.message })
     }
   }
-  await rm(work, { recursive: true, force: true })
+  if (!stopped) await rm(work, { recursive: true, force: true })
   // The catalog and show.json under the show lock, then the feeds (buildFeeds takes it again).
   await withShowLock(showDir, async () => {
     await writeJsonAtomic(paths.showFile, config)
     await writeJsonAtomic(paths.catalogFile, catalog)
   })
   const built = await buildFeeds(showDir)
+  if (stopped) throw interrupted(stopped === true ? undefined : stopped)
   result.episodes = catalog.episodes.length
   result.feeds = built.feeds
   return result
+}
+
+/** Stopped (Ctrl-C): the episodes copied so far are in the mirror, with its feeds. */
+function interrupted (cause?: unknown): SeedcastError {
+  return new SeedcastError('interrupted', { code: 'EINTR', cause, hint: 'the episodes mirrored so far are in the show; run the same command again to continue' })
 }
 
 function mirrorConfig (feed: PodcastFeed, original: string, baseUrl: string, options: MirrorOptions, existing?: ShowConfig): ShowConfig {
@@ -136,7 +153,7 @@ async function mirrorEpisode (showDir: string, episode: FeedEpisode, feed: Podca
   const taken = new Set(catalog.episodes.map(e => e.slug))
   let slug = ''
   for (const candidate of slugCandidates(slugify(`${episode.date ? episode.date.toISOString().slice(0, 10) : 'undated'} ${episode.title}`))) if (!taken.has(candidate)) { slug = candidate; break }
-  const got = await fetchEpisode(episode, { library: work, feedSlug: 'episodes', episodeSlug: slug, trackers: [], dht: options.dht ?? true, maxEpisodeBytes: options.maxEpisodeBytes ?? 8 * 1024 ** 3, timeoutSeconds: options.timeoutSeconds ?? 60 })
+  const got = await fetchEpisode(episode, { library: work, feedSlug: 'episodes', episodeSlug: slug, trackers: [], dht: options.dht ?? true, maxEpisodeBytes: options.maxEpisodeBytes ?? 8 * 1024 ** 3, timeoutSeconds: options.timeoutSeconds ?? 60, signal: options.signal })
   const folder = join(work, 'episodes', slug)
   const torrentBytes = await readFile(join(folder, `${slug}.torrent`))
   const info = inspectTorrent(torrentBytes)

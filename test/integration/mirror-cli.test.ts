@@ -1,6 +1,6 @@
 // `seedcast mirror` republishes a hand-written Creative Commons feed served on 127.0.0.1;
 // aria2c then gets a mirrored episode from `seedcast seed` on the mirror with every web seed out of reach.
-import { readFile } from 'node:fs/promises'
+import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { readPodcastFeed } from '../../src/feed/read/podcast-feed.ts'
@@ -12,6 +12,7 @@ import { startJsonProcess, waitForLines, within } from '../helpers/json-process.
 import { tempDir } from '../helpers/tmp.ts'
 import { startTracker } from '../helpers/tracker.ts'
 import { handFeed, mediaBytes, sri } from './follow-helpers.ts'
+import { waitUntil } from './get-helpers.ts'
 
 const cleanups: Array<() => Promise<void> | void> = []
 afterEach(async () => { for (const cleanup of cleanups.splice(0).reverse()) await cleanup() })
@@ -80,6 +81,92 @@ describe('seedcast mirror', () => {
     seeder.child.kill('SIGTERM')
     expect((await within(seeder.exited, 20_000, 'seeder stop')).code).toBe(0)
   }, 240_000)
+
+  it('stops cleanly on SIGINT mid-download (exit 130, the show holds what was mirrored) and the next run adds the rest', async () => {
+    const tmp = await tempDir()
+    cleanups.push(tmp.cleanup)
+    const host = await new FeedHost().start()
+    cleanups.push(() => host.close())
+    const one = mediaBytes(1, 300_000)
+    const two = mediaBytes(2)
+    host.put('/media/one.mp3', one, 'audio/mpeg')
+    host.put('/media/two.mp3', two, 'audio/mpeg')
+    host.put('/feed.xml', handFeed('Free Radio', [
+      { guid: 'orig-1', title: 'One', date: '2026-09-01T00:00:00Z', url: host.url('/media/one.mp3'), length: one.length },
+      { guid: 'orig-2', title: 'Two', date: '2026-09-02T00:00:00Z', url: host.url('/media/two.mp3'), length: two.length }
+    ], 'CC-BY-SA-4.0', ownerTag))
+    // Newest first: Two is mirrored, then One gets its first 100 000 bytes and the connection is held open.
+    host.hold('/media/one.mp3', 100_000)
+    const show = join(tmp.path, 'mirror')
+    const args = ['mirror', host.url('/feed.xml'), show, '--base-url', 'http://127.0.0.1:9/mirror/', '--no-dht']
+    const mirror = startJsonProcess([binPath, ...args], { NO_COLOR: '1' })
+    cleanups.push(mirror.kill)
+    const work = join(show, '.seedcast', 'mirror-work')
+    const partialSize = async () => {
+      const files = await readdir(work, { recursive: true, withFileTypes: true }).catch(() => [])
+      const partial = files.find(entry => entry.isFile() && entry.name.endsWith('.mp3'))
+      return partial ? (await stat(join(partial.parentPath, partial.name))).size : 0
+    }
+    await waitUntil(async () => await partialSize() === 100_000, 60_000, 'the first 100 000 bytes of episode one')
+    mirror.child.kill('SIGINT')
+    const exit = await within(mirror.exited, 30_000, 'mirror stop').catch(error => { throw new Error(`${(error as Error).message}; stderr: ${mirror.stderr()}`) })
+    expect(exit, mirror.stderr()).toEqual({ code: 130, signal: null })
+    expect(mirror.stderr().trim().split('\n')).toEqual([
+      'mirrored "Two"',
+      'stopping (SIGINT); again to quit now',
+      'seedcast: interrupted (the episodes mirrored so far are in the show; run the same command again to continue)'
+    ])
+    // Two is in the catalog, the feeds and public/; One is not, its partial download kept.
+    const catalog = JSON.parse(await readFile(join(show, 'episodes.json'), 'utf8'))
+    expect(catalog.episodes.map((e: { guid: string }) => e.guid)).toEqual(['orig-2'])
+    expect(readPodcastFeed(await readFile(join(show, 'public', 'rss.xml'), 'utf8')).episodes.map(e => e.guid)).toEqual(['orig-2'])
+    expect(await readdir(join(show, 'public', 'media'))).toEqual([catalog.episodes[0].mediaPath.replace(/^media\//, '')])
+    expect(await partialSize()).toBe(100_000)
+
+    host.release()
+    const again = await runCliJson(args, { timeoutMs: 90_000 })
+    expect(again.result.code, again.result.stderr).toBe(0)
+    expect(again.json).toMatchObject({ added: ['orig-1'], episodes: 2 })
+    const entry = JSON.parse(await readFile(join(show, 'episodes.json'), 'utf8')).episodes.find((e: { guid: string }) => e.guid === 'orig-1')
+    expect(Buffer.compare(await readFile(join(show, 'public', entry.mediaPath)), one)).toBe(0)
+  }, 120_000)
+
+  it('takes a first SIGINT while reading the feed as a clean stop, and a second one as exit 130 at once', async () => {
+    const tmp = await tempDir()
+    cleanups.push(tmp.cleanup)
+    const host = await new FeedHost().start()
+    cleanups.push(() => host.close())
+    host.put('/media/one.mp3', mediaBytes(1), 'audio/mpeg')
+    host.put('/feed.xml', handFeed('Free Radio', [{ guid: 'orig-1', title: 'One', date: '2026-09-01T00:00:00Z', url: host.url('/media/one.mp3'), length: 65536 }], 'CC-BY-SA-4.0', ownerTag))
+    const args = (dir: string) => [binPath, 'mirror', host.url('/feed.xml'), join(tmp.path, dir), '--base-url', 'http://127.0.0.1:9/m/', '--no-dht']
+    const feedRequests = () => host.requests('/feed.xml').length
+
+    // One signal: the mirror waits for the feed it asked for, then stops before copying anything.
+    host.delay('/feed.xml')
+    const once = startJsonProcess(args('once'), { NO_COLOR: '1' })
+    cleanups.push(once.kill)
+    await waitUntil(() => feedRequests() > 0, 60_000, 'the feed requested')
+    once.child.kill('SIGINT')
+    // Taken (a default SIGINT would have ended it), the stop waits for the feed.
+    await waitUntil(() => once.stderr().includes('stopping (SIGINT)'), 30_000, 'the stop taken')
+    host.undelay()
+    expect(await within(once.exited, 30_000, 'mirror stop'), once.stderr()).toEqual({ code: 130, signal: null })
+    expect(once.stderr()).toBe('stopping (SIGINT); again to quit now\nseedcast: interrupted (the episodes mirrored so far are in the show; run the same command again to continue)\n')
+    expect(host.requests('/media/one.mp3')).toHaveLength(0)
+
+    // Two signals: the second ends it at once, the feed request still unanswered.
+    const asked = feedRequests()
+    host.delay('/feed.xml')
+    const twice = startJsonProcess(args('twice'), { NO_COLOR: '1' })
+    cleanups.push(twice.kill)
+    await waitUntil(() => feedRequests() > asked, 60_000, 'the feed requested again')
+    twice.child.kill('SIGINT')
+    // One signal at a time: two sent at once may reach the process as one.
+    await waitUntil(() => twice.stderr().includes('stopping (SIGINT)'), 30_000, 'the first stop taken')
+    twice.child.kill('SIGINT')
+    expect(await within(twice.exited, 30_000, 'mirror quit'), twice.stderr()).toEqual({ code: 130, signal: null })
+    expect(host.requests('/media/one.mp3')).toHaveLength(0)
+  }, 120_000)
 
   it('refuses a feed whose license does not allow redistribution', async () => {
     const tmp = await tempDir()
