@@ -72,16 +72,29 @@ describe('seedcast get with bad input', () => {
 
   it('gives up on an unknown infohash with no peers after --timeout, and on an unreachable tracker', async () => {
     const unknown = 'c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00'
-    const started = Date.now()
+    // Each run's span, for a lower bound only: the command gave up by its own timer, not before it.
+    const timed = async (args: string[]) => {
+      const started = performance.now()
+      const result = await runCli(args, { timeoutMs: 100_000 })
+      return { result, seconds: (performance.now() - started) / 1000 }
+    }
     const [noPeers, deadTracker] = await Promise.all([
-      runCli(['get', `magnet:?xt=urn:btih:${unknown}`, '--no-dht', '--timeout', '10', '-o', join(dir, 'unknown')]),
-      runCli(['get', torrentPath, '--no-dht', '--timeout', '3', '-o', join(dir, 'dead')])
+      timed(['get', `magnet:?xt=urn:btih:${unknown}`, '--no-dht', '--timeout', '10', '-o', join(dir, 'unknown')]),
+      timed(['get', torrentPath, '--no-dht', '--timeout', '3', '-o', join(dir, 'dead'), '--json'])
     ])
-    expectOneLineError(noPeers, new RegExp(`no peers found for ${unknown} within 10 s`))
-    expect(noPeers.code).toBe(1)
-    expectOneLineError(deadTracker, new RegExp(`no peers found for ${infoHash} within 3 s`))
-    expect(Date.now() - started).toBeLessThan(25_000)
-  })
+    expectOneLineError(noPeers.result, new RegExp(`no peers found for ${unknown} within 10 s`))
+    expect(noPeers.result.code).toBe(1)
+    expect(noPeers.seconds).toBeGreaterThanOrEqual(10)
+    // With --json the error names its code: the no-peers timeout (not a crash, a kill or another error).
+    expect(deadTracker.result.signal).toBeNull()
+    expect(deadTracker.result.code).toBe(1)
+    const lines = deadTracker.result.stdout.trim().split('\n').map(line => JSON.parse(line) as Record<string, any>)
+    expect(lines[0]).toMatchObject({ event: 'started', infoHash })
+    expect(lines.at(-1)).toEqual({ error: expect.objectContaining({ code: 'ENOPEERS', exitCode: 1, message: `no peers found for ${infoHash} within 3 s` }) })
+    // Waited with no peer and no byte the whole time.
+    expect(lines.filter(line => line.event === 'progress' && (line.peers !== 0 || line.received !== 0))).toEqual([])
+    expect(deadTracker.seconds).toBeGreaterThanOrEqual(3)
+  }, 120_000)
 
   it('refuses an output folder that is a file, and creates a missing one', async () => {
     const file = join(dir, 'a-file')
