@@ -31,11 +31,6 @@ export type SeedSourceEvent =
   | { event: 'fetched', input: string, name: string, infoHash: string, received: number }
   | { event: 'skipped', input: string, message: string }
 
-/** A magnet link or an http(s) URL: something seed fetches before it seeds. */
-export function isRemoteSource (input: string): boolean {
-  return /^magnet:\?/i.test(input) || /^https?:\/\//i.test(input)
-}
-
 /**
  * Brings what a magnet, a .torrent URL or a podcast feed URL names into `dir` and
  * returns the .torrent paths to seed, each with its data next to it:

@@ -66,7 +66,7 @@ export interface SeedStoreOptions {
 
 export class SeedStore {
   readonly chunkLength: number
-  private readonly files: Array<StoreFile & { fd?: Promise<number> }>
+  private readonly files: Array<StoreFile & { fd?: Promise<number>, openFd?: number }>
   private readonly length: number
   private closed = false
   /** Until when reads go through the thread pool (see readFully). */
@@ -102,8 +102,31 @@ export class SeedStore {
     if (length === 0) return process.nextTick(done, null, block)
     framedBlocks.add(buffer.buffer)
     const start = chunkStart + from
-
+    if (this.readInline(block, start)) return queueMicrotask(() => done(null, block))
     this.readRange(block, start, err => err ? done(err) : done(null, block))
+  }
+
+  /**
+   * The usual block: inside one file already open, read from the page cache. Read here
+   * at once, with none of readRange's bookkeeping (its closures, promise and callbacks
+   * were a third of the seeder's garbage: about 100 MiB per GiB sent, each of it work
+   * for V8's young-generation collector). False, nothing read, for any other block.
+   */
+  private readInline (target: Uint8Array, start: number): boolean {
+    if (Date.now() < this.asyncUntil) return false
+    const end = start + target.length
+    const file = this.files.find(candidate => candidate.offset <= start && end <= candidate.offset + candidate.length)
+    if (file?.openFd === undefined) return false
+    const started = performance.now()
+    let bytesRead: number
+    try {
+      bytesRead = readSync(file.openFd, target, 0, target.length, start - file.offset)
+    } catch {
+      return false
+    }
+    if (performance.now() - started > SLOW_READ_MS) this.noteSlowRead()
+    // A short read (a file that shrank): readRange's path says what is wrong.
+    return bytesRead === target.length
   }
 
   /**
@@ -144,6 +167,7 @@ export class SeedStore {
   close (cb?: Callback): void {
     if (this.closed) return process.nextTick(cb ?? (() => {}), null)
     this.closed = true
+    for (const file of this.files) file.openFd = undefined
     const fds = this.files.flatMap(file => file.fd ? [file.fd] : [])
     Promise.allSettled(fds.map(fd => fd.then(value => new Promise<void>(resolve => close(value, () => resolve())))))
       .then(() => cb?.(null), () => cb?.(null))
@@ -198,8 +222,12 @@ export class SeedStore {
     this.asyncUntil = now + ASYNC_FOR_MS
   }
 
-  private fd (file: StoreFile & { fd?: Promise<number> }): Promise<number> {
-    file.fd ??= new Promise((resolve, reject) => open(file.path, 'r', (err, fd) => err ? reject(err) : resolve(fd)))
+  private fd (file: StoreFile & { fd?: Promise<number>, openFd?: number }): Promise<number> {
+    file.fd ??= new Promise((resolve, reject) => open(file.path, 'r', (err, fd) => {
+      if (err) return reject(err)
+      if (!this.closed) file.openFd = fd
+      resolve(fd)
+    }))
     return file.fd
   }
 }
