@@ -44,22 +44,23 @@ export function itemContext (show: Pick<ShowConfig, 'baseUrl' | 'trackers'>): st
 
 const FEEDS: FeedName[] = ['rss.xml', 'p2p.xml', 'atom.xml', 'feed.json']
 
+/** The previous build's items, found by key: their position in its index, whose spans say where each sits in its feeds. */
+export interface ReusableItems {
+  position: (key: string) => number | undefined
+  feeds: FeedBytes
+  spans: Record<FeedName, number[]>
+}
+
 /**
- * A lookup of the previous build's items by key; finds nothing if the index does not fit the
+ * A lookup of the previous build's items by key; undefined if the index does not fit the
  * feeds or was made in another context.
  */
-export function reusableItems (previous: PreviousFeeds | undefined, context: string): (key: string) => Record<FeedName, Buffer> | undefined {
-  if (!previous || previous.index?.context !== context || !fits(previous)) return () => undefined
+export function reusableItems (previous: PreviousFeeds | undefined, context: string): ReusableItems | undefined {
+  if (!previous || previous.index?.context !== context || !fits(previous)) return undefined
   const { feeds, index } = previous
   const positions = new Map<string, number>()
   for (const [position, key] of index.keys.entries()) if (!positions.has(key)) positions.set(key, position)
-  return key => {
-    const position = positions.get(key)
-    if (position === undefined) return undefined
-    const items = {} as Record<FeedName, Buffer>
-    for (const name of FEEDS) items[name] = feeds[name].subarray(index.spans[name][2 * position], index.spans[name][2 * position + 1])
-    return items
-  }
+  return { position: key => positions.get(key), feeds, spans: index.spans }
 }
 
 /** The index has a span for every key in every feed, each inside its feed's text. */

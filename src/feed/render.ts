@@ -1,7 +1,7 @@
 import type { Episode, ShowConfig } from '../model/show.js'
 import { atomEntry, atomShell, renderAtom } from './atom.js'
 import { hashOf, type EpisodeHashes } from './episode-hash.js'
-import { itemContext, reusableItems, type FeedItemIndex, type PreviousFeeds } from './item-reuse.js'
+import { itemContext, reusableItems, type FeedItemIndex, type PreviousFeeds, type ReusableItems } from './item-reuse.js'
 import { jsonFeedItem, jsonFeedShell, jsonItemsOffset, renderJsonFeed } from './json-feed.js'
 import { publishedEpisodes, type PublishedEpisode } from './published.js'
 import { renderRssFeeds, rssItems, rssShells } from './rss.js'
@@ -60,13 +60,13 @@ export function renderFeedsReusing (show: ShowConfig, episodes: Episode[], previ
   const keys = published.map(({ episode }) => hashOf(episode, hashes))
   const context = itemContext(show)
   const reuse = reusableItems(previous, context)
-  const items: Record<FeedName, Buffer[]> = { 'rss.xml': [], 'p2p.xml': [], 'atom.xml': [], 'feed.json': [] }
+  // Per item: its position in the previous build, or its four renderings.
+  const items: Array<number | Record<FeedName, Buffer>> = []
   let rendered = 0
   for (const [index, entry] of published.entries()) {
-    const copied = reuse(keys[index]!)
-    const fresh = copied ?? renderItems(entry)
-    if (!copied) rendered++
-    for (const name of FEED_NAMES) items[name].push(fresh[name])
+    const position = reuse?.position(keys[index]!)
+    if (position === undefined) rendered++
+    items.push(position ?? renderItems(entry))
   }
 
   const rss = rssShells(show, published)
@@ -80,7 +80,7 @@ export function renderFeedsReusing (show: ShowConfig, episodes: Episode[], previ
   const spans = {} as Record<FeedName, number[]>
   for (const name of FEED_NAMES) {
     const { text, at, separator } = shells[name]
-    const assembled = assemble(Buffer.from(text.slice(0, at)), items[name], Buffer.from(separator), Buffer.from(text.slice(at)))
+    const assembled = assemble(Buffer.from(text.slice(0, at)), items, name, reuse, Buffer.from(separator), Buffer.from(text.slice(at)))
     parts[name] = assembled.parts
     spans[name] = assembled.spans
   }
@@ -98,40 +98,44 @@ export function renderFeedsReusing (show: ShowConfig, episodes: Episode[], previ
 
 /**
  * head, the items with the separator between them, tail: as parts, each item's [start, end]
- * in the result. An item that follows the one before it in memory (copied items of the
- * previous file, in the same order) extends that part instead of starting one: after a
- * publish, the back catalogue is one part, written without being copied again.
+ * in the result. A copied item that follows the one before it in the previous file extends
+ * that part instead of starting one: after a publish, the back catalogue is one part,
+ * neither sliced per item nor copied again before it is written.
  */
-function assemble (head: Buffer, items: Buffer[], between: Buffer, tail: Buffer): { parts: Buffer[], spans: number[] } {
+function assemble (head: Buffer, items: Array<number | Record<FeedName, Buffer>>, name: FeedName, reuse: ReusableItems | undefined, between: Buffer, tail: Buffer): { parts: Buffer[], spans: number[] } {
   const parts: Buffer[] = [head]
   const spans: number[] = []
   let position = head.length
-  let run: Buffer | undefined
+  let run: { bytes: Buffer, start: number, end: number } | undefined
   for (const item of items) {
     const gap = run ? between : NOTHING
+    let bytes: Buffer, start: number, end: number
+    if (typeof item === 'number') {
+      bytes = reuse!.feeds[name]
+      start = reuse!.spans[name][2 * item]!
+      end = reuse!.spans[name][2 * item + 1]!
+    } else {
+      bytes = item[name]
+      start = 0
+      end = bytes.length
+    }
     position += gap.length
-    spans.push(position, position + item.length)
-    position += item.length
-    if (run && follows(run, gap, item)) {
-      run = Buffer.from(run.buffer, run.byteOffset, run.length + gap.length + item.length)
+    spans.push(position, position + end - start)
+    position += end - start
+    if (run && run.bytes === bytes && start === run.end + gap.length && (gap.length === 0 || bytes.compare(gap, 0, gap.length, run.end, start) === 0)) {
+      run.end = end
       continue
     }
-    if (run) parts.push(run)
+    if (run) parts.push(run.bytes.subarray(run.start, run.end))
     if (gap.length > 0) parts.push(gap)
-    run = item
+    run = { bytes, start, end }
   }
-  if (run) parts.push(run)
+  if (run) parts.push(run.bytes.subarray(run.start, run.end))
   parts.push(tail)
   return { parts, spans }
 }
 
 const NOTHING = Buffer.alloc(0)
-
-/** True when `item` sits in memory right after `run` and `gap`, and the bytes between them are `gap`. */
-function follows (run: Buffer, gap: Buffer, item: Buffer): boolean {
-  if (run.buffer !== item.buffer || item.byteOffset !== run.byteOffset + run.length + gap.length) return false
-  return gap.length === 0 || Buffer.from(run.buffer, run.byteOffset + run.length, gap.length).equals(gap)
-}
 
 function renderItems (entry: PublishedEpisode): Record<FeedName, Buffer> {
   const rss = rssItems(entry)
