@@ -1,0 +1,51 @@
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
+
+// In a process of its own (the stand-ins are process-wide), on the built code: the stand-ins
+// are in place, webtorrent loads and makes a download client with them, the real packages
+// were never loaded, and fetch through the stand-in still reaches an HTTP server (tracker
+// announces and web seeds go that way).
+const script = `
+import { createServer } from 'node:http'
+import { registerHooks } from 'node:module'
+const { leaveOutUnusedModules, leftOutModules } = await import('./dist/src/swarm/download/lean-imports.js')
+const applied = leaveOutUnusedModules()
+// Registered last, so it runs first: every module the process resolves from here on.
+const resolved = []
+registerHooks({ resolve (specifier, context, next) { const found = next(specifier, context); resolved.push(found.url); return found } })
+const { openDownloadClient, closeDownloadClient } = await import('./dist/src/swarm/download/webtorrent.js')
+const client = await openDownloadClient({ dht: false })
+const refusals = []
+for (const name of ['@silentbot1/nat-api', 'load-ip-set', 'create-torrent']) {
+  const stand = (await import(name)).default
+  try { name === '@silentbot1/nat-api' ? new stand() : stand() } catch (error) { refusals.push(error.message) }
+}
+const server = createServer((request, response) => response.end('d8:intervali60ee')).listen(0, '127.0.0.1')
+await new Promise(resolve => server.once('listening', resolve))
+const fetch = (await import('cross-fetch-ponyfill')).default
+const body = await (await fetch('http://127.0.0.1:' + server.address().port + '/announce')).text()
+server.close()
+await closeDownloadClient(client)
+const loaded = resolved.filter(url => /node_modules\\/(node-fetch|@silentbot1\\/nat-api|load-ip-set|create-torrent|cross-fetch-ponyfill)\\//.test(url))
+const webtorrentLoaded = resolved.some(url => url.includes('node_modules/webtorrent/'))
+console.log(JSON.stringify({ applied, leftOutModules, refusals, body, loaded, webtorrentLoaded }))
+`
+
+describe('modules a download leaves out', () => {
+  it('replaces what webtorrent imports and a download never runs, and webtorrent still makes a client', () => {
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 })
+    expect(result.status, result.stderr).toBe(0)
+    const found = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { applied: boolean, leftOutModules: string[], refusals: string[], body: string, loaded: string[], webtorrentLoaded: boolean }
+    expect(found.applied).toBe(true)
+    expect(found.leftOutModules).toEqual(['@silentbot1/nat-api', 'load-ip-set', 'create-torrent', 'cross-fetch-ponyfill'])
+    expect(found.refusals).toHaveLength(3)
+    for (const message of found.refusals) expect(message).toMatch(/was left out of this process/)
+    expect(found.body).toBe('d8:intervali60ee')
+    // webtorrent and the tracker client were resolved and loaded; none of the left-out packages was.
+    expect(found.webtorrentLoaded).toBe(true)
+    expect(found.loaded).toEqual([])
+  })
+})
