@@ -1,23 +1,30 @@
 // Start-up benchmark: `npm run bench -- startup`. Times `seedcast --version`,
 // `seedcast create --help` and a command that goes through oclif (`seedcast info` of a
-// missing file, which fails after loading oclif and the command) against `node -e 0` under
-// the same Node, interleaved, median of BENCH_ROUNDS (default 21). Needs a build and
+// missing file, which fails after loading oclif and the command; also with an empty compile
+// cache) against `node -e 0` under the same Node, interleaved, median of BENCH_ROUNDS
+// (default 21). Needs a build and
 // /usr/bin/time (for peak RSS). Goal: --version and help <= 1.5x node -e 0.
 import { spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { availableParallelism } from 'node:os'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { availableParallelism, tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 21)
 const cli = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 
+// The last case runs with an empty compile cache each round (NODE_COMPILE_CACHE, which
+// bin/run.js keeps): a user's first run after an install or an upgrade.
+const COLD = 'seedcast info, compile cache empty (first run)'
 const cases: [string, string[], boolean][] = [
   ['node -e 0', ['-e', '0'], true],
   ['seedcast --version', [cli, '--version'], true],
   ['seedcast create --help', [cli, 'create', '--help'], true],
   ['seedcast --help', [cli, '--help'], true],
-  ['seedcast info (oclif + one command, error exit)', [cli, 'info', '/nonexistent.torrent'], false]
+  ['seedcast info (oclif + one command, error exit)', [cli, 'info', '/nonexistent.torrent'], false],
+  [COLD, [cli, 'info', '/nonexistent.torrent'], false]
 ]
+const coldCache = mkdtempSync(join(tmpdir(), 'seedcast-bench-compile-cache-'))
 
 const wall: number[][] = cases.map(() => [])
 const cpu: number[][] = cases.map(() => [])
@@ -25,7 +32,9 @@ const rss: number[][] = cases.map(() => [])
 for (let round = 0; round < ROUNDS; round++) {
   for (const [index, [label, args, mustSucceed]] of cases.entries()) {
     const started = process.hrtime.bigint()
-    const result = spawnSync('/usr/bin/time', ['-f', '%U %S %M', process.execPath, ...args], { encoding: 'utf8' })
+    if (label === COLD) rmSync(coldCache, { recursive: true, force: true })
+    const env = label === COLD ? { ...process.env, NODE_COMPILE_CACHE: coldCache } : process.env
+    const result = spawnSync('/usr/bin/time', ['-f', '%U %S %M', process.execPath, ...args], { encoding: 'utf8', env })
     wall[index]!.push(Number(process.hrtime.bigint() - started) / 1e6)
     if (mustSucceed && result.status !== 0) throw new Error(`${label} failed: ${result.stderr}`)
     const [user, system, rssKiB] = result.stderr.trim().split('\n').at(-1)!.split(' ').map(Number)
@@ -42,5 +51,6 @@ console.log('|---|---:|---:|---:|---:|')
 for (const [index, [label]] of cases.entries()) {
   console.log(`| ${label} | ${median(wall[index]!).toFixed(0)} | ${(median(wall[index]!) / base).toFixed(2)}x | ${median(cpu[index]!).toFixed(0)} | ${median(rss[index]!).toFixed(0)} |`)
 }
+rmSync(coldCache, { recursive: true, force: true })
 console.log(`load average while measuring: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} on ${availableParallelism()} cores (ratios assume a quiet machine)`)
 console.log(`goal <= 1.5x node -e 0: --version ${(median(wall[1]!) / base).toFixed(2)}x, create --help ${(median(wall[2]!) / base).toFixed(2)}x`)
