@@ -100,6 +100,25 @@ describe('player when things go wrong', { timeout: 180_000 }, () => {
     }
   })
 
+  it('streams after a hard reload, which bypasses the worker: the page asks the active worker to claim it', async () => {
+    const context = await listenerContext(browser, show.origin)
+    const page = await context.newPage()
+    expect(await openPlayer(page, show.pageUrl)).toBe('ready')
+    // Shift+Reload: the new page is not controlled by the worker already active.
+    const cdp = await context.newCDPSession(page)
+    await cdp.send('Page.reload', { ignoreCache: true })
+    await page.waitForLoadState('load')
+    await page.locator('.sc-player[data-seedcast-state]').waitFor({ state: 'attached', timeout: 20_000 })
+    expect(await page.locator('.sc-player').getAttribute('data-seedcast-state')).toBe('ready')
+    expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true)
+    await play(page)
+    await waitForTime(page, 1)
+    const s = await stats(page)
+    expect(s.fromHttp + s.fromPeers).toBeGreaterThan(0)
+    await expectEpisodeBytes(page, show)
+    await context.close()
+  })
+
   it('never plays the wrong bytes of a bad web seed: those pieces are rejected and come from the seeder', async () => {
     const pieceLength = show.episode.pieceLength
     const bad: Array<[number, number]> = [[pieceLength + 100, pieceLength + 200], [5 * pieceLength, 5 * pieceLength + 1]]
