@@ -4,12 +4,11 @@
 // modules: semver, globbing, config discovery) and doubled the start-up of these short
 // commands. Anything this cannot answer exactly as oclif would returns false, and bin/run.js
 // hands the arguments to oclif as usual; test/unit/fast-start.test.ts compares the two.
-// The commonest pages come pre-rendered from the build (help-cache.ts).
+// The commonest pages come pre-rendered from the build (quick-answer.ts).
 import { arch } from 'node:os'
 import { join } from 'node:path'
-import { cachedHelp } from './help-cache.js'
 import type { ManifestFlag } from './early-hash.js'
-import { canAnswer, parseJson, readText, userAgent, type PackageJson } from './quick-answer.js'
+import { cachedHelp, canAnswer, parseJson, readText, userAgent, type PackageJson } from './quick-answer.js'
 
 interface ManifestCommand {
   id: string

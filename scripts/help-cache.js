@@ -13,7 +13,7 @@ delete process.env.NO_COLOR
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const { fastStart } = await import('../dist/cli/fast-start.js')
-const { HELP_CACHE_FILE, helpCacheKey, helpSource } = await import('../dist/cli/help-cache.js')
+const { HELP_CACHE_FILE, HELP_SOURCE_FILE, helpCacheKey, helpSource } = await import('../dist/cli/help-cache.js')
 
 const packageText = await readFile(join(root, 'package.json'), 'utf8')
 const manifestText = await readFile(join(root, 'oclif.manifest.json'), 'utf8')
@@ -48,4 +48,5 @@ for (const argv of forms) {
   const page = await render(argv)
   if (page !== undefined) pages[helpCacheKey(argv)] = page
 }
-await writeFile(join(root, HELP_CACHE_FILE), JSON.stringify({ source: helpSource(packageText, manifestText), pages }))
+await writeFile(join(root, HELP_CACHE_FILE), JSON.stringify({ pages }))
+await writeFile(join(root, HELP_SOURCE_FILE), helpSource(packageText, manifestText))

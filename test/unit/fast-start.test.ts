@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { copyFile, mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { HELP_CACHE_FILE, helpCacheKey } from '../../cli/help-cache.js'
+import { HELP_CACHE_FILE, HELP_SOURCE_FILE, helpCacheKey } from '../../cli/help-cache.js'
 import { binPath, repoRoot } from '../helpers/cli.js'
 import { tempDir } from '../helpers/tmp.js'
 
@@ -77,7 +77,7 @@ describe('the fast start (version and help without oclif\'s plugin loading)', ()
 
 describe('the help pages rendered at build time (cli/help-cache.ts)', () => {
   const cacheFile = join(repoRoot, HELP_CACHE_FILE)
-  const cache = JSON.parse(readFileSync(cacheFile, 'utf8')) as { source: string, pages: Record<string, string> }
+  const cache = JSON.parse(readFileSync(cacheFile, 'utf8')) as { pages: Record<string, string> }
 
   it('holds the root, every command and every topic, each exactly what oclif renders to a pipe', () => {
     const keys = Object.keys(cache.pages)
@@ -112,6 +112,7 @@ describe('the help pages rendered at build time (cli/help-cache.ts)', () => {
     try {
       await mkdir(join(tmp.path, 'dist'))
       await copyFile(cacheFile, join(tmp.path, HELP_CACHE_FILE))
+      await copyFile(join(repoRoot, HELP_SOURCE_FILE), join(tmp.path, HELP_SOURCE_FILE))
       const packageText = readFileSync(join(repoRoot, 'package.json'), 'utf8')
       const manifestText = readFileSync(join(repoRoot, 'oclif.manifest.json'), 'utf8')
       const { NO_COLOR: _noColor, FORCE_COLOR: _forceColor, OCLIF_COLUMNS: _columns, ...env } = process.env
