@@ -99,7 +99,7 @@ const sameBytes = Object.entries(renderFeeds(show, episodes)).every(([name, text
 
 // `feed build` end to end on a show folder (load + validate, render, four atomic fsynced
 // writes, the item index, and the web pages: the show page and one page per episode): a full build, then builds after one more episode each time.
-async function timeBuilds (): Promise<{ full: Timing, afterPublish: Timing }> {
+async function timeBuilds (): Promise<{ full: Timing, afterPublish: Timing, unchanged: Timing }> {
   const dir = await mkdtemp(join(tmpdir(), 'seedcast-feed-bench-'))
   try {
     await mkdir(join(dir, 'public'))
@@ -110,6 +110,8 @@ async function timeBuilds (): Promise<{ full: Timing, afterPublish: Timing }> {
     const fullCpu: number[] = []
     const after: number[] = []
     const afterCpu: number[] = []
+    const same: number[] = []
+    const sameCpu: number[] = []
     const measure = async (wall: number[], cpuList: number[]) => {
       const cpuStart = process.cpuUsage()
       const started = performance.now()
@@ -120,16 +122,20 @@ async function timeBuilds (): Promise<{ full: Timing, afterPublish: Timing }> {
     }
     for (let run = 0; run < 7; run++) {
       await setCatalog(episodes.slice(0, EPISODES - 8 + run))
-      // A full build: neither the feeds' item index nor the site's page records.
+      // A full build: neither the feeds' item index, nor the site's page records, nor the list of checked catalog entries.
       await rm(join(dir, '.seedcast', 'feed-items.json'), { force: true })
       await rm(join(dir, '.seedcast', 'site-pages.json'), { force: true })
+      await rm(join(dir, '.seedcast', 'checked-episodes.json'), { force: true })
       await measure(full, fullCpu)
       await setCatalog(episodes.slice(0, EPISODES - 7 + run))
       await measure(after, afterCpu)
+      // Again with nothing changed: everything is checked, nothing is written.
+      await measure(same, sameCpu)
     }
     return {
       full: { median: median(full), min: Math.min(...full), cpu: median(fullCpu) },
-      afterPublish: { median: median(after), min: Math.min(...after), cpu: median(afterCpu) }
+      afterPublish: { median: median(after), min: Math.min(...after), cpu: median(afterCpu) },
+      unchanged: { median: median(same), min: Math.min(...same), cpu: median(sameCpu) }
     }
   } finally {
     await rm(dir, { recursive: true, force: true })
@@ -174,6 +180,7 @@ console.log(row('renderFeeds, all four feeds, full', all))
 console.log(row(`renderFeedsReusing after one publish (${reused} items copied, 1 rendered; same bytes as full: ${sameBytes ? 'yes' : 'NO'})`, incremental))
 console.log(row('feed build (buildFeeds: load, validate, render, fsynced writes), full (goal < 100 ms)', builds.full))
 console.log(row('feed build after one publish (goal < 100 ms)', builds.afterPublish))
+console.log(row('feed build with nothing changed (writes nothing)', builds.unchanged))
 console.log(row('feedsmith generateRssFeed, rss.xml only, same full items', feedsmithFull))
 console.log(row('feedsmith generateRssFeed, bare items (title, guid, enclosure)', feedsmithMinimal))
 console.log(row('JSON.stringify(catalog) (reference)', reference))
