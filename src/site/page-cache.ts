@@ -50,12 +50,24 @@ export async function readPageRecords (file: string): Promise<PageRecords> {
 
 /** Saves the records, unless they are those the file holds already. */
 export async function savePageRecords (file: string, shared: string, records: Map<string, PageRecord>, previous?: PageRecords): Promise<void> {
+  if (previous?.text !== undefined && sameRecords(shared, records, previous)) return
   const pages: StoredPages['pages'] = {}
   for (const [slug, record] of records) pages[slug] = [record.key, record.listed]
   const text = JSON.stringify({ shared, pages } satisfies StoredPages)
   if (text === previous?.text) return
   await mkdir(dirname(file), { recursive: true }).catch(error => { throw fileError(error, dirname(file), 'create') })
   await writeFileAtomic(file, text, { fsync: false }).catch(error => { throw fileError(error, file, 'write') })
+}
+
+/** The same records in the same order: what the file holds already (compared without writing 1 MB of JSON first). */
+function sameRecords (shared: string, records: Map<string, PageRecord>, previous: PageRecords): boolean {
+  if (shared !== previous.shared || records.size !== previous.pages.size) return false
+  const before = previous.pages.entries()
+  for (const [slug, record] of records) {
+    const [oldSlug, old] = before.next().value as [string, PageRecord]
+    if (slug !== oldSlug || record.key !== old.key || record.listed !== old.listed) return false
+  }
+  return true
 }
 
 // Synchronous on purpose: a build checks thousands of chapters and transcript files, and
