@@ -1,4 +1,5 @@
 import { Args, Flags } from '@oclif/core'
+import { setFlagsFromString } from 'node:v8'
 import { SeedcastCommand } from '../cli/base-command.js'
 import { seedFlags, seedOptionsFromFlags } from '../cli/seed-flags.js'
 import { seedView } from '../cli/seed-view.js'
@@ -8,7 +9,6 @@ import { formatBytes } from '../src/torrent/format.js'
 import { isRemoteSource } from '../src/follow/remote-source.js'
 import type { SeedSourceEvent } from '../src/follow/seed-sources.js'
 import { internalsWarnings } from '../src/swarm/webtorrent-internals.js'
-import { releaseStartupGarbage } from '../src/swarm/young-garbage.js'
 
 export default class Seed extends SeedcastCommand {
   static override summary = 'Seed episodes (torrents, show folders, magnets, .torrent URLs or whole podcast feeds) from one process'
@@ -56,6 +56,10 @@ A status file in --state lets "seedcast peers" show who is connected. Exits 1 wh
   async run (): Promise<void> {
     const { argv, flags } = await this.parse(Seed)
     const json = this.jsonEnabled()
+    // This process is now a long-lived seeder whose garbage is mostly short-lived 16 KiB
+    // blocks: V8's young generation is kept from growing further (it has grown while the
+    // modules loaded, to 16 or 32 MiB on Node 24: the flag does not act on that growth).
+    setFlagsFromString('--semi-space-growth-factor=1')
     // During start-up the first signal lets the pieces being checked finish (so their
     // state is saved and the next start resumes), then stops; a second one ends it now.
     let started = false
@@ -79,13 +83,6 @@ A status file in --state lets "seedcast peers" show who is connected. Exits 1 wh
       onEvent: seedView({ json, table: process.stderr.isTTY })
     })
     started = true
-    // Seeding from here on: what start-up grew (V8's young generation, to its 32 MiB
-    // maximum) is given back, and the young generation grows again only as far as
-    // seeding's own garbage needs. --semi-space-growth-factor=1, which this command used to
-    // set, did not keep start-up from growing it on Node 24 (measured: 1 -> 32 MiB even
-    // with the flag on the command line), and after this collection it held the young
-    // generation at 1 MiB: 250-330 scavenges per GiB sent instead of 30-120.
-    releaseStartupGarbage()
     // A WebTorrent internal seedcast patches is gone (a dependency changed): say which fast path is off.
     for (const line of internalsWarnings()) process.stderr.write(line + '\n')
     if (flags.duration) setTimeout(() => stop.stop('duration'), flags.duration * 1000).unref()

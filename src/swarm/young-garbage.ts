@@ -1,23 +1,9 @@
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 
-type Collect = (options: { type: 'minor' | 'major', execution: 'sync', flavor?: 'regular' | 'last-resort' }) => void
+type Collect = (options: { type: 'minor', execution: 'sync' }) => void
 
 let collect: Collect | null | undefined
-
-/** V8's `gc`, exposed in a context of its own (the global scope is left alone); null where this Node cannot give it. */
-function collector (): Collect | null {
-  if (collect === undefined) {
-    try {
-      setFlagsFromString('--expose-gc')
-      const gc = runInNewContext('gc') as unknown
-      collect = typeof gc === 'function' ? gc as Collect : null
-    } catch {
-      collect = null
-    }
-  }
-  return collect
-}
 
 /**
  * Node reads a socket into a fresh 64 KiB ArrayBuffer each time, freed only when V8
@@ -30,28 +16,16 @@ function collector (): Collect | null {
  * cannot give it, nothing is collected early.
  */
 export function collectYoungGarbage (): boolean {
-  const gc = collector()
-  if (!gc) return false
-  gc({ type: 'minor', execution: 'sync' })
-  return true
-}
-
-/**
- * For a process that has started and will now run for long (a seeder): collects what
- * start-up left (module loading, reading every .torrent and resume record) and gives V8's
- * young generation back. Loading some 700 modules keeps most of what each scavenge finds
- * alive, and V8 answers a high survival rate by growing the young generation, here to its
- * 32 MiB maximum (--semi-space-growth-factor=1, even given on the command line, did not
- * stop it on Node 24); V8 shrinks it again only in a memory-reducing collection, which
- * its memory reducer runs after many seconds of quiet, so a seeder that got peers at once
- * served them with 32 MiB of young generation (seed bench: idle RSS 118 MiB, peak 141). A
- * last-resort collection is memory-reducing: the young generation restarts at 1 MiB and
- * grows again only as far as seeding's own garbage (short-lived blocks) needs (idle 92,
- * peak 108-111). Tens of ms, once. False, nothing done, where `gc` is not available.
- */
-export function releaseStartupGarbage (): boolean {
-  const gc = collector()
-  if (!gc) return false
-  gc({ type: 'major', execution: 'sync', flavor: 'last-resort' })
+  if (collect === undefined) {
+    try {
+      setFlagsFromString('--expose-gc')
+      const gc = runInNewContext('gc') as unknown
+      collect = typeof gc === 'function' ? gc as Collect : null
+    } catch {
+      collect = null
+    }
+  }
+  if (!collect) return false
+  collect({ type: 'minor', execution: 'sync' })
   return true
 }
