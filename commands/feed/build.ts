@@ -7,7 +7,9 @@ export default class FeedBuild extends SeedcastCommand {
 
   static override description = `Writes public/rss.xml (HTTP enclosures, with the torrent and magnet as Podcasting 2.0 alternate enclosures), public/p2p.xml (magnet enclosures), public/atom.xml and public/feed.json from show.json and episodes.json, each file atomically. Run it after editing show.json or episodes.json by hand; publish and the episodes commands do it themselves.
 
-Items of episodes unchanged since the last build are copied from the feeds on disk (their places are kept in .seedcast/feed-items.json), so a build after one publish renders one item; the result is byte for byte what a full build writes. A feed edited by hand, or a missing index, makes the build render everything.`
+Items of episodes unchanged since the last build are copied from the feeds on disk (their places are kept in .seedcast/feed-items.json), so a build after one publish renders one item; the result is byte for byte what a full build writes. A feed edited by hand, or a missing index, makes the build render everything.
+
+Web pages are rendered only when what they show changed (the episode, its chapters or transcript, the show, the player, seedcast's templates), and no file is written whose bytes stay the same: a build with nothing changed writes nothing. An episode page edited by hand stays until then; delete its folder (public/episodes/<slug>) to have it written again.`
 
   static override examples = [
     '<%= config.bin %> feed build --show my-show',
