@@ -121,7 +121,9 @@ export class Lane {
     const state = new Int32Array(job.state)
     const pieceCount = Math.ceil(job.totalBytes / job.pieceLength)
     const first = Atomics.add(state, 0, job.batch)
-    if (first >= pieceCount) return 0
+    // A stopped job's cursor is STOPPED (2^31 - 1); each later claim wraps it past the Int32
+    // range to a negative number, which must read as stopped too, not as piece -2^31.
+    if (first < 0 || first >= pieceCount) return 0
     const last = Math.min(first + job.batch, pieceCount)
     const digests = new Uint8Array(job.digests)
     const end = Math.min(last * job.pieceLength, job.totalBytes)
@@ -152,7 +154,7 @@ export class Lane {
 
   /** Makes every other lane stop after its current batch. */
   stopAll (): void {
-    Atomics.store(new Int32Array(this.job.state), 0, 0x7fffffff)
+    Atomics.store(new Int32Array(this.job.state), 0, STOPPED)
   }
 
   close (): void {
