@@ -10,15 +10,38 @@ export interface ShowNotes {
 }
 
 // Raw HTML in the Markdown is shown as text (html: false), and the result goes through an
-// allowlist anyway: podcast apps render content:encoded, so the notes must not carry
-// scripts, styles, iframes or event handlers whatever the Markdown holds.
+// allowlist anyway: podcast apps render content:encoded and the episode page shows the same
+// HTML, so the notes must not carry scripts, styles, iframes, event handlers or javascript:
+// URLs whatever the Markdown or an imported feed holds. Images stay (http(s) or relative
+// sources only, lazy, always with alt text), except 1-pixel ones: those are trackers.
 const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false })
 
 const ALLOWED: sanitizeHtml.IOptions = {
-  allowedTags: ['p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'strong', 'b', 'em', 'i', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'a', 'del', 's', 'table', 'thead', 'tbody', 'tr', 'th', 'td'],
-  allowedAttributes: { a: ['href', 'title', 'rel'], ol: ['start'] },
+  allowedTags: ['p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'strong', 'b', 'em', 'i', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'a', 'del', 's', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'img'],
+  allowedAttributes: { a: ['href', 'title', 'rel'], ol: ['start'], img: ['src', 'alt', 'title', 'width', 'height', 'loading'] },
   allowedSchemes: ['http', 'https', 'mailto'],
-  transformTags: { a: sanitizeHtml.simpleTransform('a', { rel: 'noopener nofollow' }) }
+  allowedSchemesByTag: { img: ['http', 'https'] },
+  transformTags: {
+    // rel only beside an href that the scheme filter (run after this) keeps: rel without href is invalid HTML.
+    a: (tagName, attribs) => {
+      const { rel: _rel, ...rest } = attribs
+      return { tagName, attribs: rest.href && keptHref(rest.href) ? { ...rest, rel: 'noopener nofollow' } : rest }
+    },
+    img: (tagName, attribs) => ({ tagName, attribs: { ...attribs, alt: attribs.alt ?? '', loading: 'lazy' } })
+  },
+  // After the attribute filter: an image whose source was refused (data:, javascript:) has none left.
+  exclusiveFilter: frame => frame.tag === 'img' && (!frame.attribs.src || isPixel(frame.attribs.width) || isPixel(frame.attribs.height))
+}
+
+/** Whether an href passes ALLOWED's schemes (http, https, mailto) or has none (relative); as sanitize-html reads it, control characters and spaces ignored. */
+function keptHref (href: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(href.replace(/[\u0000-\u0020]+/g, ''))
+  return !scheme || /^(https?|mailto)$/i.test(scheme[1]!)
+}
+
+function isPixel (size: string | undefined): boolean {
+  return size !== undefined && /^\s*[01](px)?\s*$/.test(size)
 }
 
 /** Renders the podcaster's Markdown show notes to sanitised HTML and plain text. */

@@ -1,5 +1,5 @@
 import { FEED_FILES, publicUrl } from '../feed/urls.js'
-import { chapterList, downloadLinks, episodeMeta, playerElement } from './episode-parts.js'
+import { chapterList, downloadLinks, episodeMeta, episodeNotes, playerElement } from './episode-parts.js'
 import { esc, paragraphs, relativeUrl } from './html.js'
 import { page, summary } from './layout.js'
 import { licenseLine } from './license.js'
@@ -10,7 +10,10 @@ export function episodePageDir (slug: string): string {
   return `episodes/${slug}`
 }
 
-/** public/episodes/<slug>/index.html: one episode with its player, chapters, transcript and downloads. */
+/**
+ * public/episodes/<slug>/index.html: one episode with its player, chapters, notes (the
+ * HTML the feeds carry, else the plain description), transcript and downloads.
+ */
 export function renderEpisodePage (model: SiteModel, item: SiteEpisode): string {
   const { show } = model
   const { episode, chapters, transcript } = item
@@ -25,7 +28,7 @@ ${art}<h1 id="title">${esc(episode.title)}</h1>
 ${episodeMeta(show, episode)}
 ${playerElement(root, show, episode)}
 ${chapters.length ? `<section aria-labelledby="chapters"><h2 id="chapters">Chapters</h2>\n${chapterList(chapters)}\n</section>\n` : ''}<section aria-labelledby="about"><h2 id="about">About this episode</h2>
-${paragraphs(episode.description)}
+${episode.notesHtml ? episodeNotes(episode.notesHtml) : paragraphs(episode.description)}
 </section>
 ${transcript ? `<section aria-labelledby="transcript"><h2 id="transcript">Transcript</h2>\n<div class="transcript">${paragraphs(transcript)}</div>\n</section>\n` : ''}<section aria-labelledby="download"><h2 id="download">Download</h2>
 ${downloadLinks(root, show, episode)}

@@ -14,7 +14,7 @@ import { olderItem } from './show-page.js'
  * whose inputs changed. A show of 5,000 episodes has 5,000 pages; reading and rendering
  * them all on every publish took seconds. A page is skipped when the shared key (what every
  * page shows: the show, the player, the templates) is the one recorded, its own key (the
- * hash of the episode's catalog entry, its chapters and transcript files' size and mtime)
+ * hash of the episode's catalog entry, notes included, its chapters and transcript files' size and mtime)
  * is the one recorded, and its folder is still in public/episodes/ (one directory read for
  * all pages: a stat per page cost more than everything else a publish does to the site).
  * The record also keeps the episode's line in the show page's list of older episodes.
@@ -115,7 +115,7 @@ const sampleEpisode: Episode = {
   explicit: true,
   draft: false,
   type: 'bonus',
-  notesHtml: '<p>Notes with <a href="https://example.org/">a link</a>.</p>',
+  notesHtml: '<h1>Notes</h1><p>Notes with <a href="https://example.org/">a link</a>.</p>',
   transcriptType: 'text/vtt',
   persons: [{ name: 'Ana', role: 'host', group: 'cast' }],
   duration: 3725,
@@ -130,9 +130,9 @@ const sampleEpisode: Episode = {
   pieceLength: 262_144
 }
 
-const { chaptersPath: _chapters, transcriptPath: _transcript, transcriptType: _type, season: _season, episode: _number, ...plainEpisode } = sampleEpisode
+const { chaptersPath: _chapters, transcriptPath: _transcript, transcriptType: _type, season: _season, episode: _number, notesHtml: _notes, ...plainEpisode } = sampleEpisode
 
 const SAMPLES = [
-  { episode: sampleEpisode, chapters: [{ startTime: 0, title: 'Start' }, { startTime: 61.5, title: 'Middle' }], transcript: 'One.\n\nTwo.' },
+  { episode: sampleEpisode, chapters: [{ startTime: 0, title: 'Start' }, { startTime: 61.5, title: 'Middle', url: 'https://example.org/middle', img: 'https://example.org/middle.jpg' }], transcript: 'One.\n\nTwo.' },
   { episode: { ...plainEpisode, slug: 'sample-video', mimeType: 'video/mp4', mediaPath: 'media/sample.mp4', imagePath: 'images/sample.jpg', explicit: false }, chapters: [] }
 ]

@@ -36,7 +36,13 @@ button{font:inherit;padding:.4rem .9rem;border-radius:.4rem;border:1px solid var
 .sc-player video{aspect-ratio:16/9;height:auto;max-height:70vh;object-fit:contain;background:#000;border-radius:.4rem}
 .downloads{display:flex;flex-wrap:wrap;gap:.3rem 1rem;list-style:none;padding:0;margin:.4rem 0;font-size:.95rem}
 .chapters{padding-left:0;list-style:none}
-.chapters li{margin:.2rem 0}
+.chapters li{margin:.2rem 0;display:flow-root}
+.chapters .thumb{float:left;width:3rem;height:3rem;object-fit:cover;border-radius:.3rem;margin:0 .6rem 0 0}
+.chapters .more{margin-left:.4rem;font-size:.9rem}
+.notes img{max-width:100%;height:auto}
+.notes pre{overflow:auto}
+.notes table{display:block;overflow:auto;border-collapse:collapse}
+.notes th,.notes td{border:1px solid var(--line);padding:.2rem .5rem}
 .chapters .t{display:inline-block;min-width:3.5rem;font-variant-numeric:tabular-nums;color:var(--muted)}
 .transcript{max-height:24rem;overflow:auto;border:1px solid var(--line);border-radius:.4rem;padding:.2rem .8rem}
 footer{margin-top:2rem;border-top:1px solid var(--line);padding-top:.8rem}

@@ -50,19 +50,30 @@ describe('player controls on the show\'s own pages', { timeout: 180_000 }, () =>
   }, 150_000)
   afterAll(async () => { for (const cleanup of cleanups.reverse()) await cleanup() }, 60_000)
 
-  it('plays a video episode in <video> through the player, every delivered piece the episode\'s', async () => {
+  /** Opens a video episode's page in a new listener context, the player ready in one <video>, and plays it to `seconds`. */
+  async function playVideo (episode: PublishedEpisode, seconds: number) {
     const context = await listenerContext(browser, show.origin)
     const page = await context.newPage()
-    expect(await openPlayer(page, video.pageUrl)).toBe('ready')
+    expect(await openPlayer(page, episode.pageUrl)).toBe('ready')
     expect(await page.locator('video[data-seedcast-player]').count()).toBe(1)
     await play(page)
-    await waitForTime(page, 1)
+    await waitForTime(page, seconds)
+    return { context, page }
+  }
+
+  /** The video streams through the player at the test card's size, over HTTP (no seeder), no piece rejected. */
+  async function expectVideoStreaming (page: Page) {
     expect(await page.locator('.sc-player').getAttribute('data-seedcast-state')).toBe('streaming')
     const size = await page.locator('video').evaluate(element => [(element as HTMLVideoElement).videoWidth, (element as HTMLVideoElement).videoHeight])
     expect(size).toEqual([320, 180])
     const s = await stats(page)
     expect(s.fromHttp).toBeGreaterThan(0)
     expect(s.rejected).toBe(0)
+  }
+
+  it('plays a video episode in <video> through the player, every delivered piece the episode\'s', async () => {
+    const { context, page } = await playVideo(video, 1)
+    await expectVideoStreaming(page)
     expect(await expectEpisodeBytes(page, video)).toContain(0)
     await context.close()
   })
@@ -93,21 +104,11 @@ describe('player controls on the show\'s own pages', { timeout: 180_000 }, () =>
 
   it('plays a WebM (VP9/Opus) video in <video> through the player and seeks it to 80 %, every delivered piece the episode\'s', async () => {
     expect(webm.episode.mimeType).toBe('video/webm')
-    const context = await listenerContext(browser, show.origin)
-    const page = await context.newPage()
-    expect(await openPlayer(page, webm.pageUrl)).toBe('ready')
-    expect(await page.locator('video[data-seedcast-player]').count()).toBe(1)
-    await play(page)
-    await waitForTime(page, 0.5)
+    const { context, page } = await playVideo(webm, 0.5)
     const target = webm.episode.duration * 0.8
     await media(page).evaluate((element, t) => { (element as HTMLMediaElement).currentTime = t }, target)
     expect(await waitForTime(page, target + 0.5)).toBeGreaterThan(target + 0.5)
-    expect(await page.locator('.sc-player').getAttribute('data-seedcast-state')).toBe('streaming')
-    const size = await page.locator('video').evaluate(element => [(element as HTMLVideoElement).videoWidth, (element as HTMLVideoElement).videoHeight])
-    expect(size).toEqual([320, 180])
-    const s = await stats(page)
-    expect(s.fromHttp).toBeGreaterThan(0)
-    expect(s.rejected).toBe(0)
+    await expectVideoStreaming(page)
     // No index is read for WebM: the element's own request after the seek (from the Cues, at
     // the key frame before the target) started the read, answered by the player with the
     // episode's bytes around 80 % of the file.

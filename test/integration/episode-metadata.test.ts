@@ -63,12 +63,15 @@ describe('episode metadata: notes, transcripts, chapters, people, types', { time
       _podcast: { episodeType: 'trailer', transcripts: [{ url: transcriptUrl, type: 'text/vtt' }], persons: episode.persons } })
     expect(feeds.json.items![0]!.content_html).toBe(episode.notesHtml)
 
-    // The episode page: the transcript's text a paragraph per cue (markup gone, escaped), the chapters and the notes' text.
+    // The episode page: the transcript's text a paragraph per cue (markup gone, escaped), the chapters and the notes
+    // as the feeds carry them (headings below the page's own), not the plain description.
     const page = await readFile(join(show, 'public', 'episodes', episode.slug, 'index.html'), 'utf8')
     expect(page).toContain('<h2 id="transcript">Transcript</h2>\n<div class="transcript"><p>Hello &amp; welcome</p>\n<p>This is seedcast.</p></div>')
     expect(page).toContain('<span class="t">0:10 </span>Tea talk</a>')
-    expect(page).toContain('<p>We talk about tea and seedcast (https://example.org/x).</p>')
-    expect(page).not.toMatch(/<script>alert/)
+    expect(page).toContain(`<div class="notes">${episode.notesHtml.replace('<h1>Notes</h1>', '<h3>Notes</h3>')}</div>`)
+    expect(page).toContain('<li>one</li>')
+    expect(page).not.toContain('<p>We talk about tea and seedcast (https://example.org/x).</p>')
+    expect(page).not.toMatch(/<script>alert|href="javascript/)
 
     const lint = await runCliJson(['feed', 'lint', join(show, 'public', 'rss.xml'), '--offline'])
     expect(lint.json.errors, JSON.stringify(lint.json.findings)).toBe(0)
@@ -90,7 +93,9 @@ describe('episode metadata: notes, transcripts, chapters, people, types', { time
       expect(rss.items![0]!.podcast?.transcripts).toEqual([{ url: `${BASE_URL}${episode.transcriptPath}`, type: 'application/x-subrip', rel: 'captions' }])
     }
     const page = await readFile(join(show, 'public', 'episodes', episode.slug, 'index.html'), 'utf8')
-    expect(page).toContain('<li><a href="#t=12.5" data-seek="12.5"><span class="t">0:13 </span>Tea talk</a></li>')
+    // On the page: the chapter's link beside its title, its art as a lazy thumbnail.
+    expect(page).toContain('<li><img class="thumb" src="https://example.org/tea.jpg" width="48" height="48" loading="lazy" alt="Tea talk">' +
+      '<a href="#t=12.5" data-seek="12.5"><span class="t">0:13 </span>Tea talk</a> <a class="more" href="https://example.org/tea" rel="noopener nofollow" aria-label="About Tea talk">link</a></li>')
     expect(page).toContain('<div class="transcript"><p>Hello again.</p>\n<p>Second cue.</p></div>')
 
     // A relative art path is no URL an app can fetch: refused in one line, nothing published.
@@ -104,6 +109,8 @@ describe('episode metadata: notes, transcripts, chapters, people, types', { time
 
   it('episodes edit replaces the transcript, notes, people and type; refuses bad files and empty edits', async () => {
     const published = (await runCliJson(['publish', fixture('episode.mp3'), '--show', show, '--transcript', file('ep.vtt'), '--person', 'Ana:host', '--type', 'bonus'])).json.episode
+    const pageFile = join(show, 'public', 'episodes', published.slug, 'index.html')
+    expect(await readFile(pageFile, 'utf8')).not.toContain('<div class="notes">')
     await writeFile(file('notes.md'), 'Only *this*.\n')
     const { result, json } = await runCliJson(['episodes', 'edit', published.slug, '--show', show, '--transcript', file('ep.srt'),
       '--notes', file('notes.md'), '--person', '', '--type', 'full'])
@@ -120,6 +127,13 @@ describe('episode metadata: notes, transcripts, chapters, people, types', { time
     const page = await readFile(join(show, 'public', 'episodes', published.slug, 'index.html'), 'utf8')
     expect(page).toContain('<div class="transcript"><p>Hello again.</p>\n<p>Second cue.</p></div>')
     expect(page).not.toContain('This is seedcast.')
+    // The page follows the notes (its cache keys pages by the catalog entry, notes included): edited, then edited again.
+    expect(page).toContain('<div class="notes"><p>Only <em>this</em>.</p></div>')
+    await writeFile(file('notes.md'), '## Now\n\n[A link](https://example.org/now)\n')
+    expect((await runCli(['episodes', 'edit', published.slug, '--show', show, '--notes', file('notes.md')])).code).toBe(0)
+    const edited = await readFile(pageFile, 'utf8')
+    expect(edited).toContain('<div class="notes"><h3>Now</h3>\n<p><a href="https://example.org/now" rel="noopener nofollow">A link</a></p></div>')
+    expect(edited).not.toContain('Only <em>this</em>')
 
     const before = await treeHash(show)
     await writeFile(file('bad.vtt'), 'just some words\n')

@@ -308,6 +308,14 @@ describe('seedcast import', { timeout: 240_000 }, () => {
       expect(episode.description).not.toMatch(/script|document\.write|__ga|\[…\]/)
     }
     expect(first!.description).toMatch(/^Three bins, one fork and a lot of leaves.\n+Thanks for listening!$/)
+    // The episode pages show those notes, and nothing the old host's HTML would have run; the image stays, lazy.
+    for (const episode of catalog.episodes) {
+      const page = await readFile(join(dir, 'public', 'episodes', episode.slug, 'index.html'), 'utf8')
+      const start = page.indexOf('<div class="notes">')
+      expect(start).toBeGreaterThan(0)
+      expect(page.slice(start, page.indexOf('</section>', start))).not.toMatch(/<script|<iframe|\son[a-z]+=|javascript:|tracker\.example|document\.write|__ga|target=/)
+    }
+    expect(second!.notesHtml).toContain('<img loading="lazy" src="https://gardenshed.example.com/wp-content/uploads/2025/04/heap.jpg" alt="" width="300" height="200" />')
     // The new feed: the same GUIDs, the true lengths, the durations of the media.
     const rss = parseRssFeed(await readFile(join(dir, 'public', 'rss.xml'), 'utf8'))
     expect(rss.items!.map(i => [i.guid?.value, i.enclosures?.[0]?.length])).toEqual([

@@ -4,6 +4,7 @@
 import { HtmlValidate, type Message } from 'html-validate'
 import { describe, expect, it } from 'vitest'
 import type { Episode, ShowConfig } from '../../src/model/show.js'
+import { notesFromHtml, renderNotes } from '../../src/feed/notes.js'
 import { renderEpisodePage } from '../../src/site/episode-page.js'
 import type { SiteModel } from '../../src/site/model.js'
 import { renderShowPage } from '../../src/site/show-page.js'
@@ -144,5 +145,67 @@ describe('an episode page', () => {
     expect(html).toContain('href="../../rss.xml"')
     const absolute = urls(html).filter(url => /^[a-z]+:/i.test(url) && !url.startsWith('magnet:') && !url.startsWith('data:'))
     expect(absolute.sort()).toEqual(['https://creativecommons.org/licenses/by-sa/4.0/', 'https://example.org/my%20show/episodes/first-one/'])
+  })
+})
+
+describe('an episode page with show notes and rich chapters', () => {
+  // The way another host's feed carries notes (import), with everything a page must not run.
+  const IMPORTED = `<h2 onclick="steal()">Tonight</h2><p style="color:red">We talk <b>tea</b>. <a href="javascript:alert(1)">click</a> <a href="https://example.org/tea" target="_blank" onmouseover="x()">tea notes</a></p>
+<script>alert("s")</script><style>body{display:none}</style><iframe src="https://evil.example/"></iframe>
+<img src="https://example.org/leaf.jpg" onerror="alert(2)" alt="A leaf"><img src="data:image/png;base64,AAAA" alt="data"><img src="javascript:alert(3)"><img src="https://tracker.example/p.gif" width="1" height="1">
+<a href="JaVaScRiPt:alert(4)">caps</a><svg onload="alert(5)"></svg><form action="https://evil.example/"><input name="q"></form>`
+  const importedItem = { episode: episode('imported', { notesHtml: notesFromHtml(IMPORTED).html }), chapters: [] }
+  const imported = renderEpisodePage(model(), importedItem)
+  const MARKDOWN = '# Show notes\n\nWe talk about [seedcast](https://example.org/seedcast).\n\n## Links\n\n- one\n- two\n\n![A kettle](https://example.org/kettle.jpg)\n\n<script>alert(1)</script>\n'
+  const written = renderEpisodePage(model(), { episode: episode('written', { notesHtml: renderNotes(MARKDOWN).html }), chapters: [] })
+  const chapters = [
+    { startTime: 0, title: 'Intro' },
+    { startTime: 30, title: 'Tea & <cups>', url: 'https://example.org/tea?a=1&b=2', img: 'https://example.org/tea.jpg' },
+    { startTime: 60, title: 'Bad', url: 'javascript:alert(1)', img: 'data:image/png;base64,AAAA' },
+    { startTime: 90, title: 'Local', url: 'notes.html', img: 'art/local.jpg' }
+  ]
+  const withChapters = renderEpisodePage(model(), { episode: episode('chaptered'), chapters })
+
+  it('is valid HTML', async () => {
+    expect(await problems(imported)).toEqual([])
+    expect(await problems(written)).toEqual([])
+    expect(await problems(withChapters)).toEqual([])
+  })
+
+  it('lets nothing of an imported description run: no script, style, iframe, handler, javascript: or data: URL', () => {
+    const notes = imported.slice(imported.indexOf('<div class="notes">'), imported.indexOf('</section>', imported.indexOf('<div class="notes">')))
+    expect(notes).not.toMatch(/<script|<style|<iframe|<svg|<form|<input|\son[a-z]+=|javascript:|data:|style=|target=|tracker\.example|steal|display:none/i)
+    // What was not hostile is there: the words, the safe link, the real image (lazy, with alt text).
+    expect(notes).toContain('We talk <b>tea</b>.')
+    expect(notes).toContain('<a href="https://example.org/tea" rel="noopener nofollow">tea notes</a>')
+    expect(notes).toContain('<img src="https://example.org/leaf.jpg" alt="A leaf" loading="lazy">')
+    // The notes' heading sits under the page's "About this episode" (h2).
+    expect(notes).toContain('<h3>Tonight</h3>')
+    // The only scripts of the page are its own (none without the player built).
+    expect(imported).not.toMatch(/<script/)
+  })
+
+  it('shows Markdown notes as HTML instead of the plain description: headings, links, lists, images', () => {
+    expect(written).toContain('<div class="notes"><h3>Show notes</h3>')
+    expect(written).toContain('<h4>Links</h4>')
+    expect(written).toContain('<a href="https://example.org/seedcast" rel="noopener nofollow">seedcast</a>')
+    expect(written).toMatch(/<ul>\s*<li>one<\/li>\s*<li>two<\/li>\s*<\/ul>/)
+    expect(written).toContain('<img src="https://example.org/kettle.jpg" alt="A kettle" loading="lazy">')
+    expect(written).toContain('&lt;script&gt;alert(1)&lt;/script&gt;') // raw HTML in Markdown is text
+    expect(written).not.toContain('<p>About written:') // the plain description is not shown beside the notes (og:description keeps it)
+    // The show page's list keeps the short plain-text summary.
+    const showPage = renderShowPage({ ...model(), episodes: [{ episode: episode('written', { notesHtml: renderNotes(MARKDOWN).html }), chapters: [] }] })
+    expect(showPage).toContain('<p>About written: &lt;script&gt;')
+    expect(showPage).not.toContain('class="notes"')
+  })
+
+  it('links a chapter\'s url beside its title and shows its img as a lazy thumbnail, http(s) or relative only', () => {
+    expect(withChapters).toContain('<li><img class="thumb" src="https://example.org/tea.jpg" width="48" height="48" loading="lazy" alt="Tea &amp; &lt;cups&gt;">' +
+      '<a href="#t=30" data-seek="30"><span class="t">0:30 </span>Tea &amp; &lt;cups&gt;</a> <a class="more" href="https://example.org/tea?a=1&amp;b=2" rel="noopener nofollow" aria-label="About Tea &amp; &lt;cups&gt;">link</a></li>')
+    expect(withChapters).toContain('<li><a href="#t=60" data-seek="60"><span class="t">1:00 </span>Bad</a></li>')
+    expect(withChapters).toContain('<img class="thumb" src="art/local.jpg"')
+    expect(withChapters).toContain('<a class="more" href="notes.html"')
+    expect(withChapters).not.toMatch(/javascript:|data:image/)
+    expect(withChapters).toContain('<li><a href="#t=0" data-seek="0"><span class="t">0:00 </span>Intro</a></li>')
   })
 })
