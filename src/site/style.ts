@@ -36,9 +36,9 @@ button{font:inherit;padding:.4rem .9rem;border-radius:.4rem;border:1px solid var
 .sc-player video{aspect-ratio:16/9;height:auto;max-height:70vh;object-fit:contain;background:#000;border-radius:.4rem}
 .downloads{display:flex;flex-wrap:wrap;gap:.3rem 1rem;list-style:none;padding:0;margin:.4rem 0;font-size:.95rem}
 .chapters{padding-left:0;list-style:none}
-.chapters li{margin:.2rem 0;display:flow-root}
-.chapters .thumb{float:left;width:3rem;height:3rem;object-fit:cover;border-radius:.3rem;margin:0 .6rem 0 0}
-.chapters .more{margin-left:.4rem;font-size:.9rem}
+.chapters li{margin:.2rem 0;display:flex;align-items:center;gap:.6rem}
+.chapters .thumb{flex:none;width:3rem;height:3rem;object-fit:cover;border-radius:.3rem}
+.chapters .more{flex:none;font-size:.9rem}
 .notes img{max-width:100%;height:auto}
 .notes pre{overflow:auto}
 .notes table{display:block;overflow:auto;border-collapse:collapse}
