@@ -31,6 +31,8 @@ export interface WrittenSite {
 }
 
 const PAGE = 'index.html'
+/** Episode pages written at the same time. */
+const PAGE_WRITERS = 8
 /** Episodes shown in full (player, chapters, downloads) on the show page; older ones are listed as links. */
 export const SHOW_PAGE_IN_FULL = 50
 const EPISODES = 'episodes'
@@ -82,14 +84,21 @@ export async function writeSite (paths: ShowPaths, config: ShowConfig, catalog: 
   })
 
   const pages = published.map(episode => join(paths.publicDir, episodePageDir(episode.slug), PAGE))
-  for (const page of stale) {
-    const dir = dirname(page.path)
-    await mkdir(dir, { recursive: true }).catch(error => { throw fileError(error, dir, 'create') })
-    const item = model.episodes.find(shown => shown.episode === page.episode) ?? await siteEpisode(paths, page.episode)
-    await writeIfChanged(page.path, renderEpisodePage(model, item))
-    await sweepLeftovers(dir)
-    fresh.set(page.episode.slug, { key: page.key, listed: olderItem(config, page.episode) })
+  // A few pages at a time: a first build of a long show writes thousands, and each write
+  // waits for its fsync; in turns, those waits overlap.
+  let next = 0
+  const writer = async (): Promise<void> => {
+    while (next < stale.length) {
+      const page = stale[next++]!
+      const dir = dirname(page.path)
+      await mkdir(dir, { recursive: true }).catch(error => { throw fileError(error, dir, 'create') })
+      const item = model.episodes.find(shown => shown.episode === page.episode) ?? await siteEpisode(paths, page.episode)
+      await writeIfChanged(page.path, renderEpisodePage(model, item))
+      await sweepLeftovers(dir)
+      fresh.set(page.episode.slug, { key: page.key, listed: olderItem(config, page.episode) })
+    }
   }
+  await Promise.all(Array.from({ length: Math.min(PAGE_WRITERS, stale.length) }, writer))
   pages.unshift(await writeIfChanged(join(paths.publicDir, PAGE), renderShowPage(model, episode => fresh.get(episode.slug)?.listed ?? olderItem(config, episode))))
 
   const keep = new Set(published.map(episode => episode.slug))
