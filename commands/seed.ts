@@ -1,5 +1,4 @@
 import { Args, Flags } from '@oclif/core'
-import { setFlagsFromString } from 'node:v8'
 import { SeedcastCommand } from '../cli/base-command.js'
 import { seedFlags, seedOptionsFromFlags } from '../cli/seed-flags.js'
 import { seedView } from '../cli/seed-view.js'
@@ -9,6 +8,10 @@ import { formatBytes } from '../src/torrent/format.js'
 import { isRemoteSource } from '../src/follow/remote-source.js'
 import type { SeedSourceEvent } from '../src/follow/seed-sources.js'
 import { internalsWarnings } from '../src/swarm/webtorrent-internals.js'
+import { boundYoungGeneration } from '../src/swarm/young-garbage.js'
+
+/** V8's new space at most (both semi-spaces): what 84dd284's seeder mostly ran with. */
+const YOUNG_GENERATION_BYTES = 16 * 1024 * 1024
 
 export default class Seed extends SeedcastCommand {
   static override summary = 'Seed episodes (torrents, show folders, magnets, .torrent URLs or whole podcast feeds) from one process'
@@ -57,9 +60,9 @@ A status file in --state lets "seedcast peers" show who is connected. Exits 1 wh
     const { argv, flags } = await this.parse(Seed)
     const json = this.jsonEnabled()
     // This process is now a long-lived seeder whose garbage is mostly short-lived 16 KiB
-    // blocks: V8's young generation is kept from growing further (it has grown while the
-    // modules loaded, to 16 or 32 MiB on Node 24: the flag does not act on that growth).
-    setFlagsFromString('--semi-space-growth-factor=1')
+    // blocks: V8's young generation, grown while the modules loaded (to 16 or 32 MiB, by
+    // when scavenges fell), is cut back and kept at most 16 MiB (young-garbage.ts).
+    boundYoungGeneration(YOUNG_GENERATION_BYTES)
     // During start-up the first signal lets the pieces being checked finish (so their
     // state is saved and the next start resumes), then stops; a second one ends it now.
     let started = false
