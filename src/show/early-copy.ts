@@ -34,16 +34,40 @@ export function startEarlyCopy (showDir: string, mediaPath: string): void {
   const found = identityOf(source)
   if (early || !found || found.size <= EARLY_MINIMUM || !existsSync(paths.showFile) || !existsSync(paths.tmpDir)) return
   const temp = tempPath(paths, 'early')
-  const done = copyFile(source, temp, constants.COPYFILE_FICLONE)
+  // Ctrl-C or a SIGTERM while the command loads ends the process without 'exit', and the
+  // copy (as large as MEDIA) would stay until the next publish swept it. So it is removed,
+  // then the signal goes on to the default action (or to the listeners installed since):
+  // the exit status is the signal's, as before. Listening before the copy starts: a thread
+  // of libuv creates the file, maybe before this thread would get to the next line.
+  const onSignal = (signal: NodeJS.Signals) => {
+    stopListening()
+    if (early?.temp === temp) rmSync(temp, { force: true })
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal)
+  }
+  const stopListening = () => { for (const signal of STOP_SIGNALS) process.off(signal, onSignal) }
+  for (const signal of STOP_SIGNALS) process.once(signal, onSignal)
+  releaseSignals = stopListening
+  // Not adopted by the time the process ends (publish failed before its copy): removed.
+  process.once('exit', () => { if (early?.temp === temp) rmSync(temp, { force: true }) })
+  early = { source, identity: found.key, temp, done: Promise.resolve(false) }
+  early.done = copyFile(source, temp, constants.COPYFILE_FICLONE)
     .then(async () => {
       const file = await open(temp, 'r+')
       try { await file.sync() } finally { await file.close() }
       return true
     })
     .catch(async () => { await rm(temp, { force: true }); return false })
-  early = { source, identity: found.key, temp, done }
-  // Not adopted by the time the process ends (publish failed before its copy): removed.
-  process.once('exit', () => { if (early?.temp === temp) rmSync(temp, { force: true }) })
+}
+
+/** Signals that end a publish by default: each would leave the early copy behind. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+let releaseSignals: (() => void) | undefined
+
+/** The early copy is adopted or gone: signals take their usual course again. */
+function settle (): void {
+  early = undefined
+  releaseSignals?.()
+  releaseSignals = undefined
 }
 
 /**
@@ -65,14 +89,14 @@ export async function takeEarlyCopy (mediaPath: string, destination: string): Pr
     await rm(found.temp, { force: true })
     return false
   } finally {
-    if (early === found) early = undefined
+    if (early === found) settle()
   }
 }
 
 /** Removes the early copy, if any (publish is not copying the file as it is). */
 export async function dropEarlyCopy (): Promise<void> {
   const found = early
-  early = undefined
+  settle()
   if (!found) return
   await found.done
   await rm(found.temp, { force: true })

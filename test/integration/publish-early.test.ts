@@ -1,11 +1,13 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { createHash, randomBytes } from 'node:crypto'
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, watch, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { showPaths } from '../../src/model/paths.js'
 import { dropEarlyCopy, startEarlyCopy, takeEarlyCopy } from '../../src/show/early-copy.js'
 import { tempPath } from '../../src/show/reservations.js'
-import { runCliJson } from '../helpers/cli.js'
+import { binPath, runCliJson } from '../helpers/cli.js'
 import { fixture, tempShow } from './publish-helpers.js'
 
 const SIZE = 12 * 1024 * 1024 + 777 // past the 8 MiB below which nothing starts early
@@ -100,4 +102,33 @@ describe('seedcast publish of a file past 8 MiB (hashed and copied while the com
       await show.cleanup()
     }
   })
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`leaves no early copy behind when ${signal} ends it while it loads, and dies of that signal as before`, async () => {
+      const show = await tempShow()
+      try {
+        const media = join(show.path, 'big.mp3')
+        bigMp3(media)
+        const { tmpDir } = showPaths(show.show)
+        const watcher = watch(tmpDir)
+        const child = spawn(process.execPath, [binPath, 'publish', media, '--show', show.show], { stdio: 'ignore' })
+        const exited = once(child, 'exit')
+        try {
+          // The early copy is the first file of this pid in .seedcast/tmp.
+          const started = AbortSignal.timeout(20_000)
+          while (!readdirSync(tmpDir).some(name => name.startsWith(`${child.pid}-`) && name.endsWith('.early'))) {
+            await once(watcher, 'change', { signal: started })
+          }
+        } finally {
+          watcher.close()
+        }
+        child.kill(signal)
+        const [code, killedBy] = await exited
+        expect({ code, killedBy }).toEqual({ code: null, killedBy: signal })
+        expect(readdirSync(tmpDir)).toEqual([])
+      } finally {
+        await show.cleanup()
+      }
+    })
+  }
 })
