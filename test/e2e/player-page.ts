@@ -1,5 +1,5 @@
 // Driving the player in a page: waiting for its state, playing, reading its counters.
-import type { Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { expect } from 'vitest'
 
 export interface PlayerStats {
@@ -41,6 +41,19 @@ export async function play (page: Page, rate = 1): Promise<void> {
 export async function waitForTime (page: Page, seconds: number, ms = 30_000): Promise<number> {
   await page.waitForFunction(target => (document.querySelector<HTMLMediaElement>('[data-seedcast-player]')?.currentTime ?? 0) > target, seconds, { timeout: ms, polling: 50 })
   return page.evaluate(() => document.querySelector<HTMLMediaElement>('[data-seedcast-player]')!.currentTime)
+}
+
+/**
+ * Opens `url` in `context` with the player's in-memory store bounded to `maxBytes`, plays
+ * at 8x and waits until 90 % of the episode's `duration` has played (bounded by `ms`).
+ */
+export async function playBounded (context: BrowserContext, url: string, maxBytes: number, duration: number, ms: number): Promise<Page> {
+  await context.addInitScript(max => { (window as any).seedcastMaxStoreBytes = max }, maxBytes)
+  const page = await context.newPage()
+  await openPlayer(page, url)
+  await play(page, 8)
+  await waitForTime(page, duration * 0.9, ms)
+  return page
 }
 
 export function stats (page: Page): Promise<PlayerStats> {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { launchChromium, listenerContext } from '../helpers/chromium.ts'
 import { within } from '../helpers/json-process.ts'
-import { expectEpisodeBytes, openPlayer, play, shareSwitch, stats, waitForAllPieces, waitForTime } from './player-page.ts'
+import { expectEpisodeBytes, openPlayer, play, playBounded, shareSwitch, stats, waitForAllPieces, waitForTime } from './player-page.ts'
 import { makePlayerShow, seedShow, serveShow, type Cleanups, type PlayerShow } from './player-site.ts'
 
 const isMedia = (url: URL): boolean => url.pathname.startsWith('/media/')
@@ -89,15 +89,10 @@ describe('player with peers', { timeout: 180_000 }, () => {
     expect(show.episode.length).toBeGreaterThan(2 * bound)
     await serveShow(show, true, cleanups)
     const context = await listenerContext(browser, show.origin)
-    await context.addInitScript(max => { (window as any).seedcastMaxStoreBytes = max }, bound)
     await context.route(isMedia, route => route.abort())
-    const page = await context.newPage()
-    await openPlayer(page, show.pageUrl)
-    await play(page, 8)
     // WebTorrent asked for the whole file would evict it as it came and, believing it held the
     // evicted pieces, never fetch them again: playback would stall with HTTP aborted.
-    const { duration } = show.episode
-    await waitForTime(page, duration * 0.9, 90_000)
+    const page = await playBounded(context, show.pageUrl, bound, show.episode.duration, 90_000)
     const s = await stats(page)
     expect(s.storePeakBytes).toBeLessThanOrEqual(bound)
     expect(s.evicted).toBeGreaterThan(0)

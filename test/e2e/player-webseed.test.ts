@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { launchChromium, listenerContext } from '../helpers/chromium.ts'
-import { deliveredPieces, expectEpisodeBytes, openPlayer, play, stats, waitForTime } from './player-page.ts'
+import { deliveredPieces, expectEpisodeBytes, openPlayer, play, playBounded, stats, waitForTime } from './player-page.ts'
 import { makePlayerShow, serveShow, type Cleanups, type PlayerShow } from './player-site.ts'
 
 // Chromium tests 3 (web seed only) and 5 (seek to 80 %): no seeder, so every byte is the web
@@ -96,12 +96,8 @@ describe('player without peers', { timeout: 180_000 }, () => {
     const bound = 1_000_000
     expect(show.episode.length).toBeGreaterThan(2 * bound)
     const context = await listenerContext(browser, show.origin)
-    await context.addInitScript(max => { (window as any).seedcastMaxStoreBytes = max }, bound)
-    const page = await context.newPage()
-    await openPlayer(page, show.pageUrl)
-    await play(page, 8)
     const { duration } = show.episode
-    await waitForTime(page, duration * 0.9, 60_000)
+    const page = await playBounded(context, show.pageUrl, bound, duration, 60_000)
     const played = await stats(page)
     expect(played.storeMaxBytes).toBe(bound)
     // The most it ever held (counted after each eviction), and what it had to give up for that.
