@@ -35,14 +35,18 @@ export function receiveUpload (paths: ShowPaths, name: string | undefined, sourc
   const path = join(folder, safeUploadName(name))
   let cancelled = false
   let writer: WriteStream | undefined
+  const made = mkdir(folder, { recursive: true })
   const cleanup = async () => {
     // A source that failed mid-part may never let the pipeline settle: stop writing here
     // (the folder is removed either way; a write still pending lands in an unlinked file).
     cancelled = true
     writer?.destroy()
+    // An upload refused at once (413, a bad part) is cleaned up while its folder is still
+    // being made: removing it before mkdir finished left the folder behind for good.
+    await made.catch(() => {})
     await rm(folder, { recursive: true, force: true })
   }
-  const done = mkdir(folder, { recursive: true }).then(async () => {
+  const done = made.then(async () => {
     if (cancelled) throw new Error('upload cancelled')
     writer = createWriteStream(path, { flags: 'wx' })
     await pipeline(source, writer)
