@@ -10,12 +10,15 @@ import type { Catalog, Episode, ShowConfig } from '../model/show.js'
 const text = z.string().trim().min(1, 'must not be empty')
 const httpUrl = z.string().refine(value => /^https?:\/\//i.test(value) && URL.canParse(value), 'must be an http(s) URL')
 
+/** The one email rule: `init`/`show edit` check values with it, as loading show.json does. */
+export const emailSchema = z.email('must be an email address')
+
 export const showConfigSchema = z.object({
   version: z.literal(1),
   title: text,
   description: text,
   author: text,
-  owner: z.object({ name: text, email: z.email('must be an email address') }),
+  owner: z.object({ name: text, email: emailSchema }),
   language: text,
   category: text,
   subcategory: text.optional(),

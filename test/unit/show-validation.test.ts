@@ -6,6 +6,7 @@ import { imageSize } from '../../src/media/image-size.js'
 import { loadShow } from '../../src/show/load.js'
 import { slugify } from '../../src/show/slug.js'
 import { checkEmail, normaliseBaseUrl, normaliseLanguage, normaliseLicense, parseCategory } from '../../src/show/validate.js'
+import { showConfigSchema } from '../../src/show/schema.js'
 import { fixture, makeShow } from '../integration/publish-helpers.js'
 import { tempDir } from '../helpers/tmp.js'
 
@@ -57,6 +58,10 @@ describe('init values', () => {
     expect(() => parseCategory('Technology > Documentary')).toThrow('`subcategory`: "Documentary" is not a subcategory of "Technology"')
     expect(checkEmail(' a@b.org ')).toBe('a@b.org')
     expect(() => checkEmail('nobody')).toThrow('`ownerEmail`: "nobody" is not an email address')
+    // Refused by show.json's schema, so refused here too: init must not write a show that
+    // every later command refuses.
+    expect(() => checkEmail('a@b.c')).toThrow('`ownerEmail`: "a@b.c" is not an email address')
+    expect(showConfigSchema.shape.owner.shape.email.safeParse('a@b.c').success).toBe(false)
   })
 
   it('makes URL-safe slugs', () => {
