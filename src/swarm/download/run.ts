@@ -59,8 +59,15 @@ export class DownloadRun {
   /** Bytes received since the young generation was last collected (see young-garbage.ts). */
   private receivedSinceCollect = 0
   private everConnected = false
-  private lastReceived = 0
+  /**
+   * When the download last moved: a state entered, a peer connected while the metadata is
+   * awaited, or a block of piece data came in. Not any byte on a wire: a web seed answering
+   * 404 re-announces the failed pieces every 10 s (have and lt_donthave messages), and a
+   * silent peer sends keep-alives; counted as progress, they kept `--timeout` from ever firing.
+   */
   private lastProgressAt = performance.now()
+  private pieceBytesSeen = 0
+  private lastPieceBytes = 0
   /** The last problem a tracker reported (DHT messages are not tracker problems). */
   private lastTrackerProblem?: string
   private spaceChecked: Promise<void> = Promise.resolve()
@@ -111,6 +118,9 @@ export class DownloadRun {
     })
     torrent.on('wire', (wire: DownloadWire) => {
       this.everConnected = true
+      if (this.state === 'metadata') this.lastProgressAt = performance.now()
+      // bittorrent-protocol's 'download' counts the payload of piece messages only.
+      wire.on('download', (bytes: number) => { this.pieceBytesSeen += bytes })
       this.requestLimit.watch(wire)
       // WebTorrent asks for each block with a write(2) of its own (17 bytes): thousands a
       // second from a fast peer. Batched, the requests of one event-loop turn go out together.
@@ -181,7 +191,6 @@ export class DownloadRun {
     this.resumedBytes = this.selectedDownloaded()
     this.spaceChecked.then(() => {
       if (this.state !== 'checking') return
-      this.lastReceived = this.torrent.received
       this.enter('downloading')
       this.emit({ event: 'ready', haveBytes: this.resumedBytes, missingBytes: this.selectedBytes() - this.resumedBytes })
       if (this.options.stdout) {
@@ -241,8 +250,8 @@ export class DownloadRun {
       return
     }
     if (!WATCHED.has(this.state)) return
-    if (torrent.received !== this.lastReceived) {
-      this.lastReceived = torrent.received
+    if (this.pieceBytesSeen !== this.lastPieceBytes) {
+      this.lastPieceBytes = this.pieceBytesSeen
       this.lastProgressAt = now
     }
     if (this.state === 'downloading') this.reportProgress()
@@ -262,7 +271,11 @@ export class DownloadRun {
     if (this.state === 'metadata') {
       return new SeedcastError(`could not get the metadata of ${infoHash} within ${seconds} s`, { code: 'ETIMEOUT', hint: 'the peers did not send it; try again later or use the .torrent file' })
     }
-    return new SeedcastError(`download stalled: no data for ${seconds} s from ${torrent.numPeers} peer${torrent.numPeers === 1 ? '' : 's'}`, { code: 'ETIMEOUT', hint: 'what was verified is kept; run the same command again to resume' })
+    const webSeeds = torrent.wires.filter(wire => wire.type === 'webSeed').length
+    const peers = torrent.wires.length - webSeeds
+    const from = `${peers} peer${peers === 1 ? '' : 's'}${webSeeds ? ` and ${webSeeds} web seed${webSeeds === 1 ? '' : 's'}` : ''}`
+    const hint = webSeeds ? 'no web seed sent data (HTTP errors or no answer); what was verified is kept; run the same command again to resume' : 'what was verified is kept; run the same command again to resume'
+    return new SeedcastError(`download stalled: no data for ${seconds} s from ${from}`, { code: 'ETIMEOUT', hint })
   }
 
   private readonly onAbort = (): void => {
