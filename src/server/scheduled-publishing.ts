@@ -25,6 +25,8 @@ export interface ScheduledRelease {
  */
 export class ScheduledPublisher extends EventEmitter {
   private readonly timers = new Map<string, NodeJS.Timeout>()
+  /** Per show: the scheduled dates up to this one have had their rebuild (or came before start). */
+  private readonly releasedUpTo = new Map<string, Date>()
   private readonly watchers: FSWatcher[] = []
   private closed = false
 
@@ -34,6 +36,7 @@ export class ScheduledPublisher extends EventEmitter {
 
   async start (): Promise<void> {
     for (const dir of this.dirs) {
+      this.releasedUpTo.set(dir, new Date())
       // The folder is watched, not the file: episodes.json is replaced by rename on every write.
       try {
         const watcher = watch(dir, { persistent: false }, (_event, name) => {
@@ -53,7 +56,10 @@ export class ScheduledPublisher extends EventEmitter {
     if (this.closed || !catalog) return
     clearTimeout(this.timers.get(dir))
     this.timers.delete(dir)
-    const next = nextScheduledDate(catalog.episodes)
+    // The earliest date after the last one released, not after now: an edit made just before
+    // its episode's date may be read here only once that date has passed (a loaded machine),
+    // and its episode still needs the rebuild (then at once). Before, it was never released.
+    const next = nextScheduledDate(catalog.episodes, this.releasedUpTo.get(dir) ?? new Date())
     if (!next) return
     const delay = Math.min(Math.max(next.getTime() - Date.now(), 0), MAX_DELAY_MS)
     const timer = setTimeout(() => { void this.release(dir, next) }, delay)
@@ -65,6 +71,9 @@ export class ScheduledPublisher extends EventEmitter {
     this.timers.delete(dir)
     if (this.closed) return
     if (Date.now() < at.getTime()) return this.arm(dir) // a long date reached in several waits
+    // Moved on whatever the rebuild's outcome, so a failing one is not retried in a loop: the
+    // next publish or edit rebuilds the feeds anyway.
+    this.releasedUpTo.set(dir, at)
     try {
       const built = await buildFeeds(dir)
       if (!this.closed) this.emit('released', { dir, at: at.toISOString(), published: built.published } satisfies ScheduledRelease)

@@ -1,6 +1,8 @@
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { once } from 'node:events'
 import { editEpisode } from '../../src/show/episodes.js'
+import { ScheduledPublisher, type ScheduledRelease } from '../../src/server/scheduled-publishing.js'
 import { binPath, runCli, runCliJson } from '../helpers/cli.js'
 import { startJsonProcess, waitForLines, type JsonProcess } from '../helpers/json-process.js'
 import { failureOf, httpAnnounce } from '../helpers/tracker.js'
@@ -68,6 +70,27 @@ describe('scheduled publishing', { timeout: 240_000 }, () => {
     expect(await exists(join(show, 'public', 'episodes', episode.slug, 'index.html'))).toBe(true) // and its page
     expect(await Promise.all(files.map(status))).toEqual([200, 200, 200])
     expect(failureOf(await httpAnnounce(`${base}announce`, episode.infoHash))).toBeUndefined()
+  })
+
+  it('serve\'s publisher still releases an episode whose date had passed by the time it read the edit', async () => {
+    // On a loaded machine an edit written two seconds before its episode's date was read by
+    // the publisher only after that date: it looked for dates after now, found none, and the
+    // episode never got its rebuild (the serve test above failed on it once in a full run).
+    // Here the edit carries a date already past, but later than the publisher's start.
+    const episode = (await runCliJson(['publish', fixture('episode.mp3'), '--show', show, '--date', new Date(Date.now() + 86_400_000).toISOString()])).json.episode
+    const publisher = new ScheduledPublisher([show])
+    await publisher.start()
+    try {
+      const released = once(publisher, 'released') as Promise<[ScheduledRelease]>
+      await new Promise(resolve => setTimeout(resolve, 20)) // so that the date below is after the start
+      const passed = new Date(Date.now() - 5)
+      await editEpisode(show, episode.slug, { date: passed })
+      const [release] = await Promise.race([released, new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error('no released event within 20 s')), 20_000).unref())])
+      expect(release).toMatchObject({ dir: show, at: passed.toISOString(), published: 1 })
+      expect((await readFeeds(show)).guids.rss).toEqual([episode.guid])
+    } finally {
+      publisher.close()
+    }
   })
 
   it('seed does not announce a scheduled episode before its date, and starts seeding it when the date comes', async () => {
