@@ -16,8 +16,10 @@ describe('receiveUpload cleanup', () => {
     const paths = showPaths(tmp.path)
     // Many at once, so that some cleanups certainly start while their mkdir is pending.
     const uploads = Array.from({ length: 64 }, () => receiveUpload(paths, 'episode.mp3', new PassThrough()))
+    // Their `done` is observed before cleanup makes it reject, as the API does (no unhandled rejection).
+    const settled = Promise.allSettled(uploads.map(upload => upload.done))
     await Promise.all(uploads.map(upload => upload.cleanup()))
-    const outcomes = await Promise.allSettled(uploads.map(upload => upload.done))
+    const outcomes = await settled
     expect(outcomes.every(outcome => outcome.status === 'rejected')).toBe(true)
     expect(await readdir(uploadsDir(paths))).toEqual([])
   })
