@@ -31,17 +31,18 @@ const root = new URL('..', import.meta.url)
 // warns about an unsettled top-level await when that happens.
 // --version and the help pages rendered at build time are answered with Node's own modules
 // only (quick-answer); other help from the committed manifest without oclif's plugin
-// loading (fast-start); everything else, and anything these cannot answer exactly as
-// oclif would, goes to oclif.
+// loading (fast-start), and so are the one-shot commands create, publish, verify, info
+// and magnet (fastRun: the command class from the manifest's path, run as oclif runs it);
+// everything else, and anything these cannot answer exactly as oclif would, goes to oclif.
 const argv = process.argv.slice(2)
 const rootPath = decodeURIComponent(root.pathname)
 import('../dist/cli/quick-answer.js')
   .then(({ quickAnswer }) => quickAnswer(argv, rootPath))
   .catch(() => false)
   .then(handled => handled || import('../dist/cli/fast-start.js')
-    .then(async ({ fastStart, warmUpFor }) => {
+    .then(async ({ fastStart, fastRun, warmUpFor }) => {
       await warmUpFor(argv, rootPath)
-      return fastStart(argv, rootPath, { cache: false })
+      return await fastStart(argv, rootPath, { cache: false }) || await fastRun(argv, rootPath)
     })
     .catch(() => false))
   .then(handled => handled || import('@oclif/core').then(({ execute }) => execute({ dir: import.meta.url })))

@@ -1,4 +1,5 @@
-import { Command, Errors } from '@oclif/core'
+import { Command } from '@oclif/core/command'
+import { ExitError } from '@oclif/core/errors'
 import { describeError, errorLine } from './error-view.js'
 
 /**
@@ -23,7 +24,7 @@ export abstract class SeedcastCommand extends Command {
   protected jsonStream: NodeJS.WritableStream = process.stdout
 
   protected override async catch (error: Error & { exitCode?: number }): Promise<unknown> {
-    if (error instanceof Errors.ExitError) throw error
+    if (error instanceof ExitError) throw error
     if (process.env.SEEDCAST_DEBUG) console.error(error)
     const view = this.describe(error)
     if (this.jsonEnabled()) {

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import type { EpisodeExtraOptions } from '../src/show/episode-extras.js'
 
 /** What a podcaster adds to an episode beside its media; shared by publish and episodes edit. */

@@ -7,6 +7,7 @@
 // The commonest pages come pre-rendered from the build (quick-answer.ts).
 import { arch } from 'node:os'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import type { ManifestFlag } from './early-hash.js'
 import { cachedHelp, canAnswer, parseJson, readText, userAgent, type PackageJson } from './quick-answer.js'
 
@@ -122,6 +123,7 @@ class StaticConfig {
   readonly flexibleTaxonomy = false
   readonly theme = undefined
   readonly plugins = new Map()
+  readonly binAliases: string[]
   private readonly commandMap = new Map<string, ManifestCommand>()
   private readonly topicMap = new Map<string, Topic>()
 
@@ -131,6 +133,7 @@ class StaticConfig {
     this.bin = pjson.oclif.bin ?? pjson.name
     this.topicSeparator = pjson.oclif.topicSeparator ?? ':'
     this.userAgent = userAgent(pjson)
+    this.binAliases = pjson.oclif.binAliases ?? []
     // Copies: Help rewrites ids in place.
     for (const command of Object.values(commands)) {
       const copy = structuredClone(command)
@@ -157,8 +160,92 @@ class StaticConfig {
   findCommand (id: string): ManifestCommand | undefined { return this.commandMap.get(id) }
   findTopic (name: string): Topic | undefined { return this.topicMap.get(name) }
   runHook (): Promise<{ successes: [], failures: [] }> { return Promise.resolve({ successes: [], failures: [] }) }
+  // As oclif's Config: SEEDCAST_<KEY> (and <ALIAS>_<KEY> for each bin alias), read by a running command.
+  scopedEnvVarKey (key: string): string { return envKey(this.bin, key) }
+  scopedEnvVarKeys (key: string): string[] { return [this.bin, ...this.binAliases].filter(Boolean).map(alias => envKey(alias, key)) }
+  scopedEnvVar (key: string): string | undefined {
+    const found = this.scopedEnvVarKeys(key).find(name => process.env[name])
+    return found === undefined ? undefined : process.env[found]
+  }
+
+  scopedEnvVarTrue (key: string): boolean {
+    const value = this.scopedEnvVar(key)
+    return value === '1' || value === 'true'
+  }
+
   /** Whether some command's id starts with these words. */
   isIdPrefix (id: string): boolean { return this.commandIDs.some(commandId => commandId === id || commandId.startsWith(id + ':')) }
+}
+
+function envKey (bin: string, key: string): string {
+  return [bin, key].map(part => part.replaceAll('@', '').replaceAll(/[/-]/g, '_')).join('_').toUpperCase()
+}
+
+/**
+ * Commands run by fastRun: one-shot commands of a single word, which read nothing of
+ * oclif's Config but what StaticConfig holds (bin, user agent, scoped environment).
+ */
+const FAST_RUN_COMMANDS = new Set(['create', 'publish', 'verify', 'info', 'magnet'])
+
+/**
+ * Runs `create`, `publish`, `verify`, `info` and `magnet` the way oclif's execute() does
+ * (main.run, Config.runCommand, Command.run, then flush, or handle on an error), with the
+ * command class imported from the path the committed manifest gives and a StaticConfig
+ * in place of oclif's Config.load. That load (the plugin machinery, run twice: main.run
+ * loads a Config, and Command.run loads a second one from it) and the index of
+ * @oclif/core (semver alone is 47 modules) were about 90 ms of CPU before a command
+ * started, time `create` and `publish` take from hashing on a machine of two cores. The
+ * command itself is oclif's: its parser, flags, --json and errors (SeedcastCommand.catch)
+ * are unchanged. Returns false, having done nothing, for anything else (help, a topic, an
+ * unknown or stale command, hooks, plugins, a theme, debug output): oclif runs those.
+ */
+export async function fastRun (argv: string[], root: string): Promise<boolean> {
+  const id = argv[0]
+  if (id === undefined || !FAST_RUN_COMMANDS.has(id)) return false
+  const pjson = parseJson<PackageJson>(readText(join(root, 'package.json')))
+  if (!pjson || !canAnswer(pjson) || pjson.oclif.topicSeparator !== ' ') return false
+  // As oclif's main.run: a help flag before `--` shows help instead.
+  const helpFlags = new Set([...(pjson.oclif.additionalHelpFlags ?? []), '--help'])
+  for (const arg of argv) {
+    if (arg === '--') break
+    if (helpFlags.has(arg)) return false
+  }
+  const manifest = parseJson<Manifest>(readText(join(root, 'oclif.manifest.json')))
+  const entry = manifest?.commands?.[id]
+  if (!manifest || manifest.version !== pjson.version || !entry || entry.id !== id) return false
+  // One word names this command only if no command's id goes on from it (`create x` is
+  // then create with its argument, as oclif's normalizeArgv finds it).
+  if (Object.keys(manifest.commands).some(other => other.startsWith(id + ':'))) return false
+  if (Object.values(manifest.commands).some(command => command.aliases?.length || command.hiddenAliases?.length)) return false
+  const { relativePath } = entry
+  if (!Array.isArray(relativePath) || !relativePath.every(part => typeof part === 'string')) return false
+  interface Runnable { id?: string, prototype: { _run?: unknown } }
+  let Command: (Runnable & (new (argv: string[], config: unknown) => { _run (): Promise<unknown> })) | undefined
+  try {
+    Command = (await import(pathToFileURL(join(root, ...relativePath as string[])).href) as { default?: typeof Command }).default
+  } catch {
+    // oclif loads it again and reports why it fails, in its own words.
+    return false
+  }
+  if (typeof Command !== 'function' || typeof Command.prototype._run !== 'function') return false
+  // What oclif's plugin loader sets on the class it hands to Config.runCommand.
+  Command.id = id
+  const config = new StaticConfig(pjson, manifest.commands, root)
+  try {
+    await new Command(argv.slice(1), config)._run()
+    const { flush } = await import('@oclif/core/flush')
+    await flush()
+  } catch (error) {
+    // Never false from here on: the command has run, oclif must not run it again.
+    try {
+      const { handle } = await import('@oclif/core/handle')
+      await handle(error instanceof Error ? error : new Error(String(error)))
+    } catch {
+      process.stderr.write(`${String((error as Error)?.stack ?? error)}\n`)
+      process.exitCode = 1
+    }
+  }
+  return true
 }
 
 /** Commands that hash large files with the worker pool of src/torrent. */

@@ -15,6 +15,7 @@ export interface PackageJson {
   description?: string
   oclif: {
     bin?: string
+    binAliases?: string[]
     dirname?: string
     topicSeparator?: string
     topics?: Record<string, { description?: string, hidden?: boolean, subtopics?: unknown }>

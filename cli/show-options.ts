@@ -1,4 +1,5 @@
-import { Args, Flags } from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 
 /** `--show`: the show folder, for every command that works on one. */
 export const showFlag = Flags.string({ description: 'show folder (default: current folder)', default: '.' })

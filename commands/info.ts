@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core'
+import * as Args from '@oclif/core/args'
 import { SeedcastCommand } from '../cli/base-command.js'
 import { formatBytes } from '../src/torrent/format.js'
 import { inspectTorrent, SANITISED_BECAUSE } from '../src/torrent/inspect.js'

@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core'
+import * as Args from '@oclif/core/args'
 import { SeedcastCommand } from '../cli/base-command.js'
 import { withProgressBar } from '../cli/progress.js'
 import { warmUpHasher } from '../src/torrent/hasher.js'

@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { copyFile, mkdir } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { HELP_CACHE_FILE, HELP_SOURCE_FILE, helpCacheKey } from '../../cli/help-cache.js'
 import { binPath, repoRoot } from '../helpers/cli.js'
@@ -138,5 +140,71 @@ describe('the help pages rendered at build time (cli/help-cache.ts)', () => {
     const oclif = run(oclifOnly, ['create', '--help'], { FORCE_COLOR: '1' })
     expect(bin.stdout).toContain('\u001B[')
     expect(bin.stdout).toBe(oclif.stdout)
+  })
+})
+
+// bin/run.js runs create, publish, verify, info and magnet through fastRun: the command
+// class from the manifest's path with a static config, without oclif's Config.load. These
+// runs hold it to what oclif's execute() prints and exits with, errors and --json included.
+describe('the fast run (one-shot commands without oclif\'s plugin loading)', () => {
+  // Run in a temp folder: oclif's entry by its full path, which -e would not find from there.
+  const oclifEntry = pathToFileURL(createRequire(join(repoRoot, 'package.json')).resolve('@oclif/core')).href
+  const oclifAnywhere = `import(${JSON.stringify(oclifEntry)}).then(({ execute }) => execute({ dir: ${JSON.stringify(binPath)}, args: process.argv.slice(1) }))`
+  const fastRunOnly = `import(${JSON.stringify(fastStartUrl)}).then(({ fastRun }) => fastRun(process.argv.slice(1), ${JSON.stringify(repoRoot)})).then(handled => { if (!handled) { process.stderr.write('NOT HANDLED'); process.exitCode = 3 } })`
+
+  function runIn (cwd: string, script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+    const { NO_COLOR: _noColor, FORCE_COLOR: _forceColor, OCLIF_COLUMNS: _columns, ...base } = process.env
+    const result = spawnSync(process.execPath, ['-e', script, '--', ...args], { cwd, env: { ...base, NO_COLOR: '1', ...env }, encoding: 'utf8', timeout: 60_000 })
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr }
+  }
+
+  it('prints and exits as oclif does, for runs that succeed and runs that fail', async () => {
+    const tmp = await tempDir()
+    try {
+      const media = join(repoRoot, 'fixtures', 'episode.mp3')
+      const made = join(tmp.path, 'made.torrent')
+      const cases: [string[], NodeJS.ProcessEnv?][] = [
+        [['create']],
+        [['create', '--json']],
+        [['create', media, '--nosuch']],
+        [['create', join(tmp.path, 'missing.mp3')]],
+        [['create', media, '--piece-length', '3K']],
+        [['create', '--', '--help']],
+        [['create', media, '--no-date', '-o', made, '--force']],
+        [['create', media, '--no-date', '-o', made, '--force', '--json']],
+        [['create', media, '--no-date', '-o', made]],
+        [['create', media, '--no-date', '-o', made], { SEEDCAST_CONTENT_TYPE: 'json' }],
+        [['verify', made, media]],
+        [['verify', made, join(repoRoot, 'fixtures', 'episode-2.mp3'), '--json']],
+        [['verify']],
+        [['info', made]],
+        [['info', made, '--json']],
+        [['info', join(tmp.path, 'missing.torrent')]],
+        [['magnet', made]],
+        [['magnet', made, '--json']],
+        [['magnet']],
+        [['publish']],
+        [['publish', media, '--show', join(tmp.path, 'no-show')]],
+        [['publish', media, '--show', join(tmp.path, 'no-show'), '--json']]
+      ]
+      for (const [args, env] of cases) {
+        const label = `seedcast ${args.join(' ')}${env ? ' with ' + JSON.stringify(env) : ''}`
+        // oclif first: `create -o made.torrent` must exist for the runs after it.
+        const oclif = runIn(tmp.path, oclifAnywhere, args, env)
+        const fast = runIn(tmp.path, fastRunOnly, args, env)
+        expect(fast.stderr, label).not.toContain('NOT HANDLED')
+        expect({ code: fast.code, stdout: fast.stdout, stderr: fast.stderr }, label).toEqual(oclif)
+      }
+    } finally {
+      await tmp.cleanup()
+    }
+  })
+
+  it('leaves help, topics, other commands and unknown commands to oclif', () => {
+    for (const args of [[], ['create', '--help'], ['create', 'x', '--help'], ['episodes', 'list'], ['feed', 'build'], ['seed', 'x'], ['nosuch'], ['--version']]) {
+      const fast = runIn(repoRoot, fastRunOnly, args)
+      expect(fast.code, args.join(' ')).toBe(3)
+      expect(fast.stdout, args.join(' ')).toBe('')
+    }
   })
 })
