@@ -103,6 +103,7 @@ function pieceStream (deps: StreamDeps, start: number, end: number): ReadableStr
       const chunk = heldChunk(deps, position, end)
       if (!chunk) return // cannot happen (held pieces are never dropped); the pending read would pull again
       if (position === start) trace('first-chunk', { start, size: chunk.length })
+      else trace('chunk', { start: position, size: chunk.length })
       controller.enqueue(chunk)
       position += chunk.length
       if (position > end) controller.close()
