@@ -40,10 +40,23 @@ function isTopicAlone (argv: string[], manifest: Manifest, declared: Record<stri
   return topic && (second === undefined || !ids.some(id => startsWith(id, `${first}:${second}`)))
 }
 
+// package.json and the manifest (117 kB), read and parsed once: fastStart, warmUpFor and
+// fastRun each need them in a command's run. Shared, so read-only (StaticConfig copies).
+const texts = new Map<string, string | undefined>()
+const values = new Map<string, unknown>()
+function readOnce (path: string): string | undefined {
+  if (!texts.has(path)) texts.set(path, readText(path))
+  return texts.get(path)
+}
+function parseOnce<T> (path: string): T | undefined {
+  if (!values.has(path)) values.set(path, parseJson<T>(readOnce(path)))
+  return values.get(path) as T | undefined
+}
+
 /** Handles argv if it is a version or help request oclif would answer from static data; true when it did. */
 export async function fastStart (argv: string[], root: string, options: { cache?: boolean } = {}): Promise<boolean> {
-  const packageText = readText(join(root, 'package.json'))
-  const pjson = parseJson<PackageJson>(packageText)
+  const packageText = readOnce(join(root, 'package.json'))
+  const pjson = parseOnce<PackageJson>(join(root, 'package.json'))
   if (!pjson || !canAnswer(pjson)) return false
   const { oclif } = pjson
   const versionFlags = new Set(['--version', ...(oclif.additionalVersionFlags ?? [])])
@@ -55,8 +68,8 @@ export async function fastStart (argv: string[], root: string, options: { cache?
   const helpFlags = [...new Set([...(oclif.additionalHelpFlags ?? []), '--help'])]
   const beforeDashes = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv
   const asksHelp = argv.length === 0 || beforeDashes.some(arg => helpFlags.includes(arg))
-  const manifestText = readText(join(root, 'oclif.manifest.json'))
-  const manifest = asksHelp ? undefined : parseJson<Manifest>(manifestText)
+  const manifestText = readOnce(join(root, 'oclif.manifest.json'))
+  const manifest = asksHelp ? undefined : parseOnce<Manifest>(join(root, 'oclif.manifest.json'))
   // `seedcast feed` alone: oclif's main.run shows the topic's help. Decided from the
   // manifest's command ids alone, so running a command costs little here.
   if (!asksHelp && (!manifest || !isTopicAlone(argv, manifest, oclif.topics ?? {}))) return false
@@ -202,7 +215,7 @@ const FAST_RUN_COMMANDS = new Set(['create', 'publish', 'verify', 'info', 'magne
 export async function fastRun (argv: string[], root: string): Promise<boolean> {
   const id = argv[0]
   if (id === undefined || !FAST_RUN_COMMANDS.has(id)) return false
-  const pjson = parseJson<PackageJson>(readText(join(root, 'package.json')))
+  const pjson = parseOnce<PackageJson>(join(root, 'package.json'))
   if (!pjson || !canAnswer(pjson) || pjson.oclif.topicSeparator !== ' ') return false
   // As oclif's main.run: a help flag before `--` shows help instead.
   const helpFlags = new Set([...(pjson.oclif.additionalHelpFlags ?? []), '--help'])
@@ -210,7 +223,7 @@ export async function fastRun (argv: string[], root: string): Promise<boolean> {
     if (arg === '--') break
     if (helpFlags.has(arg)) return false
   }
-  const manifest = parseJson<Manifest>(readText(join(root, 'oclif.manifest.json')))
+  const manifest = parseOnce<Manifest>(join(root, 'oclif.manifest.json'))
   const entry = manifest?.commands?.[id]
   if (!manifest || manifest.version !== pjson.version || !entry || entry.id !== id) return false
   // One word names this command only if no command's id goes on from it (`create x` is
@@ -253,7 +266,7 @@ const HASHING_COMMANDS = new Set(['create', 'verify', 'publish'])
 
 /**
  * Starts the hash worker at once for a command that will hash, so the V8 isolate boots on
- * another core while oclif loads (the commands call warmUpHasher again: harmless); for
+ * another core while the rest loads (the commands call warmUpHasher again: harmless); for
  * `create FILE` and `publish MEDIA` it starts hashing that file too (early-hash.ts; for
  * publish with its SHA-256). An idle worker does not keep
  * the process alive, so a command that fails early still exits. Resolves once the
@@ -262,13 +275,17 @@ const HASHING_COMMANDS = new Set(['create', 'verify', 'publish'])
 export async function warmUpFor (argv: string[], root: string): Promise<void> {
   if (!HASHING_COMMANDS.has(argv[0] ?? '') || argv.includes('--help')) return
   try {
+    // The worker first, before the modules that read the command line: its isolate boots
+    // (30-60 ms of CPU) on the other core while this thread goes on.
+    const { hashWorkers } = await import('../src/torrent/hash-pool.js')
+    hashWorkers()
     if (argv[0] === 'create' || argv[0] === 'publish') {
       const command = argv[0]
-      const manifest = parseJson<{ commands: Record<string, { flags?: Record<string, ManifestFlag> }> }>(readText(join(root, 'oclif.manifest.json')))
-      const { createInput } = await import('./early-hash.js')
+      const manifest = parseOnce<{ commands: Record<string, { flags?: Record<string, ManifestFlag> }> }>(join(root, 'oclif.manifest.json'))
+      // Loaded together (the command needs the last two anyway).
+      const [{ createInput }, { startEarlyHash }, { parsePieceLength }] = await Promise.all([import('./early-hash.js'), import('../src/torrent/hash-lanes.js'), import('../src/torrent/piece-length.js')])
       const found = createInput(argv, manifest?.commands?.[command]?.flags ?? {})
       if (found) {
-        const [{ startEarlyHash }, { parsePieceLength }] = await Promise.all([import('../src/torrent/hash-lanes.js'), import('../src/torrent/piece-length.js')])
         // publish hashes MEDIA with SHA-256 too, at the piece length chosen for its size
         // (src/show/publish.ts), unless it rewrites an MP4 moov-first: then the early
         // job does not match and is stopped.
@@ -281,8 +298,6 @@ export async function warmUpFor (argv: string[], root: string): Promise<void> {
         } else startEarlyHash(found.input, found.pieceLength === undefined ? undefined : parsePieceLength(found.pieceLength))
       }
     }
-    const { warmUpHasher } = await import('../src/torrent/hasher.js')
-    warmUpHasher()
   } catch {
     // A bad piece length or input: the command reports it in its own words.
   }
