@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import writeFileAtomic from 'write-file-atomic'
 import { episodeHash, type EpisodeHashes } from '../feed/episode-hash.js'
+import { readWholeFile } from '../feed/whole-file.js'
 import type { ShowPaths } from '../model/paths.js'
 import type { Catalog, Episode } from '../model/show.js'
 import { catalogSchema, episodeSchema, validate } from './schema.js'
@@ -52,7 +52,7 @@ function schemaFingerprint (): string {
 /** Hashes of entries checked before under this schema; none when the file is missing, torn or from another schema. */
 export async function readCheckedHashes (paths: ShowPaths): Promise<Set<string>> {
   try {
-    const stored = JSON.parse(await readFile(join(paths.stateDir, CHECKED_FILE), 'utf8')) as Partial<StoredChecks>
+    const stored = JSON.parse((await readWholeFile(join(paths.stateDir, CHECKED_FILE))).toString()) as Partial<StoredChecks>
     if (stored.schema !== schemaFingerprint() || !Array.isArray(stored.hashes)) return new Set()
     return new Set(stored.hashes.filter(hash => typeof hash === 'string'))
   } catch {

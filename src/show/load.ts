@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
+import { readWholeFile } from '../feed/whole-file.js'
 import type { z } from 'zod'
 import { SeedcastError, fileError } from '../errors.js'
 import { showPaths, type ShowPaths } from '../model/paths.js'
@@ -58,7 +59,7 @@ async function readShowFile<T> (path: string, fileName: string, schema: z.ZodTyp
 }
 
 async function readJsonFile (path: string, fileName: string, missing: () => SeedcastError): Promise<unknown> {
-  const raw = await readFile(path, 'utf8').catch(error => {
+  const raw = await readWholeFile(path).then(bytes => bytes.toString(), error => {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw missing()
     throw fileError(error, path, 'read')
   })

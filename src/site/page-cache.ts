@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto'
-import { statSync } from 'node:fs'
-import { mkdir, readFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { readdirSync, statSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
 import { fileError } from '../errors.js'
+import { readWholeFile } from '../feed/whole-file.js'
 import type { Episode } from '../model/show.js'
 import { renderEpisodePage } from './episode-page.js'
 import type { SiteModel } from './model.js'
@@ -33,7 +34,7 @@ export interface PageRecords { shared?: string, pages: Map<string, PageRecord>, 
 
 /** A cache, so written without fsync: a torn or stale file matches no page and costs one full render. */
 export async function readPageRecords (file: string): Promise<PageRecords> {
-  const text = await readFile(file, 'utf8').catch(() => undefined)
+  const text = await readWholeFile(file).then(bytes => bytes.toString(), () => undefined)
   let stored: Partial<StoredPages> | undefined
   try {
     stored = text === undefined ? undefined : JSON.parse(text) as Partial<StoredPages>
@@ -80,6 +81,39 @@ export function fileStamp (path: string): string {
     return info ? `${info.size}:${info.mtimeMs}` : '-'
   } catch {
     return '-' // unreadable (EACCES, ENOTDIR...): as if missing
+  }
+}
+
+/**
+ * fileStamp for files below `root` given by relative paths ("chapters/name.json", the
+ * catalog's form), for a build that stamps thousands of them: each folder is listed once,
+ * and a name not in its listing is missing ('-') without a stat of its own (a failing stat
+ * cost as much as one that finds the file). A file that is there is still stamped by a stat
+ * of its own, so an edit by hand (in place or by rename) changes its stamp. A folder that
+ * cannot be listed, a name with more slashes than the catalog allows, '.' and '..': a stat.
+ */
+export function folderStamps (root: string): (relative: string) => string {
+  const listings = new Map<string, Set<string> | undefined>()
+  return relative => {
+    const slash = relative.indexOf('/')
+    const name = relative.slice(slash + 1)
+    if (slash > 0 && !name.includes('/') && name !== '.' && name !== '..' && name !== '') {
+      const folder = relative.slice(0, slash)
+      let names = listings.get(folder)
+      if (!listings.has(folder)) listings.set(folder, names = listing(join(root, folder)))
+      if (names && !names.has(name)) return '-'
+    }
+    return fileStamp(join(root, relative))
+  }
+}
+
+/** The names in a folder; empty when it is missing (nothing in it exists), undefined when it cannot be read (then each file is stat'ed). */
+function listing (dir: string): Set<string> | undefined {
+  try {
+    return new Set(readdirSync(dir))
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    return code === 'ENOENT' || code === 'ENOTDIR' ? new Set() : undefined
   }
 }
 

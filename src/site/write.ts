@@ -1,4 +1,5 @@
 import { mkdir, open, readFile, readdir, rm } from 'node:fs/promises'
+import { readWholeFile } from '../feed/whole-file.js'
 import { dirname, join } from 'node:path'
 import { fileError } from '../errors.js'
 import { hashOf, type EpisodeHashes } from '../feed/episode-hash.js'
@@ -10,7 +11,7 @@ import type { ShowPaths } from '../model/paths.js'
 import type { Catalog, Chapter, Episode, ShowConfig } from '../model/show.js'
 import { episodePageDir, renderEpisodePage } from './episode-page.js'
 import type { SiteEpisode, SiteModel } from './model.js'
-import { episodePageKey, fileStamp, readPageRecords, savePageRecords, sharedPageKey, type PageRecord } from './page-cache.js'
+import { episodePageKey, folderStamps, readPageRecords, savePageRecords, sharedPageKey, type PageRecord } from './page-cache.js'
 import { findPlayerBuild, installPlayer } from './player-assets.js'
 import { olderItem, renderShowPage } from './show-page.js'
 
@@ -71,9 +72,10 @@ export async function writeSite (paths: ShowPaths, config: ShowConfig, catalog: 
   const episodesDir = join(paths.publicDir, EPISODES)
   const pageDirs = await readdir(episodesDir).catch(() => [] as string[])
   const present = new Set(pageDirs)
+  const stamp = folderStamps(paths.publicDir)
   const stale = published.flatMap(episode => {
-    const chapters = episode.chaptersPath ? fileStamp(join(paths.publicDir, episode.chaptersPath)) : ''
-    const transcript = episode.transcriptPath ? fileStamp(join(paths.publicDir, episode.transcriptPath)) : ''
+    const chapters = episode.chaptersPath ? stamp(episode.chaptersPath) : ''
+    const transcript = episode.transcriptPath ? stamp(episode.transcriptPath) : ''
     const key = episodePageKey(hashOf(episode, options.hashes), chapters, transcript)
     const recorded = previous.get(episode.slug)
     if (recorded?.key === key && present.has(episode.slug)) {
@@ -86,6 +88,9 @@ export async function writeSite (paths: ShowPaths, config: ShowConfig, catalog: 
   const pages = published.map(episode => join(paths.publicDir, episodePageDir(episode.slug), PAGE))
   // A few pages at a time: a first build of a long show writes thousands, and each write
   // waits for its fsync; in turns, those waits overlap.
+  // The records of the pages about to be written: the show page lists them with the others.
+  // They are saved after every page is written (a record says its page is up to date).
+  for (const page of stale) fresh.set(page.episode.slug, { key: page.key, listed: olderItem(config, page.episode) })
   let next = 0
   const writer = async (): Promise<void> => {
     while (next < stale.length) {
@@ -95,11 +100,15 @@ export async function writeSite (paths: ShowPaths, config: ShowConfig, catalog: 
       const item = model.episodes.find(shown => shown.episode === page.episode) ?? await siteEpisode(paths, page.episode)
       await writeIfChanged(page.path, renderEpisodePage(model, item))
       await sweepLeftovers(dir)
-      fresh.set(page.episode.slug, { key: page.key, listed: olderItem(config, page.episode) })
     }
   }
-  await Promise.all(Array.from({ length: Math.min(PAGE_WRITERS, stale.length) }, writer))
-  pages.unshift(await writeIfChanged(join(paths.publicDir, PAGE), renderShowPage(model, episode => fresh.get(episode.slug)?.listed ?? olderItem(config, episode))))
+  // The show page beside the episode pages: their fsyncs overlap.
+  const showPage = join(paths.publicDir, PAGE)
+  await Promise.all([
+    writeIfChanged(showPage, renderShowPage(model, episode => fresh.get(episode.slug)?.listed ?? olderItem(config, episode))),
+    ...Array.from({ length: Math.min(PAGE_WRITERS, stale.length) }, writer)
+  ])
+  pages.unshift(showPage)
 
   const keep = new Set(published.map(episode => episode.slug))
   const removed: string[] = []
@@ -126,10 +135,10 @@ async function siteEpisode (paths: ShowPaths, episode: Episode): Promise<SiteEpi
   }
 }
 
-async function writeIfChanged (path: string, html: string): Promise<string> {
-  const current = await readFile(path, 'utf8').catch(() => undefined)
-  if (current !== html) await writeAtomic(path, html)
-  return path
+async function writeIfChanged (path: string, html: string): Promise<void> {
+  const bytes = Buffer.from(html)
+  const current = await readWholeFile(path).catch(() => undefined)
+  if (!current?.equals(bytes)) await writeAtomic(path, bytes)
 }
 
 /** Temp files of a writer killed mid-write (the lock is held, so none is live). */

@@ -2,7 +2,7 @@
 // each episode page, its two records in .seedcast/) is written again when an input it is made
 // from changes, and otherwise left alone: same inode, same mtime. What it writes is always
 // what a build from scratch writes.
-import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Episode, ShowConfig } from '../../src/model/show.ts'
@@ -115,6 +115,28 @@ describe('feed build rewrites only what changed', () => {
 
     // A chapters file changed under the same catalog entry: that page alone (the feeds link the file, they do not copy it).
     await writeFile(join(dir, 'public', 'chapters', 'episode-2.json'), JSON.stringify({ version: '1.2.0', chapters: [{ startTime: 0, title: 'Opening, renamed' }] }))
+    expect(await build(dir)).toEqual({ written: sorted([page('episode-2'), PAGE_RECORDS]), rendered: 0 })
+    expect(await readFile(join(dir, page('episode-2')), 'utf8')).toContain('Opening, renamed')
+
+    // A chapters file the catalog names but that was missing, put there by hand (by a rename, as
+    // editors save), then deleted: that page alone each time. A build lists the chapters folder
+    // and stats only the files in it, so both a file that appears and one that goes must count.
+    const handMade = join(dir, 'public', 'chapters', 'episode-6.json')
+    await writeFile(`${handMade}.tmp`, JSON.stringify({ version: '1.2.0', chapters: [{ startTime: 0, title: 'Added by hand' }] }))
+    await rename(`${handMade}.tmp`, handMade)
+    expect(await build(dir)).toEqual({ written: sorted([page('episode-6'), PAGE_RECORDS]), rendered: 0 })
+    expect(await readFile(join(dir, page('episode-6')), 'utf8')).toContain('Added by hand')
+    await rm(handMade)
+    expect(await build(dir)).toEqual({ written: sorted([page('episode-6'), PAGE_RECORDS]), rendered: 0 })
+    expect(await readFile(join(dir, page('episode-6')), 'utf8')).not.toContain('Added by hand')
+    // The whole chapters folder gone: the one page with chapters follows, the others stay.
+    const chaptersDir = join(dir, 'public', 'chapters')
+    const kept = await readFile(join(chaptersDir, 'episode-2.json'))
+    await rm(chaptersDir, { recursive: true })
+    expect(await build(dir)).toEqual({ written: sorted([page('episode-2'), PAGE_RECORDS]), rendered: 0 })
+    expect(await readFile(join(dir, page('episode-2')), 'utf8')).not.toContain('Opening, renamed')
+    await mkdir(chaptersDir)
+    await writeFile(join(chaptersDir, 'episode-2.json'), kept)
     expect(await build(dir)).toEqual({ written: sorted([page('episode-2'), PAGE_RECORDS]), rendered: 0 })
     expect(await readFile(join(dir, page('episode-2')), 'utf8')).toContain('Opening, renamed')
 
