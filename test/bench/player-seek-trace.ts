@@ -2,7 +2,7 @@
 // `npm run bench` (it measures nothing against a goal). Like the player bench: one episode
 // (MB, default 3) on `seedcast serve`, a seeder (SEED=0: none), Chromium over loopback; each
 // run opens the episode page, plays, seeks to 80 % right after the first audio, then 4 s
-// later (peers up, pieces prefetched) to 30 %, for a plain <audio> and for the player, whose
+// later (THEN_AFTER_MS; peers up, pieces prefetched) to 30 % (THEN_TO), for a plain <audio> and for the player, whose
 // events (web/player/trace.ts) are printed in ms from the seek. Run it inside `unshare -n`
 // after `npm run build`: node test/bench/player-seek-trace.ts
 import type { BrowserContext } from 'playwright-core'
@@ -13,13 +13,19 @@ import { openEpisodePage, seekTo, startPlaying, type Seek } from './player-commo
 const RUNS = Number(process.env.RUNS ?? 5)
 const MB = Number(process.env.MB ?? 3)
 const SEED = process.env.SEED !== '0'
+/** The second seek: how long after the first (ms), and where to (fraction of the duration). */
+const THEN_AFTER_MS = Number(process.env.THEN_AFTER_MS ?? 4000)
+const THEN_TO = Number(process.env.THEN_TO ?? 0.3)
 
 interface TraceEvent { t: number, what: string, detail: unknown }
+
+/** When 'seeked' fired, from the seek ('-': playback passed the target before the event came). */
+const seekedAt = (seek: Seek): string => seek.seeked ? `+${(seek.seeked - seek.at).toFixed(0)}` : '-'
 
 function timeline (name: string, result: Seek, events: TraceEvent[], until: number): string {
   const lines = events.filter(e => e.t >= result.at - 5 && e.t < until && e.what !== 'web-seed-verified').map(e => `    +${(e.t - result.at).toFixed(0)} ${e.what} ${JSON.stringify(e.detail, (key, value: unknown) =>
     (key === 'receivedAt' || key === 'askedAt') && typeof value === 'number' ? `+${(value - result.at).toFixed(0)}` : value) ?? ''}`)
-  return [`  ${name}: ${result.ms.toFixed(0)} ms (seeked +${(result.seeked - result.at).toFixed(0)})`, ...lines].join('\n')
+  return [`  ${name}: ${result.ms.toFixed(0)} ms (seeked ${seekedAt(result)})`, ...lines].join('\n')
 }
 
 async function run (context: BrowserContext, show: PlayerShow, player: boolean): Promise<string> {
@@ -27,11 +33,11 @@ async function run (context: BrowserContext, show: PlayerShow, player: boolean):
   try {
     await startPlaying(page)
     const first = await seekTo(page, 0.8)
-    await new Promise(resolve => setTimeout(resolve, 4000))
-    const second = await seekTo(page, 0.3)
-    if (!player) return `plain: 80 % ${first.ms.toFixed(0)} ms (seeked +${(first.seeked - first.at).toFixed(0)}), then 30 % ${second.ms.toFixed(0)} ms`
+    await new Promise(resolve => setTimeout(resolve, THEN_AFTER_MS))
+    const second = await seekTo(page, THEN_TO)
+    if (!player) return `plain: 80 % ${first.ms.toFixed(0)} ms (seeked ${seekedAt(first)}), then ${THEN_TO * 100} % ${second.ms.toFixed(0)} ms`
     const events = await page.evaluate(() => (window as any).seedcastTrace as TraceEvent[])
-    return ['player:', timeline('80 %', first, events, second.at), timeline('then 30 %', second, events, Infinity)].join('\n')
+    return ['player:', timeline('80 %', first, events, second.at), timeline(`then ${THEN_TO * 100} %`, second, events, Infinity)].join('\n')
   } finally {
     await page.close()
   }

@@ -27,6 +27,11 @@ const SWARM_SETTLE_MS = 250
  */
 const SEEK_SLACK_BYTES = 32 * 1024
 /**
+ * While the element waits at a seek's new position for a peer that has the piece, the web seed
+ * reads this much from there at the same time (whichever verified copy comes first is used).
+ */
+const SEEK_RACE_BYTES = 64 * 1024
+/**
  * After a seek forward, the element keeps reading its old response for a moment before it
  * drops it for a request at the new position: pieces of that old response lying this far
  * behind the new position are no longer read from the web seed (they would compete with the
@@ -228,15 +233,16 @@ export class Engine {
     this.seekStarts.push(index)
     trace('seeking', { index, time: media.currentTime, held: store.has(index), swarm: this.swarmState })
     webSeed.abortRunsAwayFrom(index)
-    this.fetchAtSeek(index, performance.now(), this.seekCount)
+    this.fetchAtSeek(index, performance.now(), this.seekCount, true)
   }
 
   /**
-   * The piece at a seek's new position: from a peer that has it, else (or when the peer has
-   * not sent it by the deadline) the web seed. Looked at again at the deadline, as the
-   * element's own request may come later than that.
+   * The piece at a seek's new position: from a peer that has it, raced by a short web-seed
+   * read (SEEK_RACE_BYTES) while the element cannot play, else (or when the peer has not sent
+   * it by the deadline) from the web seed. Looked at again at the deadline, as the element's own
+   * request may come later than that. `first`: the look at the seek itself.
    */
-  private fetchAtSeek (index: number, since: number, seek: number): void {
+  private fetchAtSeek (index: number, since: number, seek: number, first: boolean): void {
     const { torrent, store, webSeed } = this
     if (!torrent || !store || !webSeed || seek !== this.seekCount || store.has(index)) return
     const playback = this.playback()
@@ -246,8 +252,14 @@ export class Engine {
     trace('seek-decision', decision)
     if (decision === 'wait-peers') {
       this.swarm?.prioritize(index, Math.min(torrent.pieceCount - 1, index + 3))
+      // The element hears nothing until the piece comes: the web seed races the peer for the
+      // first few pieces (one short read per seek; the first verified copy is stored, and the
+      // read stops once peers delivered all it would: see WebSeed).
+      if (first && playback.starving && webSeed.canFetch(index)) {
+        webSeed.fetchRun(index, Math.min(torrent.pieceCount - 1, index + Math.max(1, Math.floor(SEEK_RACE_BYTES / torrent.pieceLength)) - 1))
+      }
       const left = peerWaitLeft(playback, waited)
-      if (Number.isFinite(left)) setTimeout(() => this.fetchAtSeek(index, since, seek), left + 1)
+      if (Number.isFinite(left)) setTimeout(() => this.fetchAtSeek(index, since, seek, false), left + 1)
     } else if (decision === 'web-seed' && webSeed.canFetch(index)) {
       startWebSeedRun(torrent, webSeed, index, playback, peers)
     }

@@ -29,7 +29,16 @@ export class WebSeed {
   /** Called when a request fails (the swarm is then wanted at once). */
   onError: () => void = () => {}
 
-  constructor (private readonly url: string, private readonly torrent: EpisodeTorrent, private readonly store: PieceStore) {}
+  constructor (private readonly url: string, private readonly torrent: EpisodeTorrent, private readonly store: PieceStore) {
+    // A read whose every piece is held by now (peers were faster: see Engine's race at a seek) stops.
+    store.changes.addEventListener('piece', () => {
+      for (const run of this.runs) {
+        let held = true
+        for (let i = run.first; held && i <= run.last; i++) held = store.has(i)
+        if (held) run.abort.abort()
+      }
+    })
+  }
 
   /** Whether a fetch of `index` is worth starting now. */
   canFetch (index: number): boolean {
@@ -82,17 +91,20 @@ export class WebSeed {
         if (done) break
         this.received += value.length
         let offset = 0
+        const complete: Array<{ index: number, data: Uint8Array }> = []
         while (offset < value.length && index <= last) {
           const take = Math.min(buffer.length - filled, value.length - offset)
           buffer.set(value.subarray(offset, offset + take), filled)
           filled += take
           offset += take
           if (filled === buffer.length) {
-            await this.accept(index, buffer)
+            complete.push({ index, data: buffer })
             index++
             if (index <= last) { buffer = new Uint8Array(pieceSize(this.torrent, index)); filled = 0 }
           }
         }
+        if (complete.length) await this.accept(complete)
+        if (signal.aborted) break
       }
       if (index <= last) void reader.cancel()
     } catch {
@@ -102,9 +114,30 @@ export class WebSeed {
     }
   }
 
-  private async accept (index: number, data: Uint8Array): Promise<void> {
-    if (this.store.has(index)) return
-    if (!await pieceMatches(this.torrent, index, data)) {
+  /**
+   * The pieces one network read completed: their digests run at once, and each is stored, in
+   * order, as soon as it and those before it are checked, together with every later one checked
+   * by then: a reader waiting on the first gets it at once, and the rest in few chunks (each
+   * chunk is one trip to the element) rather than one per piece.
+   */
+  private async accept (pieces: Array<{ index: number, data: Uint8Array }>): Promise<void> {
+    const checks = pieces.map(({ index, data }) => {
+      const check = { done: false, matches: false, promise: Promise.resolve() }
+      check.promise = (this.store.has(index) ? Promise.resolve(false) : pieceMatches(this.torrent, index, data)).then(matches => {
+        check.matches = matches
+        check.done = true
+      })
+      return check
+    })
+    for (let i = 0; i < pieces.length;) {
+      await checks[i]!.promise
+      for (; i < pieces.length && checks[i]!.done; i++) this.keep(pieces[i]!.index, pieces[i]!.data, checks[i]!.matches)
+    }
+  }
+
+  private keep (index: number, data: Uint8Array, matches: boolean): void {
+    if (this.store.has(index)) return // a peer's copy came first
+    if (!matches) {
       this.rejected++
       this.wrong.add(index)
       return
