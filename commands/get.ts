@@ -4,7 +4,7 @@ import { setFlagsFromString } from 'node:v8'
 import { SeedcastCommand } from '../cli/base-command.js'
 import { downloadView } from '../cli/download-view.js'
 import { StopSignals } from '../cli/stop-signals.js'
-import { leaveOutUnusedModules } from '../src/swarm/download/lean-imports.js'
+import { leaveOutUnusedModules } from '../src/swarm/lean-imports.js'
 import { parseRate } from '../src/swarm/rate.js'
 import { formatBytes } from '../src/torrent/format.js'
 
@@ -67,8 +67,9 @@ Ctrl-C or SIGTERM stops cleanly (while seeding, it ends the seeding and exits 0)
     // background threads whose 20 MiB of compiler memory was the peak RSS of a whole 1 GiB
     // download (at the final announce). The baseline code parses a tracker's answer as well.
     setFlagsFromString(`--wasm-tiering-budget=${2 ** 31 - 1}`)
-    // Before webtorrent loads: what of its imports a download never runs stays unloaded.
-    leaveOutUnusedModules()
+    // Before webtorrent loads: what of its imports a download never runs stays unloaded
+    // (with --no-dht, the DHT library too).
+    leaveOutUnusedModules({ dht: flags.dht })
     const [{ download }, { internalsWarnings }] = await Promise.all([import('../src/swarm/download/download.js'), import('../src/swarm/webtorrent-internals.js')])
     const stop = new StopSignals()
     const view = downloadView({ json, stream: this.jsonStream })

@@ -3,11 +3,10 @@ import { SeedcastCommand } from '../cli/base-command.js'
 import { seedFlags, seedOptionsFromFlags } from '../cli/seed-flags.js'
 import { seedView } from '../cli/seed-view.js'
 import { exitSoonAfterStop, StopSignals } from '../cli/stop-signals.js'
-import { seedTorrents } from '../src/swarm/seed/seeder.js'
 import { formatBytes } from '../src/torrent/format.js'
 import { isRemoteSource } from '../src/follow/remote-source.js'
 import type { SeedSourceEvent } from '../src/follow/seed-sources.js'
-import { internalsWarnings } from '../src/swarm/webtorrent-internals.js'
+import { leaveOutUnusedModules } from '../src/swarm/lean-imports.js'
 import { boundYoungGeneration } from '../src/swarm/young-garbage.js'
 
 /** V8's new space at most (both semi-spaces): what 84dd284's seeder mostly ran with. */
@@ -59,6 +58,10 @@ A status file in --state lets "seedcast peers" show who is connected. Exits 1 wh
   async run (): Promise<void> {
     const { argv, flags } = await this.parse(Seed)
     const json = this.jsonEnabled()
+    // Before webtorrent loads: what of its imports a seeder never runs stays unloaded
+    // (with --no-dht, the DHT library too), then the seeder itself is loaded.
+    leaveOutUnusedModules({ dht: flags.dht })
+    const [{ seedTorrents }, { internalsWarnings }] = await Promise.all([import('../src/swarm/seed/seeder.js'), import('../src/swarm/webtorrent-internals.js')])
     // This process is now a long-lived seeder whose garbage is mostly short-lived 16 KiB
     // blocks: V8's young generation, grown while the modules loaded (to 16 or 32 MiB, by
     // when scavenges fell), is cut back and kept at most 16 MiB (young-garbage.ts).

@@ -4,7 +4,7 @@ import { SeedcastError, fileError } from '../../errors.js'
 import { isScheduled } from '../../feed/published.js'
 import type { Episode } from '../../model/show.js'
 import type { ShowPaths } from '../../model/paths.js'
-import { loadShow, type LoadedShow } from '../../show/load.js'
+import type { LoadedShow } from '../../show/load.js'
 import { readMetainfo } from '../../torrent/inspect.js'
 import type { Metainfo } from '../../torrent/metainfo.js'
 
@@ -54,6 +54,9 @@ export async function resolveSeedInputs (inputs: SeedInput[], options: { data?: 
       throw fileError(err, input)
     }
     if (info.isDirectory()) {
+      // Loaded for a show folder only: show/load validates with zod (95 modules, about
+      // 1 MiB of a seeder's heap for its whole life), which .torrent inputs never need.
+      const { loadShow } = await import('../../show/load.js')
       items.push(...await showItems(input, await loadShow(path), dataRoot))
     } else {
       const meta = readMetainfo(path)

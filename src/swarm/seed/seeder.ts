@@ -11,7 +11,6 @@ import { changedFiles, dataFiles, loadResumeState, saveResumeState, snapshotFile
 import { addVerified } from './add-verified.js'
 import { WebRtcSeeding, webRtcTrackers } from '../webrtc/webrtc-seeding.js'
 import { resolveSeedInputs, showFolders, type SeedInput, type SeedItem } from './inputs.js'
-import { watchShows } from './show-watch.js'
 import { addressOf, transportOf, type PeerSettings, type PeerStatus, type SeedEvent, type TorrentStatus } from './events.js'
 import { defaultStateDir } from '../state-dir.js'
 import { removeStatus, writeStatus, type SeederStatus } from '../status-file.js'
@@ -456,7 +455,11 @@ export async function seedTorrents (inputs: SeedInput[], options: SeedOptions = 
   const shows = options.watchShows === false ? [] : await showFolders(inputs)
   const watching = shows.length > 0
   // Watching starts before the first check, so a publish during a long start-up is seen.
-  if (watching) watchShows(seeder, shows, items, { data: options.data })
+  if (watching) {
+    // Loaded only when there is a show to watch (it reads catalogs through show/load, zod).
+    const { watchShows } = await import('./show-watch.js')
+    watchShows(seeder, shows, items, { data: options.data })
+  }
   if (unique.some(item => webRtcTrackers(item.meta.announce).length > 0)) seeder.webrtc?.prepare()
   await seeder.addItems(unique)
   // A watched show with nothing published yet waits for its first episode; torrents that

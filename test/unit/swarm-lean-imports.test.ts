@@ -11,17 +11,17 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 const script = `
 import { createServer } from 'node:http'
 import { registerHooks } from 'node:module'
-const { leaveOutUnusedModules, leftOutModules } = await import('./dist/src/swarm/download/lean-imports.js')
-const applied = leaveOutUnusedModules()
+const { leaveOutUnusedModules, leftOutModules } = await import('./dist/src/swarm/lean-imports.js')
+const applied = leaveOutUnusedModules({ dht: false })
 // Registered last, so it runs first: every module the process resolves from here on.
 const resolved = []
 registerHooks({ resolve (specifier, context, next) { const found = next(specifier, context); resolved.push(found.url); return found } })
 const { openDownloadClient, closeDownloadClient } = await import('./dist/src/swarm/download/webtorrent.js')
 const client = await openDownloadClient({ dht: false })
 const refusals = []
-for (const name of ['@silentbot1/nat-api', 'load-ip-set', 'create-torrent']) {
-  const stand = (await import(name)).default
-  try { name === '@silentbot1/nat-api' ? new stand() : stand() } catch (error) { refusals.push(error.message) }
+for (const name of ['@silentbot1/nat-api', 'load-ip-set', 'create-torrent', 'bittorrent-dht']) {
+  const stand = name === 'bittorrent-dht' ? (await import(name)).Client : (await import(name)).default
+  try { name === '@silentbot1/nat-api' || name === 'bittorrent-dht' ? new stand() : stand() } catch (error) { refusals.push(error.message) }
 }
 const server = createServer((request, response) => response.end('d8:intervali60ee')).listen(0, '127.0.0.1')
 await new Promise(resolve => server.once('listening', resolve))
@@ -29,19 +29,19 @@ const fetch = (await import('cross-fetch-ponyfill')).default
 const body = await (await fetch('http://127.0.0.1:' + server.address().port + '/announce')).text()
 server.close()
 await closeDownloadClient(client)
-const loaded = resolved.filter(url => /node_modules\\/(node-fetch|@silentbot1\\/nat-api|load-ip-set|create-torrent|cross-fetch-ponyfill)\\//.test(url))
+const loaded = resolved.filter(url => /node_modules\\/(node-fetch|@silentbot1\\/nat-api|load-ip-set|create-torrent|cross-fetch-ponyfill|bittorrent-dht|k-rpc)\\//.test(url))
 const webtorrentLoaded = resolved.some(url => url.includes('node_modules/webtorrent/'))
-console.log(JSON.stringify({ applied, leftOutModules, refusals, body, loaded, webtorrentLoaded }))
+console.log(JSON.stringify({ applied, leftOutModules: leftOutModules(), refusals, body, loaded, webtorrentLoaded }))
 `
 
-describe('modules a download leaves out', () => {
-  it('replaces what webtorrent imports and a download never runs, and webtorrent still makes a client', () => {
+describe('modules get and seed leave out', () => {
+  it('replaces what webtorrent imports and get or seed never runs (the DHT too under --no-dht), and webtorrent still makes a client', () => {
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 })
     expect(result.status, result.stderr).toBe(0)
     const found = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { applied: boolean, leftOutModules: string[], refusals: string[], body: string, loaded: string[], webtorrentLoaded: boolean }
     expect(found.applied).toBe(true)
-    expect(found.leftOutModules).toEqual(['@silentbot1/nat-api', 'load-ip-set', 'create-torrent', 'cross-fetch-ponyfill'])
-    expect(found.refusals).toHaveLength(3)
+    expect(found.leftOutModules).toEqual(['@silentbot1/nat-api', 'load-ip-set', 'create-torrent', 'cross-fetch-ponyfill', 'bittorrent-dht'])
+    expect(found.refusals).toHaveLength(4)
     for (const message of found.refusals) expect(message).toMatch(/was left out of this process/)
     expect(found.body).toBe('d8:intervali60ee')
     // webtorrent and the tracker client were resolved and loaded; none of the left-out packages was.
