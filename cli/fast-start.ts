@@ -268,35 +268,35 @@ const HASHING_COMMANDS = new Set(['create', 'verify', 'publish'])
  * Starts the hash worker at once for a command that will hash, so the V8 isolate boots on
  * another core while the rest loads (the commands call warmUpHasher again: harmless); for
  * `create FILE` and `publish MEDIA` it starts hashing that file too (early-hash.ts; for
- * publish with its SHA-256). An idle worker does not keep
- * the process alive, so a command that fails early still exits. Resolves once the
- * workers were started, so they get going before oclif's loading takes this thread.
+ * publish with its SHA-256), and for a FILE or MEDIA of at most 8 MiB, which is hashed
+ * without workers, it starts none. An idle worker does not keep the process alive, so a
+ * command that fails early still exits. Resolves once the workers were started, so they
+ * get going before the command's loading takes this thread.
  */
 export async function warmUpFor (argv: string[], root: string): Promise<void> {
   if (!HASHING_COMMANDS.has(argv[0] ?? '') || argv.includes('--help')) return
   try {
-    // The worker first, before the modules that read the command line: its isolate boots
-    // (30-60 ms of CPU) on the other core while this thread goes on.
-    const { hashWorkers } = await import('../src/torrent/hash-pool.js')
+    const command = argv[0]
+    const [{ hashWorkers, isSmallFile }, { createInput }] = await Promise.all([import('../src/torrent/hash-pool.js'), import('./early-hash.js')])
+    const manifest = parseOnce<{ commands: Record<string, { flags?: Record<string, ManifestFlag> }> }>(join(root, 'oclif.manifest.json'))
+    const found = command === 'create' || command === 'publish' ? createInput(argv, manifest?.commands?.[command]?.flags ?? {}) : undefined
+    // A small file is hashed on the command's thread alone: no worker to boot for it.
+    if (found && isSmallFile(found.input)) return
+    // The worker before the modules that hash: its isolate boots (30-60 ms of CPU) on the
+    // other core while this thread goes on.
     hashWorkers()
-    if (argv[0] === 'create' || argv[0] === 'publish') {
-      const command = argv[0]
-      const manifest = parseOnce<{ commands: Record<string, { flags?: Record<string, ManifestFlag> }> }>(join(root, 'oclif.manifest.json'))
-      // Loaded together (the command needs the last two anyway).
-      const [{ createInput }, { startEarlyHash }, { parsePieceLength }] = await Promise.all([import('./early-hash.js'), import('../src/torrent/hash-lanes.js'), import('../src/torrent/piece-length.js')])
-      const found = createInput(argv, manifest?.commands?.[command]?.flags ?? {})
-      if (found) {
-        // publish hashes MEDIA with SHA-256 too, at the piece length chosen for its size
-        // (src/show/publish.ts), unless it rewrites an MP4 moov-first: then the early
-        // job does not match and is stopped.
-        if (command === 'publish') {
-          startEarlyHash(found.input, undefined, { sha256: true })
-          // And the copy into the show (src/show/early-copy.ts), adopted only if publish
-          // copies that very file there.
-          const { startEarlyCopy } = await import('../src/show/early-copy.js')
-          startEarlyCopy(found.show ?? '.', found.input)
-        } else startEarlyHash(found.input, found.pieceLength === undefined ? undefined : parsePieceLength(found.pieceLength))
-      }
+    if (found) {
+      const [{ startEarlyHash }, { parsePieceLength }] = await Promise.all([import('../src/torrent/hash-lanes.js'), import('../src/torrent/piece-length.js')])
+      // publish hashes MEDIA with SHA-256 too, at the piece length chosen for its size
+      // (src/show/publish.ts), unless it rewrites an MP4 moov-first: then the early
+      // job does not match and is stopped.
+      if (command === 'publish') {
+        startEarlyHash(found.input, undefined, { sha256: true })
+        // And the copy into the show (src/show/early-copy.ts), adopted only if publish
+        // copies that very file there.
+        const { startEarlyCopy } = await import('../src/show/early-copy.js')
+        startEarlyCopy(found.show ?? '.', found.input)
+      } else startEarlyHash(found.input, found.pieceLength === undefined ? undefined : parsePieceLength(found.pieceLength))
     }
   } catch {
     // A bad piece length or input: the command reports it in its own words.

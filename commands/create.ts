@@ -50,7 +50,7 @@ The .torrent is written to a temp file and renamed into place, so an interrupted
 
   async run (): Promise<unknown> {
     const { args, flags } = await this.parse(Create)
-    warmUpHasher() // boots while the input is checked and listed
+    warmUpHasher(args.input) // boots while the input is checked and listed (not for a small file)
     const pieceLength = flags['piece-length'] === undefined ? undefined : parsePieceLength(flags['piece-length'])
     const name = flags.name ?? basename(resolve(args.input))
     const output = flags.output ?? `${name}.torrent`

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { extname } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -112,6 +113,18 @@ export function hashWorkers (count = defaultWorkerCount()): HashWorker[] {
     if (!workers[i] || workers[i]!.failed) workers[i] = new HashWorker()
   }
   return workers.slice(0, count)
+}
+
+/** Inputs of at most this many bytes are hashed on the calling thread alone (hasher.ts). */
+export const SMALL_INPUT = 8 * 1024 * 1024
+
+/**
+ * Whether `path` is a file small enough to be hashed without workers: then starting one
+ * ahead of time (30-60 ms of CPU for its isolate) is work for nothing.
+ */
+export function isSmallFile (path: string): boolean {
+  const found = statSync(path, { throwIfNoEntry: false })
+  return found !== undefined && found.isFile() && found.size <= SMALL_INPUT
 }
 
 /** One worker per core beyond the calling thread, which hashes too. */

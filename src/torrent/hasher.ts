@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto'
 import { open, type FileHandle } from 'node:fs/promises'
 import { SeedcastError, fileError } from '../errors.js'
-import { defaultWorkerCount, hashWorkers, helpWithChunk } from './hash-pool.js'
+import { SMALL_INPUT, defaultWorkerCount, hashWorkers, helpWithChunk, isSmallFile } from './hash-pool.js'
 import { hashOneBatch, type ChunkJob } from './hash-worker.js'
 import { hashStats } from './hash-stats.js'
 import { hashEarlyWithSha256, hashInLanes } from './hash-lanes.js'
@@ -51,7 +51,6 @@ export interface HashResult {
 // peak RSS of a 1 GiB create stays well under 100 MiB.
 const CHUNK_TARGET = 2 * 1024 * 1024
 const MEMORY_BUDGET = 6 * 1024 * 1024
-const SMALL_INPUT = 8 * 1024 * 1024
 /** Pieces are claimed about this many bytes at a time: small enough to balance, large enough to be cheap. */
 const BATCH_BYTES = 512 * 1024
 
@@ -299,8 +298,10 @@ class FileDigests {
 
 /**
  * Starts the hash workers now, so their 30-60 ms boot overlaps whatever comes before
- * hashing (argument parsing, listing files). Harmless to call more than once.
+ * hashing (argument parsing, listing files). Harmless to call more than once. Given the
+ * `input` about to be hashed, none for a file small enough to be hashed without them.
  */
-export function warmUpHasher (): void {
+export function warmUpHasher (input?: string): void {
+  if (input !== undefined && isSmallFile(input)) return
   hashWorkers()
 }
