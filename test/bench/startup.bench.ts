@@ -5,6 +5,8 @@
 // cli/fast-start.ts, with its hash worker) against `node -e 0` under the same Node,
 // interleaved, median of BENCH_ROUNDS (default 21). Needs a build and
 // /usr/bin/time (for peak RSS). Goal: --version and help <= 1.5x node -e 0.
+// BENCH_BASELINE=<another built checkout> (e.g. main's) adds each seedcast row run from
+// there too, in the same rounds: a before/after under the same load.
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
@@ -30,6 +32,13 @@ const work = mkdtempSync(join(tmpdir(), 'seedcast-bench-startup-'))
 const smallFile = join(work, 'one-mib.bin')
 writeFileSync(smallFile, Buffer.alloc(1024 * 1024, 7))
 cases.push(['seedcast create, 1 MiB file', [cli, 'create', smallFile, '--no-date', '-o', join(work, 'one-mib.torrent'), '--force'], true])
+const baseline = process.env.BENCH_BASELINE
+if (baseline) {
+  const baselineCli = join(baseline, 'bin', 'run.js')
+  for (const [label, [first, ...rest], mustSucceed] of [...cases]) {
+    if (first === cli) cases.push([`${label}, baseline`, [baselineCli, ...rest], mustSucceed])
+  }
+}
 
 const wall: number[][] = cases.map(() => [])
 const cpu: number[][] = cases.map(() => [])
@@ -37,8 +46,8 @@ const rss: number[][] = cases.map(() => [])
 for (let round = 0; round < ROUNDS; round++) {
   for (const [index, [label, args, mustSucceed]] of cases.entries()) {
     const started = process.hrtime.bigint()
-    if (label === COLD) rmSync(coldCache, { recursive: true, force: true })
-    const env = label === COLD ? { ...process.env, NODE_COMPILE_CACHE: coldCache } : process.env
+    if (label.startsWith(COLD)) rmSync(coldCache, { recursive: true, force: true })
+    const env = label.startsWith(COLD) ? { ...process.env, NODE_COMPILE_CACHE: coldCache } : process.env
     const result = spawnSync('/usr/bin/time', ['-f', '%U %S %M', process.execPath, ...args], { encoding: 'utf8', env })
     wall[index]!.push(Number(process.hrtime.bigint() - started) / 1e6)
     if (mustSucceed && result.status !== 0) throw new Error(`${label} failed: ${result.stderr}`)

@@ -3,6 +3,8 @@
 // as the machines are shared and noisy) `seedcast create` (CLI and library), `seedcast verify`,
 // `mktorrent -t2` with the same piece length and `openssl sha1` (one core). Prints ratios and
 // peak RSS. Needs a build (dist/) and Debian's mktorrent, openssl and /usr/bin/time.
+// BENCH_BASELINE=<another built checkout> (e.g. main's) adds its `seedcast create` to every
+// round: a before/after under the same load.
 import { spawnSync } from 'node:child_process'
 import { randomFillSync } from 'node:crypto'
 import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs'
@@ -77,11 +79,13 @@ try {
     console.log(JSON.stringify({ cold, warm, rss: process.resourceUsage().maxRSS / 1024 }))
   })()`
 
-  const runs: Record<string, Run[]> = { mktorrent: [], create: [], library: [], warm: [], verify: [], openssl: [] }
+  const baseline = process.env.BENCH_BASELINE
+  const runs: Record<string, Run[]> = { mktorrent: [], create: [], baseline: [], library: [], warm: [], verify: [], openssl: [] }
   let libraryHash = ''
   for (let round = 0; round < ROUNDS; round++) {
     runs.mktorrent!.push(timed('mktorrent', ['-t2', '-l', String(PIECE_LOG2), '-d', '-o', join(dir, `mk${round}.torrent`), data]))
     runs.create!.push(timed(process.execPath, [cli, 'create', data, '--piece-length', `2^${PIECE_LOG2}`, '--no-date', '-o', join(dir, 'sc.torrent'), '--force']))
+    if (baseline) runs.baseline!.push(timed(process.execPath, [join(baseline, 'bin', 'run.js'), 'create', data, '--piece-length', `2^${PIECE_LOG2}`, '--no-date', '-o', join(dir, 'base.torrent'), '--force']))
     const child = spawnSync(process.execPath, ['-e', libraryScript], { encoding: 'utf8' })
     if (child.status !== 0) throw new Error(`library run failed: ${child.stderr}`)
     type Measured = { seconds: number, cpu: number, infoHash: string }
@@ -102,6 +106,7 @@ try {
   const rows = [
     ['mktorrent -t2 (create)', mk],
     ['seedcast create (CLI)', median(runs.create!)],
+    ...(baseline ? [['seedcast create (CLI, BENCH_BASELINE)', median(runs.baseline!)] as const] : []),
     ['createTorrent() (library, first call)', median(runs.library!)],
     ['createTorrent() (library, second call)', median(runs.warm!)],
     ['seedcast verify (CLI)', median(runs.verify!)],
@@ -116,7 +121,7 @@ try {
   const create = median(runs.create!)
   console.log(`same infohash as mktorrent (CLI and library): ${same ? 'yes' : 'NO'} (${mkHash})`)
   console.log(`load average while measuring: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} on ${availableParallelism()} cores (ratios assume a quiet machine)`)
-  console.log(`goal creation >= 1.0x mktorrent -t2: CLI ${(mk.seconds / create.seconds).toFixed(2)}x, library ${(mk.seconds / median(runs.library!).seconds).toFixed(2)}x (warm ${(mk.seconds / median(runs.warm!).seconds).toFixed(2)}x); goal RSS <= 100 MiB: CLI ${create.rssMiB?.toFixed(0)} MiB`)
+  console.log(`goal creation >= 1.0x mktorrent -t2: CLI ${(mk.seconds / create.seconds).toFixed(2)}x, library ${(mk.seconds / median(runs.library!).seconds).toFixed(2)}x (warm ${(mk.seconds / median(runs.warm!).seconds).toFixed(2)}x)${baseline ? `, baseline CLI ${(mk.seconds / median(runs.baseline!).seconds).toFixed(2)}x` : ''}; goal RSS <= 100 MiB: CLI ${create.rssMiB?.toFixed(0)} MiB`)
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }
