@@ -9,8 +9,15 @@ import type { SeedSourceEvent } from '../src/follow/seed-sources.js'
 import { leaveOutUnusedModules } from '../src/swarm/lean-imports.js'
 import { boundYoungGeneration } from '../src/swarm/young-garbage.js'
 
-/** V8's new space at most (both semi-spaces): what 84dd284's seeder mostly ran with. */
-const YOUNG_GENERATION_BYTES = 16 * 1024 * 1024
+/**
+ * V8's new space at most (both semi-spaces). 16 MiB (what 84dd284's seeder mostly ran
+ * with) let the semi-spaces' pages of short-lived garbage count in the seeder's peak
+ * RSS while it uploads: seeding 1 GiB to aria2c, alternating runs at load average 9,
+ * peak RSS medians were 104.0 (16 MiB), 101.6 (8), 99.4 (4) and 100.2 MiB (2), upload
+ * CPU 1.73, 1.66, 1.63, 1.60 s; 1,000 torrents started as fast (cold 3.95 / 3.76 s, warm
+ * 3.91 / 2.60 s at 16 / 4 MiB). Below that, scavenges become many (1 MiB: 250-330 per GiB).
+ */
+const YOUNG_GENERATION_BYTES = 4 * 1024 * 1024
 
 export default class Seed extends SeedcastCommand {
   static override summary = 'Seed episodes (torrents, show folders, magnets, .torrent URLs or whole podcast feeds) from one process'
@@ -64,7 +71,7 @@ A status file in --state lets "seedcast peers" show who is connected. Exits 1 wh
     const [{ seedTorrents }, { internalsWarnings }] = await Promise.all([import('../src/swarm/seed/seeder.js'), import('../src/swarm/webtorrent-internals.js')])
     // This process is now a long-lived seeder whose garbage is mostly short-lived 16 KiB
     // blocks: V8's young generation, grown while the modules loaded (to 16 or 32 MiB, by
-    // when scavenges fell), is cut back and kept at most 16 MiB (young-garbage.ts).
+    // when scavenges fell), is cut back and kept at most 4 MiB (young-garbage.ts).
     boundYoungGeneration(YOUNG_GENERATION_BYTES)
     // During start-up the first signal lets the pieces being checked finish (so their
     // state is saved and the next start resumes), then stops; a second one ends it now.
