@@ -15,32 +15,47 @@ export interface PublishedEpisode {
  * never depends on the catalog's order).
  */
 export function publishedEpisodes (show: ShowConfig, episodes: Episode[], now: Date = new Date()): PublishedEpisode[] {
-  return episodes
-    .filter(episode => !episode.draft)
-    .map(episode => withLazyUrls(show, episode))
-    .filter(({ date }) => date.getTime() <= now.getTime())
-    .sort((a, b) =>
-      (b.date.getTime() - a.date.getTime()) ||
-      ((b.episode.season ?? 0) - (a.episode.season ?? 0)) ||
-      ((b.episode.episode ?? 0) - (a.episode.episode ?? 0)) ||
-      (a.episode.slug < b.episode.slug ? -1 : a.episode.slug > b.episode.slug ? 1 : 0))
+  const until = now.getTime()
+  const published: Published[] = []
+  for (const episode of episodes) {
+    if (episode.draft) continue
+    const time = publicationTime(episode)
+    if (time <= until) published.push(new Published(show, episode, time))
+  }
+  return published.sort((a, b) =>
+    (b.time - a.time) ||
+    ((b.episode.season ?? 0) - (a.episode.season ?? 0)) ||
+    ((b.episode.episode ?? 0) - (a.episode.episode ?? 0)) ||
+    (a.episode.slug < b.episode.slug ? -1 : a.episode.slug > b.episode.slug ? 1 : 0))
 }
 
-// URLs (the magnet above all) are built only when an item is rendered: an incremental build
-// reuses most items and never needs them.
-function withLazyUrls (show: ShowConfig, episode: Episode): PublishedEpisode {
-  let urls: EpisodeUrls | undefined
-  return { episode, date: publicationDate(episode), get urls () { return (urls ??= episodeUrls(show, episode)) } }
+// URLs (the magnet above all) and the Date are made only when an item is rendered: an
+// incremental build reuses most items and never needs them. A class, so that 5,000 of
+// them share their getters instead of each carrying its own closures.
+class Published implements PublishedEpisode {
+  readonly episode: Episode
+  readonly time: number
+  readonly #show: ShowConfig
+  #urls: EpisodeUrls | undefined
+  #date: Date | undefined
+  constructor (show: ShowConfig, episode: Episode, time: number) {
+    this.#show = show
+    this.episode = episode
+    this.time = time
+  }
+
+  get urls (): EpisodeUrls { return (this.#urls ??= episodeUrls(this.#show, this.episode)) }
+  get date (): Date { return (this.#date ??= new Date(this.time)) }
 }
 
-function publicationDate (episode: Episode): Date {
-  const date = new Date(episode.pubDate)
-  if (Number.isNaN(date.getTime())) {
+function publicationTime (episode: Episode): number {
+  const time = Date.parse(episode.pubDate)
+  if (Number.isNaN(time)) {
     throw new SeedcastError(`episode "${episode.slug}" has an invalid pubDate: "${episode.pubDate}"`, {
       code: 'EDATE', hint: 'use an ISO 8601 date such as 2026-11-28T06:00:00Z (change it with `seedcast episodes edit`)'
     })
   }
-  return date
+  return time
 }
 
 /** True for an episode that is not a draft but dated after `now`: it enters the feeds at its date. */

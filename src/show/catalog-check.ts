@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import writeFileAtomic from 'write-file-atomic'
 import { episodeHash, type EpisodeHashes } from '../feed/episode-hash.js'
 import { readWholeFile } from '../feed/whole-file.js'
+import { catalogLayout, type CatalogPrefix } from './catalog-prefix.js'
 import type { ShowPaths } from '../model/paths.js'
 import type { Catalog, Episode } from '../model/show.js'
 import { catalogSchema, episodeSchema, validate } from './schema.js'
@@ -30,9 +31,18 @@ export interface CheckedCatalog {
   hashes: EpisodeHashes
   /** Hashes of entries known to be schema fixed points: what checked-episodes.json should hold. */
   checked: string[]
+  /** Each entry's hash as parsed, before the schema (the catalog-prefix.ts record keeps them). */
+  raw: string[]
+  /** What to record of the catalog's layout for the next build (catalog-prefix.ts); none for a layout seedcast does not write. */
+  prefix?: CatalogPrefix
+  /** Entries whose hash came from the last build's record instead of being computed. */
+  reused: number
 }
 
-interface StoredChecks { schema: string, hashes: string[] }
+/** What the last build recorded: the checked entries' hashes, and its catalog's layout. */
+export interface KnownEntries { hashes: Set<string>, prefix?: CatalogPrefix }
+
+interface StoredChecks { schema: string, hashes: string[], prefix?: CatalogPrefix }
 
 const CHECKED_FILE = 'checked-episodes.json'
 
@@ -49,43 +59,58 @@ function schemaFingerprint (): string {
   return schemaCode
 }
 
-/** Hashes of entries checked before under this schema; none when the file is missing, torn or from another schema. */
-export async function readCheckedHashes (paths: ShowPaths): Promise<Set<string>> {
+/** Hashes of entries checked before under this schema, and the catalog's recorded layout; none when the file is missing, torn or from another schema. */
+export async function readCheckedHashes (paths: ShowPaths): Promise<KnownEntries> {
   try {
     const stored = JSON.parse((await readWholeFile(join(paths.stateDir, CHECKED_FILE))).toString()) as Partial<StoredChecks>
-    if (stored.schema !== schemaFingerprint() || !Array.isArray(stored.hashes)) return new Set()
-    return new Set(stored.hashes.filter(hash => typeof hash === 'string'))
+    if (stored.schema !== schemaFingerprint() || !Array.isArray(stored.hashes)) return { hashes: new Set() }
+    const hashes = new Set(stored.hashes.filter(hash => typeof hash === 'string'))
+    return typeof stored.prefix === 'object' && stored.prefix !== null ? { hashes, prefix: stored.prefix } : { hashes }
   } catch {
-    return new Set()
+    return { hashes: new Set() }
   }
 }
 
-/** Records the hashes of checked entries for the next load; call it holding the show lock. */
-export async function saveCheckedHashes (paths: ShowPaths, checked: string[], before: Set<string>): Promise<void> {
-  if (checked.length === before.size && checked.every(hash => before.has(hash))) return
-  const stored: StoredChecks = { schema: schemaFingerprint(), hashes: checked }
+/** Records the hashes of checked entries and the catalog's layout for the next load; call it holding the show lock. */
+export async function saveCheckedHashes (paths: ShowPaths, checks: Pick<CheckedCatalog, 'checked' | 'prefix'>, before: KnownEntries): Promise<void> {
+  const { checked, prefix } = checks
+  if (checked.length === before.hashes.size && checked.every(hash => before.hashes.has(hash)) && samePrefix(prefix, before.prefix)) return
+  const stored: StoredChecks = { schema: schemaFingerprint(), hashes: checked, ...(prefix ? { prefix } : {}) }
   // A cache: a failed write costs the next load a full check, nothing else.
   await writeFileAtomic(join(paths.stateDir, CHECKED_FILE), JSON.stringify(stored), { fsync: false }).catch(() => {})
+}
+
+/** The recorded layouts are the same (the marks decide the hashes under them). */
+function samePrefix (a: CatalogPrefix | undefined, b: CatalogPrefix | undefined): boolean {
+  if (!a || !b) return a === b
+  return a.raw.length === b.raw?.length && a.marks.length === b.marks?.length &&
+    a.marks.every((mark, at) => mark.every((value, part) => value === b.marks[at]?.[part]))
 }
 
 /**
  * episodes.json parsed, schema-checked (entries in `known` taken as they are); throws the
  * schema's error. Each entry is hashed on the way (the build keys its items and pages by
  * these hashes), which costs about what the schema saves: a reader that needs no hashes
- * is better served by readCatalog.
+ * is better served by readCatalog. `text`: the file's bytes, so the entries the last
+ * build's record shows unchanged are not hashed again (catalog-prefix.ts).
  */
-export function checkCatalog (raw: unknown, known: Set<string>, fileName: string): CheckedCatalog {
-  const fast = known.size > 0 ? checkEntries(raw, known) : undefined
-  if (fast) return fast
+export function checkCatalog (raw: unknown, known: KnownEntries | Set<string>, fileName: string, text?: Buffer): CheckedCatalog {
+  const entries = known instanceof Set ? { hashes: known } : known
+  const rawEpisodes = isRecord(raw) && Array.isArray(raw.episodes) ? raw.episodes as unknown[] : []
+  const layout = text && rawEpisodes.length > 0 ? catalogLayout(text, rawEpisodes.length, entries.prefix) : undefined
+  const trusted = layout?.trusted ?? []
+  const rawHashes = rawEpisodes.map((entry, at) => at < trusted.length ? trusted[at] : hashOfRaw(entry))
+  const prefix = layout && rawHashes.every(hash => hash !== undefined) ? { marks: layout.marks, raw: rawHashes as string[] } : undefined
+  const fast = entries.hashes.size > 0 ? checkEntries(raw, entries.hashes, rawHashes) : undefined
+  if (fast) return { ...fast, ...(prefix ? { prefix } : {}), reused: trusted.length }
   const catalog = validate(catalogSchema, raw, fileName)
   const hashes = new Map(catalog.episodes.map(episode => [episode, episodeHash(episode)]))
-  const rawEpisodes = isRecord(raw) && Array.isArray(raw.episodes) ? raw.episodes as unknown[] : []
-  const checked = catalog.episodes.flatMap((episode, at) => hashes.get(episode) === hashOfRaw(rawEpisodes[at]) ? [hashes.get(episode)!] : [])
-  return { catalog, hashes, checked }
+  const checked = catalog.episodes.flatMap((episode, at) => hashes.get(episode) === rawHashes[at] ? [hashes.get(episode)!] : [])
+  return { catalog, hashes, checked, raw: rawHashes as string[], ...(prefix ? { prefix } : {}), reused: 0 }
 }
 
 /** The catalog with only the unknown entries checked, or undefined when anything would fail (the full check then says what). */
-function checkEntries (raw: unknown, known: Set<string>): CheckedCatalog | undefined {
+function checkEntries (raw: unknown, known: Set<string>, rawHashes: Array<string | undefined>): Omit<CheckedCatalog, 'reused'> | undefined {
   if (!isRecord(raw) || raw.version !== 1 || !Array.isArray(raw.episodes)) return undefined
   // Other top-level keys are dropped by the schema: the full check writes the catalog without them.
   if (Object.keys(raw).length !== 2) return undefined
@@ -93,8 +118,8 @@ function checkEntries (raw: unknown, known: Set<string>): CheckedCatalog | undef
   const hashes = new Map<Episode, string>()
   const checked: string[] = []
   const slugs = new Set<string>()
-  for (const entry of raw.episodes as unknown[]) {
-    const hash = hashOfRaw(entry)
+  for (const [at, entry] of (raw.episodes as unknown[]).entries()) {
+    const hash = rawHashes[at]
     let episode: Episode
     if (hash !== undefined && known.has(hash)) {
       episode = entry as Episode
@@ -112,7 +137,7 @@ function checkEntries (raw: unknown, known: Set<string>): CheckedCatalog | undef
     slugs.add(episode.slug)
     episodes.push(episode)
   }
-  return { catalog: { version: 1, episodes }, hashes, checked }
+  return { catalog: { version: 1, episodes }, hashes, checked, raw: rawHashes as string[] }
 }
 
 function hashOfRaw (entry: unknown): string | undefined {

@@ -197,7 +197,7 @@ export async function repairFeeds (dir: string): Promise<boolean> {
     if (!await feedsAreStale(paths)) return false
     const fresh = await loadShowForBuild(dir)
     await rebuildFeeds(fresh.paths, fresh.config, fresh.catalog, fresh.checks.hashes)
-    await saveCheckedHashes(fresh.paths, fresh.checks.checked, fresh.known)
+    await saveCheckedHashes(fresh.paths, fresh.checks, fresh.known)
     return true
   })
 }
@@ -222,7 +222,7 @@ export async function buildFeeds (dir: string): Promise<BuiltFeeds> {
   return withShowLock(dir, async () => {
     const { paths, config, catalog, checks, known } = await loadShowForBuild(dir)
     const { feeds, torrents, rendered } = await rebuildFeeds(paths, config, catalog, checks.hashes)
-    await saveCheckedHashes(paths, checks.checked, known)
+    await saveCheckedHashes(paths, checks, known)
     const now = new Date()
     const scheduled = catalog.episodes.filter(episode => isScheduled(episode, now)).length
     const next = nextScheduledDate(catalog.episodes, now)

@@ -5,7 +5,7 @@ import { SeedcastError, fileError } from '../errors.js'
 import { showPaths, type ShowPaths } from '../model/paths.js'
 import { catalogSchema, showConfigSchema, validate } from './schema.js'
 import type { Catalog, ShowConfig } from '../model/show.js'
-import { checkCatalog, readCheckedHashes, type CheckedCatalog } from './catalog-check.js'
+import { checkCatalog, readCheckedHashes, type CheckedCatalog, type KnownEntries } from './catalog-check.js'
 
 export interface LoadedShow { paths: ShowPaths, config: ShowConfig, catalog: Catalog }
 
@@ -26,11 +26,11 @@ export async function loadShow (dir: string): Promise<LoadedShow> {
  * last build's list of checked entries (catalog-check.ts), with each entry's hash. The
  * hashes describe the catalog as loaded: a caller that changes an entry must not use them.
  */
-export async function loadShowForBuild (dir: string): Promise<LoadedShow & { checks: CheckedCatalog, known: Set<string> }> {
+export async function loadShowForBuild (dir: string): Promise<LoadedShow & { checks: CheckedCatalog, known: KnownEntries }> {
   const paths = await showFolder(dir)
   const config = await readShowConfig(paths)
-  const [raw, known] = await Promise.all([readJsonFile(paths.catalogFile, 'episodes.json', () => missingCatalog(paths)), readCheckedHashes(paths)])
-  const checks = checkCatalog(raw, known, 'episodes.json')
+  const [bytes, known] = await Promise.all([readShowBytes(paths.catalogFile, () => missingCatalog(paths)), readCheckedHashes(paths)])
+  const checks = checkCatalog(parseJson(bytes.toString(), 'episodes.json'), known, 'episodes.json', bytes)
   return { paths, config, catalog: checks.catalog, checks, known }
 }
 
@@ -59,11 +59,14 @@ async function readShowFile<T> (path: string, fileName: string, schema: z.ZodTyp
 }
 
 async function readJsonFile (path: string, fileName: string, missing: () => SeedcastError): Promise<unknown> {
-  const raw = await readWholeFile(path).then(bytes => bytes.toString(), error => {
+  return parseJson((await readShowBytes(path, missing)).toString(), fileName)
+}
+
+async function readShowBytes (path: string, missing: () => SeedcastError): Promise<Buffer> {
+  return readWholeFile(path).catch(error => {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw missing()
     throw fileError(error, path, 'read')
   })
-  return parseJson(raw, fileName)
 }
 
 function parseJson (raw: string, fileName: string): unknown {

@@ -85,12 +85,11 @@ export async function writeSite (paths: ShowPaths, config: ShowConfig, catalog: 
     return [{ episode, path: join(paths.publicDir, episodePageDir(episode.slug), PAGE), key }]
   })
 
-  const pages = published.map(episode => join(paths.publicDir, episodePageDir(episode.slug), PAGE))
-  // A few pages at a time: a first build of a long show writes thousands, and each write
-  // waits for its fsync; in turns, those waits overlap.
   // The records of the pages about to be written: the show page lists them with the others.
   // They are saved after every page is written (a record says its page is up to date).
   for (const page of stale) fresh.set(page.episode.slug, { key: page.key, listed: olderItem(config, page.episode) })
+  // A few pages at a time: a first build of a long show writes thousands, and each write
+  // waits for its fsync; in turns, those waits overlap.
   let next = 0
   const writer = async (): Promise<void> => {
     while (next < stale.length) {
@@ -108,7 +107,6 @@ export async function writeSite (paths: ShowPaths, config: ShowConfig, catalog: 
     writeIfChanged(showPage, renderShowPage(model, episode => fresh.get(episode.slug)?.listed ?? olderItem(config, episode))),
     ...Array.from({ length: Math.min(PAGE_WRITERS, stale.length) }, writer)
   ])
-  pages.unshift(showPage)
 
   const keep = new Set(published.map(episode => episode.slug))
   const removed: string[] = []
@@ -123,7 +121,13 @@ export async function writeSite (paths: ShowPaths, config: ShowConfig, catalog: 
   // In catalog order, so a build that changed nothing finds the same records and saves nothing.
   const ordered = new Map(published.flatMap(episode => fresh.has(episode.slug) ? [[episode.slug, fresh.get(episode.slug)!] as const] : []))
   await savePageRecords(paths.sitePagesFile, sharedKey, ordered, records)
-  return { pages, removed, player: Boolean(assets.js) }
+  let pages: string[] | undefined
+  return {
+    // On first use: feed build does not ask, and 5,000 joined paths are not free.
+    get pages () { return (pages ??= [showPage, ...published.map(episode => join(paths.publicDir, episodePageDir(episode.slug), PAGE))]) },
+    removed,
+    player: Boolean(assets.js)
+  }
 }
 
 /** An episode with what its page shows beyond the catalog entry. */

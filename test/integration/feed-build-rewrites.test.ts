@@ -90,6 +90,14 @@ describe('feed build rewrites only what changed', () => {
     // Nothing changed: nothing written, not even the records.
     expect(await build(dir)).toEqual({ written: [], rendered: 0 })
 
+    // Page records as earlier builds stored them (an object keyed by slug) still describe the pages.
+    const recordsFile = join(dir, PAGE_RECORDS)
+    const { shared, records } = JSON.parse(await readFile(recordsFile, 'utf8')) as { shared: string, records: string[] }
+    const pages: Record<string, [string, string]> = {}
+    for (let at = 0; at < records.length; at += 3) pages[records[at]!] = [records[at + 1]!, records[at + 2]!]
+    await writeFile(recordsFile, JSON.stringify({ shared, pages }))
+    expect(await build(dir)).toEqual({ written: [], rendered: 0 })
+
     // A publish: the feeds, the show page, the new page, the records.
     episodes = [...episodes, sampleEpisode(count + 1, { title: 'The newest' })]
     await setCatalog(dir, episodes)

@@ -84,6 +84,63 @@ describe('catalog check with the list of checked entries', () => {
     expect(fast).toEqual({ version: 1, episodes })
   })
 
+  it('takes the hashes of the entries the last build saw byte for byte from its record, and hashes the others', async () => {
+    // Every entry's hash, whether taken from the record or computed, is the hash of the entry loaded.
+    const loadChecked = async (dir: string) => {
+      const { checks } = await loadShowForBuild(dir)
+      const [fast, full] = await bothLoads(dir)
+      expect(fast).toEqual(full)
+      for (const episode of checks.catalog.episodes) expect(checks.hashes.get(episode)).toBe(episodeHash(episode))
+      return checks
+    }
+    const many = Array.from({ length: 300 }, (_, at) => sampleEpisode(at + 1))
+    const dir = await builtShow(many.slice(0, 299))
+    // A publish appends an entry: every earlier one is the last build's.
+    await setCatalog(dir, many)
+    expect((await loadChecked(dir)).reused).toBe(299)
+    await buildFeeds(dir)
+    // An edit: the entries before the mark before it (one every 128 entries) are trusted.
+    const edited = many.map(episode => episode.slug === 'episode-200' ? { ...episode, title: 'Edited' } : episode)
+    await setCatalog(dir, edited)
+    const afterEdit = await loadChecked(dir)
+    expect(afterEdit.reused).toBe(128)
+    expect(afterEdit.catalog.episodes[199]!.title).toBe('Edited')
+    await buildFeeds(dir)
+    expect((await loadChecked(dir)).reused).toBe(300)
+    // A record that does not match the bytes (a digest changed): nothing trusted.
+    const file = join(dir, '.seedcast', 'checked-episodes.json')
+    const stored = JSON.parse(await readFile(file, 'utf8')) as { prefix: { marks: Array<[number, number, string]> } }
+    for (const mark of stored.prefix.marks) mark[2] = 'x' + mark[2].slice(1)
+    await writeFile(file, JSON.stringify(stored))
+    expect((await loadChecked(dir)).reused).toBe(0)
+    await buildFeeds(dir)
+    expect((await loadChecked(dir)).reused).toBe(300)
+  })
+
+  it('trusts nothing in a layout seedcast does not write, nor when a second "episodes" follows the recorded bytes', async () => {
+    const dir = await builtShow(episodes)
+    const pretty = await readFile(join(dir, 'episodes.json'), 'utf8')
+    // The same entries, then a second array under the same key: JSON.parse keeps the second.
+    const replaced = [{ ...episodes[0]!, title: 'From the second array' }]
+    const trailing = pretty.replace(/\n {2}\]\n\}\n?$/, `\n  ],\n  "episodes": ${JSON.stringify(replaced, null, 2)}\n}\n`)
+    expect(trailing.startsWith(pretty.replace(/\n {2}\]\n\}\n?$/, ''))).toBe(true)
+    await writeFile(join(dir, 'episodes.json'), trailing)
+    const { checks } = await loadShowForBuild(dir)
+    expect(checks.reused).toBe(0)
+    expect(checks.catalog.episodes.map(episode => episode.title)).toEqual(['From the second array'])
+    const [fast, full] = await bothLoads(dir)
+    expect(fast).toEqual(full)
+    // One line per entry (hand formatted): parsed and hashed as before, no layout recorded.
+    await writeFile(join(dir, 'episodes.json'), `{"version": 1, "episodes": [\n${episodes.map(episode => JSON.stringify(episode)).join(',\n')}\n]}\n`)
+    for (let build = 0; build < 2; build++) {
+      const compact = await loadShowForBuild(dir)
+      expect(compact.checks.reused).toBe(0)
+      expect(compact.checks.prefix).toBeUndefined()
+      expect(compact.catalog).toEqual({ version: 1, episodes })
+      await buildFeeds(dir)
+    }
+  })
+
   it('ignores a list made by another schema or a torn list', async () => {
     const dir = await builtShow(episodes)
     const file = join(dir, '.seedcast', 'checked-episodes.json')
