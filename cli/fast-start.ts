@@ -195,15 +195,46 @@ function envKey (bin: string, key: string): string {
 }
 
 /**
- * Commands run by fastRun: one-shot commands of a single word, which read nothing of
- * oclif's Config but what StaticConfig holds (bin, user agent, scoped environment).
+ * Commands run by fastRun: the one-shot ones, which read nothing of oclif's Config but
+ * what StaticConfig holds (bin, user agent, scoped environment). Not the long-running
+ * seed, serve, get, mirror, peers, demo and follow run, whose start-up matters little.
  */
-const FAST_RUN_COMMANDS = new Set(['create', 'publish', 'verify', 'info', 'magnet'])
+const FAST_RUN_COMMANDS = new Set([
+  'create', 'publish', 'verify', 'info', 'magnet', 'init', 'import', 'show', 'show:edit',
+  'episodes:list', 'episodes:show', 'episodes:edit', 'episodes:remove', 'feed:build', 'feed:lint',
+  'token:create', 'token:list', 'token:revoke'
+])
+const FAST_RUN_FIRST_WORDS = new Set([...FAST_RUN_COMMANDS].map(id => id.split(':')[0]!))
 
 /**
- * Runs `create`, `publish`, `verify`, `info` and `magnet` the way oclif's execute() does
- * (main.run, Config.runCommand, Command.run, then flush, or handle on an error), with the
- * command class imported from the path the committed manifest gives and a StaticConfig
+ * The command id argv names and how many words it takes, as oclif's normalizeArgv finds it
+ * with a space as topic separator (`feed build --show x` is feed:build with `--show x`); or
+ * undefined when it names none of FAST_RUN_COMMANDS, or oclif would read it otherwise.
+ */
+function fastRunId (argv: string[], commands: Record<string, ManifestCommand>): { id: string, words: number } | undefined {
+  const [first, second] = argv
+  if (first === undefined || first.includes(':')) return undefined
+  const id = second !== undefined && FAST_RUN_COMMANDS.has(`${first}:${second}`) ? `${first}:${second}` : first
+  const entry = commands[id]
+  if (!FAST_RUN_COMMANDS.has(id) || !Object.hasOwn(commands, id) || entry?.id !== id) return undefined
+  const words = id.split(':').length
+  const next = argv[words]
+  if (next !== undefined) {
+    // oclif takes the next word into the id when some command's id goes on with it
+    // (`show edit`), and also when this command takes no argument and the word is no
+    // flag (`feed build x`: "command feed:build:x not found"); both are oclif's.
+    const longer = `${id}:${next}`
+    if (Object.keys(commands).some(other => other === longer || other.startsWith(longer + ':'))) return undefined
+    const takesArgs = entry.strict === false || Object.keys(entry.args ?? {}).length > 0
+    if (!takesArgs && !next.startsWith('-') && !next.includes('=')) return undefined
+  }
+  return { id, words }
+}
+
+/**
+ * Runs the one-shot commands (create, publish, verify, info, episodes list...) the way
+ * oclif's execute() does (main.run, Config.runCommand, Command.run, then flush, or handle
+ * on an error), with the command class imported from the path the committed manifest gives and a StaticConfig
  * in place of oclif's Config.load. That load (the plugin machinery, run twice: main.run
  * loads a Config, and Command.run loads a second one from it) and the index of
  * @oclif/core (semver alone is 47 modules) were about 90 ms of CPU before a command
@@ -213,8 +244,7 @@ const FAST_RUN_COMMANDS = new Set(['create', 'publish', 'verify', 'info', 'magne
  * unknown or stale command, hooks, plugins, a theme, debug output): oclif runs those.
  */
 export async function fastRun (argv: string[], root: string): Promise<boolean> {
-  const id = argv[0]
-  if (id === undefined || !FAST_RUN_COMMANDS.has(id)) return false
+  if (argv[0] === undefined || !FAST_RUN_FIRST_WORDS.has(argv[0])) return false
   const pjson = parseOnce<PackageJson>(join(root, 'package.json'))
   if (!pjson || !canAnswer(pjson) || pjson.oclif.topicSeparator !== ' ') return false
   // As oclif's main.run: a help flag before `--` shows help instead.
@@ -224,11 +254,11 @@ export async function fastRun (argv: string[], root: string): Promise<boolean> {
     if (helpFlags.has(arg)) return false
   }
   const manifest = parseOnce<Manifest>(join(root, 'oclif.manifest.json'))
-  const entry = manifest?.commands?.[id]
-  if (!manifest || manifest.version !== pjson.version || !entry || entry.id !== id) return false
-  // One word names this command only if no command's id goes on from it (`create x` is
-  // then create with its argument, as oclif's normalizeArgv finds it).
-  if (Object.keys(manifest.commands).some(other => other.startsWith(id + ':'))) return false
+  if (!manifest?.commands || manifest.version !== pjson.version) return false
+  const found = fastRunId(argv, manifest.commands)
+  if (!found) return false
+  const { id, words } = found
+  const entry = manifest.commands[id]!
   if (Object.values(manifest.commands).some(command => command.aliases?.length || command.hiddenAliases?.length)) return false
   const { relativePath } = entry
   if (!Array.isArray(relativePath) || !relativePath.every(part => typeof part === 'string')) return false
@@ -245,7 +275,7 @@ export async function fastRun (argv: string[], root: string): Promise<boolean> {
   Command.id = id
   const config = new StaticConfig(pjson, manifest.commands, root)
   try {
-    await new Command(argv.slice(1), config)._run()
+    await new Command(argv.slice(words), config)._run()
     const { flush } = await import('@oclif/core/flush')
     await flush()
   } catch (error) {
