@@ -35,7 +35,9 @@ export const fastPathCounts = {
   /** Received blocks whose request was found where the last one's was, or next to it (no scan). */
   requestsFoundAtOnce: 0,
   /** Times a download's cap on a peer's outstanding requests was set or changed (its extended handshake's reqq). */
-  cappedRequestQueues: 0
+  cappedRequestQueues: 0,
+  /** MSE (encryption) handshakes whose Diffie-Hellman keys were made without Node's per-object prime check (mse-key.ts). */
+  mseKeyExchanges: 0
 }
 
 export type FastPathCounts = typeof fastPathCounts

@@ -13,6 +13,7 @@ import { BAN_MS, BanList, describeMessage, ipOfAddress, largestMessage, messageB
 import { framePieceMessages, type FramedWireProto } from './wire-framing.js'
 import { assemblePiecesInPlace, findRequestsFromLastMatch, receiveWithoutCopies, type FlushingPieceProto, type PullingWireProto, type ReceivingWireProto } from './wire-receive.js'
 import { connectingFrom, httpTrackerOptionsOn, outgoingHost, sdpWithCandidatesOn, udpFrom } from './outgoing-host.js'
+import { MseKeyExchange } from './mse-key.js'
 
 
 /*
@@ -86,7 +87,7 @@ function trackerPrototype (url: string): object | undefined {
 }
 
 /** The features, named as the warning line names them. */
-export type Feature = 'peer links' | 'piece framing' | 'receive without copies' | 'pieces assembled in place' | 'requests found from the last match' | 'socket write batching' | 'WebRTC stall check' | 'peer message limits' | 'incoming connection cap' | 'WebRTC glare tie-break' | 'outgoing connections from --host' | 'uTP close by libtorrent peers' | 'duplicate connections sharing an address' | 'download request queue limit'
+export type Feature = 'peer links' | 'piece framing' | 'receive without copies' | 'pieces assembled in place' | 'requests found from the last match' | 'socket write batching' | 'WebRTC stall check' | 'peer message limits' | 'incoming connection cap' | 'WebRTC glare tie-break' | 'outgoing connections from --host' | 'uTP close by libtorrent peers' | 'duplicate connections sharing an address' | 'download request queue limit' | 'MSE key exchange without a prime check'
 
 export interface FeatureStatus { feature: Feature, on: boolean, missing: string[], consequence: string }
 
@@ -200,6 +201,13 @@ const FEATURES: Array<{ feature: Feature, needs: Requirement[], needsFeatures?: 
       { what: 'webtorrent Torrent.prototype._updateWire, ._request', ok: t => fn(t.torrent, '_updateWire') && fn(t.torrent, '_request') }
     ],
     consequence: 'a download keeps as many requests in flight as each peer allows, whether the disk keeps up or not'
+  },
+  {
+    feature: 'MSE key exchange without a prime check',
+    needs: [
+      { what: 'bittorrent-protocol Wire#_encryptor (MessageStreamEncryptor) with a `dh` getter and #_dh', ok: (_t, p) => { const encryptor = encryptorOf(p.encryptedWire); return encryptor !== undefined && '_dh' in encryptor && typeof Object.getOwnPropertyDescriptor(Object.getPrototypeOf(encryptor), 'dh')?.get === 'function' } }
+    ],
+    consequence: 'each encrypted (MSE) handshake makes a Diffie-Hellman object whose prime check costs 50-160 ms of CPU'
   }
 ]
 
@@ -242,8 +250,33 @@ export function applyWebTorrentInternals (targets: InternalTargets = libraryTarg
   }
   // After the glare patch, so that this wrapper of _createPeer is the outer one.
   if (on('outgoing connections from --host')) outgoingFromHost(targets)
+  if (on('MSE key exchange without a prime check')) exchangeMseKeysWithoutPrimeCheck(Object.getPrototypeOf(encryptorOf(probes.encryptedWire)) as object)
   applied = status
   return status
+}
+
+function encryptorOf (wire: object | undefined): object | undefined {
+  const encryptor = (wire as { _encryptor?: unknown } | undefined)?._encryptor
+  return typeof encryptor === 'object' && encryptor !== null ? encryptor : undefined
+}
+
+/**
+ * bittorrent-protocol's MessageStreamEncryptor makes its Diffie-Hellman object on first
+ * use of `dh` with Node's createDiffieHellman(prime), which checks the protocol's constant
+ * prime every time (see mse-key.ts); here `dh` is seedcast's MseKeyExchange, the same two
+ * calls (generateKeys, computeSecret) and results.
+ */
+function exchangeMseKeysWithoutPrimeCheck (proto: object): void {
+  Object.defineProperty(proto, 'dh', {
+    configurable: true,
+    get (this: { _dh?: unknown }) {
+      if (!this._dh) {
+        this._dh = new MseKeyExchange()
+        fastPathCounts.mseKeyExchanges++
+      }
+      return this._dh
+    }
+  })
 }
 
 function safely (check: () => boolean): boolean {

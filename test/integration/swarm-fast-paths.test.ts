@@ -18,7 +18,7 @@ describe('WebTorrent fast paths with a real peer', () => {
   it('every feature is on with the pinned dependencies, and no warning is printed', () => {
     const status = applyWebTorrentInternals()
     expect(status.filter(entry => !entry.on)).toEqual([])
-    expect(status.map(entry => entry.feature)).toEqual(['peer links', 'piece framing', 'receive without copies', 'pieces assembled in place', 'requests found from the last match', 'socket write batching', 'WebRTC stall check', 'peer message limits', 'incoming connection cap', 'WebRTC glare tie-break', 'outgoing connections from --host', 'uTP close by libtorrent peers', 'duplicate connections sharing an address', 'download request queue limit'])
+    expect(status.map(entry => entry.feature)).toEqual(['peer links', 'piece framing', 'receive without copies', 'pieces assembled in place', 'requests found from the last match', 'socket write batching', 'WebRTC stall check', 'peer message limits', 'incoming connection cap', 'WebRTC glare tie-break', 'outgoing connections from --host', 'uTP close by libtorrent peers', 'duplicate connections sharing an address', 'download request queue limit', 'MSE key exchange without a prime check'])
     expect(internalsWarnings()).toEqual([])
   })
 
@@ -71,6 +71,8 @@ describe('WebTorrent fast paths with a real peer', () => {
       expect(foundAtOnce).toBeLessThanOrEqual(blocks)
       // aria2c's outstanding requests were capped (at its connection, again at its extended handshake).
       expect(fastPathCounts.cappedRequestQueues - before.cappedRequestQueues).toBeGreaterThanOrEqual(1)
+      // The connection to aria2c started with the MSE handshake (webtorrent's default), its keys made by mse-key.ts.
+      expect(fastPathCounts.mseKeyExchanges - before.mseKeyExchanges).toBeGreaterThanOrEqual(1)
       console.log(`receive: ${blocks} blocks (${foundAtOnce} requests found at once), ${joined} messages joined across reads, ${pieces} pieces assembled in place (${fastPathCounts.reusedPieceBuffers - before.reusedPieceBuffers} in a reused buffer)`)
     } finally {
       await seeder.stop()
