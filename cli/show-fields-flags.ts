@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import type { ShowFieldOptions } from '../src/show/show-fields.js'
 
 /** The show's metadata flags, shared by `init` (which requires some) and `show edit`. */

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises'
-import { Args, Flags } from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import { SeedcastCommand } from '../cli/base-command.js'
 import { showFieldFlags, showFieldOptions } from '../cli/show-fields-flags.js'
 import { describeError, errorLine, flagName } from '../cli/error-view.js'

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import { SeedcastCommand } from '../../cli/base-command.js'
 import { episodeArg, showFlag } from '../../cli/show-options.js'
 import { editEpisode } from '../../src/show/episodes.js'

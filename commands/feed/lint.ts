@@ -1,4 +1,5 @@
-import { Args, Flags } from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import { SeedcastCommand } from '../../cli/base-command.js'
 import { lintFeed } from '../../src/feed/lint/lint.js'
 

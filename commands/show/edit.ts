@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import { SeedcastCommand } from '../../cli/base-command.js'
 import { showFieldFlags, showFieldOptions } from '../../cli/show-fields-flags.js'
 import { showFlag } from '../../cli/show-options.js'

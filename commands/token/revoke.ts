@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core'
+import * as Args from '@oclif/core/args'
 import { SeedcastCommand } from '../../cli/base-command.js'
 import { showFlag } from '../../cli/show-options.js'
 import { revokeToken } from '../../src/show/tokens.js'
