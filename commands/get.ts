@@ -68,8 +68,8 @@ Ctrl-C or SIGTERM stops cleanly (while seeding, it ends the seeding and exits 0)
     // download (at the final announce). The baseline code parses a tracker's answer as well.
     setFlagsFromString(`--wasm-tiering-budget=${2 ** 31 - 1}`)
     // Before webtorrent loads: what of its imports a download never runs stays unloaded
-    // (with --no-dht, the DHT library too).
-    leaveOutUnusedModules({ dht: flags.dht })
+    // (WebRTC, and with --no-dht the DHT library too).
+    leaveOutUnusedModules({ dht: flags.dht, webrtc: false })
     const [{ download }, { internalsWarnings }] = await Promise.all([import('../src/swarm/download/download.js'), import('../src/swarm/webtorrent-internals.js')])
     const stop = new StopSignals()
     const view = downloadView({ json, stream: this.jsonStream })

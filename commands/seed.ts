@@ -66,8 +66,8 @@ A status file in --state lets "seedcast peers" show who is connected. Exits 1 wh
     const { argv, flags } = await this.parse(Seed)
     const json = this.jsonEnabled()
     // Before webtorrent loads: what of its imports a seeder never runs stays unloaded
-    // (with --no-dht, the DHT library too), then the seeder itself is loaded.
-    leaveOutUnusedModules({ dht: flags.dht })
+    // (with --no-dht the DHT library too, with --no-webrtc simple-peer), then the seeder itself is loaded.
+    leaveOutUnusedModules({ dht: flags.dht, webrtc: flags.webrtc })
     const [{ seedTorrents }, { internalsWarnings }] = await Promise.all([import('../src/swarm/seed/seeder.js'), import('../src/swarm/webtorrent-internals.js')])
     // This process is now a long-lived seeder whose garbage is mostly short-lived 16 KiB
     // blocks: V8's young generation, grown while the modules loaded (to 16 or 32 MiB, by

@@ -6,18 +6,26 @@ import module from 'node:module'
  * for it; neither command has a flag for it), IP blocklists (neither takes one), creating
  * torrents (both only add torrents already made), and node-fetch, which
  * cross-fetch-ponyfill loads beside Node's own fetch and whose module body also loads
- * Node's fetch at once. Left out, a `get` of 1 GiB peaked about 8 MiB lower (median of four
- * runs 130 -> 122 MiB; the import alone 92 -> 87 MiB) and started with 30 ms less CPU; an
- * idle seeder held 2 MiB less (old space 16.9 -> 15.9 MiB). Each stand-in throws a clear
- * error if it is ever called, so a webtorrent update that starts using one fails loudly,
- * not quietly. cross-fetch-ponyfill becomes Node's fetch, looked up when a request is
- * made; every importer in the tree takes only its default export.
+ * Node's fetch at once. Also the WebSocket tracker's socket (simple-websocket, with ws,
+ * bufferutil and streamx): neither process announces to ws:// trackers itself (get makes
+ * no WebRTC connection, and the seeder leaves WebRTC and its trackers to a child process,
+ * src/swarm/webrtc/, which does not leave these out), and the SOCKS client under the UDP
+ * tracker (socks, ip-address), used only with a SOCKS proxy, which seedcast never gives,
+ * and the tracker server (see trackerClientOnly).
+ * Left out, a `get` of 1 GiB peaked about 8 MiB lower (median of four runs 130 -> 122 MiB;
+ * the import alone 92 -> 87 MiB) and started with 30 ms less CPU; an idle seeder held 2 MiB
+ * less (old space 16.9 -> 15.9 MiB). Each stand-in throws a clear error if it is ever
+ * called, so a webtorrent update that starts using one fails loudly, not quietly.
+ * cross-fetch-ponyfill becomes Node's fetch, looked up when a request is made; every
+ * importer in the tree takes only its default export.
  */
 const STAND_INS: Record<string, string> = {
   '@silentbot1/nat-api': `export default class NatAPI { constructor () { ${refuse('@silentbot1/nat-api', 'NAT traversal is off for get and seed')} } }`,
   'load-ip-set': `export default function loadIPSet () { ${refuse('load-ip-set', 'get and seed take no blocklist')} }`,
   'create-torrent': `export default function createTorrent () { ${refuse('create-torrent', 'get and seed create no torrent')} }\nexport function parseInput () { ${refuse('create-torrent', 'get and seed create no torrent')} }`,
-  'cross-fetch-ponyfill': 'export default function fetch (...args) { return globalThis.fetch(...args) }'
+  'cross-fetch-ponyfill': 'export default function fetch (...args) { return globalThis.fetch(...args) }',
+  '@thaunknown/simple-websocket': `export default class Socket { constructor () { ${refuse('@thaunknown/simple-websocket', 'get and seed announce to no ws:// tracker from this process')} } }`,
+  socks: `export default { createConnection () { ${refuse('socks', 'seedcast gives the tracker client no SOCKS proxy')} }, createUDPFrame () { ${refuse('socks', 'seedcast gives the tracker client no SOCKS proxy')} } }`
 }
 
 /**
@@ -27,11 +35,27 @@ const STAND_INS: Record<string, string> = {
  */
 const DHT_STAND_IN = `export class Client { constructor () { ${refuse('bittorrent-dht', 'the DHT is off in this process')} } }\nexport default { Client }`
 
+/**
+ * simple-peer (and the WebRTC runtime it loads), for a process that makes no WebRTC
+ * connection (get; seed --no-webrtc). Its WEBRTC_SUPPORT is false, which webtorrent and
+ * the seeder read as "no WebRTC here": a seeder with WebRTC on must load the real one.
+ */
+const PEER_STAND_IN = `export default class Peer { constructor () { ${refuse('@thaunknown/simple-peer', 'WebRTC is off in this process')} } }\nPeer.WEBRTC_SUPPORT = false`
+
 function refuse (name: string, why: string): string {
   return `throw new Error(${JSON.stringify(`${name} was left out of this process (${why}; src/swarm/lean-imports.ts)`)})`
 }
 
-type ResolveHook = (specifier: string, context: object, next: (specifier: string, context: object) => unknown) => unknown
+/**
+ * torrent-discovery takes the tracker client from bittorrent-tracker's index, which also
+ * loads the tracker server (the HTTP, UDP and WebSocket server, with ws): for that one
+ * importer the index is the client module alone, and Server a stand-in.
+ */
+function trackerClientOnly (clientUrl: string): string {
+  return `import Client from ${JSON.stringify(clientUrl)}\nexport default Client\nexport { Client }\nexport class Server { constructor () { ${refuse('the bittorrent-tracker server', 'torrent-discovery needs only the client')} } }`
+}
+
+type ResolveHook = (specifier: string, context: { parentURL?: string }, next: (specifier: string, context: object) => unknown) => unknown
 type RegisterHooks = (hooks: { resolve: ResolveHook }) => unknown
 
 let applied: Record<string, string> | undefined
@@ -39,11 +63,14 @@ let applied: Record<string, string> | undefined
 export interface LeanImportOptions {
   /** false: the process will never run a DHT, so the DHT library is left out too. Default true. */
   dht?: boolean
+  /** false: the process will never make a WebRTC connection, so simple-peer is left out too. Default true. */
+  webrtc?: boolean
 }
 
 /**
  * Makes the packages above resolve to their stand-ins in this process, for a process that
- * only downloads or seeds over the swarm (the `get` and `seed` commands). Call it before
+ * only downloads or seeds over TCP and uTP (the `get` and `seed` commands; the seeder's
+ * WebRTC child loads everything). Call it before
  * webtorrent is first imported: a package already loaded stays loaded, and only the
  * first call decides. False where Node has no module.registerHooks (before 22.15):
  * everything then loads as usual.
@@ -52,9 +79,17 @@ export function leaveOutUnusedModules (options: LeanImportOptions = {}): boolean
   if (applied) return true
   const registerHooks = (module as unknown as { registerHooks?: RegisterHooks }).registerHooks
   if (typeof registerHooks !== 'function') return false
-  const standIns: Record<string, string> = { ...STAND_INS, ...(options.dht === false ? { 'bittorrent-dht': DHT_STAND_IN } : {}) }
+  const standIns: Record<string, string> = {
+    ...STAND_INS,
+    ...(options.dht === false ? { 'bittorrent-dht': DHT_STAND_IN } : {}),
+    ...(options.webrtc === false ? { '@thaunknown/simple-peer/lite.js': PEER_STAND_IN } : {})
+  }
   registerHooks.call(module, {
     resolve (specifier, context, next) {
+      if (specifier === 'bittorrent-tracker' && context.parentURL?.includes('/node_modules/torrent-discovery/')) {
+        const client = next('bittorrent-tracker/client', context) as { url: string }
+        return { url: `data:text/javascript,${encodeURIComponent(trackerClientOnly(client.url))}`, format: 'module', shortCircuit: true }
+      }
       const source = Object.hasOwn(standIns, specifier) ? standIns[specifier] : undefined
       if (source === undefined) return next(specifier, context)
       return { url: `data:text/javascript,${encodeURIComponent(source)}`, format: 'module', shortCircuit: true }

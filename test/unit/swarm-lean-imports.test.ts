@@ -12,36 +12,40 @@ const script = `
 import { createServer } from 'node:http'
 import { registerHooks } from 'node:module'
 const { leaveOutUnusedModules, leftOutModules } = await import('./dist/src/swarm/lean-imports.js')
-const applied = leaveOutUnusedModules({ dht: false })
+const applied = leaveOutUnusedModules({ dht: false, webrtc: false })
 // Registered last, so it runs first: every module the process resolves from here on.
 const resolved = []
 registerHooks({ resolve (specifier, context, next) { const found = next(specifier, context); resolved.push(found.url); return found } })
 const { openDownloadClient, closeDownloadClient } = await import('./dist/src/swarm/download/webtorrent.js')
 const client = await openDownloadClient({ dht: false })
 const refusals = []
-for (const name of ['@silentbot1/nat-api', 'load-ip-set', 'create-torrent', 'bittorrent-dht']) {
-  const stand = name === 'bittorrent-dht' ? (await import(name)).Client : (await import(name)).default
-  try { name === '@silentbot1/nat-api' || name === 'bittorrent-dht' ? new stand() : stand() } catch (error) { refusals.push(error.message) }
+for (const name of ['@silentbot1/nat-api', 'load-ip-set', 'create-torrent', 'bittorrent-dht', '@thaunknown/simple-websocket', '@thaunknown/simple-peer/lite.js', 'socks']) {
+  const module = await import(name)
+  const stand = name === 'bittorrent-dht' ? module.Client : name === 'socks' ? module.default.createConnection : module.default
+  try { ['@silentbot1/nat-api', 'bittorrent-dht', '@thaunknown/simple-websocket', '@thaunknown/simple-peer/lite.js'].includes(name) ? new stand() : stand() } catch (error) { refusals.push(error.message) }
 }
+const WebTorrent = (await import('webtorrent')).default
 const server = createServer((request, response) => response.end('d8:intervali60ee')).listen(0, '127.0.0.1')
 await new Promise(resolve => server.once('listening', resolve))
 const fetch = (await import('cross-fetch-ponyfill')).default
 const body = await (await fetch('http://127.0.0.1:' + server.address().port + '/announce')).text()
 server.close()
 await closeDownloadClient(client)
-const loaded = resolved.filter(url => /node_modules\\/(node-fetch|@silentbot1\\/nat-api|load-ip-set|create-torrent|cross-fetch-ponyfill|bittorrent-dht|k-rpc)\\//.test(url))
+const loaded = resolved.filter(url => /node_modules\\/(node-fetch|@silentbot1\\/nat-api|load-ip-set|create-torrent|cross-fetch-ponyfill|bittorrent-dht|k-rpc|ws|@thaunknown\\/simple-websocket|@thaunknown\\/simple-peer|socks|ip-address)\\//.test(url))
 const webtorrentLoaded = resolved.some(url => url.includes('node_modules/webtorrent/'))
-console.log(JSON.stringify({ applied, leftOutModules: leftOutModules(), refusals, body, loaded, webtorrentLoaded }))
+console.log(JSON.stringify({ applied, leftOutModules: leftOutModules(), refusals, body, loaded, webtorrentLoaded, webrtcSupport: WebTorrent.WEBRTC_SUPPORT }))
 `
 
 describe('modules get and seed leave out', () => {
-  it('replaces what webtorrent imports and get or seed never runs (the DHT too under --no-dht), and webtorrent still makes a client', () => {
+  it('replaces what webtorrent imports and get or seed never runs (the DHT and WebRTC too when off), and webtorrent still makes a client', () => {
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 })
     expect(result.status, result.stderr).toBe(0)
-    const found = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { applied: boolean, leftOutModules: string[], refusals: string[], body: string, loaded: string[], webtorrentLoaded: boolean }
+    const found = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { applied: boolean, leftOutModules: string[], refusals: string[], body: string, loaded: string[], webtorrentLoaded: boolean, webrtcSupport: boolean }
     expect(found.applied).toBe(true)
-    expect(found.leftOutModules).toEqual(['@silentbot1/nat-api', 'load-ip-set', 'create-torrent', 'cross-fetch-ponyfill', 'bittorrent-dht'])
-    expect(found.refusals).toHaveLength(4)
+    expect(found.leftOutModules).toEqual(['@silentbot1/nat-api', 'load-ip-set', 'create-torrent', 'cross-fetch-ponyfill', '@thaunknown/simple-websocket', 'socks', 'bittorrent-dht', '@thaunknown/simple-peer/lite.js'])
+    expect(found.refusals).toHaveLength(7)
+    // webtorrent reads the stand-in's WEBRTC_SUPPORT: no WebRTC in this process.
+    expect(found.webrtcSupport).toBe(false)
     for (const message of found.refusals) expect(message).toMatch(/was left out of this process/)
     expect(found.body).toBe('d8:intervali60ee')
     // webtorrent and the tracker client were resolved and loaded; none of the left-out packages was.
