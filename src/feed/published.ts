@@ -60,7 +60,7 @@ function publicationTime (episode: Episode): number {
 
 /** True for an episode that is not a draft but dated after `now`: it enters the feeds at its date. */
 export function isScheduled (episode: Pick<Episode, 'draft' | 'pubDate'>, now: Date = new Date()): boolean {
-  return !episode.draft && new Date(episode.pubDate).getTime() > now.getTime()
+  return !episode.draft && Date.parse(episode.pubDate) > now.getTime()
 }
 
 /** The date of the next scheduled episode after `now`, if any: when the feeds must be rebuilt. */
@@ -68,7 +68,7 @@ export function nextScheduledDate (episodes: Array<Pick<Episode, 'draft' | 'pubD
   let next: number | undefined
   for (const episode of episodes) {
     if (!isScheduled(episode, now)) continue
-    const at = new Date(episode.pubDate).getTime()
+    const at = Date.parse(episode.pubDate)
     if (next === undefined || at < next) next = at
   }
   return next === undefined ? undefined : new Date(next)

@@ -13,7 +13,6 @@ import { loadShowForBuild, readShowConfig } from './load.js'
 import { saveCheckedHashes } from './catalog-check.js'
 import { withShowLock } from './lock.js'
 import { showPaths, type ShowPaths } from '../model/paths.js'
-import { isScheduled, nextScheduledDate } from '../feed/published.js'
 import { syncTorrentUrlsIfChanged } from './torrent-urls.js'
 import type { Catalog, ShowConfig } from '../model/show.js'
 
@@ -223,16 +222,26 @@ export async function buildFeeds (dir: string): Promise<BuiltFeeds> {
     const { paths, config, catalog, checks, known } = await loadShowForBuild(dir)
     const { feeds, torrents, rendered } = await rebuildFeeds(paths, config, catalog, checks.hashes)
     await saveCheckedHashes(paths, checks, known)
-    const now = new Date()
-    const scheduled = catalog.episodes.filter(episode => isScheduled(episode, now)).length
-    const next = nextScheduledDate(catalog.episodes, now)
+    // isScheduled and nextScheduledDate in one pass: each date parsed once.
+    const now = Date.now()
+    let drafts = 0
+    let scheduled = 0
+    let next: number | undefined
+    for (const episode of catalog.episodes) {
+      if (episode.draft) { drafts++; continue }
+      const at = Date.parse(episode.pubDate)
+      if (at > now) {
+        scheduled++
+        if (next === undefined || at < next) next = at
+      }
+    }
     return {
       feeds,
       torrents,
       episodes: catalog.episodes.length,
-      published: catalog.episodes.filter(episode => !episode.draft).length - scheduled,
+      published: catalog.episodes.length - drafts - scheduled,
       scheduled,
-      ...(next ? { nextScheduled: next.toISOString() } : {}),
+      ...(next !== undefined ? { nextScheduled: new Date(next).toISOString() } : {}),
       rendered
     }
   })

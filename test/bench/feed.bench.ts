@@ -4,19 +4,28 @@
 // catalog: the least any serialiser of it must do (a ratio near it means feeds cost little
 // more than writing the catalog).
 // Runs on the built library (npm run bench builds first).
+// BENCH_BASELINE=<another built checkout> (e.g. main's) adds the three `feed build` rows run
+// with that checkout's buildFeeds too, on a show folder of its own, each step taken by both in
+// turn: a before/after under the same load.
 import { createHash } from 'node:crypto'
 import { availableParallelism, loadavg } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { generateRssFeed } from 'feedsmith'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { createInterface } from 'node:readline'
 import { episodeUrls, podcastGuid, renderFeeds } from '../../dist/src/index.js'
 import { renderFeedsReusing } from '../../dist/src/feed/render.js'
-import { buildFeeds } from '../../dist/src/show/feeds.js'
 import type { Episode, ShowConfig } from '../../src/model/show.ts'
 
 const EPISODES = 5000
+/** Timed full builds (and builds with nothing changed); builds after one publish. */
+const FULL_BUILDS = 5
+const PUBLISHES = 15
 const RUNS = 15
 
 const baseUrl = 'https://cdn.example.org/shows/bench/'
@@ -87,6 +96,81 @@ function time (work: () => unknown): Timing {
   return { median: median(wall), min: Math.min(...wall), cpu: median(cpu) }
 }
 
+// `feed build` end to end on a show folder (load + validate, render, four atomic fsynced
+// writes, the item index, and the web pages: the show page and one page per episode): full
+// builds, then a build after each of PUBLISHES publishes, then builds with nothing changed.
+// Each builder (this checkout's, and BENCH_BASELINE's) runs in a process of its own, on a
+// folder of its own, as `seedcast feed build` does (so neither pays for collecting the
+// other's garbage, nor for the renderings timed here), taking each step in turn.
+interface Builds { full: Timing, afterPublish: Timing, unchanged: Timing }
+interface Step { episodes: number, fresh: boolean }
+
+/** In a builder's process: takes steps from stdin (one JSON line each), answers each with its timing. */
+async function buildWorker (root: string): Promise<void> {
+  const { buildFeeds } = await import(pathToFileURL(join(root, 'dist', 'src', 'show', 'feeds.js')).href) as { buildFeeds: (dir: string) => Promise<unknown> }
+  const dir = await mkdtemp(join(tmpdir(), 'seedcast-feed-bench-'))
+  try {
+    await mkdir(join(dir, 'public'))
+    await mkdir(join(dir, '.seedcast'))
+    await writeFile(join(dir, 'show.json'), JSON.stringify(show, null, 2))
+    for await (const line of createInterface({ input: process.stdin })) {
+      const step = JSON.parse(line) as Step
+      await writeFile(join(dir, 'episodes.json'), JSON.stringify({ version: 1, episodes: episodes.slice(0, step.episodes) }, null, 2))
+      if (step.fresh) {
+        // A full build: neither the feeds' item index, nor the site's page records, nor the list of checked catalog entries.
+        for (const state of ['feed-items.json', 'site-pages.json', 'checked-episodes.json']) await rm(join(dir, '.seedcast', state), { force: true })
+      }
+      const cpuStart = process.cpuUsage()
+      const started = performance.now()
+      await buildFeeds(dir)
+      const wall = performance.now() - started
+      const used = process.cpuUsage(cpuStart)
+      process.stdout.write(JSON.stringify({ wall, cpu: (used.user + used.system) / 1000 }) + '\n')
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+async function timeBuilds (roots: string[]): Promise<Builds[]> {
+  const workers = roots.map(root => {
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], { env: { ...process.env, FEED_BENCH_WORKER: root }, stdio: ['pipe', 'pipe', 'inherit'] })
+    return { child, answers: createInterface({ input: child.stdout! })[Symbol.asyncIterator]() }
+  })
+  const take = async (at: number, step: Step): Promise<{ wall: number, cpu: number }> => {
+    workers[at]!.child.stdin!.write(JSON.stringify(step) + '\n')
+    const answer = await workers[at]!.answers.next()
+    if (answer.done) throw new Error(`feed bench worker for ${roots[at]} ended early`)
+    return JSON.parse(answer.value as string) as { wall: number, cpu: number }
+  }
+  const samples = roots.map(() => ({ full: [] as Array<{ wall: number, cpu: number }>, after: [] as Array<{ wall: number, cpu: number }>, same: [] as Array<{ wall: number, cpu: number }> }))
+  try {
+    // Full builds of the show PUBLISHES episodes short.
+    for (let run = 0; run < FULL_BUILDS; run++) {
+      for (const at of roots.keys()) samples[at]!.full.push(await take(at, { episodes: EPISODES - PUBLISHES, fresh: true }))
+    }
+    // Then the show grows one episode at a time, a build after each publish, up to EPISODES.
+    for (let run = 1; run <= PUBLISHES; run++) {
+      for (const at of roots.keys()) samples[at]!.after.push(await take(at, { episodes: EPISODES - PUBLISHES + run, fresh: false }))
+    }
+    // Again with nothing changed: everything is checked, nothing is written.
+    for (let run = 0; run < FULL_BUILDS; run++) {
+      for (const at of roots.keys()) samples[at]!.same.push(await take(at, { episodes: EPISODES, fresh: false }))
+    }
+  } finally {
+    for (const { child } of workers) child.stdin!.end()
+    await Promise.all(workers.map(({ child }) => child.exitCode === null ? once(child, 'exit') : undefined))
+  }
+  const timing = (list: Array<{ wall: number, cpu: number }>): Timing => ({ median: median(list.map(run => run.wall)), min: Math.min(...list.map(run => run.wall)), cpu: median(list.map(run => run.cpu)) })
+  return samples.map(({ full, after, same }) => ({ full: timing(full), afterPublish: timing(after), unchanged: timing(same) }))
+}
+
+if (process.env.FEED_BENCH_WORKER) {
+  await buildWorker(process.env.FEED_BENCH_WORKER)
+  process.exit(0)
+}
+const baselineRoot = process.env.BENCH_BASELINE
+const [builds, baselineBuilds] = await timeBuilds([fileURLToPath(new URL('../..', import.meta.url)), ...(baselineRoot ? [resolve(baselineRoot)] : [])]) as [Builds, Builds?]
 let output: ReturnType<typeof renderFeeds> | undefined
 const all = time(() => { output = renderFeeds(show, episodes) })
 const reference = time(() => JSON.stringify(episodes))
@@ -96,52 +180,6 @@ let reused = 0
 const incremental = time(() => { reused = renderFeedsReusing(show, episodes, { feeds: before.feeds, index: before.index }).reused })
 const reusedBytes = renderFeedsReusing(show, episodes, { feeds: before.feeds, index: before.index }).feeds
 const sameBytes = Object.entries(renderFeeds(show, episodes)).every(([name, text]) => Buffer.from(text).equals(reusedBytes[name as keyof typeof reusedBytes]))
-
-// `feed build` end to end on a show folder (load + validate, render, four atomic fsynced
-// writes, the item index, and the web pages: the show page and one page per episode): a full build, then builds after one more episode each time.
-async function timeBuilds (): Promise<{ full: Timing, afterPublish: Timing, unchanged: Timing }> {
-  const dir = await mkdtemp(join(tmpdir(), 'seedcast-feed-bench-'))
-  try {
-    await mkdir(join(dir, 'public'))
-    await mkdir(join(dir, '.seedcast'))
-    await writeFile(join(dir, 'show.json'), JSON.stringify(show, null, 2))
-    const setCatalog = (list: Episode[]) => writeFile(join(dir, 'episodes.json'), JSON.stringify({ version: 1, episodes: list }, null, 2))
-    const full: number[] = []
-    const fullCpu: number[] = []
-    const after: number[] = []
-    const afterCpu: number[] = []
-    const same: number[] = []
-    const sameCpu: number[] = []
-    const measure = async (wall: number[], cpuList: number[]) => {
-      const cpuStart = process.cpuUsage()
-      const started = performance.now()
-      await buildFeeds(dir)
-      wall.push(performance.now() - started)
-      const used = process.cpuUsage(cpuStart)
-      cpuList.push((used.user + used.system) / 1000)
-    }
-    for (let run = 0; run < 7; run++) {
-      await setCatalog(episodes.slice(0, EPISODES - 8 + run))
-      // A full build: neither the feeds' item index, nor the site's page records, nor the list of checked catalog entries.
-      await rm(join(dir, '.seedcast', 'feed-items.json'), { force: true })
-      await rm(join(dir, '.seedcast', 'site-pages.json'), { force: true })
-      await rm(join(dir, '.seedcast', 'checked-episodes.json'), { force: true })
-      await measure(full, fullCpu)
-      await setCatalog(episodes.slice(0, EPISODES - 7 + run))
-      await measure(after, afterCpu)
-      // Again with nothing changed: everything is checked, nothing is written.
-      await measure(same, sameCpu)
-    }
-    return {
-      full: { median: median(full), min: Math.min(...full), cpu: median(fullCpu) },
-      afterPublish: { median: median(after), min: Math.min(...after), cpu: median(afterCpu) },
-      unchanged: { median: median(same), min: Math.min(...same), cpu: median(sameCpu) }
-    }
-  } finally {
-    await rm(dir, { recursive: true, force: true })
-  }
-}
-const builds = await timeBuilds()
 // feedsmith alone on a minimal item list of the same length: what the library costs by itself.
 const minimalItems = episodes.map(episode => ({ title: episode.title, guid: { value: episode.guid }, enclosures: [{ url: baseUrl + episode.mediaPath, length: episode.length, type: episode.mimeType }] }))
 // feedsmith rendering rss.xml alone with the full podcast items seedcast writes: why seedcast writes items itself.
@@ -181,6 +219,11 @@ console.log(row(`renderFeedsReusing after one publish (${reused} items copied, 1
 console.log(row('feed build (buildFeeds: load, validate, render, fsynced writes), full (goal < 100 ms)', builds.full))
 console.log(row('feed build after one publish (goal < 100 ms)', builds.afterPublish))
 console.log(row('feed build with nothing changed (writes nothing)', builds.unchanged))
+if (baselineBuilds) {
+  console.log(row('feed build, full, BENCH_BASELINE', baselineBuilds.full))
+  console.log(row('feed build after one publish, BENCH_BASELINE', baselineBuilds.afterPublish))
+  console.log(row('feed build with nothing changed, BENCH_BASELINE', baselineBuilds.unchanged))
+}
 console.log(row('feedsmith generateRssFeed, rss.xml only, same full items', feedsmithFull))
 console.log(row('feedsmith generateRssFeed, bare items (title, guid, enclosure)', feedsmithMinimal))
 console.log(row('JSON.stringify(catalog) (reference)', reference))
