@@ -130,12 +130,14 @@ export function feedPaths (paths: ShowPaths): Record<string, string> {
  * The catalog is the commit point. A marker file lives between the catalog write and
  * the last feed write, so a process killed in that window leaves a trace, and the next
  * seedcast command on the show (repairFeeds) rebuilds the feeds before anything else.
+ * `hashes`: the hashes of entries unchanged since they were loaded (readCatalogForBuild);
+ * entries not in it are hashed.
  */
-export async function commitCatalog (paths: ShowPaths, config: ShowConfig, catalog: Catalog): Promise<Record<string, string>> {
+export async function commitCatalog (paths: ShowPaths, config: ShowConfig, catalog: Catalog, hashes?: EpisodeHashes): Promise<Record<string, string>> {
   await sweepWriteLeftovers(paths)
   await writeAtomic(paths.feedsStaleMarker, `${process.pid}\n`)
   await writeJsonAtomic(paths.catalogFile, catalog)
-  const feeds = await writeFeeds(paths, config, catalog)
+  const { feeds } = await writeFeedsCounting(paths, config, catalog, hashes)
   await clearStaleMarker(paths)
   return feeds
 }

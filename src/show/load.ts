@@ -29,9 +29,23 @@ export async function loadShow (dir: string): Promise<LoadedShow> {
 export async function loadShowForBuild (dir: string): Promise<LoadedShow & { checks: CheckedCatalog, known: KnownEntries }> {
   const paths = await showFolder(dir)
   const config = await readShowConfig(paths)
-  const [bytes, known] = await Promise.all([readShowBytes(paths.catalogFile, () => missingCatalog(paths)), readCheckedHashes(paths)])
-  const checks = checkCatalog(parseJson(bytes.toString(), 'episodes.json'), known, 'episodes.json', bytes)
+  const { checks, known } = await readCheckedCatalog(paths)
   return { paths, config, catalog: checks.catalog, checks, known }
+}
+
+/**
+ * readCatalog for a writer that appends to the catalog and then writes the feeds (publish):
+ * the same catalog (or the same error), checked with the help of the last build's record,
+ * and each entry's hash for writeFeeds, which then hashes only the entries added.
+ */
+export async function readCatalogForBuild (paths: ShowPaths): Promise<{ catalog: Catalog, hashes: CheckedCatalog['hashes'] }> {
+  const { checks } = await readCheckedCatalog(paths)
+  return { catalog: checks.catalog, hashes: checks.hashes }
+}
+
+async function readCheckedCatalog (paths: ShowPaths): Promise<{ checks: CheckedCatalog, known: KnownEntries }> {
+  const [bytes, known] = await Promise.all([readShowBytes(paths.catalogFile, () => missingCatalog(paths)), readCheckedHashes(paths)])
+  return { checks: checkCatalog(parseJson(bytes.toString(), 'episodes.json'), known, 'episodes.json', bytes), known }
 }
 
 async function showFolder (dir: string): Promise<ShowPaths> {

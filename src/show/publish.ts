@@ -17,7 +17,7 @@ import { retargetTorrent } from '../torrent/retarget.js'
 import { checkPositiveInteger, checkTitle, normaliseDate } from './episode-fields.js'
 import { placeExtraFiles, readEpisodeExtras, transcriptPath, type EpisodeExtraOptions, type EpisodeExtras } from './episode-extras.js'
 import { commitCatalog, feedPaths, repairFeeds } from './feeds.js'
-import { loadShow, readCatalog, readShowConfig } from './load.js'
+import { loadShow, readCatalog, readCatalogForBuild, readShowConfig } from './load.js'
 import { withShowLock } from './lock.js'
 import { episodeFiles, type ShowPaths } from '../model/paths.js'
 import { placeFile, reserveSlug, sweepLeftovers, tempPath } from './reservations.js'
@@ -175,7 +175,8 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
     await rename(temp, join(paths.publicDir, files.mediaPath)).catch(error => { throw fileError(error, join(paths.publicDir, files.mediaPath), 'write') })
 
     return await withShowLock(dir, async () => {
-      const current = await readCatalog(paths)
+      // With each entry's hash, so the feeds hash only the new one (the rest are not changed here).
+      const { catalog: current, hashes } = await readCatalogForBuild(paths)
       // show.json as it is now: a `show edit` may have landed while this file was hashed.
       // Its base URL and trackers then go into this .torrent too (outside the info
       // dictionary), and the feeds are written from it, not from the config read at the start.
@@ -191,7 +192,7 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
         await placeFile(paths, join(paths.publicDir, files.torrentPath), retargetTorrent(torrent.torrent, torrentUrlsFor(latest, episode, [mediaUrl])))
       }
       current.episodes.push(episode)
-      const feeds = await commitCatalog(paths, latest, current)
+      const feeds = await commitCatalog(paths, latest, current, hashes)
       return { ...urlsOf(latest, episode), episode, duplicate: false, feeds, notes }
     })
   } catch (error) {

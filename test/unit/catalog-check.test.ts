@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { episodeHash } from '../../src/feed/episode-hash.ts'
 import type { Episode } from '../../src/model/show.ts'
 import { buildFeeds } from '../../src/show/feeds.ts'
-import { loadShow, loadShowForBuild } from '../../src/show/load.ts'
+import { loadShow, loadShowForBuild, readCatalog, readCatalogForBuild } from '../../src/show/load.ts'
+import { showPaths } from '../../src/model/paths.ts'
 import { tempDir } from '../helpers/tmp.ts'
 import { sampleEpisode, sampleShow } from '../integration/feed-lint-show.ts'
 
@@ -115,6 +116,17 @@ describe('catalog check with the list of checked entries', () => {
     expect((await loadChecked(dir)).reused).toBe(0)
     await buildFeeds(dir)
     expect((await loadChecked(dir)).reused).toBe(300)
+  })
+
+  it("gives publish the catalog readCatalog gives, with every entry's hash", async () => {
+    const dir = await builtShow(episodes)
+    await setCatalog(dir, [...episodes, sampleEpisode(6)])
+    const paths = showPaths(dir)
+    const { catalog, hashes } = await readCatalogForBuild(paths)
+    expect(catalog).toEqual(await readCatalog(paths))
+    for (const episode of catalog.episodes) expect(hashes.get(episode)).toBe(episodeHash(episode))
+    await setCatalog(dir, [{ ...episodes[0]!, title: '' }])
+    await expect(readCatalogForBuild(paths)).rejects.toThrow('episodes.0.title: must not be empty')
   })
 
   it('trusts nothing in a layout seedcast does not write, nor when a second "episodes" follows the recorded bytes', async () => {
