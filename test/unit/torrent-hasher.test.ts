@@ -4,6 +4,7 @@ import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hashStats } from '../../src/torrent/hash-stats.js'
+import { hashWorkers, setHashWorkerIdleLifetime } from '../../src/torrent/hash-pool.js'
 import { hashFiles, type HashSource } from '../../src/torrent/hasher.js'
 import { tempDir } from '../helpers/tmp.js'
 
@@ -123,5 +124,23 @@ describe('hashFiles', () => {
     // Only the chunks already read when the abort came are finished: a few of them, not all 4096 pieces.
     expect(hashStats.piecesHashed - before).toBeLessThanOrEqual(4 * 256)
     await expect(hashFiles(sources, { pieceLength: 16384, signal: controller.signal })).rejects.toBe(reason)
+  })
+
+  it('stops a hash worker that has been idle (its ~15 MiB are not held for a seeder\'s life) and starts a new one for the next job', async () => {
+    setHashWorkerIdleLifetime(100)
+    try {
+      const reference = referencePieces(Buffer.concat(contents), 65536)
+      expect((await hashFiles(sources, { pieceLength: 65536, threads: 1, mainLane: false })).pieces.equals(reference)).toBe(true)
+      const [used] = hashWorkers(1)
+      const exited = new Promise<number>(resolve => used!.worker.once('exit', resolve))
+      const exitCode = await Promise.race([exited, new Promise(resolve => setTimeout(resolve, 10_000, 'still running'))])
+      expect(exitCode).toBe(1) // terminate()d
+      expect(used!.retired).toBe(true)
+      // The next job gets a new worker and the same pieces.
+      expect((await hashFiles(sources, { pieceLength: 65536, threads: 1, mainLane: false })).pieces.equals(reference)).toBe(true)
+      expect(hashWorkers(1)[0]).not.toBe(used)
+    } finally {
+      setHashWorkerIdleLifetime(5_000)
+    }
   })
 })
