@@ -1,5 +1,5 @@
 // Feed rendering benchmark (issue 4): renderFeeds for a show of 5,000 episodes (synthetic
-// catalog, every episode with chapters, SRI and magnet), median of several runs, per feed
+// catalog, every episode naming a chapters file, SRI and magnet), median of several runs, per feed
 // and for all four. Goal: < 100 ms for all four. The reference is JSON.stringify of the same
 // catalog: the least any serialiser of it must do (a ratio near it means feeds cost little
 // more than writing the catalog).
@@ -104,20 +104,33 @@ function time (work: () => unknown): Timing {
 // other's garbage, nor for the renderings timed here), taking each step in turn.
 /** A build's timing, with the median CPU time of the main thread alone (the rest is the thread pool's reads, writes and fsyncs, and V8's helpers). */
 type BuildTiming = Timing & { mainCpu: number }
-interface Builds { full: BuildTiming, afterPublish: BuildTiming, unchanged: BuildTiming }
+interface Builds { full: BuildTiming, afterPublish: BuildTiming, unchanged: BuildTiming, afterPublishChapters: BuildTiming }
 interface Sample { wall: number, cpu: number, mainCpu: number }
-interface Step { episodes: number, fresh: boolean }
+/** `chapters`: in the second show folder, where every episode's chapters file exists (in the first, none does). */
+interface Step { episodes: number, fresh: boolean, chapters?: boolean }
 
 /** In a builder's process: takes steps from stdin (one JSON line each), answers each with its timing. */
 async function buildWorker (root: string): Promise<void> {
   const { buildFeeds } = await import(pathToFileURL(join(root, 'dist', 'src', 'show', 'feeds.js')).href) as { buildFeeds: (dir: string) => Promise<unknown> }
-  const dir = await mkdtemp(join(tmpdir(), 'seedcast-feed-bench-'))
-  try {
+  const folders: string[] = []
+  const folder = async (chapters: boolean): Promise<string> => {
+    const dir = await mkdtemp(join(tmpdir(), 'seedcast-feed-bench-'))
+    folders.push(dir)
     await mkdir(join(dir, 'public'))
     await mkdir(join(dir, '.seedcast'))
     await writeFile(join(dir, 'show.json'), JSON.stringify(show, null, 2))
+    if (chapters) {
+      await mkdir(join(dir, 'public', 'chapters'))
+      for (const episode of episodes) await writeFile(join(dir, 'public', episode.chaptersPath!), JSON.stringify({ version: '1.2.0', chapters: [{ startTime: 0, title: 'Start' }, { startTime: 600, title: `${episode.title}, part two` }] }))
+    }
+    return dir
+  }
+  const plain = await folder(false)
+  let withChapters: string | undefined
+  try {
     for await (const line of createInterface({ input: process.stdin })) {
       const step = JSON.parse(line) as Step
+      const dir = step.chapters ? (withChapters ??= await folder(true)) : plain
       await writeFile(join(dir, 'episodes.json'), JSON.stringify({ version: 1, episodes: episodes.slice(0, step.episodes) }, null, 2))
       if (step.fresh) {
         // A full build: neither the feeds' item index, nor the site's page records, nor the list of checked catalog entries.
@@ -133,7 +146,7 @@ async function buildWorker (root: string): Promise<void> {
       process.stdout.write(JSON.stringify({ wall, cpu: (used.user + used.system) / 1000, mainCpu: (main.user + main.system) / 1000 } satisfies Sample) + '\n')
     }
   } finally {
-    await rm(dir, { recursive: true, force: true })
+    for (const dir of folders) await rm(dir, { recursive: true, force: true })
   }
 }
 
@@ -148,7 +161,7 @@ async function timeBuilds (roots: string[]): Promise<Builds[]> {
     if (answer.done) throw new Error(`feed bench worker for ${roots[at]} ended early`)
     return JSON.parse(answer.value as string) as Sample
   }
-  const samples = roots.map(() => ({ full: [] as Sample[], after: [] as Sample[], same: [] as Sample[] }))
+  const samples = roots.map(() => ({ full: [] as Sample[], after: [] as Sample[], same: [] as Sample[], chapters: [] as Sample[] }))
   try {
     // Full builds of the show PUBLISHES episodes short.
     for (let run = 0; run < FULL_BUILDS; run++) {
@@ -162,12 +175,19 @@ async function timeBuilds (roots: string[]): Promise<Builds[]> {
     for (let run = 0; run < FULL_BUILDS; run++) {
       for (const at of roots.keys()) samples[at]!.same.push(await take(at, { episodes: EPISODES, fresh: false }))
     }
+    // The same publishes on a show whose every episode has its chapters file, as publish
+    // writes one for media with chapters: a build stats each file (a hand edit re-renders
+    // its page), where in the first folder a listing of public/chapters/ finds none.
+    for (const at of roots.keys()) await take(at, { episodes: EPISODES - PUBLISHES, fresh: true, chapters: true })
+    for (let run = 1; run <= PUBLISHES; run++) {
+      for (const at of roots.keys()) samples[at]!.chapters.push(await take(at, { episodes: EPISODES - PUBLISHES + run, fresh: false, chapters: true }))
+    }
   } finally {
     for (const { child } of workers) child.stdin!.end()
     await Promise.all(workers.map(({ child }) => child.exitCode === null ? once(child, 'exit') : undefined))
   }
   const timing = (list: Sample[]): BuildTiming => ({ median: median(list.map(run => run.wall)), min: Math.min(...list.map(run => run.wall)), cpu: median(list.map(run => run.cpu)), mainCpu: median(list.map(run => run.mainCpu)) })
-  return samples.map(({ full, after, same }) => ({ full: timing(full), afterPublish: timing(after), unchanged: timing(same) }))
+  return samples.map(({ full, after, same, chapters }) => ({ full: timing(full), afterPublish: timing(after), unchanged: timing(same), afterPublishChapters: timing(chapters) }))
 }
 
 if (process.env.FEED_BENCH_WORKER) {
@@ -227,6 +247,7 @@ for (const [what, timings] of [['', builds], [', BENCH_BASELINE', baselineBuilds
   console.log(row(`feed build (buildFeeds: load, validate, render, fsynced writes), full${what}${main(timings.full)}`, timings.full))
   console.log(row(`feed build after one publish${what} (goal < 100 ms${main(timings.afterPublish)})`, timings.afterPublish))
   console.log(row(`feed build with nothing changed (writes nothing)${what}${main(timings.unchanged)}`, timings.unchanged))
+  console.log(row(`feed build after one publish, every episode with a chapters file${what}${main(timings.afterPublishChapters)}`, timings.afterPublishChapters))
 }
 console.log(row('feedsmith generateRssFeed, rss.xml only, same full items', feedsmithFull))
 console.log(row('feedsmith generateRssFeed, bare items (title, guid, enclosure)', feedsmithMinimal))
