@@ -1,7 +1,8 @@
 // What the player benchmark and the seek trace share: opening an episode page as a listener
 // would (HTTP cache off, the player ready before play) and timing a seek in the page.
-import type { BrowserContext, Page } from 'playwright-core'
-import type { PlayerShow } from '../e2e/player-site.ts'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { listenerContext } from '../helpers/chromium.ts'
+import { makePlayerShow, seedShow, serveShow, type Cleanups, type PlayerShow } from '../e2e/player-site.ts'
 
 export interface Seek {
   /** ms from setting currentTime until playback passed the target. */
@@ -54,4 +55,25 @@ export function seekTo (page: Page, fraction: number): Promise<Seek> {
     while (audio.seeking || audio.currentTime <= target) await new Promise(resolve => setTimeout(resolve, 1))
     return { ms: performance.now() - start, at: performance.timeOrigin + start, seeked }
   }, fraction)
+}
+
+/** One event of the player's trace (web/player/trace.ts), as the seek scripts read it. */
+export interface TraceEvent { t: number, what: string, detail: unknown }
+
+/**
+ * What the seek scripts (player-seek-trace.ts, player-seek-floor.ts) start from: an episode of
+ * `megabytes` at 128 kb/s on `seedcast serve`, a seeder when `seed`, a listener context that
+ * records the player's trace and a plain context with service workers blocked, both starting
+ * every page at position 0.
+ */
+export async function openSeekScript (browser: Browser, megabytes: number, seed: boolean, cleanups: Cleanups): Promise<{ show: PlayerShow, context: BrowserContext, plainContext: BrowserContext }> {
+  const show = await makePlayerShow(Math.round(megabytes * 1e6 / (128 * 125)), cleanups, 128)
+  console.log(`${(show.episode.length / 1e6).toFixed(1)} MB, pieces of ${show.episode.pieceLength} B, ${seed ? 'with' : 'without'} a seeder`)
+  await serveShow(show, false, cleanups)
+  const context = await listenerContext(browser, show.origin)
+  const plainContext = await browser.newContext({ serviceWorkers: 'block' })
+  await context.addInitScript(() => { localStorage.clear(); (window as any).seedcastTrace = [] })
+  await plainContext.addInitScript(() => { localStorage.clear() })
+  if (seed) await seedShow(show, cleanups)
+  return { show, context, plainContext }
 }

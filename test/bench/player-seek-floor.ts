@@ -8,16 +8,15 @@
 // loopback, RUNS rounds (default 7) alternating the four cases. Run it inside `unshare -n`
 // after `npm run build`: node test/bench/player-seek-floor.ts
 import type { BrowserContext, Page } from 'playwright-core'
-import { launchChromium, listenerContext } from '../helpers/chromium.ts'
-import { makePlayerShow, seedShow, serveShow, type Cleanups, type PlayerShow } from '../e2e/player-site.ts'
-import { openEpisodePage, seekTo, startPlaying, type Seek } from './player-common.ts'
+import { launchChromium } from '../helpers/chromium.ts'
+import type { Cleanups, PlayerShow } from '../e2e/player-site.ts'
+import { openEpisodePage, openSeekScript, seekTo, startPlaying, type Seek, type TraceEvent } from './player-common.ts'
 import { median } from './swarm-common.ts'
 
 const RUNS = Number(process.env.RUNS ?? 7)
 const MB = Number(process.env.MB ?? 3)
 const SEED = process.env.SEED !== '0'
 
-interface TraceEvent { t: number, what: string, detail: unknown }
 type Case = 'plain, right after first audio' | 'plain, whole file buffered' | 'player, right after first audio' | 'player, every piece held'
 const CASES: Case[] = ['plain, right after first audio', 'plain, whole file buffered', 'player, right after first audio', 'player, every piece held']
 
@@ -100,14 +99,7 @@ const cleanups: Cleanups = []
 const browser = await launchChromium()
 cleanups.push(() => browser.close())
 try {
-  const show = await makePlayerShow(Math.round(MB * 1e6 / (128 * 125)), cleanups, 128)
-  console.log(`${(show.episode.length / 1e6).toFixed(1)} MB, pieces of ${show.episode.pieceLength} B, ${SEED ? 'with' : 'without'} a seeder`)
-  await serveShow(show, false, cleanups)
-  const context = await listenerContext(browser, show.origin)
-  const plainContext = await browser.newContext({ serviceWorkers: 'block' })
-  await context.addInitScript(() => { localStorage.clear(); (window as any).seedcastTrace = [] })
-  await plainContext.addInitScript(() => { localStorage.clear() })
-  if (SEED) await seedShow(show, cleanups)
+  const { show, context, plainContext } = await openSeekScript(browser, MB, SEED, cleanups)
   // Warm-up: Chromium opens its audio output once per context.
   await run(context, show, 'player, right after first audio')
   await run(plainContext, show, 'plain, right after first audio')

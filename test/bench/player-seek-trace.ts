@@ -6,9 +6,9 @@
 // events (web/player/trace.ts) are printed in ms from the seek. Run it inside `unshare -n`
 // after `npm run build`: node test/bench/player-seek-trace.ts
 import type { BrowserContext } from 'playwright-core'
-import { launchChromium, listenerContext } from '../helpers/chromium.ts'
-import { makePlayerShow, seedShow, serveShow, type Cleanups, type PlayerShow } from '../e2e/player-site.ts'
-import { openEpisodePage, seekTo, startPlaying, type Seek } from './player-common.ts'
+import { launchChromium } from '../helpers/chromium.ts'
+import type { Cleanups, PlayerShow } from '../e2e/player-site.ts'
+import { openEpisodePage, openSeekScript, seekTo, startPlaying, type Seek, type TraceEvent } from './player-common.ts'
 
 const RUNS = Number(process.env.RUNS ?? 5)
 const MB = Number(process.env.MB ?? 3)
@@ -17,7 +17,6 @@ const SEED = process.env.SEED !== '0'
 const THEN_AFTER_MS = Number(process.env.THEN_AFTER_MS ?? 4000)
 const THEN_TO = Number(process.env.THEN_TO ?? 0.3)
 
-interface TraceEvent { t: number, what: string, detail: unknown }
 
 /** When 'seeked' fired, from the seek ('-': playback passed the target before the event came). */
 const seekedAt = (seek: Seek): string => seek.seeked ? `+${(seek.seeked - seek.at).toFixed(0)}` : '-'
@@ -47,14 +46,7 @@ const cleanups: Cleanups = []
 const browser = await launchChromium()
 cleanups.push(() => browser.close())
 try {
-  const show = await makePlayerShow(Math.round(MB * 1e6 / (128 * 125)), cleanups, 128)
-  console.log(`${(show.episode.length / 1e6).toFixed(1)} MB, pieces of ${show.episode.pieceLength} B, ${SEED ? 'with' : 'without'} a seeder`)
-  await serveShow(show, false, cleanups)
-  const context = await listenerContext(browser, show.origin)
-  const plainContext = await browser.newContext({ serviceWorkers: 'block' })
-  await context.addInitScript(() => { localStorage.clear(); (window as any).seedcastTrace = [] })
-  await plainContext.addInitScript(() => { localStorage.clear() })
-  if (SEED) await seedShow(show, cleanups)
+  const { show, context, plainContext } = await openSeekScript(browser, MB, SEED, cleanups)
   // Warm-up: Chromium opens its audio output once per context.
   await run(context, show, true)
   await run(plainContext, show, false)
