@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import { NO_RATE_LIMIT, parseRate } from '../src/swarm/rate.js'
 import type { SeedOptions } from '../src/swarm/seed/seeder.js'
 

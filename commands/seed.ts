@@ -1,4 +1,5 @@
-import { Args, Flags } from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import { SeedcastCommand } from '../cli/base-command.js'
 import { seedFlags, seedOptionsFromFlags } from '../cli/seed-flags.js'
 import { seedView } from '../cli/seed-view.js'
