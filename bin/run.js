@@ -32,7 +32,7 @@ const root = new URL('..', import.meta.url)
 // --version and the help pages rendered at build time are answered with Node's own modules
 // only (quick-answer); other help from the committed manifest without oclif's plugin
 // loading (fast-start), and so are the one-shot commands (create, publish, info, episodes
-// list...) and seed and get (fastRun: the command class from the manifest's path, run as oclif runs it);
+// list...) and seed (fastRun: the command class from the manifest's path, run as oclif runs it);
 // everything else, and anything these cannot answer exactly as oclif would, goes to oclif.
 const argv = process.argv.slice(2)
 const rootPath = decodeURIComponent(root.pathname)

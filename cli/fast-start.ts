@@ -203,9 +203,11 @@ const FAST_RUN_COMMANDS = new Set([
   'create', 'publish', 'verify', 'info', 'magnet', 'init', 'import', 'show', 'show:edit',
   'episodes:list', 'episodes:show', 'episodes:edit', 'episodes:remove', 'feed:build', 'feed:lint',
   'token:create', 'token:list', 'token:revoke',
-  // And the two swarm commands of one process: a seeder keeps whatever it loaded for its
-  // whole life (oclif's Config and semver: about 115 modules, 2-4 MiB of its ~100 MiB).
-  'seed', 'get'
+  // And seed: a seeder keeps whatever it loaded for its whole life (oclif's Config and
+  // semver: about 115 modules; peak RSS of the 1 GiB seed bench 101 -> 95 MiB). Not get:
+  // through here its peak RSS of a 1 GiB download was 130 MiB against 122-126 through
+  // oclif, in two alternated runs (not understood; V8's young generation grows differently).
+  'seed'
 ])
 const FAST_RUN_FIRST_WORDS = new Set([...FAST_RUN_COMMANDS].map(id => id.split(':')[0]!))
 
@@ -235,7 +237,7 @@ function fastRunId (argv: string[], commands: Record<string, ManifestCommand>): 
 }
 
 /**
- * Runs the one-shot commands (create, publish, verify, info, episodes list...), seed and get the way
+ * Runs the one-shot commands (create, publish, verify, info, episodes list...) and seed the way
  * oclif's execute() does (main.run, Config.runCommand, Command.run, then flush, or handle
  * on an error), with the command class imported from the path the committed manifest gives and a StaticConfig
  * in place of oclif's Config.load. That load (the plugin machinery, run twice: main.run
