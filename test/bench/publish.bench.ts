@@ -4,7 +4,10 @@
 //     same file with the same piece length (goal: <= 1.3x), and against the C pipeline doing the
 //     same work in parallel: mktorrent -t2, sha256sum, cp + sync of the copy (goal: <= 1.0x).
 //  2. `feed build` on a show of 5,000 episodes (synthetic catalog). Goal: < 100 ms.
-// Runs on the built library (npm run bench builds first).
+// Runs on the built library (npm run bench builds first). The CLI runs, the C pipeline and,
+// with BENCH_BASELINE=<another built checkout> (e.g. main's), that checkout's `seedcast
+// publish` alternate in each of BENCH_PUBLISH_RUNS rounds (default 3): a before/after under
+// the same load.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -16,7 +19,8 @@ import { buildFeeds, createTorrent, initShow, loadShow, publish, removeEpisode, 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const fixture = (name: string) => join(root, 'fixtures', name)
 const work = mkdtempSync(join(tmpdir(), 'seedcast-bench-publish-'))
-const RUNS = 3
+const RUNS = Number(process.env.BENCH_PUBLISH_RUNS ?? 3)
+const baseline = process.env.BENCH_BASELINE
 
 function median (values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
@@ -84,16 +88,37 @@ for (let run = 0; run < RUNS; run++) {
   pieceLength = result.episode.pieceLength
   await removeEpisode(show, result.episode.slug)
 }
+const log2 = Math.log2(pieceLength)
 const cliTimes: number[] = []
-for (let run = 0; run < RUNS; run++) {
+const baselineTimes: number[] = []
+const pipelineTimes: number[] = []
+/** `seedcast publish` of the MP3 through the CLI of the checkout at checkoutRoot, timed; the episode removed again. */
+async function publishCli (checkoutRoot: string): Promise<number> {
   const started = performance.now()
-  const cli = spawnSync(process.execPath, [join(root, 'bin/run.js'), 'publish', mp3, '--show', show, '--json'], { encoding: 'utf8' })
-  cliTimes.push(performance.now() - started)
-  if (cli.status !== 0) throw new Error(`seedcast publish failed: ${cli.stderr}`)
+  const cli = spawnSync(process.execPath, [join(checkoutRoot, 'bin/run.js'), 'publish', mp3, '--show', show, '--json'], { encoding: 'utf8' })
+  const took = performance.now() - started
+  if (cli.status !== 0) throw new Error(`seedcast publish (${checkoutRoot}) failed: ${cli.stderr}`)
   await removeEpisode(show, JSON.parse(cli.stdout).episode.slug)
+  return took
+}
+// The same work done by C tools, in parallel on all cores: SHA-1 pieces (mktorrent -t2),
+// SHA-256 (sha256sum) and the copy into the show made durable (cp, then sync of the copy).
+function pipelineRun (run: number): number {
+  const out = join(work, `pipe-${run}.torrent`)
+  const copy = join(work, `pipe-${run}.mp3`)
+  const script = `mktorrent -t2 -l ${log2} -a udp://tracker.example.org:6969/announce -o "$2" "$1" >/dev/null & sha256sum "$1" >/dev/null & (cp "$1" "$3" && sync "$3") & wait`
+  const started = performance.now()
+  execFileSync('sh', ['-c', script, 'pipeline', mp3, out, copy], { stdio: 'ignore' })
+  const took = performance.now() - started
+  rmSync(copy, { force: true })
+  return took
+}
+for (let run = 0; run < RUNS; run++) {
+  cliTimes.push(await publishCli(root))
+  if (baseline) baselineTimes.push(await publishCli(baseline))
+  pipelineTimes.push(pipelineRun(run))
 }
 const mktorrentTimes: number[] = []
-const log2 = Math.log2(pieceLength)
 for (let run = 0; run < RUNS; run++) {
   const out = join(work, `mk-${run}.torrent`)
   const started = performance.now()
@@ -101,18 +126,6 @@ for (let run = 0; run < RUNS; run++) {
   mktorrentTimes.push(performance.now() - started)
 }
 const mk = median(mktorrentTimes)
-// The same work done by C tools, in parallel on all cores: SHA-1 pieces (mktorrent -t2),
-// SHA-256 (sha256sum) and the copy into the show made durable (cp, then sync of the copy).
-const pipelineTimes: number[] = []
-for (let run = 0; run < RUNS; run++) {
-  const out = join(work, `pipe-${run}.torrent`)
-  const copy = join(work, `pipe-${run}.mp3`)
-  const script = `mktorrent -t2 -l ${log2} -a udp://tracker.example.org:6969/announce -o "$2" "$1" >/dev/null & sha256sum "$1" >/dev/null & (cp "$1" "$3" && sync "$3") & wait`
-  const started = performance.now()
-  execFileSync('sh', ['-c', script, 'pipeline', mp3, out, copy], { stdio: 'ignore' })
-  pipelineTimes.push(performance.now() - started)
-  rmSync(copy, { force: true })
-}
 const pipeline = median(pipelineTimes)
 // The hashing alone, to show what publishing adds around it (probe, copy, writes, feeds).
 const hashTimes: number[] = []
@@ -126,6 +139,7 @@ rows.push([`publish ${(size / 1048576).toFixed(0)} MiB MP3 (library)`, `${median
 rows.push([`publish ${(size / 1048576).toFixed(0)} MiB MP3 (CLI process)`, `${median(cliTimes).toFixed(0)} ms`, `mktorrent -l ${log2}: ${mk.toFixed(0)} ms`, `${(median(cliTimes) / mk).toFixed(2)}x`, '<= 1.3x'])
 rows.push([`publish ${(size / 1048576).toFixed(0)} MiB MP3 (library) vs C pipeline`, `${median(publishTimes).toFixed(0)} ms`, `mktorrent -t2 & sha256sum & cp+sync: ${pipeline.toFixed(0)} ms`, `${(median(publishTimes) / pipeline).toFixed(2)}x`, '<= 1.0x'])
 rows.push([`publish ${(size / 1048576).toFixed(0)} MiB MP3 (CLI process) vs C pipeline`, `${median(cliTimes).toFixed(0)} ms`, `mktorrent -t2 & sha256sum & cp+sync: ${pipeline.toFixed(0)} ms`, `${(median(cliTimes) / pipeline).toFixed(2)}x`, '<= 1.0x'])
+if (baseline) rows.push([`publish ${(size / 1048576).toFixed(0)} MiB MP3 (CLI process, BENCH_BASELINE) vs C pipeline`, `${median(baselineTimes).toFixed(0)} ms`, `mktorrent -t2 & sha256sum & cp+sync: ${pipeline.toFixed(0)} ms`, `${(median(baselineTimes) / pipeline).toFixed(2)}x`, '<= 1.0x'])
 
 // 2. feed build on 5,000 episodes
 const bigShow = await newShow('show-5000')
@@ -186,4 +200,5 @@ const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(w
 console.log(line(header))
 console.log(`|${widths.map(width => '-'.repeat(width + 2)).join('|')}|`)
 for (const row of rows) console.log(line(row))
-console.log(`(runs: createTorrent ${hashTimes.map(t => t.toFixed(0)).join('/')} ms, publish ${publishTimes.map(t => t.toFixed(0)).join('/')} ms, CLI ${cliTimes.map(t => t.toFixed(0)).join('/')} ms, mktorrent ${mktorrentTimes.map(t => t.toFixed(0)).join('/')} ms, C pipeline ${pipelineTimes.map(t => t.toFixed(0)).join('/')} ms, feed build ${buildTimes.map(t => t.toFixed(0)).join('/')} ms)`)
+console.log(`(runs: createTorrent ${hashTimes.map(t => t.toFixed(0)).join('/')} ms, publish ${publishTimes.map(t => t.toFixed(0)).join('/')} ms, CLI ${cliTimes.map(t => t.toFixed(0)).join('/')} ms, ${baseline ? `baseline CLI ${baselineTimes.map(t => t.toFixed(0)).join('/')} ms, ` : ''}mktorrent ${mktorrentTimes.map(t => t.toFixed(0)).join('/')} ms, C pipeline ${pipelineTimes.map(t => t.toFixed(0)).join('/')} ms, feed build ${buildTimes.map(t => t.toFixed(0)).join('/')} ms)`)
+console.log(`load average after the runs: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} (ratios assume a quiet machine)`)

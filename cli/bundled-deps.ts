@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs'
+import module from 'node:module'
+import { pathToFileURL } from 'node:url'
+
+/**
+ * Third-party packages the CLI loads from one bundle each (dist/vendor/<name>.js, built by
+ * `npm run build` with scripts/vendor.vite.config.js, tree-shaken to the names src/,
+ * commands/ and cli/ import), in place of their hundreds of modules. feedsmith alone is 138
+ * modules (all its parsers and generators: its package exports only "."), zod 95,
+ * music-metadata with its tokenizers about 100: on the quiet machine, importing
+ * feedsmith took 57 ms over `node -e 0`, its bundle 7. The library (dist/src, imported
+ * as `seedcast`) keeps its plain imports and loads the packages themselves: only the CLI's
+ * process maps the bare names, and only for importers inside this package's dist/.
+ * Left out: mime-types (its bundle loaded slower than the package: a JSON database as
+ * JavaScript) and proper-lockfile (no gain measured).
+ */
+export const BUNDLED_PACKAGES = ['feedsmith', 'zod', 'music-metadata', 'uuid', 'write-file-atomic'] as const
+
+/** dist/vendor/bundled.json, written by the bundle's build: each package's version and bundle file, and the names it exports. */
+export const BUNDLED_INDEX = 'dist/vendor/bundled.json'
+
+export interface BundledIndex {
+  packages: Record<string, { version: string, file: string, exports: string[] }>
+}
+
+type ResolveHook = (specifier: string, context: { parentURL?: string }, next: (specifier: string, context: object) => unknown) => unknown
+type RegisterHooks = (hooks: { resolve: ResolveHook }) => unknown
+
+let mapped: Map<string, string> | undefined
+
+/**
+ * From here on, this process's modules under root/dist/ (not the bundles themselves) import
+ * the bundled packages from dist/vendor. Returns the package names mapped: none when the
+ * bundle's index is missing or unreadable (a build without the bundle step: everything then
+ * loads as usual; test/unit/bundled-deps.test.ts fails on such a build) or Node has no
+ * module.registerHooks. Call it before the first of those packages is imported: one
+ * already loaded stays loaded (and a second copy would be loaded beside it).
+ */
+export function useBundledDependencies (root: string): string[] {
+  if (mapped) return [...mapped.keys()]
+  const registerHooks = (module as unknown as { registerHooks?: RegisterHooks }).registerHooks
+  if (typeof registerHooks !== 'function') return []
+  const rootUrl = pathToFileURL(root.endsWith('/') ? root : root + '/').href
+  let index: BundledIndex
+  try {
+    index = JSON.parse(readFileSync(new URL(BUNDLED_INDEX, rootUrl), 'utf8')) as BundledIndex
+  } catch {
+    return []
+  }
+  const urls = new Map<string, string>()
+  for (const [name, { file }] of Object.entries(index.packages ?? {})) urls.set(name, new URL(`dist/vendor/${file}`, rootUrl).href)
+  const importers = new URL('dist/', rootUrl).href
+  const vendor = new URL('dist/vendor/', rootUrl).href
+  registerHooks.call(module, {
+    resolve (specifier, context, next) {
+      const url = urls.get(specifier)
+      const parent = context.parentURL
+      if (url === undefined || parent === undefined || !parent.startsWith(importers) || parent.startsWith(vendor)) return next(specifier, context)
+      return { url, format: 'module', shortCircuit: true }
+    }
+  })
+  mapped = urls
+  return [...urls.keys()]
+}

@@ -1,0 +1,117 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { BUNDLED_INDEX, BUNDLED_PACKAGES, type BundledIndex } from '../../cli/bundled-deps.js'
+import { binPath, repoRoot } from '../helpers/cli.js'
+import { tempDir } from '../helpers/tmp.js'
+
+// The CLI loads feedsmith, zod, music-metadata, uuid and write-file-atomic from their bundles
+// in dist/vendor (cli/bundled-deps.ts, built by `npm run build` with
+// scripts/vendor.vite.config.js). These hold the build to the sources: a bundle missing, made
+// from other versions of the packages, or exporting other names than the code imports fails
+// here, not in a user's hands.
+
+const PACKAGES_PATTERN = BUNDLED_PACKAGES.map(name => name.replaceAll('/', '\\/')).join('|')
+
+function readIndex (): BundledIndex {
+  const path = join(repoRoot, BUNDLED_INDEX)
+  expect(existsSync(path), `${BUNDLED_INDEX} is missing: npm run build makes it`).toBe(true)
+  return JSON.parse(readFileSync(path, 'utf8')) as BundledIndex
+}
+
+/** The built modules of this package that import a bundled package (tsc keeps the bare specifiers). */
+function importers (): string[] {
+  const files: string[] = []
+  for (const dir of ['dist/src', 'dist/commands', 'dist/cli']) {
+    for (const entry of readdirSync(join(repoRoot, dir), { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !entry.name.endsWith('.js')) continue
+      const path = join(entry.parentPath, entry.name)
+      if (new RegExp(`from ['"](${PACKAGES_PATTERN})['"]`).test(readFileSync(path, 'utf8'))) files.push(path)
+    }
+  }
+  return files
+}
+
+function node (script: string, args: string[] = [], cwd = repoRoot) {
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script, '--', ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } })
+  expect(result.status, result.stderr).toBe(0)
+  return result.stdout
+}
+
+describe('the bundled dependencies of the CLI', () => {
+  it('are built for every package named, from the installed versions, exporting what the sources import', async () => {
+    const index = readIndex()
+    expect(Object.keys(index.packages).sort()).toEqual([...BUNDLED_PACKAGES].sort())
+    const config = new URL('../../scripts/vendor.vite.config.js', import.meta.url).href
+    const { importedNames } = await import(config) as { importedNames: () => Map<string, Set<string>> }
+    const used = importedNames()
+    for (const [name, { version, file, exports }] of Object.entries(index.packages)) {
+      const installed = JSON.parse(readFileSync(join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }
+      expect(version, `dist/vendor/${file} was built from ${name} ${version}, ${installed.version} is installed: npm run build`).toBe(installed.version)
+      expect(exports, `the sources import other names from ${name} than its bundle exports: npm run build`).toEqual([...used.get(name)!].sort())
+      expect(existsSync(join(repoRoot, 'dist/vendor', file)), `dist/vendor/${file}`).toBe(true)
+    }
+  })
+
+  it('export every name they list, and link with every module of the CLI that imports them', () => {
+    const index = readIndex()
+    const script = `
+      const { useBundledDependencies } = await import(${JSON.stringify(pathToFileURL(join(repoRoot, 'dist/cli/bundled-deps.js')).href)})
+      const mapped = useBundledDependencies(${JSON.stringify(repoRoot)})
+      const { registerHooks } = await import('node:module')
+      const resolved = []
+      registerHooks({ resolve (specifier, context, next) { const found = next(specifier, context); resolved.push(found.url); return found } })
+      const missing = []
+      for (const [name, { file, exports }] of Object.entries(${JSON.stringify(index.packages)})) {
+        const bundle = await import(new URL('dist/vendor/' + file, ${JSON.stringify(pathToFileURL(repoRoot + '/').href)}).href)
+        for (const name of exports) if (!(name in bundle) || bundle[name] === undefined) missing.push(file + ': ' + name)
+      }
+      for (const path of process.argv.slice(1)) await import(path)
+      const real = resolved.filter(url => /node_modules\\/(${PACKAGES_PATTERN.replaceAll('\\', '\\\\')})\\//.test(url))
+      console.log(JSON.stringify({ mapped, missing, real }))
+    `
+    const files = importers()
+    expect(files.length).toBeGreaterThan(10)
+    const { mapped, missing, real } = JSON.parse(node(script, files.map(file => pathToFileURL(file).href))) as { mapped: string[], missing: string[], real: string[] }
+    expect(mapped.sort()).toEqual([...BUNDLED_PACKAGES].sort())
+    expect(missing).toEqual([])
+    expect(real).toEqual([])
+  })
+
+  it('are what the CLI runs (a show made and listed loads no module of those packages), and the library imports the packages themselves', async () => {
+    const { path, cleanup } = await tempDir()
+    try {
+      // Records every module the CLI process loads, printed to stderr at exit.
+      const recorder = `data:text/javascript,${encodeURIComponent("import { registerHooks } from 'node:module'; const urls = []; registerHooks({ load (url, context, next) { urls.push(url); return next(url, context) } }); process.on('exit', () => process.stderr.write('\\nLOADED ' + JSON.stringify(urls) + '\\n'))")}`
+      const runs = [
+        ['init', join(path, 'show'), '--title', 'T', '--description', 'D', '--author', 'A', '--owner-name', 'A', '--owner-email', 'a@example.org', '--language', 'en', '--category', 'Technology', '--base-url', 'https://show.example.org/'],
+        ['publish', join(repoRoot, 'fixtures/episode.mp3'), '--show', join(path, 'show'), '--title', 'One'],
+        ['episodes', 'list', '--show', join(path, 'show')]
+      ]
+      const loaded: string[] = []
+      for (const args of runs) {
+        const result = spawnSync(process.execPath, ['--import', recorder, binPath, ...args], { cwd: path, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } })
+        expect(result.status, `seedcast ${args[0]}: ${result.stderr}`).toBe(0)
+        loaded.push(...JSON.parse(/\nLOADED (.*)\n/.exec(result.stderr)![1]!) as string[])
+      }
+      const vendorUrl = pathToFileURL(join(repoRoot, 'dist/vendor') + '/').href
+      const bundles = new Set(loaded.filter(url => url.startsWith(vendorUrl)).map(url => url.slice(vendorUrl.length)))
+      for (const name of BUNDLED_PACKAGES) expect(bundles, `the CLI did not load dist/vendor/${name}.js`).toContain(`${name}.js`)
+      expect(loaded.filter(url => new RegExp(`node_modules/(${PACKAGES_PATTERN})/`).test(url))).toEqual([])
+
+      // The library, imported as a package, has its plain imports.
+      const library = `
+        const { registerHooks } = await import('node:module')
+        const urls = []
+        registerHooks({ load (url, context, next) { urls.push(url); return next(url, context) } })
+        await import(${JSON.stringify(pathToFileURL(join(repoRoot, 'dist/src/index.js')).href)})
+        console.log(JSON.stringify(urls.filter(url => url.includes('/dist/vendor/'))))
+      `
+      expect(JSON.parse(node(library))).toEqual([])
+    } finally {
+      await cleanup()
+    }
+  })
+})
