@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import writeFileAtomic from 'write-file-atomic'
 import { episodeHash, type EpisodeHashes } from '../feed/episode-hash.js'
 import { readWholeFile } from '../feed/whole-file.js'
-import { catalogLayout, type CatalogPrefix } from './catalog-prefix.js'
+import type { CatalogLayout, CatalogPrefix } from './catalog-prefix.js'
 import type { ShowPaths } from '../model/paths.js'
 import type { Catalog, Episode } from '../model/show.js'
 import { catalogSchema, episodeSchema, validate } from './schema.js'
@@ -91,13 +91,13 @@ function samePrefix (a: CatalogPrefix | undefined, b: CatalogPrefix | undefined)
  * episodes.json parsed, schema-checked (entries in `known` taken as they are); throws the
  * schema's error. Each entry is hashed on the way (the build keys its items and pages by
  * these hashes), which costs about what the schema saves: a reader that needs no hashes
- * is better served by readCatalog. `text`: the file's bytes, so the entries the last
- * build's record shows unchanged are not hashed again (catalog-prefix.ts).
+ * is better served by readCatalog. `layout`: what catalogLayout found in the file, whose
+ * entries `raw` holds, so the entries the last build's record shows unchanged are not
+ * hashed again (catalog-prefix.ts).
  */
-export function checkCatalog (raw: unknown, known: KnownEntries | Set<string>, fileName: string, text?: Buffer): CheckedCatalog {
+export function checkCatalog (raw: unknown, known: KnownEntries | Set<string>, fileName: string, layout?: CatalogLayout): CheckedCatalog {
   const entries = known instanceof Set ? { hashes: known } : known
   const rawEpisodes = isRecord(raw) && Array.isArray(raw.episodes) ? raw.episodes as unknown[] : []
-  const layout = text && rawEpisodes.length > 0 ? catalogLayout(text, rawEpisodes.length, entries.prefix) : undefined
   const trusted = layout?.trusted ?? []
   const rawHashes = rawEpisodes.map((entry, at) => at < trusted.length ? trusted[at] : hashOfRaw(entry))
   const prefix = layout && rawHashes.every(hash => hash !== undefined) ? { marks: layout.marks, raw: rawHashes as string[] } : undefined

@@ -6,6 +6,7 @@ import { showPaths, type ShowPaths } from '../model/paths.js'
 import { catalogSchema, showConfigSchema, validate } from './schema.js'
 import type { Catalog, ShowConfig } from '../model/show.js'
 import { checkCatalog, readCheckedHashes, type CheckedCatalog, type KnownEntries } from './catalog-check.js'
+import { catalogLayout } from './catalog-prefix.js'
 
 export interface LoadedShow { paths: ShowPaths, config: ShowConfig, catalog: Catalog }
 
@@ -45,7 +46,10 @@ export async function readCatalogForBuild (paths: ShowPaths): Promise<{ catalog:
 
 async function readCheckedCatalog (paths: ShowPaths): Promise<{ checks: CheckedCatalog, known: KnownEntries }> {
   const [bytes, known] = await Promise.all([readShowBytes(paths.catalogFile, () => missingCatalog(paths)), readCheckedHashes(paths)])
-  return { checks: checkCatalog(parseJson(bytes.toString(), 'episodes.json'), known, 'episodes.json', bytes), known }
+  // In seedcast's own layout the catalog is parsed entry by entry (catalog-prefix.ts), else whole.
+  const layout = catalogLayout(bytes, known.prefix)
+  const raw = layout ? { version: 1, episodes: layout.entries } : parseJson(bytes.toString(), 'episodes.json')
+  return { checks: checkCatalog(raw, known, 'episodes.json', layout), known }
 }
 
 async function showFolder (dir: string): Promise<ShowPaths> {

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto'
 import { availableParallelism, loadavg } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { generateRssFeed } from 'feedsmith'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -104,14 +104,22 @@ function time (work: () => unknown): Timing {
 // other's garbage, nor for the renderings timed here), taking each step in turn.
 /** A build's timing, with the median CPU time of the main thread alone (the rest is the thread pool's reads, writes and fsyncs, and V8's helpers). */
 type BuildTiming = Timing & { mainCpu: number }
-interface Builds { full: BuildTiming, afterPublish: BuildTiming, unchanged: BuildTiming, afterPublishChapters: BuildTiming }
+interface Builds { full: BuildTiming, afterPublish: BuildTiming, unchanged: BuildTiming, afterPublishChapters: BuildTiming, loadFresh: BuildTiming, loadEdited: BuildTiming }
 interface Sample { wall: number, cpu: number, mainCpu: number }
-/** `chapters`: in the second show folder, where every episode's chapters file exists (in the first, none does). */
-interface Step { episodes: number, fresh: boolean, chapters?: boolean }
+/**
+ * `chapters`: in the second show folder, where every episode's chapters file exists (in the first, none does).
+ * `load`: times loading the catalog for a build (loadShowForBuild) instead of a build: with no record of the last
+ * build ('fresh': a fresh clone), or with the record of a build of EPISODES and episode EDITED's title edited by hand.
+ */
+interface Step { episodes: number, fresh: boolean, chapters?: boolean, load?: 'fresh' | 'edited' }
+const EDITED = 2500
 
 /** In a builder's process: takes steps from stdin (one JSON line each), answers each with its timing. */
 async function buildWorker (root: string): Promise<void> {
   const { buildFeeds } = await import(pathToFileURL(join(root, 'dist', 'src', 'show', 'feeds.js')).href) as { buildFeeds: (dir: string) => Promise<unknown> }
+  const { loadShowForBuild } = await import(pathToFileURL(join(root, 'dist', 'src', 'show', 'load.js')).href) as { loadShowForBuild: (dir: string) => Promise<unknown> }
+  /** The record of the last build of all EPISODES in the first folder (checked-episodes.json), for the 'edited' loads. */
+  let record: Buffer | undefined
   const folders: string[] = []
   const folder = async (chapters: boolean): Promise<string> => {
     const dir = await mkdtemp(join(tmpdir(), 'seedcast-feed-bench-'))
@@ -131,7 +139,25 @@ async function buildWorker (root: string): Promise<void> {
     for await (const line of createInterface({ input: process.stdin })) {
       const step = JSON.parse(line) as Step
       const dir = step.chapters ? (withChapters ??= await folder(true)) : plain
-      await writeFile(join(dir, 'episodes.json'), JSON.stringify({ version: 1, episodes: episodes.slice(0, step.episodes) }, null, 2))
+      const checkedFile = join(dir, '.seedcast', 'checked-episodes.json')
+      if (step.load === 'edited' && !record) {
+        await writeFile(join(dir, 'episodes.json'), JSON.stringify({ version: 1, episodes }, null, 2))
+        await buildFeeds(dir)
+        record = await readFile(checkedFile)
+      }
+      const catalog = step.load === 'edited' ? episodes.map((episode, at) => at === EDITED - 1 ? { ...episode, title: `${episode.title} (edited)` } : episode) : episodes.slice(0, step.episodes)
+      await writeFile(join(dir, 'episodes.json'), JSON.stringify({ version: 1, episodes: catalog }, null, 2))
+      if (step.load) {
+        if (step.load === 'fresh') await rm(checkedFile, { force: true })
+        else await writeFile(checkedFile, record!)
+        const cpuStart = process.cpuUsage()
+        const started = performance.now()
+        await loadShowForBuild(dir)
+        const wall = performance.now() - started
+        const used = process.cpuUsage(cpuStart)
+        process.stdout.write(JSON.stringify({ wall, cpu: (used.user + used.system) / 1000, mainCpu: (used.user + used.system) / 1000 } satisfies Sample) + '\n')
+        continue
+      }
       if (step.fresh) {
         // A full build: neither the feeds' item index, nor the site's page records, nor the list of checked catalog entries.
         for (const state of ['feed-items.json', 'site-pages.json', 'checked-episodes.json']) await rm(join(dir, '.seedcast', state), { force: true })
@@ -161,7 +187,7 @@ async function timeBuilds (roots: string[]): Promise<Builds[]> {
     if (answer.done) throw new Error(`feed bench worker for ${roots[at]} ended early`)
     return JSON.parse(answer.value as string) as Sample
   }
-  const samples = roots.map(() => ({ full: [] as Sample[], after: [] as Sample[], same: [] as Sample[], chapters: [] as Sample[] }))
+  const samples = roots.map(() => ({ full: [] as Sample[], after: [] as Sample[], same: [] as Sample[], chapters: [] as Sample[], loadFresh: [] as Sample[], loadEdited: [] as Sample[] }))
   try {
     // Full builds of the show PUBLISHES episodes short.
     for (let run = 0; run < FULL_BUILDS; run++) {
@@ -182,12 +208,17 @@ async function timeBuilds (roots: string[]): Promise<Builds[]> {
     for (let run = 1; run <= PUBLISHES; run++) {
       for (const at of roots.keys()) samples[at]!.chapters.push(await take(at, { episodes: EPISODES - PUBLISHES + run, fresh: false, chapters: true }))
     }
+    // Loading the catalog alone (parse, layout, hashes, schema), with no record and after a hand edit.
+    for (let run = 0; run < RUNS; run++) {
+      for (const at of roots.keys()) samples[at]!.loadFresh.push(await take(at, { episodes: EPISODES, fresh: false, load: 'fresh' }))
+      for (const at of roots.keys()) samples[at]!.loadEdited.push(await take(at, { episodes: EPISODES, fresh: false, load: 'edited' }))
+    }
   } finally {
     for (const { child } of workers) child.stdin!.end()
     await Promise.all(workers.map(({ child }) => child.exitCode === null ? once(child, 'exit') : undefined))
   }
   const timing = (list: Sample[]): BuildTiming => ({ median: median(list.map(run => run.wall)), min: Math.min(...list.map(run => run.wall)), cpu: median(list.map(run => run.cpu)), mainCpu: median(list.map(run => run.mainCpu)) })
-  return samples.map(({ full, after, same, chapters }) => ({ full: timing(full), afterPublish: timing(after), unchanged: timing(same), afterPublishChapters: timing(chapters) }))
+  return samples.map(({ full, after, same, chapters, loadFresh, loadEdited }) => ({ full: timing(full), afterPublish: timing(after), unchanged: timing(same), afterPublishChapters: timing(chapters), loadFresh: timing(loadFresh), loadEdited: timing(loadEdited) }))
 }
 
 if (process.env.FEED_BENCH_WORKER) {
@@ -248,6 +279,8 @@ for (const [what, timings] of [['', builds], [', BENCH_BASELINE', baselineBuilds
   console.log(row(`feed build after one publish${what} (goal < 100 ms${main(timings.afterPublish)})`, timings.afterPublish))
   console.log(row(`feed build with nothing changed (writes nothing)${what}${main(timings.unchanged)}`, timings.unchanged))
   console.log(row(`feed build after one publish, every episode with a chapters file${what}${main(timings.afterPublishChapters)}`, timings.afterPublishChapters))
+  console.log(row(`catalog load for a build (loadShowForBuild), no record of a last build (fresh clone)${what}`, timings.loadFresh))
+  console.log(row(`catalog load for a build, record of the last build, episode ${EDITED} edited by hand${what}`, timings.loadEdited))
 }
 console.log(row('feedsmith generateRssFeed, rss.xml only, same full items', feedsmithFull))
 console.log(row('feedsmith generateRssFeed, bare items (title, guid, enclosure)', feedsmithMinimal))

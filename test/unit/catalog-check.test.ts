@@ -1,9 +1,9 @@
 // feed build skips the schema for catalog entries an earlier build checked and found
 // unchanged by it (.seedcast/checked-episodes.json); whatever the file says, a build loads
 // exactly what the full schema check returns, and fails with the same error.
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { episodeHash } from '../../src/feed/episode-hash.ts'
 import type { Episode } from '../../src/model/show.ts'
 import { buildFeeds } from '../../src/show/feeds.ts'
@@ -116,6 +116,47 @@ describe('catalog check with the list of checked entries', () => {
     expect((await loadChecked(dir)).reused).toBe(0)
     await buildFeeds(dir)
     expect((await loadChecked(dir)).reused).toBe(300)
+  })
+
+  it('parses a catalog in its own layout once, entry by entry, with no record or after a hand edit, and reads a broken one as before', async () => {
+    const many = Array.from({ length: 300 }, (_, at) => sampleEpisode(at + 1))
+    const dir = await builtShow(many)
+    const catalogFile = join(dir, 'episodes.json')
+    /** Loads for a build, counting the characters JSON.parse is given: the catalog's, and those of every parse. */
+    const parsedCharacters = async () => {
+      const catalog = (await readFile(catalogFile, 'utf8')).length
+      const parse = vi.spyOn(JSON, 'parse')
+      try {
+        const { checks } = await loadShowForBuild(dir)
+        const total = parse.mock.calls.reduce((sum, [text]) => sum + String(text).length, 0)
+        return { catalog, total, checks }
+      } finally {
+        parse.mockRestore()
+      }
+    }
+    const others = async () => (await readFile(join(dir, 'show.json'), 'utf8')).length + (await readFile(join(dir, '.seedcast', 'checked-episodes.json'), 'utf8').catch(() => '')).length
+    // A first build (no record, as after a fresh clone): each entry parsed once, no whole-file parse on top.
+    await rm(join(dir, '.seedcast', 'checked-episodes.json'))
+    const first = await parsedCharacters()
+    expect(first.checks.reused).toBe(0)
+    expect(first.checks.prefix?.marks.at(-1)?.[1]).toBe(300)
+    expect(first.total).toBeLessThan(first.catalog + await others() + 1000)
+    expect(first.checks.catalog).toEqual({ version: 1, episodes: many })
+    await buildFeeds(dir)
+    // A hand edit in the same layout: the trusted entries in one parse, the others one by one.
+    await setCatalog(dir, many.map(episode => episode.slug === 'episode-200' ? { ...episode, title: 'Edited by hand' } : episode))
+    const edited = await parsedCharacters()
+    expect(edited.checks.reused).toBe(128)
+    expect(edited.total).toBeLessThan(edited.catalog + await others() + 1000)
+    expect(edited.checks.catalog.episodes[199]!.title).toBe('Edited by hand')
+    const [fast, full] = await bothLoads(dir)
+    expect(fast).toEqual(full)
+    // An entry that is not JSON: the whole file's parse error, as readCatalog gives it.
+    const text = await readFile(catalogFile, 'utf8')
+    await writeFile(catalogFile, text.replace('"title": "Edited by hand"', '"title": "Edited by hand",'))
+    const [broken, fullBroken] = await bothLoads(dir)
+    expect(broken).toMatch(/^error: episodes\.json: not valid JSON \(/)
+    expect(broken).toEqual(fullBroken)
   })
 
   it("gives publish the catalog readCatalog gives, with every entry's hash", async () => {
