@@ -51,8 +51,8 @@ export default tseslint.config(
     files: ['web/sw/**/*.ts'],
     languageOptions: { globals: globals.serviceworker }
   },
-  // errors.ts, atomic.ts and process-alive.ts are below everything and import nothing of seedcast but
-  // errors.ts; index.ts (the public API) re-exports from every layer.
-  { files: ['src/errors.ts', 'src/atomic.ts', 'src/process-alive.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.(?!/errors\\.js$)', message: 'src/errors.ts, src/atomic.ts and src/process-alive.ts are the bottom of every layer: they import nothing of seedcast but errors.ts' }] }] } },
+  // errors.ts, atomic.ts, whole-file.ts and process-alive.ts are below everything and import nothing of
+  // seedcast but errors.ts; index.ts (the public API) re-exports from every layer.
+  { files: ['src/errors.ts', 'src/atomic.ts', 'src/whole-file.ts', 'src/process-alive.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.(?!/errors\\.js$)', message: 'src/errors.ts, src/atomic.ts, src/whole-file.ts and src/process-alive.ts are the bottom of every layer: they import nothing of seedcast but errors.ts' }] }] } },
   ...layering
 )

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises'
-import { readWholeFile } from '../feed/whole-file.js'
+import { readWholeFile } from '../whole-file.js'
 import type { z } from 'zod'
 import { SeedcastError, fileError } from '../errors.js'
 import { showPaths, type ShowPaths } from '../model/paths.js'

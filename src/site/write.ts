@@ -1,5 +1,5 @@
 import { mkdir, open, readFile, readdir, rm } from 'node:fs/promises'
-import { readWholeFile } from '../feed/whole-file.js'
+import { readWholeFile } from '../whole-file.js'
 import { dirname, join } from 'node:path'
 import { fileError } from '../errors.js'
 import { hashOf, type EpisodeHashes } from '../feed/episode-hash.js'
