@@ -1,10 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { SeedcastError, fileError, invalidOption } from '../../errors.js'
+import { SeedcastError, invalidOption } from '../../errors.js'
 import type { BannedPeer } from './peer-guard.js'
 import { prepareOutputDir } from './output.js'
 import { DownloadRun } from './run.js'
+import { makeScratch } from './scratch.js'
 import { closeDownloadClient, openDownloadClient } from './webtorrent.js'
 import { resolveSource, type ResolvedSource } from './source.js'
 
@@ -100,7 +98,9 @@ export async function download (input: string, options: DownloadOptions): Promis
   // Bytes that must not land in the output folder go to a private temporary folder: all of
   // them when the file is only streamed, and the parts of unselected files that share a
   // piece with a selected one (libtorrent keeps those in a part file for the same reason).
-  const scratchDir = await mkdtemp(join(tmpdir(), 'seedcast-get-')).catch(error => { throw fileError(error, tmpdir(), 'create a folder in') })
+  // Removed on every exit the process sees, and by the next download after a kill (scratch.ts).
+  const scratch = await makeScratch()
+  const scratchDir = scratch.path
   try {
     const client = await openDownloadClient({ dht: options.dht ?? true, port: options.port, downloadLimit: options.downloadLimit })
     try {
@@ -109,7 +109,7 @@ export async function download (input: string, options: DownloadOptions): Promis
       await closeDownloadClient(client)
     }
   } finally {
-    await rm(scratchDir, { recursive: true, force: true })
+    await scratch.release()
   }
 }
 
