@@ -22,11 +22,27 @@ export function publishedEpisodes (show: ShowConfig, episodes: Episode[], now: D
     const time = publicationTime(episode)
     if (time <= until) published.push(new Published(show, episode, time))
   }
-  return published.sort((a, b) =>
-    (b.time - a.time) ||
+  return published.sort(newestFirst)
+}
+
+/** An episode and its publication time (Date.parse of its pubDate, parsed once per sort). */
+interface Dated { readonly episode: Episode, readonly time: number }
+
+/**
+ * The feeds' order: newest first by time (not by the dates' text, which may carry offsets),
+ * ties by higher season, then higher episode number, then slug (lowercase ASCII, compared
+ * by code unit: no locale, so no ICU collation to load, ~7 ms on its first use).
+ */
+function newestFirst (a: Dated, b: Dated): number {
+  return (b.time - a.time) ||
     ((b.episode.season ?? 0) - (a.episode.season ?? 0)) ||
     ((b.episode.episode ?? 0) - (a.episode.episode ?? 0)) ||
-    (a.episode.slug < b.episode.slug ? -1 : a.episode.slug > b.episode.slug ? 1 : 0))
+    (a.episode.slug < b.episode.slug ? -1 : a.episode.slug > b.episode.slug ? 1 : 0)
+}
+
+/** `episodes` (drafts and scheduled ones too) in the feeds' order, newest first; throws EDATE on a date that does not parse. */
+export function sortNewestFirst<T extends Episode> (episodes: readonly T[]): T[] {
+  return episodes.map(episode => ({ episode, time: publicationTime(episode) })).sort(newestFirst).map(dated => dated.episode)
 }
 
 // URLs (the magnet above all) and the Date are made only when an item is rendered: an

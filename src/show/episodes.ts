@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { SeedcastError } from '../errors.js'
+import { sortNewestFirst } from '../feed/published.js'
 import { checkPositiveInteger, checkTitle, normaliseDate } from './episode-fields.js'
 import { placeExtraFiles, readEpisodeExtras, transcriptPath, type EpisodeExtraOptions } from './episode-extras.js'
 import { commitCatalog, repairFeeds } from './feeds.js'
@@ -10,13 +11,12 @@ import { episodeFiles } from '../model/paths.js'
 import { urlsOf } from './publish.js'
 import type { Catalog, Episode, ShowConfig } from '../model/show.js'
 
-/** The catalog of a show, newest first. */
+/** The catalog of a show, newest first, in the feeds' order (drafts and scheduled episodes among the others by date). */
 export async function listEpisodes (showDir: string): Promise<{ show: ShowConfig, episodes: Episode[] }> {
   const dir = resolve(showDir)
   await repairFeeds(dir)
   const { config, catalog } = await loadShow(dir)
-  const episodes = [...catalog.episodes].sort((a, b) => b.pubDate.localeCompare(a.pubDate))
-  return { show: config, episodes }
+  return { show: config, episodes: sortNewestFirst(catalog.episodes) }
 }
 
 /** One episode, by slug or guid, with its public media and .torrent URLs and its magnet. */
