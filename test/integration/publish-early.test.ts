@@ -8,6 +8,7 @@ import { showPaths } from '../../src/model/paths.js'
 import { dropEarlyCopy, startEarlyCopy, takeEarlyCopy } from '../../src/show/early-copy.js'
 import { tempPath } from '../../src/show/reservations.js'
 import { binPath, runCliJson } from '../helpers/cli.js'
+import { withTemp } from '../helpers/tmp.js'
 import { fixture, tempShow } from './publish-helpers.js'
 
 const SIZE = 12 * 1024 * 1024 + 777 // past the 8 MiB below which nothing starts early
@@ -25,110 +26,85 @@ function bigMp3 (path: string): Buffer {
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('base64')
 
 describe('early copy (src/show/early-copy.ts)', () => {
-  it('is adopted by the publish of that very file: moved into place, nothing left in .seedcast/tmp', async () => {
-    const show = await tempShow()
-    try {
-      const media = join(show.path, 'big.bin')
-      const data = randomBytes(SIZE)
-      writeFileSync(media, data)
-      const paths = showPaths(show.show)
-      startEarlyCopy(show.show, media)
-      const destination = tempPath(paths, 'mp3')
-      expect(await takeEarlyCopy(media, destination)).toBe(true)
-      expect(readFileSync(destination).equals(data)).toBe(true)
-      expect(readdirSync(paths.tmpDir)).toEqual([destination.split('/').at(-1)])
-    } finally {
-      await show.cleanup()
-    }
-  })
+  it('is adopted by the publish of that very file: moved into place, nothing left in .seedcast/tmp', () => withTemp(tempShow(), async show => {
+    const media = join(show.path, 'big.bin')
+    const data = randomBytes(SIZE)
+    writeFileSync(media, data)
+    const paths = showPaths(show.show)
+    startEarlyCopy(show.show, media)
+    const destination = tempPath(paths, 'mp3')
+    expect(await takeEarlyCopy(media, destination)).toBe(true)
+    expect(readFileSync(destination).equals(data)).toBe(true)
+    expect(readdirSync(paths.tmpDir)).toEqual([destination.split('/').at(-1)])
+  }))
 
-  it('is removed, not adopted, for another file, a file changed since, or when dropped', async () => {
-    const show = await tempShow()
-    try {
-      const paths = showPaths(show.show)
-      const media = join(show.path, 'big.bin')
-      const other = join(show.path, 'other.bin')
-      writeFileSync(media, randomBytes(SIZE))
-      writeFileSync(other, randomBytes(SIZE))
+  it('is removed, not adopted, for another file, a file changed since, or when dropped', () => withTemp(tempShow(), async show => {
+    const paths = showPaths(show.show)
+    const media = join(show.path, 'big.bin')
+    const other = join(show.path, 'other.bin')
+    writeFileSync(media, randomBytes(SIZE))
+    writeFileSync(other, randomBytes(SIZE))
 
-      startEarlyCopy(show.show, other)
-      expect(await takeEarlyCopy(media, tempPath(paths, 'mp3'))).toBe(false)
+    startEarlyCopy(show.show, other)
+    expect(await takeEarlyCopy(media, tempPath(paths, 'mp3'))).toBe(false)
 
-      startEarlyCopy(show.show, media)
-      await new Promise(resolve => setTimeout(resolve, 20))
-      writeFileSync(media, randomBytes(SIZE)) // same size, new bytes: a new mtime
-      expect(await takeEarlyCopy(media, tempPath(paths, 'mp3'))).toBe(false)
+    startEarlyCopy(show.show, media)
+    await new Promise(resolve => setTimeout(resolve, 20))
+    writeFileSync(media, randomBytes(SIZE)) // same size, new bytes: a new mtime
+    expect(await takeEarlyCopy(media, tempPath(paths, 'mp3'))).toBe(false)
 
-      startEarlyCopy(show.show, media)
-      await dropEarlyCopy()
-      expect(readdirSync(paths.tmpDir)).toEqual([])
-    } finally {
-      await show.cleanup()
-    }
-  })
+    startEarlyCopy(show.show, media)
+    await dropEarlyCopy()
+    expect(readdirSync(paths.tmpDir)).toEqual([])
+  }))
 
-  it('starts nothing in a folder that is not a show', async () => {
-    const show = await tempShow()
-    try {
-      const media = join(show.path, 'big.bin')
-      writeFileSync(media, randomBytes(SIZE))
-      startEarlyCopy(show.path, media) // the show's parent: no show.json, no .seedcast/tmp
-      expect(readdirSync(show.path).sort()).toEqual(['big.bin', 'show'])
-      expect(await takeEarlyCopy(media, join(show.path, 'x.mp3'))).toBe(false)
-    } finally {
-      await show.cleanup()
-    }
-  })
+  it('starts nothing in a folder that is not a show', () => withTemp(tempShow(), async show => {
+    const media = join(show.path, 'big.bin')
+    writeFileSync(media, randomBytes(SIZE))
+    startEarlyCopy(show.path, media) // the show's parent: no show.json, no .seedcast/tmp
+    expect(readdirSync(show.path).sort()).toEqual(['big.bin', 'show'])
+    expect(await takeEarlyCopy(media, join(show.path, 'x.mp3'))).toBe(false)
+  }))
 })
 
 describe('seedcast publish of a file past 8 MiB (hashed and copied while the command loads)', () => {
-  it('publishes the same bytes, SHA-256 and pieces as the library computes, leaving no temp file', async () => {
-    const show = await tempShow()
-    try {
-      const media = join(show.path, 'big.mp3')
-      const data = bigMp3(media)
-      const { result, json } = await runCliJson(['publish', media, '--show', show.show, '--title', 'Big', '--json'])
-      expect(result.code, result.stderr).toBe(0)
-      const published = readFileSync(join(show.show, 'public', json.episode.mediaPath))
-      expect(published.equals(data)).toBe(true)
-      expect(json.episode.sha256).toBe(sha256(data))
-      const pieceLength = json.episode.pieceLength as number
-      const torrent = readFileSync(join(show.show, 'public', json.episode.torrentPath))
-      const pieces: Buffer[] = []
-      for (let start = 0; start < data.length; start += pieceLength) pieces.push(createHash('sha1').update(data.subarray(start, start + pieceLength)).digest())
-      expect(torrent.includes(Buffer.concat(pieces))).toBe(true)
-      expect(readdirSync(showPaths(show.show).tmpDir)).toEqual([])
-    } finally {
-      await show.cleanup()
-    }
-  })
+  it('publishes the same bytes, SHA-256 and pieces as the library computes, leaving no temp file', () => withTemp(tempShow(), async show => {
+    const media = join(show.path, 'big.mp3')
+    const data = bigMp3(media)
+    const { result, json } = await runCliJson(['publish', media, '--show', show.show, '--title', 'Big', '--json'])
+    expect(result.code, result.stderr).toBe(0)
+    const published = readFileSync(join(show.show, 'public', json.episode.mediaPath))
+    expect(published.equals(data)).toBe(true)
+    expect(json.episode.sha256).toBe(sha256(data))
+    const pieceLength = json.episode.pieceLength as number
+    const torrent = readFileSync(join(show.show, 'public', json.episode.torrentPath))
+    const pieces: Buffer[] = []
+    for (let start = 0; start < data.length; start += pieceLength) pieces.push(createHash('sha1').update(data.subarray(start, start + pieceLength)).digest())
+    expect(torrent.includes(Buffer.concat(pieces))).toBe(true)
+    expect(readdirSync(showPaths(show.show).tmpDir)).toEqual([])
+  }))
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    it(`leaves no early copy behind when ${signal} ends it while it loads, and dies of that signal as before`, async () => {
-      const show = await tempShow()
+    it(`leaves no early copy behind when ${signal} ends it while it loads, and dies of that signal as before`, () => withTemp(tempShow(), async show => {
+      const media = join(show.path, 'big.mp3')
+      bigMp3(media)
+      const { tmpDir } = showPaths(show.show)
+      const watcher = watch(tmpDir)
+      const child = spawn(process.execPath, [binPath, 'publish', media, '--show', show.show], { stdio: 'ignore' })
+      const exited = once(child, 'exit')
       try {
-        const media = join(show.path, 'big.mp3')
-        bigMp3(media)
-        const { tmpDir } = showPaths(show.show)
-        const watcher = watch(tmpDir)
-        const child = spawn(process.execPath, [binPath, 'publish', media, '--show', show.show], { stdio: 'ignore' })
-        const exited = once(child, 'exit')
-        try {
-          // The early copy is the first file of this pid in .seedcast/tmp.
-          const started = AbortSignal.timeout(20_000)
-          while (!readdirSync(tmpDir).some(name => name.startsWith(`${child.pid}-`) && name.endsWith('.early'))) {
-            await once(watcher, 'change', { signal: started })
-          }
-        } finally {
-          watcher.close()
+        // The early copy is the first file of this pid in .seedcast/tmp.
+        const started = AbortSignal.timeout(20_000)
+        while (!readdirSync(tmpDir).some(name => name.startsWith(`${child.pid}-`) && name.endsWith('.early'))) {
+          await once(watcher, 'change', { signal: started })
         }
-        child.kill(signal)
-        const [code, killedBy] = await exited
-        expect({ code, killedBy }).toEqual({ code: null, killedBy: signal })
-        expect(readdirSync(tmpDir)).toEqual([])
       } finally {
-        await show.cleanup()
+        watcher.close()
       }
-    })
+      child.kill(signal)
+      const [code, killedBy] = await exited
+      expect({ code, killedBy }).toEqual({ code: null, killedBy: signal })
+      expect(readdirSync(tmpDir)).toEqual([])
+    }))
   }
 })

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { HELP_CACHE_FILE, HELP_SOURCE_FILE, helpCacheKey } from '../../cli/help-cache.js'
 import { binPath, repoRoot } from '../helpers/cli.js'
-import { tempDir } from '../helpers/tmp.js'
+import { tempDir, withTemp } from '../helpers/tmp.js'
 
 // bin/run.js answers --version and help from the manifest (cli/fast-start.ts) without
 // oclif's Config.load. These runs hold it to oclif's own rendering, byte for byte, at
@@ -109,30 +109,25 @@ describe('the help pages rendered at build time (cli/help-cache.ts)', () => {
     for (const key of keys) expect(cache.pages[key], `seedcast ${key.replaceAll('\0', ' ')}`).toBe(live[key])
   })
 
-  it('is used only for the package and manifest it was made from', async () => {
-    const tmp = await tempDir()
-    try {
-      await mkdir(join(tmp.path, 'dist'))
-      await copyFile(cacheFile, join(tmp.path, HELP_CACHE_FILE))
-      await copyFile(join(repoRoot, HELP_SOURCE_FILE), join(tmp.path, HELP_SOURCE_FILE))
-      const packageText = readFileSync(join(repoRoot, 'package.json'), 'utf8')
-      const manifestText = readFileSync(join(repoRoot, 'oclif.manifest.json'), 'utf8')
-      const { NO_COLOR: _noColor, FORCE_COLOR: _forceColor, OCLIF_COLUMNS: _columns, ...env } = process.env
-      // In a child: stdout a pipe and the environment without colour, as for the pages' users.
-      const lookup = (manifest: string, extraEnv: Record<string, string> = {}) => spawnSync(process.execPath, ['--input-type=module', '-e',
-        `const { cachedHelp } = await import(${JSON.stringify(helpCacheUrl)}); const page = await cachedHelp(${JSON.stringify(tmp.path)}, ['create', '--help'], process.argv[1], process.argv[2]); process.stdout.write(page ?? 'NONE')`,
-        packageText, manifest], { env: { ...env, ...extraEnv }, encoding: 'utf8', timeout: 60_000 }).stdout
-      const page = cache.pages[helpCacheKey(['create', '--help'])]
-      expect(lookup(manifestText)).toBe(page)
-      // CI=true turns colour on for ansis but not for oclif's help, which stays plain there:
-      // the cache still answers (this test once failed only on CI machines).
-      expect(lookup(manifestText, { CI: 'true' })).toBe(page)
-      expect(lookup(manifestText, { FORCE_COLOR: '1' })).toBe('NONE')
-      expect(lookup(manifestText.replace('"summary":', '"summary": "changed",\n"x":'))).toBe('NONE')
-    } finally {
-      await tmp.cleanup()
-    }
-  })
+  it('is used only for the package and manifest it was made from', () => withTemp(tempDir(), async tmp => {
+    await mkdir(join(tmp.path, 'dist'))
+    await copyFile(cacheFile, join(tmp.path, HELP_CACHE_FILE))
+    await copyFile(join(repoRoot, HELP_SOURCE_FILE), join(tmp.path, HELP_SOURCE_FILE))
+    const packageText = readFileSync(join(repoRoot, 'package.json'), 'utf8')
+    const manifestText = readFileSync(join(repoRoot, 'oclif.manifest.json'), 'utf8')
+    const { NO_COLOR: _noColor, FORCE_COLOR: _forceColor, OCLIF_COLUMNS: _columns, ...env } = process.env
+    // In a child: stdout a pipe and the environment without colour, as for the pages' users.
+    const lookup = (manifest: string, extraEnv: Record<string, string> = {}) => spawnSync(process.execPath, ['--input-type=module', '-e',
+      `const { cachedHelp } = await import(${JSON.stringify(helpCacheUrl)}); const page = await cachedHelp(${JSON.stringify(tmp.path)}, ['create', '--help'], process.argv[1], process.argv[2]); process.stdout.write(page ?? 'NONE')`,
+      packageText, manifest], { env: { ...env, ...extraEnv }, encoding: 'utf8', timeout: 60_000 }).stdout
+    const page = cache.pages[helpCacheKey(['create', '--help'])]
+    expect(lookup(manifestText)).toBe(page)
+    // CI=true turns colour on for ansis but not for oclif's help, which stays plain there:
+    // the cache still answers (this test once failed only on CI machines).
+    expect(lookup(manifestText, { CI: 'true' })).toBe(page)
+    expect(lookup(manifestText, { FORCE_COLOR: '1' })).toBe('NONE')
+    expect(lookup(manifestText.replace('"summary":', '"summary": "changed",\n"x":'))).toBe('NONE')
+  }))
 
   it('gives way to the live renderer when colour is on', () => {
     const { NO_COLOR: _noColor, OCLIF_COLUMNS: _columns, ...base } = process.env
@@ -158,89 +153,79 @@ describe('the fast run (one-shot commands without oclif\'s plugin loading)', () 
     return { code: result.status, stdout: result.stdout, stderr: result.stderr }
   }
 
-  it('prints and exits as oclif does, for runs that succeed and runs that fail', async () => {
-    const tmp = await tempDir()
-    try {
-      const media = join(repoRoot, 'fixtures', 'episode.mp3')
-      const made = join(tmp.path, 'made.torrent')
-      const cases: [string[], NodeJS.ProcessEnv?][] = [
-        [['create']],
-        [['create', '--json']],
-        [['create', media, '--nosuch']],
-        [['create', join(tmp.path, 'missing.mp3')]],
-        [['create', media, '--piece-length', '3K']],
-        [['create', '--', '--help']],
-        [['create', media, '--no-date', '-o', made, '--force']],
-        [['create', media, '--no-date', '-o', made, '--force', '--json']],
-        [['create', media, '--no-date', '-o', made]],
-        [['create', media, '--no-date', '-o', made], { SEEDCAST_CONTENT_TYPE: 'json' }],
-        [['verify', made, media]],
-        [['verify', made, join(repoRoot, 'fixtures', 'episode-2.mp3'), '--json']],
-        [['verify']],
-        [['info', made]],
-        [['info', made, '--json']],
-        [['info', join(tmp.path, 'missing.torrent')]],
-        [['magnet', made]],
-        [['magnet', made, '--json']],
-        [['magnet']],
-        [['publish']],
-        [['publish', media, '--show', join(tmp.path, 'no-show')]],
-        [['publish', media, '--show', join(tmp.path, 'no-show'), '--json']],
-        [['seed']],
-        [['seed', join(tmp.path, 'missing.torrent')]],
-        [['seed', made, '--upload-limit', 'fast', '--json']]
-      ]
-      for (const [args, env] of cases) {
-        const label = `seedcast ${args.join(' ')}${env ? ' with ' + JSON.stringify(env) : ''}`
-        // oclif first: `create -o made.torrent` must exist for the runs after it.
-        const oclif = runIn(tmp.path, oclifAnywhere, args, env)
-        const fast = runIn(tmp.path, fastRunOnly, args, env)
-        expect(fast.stderr, label).not.toContain('NOT HANDLED')
-        expect({ code: fast.code, stdout: fast.stdout, stderr: fast.stderr }, label).toEqual(oclif)
-      }
-    } finally {
-      await tmp.cleanup()
+  it('prints and exits as oclif does, for runs that succeed and runs that fail', () => withTemp(tempDir(), async tmp => {
+    const media = join(repoRoot, 'fixtures', 'episode.mp3')
+    const made = join(tmp.path, 'made.torrent')
+    const cases: [string[], NodeJS.ProcessEnv?][] = [
+      [['create']],
+      [['create', '--json']],
+      [['create', media, '--nosuch']],
+      [['create', join(tmp.path, 'missing.mp3')]],
+      [['create', media, '--piece-length', '3K']],
+      [['create', '--', '--help']],
+      [['create', media, '--no-date', '-o', made, '--force']],
+      [['create', media, '--no-date', '-o', made, '--force', '--json']],
+      [['create', media, '--no-date', '-o', made]],
+      [['create', media, '--no-date', '-o', made], { SEEDCAST_CONTENT_TYPE: 'json' }],
+      [['verify', made, media]],
+      [['verify', made, join(repoRoot, 'fixtures', 'episode-2.mp3'), '--json']],
+      [['verify']],
+      [['info', made]],
+      [['info', made, '--json']],
+      [['info', join(tmp.path, 'missing.torrent')]],
+      [['magnet', made]],
+      [['magnet', made, '--json']],
+      [['magnet']],
+      [['publish']],
+      [['publish', media, '--show', join(tmp.path, 'no-show')]],
+      [['publish', media, '--show', join(tmp.path, 'no-show'), '--json']],
+      [['seed']],
+      [['seed', join(tmp.path, 'missing.torrent')]],
+      [['seed', made, '--upload-limit', 'fast', '--json']]
+    ]
+    for (const [args, env] of cases) {
+      const label = `seedcast ${args.join(' ')}${env ? ' with ' + JSON.stringify(env) : ''}`
+      // oclif first: `create -o made.torrent` must exist for the runs after it.
+      const oclif = runIn(tmp.path, oclifAnywhere, args, env)
+      const fast = runIn(tmp.path, fastRunOnly, args, env)
+      expect(fast.stderr, label).not.toContain('NOT HANDLED')
+      expect({ code: fast.code, stdout: fast.stdout, stderr: fast.stderr }, label).toEqual(oclif)
     }
-  })
+  }))
 
-  it('runs the one-shot commands of a topic (feed build, episodes list...) as oclif does', async () => {
-    const tmp = await tempDir()
-    try {
-      const show = join(tmp.path, 'show')
-      const init = spawnSync(process.execPath, [binPath, 'init', show, '--title', 'T', '--description', 'D', '--author', 'A', '--owner-name', 'A', '--owner-email', 'a@example.org', '--base-url', 'https://example.org/s/', '--category', 'Technology', '--language', 'en'], { encoding: 'utf8', timeout: 60_000 })
-      expect(init.status, init.stderr).toBe(0)
-      const cases: string[][] = [
-        ['show', '--show', show],
-        ['show', '--show', show, '--json'],
-        ['show', 'edit', '--show', show],
-        ['episodes', 'list', '--show', show],
-        ['episodes', 'list', '--show', show, '--json'],
-        ['episodes', 'show', 'nosuch', '--show', show],
-        ['episodes', 'remove', 'nosuch', '--show', show, '--json'],
-        ['feed', 'build', '--show', show],
-        ['feed', 'build', '--show', show, '--json'],
-        ['feed', 'build', '--show', join(tmp.path, 'no-show')],
-        ['feed', 'lint', join(tmp.path, 'missing.xml')],
-        ['token', 'list', '--show', show],
-        ['init'],
-        ['init', show, '--title', 'T']
-      ]
-      for (const args of cases) {
-        const oclif = runIn(tmp.path, oclifAnywhere, args)
-        const fast = runIn(tmp.path, fastRunOnly, args)
-        expect(fast.stderr, args.join(' ')).not.toContain('NOT HANDLED')
-        expect({ code: fast.code, stdout: fast.stdout, stderr: fast.stderr }, `seedcast ${args.join(' ')}`).toEqual(oclif)
-      }
-      // Words oclif reads into the command id are left to it: "command feed:build:x not found".
-      for (const args of [['feed', 'build', 'x'], ['show', 'x'], ['episodes', 'nosuch'], ['feed:build']]) {
-        const fast = runIn(tmp.path, fastRunOnly, args)
-        expect(fast.code, args.join(' ')).toBe(3)
-        expect(fast.stdout, args.join(' ')).toBe('')
-      }
-    } finally {
-      await tmp.cleanup()
+  it('runs the one-shot commands of a topic (feed build, episodes list...) as oclif does', () => withTemp(tempDir(), async tmp => {
+    const show = join(tmp.path, 'show')
+    const init = spawnSync(process.execPath, [binPath, 'init', show, '--title', 'T', '--description', 'D', '--author', 'A', '--owner-name', 'A', '--owner-email', 'a@example.org', '--base-url', 'https://example.org/s/', '--category', 'Technology', '--language', 'en'], { encoding: 'utf8', timeout: 60_000 })
+    expect(init.status, init.stderr).toBe(0)
+    const cases: string[][] = [
+      ['show', '--show', show],
+      ['show', '--show', show, '--json'],
+      ['show', 'edit', '--show', show],
+      ['episodes', 'list', '--show', show],
+      ['episodes', 'list', '--show', show, '--json'],
+      ['episodes', 'show', 'nosuch', '--show', show],
+      ['episodes', 'remove', 'nosuch', '--show', show, '--json'],
+      ['feed', 'build', '--show', show],
+      ['feed', 'build', '--show', show, '--json'],
+      ['feed', 'build', '--show', join(tmp.path, 'no-show')],
+      ['feed', 'lint', join(tmp.path, 'missing.xml')],
+      ['token', 'list', '--show', show],
+      ['init'],
+      ['init', show, '--title', 'T']
+    ]
+    for (const args of cases) {
+      const oclif = runIn(tmp.path, oclifAnywhere, args)
+      const fast = runIn(tmp.path, fastRunOnly, args)
+      expect(fast.stderr, args.join(' ')).not.toContain('NOT HANDLED')
+      expect({ code: fast.code, stdout: fast.stdout, stderr: fast.stderr }, `seedcast ${args.join(' ')}`).toEqual(oclif)
     }
-  })
+    // Words oclif reads into the command id are left to it: "command feed:build:x not found".
+    for (const args of [['feed', 'build', 'x'], ['show', 'x'], ['episodes', 'nosuch'], ['feed:build']]) {
+      const fast = runIn(tmp.path, fastRunOnly, args)
+      expect(fast.code, args.join(' ')).toBe(3)
+      expect(fast.stdout, args.join(' ')).toBe('')
+    }
+  }))
 
   it('leaves help, topics, other commands and unknown commands to oclif', () => {
     for (const args of [[], ['create', '--help'], ['create', 'x', '--help'], ['episodes'], ['feed', 'build', '--help'], ['seed', 'x', '--help'], ['get', 'x'], ['serve'], ['follow', 'list'], ['nosuch'], ['--version']]) {
