@@ -39,11 +39,12 @@ const rootPath = decodeURIComponent(root.pathname)
 import('../dist/cli/quick-answer.js')
   .then(({ quickAnswer }) => quickAnswer(argv, rootPath))
   .catch(() => false)
-  // Past the pre-rendered answers, a command will load: its heavy dependencies (feedsmith,
-  // zod, music-metadata...) come from their bundles in dist/vendor (cli/bundled-deps.ts),
-  // for every path below, oclif's too.
+  // Past the pre-rendered answers, a command will load: its heavy dependencies (oclif,
+  // feedsmith, zod, music-metadata...) come from their bundles in dist/vendor
+  // (cli/bundled-deps.ts), for every path below, oclif's own run too; not for the
+  // long-running commands.
   .then(handled => handled || import('../dist/cli/bundled-deps.js')
-    .then(({ useBundledDependencies }) => useBundledDependencies(rootPath))
+    .then(({ bundlesFor, useBundledDependencies }) => bundlesFor(argv) ? useBundledDependencies(rootPath) : [])
     .catch(() => [])
     .then(() => false))
   .then(handled => handled || import('../dist/cli/fast-start.js')

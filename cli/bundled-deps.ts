@@ -3,24 +3,50 @@ import module from 'node:module'
 import { pathToFileURL } from 'node:url'
 
 /**
- * Third-party packages the CLI loads from one bundle each (dist/vendor/<name>.js, built by
- * `npm run build` with scripts/vendor.vite.config.js, tree-shaken to the names src/,
- * commands/ and cli/ import), in place of their hundreds of modules. feedsmith alone is 138
- * modules (all its parsers and generators: its package exports only "."), zod 95,
- * music-metadata with its tokenizers about 100: on the quiet machine, importing
- * feedsmith took 57 ms over `node -e 0`, its bundle 7. The library (dist/src, imported
- * as `seedcast`) keeps its plain imports and loads the packages themselves: only the CLI's
- * process maps the bare names, and only for importers inside this package's dist/.
- * Left out: mime-types (its bundle loaded slower than the package: a JSON database as
+ * Third-party packages the CLI loads from bundles (dist/vendor/<specifier>.js, built by
+ * `npm run build` with scripts/vendor.vite.config.js: one for each specifier src/,
+ * commands/, cli/ and bin/ import from these packages), in place of their hundreds of
+ * modules. feedsmith alone is 138 modules (all its parsers and generators: its package
+ * exports only "."), zod 95, music-metadata with its tokenizers about 100, oclif with its
+ * config loader (minimatch, tinyglobby, lilconfig...) about 100 for any command: on the
+ * quiet machine, importing feedsmith took 57 ms over `node -e 0`, its bundle 7; `seedcast
+ * info` took 98 ms of CPU, 68 with oclif bundled. The library (dist/src, imported as
+ * `seedcast`) keeps its plain imports and loads the packages themselves: only the CLI's
+ * process maps the bare specifiers, and only for importers inside this package's dist/ and
+ * bin/. Left out: mime-types (its bundle loaded slower than the package: a JSON database as
  * JavaScript) and proper-lockfile (no gain measured).
  */
-export const BUNDLED_PACKAGES = ['feedsmith', 'zod', 'music-metadata', 'uuid', 'write-file-atomic'] as const
+export const BUNDLED_PACKAGES = ['feedsmith', 'zod', 'music-metadata', 'uuid', 'write-file-atomic', '@oclif/core']
+
+/**
+ * The CommonJS packages bundled whole, exporting every name of each module imported (the
+ * others are tree-shaken to the names imported). oclif: its modules require each other at
+ * load, so little would shake off, and all of the CLI's imports of it must come from one
+ * copy (one Command class, one error type, one settings object), oclif's own run too.
+ */
+export const WHOLE_PACKAGES = ['@oclif/core']
+
+/**
+ * Commands that run for long (minutes to days) keep the packages themselves: their start-up
+ * matters little, and what a process loads it holds for life. An idle seeder with the
+ * bundles held more (heap after GC 13.44 -> 13.92 MB, RSS +1.1 MiB, two runs each): a bundle
+ * chunk is read and kept whole, where the package's files that no code path reaches are
+ * never loaded.
+ */
+const LONG_RUNNING = new Set(['seed', 'get', 'serve', 'mirror', 'peers', 'demo', 'follow run'])
+
+/** Whether the CLI run with these arguments takes the bundles: all but the long-running commands. */
+export function bundlesFor (argv: string[]): boolean {
+  const [first, second] = argv
+  return first === undefined || !(LONG_RUNNING.has(first) || LONG_RUNNING.has(`${first} ${second}`))
+}
 
 /** dist/vendor/bundled.json, written by the bundle's build: each package's version and bundle file, and the names it exports. */
 export const BUNDLED_INDEX = 'dist/vendor/bundled.json'
 
 export interface BundledIndex {
-  packages: Record<string, { version: string, file: string, exports: string[] }>
+  /** By specifier ('@oclif/core/flags'). */
+  packages: Record<string, { package: string, version: string, file: string, exports: string[] }>
 }
 
 type ResolveHook = (specifier: string, context: { parentURL?: string }, next: (specifier: string, context: object) => unknown) => unknown
@@ -29,8 +55,8 @@ type RegisterHooks = (hooks: { resolve: ResolveHook }) => unknown
 let mapped: Map<string, string> | undefined
 
 /**
- * From here on, this process's modules under root/dist/ (not the bundles themselves) import
- * the bundled packages from dist/vendor. Returns the package names mapped: none when the
+ * From here on, this process's modules under root/dist/ and root/bin/ (not the bundles
+ * themselves) import the bundled packages from dist/vendor. Returns the specifiers mapped: none when the
  * bundle's index is missing or unreadable (a build without the bundle step: everything then
  * loads as usual; test/unit/bundled-deps.test.ts fails on such a build) or Node has no
  * module.registerHooks. Call it before the first of those packages is imported: one
@@ -49,13 +75,13 @@ export function useBundledDependencies (root: string): string[] {
   }
   const urls = new Map<string, string>()
   for (const [name, { file }] of Object.entries(index.packages ?? {})) urls.set(name, new URL(`dist/vendor/${file}`, rootUrl).href)
-  const importers = new URL('dist/', rootUrl).href
+  const importers = [new URL('dist/', rootUrl).href, new URL('bin/', rootUrl).href]
   const vendor = new URL('dist/vendor/', rootUrl).href
   registerHooks.call(module, {
     resolve (specifier, context, next) {
       const url = urls.get(specifier)
       const parent = context.parentURL
-      if (url === undefined || parent === undefined || !parent.startsWith(importers) || parent.startsWith(vendor)) return next(specifier, context)
+      if (url === undefined || parent === undefined || parent.startsWith(vendor) || !importers.some(importer => parent.startsWith(importer))) return next(specifier, context)
       return { url, format: 'module', shortCircuit: true }
     }
   })

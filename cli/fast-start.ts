@@ -85,7 +85,7 @@ export async function fastStart (argv: string[], root: string, options: { cache?
   if (!commands || version !== pjson.version) return false
   // Aliases are registered by oclif in ways not worth repeating here.
   if (Object.values(commands).some(command => command.aliases?.length || command.hiddenAliases?.length)) return false
-  const config = new StaticConfig(pjson, commands, root)
+  const config = new StaticConfig(pjson, () => commands, root, { keep: true })
   const topicAlone = !asksHelp
 
   const { Help, CommandHelp, normalizeArgv } = await import('@oclif/core/help')
@@ -121,7 +121,10 @@ function skipPlainText (render: (text: string) => string): (text: string) => str
 
 /**
  * The part of oclif's Config that its Help class reads, filled from package.json and the
- * manifest the way Config.load fills it for a CLI without plugins or hooks.
+ * manifest the way Config.load fills it for a CLI without plugins or hooks. Its command and
+ * topic tables are built from commands() when first read; with `keep: false` (a command's
+ * run, which holds its config for life: a seeder for days) they are dropped again once the
+ * code reading them has gone on, and commands() is called again if they are read later.
  */
 class StaticConfig {
   readonly name: string
@@ -137,41 +140,48 @@ class StaticConfig {
   readonly theme = undefined
   readonly plugins = new Map()
   readonly binAliases: string[]
-  private readonly commandMap = new Map<string, ManifestCommand>()
-  private readonly topicMap = new Map<string, Topic>()
+  private built: { commands: Map<string, ManifestCommand>, topics: Map<string, Topic> } | undefined
 
-  constructor (readonly pjson: PackageJson, commands: Record<string, ManifestCommand>, readonly root: string) {
+  constructor (readonly pjson: PackageJson, private readonly commandsOf: () => Record<string, ManifestCommand>, readonly root: string, private readonly options: { keep: boolean }) {
     this.name = pjson.name
     this.version = pjson.version
     this.bin = pjson.oclif.bin ?? pjson.name
     this.topicSeparator = pjson.oclif.topicSeparator ?? ':'
     this.userAgent = userAgent(pjson)
     this.binAliases = pjson.oclif.binAliases ?? []
+    if (Object.values(pjson.oclif.topics ?? {}).some(topic => topic.subtopics)) throw new Error('subtopics are not supported by the fast start')
+  }
+
+  private get tables (): { commands: Map<string, ManifestCommand>, topics: Map<string, Topic> } {
+    if (this.built) return this.built
+    const commands = Object.values(this.commandsOf())
+    const commandMap = new Map<string, ManifestCommand>()
+    const topicMap = new Map<string, Topic>()
     // Copies: Help rewrites ids in place.
-    for (const command of Object.values(commands)) {
+    for (const command of commands) {
       const copy = structuredClone(command)
-      this.commandMap.set(copy.id, copy)
+      commandMap.set(copy.id, copy)
     }
-    for (const [name, topic] of Object.entries(pjson.oclif.topics ?? {})) {
-      if (topic.subtopics) throw new Error('subtopics are not supported by the fast start')
-      this.topicMap.set(name, { ...topic, name } as Topic)
-    }
+    for (const [name, topic] of Object.entries(this.pjson.oclif.topics ?? {})) topicMap.set(name, { ...topic, name } as Topic)
     // As oclif: every prefix of a visible command's id is a topic.
-    for (const command of Object.values(commands).filter(command => !command.hidden)) {
+    for (const command of commands.filter(command => !command.hidden)) {
       const parts = command.id.split(':')
       while (parts.length > 0) {
         const name = parts.join(':')
-        if (!this.topicMap.has(name)) this.topicMap.set(name, { description: command.summary || command.description, name })
+        if (!topicMap.has(name)) topicMap.set(name, { description: command.summary || command.description, name })
         parts.pop()
       }
     }
+    this.built = { commands: commandMap, topics: topicMap }
+    if (!this.options.keep) setImmediate(() => { this.built = undefined })
+    return this.built
   }
 
-  get commands (): ManifestCommand[] { return [...this.commandMap.values()] }
+  get commands (): ManifestCommand[] { return [...this.tables.commands.values()] }
   get commandIDs (): string[] { return this.commands.map(command => command.id) }
-  get topics (): Topic[] { return [...this.topicMap.values()] }
-  findCommand (id: string): ManifestCommand | undefined { return this.commandMap.get(id) }
-  findTopic (name: string): Topic | undefined { return this.topicMap.get(name) }
+  get topics (): Topic[] { return [...this.tables.topics.values()] }
+  findCommand (id: string): ManifestCommand | undefined { return this.tables.commands.get(id) }
+  findTopic (name: string): Topic | undefined { return this.tables.topics.get(name) }
   runHook (): Promise<{ successes: [], failures: [] }> { return Promise.resolve({ successes: [], failures: [] }) }
   // As oclif's Config: SEEDCAST_<KEY> (and <ALIAS>_<KEY> for each bin alias), read by a running command.
   scopedEnvVarKey (key: string): string { return envKey(this.bin, key) }
@@ -249,38 +259,10 @@ function fastRunId (argv: string[], commands: Record<string, ManifestCommand>): 
  * unknown or stale command, hooks, plugins, a theme, debug output): oclif runs those.
  */
 export async function fastRun (argv: string[], root: string): Promise<boolean> {
-  if (argv[0] === undefined || !FAST_RUN_FIRST_WORDS.has(argv[0])) return false
-  const pjson = parseOnce<PackageJson>(join(root, 'package.json'))
-  if (!pjson || !canAnswer(pjson) || pjson.oclif.topicSeparator !== ' ') return false
-  // As oclif's main.run: a help flag before `--` shows help instead.
-  const helpFlags = new Set([...(pjson.oclif.additionalHelpFlags ?? []), '--help'])
-  for (const arg of argv) {
-    if (arg === '--') break
-    if (helpFlags.has(arg)) return false
-  }
-  const manifest = parseOnce<Manifest>(join(root, 'oclif.manifest.json'))
-  if (!manifest?.commands || manifest.version !== pjson.version) return false
-  const found = fastRunId(argv, manifest.commands)
-  if (!found) return false
-  const { id, words } = found
-  const entry = manifest.commands[id]!
-  if (Object.values(manifest.commands).some(command => command.aliases?.length || command.hiddenAliases?.length)) return false
-  const { relativePath } = entry
-  if (!Array.isArray(relativePath) || !relativePath.every(part => typeof part === 'string')) return false
-  interface Runnable { id?: string, prototype: { _run?: unknown } }
-  let Command: (Runnable & (new (argv: string[], config: unknown) => { _run (): Promise<unknown> })) | undefined
+  const command = await commandToRun(argv, root)
+  if (!command) return false
   try {
-    Command = (await import(pathToFileURL(join(root, ...relativePath as string[])).href) as { default?: typeof Command }).default
-  } catch {
-    // oclif loads it again and reports why it fails, in its own words.
-    return false
-  }
-  if (typeof Command !== 'function' || typeof Command.prototype._run !== 'function') return false
-  // What oclif's plugin loader sets on the class it hands to Config.runCommand.
-  Command.id = id
-  const config = new StaticConfig(pjson, manifest.commands, root)
-  try {
-    await new Command(argv.slice(words), config)._run()
+    await command._run()
     const { flush } = await import('@oclif/core/flush')
     await flush()
   } catch (error) {
@@ -294,6 +276,58 @@ export async function fastRun (argv: string[], root: string): Promise<boolean> {
     }
   }
   return true
+}
+
+/**
+ * The command fastRun runs, made as oclif's Config.runCommand makes it, or undefined for
+ * oclif to run argv. Apart from fastRun's frame, which lives as long as the command runs
+ * (a seeder's: for days), so that package.json and the manifest, read and parsed here, are
+ * not kept for that long; nor in the shared caches, emptied here: the command's StaticConfig
+ * reads the manifest again if it is ever asked for the command table after its start.
+ */
+async function commandToRun (argv: string[], root: string): Promise<{ _run (): Promise<unknown> } | undefined> {
+  if (argv[0] === undefined || !FAST_RUN_FIRST_WORDS.has(argv[0])) return undefined
+  const pjson = parseOnce<PackageJson>(join(root, 'package.json'))
+  if (!pjson || !canAnswer(pjson) || pjson.oclif.topicSeparator !== ' ') return undefined
+  // As oclif's main.run: a help flag before `--` shows help instead.
+  const helpFlags = new Set([...(pjson.oclif.additionalHelpFlags ?? []), '--help'])
+  for (const arg of argv) {
+    if (arg === '--') break
+    if (helpFlags.has(arg)) return undefined
+  }
+  const manifestPath = join(root, 'oclif.manifest.json')
+  const manifest = parseOnce<Manifest>(manifestPath)
+  if (!manifest?.commands || manifest.version !== pjson.version) return undefined
+  const found = fastRunId(argv, manifest.commands)
+  if (!found) return undefined
+  const { id, words } = found
+  const entry = manifest.commands[id]!
+  if (Object.values(manifest.commands).some(command => command.aliases?.length || command.hiddenAliases?.length)) return undefined
+  const { relativePath } = entry
+  if (!Array.isArray(relativePath) || !relativePath.every(part => typeof part === 'string')) return undefined
+  interface Runnable { id?: string, prototype: { _run?: unknown } }
+  let Command: (Runnable & (new (argv: string[], config: unknown) => { _run (): Promise<unknown> })) | undefined
+  try {
+    Command = (await import(pathToFileURL(join(root, ...relativePath as string[])).href) as { default?: typeof Command }).default
+  } catch {
+    // oclif loads it again and reports why it fails, in its own words.
+    return undefined
+  }
+  if (typeof Command !== 'function' || typeof Command.prototype._run !== 'function') return undefined
+  // What oclif's plugin loader sets on the class it hands to Config.runCommand.
+  Command.id = id
+  // The table read at the command's start (oclif's warnIfCommandDeprecated) comes from the
+  // manifest parsed here; a later read parses the file again.
+  let parsed: Record<string, ManifestCommand> | undefined = manifest.commands
+  const commandsOf = () => {
+    const commands = parsed ?? parseJson<Manifest>(readText(manifestPath))?.commands ?? {}
+    parsed = undefined
+    return commands
+  }
+  const config = new StaticConfig(pjson, commandsOf, root, { keep: false })
+  texts.clear()
+  values.clear()
+  return new Command(argv.slice(words), config)
 }
 
 /** Commands that hash large files with the worker pool of src/torrent. */

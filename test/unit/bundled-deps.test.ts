@@ -1,19 +1,20 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { BUNDLED_INDEX, BUNDLED_PACKAGES, type BundledIndex } from '../../cli/bundled-deps.js'
+import { createRequire } from 'node:module'
+import { BUNDLED_INDEX, BUNDLED_PACKAGES, bundlesFor, WHOLE_PACKAGES, type BundledIndex } from '../../cli/bundled-deps.js'
 import { binPath, repoRoot } from '../helpers/cli.js'
 import { tempDir } from '../helpers/tmp.js'
 
-// The CLI loads feedsmith, zod, music-metadata, uuid and write-file-atomic from their bundles
-// in dist/vendor (cli/bundled-deps.ts, built by `npm run build` with
+// The CLI loads feedsmith, zod, music-metadata, uuid, write-file-atomic and oclif from their
+// bundles in dist/vendor (cli/bundled-deps.ts, built by `npm run build` with
 // scripts/vendor.vite.config.js). These hold the build to the sources: a bundle missing, made
 // from other versions of the packages, or exporting other names than the code imports fails
 // here, not in a user's hands.
 
-const PACKAGES_PATTERN = BUNDLED_PACKAGES.map(name => name.replaceAll('/', '\\/')).join('|')
+const PACKAGES_PATTERN = BUNDLED_PACKAGES.join('|')
 
 function readIndex (): BundledIndex {
   const path = join(repoRoot, BUNDLED_INDEX)
@@ -28,7 +29,7 @@ function importers (): string[] {
     for (const entry of readdirSync(join(repoRoot, dir), { recursive: true, withFileTypes: true })) {
       if (!entry.isFile() || !entry.name.endsWith('.js')) continue
       const path = join(entry.parentPath, entry.name)
-      if (new RegExp(`from ['"](${PACKAGES_PATTERN})['"]`).test(readFileSync(path, 'utf8'))) files.push(path)
+      if (new RegExp(`(from |import\\()['"](${PACKAGES_PATTERN})(/[^'"]*)?['"]`).test(readFileSync(path, 'utf8'))) files.push(path)
     }
   }
   return files
@@ -43,16 +44,29 @@ function node (script: string, args: string[] = [], cwd = repoRoot) {
 describe('the bundled dependencies of the CLI', () => {
   it('are built for every package named, from the installed versions, exporting what the sources import', async () => {
     const index = readIndex()
-    expect(Object.keys(index.packages).sort()).toEqual([...BUNDLED_PACKAGES].sort())
+    expect([...new Set(Object.values(index.packages).map(entry => entry.package))].sort()).toEqual([...BUNDLED_PACKAGES].sort())
     const config = new URL('../../scripts/vendor.vite.config.js', import.meta.url).href
     const { importedNames } = await import(config) as { importedNames: () => Map<string, Set<string>> }
     const used = importedNames()
-    for (const [name, { version, file, exports }] of Object.entries(index.packages)) {
+    // Every specifier of these packages the sources import has its bundle (one imported
+    // from the package itself would load a second copy beside the bundle's).
+    expect(Object.keys(index.packages).sort(), 'the sources import other specifiers of the bundled packages than dist/vendor has: npm run build').toEqual([...used.keys()].sort())
+    const require = createRequire(join(repoRoot, 'package.json'))
+    for (const [specifier, { package: name, version, file, exports }] of Object.entries(index.packages)) {
       const installed = JSON.parse(readFileSync(join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }
       expect(version, `dist/vendor/${file} was built from ${name} ${version}, ${installed.version} is installed: npm run build`).toBe(installed.version)
-      expect(exports, `the sources import other names from ${name} than its bundle exports: npm run build`).toEqual([...used.get(name)!].sort())
+      expect(exports, `the sources import other names from ${specifier} than its bundle exports: npm run build`).toEqual([...used.get(specifier)!].sort())
+      if (WHOLE_PACKAGES.includes(name)) {
+        const real = Object.keys(require(specifier) as object).map(key => key === '__esModule' ? 'default' : key)
+        expect(exports).toEqual([...new Set([...real, 'default'])].sort())
+      }
       expect(existsSync(join(repoRoot, 'dist/vendor', file)), `dist/vendor/${file}`).toBe(true)
     }
+  })
+
+  it('are for the short commands: the long-running ones keep the packages themselves', () => {
+    for (const args of [['create', 'x'], ['publish', 'x'], ['info'], ['follow', 'list'], ['feed', 'build'], []]) expect(bundlesFor(args), args.join(' ')).toBe(true)
+    for (const args of [['seed', 'x'], ['get', 'x'], ['serve'], ['mirror', 'x'], ['follow', 'run'], ['demo'], ['peers', 'x']]) expect(bundlesFor(args), args.join(' ')).toBe(false)
   })
 
   it('export every name they list, and link with every module of the CLI that imports them', () => {
@@ -64,18 +78,18 @@ describe('the bundled dependencies of the CLI', () => {
       const resolved = []
       registerHooks({ resolve (specifier, context, next) { const found = next(specifier, context); resolved.push(found.url); return found } })
       const missing = []
-      for (const [name, { file, exports }] of Object.entries(${JSON.stringify(index.packages)})) {
+      for (const { file, exports } of Object.values(${JSON.stringify(index.packages)})) {
         const bundle = await import(new URL('dist/vendor/' + file, ${JSON.stringify(pathToFileURL(repoRoot + '/').href)}).href)
         for (const name of exports) if (!(name in bundle) || bundle[name] === undefined) missing.push(file + ': ' + name)
       }
       for (const path of process.argv.slice(1)) await import(path)
-      const real = resolved.filter(url => /node_modules\\/(${PACKAGES_PATTERN.replaceAll('\\', '\\\\')})\\//.test(url))
+      const real = resolved.filter(url => new RegExp(${JSON.stringify(`node_modules/(${PACKAGES_PATTERN})/`)}).test(url))
       console.log(JSON.stringify({ mapped, missing, real }))
     `
     const files = importers()
     expect(files.length).toBeGreaterThan(10)
     const { mapped, missing, real } = JSON.parse(node(script, files.map(file => pathToFileURL(file).href))) as { mapped: string[], missing: string[], real: string[] }
-    expect(mapped.sort()).toEqual([...BUNDLED_PACKAGES].sort())
+    expect(mapped.sort()).toEqual(Object.keys(index.packages).sort())
     expect(missing).toEqual([])
     expect(real).toEqual([])
   })
@@ -88,17 +102,23 @@ describe('the bundled dependencies of the CLI', () => {
       const runs = [
         ['init', join(path, 'show'), '--title', 'T', '--description', 'D', '--author', 'A', '--owner-name', 'A', '--owner-email', 'a@example.org', '--language', 'en', '--category', 'Technology', '--base-url', 'https://show.example.org/'],
         ['publish', join(repoRoot, 'fixtures/episode.mp3'), '--show', join(path, 'show'), '--title', 'One'],
-        ['episodes', 'list', '--show', join(path, 'show')]
+        ['episodes', 'list', '--show', join(path, 'show')],
+        // oclif's own run (execute, Config.load, its plugin loader), from the bundle too.
+        ['follow', 'list', '--dir', join(path, 'library')],
+        // A topic's help (oclif's Help class: OCLIF_COLUMNS leaves the pre-rendered pages
+        // aside), and an error (oclif's handle).
+        ['feed'],
+        ['info', join(path, 'missing.torrent')]
       ]
       const loaded: string[] = []
       for (const args of runs) {
-        const result = spawnSync(process.execPath, ['--import', recorder, binPath, ...args], { cwd: path, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } })
-        expect(result.status, `seedcast ${args[0]}: ${result.stderr}`).toBe(0)
+        const result = spawnSync(process.execPath, ['--import', recorder, binPath, ...args], { cwd: path, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', OCLIF_COLUMNS: '70' } })
+        expect(result.status, `seedcast ${args[0]}: ${result.stderr}`).toBe(args[0] === 'info' ? 1 : 0)
         loaded.push(...JSON.parse(/\nLOADED (.*)\n/.exec(result.stderr)![1]!) as string[])
       }
       const vendorUrl = pathToFileURL(join(repoRoot, 'dist/vendor') + '/').href
       const bundles = new Set(loaded.filter(url => url.startsWith(vendorUrl)).map(url => url.slice(vendorUrl.length)))
-      for (const name of BUNDLED_PACKAGES) expect(bundles, `the CLI did not load dist/vendor/${name}.js`).toContain(`${name}.js`)
+      for (const { file } of Object.values(readIndex().packages)) expect(bundles, `the CLI did not load dist/vendor/${file}`).toContain(file)
       expect(loaded.filter(url => new RegExp(`node_modules/(${PACKAGES_PATTERN})/`).test(url))).toEqual([])
 
       // The library, imported as a package, has its plain imports.
@@ -110,6 +130,38 @@ describe('the bundled dependencies of the CLI', () => {
         console.log(JSON.stringify(urls.filter(url => url.includes('/dist/vendor/'))))
       `
       expect(JSON.parse(node(library))).toEqual([])
+    } finally {
+      await cleanup()
+    }
+  })
+
+  it('print and exit as the packages themselves do (bin/run.js against oclif\'s execute() on the unbundled packages)', async () => {
+    const { path, cleanup } = await tempDir()
+    try {
+      const oclifEntry = pathToFileURL(createRequire(join(repoRoot, 'package.json')).resolve('@oclif/core')).href
+      const unbundled = `import(${JSON.stringify(oclifEntry)}).then(({ execute }) => execute({ dir: ${JSON.stringify(binPath)}, args: process.argv.slice(1) }))`
+      const media = join(repoRoot, 'fixtures', 'episode.mp3')
+      const made = join(path, 'made.torrent')
+      const cases: string[][] = [
+        ['create', media, '--no-date', '-o', made, '--json'],
+        ['info', made, '--json'],
+        ['info', join(path, 'missing.torrent')],
+        ['create', media, '--nosuch'],
+        ['create', '--json'],
+        ['feed'],
+        ['episodes', 'list', '--show', join(path, 'no-show')],
+        ['follow', 'list', '--dir', join(path, 'library'), '--json'],
+        ['nosuch']
+      ]
+      const { NO_COLOR: _noColor, FORCE_COLOR: _forceColor, OCLIF_COLUMNS: _columns, ...base } = process.env
+      const env = { ...base, NO_COLOR: '1', OCLIF_COLUMNS: '70' }
+      for (const args of cases) {
+        const bundled = spawnSync(process.execPath, [binPath, ...args], { cwd: path, env, encoding: 'utf8', timeout: 60_000 })
+        if (args[0] === 'create' && args.includes('-o')) rmSync(made)
+        const plain = spawnSync(process.execPath, ['-e', unbundled, '--', ...args], { cwd: path, env, encoding: 'utf8', timeout: 60_000 })
+        const label = `seedcast ${args.join(' ')}`
+        expect({ code: bundled.status, stdout: bundled.stdout, stderr: bundled.stderr }, label).toEqual({ code: plain.status, stdout: plain.stdout, stderr: plain.stderr })
+      }
     } finally {
       await cleanup()
     }
