@@ -1,7 +1,7 @@
 import { SeedcastCommand } from '../../cli/base-command.js'
 import { showFlag } from '../../cli/show-options.js'
 import { isScheduled } from '../../src/feed/published.js'
-import { listEpisodes } from '../../src/show/episodes.js'
+import { listEpisodes } from '../../src/show/episode-list.js'
 
 export default class EpisodesList extends SeedcastCommand {
   static override summary = 'List the episodes of a show, newest first.'

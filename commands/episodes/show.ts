@@ -1,6 +1,6 @@
 import { SeedcastCommand } from '../../cli/base-command.js'
 import { episodeArg, showFlag } from '../../cli/show-options.js'
-import { showEpisode } from '../../src/show/episodes.js'
+import { showEpisode } from '../../src/show/episode-list.js'
 
 export default class EpisodesShow extends SeedcastCommand {
   static override summary = 'Show one episode: its fields, URLs, magnet and infohash.'

@@ -1,36 +1,16 @@
 import { rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { SeedcastError } from '../errors.js'
-import { sortNewestFirst } from '../feed/published.js'
 import { checkPositiveInteger, checkTitle, normaliseDate } from './episode-fields.js'
 import { placeExtraFiles, readEpisodeExtras, transcriptPath, type EpisodeExtraOptions } from './episode-extras.js'
-import { commitCatalog, repairFeeds } from './feeds.js'
+import { commitCatalog } from './feeds.js'
 import { loadShow } from './load.js'
 import { withShowLock } from './lock.js'
 import { episodeFiles } from '../model/paths.js'
-import { urlsOf } from './publish.js'
-import type { Catalog, Episode, ShowConfig } from '../model/show.js'
+import { findEpisode } from './episode-list.js'
+import type { Episode } from '../model/show.js'
 
-/** The catalog of a show, newest first, in the feeds' order (drafts and scheduled episodes among the others by date). */
-export async function listEpisodes (showDir: string): Promise<{ show: ShowConfig, episodes: Episode[] }> {
-  const dir = resolve(showDir)
-  await repairFeeds(dir)
-  const { config, catalog } = await loadShow(dir)
-  return { show: config, episodes: sortNewestFirst(catalog.episodes) }
-}
-
-/** One episode, by slug or guid, with its public media and .torrent URLs and its magnet. */
-export async function showEpisode (showDir: string, ref: string): Promise<{ episode: Episode, mediaUrl: string, torrentUrl: string, magnet: string }> {
-  const { config, catalog } = await loadShow(resolve(showDir))
-  const episode = findEpisode(catalog, ref)
-  return { episode, ...urlsOf(config, episode) }
-}
-
-function findEpisode (catalog: Catalog, ref: string): Episode {
-  const episode = catalog.episodes.find(candidate => candidate.slug === ref || candidate.guid === ref)
-  if (!episode) throw new SeedcastError(`no episode "${ref}" in this show`, { code: 'ENOEPISODE', hint: 'see `seedcast episodes list` for the slugs' })
-  return episode
-}
+// Listing and showing live in episode-list.ts (they load much less); re-exported for the library.
+export { listEpisodes, showEpisode } from './episode-list.js'
 
 export interface EpisodeChanges extends EpisodeExtraOptions {
   title?: string

@@ -1,4 +1,4 @@
-import { access, open, readdir, readFile, rm, stat } from 'node:fs/promises'
+import { open, readdir, readFile, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
 import { fileError } from '../errors.js'
@@ -14,6 +14,7 @@ import { saveCheckedHashes } from './catalog-check.js'
 import { withShowLock } from './lock.js'
 import { showPaths, type ShowPaths } from '../model/paths.js'
 import { syncTorrentUrlsIfChanged } from './torrent-urls.js'
+import { feedsAreStale } from './stale-feeds.js'
 import type { Catalog, ShowConfig } from '../model/show.js'
 
 /** The four feeds at the root of public/, all generated from the catalog. */
@@ -184,10 +185,6 @@ async function sweepWriteLeftovers (paths: ShowPaths): Promise<void> {
   }
 }
 
-/** True when a killed run left feeds older than the catalog. */
-export async function feedsAreStale (paths: ShowPaths): Promise<boolean> {
-  return access(paths.feedsStaleMarker).then(() => true, () => false)
-}
 
 /** Rebuilds the feeds if a killed run left them older than the catalog; holds the lock. */
 export async function repairFeeds (dir: string): Promise<boolean> {

@@ -11,7 +11,7 @@ import type { ShowNotes } from '../feed/notes.js'
 import { checkCover, type CoverImage } from './cover.js'
 import { dropEarlyCopy, takeEarlyCopy } from './early-copy.js'
 import { showTrackers } from '../feed/trackers.js'
-import { episodeUrls, publicUrl } from '../feed/urls.js'
+import { publicUrl } from '../feed/urls.js'
 import { createTorrent } from '../torrent/create.js'
 import { retargetTorrent } from '../torrent/retarget.js'
 import { checkPositiveInteger, checkTitle, normaliseDate } from './episode-fields.js'
@@ -23,6 +23,7 @@ import { episodeFiles, type ShowPaths } from '../model/paths.js'
 import { placeFile, reserveSlug, sweepLeftovers, tempPath } from './reservations.js'
 import { slugify } from './slug.js'
 import { torrentUrlsFor } from './torrent-urls.js'
+import { urlsOf } from './episode-list.js'
 import type { Episode, ShowConfig } from '../model/show.js'
 
 export interface PublishOptions extends EpisodeExtraOptions {
@@ -245,10 +246,4 @@ function episodeFields (media: EpisodeMedia, mediaPath: string, config: ShowConf
 
 function duplicateResult (paths: ShowPaths, config: ShowConfig, episode: Episode): PublishResult {
   return { ...urlsOf(config, episode), episode, duplicate: true, feeds: feedPaths(paths), notes: [] }
-}
-
-/** The public URLs and magnet of an episode (magnet with trackers, web seed and .torrent URL). */
-export function urlsOf (config: ShowConfig, episode: Episode): { mediaUrl: string, torrentUrl: string, magnet: string } {
-  const { media, torrent, magnet } = episodeUrls(config, episode) // the same URLs and magnet as the feeds
-  return { mediaUrl: media, torrentUrl: torrent, magnet }
 }
