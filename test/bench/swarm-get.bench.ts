@@ -6,6 +6,8 @@
 // BENCH_SIZE_MIB changes the file size, BENCH_RUNS the runs per downloader (median),
 // BENCH_PIECE_KIB the piece length. Runs on the built CLI (npm run bench builds first);
 // run it inside `unshare -n` too, so nothing leaves loopback.
+// BENCH_BASELINE=<another built checkout> (e.g. main's) adds its `seedcast get` as a third
+// downloader, in the same rounds (the order turns each round), for a before/after under the same load.
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
@@ -19,6 +21,9 @@ const SIZE = Number(process.env.BENCH_SIZE_MIB ?? 1024) * 1024 * 1024
 const RUNS = Number(process.env.BENCH_RUNS ?? 3)
 const PIECE = Number(process.env.BENCH_PIECE_KIB ?? 1024) * 1024
 const work = mkdtempSync(join(tmpdir(), 'seedcast-bench-get-'))
+const baseline = process.env.BENCH_BASELINE
+type Who = 'aria2c' | 'seedcast' | 'baseline'
+const downloaders: Who[] = baseline ? ['aria2c', 'seedcast', 'baseline'] : ['aria2c', 'seedcast']
 
 /** mktorrent is the reference creator here; -l takes log2 of the piece length. */
 async function makeTorrent (file: string, out: string, tracker: string): Promise<void> {
@@ -66,12 +71,12 @@ async function main (): Promise<void> {
   spawnSync('sync')
   await new Promise(resolve => setTimeout(resolve, 1500))
 
-  const runs: Record<'aria2c' | 'seedcast', Figures[]> = { aria2c: [], seedcast: [] }
+  const runs: Record<Who, Figures[]> = { aria2c: [], seedcast: [], baseline: [] }
   try {
     for (let run = 0; run < RUNS; run++) {
       // Alternate who goes first; flush the previous run's dirty pages so each downloader
       // starts with the same writeback state (otherwise the second one pays for the first).
-      const order = run % 2 === 0 ? ['aria2c', 'seedcast'] as const : ['seedcast', 'aria2c'] as const
+      const order = [...downloaders.slice(run % downloaders.length), ...downloaders.slice(0, run % downloaders.length)]
       for (const who of order) {
         spawnSync('sync')
         const out = mkdtempSync(join(work, `${who}-`))
@@ -79,7 +84,7 @@ async function main (): Promise<void> {
           ? ['aria2c', '--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false', '--enable-peer-exchange=false',
               '--seed-time=0', '--file-allocation=none', '--bt-stop-timeout=60', '--console-log-level=error', '--summary-interval=0',
               `--listen-port=${await freePort()}`, '--dir', out, torrent]
-          : [process.execPath, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), bin, 'get', torrent, '-o', out, '--no-dht', '--timeout', '60']
+          : [process.execPath, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), who === 'baseline' ? join(baseline!, 'bin', 'run.js') : bin, 'get', torrent, '-o', out, '--no-dht', '--timeout', '60']
         const figures = await measure(command, join(out, name))
         runs[who].push(figures)
         console.log(`  run ${run + 1} ${who.padEnd(8)} ${(mib(SIZE) / figures.endToEnd).toFixed(0).padStart(5)} MiB/s end to end, ${(mib(SIZE) / figures.transferOnly).toFixed(0).padStart(5)} MiB/s transfer, CPU ${figures.cpu.toFixed(2)} s, RSS ${mib(figures.rss).toFixed(0)} MiB`)
@@ -92,7 +97,7 @@ async function main (): Promise<void> {
     rmSync(work, { recursive: true, force: true })
   }
 
-  const summary = (who: 'aria2c' | 'seedcast') => ({
+  const summary = (who: Who) => ({
     endToEnd: mib(SIZE) / median(runs[who].map(figures => figures.endToEnd)),
     transfer: mib(SIZE) / median(runs[who].map(figures => figures.transferOnly)),
     cpu: median(runs[who].map(figures => figures.cpu)),
@@ -103,10 +108,12 @@ async function main (): Promise<void> {
   console.log(`\n${mib(SIZE)} MiB, ${PIECE / 1024} KiB pieces, aria2c seeder, median of ${RUNS} runs; downloader figures`)
   console.log('| downloader | end to end MiB/s | transfer-only MiB/s | CPU s | peak RSS MiB |')
   console.log('|---|---|---|---|---|')
-  for (const [who, figures] of [['aria2c', aria2], ['seedcast get', ours]] as const) {
+  const base = baseline ? summary('baseline') : undefined
+  for (const [who, figures] of [['aria2c', aria2], ['seedcast get', ours], ...(base ? [['seedcast get (BENCH_BASELINE)', base] as const] : [])] as const) {
     console.log(`| ${who} | ${figures.endToEnd.toFixed(0)} | ${figures.transfer.toFixed(0)} | ${figures.cpu.toFixed(2)} | ${mib(figures.rss).toFixed(0)} |`)
   }
   console.log(`| ratio seedcast/aria2c | ${(ours.endToEnd / aria2.endToEnd).toFixed(2)}x | ${(ours.transfer / aria2.transfer).toFixed(2)}x (goal >= 1.0x) | ${(ours.cpu / aria2.cpu).toFixed(2)}x | ${(ours.rss / aria2.rss).toFixed(2)}x |`)
+  if (base) console.log(`| ratio BENCH_BASELINE/aria2c | ${(base.endToEnd / aria2.endToEnd).toFixed(2)}x | ${(base.transfer / aria2.transfer).toFixed(2)}x | ${(base.cpu / aria2.cpu).toFixed(2)}x | ${(base.rss / aria2.rss).toFixed(2)}x |`)
   console.log(`goals (issue 13): CPU <= 1.5x aria2c: ${(ours.cpu / aria2.cpu).toFixed(2)}x; peak RSS <= 128 MiB: ${mib(ours.rss).toFixed(0)} MiB; rate >= 1.0x: ${(ours.endToEnd / aria2.endToEnd).toFixed(2)}x end to end`)
   console.log(`load average at the end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} on ${availableParallelism()} cores (ratios assume a quiet machine)`)
 }
