@@ -53,10 +53,10 @@ export interface IncrementalFeeds {
  * episode, same show fields the items use, same renderer) out of the previous feeds' bytes
  * instead of rendering it. Bytes, not strings: a copied item is never decoded or encoded
  * again, which is most of the cost of a 5,000-episode build. The channels are always
- * rendered afresh. `hashes` are the episodes' hashes when the caller has them already.
+ * rendered afresh. `hashes` are the episodes' hashes, and `published` publishedEpisodes of
+ * `episodes`, when the caller has them already.
  */
-export function renderFeedsReusing (show: ShowConfig, episodes: Episode[], previous?: PreviousFeeds, hashes?: EpisodeHashes): IncrementalFeeds {
-  const published = publishedEpisodes(show, episodes)
+export function renderFeedsReusing (show: ShowConfig, episodes: Episode[], previous?: PreviousFeeds, hashes?: EpisodeHashes, published: PublishedEpisode[] = publishedEpisodes(show, episodes)): IncrementalFeeds {
   const keys = published.map(({ episode }) => hashOf(episode, hashes))
   const context = itemContext(show)
   const reuse = reusableItems(previous, context)

@@ -20,6 +20,8 @@ export interface WriteSiteOptions {
   playerDir?: string
   /** The episodes' hashes, when the caller has them already (writeFeeds computes them for the feeds too). */
   hashes?: EpisodeHashes
+  /** The published episodes in the feeds' order, when the caller has them already (publishedEpisodes: writeFeeds sorts them once for both). */
+  published?: readonly Episode[]
 }
 
 export interface WrittenSite {
@@ -52,10 +54,9 @@ const PAGE_LEFTOVER = /^(?:index\.html\.\d+|seedcast-sw\.js\.\d+\.tmp)$/
  * The pages of episodes no longer published are removed. Drafts never get a page.
  */
 export async function writeSite (paths: ShowPaths, config: ShowConfig, catalog: Catalog, options: WriteSiteOptions = {}): Promise<WrittenSite> {
-  // Scheduled episodes (dated in the future) get their page when the feeds get their item.
+  // Newest first, in the feeds' order; scheduled episodes (dated in the future) get their page when the feeds get their item.
   const now = new Date()
-  // Newest first, in the feeds' order.
-  const published = sortNewestFirst(catalog.episodes.filter(episode => !episode.draft && !isScheduled(episode, now)))
+  const published = options.published ?? sortNewestFirst(catalog.episodes.filter(episode => !episode.draft && !isScheduled(episode, now)))
   const build = await findPlayerBuild(options.playerDir)
   const assets = build ? await installPlayer(paths.publicDir, build) : {}
   const shared = { show: config, assets, ...(config.image ? { coverSize: await readImageSize(join(paths.publicDir, config.image)) } : {}) }
