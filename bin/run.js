@@ -41,8 +41,8 @@ import('../dist/cli/quick-answer.js')
   .catch(() => false)
   // Past the pre-rendered answers, a command will load: its heavy dependencies (oclif,
   // feedsmith, zod, music-metadata...) come from their bundles in dist/vendor
-  // (cli/bundled-deps.ts), for every path below, oclif's own run too; not for the
-  // long-running commands.
+  // (cli/bundled-deps.ts), for every path below, oclif's own run too, and fastRun takes the
+  // one-shot commands from dist/bundle; not for the long-running commands.
   .then(handled => handled || import('../dist/cli/bundled-deps.js')
     .then(({ bundlesFor, useBundledDependencies }) => bundlesFor(argv) ? useBundledDependencies(rootPath) : [])
     .catch(() => [])

@@ -49,10 +49,29 @@ export interface BundledIndex {
   packages: Record<string, { package: string, version: string, file: string, exports: string[] }>
 }
 
+/**
+ * How the command bundles (dist/bundle, scripts/commands.vite.config.js) import the modules of
+ * dist/ left out of them: `seedcast-dist:src/errors.js` is dist/src/errors.js.
+ */
+export const DIST_SPECIFIER = 'seedcast-dist:'
+
+/** dist/bundle/commands.json, written by the command bundles' build: each bundled command's file. */
+export const COMMANDS_INDEX = 'dist/bundle/commands.json'
+
 type ResolveHook = (specifier: string, context: { parentURL?: string }, next: (specifier: string, context: object) => unknown) => unknown
 type RegisterHooks = (hooks: { resolve: ResolveHook }) => unknown
 
 let mapped: Map<string, string> | undefined
+let commandUrls: Map<string, string> | undefined
+
+/**
+ * The URL of the command's bundle (dist/bundle), when useBundledDependencies has mapped this
+ * process's imports and the build made one; undefined otherwise (the command module of
+ * dist/commands is run then).
+ */
+export function bundledCommand (id: string): string | undefined {
+  return commandUrls?.get(id)
+}
 
 /**
  * From here on, this process's modules under root/dist/ and root/bin/ (not the bundles
@@ -75,10 +94,19 @@ export function useBundledDependencies (root: string): string[] {
   }
   const urls = new Map<string, string>()
   for (const [name, { file }] of Object.entries(index.packages ?? {})) urls.set(name, new URL(`dist/vendor/${file}`, rootUrl).href)
+  const distUrl = new URL('dist/', rootUrl).href
+  let commands: Map<string, string> | undefined
+  try {
+    const { commands: files } = JSON.parse(readFileSync(new URL(COMMANDS_INDEX, rootUrl), 'utf8')) as { commands: Record<string, string> }
+    commands = new Map(Object.entries(files).map(([id, file]) => [id, new URL(`dist/bundle/${file}`, rootUrl).href]))
+  } catch {
+    // No command bundles: the commands of dist/commands run, with the packages' bundles.
+  }
   const importers = [new URL('dist/', rootUrl).href, new URL('bin/', rootUrl).href]
   const vendor = new URL('dist/vendor/', rootUrl).href
   registerHooks.call(module, {
     resolve (specifier, context, next) {
+      if (specifier.startsWith(DIST_SPECIFIER)) return { url: new URL(specifier.slice(DIST_SPECIFIER.length), distUrl).href, format: 'module', shortCircuit: true }
       const url = urls.get(specifier)
       const parent = context.parentURL
       if (url === undefined || parent === undefined || parent.startsWith(vendor) || !importers.some(importer => parent.startsWith(importer))) return next(specifier, context)
@@ -86,5 +114,6 @@ export function useBundledDependencies (root: string): string[] {
     }
   })
   mapped = urls
+  commandUrls = commands
   return [...urls.keys()]
 }

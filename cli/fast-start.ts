@@ -8,6 +8,7 @@
 import { arch } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { bundledCommand } from './bundled-deps.js'
 import type { ManifestFlag } from './early-hash.js'
 import { cachedHelp, canAnswer, parseJson, readText, userAgent, type PackageJson } from './quick-answer.js'
 
@@ -209,7 +210,7 @@ function envKey (bin: string, key: string): string {
  * what StaticConfig holds (bin, user agent, scoped environment). Not the long-running
  * seed, serve, get, mirror, peers, demo and follow run, whose start-up matters little.
  */
-const FAST_RUN_COMMANDS = new Set([
+export const FAST_RUN_COMMANDS = new Set([
   'create', 'publish', 'verify', 'info', 'magnet', 'init', 'import', 'show', 'show:edit',
   'episodes:list', 'episodes:show', 'episodes:edit', 'episodes:remove', 'feed:build', 'feed:lint',
   'token:create', 'token:list', 'token:revoke',
@@ -308,7 +309,9 @@ async function commandToRun (argv: string[], root: string): Promise<{ _run (): P
   interface Runnable { id?: string, prototype: { _run?: unknown } }
   let Command: (Runnable & (new (argv: string[], config: unknown) => { _run (): Promise<unknown> })) | undefined
   try {
-    Command = (await import(pathToFileURL(join(root, ...relativePath as string[])).href) as { default?: typeof Command }).default
+    // Its bundle (dist/bundle) when bin/run.js mapped this process's imports to the bundles.
+    const url = bundledCommand(id) ?? pathToFileURL(join(root, ...relativePath as string[])).href
+    Command = (await import(url) as { default?: typeof Command }).default
   } catch {
     // oclif loads it again and reports why it fails, in its own words.
     return undefined

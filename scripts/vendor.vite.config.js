@@ -119,6 +119,8 @@ export default defineConfig({
     minify: false,
     sourcemap: false,
     copyPublicDir: false,
+    // The index this build writes (an asset: Vite drops those of an SSR build by default).
+    ssrEmitAssets: true,
     license: { fileName: 'LICENSES.md' },
     rollupOptions: {
       // oclif's optional loaders of TypeScript commands (development only): left to Node.

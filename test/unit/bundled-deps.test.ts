@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { createRequire } from 'node:module'
-import { BUNDLED_INDEX, BUNDLED_PACKAGES, bundlesFor, WHOLE_PACKAGES, type BundledIndex } from '../../cli/bundled-deps.js'
+import { createHash } from 'node:crypto'
+import { BUNDLED_INDEX, BUNDLED_PACKAGES, bundlesFor, COMMANDS_INDEX, WHOLE_PACKAGES, type BundledIndex } from '../../cli/bundled-deps.js'
+import { modulesInBundle } from '../helpers/bundles.js'
 import { binPath, repoRoot } from '../helpers/cli.js'
 import { tempDir } from '../helpers/tmp.js'
 
@@ -15,6 +17,14 @@ import { tempDir } from '../helpers/tmp.js'
 // here, not in a user's hands.
 
 const PACKAGES_PATTERN = BUNDLED_PACKAGES.join('|')
+
+interface CommandsIndex { commands: Record<string, string>, external: string[], modules: Record<string, string> }
+
+function readCommandsIndex (): CommandsIndex {
+  const path = join(repoRoot, COMMANDS_INDEX)
+  expect(existsSync(path), `${COMMANDS_INDEX} is missing: npm run build makes it`).toBe(true)
+  return JSON.parse(readFileSync(path, 'utf8')) as CommandsIndex
+}
 
 function readIndex (): BundledIndex {
   const path = join(repoRoot, BUNDLED_INDEX)
@@ -64,6 +74,24 @@ describe('the bundled dependencies of the CLI', () => {
     }
   })
 
+  it('hold the one-shot commands, built from the modules now in dist/ and holding none of the modules left out of them', async () => {
+    const index = readCommandsIndex()
+    const config = new URL('../../scripts/commands.vite.config.js', import.meta.url).href
+    const { BUNDLED_COMMANDS } = await import(config) as { BUNDLED_COMMANDS: string[] }
+    expect(Object.keys(index.commands).sort()).toEqual([...BUNDLED_COMMANDS].sort())
+    expect(BUNDLED_COMMANDS).toContain('publish')
+    expect(BUNDLED_COMMANDS).not.toContain('seed')
+    for (const [path, sha1] of Object.entries(index.modules)) {
+      const file = join(repoRoot, 'dist', path)
+      expect(existsSync(file) && createHash('sha1').update(readFileSync(file)).digest('hex'), `dist/bundle holds an older dist/${path}: npm run build`).toBe(sha1)
+    }
+    const bundled = readdirSync(join(repoRoot, 'dist/bundle'), { recursive: true }).map(String).filter(name => name.endsWith('.js')).flatMap(name => modulesInBundle(join(repoRoot, 'dist/bundle', name)))
+    expect(new Set(bundled)).toEqual(new Set(Object.keys(index.modules)))
+    expect(bundled.filter(path => index.external.includes(path))).toEqual([])
+    // What bin/run.js loads before a command is never in a bundle.
+    for (const path of ['cli/fast-start.js', 'cli/bundled-deps.js', 'cli/quick-answer.js', 'src/torrent/hash-pool.js', 'cli/early-hash.js', 'src/show/early-copy.js']) expect(index.external).toContain(path)
+  })
+
   it('are for the short commands: the long-running ones keep the packages themselves', () => {
     for (const args of [['create', 'x'], ['publish', 'x'], ['info'], ['follow', 'list'], ['feed', 'build'], []]) expect(bundlesFor(args), args.join(' ')).toBe(true)
     for (const args of [['seed', 'x'], ['get', 'x'], ['serve'], ['mirror', 'x'], ['follow', 'run'], ['demo'], ['peers', 'x']]) expect(bundlesFor(args), args.join(' ')).toBe(false)
@@ -111,15 +139,28 @@ describe('the bundled dependencies of the CLI', () => {
         ['info', join(path, 'missing.torrent')]
       ]
       const loaded: string[] = []
+      const distUrl = pathToFileURL(join(repoRoot, 'dist') + '/').href
+      let bundledModules = 0
       for (const args of runs) {
         const result = spawnSync(process.execPath, ['--import', recorder, binPath, ...args], { cwd: path, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', OCLIF_COLUMNS: '70' } })
         expect(result.status, `seedcast ${args[0]}: ${result.stderr}`).toBe(args[0] === 'info' ? 1 : 0)
-        loaded.push(...JSON.parse(/\nLOADED (.*)\n/.exec(result.stderr)![1]!) as string[])
+        const urls = JSON.parse(/\nLOADED (.*)\n/.exec(result.stderr)![1]!) as string[]
+        // No module of dist/ loaded both from its file and inside a bundle (two copies: two
+        // classes, two states) in one process.
+        const plain = new Set(urls.filter(url => url.startsWith(distUrl) && /^(src|cli|commands)\//.test(url.slice(distUrl.length))).map(url => url.slice(distUrl.length)))
+        const inBundles = urls.filter(url => url.startsWith(distUrl + 'bundle/')).flatMap(url => modulesInBundle(fileURLToPath(url)))
+        expect(inBundles.filter(path => plain.has(path)), `seedcast ${args.join(' ')}`).toEqual([])
+        bundledModules += inBundles.length
+        loaded.push(...urls)
       }
+      expect(bundledModules).toBeGreaterThan(20)
       const vendorUrl = pathToFileURL(join(repoRoot, 'dist/vendor') + '/').href
       const bundles = new Set(loaded.filter(url => url.startsWith(vendorUrl)).map(url => url.slice(vendorUrl.length)))
       for (const { file } of Object.values(readIndex().packages)) expect(bundles, `the CLI did not load dist/vendor/${file}`).toContain(file)
       expect(loaded.filter(url => new RegExp(`node_modules/(${PACKAGES_PATTERN})/`).test(url))).toEqual([])
+      // The one-shot commands ran from dist/bundle.
+      const commands = readCommandsIndex().commands
+      for (const id of ['init', 'publish', 'episodes:list', 'info']) expect(loaded, `seedcast ${id} did not run from its bundle`).toContain(new URL(`bundle/${commands[id]}`, distUrl).href)
 
       // The library, imported as a package, has its plain imports.
       const library = `

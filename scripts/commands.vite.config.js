@@ -1,0 +1,93 @@
+// The CLI's one-shot commands bundled (dist/bundle/, code-split): the command modules of
+// dist/commands with the modules of dist/src and dist/cli they import, in a few files instead
+// of about 80 (`seedcast publish`: importing the command took about 116 ms of CPU from its
+// modules, 91 from a bundle). Run by `npm run build`, after tsc; bin/run.js's fast path
+// imports a command from here when dist/bundle/commands.json names it (cli/bundled-deps.ts).
+// Left out of the bundle (imported from dist/ as they are, through `seedcast-dist:` specifiers
+// the CLI's resolve hook maps back): the modules the CLI loads before the command (bin/run.js's
+// fast start, and the early hashing and copying it starts: one copy of each, shared with the
+// command), the modules that find files beside themselves from import.meta.url, and
+// everything these import. Third-party packages stay bare imports (their bundles in
+// dist/vendor, or the packages). The long-running commands are not bundled.
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vite'
+import { bundlesFor, DIST_SPECIFIER } from '../dist/cli/bundled-deps.js'
+import { FAST_RUN_COMMANDS } from '../dist/cli/fast-start.js'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const dist = join(root, 'dist')
+
+/** The modules of dist/ that `from` imports by relative path, and theirs, and so on. */
+function closure (starts) {
+  const seen = new Set()
+  const stack = [...starts]
+  while (stack.length > 0) {
+    const file = stack.pop()
+    if (seen.has(file)) continue
+    seen.add(file)
+    for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/(?:\bfrom|\bimport)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)) stack.push(resolve(dirname(file), specifier))
+  }
+  return seen
+}
+
+/** The commands bundled: those bin/run.js's fast path runs, but the long-running ones. */
+export const BUNDLED_COMMANDS = [...FAST_RUN_COMMANDS].filter(id => bundlesFor(id.split(':'))).sort()
+const entryOf = id => `commands/${id.replaceAll(':', '/')}`
+const manifest = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8'))
+const input = Object.fromEntries(BUNDLED_COMMANDS.map(id => [entryOf(id), join(root, ...manifest.commands[id].relativePath)]))
+
+// What bin/run.js loads before the command, and every module of the commands' graph that
+// reads import.meta (files beside itself, its own source), with what they import.
+const BEFORE_THE_COMMAND = ['cli/fast-start.js', 'cli/bundled-deps.js', 'cli/quick-answer.js'].map(path => join(dist, path))
+const selfLocating = [...closure(Object.values(input))].filter(file => readFileSync(file, 'utf8').includes('import.meta'))
+export const external = closure([...BEFORE_THE_COMMAND, ...selfLocating])
+
+export default defineConfig({
+  root,
+  logLevel: 'warn',
+  configFile: false,
+  publicDir: false,
+  plugins: [{
+    name: 'seedcast-command-bundle',
+    enforce: 'pre',
+    resolveId (source, importer) {
+      if (!source.startsWith('.') || importer === undefined) return undefined
+      const path = resolve(dirname(importer), source)
+      return external.has(path) ? { id: `${DIST_SPECIFIER}${relative(dist, path)}`, external: true } : undefined
+    },
+    generateBundle (_options, bundle) {
+      const files = new Map(Object.values(bundle).filter(chunk => chunk.type === 'chunk' && chunk.isEntry).map(chunk => [chunk.name, chunk.fileName]))
+      const commands = Object.fromEntries(BUNDLED_COMMANDS.map(id => {
+        if (!files.has(entryOf(id))) throw new Error(`no bundle was made for the command ${id}`)
+        return [id, files.get(entryOf(id))]
+      }))
+      // Each module bundled, with the SHA-1 of the file it was bundled from: the test finds a
+      // bundle older than the modules it holds (test/unit/bundled-deps.test.ts).
+      const modules = Object.fromEntries([...this.getModuleIds()].filter(id => id.startsWith(dist + '/')).sort()
+        .map(id => [relative(dist, id), createHash('sha1').update(readFileSync(id)).digest('hex')]))
+      const index = { commands, external: [...external].map(path => relative(dist, path)).sort(), modules }
+      this.emitFile({ type: 'asset', fileName: 'commands.json', source: JSON.stringify(index, null, 2) + '\n' })
+    }
+  }],
+  ssr: { target: 'node' },
+  build: {
+    ssr: true,
+    outDir: 'dist/bundle',
+    emptyOutDir: true,
+    target: 'node22',
+    minify: false,
+    sourcemap: false,
+    copyPublicDir: false,
+    // The index this build writes (an asset: Vite drops those of an SSR build by default).
+    ssrEmitAssets: true,
+    rollupOptions: {
+      // Packages and Node's modules: left to Node (and the CLI's map to dist/vendor).
+      external: source => !source.startsWith('.') && !source.startsWith('/') && !source.startsWith('\0'),
+      input,
+      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' }
+    }
+  }
+})
