@@ -55,6 +55,14 @@ function trackerClientOnly (clientUrl: string): string {
   return `import Client from ${JSON.stringify(clientUrl)}\nexport default Client\nexport { Client }\nexport class Server { constructor () { ${refuse('the bittorrent-tracker server', 'torrent-discovery needs only the client')} } }`
 }
 
+/**
+ * Packages replaced by seedcast's own version of the same function (not stand-ins: these
+ * run): `throughput`, the speed meter of every wire, torrent and client (speed-meter.ts).
+ */
+const REPLACEMENTS: Record<string, string> = {
+  throughput: new URL('./speed-meter.js', import.meta.url).href
+}
+
 type ResolveHook = (specifier: string, context: { parentURL?: string }, next: (specifier: string, context: object) => unknown) => unknown
 type RegisterHooks = (hooks: { resolve: ResolveHook }) => unknown
 
@@ -68,7 +76,7 @@ export interface LeanImportOptions {
 }
 
 /**
- * Makes the packages above resolve to their stand-ins in this process, for a process that
+ * Makes the packages above resolve to their stand-ins (and REPLACEMENTS to seedcast's own) in this process, for a process that
  * only downloads or seeds over TCP and uTP (the `get` and `seed` commands; the seeder's
  * WebRTC child loads everything). Call it before
  * webtorrent is first imported: a package already loaded stays loaded, and only the
@@ -90,6 +98,7 @@ export function leaveOutUnusedModules (options: LeanImportOptions = {}): boolean
         const client = next('bittorrent-tracker/client', context) as { url: string }
         return { url: `data:text/javascript,${encodeURIComponent(trackerClientOnly(client.url))}`, format: 'module', shortCircuit: true }
       }
+      if (Object.hasOwn(REPLACEMENTS, specifier)) return { url: REPLACEMENTS[specifier], format: 'module', shortCircuit: true }
       const source = Object.hasOwn(standIns, specifier) ? standIns[specifier] : undefined
       if (source === undefined) return next(specifier, context)
       return { url: `data:text/javascript,${encodeURIComponent(source)}`, format: 'module', shortCircuit: true }

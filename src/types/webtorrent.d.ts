@@ -248,3 +248,8 @@ declare module 'torrent-piece' {
     length: number
   }
 }
+
+declare module 'throughput' {
+  /** A speed meter over the last `seconds` (default 5): add bytes, get bytes per second (src/swarm/speed-meter.ts replaces it in get and seed). */
+  export default function throughput (seconds?: number): (bytes?: number) => number
+}

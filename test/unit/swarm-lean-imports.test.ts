@@ -33,14 +33,15 @@ server.close()
 await closeDownloadClient(client)
 const loaded = resolved.filter(url => /node_modules\\/(node-fetch|@silentbot1\\/nat-api|load-ip-set|create-torrent|cross-fetch-ponyfill|bittorrent-dht|k-rpc|ws|@thaunknown\\/simple-websocket|@thaunknown\\/simple-peer|socks|ip-address)\\//.test(url))
 const webtorrentLoaded = resolved.some(url => url.includes('node_modules/webtorrent/'))
-console.log(JSON.stringify({ applied, leftOutModules: leftOutModules(), refusals, body, loaded, webtorrentLoaded, webrtcSupport: WebTorrent.WEBRTC_SUPPORT }))
+const meters = { ours: resolved.some(url => url.endsWith('/dist/src/swarm/speed-meter.js')), package: resolved.some(url => url.includes('node_modules/throughput/')), rate: typeof (await import('throughput')).default()(16384) }
+console.log(JSON.stringify({ applied, leftOutModules: leftOutModules(), refusals, body, loaded, webtorrentLoaded, meters, webrtcSupport: WebTorrent.WEBRTC_SUPPORT }))
 `
 
 describe('modules get and seed leave out', () => {
   it('replaces what webtorrent imports and get or seed never runs (the DHT and WebRTC too when off), and webtorrent still makes a client', () => {
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 })
     expect(result.status, result.stderr).toBe(0)
-    const found = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { applied: boolean, leftOutModules: string[], refusals: string[], body: string, loaded: string[], webtorrentLoaded: boolean, webrtcSupport: boolean }
+    const found = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { applied: boolean, leftOutModules: string[], refusals: string[], body: string, loaded: string[], webtorrentLoaded: boolean, meters: { ours: boolean, package: boolean, rate: string }, webrtcSupport: boolean }
     expect(found.applied).toBe(true)
     expect(found.leftOutModules).toEqual(['@silentbot1/nat-api', 'load-ip-set', 'create-torrent', 'cross-fetch-ponyfill', '@thaunknown/simple-websocket', 'socks', 'bittorrent-dht', '@thaunknown/simple-peer/lite.js'])
     expect(found.refusals).toHaveLength(7)
@@ -51,5 +52,7 @@ describe('modules get and seed leave out', () => {
     // webtorrent and the tracker client were resolved and loaded; none of the left-out packages was.
     expect(found.webtorrentLoaded).toBe(true)
     expect(found.loaded).toEqual([])
+    // The speed meters of webtorrent and bittorrent-protocol are seedcast's (speed-meter.ts), never the throughput package.
+    expect(found.meters).toEqual({ ours: true, package: false, rate: 'number' })
   })
 })
