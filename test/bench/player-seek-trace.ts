@@ -3,9 +3,11 @@
 // (MB, default 3) on `seedcast serve`, a seeder (SEED=0: none), Chromium over loopback; each
 // run opens the episode page, plays, seeks to 80 % right after the first audio, then 4 s
 // later (THEN_AFTER_MS; peers up, pieces prefetched) to 30 % (THEN_TO), for a plain <audio> and for the player, whose
-// events (web/player/trace.ts) are printed in ms from the seek. Run it inside `unshare -n`
+// events (web/player/trace.ts) are printed in ms from the seek; the plain page then times one bare
+// Range fetch of the web seed at 80 % (the HTTP round trip the player's first seek cannot avoid).
+// Run it inside `unshare -n`
 // after `npm run build`: node test/bench/player-seek-trace.ts
-import type { BrowserContext } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { launchChromium } from '../helpers/chromium.ts'
 import type { Cleanups, PlayerShow } from '../e2e/player-site.ts'
 import { openEpisodePage, openSeekScript, seekTo, startPlaying, type Seek, type TraceEvent } from './player-common.ts'
@@ -27,6 +29,28 @@ function timeline (name: string, result: Seek, events: TraceEvent[], until: numb
   return [`  ${name}: ${result.ms.toFixed(0)} ms (seeked ${seekedAt(result)})`, ...lines].join('\n')
 }
 
+/**
+ * In the page: one fetch() of what the player's seek reads from the web seed (256 kB from
+ * `fraction` of the file), ms until its headers and its first bytes. Right after first audio,
+ * the player holds no piece there and no peer is up: its seek costs the plain element's plus
+ * such a round trip at least (the floor with every piece held is 1.0x: player-seek-floor.ts).
+ */
+function bareFetch (page: Page, fraction: number): Promise<{ headers: number, body: number }> {
+  return page.evaluate(async fraction => {
+    const audio = document.querySelector('audio')!
+    const length = Number(audio.dataset.length)
+    const start = Math.floor(length * fraction / 16384) * 16384
+    const began = performance.now()
+    const response = await fetch(audio.currentSrc || audio.src, { headers: { Range: `bytes=${start}-${Math.min(length, start + 262144) - 1}` }, cache: 'no-store' })
+    const headers = performance.now() - began
+    const reader = response.body!.getReader()
+    await reader.read()
+    const body = performance.now() - began
+    await reader.cancel()
+    return { headers, body }
+  }, fraction)
+}
+
 async function run (context: BrowserContext, show: PlayerShow, player: boolean): Promise<string> {
   const page = await openEpisodePage(context, show, player)
   try {
@@ -34,7 +58,11 @@ async function run (context: BrowserContext, show: PlayerShow, player: boolean):
     const first = await seekTo(page, 0.8)
     await new Promise(resolve => setTimeout(resolve, THEN_AFTER_MS))
     const second = await seekTo(page, THEN_TO)
-    if (!player) return `plain: 80 % ${first.ms.toFixed(0)} ms (seeked ${seekedAt(first)}), then ${THEN_TO * 100} % ${second.ms.toFixed(0)} ms`
+    if (!player) {
+      const bare = await bareFetch(page, 0.8)
+      return `plain: 80 % ${first.ms.toFixed(0)} ms (seeked ${seekedAt(first)}), then ${THEN_TO * 100} % ${second.ms.toFixed(0)} ms; ` +
+        `a bare Range fetch at 80 %: headers ${bare.headers.toFixed(0)} ms, first bytes ${bare.body.toFixed(0)} ms`
+    }
     const events = await page.evaluate(() => (window as any).seedcastTrace as TraceEvent[])
     return ['player:', timeline('80 %', first, events, second.at), timeline(`then ${THEN_TO * 100} %`, second, events, Infinity)].join('\n')
   } finally {
