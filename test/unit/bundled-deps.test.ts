@@ -10,7 +10,7 @@ import { modulesInBundle } from '../helpers/bundles.js'
 import { binPath, repoRoot } from '../helpers/cli.js'
 import { tempDir } from '../helpers/tmp.js'
 
-// The CLI loads feedsmith, zod, music-metadata, uuid, write-file-atomic and oclif from their
+// The CLI loads feedsmith, zod, music-metadata, uuid, write-file-atomic, proper-lockfile and oclif from their
 // bundles in dist/vendor (cli/bundled-deps.ts, built by `npm run build` with
 // scripts/vendor.vite.config.js). These hold the build to the sources: a bundle missing, made
 // from other versions of the packages, or exporting other names than the code imports fails
