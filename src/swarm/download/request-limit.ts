@@ -6,6 +6,14 @@ import { capRequestQueue } from '../webtorrent-internals.js'
  * 8 MiB of 16 KiB blocks. WebTorrent asks for a second's worth of a peer's speed, which
  * over loopback from aria2c was 3,000 to 10,000 blocks (50-160 MiB) in flight, all of it
  * arriving whether the disk kept up or not.
+ * Fewer would cost `get` less CPU: the 1 GiB bench download from aria2c, one build with the
+ * cap alternated at load 10-15, took 2.75 s with 2000, 2.30-2.41 s with 500, 2.13 with 250
+ * and 2.04-2.10 with 125 (medians of five, two rounds; peak RSS 140-148, 121-137, 119-123,
+ * 114-122 MiB), and 128 against 500 in two builds 2.00 against 2.24 s (seven rounds). But
+ * 128 was also slower in some of those runs (wall medians 5.5 against 4.2 s; a bench round
+ * 151 against 207 MiB/s): a short pipeline drains while the loaded process waits for a core,
+ * and 2 MiB in flight caps one peer at 20 MiB/s across a 100 ms round trip. 256 against 500
+ * was 2.16 against 2.18 s. Kept at 500 until a quiet machine can tell the rate apart.
  */
 export const REQUEST_QUEUE = 500
 
