@@ -18,13 +18,18 @@ const SEED = process.env.SEED !== '0'
 /** The second seek: how long after the first (ms), and where to (fraction of the duration). */
 const THEN_AFTER_MS = Number(process.env.THEN_AFTER_MS ?? 4000)
 const THEN_TO = Number(process.env.THEN_TO ?? 0.3)
+/**
+ * Events printed from this long before each seek (ms): e.g. BEFORE_MS=400 shows the web-seed
+ * reads still under way when the first seek comes.
+ */
+const BEFORE_MS = Number(process.env.BEFORE_MS ?? 5)
 
 
 /** When 'seeked' fired, from the seek ('-': playback passed the target before the event came). */
 const seekedAt = (seek: Seek): string => seek.seeked ? `+${(seek.seeked - seek.at).toFixed(0)}` : '-'
 
 function timeline (name: string, result: Seek, events: TraceEvent[], until: number): string {
-  const lines = events.filter(e => e.t >= result.at - 5 && e.t < until && e.what !== 'web-seed-verified').map(e => `    +${(e.t - result.at).toFixed(0)} ${e.what} ${JSON.stringify(e.detail, (key, value: unknown) =>
+  const lines = events.filter(e => e.t >= result.at - BEFORE_MS && e.t < until && e.what !== 'web-seed-verified').map(e => `    +${(e.t - result.at).toFixed(0)} ${e.what} ${JSON.stringify(e.detail, (key, value: unknown) =>
     (key === 'receivedAt' || key === 'askedAt') && typeof value === 'number' ? `+${(value - result.at).toFixed(0)}` : value) ?? ''}`)
   return [`  ${name}: ${result.ms.toFixed(0)} ms (seeked ${seekedAt(result)})`, ...lines].join('\n')
 }
