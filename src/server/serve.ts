@@ -38,6 +38,9 @@ export interface RunningServer {
   close: (timeoutMs?: number) => Promise<void>
 }
 
+/** While draining, how often the connections that have finished their response are closed. */
+const IDLE_SWEEP_MS = 50
+
 /** Builds the server for `options.shows` and starts listening. */
 export async function serveShows (options: ServeOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1'
@@ -81,7 +84,14 @@ export async function serveShows (options: ServeOptions): Promise<RunningServer>
         server.seedcastHealth.state = 'draining'
         const timer = setTimeout(() => { server.server.closeAllConnections(); resolve() }, timeoutMs)
         timer.unref()
-        server.close().then(() => { clearTimeout(timer); resolve() }, () => { clearTimeout(timer); resolve() })
+        // Node closes the connections that are idle when close() begins, once: a keep-alive
+        // connection whose request came before and was answered after (the tracker's announces
+        // answer on their own, after Fastify's closing check) would then stay open, idle, until
+        // the deadline. During the drain such connections are closed as they fall idle.
+        const sweep = setInterval(() => server.server.closeIdleConnections(), IDLE_SWEEP_MS)
+        sweep.unref()
+        const done = () => { clearTimeout(timer); clearInterval(sweep); resolve() }
+        server.close().then(done, done)
       })
       return closing
     }

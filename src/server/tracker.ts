@@ -95,9 +95,14 @@ async function tracker (app: FastifyInstance, options: TrackerOptions): Promise<
     })
   })
 
-  app.addHook('onClose', async () => {
+  // Before the HTTP server closes, not after: Node's close waits for every connection to
+  // end, and a WebSocket (a browser's, or this process's own seeder's) never ends by itself,
+  // so a stop would otherwise sit out the whole drain timeout.
+  app.addHook('preClose', async () => {
     app.server.off('upgrade', onUpgrade)
     for (const socket of sockets) socket.terminate()
+  })
+  app.addHook('onClose', async () => {
     for (const socket of udpSockets) socket.close()
     server.udp4 = server.udp6 = null
     await new Promise<void>(resolve => server.close(() => resolve()))

@@ -4,10 +4,12 @@
 // download in flight finish while new connections are refused.
 import { readFile } from 'node:fs/promises'
 import { Agent, request } from 'node:http'
+import { connect } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serveShows, type RunningServer } from '../../src/server/serve.js'
 import type { Catalog } from '../../src/model/show.js'
+import { within } from '../helpers/json-process.js'
 import { tempDir } from '../helpers/tmp.js'
 import { makePublishedShow, rawRequest } from './serve-helpers.js'
 
@@ -121,6 +123,86 @@ describe('draining', () => {
       await closed
     } finally {
       agent.destroy()
+      await running.close()
+    }
+  })
+
+  // A stop must not sit out the drain deadline (30 s for `serve`) for connections that will
+  // never end by themselves. The tracker's WebSockets did: npm start's stop hung 30 s in about
+  // 1 in 4 runs at load 10, when its own seeder's WebSocket was still open as the drain began.
+  // So did a keep-alive connection whose request came before the drain and was answered after
+  // (1 in ~10 npm start stops at load 10: its seeder's 'stopped' announce): Node closes only the
+  // connections idle when its close begins.
+  const DEADLINE_MS = 120_000
+  const WELL_BEFORE_MS = 20_000
+
+  it('closes the tracker\'s WebSockets at once instead of waiting for them', async () => {
+    const running = await serveShows({ shows: [showDir], port: 0 })
+    try {
+      const socket = new WebSocket(`ws://127.0.0.1:${running.port}/announce`)
+      await within(new Promise((resolve, reject) => { socket.onopen = resolve; socket.onerror = reject }), 10_000, 'WebSocket open')
+      const socketClosed = new Promise<number>(resolve => { socket.onclose = event => resolve(event.code) })
+      await within(running.close(DEADLINE_MS), WELL_BEFORE_MS, 'drain with a tracker WebSocket open')
+      // 1006: closed by the server without a close frame (terminated), as a stop does.
+      expect(await within(socketClosed, 10_000, 'WebSocket close')).toBe(1006)
+    } finally {
+      await running.close()
+    }
+  })
+
+  it('closes a keep-alive connection as soon as the response it had in flight is done', async () => {
+    const running = await serveShows({ shows: [showDir], port: 0 })
+    const episode = catalog.episodes[0]!
+    const expected = await readFile(join(showDir, 'public', episode.mediaPath))
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+    try {
+      let connectionClosed!: Promise<void>
+      let resume!: () => void
+      let firstBytes!: () => void
+      const held = new Promise<void>(resolve => { firstBytes = resolve })
+      const download = new Promise<Buffer>((resolve, reject) => {
+        request({ port: running.port, host: '127.0.0.1', path: `/${episode.mediaPath}`, agent }, res => {
+          connectionClosed = new Promise(resolve => res.socket.once('close', () => resolve()))
+          const chunks: Buffer[] = []
+          // Held after the first bytes: the response is in flight when the drain begins.
+          res.once('data', () => { res.pause(); firstBytes() })
+          resume = () => res.resume()
+          res.on('data', (chunk: Buffer) => chunks.push(chunk))
+          res.on('end', () => resolve(Buffer.concat(chunks)))
+          res.on('error', reject)
+        }).on('error', reject).end()
+      })
+      await within(held, 10_000, 'first bytes')
+      const closed = running.close(DEADLINE_MS)
+      resume()
+      expect((await within(download, 10_000, 'download')).equals(expected)).toBe(true)
+      await within(connectionClosed, WELL_BEFORE_MS, 'the keep-alive connection closed by the drain')
+      await within(closed, WELL_BEFORE_MS, 'drain')
+    } finally {
+      agent.destroy()
+      await running.close()
+    }
+  })
+
+  it('closes a keep-alive connection whose request came before the drain and its answer after', async () => {
+    const running = await serveShows({ shows: [showDir], port: 0 })
+    const socket = connect(running.port, '127.0.0.1')
+    try {
+      await within(new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject)), 10_000, 'connect')
+      let received = ''
+      socket.setEncoding('latin1').on('data', (chunk: string) => { received += chunk })
+      const socketClosed = new Promise<void>(resolve => socket.once('close', () => resolve()))
+      // The server has the request but waits for its body: no answer before the drain begins.
+      const requested = new Promise(resolve => running.server.server.once('request', resolve))
+      socket.write('PATCH /api/shows/no-such-show/episodes/no-such-episode HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\n')
+      await within(requested, 10_000, 'the request reaching the server')
+      const closed = running.close(DEADLINE_MS)
+      socket.write('{}')
+      await within(socketClosed, WELL_BEFORE_MS, 'the keep-alive connection closed by the drain')
+      expect(received).toMatch(/^HTTP\/1\.1 404 /)
+      await within(closed, WELL_BEFORE_MS, 'drain')
+    } finally {
+      socket.destroy()
       await running.close()
     }
   })
