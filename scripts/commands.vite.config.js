@@ -12,12 +12,11 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
+import { nodeBundleConfig, root } from './node-bundle.js'
 import { bundlesFor, DIST_SPECIFIER } from '../dist/cli/bundled-deps.js'
 import { FAST_RUN_COMMANDS } from '../dist/cli/fast-start.js'
 
-const root = fileURLToPath(new URL('..', import.meta.url))
 const dist = join(root, 'dist')
 
 /** The modules of dist/ that `from` imports by relative path, and theirs, and so on. */
@@ -45,12 +44,9 @@ const BEFORE_THE_COMMAND = ['cli/fast-start.js', 'cli/bundled-deps.js', 'cli/qui
 const selfLocating = [...closure(Object.values(input))].filter(file => readFileSync(file, 'utf8').includes('import.meta'))
 export const external = closure([...BEFORE_THE_COMMAND, ...selfLocating])
 
-export default defineConfig({
-  root,
-  logLevel: 'warn',
-  configFile: false,
-  publicDir: false,
-  plugins: [{
+export default defineConfig(nodeBundleConfig({
+  outDir: 'dist/bundle',
+  plugin: {
     name: 'seedcast-command-bundle',
     enforce: 'pre',
     resolveId (source, importer) {
@@ -71,23 +67,8 @@ export default defineConfig({
       const index = { commands, external: [...external].map(path => relative(dist, path)).sort(), modules }
       this.emitFile({ type: 'asset', fileName: 'commands.json', source: JSON.stringify(index, null, 2) + '\n' })
     }
-  }],
-  ssr: { target: 'node' },
-  build: {
-    ssr: true,
-    outDir: 'dist/bundle',
-    emptyOutDir: true,
-    target: 'node22',
-    minify: false,
-    sourcemap: false,
-    copyPublicDir: false,
-    // The index this build writes (an asset: Vite drops those of an SSR build by default).
-    ssrEmitAssets: true,
-    rollupOptions: {
-      // Packages and Node's modules: left to Node (and the CLI's map to dist/vendor).
-      external: source => !source.startsWith('.') && !source.startsWith('/') && !source.startsWith('\0'),
-      input,
-      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' }
-    }
-  }
-})
+  },
+  input,
+  // Packages and Node's modules: left to Node (and the CLI's map to dist/vendor).
+  external: source => !source.startsWith('.') && !source.startsWith('/') && !source.startsWith('\0')
+}))

@@ -12,11 +12,10 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
+import { nodeBundleConfig, root } from './node-bundle.js'
 import { BUNDLED_PACKAGES, WHOLE_PACKAGES } from '../dist/cli/bundled-deps.js'
 
-const root = fileURLToPath(new URL('..', import.meta.url))
 const SOURCES = ['src', 'commands', 'cli', 'bin']
 const require = createRequire(join(root, 'package.json'))
 
@@ -112,12 +111,9 @@ function deferRequires (code, id) {
 const used = importedNames()
 const specifiers = [...used.keys()].sort()
 
-export default defineConfig({
-  root,
-  logLevel: 'warn',
-  configFile: false,
-  publicDir: false,
-  plugins: [{
+export default defineConfig(nodeBundleConfig({
+  outDir: 'dist/vendor',
+  plugin: {
     name: 'seedcast-vendor-entries',
     resolveId (id) { return id.startsWith('seedcast-vendor:') ? `\0${id}` : undefined },
     load (id) { return id.startsWith(PREFIX) ? entrySource(id.slice(PREFIX.length), used.get(id.slice(PREFIX.length))) : undefined },
@@ -132,27 +128,13 @@ export default defineConfig({
       }))
       this.emitFile({ type: 'asset', fileName: 'bundled.json', source: JSON.stringify({ packages }, null, 2) + '\n' })
     }
-  }],
+  },
+  input: Object.fromEntries(specifiers.map(specifier => [specifier.replaceAll('/', '_'), `seedcast-vendor:${specifier}`])),
+  // oclif's optional loaders of TypeScript commands (development only): left to Node.
+  external: ['typescript', 'ts-node', 'tsx'],
   // CommonJS code read as ES modules: write-file-atomic hashes __filename into its temporary
   // names. (test/unit/bundled-deps.test.ts runs the bundles through the CLI.)
   define: { __filename: 'import.meta.filename', __dirname: 'import.meta.dirname' },
-  ssr: { noExternal: true, target: 'node' },
-  build: {
-    ssr: true,
-    outDir: 'dist/vendor',
-    emptyOutDir: true,
-    target: 'node22',
-    minify: false,
-    sourcemap: false,
-    copyPublicDir: false,
-    // The index this build writes (an asset: Vite drops those of an SSR build by default).
-    ssrEmitAssets: true,
-    license: { fileName: 'LICENSES.md' },
-    rollupOptions: {
-      // oclif's optional loaders of TypeScript commands (development only): left to Node.
-      external: ['typescript', 'ts-node', 'tsx'],
-      input: Object.fromEntries(specifiers.map(specifier => [specifier.replaceAll('/', '_'), `seedcast-vendor:${specifier}`])),
-      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' }
-    }
-  }
-})
+  ssr: { noExternal: true },
+  build: { license: { fileName: 'LICENSES.md' } }
+}))
