@@ -3,7 +3,8 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import WebTorrent, { type Torrent, type TorrentOptions, type Wire } from 'webtorrent'
 import { SeedcastError, type ErrorCode } from '../../errors.js'
-import { closeClient, createClient, type ClientOptions, type SwarmClient } from '../client.js'
+import { closeClient, type ClientOptions, type SwarmClient } from '../client.js'
+import { openPeerPort } from './peer-port.js'
 import type { Metainfo } from '../../torrent/metainfo.js'
 import { piecesOfFiles } from '../../torrent/piece-range.js'
 import { verifyData } from '../../torrent/verify.js'
@@ -21,7 +22,6 @@ import { addFastPathCounts, snapshotFastPathCounts } from '../fast-path-counts.j
 import { shareSlice, UploadShare } from '../upload-share.js'
 import { connOfWire, featureOn, hostilePeers, peerPortAddress, setUploadThrottle, uploadThrottle, uploadThrottleSaturated, type HostilePeer } from '../webtorrent-internals.js'
 import { NO_RATE_LIMIT } from '../rate.js'
-import { isLoopback } from '../client.js'
 import { addByTransport, countUploadsByTransport, emptyByTransport, peersByTransport, sumByTransport, type ByTransport } from './transport-uploads.js'
 
 export interface SeedOptions extends ClientOptions {
@@ -395,8 +395,9 @@ export async function startSeeder (options: SeedOptions = {}): Promise<Seeder> {
   await mkdir(join(stateDir, 'status'), { recursive: true })
   // This process makes no WebRTC connection (so never loads the native module, and a ws://
   // tracker is never announced to from here): a child process does (see Seeder.webrtc).
-  const client = createClient({ ...options, webrtc: false })
+  const client = await openPeerPort({ ...options, webrtc: false })
   const seeder = new Seeder(client, stateDir, options.onEvent, { ...seedTorrentOptions(), ...options.torrentOptions }, options.concurrency ?? 16)
+  client.on('error', (err: Error) => seeder.report({ event: 'warning', code: 'ECLIENT', message: err.message }))
   if (webRtcWanted(options)) {
     // One upload limit for both processes: this one holds it and lends the child a share
     // by measured demand (upload-share.ts).
@@ -414,14 +415,6 @@ export async function startSeeder (options: SeedOptions = {}): Promise<Seeder> {
       statsIntervalMs: options.statsIntervalMs || 1000
     }, event => seeder.report(event), seeder.uploadShare)
   }
-  try {
-    await waitListening(client)
-    checkPeerPortAddress(client, options.host)
-  } catch (err) {
-    await closeClient(client)
-    throw err
-  }
-  client.on('error', (err: Error) => seeder.report({ event: 'warning', code: 'ECLIENT', message: err.message }))
   hostilePeers.on('banned', seeder.onHostilePeer)
   return seeder
 }
@@ -497,26 +490,6 @@ export function peerSettings (seeder: Seeder, options: SeedOptions): PeerSetting
     dht: Boolean(client.dht),
     webrtc: options.webrtc ?? true
   }
-}
-
-/** With a `host`, the peer port must be on it and nowhere else (see constructListeningOn). */
-function checkPeerPortAddress (client: SwarmClient, host: string | undefined): void {
-  if (!host) return
-  const address = peerPortAddress(client)
-  const same = address === host.replace(/^\[|\]$/g, '') || (host === 'localhost' && address !== undefined && isLoopback(address))
-  if (!same) throw new SeedcastError(`cannot listen for peers on ${host}: the peer port opened on ${address ?? 'an unknown address'}`, { code: 'ELISTEN', hint: 'check the pinned webtorrent version' })
-}
-
-function waitListening (client: SwarmClient): Promise<void> {
-  if (client.listening) return Promise.resolve()
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new SeedcastError('the peer port did not open within 10 s', { code: 'ELISTEN' })), 10_000)
-    client.once('listening', () => { clearTimeout(timer); resolve() })
-    client.once('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer)
-      reject(new SeedcastError(`cannot listen for peers: ${err.message}`, { code: err.code === 'EADDRINUSE' ? 'EADDRINUSE' : 'ELISTEN', hint: err.code === 'EADDRINUSE' ? 'choose another `torrentPort`' : undefined }))
-    })
-  })
 }
 
 async function forEachLimit<T> (items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
