@@ -6,9 +6,9 @@ import { createReadStream } from 'node:fs'
 import { stat, writeFile } from 'node:fs/promises'
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { join } from 'node:path'
+import { ARIA2_LISTEN_PORTS } from '../helpers/aria2.ts'
 import { binPath, repoRoot } from '../helpers/cli.ts'
 import { startJsonProcess } from '../helpers/json-process.ts'
-import { freePort } from '../helpers/ports.ts'
 
 export const fixtureMp3 = join(repoRoot, 'fixtures', 'episode.mp3')
 
@@ -31,18 +31,20 @@ export async function makeTorrent (input: string, out: string, options: { tracke
   return Buffer.from(torrent)
 }
 
-export interface Aria2Seeder { process: ChildProcess, port: number, stop: () => Promise<void>, log: () => string }
+export interface Aria2Seeder { process: ChildProcess, stop: () => Promise<void>, log: () => string }
 
 /**
  * aria2c seeding `torrentPath` with its data in `dataDir`, forever, on 127.0.0.1.
  * `unverified` skips the hash check, so it serves whatever bytes are on disk (the
- * corrupt-peer test); `uploadLimit` in bytes per second throttles it.
+ * corrupt-peer test); `uploadLimit` in bytes per second throttles it. Peers find it through
+ * the torrent's tracker. It listens on the first port of ARIA2_LISTEN_PORTS it can bind: one
+ * port found free beforehand could be taken by another process before aria2c binds it, and
+ * aria2c then exits ("failed to bind TCP port").
  */
 export async function startAria2Seeder (torrentPath: string, dataDir: string, options: { unverified?: boolean, uploadLimit?: number } = {}): Promise<Aria2Seeder> {
-  const port = await freePort()
   const args = [
     '--seed-ratio=0.0', '--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false', '--enable-peer-exchange=false',
-    `--listen-port=${port}`, `--dir=${dataDir}`, '--quiet=true', '--console-log-level=warn', '--summary-interval=0',
+    `--listen-port=${ARIA2_LISTEN_PORTS}`, `--dir=${dataDir}`, '--quiet=true', '--console-log-level=warn', '--summary-interval=0',
     '--bt-tracker-interval=1', '--bt-stop-timeout=0', '--disable-ipv6=true', '--allow-overwrite=false', '--auto-file-renaming=false',
     '--file-allocation=none'
   ]
@@ -56,7 +58,6 @@ export async function startAria2Seeder (torrentPath: string, dataDir: string, op
   child.stderr!.on('data', (chunk: Buffer) => { log += chunk.toString() })
   return {
     process: child,
-    port,
     log: () => log,
     stop: () => stopProcess(child)
   }

@@ -11,10 +11,10 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { readStatuses } from '../../src/swarm/status-file.js'
 import { createTorrent } from '../../src/torrent/create.js'
+import { ARIA2_LISTEN_PORTS } from '../helpers/aria2.js'
 import { binPath, runCli, runCliJson } from '../helpers/cli.js'
 import { startJsonProcess, waitForLines, within } from '../helpers/json-process.js'
 import { startLibtorrentLeecher } from '../helpers/libtorrent.js'
-import { freePort } from '../helpers/ports.js'
 import { tempDir } from '../helpers/tmp.js'
 import { startTracker } from '../helpers/tracker.js'
 import { startWebSeed, stopProcess } from './get-helpers.js'
@@ -77,7 +77,7 @@ describe('seedcast peers', () => {
     const { seeder, port, torrentPath, directPath, infoHash, state, dir } = await seedTwoMiB()
     const ariaDir = join(dir, 'aria2')
     const aria = spawn('aria2c', ['--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false', '--enable-peer-exchange=false',
-      `--listen-port=${await freePort()}`, `--max-download-limit=${LEECH_LIMIT}`, '--seed-time=0', '--console-log-level=warn',
+      `--listen-port=${ARIA2_LISTEN_PORTS}`, `--max-download-limit=${LEECH_LIMIT}`, '--seed-time=0', '--console-log-level=warn',
       '--summary-interval=0', '--file-allocation=none', '--dir', ariaDir, torrentPath], { stdio: 'ignore' })
     cleanups.push(() => stopProcess(aria))
     const leechDir = join(dir, 'libtorrent')
