@@ -153,7 +153,7 @@ describe('simultaneous uTP dials between seedcast and libtorrent', () => {
     const { torrent: torrentFile } = await createTorrent(join(media, 'episode.bin'), { announce: [], pieceLength: 16384 })
     const torrentPath = join(tmp.path, 'episode.torrent')
     await writeFile(torrentPath, torrentFile)
-    // Below libtorrent's ports (ephemeral, from freePort), so libtorrent keeps seedcast's connection.
+    // Below libtorrent's ports (freePort's, 22000 and up), so libtorrent keeps seedcast's connection.
     const seedPort = await portFrom(21_000, 1)
     const client: any = createClient({ dht: false, lsd: false, trackers: false, webrtc: false, pex: false, torrentPort: seedPort })
     cleanups.push(() => closeClient(client))
