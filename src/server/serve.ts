@@ -41,27 +41,50 @@ export interface RunningServer {
 /** While draining, how often the connections that have finished their response are closed. */
 const IDLE_SWEEP_MS = 50
 
+/**
+ * How many port numbers `port: 0` with the UDP tracker tries before giving up: each is one
+ * the kernel found free for UDP, which TCP may hold (rarely: the next one is another).
+ */
+const PORT_PAIR_ATTEMPTS = 20
+
 /** Builds the server for `options.shows` and starts listening. */
 export async function serveShows (options: ServeOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1'
   const server = await createServer(options)
-  try {
-    await server.listen({ port: options.port ?? 8080, host })
-  } catch (error) {
-    await server.close().catch(() => {})
-    throw listenError(error, host, options.port ?? 8080)
-  }
-  const port = (server.server.address() as AddressInfo).port
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/`
-  const tracker = selfTrackerUrls(new URL(server.seedcastShows[0]!.mountPath, url).href) as TrackerUrls
-  if (options.udpTracker) {
+  const asked = options.port ?? 8080
+  const udpHost = host.includes(':') ? `[${host}]` : host
+  let udpPort: number | undefined
+  if (options.udpTracker && asked === 0) {
+    // HTTP and UDP on one number, any free one. Not HTTP on a port the kernel picks and then
+    // UDP on that number: another process's UDP socket (a uTP or DHT socket, a UDP tracker
+    // client's) may hold it, and serve failed. UDP first on a port free for UDP, then HTTP on
+    // that number, another pair when TCP holds it.
+    for (let attempt = 1; udpPort === undefined; attempt++) {
+      const candidate = await listenUdpTracker(server, 0, host)
+      try {
+        await server.listen({ port: candidate, host })
+        udpPort = candidate
+      } catch (error) {
+        server.seedcastTracker.closeUdp()
+        if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE' && attempt < PORT_PAIR_ATTEMPTS) continue
+        await server.close().catch(() => {})
+        throw listenError(error, host, asked)
+      }
+    }
+  } else {
     try {
-      const udpPort = await server.seedcastTracker.listenUdp(port, host)
-      tracker.udp = `udp://${host.includes(':') ? `[${host}]` : host}:${udpPort}/announce`
+      await server.listen({ port: asked, host })
     } catch (error) {
       await server.close().catch(() => {})
-      throw new SeedcastError(`cannot listen for UDP tracker requests on ${host}:${port}: ${(error as Error).message}`, { code: 'ELISTEN', cause: error, hint: 'free that UDP port or serve without `udpTracker`' })
+      throw listenError(error, host, asked)
     }
+  }
+  const port = (server.server.address() as AddressInfo).port
+  const url = `http://${udpHost}:${port}/`
+  const tracker = selfTrackerUrls(new URL(server.seedcastShows[0]!.mountPath, url).href) as TrackerUrls
+  if (options.udpTracker) {
+    udpPort ??= await listenUdpTracker(server, port, host)
+    tracker.udp = `udp://${udpHost}:${udpPort}/announce`
   }
   const scheduler = new ScheduledPublisher(server.seedcastShows.map(show => show.paths.root))
   scheduler.on('error', () => { /* reported by the command's listener; a failed rebuild is retried at the next change */ })
@@ -95,6 +118,16 @@ export async function serveShows (options: ServeOptions): Promise<RunningServer>
       })
       return closing
     }
+  }
+}
+
+/** Starts the UDP tracker on `port` of `host`; on failure, closes the server and throws ELISTEN. */
+async function listenUdpTracker (server: SeedcastServer, port: number, host: string): Promise<number> {
+  try {
+    return await server.seedcastTracker.listenUdp(port, host)
+  } catch (error) {
+    await server.close().catch(() => {})
+    throw new SeedcastError(`cannot listen for UDP tracker requests on ${host}:${port}: ${(error as Error).message}`, { code: 'ELISTEN', cause: error, hint: 'free that UDP port or serve without `udpTracker`' })
   }
 }
 

@@ -24,6 +24,8 @@ export interface SeedcastTracker {
   server: Server
   /** Starts the UDP tracker (BEP 15) on `port` of `host`; resolves with the bound port. */
   listenUdp: (port: number, host: string) => Promise<number>
+  /** Stops the UDP tracker started by listenUdp, if any. */
+  closeUdp: () => void
 }
 
 const SCRAPE_PATH = 'scrape'
@@ -102,13 +104,16 @@ async function tracker (app: FastifyInstance, options: TrackerOptions): Promise<
     app.server.off('upgrade', onUpgrade)
     for (const socket of sockets) socket.terminate()
   })
-  app.addHook('onClose', async () => {
-    for (const socket of udpSockets) socket.close()
+  const closeUdp = () => {
+    for (const socket of udpSockets.splice(0)) socket.close()
     server.udp4 = server.udp6 = null
+  }
+  app.addHook('onClose', async () => {
+    closeUdp()
     await new Promise<void>(resolve => server.close(() => resolve()))
   })
 
-  const decoration: SeedcastTracker = { announcePaths, served, server, listenUdp }
+  const decoration: SeedcastTracker = { announcePaths, served, server, listenUdp, closeUdp }
   app.decorate('seedcastTracker', decoration)
 }
 

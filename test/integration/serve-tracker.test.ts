@@ -3,8 +3,9 @@
 // show whose trackers are `self` is fetched by aria2c from its magnet alone, with the web
 // seed out of reach: metadata and every byte come from the seeder it found there.
 import { createHash, randomBytes } from 'node:crypto'
-import { createSocket } from 'node:dgram'
+import { createSocket, Socket as UdpSocket } from 'node:dgram'
 import { readFile } from 'node:fs/promises'
+import { createServer as createTcpServer } from 'node:net'
 import { join } from 'node:path'
 import bencode from 'bencode'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -62,6 +63,41 @@ async function serve (dir: string, port: number, udpTracker = false): Promise<Ru
   const running = await serveShows({ shows: [dir], port, host: '127.0.0.1', udpTracker })
   cleanups.push(() => running.close())
   return running
+}
+
+/** A BEP 15 connect to 127.0.0.1:`port`: whether it is answered with its transaction id within 10 s. */
+async function udpConnectAnswered (port: number): Promise<boolean> {
+  const udp = createSocket('udp4')
+  try {
+    const reply = new Promise<Buffer | undefined>(resolve => {
+      const timer = setTimeout(() => resolve(undefined), 10_000)
+      udp.once('message', message => { clearTimeout(timer); resolve(message) })
+    })
+    udp.send(Buffer.from('0000041727101980' + '00000000' + 'cafebabe', 'hex'), port, '127.0.0.1')
+    return (await reply)?.subarray(0, 8).toString('hex') === '00000000cafebabe'
+  } finally {
+    udp.close()
+  }
+}
+
+/**
+ * Until the returned restore, UDP binds in this process (`bind(port, ...)`) for which
+ * `redirect` returns a port go to that port instead: what another process holding a port
+ * looks like, on cue.
+ */
+function redirectUdpBinds (redirect: (port: number) => number | undefined): () => void {
+  const bind = UdpSocket.prototype.bind
+  UdpSocket.prototype.bind = function (this: UdpSocket, ...args: unknown[]) {
+    const to = typeof args[0] === 'number' ? redirect(args[0]) : undefined
+    return (bind as (...args: unknown[]) => UdpSocket).apply(this, to === undefined ? args : [to, ...args.slice(1)])
+  } as typeof bind
+  return () => { UdpSocket.prototype.bind = bind }
+}
+
+async function boundUdp (): Promise<UdpSocket> {
+  const socket = createSocket('udp4')
+  await new Promise<void>(resolve => socket.bind(0, '127.0.0.1', () => resolve()))
+  return socket
 }
 
 describe('the tracker of seedcast serve', () => {
@@ -126,6 +162,56 @@ describe('the tracker of seedcast serve', () => {
 
     // Only the announce path upgrades to a WebSocket.
     await expect(wsAnnounce(`ws://127.0.0.1:${port}/show/rss.xml`, first.episode.infoHash)).rejects.toThrow(/WebSocket error/)
+  })
+
+  it('--udp-tracker on port 0: HTTP and UDP on one number, never UDP on a number the kernel picked for TCP (another socket may hold it)', async () => {
+    const tmp = await tempDir()
+    cleanups.push(tmp.cleanup)
+    const dir = join(tmp.path, 'show')
+    await initShow(dir, {
+      title: 'Tracked', description: 'd', author: 'A', ownerName: 'A', ownerEmail: 'a@example.org',
+      language: 'en', category: 'Technology', baseUrl: 'http://127.0.0.1:8080/show/', trackers: ['self']
+    })
+    // Every UDP number asked for by number is held, as another process's uTP, DHT or tracker
+    // client socket may hold the one the kernel gave serve's TCP (serve then failed: ELISTEN).
+    const held = await boundUdp()
+    cleanups.push(() => { held.close() })
+    const restore = redirectUdpBinds(port => port === 0 ? undefined : held.address().port)
+    let running: RunningServer
+    try {
+      running = await serve(dir, 0, true)
+    } finally {
+      restore()
+    }
+    expect(running.tracker.udp).toBe(`udp://127.0.0.1:${running.port}/announce`)
+    expect(await udpConnectAnswered(running.port)).toBe(true)
+  })
+
+  it('--udp-tracker on port 0: a UDP number whose TCP port is taken is passed over for another', async () => {
+    const tmp = await tempDir()
+    cleanups.push(tmp.cleanup)
+    const dir = join(tmp.path, 'show')
+    await initShow(dir, {
+      title: 'Tracked', description: 'd', author: 'A', ownerName: 'A', ownerEmail: 'a@example.org',
+      language: 'en', category: 'Technology', baseUrl: 'http://127.0.0.1:8080/show/', trackers: ['self']
+    })
+    const blocker = createTcpServer()
+    await new Promise<void>(resolve => blocker.listen(0, '127.0.0.1', () => resolve()))
+    cleanups.push(() => { blocker.close() })
+    const taken = (blocker.address() as { port: number }).port
+    // The first UDP port the kernel hands serve is one whose TCP port another server holds.
+    let first = true
+    const restore = redirectUdpBinds(port => port === 0 && first ? (first = false, taken) : undefined)
+    let running: RunningServer
+    try {
+      running = await serve(dir, 0, true)
+    } finally {
+      restore()
+    }
+    expect(first).toBe(false)
+    expect(running.port).not.toBe(taken)
+    expect(running.tracker.udp).toBe(`udp://127.0.0.1:${running.port}/announce`)
+    expect(await udpConnectAnswered(running.port)).toBe(true)
   })
 
   it('puts two peers announcing a new torrent at the same moment in one swarm, so the first is told of the second and gets its offer', async () => {
