@@ -1,6 +1,9 @@
 // A client that stops reading is dropped after the send timeout, with its socket and its
 // file descriptor (nginx: send_timeout 60 s); connections past the cap are refused.
-// Short limits here (1 s, 3 connections) so the test waits for the event, not for 60 s.
+// Short limits here (3 s, 3 connections) so the test waits for the event, not for 60 s; each
+// limit on a server of its own, so the connections the cap test holds idle are never dropped
+// by a send timeout before the one past the cap comes (with 1 s on the same server, a stall
+// of the loaded machine between them let that one in).
 import { open, readdir, readlink } from 'node:fs/promises'
 import { connect, type Socket } from 'node:net'
 import { join } from 'node:path'
@@ -10,7 +13,10 @@ import { tempDir } from '../helpers/tmp.js'
 import { makePublishedShow, rawRequest } from './serve-helpers.js'
 
 let tmp: Awaited<ReturnType<typeof tempDir>>
+/** Drops clients that read nothing for 3 s. */
 let running: RunningServer
+/** Takes at most 3 connections (and drops idle ones only after the default 60 s). */
+let capped: RunningServer
 let bigFile: string
 
 beforeAll(async () => {
@@ -22,10 +28,12 @@ beforeAll(async () => {
   const handle = await open(bigFile, 'w')
   await handle.truncate(1024 ** 3)
   await handle.close()
-  running = await serveShows({ shows: [showDir], port: 0, host: '127.0.0.1', sendTimeoutMs: 1_000, maxConnections: 3 })
+  running = await serveShows({ shows: [showDir], port: 0, host: '127.0.0.1', sendTimeoutMs: 3_000 })
+  capped = await serveShows({ shows: [showDir], port: 0, host: '127.0.0.1', maxConnections: 3 })
 })
 
 afterAll(async () => {
+  await capped?.close()
   await running?.close()
   await tmp?.cleanup()
 })
@@ -39,8 +47,8 @@ async function descriptorsOn (path: string): Promise<number> {
   return count
 }
 
-async function connections (): Promise<number> {
-  return new Promise((resolve, reject) => running.server.server.getConnections((error, count) => error ? reject(error) : resolve(count)))
+async function connections (server = running): Promise<number> {
+  return new Promise((resolve, reject) => server.server.server.getConnections((error, count) => error ? reject(error) : resolve(count)))
 }
 
 /** Polls `check` every 100 ms until it holds, for at most `ms`. */
@@ -70,7 +78,7 @@ describe('limits', () => {
     const sockets = await Promise.all([stalledDownload(), stalledDownload()])
     try {
       expect(await until(async () => await descriptorsOn(bigFile) === 2, 10_000)).toBe(true)
-      // The send timeout (1 s here) passes with nothing read.
+      // The send timeout (3 s here) passes with nothing read.
       expect(await until(async () => await connections() === 0 && await descriptorsOn(bigFile) === 0, 15_000)).toBe(true)
     } finally {
       for (const socket of sockets) socket.destroy()
@@ -83,17 +91,17 @@ describe('limits', () => {
 
   it('refuses connections past the cap and takes new ones when some close', async () => {
     const idle = await Promise.all(Array.from({ length: 3 }, () => new Promise<Socket>((resolve, reject) => {
-      const socket = connect(running.port, '127.0.0.1', () => resolve(socket))
+      const socket = connect(capped.port, '127.0.0.1', () => resolve(socket))
       socket.on('error', reject)
     })))
     try {
-      expect(await until(async () => await connections() === 3, 5_000)).toBe(true)
-      const refused = await rawRequest(running.port, '/rss.xml').then(response => response.status, (error: Error) => error.message)
+      expect(await until(async () => await connections(capped) === 3, 5_000)).toBe(true)
+      const refused = await rawRequest(capped.port, '/rss.xml').then(response => response.status, (error: Error) => error.message)
       expect(refused).toMatch(/socket hang up|ECONNRESET/)
     } finally {
       for (const socket of idle) socket.destroy()
     }
-    expect(await until(async () => await connections() === 0, 5_000)).toBe(true)
-    expect((await rawRequest(running.port, '/rss.xml')).status).toBe(200)
+    expect(await until(async () => await connections(capped) === 0, 5_000)).toBe(true)
+    expect((await rawRequest(capped.port, '/rss.xml')).status).toBe(200)
   })
 })
