@@ -39,14 +39,20 @@ export function within<T> (promise: Promise<T>, ms: number, what: string): Promi
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
 
-/** Polls `test` every 20 ms for up to `ms`; fails at once when one of `alive` exits. */
+/**
+ * Polls `test` every 20 ms for up to `ms`; fails at once when one of `alive` exits without
+ * `test` holding, once all it printed is read (its 'close': 'exit' may come before its last
+ * lines, such as the very line `test` waits for).
+ */
 export function waitForLines (what: string, ms: number, test: () => boolean, alive: JsonProcess[] = []): Promise<void> {
   return new Promise((resolve, reject) => {
+    const closed = new Set<JsonProcess>()
+    for (const proc of alive) void proc.exited.then(() => closed.add(proc))
     const timer = setTimeout(() => { clearInterval(check); reject(new Error(`${what}: not within ${ms} ms`)) }, ms)
     const check = setInterval(() => {
-      const dead = alive.find(proc => proc.child.exitCode !== null || proc.child.signalCode !== null)
-      if (dead) { clearTimeout(timer); clearInterval(check); return reject(new Error(`${what}: a process died (${dead.child.signalCode ?? dead.child.exitCode}): ${dead.stderr()}`)) }
-      if (test()) { clearTimeout(timer); clearInterval(check); resolve() }
+      if (test()) { clearTimeout(timer); clearInterval(check); return resolve() }
+      const dead = alive.find(proc => closed.has(proc))
+      if (dead) { clearTimeout(timer); clearInterval(check); reject(new Error(`${what}: a process died (${dead.child.signalCode ?? dead.child.exitCode}): ${dead.stderr()}`)) }
     }, 20)
   })
 }
