@@ -1,9 +1,9 @@
 import { loadTorrent, pieceSize, type EpisodeTorrent } from './metainfo.js'
 import { findMoov, readMp4Index, type Mp4Index } from './mp4-index.js'
 import { PieceStore } from './piece-store.js'
-import { decide, DEFAULT_BYTES_PER_SECOND, peerWaitLeft, READ_AHEAD_SECONDS, type PeerView, type PlaybackView } from './policy.js'
+import { decide, DEFAULT_BYTES_PER_SECOND, peerWaitLeft, READ_AHEAD_SECONDS, WEB_SEED_RUN_BYTES, type PeerView, type PlaybackView } from './policy.js'
 import { answerRange, startWebSeedRun } from './range-stream.js'
-import type { RangeReply } from './sw-protocol.js'
+import type { FirstRead, RangeReply, WorkerPieces } from './sw-protocol.js'
 import { Swarm } from './swarm.js'
 import { WebSeed } from './web-seed.js'
 import { trace } from './trace.js'
@@ -38,6 +38,12 @@ const SEEK_RACE_BYTES = 64 * 1024
  * read the element now waits for). Generous, so a seek the old response can reach is untouched.
  */
 const LEFT_BEHIND_BYTES = 1024 * 1024
+/**
+ * What the worker reads itself for the element's first request (FirstRead): the page's own
+ * first web-seed read would be as long (a starving element, WebTorrent not loaded yet: see
+ * range-stream.ts), so HTTP egress is the same.
+ */
+const FIRST_READ_BYTES = WEB_SEED_RUN_BYTES / 2
 /** How far into an MP4 the moov is looked for (fast start puts it right after ftyp). */
 const MOOV_SEARCH_BYTES = 64 * 1024
 /**
@@ -137,6 +143,26 @@ export class Engine {
 
   /** The .torrent has been read. */
   get loaded (): boolean { return this.torrent !== undefined }
+
+  /**
+   * The first read the worker may do (see FirstRead): while the element has loaded nothing and
+   * none of the file's first FIRST_READ_BYTES is held or being read here.
+   */
+  firstRead (): FirstRead | undefined {
+    const { torrent, store, webSeed } = this
+    if (!torrent || !store || !webSeed || this.options.media.readyState !== HTMLMediaElement.HAVE_NOTHING) return undefined
+    const count = Math.max(1, Math.min(torrent.pieceCount, Math.floor(FIRST_READ_BYTES / torrent.pieceLength)))
+    for (let index = 0; index < count; index++) if (!webSeed.canFetch(index)) return undefined
+    return { url: this.options.mediaUrl, length: torrent.length, pieceLength: torrent.pieceLength, mime: this.options.mime, hashes: torrent.hashes.slice(0, count * 20) }
+  }
+
+  /** Pieces of the worker's first read, handed to the element already: stored (checked again) and counted. */
+  takeWorkerPieces (message: WorkerPieces): void {
+    trace('worker-read', { first: message.first, pieces: message.pieces.length, failed: message.failed, startedAt: message.startedAt, headersAt: message.headersAt })
+    if (!this.webSeed) return
+    for (let i = 0; i < message.pieces.length; i++) this.deliveredPieces.add(message.first + i)
+    void this.webSeed.fromWorker(message.first, message.pieces)
+  }
 
   /** Resolves once the .torrent is read; rejects when it cannot be. */
   whenReady (): Promise<void> { return this.ready }

@@ -3,7 +3,7 @@ import { Engine } from './engine.js'
 import { buildPanel, type Panel } from './panel.js'
 import { rememberPosition } from './position.js'
 import type { BundleFeatureStatus } from './bundle-internals.js'
-import type { RangeReply } from './sw-protocol.js'
+import type { FirstRead, RangeReply, WorkerPieces } from './sw-protocol.js'
 import { bundleFeatures } from './swarm.js'
 
 const STATS_EVERY_MS = 1_000
@@ -21,6 +21,8 @@ export class EpisodePlayer {
   private readonly panel: Panel
   private statsTimer?: ReturnType<typeof setInterval>
   state: PlayerState = 'plain'
+  /** Called once this episode's .torrent has been read (the page then offers the worker its first read). */
+  onTorrentRead: () => void = () => {}
 
   /**
    * `compact`: one of several episodes on a page (the show page): the panel stays hidden until
@@ -76,6 +78,16 @@ export class EpisodePlayer {
     return engine.answer(range)
   }
 
+  /** The first read the worker may do for this episode now (see FirstRead), if any. */
+  firstRead (): FirstRead | undefined {
+    return this.state === 'ready' || this.state === 'streaming' ? this.engine?.firstRead() : undefined
+  }
+
+  /** Pieces the worker read and handed to the element (its first read). */
+  takeWorkerPieces (pieces: WorkerPieces): void {
+    this.engine?.takeWorkerPieces(pieces)
+  }
+
   /** Counters and pieces, for diagnostics and the tests. */
   debug (): { state: PlayerState, torrentRead: boolean, stats?: ReturnType<Engine['stats']>, bundleFeatures: BundleFeatureStatus[], delivered: () => number[], seekReads: () => number[], piece: (index: number) => number[] | undefined } {
     return {
@@ -106,6 +118,7 @@ export class EpisodePlayer {
       onSwarmFailed: () => this.fallBack('Playing from the server: the peer-to-peer part could not be loaded.')
     })
     this.engine.sharing = this.panel.share.checked
+    this.engine.whenReady().then(() => this.onTorrentRead(), () => {})
     if (playing) this.startedPlaying()
     return this.engine
   }

@@ -1,6 +1,6 @@
 import './player.css'
 import { EpisodePlayer } from './episode-player.js'
-import { PLAYER_HELLO, RANGE_REQUEST, type PlayerHello, type RangeReply, type RangeRequest } from './sw-protocol.js'
+import { PLAYER_HELLO, RANGE_REQUEST, WORKER_PIECES, type PlayerHello, type RangeReply, type RangeRequest, type WorkerPieces } from './sw-protocol.js'
 import { missingFeature } from './support.js'
 import { trace } from './trace.js'
 
@@ -52,7 +52,7 @@ async function start (): Promise<void> {
 async function takeControl (players: EpisodePlayer[]): Promise<void> {
   const root = new URL(document.documentElement.dataset.seedcastRoot ?? './', document.baseURI)
   const container = navigator.serviceWorker
-  container.addEventListener('message', (event: MessageEvent<RangeRequest>) => {
+  const relay = (event: MessageEvent<RangeRequest>): void => {
     const port = event.ports[0]
     if (event.data?.type !== RANGE_REQUEST || !port) return
     trace('worker-asks', { range: event.data.range, receivedAt: event.data.receivedAt, askedAt: event.data.askedAt })
@@ -65,15 +65,28 @@ async function takeControl (players: EpisodePlayer[]): Promise<void> {
       if (!answer.pass && answer.head) transfer.push(answer.head.buffer as ArrayBuffer)
       port.postMessage(answer, transfer)
     })
+  }
+  container.addEventListener('message', (event: MessageEvent<RangeRequest | WorkerPieces>) => {
+    const pieces = event.data
+    if (pieces?.type === WORKER_PIECES) {
+      players.find(p => p.mediaUrl === pieces.url)?.takeWorkerPieces(pieces)
+      return
+    }
+    relay(event as MessageEvent<RangeRequest>)
   })
   container.startMessages()
   const registration: unknown = await container.register(new URL('seedcast-sw.js', root), { scope: root.pathname })
   if (!container.controller) await controlled(container, registration)
   // The worker relays only for pages that said hello, and forgets them when it is restarted
-  // after idling: saying it again before each play or seek keeps it told.
-  const hello = (): void => container.controller?.postMessage({ type: PLAYER_HELLO } satisfies PlayerHello)
+  // after idling: saying it again before each play or seek keeps it told. Each hello offers
+  // the worker the first reads it may do (see FirstRead), so the one after a .torrent is read too.
+  const hello = (): void => {
+    const firstReads = players.flatMap(player => player.firstRead() ?? [])
+    container.controller?.postMessage({ type: PLAYER_HELLO, ...(firstReads.length ? { firstReads } : {}) } satisfies PlayerHello)
+  }
   hello()
   for (const player of players) {
+    player.onTorrentRead = hello
     for (const event of ['play', 'seeking']) player.media.addEventListener(event, hello)
   }
 }

@@ -9,12 +9,47 @@
 
 export const RANGE_REQUEST = 'seedcast:range'
 export const PLAYER_HELLO = 'seedcast:hello'
+export const WORKER_PIECES = 'seedcast:pieces'
 
 /** Page → worker: this page has a player; relay its media requests. */
 export interface PlayerHello {
   type: typeof PLAYER_HELLO
   /** Sent by a page the active worker does not control yet: claim it (clients.claim()). */
   claim?: boolean
+  /** Episodes whose first bytes the worker may read itself (see FirstRead). */
+  firstReads?: FirstRead[]
+}
+
+/**
+ * Page → worker (with the hello): the element's first request of `url` from byte 0 is read by
+ * the worker itself from the web seed (the same URL), `hashes.length / 20` pieces from the
+ * file's start, each SHA-1 checked there before the element gets it; the rest of the request
+ * is asked of the page as usual. The page's thread is busiest right when the element starts
+ * (its own start-up runs there): the worker's is not. At most once per page and episode (the
+ * worker remembers it read it); the page offers it only while it holds none of those pieces.
+ */
+export interface FirstRead {
+  url: string
+  length: number
+  pieceLength: number
+  mime: string
+  /** SHA-1 of the pieces the worker reads (20 bytes each, from piece 0). */
+  hashes: Uint8Array
+}
+
+/**
+ * Worker → page: pieces of a first read, checked, as they were handed to the element (the page
+ * stores them, counted as HTTP bytes, and shares them). `failed`: the read ended at `first`
+ * (HTTP error or a wrong piece): the page reads from there. Times in epoch ms, for the trace.
+ */
+export interface WorkerPieces {
+  type: typeof WORKER_PIECES
+  url: string
+  first: number
+  pieces: Uint8Array[]
+  failed?: boolean
+  startedAt: number
+  headersAt?: number
 }
 
 export interface RangeRequest {

@@ -61,6 +61,12 @@ export class WebSeed {
     })
   }
 
+  /** Pieces the worker read from this web seed (its first read, see FirstRead in sw-protocol.ts): checked here too, then stored. */
+  async fromWorker (first: number, pieces: Uint8Array[]): Promise<void> {
+    for (const piece of pieces) this.received += piece.length
+    await this.accept(pieces.map((data, i) => ({ index: first + i, data })))
+  }
+
   /**
    * Stops the reads that will not reach piece `index` soon (a seek moved the play position
    * away from them): their bytes would only slow the read the element now waits for. Pieces
