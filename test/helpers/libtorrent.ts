@@ -4,6 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { runProcess } from './cli.js'
+import { freePort } from './ports.js'
 
 /**
  * libtorrent 2.0 (Debian's python3-libtorrent, installed by .ci/run) as the oracle for
@@ -228,11 +229,21 @@ export async function layOutForLibtorrent (dir: string, torrent: Uint8Array, dat
   return { torrentPath, seedDir, oracle: read! }
 }
 
+/*
+ * A libtorrent that talks uTP listens on a port from freePort(), never on
+ * port 0. Given port 0, libtorrent takes TCP on the port the kernel gives and uTP on the same
+ * number, and when another process's UDP socket holds that number it takes uTP on the next
+ * one: its uTP connections then come from a port other than the one it reports (listen_port()
+ * is the TCP one), and tests matching connections by that port wait for one that never comes.
+ * Seen with libtorrent 2.0.8 in a namespace whose ephemeral range was 40000-40001, UDP held on
+ * 40001: "listening on [TCP] 127.0.0.1:40001", "listening on [uTP] 127.0.0.1:40002".
+ */
+
 const LEECH_SCRIPT = `
 import sys, json, libtorrent as lt
-torrent, save_path, peer_port, transport, limit = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
+torrent, save_path, peer_port, transport, limit, listen = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5]), sys.argv[6]
 utp = transport == 'utp'
-session = lt.session({'listen_interfaces': '127.0.0.1:0', 'enable_dht': False, 'enable_lsd': False,
+session = lt.session({'listen_interfaces': listen, 'enable_dht': False, 'enable_lsd': False,
   'enable_upnp': False, 'enable_natpmp': False, 'enable_incoming_tcp': not utp, 'enable_outgoing_tcp': not utp,
   'enable_incoming_utp': utp, 'enable_outgoing_utp': utp, 'alert_mask': 0})
 handle = session.add_torrent({'ti': lt.torrent_info(torrent), 'save_path': save_path})
@@ -256,10 +267,11 @@ export interface LibtorrentLeecher {
  * libtorrent leeching `torrentPath` into `savePath` over `transport` only (TCP or uTP),
  * at most `downloadLimit` bytes per second (so it stays connected while a test looks),
  * dialling the peer on 127.0.0.1:`peerPort` and announcing to the torrent's trackers; no
- * DHT, LSD or UPnP; it listens on 127.0.0.1 and runs until stop() closes its stdin.
+ * DHT, LSD or UPnP; it listens on 127.0.0.1 (on a port of freePort's: see the note above LEECH_SCRIPT)
+ * and runs until stop() closes its stdin.
  */
 export async function startLibtorrentLeecher (torrentPath: string, savePath: string, peerPort: number, options: { transport: 'tcp' | 'utp', downloadLimit: number }): Promise<LibtorrentLeecher> {
-  const args = [torrentPath, savePath, String(peerPort), options.transport, String(options.downloadLimit)]
+  const args = [torrentPath, savePath, String(peerPort), options.transport, String(options.downloadLimit), `127.0.0.1:${await freePort()}`]
   const { child, stderr, stop } = spawnLibtorrent(LEECH_SCRIPT, args)
   const leave = () => { child.stdin.write('leave\n') }
   const lines = createInterface({ input: child.stdout })
@@ -359,10 +371,11 @@ export interface LibtorrentDialler {
  * libtorrent with its default settings (one connection per IP) leeching `torrents` (each a
  * .torrent and the folder to save into) over `transport` only, each at most
  * `downloadLimit` bytes a second, listening on `listen` (libtorrent's listen_interfaces,
- * default 127.0.0.1 on a free port) and dialling nobody until dial() says so.
+ * default 127.0.0.1 on a port of freePort's: see the note above LEECH_SCRIPT) and dialling nobody until
+ * dial() says so.
  */
 export async function startLibtorrentDialler (torrents: Array<{ torrentPath: string, savePath: string }>, options: { transport: 'tcp' | 'utp', downloadLimit: number, listen?: string }): Promise<LibtorrentDialler> {
-  const config = { torrents: torrents.map(t => [t.torrentPath, t.savePath]), transport: options.transport, limit: options.downloadLimit, listen: options.listen ?? '127.0.0.1:0' }
+  const config = { torrents: torrents.map(t => [t.torrentPath, t.savePath]), transport: options.transport, limit: options.downloadLimit, listen: options.listen ?? `127.0.0.1:${await freePort()}` }
   const { child, stderr, stop } = spawnLibtorrent(DIALLER_SCRIPT, [JSON.stringify(config)])
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
   const next = async (what: string): Promise<any> => {

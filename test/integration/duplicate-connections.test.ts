@@ -65,8 +65,8 @@ describe('simultaneous uTP dials between seedcast and libtorrent', () => {
 
     let races = 0
     for (let round = 1; round <= ROUNDS; round++) {
-      // Odd rounds: seedcast listens below libtorrent's ephemeral port (libtorrent keeps
-      // seedcast's connection); even rounds: above it (seedcast keeps libtorrent's).
+      // Odd rounds: seedcast listens below libtorrent's port (freePort's, 22000 and up: libtorrent
+      // keeps seedcast's connection); even rounds: above it (seedcast keeps libtorrent's).
       const seedPort = round % 2 === 1 ? await portFrom(20_000 + round * 7, 1) : await portFrom(65_000 - round * 7, -1)
       const client: any = createClient({ dht: false, lsd: false, trackers: false, webrtc: false, pex: false, torrentPort: seedPort })
       cleanups.push(() => closeClient(client))

@@ -15,6 +15,7 @@ import { fastPathCounts } from '../../src/swarm/fast-path-counts.js'
 import { createTorrent } from '../../src/torrent/create.js'
 import { within } from '../helpers/json-process.js'
 import { startLibtorrentDialler, type LibtorrentPeerStatus } from '../helpers/libtorrent.js'
+import { freePort } from '../helpers/ports.js'
 import { tempDir } from '../helpers/tmp.js'
 
 const cleanups: Array<() => Promise<void> | void> = []
@@ -40,7 +41,9 @@ describe('a FIN libutp cannot read, with two uTP connections from its sender', (
     const media = join(tmp.path, 'media')
     await mkdir(media)
     const episodes = ['a.bin', 'b.bin'].map(name => ({ name, data: randomBytes(SIZE) }))
-    const client: any = createClient({ dht: false, lsd: false, trackers: false, webrtc: false, pex: false })
+    // On a port free for TCP and UDP: given port 0, WebTorrent opens TCP on the port the kernel
+    // gives, then uTP on that number, which another process's UDP socket may hold.
+    const client: any = createClient({ dht: false, lsd: false, trackers: false, webrtc: false, pex: false, torrentPort: await freePort() })
     cleanups.push(() => closeClient(client))
     const torrents: any[] = []
     const files: Array<{ torrentPath: string, savePath: string }> = []
