@@ -22,6 +22,11 @@ const MB = Number(process.env.MB ?? 3)
 const SEED = process.env.SEED === '1'
 /** VERBOSE=1: every event of every run; otherwise one line of milestones per run, and their medians. */
 const VERBOSE = process.env.VERBOSE === '1'
+/**
+ * STOP_WORKER=1: the service worker is stopped before play, as Chromium does after 30 s idle (not
+ * here: a worker DevTools is attached to, as Playwright's are, is never stopped as idle).
+ */
+const STOP_WORKER = process.env.STOP_WORKER === '1'
 
 interface FirstAudio { ms: number, at: number, events: TraceEvent[], resources: Array<{ name: string, start: number, headers: number, end: number, size: number }> }
 
@@ -56,6 +61,12 @@ async function run (context: BrowserContext, show: PlayerShow, variant: string, 
   const player = variant !== 'plain'
   const page = await openEpisodePage(context, show, player)
   try {
+    if (STOP_WORKER && player) {
+      const cdp = await context.newCDPSession(page)
+      await cdp.send('ServiceWorker.enable')
+      await cdp.send('ServiceWorker.stopAllWorkers')
+      await cdp.detach()
+    }
     const result = await page.evaluate(async (): Promise<FirstAudio> => {
       const audio = document.querySelector('audio')!
       const sink = ((window as any).seedcastTrace ??= []) as TraceEvent[]

@@ -60,14 +60,37 @@ self.addEventListener('message', event => {
   // A page this worker does not control (loaded by a hard reload, which bypasses workers)
   // says hello to it directly and asks to be claimed, so it can stream without a reload.
   if ((event.data as PlayerHello).claim) event.waitUntil(self.clients.claim())
+  for (const heard of helloWaiters.get(source.id) ?? []) heard()
+  helloWaiters.delete(source.id)
 })
+
+/**
+ * A worker just started knows no page: Chromium stops one idle for 30 s, and the element's
+ * request then starts it again, racing the hello its page sends at play (and each seek). With
+ * the request first, it went to the network unchecked (2 in 10 first plays after a stop, traced
+ * with STOP_WORKER=1). So in its first moments the worker waits a little for the hello of an
+ * unknown page before it lets that page's media request through.
+ */
+const JUST_STARTED_MS = 2_000
+const HELLO_WAIT_MS = 150
+const helloWaiters = new Map<string, Array<() => void>>()
+
+function helloFrom (clientId: string): Promise<boolean> {
+  return new Promise(resolve => {
+    const timer = setTimeout(() => resolve(false), HELLO_WAIT_MS)
+    helloWaiters.set(clientId, [...helloWaiters.get(clientId) ?? [], () => { clearTimeout(timer); resolve(true) }])
+  })
+}
 
 self.addEventListener('fetch', event => {
   const request = event.request
   if (request.method !== 'GET') return
   if (request.destination !== 'audio' && request.destination !== 'video') return
-  if (!event.clientId || !playerClients.has(event.clientId)) return
-  event.respondWith(answer(event.clientId, request, performance.timeOrigin + performance.now()))
+  if (!event.clientId) return
+  const clientId = event.clientId
+  const arrived = performance.timeOrigin + performance.now()
+  if (playerClients.has(clientId)) event.respondWith(answer(clientId, request, arrived))
+  else if (performance.now() < JUST_STARTED_MS) event.respondWith(helloFrom(clientId).then(heard => heard ? answer(clientId, request, arrived) : fetch(request)))
 })
 
 async function answer (clientId: string, request: Request, arrived: number): Promise<Response> {
