@@ -108,6 +108,8 @@ export class Engine {
   /** Seeks so far, and the estimated byte of the last one (audio only; see seeking()). */
   private seekCount = 0
   private seekByte = 0
+  /** When each seek began (epoch ms, as the worker's times). */
+  private readonly seekTimes: number[] = []
   /** An MP4 video's seek index, once its moov is held (null: it has none the player can read). */
   private mp4Index?: Mp4Index | null
   /** The piece each seek's early read began at (for diagnostics and the tests). */
@@ -167,11 +169,18 @@ export class Engine {
   /** Resolves once the .torrent is read; rejects when it cannot be. */
   whenReady (): Promise<void> { return this.ready }
 
-  /** The answer to one relayed media request (call after whenReady). */
-  answer (range: string | null): RangeReply {
+  /**
+   * The answer to one relayed media request (call after whenReady). `madeAt`: when the worker
+   * got it (epoch ms). A request made before a seek and relayed only after it (the page's thread
+   * was busy, or the worker asks for the rest of its first read once the element wants more) is
+   * one the seek left behind, as one answered before it would be: its far pieces are not read.
+   */
+  answer (range: string | null, madeAt = Infinity): RangeReply {
     const { torrent, store, webSeed } = this
     if (!torrent || !store || !webSeed) return { pass: true }
     this.activate()
+    let openedAt = this.seekCount
+    while (openedAt > 0 && this.seekTimes[openedAt - 1]! > madeAt) openedAt--
     return answerRange({
       torrent,
       store,
@@ -181,7 +190,7 @@ export class Engine {
       peers: () => this.peers(),
       prioritize: (first, last) => this.swarm?.prioritize(first, last),
       delivered: index => { this.deliveredPieces.add(index) },
-      seeks: () => this.seekCount,
+      seeks: () => openedAt,
       leftBehind: (openedAt, index) => openedAt < this.seekCount && (index + 1) * torrent.pieceLength < this.seekByte - LEFT_BEHIND_BYTES
     }, range)
   }
@@ -254,6 +263,7 @@ export class Engine {
     const byte = this.options.mime.startsWith('audio/') ? playback.playheadByte : this.videoIndex(torrent, store)?.byteAt(media.currentTime)
     if (byte === undefined) return
     this.seekCount++
+    this.seekTimes.push(performance.timeOrigin + performance.now())
     this.seekByte = byte
     const index = Math.min(torrent.pieceCount - 1, Math.max(0, Math.floor((byte - SEEK_SLACK_BYTES) / torrent.pieceLength)))
     this.seekStarts.push(index)

@@ -65,8 +65,8 @@ export class EpisodePlayer {
     this.panel.share.closest('label')!.hidden = true
   }
 
-  /** The worker relays a request of the element: answer it, or let it through. */
-  async answer (range: string | null): Promise<RangeReply> {
+  /** The worker relays a request of the element (got at `madeAt`, epoch ms): answer it, or let it through. */
+  async answer (range: string | null, madeAt?: number): Promise<RangeReply> {
     if (this.state !== 'ready' && this.state !== 'streaming') return { pass: true }
     const engine = this.ensureEngine(true)
     try {
@@ -75,7 +75,7 @@ export class EpisodePlayer {
       this.fallBack(`Playing from the server: the torrent could not be read (${String(error)}).`)
       return { pass: true }
     }
-    return engine.answer(range)
+    return engine.answer(range, madeAt)
   }
 
   /** The first read the worker may do for this episode now (see FirstRead), if any. */
