@@ -166,7 +166,7 @@ describe('seedcast follow', () => {
     expect(none.stderr).toMatch(/no feed is followed yet \(add one with `seedcast follow add <feed-url>`\)/)
     // seed now fetches a magnet before seeding it (seed-remote.test.ts covers the success path): a magnet nobody
     // serves ends after --timeout with one line, never ENAMETOOLONG from treating it as a path.
-    const magnet = await runCli(['seed', `magnet:?xt=urn:btih:${'a'.repeat(40)}&dn=${'x'.repeat(300)}`, '--timeout', '2', '--no-dht', '--data', lib])
+    const magnet = await runCli(['seed', `magnet:?xt=urn:btih:${'a'.repeat(40)}&dn=${'x'.repeat(300)}`, '--timeout', '2', '--no-dht', '--data', lib, '--state', join(lib, 'state')])
     expect(magnet.code).toBe(1)
     expect(magnet.stderr).toMatch(/^seedcast: no peers found for a{40} within 2 s .*add a tracker with a tr= parameter in the magnet, or raise --timeout\)$/m)
     expect(magnet.stderr).not.toMatch(/ENAMETOOLONG/)

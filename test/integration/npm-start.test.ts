@@ -21,7 +21,8 @@ async function startIn (build: string) {
   const tmp = await tempDir('seedcast-start-')
   cleanups.push(tmp.cleanup)
   await writeFile(join(tmp.path, 'package.json'), JSON.stringify({ name: 'start-test', private: true, scripts: { build } }))
-  const child = spawn(process.execPath, [join(repoRoot, 'scripts', 'start.js')], { cwd: tmp.path, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  // The seeder's fast-resume state goes to the test's folder, not the user's ~/.local/state.
+  const child = spawn(process.execPath, [join(repoRoot, 'scripts', 'start.js')], { cwd: tmp.path, env: { ...process.env, NO_COLOR: '1', XDG_STATE_HOME: join(tmp.path, 'state') }, stdio: ['ignore', 'pipe', 'pipe'] })
   cleanups.push(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
   let stdout = ''
   let stderr = ''
