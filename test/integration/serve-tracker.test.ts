@@ -59,6 +59,18 @@ async function wsPeer (url: string): Promise<{ socket: WebSocket, messages: Arra
   return { socket, messages, next }
 }
 
+/** A show with the `self` tracker whose base URL names port 8080 (the server under test listens elsewhere: port 0). */
+async function trackedShowNamingAnotherPort (): Promise<string> {
+  const tmp = await tempDir()
+  cleanups.push(tmp.cleanup)
+  const dir = join(tmp.path, 'show')
+  await initShow(dir, {
+    title: 'Tracked', description: 'd', author: 'A', ownerName: 'A', ownerEmail: 'a@example.org',
+    language: 'en', category: 'Technology', baseUrl: 'http://127.0.0.1:8080/show/', trackers: ['self']
+  })
+  return dir
+}
+
 async function serve (dir: string, port: number, udpTracker = false): Promise<RunningServer> {
   const running = await serveShows({ shows: [dir], port, host: '127.0.0.1', udpTracker })
   cleanups.push(() => running.close())
@@ -165,13 +177,7 @@ describe('the tracker of seedcast serve', () => {
   })
 
   it('--udp-tracker on port 0: HTTP and UDP on one number, never UDP on a number the kernel picked for TCP (another socket may hold it)', async () => {
-    const tmp = await tempDir()
-    cleanups.push(tmp.cleanup)
-    const dir = join(tmp.path, 'show')
-    await initShow(dir, {
-      title: 'Tracked', description: 'd', author: 'A', ownerName: 'A', ownerEmail: 'a@example.org',
-      language: 'en', category: 'Technology', baseUrl: 'http://127.0.0.1:8080/show/', trackers: ['self']
-    })
+    const dir = await trackedShowNamingAnotherPort()
     // Every UDP number asked for by number is held, as another process's uTP, DHT or tracker
     // client socket may hold the one the kernel gave serve's TCP (serve then failed: ELISTEN).
     const held = await boundUdp()
@@ -188,13 +194,7 @@ describe('the tracker of seedcast serve', () => {
   })
 
   it('--udp-tracker on port 0: a UDP number whose TCP port is taken is passed over for another', async () => {
-    const tmp = await tempDir()
-    cleanups.push(tmp.cleanup)
-    const dir = join(tmp.path, 'show')
-    await initShow(dir, {
-      title: 'Tracked', description: 'd', author: 'A', ownerName: 'A', ownerEmail: 'a@example.org',
-      language: 'en', category: 'Technology', baseUrl: 'http://127.0.0.1:8080/show/', trackers: ['self']
-    })
+    const dir = await trackedShowNamingAnotherPort()
     const blocker = createTcpServer()
     await new Promise<void>(resolve => blocker.listen(0, '127.0.0.1', () => resolve()))
     cleanups.push(() => { blocker.close() })
