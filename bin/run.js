@@ -26,6 +26,14 @@ if (module.enableCompileCache && !process.env.NODE_COMPILE_CACHE) {
 }
 
 const root = new URL('..', import.meta.url)
+const argv = process.argv.slice(2)
+
+// For a command that hashes a large input, the hash worker's thread starts first of all
+// (src/torrent/hash-worker-thread.ts): its isolate boots on the other core while this
+// thread loads the command. Only a guess from argv; the command adopts the thread.
+if (['create', 'publish', 'verify'].includes(argv[0])) {
+  import('../dist/src/torrent/hash-worker-thread.js').then(({ startHashWorkerEarly }) => startHashWorkerEarly(argv)).catch(() => {})
+}
 
 // Not a top-level await: oclif may end the process itself (--help, exit codes), and Node
 // warns about an unsettled top-level await when that happens.
@@ -34,7 +42,6 @@ const root = new URL('..', import.meta.url)
 // loading (fast-start), and so are the one-shot commands (create, publish, info, episodes
 // list...) and seed (fastRun: the command class from the manifest's path, run as oclif runs it);
 // everything else, and anything these cannot answer exactly as oclif would, goes to oclif.
-const argv = process.argv.slice(2)
 const rootPath = decodeURIComponent(root.pathname)
 import('../dist/cli/quick-answer.js')
   .then(({ quickAnswer }) => quickAnswer(argv, rootPath))

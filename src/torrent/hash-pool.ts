@@ -1,13 +1,9 @@
 import { statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import { extname } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { Worker } from 'node:worker_threads'
-import { HASH_WORKER_ROLE, LaneError, type ChunkJob, type LaneJob, type WorkerReply, type WorkerRequest } from './hash-worker.js'
+import { LaneError, type ChunkJob, type LaneJob, type WorkerReply, type WorkerRequest } from './hash-worker.js'
+import { SMALL_INPUT, startHashWorkerThread } from './hash-worker-thread.js'
 
-// The worker sits next to this module: hash-worker.js when compiled, hash-worker.ts when
-// run from source (vitest, type stripping).
-const workerUrl = new URL(`./hash-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url)
+export { SMALL_INPUT }
 
 interface Pending {
   resolve: (reply: { hashed: number, sha256?: string }) => void
@@ -34,7 +30,7 @@ export function setHashWorkerIdleLifetime (ms: number): void {
  * only while it has work, so an idle worker never keeps the process alive.
  */
 class HashWorker {
-  readonly worker = new Worker(workerUrl, { workerData: { role: HASH_WORKER_ROLE } })
+  readonly worker = startHashWorkerThread()
   private readonly pending = new Map<number, Pending>()
   private nextId = 0
   private holds = 0
@@ -141,9 +137,6 @@ export function hashWorkers (count = defaultWorkerCount()): HashWorker[] {
   }
   return workers.slice(0, count)
 }
-
-/** Inputs of at most this many bytes are hashed on the calling thread alone (hasher.ts). */
-export const SMALL_INPUT = 8 * 1024 * 1024
 
 /**
  * Whether `path` is a file small enough to be hashed without workers: then starting one
