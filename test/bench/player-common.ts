@@ -1,6 +1,9 @@
 // What the player benchmark and the seek trace share: opening an episode page as a listener
 // would (HTTP cache off, the player ready before play) and timing a seek in the page.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { repoRoot } from '../helpers/cli.ts'
 import { listenerContext } from '../helpers/chromium.ts'
 import { makePlayerShow, seedShow, serveShow, type Cleanups, type PlayerShow } from '../e2e/player-site.ts'
 
@@ -76,4 +79,24 @@ export async function openSeekScript (browser: Browser, megabytes: number, seed:
   await plainContext.addInitScript(() => { localStorage.clear() })
   if (seed) await seedShow(show, cleanups)
   return { show, context, plainContext }
+}
+
+/**
+ * The episode page again at baseline/<slug>/ with `baseline`'s player (BASELINE=<another built
+ * checkout> in the trace scripts): it loads that checkout's player JS and CSS; the service
+ * worker stays this checkout's (both register the same seedcast-sw.js).
+ */
+export function baselinePage (show: PlayerShow, baseline: string): PlayerShow {
+  const entry = (root: string): { file: string, css: string[] } => (JSON.parse(readFileSync(join(root, 'dist', 'web', '.vite', 'manifest.json'), 'utf8')) as Record<string, { file: string, css?: string[] }>)['player/main.ts'] as { file: string, css: string[] }
+  const ours = entry(repoRoot)
+  const theirs = entry(baseline)
+  const assets = join(baseline, 'dist', 'web', 'assets')
+  for (const name of readdirSync(assets)) if (!existsSync(join(show.dir, 'public', 'assets', name))) copyFileSync(join(assets, name), join(show.dir, 'public', 'assets', name))
+  const slug = show.episode.slug
+  let html = readFileSync(join(show.dir, 'public', 'episodes', slug, 'index.html'), 'utf8').replace(ours.file, theirs.file)
+  for (const [i, css] of ours.css.entries()) html = html.replace(css, theirs.css[i]!)
+  // Outside episodes/ (seedcast serve answers there only for published slugs), at the same depth.
+  mkdirSync(join(show.dir, 'public', 'baseline', slug), { recursive: true })
+  writeFileSync(join(show.dir, 'public', 'baseline', slug, 'index.html'), html)
+  return { ...show, pageUrl: `${show.origin}/baseline/${slug}/` }
 }

@@ -9,13 +9,10 @@
 // BASELINE=<another built checkout> (e.g. main's) adds its player, run alternately with this one's:
 // a copy of the episode page at baseline/<slug>/ loads that checkout's player JS and CSS
 // (the service worker stays this checkout's: both register the same seedcast-sw.js).
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import type { BrowserContext } from 'playwright-core'
 import { launchChromium, listenerContext } from '../helpers/chromium.ts'
-import { repoRoot } from '../helpers/cli.ts'
 import type { Cleanups, PlayerShow } from '../e2e/player-site.ts'
-import { openEpisodePage, openSeekScript, type TraceEvent } from './player-common.ts'
+import { baselinePage, openEpisodePage, openSeekScript, type TraceEvent } from './player-common.ts'
 
 const RUNS = Number(process.env.RUNS ?? 5)
 const MB = Number(process.env.MB ?? 3)
@@ -100,22 +97,6 @@ async function run (context: BrowserContext, show: PlayerShow, variant: string, 
   } finally {
     await page.close()
   }
-}
-
-/** The episode page again at baseline/<slug>/, with `baseline`'s player (see BASELINE above). */
-function baselinePage (show: PlayerShow, baseline: string): PlayerShow {
-  const entry = (root: string): { file: string, css: string[] } => (JSON.parse(readFileSync(join(root, 'dist', 'web', '.vite', 'manifest.json'), 'utf8')) as Record<string, { file: string, css?: string[] }>)['player/main.ts'] as { file: string, css: string[] }
-  const ours = entry(repoRoot)
-  const theirs = entry(baseline)
-  const assets = join(baseline, 'dist', 'web', 'assets')
-  for (const name of readdirSync(assets)) if (!existsSync(join(show.dir, 'public', 'assets', name))) copyFileSync(join(assets, name), join(show.dir, 'public', 'assets', name))
-  const slug = show.episode.slug
-  let html = readFileSync(join(show.dir, 'public', 'episodes', slug, 'index.html'), 'utf8').replace(ours.file, theirs.file)
-  for (const [i, css] of ours.css.entries()) html = html.replace(css, theirs.css[i]!)
-  // Outside episodes/ (seedcast serve answers there only for published slugs), at the same depth.
-  mkdirSync(join(show.dir, 'public', 'baseline', slug), { recursive: true })
-  writeFileSync(join(show.dir, 'public', 'baseline', slug, 'index.html'), html)
-  return { ...show, pageUrl: `${show.origin}/baseline/${slug}/` }
 }
 
 const cleanups: Cleanups = []

@@ -5,12 +5,14 @@
 // later (THEN_AFTER_MS; peers up, pieces prefetched) to 30 % (THEN_TO), for a plain <audio> and for the player, whose
 // events (web/player/trace.ts) are printed in ms from the seek; the plain page then times one bare
 // Range fetch of the web seed at 80 % (the HTTP round trip the player's first seek cannot avoid).
+// BASELINE=<another built checkout> (e.g. main's) adds its player, run alternately with this
+// one's (see baselinePage); QUIET=1 prints one line per seek; the medians come last.
 // Run it inside `unshare -n`
 // after `npm run build`: node test/bench/player-seek-trace.ts
 import type { BrowserContext, Page } from 'playwright-core'
-import { launchChromium } from '../helpers/chromium.ts'
+import { launchChromium, listenerContext } from '../helpers/chromium.ts'
 import type { Cleanups, PlayerShow } from '../e2e/player-site.ts'
-import { openEpisodePage, openSeekScript, seekTo, startPlaying, type Seek, type TraceEvent } from './player-common.ts'
+import { baselinePage, openEpisodePage, openSeekScript, seekTo, startPlaying, type Seek, type TraceEvent } from './player-common.ts'
 
 const RUNS = Number(process.env.RUNS ?? 5)
 const MB = Number(process.env.MB ?? 3)
@@ -23,14 +25,18 @@ const THEN_TO = Number(process.env.THEN_TO ?? 0.3)
  * reads still under way when the first seek comes.
  */
 const BEFORE_MS = Number(process.env.BEFORE_MS ?? 5)
+const QUIET = process.env.QUIET === '1'
+/** Seek times by variant: the first seek (80 %), the second. */
+const times = new Map<string, { first: number[], second: number[] }>()
 
 
 /** When 'seeked' fired, from the seek ('-': playback passed the target before the event came). */
 const seekedAt = (seek: Seek): string => seek.seeked ? `+${(seek.seeked - seek.at).toFixed(0)}` : '-'
 
 function timeline (name: string, result: Seek, events: TraceEvent[], until: number): string {
+  if (QUIET) return `  ${name}: ${result.ms.toFixed(0)} ms (seeked ${seekedAt(result)})`
   const lines = events.filter(e => e.t >= result.at - BEFORE_MS && e.t < until && e.what !== 'web-seed-verified').map(e => `    +${(e.t - result.at).toFixed(0)} ${e.what} ${JSON.stringify(e.detail, (key, value: unknown) =>
-    (key === 'receivedAt' || key === 'askedAt') && typeof value === 'number' ? `+${(value - result.at).toFixed(0)}` : value) ?? ''}`)
+    ['receivedAt', 'askedAt', 'startedAt', 'headersAt', 'at'].includes(key) && typeof value === 'number' ? `+${(value - result.at).toFixed(0)}` : value) ?? ''}`)
   return [`  ${name}: ${result.ms.toFixed(0)} ms (seeked ${seekedAt(result)})`, ...lines].join('\n')
 }
 
@@ -56,20 +62,24 @@ function bareFetch (page: Page, fraction: number): Promise<{ headers: number, bo
   }, fraction)
 }
 
-async function run (context: BrowserContext, show: PlayerShow, player: boolean): Promise<string> {
+async function run (context: BrowserContext, show: PlayerShow, player: boolean, variant = player ? 'player' : 'plain'): Promise<string> {
   const page = await openEpisodePage(context, show, player)
   try {
     await startPlaying(page)
     const first = await seekTo(page, 0.8)
     await new Promise(resolve => setTimeout(resolve, THEN_AFTER_MS))
     const second = await seekTo(page, THEN_TO)
+    const row = times.get(variant) ?? { first: [], second: [] }
+    times.set(variant, row)
+    row.first.push(first.ms)
+    row.second.push(second.ms)
     if (!player) {
       const bare = await bareFetch(page, 0.8)
       return `plain: 80 % ${first.ms.toFixed(0)} ms (seeked ${seekedAt(first)}), then ${THEN_TO * 100} % ${second.ms.toFixed(0)} ms; ` +
         `a bare Range fetch at 80 %: headers ${bare.headers.toFixed(0)} ms, first bytes ${bare.body.toFixed(0)} ms`
     }
     const events = await page.evaluate(() => (window as any).seedcastTrace as TraceEvent[])
-    return ['player:', timeline('80 %', first, events, second.at), timeline(`then ${THEN_TO * 100} %`, second, events, Infinity)].join('\n')
+    return [`${variant}:`, timeline('80 %', first, events, second.at), timeline(`then ${THEN_TO * 100} %`, second, events, Infinity)].join('\n')
   } finally {
     await page.close()
   }
@@ -80,12 +90,24 @@ const browser = await launchChromium()
 cleanups.push(() => browser.close())
 try {
   const { show, context, plainContext } = await openSeekScript(browser, MB, SEED, cleanups)
+  const baseline = process.env.BASELINE ? baselinePage(show, process.env.BASELINE) : undefined
+  const baseContext = baseline ? await listenerContext(browser, show.origin) : undefined
+  await baseContext?.addInitScript(() => { localStorage.clear(); (window as any).seedcastTrace = [] })
   // Warm-up: Chromium opens its audio output once per context.
   await run(context, show, true)
   await run(plainContext, show, false)
+  if (baseline && baseContext) await run(baseContext, baseline, true, 'baseline')
+  times.clear()
   for (let i = 0; i < RUNS; i++) {
     console.log(await run(plainContext, show, false))
+    // Which of the two players goes first alternates.
+    if (baseline && baseContext && i % 2) console.log(await run(baseContext, baseline, true, 'baseline'))
     console.log(await run(context, show, true))
+    if (baseline && baseContext && !(i % 2)) console.log(await run(baseContext, baseline, true, 'baseline'))
+  }
+  const median = (values: number[]): number => { const s = [...values].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2 }
+  for (const [variant, row] of times) {
+    console.log(`median ${variant}: 80 % ${median(row.first).toFixed(1)} ms (${Math.min(...row.first).toFixed(0)}-${Math.max(...row.first).toFixed(0)}), then ${THEN_TO * 100} % ${median(row.second).toFixed(1)} ms`)
   }
 } finally {
   for (const cleanup of cleanups.reverse()) await cleanup()

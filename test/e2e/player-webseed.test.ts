@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { launchChromium, listenerContext } from '../helpers/chromium.ts'
+import { startCorruptingProxy } from './corrupting-proxy.ts'
 import { deliveredPieces, expectEpisodeBytes, openPlayer, play, playBounded, stats, waitForTime } from './player-page.ts'
 import { makePlayerShow, serveShow, type Cleanups, type PlayerShow } from './player-site.ts'
 
@@ -102,6 +103,42 @@ describe('player without peers', { timeout: 180_000 }, () => {
     const unanswered = entries.filter(entry => !entry.answered)
     expect(unanswered.every(entry => entry.status === 0)).toBe(true)
     expect(unanswered.length).toBeLessThanOrEqual(reads.filter(read => read.aborted).length)
+    await context.close()
+  })
+
+  it('seeks with the service worker reading the new position, which never hands the element a wrong piece of a bad web seed', async () => {
+    // The seek's read is the worker's (WorkerRead in web/player/sw-protocol.ts): it answers the
+    // element from it, each piece checked first. A piece 3 past the target comes wrong: the
+    // worker stops there, the element got the pieces before it, the page reads it itself
+    // (and rejects it too: with no seeder, playback stops at it).
+    const { pieceLength, length, duration } = show.episode
+    const targetPiece = Math.floor(length * 0.8 / pieceLength)
+    const badPiece = targetPiece + 3
+    const proxy = await startCorruptingProxy(show.port, [[badPiece * pieceLength + 100, badPiece * pieceLength + 200]])
+    cleanups.push(proxy.close)
+    const context = await listenerContext(browser, proxy.origin)
+    await context.addInitScript(() => { (window as any).seedcastTrace = [] })
+    const page = await context.newPage()
+    await openPlayer(page, `${proxy.origin}${new URL(show.pageUrl).pathname}`)
+    await play(page)
+    await waitForTime(page, 0)
+    await page.evaluate(t => { document.querySelector('audio')!.currentTime = t }, duration * 0.8)
+    expect(await waitForTime(page, duration * 0.8 + 1)).toBeGreaterThan(duration * 0.8 + 1)
+    const events = await page.evaluate(() => (window as any).seedcastTrace as Array<{ what: string, detail: any }>)
+    const start = events.find(e => e.what === 'worker-read-start')?.detail as { id: number, first: number, last: number }
+    expect(start.first).toBeLessThanOrEqual(targetPiece)
+    expect(start.last).toBeGreaterThan(badPiece)
+    // The worker's pieces, up to the wrong one, and its word that the read ended there.
+    const read = events.filter(e => e.what === 'worker-read' && e.detail.id === start.id).map(e => e.detail as { first: number, pieces: number, failed?: boolean })
+    expect(read.at(-1)).toMatchObject({ first: badPiece, pieces: 0, failed: true })
+    expect(read.reduce((sum, part) => sum + part.pieces, 0)).toBe(badPiece - start.first)
+    const handed = events.filter(e => e.what === 'worker-chunk').map(e => e.detail as { first: number, pieces: number })
+    expect(handed.length).toBeGreaterThan(0)
+    expect(Math.max(...handed.map(chunk => chunk.first + chunk.pieces - 1))).toBeLessThan(badPiece)
+    const delivered = await expectEpisodeBytes(page, show)
+    expect(delivered).toContain(targetPiece)
+    expect(delivered).not.toContain(badPiece)
+    expect((await stats(page)).rejected).toBeGreaterThanOrEqual(1)
     await context.close()
   })
 

@@ -2,8 +2,8 @@ import { loadTorrent, pieceSize, type EpisodeTorrent } from './metainfo.js'
 import { findMoov, readMp4Index, type Mp4Index } from './mp4-index.js'
 import { PieceStore } from './piece-store.js'
 import { decide, DEFAULT_BYTES_PER_SECOND, peerWaitLeft, READ_AHEAD_SECONDS, WEB_SEED_RUN_BYTES, type PeerView, type PlaybackView } from './policy.js'
-import { answerRange, startWebSeedRun } from './range-stream.js'
-import type { FirstRead, RangeReply, WorkerPieces } from './sw-protocol.js'
+import { answerRange, startWebSeedRun, webSeedRunLast } from './range-stream.js'
+import { WORKER_READ, WORKER_READ_CANCEL, type FirstRead, type RangeReply, type WorkerPieces, type WorkerRead, type WorkerReadCancel } from './sw-protocol.js'
 import { Swarm } from './swarm.js'
 import { WebSeed } from './web-seed.js'
 import { trace } from './trace.js'
@@ -64,6 +64,8 @@ export interface EngineOptions {
   maxStoreBytes?: number
   /** WebTorrent could not be loaded: the player goes back to the plain element. */
   onSwarmFailed: (error: unknown) => void
+  /** Posts to the service worker controlling the page; false when there is none. */
+  toWorker?: (message: WorkerRead | WorkerReadCancel) => boolean
 }
 
 export interface EngineStats {
@@ -114,6 +116,8 @@ export class Engine {
   private mp4Index?: Mp4Index | null
   /** The piece each seek's early read began at (for diagnostics and the tests). */
   private readonly seekStarts: number[] = []
+  /** Seek reads asked of the service worker so far (their ids). */
+  private workerReads = 0
 
   constructor (private readonly options: EngineOptions) {
     this.ready = loadTorrent(options.torrentUrl, options.length).then(torrent => {
@@ -160,10 +164,14 @@ export class Engine {
 
   /** Pieces of the worker's first read, handed to the element already: stored (checked again) and counted. */
   takeWorkerPieces (message: WorkerPieces): void {
-    trace('worker-read', { first: message.first, pieces: message.pieces.length, failed: message.failed, startedAt: message.startedAt, headersAt: message.headersAt })
+    if (message.delivered !== undefined) {
+      trace('worker-chunk', { first: message.first, pieces: message.delivered, at: message.startedAt })
+      for (let i = 0; i < message.delivered; i++) this.deliveredPieces.add(message.first + i)
+      return
+    }
+    trace('worker-read', { first: message.first, pieces: message.pieces.length, failed: message.failed, startedAt: message.startedAt, headersAt: message.headersAt, id: message.id })
     if (!this.webSeed) return
-    for (let i = 0; i < message.pieces.length; i++) this.deliveredPieces.add(message.first + i)
-    void this.webSeed.fromWorker(message.first, message.pieces)
+    void this.webSeed.fromWorker(message.first, message.pieces, message.id, message.failed)
   }
 
   /** Resolves once the .torrent is read; rejects when it cannot be. */
@@ -175,10 +183,17 @@ export class Engine {
    * was busy, or the worker asks for the rest of its first read once the element wants more) is
    * one the seek left behind, as one answered before it would be: its far pieces are not read.
    */
-  answer (range: string | null, madeAt = Infinity): RangeReply {
+  answer (range: string | null, madeAt = Infinity, noRead = false): RangeReply {
     const { torrent, store, webSeed } = this
     if (!torrent || !store || !webSeed) return { pass: true }
     this.activate()
+    // Starting in a piece the worker is reading (a seek's read it got after the request): its own.
+    const start = /^bytes=(\d+)-\d*$/.exec(range?.trim() ?? '')
+    const index = start ? Math.floor(Number(start[1]) / torrent.pieceLength) : 0
+    if (!noRead && start && !store.has(index) && webSeed.readByWorker(index)) {
+      trace('answer', { range, read: true })
+      return { pass: true, read: true }
+    }
     let openedAt = this.seekCount
     while (openedAt > 0 && this.seekTimes[openedAt - 1]! > madeAt) openedAt--
     return answerRange({
@@ -297,8 +312,26 @@ export class Engine {
       const left = peerWaitLeft(playback, waited)
       if (Number.isFinite(left)) setTimeout(() => this.fetchAtSeek(index, since, seek, false), left + 1)
     } else if (decision === 'web-seed' && webSeed.canFetch(index)) {
-      startWebSeedRun(torrent, webSeed, index, playback, peers)
+      if (!first || !this.readByWorker(torrent, webSeed, index, webSeedRunLast(torrent, index, playback, peers))) startWebSeedRun(torrent, webSeed, index, playback, peers)
     }
+  }
+
+  /**
+   * A seek's read, made by the service worker rather than this page (see WorkerRead): the
+   * element's request for the new position reaches the worker, which answers it from the read
+   * without a trip through this page's thread for its first bytes. Same pieces, same bytes.
+   */
+  private readByWorker (torrent: EpisodeTorrent, webSeed: WebSeed, index: number, last: number): boolean {
+    const post = this.options.toWorker
+    if (!post) return false
+    const end = webSeed.runEnd(index, last)
+    const id = ++this.workerReads
+    const url = this.options.mediaUrl
+    const read: WorkerRead = { type: WORKER_READ, id, url, length: torrent.length, pieceLength: torrent.pieceLength, mime: this.options.mime, first: index, hashes: torrent.hashes.slice(index * 20, (end + 1) * 20) }
+    if (!post(read)) return false
+    trace('worker-read-start', { id, first: index, last: end })
+    webSeed.workerRun(index, end, id, () => { post({ type: WORKER_READ_CANCEL, id, url }) })
+    return true
   }
 
   /** The MP4 seek index, read from held pieces the first time the whole moov is held (it comes first in a fast-start file). */

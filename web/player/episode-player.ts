@@ -3,7 +3,7 @@ import { Engine } from './engine.js'
 import { buildPanel, type Panel } from './panel.js'
 import { rememberPosition } from './position.js'
 import type { BundleFeatureStatus } from './bundle-internals.js'
-import type { FirstRead, RangeReply, WorkerPieces } from './sw-protocol.js'
+import type { FirstRead, RangeReply, WorkerPieces, WorkerRead, WorkerReadCancel } from './sw-protocol.js'
 import { bundleFeatures } from './swarm.js'
 
 const STATS_EVERY_MS = 1_000
@@ -23,6 +23,8 @@ export class EpisodePlayer {
   state: PlayerState = 'plain'
   /** Called once this episode's .torrent has been read (the page then offers the worker its first read). */
   onTorrentRead: () => void = () => {}
+  /** Posts to the service worker that controls the page (set once it does); false when none does. */
+  toWorker: (message: WorkerRead | WorkerReadCancel) => boolean = () => false
 
   /**
    * `compact`: one of several episodes on a page (the show page): the panel stays hidden until
@@ -65,8 +67,8 @@ export class EpisodePlayer {
     this.panel.share.closest('label')!.hidden = true
   }
 
-  /** The worker relays a request of the element (got at `madeAt`, epoch ms): answer it, or let it through. */
-  async answer (range: string | null, madeAt?: number): Promise<RangeReply> {
+  /** The worker relays a request of the element (got at `madeAt`, epoch ms): answer it, or let it through (`noRead`: see RangeRequest). */
+  async answer (range: string | null, madeAt?: number, noRead?: boolean): Promise<RangeReply> {
     if (this.state !== 'ready' && this.state !== 'streaming') return { pass: true }
     const engine = this.ensureEngine(true)
     try {
@@ -75,7 +77,7 @@ export class EpisodePlayer {
       this.fallBack(`Playing from the server: the torrent could not be read (${String(error)}).`)
       return { pass: true }
     }
-    return engine.answer(range, madeAt)
+    return engine.answer(range, madeAt, noRead)
   }
 
   /** The first read the worker may do for this episode now (see FirstRead), if any. */
@@ -115,7 +117,8 @@ export class EpisodePlayer {
       mime: data.mime || (this.media instanceof HTMLVideoElement ? 'video/mp4' : 'audio/mpeg'),
       rtcConfig: this.rtcConfig,
       maxStoreBytes: window.seedcastMaxStoreBytes,
-      onSwarmFailed: () => this.fallBack('Playing from the server: the peer-to-peer part could not be loaded.')
+      onSwarmFailed: () => this.fallBack('Playing from the server: the peer-to-peer part could not be loaded.'),
+      toWorker: message => this.toWorker(message)
     })
     this.engine.sharing = this.panel.share.checked
     this.engine.whenReady().then(() => this.onTorrentRead(), () => {})

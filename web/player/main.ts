@@ -57,7 +57,7 @@ async function takeControl (players: EpisodePlayer[]): Promise<void> {
     if (event.data?.type !== RANGE_REQUEST || !port) return
     trace('worker-asks', { range: event.data.range, receivedAt: event.data.receivedAt, askedAt: event.data.askedAt })
     const player = players.find(p => p.mediaUrl === event.data.url)
-    const reply: Promise<RangeReply> = player ? player.answer(event.data.range, event.data.receivedAt) : Promise.resolve({ pass: true })
+    const reply: Promise<RangeReply> = player ? player.answer(event.data.range, event.data.receivedAt, event.data.noRead) : Promise.resolve({ pass: true })
     void reply.catch((): RangeReply => ({ pass: true })).then(answer => {
       trace('reply-sent', event.data.range)
       const transfer: Transferable[] = []
@@ -87,6 +87,11 @@ async function takeControl (players: EpisodePlayer[]): Promise<void> {
   hello()
   for (const player of players) {
     player.onTorrentRead = hello
+    player.toWorker = message => {
+      const worker = container.controller
+      worker?.postMessage(message)
+      return worker !== null
+    }
     for (const event of ['play', 'seeking']) player.media.addEventListener(event, hello)
   }
 }

@@ -137,7 +137,11 @@ async function readPiece (deps: StreamDeps, index: number, openedAt: number, sig
 
 /** Starts a web-seed read at piece `index` (call when `decide` says 'web-seed' and it can fetch). */
 export function startWebSeedRun (torrent: EpisodeTorrent, webSeed: WebSeed, index: number, playback: PlaybackView, peers: PeerView | undefined): void {
-  const runBytes = webSeedRunBytes(playback, peers)
-  const runPieces = Math.max(1, Math.floor(runBytes / torrent.pieceLength))
-  webSeed.fetchRun(index, Math.min(torrent.pieceCount - 1, index + runPieces - 1))
+  webSeed.fetchRun(index, webSeedRunLast(torrent, index, playback, peers))
+}
+
+/** The last piece a web-seed read from piece `index` may ask for now. */
+export function webSeedRunLast (torrent: EpisodeTorrent, index: number, playback: PlaybackView, peers: PeerView | undefined): number {
+  const runPieces = Math.max(1, Math.floor(webSeedRunBytes(playback, peers) / torrent.pieceLength))
+  return Math.min(torrent.pieceCount - 1, index + runPieces - 1)
 }

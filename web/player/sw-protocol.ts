@@ -10,6 +10,8 @@
 export const RANGE_REQUEST = 'seedcast:range'
 export const PLAYER_HELLO = 'seedcast:hello'
 export const WORKER_PIECES = 'seedcast:pieces'
+export const WORKER_READ = 'seedcast:read'
+export const WORKER_READ_CANCEL = 'seedcast:read-cancel'
 
 /** Page → worker: this page has a player; relay its media requests. */
 export interface PlayerHello {
@@ -38,6 +40,33 @@ export interface FirstRead {
 }
 
 /**
+ * Page → worker: read pieces `first`.. (`hashes.length / 20` of them) of `url` from its web seed
+ * now, as the page would have (a seek's read, started when the element begins seeking), each
+ * SHA-1 checked there; the element's request that starts in them (it comes a few ms later) is
+ * answered from them by the worker itself, and the rest of it asked of the page as usual. Every
+ * checked piece goes to the page too (WorkerPieces with this `id`), which holds them as in flight
+ * until then: the page never reads them itself meanwhile. A later read of the same page and URL
+ * replaces this one.
+ */
+export interface WorkerRead {
+  type: typeof WORKER_READ
+  id: number
+  url: string
+  length: number
+  pieceLength: number
+  mime: string
+  first: number
+  hashes: Uint8Array
+}
+
+/** Page → worker: stop read `id` (a seek moved away from it); pieces checked so far stay usable. */
+export interface WorkerReadCancel {
+  type: typeof WORKER_READ_CANCEL
+  id: number
+  url: string
+}
+
+/**
  * Worker → page: pieces of a first read, checked, as they were handed to the element (the page
  * stores them, counted as HTTP bytes, and shares them). `failed`: the read ended at `first`
  * (HTTP error or a wrong piece): the page reads from there. Times in epoch ms, for the trace.
@@ -50,6 +79,13 @@ export interface WorkerPieces {
   failed?: boolean
   startedAt: number
   headersAt?: number
+  /** The WorkerRead these come from (none: a first read). */
+  id?: number
+  /**
+   * Sent with no pieces: the worker handed this many pieces from `first` to the element (and
+   * when, epoch ms, in `startedAt`).
+   */
+  delivered?: number
 }
 
 export interface RangeRequest {
@@ -61,9 +97,16 @@ export interface RangeRequest {
   /** When the worker got the request and when it asked (epoch ms, for the player's trace). */
   receivedAt?: number
   askedAt?: number
+  /** The page answers itself (never with `read`: see RangeReply). */
+  noRead?: boolean
 }
 
 export type RangeReply =
-  | { pass: true }
+  /**
+   * `read`: the range starts in pieces the worker is reading for this page (WorkerRead; its
+   * message reached the worker after the request did): the worker answers from that read, and
+   * asks again with `noRead` if it has none.
+   */
+  | { pass: true, read?: true }
   /** `head`: the body's first bytes, when held at once (sent with the reply); `body`: the rest. */
   | { pass: false, status: number, headers: Record<string, string>, head?: Uint8Array, body: ReadableStream<Uint8Array> | null }

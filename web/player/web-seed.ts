@@ -5,6 +5,8 @@ import { trace } from './trace.js'
 
 /** After an HTTP error the web seed is left alone this long (peers may still deliver). */
 const RETRY_AFTER_ERROR_MS = 2_000
+/** A read of the service worker's that sends nothing for this long is given up (its pieces can be read here again). */
+const WORKER_SILENCE_MS = 2_000
 
 /**
  * The episode's plain media URL used as a BitTorrent web seed, read by HTTP Range one run of
@@ -24,6 +26,8 @@ export class WebSeed {
   private readonly runs = new Set<{ first: number, last: number, abort: AbortController }>()
   private readonly wrong = new Set<number>()
   private failedUntil = 0
+  /** The worker's reads under way (see workerRun), by id. */
+  private readonly workerRuns = new Map<number, { first: number, last: number, heard: () => void, finish: () => void }>()
   /** Called for each piece stored from HTTP (the swarm announces it to peers). */
   onPiece: (index: number) => void = () => {}
   /** Called when a request fails (the swarm is then wanted at once). */
@@ -49,8 +53,7 @@ export class WebSeed {
 
   /** Fetches pieces first..last (those still fetchable, stopping at the first that is not). */
   fetchRun (first: number, last: number): void {
-    let end = first
-    while (end + 1 <= last && this.canFetch(end + 1)) end++
+    const end = this.runEnd(first, last)
     for (let i = first; i <= end; i++) this.inFlight.add(i)
     const run = { first, last: end, abort: new AbortController() }
     this.runs.add(run)
@@ -61,10 +64,59 @@ export class WebSeed {
     })
   }
 
-  /** Pieces the worker read from this web seed (its first read, see FirstRead in sw-protocol.ts): checked here too, then stored. */
-  async fromWorker (first: number, pieces: Uint8Array[]): Promise<void> {
+  /** The last piece of a run from `first` to at most `last` that stops at the first piece not fetchable. */
+  runEnd (first: number, last: number): number {
+    let end = first
+    while (end + 1 <= last && this.canFetch(end + 1)) end++
+    return end
+  }
+
+  /**
+   * Pieces first..last are being read by the service worker (WorkerRead `id` in sw-protocol.ts):
+   * in flight here, so no read of this page asks for them too, until the worker hands them over
+   * or gives up, or says nothing for WORKER_SILENCE_MS. A seek away from them stops the read
+   * like one of this page's (`cancel` tells the worker).
+   */
+  workerRun (first: number, last: number, id: number, cancel: () => void): void {
+    for (let i = first; i <= last; i++) this.inFlight.add(i)
+    const run = { first, last, abort: new AbortController() }
+    this.runs.add(run)
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const finish = (): void => {
+      if (!this.workerRuns.delete(id)) return
+      clearTimeout(timer)
+      this.runs.delete(run)
+      for (let i = first; i <= last; i++) this.inFlight.delete(i)
+      this.store.nudge()
+    }
+    const heard = (): void => {
+      clearTimeout(timer)
+      timer = setTimeout(finish, WORKER_SILENCE_MS)
+    }
+    run.abort.signal.addEventListener('abort', () => {
+      if (this.workerRuns.has(id)) cancel()
+      finish()
+    })
+    this.workerRuns.set(id, { first, last, heard, finish })
+    heard()
+  }
+
+  /** Whether the service worker is reading piece `index` now (see workerRun). */
+  readByWorker (index: number): boolean {
+    for (const run of this.workerRuns.values()) if (index >= run.first && index <= run.last) return true
+    return false
+  }
+
+  /**
+   * Pieces the worker read from this web seed (its first read, see FirstRead in sw-protocol.ts,
+   * or read `id`, see workerRun): checked here too, then stored. `failed`: the read ended short.
+   */
+  async fromWorker (first: number, pieces: Uint8Array[], id?: number, failed?: boolean): Promise<void> {
+    const run = id === undefined ? undefined : this.workerRuns.get(id)
+    run?.heard()
     for (const piece of pieces) this.received += piece.length
     await this.accept(pieces.map((data, i) => ({ index: first + i, data })))
+    if (run && (failed || first + pieces.length > run.last)) run.finish()
   }
 
   /**

@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import type { FirstRead, PlayerHello, RangeReply, RangeRequest, WorkerPieces } from '../player/sw-protocol.js'
+import type { FirstRead, PlayerHello, RangeReply, RangeRequest, WorkerPieces, WorkerRead, WorkerReadCancel } from '../player/sw-protocol.js'
 
 /*
  * seedcast's service worker: answers the <audio>/<video> element's requests with bytes
@@ -17,6 +17,8 @@ declare const self: ServiceWorkerGlobalScope
 const RANGE_REQUEST: RangeRequest['type'] = 'seedcast:range'
 const PLAYER_HELLO: PlayerHello['type'] = 'seedcast:hello'
 const WORKER_PIECES: WorkerPieces['type'] = 'seedcast:pieces'
+const WORKER_READ: WorkerRead['type'] = 'seedcast:read'
+const WORKER_READ_CANCEL: WorkerReadCancel['type'] = 'seedcast:read-cancel'
 /** How long the worker waits for the page's answer before it lets the request through. */
 const PAGE_REPLY_TIMEOUT_MS = 3_000
 
@@ -50,10 +52,26 @@ const playerClients = new Map<string, Client>()
 const firstReadOffers = new Map<string, Map<string, FirstRead>>()
 const firstReadsDone = new Map<string, Set<string>>()
 
+/** Reads asked by id (for their cancel). */
+const readsById = new Map<string, Read>()
+
 self.addEventListener('message', event => {
   const source = event.source
-  const hello = event.data as PlayerHello | undefined
-  if (hello?.type !== PLAYER_HELLO || !source || !('id' in source) || !('postMessage' in source)) return
+  const hello = event.data as PlayerHello | WorkerRead | WorkerReadCancel | undefined
+  if (!source || !('id' in source) || !('postMessage' in source)) return
+  if (hello?.type === WORKER_READ) {
+    const { id, first, ...offer } = hello
+    const read = startRead(source, offer, first, id)
+    const key = `${source.id} ${id}`
+    readsById.set(key, read)
+    setTimeout(() => readsById.delete(key), READ_KEPT_MS)
+    return
+  }
+  if (hello?.type === WORKER_READ_CANCEL) {
+    readsById.get(`${source.id} ${hello.id}`)?.abort.abort()
+    return
+  }
+  if (hello?.type !== PLAYER_HELLO) return
   playerClients.set(source.id, source)
   const done = firstReadsDone.get(source.id)
   firstReadOffers.set(source.id, new Map((hello.firstReads ?? []).filter(read => !done?.has(read.url)).map(read => [read.url, read])))
@@ -97,14 +115,130 @@ async function answer (clientId: string, request: Request, arrived: number): Pro
   // A page that is gone never answers: after askPage's timeout, the network.
   const client = playerClients.get(clientId)
   const first = client && takeFirstRead(clientId, request)
-  if (client && first) return firstReadResponse(client, request, first, arrived)
-  const reply = client ? await askPage(client, request, arrived) : undefined
+  if (client && first) {
+    const { offer, ranged, end } = first
+    const count = Math.min(offer.hashes.length / 20, Math.ceil((end + 1) / offer.pieceLength))
+    const read = startRead(client, { ...offer, hashes: offer.hashes.subarray(0, count * 20) }, 0)
+    return readResponse(client, request, read, 0, end, ranged, arrived)
+  }
+  const own = client && readFor(clientId, request.url, request.headers.get('range'))
+  if (client && own) return readResponse(client, request, own.read, own.start, own.end, true, arrived)
+  let reply = client ? await askPage(client, request, arrived) : undefined
+  if (client && reply?.pass && reply.read) {
+    // The page's seek read came after the request: answer from it (or let the page answer).
+    const late = readFor(clientId, request.url, request.headers.get('range'))
+    if (late) return readResponse(client, request, late.read, late.start, late.end, true, arrived)
+    reply = await askPage(client, request, arrived, request.headers.get('range'), true)
+  }
   if (!reply || reply.pass) return fetch(request)
   const body = reply.head ? withHead(reply.head, reply.body) : reply.body
   return new Response(body, { status: reply.status, headers: reply.headers })
 }
 
 const now = (): number => performance.timeOrigin + performance.now()
+
+/**
+ * A web-seed read the worker makes itself (the first read of an episode, or a seek's read the
+ * page asked for: WorkerRead): its checked pieces, kept for the element's request that starts in
+ * them, and passed to the page as they come.
+ */
+interface Read {
+  url: string
+  mime: string
+  length: number
+  pieceLength: number
+  first: number
+  count: number
+  /** Checked pieces, from `first`. */
+  pieces: Uint8Array[]
+  /** No more pieces will come (all read, a wrong piece, an HTTP error, or stopped). */
+  ended: boolean
+  abort: AbortController
+  wake: Set<() => void>
+}
+
+/** By client id and media URL: the latest read of that page's episode. */
+const reads = new Map<string, Map<string, Read>>()
+/** A read no request used is dropped after this (its pieces are the page's anyway). */
+const READ_KEPT_MS = 10_000
+
+function startRead (client: Client, offer: FirstRead, first: number, id?: number): Read {
+  const { url, pieceLength, length, hashes, mime } = offer
+  const read: Read = { url, mime, length, pieceLength, first, count: hashes.length / 20, pieces: [], ended: false, abort: new AbortController(), wake: new Set() }
+  const byUrl = reads.get(client.id) ?? new Map<string, Read>()
+  reads.set(client.id, byUrl)
+  byUrl.get(url)?.abort.abort()
+  byUrl.set(url, read)
+  setTimeout(() => { read.abort.abort(); if (byUrl.get(url) === read) byUrl.delete(url) }, READ_KEPT_MS)
+  void runRead(client, read, hashes, id)
+  return read
+}
+
+function changed (read: Read): void {
+  for (const wake of read.wake) wake()
+  read.wake.clear()
+}
+
+async function runRead (client: Client, read: Read, hashes: Uint8Array, id: number | undefined): Promise<void> {
+  const { url, pieceLength, length, first, count, abort: { signal } } = read
+  const pieceSize = (index: number): number => Math.min(pieceLength, length - index * pieceLength)
+  const startedAt = now()
+  let headersAt: number | undefined
+  let failed = false
+  const send = (pieces: Uint8Array[], from: number): void => {
+    const message: WorkerPieces = { type: WORKER_PIECES, url, first: first + from, pieces, failed, startedAt, headersAt, ...(id === undefined ? {} : { id }) }
+    client.postMessage(message)
+  }
+  signal.addEventListener('abort', () => { read.ended = true; changed(read) })
+  try {
+    const start = first * pieceLength
+    const response = await fetch(url, { headers: { Range: `bytes=${start}-${Math.min(length, (first + count) * pieceLength) - 1}` }, cache: 'no-store', signal })
+    headersAt = now()
+    // A server that ignores Range answers 200 with the whole file: usable from byte 0 only.
+    if (!response.body || !(response.status === 206 || (response.status === 200 && start === 0))) throw new Error(`HTTP ${response.status}`)
+    const reader = response.body.getReader()
+    let buffer = new Uint8Array(pieceSize(first))
+    let filled = 0
+    while (read.pieces.length < count && !failed) {
+      const { done, value } = await reader.read()
+      if (done) break
+      const complete: Uint8Array[] = []
+      for (let offset = 0; offset < value.length && read.pieces.length + complete.length < count;) {
+        const take = Math.min(buffer.length - filled, value.length - offset)
+        buffer.set(value.subarray(offset, offset + take), filled)
+        filled += take
+        offset += take
+        if (filled === buffer.length) {
+          complete.push(buffer)
+          filled = 0
+          if (read.pieces.length + complete.length < count) buffer = new Uint8Array(pieceSize(first + read.pieces.length + complete.length))
+        }
+      }
+      if (!complete.length) continue
+      const checks = await Promise.all(complete.map((piece, i) => pieceMatches(hashes, read.pieces.length + i, piece)))
+      const good = checks.indexOf(false) < 0 ? complete.length : checks.indexOf(false)
+      failed = good < complete.length
+      if (signal.aborted) break
+      if (good) {
+        // The page gets a copy (posted without transfer), the element these.
+        send(complete.slice(0, good), read.pieces.length)
+        read.pieces.push(...complete.slice(0, good))
+        changed(read)
+      }
+    }
+    if (read.pieces.length < count) void reader.cancel()
+    if (read.pieces.length < count && !signal.aborted) failed = true
+  } catch {
+    if (!signal.aborted) failed = true
+  }
+  read.ended = true
+  changed(read)
+  // Short (a wrong piece, an HTTP error, or stopped): the page reads from there if it wants.
+  if (failed || read.pieces.length < count) {
+    failed = true
+    send([], read.pieces.length)
+  }
+}
 
 interface FirstRequest { offer: FirstRead, ranged: boolean, end: number }
 
@@ -121,18 +255,28 @@ function takeFirstRead (clientId: string, request: Request): FirstRequest | unde
   return { offer, ranged: range !== null, end: match?.[1] ? Math.min(last, Number(match[1])) : last }
 }
 
+/** The worker's read of this page that holds (or is reading) the byte the request starts at, and the request's range. */
+function readFor (clientId: string, url: string, range: string | null): { read: Read, start: number, end: number } | undefined {
+  const read = reads.get(clientId)?.get(url)
+  const match = /^bytes=(\d+)-(\d*)$/.exec(range?.trim() ?? '')
+  if (!read || !match) return undefined
+  const start = Number(match[1])
+  const end = match[2] ? Math.min(read.length - 1, Number(match[2])) : read.length - 1
+  const index = Math.floor(start / read.pieceLength) - read.first
+  if (start > end || index < 0 || index >= read.count || (read.ended && index >= read.pieces.length)) return undefined
+  return { read, start, end }
+}
+
 /**
- * The element's first request, answered with the pieces the worker reads from the web seed
- * (see FirstRead), each checked against its SHA-1 before it is handed over, then with what
- * the page answers for the rest (from the first piece the worker did not hand over: all of
- * them read, or a wrong one, or an HTTP error). Pieces handed over go to the page too.
+ * A request answered from the worker's read (see Read): its pieces from byte `start`, each
+ * handed over once checked, then what the page answers for the rest (from the first byte the
+ * read does not hold: all of it used, or a wrong piece, or an HTTP error).
  */
-function firstReadResponse (client: Client, request: Request, first: FirstRequest, arrived: number): Response {
-  const { offer, ranged, end } = first
-  const headers: Record<string, string> = { 'Content-Type': offer.mime, 'Accept-Ranges': 'bytes', 'Cache-Control': 'no-store', 'Content-Length': String(end + 1) }
-  if (ranged) headers['Content-Range'] = `bytes 0-${end}/${offer.length}`
+function readResponse (client: Client, request: Request, read: Read, start: number, end: number, ranged: boolean, arrived: number): Response {
+  const headers: Record<string, string> = { 'Content-Type': read.mime, 'Accept-Ranges': 'bytes', 'Cache-Control': 'no-store', 'Content-Length': String(end - start + 1) }
+  if (ranged) headers['Content-Range'] = `bytes ${start}-${end}/${read.length}`
   const abort = new AbortController()
-  const parts = firstReadParts(client, request, first, arrived, abort.signal)
+  const parts = readParts(client, request, read, start, end, arrived, abort.signal)
   const body = new ReadableStream<Uint8Array>({
     async pull (controller) {
       const next = await parts.next()
@@ -145,69 +289,42 @@ function firstReadResponse (client: Client, request: Request, first: FirstReques
   return new Response(body, { status: ranged ? 206 : 200, headers })
 }
 
-async function * firstReadParts (client: Client, request: Request, first: FirstRequest, arrived: number, signal: AbortSignal): AsyncGenerator<Uint8Array> {
-  const { offer, end } = first
-  const { url, pieceLength, length } = offer
-  const count = Math.min(offer.hashes.length / 20, Math.ceil((end + 1) / pieceLength))
-  const pieceSize = (index: number): number => Math.min(pieceLength, length - index * pieceLength)
-  const startedAt = now()
-  let headersAt: number | undefined
-  let next = 0
-  let failed = false
-  const send = (pieces: Uint8Array[], from: number): void => {
-    const message: WorkerPieces = { type: WORKER_PIECES, url, first: from, pieces, failed, startedAt, headersAt }
-    client.postMessage(message, pieces.map(piece => piece.buffer as ArrayBuffer))
-  }
-  try {
-    const response = await fetch(url, { headers: { Range: `bytes=0-${Math.min(length, count * pieceLength) - 1}` }, cache: 'no-store', signal })
-    headersAt = now()
-    // A server that ignores Range answers 200 with the whole file: as usable, from byte 0.
-    if (!response.body || (response.status !== 206 && response.status !== 200)) throw new Error(`HTTP ${response.status}`)
-    const reader = response.body.getReader()
-    let buffer = new Uint8Array(pieceSize(0))
-    let filled = 0
-    while (next < count && !failed) {
-      const { done, value } = await reader.read()
-      if (done) break
-      const complete: Uint8Array[] = []
-      for (let offset = 0; offset < value.length && next + complete.length < count;) {
-        const take = Math.min(buffer.length - filled, value.length - offset)
-        buffer.set(value.subarray(offset, offset + take), filled)
-        filled += take
-        offset += take
-        if (filled === buffer.length) {
-          complete.push(buffer)
-          filled = 0
-          if (next + complete.length < count) buffer = new Uint8Array(pieceSize(next + complete.length))
-        }
-      }
-      if (!complete.length) continue
-      const checks = await Promise.all(complete.map((piece, i) => pieceMatches(offer.hashes, next + i, piece)))
-      const good = checks.indexOf(false) < 0 ? complete.length : checks.indexOf(false)
-      failed = good < complete.length
-      if (signal.aborted) break
-      if (good) {
-        // The element gets one copy, the page the pieces themselves.
-        const chunk = join(complete.slice(0, good), Math.min(good * pieceLength, end + 1 - next * pieceLength))
-        send(complete.slice(0, good), next)
-        next += good
-        yield chunk
-      }
+async function * readParts (client: Client, request: Request, read: Read, start: number, end: number, arrived: number, signal: AbortSignal): AsyncGenerator<Uint8Array> {
+  const { pieceLength, first } = read
+  let position = start
+  while (position <= end && !signal.aborted) {
+    const index = Math.floor(position / pieceLength) - first
+    if (index >= read.count) break
+    if (index >= read.pieces.length) {
+      if (read.ended) break
+      await new Promise<void>(resolve => read.wake.add(resolve))
+      continue
     }
-    if (next < count) void reader.cancel()
-    if (next < count && !signal.aborted) failed = true
-  } catch {
-    failed = true
+    const parts: Uint8Array[] = []
+    for (let i = index; i < read.pieces.length; i++) parts.push(read.pieces[i]!)
+    const skip = position - (first + index) * pieceLength
+    const size = Math.min(end + 1 - position, parts.reduce((sum, part) => sum + part.length, 0) - skip)
+    const chunk = join(parts, size + skip).subarray(skip)
+    const handed: WorkerPieces = { type: WORKER_PIECES, url: read.url, first: first + index, pieces: [], startedAt: now(), delivered: Math.ceil((position + chunk.length) / pieceLength) - first - index }
+    client.postMessage(handed)
+    position += chunk.length
+    yield chunk
   }
-  if (signal.aborted) return
-  if (failed) send([], next)
-  const from = next * pieceLength
-  if (from > end) return
+  if (signal.aborted || position > end) return
   // The rest, from the page (or, when it lets it through, the network).
-  const reply = await askPage(client, request, arrived, `bytes=${from}-${end}`)
+  const range = `bytes=${position}-${end}`
+  let reply = await askPage(client, request, arrived, range)
+  if (reply?.pass && reply.read) {
+    const next = readFor(client.id, read.url, range)
+    if (next && next.read !== read) {
+      yield * readParts(client, request, next.read, position, end, arrived, signal)
+      return
+    }
+    reply = await askPage(client, request, arrived, range, true)
+  }
   if (signal.aborted) return
   if (reply && !reply.pass && reply.head) yield reply.head
-  const rest = !reply || reply.pass ? (await fetch(url, { headers: { Range: `bytes=${from}-${end}` }, signal })).body : reply.body
+  const rest = !reply || reply.pass ? (await fetch(read.url, { headers: { Range: `bytes=${position}-${end}` }, signal })).body : reply.body
   const reader = rest?.getReader()
   if (!reader) return
   signal.addEventListener('abort', () => { void reader.cancel() })
@@ -253,7 +370,7 @@ function withHead (head: Uint8Array, rest: ReadableStream<Uint8Array> | null): R
 }
 
 /** `range`: the Range asked of the page, when not the request's own. */
-function askPage (client: Client, request: Request, arrived: number, range = request.headers.get('range')): Promise<RangeReply | undefined> {
+function askPage (client: Client, request: Request, arrived: number, range = request.headers.get('range'), noRead = false): Promise<RangeReply | undefined> {
   return new Promise(resolve => {
     const channel = new MessageChannel()
     // A page that is busy or gone must not hang the element: after the timeout, the network.
@@ -263,7 +380,7 @@ function askPage (client: Client, request: Request, arrived: number, range = req
       channel.port1.close()
       resolve(message.data)
     }
-    const ask: RangeRequest = { type: RANGE_REQUEST, url: request.url, range, receivedAt: arrived, askedAt: performance.timeOrigin + performance.now() }
+    const ask: RangeRequest = { type: RANGE_REQUEST, url: request.url, range, receivedAt: arrived, askedAt: performance.timeOrigin + performance.now(), ...(noRead ? { noRead } : {}) }
     client.postMessage(ask, [channel.port2])
   })
 }
