@@ -165,7 +165,7 @@ export class Engine {
   /** Pieces of the worker's first read, handed to the element already: stored (checked again) and counted. */
   takeWorkerPieces (message: WorkerPieces): void {
     if (message.delivered !== undefined) {
-      trace('worker-chunk', { first: message.first, pieces: message.delivered, at: message.startedAt })
+      trace('worker-chunk', { first: message.first, pieces: message.delivered, receivedAt: message.receivedAt, at: message.startedAt })
       for (let i = 0; i < message.delivered; i++) this.deliveredPieces.add(message.first + i)
       return
     }

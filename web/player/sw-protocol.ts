@@ -82,10 +82,11 @@ export interface WorkerPieces {
   /** The WorkerRead these come from (none: a first read). */
   id?: number
   /**
-   * Sent with no pieces: the worker handed this many pieces from `first` to the element (and
-   * when, epoch ms, in `startedAt`).
+   * Sent with no pieces: the worker handed this many pieces from `first` to the element (when,
+   * epoch ms, in `startedAt`; `receivedAt`: when it got the element's request).
    */
   delivered?: number
+  receivedAt?: number
 }
 
 export interface RangeRequest {

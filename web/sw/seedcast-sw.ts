@@ -305,7 +305,7 @@ async function * readParts (client: Client, request: Request, read: Read, start:
     const skip = position - (first + index) * pieceLength
     const size = Math.min(end + 1 - position, parts.reduce((sum, part) => sum + part.length, 0) - skip)
     const chunk = join(parts, size + skip).subarray(skip)
-    const handed: WorkerPieces = { type: WORKER_PIECES, url: read.url, first: first + index, pieces: [], startedAt: now(), delivered: Math.ceil((position + chunk.length) / pieceLength) - first - index }
+    const handed: WorkerPieces = { type: WORKER_PIECES, url: read.url, first: first + index, pieces: [], startedAt: now(), receivedAt: arrived, delivered: Math.ceil((position + chunk.length) / pieceLength) - first - index }
     client.postMessage(handed)
     position += chunk.length
     yield chunk
