@@ -8,6 +8,11 @@
 // run it inside `unshare -n` too, so nothing leaves loopback.
 // BENCH_BASELINE=<another built checkout> (e.g. main's) adds its `seedcast get` as a third
 // downloader, in the same rounds (the order turns each round), for a before/after under the same load.
+// CPU is split into user and system time: system time is mostly the kernel's copy into the
+// page cache (copy_folio_from_iter_atomic in perf), which on this project's VMs is 0.6-0.8 s
+// per GiB for both downloaders in most runs, but 1.4-3.3 s in some (seen for seedcast in
+// about one run in four, for aria2c up to 1.7 s; not steered by the write size: 16 KiB writes
+// as aria2c's were no better than seedcast's 64 KiB); user time is the steadier figure.
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
@@ -31,7 +36,7 @@ async function makeTorrent (file: string, out: string, tracker: string): Promise
   if (await waitExit(child) !== 0) throw new Error('mktorrent failed')
 }
 
-interface Figures { endToEnd: number, transferOnly: number, cpu: number, rss: number }
+interface Figures { endToEnd: number, transferOnly: number, cpu: number, user: number, system: number, rss: number }
 
 /**
  * Runs one downloader under /usr/bin/time (CPU, peak RSS) and polls its output file for
@@ -54,7 +59,7 @@ async function measure (command: string[], file: string): Promise<Figures> {
   if (code !== 0) throw new Error(`${command[0]} ${command[1] ?? ''} exited ${code}: ${stderr}`)
   if (statSync(file).size !== SIZE) throw new Error(`${file} has the wrong size`)
   const [user, system, maxKiB] = readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number)
-  return { endToEnd: (done - started) / 1000, transferOnly: (done - (firstByte || started)) / 1000, cpu: user! + system!, rss: maxKiB! * 1024 }
+  return { endToEnd: (done - started) / 1000, transferOnly: (done - (firstByte || started)) / 1000, cpu: user! + system!, user: user!, system: system!, rss: maxKiB! * 1024 }
 }
 
 async function main (): Promise<void> {
@@ -87,7 +92,7 @@ async function main (): Promise<void> {
           : [process.execPath, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), who === 'baseline' ? join(baseline!, 'bin', 'run.js') : bin, 'get', torrent, '-o', out, '--no-dht', '--timeout', '60']
         const figures = await measure(command, join(out, name))
         runs[who].push(figures)
-        console.log(`  run ${run + 1} ${who.padEnd(8)} ${(mib(SIZE) / figures.endToEnd).toFixed(0).padStart(5)} MiB/s end to end, ${(mib(SIZE) / figures.transferOnly).toFixed(0).padStart(5)} MiB/s transfer, CPU ${figures.cpu.toFixed(2)} s, RSS ${mib(figures.rss).toFixed(0)} MiB`)
+        console.log(`  run ${run + 1} ${who.padEnd(8)} ${(mib(SIZE) / figures.endToEnd).toFixed(0).padStart(5)} MiB/s end to end, ${(mib(SIZE) / figures.transferOnly).toFixed(0).padStart(5)} MiB/s transfer, CPU ${figures.cpu.toFixed(2)} s (user ${figures.user.toFixed(2)}, system ${figures.system.toFixed(2)}), RSS ${mib(figures.rss).toFixed(0)} MiB`)
         rmSync(out, { recursive: true, force: true })
       }
     }
@@ -101,19 +106,22 @@ async function main (): Promise<void> {
     endToEnd: mib(SIZE) / median(runs[who].map(figures => figures.endToEnd)),
     transfer: mib(SIZE) / median(runs[who].map(figures => figures.transferOnly)),
     cpu: median(runs[who].map(figures => figures.cpu)),
+    cpuRange: `${Math.min(...runs[who].map(figures => figures.cpu)).toFixed(2)}-${Math.max(...runs[who].map(figures => figures.cpu)).toFixed(2)}`,
+    user: median(runs[who].map(figures => figures.user)),
+    system: median(runs[who].map(figures => figures.system)),
     rss: Math.max(...runs[who].map(figures => figures.rss))
   })
   const aria2 = summary('aria2c')
   const ours = summary('seedcast')
   console.log(`\n${mib(SIZE)} MiB, ${PIECE / 1024} KiB pieces, aria2c seeder, median of ${RUNS} runs; downloader figures`)
-  console.log('| downloader | end to end MiB/s | transfer-only MiB/s | CPU s | peak RSS MiB |')
-  console.log('|---|---|---|---|---|')
+  console.log('| downloader | end to end MiB/s | transfer-only MiB/s | CPU s (range) | user s | system s | peak RSS MiB |')
+  console.log('|---|---|---|---|---|---|---|')
   const base = baseline ? summary('baseline') : undefined
   for (const [who, figures] of [['aria2c', aria2], ['seedcast get', ours], ...(base ? [['seedcast get (BENCH_BASELINE)', base] as const] : [])] as const) {
-    console.log(`| ${who} | ${figures.endToEnd.toFixed(0)} | ${figures.transfer.toFixed(0)} | ${figures.cpu.toFixed(2)} | ${mib(figures.rss).toFixed(0)} |`)
+    console.log(`| ${who} | ${figures.endToEnd.toFixed(0)} | ${figures.transfer.toFixed(0)} | ${figures.cpu.toFixed(2)} (${figures.cpuRange}) | ${figures.user.toFixed(2)} | ${figures.system.toFixed(2)} | ${mib(figures.rss).toFixed(0)} |`)
   }
-  console.log(`| ratio seedcast/aria2c | ${(ours.endToEnd / aria2.endToEnd).toFixed(2)}x | ${(ours.transfer / aria2.transfer).toFixed(2)}x (goal >= 1.0x) | ${(ours.cpu / aria2.cpu).toFixed(2)}x | ${(ours.rss / aria2.rss).toFixed(2)}x |`)
-  if (base) console.log(`| ratio BENCH_BASELINE/aria2c | ${(base.endToEnd / aria2.endToEnd).toFixed(2)}x | ${(base.transfer / aria2.transfer).toFixed(2)}x | ${(base.cpu / aria2.cpu).toFixed(2)}x | ${(base.rss / aria2.rss).toFixed(2)}x |`)
+  console.log(`| ratio seedcast/aria2c | ${(ours.endToEnd / aria2.endToEnd).toFixed(2)}x | ${(ours.transfer / aria2.transfer).toFixed(2)}x (goal >= 1.0x) | ${(ours.cpu / aria2.cpu).toFixed(2)}x | ${(ours.user / aria2.user).toFixed(2)}x | ${(ours.system / aria2.system).toFixed(2)}x | ${(ours.rss / aria2.rss).toFixed(2)}x |`)
+  if (base) console.log(`| ratio BENCH_BASELINE/aria2c | ${(base.endToEnd / aria2.endToEnd).toFixed(2)}x | ${(base.transfer / aria2.transfer).toFixed(2)}x | ${(base.cpu / aria2.cpu).toFixed(2)}x | ${(base.user / aria2.user).toFixed(2)}x | ${(base.system / aria2.system).toFixed(2)}x | ${(base.rss / aria2.rss).toFixed(2)}x |`)
   console.log(`goals (issue 13): CPU <= 1.5x aria2c: ${(ours.cpu / aria2.cpu).toFixed(2)}x; peak RSS <= 128 MiB: ${mib(ours.rss).toFixed(0)} MiB; rate >= 1.0x: ${(ours.endToEnd / aria2.endToEnd).toFixed(2)}x end to end`)
   console.log(`load average at the end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} on ${availableParallelism()} cores (ratios assume a quiet machine)`)
 }
