@@ -6,6 +6,7 @@ import { SeedcastCommand } from '../cli/base-command.js'
 import { downloadView } from '../cli/download-view.js'
 import { StopSignals } from '../cli/stop-signals.js'
 import { leaveOutUnusedModules } from '../src/swarm/lean-imports.js'
+import { keepWebAssemblyUnoptimised } from '../src/swarm/wasm-tiering.js'
 import { parseRate } from '../src/swarm/rate.js'
 import { formatBytes } from '../src/torrent/format.js'
 
@@ -63,11 +64,8 @@ Ctrl-C or SIGTERM stops cleanly (while seeding, it ends the seeding and exits 0)
     // young generation grown to its 32 MiB semi-spaces held a 64 MiB new space and let that
     // garbage's buffers pile up between scavenges (see test/bench/swarm-get.bench.ts).
     setFlagsFromString('--semi-space-growth-factor=1')
-    // HTTP (tracker announces, web seeds) goes through Node's fetch, whose HTTP parser is
-    // WebAssembly. V8 recompiled it with its optimising compiler after a few requests, in
-    // background threads whose 20 MiB of compiler memory was the peak RSS of a whole 1 GiB
-    // download (at the final announce). The baseline code parses a tracker's answer as well.
-    setFlagsFromString(`--wasm-tiering-budget=${2 ** 31 - 1}`)
+    // Fetch's HTTP parser kept out of V8's optimising compiler (20 MiB of peak RSS: wasm-tiering.ts).
+    keepWebAssemblyUnoptimised()
     // Before webtorrent loads: what of its imports a download never runs stays unloaded
     // (WebRTC, and with --no-dht the DHT library too).
     leaveOutUnusedModules({ dht: flags.dht, webrtc: false })

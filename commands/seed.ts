@@ -8,6 +8,7 @@ import { formatBytes } from '../src/torrent/format.js'
 import { isRemoteSource } from '../src/follow/remote-source.js'
 import type { SeedSourceEvent } from '../src/follow/seed-sources.js'
 import { leaveOutUnusedModules } from '../src/swarm/lean-imports.js'
+import { keepWebAssemblyUnoptimised } from '../src/swarm/wasm-tiering.js'
 import { boundYoungGeneration } from '../src/swarm/young-garbage.js'
 
 /**
@@ -69,6 +70,8 @@ A status file in --state lets "seedcast peers" show who is connected. Exits 1 wh
     // Before webtorrent loads: what of its imports a seeder never runs stays unloaded
     // (with --no-dht the DHT library too, with --no-webrtc simple-peer), then the seeder itself is loaded.
     leaveOutUnusedModules({ dht: flags.dht, webrtc: flags.webrtc })
+    // Announces for days: fetch's HTTP parser kept out of V8's optimising compiler (wasm-tiering.ts).
+    keepWebAssemblyUnoptimised()
     const [{ seedTorrents }, { internalsWarnings }] = await Promise.all([import('../src/swarm/seed/seeder.js'), import('../src/swarm/webtorrent-internals.js')])
     // This process is now a long-lived seeder whose garbage is mostly short-lived 16 KiB
     // blocks: V8's young generation, grown while the modules loaded (to 16 or 32 MiB, by

@@ -15,6 +15,7 @@ import type { ScheduledRelease } from '../src/server/scheduled-publishing.js'
 import type { SeedEvent } from '../src/swarm/seed/events.js'
 import { seedTorrents, type Seeder } from '../src/swarm/seed/seeder.js'
 import { internalsWarnings } from '../src/swarm/webtorrent-internals.js'
+import { keepWebAssemblyUnoptimised } from '../src/swarm/wasm-tiering.js'
 import { boundYoungGeneration } from '../src/swarm/young-garbage.js'
 
 /**
@@ -99,6 +100,8 @@ With --json one JSON line {url, shows, tracker, warnings} is printed when listen
     // stayed committed: RSS 115 -> 290 MiB over a 200 s soak, 115 -> 170 MiB with this, no
     // fewer requests served (test/bench/serve.bench.ts).
     setFlagsFromString('--semi-space-growth-factor=1')
+    // Its seeder announces for days: fetch's HTTP parser kept out of V8's optimising compiler (wasm-tiering.ts).
+    keepWebAssemblyUnoptimised()
     const running = await serveShows({
       shows, port: flags.port, host: flags.host, udpTracker: flags['udp-tracker'], logger: flags.log, trustProxy: trustProxyOption(flags['trust-proxy']),
       sendTimeoutMs: flags['send-timeout'] * 1000, maxConnections: flags['max-connections'], maxUploadBytes: flags['max-upload'] * 1024 * 1024

@@ -10,6 +10,7 @@ import type { FollowEvent } from '../../src/follow/events.js'
 import { defaultLibraryDir } from '../../src/follow/library.js'
 import { runFollow } from '../../src/follow/run.js'
 import { parseSize } from '../../src/follow/size.js'
+import { keepWebAssemblyUnoptimised } from '../../src/swarm/wasm-tiering.js'
 import { boundYoungGeneration } from '../../src/swarm/young-garbage.js'
 import { formatBytes } from '../../src/torrent/format.js'
 
@@ -61,6 +62,8 @@ Seeds over TCP, uTP and WebRTC like \`seedcast seed\`, with its flags; \`seedcas
     // A long-lived seeder (unless --once), whose garbage is mostly short-lived 16 KiB blocks:
     // V8's young generation kept at its initial size, as `seed` does (see commands/seed.ts).
     if (!flags.once) setFlagsFromString('--semi-space-growth-factor=1')
+    // Polls feeds and announces for days: fetch's HTTP parser kept out of V8's optimising compiler (wasm-tiering.ts).
+    keepWebAssemblyUnoptimised()
     const view = json ? (event: FollowEvent) => jsonLine(event) : textView
     let bounded = false
     await runFollow({
