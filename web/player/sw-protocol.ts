@@ -48,15 +48,11 @@ export interface FirstRead {
  * until then: the page never reads them itself meanwhile. A later read of the same page and URL
  * replaces this one.
  */
-export interface WorkerRead {
+export interface WorkerRead extends FirstRead {
   type: typeof WORKER_READ
   id: number
-  url: string
-  length: number
-  pieceLength: number
-  mime: string
+  /** The first piece read; `hashes` are the SHA-1s of the pieces from this one. */
   first: number
-  hashes: Uint8Array
 }
 
 /** Page → worker: stop read `id` (a seek moved away from it); pieces checked so far stay usable. */
