@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { launchChromium, listenerContext } from '../helpers/chromium.ts'
 import { startCorruptingProxy } from './corrupting-proxy.ts'
@@ -37,7 +37,10 @@ describe('player without peers', { timeout: 180_000 }, () => {
 
   it('seeks to 80 % and plays on from there, leaving the old position\'s reads behind', async () => {
     const context = await listenerContext(browser, show.origin)
-    cleanups.push(() => context.close())
+    // Closed when this test ends, passed or failed: a page left open goes on sharing what it
+    // holds, right pieces among them, with the next tests' pages (one failure here made the
+    // bad-web-seed test below fail too, its page getting the bad piece right from this one).
+    onTestFinished(() => context.close())
     // The page's own web-seed reads, with the time each started and whether it was aborted
     // (the element's go through the worker).
     await context.addInitScript(() => {
@@ -83,6 +86,12 @@ describe('player without peers', { timeout: 180_000 }, () => {
     // element's first request: FirstRead in web/player/sw-protocol.ts, not seen here), then the
     // page's, from where the worker's ended, if the element read on past it before the seek.
     expect(deliveredBeforeSeek).toContain(0)
+    // The worker makes both the first read and the seek's (FirstRead, WorkerRead), so the page's
+    // own first read may come only once the element reads past the seek's 256 kB: wait for one
+    // answered, so that the checks below always have reads of the page's to look at (one run
+    // in four had none yet at this point).
+    await page.waitForFunction(() => performance.getEntriesByType('resource')
+      .some(entry => (entry as PerformanceResourceTiming).initiatorType === 'fetch' && entry.name.includes('/media/') && (entry as PerformanceResourceTiming).responseStart > 0), null, { timeout: 30_000 })
     const reads = await page.evaluate(() => (window as any).webSeedReads as Array<{ at: number, range: string, aborted: boolean }>)
     const startOf = (range: string) => Number(/^bytes=(\d+)-/.exec(range)![1])
     const after = reads.filter(read => read.at >= seekAt).map(read => startOf(read.range))
@@ -124,8 +133,8 @@ describe('player without peers', { timeout: 180_000 }, () => {
     const proxy = await startCorruptingProxy(show.port, [[badPiece * pieceLength + 100, badPiece * pieceLength + 200]])
     cleanups.push(proxy.close)
     const context = await listenerContext(browser, proxy.origin)
-    // Closed whatever happens: an open page would share the pieces with the next tests' pages.
-    cleanups.push(() => context.close())
+    // Closed when this test ends, whatever happens: an open page would share the pieces with the next tests' pages.
+    onTestFinished(() => context.close())
     await context.addInitScript(() => { (window as any).seedcastTrace = [] })
     const page = await context.newPage()
     await openPlayer(page, `${proxy.origin}${new URL(show.pageUrl).pathname}`)
