@@ -83,8 +83,11 @@ export async function openSeekScript (browser: Browser, megabytes: number, seed:
 
 /**
  * The episode page again at baseline/<slug>/ with `baseline`'s player (BASELINE=<another built
- * checkout> in the trace scripts): it loads that checkout's player JS and CSS; the service
- * worker stays this checkout's (both register the same seedcast-sw.js).
+ * checkout> in the trace scripts): it loads that checkout's player JS and CSS, and registers that
+ * checkout's service worker, copied to baseline/seedcast-sw.js with the page's root (its scope)
+ * at baseline/: the worker relays the element's requests and makes the seek's read, so a change
+ * to it is compared only if the baseline runs its own. Each browser context has its own
+ * registrations, so the baseline's context never meets this checkout's worker.
  */
 export function baselinePage (show: PlayerShow, baseline: string): PlayerShow {
   const entry = (root: string): { file: string, css: string[] } => (JSON.parse(readFileSync(join(root, 'dist', 'web', '.vite', 'manifest.json'), 'utf8')) as Record<string, { file: string, css?: string[] }>)['player/main.ts'] as { file: string, css: string[] }
@@ -95,8 +98,12 @@ export function baselinePage (show: PlayerShow, baseline: string): PlayerShow {
   const slug = show.episode.slug
   let html = readFileSync(join(show.dir, 'public', 'episodes', slug, 'index.html'), 'utf8').replace(ours.file, theirs.file)
   for (const [i, css] of ours.css.entries()) html = html.replace(css, theirs.css[i]!)
+  const root = 'data-seedcast-root="../../"'
+  if (!html.includes(root)) throw new Error(`the episode page has no ${root}: baselinePage needs updating`)
+  html = html.replace(root, 'data-seedcast-root="../"')
   // Outside episodes/ (seedcast serve answers there only for published slugs), at the same depth.
   mkdirSync(join(show.dir, 'public', 'baseline', slug), { recursive: true })
+  copyFileSync(join(baseline, 'dist', 'web', 'seedcast-sw.js'), join(show.dir, 'public', 'baseline', 'seedcast-sw.js'))
   writeFileSync(join(show.dir, 'public', 'baseline', slug, 'index.html'), html)
   return { ...show, pageUrl: `${show.origin}/baseline/${slug}/` }
 }

@@ -7,8 +7,8 @@
 // printed in ms from play(). Run it inside `unshare -n` after `npm run build`:
 // node test/bench/player-first-audio-trace.ts
 // BASELINE=<another built checkout> (e.g. main's) adds its player, run alternately with this one's:
-// a copy of the episode page at baseline/<slug>/ loads that checkout's player JS and CSS
-// (the service worker stays this checkout's: both register the same seedcast-sw.js).
+// a copy of the episode page at baseline/<slug>/ loads that checkout's player JS and CSS and
+// registers that checkout's service worker (see baselinePage).
 import type { BrowserContext } from 'playwright-core'
 import { launchChromium, listenerContext } from '../helpers/chromium.ts'
 import type { Cleanups, PlayerShow } from '../e2e/player-site.ts'

@@ -65,6 +65,9 @@ function bareFetch (page: Page, fraction: number): Promise<{ headers: number, bo
 async function run (context: BrowserContext, show: PlayerShow, player: boolean, variant = player ? 'player' : 'plain'): Promise<string> {
   const page = await openEpisodePage(context, show, player)
   try {
+    // The baseline's own worker (see baselinePage), not this checkout's.
+    const worker = player ? await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? '') : ''
+    if (player && worker.includes('/baseline/') !== (variant === 'baseline')) throw new Error(`${variant} page controlled by ${worker}`)
     await startPlaying(page)
     const first = await seekTo(page, 0.8)
     await new Promise(resolve => setTimeout(resolve, THEN_AFTER_MS))
@@ -108,6 +111,16 @@ try {
   const median = (values: number[]): number => { const s = [...values].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2 }
   for (const [variant, row] of times) {
     console.log(`median ${variant}: 80 % ${median(row.first).toFixed(1)} ms (${Math.min(...row.first).toFixed(0)}-${Math.max(...row.first).toFixed(0)}), then ${THEN_TO * 100} % ${median(row.second).toFixed(1)} ms`)
+  }
+  // On a shared machine the spread between rounds dwarfs a few ms: the two players of one round
+  // ran back to back, so their difference, round by round, is the steadier figure.
+  const ours = times.get('player')
+  const theirs = times.get('baseline')
+  if (ours && theirs) {
+    for (const seek of ['first', 'second'] as const) {
+      const differences = ours[seek].map((ms, i) => ms - theirs[seek][i]!)
+      console.log(`${seek === 'first' ? '80 %' : `then ${THEN_TO * 100} %`}: player faster than baseline in ${differences.filter(d => d < 0).length} of ${differences.length} rounds, median difference ${median(differences).toFixed(1)} ms`)
+    }
   }
 } finally {
   for (const cleanup of cleanups.reverse()) await cleanup()
