@@ -28,6 +28,10 @@ export const fastPathCounts = {
   utpFinProbes: 0,
   /** Received messages split across socket reads, copied into one buffer (the others are parsed in place). */
   joinedMessages: 0,
+  /** Socket reads received straight into the shared read buffer and handed to their wire (direct-receive.ts). */
+  straightReads: 0,
+  /** Messages other than pieces in a lent read, handed to the parser as a copy of their own (wire-receive.ts). */
+  copiedLentMessages: 0,
   /** Downloaded pieces whose blocks were copied into one buffer as they came (not zero-filled first, no join at the end). */
   unzeroedPieces: 0,
   /** Downloaded pieces assembled in the buffer of an earlier piece already written to disk. */

@@ -14,6 +14,7 @@ import { framePieceMessages, type FramedWireProto } from './wire-framing.js'
 import { assemblePiecesInPlace, findRequestsFromLastMatch, receiveWithoutCopies, type FlushingPieceProto, type PullingWireProto, type ReceivingWireProto } from './wire-receive.js'
 import { connectingFrom, httpTrackerOptionsOn, outgoingHost, sdpWithCandidatesOn, udpFrom } from './outgoing-host.js'
 import { MseKeyExchange } from './mse-key.js'
+import { receiveStraightFromSockets, socketReadKeys, type PipingPeerProto } from './direct-receive.js'
 
 
 /*
@@ -87,7 +88,7 @@ function trackerPrototype (url: string): object | undefined {
 }
 
 /** The features, named as the warning line names them. */
-export type Feature = 'peer links' | 'piece framing' | 'receive without copies' | 'pieces assembled in place' | 'requests found from the last match' | 'socket write batching' | 'WebRTC stall check' | 'peer message limits' | 'incoming connection cap' | 'WebRTC glare tie-break' | 'outgoing connections from --host' | 'uTP close by libtorrent peers' | 'duplicate connections sharing an address' | 'download request queue limit' | 'MSE key exchange without a prime check' | 'debug lines built only when shown'
+export type Feature = 'peer links' | 'piece framing' | 'receive without copies' | 'pieces assembled in place' | 'receive straight from the socket' | 'requests found from the last match' | 'socket write batching' | 'WebRTC stall check' | 'peer message limits' | 'incoming connection cap' | 'WebRTC glare tie-break' | 'outgoing connections from --host' | 'uTP close by libtorrent peers' | 'duplicate connections sharing an address' | 'download request queue limit' | 'MSE key exchange without a prime check' | 'debug lines built only when shown'
 
 export interface FeatureStatus { feature: Feature, on: boolean, missing: string[], consequence: string }
 
@@ -128,6 +129,16 @@ const FEATURES: Array<{ feature: Feature, needs: Requirement[], needsFeatures?: 
       { what: 'torrent-piece Piece#length, #missing, #sources, #_chunks, #_buffered, #_flushed', ok: (_t, p) => { const piece = p.piece as Record<string, unknown> | undefined; return piece?.length === 16384 && piece.missing === 16384 && 'sources' in piece && piece._chunks === 1 && piece._buffered === 0 && piece._flushed === false && '_buffer' in piece } }
     ],
     consequence: 'each downloaded piece holds its socket reads until it is joined into a zero-filled new buffer'
+  },
+  {
+    feature: 'receive straight from the socket',
+    needs: [
+      { what: 'webtorrent Peer.prototype.setThrottlePipes', ok: t => fn(t.peer, 'setThrottlePipes') },
+      { what: 'bittorrent-protocol Wire.prototype._onMessage, ._onMessageLength', ok: t => fn(t.wire, '_onMessage') && fn(t.wire, '_onMessageLength') },
+      { what: "node:net Socket's onread keys (kBuffer, kBufferCb, kBufferGen)", ok: () => readKeys() !== undefined }
+    ],
+    needsFeatures: ['receive without copies', 'pieces assembled in place'],
+    consequence: 'each socket read of a download is a new buffer piped through two stream transforms'
   },
   {
     feature: 'requests found from the last match',
@@ -248,6 +259,7 @@ export function applyWebTorrentInternals (targets: InternalTargets = libraryTarg
   if (on('piece framing')) framePieceMessages(targets.wire as FramedWireProto)
   if (on('receive without copies')) receiveWithoutCopies(targets.wire as ReceivingWireProto)
   if (on('pieces assembled in place')) assemblePiecesInPlace(targets.piece as FlushingPieceProto)
+  if (on('receive straight from the socket')) receiveStraightFromSockets(targets.peer as PipingPeerProto, readKeys()!)
   if (on('requests found from the last match')) findRequestsFromLastMatch(targets.wire as PullingWireProto)
   if (on('peer message limits')) limitPeerMessages(targets)
   if (on('incoming connection cap')) capIncoming(targets.torrent as TorrentProto)
@@ -300,6 +312,12 @@ function exchangeMseKeysWithoutPrimeCheck (proto: object): void {
       return this._dh
     }
   })
+}
+
+let keys: ReturnType<typeof socketReadKeys> | null = null
+function readKeys (): ReturnType<typeof socketReadKeys> {
+  if (keys === null) keys = attempt(socketReadKeys)
+  return keys
 }
 
 function safely (check: () => boolean): boolean {

@@ -13,7 +13,19 @@ interface ReceivingWire extends ReceivingWireProto {
   _parser: (buffer: Uint8Array) => void
   _cryptoSyncPattern?: Uint8Array | null
   _pePending?: boolean
+  _onMessage: (buffer: Uint8Array) => void
+  _onMessageLength: (buffer: Uint8Array) => void
+  [SHARED_READ]?: boolean
 }
+
+/**
+ * Set on a wire while it parses bytes it is only lent (a socket read buffer that is read
+ * into again once the wire returns, direct-receive.ts): a message the parser may keep is
+ * handed over as a copy. Piece messages are not: their block is copied into its piece
+ * before the parser returns (assemblePiecesInPlace), and nothing else keeps it.
+ */
+export const SHARED_READ = Symbol('seedcast.sharedRead')
+const PIECE_MESSAGE = 7
 
 /**
  * bittorrent-protocol joins every chunk read from the socket to what was left of the last
@@ -48,27 +60,39 @@ export function receiveWithoutCopies (proto: ReceivingWireProto): void {
       }
       if (this._bufferSize < this._parserSize) return
       const size = this._parserSize
+      // In a lent read (SHARED_READ) only a piece message may be handed over where it lies.
+      const lent = this[SHARED_READ] === true
+      const copied = lent && size > 0 && this._parser !== this._onMessageLength && !(this._parser === this._onMessage && this._buffer[0]![0] === PIECE_MESSAGE)
       let message: Uint8Array
       if (size === 0) {
         message = new Uint8Array()
       } else if (this._buffer[0]!.length >= size) {
         const first = this._buffer[0]!
-        message = first.subarray(0, size)
+        message = copied ? Buffer.from(first.subarray(0, size)) : first.subarray(0, size)
         if (first.length === size) this._buffer.shift()
         else this._buffer[0] = first.subarray(size)
       } else {
-        message = take(this._buffer, size)
+        // A lent piece message is done with when the parser returns: it is joined in a buffer kept for that.
+        message = take(this._buffer, size, lent && !copied ? joinBuffer(size) : Buffer.allocUnsafe(size))
         fastPathCounts.joinedMessages++
       }
+      if (copied) fastPathCounts.copiedLentMessages++
       this._bufferSize -= size
       this._parser(message)
     }
   }
 }
 
-/** Removes the first `size` bytes of `chunks` into one new buffer (not zero-filled first). */
-function take (chunks: Uint8Array[], size: number): Uint8Array {
-  const out = Buffer.allocUnsafe(size)
+let joined: Buffer | undefined
+
+/** The first `size` bytes of one buffer reused for every lent piece message joined across reads. */
+function joinBuffer (size: number): Uint8Array {
+  if (!joined || joined.length < size) joined = Buffer.allocUnsafeSlow(Math.max(size, 2 * BLOCK_LENGTH))
+  return joined.subarray(0, size)
+}
+
+/** Moves the first `size` bytes of `chunks` into `out` (at least that long). */
+function take (chunks: Uint8Array[], size: number, out: Uint8Array): Uint8Array {
   let filled = 0
   while (filled < size) {
     const chunk = chunks[0]!
@@ -131,7 +155,8 @@ export function assemblePiecesInPlace (proto: FlushingPieceProto): void {
     // A block past the piece's end is the library's business (it drops what does not fit).
     if (index * BLOCK_LENGTH + data.length > this.length) {
       this[MIXED] = true
-      return set.call(this, index, data, source)
+      // The library keeps the block as given: a copy, since it may be a lent read (SHARED_READ).
+      return set.call(this, index, Buffer.from(data), source)
     }
     for (let block = 0; block < blocks; block++) {
       if (this._buffer![index + block]) continue

@@ -18,7 +18,7 @@ describe('WebTorrent fast paths with a real peer', () => {
   it('every feature is on with the pinned dependencies, and no warning is printed', () => {
     const status = applyWebTorrentInternals()
     expect(status.filter(entry => !entry.on)).toEqual([])
-    expect(status.map(entry => entry.feature)).toEqual(['peer links', 'piece framing', 'receive without copies', 'pieces assembled in place', 'requests found from the last match', 'socket write batching', 'WebRTC stall check', 'peer message limits', 'incoming connection cap', 'WebRTC glare tie-break', 'outgoing connections from --host', 'uTP close by libtorrent peers', 'duplicate connections sharing an address', 'download request queue limit', 'MSE key exchange without a prime check', 'debug lines built only when shown'])
+    expect(status.map(entry => entry.feature)).toEqual(['peer links', 'piece framing', 'receive without copies', 'pieces assembled in place', 'receive straight from the socket', 'requests found from the last match', 'socket write batching', 'WebRTC stall check', 'peer message limits', 'incoming connection cap', 'WebRTC glare tie-break', 'outgoing connections from --host', 'uTP close by libtorrent peers', 'duplicate connections sharing an address', 'download request queue limit', 'MSE key exchange without a prime check', 'debug lines built only when shown'])
     expect(internalsWarnings()).toEqual([])
   })
 
@@ -41,7 +41,7 @@ describe('WebTorrent fast paths with a real peer', () => {
     console.log(`fast paths: ${run.blocks} blocks, ${framed} framed, ${writes} writes in ${flushes} flushes (${(writes / flushes).toFixed(1)} per writev)`)
   })
 
-  it('a download from aria2c parses blocks in place, copies them straight into their pieces and finds their requests at once', async () => {
+  it('a download from aria2c reads its socket into one reused buffer, parses blocks in place, copies them straight into their pieces and finds their requests at once', async () => {
     const dir = await tempDir()
     const tracker = await startTracker({ ws: false, interval: 1000 })
     const seedDir = join(dir.path, 'seed')
@@ -57,6 +57,12 @@ describe('WebTorrent fast paths with a real peer', () => {
       const result = await download(torrent, { outputDir: out, dht: false, timeoutSeconds: 30 })
       expect(result.hashFailures).toBe(0)
       expect((await readFile(join(out, 'episode.bin'))).equals(content)).toBe(true)
+      // The socket to aria2c was read into the shared buffer, not piped (direct-receive.ts): a
+      // read carries several blocks, and the other messages of those reads were handed over as copies.
+      const straight = fastPathCounts.straightReads - before.straightReads
+      expect(straight).toBeGreaterThan(0)
+      expect(straight).toBeLessThan(Math.ceil(content.length / 16384))
+      expect(fastPathCounts.copiedLentMessages - before.copiedLentMessages).toBeGreaterThan(0)
       const pieces = Math.ceil(content.length / (256 * 1024))
       const blocks = Math.ceil(content.length / 16384)
       // Every piece was assembled in place (once each: no hash failure).
@@ -73,7 +79,7 @@ describe('WebTorrent fast paths with a real peer', () => {
       expect(fastPathCounts.cappedRequestQueues - before.cappedRequestQueues).toBeGreaterThanOrEqual(1)
       // The connection to aria2c started with the MSE handshake (webtorrent's default), its keys made by mse-key.ts.
       expect(fastPathCounts.mseKeyExchanges - before.mseKeyExchanges).toBeGreaterThanOrEqual(1)
-      console.log(`receive: ${blocks} blocks (${foundAtOnce} requests found at once), ${joined} messages joined across reads, ${pieces} pieces assembled in place (${fastPathCounts.reusedPieceBuffers - before.reusedPieceBuffers} in a reused buffer)`)
+      console.log(`receive: ${straight} socket reads into the shared buffer, ${blocks} blocks (${foundAtOnce} requests found at once), ${joined} messages joined across reads, ${pieces} pieces assembled in place (${fastPathCounts.reusedPieceBuffers - before.reusedPieceBuffers} in a reused buffer)`)
     } finally {
       await seeder.stop()
       await tracker.close()

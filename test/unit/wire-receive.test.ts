@@ -9,7 +9,7 @@
 import { once } from 'node:events'
 import Wire from 'bittorrent-protocol'
 import { describe, expect, it } from 'vitest'
-import { receiveWithoutCopies, type ReceivingWireProto } from '../../src/swarm/wire-receive.js'
+import { receiveWithoutCopies, SHARED_READ, type ReceivingWireProto } from '../../src/swarm/wire-receive.js'
 
 class PatchedWire extends (Wire as unknown as new (type: string, peEnabled: number) => any) {}
 receiveWithoutCopies(PatchedWire.prototype as unknown as ReceivingWireProto)
@@ -61,5 +61,31 @@ describe('receiving without copies', () => {
     } finally {
       process.removeListener('uncaughtException', onError)
     }
+  })
+})
+
+describe('a lent read (SHARED_READ: a socket buffer read into again once the wire returns)', () => {
+  it('hands the wire a copy of each message it may keep, so refilling the buffer changes nothing it holds', () => {
+    const wire: any = new PatchedWire('tcpOutgoing', 0)
+    const peerId = '33'.repeat(20)
+    const shook = new Promise(resolve => wire.once('handshake', resolve))
+    // The peer's handshake, written the ordinary way (a buffer of the wire's own).
+    const handshake = Buffer.concat([Buffer.from([19]), Buffer.from('BitTorrent protocol'), Buffer.alloc(8), Buffer.from(INFO_HASH, 'hex'), Buffer.from(peerId, 'hex')])
+    wire._write(handshake, () => {})
+    // Then a bitfield (pieces 0-7 of 12) and the first 3 bytes of a have message, in one lent buffer.
+    const lent = Buffer.from([0, 0, 0, 3, 5, 0xff, 0x00, 0, 0, 0])
+    wire[SHARED_READ] = true
+    wire._write(lent, () => {})
+    wire[SHARED_READ] = false
+    // What the wire left unparsed is the caller's to carry over (direct-receive.ts does).
+    wire._buffer = wire._buffer.map((chunk: Uint8Array) => Buffer.from(chunk))
+    lent.fill(0xff)
+    expect(Array.from({ length: 12 }, (_, index) => wire.peerPieces.get(index))).toEqual([...Array(8).fill(true), ...Array(4).fill(false)])
+    // The rest of the have message arrives: it completes from the carried bytes.
+    const haves: number[] = []
+    wire.on('have', (index: number) => haves.push(index))
+    wire._write(Buffer.from([5, 4, 0, 0, 0, 9]), () => {})
+    expect(haves).toEqual([9])
+    return shook
   })
 })

@@ -4,6 +4,7 @@ import { parseInfoDictionary, parseMetainfo, type Metainfo } from '../../torrent
 import { readPeerMetadataWithSeedcast, webTorrentInput } from '../webtorrent-input.js'
 import { batchSocketWrites, isTcpSocket } from '../socket-batching.js'
 import { collectYoungGarbage } from '../young-garbage.js'
+import { readsStraight } from '../direct-receive.js'
 import { connOfWire, featureOn, hostilePeers, type HostilePeer } from '../webtorrent-internals.js'
 import type { DownloadEvent, DownloadOptions, DownloadResult } from './download.js'
 import { checkFilesOnDisk, verifiedBytesOf } from './files.js'
@@ -110,17 +111,15 @@ export class DownloadRun {
     torrent.on('error', fail)
     client.on('error', fail)
     torrent.on('warning', (error: Error) => this.onSwarmWarning(error))
-    torrent.on('download', (bytes: number) => {
-      this.receivedSinceCollect += bytes
-      if (this.receivedSinceCollect < COLLECT_EVERY_BYTES) return
-      this.receivedSinceCollect = 0
-      collectYoungGarbage()
-    })
     torrent.on('wire', (wire: DownloadWire) => {
       this.everConnected = true
       if (this.state === 'metadata') this.lastProgressAt = performance.now()
       // bittorrent-protocol's 'download' counts the payload of piece messages only.
-      wire.on('download', (bytes: number) => { this.pieceBytesSeen += bytes })
+      wire.on('download', (bytes: number) => {
+        this.pieceBytesSeen += bytes
+        // A socket read into the shared buffer leaves no dead read behind (direct-receive.ts).
+        if (!readsStraight(wire)) this.collectAfter(bytes)
+      })
       this.requestLimit.watch(wire)
       // WebTorrent asks for each block with a write(2) of its own (17 bytes): thousands a
       // second from a fast peer. Batched, the requests of one event-loop turn go out together.
@@ -136,6 +135,14 @@ export class DownloadRun {
     this.tick = setInterval(() => this.onTick(), options.progressIntervalMs ?? 1000)
     if (options.signal?.aborted) queueMicrotask(this.onAbort)
     options.signal?.addEventListener('abort', this.onAbort, { once: true })
+  }
+
+  /** Collects V8's young generation once COLLECT_EVERY_BYTES came in new socket reads (young-garbage.ts). */
+  private collectAfter (bytes: number): void {
+    this.receivedSinceCollect += bytes
+    if (this.receivedSinceCollect < COLLECT_EVERY_BYTES) return
+    this.receivedSinceCollect = 0
+    collectYoungGarbage()
   }
 
   /** A peer that sent a message longer than its type allows was dropped and banned (webtorrent-internals.ts). */

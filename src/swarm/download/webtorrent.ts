@@ -2,6 +2,7 @@ import type { EventEmitter } from 'node:events'
 import type { Readable } from 'node:stream'
 import { closeClient, createClient, type SwarmClient } from '../client.js'
 import { NO_RATE_LIMIT } from '../rate.js'
+import { receiveStraightFor } from '../direct-receive.js'
 
 /**
  * The slice of webtorrent 3's Torrent, File and client objects the download code uses,
@@ -86,6 +87,8 @@ export async function openDownloadClient (options: DownloadClientOptions): Promi
     torrentPort: options.port ?? 0,
     downloadLimit: options.downloadLimit ?? NO_RATE_LIMIT
   })
+  // Peers' bytes go from the socket to the wire without WebTorrent's download pipeline (direct-receive.ts).
+  receiveStraightFor(client)
   return client as unknown as DownloadClient
 }
 
