@@ -1,7 +1,7 @@
 // A show published by the CLI, whose real pages (written by src/site with the built player)
 // `seedcast serve` serves, for the player's Chromium tests and benchmark.
 import { execFile } from 'node:child_process'
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import type { Episode } from '../../src/model/show.ts'
@@ -17,6 +17,22 @@ export type Cleanups = Array<() => Promise<void> | void>
 export async function makeEpisodeAudio (path: string, seconds: number, kbps = 128): Promise<void> {
   await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `sine=frequency=220:beep_factor=3:duration=${seconds}`,
     '-ac', '1', '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', `${kbps}k`, path], { timeout: 120_000 })
+}
+
+/**
+ * Puts a noise picture of about `bytes` into the MP3's ID3v2 tag as its cover (APIC), as real
+ * podcasts carry their artwork: the audio then starts that far into the file.
+ */
+export async function addCoverTag (path: string, bytes: number): Promise<void> {
+  const side = Math.ceil(Math.sqrt(bytes / 3))
+  const picture = `${path}.cover.png`
+  const tagged = `${path}.tagged.mp3`
+  // Random noise does not compress: a side x side RGB PNG is about 3 * side^2 bytes.
+  await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `color=c=gray:s=${side}x${side},noise=alls=100:allf=t`, '-frames:v', '1', picture], { timeout: 60_000 })
+  await run('ffmpeg', ['-v', 'error', '-y', '-i', path, '-i', picture, '-map', '0:a', '-map', '1:v', '-c', 'copy', '-id3v2_version', '3',
+    '-metadata:s:v', 'title=Cover', '-metadata:s:v', 'comment=Cover (front)', tagged], { timeout: 60_000 })
+  await rename(tagged, path)
+  await rm(picture)
 }
 
 /** `seconds` of a test picture with a tone as VP9/Opus WebM, a key frame every 2 s, Cues at the end (ffmpeg's default). */
@@ -42,6 +58,8 @@ export interface EpisodeSpec {
   chapters?: string[]
   /** WebVTT text given to `publish --transcript`. */
   transcript?: string
+  /** An MP3 whose ID3v2 tag carries a cover picture of about this many bytes (see addCoverTag). */
+  coverTagBytes?: number
 }
 
 export interface PublishedEpisode {
@@ -92,6 +110,7 @@ export async function makePlayerShow (specs: number | EpisodeSpec[], cleanups: C
     if (spec.video === 'webm') await makeEpisodeWebm(media, spec.seconds)
     else if (spec.video) await makeEpisodeVideo(media, spec.seconds)
     else await makeEpisodeAudio(media, spec.seconds, kbps)
+    if (spec.coverTagBytes && !spec.video) await addCoverTag(media, spec.coverTagBytes)
     const args = ['publish', media, '--show', dir, '--date', `2026-11-${String(index + 1).padStart(2, '0')}`, '--episode', String(index + 1),
       '--title', spec.title ?? (index === 0 ? 'A tone' : `Tone ${index + 1}`)]
     if (spec.chapters) {

@@ -1,4 +1,5 @@
 import { loadTorrent, pieceSize, type EpisodeTorrent } from './metainfo.js'
+import { id3v2TagLength } from './id3-tag.js'
 import { findMoov, readMp4Index, type Mp4Index } from './mp4-index.js'
 import { PieceStore } from './piece-store.js'
 import { decide, DEFAULT_BYTES_PER_SECOND, peerWaitLeft, READ_AHEAD_SECONDS, WEB_SEED_RUN_BYTES, type PeerView, type PlaybackView } from './policy.js'
@@ -118,6 +119,8 @@ export class Engine {
   private readonly seekStarts: number[] = []
   /** Seek reads asked of the service worker so far (their ids). */
   private workerReads = 0
+  /** Where an audio file's audio starts: past its ID3v2 tag (see audioStart). */
+  private audioStartByte?: number
 
   constructor (private readonly options: EngineOptions) {
     this.ready = loadTorrent(options.torrentUrl, options.length).then(torrent => {
@@ -398,10 +401,25 @@ export class Engine {
     swarm.follow(first, Math.min(torrent.pieceCount - 1, first + Math.ceil(this.playback().readAheadBytes / torrent.pieceLength)))
   }
 
+  /**
+   * The byte an audio file's audio starts at: past an ID3v2 tag (id3-tag.ts), read from piece
+   * 0 once held (the first read holds it; a seek before that, e.g. to a resumed position,
+   * takes the whole file as audio). 0 for video, whose bytes do not follow time.
+   */
+  private audioStart (): number {
+    if (this.audioStartByte !== undefined) return this.audioStartByte
+    if (!this.options.mime.startsWith('audio/')) return (this.audioStartByte = 0)
+    const head = this.store?.get(0)
+    if (!head) return 0
+    this.audioStartByte = id3v2TagLength(head, this.options.length)
+    return this.audioStartByte
+  }
+
   private playback (): PlaybackView {
     const media = this.options.media
     const duration = Number.isFinite(media.duration) && media.duration > 0 ? media.duration : 0
-    const bytesPerSecond = duration ? this.options.length / duration : DEFAULT_BYTES_PER_SECOND
+    const audioStart = this.audioStart()
+    const bytesPerSecond = duration ? (this.options.length - audioStart) / duration : DEFAULT_BYTES_PER_SECOND
     const time = media.currentTime
     let bufferedEnd = time
     for (let i = 0; i < media.buffered.length; i++) {
@@ -411,7 +429,7 @@ export class Engine {
     const starving = media.seeking || media.readyState < HTMLMediaElement.HAVE_FUTURE_DATA
     // A bounded store keeps half its bytes ahead of the play position at most: reading further would evict what was just read.
     const readAheadBytes = Math.min(READ_AHEAD_SECONDS * bytesPerSecond, (this.store?.maxBytes ?? Infinity) / 2)
-    return { playheadByte: time * bytesPerSecond, bufferedWallSeconds: (bufferedEnd - time) / rate, bytesPerSecond, readAheadBytes, starving }
+    return { playheadByte: audioStart + time * bytesPerSecond, bufferedWallSeconds: (bufferedEnd - time) / rate, bytesPerSecond, readAheadBytes, starving }
   }
 }
 
