@@ -62,7 +62,7 @@ describe('seedcast get --stdout when standard output goes away', () => {
       expect(result.signal).toBeNull()
       expect(result.code).toBe(1)
       const lines = result.stderr.trim().split('\n')
-      expect(lines).toHaveLength(1)
+      expect(lines, result.stderr).toHaveLength(1)
       expect(lines[0]).toMatch(/^seedcast: standard output: no space left on device/)
       expect(result.stderr).not.toMatch(/\n\s+at /)
     } finally {
