@@ -1,10 +1,11 @@
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium, listenerContext } from '../helpers/chromium.ts'
+import { launchChromium } from '../helpers/chromium.ts'
 import { ffmpegSeekByte, mp4Packets } from '../helpers/mp4-packets.ts'
 import { expectEpisodeBytes, openPlayer, play, stats, waitForTime } from './player-page.ts'
 import { makePlayerShow, serveShow, type Cleanups, type PlayerShow, type PublishedEpisode } from './player-site.ts'
+import { closedWithTest, testListenerContext } from './test-context.ts'
 
 // The player's controls on the real episode pages (src/site, served by `seedcast serve`, no
 // seeder): video through the player, chapters, the remembered position, playback speed, the
@@ -50,15 +51,15 @@ describe('player controls on the show\'s own pages', { timeout: 180_000 }, () =>
   }, 150_000)
   afterAll(async () => { for (const cleanup of cleanups.reverse()) await cleanup() }, 60_000)
 
-  /** Opens a video episode's page in a new listener context, the player ready in one <video>, and plays it to `seconds`. */
+  /** Opens a video episode's page in a listener context closed with the running test, the player ready in one <video>, and plays it to `seconds`. */
   async function playVideo (episode: PublishedEpisode, seconds: number) {
-    const context = await listenerContext(browser, show.origin)
+    const context = await testListenerContext(browser, show.origin)
     const page = await context.newPage()
     expect(await openPlayer(page, episode.pageUrl)).toBe('ready')
     expect(await page.locator('video[data-seedcast-player]').count()).toBe(1)
     await play(page)
     await waitForTime(page, seconds)
-    return { context, page }
+    return page
   }
 
   /** The video streams through the player at the test card's size, over HTTP (no seeder), no piece rejected. */
@@ -72,14 +73,13 @@ describe('player controls on the show\'s own pages', { timeout: 180_000 }, () =>
   }
 
   it('plays a video episode in <video> through the player, every delivered piece the episode\'s', async () => {
-    const { context, page } = await playVideo(video, 1)
+    const page = await playVideo(video, 1)
     await expectVideoStreaming(page)
     expect(await expectEpisodeBytes(page, video)).toContain(0)
-    await context.close()
   })
 
   it('seeks a video to 80 %: the read at the key frame before it starts when the element starts seeking, and it plays on from there', async () => {
-    const context = await listenerContext(browser, show.origin)
+    const context = await testListenerContext(browser, show.origin)
     const page = await context.newPage()
     await openPlayer(page, video.pageUrl)
     await play(page)
@@ -99,12 +99,11 @@ describe('player controls on the show\'s own pages', { timeout: 180_000 }, () =>
     expect(seekReads).toEqual([expectedPiece])
     const delivered = await expectEpisodeBytes(page, video)
     expect(delivered).toContain(Math.floor(seekByte / video.episode.pieceLength))
-    await context.close()
   })
 
   it('plays a WebM (VP9/Opus) video in <video> through the player and seeks it to 80 %, every delivered piece the episode\'s', async () => {
     expect(webm.episode.mimeType).toBe('video/webm')
-    const { context, page } = await playVideo(webm, 0.5)
+    const page = await playVideo(webm, 0.5)
     const target = webm.episode.duration * 0.8
     await media(page).evaluate((element, t) => { (element as HTMLMediaElement).currentTime = t }, target)
     expect(await waitForTime(page, target + 0.5)).toBeGreaterThan(target + 0.5)
@@ -115,11 +114,10 @@ describe('player controls on the show\'s own pages', { timeout: 180_000 }, () =>
     const delivered = await expectEpisodeBytes(page, webm)
     const { length, pieceLength } = webm.episode
     expect(delivered.some(index => index * pieceLength > length * 0.65 && index * pieceLength < length * 0.9)).toBe(true)
-    await context.close()
   })
 
   it('shows the transcript\'s text on the episode page, cue by cue without timings or markup', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false })
+    const context = closedWithTest(await browser.newContext({ javaScriptEnabled: false }))
     const page = await context.newPage()
     await page.goto(withChapters.pageUrl)
     const transcript = page.getByRole('region', { name: 'Transcript' })
@@ -128,11 +126,10 @@ describe('player controls on the show\'s own pages', { timeout: 180_000 }, () =>
     // An episode without one has no such section.
     await page.goto(plainAudio.pageUrl)
     expect(await page.getByRole('region', { name: 'Transcript' }).count()).toBe(0)
-    await context.close()
   })
 
   it('seeks to a chapter when its link is clicked or pressed with Enter, and plays on from there', async () => {
-    const context = await listenerContext(browser, show.origin)
+    const context = await testListenerContext(browser, show.origin)
     const page = await context.newPage()
     await openPlayer(page, withChapters.pageUrl)
     const chapters = page.locator('.chapters a[data-seek]')
@@ -146,11 +143,10 @@ describe('player controls on the show\'s own pages', { timeout: 180_000 }, () =>
     await page.keyboard.press('Enter')
     expect(await waitForTime(page, 46)).toBeGreaterThan(46)
     expect(await expectEpisodeBytes(page, withChapters)).toContain(pieceAt(withChapters, 46))
-    await context.close()
   })
 
   it('remembers the position per episode: a reload resumes there, another episode starts at 0', async () => {
-    const context = await listenerContext(browser, show.origin)
+    const context = await testListenerContext(browser, show.origin)
     const page = await context.newPage()
     await openPlayer(page, withChapters.pageUrl)
     await page.locator('.chapters a[data-seek="30"]').click()
@@ -173,11 +169,10 @@ describe('player controls on the show\'s own pages', { timeout: 180_000 }, () =>
     expect(await currentTime(page)).toBe(0)
     await play(page)
     expect(await waitForTime(page, 0.2)).toBeLessThan(left)
-    await context.close()
   })
 
   it('changes the playback speed with its control, and remembers it', async () => {
-    const context = await listenerContext(browser, show.origin)
+    const context = await testListenerContext(browser, show.origin)
     const page = await context.newPage()
     await openPlayer(page, plainAudio.pageUrl)
     const speed = page.getByRole('combobox', { name: 'Playback speed of Short tone' })
@@ -192,11 +187,10 @@ describe('player controls on the show\'s own pages', { timeout: 180_000 }, () =>
     await page.locator('.sc-player[data-seedcast-state]').waitFor({ state: 'attached', timeout: 20_000 })
     expect(await speed.inputValue()).toBe('2')
     expect(await media(page).evaluate(element => [(element as HTMLMediaElement).playbackRate, (element as HTMLMediaElement).defaultPlaybackRate])).toEqual([2, 2])
-    await context.close()
   })
 
   it('on the show page, shows an episode\'s panel once that episode plays, not under every episode', async () => {
-    const context = await listenerContext(browser, show.origin)
+    const context = await testListenerContext(browser, show.origin)
     const page = await context.newPage()
     await page.goto(`${show.origin}/`)
     const players = page.locator('.sc-player')
@@ -210,11 +204,10 @@ describe('player controls on the show\'s own pages', { timeout: 180_000 }, () =>
     await short.locator('.sc-panel').waitFor({ state: 'visible', timeout: 10_000 })
     expect(await page.locator('.sc-panel:visible').count()).toBe(1)
     expect(await short.getByRole('combobox', { name: 'Playback speed of Short tone' }).isVisible()).toBe(true)
-    await context.close()
   })
 
   it('names every control, works from the keyboard alone and shows where the focus is', async () => {
-    const context = await listenerContext(browser, show.origin)
+    const context = await testListenerContext(browser, show.origin)
     const page = await context.newPage()
     await openPlayer(page, withChapters.pageUrl)
     // Names as assistive technology reads them (Chromium's accessibility tree).
@@ -255,6 +248,5 @@ describe('player controls on the show\'s own pages', { timeout: 180_000 }, () =>
     await waitForTime(page, 46)
     await page.locator('.sc-stats').filter({ hasText: 'not sharing' }).waitFor({ timeout: 10_000 })
     expect((await stats(page)).fromPeers).toBe(0)
-    await context.close()
   })
 })

@@ -2,10 +2,11 @@ import type { BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { READ_AHEAD_SECONDS, WEB_SEED_RUN_BYTES } from '../../web/player/policy.ts'
-import { launchChromium, listenerContext } from '../helpers/chromium.ts'
+import { launchChromium } from '../helpers/chromium.ts'
 import { startCorruptingProxy, type CorruptingProxy } from './corrupting-proxy.ts'
 import { openPlayer, play, stats, waitForTime } from './player-page.ts'
 import { makePlayerShow, serveShow, type Cleanups, type PlayerShow } from './player-site.ts'
+import { closedWithTest, testListenerContext } from './test-context.ts'
 
 // webtorrent#1570: WebTorrent's own web-seed connection reads a whole file ahead, so a page
 // playing a few seconds cost the server the episode. The player's web-seed reads are bounded
@@ -32,7 +33,7 @@ describe('player HTTP egress', { timeout: 180_000 }, () => {
   }, 150_000)
   afterAll(async () => { for (const cleanup of cleanups.reverse()) await cleanup() }, 60_000)
 
-  /** Media bytes the server sent while the page played PLAY_SECONDS from the start. */
+  /** Media bytes the server sent while the page played PLAY_SECONDS from the start; the page is closed after, so it reads no more. */
   async function egress (context: BrowserContext, player: boolean): Promise<number> {
     const page = await context.newPage()
     expect(await openPlayer(page, `${proxy.origin}${new URL(show.pageUrl).pathname}`)).toBe(player ? 'ready' : 'plain')
@@ -50,8 +51,8 @@ describe('player HTTP egress', { timeout: 180_000 }, () => {
   }
 
   it(`costs the server no more than a plain <audio> for the first ${PLAY_SECONDS} s`, async () => {
-    const plain = await egress(await browser.newContext({ serviceWorkers: 'block' }), false)
-    const player = await egress(await listenerContext(browser, proxy.origin), true)
+    const plain = await egress(closedWithTest(await browser.newContext({ serviceWorkers: 'block' })), false)
+    const player = await egress(await testListenerContext(browser, proxy.origin), true)
     console.log(`media bytes sent for ${PLAY_SECONDS} s: plain <audio> ${plain}, player ${player} (${(player / plain).toFixed(2)}x)`)
     // Both read past what they played (10 s is 160 kB); the player not the whole file (over
     // loopback the plain element took all of it: 9.6 MB, the player 3.1 MB).

@@ -4,6 +4,7 @@ import { launchChromium, listenerContext } from '../helpers/chromium.ts'
 import { startCorruptingProxy } from './corrupting-proxy.ts'
 import { expectEpisodeBytes, openPlayer, play, stats, waitForTime } from './player-page.ts'
 import { makePlayerShow, serveShow, type Cleanups, type PlayerShow } from './player-site.ts'
+import { closedWithTest, testListenerContext } from './test-context.ts'
 
 // Chromium tests 4 (WebTorrent cannot be loaded; also a browser without WebRTC or service
 // workers) and 7 (a web seed returning wrong bytes).
@@ -22,7 +23,7 @@ describe('player when things go wrong', { timeout: 180_000 }, () => {
   afterAll(async () => { for (const cleanup of cleanups.reverse()) await cleanup() }, 60_000)
 
   it('falls back to the plain element when the WebTorrent chunk cannot be loaded', async () => {
-    const context = await listenerContext(browser, show.origin)
+    const context = await testListenerContext(browser, show.origin)
     let blocked = 0
     await context.route(url => /\/assets\/webtorrent[^/]*\.js$/.test(url.pathname), route => { blocked++; return route.abort() })
     const page = await context.newPage()
@@ -39,12 +40,11 @@ describe('player when things go wrong', { timeout: 180_000 }, () => {
     expect(blocked).toBeGreaterThan(0)
     expect((await stats(page)).fromPeers).toBe(0)
     expect(await page.locator('.sc-status').textContent()).toMatch(/from the server/)
-    await context.close()
   })
 
   it('leaves the plain element to play from the server in a browser without WebRTC, or without service workers', async () => {
     for (const lacking of ['WebRTC', 'service workers']) {
-      const context = lacking === 'WebRTC' ? await listenerContext(browser, show.origin) : await browser.newContext({ serviceWorkers: 'block' })
+      const context = closedWithTest(lacking === 'WebRTC' ? await listenerContext(browser, show.origin) : await browser.newContext({ serviceWorkers: 'block' }))
       if (lacking === 'WebRTC') await context.addInitScript(() => { delete (window as { RTCPeerConnection?: unknown }).RTCPeerConnection })
       const page = await context.newPage()
       expect(await openPlayer(page, show.pageUrl), lacking).toBe('plain')
@@ -54,6 +54,7 @@ describe('player when things go wrong', { timeout: 180_000 }, () => {
       // No engine was made: the element played its plain src; the share switch is not offered.
       expect(await page.evaluate(() => (window as any).seedcast.players[0].debug().torrentRead)).toBe(false)
       expect(await page.locator('.sc-share').isVisible()).toBe(false)
+      // Closed before the next case, not left playing beside it (closedWithTest closes it if this case fails).
       await context.close()
     }
   })
@@ -87,7 +88,7 @@ describe('player when things go wrong', { timeout: 180_000 }, () => {
       }
     ]
     for (const { name, reason, context: makeContext } of cases) {
-      const context = await makeContext()
+      const context = closedWithTest(await makeContext())
       const page = await context.newPage()
       expect(await openPlayer(page, show.pageUrl), name).toBe('plain')
       const status = await page.locator('.sc-status').textContent()
@@ -96,12 +97,13 @@ describe('player when things go wrong', { timeout: 180_000 }, () => {
       await play(page)
       await waitForTime(page, 0.5)
       expect(await page.evaluate(() => (window as any).seedcast.players[0].debug().torrentRead), name).toBe(false)
+      // Closed before the next case, not left playing beside it (closedWithTest closes it if this case fails).
       await context.close()
     }
   })
 
   it('streams after a hard reload, which bypasses the worker: the page asks the active worker to claim it', async () => {
-    const context = await listenerContext(browser, show.origin)
+    const context = await testListenerContext(browser, show.origin)
     const page = await context.newPage()
     expect(await openPlayer(page, show.pageUrl)).toBe('ready')
     // Shift+Reload: the new page is not controlled by the worker already active.
@@ -116,7 +118,6 @@ describe('player when things go wrong', { timeout: 180_000 }, () => {
     const s = await stats(page)
     expect(s.fromHttp + s.fromPeers).toBeGreaterThan(0)
     await expectEpisodeBytes(page, show)
-    await context.close()
   })
 
   it('never plays the wrong bytes of a bad web seed: those pieces are rejected and come from the seeder', async () => {
@@ -124,7 +125,7 @@ describe('player when things go wrong', { timeout: 180_000 }, () => {
     const bad: Array<[number, number]> = [[pieceLength + 100, pieceLength + 200], [5 * pieceLength, 5 * pieceLength + 1]]
     const proxy = await startCorruptingProxy(show.port, bad)
     cleanups.push(proxy.close)
-    const context = await listenerContext(browser, proxy.origin)
+    const context = await testListenerContext(browser, proxy.origin)
     const page = await context.newPage()
     await openPlayer(page, `${proxy.origin}${new URL(show.pageUrl).pathname}`)
     await play(page)
@@ -133,6 +134,5 @@ describe('player when things go wrong', { timeout: 180_000 }, () => {
     const s = await stats(page)
     expect(s.rejected).toBeGreaterThanOrEqual(1)
     expect(await expectEpisodeBytes(page, show)).toEqual(expect.arrayContaining([0, 1, 2, 3, 4, 5, 6]))
-    await context.close()
   })
 })

@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
-import { launchChromium, listenerContext } from '../helpers/chromium.ts'
+import { launchChromium } from '../helpers/chromium.ts'
 import { within } from '../helpers/json-process.ts'
 import { expectEpisodeBytes, openPlayer, play, playBounded, shareSwitch, stats, waitForAllPieces, waitForTime } from './player-page.ts'
 import { makePlayerShow, seedShow, serveShow, type Cleanups, type PlayerShow } from './player-site.ts'
+import { testListenerContext } from './test-context.ts'
 
 const isMedia = (url: URL): boolean => url.pathname.startsWith('/media/')
 
-/** A listener whose every web-seed answer takes 2 s to start: peers, when there are any, carry most of the episode. */
+/** A listener whose every web-seed answer takes 2 s to start: peers, when there are any, carry most of the episode. Closed when the running test ends. */
 async function slowWebSeedListener (browser: Browser, show: PlayerShow) {
-  const context = await listenerContext(browser, show.origin)
+  const context = await testListenerContext(browser, show.origin)
   await context.route(isMedia, async route => {
     await new Promise(resolve => setTimeout(resolve, 2_000))
     await route.continue().catch(() => {})
@@ -18,13 +19,13 @@ async function slowWebSeedListener (browser: Browser, show: PlayerShow) {
 }
 
 /**
- * A listener that took the whole episode from `seedcast seed` over WebRTC (its HTTP requests
- * for the media aborted; peers may prefetch freely), the seeder then stopped: from now on the
- * only peer holding the episode is this tab.
+ * The page of a listener that took the whole episode from `seedcast seed` over WebRTC (its
+ * HTTP requests for the media aborted; peers may prefetch freely), the seeder then stopped:
+ * from now on the only peer holding the episode is this tab. Closed when the running test ends.
  */
 async function listenerHoldingAll (browser: Browser, show: PlayerShow, cleanups: Cleanups) {
   const seed = await seedShow(show, cleanups)
-  const context = await listenerContext(browser, show.origin)
+  const context = await testListenerContext(browser, show.origin)
   await context.route(isMedia, route => route.abort())
   const page = await context.newPage()
   await openPlayer(page, show.pageUrl)
@@ -32,7 +33,7 @@ async function listenerHoldingAll (browser: Browser, show: PlayerShow, cleanups:
   await waitForAllPieces(page)
   seed.child.kill('SIGTERM')
   await within(seed.exited, 20_000, 'seed stop')
-  return { context, page }
+  return page
 }
 
 // Chromium tests 2 (peers only) and 6 (a listener shares with the next one), the share
@@ -51,7 +52,7 @@ describe('player with peers', { timeout: 180_000 }, () => {
   it('plays from `serve --seed` over WebRTC with every HTTP request for the media aborted', async () => {
     const show = await makePlayerShow(40, cleanups)
     const serve = await serveShow(show, true, cleanups)
-    const context = await listenerContext(browser, show.origin)
+    const context = await testListenerContext(browser, show.origin)
     let aborted = 0
     await context.route(isMedia, route => { aborted++; return route.abort() })
     const page = await context.newPage()
@@ -88,7 +89,7 @@ describe('player with peers', { timeout: 180_000 }, () => {
     const show = await makePlayerShow(180, cleanups)
     expect(show.episode.length).toBeGreaterThan(2 * bound)
     await serveShow(show, true, cleanups)
-    const context = await listenerContext(browser, show.origin)
+    const context = await testListenerContext(browser, show.origin)
     await context.route(isMedia, route => route.abort())
     // WebTorrent asked for the whole file would evict it as it came and, believing it held the
     // evicted pieces, never fetch them again: playback would stall with HTTP aborted.
@@ -99,13 +100,12 @@ describe('player with peers', { timeout: 180_000 }, () => {
     expect(s.fromHttp).toBe(0)
     expect(s.fromPeers).toBeGreaterThan(bound)
     await expectEpisodeBytes(page, show)
-    await context.close()
   })
 
   it('a second listener gets most of the episode from the first once the seeder is gone and the web seed is slow', async () => {
     const show = await makePlayerShow(90, cleanups)
     await serveShow(show, false, cleanups)
-    const { context: first, page: firstPage } = await listenerHoldingAll(browser, show, cleanups)
+    const firstPage = await listenerHoldingAll(browser, show, cleanups)
 
     // Every web-seed answer to the second listener takes 2 s to start.
     const second = await slowWebSeedListener(browser, show)
@@ -120,14 +120,12 @@ describe('player with peers', { timeout: 180_000 }, () => {
     const firstStats = await stats(firstPage)
     expect(firstStats.uploaded).toBeGreaterThanOrEqual(s.fromPeers)
     await expectEpisodeBytes(page, show)
-    await second.close()
-    await first.close()
   })
 
   it('stops uploading when the share switch is off: a new listener then gets nothing from this tab, and gets bytes again once it is back on', async () => {
     const show = await makePlayerShow(60, cleanups)
     await serveShow(show, false, cleanups)
-    const { context: first, page: firstPage } = await listenerHoldingAll(browser, show, cleanups)
+    const firstPage = await listenerHoldingAll(browser, show, cleanups)
 
     // Off, from the keyboard: the tab leaves the swarm.
     await shareSwitch(firstPage).press('Space')
@@ -163,15 +161,13 @@ describe('player with peers', { timeout: 180_000 }, () => {
     expect(on.fromPeers).toBeGreaterThan(0)
     expect((await stats(firstPage)).uploaded).toBeGreaterThanOrEqual(uploadedWhenOff + on.fromPeers)
     await expectEpisodeBytes(thirdPage, show)
-    await third.close()
-    await first.close()
   })
 
   it('asks the tracker again when its first offers come to nothing (the answers to them lost), and then plays from the seeder', async () => {
     const show = await makePlayerShow(40, cleanups)
     await serveShow(show, false, cleanups)
     await seedShow(show, cleanups)
-    const context = await listenerContext(browser, show.origin)
+    const context = await testListenerContext(browser, show.origin)
     await context.route(isMedia, route => route.abort())
     // Between the page and the tracker: the signalling that answers the page's first announce
     // is dropped, as when an offer is lost or its connection fails. Before the player asked
@@ -203,7 +199,6 @@ describe('player with peers', { timeout: 180_000 }, () => {
     expect(s.fromHttp).toBe(0)
     expect(s.fromPeers).toBeGreaterThan(0)
     await expectEpisodeBytes(page, show)
-    await context.close()
   })
 
   it('two listeners joining at the same moment both play the episode, each getting from the other the half its web seed lacks', async () => {
@@ -214,7 +209,7 @@ describe('player with peers', { timeout: 180_000 }, () => {
     // Each listener's web seed serves only its own half: a range starting in the other half is
     // refused, and one running into it is cut at the boundary.
     const listener = async ([from, to]: [number, number]) => {
-      const context = await listenerContext(browser, show.origin)
+      const context = await testListenerContext(browser, show.origin)
       await context.route(isMedia, route => {
         const headers = route.request().headers()
         const range = /^bytes=(\d+)-(\d*)$/.exec(headers.range ?? '')
@@ -225,7 +220,7 @@ describe('player with peers', { timeout: 180_000 }, () => {
       })
       const page = await context.newPage()
       await openPlayer(page, show.pageUrl)
-      return { context, page, from, to }
+      return { page, from, to }
     }
     const both = await Promise.all([listener([0, half]), listener([half, length])])
     await Promise.all(both.map(({ page }) => play(page, 4)))
@@ -239,6 +234,5 @@ describe('player with peers', { timeout: 180_000 }, () => {
       expect(s.uploaded).toBeGreaterThan(0)
       await expectEpisodeBytes(page, show)
     }
-    for (const { context } of both) await context.close()
   })
 })

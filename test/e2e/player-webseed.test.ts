@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
-import { launchChromium, listenerContext } from '../helpers/chromium.ts'
+import { launchChromium } from '../helpers/chromium.ts'
 import { startCorruptingProxy } from './corrupting-proxy.ts'
 import { deliveredPieces, expectEpisodeBytes, openPlayer, play, playBounded, stats, waitForTime } from './player-page.ts'
 import { makePlayerShow, serveShow, type Cleanups, type PlayerShow } from './player-site.ts'
+import { testListenerContext } from './test-context.ts'
 
 // Chromium tests 3 (web seed only) and 5 (seek to 80 %): no seeder, so every byte is the web
 // seed's, SHA-1 checked by the player before the element gets it.
@@ -22,7 +23,7 @@ describe('player without peers', { timeout: 180_000 }, () => {
   afterAll(async () => { for (const cleanup of cleanups.reverse()) await cleanup() }, 60_000)
 
   it('plays from the web seed, every delivered piece being the episode\'s', async () => {
-    const context = await listenerContext(browser, show.origin)
+    const context = await testListenerContext(browser, show.origin)
     const page = await context.newPage()
     expect(await openPlayer(page, show.pageUrl)).toBe('ready')
     await play(page)
@@ -32,15 +33,13 @@ describe('player without peers', { timeout: 180_000 }, () => {
     expect(s.fromPeers).toBe(0)
     expect(s.rejected).toBe(0)
     expect((await expectEpisodeBytes(page, show))[0]).toBe(0)
-    await context.close()
   })
 
   it('seeks to 80 % and plays on from there, leaving the old position\'s reads behind', async () => {
-    const context = await listenerContext(browser, show.origin)
     // Closed when this test ends, passed or failed: a page left open goes on sharing what it
     // holds, right pieces among them, with the next tests' pages (one failure here made the
     // bad-web-seed test below fail too, its page getting the bad piece right from this one).
-    onTestFinished(() => context.close())
+    const context = await testListenerContext(browser, show.origin)
     // The page's own web-seed reads, with the time each started and whether it was aborted
     // (the element's go through the worker).
     await context.addInitScript(() => {
@@ -119,7 +118,6 @@ describe('player without peers', { timeout: 180_000 }, () => {
     const unanswered = entries.filter(entry => !entry.answered)
     expect(unanswered.every(entry => entry.status === 0)).toBe(true)
     expect(unanswered.length).toBeLessThanOrEqual(reads.filter(read => read.aborted).length)
-    await context.close()
   })
 
   it('seeks with the service worker reading the new position, which never hands the element a wrong piece of a bad web seed', async () => {
@@ -132,9 +130,7 @@ describe('player without peers', { timeout: 180_000 }, () => {
     const badPiece = targetPiece + 3
     const proxy = await startCorruptingProxy(show.port, [[badPiece * pieceLength + 100, badPiece * pieceLength + 200]])
     cleanups.push(proxy.close)
-    const context = await listenerContext(browser, proxy.origin)
-    // Closed when this test ends, whatever happens: an open page would share the pieces with the next tests' pages.
-    onTestFinished(() => context.close())
+    const context = await testListenerContext(browser, proxy.origin)
     await context.addInitScript(() => { (window as any).seedcastTrace = [] })
     const page = await context.newPage()
     await openPlayer(page, `${proxy.origin}${new URL(show.pageUrl).pathname}`)
@@ -157,13 +153,12 @@ describe('player without peers', { timeout: 180_000 }, () => {
     expect(delivered).toContain(targetPiece)
     expect(delivered).not.toContain(badPiece)
     expect((await stats(page)).rejected).toBeGreaterThanOrEqual(1)
-    await context.close()
   })
 
   it('keeps its in-memory store within its bound on an episode larger than it, and plays back into what it evicted', async () => {
     const bound = 1_000_000
     expect(show.episode.length).toBeGreaterThan(2 * bound)
-    const context = await listenerContext(browser, show.origin)
+    const context = await testListenerContext(browser, show.origin)
     const { duration } = show.episode
     const page = await playBounded(context, show.pageUrl, bound, duration, 60_000)
     const played = await stats(page)
@@ -181,6 +176,5 @@ describe('player without peers', { timeout: 180_000 }, () => {
     // What it still holds is the episode's (the element may replay 10 % from its own media
     // cache rather than ask for it again: Chromium keeps what it read of a small file).
     await expectEpisodeBytes(page, show)
-    await context.close()
   })
 })
