@@ -29,11 +29,9 @@ const root = new URL('..', import.meta.url)
 const argv = process.argv.slice(2)
 
 // For a command that hashes a large input, the hash worker's thread starts first of all
-// (src/torrent/hash-worker-thread.ts): its isolate boots on the other core while this
-// thread loads the command. Only a guess from argv; the command adopts the thread.
-if (['create', 'publish', 'verify'].includes(argv[0])) {
-  import('../dist/src/torrent/hash-worker-thread.js').then(({ startHashWorkerEarly }) => startHashWorkerEarly(argv)).catch(() => {})
-}
+// (cli/hashing-command.ts): its isolate boots on the other core while this thread loads
+// the command. Only a guess from argv; the command adopts the thread.
+import('../dist/cli/hashing-command.js').then(({ startHashWorkerFor }) => startHashWorkerFor(argv)).catch(() => {})
 
 // Not a top-level await: oclif may end the process itself (--help, exit codes), and Node
 // warns about an unsettled top-level await when that happens.

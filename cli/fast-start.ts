@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { bundledCommand } from './bundled-deps.js'
 import type { ManifestFlag } from './early-hash.js'
+import { runsHashingCommand } from './hashing-command.js'
 import { cachedHelp, canAnswer, parseJson, readText, userAgent, type PackageJson } from './quick-answer.js'
 
 interface ManifestCommand {
@@ -333,9 +334,6 @@ async function commandToRun (argv: string[], root: string): Promise<{ _run (): P
   return new Command(argv.slice(words), config)
 }
 
-/** Commands that hash large files with the worker pool of src/torrent. */
-const HASHING_COMMANDS = new Set(['create', 'verify', 'publish'])
-
 /**
  * Starts the hash worker at once for a command that will hash, so the V8 isolate boots on
  * another core while the rest loads (the commands call warmUpHasher again: harmless); for
@@ -346,16 +344,17 @@ const HASHING_COMMANDS = new Set(['create', 'verify', 'publish'])
  * get going before the command's loading takes this thread.
  */
 export async function warmUpFor (argv: string[], root: string): Promise<void> {
-  if (!HASHING_COMMANDS.has(argv[0] ?? '') || argv.includes('--help')) return
+  if (!runsHashingCommand(argv)) return
   try {
     const command = argv[0]
-    const [{ hashWorkers, isSmallFile }, { createInput }] = await Promise.all([import('../src/torrent/hash-pool.js'), import('./early-hash.js')])
+    const [{ hashWorkers }, { isSmallFile }, { createInput }] = await Promise.all([import('../src/torrent/hash-pool.js'), import('../src/torrent/small-input.js'), import('./early-hash.js')])
     const manifest = parseOnce<{ commands: Record<string, { flags?: Record<string, ManifestFlag> }> }>(join(root, 'oclif.manifest.json'))
     const found = command === 'create' || command === 'publish' ? createInput(argv, manifest?.commands?.[command]?.flags ?? {}) : undefined
     // A small file is hashed on the command's thread alone: no worker to boot for it.
     if (found && isSmallFile(found.input)) return
     // The worker before the modules that hash: its isolate boots (30-60 ms of CPU) on the
-    // other core while this thread goes on.
+    // other core while this thread goes on. The thread bin/run.js started from its own guess
+    // (hashing-command.ts), if it did, is the one taken here.
     hashWorkers()
     if (found) {
       const [{ startEarlyHash }, { parsePieceLength }] = await Promise.all([import('../src/torrent/hash-lanes.js'), import('../src/torrent/piece-length.js')])

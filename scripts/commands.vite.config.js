@@ -40,7 +40,7 @@ const input = Object.fromEntries(BUNDLED_COMMANDS.map(id => [entryOf(id), join(r
 
 // What bin/run.js loads before the command, and every module of the commands' graph that
 // reads import.meta (files beside itself, its own source), with what they import.
-const BEFORE_THE_COMMAND = ['cli/fast-start.js', 'cli/bundled-deps.js', 'cli/quick-answer.js'].map(path => join(dist, path))
+const BEFORE_THE_COMMAND = ['cli/fast-start.js', 'cli/bundled-deps.js', 'cli/quick-answer.js', 'cli/hashing-command.js'].map(path => join(dist, path))
 const selfLocating = [...closure(Object.values(input))].filter(file => readFileSync(file, 'utf8').includes('import.meta'))
 export const external = closure([...BEFORE_THE_COMMAND, ...selfLocating])
 

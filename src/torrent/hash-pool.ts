@@ -1,9 +1,6 @@
-import { statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { LaneError, type ChunkJob, type LaneJob, type WorkerReply, type WorkerRequest } from './hash-worker.js'
-import { SMALL_INPUT, startHashWorkerThread } from './hash-worker-thread.js'
-
-export { SMALL_INPUT }
+import { startHashWorkerThread } from './hash-worker-thread.js'
 
 interface Pending {
   resolve: (reply: { hashed: number, sha256?: string }) => void
@@ -136,15 +133,6 @@ export function hashWorkers (count = defaultWorkerCount()): HashWorker[] {
     if (!workers[i] || workers[i]!.failed || workers[i]!.retired) workers[i] = new HashWorker()
   }
   return workers.slice(0, count)
-}
-
-/**
- * Whether `path` is a file small enough to be hashed without workers: then starting one
- * ahead of time (30-60 ms of CPU for its isolate) is work for nothing.
- */
-export function isSmallFile (path: string): boolean {
-  const found = statSync(path, { throwIfNoEntry: false })
-  return found !== undefined && found.isFile() && found.size <= SMALL_INPUT
 }
 
 /** One worker per core beyond the calling thread, which hashes too. */
