@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
-import { launchChromium, listenerContext } from '../helpers/chromium.ts'
+import { launchChromium } from '../helpers/chromium.ts'
 import { expectEpisodeBytes, openPlayer, play, waitForTime } from './player-page.ts'
 import { makePlayerShow, serveShow, type Cleanups, type PlayerShow } from './player-site.ts'
+import { testListenerContext } from './test-context.ts'
 
 // A real podcast's MP3 starts with an ID3v2 tag holding its artwork, often hundreds of kB.
 // Chromium places a seek target within the audio after the tag, so the byte the element asks
@@ -32,9 +33,8 @@ describe('player seeking in an MP3 with a large cover picture', { timeout: 180_0
     expect(media.subarray(0, 3).toString('latin1')).toBe('ID3')
     const tagLength = 10 + ((media[6]! << 21) | (media[7]! << 14) | (media[8]! << 7) | media[9]!)
     expect(tagLength).toBeGreaterThan(coverBytes * 0.8)
-    const context = await listenerContext(browser, show.origin)
     // Closed when this test ends, passed or failed: an open page would go on sharing.
-    onTestFinished(() => context.close())
+    const context = await testListenerContext(browser, show.origin)
     await context.addInitScript(() => { (window as any).seedcastTrace = [] })
     const page = await context.newPage()
     await openPlayer(page, show.pageUrl)
@@ -59,6 +59,5 @@ describe('player seeking in an MP3 with a large cover picture', { timeout: 180_0
     expect(Math.abs(handed[0]!.first - audioPiece)).toBeLessThanOrEqual(4)
     const delivered = await expectEpisodeBytes(page, show)
     expect(delivered).toContain(handed[0]!.first)
-    await context.close()
   })
 })
