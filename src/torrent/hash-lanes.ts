@@ -26,6 +26,9 @@ export async function hashInLanes (sources: HashSource[], options: HashOptions, 
   const workers = early?.workers ?? hashWorkers(plan.workers).map(worker => worker.lane(job).done)
   // A failed worker stops the others at once (awaited and reported below).
   for (const worker of workers) worker.catch(stopAll)
+  // So does an abort: this thread sees it only after its current step and a turn of its event
+  // loop, and a worker went on claiming pieces meanwhile (hundreds more, at load 8).
+  signal?.addEventListener('abort', stopAll, { once: true })
 
   let reported = -1
   const report = () => {
@@ -54,6 +57,7 @@ export async function hashInLanes (sources: HashSource[], options: HashOptions, 
     await Promise.allSettled(workers)
     throw laneError(error)
   } finally {
+    signal?.removeEventListener('abort', stopAll)
     hashStats.piecesHashed += Math.min(Atomics.load(state, 1), pieceCount)
   }
   report()
