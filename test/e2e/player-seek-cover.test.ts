@@ -40,6 +40,10 @@ describe('player seeking in an MP3 with a large cover picture', { timeout: 180_0
     await openPlayer(page, show.pageUrl)
     await play(page)
     await waitForTime(page, 0)
+    // The page reads the tag's length from the file's first bytes (the worker's first read
+    // posts them as the element starts): known by now, and right.
+    await page.waitForFunction(() => (window as any).seedcast.players[0].debug().audioStart() !== undefined, null, { timeout: 10_000 })
+    expect(await page.evaluate(() => (window as any).seedcast.players[0].debug().audioStart() as number)).toBe(tagLength)
     // Half-way: the element's byte lies half the tag past the time-proportional byte of the
     // whole file, more than a seek read's length (the time-proportional guess misses it).
     const target = episode.duration * 0.5
@@ -52,7 +56,9 @@ describe('player seeking in an MP3 with a large cover picture', { timeout: 180_0
     // element's request started within it.
     const handed = events.filter(e => e.what === 'worker-chunk').map(e => e.detail as { first: number, pieces: number })
       .filter(chunk => chunk.first >= start!.first)
-    expect(handed.length).toBeGreaterThan(0)
+    // (A failure lists the seek's own events: where the page started the read, what the element asked.)
+    const seekEvents = events.filter(e => ['seeking', 'seek-decision', 'worker-read-start', 'worker-asks', 'answer'].includes(e.what)).map(e => [e.what, e.detail])
+    expect(handed.length, JSON.stringify(seekEvents)).toBeGreaterThan(0)
     expect(handed[0]!.first).toBeLessThanOrEqual(start!.last)
     // Where the audio after the tag puts half-way: the element's piece is near it, not near the file's middle.
     const audioPiece = Math.floor((tagLength + (episode.length - tagLength) * 0.5) / episode.pieceLength)

@@ -91,7 +91,7 @@ export class EpisodePlayer {
   }
 
   /** Counters and pieces, for diagnostics and the tests. */
-  debug (): { state: PlayerState, torrentRead: boolean, stats?: ReturnType<Engine['stats']>, bundleFeatures: BundleFeatureStatus[], delivered: () => number[], seekReads: () => number[], piece: (index: number) => number[] | undefined } {
+  debug (): { state: PlayerState, torrentRead: boolean, stats?: ReturnType<Engine['stats']>, bundleFeatures: BundleFeatureStatus[], delivered: () => number[], seekReads: () => number[], audioStart: () => number | undefined, piece: (index: number) => number[] | undefined } {
     return {
       state: this.state,
       bundleFeatures: bundleFeatures(),
@@ -99,6 +99,7 @@ export class EpisodePlayer {
       stats: this.engine?.stats(),
       delivered: () => this.engine?.delivered() ?? [],
       seekReads: () => this.engine?.seekReads() ?? [],
+      audioStart: () => this.engine?.knownAudioStart(),
       piece: index => { const data = this.engine?.piece(index); return data ? [...data] : undefined }
     }
   }
