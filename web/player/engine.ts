@@ -403,9 +403,10 @@ export class Engine {
   }
 
   /**
-   * The byte an audio file's audio starts at: past an ID3v2 tag (id3-tag.ts), read from piece
-   * 0 once held (the first read holds it; a seek before that, e.g. to a resumed position,
-   * takes the whole file as audio). 0 for video, whose bytes do not follow time.
+   * The byte an audio file's audio starts at: past an ID3v2 tag (id3-tag.ts), read from the
+   * file's first bytes (learnAudioStart: the worker's first read, else piece 0 once held; a
+   * seek before either, e.g. to a resumed position, takes the whole file as audio). 0 for
+   * video, whose bytes do not follow time.
    */
   private audioStart (): number {
     if (this.audioStartByte === undefined) {
