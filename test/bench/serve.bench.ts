@@ -29,8 +29,13 @@ const tmp = mkdtempSync(join(tmpdir(), 'seedcast-serve-bench-'))
 // nginx's worker drops root for nobody, who must read the show.
 chmodSync(tmp, 0o755)
 const children: ChildProcess[] = []
+/** Processes that are not our children: nginx's worker, which outlives a killed master (it then idles on for good). */
+const strays: number[] = []
 process.on('exit', () => {
   for (const child of children) child.kill('SIGKILL')
+  for (const pid of strays) {
+    try { process.kill(pid, 'SIGKILL') } catch { /* already gone */ }
+  }
   rmSync(tmp, { recursive: true, force: true })
 })
 
@@ -106,6 +111,7 @@ http {
   await waitForHttp(port, '/rss.xml')
   // The worker is the child of the master.
   const worker = spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).stdout.trim().split('\n')[0]
+  if (Number(worker)) strays.push(Number(worker))
   return { port, pid: Number(worker) || child.pid! }
 }
 
