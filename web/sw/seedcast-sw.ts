@@ -1,4 +1,5 @@
 /// <reference lib="webworker" />
+import { sha1 } from './sha1.js'
 import type { FirstRead, PlayerHello, RangeReply, RangeRequest, WorkerPieces, WorkerRead, WorkerReadCancel } from '../player/sw-protocol.js'
 
 /*
@@ -136,6 +137,8 @@ async function answer (clientId: string, request: Request, arrived: number): Pro
 }
 
 const now = (): number => performance.timeOrigin + performance.now()
+/** Resolves in a later task: a chunk handed to an element's stream reaches it meanwhile. */
+const nextTask = (): Promise<void> => new Promise(resolve => setTimeout(resolve, 0))
 
 /**
  * A web-seed read the worker makes itself (the first read of an episode, or a seek's read the
@@ -155,6 +158,8 @@ interface Read {
   ended: boolean
   abort: AbortController
   wake: Set<() => void>
+  /** The first piece (from `first`) an element's request waits for, if one does. */
+  awaited?: number
 }
 
 /** By client id and media URL: the latest read of that page's episode. */
@@ -175,8 +180,15 @@ function startRead (client: Client, offer: FirstRead, first: number, id?: number
 }
 
 function changed (read: Read): void {
+  read.awaited = undefined
   for (const wake of read.wake) wake()
   read.wake.clear()
+}
+
+/** Resolves once piece `index` (from the read's first) is in, or the read ended. */
+function pieceCame (read: Read, index: number): Promise<void> {
+  read.awaited = Math.min(read.awaited ?? index, index)
+  return new Promise(resolve => read.wake.add(resolve))
 }
 
 async function runRead (client: Client, read: Read, hashes: Uint8Array, id: number | undefined): Promise<void> {
@@ -215,16 +227,22 @@ async function runRead (client: Client, read: Read, hashes: Uint8Array, id: numb
         }
       }
       if (!complete.length) continue
-      const checks = await Promise.all(complete.map((piece, i) => pieceMatches(hashes, read.pieces.length + i, piece)))
-      const good = checks.indexOf(false) < 0 ? complete.length : checks.indexOf(false)
-      failed = good < complete.length
-      if (signal.aborted) break
-      if (good) {
-        // The page gets a copy (posted without transfer), the element these.
-        send(complete.slice(0, good), read.pieces.length)
-        read.pieces.push(...complete.slice(0, good))
-        changed(read)
+      // Checked one by one on this thread (see sha1.ts); the piece an element's request waits
+      // for (a seek's starts a piece or two into the read) goes to it before the rest are.
+      const from = read.pieces.length
+      for (const [i, piece] of complete.entries()) {
+        if (!pieceMatches(hashes, from + i, piece)) { failed = true; break }
+        read.pieces.push(piece)
+        if (read.awaited !== undefined && read.awaited < read.pieces.length) {
+          changed(read)
+          await nextTask()
+          if (signal.aborted) break
+        }
       }
+      changed(read)
+      // The page gets a copy (posted without transfer), once the element had its piece.
+      if (read.pieces.length > from) send(read.pieces.slice(from), from)
+      if (signal.aborted) break
     }
     if (read.pieces.length < count) void reader.cancel()
     if (read.pieces.length < count && !signal.aborted) failed = true
@@ -297,7 +315,7 @@ async function * readParts (client: Client, request: Request, read: Read, start:
     if (index >= read.count) break
     if (index >= read.pieces.length) {
       if (read.ended) break
-      await new Promise<void>(resolve => read.wake.add(resolve))
+      await pieceCame(read, index)
       continue
     }
     const parts: Uint8Array[] = []
@@ -348,9 +366,9 @@ function join (parts: Uint8Array[], size: number): Uint8Array {
   return out
 }
 
-/** True when `data` is piece `index` of the hashes (SHA-1, WebCrypto), as the page checks it (web/player/verify.ts). */
-async function pieceMatches (hashes: Uint8Array, index: number, data: Uint8Array): Promise<boolean> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-1', data as Uint8Array<ArrayBuffer>))
+/** True when `data` is piece `index` of the hashes (SHA-1, as the page checks it: web/player/verify.ts). */
+function pieceMatches (hashes: Uint8Array, index: number, data: Uint8Array): boolean {
+  const digest = sha1(data)
   for (let i = 0; i < 20; i++) if (digest[i] !== hashes[index * 20 + i]) return false
   return true
 }
