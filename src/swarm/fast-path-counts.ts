@@ -30,6 +30,8 @@ export const fastPathCounts = {
   joinedMessages: 0,
   /** Socket reads received straight into the shared read buffer and handed to their wire (direct-receive.ts). */
   straightReads: 0,
+  /** Messages a wire wrote to its TCP socket itself, not through WebTorrent's upload pipeline (direct-send.ts). */
+  straightWrites: 0,
   /** Messages other than pieces in a lent read, handed to the parser as a copy of their own (wire-receive.ts). */
   copiedLentMessages: 0,
   /** Downloaded pieces whose blocks were copied into one buffer as they came (not zero-filled first, no join at the end). */
@@ -38,6 +40,8 @@ export const fastPathCounts = {
   reusedPieceBuffers: 0,
   /** Received blocks whose request was found where the last one's was, or next to it (no scan). */
   requestsFoundAtOnce: 0,
+  /** Runs of WebTorrent's request scheduler skipped because one was already queued (coalesced-updates.ts). */
+  coalescedUpdates: 0,
   /** Times a download's cap on a peer's outstanding requests was set or changed (its extended handshake's reqq). */
   cappedRequestQueues: 0,
   /** MSE (encryption) handshakes whose Diffie-Hellman keys were made without Node's per-object prime check (mse-key.ts). */

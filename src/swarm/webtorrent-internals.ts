@@ -15,6 +15,8 @@ import { assemblePiecesInPlace, findRequestsFromLastMatch, receiveWithoutCopies,
 import { connectingFrom, httpTrackerOptionsOn, outgoingHost, sdpWithCandidatesOn, udpFrom } from './outgoing-host.js'
 import { MseKeyExchange } from './mse-key.js'
 import { receiveStraightFromSockets, socketReadKeys, type PipingPeerProto } from './direct-receive.js'
+import { sendStraightToSockets, type SendingPeerProto } from './direct-send.js'
+import { coalesceTorrentUpdates, type UpdatingTorrentProto } from './coalesced-updates.js'
 
 
 /*
@@ -88,7 +90,7 @@ function trackerPrototype (url: string): object | undefined {
 }
 
 /** The features, named as the warning line names them. */
-export type Feature = 'peer links' | 'piece framing' | 'receive without copies' | 'pieces assembled in place' | 'receive straight from the socket' | 'requests found from the last match' | 'socket write batching' | 'WebRTC stall check' | 'peer message limits' | 'incoming connection cap' | 'WebRTC glare tie-break' | 'outgoing connections from --host' | 'uTP close by libtorrent peers' | 'duplicate connections sharing an address' | 'download request queue limit' | 'MSE key exchange without a prime check' | 'debug lines built only when shown'
+export type Feature = 'peer links' | 'piece framing' | 'receive without copies' | 'pieces assembled in place' | 'receive straight from the socket' | 'send straight to the socket' | 'requests found from the last match' | 'request scheduler runs coalesced' | 'socket write batching' | 'WebRTC stall check' | 'peer message limits' | 'incoming connection cap' | 'WebRTC glare tie-break' | 'outgoing connections from --host' | 'uTP close by libtorrent peers' | 'duplicate connections sharing an address' | 'download request queue limit' | 'MSE key exchange without a prime check' | 'debug lines built only when shown'
 
 export interface FeatureStatus { feature: Feature, on: boolean, missing: string[], consequence: string }
 
@@ -141,12 +143,26 @@ const FEATURES: Array<{ feature: Feature, needs: Requirement[], needsFeatures?: 
     consequence: 'each socket read of a download is a new buffer piped through two stream transforms'
   },
   {
+    feature: 'send straight to the socket',
+    needs: [
+      { what: 'webtorrent Peer.prototype.setThrottlePipes', ok: t => fn(t.peer, 'setThrottlePipes') },
+      { what: 'bittorrent-protocol Wire.prototype._push', ok: t => fn(t.wire, '_push') },
+      { what: 'bittorrent-protocol Wire#_finished, #_encryptor, #_readableState.buffered (streamx)', ok: (_t, p) => { const wire = p.wire as { _finished?: unknown, _readableState?: { buffered?: unknown } } | undefined; return wire?._finished === false && typeof wire._readableState?.buffered === 'number' && typeof (p.encryptedWire as { _encryptor?: { encrypt?: unknown } } | undefined)?._encryptor?.encrypt === 'function' } }
+    ],
+    consequence: 'each message a download sends (every block request) goes through two stream transforms before the socket'
+  },
+  {
     feature: 'requests found from the last match',
     needs: [
       { what: 'bittorrent-protocol Wire.prototype._pull', ok: t => fn(t.wire, '_pull') },
       { what: 'bittorrent-protocol Wire#requests, #peerRequests', ok: (_t, p) => Array.isArray((p.wire as { requests?: unknown } | undefined)?.requests) && Array.isArray((p.wire as { peerRequests?: unknown }).peerRequests) }
     ],
     consequence: 'each received block is looked for among all outstanding requests from the first'
+  },
+  {
+    feature: 'request scheduler runs coalesced',
+    needs: [{ what: 'webtorrent Torrent.prototype._update', ok: t => fn(t.torrent, '_update') }],
+    consequence: 'the request scheduler runs once per received block'
   },
   { feature: 'socket write batching', needs: [], needsFeatures: ['peer links'], consequence: 'one write(2) per block' },
   { feature: 'WebRTC stall check', needs: [], needsFeatures: ['peer links'], consequence: 'a vanished WebRTC peer is kept until ICE fails' },
@@ -260,7 +276,9 @@ export function applyWebTorrentInternals (targets: InternalTargets = libraryTarg
   if (on('receive without copies')) receiveWithoutCopies(targets.wire as ReceivingWireProto)
   if (on('pieces assembled in place')) assemblePiecesInPlace(targets.piece as FlushingPieceProto)
   if (on('receive straight from the socket')) receiveStraightFromSockets(targets.peer as PipingPeerProto, readKeys()!)
+  if (on('send straight to the socket')) sendStraightToSockets(targets.peer as SendingPeerProto)
   if (on('requests found from the last match')) findRequestsFromLastMatch(targets.wire as PullingWireProto)
+  if (on('request scheduler runs coalesced')) coalesceTorrentUpdates(targets.torrent as UpdatingTorrentProto)
   if (on('peer message limits')) limitPeerMessages(targets)
   if (on('incoming connection cap')) capIncoming(targets.torrent as TorrentProto)
   if (on('duplicate connections sharing an address')) keepSharedAddresses(targets.peer as DestroyingPeerProto)

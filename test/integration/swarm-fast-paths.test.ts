@@ -18,7 +18,7 @@ describe('WebTorrent fast paths with a real peer', () => {
   it('every feature is on with the pinned dependencies, and no warning is printed', () => {
     const status = applyWebTorrentInternals()
     expect(status.filter(entry => !entry.on)).toEqual([])
-    expect(status.map(entry => entry.feature)).toEqual(['peer links', 'piece framing', 'receive without copies', 'pieces assembled in place', 'receive straight from the socket', 'requests found from the last match', 'socket write batching', 'WebRTC stall check', 'peer message limits', 'incoming connection cap', 'WebRTC glare tie-break', 'outgoing connections from --host', 'uTP close by libtorrent peers', 'duplicate connections sharing an address', 'download request queue limit', 'MSE key exchange without a prime check', 'debug lines built only when shown'])
+    expect(status.map(entry => entry.feature)).toEqual(['peer links', 'piece framing', 'receive without copies', 'pieces assembled in place', 'receive straight from the socket', 'send straight to the socket', 'requests found from the last match', 'request scheduler runs coalesced', 'socket write batching', 'WebRTC stall check', 'peer message limits', 'incoming connection cap', 'WebRTC glare tie-break', 'outgoing connections from --host', 'uTP close by libtorrent peers', 'duplicate connections sharing an address', 'download request queue limit', 'MSE key exchange without a prime check', 'debug lines built only when shown'])
     expect(internalsWarnings()).toEqual([])
   })
 
@@ -41,7 +41,7 @@ describe('WebTorrent fast paths with a real peer', () => {
     console.log(`fast paths: ${run.blocks} blocks, ${framed} framed, ${writes} writes in ${flushes} flushes (${(writes / flushes).toFixed(1)} per writev)`)
   })
 
-  it('a download from aria2c reads its socket into one reused buffer, parses blocks in place, copies them straight into their pieces and finds their requests at once', async () => {
+  it('a download from aria2c reads its socket into one reused buffer, parses blocks in place, copies them straight into their pieces, finds their requests at once and writes its requests to the socket itself', async () => {
     const dir = await tempDir()
     const tracker = await startTracker({ ws: false, interval: 1000 })
     const seedDir = join(dir.path, 'seed')
@@ -79,7 +79,16 @@ describe('WebTorrent fast paths with a real peer', () => {
       expect(fastPathCounts.cappedRequestQueues - before.cappedRequestQueues).toBeGreaterThanOrEqual(1)
       // The connection to aria2c started with the MSE handshake (webtorrent's default), its keys made by mse-key.ts.
       expect(fastPathCounts.mseKeyExchanges - before.mseKeyExchanges).toBeGreaterThanOrEqual(1)
-      console.log(`receive: ${straight} socket reads into the shared buffer, ${blocks} blocks (${foundAtOnce} requests found at once), ${joined} messages joined across reads, ${pieces} pieces assembled in place (${fastPathCounts.reusedPieceBuffers - before.reusedPieceBuffers} in a reused buffer)`)
+      // Every request (and the handshakes before them) was written to the socket by the wire
+      // itself (direct-send.ts), and counted as uploaded as WebTorrent's pipeline counted it:
+      // at least a 17-byte request per block, besides the 68-byte handshake.
+      const written = fastPathCounts.straightWrites - before.straightWrites
+      expect(written).toBeGreaterThan(blocks)
+      expect(result.uploaded).toBeGreaterThanOrEqual(blocks * 17 + 68)
+      // Blocks arrive several to a read, and each asked WebTorrent's scheduler to run: it ran once for them (coalesced-updates.ts).
+      const coalesced = fastPathCounts.coalescedUpdates - before.coalescedUpdates
+      expect(coalesced).toBeGreaterThan(0)
+      console.log(`receive: ${straight} socket reads into the shared buffer, ${written} messages written straight (${result.uploaded} bytes), ${coalesced} scheduler runs coalesced, ${blocks} blocks (${foundAtOnce} requests found at once), ${joined} messages joined across reads, ${pieces} pieces assembled in place (${fastPathCounts.reusedPieceBuffers - before.reusedPieceBuffers} in a reused buffer)`)
     } finally {
       await seeder.stop()
       await tracker.close()

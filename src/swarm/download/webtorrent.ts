@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream'
 import { closeClient, createClient, type SwarmClient } from '../client.js'
 import { NO_RATE_LIMIT } from '../rate.js'
 import { receiveStraightFor } from '../direct-receive.js'
+import { sendStraightFor } from '../direct-send.js'
 
 /**
  * The slice of webtorrent 3's Torrent, File and client objects the download code uses,
@@ -89,6 +90,8 @@ export async function openDownloadClient (options: DownloadClientOptions): Promi
   })
   // Peers' bytes go from the socket to the wire without WebTorrent's download pipeline (direct-receive.ts).
   receiveStraightFor(client)
+  // And what the client sends (block requests, mostly) goes from the wire to the socket (direct-send.ts).
+  sendStraightFor(client)
   return client as unknown as DownloadClient
 }
 
