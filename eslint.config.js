@@ -32,7 +32,9 @@ const layering = LAYERS.flatMap((layer, index) => {
 })
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'web/dist/**', 'fixtures/**', 'coverage/**', 'oclif.manifest.json'] },
+  // Every generated folder of .gitignore too (npm start's .demo/ holds the built player): `npm test`
+  // after `npm start` must not lint it (test/unit/lint-ignores.test.ts).
+  { ignores: ['dist/**', 'node_modules/**', '.demo/**', 'test-artifacts/**', 'tmp/**', 'web/dist/**', 'fixtures/**', 'coverage/**', 'oclif.manifest.json'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
