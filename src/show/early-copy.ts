@@ -80,7 +80,10 @@ export async function takeEarlyCopy (mediaPath: string, destination: string): Pr
   if (!found) return false
   const source = resolve(mediaPath)
   const sameFolder = resolve(destination, '..') === resolve(found.temp, '..')
-  const copied = source === found.source && sameFolder && await found.done
+  // Awaited whatever the answer: removing the temp file while the copy may still be about
+  // to create it would leave a whole copy of the wrong file behind.
+  const finished = await found.done
+  const copied = source === found.source && sameFolder && finished
   try {
     if (copied && identityOf(source)?.key === found.identity) {
       await rename(found.temp, destination)

@@ -47,6 +47,9 @@ describe('early copy (src/show/early-copy.ts)', () => {
 
     startEarlyCopy(show.show, other)
     expect(await takeEarlyCopy(media, tempPath(paths, 'mp3'))).toBe(false)
+    // Gone by the time the answer comes: the copy was waited for before its removal (the
+    // removal ran before the copy created its file once, and a whole copy stayed behind).
+    expect(readdirSync(paths.tmpDir)).toEqual([])
 
     startEarlyCopy(show.show, media)
     await new Promise(resolve => setTimeout(resolve, 20))
