@@ -42,6 +42,8 @@ export const fastPathCounts = {
   requestsFoundAtOnce: 0,
   /** Runs of WebTorrent's request scheduler skipped because one was already queued (coalesced-updates.ts). */
   coalescedUpdates: 0,
+  /** Requests that reached a web seed already destroyed, dropped instead of read through its nulled torrent (web-seed-close.ts). */
+  closedWebSeedRequests: 0,
   /** Times a download's cap on a peer's outstanding requests was set or changed (its extended handshake's reqq). */
   cappedRequestQueues: 0,
   /** MSE (encryption) handshakes whose Diffie-Hellman keys were made without Node's per-object prime check (mse-key.ts). */

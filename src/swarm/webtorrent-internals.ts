@@ -6,6 +6,7 @@ import WebSocketTracker from 'bittorrent-tracker/websocket-tracker'
 import ConnPool from 'webtorrent/lib/conn-pool.js'
 import Peer from 'webtorrent/lib/peer.js'
 import Torrent from 'webtorrent/lib/torrent.js'
+import WebConn from 'webtorrent/lib/webconn.js'
 import Piece from 'torrent-piece'
 import { fastPathCounts } from './fast-path-counts.js'
 import { patchTorrent, patchWebSocketTracker } from './webrtc/glare-patch.js'
@@ -17,6 +18,7 @@ import { MseKeyExchange } from './mse-key.js'
 import { receiveStraightFromSockets, socketReadKeys, type PipingPeerProto } from './direct-receive.js'
 import { sendStraightToSockets, type SendingPeerProto } from './direct-send.js'
 import { coalesceTorrentUpdates, type UpdatingTorrentProto } from './coalesced-updates.js'
+import { dropRequestsAfterClose, type RequestingWebConnProto } from './web-seed-close.js'
 
 
 /*
@@ -45,6 +47,8 @@ export interface InternalTargets {
   connPool: object
   /** webtorrent's lib/torrent.js Torrent.prototype. */
   torrent: object
+  /** webtorrent's lib/webconn.js WebConn.prototype (a web seed, as a wire). */
+  webConn?: object
   /** bittorrent-tracker's WebSocketTracker.prototype. */
   webSocketTracker: object
   /** bittorrent-tracker's UDPTracker.prototype (lib/client/udp-tracker.js), when found. */
@@ -67,6 +71,7 @@ export function libraryTargets (): InternalTargets {
     probePeer: () => new Peer('probe', 'tcpIncoming') as object,
     connPool: ConnPool.prototype,
     torrent: Torrent.prototype,
+    webConn: WebConn.prototype,
     webSocketTracker: WebSocketTracker.prototype,
     udpTracker: trackerPrototype('udp://127.0.0.1:1'),
     httpTracker: trackerPrototype('http://127.0.0.1:1/announce'),
@@ -90,7 +95,7 @@ function trackerPrototype (url: string): object | undefined {
 }
 
 /** The features, named as the warning line names them. */
-export type Feature = 'peer links' | 'piece framing' | 'receive without copies' | 'pieces assembled in place' | 'receive straight from the socket' | 'send straight to the socket' | 'requests found from the last match' | 'request scheduler runs coalesced' | 'socket write batching' | 'WebRTC stall check' | 'peer message limits' | 'incoming connection cap' | 'WebRTC glare tie-break' | 'outgoing connections from --host' | 'uTP close by libtorrent peers' | 'duplicate connections sharing an address' | 'download request queue limit' | 'MSE key exchange without a prime check' | 'debug lines built only when shown'
+export type Feature = 'peer links' | 'piece framing' | 'receive without copies' | 'pieces assembled in place' | 'receive straight from the socket' | 'send straight to the socket' | 'requests found from the last match' | 'request scheduler runs coalesced' | 'web seed requests dropped after close' | 'socket write batching' | 'WebRTC stall check' | 'peer message limits' | 'incoming connection cap' | 'WebRTC glare tie-break' | 'outgoing connections from --host' | 'uTP close by libtorrent peers' | 'duplicate connections sharing an address' | 'download request queue limit' | 'MSE key exchange without a prime check' | 'debug lines built only when shown'
 
 export interface FeatureStatus { feature: Feature, on: boolean, missing: string[], consequence: string }
 
@@ -163,6 +168,11 @@ const FEATURES: Array<{ feature: Feature, needs: Requirement[], needsFeatures?: 
     feature: 'request scheduler runs coalesced',
     needs: [{ what: 'webtorrent Torrent.prototype._update', ok: t => fn(t.torrent, '_update') }],
     consequence: 'the request scheduler runs once per received block'
+  },
+  {
+    feature: 'web seed requests dropped after close',
+    needs: [{ what: 'webtorrent WebConn.prototype.httpRequest', ok: t => fn(t.webConn, 'httpRequest') }],
+    consequence: 'a web seed destroyed with a request still queued throws (an unhandled rejection: `get` ends with a stack trace)'
   },
   { feature: 'socket write batching', needs: [], needsFeatures: ['peer links'], consequence: 'one write(2) per block' },
   { feature: 'WebRTC stall check', needs: [], needsFeatures: ['peer links'], consequence: 'a vanished WebRTC peer is kept until ICE fails' },
@@ -279,6 +289,7 @@ export function applyWebTorrentInternals (targets: InternalTargets = libraryTarg
   if (on('send straight to the socket')) sendStraightToSockets(targets.peer as SendingPeerProto)
   if (on('requests found from the last match')) findRequestsFromLastMatch(targets.wire as PullingWireProto)
   if (on('request scheduler runs coalesced')) coalesceTorrentUpdates(targets.torrent as UpdatingTorrentProto)
+  if (on('web seed requests dropped after close')) dropRequestsAfterClose(targets.webConn as RequestingWebConnProto)
   if (on('peer message limits')) limitPeerMessages(targets)
   if (on('incoming connection cap')) capIncoming(targets.torrent as TorrentProto)
   if (on('duplicate connections sharing an address')) keepSharedAddresses(targets.peer as DestroyingPeerProto)

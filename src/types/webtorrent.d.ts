@@ -235,6 +235,12 @@ declare module 'webtorrent/lib/peer.js' {
   export default Peer
 }
 
+declare module 'webtorrent/lib/webconn.js' {
+  /** Private: webtorrent's web seed connection (a Wire that answers requests by HTTP); reached only by src/swarm/webtorrent-internals.ts. */
+  const WebConn: { new (url: string, torrent: object): object, prototype: object }
+  export default WebConn
+}
+
 declare module 'webtorrent/lib/conn-pool.js' {
   /** Private: webtorrent's listening sockets; reached only by src/swarm/webtorrent-internals.ts. */
   const ConnPool: { prototype: object }
