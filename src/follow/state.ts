@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises'
 import lockfile from 'proper-lockfile'
-import { z } from 'zod'
+import * as z from '../model/zod.js'
 import { SeedcastError, fileError } from '../errors.js'
 import { writeJsonAtomic } from '../atomic.js'
 import { libraryPaths } from './library.js'
@@ -9,43 +9,43 @@ const episodeState = z.object({
   /** Folder name under the feed's folder. */
   slug: z.string(),
   title: z.string(),
-  date: z.string().optional(),
+  date: z.optional(z.string()),
   /** downloaded: in the library; dropped: fell out of retention (never fetched again); failed: will be retried. */
   status: z.enum(['downloaded', 'dropped', 'failed']),
-  source: z.enum(['torrent', 'magnet', 'http']).optional(),
-  infoHash: z.string().optional(),
+  source: z.optional(z.enum(['torrent', 'magnet', 'http'])),
+  infoHash: z.optional(z.string()),
   /** Torrent name = the media file (or folder) inside the episode folder. */
-  name: z.string().optional(),
-  length: z.number().optional(),
+  name: z.optional(z.string()),
+  length: z.optional(z.number()),
   /** Whether this episode may be seeded (a published torrent, or a license that allows it). */
-  seed: z.boolean().optional(),
-  error: z.string().optional(),
-  attempts: z.number().optional(),
-  downloadedAt: z.string().optional()
+  seed: z.optional(z.boolean()),
+  error: z.optional(z.string()),
+  attempts: z.optional(z.number()),
+  downloadedAt: z.optional(z.string())
 })
 
 const feedState = z.object({
   /** The URL polled now (after permanent redirects and itunes:new-feed-url). */
   url: z.string(),
   /** URLs this feed had before, oldest first: `follow remove` and `add` recognise them. */
-  previousUrls: z.array(z.string()).default([]),
+  previousUrls: z._default(z.array(z.string()), []),
   slug: z.string(),
-  title: z.string().optional(),
+  title: z.optional(z.string()),
   addedAt: z.string(),
   /** The user allows seeding this feed's HTTP episodes whatever its license says. */
-  allowRedistribution: z.boolean().optional(),
-  license: z.string().optional(),
-  etag: z.string().optional(),
-  lastModified: z.string().optional(),
-  checkedAt: z.string().optional(),
-  nextCheckAt: z.string().optional(),
+  allowRedistribution: z.optional(z.boolean()),
+  license: z.optional(z.string()),
+  etag: z.optional(z.string()),
+  lastModified: z.optional(z.string()),
+  checkedAt: z.optional(z.string()),
+  nextCheckAt: z.optional(z.string()),
   /** Wait between polls the feed asked for in its last full answer (kept while it answers 304). */
-  intervalMs: z.number().optional(),
+  intervalMs: z.optional(z.number()),
   /** Consecutive failed polls (backoff doubles with each). */
-  failures: z.number().default(0),
-  lastError: z.string().optional(),
+  failures: z._default(z.number(), 0),
+  lastError: z.optional(z.string()),
   /** By episode GUID. */
-  episodes: z.record(z.string(), episodeState).default({})
+  episodes: z._default(z.record(z.string(), episodeState), {})
 })
 
 const libraryState = z.object({

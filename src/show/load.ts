@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises'
 import { readWholeFile } from '../whole-file.js'
-import type { z } from 'zod'
+import type * as z from '../model/zod.js'
 import { SeedcastError, fileError } from '../errors.js'
 import { showPaths, type ShowPaths } from '../model/paths.js'
 import { catalogSchema, showConfigSchema, validate } from './schema.js'
@@ -72,7 +72,7 @@ function missingCatalog (paths: ShowPaths): SeedcastError {
 }
 
 /** Reads, parses and schema-checks one JSON file of the show; `missing` is the error when it does not exist. */
-async function readShowFile<T> (path: string, fileName: string, schema: z.ZodType<T>, missing: () => SeedcastError): Promise<T> {
+async function readShowFile<T> (path: string, fileName: string, schema: z.ZodMiniType<T>, missing: () => SeedcastError): Promise<T> {
   return validate(schema, await readJsonFile(path, fileName, missing), fileName)
 }
 

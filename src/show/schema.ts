@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from '../model/zod.js'
 import { SeedcastError } from '../errors.js'
 import { SELF_TRACKER } from '../feed/trackers.js'
 import type { Catalog, Episode, ShowConfig } from '../model/show.js'
@@ -7,8 +7,8 @@ import type { Catalog, Episode, ShowConfig } from '../model/show.js'
 // disk (people edit them by hand); the rules on input values (SPDX, BCP 47, Apple
 // categories, cover size) are applied by initShow when the values come in.
 
-const text = z.string().trim().min(1, 'must not be empty')
-const httpUrl = z.string().refine(value => /^https?:\/\//i.test(value) && URL.canParse(value), 'must be an http(s) URL')
+const text = z.string().check(z.trim(), z.minLength(1, 'must not be empty'))
+const httpUrl = z.string().check(z.refine(value => /^https?:\/\//i.test(value) && URL.canParse(value), 'must be an http(s) URL'))
 
 /** The one email rule: `init`/`show edit` check values with it, as loading show.json does. */
 export const emailSchema = z.email('must be an email address')
@@ -21,64 +21,64 @@ export const showConfigSchema = z.object({
   owner: z.object({ name: text, email: emailSchema }),
   language: text,
   category: text,
-  subcategory: text.optional(),
+  subcategory: z.optional(text),
   explicit: z.boolean(),
-  image: text.optional(),
-  link: httpUrl.optional(),
-  baseUrl: httpUrl.refine(value => value.endsWith('/'), 'must end with "/"'),
+  image: z.optional(text),
+  link: z.optional(httpUrl),
+  baseUrl: httpUrl.check(z.refine(value => value.endsWith('/'), 'must end with "/"')),
   license: text,
-  trackers: z.array(z.string().refine(value => value === SELF_TRACKER || URL.canParse(value), 'must be a URL or "self"')),
-  funding: z.object({ url: httpUrl, title: text }).optional(),
-  type: z.enum(['episodic', 'serial']).optional(),
+  trackers: z.array(z.string().check(z.refine(value => value === SELF_TRACKER || URL.canParse(value), 'must be a URL or "self"'))),
+  funding: z.optional(z.object({ url: httpUrl, title: text })),
+  type: z.optional(z.enum(['episodic', 'serial'])),
   podcastGuid: z.uuid('must be a UUID'),
   locked: z.boolean(),
-  mirrorOf: httpUrl.optional(),
-  importedFrom: httpUrl.optional()
-}) satisfies z.ZodType<ShowConfig>
+  mirrorOf: z.optional(httpUrl),
+  importedFrom: z.optional(httpUrl)
+}) satisfies z.ZodMiniType<ShowConfig>
 
-const relativePath = z.string().regex(/^[a-z]+\/[^/]+$/, 'must be a path below public/ like "media/name.mp3"')
+const relativePath = z.string().check(z.regex(/^[a-z]+\/[^/]+$/, 'must be a path below public/ like "media/name.mp3"'))
 
 export const episodeSchema = z.object({
-  slug: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lowercase letters, digits and dashes'),
+  slug: z.string().check(z.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lowercase letters, digits and dashes')),
   guid: text,
   title: text,
   description: z.string(),
   pubDate: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }),
-  season: z.number().int().positive().optional(),
-  episode: z.number().int().positive().optional(),
+  season: z.optional(z.number().check(z.int(), z.positive())),
+  episode: z.optional(z.number().check(z.int(), z.positive())),
   explicit: z.boolean(),
   draft: z.boolean(),
-  type: z.enum(['full', 'trailer', 'bonus']).optional(),
-  notesHtml: z.string().optional(),
-  transcriptPath: relativePath.optional(),
-  transcriptType: text.optional(),
-  persons: z.array(z.object({ name: text, role: text, group: text })).optional(),
-  duration: z.number().nonnegative(),
+  type: z.optional(z.enum(['full', 'trailer', 'bonus'])),
+  notesHtml: z.optional(z.string()),
+  transcriptPath: z.optional(relativePath),
+  transcriptType: z.optional(text),
+  persons: z.optional(z.array(z.object({ name: text, role: text, group: text }))),
+  duration: z.number().check(z.nonnegative()),
   mimeType: text,
-  length: z.number().int().nonnegative(),
+  length: z.number().check(z.int(), z.nonnegative()),
   mediaPath: relativePath,
   torrentPath: relativePath,
-  chaptersPath: relativePath.optional(),
-  imagePath: relativePath.optional(),
-  infoHash: z.string().regex(/^[0-9a-f]{40}$/, 'must be 40 lowercase hex characters'),
-  sha256: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be a base64 SHA-256'),
-  pieceLength: z.number().int().positive(),
-  originalUrl: httpUrl.optional()
-}) satisfies z.ZodType<Episode>
+  chaptersPath: z.optional(relativePath),
+  imagePath: z.optional(relativePath),
+  infoHash: z.string().check(z.regex(/^[0-9a-f]{40}$/, 'must be 40 lowercase hex characters')),
+  sha256: z.string().check(z.regex(/^[A-Za-z0-9+/]{43}=$/, 'must be a base64 SHA-256')),
+  pieceLength: z.number().check(z.int(), z.positive()),
+  originalUrl: z.optional(httpUrl)
+}) satisfies z.ZodMiniType<Episode>
 
 export const catalogSchema = z.object({
   version: z.literal(1),
   episodes: z.array(episodeSchema)
-}).superRefine((catalog, context) => {
+}).check(z.superRefine((catalog, context) => {
   const seen = new Set<string>()
   catalog.episodes.forEach((episode, index) => {
     if (seen.has(episode.slug)) context.addIssue({ code: 'custom', path: ['episodes', index, 'slug'], message: `duplicate slug "${episode.slug}"` })
     seen.add(episode.slug)
   })
-}) satisfies z.ZodType<Catalog>
+})) satisfies z.ZodMiniType<Catalog>
 
 /** Checks parsed JSON against a schema; the error names the file, the field and the rule. */
-export function validate<T> (schema: z.ZodType<T>, value: unknown, fileName: string): T {
+export function validate<T> (schema: z.ZodMiniType<T>, value: unknown, fileName: string): T {
   const result = schema.safeParse(value)
   if (result.success) return result.data
   const issues = result.error.issues.map(issue => {

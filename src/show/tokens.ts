@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { mkdir, readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { z } from 'zod'
+import * as z from '../model/zod.js'
 import { SeedcastError, fileError, invalidOption } from '../errors.js'
 import { writeJsonAtomic } from '../atomic.js'
 import { loadShow } from './load.js'
@@ -20,7 +20,7 @@ export interface StoredToken {
 
 const tokenFileSchema = z.object({
   version: z.literal(1),
-  tokens: z.array(z.object({ id: z.string(), name: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/), created: z.string() }))
+  tokens: z.array(z.object({ id: z.string(), name: z.string(), sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)), created: z.string() }))
 })
 
 const TOKEN_PATTERN = /^sct_([0-9a-f]{8})_[A-Za-z0-9_-]{43}$/

@@ -98,6 +98,10 @@ describe('loading a show folder', () => {
     await writeFile(showFile, JSON.stringify({ ...config, title: 'T', baseUrl: 'https://x.org/no-slash' }))
     await expect(loadShow(dir.path)).rejects.toThrow('show.json: baseUrl: must end with "/"')
 
+    // zod's own English messages (src/model/zod.ts sets them up for zod/mini).
+    await writeFile(showFile, JSON.stringify({ ...config, title: 'T', version: 2, explicit: 'yes' }))
+    await expect(loadShow(dir.path)).rejects.toThrow('show.json: version: Invalid input: expected 1; explicit: Invalid input: expected boolean, received string')
+
     await writeFile(showFile, '{ nope')
     await expect(loadShow(dir.path)).rejects.toThrow(/^show\.json: not valid JSON/)
 

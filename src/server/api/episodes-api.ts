@@ -3,7 +3,7 @@ import multipart from '@fastify/multipart'
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { z } from 'zod'
+import * as z from '../../model/zod.js'
 import { SeedcastError } from '../../errors.js'
 import { editEpisode, listEpisodes, removeEpisode, showEpisode, type EpisodeChanges } from '../../show/episodes.js'
 import { publish, type PublishOptions } from '../../show/publish.js'
@@ -41,15 +41,15 @@ export function showIds (shows: MountedShow[]): Map<string, MountedShow> {
   return ids
 }
 
-const changesSchema = z.object({
-  title: z.string().optional(),
-  description: z.string().optional(),
-  date: z.string().optional(),
-  season: z.number().int().nullable().optional(),
-  episode: z.number().int().nullable().optional(),
-  draft: z.boolean().optional(),
-  explicit: z.boolean().optional()
-}).strict()
+const changesSchema = z.strictObject({
+  title: z.optional(z.string()),
+  description: z.optional(z.string()),
+  date: z.optional(z.string()),
+  season: z.optional(z.nullable(z.number().check(z.int()))),
+  episode: z.optional(z.nullable(z.number().check(z.int()))),
+  draft: z.optional(z.boolean()),
+  explicit: z.optional(z.boolean())
+})
 
 const UPLOAD_FIELDS = new Set(['title', 'description', 'date', 'season', 'episode', 'draft', 'explicit'])
 
