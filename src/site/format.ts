@@ -41,9 +41,22 @@ function dateFormat (language: string): Intl.DateTimeFormat | undefined {
   return dateFormats.get(language)
 }
 
+/**
+ * The languages whose long date is written here by hand, as Intl writes it ("November 1,
+ * 2026"): English, as `seedcast init` is mostly given it. The first Intl.DateTimeFormat of a
+ * process costs about 20 ms of CPU (ICU loading its date data), paid by every `seedcast
+ * publish` for the one date of its pages. test/unit/site-dates.test.ts checks
+ * these dates against Intl's, day by day, so an ICU that writes them otherwise fails it.
+ */
+const HAND_WRITTEN = new Set(['en', 'en-US'])
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
+
 /** A publication date in the show's language, as the UTC calendar day ("1 November 2026"). */
 export function dateWords (iso: string, language: string): string {
   const date = new Date(iso)
+  const year = date.getUTCFullYear()
+  // Four-digit years only (an invalid date's NaN is not one): Intl writes eras and the like past them.
+  if (HAND_WRITTEN.has(language) && year >= 1000 && year <= 9999) return `${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}, ${year}`
   return dateFormat(language)?.format(date) ?? date.toISOString().slice(0, 10)
 }
 
