@@ -92,6 +92,14 @@ describe('the bundled dependencies of the CLI', () => {
     for (const path of ['cli/fast-start.js', 'cli/bundled-deps.js', 'cli/quick-answer.js', 'cli/hashing-command.js', 'src/torrent/hash-worker-thread.js', 'src/torrent/small-input.js', 'src/torrent/hash-pool.js', 'cli/early-hash.js', 'src/show/early-copy.js']) expect(index.external).toContain(path)
   })
 
+  it('are ASCII only (scripts/node-bundle.js: a file with one other character loads as a two-byte string)', () => {
+    const files = ['dist/vendor', 'dist/bundle'].flatMap(dir => readdirSync(join(repoRoot, dir), { recursive: true, withFileTypes: true })
+      .filter(entry => entry.isFile() && entry.name.endsWith('.js')).map(entry => join(entry.parentPath, entry.name)))
+    expect(files.length).toBeGreaterThan(20)
+    const notAscii = files.filter(file => readFileSync(file).some(byte => byte > 0x7f)).map(file => file.slice(repoRoot.length + 1))
+    expect(notAscii).toEqual([])
+  })
+
   it('are for the short commands: the long-running ones keep the packages themselves', () => {
     for (const args of [['create', 'x'], ['publish', 'x'], ['info'], ['follow', 'list'], ['feed', 'build'], []]) expect(bundlesFor(args), args.join(' ')).toBe(true)
     for (const args of [['seed', 'x'], ['get', 'x'], ['serve'], ['mirror', 'x'], ['follow', 'run'], ['demo'], ['peers', 'x']]) expect(bundlesFor(args), args.join(' ')).toBe(false)
