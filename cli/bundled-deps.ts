@@ -108,8 +108,17 @@ export function useBundledDependencies (root: string): string[] {
   registerHooks.call(module, {
     resolve (specifier, context, next) {
       if (specifier.startsWith(DIST_SPECIFIER)) return { url: new URL(specifier.slice(DIST_SPECIFIER.length), distUrl).href, format: 'module', shortCircuit: true }
-      const url = urls.get(specifier)
       const parent = context.parentURL
+      // A module of dist/ importing another by relative path (the bundles' chunks, tsc's
+      // output): an ES module of this package (its package.json says "type": "module"; dist/
+      // has no other), at the URL the path names. Node's own resolution of each stats the file,
+      // takes its real path and reads the package.json of every folder up to the package's to
+      // learn its format: about 90 modules for `seedcast publish`, 30-50 ms of its start.
+      if (specifier.startsWith('.') && specifier.endsWith('.js') && parent?.startsWith(distUrl)) {
+        const inDist = new URL(specifier, parent).href
+        if (inDist.startsWith(distUrl)) return { url: inDist, format: 'module', shortCircuit: true }
+      }
+      const url = urls.get(specifier)
       if (url === undefined || parent === undefined || parent.startsWith(vendor) || !importers.some(importer => parent.startsWith(importer))) return next(specifier, context)
       return { url, format: 'module', shortCircuit: true }
     }
