@@ -32,9 +32,11 @@ export const WHOLE_PACKAGES = ['@oclif/core']
  * matters little, and what a process loads it holds for life. An idle seeder with the
  * bundles held more (heap after GC 13.44 -> 13.92 MB, RSS +1.1 MiB, two runs each): a bundle
  * chunk is read and kept whole, where the package's files that no code path reaches are
- * never loaded.
+ * never loaded. Not get: a download is mostly its start-up and its CPU per byte, and its
+ * start loads webtorrent from the download bundle (dist/download), whose dist/ modules it
+ * imports through the resolve hook made here.
  */
-const LONG_RUNNING = new Set(['seed', 'get', 'serve', 'mirror', 'peers', 'demo', 'follow run'])
+const LONG_RUNNING = new Set(['seed', 'serve', 'mirror', 'peers', 'demo', 'follow run'])
 
 /** Whether the CLI run with these arguments takes the bundles: all but the long-running commands. */
 export function bundlesFor (argv: string[]): boolean {
@@ -59,11 +61,18 @@ export const DIST_SPECIFIER = 'seedcast-dist:'
 /** dist/bundle/commands.json, written by the command bundles' build: each bundled command's file. */
 export const COMMANDS_INDEX = 'dist/bundle/commands.json'
 
+/** dist/download/download.json, written by the download bundle's build (scripts/download.vite.config.js): its entries' files. */
+export const DOWNLOAD_INDEX = 'dist/download/download.json'
+
+/** The modules `get` imports once its flags are read: the download and WebTorrent's patches. */
+export type DownloadEntry = 'download' | 'internals'
+
 type ResolveHook = (specifier: string, context: { parentURL?: string }, next: (specifier: string, context: object) => unknown) => unknown
 type RegisterHooks = (hooks: { resolve: ResolveHook }) => unknown
 
 let mapped: Map<string, string> | undefined
 let commandUrls: Map<string, string> | undefined
+let downloadUrls: Record<DownloadEntry, string> | undefined
 
 /**
  * The URL of the command's bundle (dist/bundle), when useBundledDependencies has mapped this
@@ -72,6 +81,15 @@ let commandUrls: Map<string, string> | undefined
  */
 export function bundledCommand (id: string): string | undefined {
   return commandUrls?.get(id)
+}
+
+/**
+ * The URLs of the download bundle's entries (dist/download), when useBundledDependencies has
+ * mapped this process's imports (the bundle imports modules of dist/ through `seedcast-dist:`)
+ * and the build made it; undefined otherwise (the modules of dist/src are imported then).
+ */
+export function downloadBundle (): Record<DownloadEntry, string> | undefined {
+  return downloadUrls
 }
 
 /**
@@ -103,6 +121,13 @@ export function useBundledDependencies (root: string): string[] {
   } catch {
     // No command bundles: the commands of dist/commands run, with the packages' bundles.
   }
+  let download: Record<DownloadEntry, string> | undefined
+  try {
+    const { entries } = JSON.parse(readFileSync(new URL(DOWNLOAD_INDEX, rootUrl), 'utf8')) as { entries: Record<DownloadEntry, string> }
+    if (typeof entries.download === 'string' && typeof entries.internals === 'string') download = { download: new URL(`dist/download/${entries.download}`, rootUrl).href, internals: new URL(`dist/download/${entries.internals}`, rootUrl).href }
+  } catch {
+    // No download bundle: get imports the modules of dist/src.
+  }
   const importers = [new URL('dist/', rootUrl).href, new URL('bin/', rootUrl).href]
   const vendor = new URL('dist/vendor/', rootUrl).href
   registerHooks.call(module, {
@@ -125,5 +150,6 @@ export function useBundledDependencies (root: string): string[] {
   })
   mapped = urls
   commandUrls = commands
+  downloadUrls = download
   return [...urls.keys()]
 }

@@ -209,17 +209,16 @@ function envKey (bin: string, key: string): string {
 /**
  * Commands run by fastRun: the one-shot ones, which read nothing of oclif's Config but
  * what StaticConfig holds (bin, user agent, scoped environment). Not the long-running
- * seed, serve, get, mirror, peers, demo and follow run, whose start-up matters little.
+ * serve, mirror, peers, demo and follow run, whose start-up matters little.
  */
 export const FAST_RUN_COMMANDS = new Set([
   'create', 'publish', 'verify', 'info', 'magnet', 'init', 'import', 'show', 'show:edit',
   'episodes:list', 'episodes:show', 'episodes:edit', 'episodes:remove', 'feed:build', 'feed:lint',
   'token:create', 'token:list', 'token:revoke',
   // And seed: a seeder keeps whatever it loaded for its whole life (oclif's Config and
-  // semver: about 115 modules; peak RSS of the 1 GiB seed bench 101 -> 95 MiB). Not get:
-  // through here its peak RSS of a 1 GiB download was 130 MiB against 122-126 through
-  // oclif, in two alternated runs (not understood; V8's young generation grows differently).
-  'seed'
+  // semver: about 115 modules; peak RSS of the 1 GiB seed bench 101 -> 95 MiB). And get,
+  // whose start-up is a share of every download's CPU (see scripts/download.vite.config.js).
+  'seed', 'get'
 ])
 const FAST_RUN_FIRST_WORDS = new Set([...FAST_RUN_COMMANDS].map(id => id.split(':')[0]!))
 

@@ -4,6 +4,7 @@ import { resolve } from 'node:path'
 import { setFlagsFromString } from 'node:v8'
 import { SeedcastCommand } from '../cli/base-command.js'
 import { downloadView } from '../cli/download-view.js'
+import { importDownloadModules } from '../cli/download-modules.js'
 import { StopSignals } from '../cli/stop-signals.js'
 import { leaveOutUnusedModules } from '../src/swarm/lean-imports.js'
 import { keepWebAssemblyUnoptimised } from '../src/swarm/wasm-tiering.js'
@@ -67,9 +68,10 @@ Ctrl-C or SIGTERM stops cleanly (while seeding, it ends the seeding and exits 0)
     // Fetch's HTTP parser kept out of V8's optimising compiler (20 MiB of peak RSS: wasm-tiering.ts).
     keepWebAssemblyUnoptimised()
     // Before webtorrent loads: what of its imports a download never runs stays unloaded
-    // (WebRTC, and with --no-dht the DHT library too).
-    leaveOutUnusedModules({ dht: flags.dht, webrtc: false })
-    const [{ download }, { internalsWarnings }] = await Promise.all([import('../src/swarm/download/download.js'), import('../src/swarm/webtorrent-internals.js')])
+    // (WebRTC, uTP, LSD, webtorrent's HTTP server and chunk store, and with --no-dht the DHT
+    // library too).
+    leaveOutUnusedModules({ dht: flags.dht, webrtc: false, downloadOnly: true })
+    const [{ download }, { internalsWarnings }] = await importDownloadModules()
     const stop = new StopSignals()
     const view = downloadView({ json, stream: this.jsonStream })
     // A WebTorrent internal seedcast patches is gone (a dependency changed): say which fast path or limit is off.

@@ -8,7 +8,7 @@
 // fast start, and the early hashing and copying it starts: one copy of each, shared with the
 // command), the modules that find files beside themselves from import.meta.url, and
 // everything these import. Third-party packages stay bare imports (their bundles in
-// dist/vendor, or the packages). The long-running commands are not bundled.
+// dist/vendor, or the packages). The long-running commands are not bundled, nor get (its own bundle).
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
@@ -32,8 +32,12 @@ function closure (starts) {
   return seen
 }
 
-/** The commands bundled: those bin/run.js's fast path runs, but the long-running ones. */
-export const BUNDLED_COMMANDS = [...FAST_RUN_COMMANDS].filter(id => bundlesFor(id.split(':'))).sort()
+/**
+ * The commands bundled: those bin/run.js's fast path runs, but the long-running ones, and get,
+ * whose command stays in dist/commands (scripts/download.vite.config.js bundles what it loads
+ * after its flags, leaving out the modules the command loads itself: one copy of each).
+ */
+export const BUNDLED_COMMANDS = [...FAST_RUN_COMMANDS].filter(id => bundlesFor(id.split(':')) && id !== 'get').sort()
 const entryOf = id => `commands/${id.replaceAll(':', '/')}`
 const manifest = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8'))
 const input = Object.fromEntries(BUNDLED_COMMANDS.map(id => [entryOf(id), join(root, ...manifest.commands[id].relativePath)]))

@@ -7,6 +7,7 @@ import { closeDuplicateConnections } from './duplicate-connections.js'
 import { applyWebTorrentInternals, closePeerPortOnListening, closeUtpOnUnreadFin, constructListeningOn } from './webtorrent-internals.js'
 import { exitBeforeNativeTeardown } from './webrtc/native-teardown.js'
 import { bindOutgoing, isOneAddress, trackerOptionsOn } from './outgoing-host.js'
+import { isLeftOut } from './lean-imports.js'
 
 export interface ClientOptions {
   /** Mainline DHT (BEP 5). Default true; false creates no DHT at all (no bootstrap traffic). */
@@ -125,6 +126,8 @@ function udpSocketOn (host: string): UdpSocket {
 
 /** utp-native, the module webtorrent's uTP server comes from (absent when it did not install). */
 function utpModule (): unknown {
+  // Left out of this process (lean-imports.ts): webtorrent has no uTP here, and loads none.
+  if (isLeftOut('utp-native')) return undefined
   try {
     return createRequire(import.meta.url)('utp-native')
   } catch {

@@ -42,6 +42,28 @@ const DHT_STAND_IN = `export class Client { constructor () { ${refuse('bittorren
  */
 const PEER_STAND_IN = `export default class Peer { constructor () { ${refuse('@thaunknown/simple-peer', 'WebRTC is off in this process')} } }\nPeer.WEBRTC_SUPPORT = false`
 
+/**
+ * Left out of a process that only downloads (`get`), each named by the package it spares:
+ * - utp-native: get never uses uTP (download/webtorrent.ts says why), yet webtorrent's
+ *   lib/utp.cjs requires it at load, with its native addon and the five packages that
+ *   find the addon (require-addon, bare-module-resolve...). An empty module there is
+ *   webtorrent's own "no uTP here" (UTP_SUPPORT false), so nothing can dial or listen on uTP;
+ * - webtorrent/lib/server.js: the HTTP server of client.createServer, which get never makes.
+ *   Its ESM import of node:http alone loaded undici (an ES namespace of node:http reads its
+ *   lazy WebSocket getters): about 70 ms of CPU and 13 MiB;
+ * - fs-chunk-store: every torrent of get is given seedcast's own store (download/store.ts),
+ *   so webtorrent's default store (random-access-file, fs-native-extensions and its native
+ *   addon) is never made;
+ * - bittorrent-lsd: get turns local peer discovery off, and torrent-discovery makes no LSD then.
+ * `from`: only where that module imports the specifier (a relative one names a file of it).
+ */
+const DOWNLOAD_ONLY_STAND_INS: { name: string, specifier: string, from?: string, source: string }[] = [
+  { name: 'utp-native', specifier: './utp.cjs', from: '/node_modules/webtorrent/lib/', source: 'export default {}' },
+  { name: 'webtorrent/lib/server.js', specifier: './lib/server.js', from: '/node_modules/webtorrent/index.js', source: `export class NodeServer { constructor () { ${refuse('webtorrent\'s HTTP server', 'get serves no torrent over HTTP')} } }\nexport class BrowserServer { constructor () { ${refuse('webtorrent\'s HTTP server', 'get serves no torrent over HTTP')} } }` },
+  { name: 'fs-chunk-store', specifier: 'fs-chunk-store', source: `export default class FSChunkStore { constructor () { ${refuse('fs-chunk-store', 'get gives every torrent its own store')} } }` },
+  { name: 'bittorrent-lsd', specifier: 'bittorrent-lsd', source: `export default class LSD { constructor () { ${refuse('bittorrent-lsd', 'local peer discovery is off in this process')} } }` }
+]
+
 function refuse (name: string, why: string): string {
   return `throw new Error(${JSON.stringify(`${name} was left out of this process (${why}; src/swarm/lean-imports.ts)`)})`
 }
@@ -51,7 +73,7 @@ function refuse (name: string, why: string): string {
  * loads the tracker server (the HTTP, UDP and WebSocket server, with ws): for that one
  * importer the index is the client module alone, and Server a stand-in.
  */
-function trackerClientOnly (clientUrl: string): string {
+export function trackerClientOnly (clientUrl: string): string {
   return `import Client from ${JSON.stringify(clientUrl)}\nexport default Client\nexport { Client }\nexport class Server { constructor () { ${refuse('the bittorrent-tracker server', 'torrent-discovery needs only the client')} } }`
 }
 
@@ -66,13 +88,36 @@ const REPLACEMENTS: Record<string, string> = {
 type ResolveHook = (specifier: string, context: { parentURL?: string }, next: (specifier: string, context: object) => unknown) => unknown
 type RegisterHooks = (hooks: { resolve: ResolveHook }) => unknown
 
-let applied: Record<string, string> | undefined
+let applied: Record<string, StandIn> | undefined
 
 export interface LeanImportOptions {
   /** false: the process will never run a DHT, so the DHT library is left out too. Default true. */
   dht?: boolean
   /** false: the process will never make a WebRTC connection, so simple-peer is left out too. Default true. */
   webrtc?: boolean
+  /**
+   * true: the process only downloads, as `get` does (no uTP, no LSD, no HTTP server of
+   * webtorrent's, its own chunk store), so DOWNLOAD_ONLY_STAND_INS are left out too. Default false.
+   */
+  downloadOnly?: boolean
+}
+
+/** A stand-in: the module `source` in place of `specifier`, where `from` (when given) is part of the importer's URL. */
+export interface StandIn { specifier: string, from?: string, source: string }
+
+/**
+ * The stand-ins (by the package each spares) for a process with these options, but the
+ * tracker client's (trackerClientOnly), which depends on where bittorrent-tracker is: what
+ * leaveOutUnusedModules makes Node resolve, and what the download bundle of `get` is built
+ * with (scripts/download.vite.config.js).
+ */
+export function standInsFor (options: LeanImportOptions = {}): Record<string, StandIn> {
+  const standIns: Record<string, StandIn> = {}
+  for (const [specifier, source] of Object.entries(STAND_INS)) standIns[specifier] = { specifier, source }
+  if (options.dht === false) standIns['bittorrent-dht'] = { specifier: 'bittorrent-dht', source: DHT_STAND_IN }
+  if (options.webrtc === false) standIns['@thaunknown/simple-peer/lite.js'] = { specifier: '@thaunknown/simple-peer/lite.js', source: PEER_STAND_IN }
+  if (options.downloadOnly === true) for (const { name, ...standIn } of DOWNLOAD_ONLY_STAND_INS) standIns[name] = standIn
+  return standIns
 }
 
 /**
@@ -87,11 +132,9 @@ export function leaveOutUnusedModules (options: LeanImportOptions = {}): boolean
   if (applied) return true
   const registerHooks = (module as unknown as { registerHooks?: RegisterHooks }).registerHooks
   if (typeof registerHooks !== 'function') return false
-  const standIns: Record<string, string> = {
-    ...STAND_INS,
-    ...(options.dht === false ? { 'bittorrent-dht': DHT_STAND_IN } : {}),
-    ...(options.webrtc === false ? { '@thaunknown/simple-peer/lite.js': PEER_STAND_IN } : {})
-  }
+  const standIns = standInsFor(options)
+  const bySpecifier = new Map<string, StandIn[]>()
+  for (const standIn of Object.values(standIns)) bySpecifier.set(standIn.specifier, [...bySpecifier.get(standIn.specifier) ?? [], standIn])
   registerHooks.call(module, {
     resolve (specifier, context, next) {
       if (specifier === 'bittorrent-tracker' && context.parentURL?.includes('/node_modules/torrent-discovery/')) {
@@ -99,9 +142,9 @@ export function leaveOutUnusedModules (options: LeanImportOptions = {}): boolean
         return { url: `data:text/javascript,${encodeURIComponent(trackerClientOnly(client.url))}`, format: 'module', shortCircuit: true }
       }
       if (Object.hasOwn(REPLACEMENTS, specifier)) return { url: REPLACEMENTS[specifier], format: 'module', shortCircuit: true }
-      const source = Object.hasOwn(standIns, specifier) ? standIns[specifier] : undefined
-      if (source === undefined) return next(specifier, context)
-      return { url: `data:text/javascript,${encodeURIComponent(source)}`, format: 'module', shortCircuit: true }
+      const standIn = bySpecifier.get(specifier)?.find(({ from }) => from === undefined || context.parentURL?.includes(from))
+      if (standIn === undefined) return next(specifier, context)
+      return { url: `data:text/javascript,${encodeURIComponent(standIn.source)}`, format: 'module', shortCircuit: true }
     }
   })
   applied = standIns
@@ -111,4 +154,9 @@ export function leaveOutUnusedModules (options: LeanImportOptions = {}): boolean
 /** The packages leaveOutUnusedModules replaces in this process (for tests); before it is called, the ones it always replaces. */
 export function leftOutModules (): string[] {
   return Object.keys(applied ?? STAND_INS)
+}
+
+/** Whether this process left `name` out (a key of leftOutModules): then it must not be required either. */
+export function isLeftOut (name: string): boolean {
+  return applied !== undefined && Object.hasOwn(applied, name)
 }

@@ -9,6 +9,7 @@ import Torrent from 'webtorrent/lib/torrent.js'
 import WebConn from 'webtorrent/lib/webconn.js'
 import Piece from 'torrent-piece'
 import { fastPathCounts } from './fast-path-counts.js'
+import { isLeftOut } from './lean-imports.js'
 import { patchTorrent, patchWebSocketTracker } from './webrtc/glare-patch.js'
 import { BAN_MS, BanList, describeMessage, ipOfAddress, largestMessage, messageBounds, normalizeIp } from './wire-limits.js'
 import { framePieceMessages, type FramedWireProto } from './wire-framing.js'
@@ -75,7 +76,8 @@ export function libraryTargets (): InternalTargets {
     webSocketTracker: WebSocketTracker.prototype,
     udpTracker: trackerPrototype('udp://127.0.0.1:1'),
     httpTracker: trackerPrototype('http://127.0.0.1:1/announce'),
-    utp: (attempt(() => createRequire(import.meta.url)('utp-native')) as { prototype?: object } | undefined)?.prototype,
+    // Not loaded where uTP was left out (lean-imports.ts: get): no uTP socket to patch there.
+    utp: isLeftOut('utp-native') ? undefined : (attempt(() => createRequire(import.meta.url)('utp-native')) as { prototype?: object } | undefined)?.prototype,
     piece: Piece.prototype,
     probePiece: () => new Piece(16384) as object
   }

@@ -138,7 +138,7 @@ describe('the help pages rendered at build time (cli/help-cache.ts)', () => {
   })
 })
 
-// bin/run.js runs create, publish, verify, info, magnet, seed (and the one-shot commands of topics) through fastRun: the command
+// bin/run.js runs create, publish, verify, info, magnet, seed, get (and the one-shot commands of topics) through fastRun: the command
 // class from the manifest's path with a static config, without oclif's Config.load. These
 // runs hold it to what oclif's execute() prints and exits with, errors and --json included.
 describe('the fast run (one-shot commands without oclif\'s plugin loading)', () => {
@@ -185,7 +185,10 @@ describe('the fast run (one-shot commands without oclif\'s plugin loading)', () 
       [['publish', media, '--show', join(tmp.path, 'no-show'), '--json']],
       [['seed']],
       [['seed', join(tmp.path, 'missing.torrent')]],
-      [['seed', made, '--upload-limit', 'fast', '--json']]
+      [['seed', made, '--upload-limit', 'fast', '--json']],
+      [['get']],
+      [['get', join(tmp.path, 'missing.torrent')]],
+      [['get', made, '--download-limit', 'fast', '--json']]
     ]
     for (const [args, env] of cases) {
       const label = `seedcast ${args.join(' ')}${env ? ' with ' + JSON.stringify(env) : ''}`
@@ -232,7 +235,7 @@ describe('the fast run (one-shot commands without oclif\'s plugin loading)', () 
   }))
 
   it('leaves help, topics, other commands and unknown commands to oclif', () => {
-    for (const args of [[], ['create', '--help'], ['create', 'x', '--help'], ['episodes'], ['feed', 'build', '--help'], ['seed', 'x', '--help'], ['get', 'x'], ['serve'], ['follow', 'list'], ['nosuch'], ['--version']]) {
+    for (const args of [[], ['create', '--help'], ['create', 'x', '--help'], ['episodes'], ['feed', 'build', '--help'], ['seed', 'x', '--help'], ['get', 'x', '--help'], ['serve'], ['peers', 'x'], ['follow', 'list'], ['nosuch'], ['--version']]) {
       const fast = runIn(repoRoot, fastRunOnly, args)
       expect(fast.code, args.join(' ')).toBe(3)
       expect(fast.stdout, args.join(' ')).toBe('')

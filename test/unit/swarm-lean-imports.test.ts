@@ -56,3 +56,43 @@ describe('modules get and seed leave out', () => {
     expect(found.meters).toEqual({ ours: true, package: false, rate: 'number' })
   })
 })
+
+// A download-only process (get): uTP, LSD, webtorrent's HTTP server and its default chunk
+// store are left out too, webtorrent still makes a download client, and no fetch having been
+// made, Node's fetch (undici) was never loaded either.
+const downloadOnlyScript = `
+import { registerHooks } from 'node:module'
+const { leaveOutUnusedModules, leftOutModules, isLeftOut } = await import('./dist/src/swarm/lean-imports.js')
+leaveOutUnusedModules({ dht: false, webrtc: false, downloadOnly: true })
+const resolved = []
+registerHooks({ resolve (specifier, context, next) { const found = next(specifier, context); resolved.push(found.url); return found } })
+const { openDownloadClient, closeDownloadClient } = await import('./dist/src/swarm/download/webtorrent.js')
+const client = await openDownloadClient({ dht: false })
+await new Promise(resolve => client.listening ? resolve() : client.once('listening', resolve))
+const WebTorrent = (await import('webtorrent')).default
+const refusals = []
+for (const [name, make] of [['fs-chunk-store', m => new m.default()], ['bittorrent-lsd', m => new m.default()]]) {
+  try { make(await import(name)) } catch (error) { refusals.push(error.message) }
+}
+try { client.createServer() } catch (error) { refusals.push(error.message) }
+await closeDownloadClient(client)
+const loaded = resolved.filter(url => /node_modules\\/(utp-native|require-addon|fs-native-extensions|random-access-file|fs-chunk-store|bittorrent-lsd|escape-html|range-parser)\\//.test(url))
+console.log(JSON.stringify({ leftOutModules: leftOutModules(), utpLeftOut: isLeftOut('utp-native'), utpSupport: WebTorrent.UTP_SUPPORT, clientUtp: client.utp, refusals, loaded, undici: process.moduleLoadList.filter(name => name.includes('undici')) }))
+`
+
+describe('modules a download-only process leaves out', () => {
+  it('replaces uTP, LSD, webtorrent\'s HTTP server and chunk store as well, and loads no undici before a fetch', () => {
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', downloadOnlyScript], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 })
+    expect(result.status, result.stderr).toBe(0)
+    const found = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { leftOutModules: string[], utpLeftOut: boolean, utpSupport: boolean, clientUtp: boolean, refusals: string[], loaded: string[], undici: string[] }
+    expect(found.leftOutModules).toEqual(['@silentbot1/nat-api', 'load-ip-set', 'create-torrent', 'cross-fetch-ponyfill', '@thaunknown/simple-websocket', 'socks', 'bittorrent-dht', '@thaunknown/simple-peer/lite.js', 'utp-native', 'webtorrent/lib/server.js', 'fs-chunk-store', 'bittorrent-lsd'])
+    expect(found.utpLeftOut).toBe(true)
+    // webtorrent's own reading of the empty lib/utp.cjs stand-in: no uTP in this process.
+    expect(found.utpSupport).toBe(false)
+    expect(found.clientUtp).toBe(false)
+    expect(found.refusals).toHaveLength(3)
+    for (const message of found.refusals) expect(message).toMatch(/was left out of this process/)
+    expect(found.loaded).toEqual([])
+    expect(found.undici).toEqual([])
+  })
+})
