@@ -3,8 +3,8 @@
 // with webtorrent and every package and module of dist/ under them, in a few files instead of
 // about 240 modules. Node resolved, read and linked those one by one: importing them took
 // about 270 ms of CPU over `node -e 0`, most of it in module resolution, not in the code.
-// Built with the stand-ins of a download-only process (src/swarm/lean-imports.ts,
-// standInsFor) in place, so what `get` never runs is not in it, but the DHT library: it stays
+// Built with the stand-ins and replacements of a download-only process (src/swarm/lean-imports.ts,
+// standInsFor, replacementsFor) in place, so what `get` never runs is not in it, but the DHT library: it stays
 // a bare import, for the process to load or leave out by --dht (lean-imports' hook then).
 // Left out of it (imported from dist/ as they are, through `seedcast-dist:` specifiers the
 // CLI's resolve hook maps back): the modules the command loads itself before the bundle, so
@@ -17,7 +17,8 @@ import { dirname, join, relative, resolve } from 'node:path'
 import { defineConfig } from 'vite'
 import { nodeBundleConfig, root } from './node-bundle.js'
 import { DIST_SPECIFIER } from '../dist/cli/bundled-deps.js'
-import { standInsFor, trackerClientOnly } from '../dist/src/swarm/lean-imports.js'
+import { fileURLToPath } from 'node:url'
+import { replacementsFor, standInsFor, trackerClientOnly } from '../dist/src/swarm/lean-imports.js'
 
 const dist = join(root, 'dist')
 export const ENTRIES = { download: 'src/swarm/download/download.js', internals: 'src/swarm/webtorrent-internals.js' }
@@ -37,9 +38,10 @@ function staticClosure (starts) {
 }
 
 export const external = staticClosure([join(dist, COMMAND)])
-const standIns = Object.values(standInsFor({ dht: true, webrtc: false, downloadOnly: true }))
+const options = { dht: true, webrtc: false, downloadOnly: true }
+const standIns = Object.values(standInsFor(options))
+const replacements = replacementsFor(options)
 const STAND_IN = '\0seedcast-stand-in:'
-const REPLACED = { throughput: join(dist, 'src/swarm/speed-meter.js') }
 
 export default defineConfig(nodeBundleConfig({
   outDir: 'dist/download',
@@ -49,7 +51,8 @@ export default defineConfig(nodeBundleConfig({
     resolveId (source, importer) {
       if (importer === undefined) return undefined
       if (source === 'bittorrent-tracker' && importer.includes('/node_modules/torrent-discovery/')) return `${STAND_IN}tracker-client`
-      if (Object.hasOwn(REPLACED, source)) return REPLACED[source]
+      const replacement = replacements.find(({ specifier, from }) => specifier === source && (from === undefined || importer.includes(from)))
+      if (replacement) return fileURLToPath(replacement.url)
       const index = standIns.findIndex(({ specifier, from }) => specifier === source && (from === undefined || importer.includes(from)))
       if (index >= 0) return `${STAND_IN}${index}`
       if (!source.startsWith('.')) return undefined

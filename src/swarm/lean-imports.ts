@@ -85,6 +85,22 @@ const REPLACEMENTS: Record<string, string> = {
   throughput: new URL('./speed-meter.js', import.meta.url).href
 }
 
+/** A replacement of `specifier` where `from` is part of the importer's URL: the module at `url` in its place. */
+export interface Replacement { specifier: string, from?: string, url: string }
+
+/**
+ * The replacements for a process with these options: REPLACEMENTS, and in a download-only
+ * one, the fetch of bittorrent-tracker's HTTP announces (tracker-fetch.ts: Node's fetch,
+ * undici, is loaded by its first call, and an announce is all a `get` from peers fetches).
+ * Scoped ones first: they win over a process-wide one of the same specifier.
+ */
+export function replacementsFor (options: LeanImportOptions = {}): Replacement[] {
+  return [
+    ...(options.downloadOnly === true ? [{ specifier: 'cross-fetch-ponyfill', from: '/node_modules/bittorrent-tracker/lib/client/http-tracker.js', url: new URL('./tracker-fetch.js', import.meta.url).href }] : []),
+    ...Object.entries(REPLACEMENTS).map(([specifier, url]) => ({ specifier, url }))
+  ]
+}
+
 type ResolveHook = (specifier: string, context: { parentURL?: string }, next: (specifier: string, context: object) => unknown) => unknown
 type RegisterHooks = (hooks: { resolve: ResolveHook }) => unknown
 
@@ -133,6 +149,7 @@ export function leaveOutUnusedModules (options: LeanImportOptions = {}): boolean
   const registerHooks = (module as unknown as { registerHooks?: RegisterHooks }).registerHooks
   if (typeof registerHooks !== 'function') return false
   const standIns = standInsFor(options)
+  const replacements = replacementsFor(options)
   const bySpecifier = new Map<string, StandIn[]>()
   for (const standIn of Object.values(standIns)) bySpecifier.set(standIn.specifier, [...bySpecifier.get(standIn.specifier) ?? [], standIn])
   registerHooks.call(module, {
@@ -141,7 +158,8 @@ export function leaveOutUnusedModules (options: LeanImportOptions = {}): boolean
         const client = next('bittorrent-tracker/client', context) as { url: string }
         return { url: `data:text/javascript,${encodeURIComponent(trackerClientOnly(client.url))}`, format: 'module', shortCircuit: true }
       }
-      if (Object.hasOwn(REPLACEMENTS, specifier)) return { url: REPLACEMENTS[specifier], format: 'module', shortCircuit: true }
+      const replacement = replacements.find(({ specifier: replaced, from }) => replaced === specifier && (from === undefined || context.parentURL?.includes(from)))
+      if (replacement !== undefined) return { url: replacement.url, format: 'module', shortCircuit: true }
       const standIn = bySpecifier.get(specifier)?.find(({ from }) => from === undefined || context.parentURL?.includes(from))
       if (standIn === undefined) return next(specifier, context)
       return { url: `data:text/javascript,${encodeURIComponent(standIn.source)}`, format: 'module', shortCircuit: true }

@@ -58,8 +58,8 @@ describe('modules get and seed leave out', () => {
 })
 
 // A download-only process (get): uTP, LSD, webtorrent's HTTP server and its default chunk
-// store are left out too, webtorrent still makes a download client, and no fetch having been
-// made, Node's fetch (undici) was never loaded either.
+// store are left out too, webtorrent still makes a download client, and an HTTP tracker
+// announce goes through seedcast's tracker fetch: Node's fetch (undici) is never loaded.
 const downloadOnlyScript = `
 import { registerHooks } from 'node:module'
 const { leaveOutUnusedModules, leftOutModules, isLeftOut } = await import('./dist/src/swarm/lean-imports.js')
@@ -76,15 +76,28 @@ for (const [name, make] of [['fs-chunk-store', m => new m.default()], ['bittorre
 }
 try { client.createServer() } catch (error) { refusals.push(error.message) }
 await closeDownloadClient(client)
+// An HTTP announce through the tracker client, redirected once as fetch would follow, answered with a peer.
+// Required: an ES import of node:http would load undici itself (src/swarm/outgoing-host.ts says why).
+const { createServer } = (await import('node:module')).createRequire(process.cwd() + '/')('node:http')
+const server = createServer((request, response) => {
+  if (request.url.startsWith('/announce')) { response.writeHead(302, { location: request.url.replace('/announce', '/tracker') }); response.end(); return }
+  response.end(Buffer.concat([Buffer.from('d8:intervali60e5:peers6:'), Buffer.from([127, 0, 0, 1, 0x1a, 0xe1]), Buffer.from('e')]))
+}).listen(0, '127.0.0.1')
+await new Promise(resolve => server.once('listening', resolve))
+const Tracker = (await import('bittorrent-tracker/client')).default
+const tracker = new Tracker({ infoHash: '1'.repeat(40), peerId: '2'.repeat(40), announce: ['http://127.0.0.1:' + server.address().port + '/announce'], port: 6881 })
+const peer = await new Promise((resolve, reject) => { tracker.once('peer', resolve); tracker.once('warning', reject); tracker.once('error', reject); tracker.start() })
+tracker.destroy()
+server.close()
 const loaded = resolved.filter(url => /node_modules\\/(utp-native|require-addon|fs-native-extensions|random-access-file|fs-chunk-store|bittorrent-lsd|escape-html|range-parser)\\//.test(url))
-console.log(JSON.stringify({ leftOutModules: leftOutModules(), utpLeftOut: isLeftOut('utp-native'), utpSupport: WebTorrent.UTP_SUPPORT, clientUtp: client.utp, refusals, loaded, undici: process.moduleLoadList.filter(name => name.includes('undici')) }))
+console.log(JSON.stringify({ peer, trackerFetch: resolved.some(url => url.endsWith('/dist/src/swarm/tracker-fetch.js')), leftOutModules: leftOutModules(), utpLeftOut: isLeftOut('utp-native'), utpSupport: WebTorrent.UTP_SUPPORT, clientUtp: client.utp, refusals, loaded, undici: process.moduleLoadList.filter(name => name.includes('undici')) }))
 `
 
 describe('modules a download-only process leaves out', () => {
-  it('replaces uTP, LSD, webtorrent\'s HTTP server and chunk store as well, and loads no undici before a fetch', () => {
+  it('replaces uTP, LSD, webtorrent\'s HTTP server and chunk store as well, and announces to HTTP trackers without loading undici', () => {
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', downloadOnlyScript], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 })
     expect(result.status, result.stderr).toBe(0)
-    const found = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { leftOutModules: string[], utpLeftOut: boolean, utpSupport: boolean, clientUtp: boolean, refusals: string[], loaded: string[], undici: string[] }
+    const found = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { peer: string, trackerFetch: boolean, leftOutModules: string[], utpLeftOut: boolean, utpSupport: boolean, clientUtp: boolean, refusals: string[], loaded: string[], undici: string[] }
     expect(found.leftOutModules).toEqual(['@silentbot1/nat-api', 'load-ip-set', 'create-torrent', 'cross-fetch-ponyfill', '@thaunknown/simple-websocket', 'socks', 'bittorrent-dht', '@thaunknown/simple-peer/lite.js', 'utp-native', 'webtorrent/lib/server.js', 'fs-chunk-store', 'bittorrent-lsd'])
     expect(found.utpLeftOut).toBe(true)
     // webtorrent's own reading of the empty lib/utp.cjs stand-in: no uTP in this process.
@@ -93,6 +106,9 @@ describe('modules a download-only process leaves out', () => {
     expect(found.refusals).toHaveLength(3)
     for (const message of found.refusals) expect(message).toMatch(/was left out of this process/)
     expect(found.loaded).toEqual([])
+    // The announce went through seedcast's tracker fetch, not Node's (undici).
+    expect(found.peer).toBe('127.0.0.1:6881')
+    expect(found.trackerFetch).toBe(true)
     expect(found.undici).toEqual([])
   })
 })
