@@ -79,5 +79,8 @@ export default defineConfig(nodeBundleConfig({
   // The DHT library (left out by --no-dht at run time), and the native addons' packages.
   external: ['bittorrent-dht', 'utp-native', 'fs-native-extensions'],
   define: { __filename: 'import.meta.filename', __dirname: 'import.meta.dirname' },
-  ssr: { noExternal: true }
+  ssr: { noExternal: true },
+  // The bundle holds webtorrent and about a hundred packages under it: their licenses go
+  // beside it, as dist/vendor's do (dist/ is in package.json's "files").
+  build: { license: { fileName: 'LICENSES.md' } }
 }))

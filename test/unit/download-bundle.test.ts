@@ -55,6 +55,15 @@ describe('the download bundle of `seedcast get`', () => {
     expect(notAscii).toEqual([])
   })
 
+  it('carries the licenses of the packages it holds (dist/ is in the published files)', () => {
+    const licenses = readFileSync(join(repoRoot, 'dist/download/LICENSES.md'), 'utf8')
+    const listed = new Set([...licenses.matchAll(/^## ((?:@[^/\s]+\/)?[^\s]+) - /gm)].map(match => match[1]!))
+    const inBundle = new Set(bundleFiles().flatMap(name => [...readFileSync(join(repoRoot, 'dist/download', name), 'utf8').matchAll(/^\/\/ node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)].map(match => match[1]!)))
+    expect(inBundle.size).toBeGreaterThan(20)
+    expect([...inBundle].filter(name => !listed.has(name))).toEqual([])
+    expect(licenses).toMatch(/^## webtorrent - \d+\.\d+\.\d+ \(MIT\)$/m)
+  })
+
   for (const dht of [false, true]) {
     it(`is what get runs${dht ? ', with the DHT library loaded beside it' : ' with --no-dht'}, and nothing get never runs is loaded`, () => withTemp(tempDir(), async tmp => {
       const torrent = await lonelyTorrent(tmp.path)
