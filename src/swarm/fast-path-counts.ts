@@ -44,6 +44,8 @@ export const fastPathCounts = {
   coalescedUpdates: 0,
   /** Requests that reached a web seed already destroyed, dropped instead of read through its nulled torrent (web-seed-close.ts). */
   closedWebSeedRequests: 0,
+  /** HTTP tracker announces that failed with their cleanup still listed, released so a destroy need not wait 1 s for them (tracker-request-release.ts). */
+  releasedTrackerRequests: 0,
   /** Times a download's cap on a peer's outstanding requests was set or changed (its extended handshake's reqq). */
   cappedRequestQueues: 0,
   /** MSE (encryption) handshakes whose Diffie-Hellman keys were made without Node's per-object prime check (mse-key.ts). */

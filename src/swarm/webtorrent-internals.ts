@@ -19,6 +19,7 @@ import { MseKeyExchange } from './mse-key.js'
 import { receiveStraightFromSockets, socketReadKeys, type PipingPeerProto } from './direct-receive.js'
 import { sendStraightToSockets, type SendingPeerProto } from './direct-send.js'
 import { coalesceTorrentUpdates, type UpdatingTorrentProto } from './coalesced-updates.js'
+import { releaseFailedRequests, type RequestingHttpTrackerProto } from './tracker-request-release.js'
 import { dropRequestsAfterClose, type RequestingWebConnProto } from './web-seed-close.js'
 
 
@@ -97,7 +98,7 @@ function trackerPrototype (url: string): object | undefined {
 }
 
 /** The features, named as the warning line names them. */
-export type Feature = 'peer links' | 'piece framing' | 'receive without copies' | 'pieces assembled in place' | 'receive straight from the socket' | 'send straight to the socket' | 'requests found from the last match' | 'request scheduler runs coalesced' | 'web seed requests dropped after close' | 'socket write batching' | 'WebRTC stall check' | 'peer message limits' | 'incoming connection cap' | 'WebRTC glare tie-break' | 'outgoing connections from --host' | 'uTP close by libtorrent peers' | 'duplicate connections sharing an address' | 'download request queue limit' | 'MSE key exchange without a prime check' | 'debug lines built only when shown'
+export type Feature = 'peer links' | 'piece framing' | 'receive without copies' | 'pieces assembled in place' | 'receive straight from the socket' | 'send straight to the socket' | 'requests found from the last match' | 'request scheduler runs coalesced' | 'web seed requests dropped after close' | 'failed tracker announces released' | 'socket write batching' | 'WebRTC stall check' | 'peer message limits' | 'incoming connection cap' | 'WebRTC glare tie-break' | 'outgoing connections from --host' | 'uTP close by libtorrent peers' | 'duplicate connections sharing an address' | 'download request queue limit' | 'MSE key exchange without a prime check' | 'debug lines built only when shown'
 
 export interface FeatureStatus { feature: Feature, on: boolean, missing: string[], consequence: string }
 
@@ -175,6 +176,12 @@ const FEATURES: Array<{ feature: Feature, needs: Requirement[], needsFeatures?: 
     feature: 'web seed requests dropped after close',
     needs: [{ what: 'webtorrent WebConn.prototype.httpRequest', ok: t => fn(t.webConn, 'httpRequest') }],
     consequence: 'a web seed destroyed with a request still queued throws (an unhandled rejection: `get` ends with a stack trace)'
+  },
+  {
+    feature: 'failed tracker announces released',
+    // Its #cleanupFns is an instance field: the wrapper checks it on each call and does nothing without it.
+    needs: [{ what: 'bittorrent-tracker HTTPTracker.prototype._request', ok: t => fn(t.httpTracker, '_request') }],
+    consequence: 'a failed HTTP tracker announce holds the exit for 1 s'
   },
   { feature: 'socket write batching', needs: [], needsFeatures: ['peer links'], consequence: 'one write(2) per block' },
   { feature: 'WebRTC stall check', needs: [], needsFeatures: ['peer links'], consequence: 'a vanished WebRTC peer is kept until ICE fails' },
@@ -292,6 +299,7 @@ export function applyWebTorrentInternals (targets: InternalTargets = libraryTarg
   if (on('requests found from the last match')) findRequestsFromLastMatch(targets.wire as PullingWireProto)
   if (on('request scheduler runs coalesced')) coalesceTorrentUpdates(targets.torrent as UpdatingTorrentProto)
   if (on('web seed requests dropped after close')) dropRequestsAfterClose(targets.webConn as RequestingWebConnProto)
+  if (on('failed tracker announces released')) releaseFailedRequests(targets.httpTracker as RequestingHttpTrackerProto)
   if (on('peer message limits')) limitPeerMessages(targets)
   if (on('incoming connection cap')) capIncoming(targets.torrent as TorrentProto)
   if (on('duplicate connections sharing an address')) keepSharedAddresses(targets.peer as DestroyingPeerProto)

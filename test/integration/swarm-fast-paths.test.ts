@@ -18,7 +18,7 @@ describe('WebTorrent fast paths with a real peer', () => {
   it('every feature is on with the pinned dependencies, and no warning is printed', () => {
     const status = applyWebTorrentInternals()
     expect(status.filter(entry => !entry.on)).toEqual([])
-    expect(status.map(entry => entry.feature)).toEqual(['peer links', 'piece framing', 'receive without copies', 'pieces assembled in place', 'receive straight from the socket', 'send straight to the socket', 'requests found from the last match', 'request scheduler runs coalesced', 'web seed requests dropped after close', 'socket write batching', 'WebRTC stall check', 'peer message limits', 'incoming connection cap', 'WebRTC glare tie-break', 'outgoing connections from --host', 'uTP close by libtorrent peers', 'duplicate connections sharing an address', 'download request queue limit', 'MSE key exchange without a prime check', 'debug lines built only when shown'])
+    expect(status.map(entry => entry.feature)).toEqual(['peer links', 'piece framing', 'receive without copies', 'pieces assembled in place', 'receive straight from the socket', 'send straight to the socket', 'requests found from the last match', 'request scheduler runs coalesced', 'web seed requests dropped after close', 'failed tracker announces released', 'socket write batching', 'WebRTC stall check', 'peer message limits', 'incoming connection cap', 'WebRTC glare tie-break', 'outgoing connections from --host', 'uTP close by libtorrent peers', 'duplicate connections sharing an address', 'download request queue limit', 'MSE key exchange without a prime check', 'debug lines built only when shown'])
     expect(internalsWarnings()).toEqual([])
   })
 
