@@ -28,6 +28,21 @@ export const BUNDLED_PACKAGES = ['feedsmith', 'zod', 'music-metadata', 'uuid', '
 export const WHOLE_PACKAGES = ['@oclif/core']
 
 /**
+ * Modules of src/ that import a bundled package for one use, each given a bundle of the names
+ * it imports (dist/vendor/<package>.<module>.js, index key `<package> for <module>`) instead of
+ * the package's bundle for every use. feedsmith exports all it has from one entry: its bundle
+ * held its parsers beside its writers, and `seedcast publish`, which only writes feeds, loaded
+ * them (424 kB; the writers' bundle is 158 kB). These modules only re-export names of the
+ * package (as dist/ files, left out of the command bundles so their imports are theirs).
+ */
+export const SEPARATE_IMPORTERS = ['src/feed/feedsmith-writers.js', 'src/feed/read/feedsmith-readers.js']
+
+/** The index key of the bundle `importer` (one of SEPARATE_IMPORTERS) gets for `specifier`. */
+export function separateKey (specifier: string, importer: string): string {
+  return `${specifier} for ${importer}`
+}
+
+/**
  * Commands that run for long (minutes to days) keep the packages themselves: their start-up
  * matters little, and what a process loads it holds for life. An idle seeder with the
  * bundles held more (heap after GC 13.44 -> 13.92 MB, RSS +1.1 MiB, two runs each): a bundle
@@ -48,8 +63,8 @@ export function bundlesFor (argv: string[]): boolean {
 export const BUNDLED_INDEX = 'dist/vendor/bundled.json'
 
 export interface BundledIndex {
-  /** By specifier ('@oclif/core/flags'). */
-  packages: Record<string, { package: string, version: string, file: string, exports: string[] }>
+  /** By specifier ('@oclif/core/flags'), or separateKey's `<specifier> for <importer>` for one of SEPARATE_IMPORTERS. */
+  packages: Record<string, { package: string, version: string, file: string, exports: string[], specifier?: string, importer?: string }>
 }
 
 /**
@@ -70,7 +85,7 @@ export type DownloadEntry = 'download' | 'internals'
 type ResolveHook = (specifier: string, context: { parentURL?: string }, next: (specifier: string, context: object) => unknown) => unknown
 type RegisterHooks = (hooks: { resolve: ResolveHook }) => unknown
 
-let mapped: Map<string, string> | undefined
+let mapped: string[] | undefined
 let commandUrls: Map<string, string> | undefined
 let downloadUrls: Record<DownloadEntry, string> | undefined
 
@@ -94,14 +109,14 @@ export function downloadBundle (): Record<DownloadEntry, string> | undefined {
 
 /**
  * From here on, this process's modules under root/dist/ and root/bin/ (not the bundles
- * themselves) import the bundled packages from dist/vendor. Returns the specifiers mapped: none when the
+ * themselves) import the bundled packages from dist/vendor. Returns the index keys mapped: none when the
  * bundle's index is missing or unreadable (a build without the bundle step: everything then
  * loads as usual; test/unit/bundled-deps.test.ts fails on such a build) or Node has no
  * module.registerHooks. Call it before the first of those packages is imported: one
  * already loaded stays loaded (and a second copy would be loaded beside it).
  */
 export function useBundledDependencies (root: string): string[] {
-  if (mapped) return [...mapped.keys()]
+  if (mapped) return [...mapped]
   const registerHooks = (module as unknown as { registerHooks?: RegisterHooks }).registerHooks
   if (typeof registerHooks !== 'function') return []
   const rootUrl = pathToFileURL(root.endsWith('/') ? root : root + '/').href
@@ -111,9 +126,15 @@ export function useBundledDependencies (root: string): string[] {
   } catch {
     return []
   }
-  const urls = new Map<string, string>()
-  for (const [name, { file }] of Object.entries(index.packages ?? {})) urls.set(name, new URL(`dist/vendor/${file}`, rootUrl).href)
   const distUrl = new URL('dist/', rootUrl).href
+  const urls = new Map<string, string>()
+  // For the modules of SEPARATE_IMPORTERS: by their URL and a line break before the specifier.
+  const separate = new Map<string, string>()
+  for (const [name, { file, specifier, importer }] of Object.entries(index.packages ?? {})) {
+    const url = new URL(`dist/vendor/${file}`, rootUrl).href
+    if (specifier !== undefined && importer !== undefined) separate.set(`${new URL(importer, distUrl).href}\n${specifier}`, url)
+    else urls.set(name, url)
+  }
   let commands: Map<string, string> | undefined
   try {
     const { commands: files } = JSON.parse(readFileSync(new URL(COMMANDS_INDEX, rootUrl), 'utf8')) as { commands: Record<string, string> }
@@ -143,13 +164,13 @@ export function useBundledDependencies (root: string): string[] {
         const inDist = new URL(specifier, parent).href
         if (inDist.startsWith(distUrl)) return { url: inDist, format: 'module', shortCircuit: true }
       }
-      const url = urls.get(specifier)
+      const url = (parent === undefined ? undefined : separate.get(`${parent}\n${specifier}`)) ?? urls.get(specifier)
       if (url === undefined || parent === undefined || parent.startsWith(vendor) || !importers.some(importer => parent.startsWith(importer))) return next(specifier, context)
       return { url, format: 'module', shortCircuit: true }
     }
   })
-  mapped = urls
+  mapped = Object.keys(index.packages ?? {})
   commandUrls = commands
   downloadUrls = download
-  return [...urls.keys()]
+  return [...mapped]
 }

@@ -6,15 +6,17 @@
 // Left out of the bundle (imported from dist/ as they are, through `seedcast-dist:` specifiers
 // the CLI's resolve hook maps back): the modules the CLI loads before the command (bin/run.js's
 // fast start, and the early hashing and copying it starts: one copy of each, shared with the
-// command), the modules that find files beside themselves from import.meta.url, and
-// everything these import. Third-party packages stay bare imports (their bundles in
-// dist/vendor, or the packages). The long-running commands are not bundled, nor get (its own bundle).
+// command), the modules that find files beside themselves from import.meta.url, the modules
+// given their own bundles of a package's names (cli/bundled-deps.ts SEPARATE_IMPORTERS: the
+// CLI's resolve hook tells them apart by their URL), and everything these import.
+// Third-party packages stay bare imports (their bundles in dist/vendor, or the packages). The
+// long-running commands are not bundled, nor get (its own bundle).
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { defineConfig } from 'vite'
 import { nodeBundleConfig, root } from './node-bundle.js'
-import { bundlesFor, DIST_SPECIFIER } from '../dist/cli/bundled-deps.js'
+import { bundlesFor, DIST_SPECIFIER, SEPARATE_IMPORTERS } from '../dist/cli/bundled-deps.js'
 import { FAST_RUN_COMMANDS } from '../dist/cli/fast-start.js'
 
 const dist = join(root, 'dist')
@@ -42,11 +44,11 @@ const entryOf = id => `commands/${id.replaceAll(':', '/')}`
 const manifest = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8'))
 const input = Object.fromEntries(BUNDLED_COMMANDS.map(id => [entryOf(id), join(root, ...manifest.commands[id].relativePath)]))
 
-// What bin/run.js loads before the command, and every module of the commands' graph that
-// reads import.meta (files beside itself, its own source), with what they import.
+// What bin/run.js loads before the command, every module of the commands' graph that reads
+// import.meta (files beside itself, its own source), and SEPARATE_IMPORTERS, with what they import.
 const BEFORE_THE_COMMAND = ['cli/fast-start.js', 'cli/bundled-deps.js', 'cli/quick-answer.js', 'cli/hashing-command.js'].map(path => join(dist, path))
 const selfLocating = [...closure(Object.values(input))].filter(file => readFileSync(file, 'utf8').includes('import.meta'))
-export const external = closure([...BEFORE_THE_COMMAND, ...selfLocating])
+export const external = closure([...BEFORE_THE_COMMAND, ...selfLocating, ...SEPARATE_IMPORTERS.map(path => join(dist, path))])
 
 export default defineConfig(nodeBundleConfig({
   outDir: 'dist/bundle',

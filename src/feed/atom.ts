@@ -1,4 +1,5 @@
-import { generateAtomFeed, type AtomFeed } from 'feedsmith'
+import type { AtomFeed } from 'feedsmith'
+import { generateAtomFeed } from './feedsmith-writers.js'
 import type { ShowConfig } from '../model/show.js'
 import { atomId } from './ids.js'
 import type { PublishedEpisode } from './published.js'

@@ -1,4 +1,5 @@
-import { generateRssFeed, type RssFeed } from 'feedsmith'
+import type { RssFeed } from 'feedsmith'
+import { generateRssFeed } from './feedsmith-writers.js'
 import type { ShowConfig } from '../model/show.js'
 import { licenseUrl } from './license.js'
 import type { PublishedEpisode } from './published.js'

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
@@ -138,12 +138,16 @@ describe('the bundled dependencies of the CLI', () => {
     try {
       // Records every module the CLI process loads, printed to stderr at exit.
       const recorder = `data:text/javascript,${encodeURIComponent("import { registerHooks } from 'node:module'; const urls = []; registerHooks({ load (url, context, next) { urls.push(url); return next(url, context) } }); process.on('exit', () => process.stderr.write('\\nLOADED ' + JSON.stringify(urls) + '\\n'))")}`
+      const opml = join(path, 'subscriptions.opml')
+      writeFileSync(opml, '<?xml version="1.0"?>\n<opml version="2.0"><head><title>none yet</title></head><body></body></opml>\n')
       const runs = [
         ['init', join(path, 'show'), '--title', 'T', '--description', 'D', '--author', 'A', '--owner-name', 'A', '--owner-email', 'a@example.org', '--language', 'en', '--category', 'Technology', '--base-url', 'https://show.example.org/'],
         ['publish', join(repoRoot, 'fixtures/episode.mp3'), '--show', join(path, 'show'), '--title', 'One'],
         ['episodes', 'list', '--show', join(path, 'show')],
         // oclif's own run (execute, Config.load, its plugin loader), from the bundle too.
         ['follow', 'list', '--dir', join(path, 'library')],
+        // feedsmith's parsers, in their own bundle (cli/bundled-deps.ts SEPARATE_IMPORTERS).
+        ['follow', 'import', opml, '--dir', join(path, 'library')],
         // A topic's help (oclif's Help class: OCLIF_COLUMNS leaves the pre-rendered pages
         // aside), and an error (oclif's handle).
         ['feed'],
@@ -151,6 +155,10 @@ describe('the bundled dependencies of the CLI', () => {
       ]
       const loaded: string[] = []
       const distUrl = pathToFileURL(join(repoRoot, 'dist') + '/').href
+      const vendorUrl = pathToFileURL(join(repoRoot, 'dist/vendor') + '/').href
+      /** The modules of node_modules the bundles of dist/vendor among `urls` hold (rolldown names each in a comment). */
+      const vendored = (urls: string[]) => urls.filter(url => url.startsWith(vendorUrl))
+        .flatMap(url => [...readFileSync(fileURLToPath(url), 'utf8').matchAll(/^\/\/ (node_modules\/\S+)$/gm)].map(match => match[1]!))
       let bundledModules = 0
       for (const args of runs) {
         const result = spawnSync(process.execPath, ['--import', recorder, binPath, ...args], { cwd: path, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', OCLIF_COLUMNS: '70' } })
@@ -163,9 +171,15 @@ describe('the bundled dependencies of the CLI', () => {
         expect(inBundles.filter(path => plain.has(path)), `seedcast ${args.join(' ')}`).toEqual([])
         bundledModules += inBundles.length
         loaded.push(...urls)
+        // publish writes feeds and never reads one: feedsmith's parsers (and the entity tables
+        // and XML validator they use) stay out of it.
+        if (args[0] === 'publish') {
+          const modules = vendored(urls)
+          expect(modules.filter(module => module.startsWith('node_modules/feedsmith/')).length, 'publish loads feedsmith').toBeGreaterThan(10)
+          expect(modules.filter(module => /^node_modules\/(feedsmith\/dist\/.*\/parse\/|entities\/)/.test(module))).toEqual([])
+        }
       }
       expect(bundledModules).toBeGreaterThan(20)
-      const vendorUrl = pathToFileURL(join(repoRoot, 'dist/vendor') + '/').href
       const bundles = new Set(loaded.filter(url => url.startsWith(vendorUrl)).map(url => url.slice(vendorUrl.length)))
       for (const { file } of Object.values(readIndex().packages)) expect(bundles, `the CLI did not load dist/vendor/${file}`).toContain(file)
       expect(loaded.filter(url => new RegExp(`node_modules/(${PACKAGES_PATTERN})/`).test(url))).toEqual([])

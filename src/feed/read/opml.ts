@@ -1,4 +1,5 @@
-import { generateOpml, parseOpml } from 'feedsmith'
+import { generateOpml } from '../feedsmith-writers.js'
+import { parseOpml } from './feedsmith-readers.js'
 import { SeedcastError } from '../../errors.js'
 
 export interface OpmlFeed {

@@ -1,4 +1,5 @@
-import { parseFeed, type AtomFeed, type RssFeed } from 'feedsmith'
+import type { AtomFeed, RssFeed } from 'feedsmith'
+import { parseFeed } from './feedsmith-readers.js'
 import { SeedcastError } from '../../errors.js'
 import { absoluteUrl, episodeMedia, sourceKind, type AlternateEnclosureLike } from './sources.js'
 import type { FeedEpisode, FeedLink, MediaFile, PodcastFeed } from './types.js'
