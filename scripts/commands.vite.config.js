@@ -15,24 +15,11 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { defineConfig } from 'vite'
-import { nodeBundleConfig, root } from './node-bundle.js'
+import { nodeBundleConfig, relativeImportClosure, root } from './node-bundle.js'
 import { bundlesFor, DIST_SPECIFIER, SEPARATE_IMPORTERS } from '../dist/cli/bundled-deps.js'
 import { FAST_RUN_COMMANDS } from '../dist/cli/fast-start.js'
 
 const dist = join(root, 'dist')
-
-/** The modules of dist/ that `from` imports by relative path, and theirs, and so on. */
-function closure (starts) {
-  const seen = new Set()
-  const stack = [...starts]
-  while (stack.length > 0) {
-    const file = stack.pop()
-    if (seen.has(file)) continue
-    seen.add(file)
-    for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/(?:\bfrom|\bimport)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)) stack.push(resolve(dirname(file), specifier))
-  }
-  return seen
-}
 
 /**
  * The commands bundled: those bin/run.js's fast path runs, but the long-running ones, and get,
@@ -47,8 +34,8 @@ const input = Object.fromEntries(BUNDLED_COMMANDS.map(id => [entryOf(id), join(r
 // What bin/run.js loads before the command, every module of the commands' graph that reads
 // import.meta (files beside itself, its own source), and SEPARATE_IMPORTERS, with what they import.
 const BEFORE_THE_COMMAND = ['cli/fast-start.js', 'cli/bundled-deps.js', 'cli/quick-answer.js', 'cli/hashing-command.js'].map(path => join(dist, path))
-const selfLocating = [...closure(Object.values(input))].filter(file => readFileSync(file, 'utf8').includes('import.meta'))
-export const external = closure([...BEFORE_THE_COMMAND, ...selfLocating, ...SEPARATE_IMPORTERS.map(path => join(dist, path))])
+const selfLocating = [...relativeImportClosure(Object.values(input), { dynamic: true })].filter(file => readFileSync(file, 'utf8').includes('import.meta'))
+export const external = relativeImportClosure([...BEFORE_THE_COMMAND, ...selfLocating, ...SEPARATE_IMPORTERS.map(path => join(dist, path))], { dynamic: true })
 
 export default defineConfig(nodeBundleConfig({
   outDir: 'dist/bundle',

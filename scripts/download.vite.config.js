@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { defineConfig } from 'vite'
-import { nodeBundleConfig, root } from './node-bundle.js'
+import { nodeBundleConfig, relativeImportClosure, root } from './node-bundle.js'
 import { DIST_SPECIFIER } from '../dist/cli/bundled-deps.js'
 import { fileURLToPath } from 'node:url'
 import { replacementsFor, standInsFor, trackerClientOnly } from '../dist/src/swarm/lean-imports.js'
@@ -24,20 +24,7 @@ const dist = join(root, 'dist')
 export const ENTRIES = { download: 'src/swarm/download/download.js', internals: 'src/swarm/webtorrent-internals.js' }
 export const COMMAND = 'commands/get.js'
 
-/** The modules of dist/ that `starts` import statically by relative path, and theirs, and so on. */
-function staticClosure (starts) {
-  const seen = new Set()
-  const stack = [...starts]
-  while (stack.length > 0) {
-    const file = stack.pop()
-    if (seen.has(file)) continue
-    seen.add(file)
-    for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/(?:\bfrom|^import)\s*['"](\.{1,2}\/[^'"]+)['"]/gm)) stack.push(resolve(dirname(file), specifier))
-  }
-  return seen
-}
-
-export const external = staticClosure([join(dist, COMMAND)])
+export const external = relativeImportClosure([join(dist, COMMAND)], { dynamic: false })
 const options = { dht: true, webrtc: false, downloadOnly: true }
 const standIns = Object.values(standInsFor(options))
 const replacements = replacementsFor(options)

@@ -3,9 +3,29 @@
 // dist/<outDir> of ES modules, readable (not minified, no source maps; ASCII only, without
 // JSDoc comments), entries named as given and shared chunks under chunks/, with the index
 // asset each build writes kept.
+import { readFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const root = fileURLToPath(new URL('..', import.meta.url))
+
+/**
+ * The modules of dist/ that `starts` import by relative path, and theirs, and so on: their
+ * static imports (`from './x.js'`, `import './x.js'` at a line's start), and with `dynamic`
+ * also `import('./x.js')` and an `import './x.js'` anywhere.
+ */
+export function relativeImportClosure (starts, { dynamic }) {
+  const pattern = dynamic ? /(?:\bfrom|\bimport)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g : /(?:\bfrom|^import)\s*['"](\.{1,2}\/[^'"]+)['"]/gm
+  const seen = new Set()
+  const stack = [...starts]
+  while (stack.length > 0) {
+    const file = stack.pop()
+    if (seen.has(file)) continue
+    seen.add(file)
+    for (const [, specifier] of readFileSync(file, 'utf8').matchAll(pattern)) stack.push(resolve(dirname(file), specifier))
+  }
+  return seen
+}
 
 /** A Vite config: `plugin`, `input` and `external` per build; `ssr`, `build` and the rest merged in. */
 export function nodeBundleConfig ({ outDir, plugin, input, external, ssr = {}, build = {}, ...rest }) {
