@@ -18,7 +18,7 @@ import { defineConfig } from 'vite'
 import { nodeBundleConfig, relativeImportClosure, root } from './node-bundle.js'
 import { DIST_SPECIFIER } from '../dist/cli/bundled-deps.js'
 import { fileURLToPath } from 'node:url'
-import { replacementsFor, standInsFor, trackerClientOnly } from '../dist/src/swarm/lean-imports.js'
+import { replacementsFor, replaces, standInsFor, trackerClientOnly } from '../dist/src/swarm/lean-imports.js'
 
 const dist = join(root, 'dist')
 export const ENTRIES = { download: 'src/swarm/download/download.js', internals: 'src/swarm/webtorrent-internals.js' }
@@ -38,9 +38,9 @@ export default defineConfig(nodeBundleConfig({
     resolveId (source, importer) {
       if (importer === undefined) return undefined
       if (source === 'bittorrent-tracker' && importer.includes('/node_modules/torrent-discovery/')) return `${STAND_IN}tracker-client`
-      const replacement = replacements.find(({ specifier, from }) => specifier === source && (from === undefined || importer.includes(from)))
+      const replacement = replacements.find(entry => replaces(entry, source, importer))
       if (replacement) return fileURLToPath(replacement.url)
-      const index = standIns.findIndex(({ specifier, from }) => specifier === source && (from === undefined || importer.includes(from)))
+      const index = standIns.findIndex(entry => replaces(entry, source, importer))
       if (index >= 0) return `${STAND_IN}${index}`
       if (!source.startsWith('.')) return undefined
       const path = resolve(dirname(importer), source)

@@ -85,8 +85,16 @@ const REPLACEMENTS: Record<string, string> = {
   throughput: new URL('./speed-meter.js', import.meta.url).href
 }
 
+/** What a replacement or stand-in takes the place of: `specifier`, where `from` (when given) is part of the importer's URL. */
+interface Scoped { specifier: string, from?: string }
+
+/** Whether `entry` takes the place of `specifier` imported by `importer` (a URL or path). */
+export function replaces (entry: Scoped, specifier: string, importer: string | undefined): boolean {
+  return entry.specifier === specifier && (entry.from === undefined || importer?.includes(entry.from) === true)
+}
+
 /** A replacement of `specifier` where `from` is part of the importer's URL: the module at `url` in its place. */
-export interface Replacement { specifier: string, from?: string, url: string }
+export interface Replacement extends Scoped { url: string }
 
 /**
  * The replacements for a process with these options: REPLACEMENTS, and in a download-only
@@ -119,7 +127,7 @@ export interface LeanImportOptions {
 }
 
 /** A stand-in: the module `source` in place of `specifier`, where `from` (when given) is part of the importer's URL. */
-export interface StandIn { specifier: string, from?: string, source: string }
+export interface StandIn extends Scoped { source: string }
 
 /**
  * The stand-ins (by the package each spares) for a process with these options, but the
@@ -158,9 +166,9 @@ export function leaveOutUnusedModules (options: LeanImportOptions = {}): boolean
         const client = next('bittorrent-tracker/client', context) as { url: string }
         return { url: `data:text/javascript,${encodeURIComponent(trackerClientOnly(client.url))}`, format: 'module', shortCircuit: true }
       }
-      const replacement = replacements.find(({ specifier: replaced, from }) => replaced === specifier && (from === undefined || context.parentURL?.includes(from)))
+      const replacement = replacements.find(entry => replaces(entry, specifier, context.parentURL))
       if (replacement !== undefined) return { url: replacement.url, format: 'module', shortCircuit: true }
-      const standIn = bySpecifier.get(specifier)?.find(({ from }) => from === undefined || context.parentURL?.includes(from))
+      const standIn = bySpecifier.get(specifier)?.find(entry => replaces(entry, specifier, context.parentURL))
       if (standIn === undefined) return next(specifier, context)
       return { url: `data:text/javascript,${encodeURIComponent(standIn.source)}`, format: 'module', shortCircuit: true }
     }
