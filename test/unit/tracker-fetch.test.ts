@@ -34,9 +34,11 @@ describe('the tracker fetch of get', () => {
   })
 
   it('refuses an answer past its bound, a redirect loop, and stops when aborted', async () => {
+    let slowStarted!: () => void
+    const slowAnswering = new Promise<void>(resolve => { slowStarted = resolve })
     const base = await serve((request, response) => {
       if (request.url === '/loop') { response.writeHead(302, { location: '/loop' }); response.end(); return }
-      if (request.url === '/slow') { response.writeHead(200); response.write('d8:interval'); return }
+      if (request.url === '/slow') { response.writeHead(200); response.write('d8:interval', () => slowStarted()); return }
       // An answer that never ends: chunks until the client goes away.
       response.writeHead(200)
       const chunk = Buffer.alloc(64 * 1024, 0x61)
@@ -48,7 +50,9 @@ describe('the tracker fetch of get', () => {
     await expect(trackerFetch(`${base}/loop`)).rejects.toThrow(/more than 20 redirects/)
     const controller = new AbortController()
     const pending = trackerFetch(`${base}/slow`, { signal: controller.signal })
-    setTimeout(() => controller.abort(), 50)
+    // Aborted once the answer has begun: the request is in flight, its body unfinished.
+    await slowAnswering
+    controller.abort()
     await expect(pending).rejects.toThrow(/aborted/)
     await expect(trackerFetch('ftp://127.0.0.1/announce')).rejects.toThrow(/unsupported protocol/)
   })
