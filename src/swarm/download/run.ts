@@ -78,6 +78,11 @@ export class DownloadRun {
   private done?: ReturnType<DownloadRun['summary']>
   private seedingUntil = Infinity
   private readonly tick: NodeJS.Timeout
+  /**
+   * Fires when the stall timeout or the seed time may be over. Checked only on the progress
+   * tick, `--timeout N` gave up between N and N + 1 s after the last progress.
+   */
+  private deadline?: NodeJS.Timeout
   private resolve!: (result: DownloadResult) => void
   private reject!: (error: SeedcastError) => void
 
@@ -133,6 +138,7 @@ export class DownloadRun {
     torrent.on('verified', () => { if (this.state === 'downloading') queueMicrotask(() => this.checkDone()) })
 
     this.tick = setInterval(() => this.onTick(), options.progressIntervalMs ?? 1000)
+    this.armDeadline()
     if (options.signal?.aborted) queueMicrotask(this.onAbort)
     options.signal?.addEventListener('abort', this.onAbort, { once: true })
   }
@@ -250,19 +256,37 @@ export class DownloadRun {
 
   private onTick (): void {
     const { torrent } = this
+    if (this.state === 'seeding') this.emit({ event: 'seeding', uploaded: torrent.uploaded, peers: torrent.numPeers, speed: Math.round(torrent.uploadSpeed) })
+    if (this.state === 'downloading') this.reportProgress()
+    this.checkDeadlines()
+  }
+
+  /** Ends a seeding whose time is up, or fails a watched state that made no progress for `timeoutSeconds`. */
+  private checkDeadlines (): void {
     const now = performance.now()
     if (this.state === 'seeding') {
-      this.emit({ event: 'seeding', uploaded: torrent.uploaded, peers: torrent.numPeers, speed: Math.round(torrent.uploadSpeed) })
       if (now >= this.seedingUntil) this.succeed()
       return
     }
     if (!WATCHED.has(this.state)) return
+    // Piece data counts as progress when it is seen here: a timestamp per block would cost
+    // a clock read on the hottest path, and this errs towards waiting a little longer.
     if (this.pieceBytesSeen !== this.lastPieceBytes) {
       this.lastPieceBytes = this.pieceBytesSeen
       this.lastProgressAt = now
     }
-    if (this.state === 'downloading') this.reportProgress()
-    if (now - this.lastProgressAt > this.options.timeoutSeconds * 1000) this.fail(this.timeoutError())
+    if (now - this.lastProgressAt >= this.options.timeoutSeconds * 1000) this.fail(this.timeoutError())
+  }
+
+  /** (Re)schedules `deadline` for the moment the current state's limit would be reached. */
+  private armDeadline (): void {
+    clearTimeout(this.deadline)
+    const at = this.state === 'seeding' ? this.seedingUntil : WATCHED.has(this.state) ? this.lastProgressAt + this.options.timeoutSeconds * 1000 : Infinity
+    if (!Number.isFinite(at)) return
+    this.deadline = setTimeout(() => {
+      this.checkDeadlines()
+      if (this.state !== 'ended') this.armDeadline()
+    }, Math.max(0, at - performance.now()) + 1)
   }
 
   private timeoutError (): SeedcastError {
@@ -337,6 +361,7 @@ export class DownloadRun {
     this.state = state
     // Verifying a large existing file takes a while and is progress, not a stall.
     this.lastProgressAt = performance.now()
+    this.armDeadline()
   }
 
   private succeed (): void {
@@ -355,6 +380,7 @@ export class DownloadRun {
     if (this.state === 'ended') return false
     this.state = 'ended'
     clearInterval(this.tick)
+    clearTimeout(this.deadline)
     hostilePeers.removeListener('banned', this.onHostilePeer)
     this.options.signal?.removeEventListener('abort', this.onAbort)
     return true
