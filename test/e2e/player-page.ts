@@ -7,6 +7,7 @@ export interface PlayerStats {
   held: number
   delivered: number
   rejected: number
+  rejectedFromPeers: number
   fromPeers: number
   fromHttp: number
   peers: number

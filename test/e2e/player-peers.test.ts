@@ -1,7 +1,10 @@
+import { copyFile, mkdir, open } from 'node:fs/promises'
+import { basename, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { launchChromium } from '../helpers/chromium.ts'
-import { within } from '../helpers/json-process.ts'
+import { startJsonProcess, waitForLines, within } from '../helpers/json-process.ts'
+import { binPath } from '../helpers/cli.ts'
 import { expectEpisodeBytes, openPlayer, play, playBounded, shareSwitch, stats, waitForAllPieces, waitForTime } from './player-page.ts'
 import { makePlayerShow, seedShow, serveShow, type Cleanups, type PlayerShow } from './player-site.ts'
 import { testListenerContext } from './test-context.ts'
@@ -99,6 +102,49 @@ describe('player with peers', { timeout: 180_000 }, () => {
     expect(s.evicted).toBeGreaterThan(0)
     expect(s.fromHttp).toBe(0)
     expect(s.fromPeers).toBeGreaterThan(bound)
+    await expectEpisodeBytes(page, show)
+  })
+
+  it('never plays a corrupt peer\'s bytes: WebTorrent drops them, the web seed fills in, and the page counts them', async () => {
+    const show = await makePlayerShow(40, cleanups)
+    await serveShow(show, false, cleanups)
+    // A seeder whose copy of the media went bad after it checked it (bit rot, a hand edit):
+    // it reads every block from disk, so it serves the bad bytes to whoever asks.
+    const badDir = join(show.dir, '..', 'bad-copy')
+    await mkdir(badDir)
+    const badFile = join(badDir, basename(show.episode.mediaPath))
+    await copyFile(join(show.dir, 'public', show.episode.mediaPath), badFile)
+    const seed = startJsonProcess([binPath, 'seed', join(show.dir, 'public', show.episode.torrentPath), '--data', badDir, '--no-dht', '--no-lsd', '--no-utp',
+      '--ice-server', 'none', '--state', join(show.dir, '..', 'bad-seed-state'), '--json'], { NO_COLOR: '1' })
+    cleanups.push(seed.kill)
+    await waitForLines('bad seed seeding', 30_000, () => seed.lines.some(line => line.event === 'seeding'), [seed])
+    // One byte flipped in every odd piece.
+    const { pieceLength, length } = show.episode
+    const handle = await open(badFile, 'r+')
+    let flipped = 0
+    try {
+      for (let start = pieceLength; start < length; start += 2 * pieceLength) {
+        const at = Math.min(start + 100, length - 1)
+        await handle.write(Buffer.from([show.media[at]! ^ 0xff]), 0, 1, at)
+        flipped++
+      }
+    } finally {
+      await handle.close()
+    }
+    expect(flipped).toBeGreaterThan(2)
+    // Every web-seed answer takes 2 s to start: the listener asks the peer first.
+    const page = await (await slowWebSeedListener(browser, show)).newPage()
+    await openPlayer(page, show.pageUrl)
+    await play(page, 4)
+    await waitForTime(page, 6, 90_000)
+    const s = await stats(page)
+    expect(s.rejectedFromPeers).toBeGreaterThanOrEqual(1)
+    expect(s.rejected).toBe(0)
+    expect(s.fromPeers).toBeGreaterThan(0)
+    expect(s.fromHttp).toBeGreaterThan(0)
+    // And the listener is told, on the player's status line.
+    await page.waitForFunction(() => /\d+ bad pieces? from peers discarded/.test(document.querySelector('.sc-stats')?.textContent ?? ''), undefined, { timeout: 10_000, polling: 100 })
+    // What reached the element is the episode's, piece for piece.
     await expectEpisodeBytes(page, show)
   })
 

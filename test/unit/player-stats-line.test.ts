@@ -8,7 +8,7 @@ import { statsText, type StatsLineView } from '../../web/player/stats-line.ts'
 
 const wire = (peerInterested: boolean, speed: number) => ({ peerInterested, uploadSpeed: () => speed })
 
-const base: StatsLineView = { rejected: 0, fromPeers: 1_200_000, fromHttp: 300_000, peers: 2, listeners: 0, uploadSpeed: 0, sharing: true }
+const base: StatsLineView = { rejected: 0, rejectedFromPeers: 0, fromPeers: 1_200_000, fromHttp: 300_000, peers: 2, listeners: 0, uploadSpeed: 0, sharing: true }
 
 describe('player status line', () => {
   it('counts as listeners the peers that want pieces or were just sent some, and the speed to them alone', () => {
@@ -24,6 +24,7 @@ describe('player status line', () => {
     const { listeners, uploadSpeed } = listenersOf([wire(true, 3_200)])
     expect(statsText({ ...base, listeners, uploadSpeed })).toBe('2 peers · 1.2\u00a0MB from peers, 300\u00a0kB from the server · sharing with 1 listener at 3.2\u00a0kB/s')
     expect(statsText({ ...base, sharing: false, rejected: 1, peers: 1 })).toBe('1 peer · 1.2\u00a0MB from peers, 300\u00a0kB from the server · not sharing · 1 bad piece from the server discarded')
+    expect(statsText({ ...base, rejected: 2, rejectedFromPeers: 3 })).toBe('2 peers · 1.2\u00a0MB from peers, 300\u00a0kB from the server · sharing, no listener right now · 2 bad pieces from the server discarded · 3 bad pieces from peers discarded')
     // Whatever the wires say, the line agrees with itself.
     for (const wires of [[wire(false, 0)], [wire(true, 0)], [wire(false, 10)], [wire(true, 10), wire(false, 0)]]) {
       const view = listenersOf(wires)

@@ -73,7 +73,10 @@ export interface EngineStats {
   pieces: number
   held: number
   delivered: number
+  /** Pieces the web seed sent that failed their SHA-1 check (discarded). */
   rejected: number
+  /** The same for pieces from peers. */
+  rejectedFromPeers: number
   fromPeers: number
   fromHttp: number
   peers: number
@@ -106,6 +109,7 @@ export class Engine {
   /** Counters of swarms stopped by the share switch. */
   private pastFromPeers = 0
   private pastUploaded = 0
+  private pastRejectedFromPeers = 0
   sharing = true
   private active = false
   /** Seeks so far, and the estimated byte of the last one (audio only; see seeking()). */
@@ -227,6 +231,7 @@ export class Engine {
     if (swarm) {
       const past = swarm.stats()
       this.pastFromPeers += past.fromPeers
+      this.pastRejectedFromPeers += past.rejected
       this.pastUploaded += past.uploaded
     }
     this.store?.nudge()
@@ -240,6 +245,7 @@ export class Engine {
       held: this.store?.held ?? 0,
       delivered: this.deliveredPieces.size,
       rejected: this.webSeed?.rejected ?? 0,
+      rejectedFromPeers: (this.swarm?.rejected ?? 0) + this.pastRejectedFromPeers,
       fromPeers: (this.swarm?.fromPeers ?? 0) + this.pastFromPeers,
       fromHttp: this.webSeed?.bytes ?? 0,
       peers: swarm?.peers ?? 0,

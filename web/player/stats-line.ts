@@ -11,6 +11,7 @@ export interface StatsLineView {
   /** Bytes a second to those listeners. */
   uploadSpeed: number
   rejected: number
+  rejectedFromPeers: number
 }
 
 /**
@@ -26,5 +27,6 @@ export function statsText (s: StatsLineView): string {
   else if (s.listeners === 0) parts.push('sharing, no listener right now')
   else parts.push(`sharing with ${s.listeners} ${s.listeners === 1 ? 'listener' : 'listeners'} at ${formatBytes(Math.round(s.uploadSpeed))}/s`)
   if (s.rejected) parts.push(`${s.rejected} bad ${s.rejected === 1 ? 'piece' : 'pieces'} from the server discarded`)
+  if (s.rejectedFromPeers) parts.push(`${s.rejectedFromPeers} bad ${s.rejectedFromPeers === 1 ? 'piece' : 'pieces'} from peers discarded`)
   return parts.join(' · ')
 }

@@ -5,7 +5,7 @@ import type { EpisodeTorrent } from './metainfo.js'
 import type { PieceStore } from './piece-store.js'
 import { SWARM_GRACE_MS, type PeerView } from './policy.js'
 
-export interface SwarmStats { peers: number, listeners: number, uploaded: number, uploadSpeed: number, fromPeers: number, lookups: number }
+export interface SwarmStats { peers: number, listeners: number, uploaded: number, uploadSpeed: number, fromPeers: number, rejected: number, lookups: number }
 
 /**
  * With no peer connected while pieces are missing, the tracker is asked again (a new announce,
@@ -13,6 +13,9 @@ export interface SwarmStats { peers: number, listeners: number, uploaded: number
  * WebSocket clients) takes over. A lost offer, a connection whose ICE failed or a peer that left
  * thus costs seconds, not minutes. Losing the last peer starts the sequence again.
  */
+/** WebTorrent's warning for a piece from a peer whose SHA-1 did not match (lib/torrent.js). */
+const PIECE_FAILED = /^Piece \d+ failed verification$/
+
 export const LOOKUP_RETRY_MS = [3_000, 6_000, 12_000, 24_000, 48_000]
 
 /** The bundle's private members this page uses, checked once per feature (see bundle-internals.ts). */
@@ -42,11 +45,12 @@ export class Swarm implements PeerView {
     private readonly client: BrowserClient,
     private readonly torrent: BrowserTorrent,
     private readonly store: PieceStore,
-    /** Verified bytes that came from peers (counted by the store adapter). */
-    private readonly counter: { fromPeers: number }
+    /** Verified bytes that came from peers (counted by the store adapter), and pieces from peers that failed their SHA-1. */
+    private readonly counter: { fromPeers: number, rejected: number }
   ) {}
 
   get fromPeers (): number { return this.counter.fromPeers }
+  get rejected (): number { return this.counter.rejected }
 
   /**
    * `bounded`: the store cannot hold the whole episode, so nothing is selected at first and the
@@ -56,7 +60,7 @@ export class Swarm implements PeerView {
     const { default: WebTorrent } = await import('webtorrent/dist/webtorrent.min.js')
     const client = new WebTorrent({ dht: false, lsd: false, utp: false, webSeeds: false, tracker: rtcConfig ? { rtcConfig } : {} })
     client.on('error', () => {})
-    const counter = { fromPeers: 0 }
+    const counter = { fromPeers: 0, rejected: 0 }
     const torrent = client.add(episode.torrentFile, {
       store: storeAdapter(store, bytes => { counter.fromPeers += bytes }),
       storeCacheSlots: 0,
@@ -65,7 +69,9 @@ export class Swarm implements PeerView {
     })
     const swarm = new Swarm(client, torrent, store, counter)
     torrent.on('error', () => {})
-    torrent.on('warning', () => {})
+    // WebTorrent drops a piece whose SHA-1 is wrong and asks for it again; the listener is told
+    // how many, as for the web seed's (its only word for it is this warning).
+    torrent.on('warning', (error: unknown) => { if (error instanceof Error && PIECE_FAILED.test(error.message)) counter.rejected++ })
     // The glare tie-break must be on the prototypes before the first offer crosses: the
     // torrent exists now, its tracker once discovery starts (right before 'ready').
     if (internals.check('WebRTC glare tie-break', glareTorrentNeeds(torrent))) patchTorrent(Object.getPrototypeOf(torrent) as object)
@@ -164,6 +170,7 @@ export class Swarm implements PeerView {
       uploaded: this.torrent.uploaded,
       uploadSpeed,
       fromPeers: this.fromPeers,
+      rejected: this.rejected,
       lookups: this.lookupsTotal
     }
   }
