@@ -26,6 +26,9 @@ if (module.enableCompileCache && !process.env.NODE_COMPILE_CACHE) {
 }
 
 const root = new URL('..', import.meta.url)
+// `seedcast help [COMMAND...]` is `seedcast [COMMAND...] --help`, as with git and npm (oclif
+// has no help command without its help plugin: "command help not found").
+if (process.argv[2] === 'help') process.argv = [...process.argv.slice(0, 2), ...process.argv.slice(3), '--help']
 const argv = process.argv.slice(2)
 
 // For a command that hashes a large input, the hash worker's thread starts first of all
@@ -53,9 +56,9 @@ import('../dist/cli/quick-answer.js')
     .catch(() => [])
     .then(() => false))
   .then(handled => handled || import('../dist/cli/fast-start.js')
-    .then(async ({ fastStart, fastRun, warmUpFor }) => {
+    .then(async ({ fastStart, fastRun, warmUpFor, answerNotACommand }) => {
       await warmUpFor(argv, rootPath)
-      return await fastStart(argv, rootPath, { cache: false }) || await fastRun(argv, rootPath)
+      return await fastStart(argv, rootPath, { cache: false }) || await fastRun(argv, rootPath) || answerNotACommand(argv, rootPath)
     })
     .catch(() => false))
   .then(handled => handled || import('@oclif/core').then(({ execute }) => execute({ dir: import.meta.url })))

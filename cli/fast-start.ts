@@ -12,6 +12,7 @@ import { bundledCommand } from './bundled-deps.js'
 import type { ManifestFlag } from './early-hash.js'
 import { runsHashingCommand } from './hashing-command.js'
 import { cachedHelp, canAnswer, parseJson, readText, userAgent, type PackageJson } from './quick-answer.js'
+import { notACommand, printUsageError } from './not-a-command.js'
 
 interface ManifestCommand {
   id: string
@@ -114,6 +115,32 @@ export async function fastStart (argv: string[], root: string, options: { cache?
     // it in its own words when given the arguments.
     return false
   }
+  return true
+}
+
+/**
+ * Answers argv that names no command (a word after a command that takes none, a typo) with
+ * seedcast's usage error (not-a-command.ts) instead of oclif's "command demo:x not found";
+ * true when it did. Help and version requests, and anything oclif would read otherwise
+ * (plugins, hooks, aliases, a stale manifest), are left to oclif.
+ */
+export function answerNotACommand (argv: string[], root: string): boolean {
+  const pjson = parseOnce<PackageJson>(join(root, 'package.json'))
+  if (!pjson || !canAnswer(pjson) || pjson.oclif.topicSeparator !== ' ') return false
+  const helpFlags = new Set([...(pjson.oclif.additionalHelpFlags ?? []), '--help', '--version', ...(pjson.oclif.additionalVersionFlags ?? [])])
+  const beforeDashes = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv
+  if (beforeDashes.some(arg => helpFlags.has(arg))) return false
+  const manifest = parseOnce<Manifest>(join(root, 'oclif.manifest.json'))
+  if (!manifest || manifest.version !== pjson.version) return false
+  const commands = Object.values(manifest.commands)
+  if (commands.some(command => command.aliases?.length || command.hiddenAliases?.length)) return false
+  const table = Object.fromEntries(commands.map(command => [command.id, {
+    takesArgs: command.strict === false || Object.keys((command.args as Record<string, unknown> | undefined) ?? {}).length > 0,
+    hidden: command.hidden
+  }]))
+  const view = notACommand(argv, table)
+  if (!view) return false
+  printUsageError(argv, view)
   return true
 }
 

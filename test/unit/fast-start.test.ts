@@ -226,7 +226,7 @@ describe('the fast run (one-shot commands without oclif\'s plugin loading)', () 
       expect(fast.stderr, args.join(' ')).not.toContain('NOT HANDLED')
       expect({ code: fast.code, stdout: fast.stdout, stderr: fast.stderr }, `seedcast ${args.join(' ')}`).toEqual(oclif)
     }
-    // Words oclif reads into the command id are left to it: "command feed:build:x not found".
+    // Words oclif reads into the command id are left to it (then not-a-command.ts answers them).
     for (const args of [['feed', 'build', 'x'], ['show', 'x'], ['episodes', 'nosuch'], ['feed:build']]) {
       const fast = runIn(tmp.path, fastRunOnly, args)
       expect(fast.code, args.join(' ')).toBe(3)

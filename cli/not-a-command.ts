@@ -1,0 +1,90 @@
+// oclif reads words after a command that takes no argument as more of the command's name:
+// `seedcast demo myshow` said "command demo:myshow not found", `seedcast follow list x`
+// "command follow:list:x not found", and a typo ("publsh") got no hint. The same argv is
+// answered here, from the manifest, in seedcast's own error form (one line, or the --json
+// error object; exit 2 as every usage error), before oclif would say it its way. Anything
+// oclif runs or answers itself (a command, a topic's help, help flags) is left to it.
+import { errorLine, type ErrorView } from './error-view.js'
+
+/** Command id (words joined by ':') → whether it takes arguments, and whether it is hidden. */
+export type CommandTable = Record<string, { takesArgs: boolean, hidden?: boolean }>
+
+/** The usage error for argv when oclif would find no command in it, else undefined. */
+export function notACommand (argv: string[], table: CommandTable): ErrorView | undefined {
+  const words = leadingWords(argv)
+  if (words.length === 0) return undefined
+  const ids = Object.keys(table)
+  const prefixes = new Set(ids.flatMap(id => id.split(':').map((_, at, parts) => parts.slice(0, at + 1).join(':'))))
+  // The id as oclif's normalizeArgv builds it: a word joins the id while the longer id is
+  // some command's or topic's prefix, or when what is named so far takes no argument.
+  const taken: string[] = []
+  for (const word of words) {
+    const longer = [...taken, word].join(':')
+    if (!prefixes.has(longer) && table[taken.join(':')]?.takesArgs) break
+    taken.push(word)
+  }
+  const id = taken.join(':')
+  if (Object.hasOwn(table, id) || prefixes.has(id)) return undefined
+  const spoken = (count: number) => taken.slice(0, count).join(' ')
+  const visible = ids.filter(id => !table[id]!.hidden)
+  for (let count = taken.length - 1; count >= 1; count--) {
+    const named = taken.slice(0, count).join(':')
+    if (Object.hasOwn(table, named)) {
+      return usage(`unexpected argument "${taken[count]!}": seedcast ${spoken(count)} takes no arguments`, `see seedcast ${spoken(count)} --help`)
+    }
+    if (prefixes.has(named)) {
+      // A topic and a word none of its commands starts with: its commands, and the nearest.
+      const under = visible.filter(id => id.startsWith(named + ':')).map(id => id.slice(named.length + 1).split(':')[0]!)
+      const guess = nearest(taken[count]!, [...new Set(under)])
+      return usage(`unknown command "seedcast ${spoken(count + 1)}"`, `${guess ? `did you mean seedcast ${spoken(count)} ${guess}? ` : ''}seedcast ${spoken(count)} has: ${[...new Set(under)].join(', ')}`)
+    }
+  }
+  const guess = nearest(taken[0]!, [...new Set(visible.map(id => id.split(':')[0]!))])
+  return usage(`unknown command "${taken[0]!}"`, guess ? `did you mean seedcast ${guess}? see seedcast --help` : 'see seedcast --help')
+}
+
+/** Prints `view` as a command's own error would be (stdout with --json, else one line on stderr). */
+export function printUsageError (argv: string[], view: ErrorView): void {
+  if (argv.includes('--json')) process.stdout.write(JSON.stringify({ error: view }) + '\n')
+  else process.stderr.write(errorLine(view) + '\n')
+  process.exitCode = view.exitCode
+}
+
+function usage (message: string, hint: string): ErrorView {
+  return { message, hint, code: 'EUSAGE', exitCode: 2 }
+}
+
+/** The words before the first flag (or `--`), as oclif takes a command's name from them (`a:b` as a first word is an id oclif reads itself). */
+function leadingWords (argv: string[]): string[] {
+  if (argv[0]?.includes(':')) return []
+  const words: string[] = []
+  for (const arg of argv) {
+    if (arg.startsWith('-') || arg.includes('=')) break
+    words.push(arg)
+  }
+  return words
+}
+
+/** The candidate within two edits of `word` (the closest, the first of equals), if any. */
+function nearest (word: string, candidates: string[]): string | undefined {
+  let best: string | undefined
+  let bestDistance = 3
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate)
+    if (distance < bestDistance) { best = candidate; bestDistance = distance }
+  }
+  return best
+}
+
+/** Levenshtein distance; names are short, so the full table is fine. */
+function editDistance (a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, at) => at)
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i]
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    previous = row
+  }
+  return previous[b.length]!
+}

@@ -1,0 +1,61 @@
+// Argv naming no command gets seedcast's own one-line usage error (cli/not-a-command.ts),
+// where oclif said "command demo:myshow not found" for an argument given to a command that
+// takes none. Checked against the committed manifest: every real command line is left alone.
+import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { notACommand, type CommandTable } from '../../cli/not-a-command.js'
+import { binPath, repoRoot } from '../helpers/cli.js'
+
+interface ManifestCommand { id: string, hidden?: boolean, strict?: boolean, args?: Record<string, unknown> }
+const manifest = JSON.parse(readFileSync(join(repoRoot, 'oclif.manifest.json'), 'utf8')) as { commands: Record<string, ManifestCommand> }
+const table: CommandTable = Object.fromEntries(Object.values(manifest.commands).map(command => [command.id, { takesArgs: command.strict === false || Object.keys(command.args ?? {}).length > 0, hidden: command.hidden }]))
+
+function bin (args: string[]) {
+  const result = spawnSync(process.execPath, [binPath, ...args], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 60_000 })
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr }
+}
+
+describe('argv that names no command', () => {
+  it('leaves every command, with or without an argument, and every topic to oclif', () => {
+    const ids = Object.keys(table)
+    expect(ids.length).toBeGreaterThan(20)
+    for (const id of ids) {
+      const words = id.split(':')
+      expect(notACommand(words, table), id).toBeUndefined()
+      expect(notACommand([...words, '--json'], table), id).toBeUndefined()
+      expect(notACommand([...words, 'x'], table) === undefined, `${id} x`).toBe(table[id]!.takesArgs)
+      for (let count = 1; count < words.length; count++) expect(notACommand(words.slice(0, count), table), words.slice(0, count).join(' ')).toBeUndefined()
+    }
+    expect(notACommand([], table)).toBeUndefined()
+    expect(notACommand(['--version'], table)).toBeUndefined()
+    expect(notACommand(['feed:build'], table)).toBeUndefined()
+  })
+
+  it('names the argument a command does not take, the unknown command, and the nearest real one', () => {
+    expect(table.demo?.takesArgs).toBe(false)
+    expect(notACommand(['demo', 'myshow'], table)).toEqual({ message: 'unexpected argument "myshow": seedcast demo takes no arguments', hint: 'see seedcast demo --help', code: 'EUSAGE', exitCode: 2 })
+    expect(notACommand(['follow', 'list', 'x', '--json'], table)?.message).toBe('unexpected argument "x": seedcast follow list takes no arguments')
+    expect(notACommand(['publsh', 'ep.mp3'], table)).toMatchObject({ message: 'unknown command "publsh"', hint: 'did you mean seedcast publish? see seedcast --help' })
+    expect(notACommand(['frobnicate'], table)).toMatchObject({ message: 'unknown command "frobnicate"', hint: 'see seedcast --help' })
+    expect(notACommand(['feed', 'bild'], table)).toMatchObject({ message: 'unknown command "seedcast feed bild"', hint: 'did you mean seedcast feed build? seedcast feed has: build, lint' })
+  })
+
+  it('is what bin/run.js prints: one line on stderr, or the --json error on stdout, exit 2', () => {
+    const plain = bin(['demo', 'myshow'])
+    expect(plain).toEqual({ code: 2, stdout: '', stderr: 'seedcast: unexpected argument "myshow": seedcast demo takes no arguments (see seedcast demo --help)\n' })
+    const json = bin(['follow', 'lst', '--json'])
+    expect(json.code).toBe(2)
+    expect(json.stderr).toBe('')
+    expect(JSON.parse(json.stdout)).toEqual({ error: { message: 'unknown command "seedcast follow lst"', hint: 'did you mean seedcast follow list? seedcast follow has: add, export, import, list, remove, run', code: 'EUSAGE', exitCode: 2 } })
+  })
+
+  it('reads `seedcast help COMMAND` as `seedcast COMMAND --help`', () => {
+    const help = bin(['help', 'feed', 'build'])
+    expect(help.code).toBe(0)
+    expect(help.stdout).toBe(bin(['feed', 'build', '--help']).stdout)
+    expect(help.stdout).toContain('USAGE')
+    expect(bin(['help']).stdout).toBe(bin(['--help']).stdout)
+  })
+})
