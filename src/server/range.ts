@@ -8,9 +8,13 @@ export interface ByteRange { start: number, end: number }
  * players and web seeds ask for one range at a time, and a multi-range request is a
  * classic way to amplify load), and 'unsatisfiable' for a valid range outside a file of
  * `size` bytes. A suffix longer than the file means the whole file (a player probing the
- * last 64 KiB of a short file gets 206 with all of it, not 416).
+ * last 64 KiB of a short file gets 206 with all of it, not 416). A unit other than bytes
+ * is 'ignored': RFC 9110 section 14.2 says a server MUST ignore a range unit it does not
+ * know, so the whole file is sent (as nginx does).
  */
-export function parseRange (header: string, size: number): ByteRange | 'invalid' | 'unsatisfiable' {
+export function parseRange (header: string, size: number): ByteRange | 'invalid' | 'unsatisfiable' | 'ignored' {
+  const unit = /^\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*=/.exec(header)?.[1]
+  if (unit !== undefined && unit.toLowerCase() !== 'bytes') return 'ignored'
   const match = /^bytes=(\d{0,15})-(\d{0,15})$/i.exec(header.trim())
   if (!match) return 'invalid'
   const [, first = '', last = ''] = match

@@ -128,6 +128,7 @@ function plan (request: FastifyRequest, validators: Validators, size: number): {
   const header = request.headers.range
   if (header === undefined || !ifRangeHolds(request.headers, validators)) return { status: 200 }
   const range = parseRange(header, size)
+  if (range === 'ignored') return { status: 200 }
   if (typeof range === 'string') return { status: 416 }
   return { status: 206, range }
 }

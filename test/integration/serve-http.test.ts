@@ -117,13 +117,17 @@ describe('serving a show folder', () => {
     expect(stale.body.equals(await publicFile('rss.xml'))).toBe(true)
   })
 
-  it('refuses malformed, multiple and unsatisfiable ranges with 416 and the size', async () => {
+  it('refuses malformed, multiple and unsatisfiable bytes ranges with 416 and the size, and ignores other units', async () => {
     const size = (await publicFile(mp3().mediaPath)).length
-    for (const range of ['bytes=0-1,5-9', 'bytes=9-5', 'bytes=abc', 'items=0-5', 'bytes=-', 'bytes=', `bytes=${size}-`, 'bytes=-0', 'bytes=99999999999999999999-']) {
+    for (const range of ['bytes=0-1,5-9', 'bytes=9-5', 'bytes=abc', 'bytes=-', 'bytes=', `bytes=${size}-`, 'bytes=-0', 'bytes=99999999999999999999-']) {
       const response = await rawRequest(running.port, `/${mp3().mediaPath}`, { headers: { range } })
       expect(response.status, range).toBe(416)
       expect(response.headers['content-range'], range).toBe(`bytes */${size}`)
     }
+    // A unit the server does not know is ignored, as RFC 9110 requires: the whole file.
+    const otherUnit = await rawRequest(running.port, `/${mp3().mediaPath}`, { headers: { range: 'items=0-5' } })
+    expect(otherUnit.status).toBe(200)
+    expect(otherUnit.body.equals(await publicFile(mp3().mediaPath))).toBe(true)
   })
 
   it('sends CORS headers on every file and answers preflights', async () => {

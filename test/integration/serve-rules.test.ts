@@ -20,12 +20,15 @@ describe('parseRange', () => {
     expect(parseRange('BYTES=0-9', 1000)).toEqual({ start: 0, end: 9 })
   })
   it('calls several, reversed or malformed ranges invalid, and ranges past the end unsatisfiable', () => {
-    for (const header of ['bytes=0-1,3-4', 'bytes=5-1', 'bytes=-', 'bytes=', 'bytes=a-b', 'items=0-1', 'bytes=0-1 junk', 'bytes=1234567890123456-']) {
+    for (const header of ['bytes=0-1,3-4', 'bytes=5-1', 'bytes=-', 'bytes=', 'bytes=a-b', 'bytes=0-1 junk', 'bytes=1234567890123456-', 'junk']) {
       expect(parseRange(header, 1000), header).toBe('invalid')
     }
     expect(parseRange('bytes=1000-', 1000)).toBe('unsatisfiable')
     expect(parseRange('bytes=-0', 1000)).toBe('unsatisfiable')
     expect(parseRange('bytes=0-', 0)).toBe('unsatisfiable')
+  })
+  it('ignores a range unit other than bytes (RFC 9110: a server MUST), whatever follows it', () => {
+    for (const header of ['items=0-1', 'chars=0-1,5-9', ' pages = 3']) expect(parseRange(header, 1000), header).toBe('ignored')
   })
 })
 
