@@ -176,6 +176,16 @@ describe('lintFeed: what is not a podcast feed', () => {
     expect(report.findings).toEqual([expect.objectContaining({ level: 'error', element: 'rss', message: expect.stringMatching(/^not well-formed XML: .*line \d+/) })])
   })
 
+  it('reports what the parser refuses past the validator (external entities, deep nesting) as not well-formed, never as a crash', async () => {
+    const external = '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel><title>&x;</title></channel></rss>'
+    const deep = `<rss version="2.0"><channel>${'<a>'.repeat(20_000)}${'</a>'.repeat(20_000)}</channel></rss>`
+    for (const [xml, reason] of [[external, /external entities/i], [deep, /nested/i]] as const) {
+      const report = await offline(xml)
+      expect(report.findings).toEqual([expect.objectContaining({ level: 'error', element: 'rss', message: expect.stringMatching(/^not well-formed XML: /) })])
+      expect(report.findings[0]!.message).toMatch(reason)
+    }
+  })
+
   it('reports an Atom feed as not RSS', async () => {
     const report = await offline(feeds['atom.xml'])
     expect(report.findings).toEqual([expect.objectContaining({ level: 'error', element: 'feed', message: expect.stringContaining('not an RSS 2.0 feed (the root element is <feed>)') })])

@@ -24,7 +24,13 @@ const parser = new XMLParser({
 export function parseXml (xml: string): { root: XmlNode } | { problem: string } {
   const valid = XMLValidator.validate(xml)
   if (valid !== true) return { problem: `${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})` }
-  return { root: parser.parse(xml) as XmlNode }
+  try {
+    return { root: parser.parse(xml) as XmlNode }
+  } catch (error) {
+    // What the validator lets through and the parser refuses: a DOCTYPE declaring external
+    // entities, nesting deeper than the parser's limit.
+    return { problem: error instanceof Error ? error.message : String(error) }
+  }
 }
 
 export function children (node: XmlNode | undefined, name: string): XmlNode[] {
