@@ -4,7 +4,7 @@
 // episode and transport, exactly, in /metrics and in the token-protected
 // GET /api/shows/<id>/stats the dashboard reads.
 import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ShowStats } from '../../src/server/api/stats.js'
@@ -132,5 +132,15 @@ describe('traffic per episode and transport', () => {
     const after = body.episodes.find(episode => episode.slug === first.slug)!
     expect({ tcp: after.peerBytes.tcp - before.peerBytes.tcp, utp: after.peerBytes.utp - before.peerBytes.utp, webrtc: after.peerBytes.webrtc - before.peerBytes.webrtc }).toEqual({ tcp: 0, utp: 0, webrtc: first.length })
     expect(after.http.bytes - before.http.bytes).toBe(0)
+  })
+
+  it('lists the episodes in the feeds\' order, by time, whatever offset a hand-edited date carries', async () => {
+    const catalogFile = join(showDir, 'episodes.json')
+    const catalog = JSON.parse(await readFile(catalogFile, 'utf8')) as { episodes: Array<{ slug: string, pubDate: string }> }
+    const [first, second] = episodes
+    // By its text the first is the later (…-02T01:00), by time the second (23:30 UTC against 23:00 UTC).
+    for (const episode of catalog.episodes) episode.pubDate = episode.slug === first!.slug ? '2026-11-02T01:00:00+02:00' : '2026-11-01T23:30:00Z'
+    await writeFile(catalogFile, JSON.stringify(catalog, null, 2) + '\n')
+    expect((await stats()).body.episodes.map(episode => episode.slug)).toEqual([second!.slug, first!.slug])
   })
 })

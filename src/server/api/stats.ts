@@ -1,3 +1,4 @@
+import { sortNewestFirst } from '../../feed/published.js'
 import { readCatalog } from '../../show/load.js'
 import type { MountedShow } from '../mounts.js'
 import type { Traffic } from '../traffic.js'
@@ -16,7 +17,8 @@ function sum (figures: PerTransport): number {
  */
 export async function showStats (id: string, show: MountedShow, traffic: Traffic): Promise<ShowStats> {
   const catalog = await readCatalog(show.paths).catch(() => show.catalog)
-  const episodes = [...catalog.episodes].sort((a, b) => b.pubDate.localeCompare(a.pubDate)).map((episode): EpisodeStats => {
+  // In the feeds' order: by time, not by the dates' text (a hand-edited date may carry an offset), ties alike.
+  const episodes = sortNewestFirst(catalog.episodes).map((episode): EpisodeStats => {
     const figures = traffic.episode(show, episode)
     const peerBytes = sum(figures.peerBytes)
     const uploaded = figures.httpBytes + peerBytes
