@@ -2,8 +2,9 @@ import { createHash, hash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { extname } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { FileSpan } from '../atomic.js'
 import type { ShowConfig } from '../model/show.js'
-import type { FeedBytes, FeedName } from './render.js'
+import type { FeedName } from './render.js'
 
 /** Where each item of each feed sits, by item key: kept beside the feeds after every build. */
 export interface FeedItemIndex {
@@ -15,12 +16,19 @@ export interface FeedItemIndex {
   spans: Record<FeedName, number[]>
 }
 
-/** The feed files of the last build and their index, which must describe exactly these bytes. */
-export interface PreviousFeeds { feeds: FeedBytes, index: FeedItemIndex }
+/**
+ * A feed of the last build: its bytes, or its file as a span of its whole length (then the
+ * items copied from it are spans of that file, copied when the new feed is written).
+ */
+export type PreviousFeed = Buffer | FileSpan
+
+/** The feeds of the last build and their index, which must describe exactly these bytes. */
+export interface PreviousFeeds { feeds: Record<FeedName, PreviousFeed>, index: FeedItemIndex }
 
 // Every module whose code shapes an item: a change to any of them (a new tag, an escaping
-// fix) changes every key, so nothing rendered by older code is reused.
-const ITEM_MODULES = ['./rss', './atom', './json-feed', './published', './urls', './xml-text', './ids', './trackers', '../torrent/magnet']
+// fix) changes every key, so nothing rendered by older code is reused. './render' places the
+// items and their separators: copied runs of a previous feed's file carry its separators.
+const ITEM_MODULES = ['./render', './rss', './atom', './json-feed', './published', './urls', './xml-text', './ids', './trackers', '../torrent/magnet']
 let itemFormat: string | undefined
 
 function rendererFingerprint (): string {
@@ -47,7 +55,7 @@ const FEEDS: FeedName[] = ['rss.xml', 'p2p.xml', 'atom.xml', 'feed.json']
 /** The previous build's items, found by key: their position in its index, whose spans say where each sits in its feeds. */
 export interface ReusableItems {
   position: (key: string) => number | undefined
-  feeds: FeedBytes
+  feeds: Record<FeedName, PreviousFeed>
   spans: Record<FeedName, number[]>
 }
 
@@ -68,8 +76,14 @@ function fits ({ feeds, index }: PreviousFeeds): boolean {
   if (!Array.isArray(index?.keys) || typeof index.spans !== 'object' || index.spans === null) return false
   return FEEDS.every(name => {
     const spans = index.spans[name]
-    const text = feeds[name]
-    return Buffer.isBuffer(text) && Array.isArray(spans) && spans.length === 2 * index.keys.length &&
-      spans.every((offset, at) => Number.isInteger(offset) && offset >= 0 && offset <= text.length && (at % 2 === 0 || offset >= spans[at - 1]!))
+    const length = feedLength(feeds[name])
+    return length !== undefined && Array.isArray(spans) && spans.length === 2 * index.keys.length &&
+      spans.every((offset, at) => Number.isInteger(offset) && offset >= 0 && offset <= length && (at % 2 === 0 || offset >= spans[at - 1]!))
   })
+}
+
+/** The length of a previous feed's bytes; undefined for anything else. */
+function feedLength (feed: PreviousFeed | undefined): number | undefined {
+  if (Buffer.isBuffer(feed)) return feed.length
+  return typeof feed === 'object' && feed !== null && Number.isInteger(feed.start) && Number.isInteger(feed.end) && feed.end >= feed.start ? feed.end - feed.start : undefined
 }

@@ -1,3 +1,4 @@
+import type { FilePart, FileSpan } from '../atomic.js'
 import type { Episode, ShowConfig } from '../model/show.js'
 import { atomEntry, atomShell, renderAtom } from './atom.js'
 import { hashOf, type EpisodeHashes } from './episode-hash.js'
@@ -37,9 +38,13 @@ export function renderFeeds (show: ShowConfig, episodes: Episode[], now: Date = 
 export type FeedBytes = Record<FeedName, Buffer>
 
 export interface IncrementalFeeds {
-  /** Each feed's bytes as consecutive parts (write them with writev); copied items that sat together still sit together, in one part. */
-  parts: Record<FeedName, Buffer[]>
-  /** The same bytes, joined (on first use: a 5,000-episode show has 25 MiB of feeds). */
+  /**
+   * Each feed's bytes as consecutive parts (write them with writeAtomicParts); copied items that
+   * sat together still sit together, in one part: a span of the previous feed's file when
+   * `previous` gave it as a file, else a slice of its bytes.
+   */
+  parts: Record<FeedName, FilePart[]>
+  /** The same bytes, joined (on first use: a 5,000-episode show has 25 MiB of feeds); only when `previous` gave bytes, not files. */
   feeds: FeedBytes
   /** Where each item sits in `feeds`, to hand back as `previous` next time. */
   index: FeedItemIndex
@@ -76,7 +81,7 @@ export function renderFeedsReusing (show: ShowConfig, episodes: Episode[], previ
     'atom.xml': xmlShell(atomShell(show, published), '</feed>'),
     'feed.json': jsonShell(jsonFeedShell(show))
   }
-  const parts = {} as Record<FeedName, Buffer[]>
+  const parts = {} as Record<FeedName, FilePart[]>
   const spans = {} as Record<FeedName, number[]>
   for (const name of FEED_NAMES) {
     const { text, at, separator } = shells[name]
@@ -88,7 +93,7 @@ export function renderFeedsReusing (show: ShowConfig, episodes: Episode[], previ
   return {
     parts,
     get feeds () {
-      return (joined ??= Object.fromEntries(FEED_NAMES.map(name => [name, Buffer.concat(parts[name])])) as FeedBytes)
+      return (joined ??= Object.fromEntries(FEED_NAMES.map(name => [name, Buffer.concat(parts[name].map(inMemory))])) as FeedBytes)
     },
     index: { context, keys, spans },
     rendered,
@@ -102,14 +107,14 @@ export function renderFeedsReusing (show: ShowConfig, episodes: Episode[], previ
  * that part instead of starting one: after a publish, the back catalogue is one part,
  * neither sliced per item nor copied again before it is written.
  */
-function assemble (head: Buffer, items: Array<number | Record<FeedName, Buffer>>, name: FeedName, reuse: ReusableItems | undefined, between: Buffer, tail: Buffer): { parts: Buffer[], spans: number[] } {
-  const parts: Buffer[] = [head]
+function assemble (head: Buffer, items: Array<number | Record<FeedName, Buffer>>, name: FeedName, reuse: ReusableItems | undefined, between: Buffer, tail: Buffer): { parts: FilePart[], spans: number[] } {
+  const parts: FilePart[] = [head]
   const spans: number[] = []
   let position = head.length
-  let run: { bytes: Buffer, start: number, end: number } | undefined
+  let run: { bytes: Buffer | FileSpan, start: number, end: number } | undefined
   for (const item of items) {
     const gap = run ? between : NOTHING
-    let bytes: Buffer, start: number, end: number
+    let bytes: Buffer | FileSpan, start: number, end: number
     if (typeof item === 'number') {
       bytes = reuse!.feeds[name]
       start = reuse!.spans[name][2 * item]!
@@ -126,19 +131,35 @@ function assemble (head: Buffer, items: Array<number | Record<FeedName, Buffer>>
       run.end = end
       continue
     }
-    if (run) parts.push(run.bytes.subarray(run.start, run.end))
+    if (run) parts.push(slice(run))
     if (gap.length > 0) parts.push(gap)
     run = { bytes, start, end }
   }
-  if (run) parts.push(run.bytes.subarray(run.start, run.end))
+  if (run) parts.push(slice(run))
   parts.push(tail)
   return { parts, spans }
 }
 
+/** Bytes [start, end) of a previous feed: a slice of its bytes, or a span of its file. */
+function slice ({ bytes, start, end }: { bytes: Buffer | FileSpan, start: number, end: number }): FilePart {
+  return Buffer.isBuffer(bytes) ? bytes.subarray(start, end) : { file: bytes.file, start: bytes.start + start, end: bytes.start + end }
+}
+
+function inMemory (part: FilePart): Buffer {
+  if (!Buffer.isBuffer(part)) throw new Error('the feeds copy spans of the previous files: their bytes are those written with writeAtomicParts')
+  return part
+}
+
 const NOTHING = Buffer.alloc(0)
 
-/** bytes[at...] holds `gap` (a separator of a byte or none: a loop, where Buffer.compare cost more than the whole rest of a copied item's turn). */
-function sameGap (bytes: Buffer, at: number, gap: Buffer): boolean {
+/**
+ * bytes[at...] holds `gap` (a separator of a byte or none: a loop, where Buffer.compare cost
+ * more than the whole rest of a copied item's turn). In a previous feed's file, not read, the
+ * separator between two items its index puts `gap` apart is the one this module wrote there:
+ * the index describes exactly that file, and this module's code is part of its context.
+ */
+function sameGap (bytes: Buffer | FileSpan, at: number, gap: Buffer): boolean {
+  if (!Buffer.isBuffer(bytes)) return true
   for (let offset = 0; offset < gap.length; offset++) if (bytes[at + offset] !== gap[offset]) return false
   return true
 }

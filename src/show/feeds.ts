@@ -1,14 +1,14 @@
-import { open, readdir, readFile, rm, stat } from 'node:fs/promises'
+import { open, readdir, readFile, rm, stat, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
 import { fileError } from '../errors.js'
-import { writeAtomic, writeAtomicParts, writeJsonAtomic } from '../atomic.js'
+import { writeAtomic, writeAtomicParts, writeJsonAtomic, type FilePart, type FileSpan } from '../atomic.js'
 import { episodeHashes, type EpisodeHashes } from '../feed/episode-hash.js'
-import type { FeedItemIndex, PreviousFeeds } from '../feed/item-reuse.js'
+import type { FeedItemIndex, PreviousFeed, PreviousFeeds } from '../feed/item-reuse.js'
 import { renderFeedsReusing, type FeedBytes } from '../feed/render.js'
 import { publishedEpisodes, type PublishedEpisode } from '../feed/published.js'
 import { FEED_FILES } from '../feed/urls.js'
-import { readWhole, readWholeFile } from '../whole-file.js'
+import { readWholeFile } from '../whole-file.js'
 import { writeSite } from '../site/write.js'
 import { loadShowForBuild, readShowConfig } from './load.js'
 import { saveCheckedHashes } from './catalog-check.js'
@@ -51,12 +51,17 @@ async function writeFeedsCounting (paths: ShowPaths, config: ShowConfig, catalog
 /** The four feeds, each written only when its bytes change, and their item index. */
 async function writeFeedFiles (paths: ShowPaths, config: ShowConfig, catalog: Catalog, hashes: EpisodeHashes, published: PublishedEpisode[]): Promise<{ feeds: Record<string, string>, rendered: number, reused: number }> {
   const previous = await previousFeeds(paths)
-  const { parts, index, rendered, reused } = renderFeedsReusing(config, catalog.episodes, previous, hashes, published)
-  const onDisk = previous?.feeds ?? await currentFeeds(paths)
-  const changed = FEED_NAMES.filter(name => !sameBytes(parts[name], onDisk[name]))
-  await Promise.all(changed.map(file => writeAtomicParts(join(paths.publicDir, file), parts[file])))
-  if (changed.length > 0 || !previous || !sameIndex(previous.index, index)) await saveFeedIndex(paths, index)
-  return { feeds: feedPaths(paths), rendered, reused }
+  try {
+    const { parts, index, rendered, reused } = renderFeedsReusing(config, catalog.episodes, previous, hashes, published)
+    const onDisk = previous?.feeds ?? await currentFeeds(paths)
+    const same = await Promise.all(FEED_NAMES.map(name => sameBytes(parts[name], onDisk[name])))
+    const changed = FEED_NAMES.filter((_, at) => !same[at])
+    await Promise.all(changed.map(file => writeAtomicParts(join(paths.publicDir, file), parts[file])))
+    if (changed.length > 0 || !previous || !sameIndex(previous.index, index)) await saveFeedIndex(paths, index)
+    return { feeds: feedPaths(paths), rendered, reused }
+  } finally {
+    if (previous) await Promise.all(Object.values(previous.feeds).map(feed => (feed as FileSpan).file.close()))
+  }
 }
 
 /** The feed files as they are, those missing or unreadable left out (they are written). */
@@ -65,15 +70,56 @@ async function currentFeeds (paths: ShowPaths): Promise<Partial<FeedBytes>> {
   return Object.fromEntries(FEED_NAMES.flatMap((name, at) => texts[at] ? [[name, texts[at]]] : []))
 }
 
-/** True when the parts, joined, are `bytes`. */
-function sameBytes (parts: Buffer[], bytes: Buffer | undefined): boolean {
-  if (!bytes || parts.reduce((total, part) => total + part.length, 0) !== bytes.length) return false
+/**
+ * True when the parts, joined, are the bytes of `before` (the feed on disk). A span of
+ * `before`'s own file at the same place is the same bytes without reading them: a build with
+ * nothing changed reads only the channel and the rendered items from the file to compare,
+ * each run of rendered parts in one read.
+ */
+async function sameBytes (parts: FilePart[], before: PreviousFeed | undefined): Promise<boolean> {
+  if (!before) return false
+  const size = Buffer.isBuffer(before) ? before.length : before.end - before.start
+  if (parts.reduce((total, part) => total + partLength(part), 0) !== size) return false
   let at = 0
-  for (const part of parts) {
-    if (!part.equals(bytes.subarray(at, at + part.length))) return false
-    at += part.length
+  for (let next = 0; next < parts.length;) {
+    const part = parts[next]!
+    if (!Buffer.isBuffer(part)) {
+      // Copied from elsewhere in the file (an item moved), or from another file: not the same bytes.
+      if (Buffer.isBuffer(before) || part.file !== before.file || part.start !== before.start + at) return false
+      at += partLength(part)
+      next++
+      continue
+    }
+    let end = next
+    let length = 0
+    while (end < parts.length && Buffer.isBuffer(parts[end])) length += (parts[end++] as Buffer).length
+    const bytes = await bytesAt(before, at, length)
+    let offset = 0
+    for (; next < end; next++) {
+      const rendered = parts[next] as Buffer
+      if (!rendered.equals(bytes.subarray(offset, offset + rendered.length))) return false
+      offset += rendered.length
+    }
+    at += length
   }
   return true
+}
+
+function partLength (part: FilePart): number {
+  return Buffer.isBuffer(part) ? part.length : part.end - part.start
+}
+
+/** `length` bytes of a feed from offset `at`. */
+async function bytesAt (feed: PreviousFeed, at: number, length: number): Promise<Buffer> {
+  if (Buffer.isBuffer(feed)) return feed.subarray(at, at + length)
+  const bytes = Buffer.allocUnsafeSlow(length)
+  let read = 0
+  while (read < length) {
+    const { bytesRead } = await feed.file.read(bytes, read, length - read, feed.start + at + read)
+    if (bytesRead === 0) break
+    read += bytesRead
+  }
+  return bytes.subarray(0, read)
 }
 
 /** The index on disk says what the new one says (then it need not be written again). */
@@ -89,28 +135,32 @@ interface StoredFeedIndex extends FeedItemIndex {
 }
 
 /**
- * The feeds last written and their index, if the files are still exactly those (same size
- * and mtime as recorded after writing them): a feed edited by hand, or a build killed
- * between the feeds and the index, makes the next build render everything.
+ * The feeds last written, open for reading, and their index, if the files are still exactly
+ * those (same size and mtime as recorded after writing them): a feed edited by hand, or a
+ * build killed between the feeds and the index, makes the next build render everything.
+ * Not read: the items copied from them are copied file to file when the new feeds are
+ * written. The caller closes the files.
  */
 async function previousFeeds (paths: ShowPaths): Promise<PreviousFeeds | undefined> {
   const stored = await readWholeFile(paths.feedIndexFile).then(bytes => JSON.parse(bytes.toString()) as StoredFeedIndex).catch(() => undefined)
   if (!stored?.files) return undefined
-  const texts = await Promise.all(FEED_NAMES.map(async name => {
+  const files = await Promise.all(FEED_NAMES.map(async name => {
     const recorded = stored.files[name]
-    const handle = await open(join(paths.publicDir, name), 'r').catch(() => undefined)
-    if (!handle || !recorded) return undefined
-    try {
-      const info = await handle.stat()
-      if (info.size !== recorded.size || info.mtimeMs !== recorded.mtimeMs) return undefined
-      return await readWhole(handle, info.size)
-    } finally {
-      await handle.close()
-    }
+    const handle = recorded ? await open(join(paths.publicDir, name), 'r').catch(() => undefined) : undefined
+    if (!handle) return undefined
+    const info = await handle.stat().catch(() => undefined)
+    return { handle, same: info?.size === recorded!.size && info.mtimeMs === recorded!.mtimeMs, size: info?.size ?? 0 }
   }))
-  if (texts.some(text => text === undefined)) return undefined
-  const feeds = Object.fromEntries(FEED_NAMES.map((name, at) => [name, texts[at]])) as unknown as FeedBytes
+  if (files.some(file => !file?.same)) {
+    await Promise.all(files.map(file => file?.handle.close()))
+    return undefined
+  }
+  const feeds = Object.fromEntries(FEED_NAMES.map((name, at) => [name, wholeFile(files[at]!.handle, files[at]!.size)])) as PreviousFeeds['feeds']
   return { feeds, index: { context: stored.context, keys: stored.keys, spans: stored.spans } }
+}
+
+function wholeFile (file: FileHandle, size: number): FileSpan {
+  return { file, start: 0, end: size }
 }
 
 /** A cache, so written without fsync: a torn or stale index never matches the feeds' sizes and mtimes. */

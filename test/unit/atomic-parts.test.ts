@@ -1,6 +1,7 @@
-// writeAtomicParts: a file given as parts (more than one writev takes, some empty) is
-// written whole, atomically, keeping the mode of the file it replaces, leaving no temp file.
-import { chmod, readFile, readdir, stat, writeFile } from 'node:fs/promises'
+// writeAtomicParts: a file given as parts (more than one writev takes, some empty, spans of
+// another file) is written whole, atomically, keeping the mode of the file it replaces,
+// leaving no temp file.
+import { chmod, open, readFile, readdir, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { writeAtomicParts } from '../../src/atomic.ts'
@@ -23,6 +24,40 @@ describe('writeAtomicParts', () => {
     expect((await readFile(path)).equals(Buffer.concat(parts))).toBe(true)
     expect((await stat(path)).mode & 0o777).toBe(0o640)
     expect(await readdir(tmp.path)).toEqual(['rss.xml'])
+  })
+
+  it('copies spans of another file, larger than its copy buffer and at any offset, between bytes', async () => {
+    const tmp = await tempDir()
+    cleanups.push(tmp.cleanup)
+    // 3.5 MiB of varied bytes: a copy that skipped, repeated or shifted a chunk would not match.
+    const source = Buffer.alloc(3.5 * 1048576)
+    for (let at = 0; at < source.length; at++) source[at] = (at * 7 + (at >> 12)) & 0xff
+    await writeFile(join(tmp.path, 'old.xml'), source)
+    const file = await open(join(tmp.path, 'old.xml'), 'r')
+    try {
+      const path = join(tmp.path, 'feed.xml')
+      await writeAtomicParts(path, [Buffer.from('<head>'), { file, start: 1, end: 3 * 1048576 + 5 }, Buffer.from(','), { file, start: 0, end: 0 }, { file, start: 2_000_000, end: source.length }, Buffer.from('</tail>')])
+      const expected = Buffer.concat([Buffer.from('<head>'), source.subarray(1, 3 * 1048576 + 5), Buffer.from(','), source.subarray(2_000_000), Buffer.from('</tail>')])
+      expect((await readFile(path)).equals(expected)).toBe(true)
+      expect(await readdir(tmp.path)).toEqual(['feed.xml', 'old.xml'])
+    } finally {
+      await file.close()
+    }
+  })
+
+  it('fails, keeping the old file and no temp file, when a span runs past the end of its file', async () => {
+    const tmp = await tempDir()
+    cleanups.push(tmp.cleanup)
+    await writeFile(join(tmp.path, 'old.xml'), 'short')
+    await writeFile(join(tmp.path, 'feed.xml'), 'before')
+    const file = await open(join(tmp.path, 'old.xml'), 'r')
+    try {
+      await expect(writeAtomicParts(join(tmp.path, 'feed.xml'), [Buffer.from('x'), { file, start: 2, end: 10 }])).rejects.toThrow(/ended early/)
+    } finally {
+      await file.close()
+    }
+    expect(await readFile(join(tmp.path, 'feed.xml'), 'utf8')).toBe('before')
+    expect((await readdir(tmp.path)).sort()).toEqual(['feed.xml', 'old.xml'])
   })
 
   it('leaves the old file and no temp file when the folder is gone', async () => {

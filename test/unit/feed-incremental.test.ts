@@ -1,7 +1,8 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, open, readFile, rm, stat, writeFile, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { renderFeeds, renderFeedsReusing } from '../../src/feed/render.ts'
+import { writeAtomicParts } from '../../src/atomic.ts'
+import { FEED_NAMES, renderFeeds, renderFeedsReusing, type FeedName } from '../../src/feed/render.ts'
 import { buildFeeds } from '../../src/show/feeds.ts'
 import type { Episode } from '../../src/model/show.ts'
 import { tempDir } from '../helpers/tmp.ts'
@@ -97,6 +98,38 @@ describe('incremental feed builds', () => {
     expect(garbage.rendered).toBe(39)
   })
 
+  it('copies items from the previous feeds given as files, never read whole, and writes the bytes of a full render', async () => {
+    const { path, cleanup } = await tempDir()
+    const files: Partial<Record<FeedName, FileHandle>> = {}
+    try {
+      for (const name of FEED_NAMES) {
+        await writeFile(join(path, name), first.feeds[name])
+        files[name] = await open(join(path, name), 'r')
+      }
+      const previous = { feeds: Object.fromEntries(FEED_NAMES.map(name => [name, { file: files[name]!, start: 0, end: first.feeds[name].length }])) as Record<FeedName, { file: FileHandle, start: number, end: number }>, index: first.index }
+      const publish = [...catalog, sampleEpisode(41, { title: 'Brand new', pubDate: '2026-06-01T00:00:00.000Z' })]
+      // Runs of copied items with new and dropped ones between them: the JSON feed's separators come with the runs.
+      const edits = catalog
+        .filter(episode => episode.slug !== 'episode-12')
+        .map(episode => episode.slug === 'episode-3' ? { ...episode, title: 'Renamed & retitled' } : episode)
+        .map(episode => episode.slug === 'episode-8' ? { ...episode, draft: false } : episode)
+      for (const [episodes, rendered] of [[publish, 1], [edits, 2]] as const) {
+        const next = renderFeedsReusing(show, episodes, previous)
+        expect(next.rendered).toBe(rendered)
+        const full = fullBuild(show, episodes)
+        for (const name of FEED_NAMES) {
+          expect(next.parts[name].filter(part => !Buffer.isBuffer(part)).length).toBeGreaterThan(0)
+          await writeAtomicParts(join(path, `next-${name}`), next.parts[name])
+          expect((await readFile(join(path, `next-${name}`))).equals(full[name]!)).toBe(true)
+        }
+        expect(() => next.feeds).toThrow(/spans of the previous files/)
+      }
+    } finally {
+      for (const file of Object.values(files)) await file.close()
+      await cleanup()
+    }
+  })
+
   it('renders empty feeds (no items) identically too', () => {
     const empty = build([], first)
     expect(empty.feeds).toEqual(fullBuild(show, []))
@@ -141,6 +174,30 @@ describe('feed build on a show folder (index kept in .seedcast/)', () => {
       const built = await buildFeeds(path)
       expect(built.rendered).toBe(39)
       expect(await feedsOnDisk(path)).toEqual(fullBuild(show, catalog))
+    } finally {
+      await cleanup()
+    }
+  })
+
+  it('writes a feed whose channel changed but not its length, and leaves alone those that did not change', async () => {
+    const { path, cleanup } = await showFolder(catalog)
+    try {
+      await buildFeeds(path)
+      const before = await feedsOnDisk(path)
+      // The same length: only the channel's bytes tell the feeds apart (the items are spans of the files on disk).
+      const renamed = { ...show, title: show.title.slice(0, -1) + (show.title.endsWith('X') ? 'Y' : 'X') }
+      await writeFile(join(path, 'show.json'), JSON.stringify(renamed))
+      expect((await buildFeeds(path)).rendered).toBe(0)
+      const after = await feedsOnDisk(path)
+      expect(after).toEqual(fullBuild(renamed, catalog))
+      for (const name of Object.keys(after)) {
+        expect(after[name]!.length).toBe(before[name]!.length)
+        expect(after[name]!.equals(before[name]!)).toBe(false)
+      }
+      const written = async () => Promise.all(['rss.xml', 'p2p.xml', 'atom.xml', 'feed.json'].map(async name => (await stat(join(path, 'public', name))).mtimeMs))
+      const stamps = await written()
+      expect((await buildFeeds(path)).rendered).toBe(0)
+      expect(await written()).toEqual(stamps)
     } finally {
       await cleanup()
     }
