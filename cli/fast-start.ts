@@ -9,6 +9,7 @@ import { arch } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { bundledCommand } from './bundled-deps.js'
+import { exitWhenDone } from './exit-when-done.js'
 import type { ManifestFlag } from './early-hash.js'
 import { runsHashingCommand } from './hashing-command.js'
 import { cachedHelp, canAnswer, parseJson, readText, userAgent, type PackageJson } from './quick-answer.js'
@@ -248,6 +249,8 @@ export const FAST_RUN_COMMANDS = new Set([
   'seed', 'get'
 ])
 const FAST_RUN_FIRST_WORDS = new Set([...FAST_RUN_COMMANDS].map(id => id.split(':')[0]!))
+/** Of FAST_RUN_COMMANDS, those that run until stopped: they end as Node ends them (native modules' own teardown). */
+const LONG_RUNNING = new Set(['seed', 'get'])
 
 /**
  * The command id argv names and how many words it takes, as oclif's normalizeArgv finds it
@@ -289,6 +292,7 @@ function fastRunId (argv: string[], commands: Record<string, ManifestCommand>): 
 export async function fastRun (argv: string[], root: string): Promise<boolean> {
   const command = await commandToRun(argv, root)
   if (!command) return false
+  if (!LONG_RUNNING.has(argv[0]!)) exitWhenDone()
   try {
     await command._run()
     const { flush } = await import('@oclif/core/flush')

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { SeedcastError, fileError } from '../errors.js'
-import { defaultWorkerCount, hashWorkers } from './hash-pool.js'
+import { defaultWorkerCount, hashWorkers, stopIdleHashWorkers } from './hash-pool.js'
 import { hashStats } from './hash-stats.js'
 import { Lane, LaneError, STOPPED, laneBatch, type LaneJob } from './hash-worker.js'
 import type { HashOptions, HashSource } from './hasher.js'
@@ -61,6 +61,8 @@ export async function hashInLanes (sources: HashSource[], options: HashOptions, 
     hashStats.piecesHashed += Math.min(Atomics.load(state, 1), pieceCount)
   }
   report()
+  // An early job is a command's one hashing run (startEarlyHash): its workers are not needed again.
+  if (early) stopIdleHashWorkers()
   return Buffer.from(job.digests)
 }
 
@@ -109,7 +111,9 @@ const identityOf = (path: string) => {
  * calls it with its input while oclif loads (a few hundred ms with one core idle). The
  * next `hashFiles` of exactly that file with that piece length (and unchanged since)
  * takes over the running job and only joins in; anything else stops it. Until then the
- * workers do not keep the process alive, so a command that fails first just exits.
+ * workers do not keep the process alive, so a command that fails first just exits. Once
+ * the job is done, the idle workers are stopped (stopIdleHashWorkers): it is the command's
+ * only hashing.
  * `pieceLength` defaults to what createTorrent picks for the file's size.
  */
 export function startEarlyHash (file: string, pieceLength?: number, options: { sha256?: boolean } = {}): void {

@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto'
+import { once } from 'node:events'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createInput, type ManifestFlag } from '../../cli/early-hash.js'
 import { startEarlyHash } from '../../src/torrent/hash-lanes.js'
+import { hashWorkers } from '../../src/torrent/hash-pool.js'
 import { hashStats } from '../../src/torrent/hash-stats.js'
 import { hashFiles } from '../../src/torrent/hasher.js'
 import { choosePieceLength } from '../../src/torrent/piece-length.js'
@@ -76,6 +78,24 @@ describe('startEarlyHash with sha256 (publish)', () => {
     const result = await hashFiles([{ absolutePath: file, length: SIZE }], { pieceLength, sha256: true })
     expect(result.pieces.equals(referencePieces(data, pieceLength))).toBe(true)
     expect(result.sha256).toEqual([sha256Of(data)])
+  })
+
+  it('stops its workers once taken over and done (the command hashes nothing else); the next hash starts new ones', async () => {
+    const data = randomBytes(SIZE)
+    writeFileSync(file, data)
+    const pieceLength = choosePieceLength(SIZE)
+    startEarlyHash(file, undefined, { sha256: true })
+    const ran = hashWorkers()
+    const exited = ran.map(worker => once(worker.worker, 'exit'))
+    const result = await hashFiles([{ absolutePath: file, length: SIZE }], { pieceLength, sha256: true })
+    expect(result.sha256).toEqual([sha256Of(data)])
+    expect(ran.every(worker => worker.retired)).toBe(true)
+    await Promise.all(exited)
+    // A later hash of the same process gets workers of its own.
+    expect(hashWorkers().some(worker => ran.includes(worker))).toBe(false)
+    const again = await hashFiles([{ absolutePath: file, length: SIZE }], { pieceLength, sha256: true })
+    expect(again.pieces.equals(referencePieces(data, pieceLength))).toBe(true)
+    expect(again.sha256).toEqual([sha256Of(data)])
   })
 
   it('is dropped for another file, and an early job without SHA-256 is not used for a request with it', async () => {
