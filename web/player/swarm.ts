@@ -7,15 +7,15 @@ import { SWARM_GRACE_MS, type PeerView } from './policy.js'
 
 export interface SwarmStats { peers: number, listeners: number, uploaded: number, uploadSpeed: number, fromPeers: number, rejected: number, lookups: number }
 
+/** WebTorrent's warning for a piece from a peer whose SHA-1 did not match (lib/torrent.js). */
+const PIECE_FAILED = /^Piece \d+ failed verification$/
+
 /**
  * With no peer connected while pieces are missing, the tracker is asked again (a new announce,
  * so new WebRTC offers) after each of these in turn; then the tracker's own interval (2 min for
  * WebSocket clients) takes over. A lost offer, a connection whose ICE failed or a peer that left
  * thus costs seconds, not minutes. Losing the last peer starts the sequence again.
  */
-/** WebTorrent's warning for a piece from a peer whose SHA-1 did not match (lib/torrent.js). */
-const PIECE_FAILED = /^Piece \d+ failed verification$/
-
 export const LOOKUP_RETRY_MS = [3_000, 6_000, 12_000, 24_000, 48_000]
 
 /** The bundle's private members this page uses, checked once per feature (see bundle-internals.ts). */
