@@ -66,7 +66,9 @@ Several publishes may run at once on one show: they hash in parallel and write t
       draft: flags.draft,
       explicit: flags.explicit,
       ...episodeExtraOptions(flags),
-      onProgress
+      onProgress,
+      // On stderr, --json or not: a script reads stdout, a person wonders why it paused.
+      onWaitForTwin: pid => process.stderr.write(`seedcast: process ${pid} is publishing the same bytes; waiting for it to finish\n`)
     }))
     const { episode } = result
     if (result.duplicate) {

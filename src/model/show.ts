@@ -8,7 +8,7 @@
  *   .seedcast/           never published:
  *     lock/                proper-lockfile's lock (a directory; stale after 5 s without refresh)
  *     tmp/<pid>-*.<ext>    media copies being published (swept once their process is gone)
- *     reservations/<slug>  slug claims of running publishers (file holding the pid)
+ *     reservations/<slug>  slug claims of running publishers (pid and media SHA-256)
  *     feeds-stale          present while the catalog is newer than the feeds
  *   public/              the complete static site, every URL = baseUrl + path below it
  *     rss.xml p2p.xml atom.xml feed.json

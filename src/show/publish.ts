@@ -12,7 +12,7 @@ import { checkCover, type CoverImage } from './cover.js'
 import { dropEarlyCopy, takeEarlyCopy } from './early-copy.js'
 import { showTrackers } from '../feed/trackers.js'
 import { publicUrl } from '../feed/urls.js'
-import { createTorrent } from '../torrent/create.js'
+import { assembleTorrent, hashTorrentInput } from '../torrent/create.js'
 import { retargetTorrent } from '../torrent/retarget.js'
 import { checkPositiveInteger, checkTitle, normaliseDate } from './episode-fields.js'
 import { placeExtraFiles, readEpisodeExtras, transcriptPath, type EpisodeExtraOptions, type EpisodeExtras } from './episode-extras.js'
@@ -20,7 +20,7 @@ import { commitCatalog, feedPaths, repairFeeds } from './feeds.js'
 import { loadShow, readCatalog, readCatalogForBuild, readShowConfig } from './load.js'
 import { withShowLock } from './lock.js'
 import { episodeFiles, type ShowPaths } from '../model/paths.js'
-import { placeFile, reserveSlug, sweepLeftovers, tempPath } from './reservations.js'
+import { claimReleased, placeFile, reserveSlug, sameBytesClaim, sweepLeftovers, tempPath } from './reservations.js'
 import { slugify } from './slug.js'
 import { torrentUrlsFor } from './torrent-urls.js'
 import { urlsOf } from './episode-list.js'
@@ -46,6 +46,11 @@ export interface PublishOptions extends EpisodeExtraOptions {
   renderedNotes?: ShowNotes
   /** Hashing progress in bytes. */
   onProgress?: (done: number, total: number) => void
+  /**
+   * Called when another running publish (this process id) has claimed the same bytes:
+   * this one waits for it, then reports its episode as the duplicate, or goes on if it failed.
+   */
+  onWaitForTwin?: (pid: number) => void
   signal?: AbortSignal
 }
 
@@ -66,11 +71,12 @@ export interface PublishResult {
  * Publishes a media file as a new episode of the show in `showDir`.
  *
  * Order of work, so that a crash at any moment leaves a valid show: probe and check
- * everything (nothing written yet); claim a slug; copy the media into .seedcast/tmp and
- * hash that copy once (SHA-1 pieces and SHA-256) outside the lock, so parallel publishers
- * hash in parallel; put the .torrent, chapters and media in public/ (files no catalog
- * entry points to yet are harmless); then, holding the lock, check again for the same
- * bytes, add the episode to the catalog and rewrite the feeds.
+ * everything (nothing written yet); copy the media into .seedcast/tmp while hashing it
+ * once (SHA-1 pieces and SHA-256) outside the lock, so parallel publishers hash in
+ * parallel; claim a slug (or find the bytes already published); put the .torrent,
+ * chapters and media in public/ (files no catalog entry points to yet are harmless);
+ * then, holding the lock, check again for the same bytes, add the episode to the catalog
+ * and rewrite the feeds.
  */
 export async function publish (showDir: string, mediaPath: string, options: PublishOptions = {}): Promise<PublishResult> {
   const dir = resolve(showDir)
@@ -88,18 +94,9 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
 
   await mkdir(paths.tmpDir, { recursive: true }).catch(error => { throw fileError(error, paths.tmpDir, 'create') })
   await mkdir(paths.reservationsDir, { recursive: true }).catch(error => { throw fileError(error, paths.reservationsDir, 'create') })
-  // Claims are made, and stale ones (of killed publishers) taken over, one publisher at a
-  // time under the show lock: two publishers taking over the same stale claim at once could
-  // otherwise each delete the other's fresh claim. It is held for a few file operations;
-  // hashing stays outside it.
-  const claim = await withShowLock(dir, async () => {
-    await sweepLeftovers(paths)
-    return reserveSlug(paths, slugify(fields.title), async () => new Set((await readCatalog(paths)).episodes.map(episode => episode.slug)))
-  })
-  const slug = claim.slug
-  const files = episodeFiles(slug, media.extension)
   const temp = tempPath(paths, media.extension)
   const placed: string[] = []
+  let claim: { slug: string, release: () => Promise<void> } | undefined
   try {
     // An MP4 whose index (moov) follows its data is written moov-first into the temp file,
     // and that rewrite is what gets hashed and published; anything else is copied as it is.
@@ -108,18 +105,10 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
     if (faststart.rewritten) await dropEarlyCopy()
     // The copy (then its fsync) and the hashing run at once (the kernel copies while worker
     // threads hash the source, both from the page cache); the source must not change meanwhile.
-    const mediaUrl = publicUrl(config, files.mediaPath)
+    // The torrent is named once the slug is claimed, after the hash: the name is not in
+    // the piece hashes, and the claim needs the media's SHA-256.
     const [hashing, copying] = await Promise.allSettled([
-      createTorrent(hashed, {
-        name: basename(files.mediaPath),
-        announce: showTrackers(config).map(tracker => [tracker]),
-        webSeeds: [mediaUrl],
-        createdBy: 'seedcast',
-        creationDate: new Date(fields.pubDate),
-        sha256: true,
-        onProgress: options.onProgress,
-        signal: options.signal
-      }),
+      hashTorrentInput(hashed, { sha256: true, onProgress: options.onProgress, signal: options.signal }),
       // Made durable as soon as it is copied, so the disk writes overlap the hashing
       // instead of following it.
       // The copy the CLI started while loading (early-copy.ts), if it is of this file as it is now.
@@ -129,18 +118,29 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
     // Both settled before anything is cleaned up, so no copy outlives the temp file's removal.
     if (hashing.status === 'rejected') throw hashing.reason
     if (copying.status === 'rejected') throw copying.reason
-    const torrent = hashing.value
+    const hashedInput = hashing.value
     const [after, copied] = await Promise.all([stat(mediaPath), stat(temp)])
     // A fast-start rewrite may be longer than the source (32-bit chunk offsets made 64-bit).
     const published = faststart.rewritten ? faststart.length ?? source.size : source.size
-    if (after.size !== source.size || after.mtimeMs !== source.mtimeMs || copied.size !== published || torrent.length !== published) {
+    if (after.size !== source.size || after.mtimeMs !== source.mtimeMs || copied.size !== published || hashedInput.length !== published) {
       throw new SeedcastError(`${basename(mediaPath)} changed while it was being published`, { code: 'ECHANGED', hint: 'publish it again once it is written in full' })
     }
-    const sha256 = torrent.files[0]?.sha256
-    if (!sha256) throw new Error('createTorrent returned no SHA-256')
+    const sha256 = hashedInput.sha256?.[0]
+    if (!sha256) throw new Error('hashTorrentInput returned no SHA-256')
 
-    const before = catalog.episodes.find(episode => episode.sha256 === sha256)
-    if (before) return duplicateResult(paths, config, before)
+    const claimed = await claimSlug(dir, paths, slugify(fields.title), sha256, options)
+    if ('twin' in claimed) return duplicateResult(paths, await readShowConfig(paths), claimed.twin)
+    claim = claimed
+    const slug = claim.slug
+    const files = episodeFiles(slug, media.extension)
+    const mediaUrl = publicUrl(config, files.mediaPath)
+    const torrent = assembleTorrent(hashedInput, {
+      name: basename(files.mediaPath),
+      announce: showTrackers(config).map(tracker => [tracker]),
+      webSeeds: [mediaUrl],
+      createdBy: 'seedcast',
+      creationDate: new Date(fields.pubDate)
+    })
 
     const notes: string[] = faststart.note ? [faststart.note] : []
     const art = episodeArt(media, notes)
@@ -201,7 +201,36 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
     throw error
   } finally {
     await rm(temp, { force: true })
-    await claim.release()
+    await claim?.release()
+  }
+}
+
+/** How long a publisher waits for another publishing the same bytes before going on alone. */
+const SAME_BYTES_WAIT_MS = 60_000
+
+/**
+ * Claims a slug for media with this SHA-256, or finds the episode that already has these
+ * bytes. Claims are made, and stale ones (of killed publishers) taken over, one publisher
+ * at a time under the show lock: two publishers taking over the same stale claim at once
+ * could otherwise each delete the other's fresh claim. It is held for a few file
+ * operations. When another live publisher holds a claim for the same bytes, this one
+ * waits for it to commit (or fail) and looks again, so the same bytes published twice at
+ * once take one slug, the lowest free.
+ */
+async function claimSlug (dir: string, paths: ShowPaths, base: string, sha256: string, options: Pick<PublishOptions, 'onWaitForTwin' | 'signal'>): Promise<{ slug: string, release: () => Promise<void> } | { twin: Episode }> {
+  const deadline = Date.now() + SAME_BYTES_WAIT_MS
+  for (;;) {
+    const outcome: { slug: string, release: () => Promise<void> } | { twin: Episode } | { pending: { path: string, pid: number } } = await withShowLock(dir, async () => {
+      await sweepLeftovers(paths)
+      const twin = (await readCatalog(paths)).episodes.find(episode => episode.sha256 === sha256)
+      if (twin) return { twin }
+      const pending = Date.now() < deadline ? await sameBytesClaim(paths, sha256) : undefined
+      if (pending) return { pending }
+      return reserveSlug(paths, base, sha256, async () => new Set((await readCatalog(paths)).episodes.map(episode => episode.slug)))
+    })
+    if (!('pending' in outcome)) return outcome
+    options.onWaitForTwin?.(outcome.pending.pid)
+    await claimReleased(outcome.pending.path, outcome.pending.pid, Math.max(0, deadline - Date.now()), options.signal)
   }
 }
 

@@ -1,33 +1,74 @@
 import { link, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { fileError } from '../errors.js'
 import { writeAtomic } from '../atomic.js'
 import { processAlive } from '../process-alive.js'
 import type { ShowPaths } from '../model/paths.js'
 import { slugCandidates } from './slug.js'
 
-// Publishers hash outside the show lock, so each claims its slug first: a file in
-// .seedcast/reservations/ created exclusively and holding the claimant's pid. A claim
-// whose process is gone (killed) is stale and taken over; so are its temp files.
-// reserveSlug and sweepLeftovers run under the show lock (see publish), so a stale claim
-// is removed by one publisher only; a claim is released by its owner without the lock.
+// Publishers place their files outside the show lock, so each claims its slug first: a
+// file in .seedcast/reservations/ created exclusively, holding the claimant's pid and the
+// SHA-256 of its media. A claim whose process is gone (killed) is stale and taken over;
+// so are its temp files. reserveSlug, sameBytesClaim and sweepLeftovers run under the
+// show lock (see publish), so a stale claim is removed by one publisher only; a claim is
+// released by its owner without the lock.
+
+interface ClaimRecord { pid: number, sha256: string }
+
+async function readClaim (path: string): Promise<ClaimRecord> {
+  const [pid = '', sha256 = ''] = (await readFile(path, 'utf8').catch(() => '')).split('\n')
+  return { pid: Number(pid), sha256 }
+}
 
 async function claimantAlive (path: string): Promise<boolean> {
-  const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim())
+  const { pid } = await readClaim(path)
   return pid === process.pid || processAlive(pid)
 }
+
+/**
+ * The claim of another live publisher whose media has these bytes (its path and pid), if any.
+ * Publishing the same bytes twice at once must add one episode, under the first claim's
+ * slug: were both to take a slug, the one committed second would find itself a duplicate
+ * and free its slug, which may be the bare one, so the episode left would carry a number.
+ */
+export async function sameBytesClaim (paths: ShowPaths, sha256: string): Promise<{ path: string, pid: number } | undefined> {
+  for (const name of await readdir(paths.reservationsDir).catch(() => [])) {
+    const path = join(paths.reservationsDir, name)
+    const { pid, sha256: claimed } = await readClaim(path)
+    if (claimed === sha256 && pid !== process.pid && processAlive(pid)) return { path, pid }
+  }
+  return undefined
+}
+
+/**
+ * Waits until the claim `path` made by process `pid` is released or that process is gone;
+ * false when it still stands after `timeoutMs` (a publisher stopped, not killed: the
+ * caller goes on without it). A new claim of the same slug by another process is not it.
+ */
+export async function claimReleased (path: string, pid: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if ((await readClaim(path)).pid !== pid || !processAlive(pid)) return true
+    await sleep(CLAIM_POLL_MS, undefined, { signal })
+  }
+  return false
+}
+
+/** A claimed publish has only its files to move and the catalog to commit: this polls often. */
+const CLAIM_POLL_MS = 25
 
 /**
  * Claims the first free slug among base, base-2, base-3... The catalog is read again
  * after each claim: a publisher commits while holding its claim, so a slug missing from
  * the catalog read after we hold its claim cannot be committed by anyone else.
  */
-export async function reserveSlug (paths: ShowPaths, base: string, catalogSlugs: () => Promise<Set<string>>): Promise<{ slug: string, release: () => Promise<void> }> {
+export async function reserveSlug (paths: ShowPaths, base: string, sha256: string, catalogSlugs: () => Promise<Set<string>>): Promise<{ slug: string, release: () => Promise<void> }> {
   for (const slug of slugCandidates(base)) {
     const path = join(paths.reservationsDir, slug)
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        await createClaim(paths, path)
+        await createClaim(paths, path, sha256)
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw fileError(error, path, 'create')
         if (await claimantAlive(path)) break
@@ -44,15 +85,15 @@ export async function reserveSlug (paths: ShowPaths, base: string, catalogSlugs:
 }
 
 /**
- * Creates the claim file with our pid already in it: written under .seedcast/tmp, then
- * hard-linked into place (EEXIST when the slug is claimed). A claim created empty and
- * written afterwards looks stale (no live pid) to a publisher that reads it in between,
- * which then takes it over: two publishers on one slug.
+ * Creates the claim file with our pid and media hash already in it: written under
+ * .seedcast/tmp, then hard-linked into place (EEXIST when the slug is claimed). A claim
+ * created empty and written afterwards looks stale (no live pid) to a publisher that
+ * reads it in between, which then takes it over: two publishers on one slug.
  */
-async function createClaim (paths: ShowPaths, path: string): Promise<void> {
+async function createClaim (paths: ShowPaths, path: string, sha256: string): Promise<void> {
   const temp = tempPath(paths, 'claim')
   try {
-    await writeFile(temp, `${process.pid}\n`)
+    await writeFile(temp, `${process.pid}\n${sha256}\n`)
     await link(temp, path)
   } finally {
     await rm(temp, { force: true })

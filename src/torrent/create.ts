@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { SeedcastError } from '../errors.js'
 import { bencode, type Encodable } from './bencode.js'
 import { defaultCreatedBy } from './created-by.js'
-import { listInputFiles } from './file-list.js'
+import { listInputFiles, type InputFiles } from './file-list.js'
 import { hashFiles } from './hasher.js'
 import { magnetURI } from './magnet.js'
 import { choosePieceLength, validatePieceLength } from './piece-length.js'
@@ -53,6 +53,22 @@ export interface CreatedTorrent {
   magnet: string
 }
 
+/** What hashing a torrent's input yields; assembleTorrent makes the .torrent from it. */
+export interface HashedTorrentInput {
+  files: InputFiles
+  length: number
+  pieceLength: number
+  /** The SHA-1 of every piece, concatenated. */
+  pieces: Buffer
+  /** Each file's base64 SHA-256, with `sha256: true`. */
+  sha256?: string[]
+}
+
+/** The options that decide what is hashed, as opposed to what is written around it. */
+export type HashInputOptions = Pick<CreateTorrentOptions, 'pieceLength' | 'includeJunk' | 'sha256' | 'onProgress' | 'signal'>
+/** The options that only shape the .torrent around the hashes. */
+export type AssembleOptions = Omit<CreateTorrentOptions, keyof HashInputOptions>
+
 /**
  * Makes a BitTorrent v1 torrent of a file or folder. The info dict is byte-identical to
  * create-torrent's for the same files and options (same file order, same junk filter,
@@ -61,6 +77,22 @@ export interface CreatedTorrent {
  * is refused (create-torrent writes a torrent with no pieces, which clients reject).
  */
 export async function createTorrent (input: string, options: CreateTorrentOptions = {}): Promise<CreatedTorrent> {
+  const files = await listTorrentInput(input, options)
+  // The name, trackers and web seeds are checked before the long hash, not after it.
+  checkAssembleOptions(files, options)
+  return assembleTorrent(await hashTorrentFiles(files, options), options)
+}
+
+/**
+ * Hashes a file or folder without naming the torrent yet: a caller that learns the name
+ * from the content (publish picks the episode's slug once it knows the media is not a
+ * duplicate) assembles it afterwards. The name is not in the piece hashes.
+ */
+export async function hashTorrentInput (input: string, options: HashInputOptions = {}): Promise<HashedTorrentInput> {
+  return hashTorrentFiles(await listTorrentInput(input, options), options)
+}
+
+async function listTorrentInput (input: string, options: HashInputOptions): Promise<InputFiles> {
   const listing = await listInputFiles(input, { includeJunk: options.includeJunk })
   if (listing.files.length === 0) {
     const hint = listing.skippedJunk > 0
@@ -68,23 +100,38 @@ export async function createTorrent (input: string, options: CreateTorrentOption
       : 'put the media files in it first'
     throw new SeedcastError(`${input}: the folder holds no files`, { code: 'EEMPTY', hint })
   }
-  const length = listing.files.reduce((sum, file) => sum + file.length, 0)
-  if (length === 0) {
+  if (totalLength(listing) === 0) {
     throw new SeedcastError(`${input}: nothing to share, every file is empty (0 bytes)`, { code: 'EEMPTY', hint: 'a torrent needs at least one byte of data' })
   }
-  const name = options.name ?? listing.name
+  if (options.pieceLength !== undefined) validatePieceLength(options.pieceLength)
+  return listing
+}
+
+async function hashTorrentFiles (files: InputFiles, options: HashInputOptions): Promise<HashedTorrentInput> {
+  const length = totalLength(files)
+  const pieceLength = options.pieceLength ?? choosePieceLength(length)
+  const { pieces, sha256 } = await hashFiles(files.files, {
+    pieceLength, sha256: options.sha256, onProgress: options.onProgress, signal: options.signal
+  })
+  return { files, length, pieceLength, pieces, ...(sha256 ? { sha256 } : {}) }
+}
+
+function totalLength (files: InputFiles): number {
+  return files.files.reduce((sum, file) => sum + file.length, 0)
+}
+
+function checkAssembleOptions (files: InputFiles, options: AssembleOptions): { name: string, tiers: string[][], webSeeds: string[] } {
+  const name = options.name ?? files.name
   if (!name || name.includes('/') || name === '.' || name === '..') {
     throw new SeedcastError(`invalid torrent name "${name}"`, { code: 'ENAME', hint: 'use a plain name without slashes' })
   }
-  const pieceLength = options.pieceLength ?? choosePieceLength(length)
-  validatePieceLength(pieceLength)
-  const tiers = validateTrackers(options.announce ?? [])
-  const webSeeds = validateWebSeeds(options.webSeeds ?? [])
+  return { name, tiers: validateTrackers(options.announce ?? []), webSeeds: validateWebSeeds(options.webSeeds ?? []) }
+}
 
-  const { pieces, sha256 } = await hashFiles(listing.files, {
-    pieceLength, sha256: options.sha256, onProgress: options.onProgress, signal: options.signal
-  })
-
+/** Writes the .torrent (and its infohash and magnet) around hashes made by hashTorrentInput. */
+export function assembleTorrent (hashed: HashedTorrentInput, options: AssembleOptions = {}): CreatedTorrent {
+  const { files: listing, length, pieceLength, pieces, sha256 } = hashed
+  const { name, tiers, webSeeds } = checkAssembleOptions(listing, options)
   const info: Record<string, Encodable | undefined> = {
     name,
     'piece length': pieceLength,

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
-import { readdir, readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { createHash } from 'node:crypto'
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { loadShow } from '../../src/show/load.js'
 import { binPath, runCli, runCliJson } from '../helpers/cli.js'
@@ -36,12 +37,10 @@ describe('publish safety', () => {
     const { catalog } = await loadShow(show)
     expect(catalog.episodes).toHaveLength(10)
     expect(new Set(catalog.episodes.map(episode => episode.sha256)).size).toBe(10)
-    // Unique slugs, numbered from the title; a publisher that turns out to be a duplicate may
-    // have held a number for a while, so the numbers need not be contiguous.
-    const slugs = catalog.episodes.map(episode => episode.slug)
-    expect(new Set(slugs).size).toBe(10)
-    expect(slugs).toContain('episode-2-chapters-and-cover-art')
-    for (const slug of slugs) expect(slug).toMatch(/^episode-2-chapters-and-cover-art(-([2-9]|1[0-2]))?$/)
+    // Unique slugs, numbered from the title with no gaps: a publisher of bytes another is
+    // publishing waits for it instead of holding a number (or the bare slug) of its own.
+    const base = 'episode-2-chapters-and-cover-art'
+    expect(catalog.episodes.map(episode => episode.slug).sort()).toEqual([base, ...Array.from({ length: 9 }, (_, n) => `${base}-${n + 2}`)].sort())
     expect(await expectConsistent(show)).toHaveLength(10)
     // Each published media is the file its publisher was given.
     for (const run of runs.slice(0, 10)) {
@@ -49,6 +48,61 @@ describe('publish safety', () => {
       expect(episode.slug).toBe(run.json.episode.slug)
     }
     expect(await readFile(join(show, 'public', catalog.episodes[0]!.mediaPath))).toBeInstanceOf(Buffer)
+  })
+
+  it('a publisher of bytes another live publisher has claimed waits for that claim, then takes the slug it frees', { timeout: 60_000 }, async () => {
+    const file = await mp3Variant(join(tmp.path, 'same.mp3'), 1)
+    const sha256 = createHash('sha256').update(await readFile(file)).digest('base64')
+    // Another publisher of these bytes, alive and between its claim and its commit.
+    const other = spawn('sleep', ['60'], { stdio: 'ignore' })
+    try {
+      const claim = join(show, '.seedcast', 'reservations', 'episode-2-chapters-and-cover-art')
+      await mkdir(dirname(claim), { recursive: true })
+      await writeFile(claim, `${other.pid}\n${sha256}\n`)
+      const child = spawn(process.execPath, [binPath, 'publish', file, '--show', show, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] })
+      let stdout = ''
+      let stderr = ''
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
+      const exited = new Promise<number | null>(resolve => child.on('close', resolve))
+      // It says whom it waits for, on stderr (stdout stays one JSON document).
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no wait announced; stderr: ${stderr}`)), 30_000)
+        child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+          stderr += chunk
+          if (stderr.includes('is publishing the same bytes')) { clearTimeout(timer); resolve() }
+        })
+        void exited.then(() => { clearTimeout(timer); reject(new Error(`exited before waiting; stderr: ${stderr}`)) })
+      })
+      expect(stderr).toBe(`seedcast: process ${other.pid} is publishing the same bytes; waiting for it to finish\n`)
+      expect((await loadShow(show)).catalog.episodes).toEqual([])
+      expect(await exists(join(show, 'public', 'media', 'episode-2-chapters-and-cover-art-2.mp3'))).toBe(false)
+      // The other publisher failed and released its claim: this one takes the bare slug.
+      await rm(claim)
+      expect(await exited, stderr).toBe(0)
+      const json = JSON.parse(stdout)
+      expect(json.duplicate).toBe(false)
+      expect(json.episode.slug).toBe('episode-2-chapters-and-cover-art')
+      expect(json.episode.sha256).toBe(sha256)
+      expect(await expectConsistent(show)).toEqual([json.episode.guid])
+    } finally {
+      other.kill()
+    }
+  })
+
+  it('a claim for the same bytes whose publisher was killed does not hold a publish back', { timeout: 60_000 }, async () => {
+    const file = await mp3Variant(join(tmp.path, 'same.mp3'), 2)
+    const sha256 = createHash('sha256').update(await readFile(file)).digest('base64')
+    const killed = spawn('sleep', ['60'], { stdio: 'ignore' })
+    const gone = new Promise(resolve => killed.on('exit', resolve))
+    killed.kill('SIGKILL')
+    await gone
+    const claim = join(show, '.seedcast', 'reservations', 'episode-2-chapters-and-cover-art')
+    await mkdir(dirname(claim), { recursive: true })
+    await writeFile(claim, `${killed.pid}\n${sha256}\n`)
+    const { result, json } = await runCliJson(['publish', file, '--show', show], { timeoutMs: 50_000 })
+    expect(result.code, result.stderr).toBe(0)
+    expect(json.episode.slug).toBe('episode-2-chapters-and-cover-art')
+    expect(await readdir(join(show, '.seedcast', 'reservations'))).toEqual([])
   })
 
   it('a publish killed with SIGKILL at any moment leaves the catalog and feeds valid; the next publish succeeds', { timeout: 180_000 }, async () => {
