@@ -122,15 +122,17 @@ export async function fastStart (argv: string[], root: string, options: { cache?
 /**
  * Answers argv that names no command (a word after a command that takes none, a typo) with
  * seedcast's usage error (not-a-command.ts) instead of oclif's "command demo:x not found";
- * true when it did. Help and version requests, and anything oclif would read otherwise
- * (plugins, hooks, aliases, a stale manifest), are left to oclif.
+ * true when it did. Help for such argv gets the same error, or the named command's help when
+ * argv names one before the stray word. Version requests, and anything oclif would read
+ * otherwise (plugins, hooks, aliases, a stale manifest), are left to oclif.
  */
-export function answerNotACommand (argv: string[], root: string): boolean {
+export async function answerNotACommand (argv: string[], root: string): Promise<boolean> {
   const pjson = parseOnce<PackageJson>(join(root, 'package.json'))
   if (!pjson || !canAnswer(pjson) || pjson.oclif.topicSeparator !== ' ') return false
-  const helpFlags = new Set([...(pjson.oclif.additionalHelpFlags ?? []), '--help', '--version', ...(pjson.oclif.additionalVersionFlags ?? [])])
+  const versionFlags = new Set(['--version', ...(pjson.oclif.additionalVersionFlags ?? [])])
+  const helpFlags = new Set([...(pjson.oclif.additionalHelpFlags ?? []), '--help'])
   const beforeDashes = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv
-  if (beforeDashes.some(arg => helpFlags.has(arg))) return false
+  if (beforeDashes.some(arg => versionFlags.has(arg))) return false
   const manifest = parseOnce<Manifest>(join(root, 'oclif.manifest.json'))
   if (!manifest || manifest.version !== pjson.version) return false
   const commands = Object.values(manifest.commands)
@@ -141,6 +143,8 @@ export function answerNotACommand (argv: string[], root: string): boolean {
   }]))
   const view = notACommand(argv, table)
   if (!view) return false
+  // `seedcast demo myshow --help`: demo's help, as `git status x --help` is git status's.
+  if (view.command && beforeDashes.some(arg => helpFlags.has(arg))) return fastStart([...view.command, '--help'], root, { cache: false })
   printUsageError(argv, view)
   return true
 }

@@ -2,15 +2,20 @@
 // `seedcast demo myshow` said "command demo:myshow not found", `seedcast follow list x`
 // "command follow:list:x not found", and a typo ("publsh") got no hint. The same argv is
 // answered here, from the manifest, in seedcast's own error form (one line, or the --json
-// error object; exit 2 as every usage error), before oclif would say it its way. Anything
-// oclif runs or answers itself (a command, a topic's help, help flags) is left to it.
+// error object; exit 2 as every usage error), before oclif would say it its way, and so is
+// help asked for such argv ("Command publsh not found." from oclif). Anything oclif runs
+// or answers itself (a command, a topic's help) is left to it.
 import { errorLine, type ErrorView } from './error-view.js'
 
 /** Command id (words joined by ':') → whether it takes arguments, and whether it is hidden. */
 export type CommandTable = Record<string, { takesArgs: boolean, hidden?: boolean }>
 
-/** The usage error for argv when oclif would find no command in it, else undefined. */
-export function notACommand (argv: string[], table: CommandTable): ErrorView | undefined {
+/**
+ * The usage error for argv when oclif would find no command in it, else undefined. When
+ * argv names a command and then an argument it does not take, `command` holds its words:
+ * help asked for such argv is that command's help.
+ */
+export function notACommand (argv: string[], table: CommandTable): (ErrorView & { command?: string[] }) | undefined {
   const words = leadingWords(argv)
   if (words.length === 0) return undefined
   const ids = Object.keys(table)
@@ -30,7 +35,7 @@ export function notACommand (argv: string[], table: CommandTable): ErrorView | u
   for (let count = taken.length - 1; count >= 1; count--) {
     const named = taken.slice(0, count).join(':')
     if (Object.hasOwn(table, named)) {
-      return usage(`unexpected argument "${taken[count]!}": seedcast ${spoken(count)} takes no arguments`, `see seedcast ${spoken(count)} --help`)
+      return { ...usage(`unexpected argument "${taken[count]!}": seedcast ${spoken(count)} takes no arguments`, `see seedcast ${spoken(count)} --help`), command: taken.slice(0, count) }
     }
     if (prefixes.has(named)) {
       // A topic and a word none of its commands starts with: its commands, and the nearest.
@@ -44,7 +49,8 @@ export function notACommand (argv: string[], table: CommandTable): ErrorView | u
 }
 
 /** Prints `view` as a command's own error would be (stdout with --json, else one line on stderr). */
-export function printUsageError (argv: string[], view: ErrorView): void {
+export function printUsageError (argv: string[], { message, hint, code, exitCode }: ErrorView): void {
+  const view = { message, hint, code, exitCode }
   if (argv.includes('--json')) process.stdout.write(JSON.stringify({ error: view }) + '\n')
   else process.stderr.write(errorLine(view) + '\n')
   process.exitCode = view.exitCode

@@ -35,7 +35,7 @@ describe('argv that names no command', () => {
 
   it('names the argument a command does not take, the unknown command, and the nearest real one', () => {
     expect(table.demo?.takesArgs).toBe(false)
-    expect(notACommand(['demo', 'myshow'], table)).toEqual({ message: 'unexpected argument "myshow": seedcast demo takes no arguments', hint: 'see seedcast demo --help', code: 'EUSAGE', exitCode: 2 })
+    expect(notACommand(['demo', 'myshow'], table)).toEqual({ message: 'unexpected argument "myshow": seedcast demo takes no arguments', hint: 'see seedcast demo --help', code: 'EUSAGE', exitCode: 2, command: ['demo'] })
     expect(notACommand(['follow', 'list', 'x', '--json'], table)?.message).toBe('unexpected argument "x": seedcast follow list takes no arguments')
     expect(notACommand(['publsh', 'ep.mp3'], table)).toMatchObject({ message: 'unknown command "publsh"', hint: 'did you mean seedcast publish? see seedcast --help' })
     expect(notACommand(['frobnicate'], table)).toMatchObject({ message: 'unknown command "frobnicate"', hint: 'see seedcast --help' })
@@ -57,5 +57,17 @@ describe('argv that names no command', () => {
     expect(help.stdout).toBe(bin(['feed', 'build', '--help']).stdout)
     expect(help.stdout).toContain('USAGE')
     expect(bin(['help']).stdout).toBe(bin(['--help']).stdout)
+  })
+
+  it('answers help asked for an unknown command with the same error, and for a stray argument with the command\'s help', () => {
+    expect(bin(['help', 'publsh'])).toEqual({ code: 2, stdout: '', stderr: 'seedcast: unknown command "publsh" (did you mean seedcast publish? see seedcast --help)\n' })
+    expect(bin(['follow', 'lst', '--help'])).toEqual(bin(['follow', 'lst']))
+    const json = bin(['nosuch', '--help', '--json'])
+    expect(json.code).toBe(2)
+    expect(JSON.parse(json.stdout)).toEqual({ error: { message: 'unknown command "nosuch"', hint: 'see seedcast --help', code: 'EUSAGE', exitCode: 2 } })
+    const stray = bin(['demo', 'myshow', '--help'])
+    expect(stray.code).toBe(0)
+    expect(stray.stdout).toBe(bin(['demo', '--help']).stdout)
+    expect(stray.stdout).toContain('USAGE')
   })
 })
