@@ -51,9 +51,13 @@ export function parseMagnet (uri: string): ParsedMagnet {
     const match = /^urn:btih:(.+)$/i.exec(value)
     if (!match) continue
     const hash = match[1]!
-    if (/^[0-9a-f]{40}$/i.test(hash)) infoHash = hash.toLowerCase()
-    else if (/^[a-z2-7]{32}$/i.test(hash)) infoHash = base32ToHex(hash)
-    else bad(`"${hash}" is not a 40-character hex or 32-character base32 infohash`)
+    let named: string
+    if (/^[0-9a-f]{40}$/i.test(hash)) named = hash.toLowerCase()
+    else if (/^[a-z2-7]{32}$/i.test(hash)) named = base32ToHex(hash)
+    else named = bad(`"${hash}" is not a 40-character hex or 32-character base32 infohash`)
+    // Two infohashes are two torrents: which one the sender meant is not ours to guess.
+    if (infoHash && infoHash !== named) bad(`it names two torrents (${infoHash} and ${named}); give one magnet per torrent`)
+    infoHash = named
   }
   if (!infoHash) bad('no xt=urn:btih: infohash (v2-only magnets are not supported)')
   const all = (name: string) => [...params].filter(([key]) => key === name || key.startsWith(`${name}.`)).map(([, value]) => value)

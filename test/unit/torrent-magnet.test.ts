@@ -21,6 +21,8 @@ describe('parseMagnet', () => {
     // base32 of the same 20 bytes
     const base32 = 'YJFWRXC6ASGM7M6SQUYLLIZBGCXMDG4R'
     expect(parseMagnet(`magnet:?xt=urn:btih:${base32}&dn=x`).infoHash).toBe(hash)
+    // The same torrent named twice (hex and base32, as some clients write it) is one torrent.
+    expect(parseMagnet(`magnet:?xt.1=urn:btih:${hash}&xt.2=urn:btih:${base32}`).infoHash).toBe(hash)
   })
 
   it.each([
@@ -28,7 +30,8 @@ describe('parseMagnet', () => {
     ['magnet:?dn=nothing', /no xt=urn:btih: infohash/],
     ['magnet:?xt=urn:btih:1234', /"1234" is not a 40-character hex/],
     ['magnet:?xt=urn:btmh:1220abcd', /no xt=urn:btih:/],
-    [`magnet:?xt=urn:btih:${hash}&xl=12ab`, /xl "12ab" is not a byte count/]
+    [`magnet:?xt=urn:btih:${hash}&xl=12ab`, /xl "12ab" is not a byte count/],
+    [`magnet:?xt.1=urn:btih:${hash}&xt.2=urn:btih:${'ab'.repeat(20)}`, new RegExp(`names two torrents \\(${hash} and ${'ab'.repeat(20)}\\)`)]
   ])('rejects %s', (uri, message) => {
     expect(() => parseMagnet(uri)).toThrow(message)
   })
