@@ -29,7 +29,7 @@ Video streams: an MP4 (or M4A, M4V, MOV) whose moov box (its index) comes after 
 
 Publishing bytes already in the show (same SHA-256) adds nothing and says so (exit 0). Drafts (--draft) stay in the catalog but out of the feeds until \`seedcast episodes edit <slug> --no-draft\`.
 
-Several publishes may run at once on one show: they hash in parallel and write the catalog and feeds one at a time under a lock. A publish killed at any moment leaves the catalog and feeds valid; the next seedcast command cleans up after it.`
+Several publishes may run at once on one show: they hash in parallel and write the catalog and feeds one at a time under a lock. Two publishes of the same bytes at once add one episode: the second waits for the first (it says so on stderr) and reports its episode. A publish killed at any moment leaves the catalog and feeds valid; the next seedcast command cleans up after it.`
 
   static override examples = [
     '<%= config.bin %> publish episode-12.mp3 --show my-show',
