@@ -29,6 +29,24 @@ interface Topic { name: string, description?: string, hidden?: boolean }
 
 interface Manifest { version: string, commands: Record<string, ManifestCommand> }
 
+/** Whether oclif would take a word after this command as an argument, not as more of its id. */
+function takesArguments (command: ManifestCommand): boolean {
+  return command.strict === false || Object.keys((command.args as Record<string, unknown> | undefined) ?? {}).length > 0
+}
+
+/** The help and version flags oclif reads, from package.json's oclif section. */
+function helpAndVersionFlags (pjson: PackageJson): { help: Set<string>, version: Set<string> } {
+  return {
+    help: new Set([...(pjson.oclif.additionalHelpFlags ?? []), '--help']),
+    version: new Set(['--version', ...(pjson.oclif.additionalVersionFlags ?? [])])
+  }
+}
+
+/** The arguments before `--` (after it, `--help` is an argument, as oclif's main.run reads it). */
+function beforeDashes (argv: string[]): string[] {
+  return argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv
+}
+
 /**
  * Whether argv is a topic alone (`seedcast feed`, `seedcast feed nosuch`), as StaticConfig
  * would find it: the first word names no command but a declared topic or a prefix of a
@@ -63,15 +81,13 @@ export async function fastStart (argv: string[], root: string, options: { cache?
   const pjson = parseOnce<PackageJson>(join(root, 'package.json'))
   if (!pjson || !canAnswer(pjson)) return false
   const { oclif } = pjson
-  const versionFlags = new Set(['--version', ...(oclif.additionalVersionFlags ?? [])])
-  if (argv[0] !== undefined && versionFlags.has(argv[0])) {
+  const flags = helpAndVersionFlags(pjson)
+  if (argv[0] !== undefined && flags.version.has(argv[0])) {
     process.stdout.write(userAgent(pjson) + '\n')
     return true
   }
 
-  const helpFlags = [...new Set([...(oclif.additionalHelpFlags ?? []), '--help'])]
-  const beforeDashes = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv
-  const asksHelp = argv.length === 0 || beforeDashes.some(arg => helpFlags.includes(arg))
+  const asksHelp = argv.length === 0 || beforeDashes(argv).some(arg => flags.help.has(arg))
   const manifestText = readOnce(join(root, 'oclif.manifest.json'))
   const manifest = asksHelp ? undefined : parseOnce<Manifest>(join(root, 'oclif.manifest.json'))
   // `seedcast feed` alone: oclif's main.run shows the topic's help. Decided from the
@@ -129,22 +145,18 @@ export async function fastStart (argv: string[], root: string, options: { cache?
 export async function answerNotACommand (argv: string[], root: string): Promise<boolean> {
   const pjson = parseOnce<PackageJson>(join(root, 'package.json'))
   if (!pjson || !canAnswer(pjson) || pjson.oclif.topicSeparator !== ' ') return false
-  const versionFlags = new Set(['--version', ...(pjson.oclif.additionalVersionFlags ?? [])])
-  const helpFlags = new Set([...(pjson.oclif.additionalHelpFlags ?? []), '--help'])
-  const beforeDashes = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv
-  if (beforeDashes.some(arg => versionFlags.has(arg))) return false
+  const flags = helpAndVersionFlags(pjson)
+  const named = beforeDashes(argv)
+  if (named.some(arg => flags.version.has(arg))) return false
   const manifest = parseOnce<Manifest>(join(root, 'oclif.manifest.json'))
   if (!manifest || manifest.version !== pjson.version) return false
   const commands = Object.values(manifest.commands)
   if (commands.some(command => command.aliases?.length || command.hiddenAliases?.length)) return false
-  const table = Object.fromEntries(commands.map(command => [command.id, {
-    takesArgs: command.strict === false || Object.keys((command.args as Record<string, unknown> | undefined) ?? {}).length > 0,
-    hidden: command.hidden
-  }]))
+  const table = Object.fromEntries(commands.map(command => [command.id, { takesArgs: takesArguments(command), hidden: command.hidden }]))
   const view = notACommand(argv, table)
   if (!view) return false
   // `seedcast demo myshow --help`: demo's help, as `git status x --help` is git status's.
-  if (view.command && beforeDashes.some(arg => helpFlags.has(arg))) return fastStart([...view.command, '--help'], root, { cache: false })
+  if (view.command && named.some(arg => flags.help.has(arg))) return fastStart([...view.command, '--help'], root, { cache: false })
   printUsageError(argv, view)
   return true
 }
@@ -275,8 +287,7 @@ function fastRunId (argv: string[], commands: Record<string, ManifestCommand>): 
     // flag (`feed build x`: "command feed:build:x not found"); both are oclif's.
     const longer = `${id}:${next}`
     if (Object.keys(commands).some(other => other === longer || other.startsWith(longer + ':'))) return undefined
-    const takesArgs = entry.strict === false || Object.keys(entry.args ?? {}).length > 0
-    if (!takesArgs && !next.startsWith('-') && !next.includes('=')) return undefined
+    if (!takesArguments(entry) && !next.startsWith('-') && !next.includes('=')) return undefined
   }
   return { id, words }
 }
@@ -326,11 +337,8 @@ async function commandToRun (argv: string[], root: string): Promise<{ _run (): P
   const pjson = parseOnce<PackageJson>(join(root, 'package.json'))
   if (!pjson || !canAnswer(pjson) || pjson.oclif.topicSeparator !== ' ') return undefined
   // As oclif's main.run: a help flag before `--` shows help instead.
-  const helpFlags = new Set([...(pjson.oclif.additionalHelpFlags ?? []), '--help'])
-  for (const arg of argv) {
-    if (arg === '--') break
-    if (helpFlags.has(arg)) return undefined
-  }
+  const { help } = helpAndVersionFlags(pjson)
+  if (beforeDashes(argv).some(arg => help.has(arg))) return undefined
   const manifestPath = join(root, 'oclif.manifest.json')
   const manifest = parseOnce<Manifest>(manifestPath)
   if (!manifest?.commands || manifest.version !== pjson.version) return undefined
