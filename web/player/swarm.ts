@@ -1,3 +1,4 @@
+import { failedPieceIndex } from '../../src/swarm/failed-piece.js'
 import { patchTorrent, patchWebSocketTracker } from '../../src/swarm/webrtc/glare-patch.js'
 import { BundleInternals, glareTorrentNeeds, sharingNeeds, trackerUpdateNeeds, webSocketTrackers, type BundleFeatureStatus } from './bundle-internals.js'
 import { listenersOf } from './listeners.js'
@@ -6,9 +7,6 @@ import type { PieceStore } from './piece-store.js'
 import { SWARM_GRACE_MS, type PeerView } from './policy.js'
 
 export interface SwarmStats { peers: number, listeners: number, uploaded: number, uploadSpeed: number, fromPeers: number, rejected: number, lookups: number }
-
-/** WebTorrent's warning for a piece from a peer whose SHA-1 did not match (lib/torrent.js). */
-const PIECE_FAILED = /^Piece \d+ failed verification$/
 
 /**
  * With no peer connected while pieces are missing, the tracker is asked again (a new announce,
@@ -71,7 +69,7 @@ export class Swarm implements PeerView {
     torrent.on('error', () => {})
     // WebTorrent drops a piece whose SHA-1 is wrong and asks for it again; the listener is told
     // how many, as for the web seed's (its only word for it is this warning).
-    torrent.on('warning', (error: unknown) => { if (error instanceof Error && PIECE_FAILED.test(error.message)) counter.rejected++ })
+    torrent.on('warning', (error: unknown) => { if (failedPieceIndex(error) !== undefined) counter.rejected++ })
     // The glare tie-break must be on the prototypes before the first offer crosses: the
     // torrent exists now, its tracker once discovery starts (right before 'ready').
     if (internals.check('WebRTC glare tie-break', glareTorrentNeeds(torrent))) patchTorrent(Object.getPrototypeOf(torrent) as object)

@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events'
+import { failedPieceIndex } from '../failed-piece.js'
 import { addressOf } from '../seed/events.js'
 
 /** The parts of a webtorrent wire (bittorrent-protocol) the guard reads. */
@@ -22,8 +23,6 @@ export interface BannedPeer {
   failedPieces: number
   goodPieces: number
 }
-
-const FAILED_PIECE = /^Piece (\d+) failed verification/
 
 /**
  * Webtorrent re-fetches a piece whose SHA-1 does not match but never blames anyone, so a
@@ -50,9 +49,9 @@ export class PeerGuard {
     }
     torrent.on('wire', (wire: GuardedWire) => this.watch(wire))
     torrent.on('verified', (index: number) => this.settle(index, true))
-    torrent.on('warning', (error: Error) => {
-      const match = FAILED_PIECE.exec(error?.message ?? '')
-      if (match) this.settle(Number(match[1]), false)
+    torrent.on('warning', (error: unknown) => {
+      const index = failedPieceIndex(error)
+      if (index !== undefined) this.settle(index, false)
     })
   }
 

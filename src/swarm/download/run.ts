@@ -15,6 +15,7 @@ import { selectFiles } from './select.js'
 import type { ResolvedSource } from './source.js'
 import { OutputClosed, streamInOrder } from './stdout-stream.js'
 import { DownloadStore, type StorePlacement } from './store.js'
+import { failedPieceIndex } from '../failed-piece.js'
 import type { DownloadClient, DownloadFile, DownloadTorrent, DownloadWire } from './webtorrent.js'
 
 /**
@@ -159,7 +160,7 @@ export class DownloadRun {
   private onSwarmWarning (error: Error): void {
     const message = error?.message ?? String(error)
     // Hash failures are reported as their own events by the guard.
-    if (/failed verification/.test(message)) return
+    if (failedPieceIndex(error) !== undefined) return
     if (!DHT_MESSAGE.test(message)) this.lastTrackerProblem = message
     this.emit({ event: 'warning', kind: 'swarm', message })
   }
