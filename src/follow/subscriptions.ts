@@ -1,5 +1,6 @@
 import { readFile, rm } from 'node:fs/promises'
 import { SeedcastError, fileError } from '../errors.js'
+import { decodeFeed } from '../feed/read/decode-feed.js'
 import { fetchFeed } from '../feed/read/fetch-feed.js'
 import { readOpml, writeOpml, type OpmlFeed } from '../feed/read/opml.js'
 import { readPodcastFeed } from '../feed/read/podcast-feed.js'
@@ -117,13 +118,13 @@ export interface ImportResult {
 
 /** Follows every feed of an OPML file; a feed that cannot be fetched is reported, not fatal. */
 export async function importOpml (dir: string, file: string, options: AddOptions = {}): Promise<ImportResult> {
-  let xml: string
+  let bytes: Buffer
   try {
-    xml = await readFile(file, 'utf8')
+    bytes = await readFile(file)
   } catch (err) {
     throw fileError(err, file)
   }
-  const feeds = readOpml(xml, file)
+  const feeds = readOpml(decodeFeed(bytes, file), file)
   const result: ImportResult = { added: [], failed: [] }
   for (const feed of feeds) {
     try {

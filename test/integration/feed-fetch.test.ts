@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fetchFeed } from '../../src/feed/read/fetch-feed.ts'
 
 const body = '<rss version="2.0"><channel><title>t</title></channel></rss>'
+const accented = '<rss version="2.0"><channel><title>Thé et café</title></channel></rss>'
 let server: Server
 let base: string
 const seen: string[] = []
@@ -27,6 +28,8 @@ beforeAll(async () => {
     } else if (req.url === '/huge') {
       res.writeHead(200, { 'content-type': 'text/xml' })
       res.end('x'.repeat(5000))
+    } else if (req.url === '/latin1') {
+      res.writeHead(200, { 'content-type': 'application/rss+xml; charset=ISO-8859-1' }).end(Buffer.from(accented, 'latin1'))
     } else if (req.url === '/ftp') {
       res.writeHead(301, { location: 'ftp://h/f' }).end()
     } else {
@@ -45,6 +48,10 @@ describe('fetchFeed', () => {
     const second = await fetchFeed(`${base}/feed`, { etag: '"v1"' })
     expect(second).toEqual({ url: `${base}/feed`, notModified: true, bytes: 0 })
     expect(seen.slice(-1)).toEqual(['/feed "v1"'])
+  })
+
+  it('decodes a body in the charset its Content-Type names when the feed names none', async () => {
+    expect(await fetchFeed(`${base}/latin1`)).toMatchObject({ xml: accented, bytes: accented.length })
   })
 
   it('remembers where a chain of permanent redirects leads, not a temporary one', async () => {

@@ -178,6 +178,20 @@ describe('seedcast feed lint (the built CLI)', () => {
     expect(json).toEqual({ ok: false, errors: 1, warnings: 0, findings: [{ level: 'error', element: 'channel/itunes:image', message: expect.stringContaining('missing') }] })
   })
 
+  it('reads a feed in ISO-8859-1 and warns that Apple asks for UTF-8; an encoding it cannot read is one line', async () => {
+    const feed = join(temp.path, 'rss.xml')
+    const utf8 = await readFile(feed, 'utf8')
+    expect(utf8).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>/)
+    await writeFile(feed, Buffer.from(utf8.replace('encoding="utf-8"', 'encoding="ISO-8859-1"'), 'latin1'))
+    const { result, json } = await runCliJson(['feed', 'lint', feed, '--offline'])
+    expect(result.code, result.stderr).toBe(0)
+    expect(json.findings).toEqual([{ level: 'warning', element: '?xml', message: 'written in windows-1252: Apple Podcasts asks for UTF-8, and some apps show other encodings\' accented letters wrong' }])
+    await writeFile(feed, utf8.replace('encoding="utf-8"', 'encoding="x-klingon"'))
+    const unreadable = await runCli(['feed', 'lint', feed, '--offline'])
+    expect(unreadable.code).toBe(1)
+    expect(unreadable.stderr).toBe(`seedcast: ${feed}: written in "x-klingon", a text encoding seedcast cannot read (ask the publisher for UTF-8, the encoding every podcast app reads)\n`)
+  })
+
   it('fails with one line on stderr for a feed that cannot be read', async () => {
     const result = await runCli(['feed', 'lint', join(temp.path, 'nope.xml')])
     expect(result.code).toBe(1)

@@ -327,6 +327,24 @@ describe('seedcast import', { timeout: 240_000 }, () => {
     expect(lint.json.findings.filter((f: { level: string }) => f.level === 'error')).toEqual([])
   })
 
+  it('imports a feed written in ISO-8859-1 (named in its XML declaration, served as text/xml with no charset) with its accented letters intact', async () => {
+    const { host, feedUrl } = await oldHost()
+    const utf8 = await (await fetch(feedUrl)).text()
+    const latin1 = utf8.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"')
+      .replaceAll('Tea Time Talks', 'Thé et café')
+      .replace('Green tea &amp; patience', 'Thé vert, café noir, crème brûlée')
+    host.put('/rss', Buffer.from(latin1, 'latin1'), 'text/xml')
+    const { dir } = await show()
+    const { result, json } = await runCliJson([...importArgs(feedUrl, dir), '--json'])
+    expect(result.code, result.stdout + result.stderr).toBe(0)
+    expect(JSON.parse(await readFile(join(dir, 'show.json'), 'utf8')).title).toBe('Thé et café')
+    expect(json.imported.map((episode: { title: string }) => episode.title)).toContain('Thé vert, café noir, crème brûlée')
+    // The new feeds are UTF-8, as every show seedcast writes.
+    const rss = await readFile(join(dir, 'public', 'rss.xml'), 'utf8')
+    expect(rss).toContain('<title>Thé vert, café noir, crème brûlée</title>')
+    expect(rss).not.toContain('\uFFFD')
+  })
+
   it('continues a download cut by the network with a Range request on the next run', async () => {
     const { host, media, feedUrl } = await oldHost()
     const { dir } = await show()

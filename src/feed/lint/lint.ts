@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { SeedcastError, fileError } from '../../errors.js'
+import { decodeFeedWithEncoding } from '../read/decode-feed.js'
 import { checkApple } from './apple.js'
 import { checkChapterFiles } from './chapters.js'
 import { checkCoverImage } from './cover.js'
@@ -41,8 +42,10 @@ export interface LintReport {
  * Rejects only when the feed itself cannot be read; everything else is a finding.
  */
 export async function lintFeed (input: string, options: LintOptions = {}): Promise<LintReport> {
-  const { xml, feed, dir } = await loadFeed(input, options)
+  const { text: xml, encoding, feed, dir } = await loadFeed(input, options)
   const findings = new Findings()
+  // Read all the same (seedcast's readers decode what the document declares).
+  if (encoding && encoding !== 'utf-8') findings.warning('?xml', `written in ${encoding}: Apple Podcasts asks for UTF-8, and some apps show other encodings' accented letters wrong`)
   const read = readFeed(xml)
   if ('problem' in read) {
     findings.error(read.element, read.problem)
@@ -60,25 +63,27 @@ export async function lintFeed (input: string, options: LintOptions = {}): Promi
   return report(feed, findings.list)
 }
 
-async function loadFeed (input: string, options: LintOptions): Promise<{ xml: string, feed: string, dir?: string }> {
-  if (/^\s*</.test(input)) return { xml: input, feed: '(xml)' }
+async function loadFeed (input: string, options: LintOptions): Promise<{ text: string, encoding?: string, feed: string, dir?: string }> {
+  if (/^\s*</.test(input)) return { text: input, feed: '(xml)' }
   if (/^https?:\/\//i.test(input)) {
     const resources = new Resources({ fetch: options.fetch, timeoutMs: options.timeoutMs })
     if (!resources.canLoad(input)) throw new SeedcastError(`${input}: fetching is turned off`, { code: 'EFETCH', hint: 'lint a local file instead' })
     try {
-      return { xml: (await resources.bytes(input, 64 * 1024 * 1024)).toString('utf8'), feed: input }
+      return { ...decodeFeedWithEncoding(await resources.bytes(input, 64 * 1024 * 1024), input), feed: input }
     } catch (error) {
       if (error instanceof SeedcastError) throw new SeedcastError(error.message, { code: error.code, hint: 'check the URL and that the server is up', cause: error })
       throw error
     }
   }
   const path = resolve(input)
+  let bytes: Buffer
   try {
     if ((await stat(path)).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' })
-    return { xml: await readFile(path, 'utf8'), feed: input, dir: dirname(path) }
+    bytes = await readFile(path)
   } catch (error) {
     throw fileError(error, input, 'read')
   }
+  return { ...decodeFeedWithEncoding(bytes, input), feed: input, dir: dirname(path) }
 }
 
 // The feed's own URL (atom:link rel="self") says where its folder is served: URLs under that

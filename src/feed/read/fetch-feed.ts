@@ -1,4 +1,5 @@
 import { SeedcastError } from '../../errors.js'
+import { charsetOf, decodeFeed } from './decode-feed.js'
 import { MAX_FEED_BYTES } from './podcast-feed.js'
 
 export interface FeedValidators {
@@ -76,7 +77,7 @@ export async function fetchFeed (url: string, options: FetchFeedOptions = {}): P
       ...(movedTo ? { movedTo } : {}),
       bytes: body.length,
       notModified: false,
-      xml: new TextDecoder('utf-8').decode(body),
+      xml: decodeFeed(body, url, charsetOf(response.headers.get('content-type'))),
       ...(response.headers.get('etag') ? { etag: response.headers.get('etag')! } : {}),
       ...(response.headers.get('last-modified') ? { lastModified: response.headers.get('last-modified')! } : {})
     }
