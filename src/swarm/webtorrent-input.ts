@@ -1,7 +1,7 @@
 import { sep } from 'node:path'
 import { bdecode } from '../torrent/bencode.js'
 import type { Metainfo } from '../torrent/metainfo.js'
-import { interceptPeerMetadata } from './webtorrent-internals.js'
+import { interceptPeerMetadata } from './peer-metadata.js'
 
 /**
  * The torrent as WebTorrent takes it (the shape parse-torrent gives), built from

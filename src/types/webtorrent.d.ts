@@ -230,19 +230,19 @@ declare module 'bittorrent-protocol' {
 }
 
 declare module 'webtorrent/lib/peer.js' {
-  /** Private: webtorrent's Peer (one connection to one remote peer); reached only by src/swarm/webtorrent-internals.ts. */
+  /** Private: webtorrent's Peer (one connection to one remote peer); checked by src/swarm/webtorrent-internals.ts. */
   const Peer: { new (id: string, type: string, secure?: number): object, prototype: object }
   export default Peer
 }
 
 declare module 'webtorrent/lib/webconn.js' {
-  /** Private: webtorrent's web seed connection (a Wire that answers requests by HTTP); reached only by src/swarm/webtorrent-internals.ts. */
+  /** Private: webtorrent's web seed connection (a Wire that answers requests by HTTP); checked by src/swarm/webtorrent-internals.ts. */
   const WebConn: { new (url: string, torrent: object): object, prototype: object }
   export default WebConn
 }
 
 declare module 'webtorrent/lib/conn-pool.js' {
-  /** Private: webtorrent's listening sockets; reached only by src/swarm/webtorrent-internals.ts. */
+  /** Private: webtorrent's listening sockets; checked by src/swarm/webtorrent-internals.ts. */
   const ConnPool: { prototype: object }
   export default ConnPool
 }

@@ -7,7 +7,8 @@ import { EventEmitter } from 'node:events'
 import { describe, expect, it } from 'vitest'
 import { REQUEST_QUEUE, RequestLimit } from '../../src/swarm/download/request-limit.js'
 import { fastPathCounts } from '../../src/swarm/fast-path-counts.js'
-import { applyWebTorrentInternals, capRequestQueue, internalsWarnings, libraryTargets } from '../../src/swarm/webtorrent-internals.js'
+import { capRequestQueue } from '../../src/swarm/request-queue-cap.js'
+import { applyWebTorrentInternals, internalsWarnings, libraryTargets } from '../../src/swarm/webtorrent-internals.js'
 
 class FakeWire extends EventEmitter {
   peerExtendedHandshake: { reqq?: unknown } = { reqq: 100_000 }

@@ -3,7 +3,7 @@
 // waiting for tokens when the rate falls below the slice's size, dropping the peer.
 import { afterEach, describe, expect, it } from 'vitest'
 import { closeClient, createClient, type SwarmClient } from '../../src/swarm/client.js'
-import { setUploadThrottle } from '../../src/swarm/webtorrent-internals.js'
+import { setUploadThrottle } from '../../src/swarm/upload-throttle.js'
 
 interface Throttle { write: (data: Uint8Array) => boolean, on: (event: 'data' | 'error', listener: (arg: any) => void) => unknown, destroy: () => void }
 interface Group { throttle: () => Throttle, getChunksize: () => number, getRate: () => number, bucket: { content: number, tryRemoveTokens: (count: number) => boolean } }

@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events'
-import { capRequestQueue } from '../webtorrent-internals.js'
+import { capRequestQueue } from '../request-queue-cap.js'
 
 /**
  * Most block requests outstanding to one peer: libtorrent's default (max_out_request_queue),

@@ -1,6 +1,6 @@
 import { SeedcastError } from '../../errors.js'
 import { closeClient, createClient, isLoopback, type ClientOptions, type SwarmClient } from '../client.js'
-import { peerPortAddress } from '../webtorrent-internals.js'
+import { peerPortAddress } from '../listen-host.js'
 
 /**
  * Random peer ports tried before giving up. WebTorrent opens TCP on a free port, then uTP
