@@ -18,7 +18,7 @@ export default class Get extends SeedcastCommand {
 
 A magnet link from a seedcast feed carries xs= (the .torrent URL) and ws= (the episode's HTTP URL): the .torrent is fetched first, so no peer is needed to learn the metadata, and the HTTP server serves as a web seed when no peer has the episode. Only the trackers named by the torrent, the magnet and --tracker are used; no public tracker is added.
 
-Every piece is SHA-1 checked before it is written. Running the same command again after an interruption (Ctrl-C, a crash, kill -9) verifies what is on disk and fetches only the missing pieces; nothing already downloaded is deleted on failure. A peer that sends pieces failing the check is disconnected and banned.
+Every piece is SHA-1 checked before it is written. Running the same command again after an interruption (Ctrl-C, a crash, kill -9) verifies what is on disk and fetches only the missing pieces; nothing already downloaded is deleted on failure. A file of the same name that holds none of the torrent's data (another show's episode.mp3, a file edited since) is left as it is and the download stops with an error, instead of overwriting it. A peer that sends pieces failing the check is disconnected and banned.
 
 --stdout writes one file, in order, to standard output while it downloads, for piping into a player; progress then goes to standard error only. Nothing is written into the current folder: the pieces are kept in a temporary folder removed at the end, unless -o names a folder to keep a copy in.
 

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { SeedcastError, fileError } from '../../errors.js'
@@ -22,6 +23,39 @@ export function verifiedBytesOf (torrent: DownloadTorrent, file: DownloadFile): 
     bytes += end - start
   }
   return bytes
+}
+
+/**
+ * The files of `indexes` already in the download folder with bytes in them, looked at
+ * before anything is written (synchronously: the download's first write must not come
+ * between the look and its result).
+ */
+export function filesAlreadyThere (outputDir: string, files: Array<{ safePath: string, length: number, pad?: boolean, symlink?: unknown }>, indexes: Iterable<number>): Set<number> {
+  const there = new Set<number>()
+  for (const index of indexes) {
+    const file = files[index]!
+    // Pad files, symlinks and empty files hold no bytes of the torrent: nothing is written to them.
+    if (file.pad || file.symlink || file.length === 0) continue
+    let size = 0
+    try {
+      size = statSync(join(outputDir, ...file.safePath.split('/')), { throwIfNoEntry: false })?.size ?? 0
+    } catch {
+      // Unreadable (a symlink loop, no permission): the store's own open says what is wrong.
+    }
+    if (size > 0) there.add(index)
+  }
+  return there
+}
+
+/**
+ * Of the files that were there before the download, those that hold none of its data
+ * once what is on disk has been verified: no piece touching them matched. Such a file
+ * only shares the name (another show's episode.mp3, a file edited since): downloading
+ * would overwrite it piece by piece. A partial download of this torrent has its verified
+ * pieces, so it is resumed, not refused.
+ */
+export function foreignFiles (torrent: DownloadTorrent, there: ReadonlySet<number>): number[] {
+  return [...there].filter(index => verifiedBytesOf(torrent, torrent.files[index]!) === 0)
 }
 
 /**

@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { SeedcastError, fileError } from '../../errors.js'
 import { completeLayout } from '../../torrent/layout.js'
 import { parseInfoDictionary, parseMetainfo, type Metainfo } from '../../torrent/metainfo.js'
@@ -9,7 +10,7 @@ import { connOfWire } from '../peer-links.js'
 import { hostilePeers, type HostilePeer } from '../peer-message-limits.js'
 import { featureOn } from '../webtorrent-internals.js'
 import type { DownloadEvent, DownloadOptions, DownloadResult } from './download.js'
-import { checkFilesOnDisk, verifiedBytesOf } from './files.js'
+import { checkFilesOnDisk, filesAlreadyThere, foreignFiles, verifiedBytesOf } from './files.js'
 import { checkFreeSpace } from './output.js'
 import { PeerGuard } from './peer-guard.js'
 import { RequestLimit } from './request-limit.js'
@@ -185,6 +186,9 @@ export class DownloadRun {
     // the scratch folder, never as a partial file into the output folder.
     this.placement.keep = this.selectedIndexes
     this.placement.scratchDir = options.scratchDir
+    // Files by these names already there are checked with the rest, and left alone until
+    // they are known to hold some of this torrent (onReady).
+    this.placement.protect = filesAlreadyThere(options.dataDir, layout.files, this.selectedIndexes)
     // Checked now, before webtorrent spends time verifying existing data.
     this.spaceChecked = checkFreeSpace(options.dataDir, this.selected.map(file => ({ path: file.path, length: file.length })))
     this.spaceChecked.catch(error => this.fail(error))
@@ -203,6 +207,17 @@ export class DownloadRun {
 
   /** WebTorrent has verified what is on disk: download the rest (and stream it). */
   private onReady (): void {
+    const foreign = foreignFiles(this.torrent, this.placement.protect ?? new Set())
+    if (foreign.length > 0) {
+      const path = join(this.options.dataDir, ...this.metainfo!.files[foreign[0]!]!.safePath.split('/'))
+      const others = foreign.length > 1 ? ` (and ${foreign.length - 1} more file${foreign.length > 2 ? 's' : ''})` : ''
+      this.fail(new SeedcastError(`${path}: already exists and holds none of this torrent's data${others}; not overwritten`, {
+        code: 'EEXIST',
+        hint: 'move it away, or download into another folder (`outputDir`)'
+      }))
+      return
+    }
+    this.placement.protect = undefined
     // Measured before any new piece can arrive: this is what the previous runs left.
     this.resumedBytes = this.selectedDownloaded()
     this.spaceChecked.then(() => {

@@ -12,7 +12,12 @@ interface Span { index: number, safePath: string, offset: number, length: number
  * before that): the files in `keep` below the download folder, the others below
  * `scratchDir`. Until it is filled in, everything goes below the download folder.
  */
-export interface StorePlacement { keep?: ReadonlySet<number>, scratchDir?: string }
+export interface StorePlacement {
+  keep?: ReadonlySet<number>
+  scratchDir?: string
+  /** Files that were in the download folder before it started and must not be written until they are known to be its own. */
+  protect?: ReadonlySet<number>
+}
 
 type Callback<T = void> = (error: Error | null, value?: T) => void
 
@@ -72,8 +77,13 @@ export class DownloadStore {
       queueMicrotask(() => callback(new Error(`chunk ${index} must be ${end - start} bytes, got ${buffer.length}`)))
       return
     }
-    this.writes?.started(buffer.length)
     const spans = this.overlapping(start, end)
+    const protectedSpan = spans.find(span => this.placement.protect?.has(span.index))
+    if (protectedSpan) {
+      queueMicrotask(() => callback(new Error(`${this.pathOf(protectedSpan)}: was there before the download; not overwritten`)))
+      return
+    }
+    this.writes?.started(buffer.length)
     Promise.all(spans.map(span => this.handle(this.pathOf(span), true))).then(handles => {
       spans.forEach((span, at) => {
         const from = Math.max(start, span.offset)
