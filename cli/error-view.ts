@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util'
 import { SeedcastError, type ErrorCode } from '../src/errors.js'
 
 /** How an error is shown: one line of text, or the `error` object of --json. */
@@ -28,7 +29,7 @@ export function describeError (error: Error, renamed: Record<string, string> = {
   // oclif's own parse errors (unknown flag, missing argument) carry their exit code.
   const oclif = (error as { oclif?: { exit?: number } }).oclif
   if (oclif) {
-    const missing = missingArguments(error)
+    const missing = missingArguments(error) ?? failedFlags(error)
     if (missing) return { message: missing, hint: 'see --help', code: 'EUSAGE', exitCode: 2 }
     const message = oneLine(error.message.replace(/See more help with --help/, ''))
     return { message, hint: 'see --help', code: 'EUSAGE', exitCode: 2 }
@@ -48,6 +49,25 @@ function missingArguments (error: Error): string | undefined {
   if (!named.length) return undefined
   const listed = named.map(arg => `${arg.name!.toUpperCase()}${arg.description ? ` (${arg.description})` : ''}`)
   return `missing argument${named.length === 1 ? '' : 's'} ${listed.join(', ')}`
+}
+
+/**
+ * oclif's flag checks say "The following error occurred:" then each reason on a line of
+ * its own (dimmed in a terminal); as one line that read "The following error occurred:;
+ * Missing required flag base-url". Said here as "missing --base-url (where the mirror's
+ * public/ folder will be served)", other reasons as oclif words them.
+ */
+function failedFlags (error: Error): string | undefined {
+  const [first = '', ...reasons] = stripVTControlCharacters(error.message).split('\n').map(line => line.trim()).filter(Boolean)
+  if (!/^The following errors? occurred:$/.test(first)) return undefined
+  const flags = (error as { parse?: { input?: { flags?: Record<string, { summary?: string, description?: string } | undefined> } } }).parse?.input?.flags ?? {}
+  const said = reasons.filter(reason => !/^See more help with/.test(reason)).map(reason => {
+    const name = /^Missing required flag (\S+)$/.exec(reason)?.[1]
+    if (!name) return reason
+    const about = flags[name]?.summary ?? flags[name]?.description
+    return `missing --${name}${about ? ` (${about})` : ''}`
+  })
+  return said.length ? said.join('; ') : undefined
 }
 
 /** The one line a command prints on stderr for an error. */

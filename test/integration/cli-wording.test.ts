@@ -90,6 +90,15 @@ describe('error lines', { timeout: 120_000 }, () => {
     expect(verify.stderr).toBe('seedcast: missing argument PATH (the data: file, or the torrent\'s folder) (see --help)\n')
   })
 
+  it('a missing required flag names it and what it is for in one line, also with --json', async () => {
+    const result = await runCli(['mirror', 'http://127.0.0.1:9/feed.xml', 'dir'])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toBe('seedcast: missing --base-url (where the mirror\'s public/ folder will be served) (see --help)\n')
+    const json = await runCli(['mirror', 'http://127.0.0.1:9/feed.xml', 'dir', '--json'])
+    expect(json.code).toBe(2)
+    expect(JSON.parse(json.stdout)).toEqual({ error: { message: 'missing --base-url (where the mirror\'s public/ folder will be served)', hint: 'see --help', code: 'EUSAGE', exitCode: 2 } })
+  })
+
   it('serve on a folder that is not a show does not suggest a flag serve lacks', async () => {
     const tmp = await tempDir()
     cleanups.push(tmp.cleanup)
