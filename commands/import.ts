@@ -30,7 +30,7 @@ Then tell your old host to redirect the old feed URL to <base-url>rss.xml (or se
   ]
 
   static override args = {
-    feed: Args.string({ description: 'the show\'s feed URL at its current host (http or https)', required: true }),
+    feed: Args.string({ description: 'the show\'s feed URL at its current host (http or https), or its web page that names the feed', required: true }),
     dir: Args.string({ description: 'the show folder to make (absent or empty), or the one an earlier import of this feed made', required: true })
   }
 

@@ -19,7 +19,7 @@ Run it again (from cron) to add new episodes. Ctrl-C or SIGTERM stops cleanly (e
   ]
 
   static override args = {
-    feed: Args.string({ description: 'the original feed\'s http(s) URL', required: true }),
+    feed: Args.string({ description: 'the original feed\'s http(s) URL, or the show\'s web page that names its feed', required: true }),
     dir: Args.string({ description: 'the mirror\'s show folder (made when missing)', required: true })
   }
 

@@ -16,7 +16,7 @@ Episodes with torrent sources (seedcast and PeerTube feeds) are seeded; episodes
   ]
 
   static override args = {
-    url: Args.string({ description: 'the feed\'s http(s) URL', required: true })
+    url: Args.string({ description: 'the feed\'s http(s) URL, or the show\'s web page that names its feed', required: true })
   }
 
   static override flags = {

@@ -28,6 +28,10 @@ beforeAll(async () => {
     } else if (req.url === '/huge') {
       res.writeHead(200, { 'content-type': 'text/xml' })
       res.end('x'.repeat(5000))
+    } else if (req.url === '/show/') {
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><html><head><link rel="alternate" type="application/rss+xml" href="../feed"></head></html>')
+    } else if (req.url === '/plain-page') {
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><html><body>no feed here</body></html>')
     } else if (req.url === '/latin1') {
       res.writeHead(200, { 'content-type': 'application/rss+xml; charset=ISO-8859-1' }).end(Buffer.from(accented, 'latin1'))
     } else if (req.url === '/ftp') {
@@ -48,6 +52,12 @@ describe('fetchFeed', () => {
     const second = await fetchFeed(`${base}/feed`, { etag: '"v1"' })
     expect(second).toEqual({ url: `${base}/feed`, notModified: true, bytes: 0 })
     expect(seen.slice(-1)).toEqual(['/feed "v1"'])
+  })
+
+  it('follows the feed an HTML page names (autodiscovery), as a move to the feed; a page naming none is returned as it is', async () => {
+    expect(await fetchFeed(`${base}/show/`)).toMatchObject({ url: `${base}/feed`, movedTo: `${base}/feed`, xml: body, notModified: false })
+    expect(seen.at(-1)).toBe('/feed ')
+    expect(await fetchFeed(`${base}/plain-page`)).toMatchObject({ url: `${base}/plain-page`, xml: expect.stringContaining('no feed here') })
   })
 
   it('decodes a body in the charset its Content-Type names when the feed names none', async () => {

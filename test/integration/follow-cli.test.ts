@@ -132,7 +132,12 @@ describe('seedcast follow', () => {
     host.put('/closed/feed.xml', handFeed('Closed Radio', [{ guid: 'c1', title: 'Closed one', date: '2026-09-01T00:00:00Z', url: host.url('/closed/ep.mp3'), length: closed.length }], '© 2026 Closed Radio. All rights reserved.'))
     host.put('/nolicense/feed.xml', handFeed('Shared Radio', [{ guid: 's1', title: 'Shared one', date: '2026-09-01T00:00:00Z', url: host.url('/closed/ep.mp3'), length: closed.length }]))
 
-    for (const path of ['/show/rss.xml', '/tube/feed.xml', '/closed/feed.xml']) {
+    // The show is followed by its page's address, as a listener has it: the page names its feeds.
+    host.put('/show/', await readFile(join(show, 'public', 'index.html')), 'text/html; charset=utf-8')
+    const byPage = await runCliJson(['follow', 'add', host.url('/show/'), '--dir', lib])
+    expect(byPage.result.code, byPage.result.stderr).toBe(0)
+    expect(byPage.json).toMatchObject({ url: host.url('/show/rss.xml'), title: 'P2P Show', episodes: 1, added: true })
+    for (const path of ['/tube/feed.xml', '/closed/feed.xml']) {
       const added = await runCli(['follow', 'add', host.url(path), '--dir', lib])
       expect(added.code, added.stderr).toBe(0)
     }
@@ -159,7 +164,7 @@ describe('seedcast follow', () => {
     host.put('/page', '<!DOCTYPE html><html><body>Welcome</body></html>', 'text/html')
     const page = await runCli(['follow', 'add', host.url('/page'), '--dir', lib])
     expect(page.code).toBe(1)
-    expect(page.stderr).toBe(`seedcast: ${host.url('/page')}: not a podcast feed (it is an HTML page) (check that the URL is a podcast RSS or Atom feed)\n`)
+    expect(page.stderr).toBe(`seedcast: ${host.url('/page')}: not a podcast feed (it is an HTML page that names no feed) (check that the URL is a podcast RSS or Atom feed)\n`)
     const missing = await runCli(['follow', 'add', host.url('/nothing'), '--dir', lib])
     expect(missing.stderr).toMatch(/^seedcast: .*\/nothing: HTTP 404 Not Found \(check the feed URL\)\n$/)
     const none = await runCli(['follow', 'run', '--once', '--dir', lib])

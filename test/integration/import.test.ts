@@ -474,7 +474,7 @@ describe('seedcast import', { timeout: 240_000 }, () => {
     const closedPort = await freePort() // nothing listens there
     const cases: Array<[string[], RegExp]> = [
       [importArgs('not a url', dir), /^seedcast: not a url: not a URL \(give the feed's http\(s\) address\)$/],
-      [importArgs(host.url('/page'), dir), /^seedcast: http:\/\/127\.0\.0\.1:\d+\/page: not a podcast feed \(it is an HTML page\) \(check that the URL is a podcast RSS or Atom feed\)$/],
+      [importArgs(host.url('/page'), dir), /^seedcast: http:\/\/127\.0\.0\.1:\d+\/page: not a podcast feed \(it is an HTML page that names no feed\) \(check that the URL is a podcast RSS or Atom feed\)$/],
       [importArgs(host.url('/gone.xml'), dir), /^seedcast: http:\/\/127\.0\.0\.1:\d+\/gone\.xml: HTTP 404 Not Found \(check the feed URL\)$/],
       [importArgs(`http://127.0.0.1:${closedPort}/rss`, dir), new RegExp(`^seedcast: http://127\\.0\\.0\\.1:${closedPort}/rss: cannot fetch the feed: ECONNREFUSED.* \\(check the URL and that the host is reachable\\)$`)],
       [importArgs(feedUrl, notShow), /^seedcast: .*holiday-photos: not empty and not a seedcast show folder \(import into a new or empty folder\)$/],

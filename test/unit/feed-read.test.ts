@@ -137,7 +137,7 @@ describe('readPodcastFeed', () => {
   it('turns hostile or broken documents into one-line errors', () => {
     const cases: Array<[string, RegExp]> = [
       ['', /feed is empty/],
-      ['<!DOCTYPE html><html><body>hi</body></html>', /not a podcast feed \(it is an HTML page\)/],
+      ['<!DOCTYPE html><html><body>hi</body></html>', /not a podcast feed \(it is an HTML page that names no feed\)/],
       ['{"version":"x"}', /not a podcast feed \(it looks like JSON\)/],
       ['<rss><channel><title>x</channel>', /not well-formed XML/],
       ['<rss><channel>' + '<a>'.repeat(50_000) + '</a>'.repeat(50_000) + '</channel></rss>', /not well-formed XML/]

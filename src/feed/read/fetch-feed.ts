@@ -1,5 +1,6 @@
 import { SeedcastError } from '../../errors.js'
 import { charsetOf, decodeFeed } from './decode-feed.js'
+import { discoveredFeed, isHtmlPage } from './feed-discovery.js'
 import { MAX_FEED_BYTES } from './podcast-feed.js'
 
 export interface FeedValidators {
@@ -28,7 +29,9 @@ const MAX_REDIRECTS = 5
 /**
  * GETs a feed, conditionally when validators from the last fetch are given (304 → notModified).
  * Redirects are followed by hand (at most 5) so a permanent move can be remembered;
- * the body is read up to maxBytes; every failure is one SeedcastError line.
+ * the body is read up to maxBytes; every failure is one SeedcastError line. An HTML page
+ * that names its feed (feed-discovery.ts) leads to that feed, once: the feed's address is
+ * then `movedTo`, for the caller to keep instead of the page's.
  */
 export async function fetchFeed (url: string, options: FetchFeedOptions = {}): Promise<FetchedFeed> {
   const maxBytes = options.maxBytes ?? MAX_FEED_BYTES
@@ -36,10 +39,12 @@ export async function fetchFeed (url: string, options: FetchFeedOptions = {}): P
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout
   let current = checkUrl(url, url)
   let permanent = true
+  let discovered = false
   for (let hop = 0; ; hop++) {
     const headers: Record<string, string> = { 'user-agent': options.userAgent ?? 'seedcast', accept: 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1' }
-    if (options.etag) headers['if-none-match'] = options.etag
-    if (options.lastModified) headers['if-modified-since'] = options.lastModified
+    // The validators are the page's or the feed's it was given for; not the discovered feed's.
+    if (options.etag && !discovered) headers['if-none-match'] = options.etag
+    if (options.lastModified && !discovered) headers['if-modified-since'] = options.lastModified
     let response: Response
     try {
       response = await fetch(current, { headers, redirect: 'manual', signal })
@@ -56,7 +61,7 @@ export async function fetchFeed (url: string, options: FetchFeedOptions = {}): P
       current = checkUrl(new URL(location, current).href, url)
       continue
     }
-    const movedTo = permanent && current !== url ? current : undefined
+    const movedTo = (permanent || discovered) && current !== url ? current : undefined
     if (response.status === 304) {
       await response.body?.cancel()
       return { url: current, ...(movedTo ? { movedTo } : {}), bytes: 0, notModified: true }
@@ -72,12 +77,20 @@ export async function fetchFeed (url: string, options: FetchFeedOptions = {}): P
       throw new SeedcastError(`${url}: the feed is ${declared} bytes, more than the ${maxBytes} allowed`, { code: 'ETOOBIG' })
     }
     const body = await readLimited(response, maxBytes, url)
+    const text = decodeFeed(body, url, charsetOf(response.headers.get('content-type')))
+    const feedUrl = !discovered && isHtmlPage(text) ? discoveredFeed(text, current) : undefined
+    if (feedUrl) {
+      if (hop >= MAX_REDIRECTS) throw new SeedcastError(`${url}: more than ${MAX_REDIRECTS} redirects`, { code: 'EFETCH', hint: 'the host redirects in a loop' })
+      discovered = true
+      current = checkUrl(feedUrl, url)
+      continue
+    }
     return {
       url: current,
       ...(movedTo ? { movedTo } : {}),
       bytes: body.length,
       notModified: false,
-      xml: decodeFeed(body, url, charsetOf(response.headers.get('content-type'))),
+      xml: text,
       ...(response.headers.get('etag') ? { etag: response.headers.get('etag')! } : {}),
       ...(response.headers.get('last-modified') ? { lastModified: response.headers.get('last-modified')! } : {})
     }

@@ -39,7 +39,7 @@ export function readPodcastFeed (xml: string, options: ReadFeedOptions = {}): Po
 
 function looksLike (text: string): string {
   const start = text.trimStart().slice(0, 200).toLowerCase()
-  if (start.startsWith('<!doctype html') || start.includes('<html')) return 'it is an HTML page'
+  if (start.startsWith('<!doctype html') || start.includes('<html')) return 'it is an HTML page that names no feed'
   if (start.startsWith('{')) return 'it looks like JSON'
   if (!start.startsWith('<')) return 'it is not XML'
   return 'no <rss> or Atom <feed> root element'
