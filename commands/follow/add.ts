@@ -12,6 +12,7 @@ Episodes with torrent sources (seedcast and PeerTube feeds) are seeded; episodes
 
   static override examples = [
     '<%= config.bin %> follow add https://example.org/podcast/rss.xml',
+    { description: 'Follow a show by its web page (a seedcast show page, or any page that names its feed)', command: '<%= config.bin %> follow add https://pod.example.org/show/' },
     { description: 'Follow a feed whose author allowed you to share it, though its feed names no free license', command: '<%= config.bin %> follow add https://radio.example/feed --allow-redistribution' }
   ]
 
