@@ -35,3 +35,21 @@ export async function readWhole (handle: FileHandle, size?: number): Promise<Buf
   }
   return length === buffer.length ? buffer : buffer.subarray(0, length)
 }
+
+/**
+ * True when the file at `path` holds exactly `bytes`; false when it differs or cannot be read.
+ * Sizes first: a show page that changed (every publish changes it, 850 kB for a 5,000-episode
+ * show) is not read in full only to find it differs.
+ */
+export async function holdsBytes (path: string, bytes: Buffer): Promise<boolean> {
+  const handle = await open(path, 'r').catch(() => undefined)
+  if (!handle) return false
+  try {
+    const { size } = await handle.stat()
+    return size === bytes.length && (await readWhole(handle, size)).equals(bytes)
+  } catch {
+    return false
+  } finally {
+    await handle.close()
+  }
+}

@@ -42,7 +42,8 @@ export interface CheckedCatalog {
 /** What the last build recorded: the checked entries' hashes, and its catalog's layout. */
 export interface KnownEntries { hashes: Set<string>, prefix?: CatalogPrefix }
 
-interface StoredChecks { schema: string, hashes: string[], prefix?: CatalogPrefix }
+/** `hashes: 'prefix'`: the same list as prefix.raw (every entry checked and unchanged by the schema, the usual case), not stored twice. */
+interface StoredChecks { schema: string, hashes: string[] | 'prefix', prefix?: CatalogPrefix }
 
 const CHECKED_FILE = 'checked-episodes.json'
 
@@ -63,8 +64,9 @@ function schemaFingerprint (): string {
 export async function readCheckedHashes (paths: ShowPaths): Promise<KnownEntries> {
   try {
     const stored = JSON.parse((await readWholeFile(join(paths.stateDir, CHECKED_FILE))).toString()) as Partial<StoredChecks>
-    if (stored.schema !== schemaFingerprint() || !Array.isArray(stored.hashes)) return { hashes: new Set() }
-    const hashes = new Set(stored.hashes.filter(hash => typeof hash === 'string'))
+    const list = stored.hashes === 'prefix' ? stored.prefix?.raw : stored.hashes
+    if (stored.schema !== schemaFingerprint() || !Array.isArray(list)) return { hashes: new Set() }
+    const hashes = new Set(list.filter(hash => typeof hash === 'string'))
     return typeof stored.prefix === 'object' && stored.prefix !== null ? { hashes, prefix: stored.prefix } : { hashes }
   } catch {
     return { hashes: new Set() }
@@ -75,7 +77,8 @@ export async function readCheckedHashes (paths: ShowPaths): Promise<KnownEntries
 export async function saveCheckedHashes (paths: ShowPaths, checks: Pick<CheckedCatalog, 'checked' | 'prefix'>, before: KnownEntries): Promise<void> {
   const { checked, prefix } = checks
   if (checked.length === before.hashes.size && checked.every(hash => before.hashes.has(hash)) && samePrefix(prefix, before.prefix)) return
-  const stored: StoredChecks = { schema: schemaFingerprint(), hashes: checked, ...(prefix ? { prefix } : {}) }
+  const asPrefix = prefix !== undefined && prefix.raw.length === checked.length && checked.every((hash, at) => hash === prefix.raw[at])
+  const stored: StoredChecks = { schema: schemaFingerprint(), hashes: asPrefix ? 'prefix' : checked, ...(prefix ? { prefix } : {}) }
   // A cache: a failed write costs the next load a full check, nothing else.
   await writeFileAtomic(join(paths.stateDir, CHECKED_FILE), JSON.stringify(stored), { fsync: false }).catch(() => {})
 }

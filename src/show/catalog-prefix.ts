@@ -46,7 +46,6 @@ const FIRST = Buffer.from('\n    {')
 const NEXT = Buffer.from(',\n    {')
 const CLOSE = Buffer.from('\n    }')
 const END = Buffer.from('\n  ]\n}')
-const ARRAY_OPEN = Buffer.from('[')
 const ARRAY_CLOSE = Buffer.from(']')
 /** A mark every so many entries (and one after the last): an edit re-hashes the entries after the mark before it. */
 const MARK_EVERY = 128
@@ -82,9 +81,8 @@ export function catalogLayout (bytes: Buffer, recorded?: CatalogPrefix): Catalog
     count = upTo
     at = offset
   }
-  // The trusted entries: the bytes the last build parsed entry by entry, so one parse as an array
-  // (its bytes copied between brackets: JSON.parse of a string joined from the same parts costs 1.5x).
-  const entries: unknown = count > 0 ? parsed(Buffer.concat([ARRAY_OPEN, bytes.subarray(OPEN.length, at), ARRAY_CLOSE]).toString()) : []
+  // The trusted entries: the bytes the last build parsed entry by entry, so one parse as an array.
+  const entries: unknown = count > 0 ? parsed(arrayText(bytes, at)) : []
   if (!Array.isArray(entries) || entries.length !== count) return undefined
   const trusted = count > 0 ? recorded!.raw.slice(0, count) : []
   // The entries after the last trusted mark, each parsed on its own, up to the file's end.
@@ -108,6 +106,23 @@ export function catalogLayout (bytes: Buffer, recorded?: CatalogPrefix): Catalog
   if (!(rest === 0 || (rest === 1 && bytes[bytes.length - 1] === 0x0a))) return undefined
   if (marks.at(-1)?.[1] !== count) marks.push(mark(at, count))
   return { entries, marks, trusted }
+}
+
+/**
+ * The entries before `at` as the text of a JSON array: from the "[" that ends OPEN to a "]" put
+ * at `at` for the decoding only (the byte there is given back). Decoded in place, the 4 MiB of a
+ * 5,000-episode catalog are not first copied between brackets into a fresh buffer (JSON.parse
+ * of a string joined from the parts costs 1.5x).
+ */
+function arrayText (bytes: Buffer, at: number): string {
+  if (at >= bytes.length) return Buffer.concat([bytes.subarray(OPEN.length - 1, at), ARRAY_CLOSE]).toString()
+  const kept = bytes[at]!
+  bytes[at] = ARRAY_CLOSE[0]!
+  try {
+    return bytes.toString('utf8', OPEN.length - 1, at + 1)
+  } finally {
+    bytes[at] = kept
+  }
 }
 
 /** The recorded marks, as far as the record is well formed (the entries they count are checked against the parse). */

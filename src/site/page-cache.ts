@@ -1,10 +1,6 @@
 import { createHash } from 'node:crypto'
 import { readdirSync, statSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
-import writeFileAtomic from 'write-file-atomic'
-import { fileError } from '../errors.js'
-import { readWholeFile } from '../whole-file.js'
+import { join } from 'node:path'
 import type { Episode } from '../model/show.js'
 import { renderEpisodePage } from './episode-page.js'
 import type { SiteModel } from './model.js'
@@ -24,65 +20,6 @@ export interface PageRecord {
   key: string
   /** The episode's <li> in the show page's older-episodes list (olderItem). */
   listed: string
-}
-
-/**
- * Records as stored: one flat list of strings, slug, key, listed, slug, key, listed...: JSON
- * that parses and prints in half the time of an object keyed by slug (5,000 keys put an
- * object in dictionary mode), which earlier builds wrote as `pages` (still read).
- */
-interface StoredPages { shared: string, records?: string[], pages?: Record<string, [string, string]> }
-
-/** The records of the last build, and the file's text (saving the same records again is skipped). */
-export interface PageRecords { shared?: string, pages: Map<string, PageRecord>, text?: string }
-
-/** A cache, so written without fsync: a torn or stale file matches no page and costs one full render. */
-export async function readPageRecords (file: string): Promise<PageRecords> {
-  const text = await readWholeFile(file).then(bytes => bytes.toString(), () => undefined)
-  let stored: Partial<StoredPages> | undefined
-  try {
-    stored = text === undefined ? undefined : JSON.parse(text) as Partial<StoredPages>
-  } catch {
-    stored = undefined
-  }
-  if (!stored || typeof stored.shared !== 'string') return { pages: new Map() }
-  const pages = new Map<string, PageRecord>()
-  if (Array.isArray(stored.records)) {
-    const flat = stored.records
-    for (let at = 0; at + 2 < flat.length; at += 3) {
-      const [slug, key, listed] = [flat[at], flat[at + 1], flat[at + 2]]
-      if (typeof slug === 'string' && typeof key === 'string' && typeof listed === 'string') pages.set(slug, { key, listed })
-    }
-  } else if (typeof stored.pages === 'object' && stored.pages !== null) {
-    for (const [slug, record] of Object.entries(stored.pages)) {
-      if (Array.isArray(record) && typeof record[0] === 'string' && typeof record[1] === 'string') pages.set(slug, { key: record[0], listed: record[1] })
-    }
-  } else {
-    return { pages: new Map() }
-  }
-  return { shared: stored.shared, pages, text }
-}
-
-/** Saves the records, unless they are those the file holds already. */
-export async function savePageRecords (file: string, shared: string, records: Map<string, PageRecord>, previous?: PageRecords): Promise<void> {
-  if (previous?.text !== undefined && sameRecords(shared, records, previous)) return
-  const flat: string[] = []
-  for (const [slug, record] of records) flat.push(slug, record.key, record.listed)
-  const text = JSON.stringify({ shared, records: flat } satisfies StoredPages)
-  if (text === previous?.text) return
-  await mkdir(dirname(file), { recursive: true }).catch(error => { throw fileError(error, dirname(file), 'create') })
-  await writeFileAtomic(file, text, { fsync: false }).catch(error => { throw fileError(error, file, 'write') })
-}
-
-/** The same records in the same order: what the file holds already (compared without writing 1 MB of JSON first). */
-function sameRecords (shared: string, records: Map<string, PageRecord>, previous: PageRecords): boolean {
-  if (shared !== previous.shared || records.size !== previous.pages.size) return false
-  const before = previous.pages.entries()
-  for (const [slug, record] of records) {
-    const [oldSlug, old] = before.next().value as [string, PageRecord]
-    if (slug !== oldSlug || record.key !== old.key || record.listed !== old.listed) return false
-  }
-  return true
 }
 
 // Synchronous on purpose: a build checks thousands of chapters and transcript files, and

@@ -92,7 +92,9 @@ describe('feed build rewrites only what changed', () => {
 
     // Page records as earlier builds stored them (an object keyed by slug) still describe the pages.
     const recordsFile = join(dir, PAGE_RECORDS)
-    const { shared, records } = JSON.parse(await readFile(recordsFile, 'utf8')) as { shared: string, records: string[] }
+    const log = await readFile(recordsFile, 'utf8')
+    const shared = log.slice('seedcast site-pages 2 '.length, log.indexOf('\n'))
+    const records = (JSON.parse(`[${log.slice(log.indexOf('\n') + 1)}null]`) as string[]).slice(0, -1)
     const pages: Record<string, [string, string]> = {}
     for (let at = 0; at < records.length; at += 3) pages[records[at]!] = [records[at + 1]!, records[at + 2]!]
     await writeFile(recordsFile, JSON.stringify({ shared, pages }))

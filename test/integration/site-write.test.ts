@@ -173,8 +173,10 @@ describe('the show pages in public/', () => {
     await buildFeeds(dir)
     for (const episode of [first, second, third]) expect(await readFile(pageOf(episode.episode.slug), 'utf8')).toContain('Pages, renamed')
     expect(await readFile(pageOf(second.episode.slug), 'utf8')).toContain('<h1 id="title">Second</h1>')
-    // Stored as slug, key, listed, slug, key, listed...
-    const { records } = JSON.parse(await readFile(join(dir, '.seedcast', 'site-pages.json'), 'utf8')) as { records: string[] }
+    // Stored after a header line as lines of slug, key, listed (page-records.ts).
+    const text = await readFile(join(dir, '.seedcast', 'site-pages.json'), 'utf8')
+    expect(text.startsWith('seedcast site-pages 2 ')).toBe(true)
+    const records = (JSON.parse(`[${text.slice(text.indexOf('\n') + 1)}null]`) as string[]).slice(0, -1)
     const slugs = records.filter((_, at) => at % 3 === 0)
     expect([...slugs].sort()).toEqual([first, second, third].map(episode => episode.episode.slug).sort())
     expect(records[records.indexOf(first.episode.slug) + 2]).toContain(`<a href="episodes/${first.episode.slug}/">First</a>`)

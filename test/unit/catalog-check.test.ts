@@ -28,8 +28,10 @@ async function builtShow (episodes: unknown[]): Promise<string> {
 const setCatalog = (dir: string, episodes: unknown[], extra: Record<string, unknown> = {}) =>
   writeFile(join(dir, 'episodes.json'), JSON.stringify({ version: 1, episodes, ...extra }, null, 2))
 
-async function checkedFile (dir: string): Promise<{ hashes: string[] }> {
-  return JSON.parse(await readFile(join(dir, '.seedcast', 'checked-episodes.json'), 'utf8')) as { hashes: string[] }
+/** The checked entries' hashes on record; `shared`: stored as "prefix" (the same list as the layout record's, not stored twice). */
+async function checkedFile (dir: string): Promise<{ hashes: string[], shared: boolean }> {
+  const stored = JSON.parse(await readFile(join(dir, '.seedcast', 'checked-episodes.json'), 'utf8')) as { hashes: string[] | 'prefix', prefix?: { raw: string[] } }
+  return stored.hashes === 'prefix' ? { hashes: stored.prefix!.raw, shared: true } : { hashes: stored.hashes, shared: false }
 }
 
 /** What loadShowForBuild loads, or its error message; and the same for the full check. */
@@ -43,7 +45,7 @@ const episodes = Array.from({ length: 5 }, (_, at) => sampleEpisode(at + 1))
 describe('catalog check with the list of checked entries', () => {
   it('records the entries the schema returns unchanged, and loads what the full check loads', async () => {
     const dir = await builtShow(episodes)
-    expect((await checkedFile(dir)).hashes).toHaveLength(5)
+    expect(await checkedFile(dir)).toEqual({ hashes: episodes.map(episodeHash), shared: true })
     const [fast, full] = await bothLoads(dir)
     expect(fast).toEqual(full)
     expect(fast).toEqual({ version: 1, episodes })
@@ -67,7 +69,7 @@ describe('catalog check with the list of checked entries', () => {
       expect(fast).toEqual(full)
       expect((fast as { episodes: Episode[] }).episodes[1]).toEqual({ ...episodes[1], title: 'Spaced' })
       await buildFeeds(dir)
-      expect((await checkedFile(dir)).hashes).toHaveLength(4)
+      expect(await checkedFile(dir)).toEqual({ hashes: episodes.filter(episode => episode.slug !== 'episode-2').map(episodeHash), shared: false })
     }
     expect(await readFile(join(dir, 'public', 'rss.xml'), 'utf8')).toContain('<title>Spaced</title>')
   })
