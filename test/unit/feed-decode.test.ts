@@ -36,9 +36,16 @@ describe('decodeFeed', () => {
     expect(decodeFeed(Buffer.from(JSON.stringify({ title })), 'u')).toBe(JSON.stringify({ title }))
   })
 
+  it('reads valid UTF-8 as UTF-8 whatever the declaration or the server says (a common misconfiguration)', () => {
+    expect(decodeFeedWithEncoding(Buffer.from(rss('<?xml version="1.0" encoding="ISO-8859-1"?>')), 'u')).toEqual({ text: rss('<?xml version="1.0" encoding="ISO-8859-1"?>'), encoding: 'utf-8' })
+    expect(decodeFeed(Buffer.from(rss('<?xml version="1.0"?>')), 'u', 'iso-8859-1')).toContain(title)
+    // Plain ASCII reads the same in either; the declared encoding is then kept.
+    expect(decodeFeedWithEncoding(Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><rss/>'), 'u').encoding).toBe('windows-1252')
+  })
+
   it('refuses an encoding it cannot read in one line', () => {
     let error: unknown
-    try { decodeFeed(Buffer.from(rss('<?xml version="1.0" encoding="EBCDIC-CP-US"?>')), 'https://h/feed') } catch (caught) { error = caught }
+    try { decodeFeed(Buffer.from('<?xml version="1.0" encoding="EBCDIC-CP-US"?><rss version="2.0"/>'), 'https://h/feed') } catch (caught) { error = caught }
     expect(error).toBeInstanceOf(SeedcastError)
     expect(error).toMatchObject({ code: 'EBADFEED', message: 'https://h/feed: written in "ebcdic-cp-us", a text encoding seedcast cannot read' })
   })

@@ -1,11 +1,13 @@
+import { isAscii, isUtf8 } from 'node:buffer'
 import { SeedcastError } from '../../errors.js'
 
 // A feed or OPML file is read in the encoding it is written in. XML lets a document name
 // any encoding in its declaration (XML 1.0 §4.3.3), and podcast feeds in ISO-8859-1 or
 // windows-1252 are still served by older hosts: decoded as UTF-8, every accented letter
 // of their titles and notes became U+FFFD, and import or mirror kept it so. The order:
-// a byte order mark; the declaration's encoding (written with the bytes, where a
-// server's Content-Type charset is often a default); the HTTP charset; else UTF-8.
+// a byte order mark; bytes that are valid UTF-8 (and not ASCII); the declaration's
+// encoding (written with the bytes, where a server's Content-Type charset is often a
+// default); the HTTP charset; else UTF-8.
 // JSON Feed is UTF-8 by its spec.
 
 /** Where a byte order mark says the text's encoding is, and how long the mark is. */
@@ -48,7 +50,12 @@ export function charsetOf (contentType: string | null | undefined): string | und
  * one-line error given for an encoding nobody can read.
  */
 export function decodeFeedWithEncoding (bytes: Uint8Array, source: string, httpCharset?: string): { text: string, encoding: string } {
-  const label = declaredEncoding(bytes) ?? httpCharset ?? 'utf-8'
+  const declared = declaredEncoding(bytes)
+  // Bytes that are valid UTF-8 and not plain ASCII are UTF-8, whatever a declaration or a
+  // server's default charset says (`charset=ISO-8859-1` on UTF-8 files is a common server
+  // default): text in a legacy encoding is almost never valid UTF-8 by chance.
+  if (!declared?.startsWith('utf-16') && isUtf8(bytes) && !isAscii(bytes)) return { text: new TextDecoder('utf-8').decode(bytes), encoding: 'utf-8' }
+  const label = declared ?? httpCharset ?? 'utf-8'
   let decoder: TextDecoder
   try {
     decoder = new TextDecoder(label) // a byte order mark is dropped by the decoder
