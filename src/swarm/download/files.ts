@@ -2,7 +2,9 @@ import { statSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { SeedcastError, fileError } from '../../errors.js'
+import type { Metainfo } from '../../torrent/metainfo.js'
 import { pieceRange } from '../../torrent/piece-range.js'
+import { dataFiles } from '../resume-state.js'
 import type { DownloadFile, DownloadTorrent } from './webtorrent.js'
 
 /**
@@ -30,12 +32,11 @@ export function verifiedBytesOf (torrent: DownloadTorrent, file: DownloadFile): 
  * before anything is written (synchronously: the download's first write must not come
  * between the look and its result).
  */
-export function filesAlreadyThere (outputDir: string, files: Array<{ safePath: string, length: number, pad?: boolean, symlink?: unknown }>, indexes: Iterable<number>): Set<number> {
+export function filesAlreadyThere (outputDir: string, layout: Metainfo, indexes: ReadonlySet<number>): Set<number> {
   const there = new Set<number>()
-  for (const index of indexes) {
-    const file = files[index]!
-    // Pad files, symlinks and empty files hold no bytes of the torrent: nothing is written to them.
-    if (file.pad || file.symlink || file.length === 0) continue
+  // Pad files, symlinks and empty files hold no bytes of the torrent: nothing is written to them.
+  for (const { index, file } of dataFiles(layout)) {
+    if (!indexes.has(index)) continue
     let size = 0
     try {
       size = statSync(join(outputDir, ...file.safePath.split('/')), { throwIfNoEntry: false })?.size ?? 0

@@ -188,7 +188,7 @@ export class DownloadRun {
     this.placement.scratchDir = options.scratchDir
     // Files by these names already there are checked with the rest, and left alone until
     // they are known to hold some of this torrent (onReady).
-    this.placement.protect = filesAlreadyThere(options.dataDir, layout.files, this.selectedIndexes)
+    this.placement.protect = filesAlreadyThere(options.dataDir, layout, this.selectedIndexes)
     // Checked now, before webtorrent spends time verifying existing data.
     this.spaceChecked = checkFreeSpace(options.dataDir, this.selected.map(file => ({ path: file.path, length: file.length })))
     this.spaceChecked.catch(error => this.fail(error))
