@@ -33,6 +33,21 @@ export function magnetURI (fields: MagnetFields): string {
 export interface ParsedMagnet extends MagnetFields {
   trackers: string[]
   webSeeds: string[]
+  /** Every `xs` (the first is `torrentUrl`). */
+  torrentUrls: string[]
+}
+
+/**
+ * The same magnet with its parameter names in lower case and its values untouched, for
+ * readers that only know `xt=` (WebTorrent's): `XT=urn:btih:…` names the same torrent.
+ */
+export function lowerCaseMagnetKeys (uri: string): string {
+  const query = uri.indexOf('?')
+  const parts = uri.slice(query + 1).split('&').map(part => {
+    const equals = part.indexOf('=')
+    return equals < 0 ? part : part.slice(0, equals).toLowerCase() + part.slice(equals)
+  })
+  return `${uri.slice(0, query).toLowerCase()}?${parts.join('&')}`
 }
 
 /**
@@ -44,7 +59,10 @@ export function parseMagnet (uri: string): ParsedMagnet {
     throw new SeedcastError(`bad magnet link: ${why}`, { code: 'EMAGNET', hint: 'expected magnet:?xt=urn:btih:<40 hex characters>' })
   }
   if (!/^magnet:\?/i.test(uri)) bad('it does not start with magnet:?')
-  const params = new URLSearchParams(uri.slice(uri.indexOf('?') + 1))
+  // Parameter names are read in any case: `XT=` and `DN=` are the same fields, as
+  // libtorrent and aria2 read them.
+  const params = [...new URLSearchParams(uri.slice(uri.indexOf('?') + 1))].map(([key, value]) => [key.toLowerCase(), value] as const)
+  const first = (name: string) => params.find(([key]) => key === name)?.[1] ?? null
   let infoHash: string | undefined
   for (const [key, value] of params) {
     if (!/^xt(\.\d+)?$/.test(key)) continue
@@ -60,20 +78,21 @@ export function parseMagnet (uri: string): ParsedMagnet {
     infoHash = named
   }
   if (!infoHash) bad('no xt=urn:btih: infohash (v2-only magnets are not supported)')
-  const all = (name: string) => [...params].filter(([key]) => key === name || key.startsWith(`${name}.`)).map(([, value]) => value)
+  const all = (name: string) => params.filter(([key]) => key === name || key.startsWith(`${name}.`)).map(([, value]) => value)
   let length: number | undefined
-  const xl = params.get('xl')
+  const xl = first('xl')
   if (xl !== null) {
     if (!/^\d+$/.test(xl) || !Number.isSafeInteger(Number(xl))) bad(`xl "${xl}" is not a byte count`)
     length = Number(xl)
   }
   return {
     infoHash: infoHash!,
-    name: params.get('dn') ?? undefined,
+    name: first('dn') ?? undefined,
     length,
     trackers: all('tr'),
     webSeeds: all('ws'),
-    torrentUrl: params.get('xs') ?? undefined
+    torrentUrl: first('xs') ?? undefined,
+    torrentUrls: all('xs')
   }
 }
 

@@ -59,7 +59,8 @@ describe('seedcast get from an aria2c seeder', () => {
     const infoHash = createHash('sha1').update(bencode.encode((bencode.decode(torrent) as { info: unknown }).info)).digest('hex')
 
     const out = join(dir, 'out')
-    const magnet = `magnet:?xt=urn:btih:${infoHash}&tr=${encodeURIComponent(tracker.httpUrl)}`
+    // Parameter names in capitals, as some sites print them: the same torrent and tracker.
+    const magnet = `magnet:?XT=urn:btih:${infoHash}&TR=${encodeURIComponent(tracker.httpUrl)}`
     const result = await runCli(['get', magnet, '-o', out, '--no-dht', '--timeout', '20', '--json'])
     expect(result.code).toBe(0)
     const events = jsonLines(result.stdout)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { magnetURI, parseMagnet } from '../../src/torrent/magnet.js'
+import { lowerCaseMagnetKeys, magnetURI, parseMagnet } from '../../src/torrent/magnet.js'
 
 const hash = 'c24b68dc5e048ccfb3d28530b5a32130aec19b91'
 
@@ -13,7 +13,7 @@ describe('parseMagnet', () => {
       webSeeds: ['https://cdn.example/ep 12.mp3'],
       torrentUrl: 'https://example.com/torrents/ep12.torrent'
     }
-    expect(parseMagnet(magnetURI(fields))).toEqual(fields)
+    expect(parseMagnet(magnetURI(fields))).toEqual({ ...fields, torrentUrls: [fields.torrentUrl] })
   })
 
   it('accepts upper-case hex and base32 infohashes', () => {
@@ -34,6 +34,26 @@ describe('parseMagnet', () => {
     [`magnet:?xt.1=urn:btih:${hash}&xt.2=urn:btih:${'ab'.repeat(20)}`, new RegExp(`names two torrents \\(${hash} and ${'ab'.repeat(20)}\\)`)]
   ])('rejects %s', (uri, message) => {
     expect(() => parseMagnet(uri)).toThrow(message)
+  })
+})
+
+describe('magnet parameter names in capitals', () => {
+  it('reads XT, DN, XL, TR, WS and XS as their lower-case names', () => {
+    const uri = `magnet:?XT=urn:btih:${hash.toUpperCase()}&DN=An%20Episode&XL=12&TR=http%3A%2F%2Ft%2Fa&Ws=http%3A%2F%2Fw%2Fe.mp3&XS=http%3A%2F%2Fw%2Fe.torrent&xs.2=http%3A%2F%2Fv%2Fe.torrent`
+    expect(parseMagnet(uri)).toEqual({
+      infoHash: hash,
+      name: 'An Episode',
+      length: 12,
+      trackers: ['http://t/a'],
+      webSeeds: ['http://w/e.mp3'],
+      torrentUrl: 'http://w/e.torrent',
+      torrentUrls: ['http://w/e.torrent', 'http://v/e.torrent']
+    })
+  })
+
+  it('lowerCaseMagnetKeys lowers the names only, every value byte for byte', () => {
+    expect(lowerCaseMagnetKeys('MAGNET:?XT=urn:btih:ABCD&Dn=My%20Show&x.pe=1.2.3.4:5&flag&TR=http%3A%2F%2FT%2FA'))
+      .toBe('magnet:?xt=urn:btih:ABCD&dn=My%20Show&x.pe=1.2.3.4:5&flag&tr=http%3A%2F%2FT%2FA')
   })
 })
 

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises'
 import { SeedcastError, fileError } from '../../errors.js'
 import { inspectTorrent, type TorrentInfo } from '../../torrent/inspect.js'
-import { parseMagnet, type ParsedMagnet } from '../../torrent/magnet.js'
+import { lowerCaseMagnetKeys, parseMagnet, type ParsedMagnet } from '../../torrent/magnet.js'
 
 /** What `seedcast get` was given, resolved to something a BitTorrent client can add. */
 export interface ResolvedSource {
@@ -59,7 +59,7 @@ async function resolveMagnet (magnet: string, options: SourceOptions): Promise<R
   }
   const { infoHash } = parsed
   const warnings: string[] = []
-  const torrentUrls = new URLSearchParams(magnet.slice(magnet.indexOf('?') + 1)).getAll('xs').filter(url => /^https?:\/\//i.test(url))
+  const torrentUrls = parsed.torrentUrls.filter(url => /^https?:\/\//i.test(url))
   for (const url of torrentUrls) {
     try {
       const bytes = await fetchTorrent(url, options)
@@ -73,7 +73,7 @@ async function resolveMagnet (magnet: string, options: SourceOptions): Promise<R
       warnings.push(`could not use the magnet's .torrent (xs): ${(error as Error).message}`)
     }
   }
-  return { kind: 'magnet', torrentId: magnet, infoHash, name: parsed.name, extraTrackers: [], extraWebSeeds: [], warnings }
+  return { kind: 'magnet', torrentId: lowerCaseMagnetKeys(magnet), infoHash, name: parsed.name, extraTrackers: [], extraWebSeeds: [], warnings }
 }
 
 /** Fetches a .torrent with a time bound and a size bound, so a wrong URL cannot hang or flood us. */
