@@ -139,15 +139,15 @@ export async function fastStart (argv: string[], root: string, options: { cache?
  * Answers argv that names no command (a word after a command that takes none, a typo) with
  * seedcast's usage error (not-a-command.ts) instead of oclif's "command demo:x not found";
  * true when it did. Help for such argv gets the same error, or the named command's help when
- * argv names one before the stray word. Version requests, and anything oclif would read
- * otherwise (plugins, hooks, aliases, a stale manifest), are left to oclif.
+ * argv names one before the stray word, and so does a version flag after them (`seedcast
+ * nosuch --version`; a version flag first is fastStart's). Anything oclif would read
+ * otherwise (plugins, hooks, aliases, a stale manifest) is left to oclif.
  */
 export async function answerNotACommand (argv: string[], root: string): Promise<boolean> {
   const pjson = parseOnce<PackageJson>(join(root, 'package.json'))
   if (!pjson || !canAnswer(pjson) || pjson.oclif.topicSeparator !== ' ') return false
   const flags = helpAndVersionFlags(pjson)
   const named = beforeDashes(argv)
-  if (named.some(arg => flags.version.has(arg))) return false
   const manifest = parseOnce<Manifest>(join(root, 'oclif.manifest.json'))
   if (!manifest || manifest.version !== pjson.version) return false
   const commands = Object.values(manifest.commands)

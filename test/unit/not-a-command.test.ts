@@ -65,6 +65,10 @@ describe('argv that names no command', () => {
     const json = bin(['nosuch', '--help', '--json'])
     expect(json.code).toBe(2)
     expect(JSON.parse(json.stdout)).toEqual({ error: { message: 'unknown command "nosuch"', hint: 'see seedcast --help', code: 'EUSAGE', exitCode: 2 } })
+    // A version flag after an unknown command is no version request: the same error.
+    expect(bin(['nosuch', '--version'])).toEqual(bin(['nosuch']))
+    expect(bin(['publsh', '--version', '--json'])).toEqual(bin(['publsh', '--json']))
+    expect(bin(['demo', 'myshow', '--version'])).toEqual(bin(['demo', 'myshow']))
     const stray = bin(['demo', 'myshow', '--help'])
     expect(stray.code).toBe(0)
     expect(stray.stdout).toBe(bin(['demo', '--help']).stdout)
