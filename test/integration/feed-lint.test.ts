@@ -175,7 +175,7 @@ describe('seedcast feed lint (the built CLI)', () => {
     expect(result.stdout.trim().split('\n').at(-1)).toBe(`${feed}: 1 error, 0 warnings`)
     const { result: jsonRun, json } = await runCliJson(['feed', 'lint', feed, '--offline'])
     expect(jsonRun.code).toBe(1)
-    expect(json).toEqual({ ok: false, errors: 1, warnings: 0, findings: [{ level: 'error', element: 'channel/itunes:image', message: expect.stringContaining('missing') }] })
+    expect(json).toEqual({ feed, ok: false, errors: 1, warnings: 0, findings: [{ level: 'error', element: 'channel/itunes:image', message: expect.stringContaining('missing') }] })
   })
 
   it('reads a feed in ISO-8859-1 and warns that Apple asks for UTF-8; an encoding it cannot read is one line', async () => {
@@ -191,6 +191,20 @@ describe('seedcast feed lint (the built CLI)', () => {
     const unreadable = await runCli(['feed', 'lint', feed, '--offline'])
     expect(unreadable.code).toBe(1)
     expect(unreadable.stderr).toBe(`seedcast: ${feed}: written in "x-klingon", a text encoding seedcast cannot read (ask the publisher for UTF-8, the encoding every podcast app reads)\n`)
+  })
+
+  it('given a show\'s web page, lints the feed the page names; a page naming none is one line', async () => {
+    await writeFile(join(temp.path, 'index.html'), '<!doctype html><html><head><title>Show</title>\n<link rel="alternate" type="application/atom+xml" href="atom.xml">\n<link rel="alternate" type="application/rss+xml" title="Podcast" href="rss.xml"></head><body></body></html>')
+    const { result, json } = await runCliJson(['feed', 'lint', `${baseUrl()}index.html`])
+    expect(result.code, result.stderr).toBe(0)
+    expect(json).toEqual({ feed: `${baseUrl()}rss.xml`, ok: true, errors: 0, warnings: 0, findings: [] })
+    const plain = await runCli(['feed', 'lint', `${baseUrl()}index.html`])
+    expect(plain.stdout).toBe(`${baseUrl()}rss.xml: no problems found\n`)
+    await writeFile(join(temp.path, 'about.html'), '<!doctype html><html><head><title>About</title></head><body>no feed here</body></html>')
+    const none = await runCli(['feed', 'lint', `${baseUrl()}about.html`])
+    expect(none.code).toBe(1)
+    expect(none.stdout).toBe('')
+    expect(none.stderr).toBe(`seedcast: ${baseUrl()}about.html: not a podcast feed (it is an HTML page that names no feed) (give the feed's URL)\n`)
   })
 
   it('fails with one line on stderr for a feed that cannot be read', async () => {

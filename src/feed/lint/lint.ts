@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { SeedcastError, fileError } from '../../errors.js'
 import { decodeFeedWithEncoding } from '../read/decode-feed.js'
+import { discoveredFeed, isHtmlPage } from '../read/feed-discovery.js'
 import { checkApple } from './apple.js'
 import { checkChapterFiles } from './chapters.js'
 import { checkCoverImage } from './cover.js'
@@ -37,7 +38,8 @@ export interface LintReport {
  * Checks a podcast feed against Apple Podcasts' requirements and the Podcasting 2.0
  * namespace, and for seedcast-style feeds (items with .torrent or magnet sources) that each
  * magnet and .torrent agree, and with `checkMedia` that the media matches them.
- * `input` is RSS text, a file path, or an HTTP(S) URL. A feed read from a show's public
+ * `input` is RSS text, a file path, or an HTTP(S) URL (of the feed, or of a web page that
+ * names it with `<link rel="alternate">`: the report's `feed` is then that feed). A feed read from a show's public
  * folder reads the torrents and media beside it rather than fetching them.
  * Rejects only when the feed itself cannot be read; everything else is a finding.
  */
@@ -63,17 +65,28 @@ export async function lintFeed (input: string, options: LintOptions = {}): Promi
   return report(feed, findings.list)
 }
 
+const MAX_FEED_BYTES = 64 * 1024 * 1024
+
 async function loadFeed (input: string, options: LintOptions): Promise<{ text: string, encoding?: string, feed: string, dir?: string }> {
   if (/^\s*</.test(input)) return { text: input, feed: '(xml)' }
   if (/^https?:\/\//i.test(input)) {
     const resources = new Resources({ fetch: options.fetch, timeoutMs: options.timeoutMs })
     if (!resources.canLoad(input)) throw new SeedcastError(`${input}: fetching is turned off`, { code: 'EFETCH', hint: 'lint a local file instead' })
-    try {
-      return { ...decodeFeedWithEncoding(await resources.bytes(input, 64 * 1024 * 1024), input), feed: input }
-    } catch (error) {
-      if (error instanceof SeedcastError) throw new SeedcastError(error.message, { code: error.code, hint: 'check the URL and that the server is up', cause: error })
-      throw error
+    const fetchText = async (url: string) => {
+      try {
+        return decodeFeedWithEncoding(await resources.bytes(url, MAX_FEED_BYTES), url)
+      } catch (error) {
+        if (error instanceof SeedcastError) throw new SeedcastError(error.message, { code: error.code, hint: 'check the URL and that the server is up', cause: error })
+        throw error
+      }
     }
+    const fetched = await fetchText(input)
+    if (!isHtmlPage(fetched.text)) return { ...fetched, feed: input }
+    // A show's web page: the feed it names is linted, as follow and import read it; the
+    // report names that feed.
+    const feed = discoveredFeed(fetched.text, input)
+    if (!feed) throw new SeedcastError(`${input}: not a podcast feed (it is an HTML page that names no feed)`, { code: 'EBADFEED', hint: 'give the feed\'s URL' })
+    return { ...await fetchText(feed), feed }
   }
   const path = resolve(input)
   let bytes: Buffer
