@@ -1,11 +1,17 @@
+import transliterate from '@sindresorhus/transliterate'
+
 const MAX_SLUG_LENGTH = 60
 
 /**
  * A URL-safe slug from a title or file name: lowercase ASCII letters, digits and single
- * dashes, accents folded ("Café n°3" → "cafe-n-3"), at most 60 characters cut at a dash.
+ * dashes, at most 60 characters cut at a dash. Other scripts are spelled in Latin letters
+ * first ("Straße nach Łódź" → "strasse-nach-lodz", "Привет, мир" → "privet-mir",
+ * "Καλημέρα" → "kalimera"): folding accents alone dropped ß, ł, ø, æ and every Cyrillic
+ * or Greek letter, so such shows got `episode`, `episode-2`... A title with no letter
+ * that has a Latin spelling (Chinese, Japanese) still gives `episode`.
  */
 export function slugify (text: string): string {
-  const slug = text
+  const slug = transliterate(text)
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()

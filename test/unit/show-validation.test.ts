@@ -67,6 +67,14 @@ describe('init values', () => {
   it('makes URL-safe slugs', () => {
     expect(slugify('Episode 1: Introduction to seedcast')).toBe('episode-1-introduction-to-seedcast')
     expect(slugify('Café n°3 — «déjà vu»')).toBe('cafe-n-3-deja-vu')
+    // Letters of other alphabets are spelled in Latin, not dropped.
+    expect(slugify('Straße nach Łódź')).toBe('strasse-nach-lodz')
+    expect(slugify('Ærø og Øster: Þórður')).toBe('aero-og-oster-thordur')
+    expect(slugify('Привет, мир')).toBe('privet-mir')
+    expect(slugify('Καλημέρα κόσμε')).toBe('kalimera-kosme')
+    expect(slugify('İstanbul ışık')).toBe('istanbul-isik')
+    // No letter with a Latin spelling: the publish numbers them (episode, episode-2...).
+    expect(slugify('東京の夜')).toBe('episode')
     expect(slugify('!!!')).toBe('episode')
     const long = slugify('a very long title '.repeat(10))
     expect(long.length).toBeLessThanOrEqual(60)
