@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
 import type { Metainfo, MetainfoFile } from '../torrent/metainfo.js'
+import { pathBelow } from '../torrent/safe-path.js'
 
 /**
  * Fast resume: after a torrent's data has been verified, the size and mtime of each of
@@ -60,7 +61,7 @@ export async function saveResumeState (stateDir: string, meta: Metainfo, files: 
 export async function snapshotFiles (meta: Metainfo, dataPath: string): Promise<Array<FileSnapshot | undefined>> {
   return Promise.all(dataFiles(meta).map(async ({ file }) => {
     try {
-      const info = await stat(join(dataPath, ...file.safePath.split('/')))
+      const info = await stat(pathBelow(dataPath, file.safePath))
       return info.isFile() ? { path: file.safePath, size: info.size, mtimeMs: info.mtimeMs } : undefined
     } catch {
       return undefined

@@ -1,6 +1,7 @@
 import { lstat, mkdir, readlink, realpath, symlink, writeFile } from 'node:fs/promises'
-import { dirname, join, relative, sep } from 'node:path'
+import { dirname, relative, sep } from 'node:path'
 import type { Metainfo } from './metainfo.js'
+import { pathBelow } from './safe-path.js'
 
 export interface LayoutResult {
   /** Safe paths of the symlinks made (or found already right). */
@@ -25,7 +26,7 @@ export async function completeLayout (metainfo: Metainfo, outputDir: string, onl
   const root = await realpath(outputDir)
   for (const [index, file] of metainfo.files.entries()) {
     if (file.pad || (only && !only.has(index))) continue
-    const at = join(root, ...file.safePath.split('/'))
+    const at = pathBelow(root, file.safePath)
     if (!file.symlink) {
       if (file.length > 0) continue
       await mkdir(dirname(at), { recursive: true })
@@ -44,11 +45,11 @@ export async function completeLayout (metainfo: Metainfo, outputDir: string, onl
     }
     await mkdir(dirname(at), { recursive: true })
     const folder = await realpath(dirname(at))
-    if (folder !== join(root, ...file.safePath.split('/').slice(0, -1))) {
+    if (folder !== dirname(at)) {
       result.skipped.push({ path: file.safePath, why: 'its folder is reached through a symlink' })
       continue
     }
-    const link = relative(folder, join(root, ...target.split('/'))).split(sep).join('/')
+    const link = relative(folder, pathBelow(root, target)).split(sep).join('/')
     const existing = await lstat(at).catch(() => undefined)
     if (existing) {
       if (existing.isSymbolicLink() && await readlink(at) === link) result.symlinks.push(file.safePath)

@@ -1,3 +1,5 @@
+import { join } from 'node:path'
+
 /**
  * Turns one path component of a .torrent (raw bytes, any encoding, possibly hostile) into
  * a file name that is safe to join onto a folder, the way libtorrent 2.0 does on POSIX,
@@ -15,6 +17,14 @@
  * Everything else (spaces, `?`, `:`, other scripts) is kept as is: POSIX file systems
  * take it.
  */
+
+/**
+ * Where the file at `safePath` (a torrent path as this module leaves it: `/` between
+ * sanitised components) is below `folder`, on any platform's separator.
+ */
+export function pathBelow (folder: string, safePath: string): string {
+  return join(folder, ...safePath.split('/'))
+}
 
 /** What changed in a component, for `seedcast info`. */
 export type SanitiseReason =

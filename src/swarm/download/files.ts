@@ -1,11 +1,11 @@
 import { statSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
-import { join } from 'node:path'
 import { SeedcastError, fileError } from '../../errors.js'
 import type { Metainfo } from '../../torrent/metainfo.js'
 import { pieceRange } from '../../torrent/piece-range.js'
 import { dataFiles } from '../resume-state.js'
 import type { DownloadFile, DownloadTorrent } from './webtorrent.js'
+import { pathBelow } from '../../torrent/safe-path.js'
 
 /**
  * Bytes of `file` covered by verified pieces. Webtorrent's own `file.downloaded` drops
@@ -39,7 +39,7 @@ export function filesAlreadyThere (outputDir: string, layout: Metainfo, indexes:
     if (!indexes.has(index)) continue
     let size = 0
     try {
-      size = statSync(join(outputDir, ...file.safePath.split('/')), { throwIfNoEntry: false })?.size ?? 0
+      size = statSync(pathBelow(outputDir, file.safePath), { throwIfNoEntry: false })?.size ?? 0
     } catch {
       // Unreadable (a symlink loop, no permission): the store's own open says what is wrong.
     }
@@ -66,7 +66,7 @@ export function foreignFiles (torrent: DownloadTorrent, there: ReadonlySet<numbe
  */
 export async function checkFilesOnDisk (outputDir: string, files: Array<{ safePath: string, length: number }>): Promise<void> {
   for (const file of files) {
-    const path = join(outputDir, ...file.safePath.split('/'))
+    const path = pathBelow(outputDir, file.safePath)
     const info = await stat(path).catch(error => { throw fileError(error, path, 'read') })
     if (info.size !== file.length) {
       throw new SeedcastError(`${path}: ${info.size} bytes on disk, expected ${file.length}: it changed during the download`, { code: 'ECHANGED', hint: 'run the same command again to re-verify and repair it' })

@@ -1,4 +1,3 @@
-import { join } from 'node:path'
 import { SeedcastError, fileError } from '../../errors.js'
 import { completeLayout } from '../../torrent/layout.js'
 import { parseInfoDictionary, parseMetainfo, type Metainfo } from '../../torrent/metainfo.js'
@@ -20,6 +19,7 @@ import { OutputClosed, streamInOrder } from './stdout-stream.js'
 import { DownloadStore, type StorePlacement } from './store.js'
 import { failedPieceIndex } from '../failed-piece.js'
 import type { DownloadClient, DownloadFile, DownloadTorrent, DownloadWire } from './webtorrent.js'
+import { pathBelow } from '../../torrent/safe-path.js'
 
 /**
  * Where a download is:
@@ -209,7 +209,7 @@ export class DownloadRun {
   private onReady (): void {
     const foreign = foreignFiles(this.torrent, this.placement.protect ?? new Set())
     if (foreign.length > 0) {
-      const path = join(this.options.dataDir, ...this.metainfo!.files[foreign[0]!]!.safePath.split('/'))
+      const path = pathBelow(this.options.dataDir, this.metainfo!.files[foreign[0]!]!.safePath)
       const others = foreign.length > 1 ? ` (and ${foreign.length - 1} more file${foreign.length > 2 ? 's' : ''})` : ''
       this.fail(new SeedcastError(`${path}: already exists and holds none of this torrent's data${others}; not overwritten`, {
         code: 'EEXIST',

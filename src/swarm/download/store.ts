@@ -1,8 +1,9 @@
 import { constants, writeSync } from 'node:fs'
 import { mkdir, open, type FileHandle } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { dirname } from 'node:path'
 import { parseInfoDictionary, type Metainfo } from '../../torrent/metainfo.js'
 import { releasePieceBuffer } from '../wire-receive.js'
+import { pathBelow } from '../../torrent/safe-path.js'
 
 /** A stretch of the piece stream that lives in a file on disk. */
 interface Span { index: number, safePath: string, offset: number, length: number }
@@ -150,7 +151,7 @@ export class DownloadStore {
   private pathOf (span: Span): string {
     const { keep, scratchDir } = this.placement
     const root = keep && scratchDir && !keep.has(span.index) ? scratchDir : this.root
-    return join(root, ...span.safePath.split('/'))
+    return pathBelow(root, span.safePath)
   }
 
   private overlapping (start: number, end: number): Span[] {

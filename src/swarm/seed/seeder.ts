@@ -27,6 +27,7 @@ import { setUploadThrottle, uploadThrottle, uploadThrottleSaturated } from '../u
 import { featureOn } from '../webtorrent-internals.js'
 import { NO_RATE_LIMIT } from '../rate.js'
 import { addByTransport, countUploadsByTransport, emptyByTransport, peersByTransport, sumByTransport, type ByTransport } from './transport-uploads.js'
+import { pathBelow } from '../../torrent/safe-path.js'
 
 export interface SeedOptions extends ClientOptions {
   /** Folder searched first for every torrent's data. */
@@ -313,7 +314,7 @@ export class Seeder extends EventEmitter {
     // The first folder holding every data file of the torrent (at its safe path, where
     // `get` writes it) is its data folder. Pad files and symlinks hold nothing on disk.
     const files = dataFiles(meta)
-    const at = (folder: string, safePath: string) => join(folder, ...safePath.split('/'))
+    const at = pathBelow
     let dataPath: string | undefined
     let snapshot: FileSnapshot[] = []
     for (const folder of item.dataFolders) {
