@@ -380,8 +380,8 @@ async function commandToRun (argv: string[], root: string): Promise<{ _run (): P
  * Starts the hash worker at once for a command that will hash, so the V8 isolate boots on
  * another core while the rest loads (the commands call warmUpHasher again: harmless); for
  * `create FILE` and `publish MEDIA` it starts hashing that file too (early-hash.ts; for
- * publish with its SHA-256), and for a FILE or MEDIA of at most 8 MiB, which is hashed
- * without workers, it starts none. An idle worker does not keep the process alive, so a
+ * publish with its SHA-256), and for a FILE or MEDIA of at most 8 MiB (128 MiB on a busy
+ * machine: small-input.ts), which is hashed without workers, it starts none. An idle worker does not keep the process alive, so a
  * command that fails early still exits. Resolves once the workers were started, so they
  * get going before the command's loading takes this thread.
  */
@@ -389,7 +389,10 @@ export async function warmUpFor (argv: string[], root: string): Promise<void> {
   if (!runsHashingCommand(argv)) return
   try {
     const command = argv[0]
-    const [{ hashWorkers }, { isSmallFile }, { createInput }] = await Promise.all([import('../src/torrent/hash-pool.js'), import('../src/torrent/small-input.js'), import('./early-hash.js')])
+    const [{ hashWorkers }, { hashAloneWhenBusy, isSmallFile }, { createInput }] = await Promise.all([import('../src/torrent/hash-pool.js'), import('../src/torrent/small-input.js'), import('./early-hash.js')])
+    // As bin/run.js's guess did (hashing-command.ts): on a busy machine a file up to
+    // BUSY_SMALL_INPUT is hashed on this thread alone, and nothing starts early for it.
+    if (command === 'create' || command === 'publish') hashAloneWhenBusy()
     const manifest = parseOnce<{ commands: Record<string, { flags?: Record<string, ManifestFlag> }> }>(join(root, 'oclif.manifest.json'))
     const found = command === 'create' || command === 'publish' ? createInput(argv, manifest?.commands?.[command]?.flags ?? {}) : undefined
     // A small file is hashed on the command's thread alone: no worker to boot for it.

@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto'
 import { open, type FileHandle } from 'node:fs/promises'
 import { SeedcastError, fileError } from '../errors.js'
 import { defaultWorkerCount, hashWorkers, helpWithChunk } from './hash-pool.js'
-import { SMALL_INPUT, isSmallFile } from './small-input.js'
+import { isSmallFile, smallInputLimit } from './small-input.js'
 import { hashOneBatch, type ChunkJob } from './hash-worker.js'
 import { hashStats } from './hash-stats.js'
 import { hashEarlyWithSha256, hashInLanes } from './hash-lanes.js'
@@ -195,13 +195,14 @@ const yieldToEventLoop = () => new Promise<void>(resolve => setImmediate(resolve
 
 /**
  * Who hashes. Small inputs: this thread alone (starting a worker costs more than it
- * saves). Otherwise one worker per spare core and this thread too, all claiming pieces
- * from the same chunk; one worker plus this thread was as fast as two workers on two
+ * saves; in a one-shot command on a busy machine, inputs up to BUSY_SMALL_INPUT:
+ * small-input.ts). Otherwise one worker per spare core and this thread too, all claiming
+ * pieces from the same chunk; one worker plus this thread was as fast as two workers on two
  * cores and saves a V8 isolate's memory.
  */
 function planThreads (totalBytes: number, options: HashOptions): { workers: number, mainLane: boolean } {
   if (options.threads !== undefined) return { workers: options.threads, mainLane: options.threads === 0 || options.mainLane !== false }
-  if (totalBytes <= SMALL_INPUT) return { workers: 0, mainLane: true }
+  if (totalBytes <= smallInputLimit()) return { workers: 0, mainLane: true }
   return { workers: defaultWorkerCount(), mainLane: options.mainLane !== false }
 }
 

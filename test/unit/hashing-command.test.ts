@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runsHashingCommand, startHashWorkerFor, wantsHashWorker } from '../../cli/hashing-command.js'
@@ -53,8 +53,8 @@ beforeAll(async () => {
 afterAll(() => dir.cleanup())
 
 /** The CLI run with the recorder: its exit code and the events it recorded, in order. */
-async function recordedRun (args: string[]): Promise<{ code: number | null, events: string[] }> {
-  const { code, stderr } = await runCli(args, { env: { NODE_OPTIONS: `--import=${preload}` } })
+async function recordedRun (args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null, events: string[] }> {
+  const { code, stderr } = await runCli(args, { env: { NODE_OPTIONS: `--import=${preload}`, ...env } })
   const line = stderr.split('\n').find(text => text.startsWith('EVENTS '))
   if (!line) throw new Error(`no events recorded (exit ${code}): ${stderr}`)
   return { code, events: JSON.parse(line.slice('EVENTS '.length)) as string[] }
@@ -75,7 +75,7 @@ describe('wantsHashWorker', () => {
   })
 
   it('is no for a small or missing input, a flag alone, help, or another command', async () => {
-    for (const argv of [['create', small], ['create', join(dir.path, 'missing.bin')], ['create', `--input=${large}`], ['create', large, '--help'], ['info', large], []]) {
+    for (const argv of [['create', small], ['create', join(dir.path, 'missing.bin')], ['create', `--input=${large}`], ['create', large, '--help'], ['publish', small, '--show', folder], ['info', large], []]) {
       expect(await wantsHashWorker(argv), argv.join(' ')).toBe(false)
     }
   })
@@ -98,6 +98,25 @@ describe('the CLI', () => {
     expect(existsSync(output)).toBe(true)
     expect(events[0]).toBe('hash worker thread started')
     expect(events).toContain('hash-pool.js loaded')
+  })
+
+  it('on a busy machine, starts no hash worker thread for create of a file up to BUSY_SMALL_INPUT, and makes the same .torrent', async () => {
+    const usual = join(dir.path, 'usual.torrent')
+    const alone = join(dir.path, 'alone.torrent')
+    expect((await recordedRun(['create', large, '--no-date', '-o', usual, '--force'])).code).toBe(0)
+    const busy = await recordedRun(['create', large, '--no-date', '-o', alone, '--force'], { SEEDCAST_MACHINE_BUSY: '1' })
+    expect(busy.code).toBe(0)
+    expect(busy.events).not.toContain('hash worker thread started')
+    expect(readFileSync(alone).equals(readFileSync(usual))).toBe(true)
+  })
+
+  it('on a busy machine, starts no hash worker thread for publish of a file up to BUSY_SMALL_INPUT', async () => {
+    // It fails later (the folder is no show, the file no media): the thread is started first thing or never.
+    const usual = await recordedRun(['publish', large, '--show', folder])
+    expect(usual.events[0]).toBe('hash worker thread started')
+    const busy = await recordedRun(['publish', large, '--show', folder], { SEEDCAST_MACHINE_BUSY: '1' })
+    expect(busy.code).not.toBe(0)
+    expect(busy.events).not.toContain('hash worker thread started')
   })
 
   it('starts no hash worker thread for create of a small file, nor for create --help', async () => {
