@@ -37,6 +37,9 @@ export interface FileSpan {
   readonly end: number
 }
 
+/** The size and mtime of a file written (writeAtomicParts with `stat`). */
+export interface WrittenFile { size: number, mtimeMs: number }
+
 /** A part of a file to write: bytes, or a span of another file. */
 export type FilePart = Buffer | FileSpan
 
@@ -47,11 +50,12 @@ export type FilePart = Buffer | FileSpan
  * temp file beside the target (named "<name>.<digits>" like write-file-atomic's, so the lock
  * holder's sweep finds a killed writer's leftover), fsync, rename; the target's mode is kept.
  */
-export async function writeAtomicParts (path: string, parts: readonly FilePart[]): Promise<void> {
+export async function writeAtomicParts (path: string, parts: readonly FilePart[], options: { fsync?: boolean, stat?: boolean } = {}): Promise<WrittenFile | undefined> {
   const temp = `${path}.${process.pid}${String(tempCounter++).padStart(6, '0')}`
   try {
     const mode = await stat(path).then(info => info.mode & 0o7777, () => 0o666)
     const handle = await open(temp, 'w', mode)
+    let written: WrittenFile | undefined
     try {
       let scratch: Buffer | undefined
       for (let next = 0; next < parts.length;) {
@@ -67,12 +71,18 @@ export async function writeAtomicParts (path: string, parts: readonly FilePart[]
           next++
         }
       }
-      await handle.sync()
+      if (options.fsync !== false) await handle.sync()
+      // Before the rename, which changes neither: the caller need not stat the file in its new place.
+      if (options.stat) {
+        const info = await handle.stat()
+        written = { size: info.size, mtimeMs: info.mtimeMs }
+      }
     } finally {
       await handle.close()
     }
     if (mode !== 0o666) await chmod(temp, mode)
     await rename(temp, path)
+    return written
   } catch (error) {
     await rm(temp, { force: true })
     throw fileError(error, path, 'write')

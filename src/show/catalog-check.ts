@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import writeFileAtomic from 'write-file-atomic'
+import { writeAtomicParts } from '../atomic.js'
 import { episodeHash, type EpisodeHashes } from '../feed/episode-hash.js'
 import { readWholeFile } from '../whole-file.js'
 import type { CatalogLayout, CatalogPrefix } from './catalog-prefix.js'
@@ -80,7 +80,7 @@ export async function saveCheckedHashes (paths: ShowPaths, checks: Pick<CheckedC
   const asPrefix = prefix !== undefined && prefix.raw.length === checked.length && checked.every((hash, at) => hash === prefix.raw[at])
   const stored: StoredChecks = { schema: schemaFingerprint(), hashes: asPrefix ? 'prefix' : checked, ...(prefix ? { prefix } : {}) }
   // A cache: a failed write costs the next load a full check, nothing else.
-  await writeFileAtomic(join(paths.stateDir, CHECKED_FILE), JSON.stringify(stored), { fsync: false }).catch(() => {})
+  await writeAtomicParts(join(paths.stateDir, CHECKED_FILE), [Buffer.from(JSON.stringify(stored))], { fsync: false }).catch(() => {})
 }
 
 /** The recorded layouts are the same (the marks decide the hashes under them). */

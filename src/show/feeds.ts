@@ -1,15 +1,15 @@
-import { open, readdir, readFile, rm, stat, type FileHandle } from 'node:fs/promises'
+import { readdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import writeFileAtomic from 'write-file-atomic'
 import { fileError } from '../errors.js'
-import { writeAtomic, writeAtomicParts, writeJsonAtomic, type FilePart, type FileSpan } from '../atomic.js'
+import { writeAtomic, writeAtomicParts, writeJsonAtomic, type FilePart } from '../atomic.js'
 import { episodeHashes, type EpisodeHashes } from '../feed/episode-hash.js'
-import type { FeedItemIndex, PreviousFeed, PreviousFeeds } from '../feed/item-reuse.js'
+import type { PreviousFeed, PreviousFeeds } from '../feed/item-reuse.js'
 import { renderFeedsReusing, type FeedBytes } from '../feed/render.js'
 import { publishedEpisodes, type PublishedEpisode } from '../feed/published.js'
 import { FEED_FILES } from '../feed/urls.js'
-import { readWholeFile } from '../whole-file.js'
 import { writeSite } from '../site/write.js'
+import { startBuildReads, type BuildReads } from './build-reads.js'
+import { saveFeedIndex, sameIndex } from './feed-index.js'
 import { loadShowForBuild, readShowConfig } from './load.js'
 import { saveCheckedHashes } from './catalog-check.js'
 import { withShowLock } from './lock.js'
@@ -33,7 +33,16 @@ export async function writeFeeds (paths: ShowPaths, config: ShowConfig, catalog:
 }
 
 /** writeFeeds, also saying how many items were rendered and how many copied. */
-async function writeFeedsCounting (paths: ShowPaths, config: ShowConfig, catalog: Catalog, loadedHashes?: EpisodeHashes): Promise<{ feeds: Record<string, string>, rendered: number, reused: number }> {
+async function writeFeedsCounting (paths: ShowPaths, config: ShowConfig, catalog: Catalog, loadedHashes?: EpisodeHashes, early?: BuildReads): Promise<{ feeds: Record<string, string>, rendered: number, reused: number }> {
+  const reads = early ?? startBuildReads(paths)
+  try {
+    return await writeOutputs(paths, config, catalog, reads, loadedHashes)
+  } finally {
+    if (!early) await reads.settle()
+  }
+}
+
+async function writeOutputs (paths: ShowPaths, config: ShowConfig, catalog: Catalog, reads: BuildReads, loadedHashes?: EpisodeHashes): Promise<{ feeds: Record<string, string>, rendered: number, reused: number }> {
   // Once per build: the feeds' item index and the site's page records are both keyed by them.
   const hashes = loadedHashes ?? episodeHashes(catalog.episodes)
   // The published episodes, newest first: the feeds' items and the site's pages, each date parsed once.
@@ -42,26 +51,22 @@ async function writeFeedsCounting (paths: ShowPaths, config: ShowConfig, catalog
   // reads, writes and fsyncs (25 MiB for a show of 5,000 episodes) run in the thread pool
   // while the pages are worked out on this thread, and their fsyncs overlap.
   const [feeds] = await Promise.all([
-    writeFeedFiles(paths, config, catalog, hashes, published),
+    writeFeedFiles(paths, config, catalog, hashes, published, reads.feeds),
     writeSite(paths, config, catalog, { hashes, published: published.map(entry => entry.episode) })
   ])
   return feeds
 }
 
 /** The four feeds, each written only when its bytes change, and their item index. */
-async function writeFeedFiles (paths: ShowPaths, config: ShowConfig, catalog: Catalog, hashes: EpisodeHashes, published: PublishedEpisode[]): Promise<{ feeds: Record<string, string>, rendered: number, reused: number }> {
-  const previous = await previousFeeds(paths)
-  try {
-    const { parts, index, rendered, reused } = renderFeedsReusing(config, catalog.episodes, previous, hashes, published)
-    const onDisk = previous?.feeds ?? await currentFeeds(paths)
-    const same = await Promise.all(FEED_NAMES.map(name => sameBytes(parts[name], onDisk[name])))
-    const changed = FEED_NAMES.filter((_, at) => !same[at])
-    await Promise.all(changed.map(file => writeAtomicParts(join(paths.publicDir, file), parts[file])))
-    if (changed.length > 0 || !previous || !sameIndex(previous.index, index)) await saveFeedIndex(paths, index)
-    return { feeds: feedPaths(paths), rendered, reused }
-  } finally {
-    if (previous) await Promise.all(Object.values(previous.feeds).map(feed => (feed as FileSpan).file.close()))
-  }
+async function writeFeedFiles (paths: ShowPaths, config: ShowConfig, catalog: Catalog, hashes: EpisodeHashes, published: PublishedEpisode[], previousRead: Promise<PreviousFeeds | undefined>): Promise<{ feeds: Record<string, string>, rendered: number, reused: number }> {
+  const previous = await previousRead
+  const { parts, index, rendered, reused } = renderFeedsReusing(config, catalog.episodes, previous, hashes, published)
+  const onDisk = previous?.feeds ?? await currentFeeds(paths)
+  const same = await Promise.all(FEED_NAMES.map(name => sameBytes(parts[name], onDisk[name])))
+  const changed = FEED_NAMES.filter((_, at) => !same[at])
+  const written = await Promise.all(changed.map(file => writeAtomicParts(join(paths.publicDir, file), parts[file], { stat: true })))
+  if (changed.length > 0 || !previous || !sameIndex(previous.index, index)) await saveFeedIndex(paths, index, new Map(changed.map((name, at) => [name, written[at]!])))
+  return { feeds: feedPaths(paths), rendered, reused }
 }
 
 /** The feed files as they are, those missing or unreadable left out (they are written). */
@@ -122,58 +127,6 @@ async function bytesAt (feed: PreviousFeed, at: number, length: number): Promise
   return bytes.subarray(0, read)
 }
 
-/** The index on disk says what the new one says (then it need not be written again). */
-function sameIndex (before: FeedItemIndex, after: FeedItemIndex): boolean {
-  const same = (a: unknown, b: unknown[]) => Array.isArray(a) && a.length === b.length && a.every((value, at) => value === b[at])
-  return before.context === after.context && same(before.keys, after.keys) &&
-    FEED_NAMES.every(name => same(before.spans?.[name], after.spans[name]))
-}
-
-/** The index as stored: with the size and mtime of each feed file it describes. */
-interface StoredFeedIndex extends FeedItemIndex {
-  files: Record<string, { size: number, mtimeMs: number }>
-}
-
-/**
- * The feeds last written, open for reading, and their index, if the files are still exactly
- * those (same size and mtime as recorded after writing them): a feed edited by hand, or a
- * build killed between the feeds and the index, makes the next build render everything.
- * Not read: the items copied from them are copied file to file when the new feeds are
- * written. The caller closes the files.
- */
-async function previousFeeds (paths: ShowPaths): Promise<PreviousFeeds | undefined> {
-  const stored = await readWholeFile(paths.feedIndexFile).then(bytes => JSON.parse(bytes.toString()) as StoredFeedIndex).catch(() => undefined)
-  if (!stored?.files) return undefined
-  const files = await Promise.all(FEED_NAMES.map(async name => {
-    const recorded = stored.files[name]
-    const handle = recorded ? await open(join(paths.publicDir, name), 'r').catch(() => undefined) : undefined
-    if (!handle) return undefined
-    const info = await handle.stat().catch(() => undefined)
-    return { handle, same: info?.size === recorded!.size && info.mtimeMs === recorded!.mtimeMs, size: info?.size ?? 0 }
-  }))
-  if (files.some(file => !file?.same)) {
-    await Promise.all(files.map(file => file?.handle.close()))
-    return undefined
-  }
-  const feeds = Object.fromEntries(FEED_NAMES.map((name, at) => [name, wholeFile(files[at]!.handle, files[at]!.size)])) as PreviousFeeds['feeds']
-  return { feeds, index: { context: stored.context, keys: stored.keys, spans: stored.spans } }
-}
-
-function wholeFile (file: FileHandle, size: number): FileSpan {
-  return { file, start: 0, end: size }
-}
-
-/** A cache, so written without fsync: a torn or stale index never matches the feeds' sizes and mtimes. */
-async function saveFeedIndex (paths: ShowPaths, index: FeedItemIndex): Promise<void> {
-  const files = Object.fromEntries(await Promise.all(FEED_NAMES.map(async name => {
-    const info = await stat(join(paths.publicDir, name))
-    return [name, { size: info.size, mtimeMs: info.mtimeMs }] as const
-  })))
-  const stored: StoredFeedIndex = { ...index, files }
-  await writeFileAtomic(paths.feedIndexFile, JSON.stringify(stored), { fsync: false })
-    .catch(error => { throw fileError(error, paths.feedIndexFile, 'write') })
-}
-
 /** The absolute path of each feed, by file name. */
 export function feedPaths (paths: ShowPaths): Record<string, string> {
   return Object.fromEntries(FEED_NAMES.map(file => [file, join(paths.publicDir, file)]))
@@ -213,10 +166,10 @@ export async function commitConfig (paths: ShowPaths, config: ShowConfig, catalo
  * (which may have been edited by hand); clears the stale marker once all is written.
  * `hashes`: the entries' hashes when the catalog is exactly as loaded.
  */
-async function rebuildFeeds (paths: ShowPaths, config: ShowConfig, catalog: Catalog, hashes?: EpisodeHashes): Promise<{ feeds: Record<string, string>, torrents: string[], rendered: number }> {
+async function rebuildFeeds (paths: ShowPaths, config: ShowConfig, catalog: Catalog, hashes?: EpisodeHashes, reads?: BuildReads): Promise<{ feeds: Record<string, string>, torrents: string[], rendered: number }> {
   await sweepWriteLeftovers(paths)
   const torrents = await syncTorrentUrlsIfChanged(paths, config, catalog)
-  const { feeds, rendered } = await writeFeedsCounting(paths, config, catalog, hashes)
+  const { feeds, rendered } = await writeFeedsCounting(paths, config, catalog, hashes, reads)
   await clearStaleMarker(paths)
   return { feeds, torrents, rendered }
 }
@@ -271,9 +224,18 @@ export interface BuiltFeeds {
 export async function buildFeeds (dir: string): Promise<BuiltFeeds> {
   await readShowConfig(showPaths(dir)) // a clear error for a folder that is no show, before taking the lock
   return withShowLock(dir, async () => {
-    const { paths, config, catalog, checks, known } = await loadShowForBuild(dir)
-    const { feeds, torrents, rendered } = await rebuildFeeds(paths, config, catalog, checks.hashes)
-    await saveCheckedHashes(paths, checks, known)
+    const reads = startBuildReads(showPaths(dir))
+    let built!: Awaited<ReturnType<typeof rebuildFeeds>>
+    let loaded!: Awaited<ReturnType<typeof loadShowForBuild>>
+    try {
+      loaded = await loadShowForBuild(dir)
+      built = await rebuildFeeds(loaded.paths, loaded.config, loaded.catalog, loaded.checks.hashes, reads)
+    } finally {
+      await reads.settle()
+    }
+    await saveCheckedHashes(loaded.paths, loaded.checks, loaded.known)
+    const { catalog } = loaded
+    const { feeds, torrents, rendered } = built
     // isScheduled and nextScheduledDate in one pass: each date parsed once.
     const now = Date.now()
     let drafts = 0

@@ -1,10 +1,10 @@
-import { mkdir, open, readFile, readdir, rm } from 'node:fs/promises'
-import { holdsBytes } from '../whole-file.js'
+import { mkdir, open, readFile, readdir, rm, stat } from 'node:fs/promises'
+import { readWholeFile } from '../whole-file.js'
 import { dirname, join } from 'node:path'
 import { fileError } from '../errors.js'
 import { hashOf, type EpisodeHashes } from '../feed/episode-hash.js'
 import { isScheduled, sortNewestFirst } from '../feed/published.js'
-import { writeAtomic } from '../atomic.js'
+import { writeAtomicParts } from '../atomic.js'
 import { imageSize } from '../media/image-size.js'
 import { readTranscript } from '../media/transcript.js'
 import type { ShowPaths } from '../model/paths.js'
@@ -143,7 +143,10 @@ async function siteEpisode (paths: ShowPaths, episode: Episode): Promise<SiteEpi
 
 async function writeIfChanged (path: string, html: string): Promise<void> {
   const bytes = utf8(html)
-  if (!await holdsBytes(path, bytes)) await writeAtomic(path, bytes)
+  // A stat first: a page whose size changed (the show page at every publish) is not even opened.
+  const present = await stat(path).catch(() => undefined)
+  if (present?.size === bytes.length && (await readWholeFile(path).catch(() => undefined))?.equals(bytes)) return
+  await writeAtomicParts(path, [bytes])
 }
 
 /**

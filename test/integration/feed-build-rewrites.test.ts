@@ -187,4 +187,23 @@ describe('feed build rewrites only what changed', () => {
     expect(repair.rendered).toBe(3) // the feeds on disk no longer match the index: nothing copied from them
     expect(await publicFiles(dir)).toEqual(full)
   })
+
+  it('a build that stops at a broken catalog writes nothing, and the next one still copies the items on disk', async () => {
+    const show = sampleShow()
+    const episodes = Array.from({ length: 4 }, (_, at) => sampleEpisode(at + 1))
+    const dir = await showFolder(show, episodes)
+    await build(dir)
+    const before = await stamps(dir)
+    // The previous feeds are opened while the catalog loads: a catalog that fails leaves them closed and untouched.
+    await writeFile(join(dir, 'episodes.json'), '{"version": 1, "episodes": [')
+    await expect(buildFeeds(dir)).rejects.toThrow(/^episodes\.json: not valid JSON/)
+    await setCatalog(dir, [...episodes, sampleEpisode(5)])
+    const after = await stamps(dir)
+    for (const path of before.keys()) if (path !== 'episodes.json') expect(after.get(path)).toBe(before.get(path))
+    const next = await build(dir)
+    expect(next.rendered).toBe(1)
+    expect(next.written).toEqual(expect.arrayContaining([...FEEDS, SHOW_PAGE, page('episode-5'), FEED_INDEX]))
+    // The item index written from the new files' own stats describes them: a build with nothing changed copies every item.
+    expect(await build(dir)).toEqual({ written: [], rendered: 0 })
+  })
 })
