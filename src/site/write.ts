@@ -1,5 +1,5 @@
-import { mkdir, open, readFile, readdir, rm, stat } from 'node:fs/promises'
-import { readWholeFile } from '../whole-file.js'
+import { mkdir, open, readFile, readdir, rm } from 'node:fs/promises'
+import { holdsBytes } from '../whole-file.js'
 import { dirname, join } from 'node:path'
 import { fileError } from '../errors.js'
 import { hashOf, type EpisodeHashes } from '../feed/episode-hash.js'
@@ -143,10 +143,7 @@ async function siteEpisode (paths: ShowPaths, episode: Episode): Promise<SiteEpi
 
 async function writeIfChanged (path: string, html: string): Promise<void> {
   const bytes = utf8(html)
-  // A stat first: a page whose size changed (the show page at every publish) is not even opened.
-  const present = await stat(path).catch(() => undefined)
-  if (present?.size === bytes.length && (await readWholeFile(path).catch(() => undefined))?.equals(bytes)) return
-  await writeAtomicParts(path, [bytes])
+  if (!await holdsBytes(path, bytes)) await writeAtomicParts(path, [bytes])
 }
 
 /**

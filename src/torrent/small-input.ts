@@ -21,7 +21,7 @@ let busy: boolean | undefined
 
 /**
  * Makes this process hash inputs up to BUSY_SMALL_INPUT on the calling thread alone when the
- * machine is busy: for a one-shot command (the CLI's create, publish, verify), which has
+ * machine is busy: for a one-shot command (the CLI's create and publish), which has
  * nothing else to do meanwhile. Not for a seeder or a server, whose event loop must stay free
  * while it hashes. Whether the machine is busy is read once, at the first question after
  * this, so every part of the command (bin/run.js's guess, the early hash, the hasher)
