@@ -2,6 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import { basename, resolve } from 'node:path'
 import { SeedcastCommand } from '../cli/base-command.js'
+import { SeedcastError } from '../src/errors.js'
 import { withProgressBar } from '../cli/progress.js'
 import { warmUpHasher } from '../src/torrent/hasher.js'
 import { createTorrent } from '../src/torrent/create.js'
@@ -20,13 +21,14 @@ Trackers: every -a adds one tier (BEP 12); URLs separated by commas within one -
 
 The piece length is chosen from the size (16 KiB to 16 MiB, 1000-2000 pieces) unless --piece-length gives it, as bytes (262144), with a unit (256K, 1M) or as 2^18.
 
-The .torrent is written to a temp file and renamed into place, so an interrupted run leaves nothing behind; an existing file is kept unless --force. --no-date leaves out the creation date, so the same input always gives the same bytes.`
+The .torrent is written to a temp file and renamed into place, so an interrupted run leaves nothing behind; an existing file is kept unless --force. -o - writes it to standard output instead (the summary, and --json, then go to standard error); a pipe or a device such as /dev/null is written into as it is. --no-date leaves out the creation date, so the same input always gives the same bytes.`
 
   static override examples = [
     '<%= config.bin %> create episode-12.mp3',
     '<%= config.bin %> create episode-12.mp3 -a udp://tracker.example:6969,https://backup.example/announce -a wss://tracker.example -w https://cdn.example/episode-12.mp3',
     '<%= config.bin %> create season-2/ --piece-length 1M --private --source my-show -o torrents/season-2.torrent',
-    '<%= config.bin %> create episode-12.mp3 --no-date --json'
+    '<%= config.bin %> create episode-12.mp3 --no-date --json',
+    '<%= config.bin %> create episode-12.mp3 -o - | <%= config.bin %> info -'
   ]
 
   static override args = {
@@ -44,8 +46,16 @@ The .torrent is written to a temp file and renamed into place, so an interrupted
     'no-date': Flags.boolean({ description: 'leave out the creation date: reproducible output', default: false }),
     'piece-length': Flags.string({ description: 'piece length: 256K, 1M, 2^18 or bytes (power of two, 16K to 64M)' }),
     'include-junk': Flags.boolean({ description: 'keep hidden and junk files (.DS_Store, Thumbs.db, ...)', default: false }),
-    output: Flags.string({ char: 'o', description: 'where to write the .torrent (default: <name>.torrent in the current folder)' }),
+    output: Flags.string({ char: 'o', description: 'where to write the .torrent (default: <name>.torrent in the current folder; - for standard output)' }),
     force: Flags.boolean({ char: 'f', description: 'overwrite the output file if it exists', default: false })
+  }
+
+  /** Set by `-o -`: the .torrent owns standard output, so --json goes to standard error. */
+  private torrentOnStdout = false
+
+  override logJson (json: unknown): void {
+    if (this.torrentOnStdout) process.stderr.write(JSON.stringify(json, null, 2) + '\n')
+    else super.logJson(json)
   }
 
   async run (): Promise<unknown> {
@@ -54,7 +64,15 @@ The .torrent is written to a temp file and renamed into place, so an interrupted
     const pieceLength = flags['piece-length'] === undefined ? undefined : parsePieceLength(flags['piece-length'])
     const name = flags.name ?? basename(resolve(args.input))
     const output = flags.output ?? `${name}.torrent`
-    await checkTorrentOutput(output, { force: flags.force })
+    const toStdout = output === '-'
+    if (toStdout) {
+      // The .torrent owns standard output: the summary and any --json go to standard error.
+      if (process.stdout.isTTY) throw new SeedcastError('standard output is a terminal, not a place for a .torrent', { code: 'EINPUT', hint: 'redirect or pipe it: `-o - > episode.torrent`, `-o - | seedcast info -`' })
+      this.jsonStream = process.stderr
+      this.torrentOnStdout = true
+    } else {
+      await checkTorrentOutput(output, { force: flags.force })
+    }
 
     const created = await withProgressBar('Hashing', { json: this.jsonEnabled() }, onProgress => createTorrent(args.input, {
       name: flags.name,
@@ -69,17 +87,19 @@ The .torrent is written to a temp file and renamed into place, so an interrupted
       includeJunk: flags['include-junk'],
       onProgress
     }))
-    await writeTorrentFile(output, created.torrent, { force: flags.force })
+    if (toStdout) await writeToStdout(created.torrent)
+    else await writeTorrentFile(output, created.torrent, { force: flags.force })
 
     const fileCount = created.files.length
-    this.log(`Created ${output}`)
-    this.log(`  name:      ${created.name}`)
-    this.log(`  size:      ${formatBytes(created.length)} in ${fileCount} file${fileCount === 1 ? '' : 's'}`)
-    this.log(`  pieces:    ${created.pieceCount} × ${formatBytes(created.pieceLength)}`)
-    this.log(`  infohash:  ${created.infoHash}`)
-    this.log(`  magnet:    ${created.magnet}`)
+    const say = toStdout ? this.logToStderr.bind(this) : this.log.bind(this)
+    say(`Created ${toStdout ? 'a .torrent on standard output' : output}`)
+    say(`  name:      ${created.name}`)
+    say(`  size:      ${formatBytes(created.length)} in ${fileCount} file${fileCount === 1 ? '' : 's'}`)
+    say(`  pieces:    ${created.pieceCount} × ${formatBytes(created.pieceLength)}`)
+    say(`  infohash:  ${created.infoHash}`)
+    say(`  magnet:    ${created.magnet}`)
     return {
-      path: output,
+      path: toStdout ? null : output,
       infoHash: created.infoHash,
       magnet: created.magnet,
       name: created.name,
@@ -89,4 +109,11 @@ The .torrent is written to a temp file and renamed into place, so an interrupted
       files: created.files
     }
   }
+}
+
+/** Writes all of `bytes` to standard output, resolving once they are handed to the OS (a closed pipe is an error). */
+function writeToStdout (bytes: Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.stdout.write(bytes, error => error ? reject(error) : resolve())
+  })
 }

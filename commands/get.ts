@@ -12,7 +12,7 @@ import { parseRate } from '../src/swarm/rate.js'
 import { formatBytes } from '../src/torrent/format.js'
 
 export default class Get extends SeedcastCommand {
-  static override summary = 'Download an episode (or any torrent) from peers and web seeds'
+  static override summary = 'Download an episode (or any torrent) from peers and web seeds.'
 
   static override description = `Downloads the torrent named by a magnet link, a .torrent file or the http(s) URL of a .torrent into the output folder (created when missing).
 

@@ -2,11 +2,12 @@ import * as Args from '@oclif/core/args'
 import { SeedcastCommand } from '../cli/base-command.js'
 import { formatBytes } from '../src/torrent/format.js'
 import { inspectTorrent, SANITISED_BECAUSE } from '../src/torrent/inspect.js'
+import { readTorrentArgument } from '../cli/torrent-argument.js'
 
 export default class Info extends SeedcastCommand {
   static override summary = 'Show what a .torrent or magnet link holds.'
 
-  static override description = `Prints the name, infohash, files with sizes, piece length and count, trackers (by tier), web seeds, private flag, comment, creator, creation date and source of a .torrent, and its magnet link. A magnet link only knows its infohash, name, size, trackers and web seeds.
+  static override description = `Prints the name, infohash, files with sizes, piece length and count, trackers (by tier), web seeds, private flag, comment, creator, creation date and source of a .torrent, and its magnet link. A magnet link only knows its infohash, name, size, trackers and web seeds. TORRENT may also be the http(s) URL of a .torrent (fetched, 30 s and 64 MiB at most) or - to read it from standard input.
 
 The .torrent is checked on the way: truncated or malformed bencode, missing info keys and piece hashes that do not match the size are errors, and so is a BitTorrent v2-only torrent (a hybrid v1 + v2 torrent works, through its v1 part).
 
@@ -17,16 +18,18 @@ With --json the same fields come as one JSON object (dates in ISO 8601): each fi
   static override examples = [
     '<%= config.bin %> info episode-12.torrent',
     '<%= config.bin %> info "magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567&dn=episode-12.mp3"',
-    '<%= config.bin %> info episode-12.torrent --json'
+    '<%= config.bin %> info episode-12.torrent --json',
+    '<%= config.bin %> info https://podcast.example/torrents/episode-12.torrent',
+    '<%= config.bin %> create episode-12.mp3 -o - | <%= config.bin %> info -'
   ]
 
   static override args = {
-    torrent: Args.string({ description: '.torrent file or magnet link', required: true })
+    torrent: Args.string({ description: '.torrent file, its http(s) URL, - for standard input, or a magnet link', required: true })
   }
 
   async run (): Promise<unknown> {
     const { args } = await this.parse(Info)
-    const info = inspectTorrent(args.torrent)
+    const info = inspectTorrent(await readTorrentArgument(args.torrent))
     const rows: [string, string][] = [
       ['name', info.name],
       ...(info.safeName !== info.name ? [['saved as', info.safeName] as [string, string]] : []),

@@ -5,7 +5,7 @@ import { formatBytes } from '../src/torrent/format.js'
 import { findPeers } from '../src/swarm/peers.js'
 
 export default class Peers extends SeedcastCommand {
-  static override summary = 'Show who is connected to a running seeder, by transport'
+  static override summary = 'Show who is connected to a running seeder, by transport.'
 
   static override description = `Lists the peers connected to the torrent given by its infohash (40 hex characters) or its .torrent file, as seen by the "seedcast seed" processes using the same state folder: transport (tcp, utp, webrtc), address, bytes sent and received, upload speed.
 

@@ -22,7 +22,7 @@ import { boundYoungGeneration } from '../src/swarm/young-garbage.js'
 const YOUNG_GENERATION_BYTES = 4 * 1024 * 1024
 
 export default class Seed extends SeedcastCommand {
-  static override summary = 'Seed episodes (torrents, show folders, magnets, .torrent URLs or whole podcast feeds) from one process'
+  static override summary = 'Seed episodes (torrents, show folders, magnets, .torrent URLs or whole podcast feeds) from one process.'
 
   static override description = `Seeds every given torrent from ONE BitTorrent client until interrupted (Ctrl-C, SIGTERM) or --duration seconds.
 An argument is a .torrent file or a show folder (a folder with show.json): a show folder means every published episode of its episodes.json.

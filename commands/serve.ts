@@ -28,7 +28,7 @@ import { boundYoungGeneration } from '../src/swarm/young-garbage.js'
 const YOUNG_GENERATION_BYTES = 4 * 1024 * 1024
 
 export default class Serve extends SeedcastCommand {
-  static override summary = 'Serve show folders over HTTP (feeds, media as web seeds, .torrent files), optionally seeding them too'
+  static override summary = 'Serve show folders over HTTP (feeds, media as web seeds, .torrent files), optionally seeding them too.'
 
   static override description = `Serves the public/ folder of each SHOW-DIR at the path of its base URL: a show whose base URL is http://localhost:8080/ is served at /, one at https://example.org/fieldnotes/ at /fieldnotes/. So when the base URL leads to this server (directly, or through a reverse proxy that keeps the path), every URL in the feeds and torrents works: rss.xml for podcast apps, p2p.xml for magnet enclosures, the media (which the torrents name as web seeds) and the .torrent files.
 

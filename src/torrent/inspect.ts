@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs'
 import { SeedcastError, fileError } from '../errors.js'
 import { magnetURI, parseMagnet } from './magnet.js'
 import { parseMetainfo, type Metainfo, type SanitisedPath } from './metainfo.js'
+import { readTorrentFileSync } from './read-torrent-file.js'
 import { sanitiseComponent } from './safe-path.js'
 
 /** One entry of a torrent as `seedcast info` shows it. */
@@ -75,8 +75,9 @@ export function readMetainfo (input: Uint8Array | string): Metainfo {
   if (typeof input !== 'string') return parseMetainfo(input)
   let bytes: Buffer
   try {
-    bytes = readFileSync(input)
+    bytes = readTorrentFileSync(input)
   } catch (error) {
+    if (error instanceof SeedcastError) throw error
     throw fileError(error, input, 'read')
   }
   try {

@@ -10,7 +10,7 @@ import { SeedcastError, fileError } from '../errors.js'
  * (hard-linking the temp file into place fails instead of replacing it).
  */
 export async function writeTorrentFile (path: string, torrent: Uint8Array, options: { force?: boolean } = {}): Promise<void> {
-  await checkTorrentOutput(path, options)
+  if (await checkTorrentOutput(path, options) === 'stream') return writeIntoStream(path, torrent)
   const folder = dirname(path)
   const temp = join(folder, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
   try {
@@ -39,9 +39,12 @@ export async function writeTorrentFile (path: string, torrent: Uint8Array, optio
 
 /**
  * Fails early, before any hashing, when `writeTorrentFile(path, …, options)` would fail
- * on a missing folder or an existing file.
+ * on a missing folder or an existing file. Says how it will write: `file` (temp file and
+ * rename) or `stream` for a pipe or a character device such as /dev/stdout or /dev/null,
+ * which is written into as it is, without --force: a rename would replace the device node
+ * itself with a regular file (it did, for /dev/full, when run as root).
  */
-export async function checkTorrentOutput (path: string, options: { force?: boolean } = {}): Promise<void> {
+export async function checkTorrentOutput (path: string, options: { force?: boolean } = {}): Promise<'file' | 'stream'> {
   const folder = dirname(path)
   const folderStat = await stat(folder).catch(() => undefined)
   if (!folderStat?.isDirectory()) {
@@ -49,5 +52,21 @@ export async function checkTorrentOutput (path: string, options: { force?: boole
   }
   const existing = await stat(path).catch(() => undefined)
   if (existing?.isDirectory()) throw new SeedcastError(`${path} is a folder`, { code: 'EISDIR', hint: 'give a file name as `output`' })
+  if (existing?.isFIFO() || existing?.isCharacterDevice()) return 'stream'
+  if (existing && !existing.isFile()) throw new SeedcastError(`${path} is not a regular file`, { code: 'EINPUT', hint: 'give a file name as `output`' })
   if (existing && !options.force) throw new SeedcastError(`${path} already exists`, { code: 'EEXIST', hint: 'use `force` to overwrite it' })
+  return 'file'
+}
+
+async function writeIntoStream (path: string, torrent: Uint8Array): Promise<void> {
+  try {
+    const handle = await open(path, 'w')
+    try {
+      await handle.writeFile(torrent)
+    } finally {
+      await handle.close()
+    }
+  } catch (error) {
+    throw fileError(error, path, 'write')
+  }
 }

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { chmod, mkdir, readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { inspectTorrent } from '../../src/torrent/inspect.js'
@@ -143,6 +145,72 @@ describe('seedcast info and magnet', () => {
   })
 })
 
+describe('a .torrent on standard output, from standard input, from a URL, into a device', () => {
+  it('create -o - writes the same bytes as -o FILE, and info, magnet and verify read it from a pipe', async () => {
+    const file = join(dir.path, 'file.torrent')
+    expect((await runCli(['create', show, '--no-date', '-o', file])).code).toBe(0)
+    const env = { SEEDCAST: `${process.execPath} ${binPath}`, SHOW: show, OUT: join(dir.path, 'piped.torrent') }
+    const piped = await runProcess('sh', ['-c', '$SEEDCAST create "$SHOW" --no-date -o - > "$OUT"'], { env })
+    expect(piped.code, piped.stderr).toBe(0)
+    expect(await readFile(env.OUT)).toEqual(await readFile(file))
+    const expected = inspectTorrent(file)
+    // The summary goes to standard error: standard output holds the .torrent alone.
+    expect(piped.stderr).toContain('Created a .torrent on standard output')
+    expect(piped.stderr).toContain(`infohash:  ${expected.infoHash}`)
+
+    const info = await runProcess('sh', ['-c', '$SEEDCAST create "$SHOW" --no-date -o - --json 2>/dev/null | $SEEDCAST info - --json'], { env })
+    expect(info.code, info.stderr).toBe(0)
+    expect(JSON.parse(info.stdout)).toEqual(JSON.parse(JSON.stringify(expected)))
+    const json = await runProcess('sh', ['-c', '$SEEDCAST create "$SHOW" --no-date -o - --json > /dev/null'], { env })
+    expect(JSON.parse(json.stderr)).toMatchObject({ path: null, infoHash: expected.infoHash })
+
+    const fromPipe = await runProcess('sh', ['-c', '$SEEDCAST magnet - < "$OUT" && $SEEDCAST verify - "$SHOW" < "$OUT"'], { env })
+    expect(fromPipe.stdout).toBe(`${expected.magnet}\nOK: all 11 pieces of 2 files match\n`)
+  })
+
+  it('info, magnet and verify fetch a .torrent URL; the magnet names it as xs', async () => {
+    const path = join(dir.path, 'show.torrent')
+    expect((await runCli(['create', show, '-o', path])).code).toBe(0)
+    const expected = inspectTorrent(path)
+    const torrent = await readFile(path)
+    const server = createServer((request, response) => {
+      if (request.url === '/show.torrent') response.end(torrent)
+      else if (request.url === '/ep1.mp3') response.end(Buffer.concat([Buffer.from('ID3\u0004\u0000'), randomBytes(5000)]))
+      else response.writeHead(404).end()
+    })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      const { json } = await runCliJson(['info', `${base}/show.torrent`])
+      expect(json).toEqual(JSON.parse(JSON.stringify(expected)))
+      const magnet = await runCli(['magnet', `${base}/show.torrent`])
+      expect(magnet.stdout.trim()).toBe(`${expected.magnet}&xs=${encodeURIComponent(`${base}/show.torrent`)}`)
+      const verified = await runCli(['verify', `${base}/show.torrent`, show])
+      expect(verified.stdout).toBe('OK: all 11 pieces of 2 files match\n')
+      expectCleanError(await runCli(['info', `${base}/ep1.mp3`]), new RegExp(`^seedcast: ${base}/ep1\\.mp3: not a torrent: it does not start with a bencoded dictionary`))
+      expectCleanError(await runCli(['magnet', `${base}/gone.torrent`]), /cannot fetch .*gone\.torrent: HTTP 404/)
+    } finally {
+      server.close()
+    }
+  })
+
+  it('writes into /dev/null and a pipe as they are, and says so when /dev/full is full', async () => {
+    const toNull = await runCli(['create', show, '-o', '/dev/null'])
+    expect(toNull.code, toNull.stderr).toBe(0)
+    expect((await stat('/dev/null')).isCharacterDevice()).toBe(true)
+    // As root, a temp file renamed onto /dev/full replaced the device with a regular file.
+    expectCleanError(await runCli(['create', show, '-o', '/dev/full']), /\/dev\/full: no space left on device/)
+    expect((await stat('/dev/full')).isCharacterDevice()).toBe(true)
+
+    const env = { SEEDCAST: `${process.execPath} ${binPath}`, SHOW: show, FIFO: join(dir.path, 'fifo'), OUT: join(dir.path, 'from-fifo.torrent') }
+    const throughFifo = await runProcess('sh', ['-c', 'mkfifo "$FIFO" && { cat "$FIFO" > "$OUT" & } && $SEEDCAST create "$SHOW" --no-date -o "$FIFO" && wait'], { env })
+    expect(throughFifo.code, throughFifo.stderr).toBe(0)
+    expect(inspectTorrent(env.OUT).infoHash).toBe(inspectTorrent(await readFile(env.OUT)).infoHash)
+    expect(inspectTorrent(env.OUT).files.map(file => file.path)).toEqual(['my show/ep1.mp3', 'my show/extras/ep2.mp3'])
+    expect((await stat(env.FIFO)).isFIFO()).toBe(true)
+  })
+})
+
 describe('seedcast verify', () => {
   it('exits 0 on intact data and 1 with the bad pieces and files otherwise, also with --json', async () => {
     const path = join(dir.path, 'show.torrent')
@@ -158,7 +226,7 @@ describe('seedcast verify', () => {
     const bad = await runCli(['verify', path, show])
     expect(bad.code).toBe(1)
     expect(bad.stdout).toBe([
-      'FAILED: 2 of 11 pieces bad: 1, 6',
+      'FAILED: 2 of 11 pieces bad (pieces 1, 6)',
       '  bad        my show/ep1.mp3 (pieces 1, 6)',
       '  bad        my show/extras/ep2.mp3 (pieces 6)', ''
     ].join('\n'))
@@ -186,6 +254,17 @@ describe('bad input: one clear line, non-zero exit, no stack trace', () => {
     ['wrongly typed bencode', async ({ dir }) => { await writeFile(join(dir, 't.torrent'), 'd4:infod4:namei5eee'); return ['info', join(dir, 't.torrent')] }, /invalid torrent: info\.name is not a string/],
     ['a bad magnet', async () => ['info', 'magnet:?xt=urn:btih:xyz'], /bad magnet link: "xyz" is not a 40-character hex/],
     ['a missing torrent for magnet', async ({ dir }) => ['magnet', join(dir, 'none.torrent')], /none\.torrent: no such file or directory/],
+    // A wrong argument is refused after at most 64 MiB read (16 MiB for get), not read whole:
+    // `info /dev/zero` read until the kernel killed it at 24 GiB.
+    ['an endless device where a .torrent is expected', async () => ['info', '/dev/zero'], /\/dev\/zero: larger than 64 MiB, not a \.torrent/],
+    ['a 100 GiB file where a .torrent is expected', async ({ dir }) => {
+      await writeFile(join(dir, 'season.mkv'), '')
+      await truncate(join(dir, 'season.mkv'), 100 * 1024 ** 3) // sparse: judged by its size, never read
+      return ['info', join(dir, 'season.mkv')]
+    }, /season\.mkv: larger than 64 MiB, not a \.torrent \(give a \.torrent file, not the data it describes\)/],
+    ['get of an endless device', async () => ['get', '/dev/zero'], /\/dev\/zero: larger than 16 MiB, not a \.torrent/],
+    ['nothing on standard input', async () => ['info', '-'], /standard input: not a torrent: the file is empty/],
+    ['verify against a magnet', async () => ['verify', `magnet:?xt=urn:btih:${'ab'.repeat(20)}`, '.'], /a magnet link holds no piece hashes/],
     ['verify with missing data', async ({ dir, show }) => {
       await runCli(['create', show, '-o', join(dir, 's.torrent')])
       return ['verify', join(dir, 's.torrent'), join(dir, 'gone')]

@@ -1,6 +1,6 @@
-import { readFile, stat } from 'node:fs/promises'
 import { SeedcastError, fileError } from '../../errors.js'
 import { inspectTorrent, type TorrentInfo } from '../../torrent/inspect.js'
+import { readTorrentFileSync, tooLargeForATorrent } from '../../torrent/read-torrent-file.js'
 import { lowerCaseMagnetKeys, parseMagnet, type ParsedMagnet } from '../../torrent/magnet.js'
 
 /** What `seedcast get` was given, resolved to something a BitTorrent client can add. */
@@ -44,7 +44,7 @@ export async function resolveSource (input: string, options: SourceOptions = {})
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
     throw new SeedcastError(`unsupported source: ${text}`, { code: 'ESOURCE', hint: 'give a magnet link, a .torrent file or an http(s) URL of a .torrent' })
   }
-  const bytes = await readTorrentFile(text, options.maxTorrentBytes ?? DEFAULT_MAX_TORRENT_BYTES)
+  const bytes = readTorrentFile(text, options.maxTorrentBytes ?? DEFAULT_MAX_TORRENT_BYTES)
   const parsed = parseTorrentBytes(bytes, text)
   return { kind: 'file', torrentId: bytes, infoHash: parsed.infoHash, name: parsed.name, extraTrackers: [], extraWebSeeds: [], warnings: [] }
 }
@@ -96,7 +96,7 @@ export async function fetchTorrent (url: string, options: SourceOptions = {}): P
   const declared = Number(response.headers.get('content-length') ?? 0)
   if (declared > maxBytes) {
     await response.body?.cancel()
-    throw tooLarge(url, maxBytes)
+    throw tooLargeForATorrent(url, maxBytes)
   }
   const chunks: Uint8Array[] = []
   let total = 0
@@ -105,7 +105,7 @@ export async function fetchTorrent (url: string, options: SourceOptions = {}): P
       total += chunk.byteLength
       if (total > maxBytes) {
         await response.body?.cancel()
-        throw tooLarge(url, maxBytes)
+        throw tooLargeForATorrent(url, maxBytes)
       }
       chunks.push(chunk)
     }
@@ -116,12 +116,9 @@ export async function fetchTorrent (url: string, options: SourceOptions = {}): P
   return Buffer.concat(chunks)
 }
 
-async function readTorrentFile (path: string, maxBytes: number): Promise<Uint8Array> {
+function readTorrentFile (path: string, maxBytes: number): Uint8Array {
   try {
-    const info = await stat(path)
-    if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' })
-    if (info.size > maxBytes) throw tooLarge(path, maxBytes)
-    return await readFile(path)
+    return readTorrentFileSync(path, maxBytes)
   } catch (error) {
     if (error instanceof SeedcastError) throw error
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -141,10 +138,6 @@ function parseTorrentBytes (bytes: Uint8Array, where: string): TorrentInfo {
     const hint = error instanceof SeedcastError && error.hint ? error.hint : 'the file may be truncated or not a torrent at all'
     throw new SeedcastError(`${where}: not a valid .torrent (${why})`, { code: 'ETORRENT', cause: error, hint })
   }
-}
-
-function tooLarge (where: string, maxBytes: number): SeedcastError {
-  return new SeedcastError(`${where}: larger than ${Math.round(maxBytes / 1048576)} MiB, not a .torrent`, { code: 'ETORRENT', hint: 'check the source' })
 }
 
 /** fetch() wraps the useful reason (ECONNREFUSED, ENOTFOUND...) in `cause`. */
