@@ -4,7 +4,7 @@ import type { ShowConfig } from '../model/show.js'
 import { atomId } from './ids.js'
 import type { PublishedEpisode } from './published.js'
 import { feedUrls, publicUrl } from './urls.js'
-import { escapeAttribute as attr, escapeText as text, insertBefore, tidyCdata } from './xml-text.js'
+import { dropForbiddenCharacters, escapeAttribute as attr, escapeText as text, insertBefore, tidyCdata } from './xml-text.js'
 
 /**
  * Atom 1.0 with each episode's media as a rel="enclosure" link (href, type, length). The feed
@@ -34,7 +34,7 @@ export function atomShell (show: ShowConfig, episodes: PublishedEpisode[]): stri
     ],
     ...(show.image ? { logo: publicUrl(show, show.image) } : {})
   }
-  return tidyCdata(generateAtomFeed(feed))
+  return tidyCdata(dropForbiddenCharacters(generateAtomFeed(feed)))
 }
 
 /** One episode's <entry>. */

@@ -4,7 +4,7 @@ import type { ShowConfig } from '../model/show.js'
 import { licenseUrl } from './license.js'
 import type { PublishedEpisode } from './published.js'
 import { feedUrls, publicUrl } from './urls.js'
-import { escapeAttribute as attr, escapeText as text, insertBefore, tidyCdata } from './xml-text.js'
+import { dropForbiddenCharacters, escapeAttribute as attr, escapeText as text, insertBefore, tidyCdata } from './xml-text.js'
 
 export const TORRENT_MIME_TYPE = 'application/x-bittorrent'
 export const CHAPTERS_MIME_TYPE = 'application/json+chapters'
@@ -87,7 +87,7 @@ function renderChannel (show: ShowConfig, episodes: PublishedEpisode[], self: st
       ...(trailers.length ? { trailers } : {})
     }
   }
-  return withContentNamespace(appleExplicit(tidyCdata(generateRssFeed(channel))))
+  return withContentNamespace(appleExplicit(tidyCdata(dropForbiddenCharacters(generateRssFeed(channel)))))
 }
 
 // The items are written here, not by feedsmith, so it cannot see that they use content:encoded.

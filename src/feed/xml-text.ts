@@ -16,6 +16,15 @@ const ATTRIBUTE_SPECIAL = /[&<>"]/
 // eslint-disable-next-line no-control-regex -- as above
 const HAS_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/
 
+/**
+ * Drops what XML 1.0 forbids from a document feedsmith wrote: it escapes markup but passes
+ * control characters through, and one in a show's title (`init --title`, a tag, a JSON Feed
+ * followed) made the whole feed ill-formed, refused by every podcast app.
+ */
+export function dropForbiddenCharacters (xml: string): string {
+  return HAS_FORBIDDEN.test(xml) ? xml.replace(FORBIDDEN, '') : xml
+}
+
 /** Escapes text for element content. */
 export function escapeText (value: string): string {
   const clean = HAS_FORBIDDEN.test(value) ? value.replace(FORBIDDEN, '') : value

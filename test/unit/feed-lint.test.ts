@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { lintFeed, type LintReport } from '../../src/feed/lint/lint.ts'
+import { writeOpml } from '../../src/feed/read/opml.ts'
 import { renderFeeds } from '../../src/feed/render.ts'
 import { sampleEpisode, sampleShow } from '../integration/feed-lint-show.ts'
 
@@ -174,6 +175,27 @@ describe('lintFeed: what is not a podcast feed', () => {
   it('reports XML that is not well-formed, with the line', async () => {
     const report = await offline(good.replace('</channel>', ''))
     expect(report.findings).toEqual([expect.objectContaining({ level: 'error', element: 'rss', message: expect.stringMatching(/^not well-formed XML: .*line \d+/) })])
+  })
+
+  it('reports a control character, which XML forbids anywhere, with its line and column', async () => {
+    const report = await offline(good.replace('<title>The seedcast show</title>', '<title>The seedcast\u0001 show</title>'))
+    expect(report.findings).toEqual([expect.objectContaining({ level: 'error', element: 'rss', message: expect.stringMatching(/^not well-formed XML: character U\+0001 is not allowed in XML \(line 4, column 24\)$/) })])
+  })
+
+  it('never writes one: control characters in the show\'s and episodes\' text are dropped from the XML feeds and OPML', async () => {
+    const controls = '\u0001\u001b[31m\u0008\uFFFF'
+    const written = renderFeeds(sampleShow({ title: `Tea${controls} Time`, author: `A${controls}na` }), [{ ...sampleEpisode(1), title: `One${controls}` }])
+    for (const name of ['rss.xml', 'p2p.xml', 'atom.xml'] as const) {
+      const xml = written[name]
+      expect(xml).toContain('Tea[31m Time')
+      // eslint-disable-next-line no-control-regex -- the characters XML forbids
+      expect(xml).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/)
+      if (name !== 'atom.xml') expect(errorsOf(await offline(xml))).toEqual([])
+    }
+    // JSON escapes them: the JSON Feed keeps the text as given.
+    expect(JSON.parse(written['feed.json']).title).toBe(`Tea${controls} Time`)
+    const opml = writeOpml([{ url: 'https://a.example/rss.xml', title: `Radio${controls}` }])
+    expect(opml).toContain('title="Radio[31m"')
   })
 
   it('reports what the parser refuses past the validator (external entities, deep nesting) as not well-formed, never as a crash', async () => {

@@ -22,6 +22,8 @@ const parser = new XMLParser({
 
 /** Parses XML, or returns why it is not well-formed (with the line). */
 export function parseXml (xml: string): { root: XmlNode } | { problem: string } {
+  const forbidden = forbiddenCharacter(xml)
+  if (forbidden) return { problem: forbidden }
   const valid = XMLValidator.validate(xml)
   if (valid !== true) return { problem: `${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})` }
   try {
@@ -31,6 +33,22 @@ export function parseXml (xml: string): { root: XmlNode } | { problem: string } 
     // entities, nesting deeper than the parser's limit.
     return { problem: error instanceof Error ? error.message : String(error) }
   }
+}
+
+// XML 1.0's Char production leaves out C0 controls but tab, LF and CR, and U+FFFE/U+FFFF.
+// fast-xml-parser's validator does not check characters; libxml2, Apple and every podcast
+// app refuse such a feed whole.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const FORBIDDEN_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/
+
+function forbiddenCharacter (xml: string): string | undefined {
+  const match = FORBIDDEN_CHARACTER.exec(xml)
+  if (!match) return undefined
+  const before = xml.slice(0, match.index)
+  const line = before.split('\n').length
+  const column = match.index - before.lastIndexOf('\n')
+  const code = match[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')
+  return `character U+${code} is not allowed in XML (line ${line}, column ${column})`
 }
 
 export function children (node: XmlNode | undefined, name: string): XmlNode[] {

@@ -1,4 +1,5 @@
 import { generateOpml } from '../feedsmith-writers.js'
+import { dropForbiddenCharacters } from '../xml-text.js'
 import { parseOpml } from './feedsmith-readers.js'
 import { SeedcastError } from '../../errors.js'
 
@@ -45,8 +46,8 @@ export function readOpml (xml: string, where = 'OPML file'): OpmlFeed[] {
 
 /** An OPML 2.0 subscription list any podcatcher imports. */
 export function writeOpml (feeds: OpmlFeed[], title = 'seedcast subscriptions'): string {
-  return generateOpml({
+  return dropForbiddenCharacters(generateOpml({
     head: { title, dateCreated: new Date() },
     body: { outlines: feeds.map(feed => ({ text: feed.title ?? feed.url, ...(feed.title ? { title: feed.title } : {}), type: 'rss', xmlUrl: feed.url })) }
-  })
+  }))
 }
