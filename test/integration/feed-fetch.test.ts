@@ -34,6 +34,13 @@ beforeAll(async () => {
       res.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><html><body>no feed here</body></html>')
     } else if (req.url === '/latin1') {
       res.writeHead(200, { 'content-type': 'application/rss+xml; charset=ISO-8859-1' }).end(Buffer.from(accented, 'latin1'))
+    } else if (req.url === '/stalls') {
+      // Headers and the start of the body, then nothing: a host that hangs mid-answer.
+      res.writeHead(200, { 'content-type': 'application/rss+xml' })
+      res.write('<?xml version="1.0"?><rss version="2.0">')
+    } else if (req.url === '/cut') {
+      res.writeHead(200, { 'content-type': 'application/rss+xml', 'content-length': '5000' })
+      res.write('<?xml version="1.0"?><rss version="2.0">', () => res.destroy())
     } else if (req.url === '/ftp') {
       res.writeHead(301, { location: 'ftp://h/f' }).end()
     } else {
@@ -43,7 +50,10 @@ beforeAll(async () => {
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 })
-afterAll(() => new Promise<void>(resolve => server.close(() => resolve())))
+afterAll(() => new Promise<void>(resolve => {
+  server.close(() => resolve())
+  server.closeAllConnections() // the stalled answer never ends by itself
+}))
 
 describe('fetchFeed', () => {
   it('fetches, then asks conditionally and gets 304 with no body', async () => {
@@ -83,5 +93,12 @@ describe('fetchFeed', () => {
     const port = (closed.address() as AddressInfo).port
     await new Promise<void>(resolve => closed.close(() => resolve()))
     await expect(fetchFeed(`http://127.0.0.1:${port}/f`)).rejects.toThrow(/cannot fetch the feed: ECONNREFUSED/)
+  })
+
+  it('fails with one line when the body stalls or is cut after the headers came', async () => {
+    const stalled = await fetchFeed(`${base}/stalls`, { timeoutMs: 500 }).catch((error: unknown) => error)
+    expect(stalled).toMatchObject({ code: 'EFETCH', message: `${base}/stalls: cannot fetch the feed: the body did not arrive within 1 s` })
+    const cut = await fetchFeed(`${base}/cut`).catch((error: unknown) => error)
+    expect(cut).toMatchObject({ code: 'EFETCH', message: expect.stringMatching(new RegExp(`^${base}/cut: cannot fetch the feed: the body was cut: `)) })
   })
 })

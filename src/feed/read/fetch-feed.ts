@@ -76,7 +76,16 @@ export async function fetchFeed (url: string, options: FetchFeedOptions = {}): P
       await response.body?.cancel()
       throw new SeedcastError(`${url}: the feed is ${declared} bytes, more than the ${maxBytes} allowed`, { code: 'ETOOBIG' })
     }
-    const body = await readLimited(response, maxBytes, url)
+    let body: Uint8Array
+    try {
+      body = await readLimited(response, maxBytes, url)
+    } catch (err) {
+      // The headers came but the body did not, in full: a stalled or cut connection. The
+      // caller's own abort (Ctrl-C) stays as it is, for the caller to report.
+      if (err instanceof SeedcastError || options.signal?.aborted) throw err
+      const why = timeout.aborted ? `the body did not arrive within ${Math.round((options.timeoutMs ?? 30_000) / 1000)} s` : `the body was cut: ${networkReason(err)}`
+      throw new SeedcastError(`${url}: cannot fetch the feed: ${why}`, { code: 'EFETCH', cause: err, hint: 'check the URL and the network; it will be tried again later' })
+    }
     const text = decodeFeed(body, url, charsetOf(response.headers.get('content-type')))
     const feedUrl = !discovered && isHtmlPage(text) ? discoveredFeed(text, current) : undefined
     if (feedUrl) {
