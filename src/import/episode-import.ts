@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { mkdir, rm, stat } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { SeedcastError, fileError } from '../errors.js'
 import { downloadHttp } from '../feed/read/enclosure-download.js'
 import { checkIntegrity, integrityError } from '../feed/read/integrity.js'
@@ -92,6 +92,7 @@ export async function importEpisode (showDir: string, episode: FeedEpisode, opti
     try {
       result = await publishWith(transcript, chapters)
     } catch (error) {
+      if (isBadMedia(error)) throw await badMediaFromHost(error, media, url)
       // A transcript or chapters file publish refuses (another format) costs only itself.
       const option = error instanceof SeedcastError ? error.option : undefined
       if (option !== 'transcript' && option !== 'chapters') throw error
@@ -106,6 +107,27 @@ export async function importEpisode (showDir: string, episode: FeedEpisode, opti
   } finally {
     await Promise.all(extras.map(path => rm(path, { force: true })))
   }
+}
+
+function isBadMedia (error: unknown): error is SeedcastError {
+  return error instanceof SeedcastError && (error.code === 'ENOTMEDIA' || error.code === 'ETRUNCATED')
+}
+
+/**
+ * The old host served something that is no playable media (an HTML error page, a file cut
+ * short). The error names the enclosure's URL, not the work file's made-up name, and the
+ * download goes: kept, the next run would "continue" it with a Range request and append
+ * the real file, once the host serves it, to the bytes of the page.
+ */
+async function badMediaFromHost (error: SeedcastError, media: string, url: string): Promise<SeedcastError> {
+  await rm(media, { force: true })
+  const name = basename(media)
+  const what = error.message.startsWith(name) ? error.message.slice(name.length) : `: ${error.message}`
+  return new SeedcastError(`${url}${what}`, {
+    code: error.code,
+    cause: error,
+    hint: `the old host serves ${error.code === 'ETRUNCATED' ? 'a file cut short' : 'no audio or video'} at this address; nothing of this episode was imported: run the import again once it serves the media`
+  })
 }
 
 /**

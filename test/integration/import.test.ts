@@ -463,6 +463,31 @@ describe('seedcast import', { timeout: 240_000 }, () => {
     expect(await readFile(join(dir, 'public', 'rss.xml'), 'utf8')).not.toContain('teatime-libsyn-39000000')
   })
 
+  it('refuses an enclosure that is an HTML page, naming its URL and keeping nothing; once the host serves the media, the next run imports its exact bytes', async () => {
+    // An MP3 the feed has nowhere else (one audio byte changed), so it is not a duplicate.
+    const good = Buffer.from(await readFile(fixture('episode-2.mp3')))
+    good[good.length - 100] = good[good.length - 100]! ^ 0xff
+    const { host, writeFeed } = await oldHost()
+    host.put('/media/late.mp3', '<!doctype html><html><body>Episode coming soon</body></html>', 'text/html')
+    await writeFeed(item('teatime-libsyn-39000001', 'Coming soon', '2025-10-27T05:00:00Z', host.url('/media/late.mp3'), good.length))
+    const { dir } = await show()
+
+    const first = await runCli(importArgs(host.url('/rss'), dir))
+    expect(first.code).toBe(1)
+    expect(first.stderr.split('\n').filter(line => line.startsWith('failed: '))).toEqual([
+      `failed: "Coming soon": ${host.url('/media/late.mp3')} is not an audio or video file (Failed to determine audio format) (the old host serves no audio or video at this address; nothing of this episode was imported: run the import again once it serves the media)`
+    ])
+    expect(await readdir(join(dir, '.seedcast', 'import'))).toEqual([])
+
+    host.put('/media/late.mp3', good, 'audio/mpeg')
+    const second = await runCli(importArgs(host.url('/rss'), dir))
+    expect(second.code, second.stderr).toBe(0)
+    const late = (await readCatalogFile(dir)).episodes.find(e => e.guid === 'teatime-libsyn-39000001')!
+    expect(sha256(await readFile(join(dir, 'public', late.mediaPath)))).toBe(sha256(good))
+    // A whole new download, not a Range request continuing the page's bytes.
+    expect(host.log.filter(entry => entry.path === '/media/late.mp3').map(entry => entry.range)).toEqual([undefined, undefined])
+  })
+
   it('says what is wrong in one line for a bad URL, a page that is not a feed, a 404, a host that does not answer, a folder that is not a show, a feed without license', async () => {
     const { host, feedUrl } = await oldHost()
     host.put('/page', '<!doctype html><html><body>Tea Time Talks</body></html>', 'text/html')
