@@ -1,6 +1,9 @@
 // The enclosure download shared by follow, mirror and import, against a real HTTP server on
 // 127.0.0.1: what it does with a file left by an earlier run.
+import { randomBytes } from 'node:crypto'
 import { readFile, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { downloadHttp } from '../../src/feed/read/enclosure-download.ts'
@@ -38,5 +41,36 @@ describe('downloadHttp with a file from an earlier run', () => {
     expect(got).toEqual({ length: body.length, resumed: 0, received: body.length })
     expect(host.requests('/ep.mp3').map(r => r.status)).toEqual([416, 200])
     expect(await readFile(path)).toEqual(body)
+  })
+})
+
+describe('downloadHttp from a host that closes the connection after its answer', () => {
+  it('writes every byte though the host\'s close comes while the file is still being written (Node\'s fetch crashed the process there)', async () => {
+    const tmp = await tempDir()
+    cleanups.push(tmp.cleanup)
+    const body = randomBytes(4 * 1024 * 1024)
+    // An HTTP/1.0 host (Python's http.server): the file in 64 KiB writes, then FIN.
+    const server = createServer(socket => {
+      socket.once('data', () => {
+        socket.write(`HTTP/1.0 200 OK\r\nContent-Type: audio/mpeg\r\nContent-Length: ${body.length}\r\n\r\n`)
+        let sent = 0
+        const next = () => {
+          if (sent >= body.length) { socket.end(); return }
+          const chunk = body.subarray(sent, sent + 65536)
+          sent += chunk.length
+          socket.write(chunk, () => setImmediate(next))
+        }
+        next()
+      })
+      socket.on('error', () => {})
+    })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    cleanups.push(() => new Promise<void>(resolve => server.close(() => resolve())))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ep.mp3`
+    for (let run = 0; run < 20; run++) {
+      const path = join(tmp.path, `ep-${run}.mp3`)
+      expect(await downloadHttp(url, path, { maxBytes: 100_000_000 })).toEqual({ length: body.length, resumed: 0, received: body.length })
+      expect((await readFile(path)).equals(body)).toBe(true)
+    }
   })
 })

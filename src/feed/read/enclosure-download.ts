@@ -1,9 +1,11 @@
 import { createWriteStream } from 'node:fs'
 import { stat, truncate } from 'node:fs/promises'
-import { Readable, Transform } from 'node:stream'
+import type { IncomingMessage } from 'node:http'
+import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { SeedcastError, fileError } from '../../errors.js'
 import { networkReason } from './fetch-feed.js'
+import { httpGet } from './http-get.js'
 
 export interface HttpDownloadOptions {
   /** Largest file accepted (a hostile enclosure must not fill the disk). */
@@ -48,18 +50,19 @@ export async function downloadHttp (url: string, path: string, options: HttpDown
   const touch = () => { clearTimeout(timer); timer = setTimeout(() => idle.abort(), idleMs) }
   const fail = (why: string, cause?: unknown) => new SeedcastError(`${url}: cannot download the episode: ${why}`, { code: 'EDOWNLOAD', cause, hint: options.retryHint ?? 'run again to continue where it stopped' })
   const tooBig = (size: string) => fail(`${size} more than the ${options.maxBytes} bytes allowed${options.maxBytesOption ? ` (\`${options.maxBytesOption}\`)` : ''}`)
+  let response: IncomingMessage | undefined
   try {
-    let response: Response
     try {
-      response = await fetch(url, { headers: { 'user-agent': options.userAgent ?? 'seedcast', ...(have > 0 ? { range: `bytes=${have}-` } : {}) }, signal, redirect: 'follow' })
+      ({ response } = await httpGet(url, { headers: { 'user-agent': options.userAgent ?? 'seedcast', ...(have > 0 ? { range: `bytes=${have}-` } : {}) }, signal }))
     } catch (err) {
       throw fail(idle.signal.aborted ? `no answer within ${Math.round(idleMs / 1000)} s` : networkReason(err), err)
     }
-    if (response.status === 416 && have > 0) {
-      await response.body?.cancel()
+    const status = response.statusCode ?? 0
+    if (status === 416 && have > 0) {
+      response.resume()
       // Already whole (a run stopped after the download, before the file was used, e.g. an
       // import cut while publish hashed it): the server's size is the file's; nothing to fetch.
-      if (response.headers.get('content-range') === `bytes */${have}`) {
+      if (response.headers['content-range'] === `bytes */${have}`) {
         options.onProgress?.(have, have)
         return { length: have, resumed: have, received: 0 }
       }
@@ -67,15 +70,15 @@ export async function downloadHttp (url: string, path: string, options: HttpDown
       await truncate(path, 0)
       return downloadHttp(url, path, options)
     }
-    if (!response.ok || !response.body) {
-      await response.body?.cancel()
-      throw fail(`HTTP ${response.status} ${response.statusText}`)
+    if (status < 200 || status > 299) {
+      response.resume()
+      throw fail(`HTTP ${status} ${response.statusMessage ?? ''}`.trimEnd())
     }
-    const resuming = response.status === 206 && have > 0 && new RegExp(`^bytes ${have}-`).test(response.headers.get('content-range') ?? '')
+    const resuming = status === 206 && have > 0 && new RegExp(`^bytes ${have}-`).test(response.headers['content-range'] ?? '')
     const start = resuming ? have : 0
-    const declared = Number(response.headers.get('content-length'))
+    const declared = Number(response.headers['content-length'])
     if (declared && start + declared > options.maxBytes) {
-      await response.body.cancel()
+      response.destroy()
       throw tooBig(`the file is ${start + declared} bytes,`)
     }
     let received = 0
@@ -93,7 +96,7 @@ export async function downloadHttp (url: string, path: string, options: HttpDown
     // A network failure ends the body gracefully, so every byte received is on disk before
     // the error is thrown: the next run's Range request starts after all of them.
     let cut: unknown
-    const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream)
+    const body = response
     async function * untilCut () {
       try {
         for await (const chunk of body) yield chunk as Buffer
@@ -114,5 +117,7 @@ export async function downloadHttp (url: string, path: string, options: HttpDown
     return { length: start + received, resumed: start, received }
   } finally {
     clearTimeout(timer)
+    // An answer left unread (refused, too big) must not hold its connection open.
+    if (response && !response.complete) response.destroy()
   }
 }
