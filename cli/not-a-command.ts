@@ -16,6 +16,8 @@ export type CommandTable = Record<string, { takesArgs: boolean, hidden?: boolean
  * help asked for such argv is that command's help.
  */
 export function notACommand (argv: string[], table: CommandTable): (ErrorView & { command?: string[] }) | undefined {
+  const pasted = notACommandButASource(argv[0])
+  if (pasted) return pasted
   const words = leadingWords(argv)
   if (words.length === 0) return undefined
   const ids = Object.keys(table)
@@ -60,9 +62,23 @@ function usage (message: string, hint: string): ErrorView {
   return { message, hint, code: 'EUSAGE', exitCode: 2 }
 }
 
-/** The words before the first flag (or `--`), as oclif takes a command's name from them (`a:b` as a first word is an id oclif reads itself). */
+/**
+ * A magnet link or a URL given where a command goes (`seedcast 'magnet:?xt=…'`): oclif read
+ * it as a command id and printed "command magnet:?xt=… not found" over two lines.
+ */
+function notACommandButASource (first: string | undefined): ErrorView | undefined {
+  if (first === undefined) return undefined
+  if (/^magnet:/i.test(first)) return usage('a magnet link is not a command', 'download it with `seedcast get <magnet>`, or read it with `seedcast info <magnet>`')
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(first)) return usage(`"${first}" is a URL, not a command`, 'download a .torrent or magnet with `seedcast get <url>`, follow a feed with `seedcast follow add <url>`')
+  return undefined
+}
+
+/**
+ * The words before the first flag (or `--`), as oclif takes a command's name from them. A
+ * first word `a:b` is oclif's own spelling of the id `a b`: read as those words.
+ */
 function leadingWords (argv: string[]): string[] {
-  if (argv[0]?.includes(':')) return []
+  if (argv[0]?.includes(':')) return argv[0].split(':')
   const words: string[] = []
   for (const arg of argv) {
     if (arg.startsWith('-') || arg.includes('=')) break

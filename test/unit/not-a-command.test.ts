@@ -31,6 +31,7 @@ describe('argv that names no command', () => {
     expect(notACommand([], table)).toBeUndefined()
     expect(notACommand(['--version'], table)).toBeUndefined()
     expect(notACommand(['feed:build'], table)).toBeUndefined()
+    for (const id of ids) expect(notACommand([id], table), id).toBeUndefined()
   })
 
   it('names the argument a command does not take, the unknown command, and the nearest real one', () => {
@@ -40,6 +41,18 @@ describe('argv that names no command', () => {
     expect(notACommand(['publsh', 'ep.mp3'], table)).toMatchObject({ message: 'unknown command "publsh"', hint: 'did you mean seedcast publish? see seedcast --help' })
     expect(notACommand(['frobnicate'], table)).toMatchObject({ message: 'unknown command "frobnicate"', hint: 'see seedcast --help' })
     expect(notACommand(['feed', 'bild'], table)).toMatchObject({ message: 'unknown command "seedcast feed bild"', hint: 'did you mean seedcast feed build? seedcast feed has: build, lint' })
+  })
+
+  it('reads a first word a:b as oclif does (the words a b), and names a pasted magnet or URL', () => {
+    expect(notACommand(['episodes:nope'], table)).toMatchObject({ message: 'unknown command "seedcast episodes nope"', hint: 'seedcast episodes has: edit, list, remove, show' })
+    expect(notACommand(['publsh:x'], table)).toMatchObject({ message: 'unknown command "publsh"', hint: 'did you mean seedcast publish? see seedcast --help' })
+    expect(notACommand(['episodes:list', '--json'], table)).toBeUndefined()
+    const magnet = `magnet:?xt=urn:btih:${'ab'.repeat(20)}&dn=ep.mp3`
+    expect(notACommand([magnet], table)).toEqual({ message: 'a magnet link is not a command', hint: 'download it with `seedcast get <magnet>`, or read it with `seedcast info <magnet>`', code: 'EUSAGE', exitCode: 2 })
+    expect(notACommand(['https://podcast.example/rss.xml'], table)).toMatchObject({ message: '"https://podcast.example/rss.xml" is a URL, not a command', code: 'EUSAGE' })
+    // oclif printed "command magnet:?xt=… not found" over two lines.
+    expect(bin([magnet])).toEqual({ code: 2, stdout: '', stderr: 'seedcast: a magnet link is not a command (download it with `seedcast get <magnet>`, or read it with `seedcast info <magnet>`)\n' })
+    expect(bin(['episodes:nope']).stderr).toBe('seedcast: unknown command "seedcast episodes nope" (seedcast episodes has: edit, list, remove, show)\n')
   })
 
   it('is what bin/run.js prints: one line on stderr, or the --json error on stdout, exit 2', () => {
