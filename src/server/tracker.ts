@@ -8,6 +8,7 @@ import fp from 'fastify-plugin'
 import { ANNOUNCE_PATH } from '../feed/trackers.js'
 import type { MountedShow } from './mounts.js'
 import { ServedInfoHashes } from './served-infohashes.js'
+import { scrapeAnswer, type ScrapedServer } from './tracker-scrape.js'
 import { oneSwarmPerTorrent } from './tracker-swarms.js'
 
 export interface TrackerOptions {
@@ -33,7 +34,8 @@ const REFUSED = 'this tracker only tracks the episodes of the shows served here'
 
 /**
  * A BitTorrent tracker (bittorrent-tracker's server) on the same HTTP server as the shows:
- * HTTP announce and scrape at <mount path>announce and scrape for BitTorrent clients, and
+ * HTTP announce and scrape at <mount path>announce and scrape for BitTorrent clients (the
+ * scrape answered here: tracker-scrape.ts), and
  * the WebSocket tracker WebTorrent browsers need for WebRTC at <mount path>announce too
  * (an Upgrade request). It answers only for the infohashes of the shows served (see
  * ServedInfoHashes), so it is no open tracker for anything else. UDP is off unless
@@ -61,7 +63,11 @@ async function tracker (app: FastifyInstance, options: TrackerOptions): Promise<
   const announcePaths = mountPaths.map(path => path + ANNOUNCE_PATH)
   for (const mount of mountPaths) {
     app.get(mount + ANNOUNCE_PATH, (request, reply) => answerHttp(server, request, reply, 'announce'))
-    app.get(mount + SCRAPE_PATH, (request, reply) => answerHttp(server, request, reply, 'scrape'))
+    app.get(mount + SCRAPE_PATH, async (request, reply) => {
+      const query = request.raw.url?.split('?')[1] ?? ''
+      const answer = await scrapeAnswer(query, server as unknown as ScrapedServer, served)
+      return reply.header('content-type', 'text/plain; charset=iso-8859-1').header('cache-control', 'no-store').send(answer)
+    })
   }
 
   // WebSocket: upgrades never reach Fastify's routes. Only the announce paths upgrade;
@@ -118,7 +124,7 @@ async function tracker (app: FastifyInstance, options: TrackerOptions): Promise<
 }
 
 /** Hands the raw request to bittorrent-tracker, which writes a bencoded answer itself. */
-function answerHttp (server: Server, request: FastifyRequest, reply: FastifyReply, action: 'announce' | 'scrape'): void {
+function answerHttp (server: Server, request: FastifyRequest, reply: FastifyReply, action: 'announce'): void {
   reply.hijack()
   reply.raw.setHeader('content-type', 'text/plain; charset=iso-8859-1')
   reply.raw.setHeader('cache-control', 'no-store')

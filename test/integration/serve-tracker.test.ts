@@ -143,9 +143,18 @@ describe('the tracker of seedcast serve', () => {
 
     // Scrape: the known swarm's counts; the unknown infohash has no swarm.
     const scrapeQuery = `info_hash=${escapeBytes(Buffer.from(first.episode.infoHash, 'hex'))}`
-    const scrape = bencode.decode(Buffer.from(await (await fetch(`${baseUrl}scrape?${scrapeQuery}`)).arrayBuffer())) as Record<string, any>
-    const files = scrape.files as Record<string, { incomplete: number }>
-    expect(Object.values(files)[0]!.incomplete).toBe(2)
+    const scrapeBytes = Buffer.from(await (await fetch(`${baseUrl}scrape?${scrapeQuery}`)).arrayBuffer())
+    // Keyed by the infohash's 20 raw bytes (BEP 48), as clients look it up; the answer was
+    // a 32-byte UTF-8 re-encoding of them, under which no client found its torrent.
+    const key = Buffer.concat([Buffer.from('20:'), Buffer.from(first.episode.infoHash, 'hex')])
+    expect(scrapeBytes.subarray(0, 'd5:filesd'.length + key.length)).toEqual(Buffer.concat([Buffer.from('d5:filesd'), key]))
+    const scrape = bencode.decode(scrapeBytes) as Record<string, any>
+    const files = scrape.files as Record<string, { complete: number, incomplete: number }>
+    expect(Object.values(files)).toEqual([{ complete: 0, incomplete: 2, downloaded: 0 }])
+    // No info_hash: every served episode; an unknown or malformed one: left out.
+    expect(Buffer.from(await (await fetch(`${baseUrl}scrape`)).arrayBuffer())).toEqual(scrapeBytes)
+    const unknownQuery = `info_hash=${escapeBytes(randomBytes(20))}&info_hash=short`
+    expect(Buffer.from(await (await fetch(`${baseUrl}scrape?${unknownQuery}`)).arrayBuffer()).toString('latin1')).toBe('d5:filesde5:flagsd20:min_request_intervali600eee')
 
     const unknown = randomBytes(20).toString('hex')
     expect(failureOf(await httpAnnounce(`${baseUrl}announce`, unknown))).toMatch(/only tracks the episodes of the shows served here/)
