@@ -1,7 +1,8 @@
-import { mkdir, rename, rm } from 'node:fs/promises'
+import { mkdir, open, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { SeedcastError, fileError } from '../errors.js'
 import { downloadHttp } from '../feed/read/enclosure-download.js'
+import { isHtmlPage } from '../feed/read/feed-discovery.js'
 import { checkIntegrity, integrityError as mismatch } from '../feed/read/integrity.js'
 import { mediaFileName } from '../feed/read/media-file-name.js'
 import type { FeedEpisode } from '../feed/read/types.js'
@@ -96,6 +97,13 @@ async function viaHttp (episode: FeedEpisode, url: string, options: EpisodeFetch
   const partial = join(partialDir, name)
   await mkdir(partialDir, { recursive: true }).catch(err => { throw fileError(err, partialDir, 'create') })
   const got = await downloadHttp(url, partial, { maxBytes: options.maxEpisodeBytes, idleTimeoutMs: options.timeoutSeconds * 1000, signal: options.signal, retryHint: 'it will be tried again at the next poll', maxBytesOption: 'maxEpisodeBytes' })
+  if (await holdsHtmlPage(partial)) {
+    // An error, login or "coming soon" page answered with 200: no episode to seed. Dropped
+    // (nothing else is in the folder of an episode not yet in the library), so the next poll
+    // fetches the media whole instead of continuing the page's bytes.
+    await rm(dir, { recursive: true, force: true })
+    throw new SeedcastError(`${url} is not an audio or video file (the host answered with an HTML page)`, { code: 'ENOTMEDIA', hint: 'it will be tried again at the next poll' })
+  }
   // One read gives the pieces and the SHA-256 for the integrity check.
   const created = await createTorrent(partial, {
     name,
@@ -124,4 +132,14 @@ async function viaHttp (episode: FeedEpisode, url: string, options: EpisodeFetch
 
 function integrityError (episode: FeedEpisode, expected: string, actual: string): SeedcastError {
   return mismatch(episode.title, expected, actual, 'the host serves another file than the feed describes; it will be tried again at the next poll')
+}
+
+async function holdsHtmlPage (path: string): Promise<boolean> {
+  const file = await open(path, 'r')
+  try {
+    const { buffer, bytesRead } = await file.read(Buffer.alloc(1024), 0, 1024, 0)
+    return isHtmlPage(buffer.subarray(0, bytesRead).toString('latin1'))
+  } finally {
+    await file.close()
+  }
 }

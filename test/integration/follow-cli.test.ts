@@ -159,6 +159,29 @@ describe('seedcast follow', () => {
     expect(byTitle['Shared one']).toMatchObject({ action: 'downloaded', source: 'http', seed: true })
   }, 240_000)
 
+  it('fails an enclosure the host answers with an HTML page, keeps nothing of it, and fetches the media whole once it is served', async () => {
+    const { host, lib } = await setup()
+    const one = mediaBytes(1)
+    host.put('/media/soon.mp3', '<!DOCTYPE html><html><body>Coming soon</body></html>', 'text/html')
+    const episodes = [{ guid: 'soon-1', title: 'Soon', date: '2026-09-01T08:00:00Z', url: host.url('/media/soon.mp3'), length: one.length }]
+    host.put('/feed.xml', handFeed('Soon Radio', episodes, 'CC-BY-4.0'), 'application/rss+xml')
+    expect((await runCli(['follow', 'add', host.url('/feed.xml'), '--dir', lib])).code).toBe(0)
+
+    const first = await runOnce(lib)
+    expect(first.episodes).toEqual([expect.objectContaining({ guid: 'soon-1', action: 'failed', code: 'ENOTMEDIA', message: `${host.url('/media/soon.mp3')} is not an audio or video file (the host answered with an HTML page)` })])
+    expect(await readdir(join(lib, 'soon-radio')).catch(() => [])).toEqual([])
+
+    // The host serves the media now; the feed changed too (a failed episode is retried when
+    // the feed is read again, not on a 304).
+    host.put('/media/soon.mp3', one, 'audio/mpeg')
+    host.put('/feed.xml', handFeed('Soon Radio', episodes, 'CC-BY-4.0', '<!-- fixed -->'), 'application/rss+xml')
+    const second = await runOnce(lib)
+    const got = second.episodes.find(e => e.guid === 'soon-1')!
+    expect(got).toMatchObject({ action: 'downloaded', source: 'http', length: one.length })
+    expect(Buffer.compare(await readFile(got.path), one)).toBe(0)
+    expect(host.requests('/media/soon.mp3').map(entry => entry.range)).toEqual([undefined, undefined])
+  }, 120_000)
+
   it('refuses what is not a feed with one line', async () => {
     const { host, lib } = await setup()
     host.put('/page', '<!DOCTYPE html><html><body>Welcome</body></html>', 'text/html')
