@@ -35,8 +35,9 @@ export class CatalogView {
     const now = Date.now()
     const from = this.published.get(relativePath)
     if (from !== undefined) return from <= now
-    // Pages and other files in a folder per episode: episodes/<slug>/...
-    const folder = /^[^/]+\/([^/]+)\//.exec(relativePath)?.[1]
+    // Pages and other files in a folder per episode: episodes/<slug>/..., and the folder's
+    // own URL without its slash (answered with a redirect to it, as static hosts do).
+    const folder = /^[^/]+\/([^/]+)(?:\/|$)/.exec(relativePath)?.[1]
     const slugFrom = folder === undefined ? undefined : this.slugs.get(folder)
     return slugFrom !== undefined && slugFrom <= now
   }

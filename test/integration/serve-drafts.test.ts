@@ -45,6 +45,8 @@ describe('drafts while serving', () => {
         expect(response.status, `${path} ${JSON.stringify(options)}`).toBe(404)
       }
     }
+    // Its page's URL without the slash is no redirect that would tell the draft exists.
+    expect((await rawRequest(running.port, `/episodes/${draft.slug}`)).status).toBe(404)
     const published = await runCliJson<Episode>(['episodes', 'edit', draft.slug, '--no-draft', '--show', showDir])
     expect(published.result.code).toBe(0)
     for (const path of paths) {

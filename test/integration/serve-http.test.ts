@@ -173,6 +173,17 @@ describe('serving a show folder', () => {
     expect(Buffer.from(await after.arrayBuffer()).equals(await publicFile('rss.xml'))).toBe(true)
   })
 
+  it('redirects an episode page\'s URL without its final slash to the page, as static hosts do', async () => {
+    const slug = mp3().slug
+    const bare = await fetch(url(`episodes/${slug}?from=share`), { redirect: 'manual' })
+    expect(bare.status).toBe(301)
+    expect(bare.headers.get('location')).toBe(`/episodes/${slug}/?from=share`)
+    const page = await fetch(url(`episodes/${slug}/`))
+    expect(page.status).toBe(200)
+    expect(Buffer.from(await page.arrayBuffer()).equals(await publicFile(`episodes/${slug}/index.html`))).toBe(true)
+    expect((await fetch(url('episodes/no-such-episode'), { redirect: 'manual' })).status).toBe(404)
+  })
+
   it('refuses other methods with 405 and an Allow header', async () => {
     for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) {
       const response = await rawRequest(running.port, '/rss.xml', { method })
