@@ -13,7 +13,7 @@ export default class Demo extends SeedcastCommand {
 
 Its trackers are \`self\`: the tracker \`seedcast serve\` runs at the base URL, so its torrents and magnets carry <base-url>announce over http:// (aria2c and other BitTorrent clients) and ws:// (browsers) and any client finds the seeder of \`serve --seed\`.
 
-Running it again reuses the show (the episodes are already there); --force, or another --base-url, rebuilds it from scratch.`
+Running it again reuses the show (the episodes are already there); --force, or another --base-url, rebuilds it from scratch. It only ever replaces a demo show it made: a folder holding any other show (yours), a show.json it cannot read, or files and no show is refused, with or without --force.`
 
   static override examples = [
     '<%= config.bin %> demo',

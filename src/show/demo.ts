@@ -1,14 +1,20 @@
-import { access } from 'node:fs/promises'
+import { access, readdir, rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
+import { SeedcastError, fileError } from '../errors.js'
 import { SELF_TRACKER } from '../feed/trackers.js'
-import { initShow, removeShowFolder } from './init.js'
+import { initShow } from './init.js'
 import { readShowConfig } from './load.js'
-import { showPaths } from '../model/paths.js'
+import { showPaths, type ShowPaths } from '../model/paths.js'
 import { publish, type PublishResult } from './publish.js'
 import type { ShowConfig } from '../model/show.js'
 import { normaliseBaseUrl } from './validate.js'
 
 export const DEMO_BASE_URL = 'http://localhost:8080/'
+
+// How a demo show is told from the podcaster's own: the owner and author it is made with.
+const DEMO_OWNER_EMAIL = 'demo@example.org'
+const DEMO_AUTHOR = 'The seedcast team'
+const NEVER_DELETES = 'the demo only replaces a demo show it made'
 
 export interface DemoOptions {
   /** Show folder to make; `.demo/show` by the CLI. */
@@ -32,17 +38,17 @@ export async function buildDemoShow (options: DemoOptions): Promise<DemoResult> 
   const dir = resolve(options.dir)
   const paths = showPaths(dir)
   const baseUrl = normaliseBaseUrl(options.baseUrl ?? DEMO_BASE_URL)
-  const existing = await readShowConfig(paths).catch(() => undefined)
+  const existing = await existingDemoShow(dir, paths)
   // A demo made before it named its own tracker is rebuilt too (the torrents would lack it).
   const rebuild = options.force === true || !existing || existing.baseUrl !== baseUrl || !existing.trackers.includes(SELF_TRACKER)
-  if (rebuild && await access(paths.showFile).then(() => true, () => false)) await removeShowFolder(paths)
+  if (rebuild && existing) await removeDemoShow(paths)
   if (rebuild) {
     await initShow(dir, {
       title: 'seedcast demo podcast',
       description: 'A demo show made by `seedcast demo` from the fixtures: two short spoken episodes and a video, published peer to peer.',
-      author: 'The seedcast team',
-      ownerName: 'The seedcast team',
-      ownerEmail: 'demo@example.org',
+      author: DEMO_AUTHOR,
+      ownerName: DEMO_AUTHOR,
+      ownerEmail: DEMO_OWNER_EMAIL,
       language: 'en',
       category: 'Technology',
       image: join(options.fixturesDir, 'cover.jpg'),
@@ -62,4 +68,37 @@ export async function buildDemoShow (options: DemoOptions): Promise<DemoResult> 
   const show = await readShowConfig(paths)
   const feeds = episodes[episodes.length - 1]!.feeds
   return { dir, created: rebuild, show, episodes, feeds }
+}
+
+/**
+ * The demo show already in `dir`, if any. Anything else there is refused, --force or not:
+ * `demo --dir` once deleted whatever show it was pointed at (a podcaster's own, media and
+ * all, when its base URL differed), a show whose show.json had a typo, and with --force every
+ * file of a folder it had once been built into.
+ */
+async function existingDemoShow (dir: string, paths: ShowPaths): Promise<ShowConfig | undefined> {
+  if (await access(paths.showFile).then(() => true, () => false)) {
+    const config = await readShowConfig(paths).catch((error: unknown) => {
+      throw new SeedcastError(`${dir} holds a show.json that cannot be read; not replaced by the demo`, { code: 'EEXIST', cause: error, hint: `choose another \`dir\`: ${NEVER_DELETES}` })
+    })
+    if (config.owner.email !== DEMO_OWNER_EMAIL || config.author !== DEMO_AUTHOR) {
+      throw new SeedcastError(`${dir} holds the show "${config.title}", not seedcast's demo; not replaced`, { code: 'EEXIST', hint: `choose another \`dir\`: ${NEVER_DELETES}` })
+    }
+    return config
+  }
+  const entries = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return []
+    throw fileError(error, dir, 'read')
+  })
+  if (entries.length > 0) {
+    throw new SeedcastError(`${dir} already holds files and no show; the demo is not built there`, { code: 'EEXIST', hint: 'choose a new or empty `dir`' })
+  }
+  return undefined
+}
+
+/** Removes what a show folder is made of, and nothing else that someone put beside it. */
+async function removeDemoShow (paths: ShowPaths): Promise<void> {
+  for (const path of [paths.showFile, paths.catalogFile, paths.publicDir, paths.stateDir]) {
+    await rm(path, { recursive: true, force: true }).catch(error => { throw fileError(error, path, 'remove') })
+  }
 }

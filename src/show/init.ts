@@ -1,4 +1,4 @@
-import { access, mkdir, rm } from 'node:fs/promises'
+import { access, mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { SeedcastError, fileError } from '../errors.js'
 import { writeAtomic, writeJsonAtomic } from '../atomic.js'
@@ -6,7 +6,7 @@ import { readCover, type CoverImage } from './cover.js'
 import { placeholderCover } from './placeholder-cover.js'
 import { podcastGuid } from '../feed/guid.js'
 import { writeFeeds } from './feeds.js'
-import { showPaths, type ShowPaths } from '../model/paths.js'
+import { showPaths } from '../model/paths.js'
 import type { Catalog, ShowConfig } from '../model/show.js'
 import { checkShowFields, withoutUndefined, type ShowFieldOptions } from './show-fields.js'
 
@@ -94,10 +94,4 @@ export async function initShow (dir: string, options: InitOptions): Promise<Init
 
 async function exists (path: string): Promise<boolean> {
   return access(path).then(() => true, () => false)
-}
-
-/** Removes a show folder made by initShow (used by `seedcast demo --force`); refuses anything else. */
-export async function removeShowFolder (paths: ShowPaths): Promise<void> {
-  if (!await exists(paths.showFile)) throw new SeedcastError(`${paths.root}: not a seedcast show folder, not removing it`, { code: 'ENOTSHOW' })
-  await rm(paths.root, { recursive: true, force: true }).catch(error => { throw fileError(error, paths.root, 'remove') })
 }

@@ -1,9 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { runCli, runCliJson } from '../helpers/cli.js'
 import { tempDir } from '../helpers/tmp.js'
-import { BASE_URL, exists, fixture, readCatalogFile, readFeeds, tempShow } from './publish-helpers.js'
+import { BASE_URL, exists, fixture, readCatalogFile, readFeeds, tempShow, treeHash } from './publish-helpers.js'
 
 describe('seedcast episodes and feed build', () => {
   let tmp: { path: string, cleanup: () => Promise<void> }
@@ -134,5 +134,47 @@ describe('seedcast demo', () => {
     const moved = await runCliJson(['demo', '--dir', dir, '--base-url', 'http://127.0.0.1:9999/pod'])
     expect(moved.json.created).toBe(true)
     expect((await readFeeds(dir)).rss.items![0]!.enclosures![0]!.url).toMatch(/^http:\/\/127\.0\.0\.1:9999\/pod\/media\//)
+  })
+
+  it('never deletes what it did not make: a podcaster\'s show, a broken show.json, a folder of other files', async () => {
+    // A podcaster's own show with another base URL: demo removed the whole folder, media and all.
+    const own = await tempShow()
+    try {
+      const published = await runCliJson(['publish', fixture('episode.mp3'), '--show', own.show])
+      expect(published.result.code, published.result.stderr).toBe(0)
+      const before = await treeHash(own.show)
+      for (const force of [[], ['--force']]) {
+        const refused = await runCli(['demo', '--dir', own.show, ...force])
+        expect(refused.code).toBe(1)
+        expect(refused.stdout).toBe('')
+        expect(refused.stderr).toMatch(/^seedcast: .*show holds the show ".+", not seedcast's demo; not replaced \(choose another --dir: the demo only replaces a demo show it made\)\n$/)
+      }
+      expect(await treeHash(own.show)).toBe(before)
+
+      await writeFile(join(own.show, 'show.json'), '{"version": 1, "title": "typo"')
+      const broken = await runCli(['demo', '--dir', own.show, '--force'])
+      expect(broken.stderr).toMatch(/^seedcast: .*show holds a show\.json that cannot be read; not replaced by the demo/)
+      expect(await exists(join(own.show, 'public', 'media', `${published.json.episode.slug}.mp3`))).toBe(true)
+    } finally {
+      await own.cleanup()
+    }
+
+    // A folder with other files and no show: the demo once moved in, and --force then deleted them.
+    const music = join(tmp.path, 'music')
+    await mkdir(music)
+    await writeFile(join(music, 'song.txt'), 'precious')
+    const elsewhere = await runCli(['demo', '--dir', music])
+    expect(elsewhere.code).toBe(1)
+    expect(elsewhere.stderr).toMatch(/music already holds files and no show; the demo is not built there \(choose a new or empty --dir\)\n$/)
+    expect(await readdir(music)).toEqual(['song.txt'])
+
+    // A demo rebuilt with --force keeps a file someone put beside it.
+    const demo = join(tmp.path, 'demo')
+    expect((await runCli(['demo', '--dir', demo])).code).toBe(0)
+    await writeFile(join(demo, 'NOTES.txt'), 'mine')
+    const rebuilt = await runCliJson(['demo', '--dir', demo, '--force'])
+    expect(rebuilt.json.created).toBe(true)
+    expect(await readFile(join(demo, 'NOTES.txt'), 'utf8')).toBe('mine')
+    expect((await readCatalogFile(demo)).episodes).toHaveLength(3)
   })
 })
