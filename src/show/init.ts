@@ -1,4 +1,4 @@
-import { access, mkdir } from 'node:fs/promises'
+import { access, mkdir, readdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { SeedcastError, fileError } from '../errors.js'
 import { writeAtomic, writeJsonAtomic } from '../atomic.js'
@@ -76,6 +76,12 @@ export async function initShow (dir: string, options: InitOptions): Promise<Init
   const paths = showPaths(root)
   if (await exists(paths.showFile)) {
     throw new SeedcastError(`${root}: already a seedcast show folder (show.json exists)`, { code: 'EEXIST', hint: 'pick another folder, or edit show.json' })
+  }
+  // public/ is where the feeds, the web pages and the media go: an existing one (a website's
+  // own public/ folder) had its index.html silently replaced by the show page.
+  const inPublic = await readdir(paths.publicDir).catch(() => [])
+  if (inPublic.length > 0) {
+    throw new SeedcastError(`${paths.publicDir} already holds files (${inPublic.slice(0, 3).join(', ')}${inPublic.length > 3 ? ', ...' : ''}); the show's feeds and pages would replace them`, { code: 'EEXIST', hint: 'pick another folder for the show, or move public/ away first' })
   }
   const catalog: Catalog = { version: 1, episodes: [] }
   try {

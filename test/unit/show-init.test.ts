@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process'
-import { readdir, readFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { podcastGuid } from '../../src/feed/guid.js'
@@ -77,6 +77,20 @@ describe('seedcast init', () => {
     expect(again.code).not.toBe(0)
     expect(again.stderr.trim()).toBe(`seedcast: ${dir.path}: already a seedcast show folder (show.json exists) (pick another folder, or edit show.json)`)
     expect(await treeHash(dir.path)).toBe(before)
+  })
+
+  it('refuses a folder whose public/ already holds files (a website\'s), changing nothing; an empty public/ is fine', async () => {
+    await mkdir(join(dir.path, 'site', 'public'), { recursive: true })
+    await writeFile(join(dir.path, 'site', 'public', 'index.html'), '<h1>my site</h1>')
+    const before = await treeHash(dir.path)
+    const refused = await runCli(['init', join(dir.path, 'site'), ...initFlags])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toBe(`seedcast: ${join(dir.path, 'site', 'public')} already holds files (index.html); the show's feeds and pages would replace them (pick another folder for the show, or move public/ away first)\n`)
+    expect(await treeHash(dir.path)).toBe(before)
+    await mkdir(join(dir.path, 'empty', 'public'), { recursive: true })
+    const empty = await runCli(['init', join(dir.path, 'empty'), ...initFlags])
+    expect(empty.code, empty.stderr).toBe(0)
+    expect(await readFile(join(dir.path, 'empty', 'public', 'rss.xml'), 'utf8')).toContain('<rss')
   })
 
   it('lists the missing required flags when there is no terminal to ask', async () => {
