@@ -2,12 +2,14 @@ import { mkdir, rename, rm, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import mime from 'mime-types'
 import { SeedcastError, fileError } from '../errors.js'
+import { downloadHttp } from '../feed/read/enclosure-download.js'
 import { fetchFeed } from '../feed/read/fetch-feed.js'
 import { readPodcastFeed } from '../feed/read/podcast-feed.js'
 import { allowsRedistribution } from '../feed/read/redistribution.js'
 import { digestFile } from '../feed/read/integrity.js'
 import type { FeedEpisode, PodcastFeed } from '../feed/read/types.js'
 import { podcastGuid } from '../feed/guid.js'
+import { imageSize } from '../media/image-size.js'
 import { writeAtomic, writeJsonAtomic } from '../atomic.js'
 import { buildFeeds, type BuiltFeeds } from '../show/feeds.js'
 import { loadShow } from '../show/load.js'
@@ -81,7 +83,7 @@ export async function mirrorFeed (feedUrl: string, showDir: string, options: Mir
   const catalog: Catalog = existing?.catalog ?? { version: 1, episodes: [] }
   await mkdir(paths.mediaDir, { recursive: true }).catch(err => { throw fileError(err, paths.mediaDir, 'create') })
   await mkdir(paths.torrentsDir, { recursive: true })
-  if (!existing && feed.image) config.image = await copyCover(feed.image, paths.publicDir)
+  if (!existing && feed.image) config.image = await copyCover(feed.image, paths.publicDir, paths.stateDir)
 
   const known = new Set(catalog.episodes.map(episode => episode.guid))
   const wanted = (options.keep ? feed.episodes.slice(0, options.keep) : feed.episodes).filter(episode => !known.has(episode.guid))
@@ -198,18 +200,27 @@ async function mirrorEpisode (showDir: string, episode: FeedEpisode, feed: Podca
   }
 }
 
-/** The feed's cover into public/, named cover.<ext>; undefined when it cannot be had. */
-async function copyCover (url: string, publicDir: string): Promise<string | undefined> {
+/**
+ * The feed's cover into public/, named cover.<ext> after what its bytes are (a JPEG or a
+ * PNG); undefined when it cannot be had or is no such image (an HTML page served as the
+ * cover is not published as cover.jpg). Streamed to a work file under a bound: a cover URL
+ * that never ends must not fill the memory.
+ */
+async function copyCover (url: string, publicDir: string, stateDir: string): Promise<string | undefined> {
+  const path = join(stateDir, 'mirror-cover')
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(30_000) })
-    if (!response.ok) return undefined
-    const type = response.headers.get('content-type') ?? ''
-    const data = Buffer.from(await response.arrayBuffer())
-    if (data.length > 10 * 1024 * 1024) return undefined
-    const ext = type.includes('png') ? 'png' : 'jpg'
+    await mkdir(stateDir, { recursive: true })
+    await rm(path, { force: true })
+    await downloadHttp(url, path, { maxBytes: 10 * 1024 * 1024, idleTimeoutMs: 30_000 })
+    const data = await readFile(path)
+    const format = imageSize(data)?.format
+    if (!format) return undefined
+    const ext = format === 'png' ? 'png' : 'jpg'
     await writeAtomic(join(publicDir, `cover.${ext}`), data)
     return `cover.${ext}`
   } catch {
     return undefined
+  } finally {
+    await rm(path, { force: true })
   }
 }

@@ -12,6 +12,7 @@ import { startJsonProcess, waitForLines, within } from '../helpers/json-process.
 import { tempDir } from '../helpers/tmp.ts'
 import { startTracker } from '../helpers/tracker.ts'
 import { handFeed, mediaBytes, sri } from './follow-helpers.ts'
+import { fixture } from './publish-helpers.ts'
 import { waitUntil } from './get-helpers.ts'
 
 const cleanups: Array<() => Promise<void> | void> = []
@@ -169,6 +170,33 @@ describe('seedcast mirror', () => {
     expect(await within(twice.exited, 30_000, 'mirror quit'), twice.stderr()).toEqual({ code: 130, signal: null })
     expect(host.requests('/media/one.mp3')).toHaveLength(0)
   }, 120_000)
+
+  it('publishes the feed\'s cover only when it is a JPEG or PNG of at most 10 MiB, named after its bytes', async () => {
+    const tmp = await tempDir()
+    cleanups.push(tmp.cleanup)
+    const host = await new FeedHost().start()
+    cleanups.push(() => host.close())
+    const png = await readFile(fixture('cover-small.png'))
+    host.put('/art/page', '<!DOCTYPE html><html><body>Sign in to see this image</body></html>', 'image/jpeg')
+    host.put('/art/huge.jpg', Buffer.concat([await readFile(fixture('cover.jpg')), Buffer.alloc(11 * 1024 * 1024)]), 'image/jpeg')
+    host.put('/art/cover', png, 'image/jpeg') // a PNG the host calls a JPEG
+    const mirrorWithCover = async (art: string) => {
+      host.put('/feed.xml', handFeed('Art Radio', [], 'CC-BY-4.0', ownerTag).replace('https://radio.example/cover.jpg', host.url(art)))
+      const show = join(tmp.path, art.replaceAll('/', '-'))
+      const made = await runCliJson(['mirror', host.url('/feed.xml'), show, '--base-url', 'http://127.0.0.1:9/m/', '--no-dht'])
+      expect(made.result.code, made.result.stderr).toBe(0)
+      return { show, files: await readdir(join(show, 'public')), image: JSON.parse(await readFile(join(show, 'show.json'), 'utf8')).image as string | undefined }
+    }
+    for (const art of ['/art/page', '/art/huge.jpg']) {
+      const { files, image } = await mirrorWithCover(art)
+      expect(files.filter(name => name.startsWith('cover')), art).toEqual([])
+      expect(image, art).toBeUndefined()
+    }
+    const good = await mirrorWithCover('/art/cover')
+    expect(good.image).toBe('cover.png')
+    expect(Buffer.compare(await readFile(join(good.show, 'public', 'cover.png')), png)).toBe(0)
+    expect(await readdir(join(good.show, '.seedcast'))).not.toContain('mirror-cover')
+  }, 60_000)
 
   it('refuses a feed whose license does not allow redistribution', async () => {
     const tmp = await tempDir()
