@@ -57,20 +57,7 @@ export async function writeAtomicParts (path: string, parts: readonly FilePart[]
     const handle = await open(temp, 'w', mode)
     let written: WrittenFile | undefined
     try {
-      let scratch: Buffer | undefined
-      for (let next = 0; next < parts.length;) {
-        const part = parts[next]!
-        if (Buffer.isBuffer(part)) {
-          let end = next + 1
-          while (end < parts.length && Buffer.isBuffer(parts[end])) end++
-          await writeBuffers(handle, parts.slice(next, end) as Buffer[], temp)
-          next = end
-        } else {
-          scratch ??= Buffer.allocUnsafeSlow(COPY_CHUNK)
-          await copySpan(handle, part, scratch, path)
-          next++
-        }
-      }
+      await writeParts(handle, parts, temp, path)
       if (options.fsync !== false) await handle.sync()
       // Before the rename, which changes neither: the caller need not stat the file in its new place.
       if (options.stat) {
@@ -86,6 +73,45 @@ export async function writeAtomicParts (path: string, parts: readonly FilePart[]
   } catch (error) {
     await rm(temp, { force: true })
     throw fileError(error, path, 'write')
+  }
+}
+
+/**
+ * Copy buffers kept between writes. Fresh memory is expensive where pages are faulted in one by
+ * one (a virtual machine: ~4 ms per MiB measured here, against ~0.2 ms to fill a buffer touched
+ * before), and a build after one publish copies four feeds, each through a buffer of its own.
+ */
+const spareScratch: Buffer[] = []
+/** Copy buffers kept at most: the four feeds copied at the same time. */
+const SPARE_SCRATCH = 4
+
+function takeScratch (): Buffer {
+  return spareScratch.pop() ?? Buffer.allocUnsafeSlow(COPY_CHUNK)
+}
+
+function giveScratch (scratch: Buffer): void {
+  if (spareScratch.length < SPARE_SCRATCH) spareScratch.push(scratch)
+}
+
+/** Writes the parts in order from the file's position: runs of buffers with writev, spans copied through a kept buffer. */
+async function writeParts (handle: FileHandle, parts: readonly FilePart[], temp: string, path: string): Promise<void> {
+  let scratch: Buffer | undefined
+  try {
+    for (let next = 0; next < parts.length;) {
+      const part = parts[next]!
+      if (Buffer.isBuffer(part)) {
+        let end = next + 1
+        while (end < parts.length && Buffer.isBuffer(parts[end])) end++
+        await writeBuffers(handle, parts.slice(next, end) as Buffer[], temp)
+        next = end
+      } else {
+        scratch ??= takeScratch()
+        await copySpan(handle, part, scratch, path)
+        next++
+      }
+    }
+  } finally {
+    if (scratch) giveScratch(scratch)
   }
 }
 

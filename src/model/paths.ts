@@ -19,6 +19,8 @@ export interface ShowPaths {
   feedIndexFile: string
   /** What each episode page was written from, so the next build renders only changed pages (src/site/page-cache.ts). */
   sitePagesFile: string
+  /** Where the older-episode lines sit in the show page last written, so the next build copies them (src/site/show-page-write.ts). */
+  showPageFile: string
   publicDir: string
   mediaDir: string
   torrentsDir: string
@@ -39,6 +41,7 @@ export function showPaths (root: string): ShowPaths {
     feedsStaleMarker: join(stateDir, 'feeds-stale'),
     feedIndexFile: join(stateDir, 'feed-items.json'),
     sitePagesFile: join(stateDir, 'site-pages.json'),
+    showPageFile: join(stateDir, 'show-page.json'),
     publicDir,
     mediaDir: join(publicDir, 'media'),
     torrentsDir: join(publicDir, 'torrents'),

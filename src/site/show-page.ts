@@ -13,6 +13,27 @@ import type { SiteModel } from './model.js'
  * links to their pages, so a show with years of episodes still has a light front page.
  */
 export function renderShowPage (model: SiteModel, listed: (episode: Episode) => string = episode => olderItem(model.show, episode)): string {
+  return showPageWith(model, olderList((model.olderEpisodes ?? []).map(listed)))
+}
+
+/** Marks the place of the older-episode lines in showPageAround; never in a page (the catalog could hold it: then it is seen twice). */
+const LINES_MARK = '\u0000'
+
+/**
+ * The show page around its older-episode lines, [before, after]: renderShowPage's text is
+ * before + the lines (olderItem) joined by '\n' + after. Undefined when there are no older
+ * episodes, or when the show's own text holds the mark (then the page is rendered whole).
+ */
+export function showPageAround (model: SiteModel): [string, string] | undefined {
+  if (!model.olderEpisodes?.length) return undefined
+  const text = showPageWith(model, olderList([LINES_MARK]))
+  const at = text.indexOf(LINES_MARK)
+  if (at < 0 || text.includes(LINES_MARK, at + 1)) return undefined
+  return [text.slice(0, at), text.slice(at + LINES_MARK.length)]
+}
+
+/** The show page with `older` (olderList's HTML) after the episodes shown in full. */
+function showPageWith (model: SiteModel, older: string): string {
   const { show } = model
   const root = ''
   const cover = show.image
@@ -31,7 +52,7 @@ ${paragraphs(summary(episode.description))}
 ${playerElement(root, show, episode)}
 ${chapters.length ? `<details><summary>Chapters</summary>${chapterList(chapters)}</details>\n` : ''}${downloadLinks(root, show, episode)}
 </article></li>`
-      }).join('\n')}\n</ol>${olderList((model.olderEpisodes ?? []).map(listed))}`
+      }).join('\n')}\n</ol>${older}`
   const feeds = feedUrls(show)
   const body = `<a class="skip" href="#episodes">Skip to the episodes</a>
 <header class="show">

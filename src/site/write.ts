@@ -14,7 +14,8 @@ import type { SiteEpisode, SiteModel } from './model.js'
 import { episodePageKey, folderStamps, sharedPageKey, type PageRecord } from './page-cache.js'
 import { readPageRecords, savePageRecords } from './page-records.js'
 import { findPlayerBuild, installPlayer } from './player-assets.js'
-import { olderItem, renderShowPage } from './show-page.js'
+import { olderItem, renderShowPage, showPageAround } from './show-page.js'
+import { pageBytes, writeShowPage } from './show-page-write.js'
 
 export interface WriteSiteOptions {
   /** Folder of the built player (dist/web); default: the one `npm run build` made, if any. */
@@ -107,7 +108,7 @@ export async function writeSite (paths: ShowPaths, config: ShowConfig, catalog: 
   // The show page beside the episode pages: their fsyncs overlap.
   const showPage = join(paths.publicDir, PAGE)
   await Promise.all([
-    writeIfChanged(showPage, renderShowPage(model, episode => fresh.get(episode.slug)?.listed ?? olderItem(config, episode))),
+    writeShow(showPage, paths.showPageFile, model, episode => fresh.get(episode.slug)?.listed ?? olderItem(config, episode)),
     ...Array.from({ length: Math.min(PAGE_WRITERS, stale.length) }, writer)
   ])
 
@@ -142,20 +143,15 @@ async function siteEpisode (paths: ShowPaths, episode: Episode): Promise<SiteEpi
 }
 
 async function writeIfChanged (path: string, html: string): Promise<void> {
-  const bytes = utf8(html)
+  const bytes = pageBytes(html)
   if (!await holdsBytes(path, bytes)) await writeAtomicParts(path, [bytes])
 }
 
-/**
- * The UTF-8 bytes of a page. Buffer.from measures a text before encoding it, and for a text
- * with any character past Latin-1 (the pages' "…") measuring costs more than encoding: the
- * show page of a 5,000-episode show (850 kB) took 4 ms. A long page is encoded into a buffer
- * sized for the worst case (3 bytes per UTF-16 unit) and cut to length instead (1.3 ms).
- */
-function utf8 (text: string): Buffer {
-  if (text.length < 65_536) return Buffer.from(text)
-  const bytes = Buffer.allocUnsafeSlow(3 * text.length)
-  return bytes.subarray(0, bytes.write(text))
+/** The show page: with older episodes, its lines of them copied from the last build's page when they are the same (show-page-write.ts). */
+async function writeShow (path: string, recordFile: string, model: SiteModel, listed: (episode: Episode) => string): Promise<void> {
+  const around = showPageAround(model)
+  if (around) await writeShowPage(path, recordFile, around, model.olderEpisodes!.map(listed))
+  else await writeIfChanged(path, renderShowPage(model, listed))
 }
 
 /** Temp files of a writer killed mid-write (the lock is held, so none is live). */

@@ -159,8 +159,8 @@ async function buildWorker (root: string): Promise<void> {
         continue
       }
       if (step.fresh) {
-        // A full build: neither the feeds' item index, nor the site's page records, nor the list of checked catalog entries.
-        for (const state of ['feed-items.json', 'site-pages.json', 'checked-episodes.json']) await rm(join(dir, '.seedcast', state), { force: true })
+        // A full build: neither the feeds' item index, nor the site's page records and show page record, nor the list of checked catalog entries.
+        for (const state of ['feed-items.json', 'site-pages.json', 'show-page.json', 'checked-episodes.json']) await rm(join(dir, '.seedcast', state), { force: true })
       }
       const cpuStart = process.cpuUsage()
       const mainStart = process.threadCpuUsage()

@@ -26,6 +26,8 @@ afterEach(async () => {
 
 const FEEDS = ['public/atom.xml', 'public/feed.json', 'public/p2p.xml', 'public/rss.xml']
 const SHOW_PAGE = 'public/index.html'
+/** Where the show page's older-episode lines sit in it (src/site/show-page-write.ts): written with the page. */
+const SHOW_PAGE_RECORD = '.seedcast/show-page.json'
 const FEED_INDEX = '.seedcast/feed-items.json'
 const PAGE_RECORDS = '.seedcast/site-pages.json'
 /** The catalog entries checked (src/show/catalog-check.ts): changes with the catalog. */
@@ -85,7 +87,7 @@ describe('feed build rewrites only what changed', () => {
     await writeFile(join(dir, 'public', 'chapters', 'episode-2.json'), JSON.stringify({ version: '1.2.0', chapters: [{ startTime: 0, title: 'Opening' }] }))
     const first = await build(dir)
     expect(first.rendered).toBe(count)
-    expect(first.written).toEqual(expect.arrayContaining([...FEEDS, SHOW_PAGE, FEED_INDEX, PAGE_RECORDS, CHECKED, page('episode-1'), page(`episode-${count}`)]))
+    expect(first.written).toEqual(expect.arrayContaining([...FEEDS, SHOW_PAGE, SHOW_PAGE_RECORD, FEED_INDEX, PAGE_RECORDS, CHECKED, page('episode-1'), page(`episode-${count}`)]))
 
     // Nothing changed: nothing written, not even the records.
     expect(await build(dir)).toEqual({ written: [], rendered: 0 })
@@ -103,7 +105,7 @@ describe('feed build rewrites only what changed', () => {
     // A publish: the feeds, the show page, the new page, the records.
     episodes = [...episodes, sampleEpisode(count + 1, { title: 'The newest' })]
     await setCatalog(dir, episodes)
-    expect(await build(dir)).toEqual({ written: sorted([...FEEDS, SHOW_PAGE, page(`episode-${count + 1}`), FEED_INDEX, PAGE_RECORDS, CHECKED]), rendered: 1 })
+    expect(await build(dir)).toEqual({ written: sorted([...FEEDS, SHOW_PAGE, SHOW_PAGE_RECORD, page(`episode-${count + 1}`), FEED_INDEX, PAGE_RECORDS, CHECKED]), rendered: 1 })
 
     // An old episode's description (its page and items, not the show page, which lists it by title and date).
     episodes = episodes.map(episode => episode.slug === 'episode-3' ? { ...episode, description: 'Told again & better.' } : episode)
@@ -114,13 +116,13 @@ describe('feed build rewrites only what changed', () => {
     // A title, which the show page shows too.
     episodes = episodes.map(episode => episode.slug === 'episode-4' ? { ...episode, title: 'Renamed <4>' } : episode)
     await setCatalog(dir, episodes)
-    expect(await build(dir)).toEqual({ written: sorted([...FEEDS, SHOW_PAGE, page('episode-4'), FEED_INDEX, PAGE_RECORDS, CHECKED]), rendered: 1 })
+    expect(await build(dir)).toEqual({ written: sorted([...FEEDS, SHOW_PAGE, SHOW_PAGE_RECORD, page('episode-4'), FEED_INDEX, PAGE_RECORDS, CHECKED]), rendered: 1 })
     expect(await readFile(join(dir, SHOW_PAGE), 'utf8')).toContain('Renamed &lt;4&gt;')
 
     // A removal: its page goes, the others stay.
     episodes = episodes.filter(episode => episode.slug !== 'episode-5')
     await setCatalog(dir, episodes)
-    expect(await build(dir)).toEqual({ written: sorted([...FEEDS, SHOW_PAGE, page('episode-5'), FEED_INDEX, PAGE_RECORDS, CHECKED]), rendered: 0 })
+    expect(await build(dir)).toEqual({ written: sorted([...FEEDS, SHOW_PAGE, SHOW_PAGE_RECORD, page('episode-5'), FEED_INDEX, PAGE_RECORDS, CHECKED]), rendered: 0 })
     expect(await readdir(join(dir, 'public', 'episodes'))).not.toContain('episode-5')
 
     // A chapters file changed under the same catalog entry: that page alone (the feeds link the file, they do not copy it).
@@ -154,13 +156,13 @@ describe('feed build rewrites only what changed', () => {
     const published = episodes.map(episode => episode.slug)
     await writeFile(join(dir, 'show.json'), JSON.stringify({ ...show, title: 'The seedcast show, renamed' }, null, 2))
     const showEdit = await build(dir)
-    expect(showEdit.written).toEqual(sorted([...FEEDS, SHOW_PAGE, ...published.map(page), FEED_INDEX, PAGE_RECORDS]))
+    expect(showEdit.written).toEqual(sorted([...FEEDS, SHOW_PAGE, SHOW_PAGE_RECORD, ...published.map(page), FEED_INDEX, PAGE_RECORDS]))
     expect(showEdit.rendered).toBe(0) // the items do not show the title: copied, in new channels
     expect(await readFile(join(dir, page('episode-1')), 'utf8')).toContain('The seedcast show, renamed')
 
     // New page templates (a seedcast upgrade): every page, no feed.
     template.extra = '<!-- templates v2 -->\n'
-    expect(await build(dir)).toEqual({ written: sorted([SHOW_PAGE, ...published.map(page), PAGE_RECORDS]), rendered: 0 })
+    expect(await build(dir)).toEqual({ written: sorted([SHOW_PAGE, SHOW_PAGE_RECORD, ...published.map(page), PAGE_RECORDS]), rendered: 0 })
     expect(await readFile(join(dir, page('episode-1')), 'utf8')).toContain('<!-- templates v2 -->')
 
     // An index made by other item renderers: every item rendered again; same bytes, so no feed written.

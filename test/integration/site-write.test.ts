@@ -209,4 +209,68 @@ describe('the show pages in public/', () => {
     const report = await new HtmlValidate({ extends: ['html-validate:recommended'], rules: { 'long-title': 'off' } }).validateString(index)
     expect(report.results.flatMap(result => result.messages.map(message => `${message.ruleId}: ${message.message}`))).toEqual([])
   })
+
+  it("copies the show page's older-episode lines from the page it last wrote, the same bytes as a whole render; a page edited by hand or a torn record renders it whole", async () => {
+    const dir = await newShow()
+    await publish(dir, fixture('episode.mp3'), { date: '2020-01-01T09:00:00Z', title: 'Template' })
+    const { paths, config, catalog } = await loadShow(dir)
+    const template = catalog.episodes[0]!
+    const episodes = Array.from({ length: SHOW_PAGE_IN_FULL + 12 }, (_, at) => ({
+      ...template,
+      slug: `episode-${at + 1}`,
+      guid: `guid-${at + 1}`,
+      title: `Number ${at + 1} & more`,
+      pubDate: new Date(Date.UTC(2021, 0, 1 + at)).toISOString()
+    }))
+    const index = join(paths.publicDir, 'index.html')
+    const record = join(paths.stateDir, 'show-page.json')
+    const build = (count: number) => writeSite(paths, config, { ...catalog, episodes: episodes.slice(0, count) })
+    // The page a build with no record and no page writes: rendered whole.
+    const whole = async (count: number) => {
+      await rm(record, { force: true })
+      await rm(index)
+      await build(count)
+      return readFile(index)
+    }
+
+    await build(SHOW_PAGE_IN_FULL + 3)
+    const stored = JSON.parse(await readFile(record, 'utf8')) as { count: number, start: number, end: number }
+    expect(stored.count).toBe(3)
+    expect((await readFile(index, 'utf8')).length).toBeGreaterThan(stored.end)
+    // One more episode: one line rendered, the others copied; two more at once: the same.
+    for (const count of [SHOW_PAGE_IN_FULL + 4, SHOW_PAGE_IN_FULL + 6]) {
+      await build(count)
+      const copied = await readFile(index)
+      expect(copied.equals(await whole(count))).toBe(true)
+      expect(copied.toString()).toContain(`<a href="episodes/episode-${count - SHOW_PAGE_IN_FULL}/">Number ${count - SHOW_PAGE_IN_FULL} &amp; more</a>`)
+    }
+
+    // The lines are copied, not rendered: a page that is still the recorded file (same size,
+    // and its mtime in the record) keeps bytes changed behind the record's back.
+    const page = await readFile(index, 'utf8')
+    await writeFile(index, page.replace('>Number 1 &amp; more<', '>Numbe7 1 &amp; more<'))
+    await writeFile(record, JSON.stringify({ ...JSON.parse(await readFile(record, 'utf8')) as object, mtimeMs: (await stat(index)).mtimeMs }))
+    await build(SHOW_PAGE_IN_FULL + 7)
+    expect(await readFile(index, 'utf8')).toContain('>Numbe7 1 &amp; more<')
+
+    // Edited by hand (the record no longer fits the file): rendered whole, the edit gone.
+    await writeFile(index, (await readFile(index, 'utf8')).replace('>Numbe7 1 &amp; more<', '>Edited by hand<'))
+    await build(SHOW_PAGE_IN_FULL + 8)
+    const afterEdit = await readFile(index)
+    expect(afterEdit.toString()).not.toContain('Edited by hand')
+    expect(afterEdit.toString()).toContain('>Number 1 &amp; more<')
+    expect(afterEdit.equals(await whole(SHOW_PAGE_IN_FULL + 8))).toBe(true)
+
+    // A torn record, or one whose numbers do not fit: rendered whole.
+    for (const torn of ['{"size": 12', JSON.stringify({ size: 1, mtimeMs: 0, start: 5, end: 2, count: 1, digest: 'x' })]) {
+      await build(SHOW_PAGE_IN_FULL + 8)
+      await writeFile(record, torn)
+      await build(SHOW_PAGE_IN_FULL + 9)
+      expect((await readFile(index)).equals(await whole(SHOW_PAGE_IN_FULL + 9))).toBe(true)
+    }
+
+    // Back to fewer older episodes than recorded (episodes removed): rendered whole.
+    await build(SHOW_PAGE_IN_FULL + 2)
+    expect((await readFile(index)).equals(await whole(SHOW_PAGE_IN_FULL + 2))).toBe(true)
+  })
 })

@@ -45,6 +45,31 @@ describe('writeAtomicParts', () => {
     }
   })
 
+  it('copies spans of six files at once, each through a copy buffer of its own (kept buffers are lent to one copy at a time)', async () => {
+    const tmp = await tempDir()
+    cleanups.push(tmp.cleanup)
+    // Different bytes per file, spans over several copy buffers: a buffer shared by two copies at once would mix them.
+    const sources = Array.from({ length: 6 }, (_, n) => {
+      const bytes = Buffer.alloc(2.5 * 1048576 + n * 4099)
+      for (let at = 0; at < bytes.length; at++) bytes[at] = (at * (n + 3) + (at >> 10) + n) & 0xff
+      return bytes
+    })
+    const files = await Promise.all(sources.map(async (bytes, n) => {
+      await writeFile(join(tmp.path, `old-${n}.xml`), bytes)
+      return open(join(tmp.path, `old-${n}.xml`), 'r')
+    }))
+    try {
+      for (let round = 0; round < 2; round++) {
+        await Promise.all(files.map((file, n) => writeAtomicParts(join(tmp.path, `feed-${n}.xml`), [Buffer.from(`<${round}>`), { file, start: n, end: sources[n]!.length }])))
+        for (const [n, bytes] of sources.entries()) {
+          expect((await readFile(join(tmp.path, `feed-${n}.xml`))).equals(Buffer.concat([Buffer.from(`<${round}>`), bytes.subarray(n)]))).toBe(true)
+        }
+      }
+    } finally {
+      await Promise.all(files.map(file => file.close()))
+    }
+  })
+
   it('fails, keeping the old file and no temp file, when a span runs past the end of its file', async () => {
     const tmp = await tempDir()
     cleanups.push(tmp.cleanup)
