@@ -202,7 +202,13 @@ describe('OPML', () => {
     const written = writeOpml([{ url: 'https://a.example/feed', title: 'A & B' }, { url: 'https://b.example/rss' }])
     expect(readOpml(written)).toEqual([{ url: 'https://a.example/feed', title: 'A & B' }, { url: 'https://b.example/rss', title: 'https://b.example/rss' }])
     const nested = '<?xml version="1.0"?><opml version="1.0"><head/><body><outline text="Folder"><outline text="X" xmlUrl="https://x.example/f"/><outline text="bad" xmlUrl="javascript:alert(1)"/></outline><outline text="X again" xmlUrl="https://x.example/f"/></body></opml>'
-    expect(readOpml(nested)).toEqual([{ url: 'https://x.example/f', title: 'X' }])
+    // An address no feed can have is kept, for follow import to report, not dropped unseen.
+    expect(readOpml(nested)).toEqual([{ url: 'https://x.example/f', title: 'X' }, { url: 'javascript:alert(1)', title: 'bad' }])
+  })
+  it('reads the podcast apps\' own schemes for a feed as http', () => {
+    const outlines = ['itpc://a.example/rss', 'pcast://b.example/rss', 'podcast://c.example/rss', 'feed://d.example/rss', 'feed:https://e.example/rss', 'FEED:http://f.example/rss']
+    const opml = `<?xml version="1.0"?><opml version="2.0"><head/><body>${outlines.map(url => `<outline text="t" type="rss" xmlUrl="${url}"/>`).join('')}</body></opml>`
+    expect(readOpml(opml).map(feed => feed.url)).toEqual(['http://a.example/rss', 'http://b.example/rss', 'http://c.example/rss', 'http://d.example/rss', 'https://e.example/rss', 'http://f.example/rss'])
   })
   it('says when a file is not OPML', () => {
     expect(() => readOpml('<rss/>', 'subs.opml')).toThrow(/^subs\.opml: not an OPML subscription list/)

@@ -17,7 +17,10 @@ interface OutlineLike {
 
 /**
  * The feeds of an OPML subscription list (what every podcatcher exports): each outline
- * with an http(s) `xmlUrl`, folders flattened, duplicates once. Not OPML → one-line error.
+ * with an `xmlUrl`, folders flattened, duplicates once. Not OPML → one-line error. The
+ * podcast apps' own schemes (itpc://, pcast://, podcast://, feed://) become http://; any
+ * other address is kept as it is, for the caller to report as a feed it cannot follow
+ * rather than drop without a word.
  */
 export function readOpml (xml: string, where = 'OPML file'): OpmlFeed[] {
   let opml: ReturnType<typeof parseOpml>
@@ -31,8 +34,9 @@ export function readOpml (xml: string, where = 'OPML file'): OpmlFeed[] {
   const walk = (outlines: OutlineLike[] | undefined, depth: number) => {
     if (!outlines || depth > 32) return
     for (const outline of outlines) {
-      const url = outline.xmlUrl?.trim()
-      if (url && /^https?:\/\//i.test(url) && !seen.has(url)) {
+      const given = outline.xmlUrl?.trim()
+      const url = given ? feedAddress(given) : undefined
+      if (url && !seen.has(url)) {
         seen.add(url)
         const title = (outline.title ?? outline.text)?.trim()
         feeds.push(title ? { url, title } : { url })
@@ -42,6 +46,12 @@ export function readOpml (xml: string, where = 'OPML file'): OpmlFeed[] {
   }
   walk(opml.body?.outlines as OutlineLike[] | undefined, 0)
   return feeds
+}
+
+/** A feed address in a podcast app's scheme (itpc://host/rss, feed:https://host/rss) as http(s). */
+function feedAddress (value: string): string {
+  const wrapped = /^feed:(https?:\/\/.*)$/i.exec(value)?.[1]
+  return wrapped ?? value.replace(/^(?:itpc|pcast|podcast|feed):\/\//i, 'http://')
 }
 
 /** An OPML 2.0 subscription list any podcatcher imports. */
