@@ -18,7 +18,7 @@ export async function readTorrentArgument (argument: string): Promise<Uint8Array
   if (/^https?:\/\//i.test(argument)) return checked(await fetchTorrent(argument, { fetchTimeoutMs: FETCH_TIMEOUT_MS }), argument)
   if (argument === '-') {
     if (process.stdin.isTTY) {
-      throw new SeedcastError('standard input is a terminal, not a .torrent', { code: 'EINPUT', hint: 'pipe one in, e.g. `seedcast create episode.mp3 -o - | seedcast info -`, or give a path' })
+      throw new SeedcastError('standard input is a terminal, not a .torrent', { code: 'EUSAGE', hint: 'pipe one in, e.g. `seedcast create episode.mp3 -o - | seedcast info -`, or give a path' })
     }
     return checked(await readStandardInput(), 'standard input')
   }

@@ -67,7 +67,7 @@ The .torrent is written to a temp file and renamed into place, so an interrupted
     const toStdout = output === '-'
     if (toStdout) {
       // The .torrent owns standard output: the summary and any --json go to standard error.
-      if (process.stdout.isTTY) throw new SeedcastError('standard output is a terminal, not a place for a .torrent', { code: 'EINPUT', hint: 'redirect or pipe it: `-o - > episode.torrent`, `-o - | seedcast info -`' })
+      if (process.stdout.isTTY) throw new SeedcastError('standard output is a terminal, not a place for a .torrent', { code: 'EUSAGE', hint: 'redirect or pipe it: `-o - > episode.torrent`, `-o - | seedcast info -`' })
       this.jsonStream = process.stderr
       this.torrentOnStdout = true
     } else {

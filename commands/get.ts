@@ -3,6 +3,7 @@ import * as Flags from '@oclif/core/flags'
 import { resolve } from 'node:path'
 import { setFlagsFromString } from 'node:v8'
 import { SeedcastCommand } from '../cli/base-command.js'
+import { SeedcastError } from '../src/errors.js'
 import { downloadView } from '../cli/download-view.js'
 import { importDownloadModules } from '../cli/download-modules.js'
 import { StopSignals } from '../cli/stop-signals.js'
@@ -61,6 +62,10 @@ Ctrl-C or SIGTERM stops cleanly (while seeding, it ends the seeding and exits 0)
     const json = this.jsonEnabled()
     // With --stdout the file owns standard output; everything else goes to standard error.
     if (flags.stdout) this.jsonStream = process.stderr
+    // Media bytes on a terminal only garble it (as curl, refused before anything is fetched).
+    if (flags.stdout && process.stdout.isTTY) {
+      throw new SeedcastError('standard output is a terminal, not a place for media', { code: 'EUSAGE', hint: 'pipe it into a player (`--stdout | mpv -`) or redirect it to a file' })
+    }
     // A download's garbage is mostly short-lived: socket reads, blocks, joined pieces. V8's
     // young generation grown to its 32 MiB semi-spaces held a 64 MiB new space and let that
     // garbage's buffers pile up between scavenges (see test/bench/swarm-get.bench.ts).

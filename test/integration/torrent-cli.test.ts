@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { inspectTorrent } from '../../src/torrent/inspect.js'
 import { binPath, runCli, runCliJson, runProcess, type CliResult } from '../helpers/cli.js'
+import { runInPty } from '../helpers/pty.js'
 import { tempDir } from '../helpers/tmp.js'
 
 let dir: Awaited<ReturnType<typeof tempDir>>
@@ -192,6 +193,19 @@ describe('a .torrent on standard output, from standard input, from a URL, into a
     } finally {
       server.close()
     }
+  })
+
+  it('never writes a .torrent or media onto a terminal, nor waits for one on a terminal\'s input', async () => {
+    for (const [args, line] of [
+      [['create', show, '-o', '-'], 'seedcast: standard output is a terminal, not a place for a .torrent (redirect or pipe it: `-o - > episode.torrent`, `-o - | seedcast info -`)'],
+      [['get', `magnet:?xt=urn:btih:${'ab'.repeat(20)}`, '--stdout'], 'seedcast: standard output is a terminal, not a place for media (pipe it into a player (`--stdout | mpv -`) or redirect it to a file)'],
+      [['info', '-'], 'seedcast: standard input is a terminal, not a .torrent (pipe one in, e.g. `seedcast create episode.mp3 -o - | seedcast info -`, or give a path)']
+    ] as const) {
+      const run = await runInPty([process.execPath, binPath, ...args], [], { cwd: dir.path, env: { NO_COLOR: '1' } })
+      expect(run.code, run.transcript).toBe(2)
+      expect(run.transcript.replace(/\r/g, '').trim()).toBe(line)
+    }
+    expect(await readdir(dir.path)).toEqual(['my show'])
   })
 
   it('writes into /dev/null and a pipe as they are, and says so when /dev/full is full', async () => {
