@@ -134,6 +134,15 @@ describe('uploads that fail leave nothing behind', () => {
     expect(await leftovers()).toEqual([])
   })
 
+  it('refuses a text field past 64 KiB with 413 instead of publishing it cut', async () => {
+    const before = await mediaFiles()
+    const response = await upload(await readFile(fixture('video.webm')), 'video.webm', { title: 'T'.repeat(70_000) })
+    expect(response.status).toBe(413)
+    expect((await response.json() as { message: string }).message).toBe('the field "title" is longer than 65536 bytes')
+    expect(await mediaFiles()).toEqual(before)
+    expect(await leftovers()).toEqual([])
+  })
+
   it('refuses a file that is not media with 415 and the publish error', async () => {
     const before = await mediaFiles()
     const response = await upload(await readFile(fixture('not-audio.mp3')), 'not-audio.mp3')

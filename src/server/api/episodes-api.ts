@@ -52,6 +52,8 @@ const changesSchema = z.strictObject({
 })
 
 const UPLOAD_FIELDS = new Set(['title', 'description', 'date', 'season', 'episode', 'draft', 'explicit'])
+/** Largest text field of an upload (a description of 64 KiB is a long one already). */
+const MAX_FIELD_BYTES = 64 * 1024
 
 /** The HTTP status for an error of the publish and edit flows (the CLI's exit codes, in HTTP). */
 export function statusFor (error: unknown): number {
@@ -108,6 +110,8 @@ async function publishUpload (request: FastifyRequest, show: MountedShow, onFile
         upload = receiveUpload(show.paths, part.filename, part.file)
         onFile(upload)
       } else if (UPLOAD_FIELDS.has(part.fieldname)) {
+        // busboy cuts a field at the limit and says so only here: never publish a cut title.
+        if (part.valueTruncated) return { status: 413, body: problem(413, `the field "${part.fieldname}" is longer than ${MAX_FIELD_BYTES} bytes`) }
         fields.set(part.fieldname, String(part.value))
       } else {
         return { status: 400, body: problem(400, `unknown field "${part.fieldname}" (fields: file, ${[...UPLOAD_FIELDS].join(', ')})`) }
@@ -146,7 +150,7 @@ async function episodesApi (app: FastifyInstance, options: ApiOptions): Promise<
     errorResponseBuilder: (_request, context) => ({ ...problem(429, `more than ${context.max} API requests a minute from this address; wait ${Math.ceil(context.ttl / 1000)} s`), statusCode: 429 })
   })
   await app.register(multipart, {
-    limits: { fileSize: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 30, headerPairs: 100 }
+    limits: { fileSize: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES, files: 1, fields: 20, fieldSize: MAX_FIELD_BYTES, parts: 30, headerPairs: 100 }
   })
 
   const showOf = async (request: FastifyRequest, reply: FastifyReply): Promise<MountedShow | undefined> => {
