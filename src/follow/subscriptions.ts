@@ -2,6 +2,7 @@ import { readFile, rm } from 'node:fs/promises'
 import { SeedcastError, fileError } from '../errors.js'
 import { decodeFeed } from '../feed/read/decode-feed.js'
 import { fetchFeed } from '../feed/read/fetch-feed.js'
+import { feedAddress } from '../feed/read/feed-address.js'
 import { readOpml, writeOpml, type OpmlFeed } from '../feed/read/opml.js'
 import { readPodcastFeed } from '../feed/read/podcast-feed.js'
 import { slugCandidates, slugify } from '../show/slug.js'
@@ -28,7 +29,8 @@ export interface AddedFeed {
  * and names its folder after its title. Adding a feed already followed (under its URL
  * or an earlier one) changes nothing but the redistribution flag.
  */
-export async function followFeed (dir: string, url: string, options: AddOptions = {}): Promise<AddedFeed> {
+export async function followFeed (dir: string, given: string, options: AddOptions = {}): Promise<AddedFeed> {
+  const url = feedAddress(given)
   const fetched = await fetchFeed(url, { timeoutMs: options.timeoutMs })
   if (fetched.notModified) throw new SeedcastError(`${url}: the server answered 304 to an unconditional request`, { code: 'EHTTP' })
   const feed = readPodcastFeed(fetched.xml, { url: fetched.url })

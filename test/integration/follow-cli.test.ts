@@ -202,6 +202,9 @@ describe('seedcast follow', () => {
     host.put('/feed.xml', handFeed('Listed Radio', [], 'CC-BY-4.0'), 'application/rss+xml')
     const opml = join(lib, '..', 'mixed.opml')
     await writeFile(opml, `<?xml version="1.0"?><opml version="2.0"><head/><body><outline text="ok" xmlUrl="${host.url('/feed.xml').replace(/^http:/, 'itpc:')}"/><outline text="typo" xmlUrl="htp//radio.example/rss"/><outline text="local" xmlUrl="file:///etc/passwd"/></body></opml>`)
+    // A show site's "Subscribe" link in the iTunes scheme is the feed's http address.
+    const subscribe = await runCliJson(['follow', 'add', host.url('/feed.xml').replace(/^http:/, 'itpc:'), '--dir', join(lib, '..', 'other')])
+    expect(subscribe.json).toMatchObject({ url: host.url('/feed.xml'), title: 'Listed Radio', added: true })
     const listed = await runCli(['follow', 'import', opml, '--dir', lib])
     expect(listed.code).toBe(1)
     expect(listed.stdout).toBe('following Listed Radio\n1 feed(s) added, 2 failed\n')

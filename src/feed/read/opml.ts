@@ -1,5 +1,6 @@
 import { generateOpml } from '../feedsmith-writers.js'
 import { dropForbiddenCharacters } from '../xml-text.js'
+import { feedAddress } from './feed-address.js'
 import { parseOpml } from './feedsmith-readers.js'
 import { SeedcastError } from '../../errors.js'
 
@@ -46,12 +47,6 @@ export function readOpml (xml: string, where = 'OPML file'): OpmlFeed[] {
   }
   walk(opml.body?.outlines as OutlineLike[] | undefined, 0)
   return feeds
-}
-
-/** A feed address in a podcast app's scheme (itpc://host/rss, feed:https://host/rss) as http(s). */
-function feedAddress (value: string): string {
-  const wrapped = /^feed:(https?:\/\/.*)$/i.exec(value)?.[1]
-  return wrapped ?? value.replace(/^(?:itpc|pcast|podcast|feed):\/\//i, 'http://')
 }
 
 /** An OPML 2.0 subscription list any podcatcher imports. */
