@@ -69,7 +69,10 @@ export async function followPass (options: PassOptions): Promise<PassResult> {
   const polling = forEachLimit(due, options.polls ?? 8, async feed => {
     if (options.signal?.aborted) return
     result.feeds++
-    const polled = await pollFeed(feed, { minIntervalMs: options.minIntervalMs })
+    // An episode that failed and will be tried again needs the feed's items: a 304 would
+    // leave it failed until the feed changes, for good on a feed that rarely does.
+    const retrying = Object.values(feed.episodes).some(episode => episode.status === 'failed' && (episode.attempts ?? 0) < (options.maxAttempts ?? 5))
+    const polled = await pollFeed(feed, { minIntervalMs: options.minIntervalMs, unconditional: retrying })
     result.requests += polled.requests
     result.feedBytes += polled.bytes
     for (const move of polled.moved) {

@@ -12,6 +12,8 @@ export interface PollOptions {
   maxIntervalMs?: number
   /** Wait when the feed says nothing (no ttl, no updateFrequency). */
   defaultIntervalMs?: number
+  /** Ask for the whole feed, without the last answer's validators (no 304). */
+  unconditional?: boolean
   now?: Date
 }
 
@@ -52,7 +54,8 @@ export async function pollFeed (state: FeedState, options: PollOptions = {}): Pr
   try {
     for (let move = 0; ; move++) {
       result.requests++
-      const fetched = await fetchFeed(state.url, { etag: state.etag, lastModified: state.lastModified, timeoutMs: options.timeoutMs })
+      const validators = options.unconditional ? {} : { etag: state.etag, lastModified: state.lastModified }
+      const fetched = await fetchFeed(state.url, { ...validators, timeoutMs: options.timeoutMs })
       result.bytes += fetched.bytes
       if (fetched.movedTo) moveTo(fetched.movedTo, 'permanent redirect')
       if (fetched.notModified) {

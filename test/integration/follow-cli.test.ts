@@ -69,16 +69,15 @@ describe('seedcast follow', () => {
     expect(bad.message).toMatch(/do not match the feed's podcast:integrity/)
     expect(await readdir(join(lib, 'radio-libre'))).toEqual(['2026-09-01-one'])
 
-    // Nothing new: one conditional GET, answered 304, and no media request.
-    const mediaRequests = () => host.log.filter(entry => entry.path.startsWith('/media/')).length
-    const before = mediaRequests()
+    // Nothing new, but radio-2 is to be tried again: the feed is asked for whole (a 304 left a
+    // failed episode failed until the feed changed), and only radio-2's media is asked for.
     const second = await runOnce(lib)
     expect(second.result.code, second.result.stderr).toBe(0)
     expect(host.requests('/radio/old-feed')).toHaveLength(1)
-    expect(host.requests('/radio/feed.xml').at(-1)).toMatchObject({ status: 304, bytes: 0 })
-    expect(host.requests('/radio/feed.xml').at(-1)!.ifNoneMatch).toBeTruthy()
-    expect(mediaRequests()).toBe(before)
-    expect(second.episodes).toEqual([])
+    expect(host.requests('/radio/feed.xml').at(-1)).toMatchObject({ status: 200 })
+    expect(host.requests('/radio/feed.xml').at(-1)!.ifNoneMatch).toBeUndefined()
+    expect(host.requests('/media/one.mp3')).toHaveLength(1)
+    expect(second.episodes.map(e => [e.guid, e.action, e.code])).toEqual([['radio-2', 'failed', 'EINTEGRITY']])
 
     // An episode added between two runs: only it is downloaded (and the failed one retried).
     const withThree = [...episodes, { guid: 'radio-3', title: 'Three', date: '2026-09-03T08:00:00Z', url: host.url('/media/three.mp3'), length: three.length }]
@@ -171,15 +170,24 @@ describe('seedcast follow', () => {
     expect(first.episodes).toEqual([expect.objectContaining({ guid: 'soon-1', action: 'failed', code: 'ENOTMEDIA', message: `${host.url('/media/soon.mp3')} is not an audio or video file (the host answered with an HTML page)` })])
     expect(await readdir(join(lib, 'soon-radio')).catch(() => [])).toEqual([])
 
-    // The host serves the media now; the feed changed too (a failed episode is retried when
-    // the feed is read again, not on a 304).
+    // The host serves the media now; the feed is the same: with an episode to retry, the
+    // feed is asked for whole (a 304 left the episode failed until the feed changed).
     host.put('/media/soon.mp3', one, 'audio/mpeg')
-    host.put('/feed.xml', handFeed('Soon Radio', episodes, 'CC-BY-4.0', '<!-- fixed -->'), 'application/rss+xml')
     const second = await runOnce(lib)
+    expect(host.requests('/feed.xml').at(-1)).toMatchObject({ status: 200 })
+    expect(host.requests('/feed.xml').at(-1)!.ifNoneMatch).toBeUndefined()
     const got = second.episodes.find(e => e.guid === 'soon-1')!
     expect(got).toMatchObject({ action: 'downloaded', source: 'http', length: one.length })
     expect(Buffer.compare(await readFile(got.path), one)).toBe(0)
     expect(host.requests('/media/soon.mp3').map(entry => entry.range)).toEqual([undefined, undefined])
+
+    // Nothing new and nothing to retry: one conditional GET, answered 304, and no media request.
+    const third = await runOnce(lib)
+    expect(third.result.code, third.result.stderr).toBe(0)
+    expect(host.requests('/feed.xml').at(-1)).toMatchObject({ status: 304, bytes: 0 })
+    expect(host.requests('/feed.xml').at(-1)!.ifNoneMatch).toBeTruthy()
+    expect(host.requests('/media/soon.mp3')).toHaveLength(2)
+    expect(third.episodes).toEqual([])
   }, 120_000)
 
   it('refuses what is not a feed with one line', async () => {

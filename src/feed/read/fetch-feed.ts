@@ -50,7 +50,7 @@ export async function fetchFeed (url: string, options: FetchFeedOptions = {}): P
       response = await fetch(current, { headers, redirect: 'manual', signal })
     } catch (err) {
       const why = timeout.aborted ? `no answer within ${Math.round((options.timeoutMs ?? 30_000) / 1000)} s` : networkReason(err)
-      throw new SeedcastError(`${url}: cannot fetch the feed: ${why}`, { code: 'EFETCH', cause: err, hint: 'check the URL and the network; it will be tried again later' })
+      throw new SeedcastError(`${url}: cannot fetch the feed: ${why}`, { code: 'EFETCH', cause: err, hint: 'check the URL and the network' })
     }
     if ([301, 302, 303, 307, 308].includes(response.status)) {
       await response.body?.cancel()
@@ -69,7 +69,7 @@ export async function fetchFeed (url: string, options: FetchFeedOptions = {}): P
     if (!response.ok) {
       await response.body?.cancel()
       const gone = response.status === 410 ? ' (gone: the host says the feed will not come back)' : ''
-      throw new SeedcastError(`${url}: HTTP ${response.status} ${response.statusText}${gone}`, { code: response.status === 410 ? 'EGONE' : 'EHTTP', hint: response.status === 404 || response.status === 410 ? 'check the feed URL' : 'it will be tried again later' })
+      throw new SeedcastError(`${url}: HTTP ${response.status} ${response.statusText}${gone}`, { code: response.status === 410 ? 'EGONE' : 'EHTTP', hint: response.status === 404 || response.status === 410 ? 'check the feed URL' : 'the host may be down for a while; try again later' })
     }
     const declared = Number(response.headers.get('content-length'))
     if (declared > maxBytes) {
@@ -84,7 +84,7 @@ export async function fetchFeed (url: string, options: FetchFeedOptions = {}): P
       // caller's own abort (Ctrl-C) stays as it is, for the caller to report.
       if (err instanceof SeedcastError || options.signal?.aborted) throw err
       const why = timeout.aborted ? `the body did not arrive within ${Math.round((options.timeoutMs ?? 30_000) / 1000)} s` : `the body was cut: ${networkReason(err)}`
-      throw new SeedcastError(`${url}: cannot fetch the feed: ${why}`, { code: 'EFETCH', cause: err, hint: 'check the URL and the network; it will be tried again later' })
+      throw new SeedcastError(`${url}: cannot fetch the feed: ${why}`, { code: 'EFETCH', cause: err, hint: 'check the URL and the network' })
     }
     const text = decodeFeed(body, url, charsetOf(response.headers.get('content-type')))
     const feedUrl = !discovered && isHtmlPage(text) ? discoveredFeed(text, current) : undefined
