@@ -75,10 +75,20 @@ function preferUtf8 (dict: BencodeDict, key: string): Buffer | undefined {
  * in the file. Throws a SeedcastError saying what is wrong for truncated data, wrong
  * types, missing keys and BitTorrent v2-only torrents.
  */
+/** Whether `bytes` start with '<' after a UTF-8 BOM and blanks: a web page where a .torrent was expected. */
+function looksLikeMarkup (bytes: Uint8Array): boolean {
+  let at = bytes[0] === 0xEF && bytes[1] === 0xBB && bytes[2] === 0xBF ? 3 : 0
+  while (at < Math.min(bytes.length, 512) && [0x20, 0x09, 0x0A, 0x0D].includes(bytes[at]!)) at++
+  return bytes[at] === 0x3C
+}
+
 export function parseMetainfo (bytes: Uint8Array): Metainfo {
   if (bytes.length === 0) throw new SeedcastError('not a torrent: the file is empty', { code: 'ETORRENT', hint: 'give a .torrent file' })
   if (bytes[0] !== 0x64 /* d */) {
-    throw new SeedcastError('not a torrent: it does not start with a bencoded dictionary', { code: 'ETORRENT', hint: 'give a .torrent file' })
+    // A URL that answers with a web page (a login, an error page, the episode's page) is the
+    // usual way to get here: say so instead of speaking bencode.
+    const what = looksLikeMarkup(bytes) ? 'it is an HTML or XML page' : 'it does not start with a bencoded dictionary'
+    throw new SeedcastError(`not a torrent: ${what}`, { code: 'ETORRENT', hint: 'give a .torrent file' })
   }
   const { value: root, infoSpan, end } = bdecode(bytes, { trailing: true })
   if (!isDict(root)) throw invalid('the top level is not a dictionary')

@@ -176,6 +176,7 @@ describe('a .torrent on standard output, from standard input, from a URL, into a
     const torrent = await readFile(path)
     const server = createServer((request, response) => {
       if (request.url === '/show.torrent') response.end(torrent)
+      else if (request.url === '/login') response.end('\n  <!DOCTYPE html><html><body>Sign in</body></html>')
       else if (request.url === '/ep1.mp3') response.end(Buffer.concat([Buffer.from('ID3\u0004\u0000'), randomBytes(5000)]))
       else response.writeHead(404).end()
     })
@@ -190,6 +191,8 @@ describe('a .torrent on standard output, from standard input, from a URL, into a
       expect(verified.stdout).toBe('OK: all 11 pieces of 2 files match\n')
       expectCleanError(await runCli(['info', `${base}/ep1.mp3`]), new RegExp(`^seedcast: ${base}/ep1\\.mp3: not a torrent: it does not start with a bencoded dictionary`))
       expectCleanError(await runCli(['magnet', `${base}/gone.torrent`]), /cannot fetch .*gone\.torrent: HTTP 404/)
+      expectCleanError(await runCli(['info', `${base}/login`]), /\/login: not a torrent: it is an HTML or XML page \(give a \.torrent file\)$/)
+      expectCleanError(await runCli(['get', `${base}/login`, '-o', join(dir.path, 'got')]), /\/login: not a valid \.torrent \(not a torrent: it is an HTML or XML page\)/)
     } finally {
       server.close()
     }
