@@ -15,6 +15,8 @@ export const DEMO_BASE_URL = 'http://localhost:8080/'
 const DEMO_OWNER_EMAIL = 'demo@example.org'
 const DEMO_AUTHOR = 'The seedcast team'
 const NEVER_DELETES = 'the demo only replaces a demo show it made'
+/** The entries of a show folder (showPaths): all that removeDemoShow deletes. */
+const SHOW_ENTRIES = new Set(['show.json', 'episodes.json', 'public', '.seedcast'])
 
 export interface DemoOptions {
   /** Show folder to make; `.demo/show` by the CLI. */
@@ -86,10 +88,18 @@ async function existingDemoShow (dir: string, paths: ShowPaths): Promise<ShowCon
     }
     return config
   }
-  const entries = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+  const entries: string[] = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return []
     throw fileError(error, dir, 'read')
   })
+  // What an init cut before its last step (show.json) leaves: its own .seedcast/, no other
+  // entry than a show folder's, and no media yet. A first `npm start` stopped there is built again.
+  const leftOverByInit = entries.includes('.seedcast') && entries.every(entry => SHOW_ENTRIES.has(entry)) &&
+    (await readdir(paths.mediaDir).catch(() => [])).length === 0
+  if (leftOverByInit) {
+    await removeDemoShow(paths)
+    return undefined
+  }
   if (entries.length > 0) {
     throw new SeedcastError(`${dir} already holds files and no show; the demo is not built there`, { code: 'EEXIST', hint: 'choose a new or empty `dir`' })
   }

@@ -79,7 +79,10 @@ export async function initShow (dir: string, options: InitOptions): Promise<Init
   }
   // public/ is where the feeds, the web pages and the media go: an existing one (a website's
   // own public/ folder) had its index.html silently replaced by the show page.
-  const inPublic = await readdir(paths.publicDir).catch(() => [])
+  // Not when .seedcast/ is there and no media yet: that public/ is what an init cut before
+  // show.json left.
+  const cutInit = await exists(paths.stateDir) && (await readdir(paths.mediaDir).catch(() => [])).length === 0
+  const inPublic = cutInit ? [] : await readdir(paths.publicDir).catch(() => [])
   if (inPublic.length > 0) {
     throw new SeedcastError(`${paths.publicDir} already holds files (${inPublic.slice(0, 3).join(', ')}${inPublic.length > 3 ? ', ...' : ''}); the show's feeds and pages would replace them`, { code: 'EEXIST', hint: 'pick another folder for the show, or move public/ away first' })
   }

@@ -1,9 +1,9 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { runCli, runCliJson } from '../helpers/cli.js'
 import { tempDir } from '../helpers/tmp.js'
-import { BASE_URL, exists, fixture, readCatalogFile, readFeeds, tempShow, treeHash } from './publish-helpers.js'
+import { BASE_URL, exists, fixture, initFlags, readCatalogFile, readFeeds, tempShow, treeHash } from './publish-helpers.js'
 
 describe('seedcast episodes and feed build', () => {
   let tmp: { path: string, cleanup: () => Promise<void> }
@@ -167,6 +167,28 @@ describe('seedcast demo', () => {
     expect(elsewhere.code).toBe(1)
     expect(elsewhere.stderr).toMatch(/music already holds files and no show; the demo is not built there \(choose a new or empty --dir\)\n$/)
     expect(await readdir(music)).toEqual(['song.txt'])
+
+    // What an init cut before show.json leaves (a first `npm start` stopped early) is built again,
+    // and so is it by init.
+    const cutShort = async (name: string) => {
+      const folder = join(tmp.path, name)
+      await mkdir(join(folder, '.seedcast', 'tmp'), { recursive: true })
+      await mkdir(join(folder, 'public', 'media'), { recursive: true })
+      await writeFile(join(folder, 'public', 'cover.jpg'), 'half a cover')
+      await writeFile(join(folder, 'episodes.json'), '{"version": 1, "episodes": []}')
+      return folder
+    }
+    const cut = await cutShort('cut')
+    const resumed = await runCliJson(['demo', '--dir', cut])
+    expect(resumed.result.code, resumed.result.stderr).toBe(0)
+    expect((await readCatalogFile(cut)).episodes).toHaveLength(3)
+    const cutInit = await runCli(['init', await cutShort('cut-init'), ...initFlags])
+    expect(cutInit.code, cutInit.stderr).toBe(0)
+    // A show whose show.json was deleted keeps its media: neither demo nor init takes it over.
+    await rm(join(cut, 'show.json'))
+    expect((await runCli(['demo', '--dir', cut])).stderr).toMatch(/already holds files and no show/)
+    expect((await runCli(['init', cut, ...initFlags])).stderr).toMatch(/public already holds files/)
+    expect((await readCatalogFile(cut)).episodes).toHaveLength(3)
 
     // A demo rebuilt with --force keeps a file someone put beside it.
     const demo = join(tmp.path, 'demo')
