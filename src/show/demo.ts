@@ -2,7 +2,7 @@ import { access, readdir, rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { SeedcastError, fileError } from '../errors.js'
 import { SELF_TRACKER } from '../feed/trackers.js'
-import { initShow } from './init.js'
+import { initShow, leftByCutInit } from './init.js'
 import { readShowConfig } from './load.js'
 import { showPaths, type ShowPaths } from '../model/paths.js'
 import { publish, type PublishResult } from './publish.js'
@@ -92,11 +92,9 @@ async function existingDemoShow (dir: string, paths: ShowPaths): Promise<ShowCon
     if (error.code === 'ENOENT') return []
     throw fileError(error, dir, 'read')
   })
-  // What an init cut before its last step (show.json) leaves: its own .seedcast/, no other
-  // entry than a show folder's, and no media yet. A first `npm start` stopped there is built again.
-  const leftOverByInit = entries.includes('.seedcast') && entries.every(entry => SHOW_ENTRIES.has(entry)) &&
-    (await readdir(paths.mediaDir).catch(() => [])).length === 0
-  if (leftOverByInit) {
+  // A first `npm start` stopped before show.json was written is built again (nothing beside
+  // a show folder's own entries).
+  if (entries.every(entry => SHOW_ENTRIES.has(entry)) && await leftByCutInit(paths)) {
     await removeDemoShow(paths)
     return undefined
   }

@@ -6,7 +6,7 @@ import { readCover, type CoverImage } from './cover.js'
 import { placeholderCover } from './placeholder-cover.js'
 import { podcastGuid } from '../feed/guid.js'
 import { writeFeeds } from './feeds.js'
-import { showPaths } from '../model/paths.js'
+import { showPaths, type ShowPaths } from '../model/paths.js'
 import type { Catalog, ShowConfig } from '../model/show.js'
 import { checkShowFields, withoutUndefined, type ShowFieldOptions } from './show-fields.js'
 
@@ -79,10 +79,8 @@ export async function initShow (dir: string, options: InitOptions): Promise<Init
   }
   // public/ is where the feeds, the web pages and the media go: an existing one (a website's
   // own public/ folder) had its index.html silently replaced by the show page.
-  // Not when .seedcast/ is there and no media yet: that public/ is what an init cut before
-  // show.json left.
-  const cutInit = await exists(paths.stateDir) && (await readdir(paths.mediaDir).catch(() => [])).length === 0
-  const inPublic = cutInit ? [] : await readdir(paths.publicDir).catch(() => [])
+  // Not when that public/ is what an init cut before show.json left.
+  const inPublic = await leftByCutInit(paths) ? [] : await readdir(paths.publicDir).catch(() => [])
   if (inPublic.length > 0) {
     throw new SeedcastError(`${paths.publicDir} already holds files (${inPublic.slice(0, 3).join(', ')}${inPublic.length > 3 ? ', ...' : ''}); the show's feeds and pages would replace them`, { code: 'EEXIST', hint: 'pick another folder for the show, or move public/ away first' })
   }
@@ -99,6 +97,14 @@ export async function initShow (dir: string, options: InitOptions): Promise<Init
   const feeds = await writeFeeds(paths, config, catalog)
   await writeJsonAtomic(paths.showFile, config)
   return { dir: root, config, feeds, placeholderCover: !options.image && !options.cover }
+}
+
+/**
+ * Whether the show folder at `paths` holds what an init cut before its last step (show.json)
+ * leaves: its .seedcast/ (made first) and no media yet. demo and init build there again.
+ */
+export async function leftByCutInit (paths: ShowPaths): Promise<boolean> {
+  return !await exists(paths.showFile) && await exists(paths.stateDir) && (await readdir(paths.mediaDir).catch(() => [])).length === 0
 }
 
 async function exists (path: string): Promise<boolean> {
