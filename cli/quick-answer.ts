@@ -35,7 +35,14 @@ export interface PackageJson {
 export async function quickAnswer (argv: string[], root: string): Promise<boolean> {
   const packageText = readText(join(root, 'package.json'))
   const pjson = parseJson<PackageJson>(packageText)
-  if (!pjson || !canAnswer(pjson)) return false
+  if (!pjson) return false
+  // Scripts asked for JSON everywhere else; oclif's --version has no --json and prints its
+  // user agent line, so this answer is seedcast's own, whatever canAnswer says.
+  if (asksVersion(argv, pjson) && argv.includes('--json')) {
+    writeOut(JSON.stringify(versionFields(pjson)) + '\n')
+    return true
+  }
+  if (!canAnswer(pjson)) return false
   if (asksVersion(argv, pjson)) {
     writeOut(userAgent(pjson) + '\n')
     return true
@@ -120,6 +127,11 @@ export function canAnswer (pjson: PackageJson): boolean {
   const configHome = process.env.XDG_CONFIG_HOME || join(homedir(), '.config')
   if (existsSync(join(configHome, oclif.dirname ?? pjson.name, 'theme.json'))) return false
   return true
+}
+
+/** `seedcast --version --json`: what `--version` prints, as fields. */
+export function versionFields (pjson: PackageJson): { name: string, version: string, platform: string, arch: string, node: string } {
+  return { name: pjson.name, version: pjson.version, platform: process.platform, arch: arch() === 'ia32' ? 'x86' : arch(), node: process.version }
 }
 
 export function userAgent (pjson: PackageJson): string {

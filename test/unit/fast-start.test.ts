@@ -67,6 +67,16 @@ describe('the fast start (version and help without oclif\'s plugin loading)', ()
     }
   })
 
+  it('answers --version --json with the version as JSON fields, where oclif prints its plain line', () => {
+    const bin = spawnSync(process.execPath, [binPath, '--version', '--json'], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 })
+    const pjson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'))
+    expect(bin.status).toBe(0)
+    expect(JSON.parse(bin.stdout)).toEqual({ name: 'seedcast', version: pjson.version, platform: process.platform, arch: process.arch, node: process.version })
+    // The plain line says the same.
+    const plain = spawnSync(process.execPath, [binPath, '--version'], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 })
+    expect(plain.stdout).toBe(`seedcast/${pjson.version} ${process.platform}-${process.arch} node-${process.version}\n`)
+  })
+
   it('gives the same output and exit code through bin/run.js as through oclif, answered or not', () => {
     for (const args of [['--version'], ['create', '--help'], ['feed'], ['nosuch', '--help'], ['create']]) {
       const bin = spawnSync(process.execPath, [binPath, ...args], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 60_000 })
