@@ -20,7 +20,7 @@ import { commitCatalog, feedPaths, repairFeeds } from './feeds.js'
 import { loadShow, readCatalog, readCatalogForBuild, readShowConfig } from './load.js'
 import { withShowLock } from './lock.js'
 import { episodeFiles, type ShowPaths } from '../model/paths.js'
-import { claimReleased, placeFile, reserveSlug, sameBytesClaim, sweepLeftovers, tempPath } from './reservations.js'
+import { claimReleased, placeFile, reserveSlug, sameBytesClaim, sweepLeftovers, tempPath, type PendingClaim } from './reservations.js'
 import { slugify } from './slug.js'
 import { torrentUrlsFor } from './torrent-urls.js'
 import { urlsOf } from './episode-list.js'
@@ -220,7 +220,7 @@ const SAME_BYTES_WAIT_MS = 60_000
 async function claimSlug (dir: string, paths: ShowPaths, base: string, sha256: string, options: Pick<PublishOptions, 'onWaitForTwin' | 'signal'>): Promise<{ slug: string, release: () => Promise<void> } | { twin: Episode }> {
   const deadline = Date.now() + SAME_BYTES_WAIT_MS
   for (;;) {
-    const outcome: { slug: string, release: () => Promise<void> } | { twin: Episode } | { pending: { path: string, pid: number } } = await withShowLock(dir, async () => {
+    const outcome: { slug: string, release: () => Promise<void> } | { twin: Episode } | { pending: PendingClaim } = await withShowLock(dir, async () => {
       await sweepLeftovers(paths)
       const twin = (await readCatalog(paths)).episodes.find(episode => episode.sha256 === sha256)
       if (twin) return { twin }
@@ -230,7 +230,7 @@ async function claimSlug (dir: string, paths: ShowPaths, base: string, sha256: s
     })
     if (!('pending' in outcome)) return outcome
     options.onWaitForTwin?.(outcome.pending.pid)
-    await claimReleased(outcome.pending.path, outcome.pending.pid, Math.max(0, deadline - Date.now()), options.signal)
+    await claimReleased(outcome.pending, Math.max(0, deadline - Date.now()), options.signal)
   }
 }
 

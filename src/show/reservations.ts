@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { link, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -14,11 +15,13 @@ import { slugCandidates } from './slug.js'
 // show lock (see publish), so a stale claim is removed by one publisher only; a claim is
 // released by its owner without the lock.
 
-interface ClaimRecord { pid: number, sha256: string }
+// A claim also names itself (a random id): one process may publish several times at once
+// (the server's API), so its pid alone does not tell its claims apart.
+interface ClaimRecord { pid: number, sha256: string, id: string }
 
 async function readClaim (path: string): Promise<ClaimRecord> {
-  const [pid = '', sha256 = ''] = (await readFile(path, 'utf8').catch(() => '')).split('\n')
-  return { pid: Number(pid), sha256 }
+  const [pid = '', sha256 = '', id = ''] = (await readFile(path, 'utf8').catch(() => '')).split('\n')
+  return { pid: Number(pid), sha256, id }
 }
 
 async function claimantAlive (path: string): Promise<boolean> {
@@ -26,30 +29,36 @@ async function claimantAlive (path: string): Promise<boolean> {
   return pid === process.pid || processAlive(pid)
 }
 
+/** Another publisher's claim: where it is, who made it (pid) and which claim it is. */
+export interface PendingClaim { path: string, pid: number, id: string }
+
 /**
- * The claim of another live publisher whose media has these bytes (its path and pid), if any.
- * Publishing the same bytes twice at once must add one episode, under the first claim's
- * slug: were both to take a slug, the one committed second would find itself a duplicate
- * and free its slug, which may be the bare one, so the episode left would carry a number.
+ * The claim of another live publisher whose media has these bytes, if any: of another
+ * process, or of this one (two uploads to the server at once). The caller holds no claim
+ * when it asks. Publishing the same bytes twice at once must add one episode, under the
+ * first claim's slug: were both to take a slug, the one committed second would find itself
+ * a duplicate and free its slug, which may be the bare one, so the episode left would
+ * carry a number.
  */
-export async function sameBytesClaim (paths: ShowPaths, sha256: string): Promise<{ path: string, pid: number } | undefined> {
+export async function sameBytesClaim (paths: ShowPaths, sha256: string): Promise<PendingClaim | undefined> {
   for (const name of await readdir(paths.reservationsDir).catch(() => [])) {
     const path = join(paths.reservationsDir, name)
-    const { pid, sha256: claimed } = await readClaim(path)
-    if (claimed === sha256 && pid !== process.pid && processAlive(pid)) return { path, pid }
+    const { pid, sha256: claimed, id } = await readClaim(path)
+    if (claimed === sha256 && (pid === process.pid || processAlive(pid))) return { path, pid, id }
   }
   return undefined
 }
 
 /**
- * Waits until the claim `path` made by process `pid` is released or that process is gone;
- * false when it still stands after `timeoutMs` (a publisher stopped, not killed: the
- * caller goes on without it). A new claim of the same slug by another process is not it.
+ * Waits until `claim` is released or its process is gone; false when it still stands
+ * after `timeoutMs` (a publisher stopped, not killed: the caller goes on without it). A
+ * new claim of the same slug by another publisher is not it.
  */
-export async function claimReleased (path: string, pid: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+export async function claimReleased (claim: PendingClaim, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
-    if ((await readClaim(path)).pid !== pid || !processAlive(pid)) return true
+    const now = await readClaim(claim.path)
+    if (now.pid !== claim.pid || now.id !== claim.id || !processAlive(claim.pid)) return true
     await sleep(CLAIM_POLL_MS, undefined, { signal })
   }
   return false
@@ -93,7 +102,7 @@ export async function reserveSlug (paths: ShowPaths, base: string, sha256: strin
 async function createClaim (paths: ShowPaths, path: string, sha256: string): Promise<void> {
   const temp = tempPath(paths, 'claim')
   try {
-    await writeFile(temp, `${process.pid}\n${sha256}\n`)
+    await writeFile(temp, `${process.pid}\n${sha256}\n${randomUUID()}\n`)
     await link(temp, path)
   } finally {
     await rm(temp, { force: true })

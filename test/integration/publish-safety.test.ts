@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { loadShow } from '../../src/show/load.js'
+import { publish } from '../../src/show/publish.js'
 import { binPath, runCli, runCliJson } from '../helpers/cli.js'
 import { seededRandom } from '../helpers/prng.js'
 import { exists, mp3Variant, readFeeds, tempShow, torrentMatches } from './publish-helpers.js'
@@ -87,6 +88,30 @@ describe('publish safety', () => {
     } finally {
       other.kill()
     }
+  })
+
+  it('a publish waits for a claim of the same bytes made in its own process (two uploads to one server)', { timeout: 60_000 }, async () => {
+    const file = await mp3Variant(join(tmp.path, 'same.mp3'), 3)
+    const sha256 = createHash('sha256').update(await readFile(file)).digest('base64')
+    // Another publish of this process (the server's API), between its claim and its commit.
+    const claim = join(show, '.seedcast', 'reservations', 'episode-2-chapters-and-cover-art')
+    await mkdir(dirname(claim), { recursive: true })
+    await writeFile(claim, `${process.pid}\n${sha256}\nanother-upload\n`)
+    let waitedFor: number | undefined
+    let announced: () => void = () => {}
+    const waiting = new Promise<void>(resolve => { announced = resolve })
+    const publishing = publish(show, file, { onWaitForTwin: pid => { waitedFor = pid; announced() } })
+    // Settled by the wait, or by the publish ending without one (the old behaviour).
+    await Promise.race([waiting, publishing.then(() => undefined, () => undefined)])
+    // Before, a claim of its own pid was passed over: it took episode-…-2 at once.
+    expect(waitedFor).toBe(process.pid)
+    expect((await loadShow(show)).catalog.episodes).toEqual([])
+    // The other upload failed and released its claim: this one takes the bare slug.
+    await rm(claim)
+    const result = await publishing
+    expect(result.duplicate).toBe(false)
+    expect(result.episode.slug).toBe('episode-2-chapters-and-cover-art')
+    expect(await readdir(join(show, '.seedcast', 'reservations'))).toEqual([])
   })
 
   it('a claim for the same bytes whose publisher was killed does not hold a publish back', { timeout: 60_000 }, async () => {

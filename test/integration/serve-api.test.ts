@@ -10,6 +10,7 @@ import { serveShows, type RunningServer } from '../../src/server/serve.js'
 import type { Episode } from '../../src/model/show.js'
 import { runCliJson } from '../helpers/cli.js'
 import { tempDir } from '../helpers/tmp.js'
+import { mp3Variant } from './publish-helpers.js'
 import { fixture, makePublishedShow } from './serve-helpers.js'
 
 let tmp: Awaited<ReturnType<typeof tempDir>>
@@ -122,6 +123,23 @@ describe('the episodes API', () => {
     expect(removed.status).toBe(204)
     expect((await fetch(new URL(target.mediaPath, running.url))).status).toBe(404)
     expect(await (await fetch(new URL('rss.xml', running.url))).text()).not.toContain('Published over HTTP')
+  })
+})
+
+describe('the same upload sent twice at once (a double-clicked form)', () => {
+  it('publishes one episode under the bare slug; the other answer names it as a duplicate (5 pairs)', async () => {
+    // Before, the two uploads (one process) did not see each other's claim: about one pair
+    // in ten ended with its one episode under the slug <title>-2.
+    for (let pair = 1; pair <= 5; pair++) {
+      const media = await readFile(await mp3Variant(join(tmp.path, `twice-${pair}.mp3`), 40 + pair))
+      const answers = await Promise.all([1, 2].map(() => upload(media, 'twice.mp3', { title: `Sent twice ${pair}` })))
+      expect(answers.map(answer => answer.status).sort()).toEqual([200, 201])
+      const bodies = await Promise.all(answers.map(async answer => await answer.json() as { episode: Episode }))
+      expect(bodies.map(body => body.episode.slug)).toEqual([`sent-twice-${pair}`, `sent-twice-${pair}`])
+    }
+    const { episodes } = await (await fetch(api('/episodes'), { headers: auth() })).json() as { episodes: Episode[] }
+    expect(episodes.filter(episode => episode.title.startsWith('Sent twice')).map(episode => episode.slug).sort()).toEqual([1, 2, 3, 4, 5].map(pair => `sent-twice-${pair}`))
+    expect(await readdir(join(showDir, '.seedcast', 'reservations'))).toEqual([])
   })
 })
 
