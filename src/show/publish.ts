@@ -47,7 +47,8 @@ export interface PublishOptions extends EpisodeExtraOptions {
   /** Hashing progress in bytes. */
   onProgress?: (done: number, total: number) => void
   /**
-   * Called when another running publish (this process id) has claimed the same bytes:
+   * Called when another running publish (its process id: this process's own for another
+   * publish in it, as the server's API makes) has claimed the same bytes:
    * this one waits for it, then reports its episode as the duplicate, or goes on if it failed.
    */
   onWaitForTwin?: (pid: number) => void
