@@ -179,10 +179,30 @@ describe('simultaneous uTP dials between seedcast and libtorrent', () => {
       }
       expect((torrent.wires as any[]).filter(fromLibtorrent).map(wire => wire.remoteAddress)).toEqual(['127.0.0.2'])
       torrent.addPeer(`127.0.0.1:${port}`)
+      // What became of seedcast's dial, below the BitTorrent handshake: told in the story of a failure.
+      const dial: string[] = []
+      const dialled: any = torrent._peers.get(`127.0.0.1:${port}`)
+      const since = Date.now()
+      if (dialled?.type !== 'utpOutgoing') dial.push(`not dialled (${dialled?.type ?? 'no peer'})`)
+      dialled?.conn?.once('connect', () => {
+        dial.push(`uTP connected +${Date.now() - since} ms`)
+        // WebTorrent's own 'connect' listener ran first and made the wire.
+        dialled.wire?.once('handshake', () => dial.push(`handshake +${Date.now() - since} ms`))
+      })
+      dialled?.conn?.once('close', () => dial.push(`uTP closed +${Date.now() - since} ms`))
+      dialled?.conn?.once('error', (error: Error) => dial.push(`uTP error ${error.message}`))
+      // libtorrent answers the second connection's handshake when it gets to it: 2 to 480 ms
+      // here, seconds at load 7. So the round goes on once seedcast holds both wires; judged
+      // at "a quarter downloaded" alone, a late answer looked like a dial that never happened
+      // (libtorrent then listed only its own connection and had closed none).
+      for (const deadline = Date.now() + 30_000; opened.length < 2;) {
+        if (Date.now() > deadline) throw new Error(`round ${round}: seedcast's dial to 127.0.0.1:${port} not handshaken within 30 s: opened ${JSON.stringify(opened)}, seedcast's dial ${JSON.stringify(dial)}, libtorrent ${JSON.stringify(await libtorrent.status())}`)
+        await new Promise(resolve => setTimeout(resolve, 20))
+      }
 
       const settled = await statusUntil(() => libtorrent.status(), `round ${round}: libtorrent downloading`, s => s.downloaded >= SIZE / 4, 60_000)
       const ours = (torrent.wires as any[]).filter(fromLibtorrent)
-      const story = `round ${round}: libtorrent ${JSON.stringify(settled)}, seedcast ${JSON.stringify(ours.map(wire => `${wire.type} ${wire.remoteAddress}`))}, opened ${JSON.stringify(opened)}`
+      const story = `round ${round}: libtorrent ${JSON.stringify(settled)}, seedcast ${JSON.stringify(ours.map(wire => `${wire.type} ${wire.remoteAddress}`))}, opened ${JSON.stringify(opened)}, seedcast's dial ${JSON.stringify(dial)}`
       expect(opened, story).toEqual(['utpIncoming 127.0.0.2', 'utpOutgoing 127.0.0.1'])
       expect(ours.length, story).toBe(1)
       expect(settled.peers.filter(peer => !peer.connecting).length, story).toBe(1)
