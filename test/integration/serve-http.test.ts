@@ -117,9 +117,9 @@ describe('serving a show folder', () => {
     expect(stale.body.equals(await publicFile('rss.xml'))).toBe(true)
   })
 
-  it('refuses malformed, multiple and unsatisfiable bytes ranges with 416 and the size, and ignores other units', async () => {
+  it('refuses malformed and unsatisfiable bytes ranges with 416 and the size, and ignores other units and several ranges', async () => {
     const size = (await publicFile(mp3().mediaPath)).length
-    for (const range of ['bytes=0-1,5-9', 'bytes=9-5', 'bytes=abc', 'bytes=-', 'bytes=', `bytes=${size}-`, 'bytes=-0', 'bytes=99999999999999999999-']) {
+    for (const range of ['bytes=0-1,', 'bytes=9-5', 'bytes=abc', 'bytes=-', 'bytes=', `bytes=${size}-`, 'bytes=-0', 'bytes=99999999999999999999-']) {
       const response = await rawRequest(running.port, `/${mp3().mediaPath}`, { headers: { range } })
       expect(response.status, range).toBe(416)
       expect(response.headers['content-range'], range).toBe(`bytes */${size}`)
@@ -128,6 +128,11 @@ describe('serving a show folder', () => {
     const otherUnit = await rawRequest(running.port, `/${mp3().mediaPath}`, { headers: { range: 'items=0-5' } })
     expect(otherUnit.status).toBe(200)
     expect(otherUnit.body.equals(await publicFile(mp3().mediaPath))).toBe(true)
+    // Several ranges: the whole file (200), as nginx with max_ranges 1; a 416 gave the client nothing.
+    const several = await rawRequest(running.port, `/${mp3().mediaPath}`, { headers: { range: 'bytes=0-1,5-9' } })
+    expect(several.status).toBe(200)
+    expect(several.headers['content-range']).toBeUndefined()
+    expect(several.body.equals(await publicFile(mp3().mediaPath))).toBe(true)
   })
 
   it('sends CORS headers on every file and answers preflights', async () => {

@@ -19,13 +19,16 @@ describe('parseRange', () => {
     expect(parseRange('bytes=10-5000', 1000)).toEqual({ start: 10, end: 999 })
     expect(parseRange('BYTES=0-9', 1000)).toEqual({ start: 0, end: 9 })
   })
-  it('calls several, reversed or malformed ranges invalid, and ranges past the end unsatisfiable', () => {
-    for (const header of ['bytes=0-1,3-4', 'bytes=5-1', 'bytes=-', 'bytes=', 'bytes=a-b', 'bytes=0-1 junk', 'bytes=1234567890123456-', 'junk']) {
+  it('calls reversed or malformed ranges invalid, and ranges past the end unsatisfiable', () => {
+    for (const header of ['bytes=0-1,', 'bytes=0-1,x', 'bytes=,0-1', 'bytes=5-1', 'bytes=-', 'bytes=', 'bytes=a-b', 'bytes=0-1 junk', 'bytes=1234567890123456-', 'junk']) {
       expect(parseRange(header, 1000), header).toBe('invalid')
     }
     expect(parseRange('bytes=1000-', 1000)).toBe('unsatisfiable')
     expect(parseRange('bytes=-0', 1000)).toBe('unsatisfiable')
     expect(parseRange('bytes=0-', 0)).toBe('unsatisfiable')
+  })
+  it('ignores several well-formed ranges: the whole file, as nginx with max_ranges 1', () => {
+    for (const header of ['bytes=0-1,3-4', 'bytes=0-1, -5', 'BYTES=10-,0-0', 'bytes=0-1,5-1']) expect(parseRange(header, 1000), header).toBe('ignored')
   })
   it('ignores a range unit other than bytes (RFC 9110: a server MUST), whatever follows it', () => {
     for (const header of ['items=0-1', 'chars=0-1,5-9', ' pages = 3']) expect(parseRange(header, 1000), header).toBe('ignored')
