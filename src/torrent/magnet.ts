@@ -33,7 +33,7 @@ export function magnetURI (fields: MagnetFields): string {
 export interface ParsedMagnet extends MagnetFields {
   trackers: string[]
   webSeeds: string[]
-  /** Every `xs` (the first is `torrentUrl`). */
+  /** Every `xs` (`torrentUrl` is the first http(s) one). */
   torrentUrls: string[]
 }
 
@@ -91,7 +91,9 @@ export function parseMagnet (uri: string): ParsedMagnet {
     length,
     trackers: all('tr'),
     webSeeds: all('ws'),
-    torrentUrl: first('xs') ?? undefined,
+    // The first xs a client can fetch: `xs` may also name a content URN (urn:sha1:…), and
+    // a magnet may number every xs (`xs.1=`).
+    torrentUrl: all('xs').find(url => /^https?:\/\//i.test(url)),
     torrentUrls: all('xs')
   }
 }

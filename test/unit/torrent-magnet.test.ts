@@ -16,6 +16,15 @@ describe('parseMagnet', () => {
     expect(parseMagnet(magnetURI(fields))).toEqual({ ...fields, torrentUrls: [fields.torrentUrl] })
   })
 
+  it('takes the first http(s) xs as the .torrent URL, numbered or not, past content URNs', () => {
+    const url = 'https://example.com/t/ep.torrent'
+    const parsed = parseMagnet(`magnet:?xt=urn:btih:${hash}&xs=urn:sha1:PDAQRAOQQRYS76MRZJ33LK4MMVZBDSCL&xs.1=${encodeURIComponent(url)}`)
+    expect(parsed.torrentUrl).toBe(url)
+    expect(parsed.torrentUrls).toEqual(['urn:sha1:PDAQRAOQQRYS76MRZJ33LK4MMVZBDSCL', url])
+    expect(parseMagnet(`magnet:?xt=urn:btih:${hash}&xs.2=${encodeURIComponent(url)}`).torrentUrl).toBe(url)
+    expect(parseMagnet(`magnet:?xt=urn:btih:${hash}&xs=urn:sha1:PDAQRAOQQRYS76MRZJ33LK4MMVZBDSCL`).torrentUrl).toBeUndefined()
+  })
+
   it('accepts upper-case hex and base32 infohashes', () => {
     expect(parseMagnet(`magnet:?xt=urn:btih:${hash.toUpperCase()}`).infoHash).toBe(hash)
     // base32 of the same 20 bytes
