@@ -25,6 +25,30 @@ export function dropForbiddenCharacters (xml: string): string {
   return HAS_FORBIDDEN.test(xml) ? xml.replace(FORBIDDEN, '') : xml
 }
 
+// A character reference to a character XML 1.0 forbids (&#27;, &#x1B;) makes a document
+// ill-formed, yet fast-xml-parser (so feedsmith) decodes it: a hostile feed's title then
+// carried terminal escapes (ESC ]0;… sets the window title, ESC [2J clears the screen) into
+// the output of import, follow and episodes list, and into show.json. References to C1
+// controls (U+0080-U+009F, allowed by XML but CSI among them) and DEL go too: they are
+// controls in a terminal and text nowhere.
+const REFERENCE = /&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));/g
+
+function controlOrForbidden (code: number): boolean {
+  return (code < 0x20 && code !== 0x09 && code !== 0x0A && code !== 0x0D) || (code >= 0x7F && code <= 0x9F) ||
+    (code >= 0xD800 && code <= 0xDFFF) || code === 0xFFFE || code === 0xFFFF || code > 0x10FFFF
+}
+
+/**
+ * A feed or OPML document as read from elsewhere, made safe to parse: what XML 1.0 forbids
+ * dropped, as characters and as character references, with references to C1 controls.
+ */
+export function dropForbiddenInput (xml: string): string {
+  const kept = dropForbiddenCharacters(xml)
+  if (!kept.includes('&#')) return kept
+  return kept.replace(REFERENCE, (reference: string, hex: string | undefined, decimal: string | undefined) =>
+    controlOrForbidden(hex !== undefined ? parseInt(hex, 16) : Number(decimal)) ? '' : reference)
+}
+
 /** Escapes text for element content. */
 export function escapeText (value: string): string {
   const clean = HAS_FORBIDDEN.test(value) ? value.replace(FORBIDDEN, '') : value

@@ -197,6 +197,24 @@ describe('pollInterval', () => {
   })
 })
 
+describe('control characters from a feed', () => {
+  // What a hostile feed sends: references to ESC and BEL (XML 1.0 forbids them; parsers decode them).
+  const hostile = handWritten
+    .replace('<title> Radio Libre </title>', '<title>Radio &#x1b;]0;pwned&#x07;&#X1B;[31mLibre&#27;[0m &#x9b;2J&#8217;s &amp;#27; &#x1F600;</title>')
+    .replace('<title>Old one</title>', '<title>Old&#x1b;[2J one\u0001</title>')
+  it('drops references to C0 and C1 controls and raw forbidden characters, keeps every other reference', () => {
+    const feed = readPodcastFeed(hostile, { url: 'https://radio.example/feed' })
+    expect(feed.title).toBe('Radio ]0;pwned[31mLibre[0m 2J\u2019s &#27; \u{1F600}')
+    expect(feed.episodes.find(episode => episode.guid === 'https://radio.example/?p=1')!.title).toBe('Old[2J one')
+    // eslint-disable-next-line no-control-regex -- the point
+    expect(JSON.stringify(feed)).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|\\u00(0|1[^0]|7f|8|9)/i)
+  })
+  it('drops them from OPML titles too', () => {
+    const opml = '<?xml version="1.0"?><opml version="2.0"><head/><body><outline text="Bad&#x1b;[2J show" xmlUrl="https://x.example/f"/></body></opml>'
+    expect(readOpml(opml)).toEqual([{ url: 'https://x.example/f', title: 'Bad[2J show' }])
+  })
+})
+
 describe('OPML', () => {
   it('round-trips and flattens folders', () => {
     const written = writeOpml([{ url: 'https://a.example/feed', title: 'A & B' }, { url: 'https://b.example/rss' }])

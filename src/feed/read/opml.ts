@@ -1,5 +1,5 @@
 import { generateOpml } from '../feedsmith-writers.js'
-import { dropForbiddenCharacters } from '../xml-text.js'
+import { dropForbiddenCharacters, dropForbiddenInput } from '../xml-text.js'
 import { feedAddress } from './feed-address.js'
 import { parseOpml } from './feedsmith-readers.js'
 import { SeedcastError } from '../../errors.js'
@@ -26,7 +26,7 @@ interface OutlineLike {
 export function readOpml (xml: string, where = 'OPML file'): OpmlFeed[] {
   let opml: ReturnType<typeof parseOpml>
   try {
-    opml = parseOpml(xml)
+    opml = parseOpml(dropForbiddenInput(xml))
   } catch (err) {
     throw new SeedcastError(`${where}: not an OPML subscription list (${(err as Error).message.split('\n')[0]})`, { code: 'EBADOPML', hint: 'export the list from your podcast app as OPML' })
   }

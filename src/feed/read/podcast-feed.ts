@@ -1,6 +1,7 @@
 import type { AtomFeed, RssFeed } from 'feedsmith'
 import { parseFeed } from './feedsmith-readers.js'
 import { SeedcastError } from '../../errors.js'
+import { dropForbiddenInput } from '../xml-text.js'
 import { absoluteUrl, episodeMedia, sourceKind, type AlternateEnclosureLike } from './sources.js'
 import type { FeedEpisode, FeedLink, MediaFile, PodcastFeed } from './types.js'
 
@@ -26,7 +27,7 @@ export function readPodcastFeed (xml: string, options: ReadFeedOptions = {}): Po
   if (!xml.trim()) throw bad('the feed is empty')
   let parsed: ReturnType<typeof parseFeed>
   try {
-    parsed = parseFeed(xml)
+    parsed = parseFeed(dropForbiddenInput(xml))
   } catch (err) {
     const name = (err as Error).name
     if (name === 'DetectError' || /unrecognized/i.test((err as Error).message)) throw bad(`not a podcast feed (${looksLike(xml)})`)
