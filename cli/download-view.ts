@@ -2,6 +2,7 @@ import { Presets, SingleBar } from 'cli-progress'
 import type { DownloadEvent } from '../src/swarm/download/download.js'
 import { formatBytes } from '../src/torrent/format.js'
 import { jsonLine, warningLine } from './event-lines.js'
+import { printable } from './printable.js'
 
 export interface DownloadView { onEvent: (event: DownloadEvent) => void, stop: () => void }
 
@@ -33,7 +34,7 @@ export function barView (stream: NodeJS.WritableStream & { isTTY?: boolean }): D
         // Tracker hiccups are usually transient; the final error names the last one if it matters.
         case 'warning': if (event.kind !== 'swarm') warn(event.message); break
         case 'peer-banned': warn(`peer ${event.address} sent ${event.failedPieces} corrupt piece(s); disconnected and banned`); break
-        case 'metadata': name = event.name; break
+        case 'metadata': name = printable(event.name); break
         case 'progress': {
           if (!tty) break
           const payload = { name, done: formatBytes(event.downloaded), size: formatBytes(event.total), speed: formatBytes(event.speed), peers: event.peers, remaining: formatEta(event.etaSeconds) }

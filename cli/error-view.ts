@@ -1,5 +1,6 @@
 import { stripVTControlCharacters } from 'node:util'
 import { SeedcastError, type ErrorCode } from '../src/errors.js'
+import { printable } from './printable.js'
 
 /** How an error is shown: one line of text, or the `error` object of --json. */
 export interface ErrorView { message: string, hint?: string, code: ErrorCode, exitCode: number }
@@ -72,5 +73,5 @@ function failedFlags (error: Error): string | undefined {
 
 /** The one line a command prints on stderr for an error. */
 export function errorLine (view: ErrorView): string {
-  return `seedcast: ${view.message}${view.hint ? ` (${view.hint})` : ''}`
+  return printable(`seedcast: ${view.message}${view.hint ? ` (${view.hint})` : ''}`)
 }

@@ -1,6 +1,7 @@
 import type { SeedEvent, TorrentStatus } from '../src/swarm/seed/events.js'
 import { formatBytes } from '../src/torrent/format.js'
 import { jsonLine, warningLine } from './event-lines.js'
+import { printable } from './printable.js'
 
 export type SeedView = (event: SeedEvent) => void
 
@@ -27,8 +28,8 @@ function lineView (): SeedView {
   const line = (text: string) => process.stderr.write(text + '\n')
   return event => {
     if (event.event === 'started') line(`seeding ${event.torrents} torrent(s), peer port ${event.port}`)
-    else if (event.event === 'seeding') line(`  seeding ${event.name} (${formatBytes(event.length)}${event.resumed ? ', fast resume' : `, ${event.hashedPieces} pieces checked`})`)
-    else if (event.event === 'removed') line(`  stopped seeding ${event.name} (${event.reason})`)
+    else if (event.event === 'seeding') line(`  seeding ${printable(event.name)} (${formatBytes(event.length)}${event.resumed ? ', fast resume' : `, ${event.hashedPieces} pieces checked`})`)
+    else if (event.event === 'removed') line(`  stopped seeding ${printable(event.name)} (${event.reason})`)
     else if (event.event === 'warning') line(warningLine(event.message))
     else if (event.event === 'stopped') line(`stopped (${event.reason}), uploaded ${formatBytes(event.uploaded)}`)
   }
@@ -45,7 +46,7 @@ function tableView (): SeedView {
     const width = Math.min(40, Math.max(4, ...rows.map(t => t.name.length)))
     out.push(`${'NAME'.padEnd(width)}  PEERS      UP/S   UPLOADED  RATIO`)
     for (const t of rows) {
-      out.push(`${t.name.slice(0, width).padEnd(width)}  ${String(t.peers).padStart(5)}  ${formatBytes(t.uploadSpeed).padStart(8)}  ${formatBytes(t.uploaded).padStart(8)}  ${t.ratio.toFixed(2).padStart(5)}`)
+      out.push(`${printable(t.name).slice(0, width).padEnd(width)}  ${String(t.peers).padStart(5)}  ${formatBytes(t.uploadSpeed).padStart(8)}  ${formatBytes(t.uploaded).padStart(8)}  ${t.ratio.toFixed(2).padStart(5)}`)
     }
     if (torrents.length > rows.length) out.push(`… and ${torrents.length - rows.length} more`)
     // Move up over the previous table (warnings printed since stay above it) and clear to the end of the screen before redrawing.
@@ -56,7 +57,7 @@ function tableView (): SeedView {
     if (event.event === 'stats') draw(event.torrents)
     // Kept for the next redraw, so they land above the table instead of inside it.
     else if (event.event === 'warning') notes.push(warningLine(event.message))
-    else if (event.event === 'removed') notes.push(`stopped seeding ${event.name} (${event.reason})`)
+    else if (event.event === 'removed') notes.push(`stopped seeding ${printable(event.name)} (${event.reason})`)
     else if (event.event === 'started') process.stderr.write(`seeding ${event.torrents} torrent(s), peer port ${event.port}; Ctrl-C to stop\n`)
     else if (event.event !== 'seeding') lines(event)
   }

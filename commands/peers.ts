@@ -3,6 +3,7 @@ import { SeedcastCommand } from '../cli/base-command.js'
 import { SeedcastError } from '../src/errors.js'
 import { formatBytes } from '../src/torrent/format.js'
 import { findPeers } from '../src/swarm/peers.js'
+import { printable } from '../cli/printable.js'
 
 export default class Peers extends SeedcastCommand {
   static override summary = 'Show who is connected to a running seeder, by transport.'
@@ -32,7 +33,7 @@ A running seeder rewrites a status file in its state folder every second; this c
       throw new SeedcastError(`no running seeder is seeding ${args.torrent}`, { code: 'ENOTSEEDING', hint: 'start `seedcast seed`, or pass the same --state as the seeder' })
     }
     if (!this.jsonEnabled()) {
-      this.log(`${found.name} (${found.infoHash}): ${found.peers.length} peer${found.peers.length === 1 ? '' : 's'}, uploaded ${formatBytes(found.uploaded)}`)
+      this.log(`${printable(found.name)} (${found.infoHash}): ${found.peers.length} peer${found.peers.length === 1 ? '' : 's'}, uploaded ${formatBytes(found.uploaded)}`)
       const counts = Object.entries(found.byTransport)
       if (counts.length) this.log(`by transport: ${counts.map(([transport, count]) => `${transport} ${count}`).join(', ')}`)
       for (const peer of found.peers) {

@@ -10,6 +10,7 @@ import type { SeedSourceEvent } from '../src/follow/seed-sources.js'
 import { leaveOutUnusedModules } from '../src/swarm/lean-imports.js'
 import { keepWebAssemblyUnoptimised } from '../src/swarm/wasm-tiering.js'
 import { boundYoungGeneration } from '../src/swarm/young-garbage.js'
+import { printable } from '../cli/printable.js'
 
 /**
  * V8's new space at most (both semi-spaces). 16 MiB (what 84dd284's seeder mostly ran
@@ -115,7 +116,7 @@ function jsonLine (event: SeedSourceEvent): void {
 
 /** Fetching magnets and URLs, before the seeder starts: one line each on standard error. */
 function sourceLine (event: SeedSourceEvent): void {
-  if (event.event === 'fetching') process.stderr.write(`fetching ${event.name ?? event.input}…\n`)
-  else if (event.event === 'fetched') process.stderr.write(`got ${event.name} (${formatBytes(event.received)} received)\n`)
+  if (event.event === 'fetching') process.stderr.write(`fetching ${printable(event.name ?? event.input)}…\n`)
+  else if (event.event === 'fetched') process.stderr.write(`got ${printable(event.name)} (${formatBytes(event.received)} received)\n`)
   else process.stderr.write(`skipped: ${event.message}\n`)
 }

@@ -32,6 +32,8 @@ function expectCleanError (result: CliResult, message: RegExp): void {
   expect(lines[0]).toMatch(/^seedcast: /)
   expect(lines[0]).toMatch(message)
   expect(result.stderr).not.toMatch(/\n\s+at /)
+  // No terminal escape reaches the terminal, whatever the input quoted in the message.
+  expect(result.stderr.includes('\u001b'), result.stderr).toBe(false)
 }
 
 describe('seedcast create', () => {
@@ -270,6 +272,9 @@ describe('bad input: one clear line, non-zero exit, no stack trace', () => {
     ['truncated bencode', async ({ dir }) => { await writeFile(join(dir, 't.torrent'), 'd8:announce3:abc4:infod4:name'); return ['info', join(dir, 't.torrent')] }, /t\.torrent: truncated bencode/],
     ['wrongly typed bencode', async ({ dir }) => { await writeFile(join(dir, 't.torrent'), 'd4:infod4:namei5eee'); return ['info', join(dir, 't.torrent')] }, /invalid torrent: info\.name is not a string/],
     ['a bad magnet', async () => ['info', 'magnet:?xt=urn:btih:xyz'], /bad magnet link: "xyz" is not a 40-character hex/],
+    // Terminal escapes quoted from the argument are shown, not run (ESC ]0;…BEL sets the
+    // window title, ESC [2J clears the screen).
+    ['a magnet carrying terminal escapes', async () => ['info', 'magnet:?xt=urn:btih:%1B%5D0%3Bpwned%07%1B%5B2J'], /bad magnet link: "\uFFFD\]0;pwned\uFFFD\uFFFD\[2J" is not a 40-character hex/],
     ['a missing torrent for magnet', async ({ dir }) => ['magnet', join(dir, 'none.torrent')], /none\.torrent: no such file or directory/],
     // A wrong argument is refused after at most 64 MiB read (16 MiB for get), not read whole:
     // `info /dev/zero` read until the kernel killed it at 24 GiB.
