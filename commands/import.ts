@@ -2,6 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import { SeedcastCommand } from '../cli/base-command.js'
 import { progressBar } from '../cli/progress.js'
+import { printable } from '../cli/printable.js'
 import { StopSignals } from '../cli/stop-signals.js'
 import { parseSize } from '../src/follow/size.js'
 import { importFeed } from '../src/import/import-feed.js'
@@ -52,7 +53,7 @@ Then tell your old host to redirect the old feed URL to <base-url>rss.xml (or se
     const { args, flags } = await this.parse(Import)
     const json = this.jsonEnabled()
     const stop = new StopSignals()
-    const say = (line: string) => { if (!json) process.stderr.write(`${line}\n`) }
+    const say = (line: string) => { if (!json) process.stderr.write(`${printable(line)}\n`) }
     let bar: ReturnType<typeof progressBar> | undefined
     let current = ''
     const stopBar = () => { bar?.stop(); bar = undefined; current = '' }

@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core'
 import { SeedcastCommand } from '../cli/base-command.js'
+import { printable } from '../cli/printable.js'
 import { StopSignals } from '../cli/stop-signals.js'
 import { mirrorFeed } from '../src/follow/mirror.js'
 
@@ -52,7 +53,7 @@ Run it again (from cron) to add new episodes. Ctrl-C or SIGTERM stops cleanly (e
       dht: flags.dht,
       timeoutSeconds: flags.timeout,
       signal: stop.signal,
-      onEpisode: this.jsonEnabled() ? undefined : event => process.stderr.write(event.action === 'mirrored' ? `mirrored "${event.title}"\n` : `"${event.title}" failed: ${event.message}\n`)
+      onEpisode: this.jsonEnabled() ? undefined : event => process.stderr.write(printable(event.action === 'mirrored' ? `mirrored "${event.title}"` : `"${event.title}" failed: ${event.message}`) + '\n')
     })
     this.log(`${args.dir}: ${result.added.length} new episode(s), ${result.episodes} in the mirror${result.failed.length ? `, ${result.failed.length} failed` : ''}`)
     if (result.failed.length) process.exitCode = 1

@@ -3,6 +3,7 @@ import { setFlagsFromString } from 'node:v8'
 import { SeedcastCommand } from '../../cli/base-command.js'
 import { libraryFlag } from '../../cli/library-flag.js'
 import { jsonLine } from '../../cli/event-lines.js'
+import { printable } from '../../cli/printable.js'
 import { seedFlags, seedOptionsFromFlags } from '../../cli/seed-flags.js'
 import { seedView } from '../../cli/seed-view.js'
 import { exitSoonAfterStop, StopSignals } from '../../cli/stop-signals.js'
@@ -93,7 +94,8 @@ Seeds over TCP, uTP and WebRTC like \`seedcast seed\`, with its flags; \`seedcas
 }
 
 function textView (event: FollowEvent): void {
-  const line = (text: string) => process.stderr.write(text + '\n')
+  // Feed addresses, titles and hosts' error words come from elsewhere (cli/printable.ts).
+  const line = (text: string) => process.stderr.write(printable(text) + '\n')
   if (event.event === 'poll' && event.status === 'error') line(`${event.feed}: ${event.message}`)
   else if (event.event === 'moved') line(`${event.feed}: moved to ${event.to} (${event.why})`)
   else if (event.event === 'episode' && event.action === 'downloaded') line(`${event.feed}: got "${event.title}" (${formatBytes(event.length ?? 0)}, ${event.source === 'torrent' ? 'torrent' : 'HTTP'}${event.seed ? '' : ', not seeded: the license does not allow it'})`)
