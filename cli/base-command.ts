@@ -1,6 +1,7 @@
 import { Command } from '@oclif/core/command'
 import { ExitError } from '@oclif/core/errors'
 import { describeError, errorLine } from './error-view.js'
+import { printableLines } from './printable.js'
 
 /**
  * Base of every seedcast command: `--json` on every command, and errors turned into
@@ -19,6 +20,15 @@ export abstract class SeedcastCommand extends Command {
    * An instance field, not a static: oclif copies statics into the manifest.
    */
   protected optionFlags: Record<string, string> = {}
+
+  /**
+   * Human output: titles, names and addresses in it may come from elsewhere (an imported
+   * feed, a show.json written by an older version), so terminal controls are shown, not
+   * run (cli/printable.ts).
+   */
+  public override log (message = '', ...args: unknown[]): void {
+    super.log(typeof message === 'string' && args.length === 0 ? printableLines(message) : message, ...args)
+  }
 
   /** Where --json output, errors included, goes. */
   protected jsonStream: NodeJS.WritableStream = process.stdout

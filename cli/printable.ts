@@ -10,3 +10,11 @@ const CONTROLS = /[\u0000-\u001F\u007F-\u009F]/g
 export function printable (text: string): string {
   return text.replace(CONTROLS, '\uFFFD')
 }
+
+// eslint-disable-next-line no-control-regex -- as above
+const CONTROLS_BUT_LINES = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g
+
+/** As printable, for several lines of output: newlines and tabs stay. */
+export function printableLines (text: string): string {
+  return text.replace(CONTROLS_BUT_LINES, '\uFFFD')
+}

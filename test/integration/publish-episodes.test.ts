@@ -26,6 +26,23 @@ describe('seedcast episodes and feed build', () => {
     expect(text.stdout).toMatch(/2026-11-01 {2}episode-1-introduction-to-seedcast {2}0:34 {2}Episode 1: Introduction to seedcast/)
   })
 
+  it('prints titles with terminal controls shown, not run (a catalog an older import wrote from a hostile feed)', async () => {
+    const catalog = await readCatalogFile(show)
+    catalog.episodes[0]!.title = 'Evil \u001b]0;pwned\u0007\u001b[2J title'
+    await writeFile(join(show, 'episodes.json'), JSON.stringify(catalog, null, 2))
+    for (const args of [['episodes', 'list', '--show', show], ['episodes', 'show', catalog.episodes[0]!.slug, '--show', show]]) {
+      const text = await runCli(args)
+      expect(text.code, text.stderr).toBe(0)
+      expect(text.stdout).toContain('Evil \uFFFD]0;pwned\uFFFD\uFFFD[2J title')
+      expect(text.stdout.includes('\u001b'), args.join(' ')).toBe(false)
+      // Lines stay lines.
+      expect(text.stdout.split('\n').length).toBeGreaterThan(2)
+    }
+    // --json keeps the text as it is (JSON escapes it).
+    const json = await runCliJson(['episodes', 'list', '--show', show])
+    expect(json.json.episodes.map((episode: { title: string }) => episode.title)).toContain('Evil \u001b]0;pwned\u0007\u001b[2J title')
+  })
+
   it('shows one episode by slug or guid with its URLs', async () => {
     const bySlug = await runCliJson(['episodes', 'show', first.slug, '--show', show])
     expect(bySlug.json.episode).toEqual(first)
