@@ -4,13 +4,16 @@
  * otherwise lines on standard error, standard output staying free for results (or, with
  * `get --stdout`, for the file).
  */
+import { printable } from './printable.js'
+
 export function jsonLine (value: unknown, stream: NodeJS.WritableStream = process.stdout): void {
   stream.write(JSON.stringify(value) + '\n')
 }
 
 /** The one form of a warning on standard error. */
 export function warningLine (message: string): string {
-  return `seedcast: warning: ${message}`
+  // Warnings quote trackers' failure reasons and peers' and hosts' words (cli/printable.ts).
+  return printable(`seedcast: warning: ${message}`)
 }
 
 export function printWarning (message: string, stream: NodeJS.WritableStream = process.stderr): void {

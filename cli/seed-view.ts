@@ -25,11 +25,12 @@ export function seedView (options: SeedViewOptions): SeedView {
 }
 
 function lineView (): SeedView {
-  const line = (text: string) => process.stderr.write(text + '\n')
+  // Torrent names and warnings come from elsewhere (cli/printable.ts).
+  const line = (text: string) => process.stderr.write(printable(text) + '\n')
   return event => {
     if (event.event === 'started') line(`seeding ${event.torrents} torrent(s), peer port ${event.port}`)
-    else if (event.event === 'seeding') line(`  seeding ${printable(event.name)} (${formatBytes(event.length)}${event.resumed ? ', fast resume' : `, ${event.hashedPieces} pieces checked`})`)
-    else if (event.event === 'removed') line(`  stopped seeding ${printable(event.name)} (${event.reason})`)
+    else if (event.event === 'seeding') line(`  seeding ${event.name} (${formatBytes(event.length)}${event.resumed ? ', fast resume' : `, ${event.hashedPieces} pieces checked`})`)
+    else if (event.event === 'removed') line(`  stopped seeding ${event.name} (${event.reason})`)
     else if (event.event === 'warning') line(warningLine(event.message))
     else if (event.event === 'stopped') line(`stopped (${event.reason}), uploaded ${formatBytes(event.uploaded)}`)
   }
