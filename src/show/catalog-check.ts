@@ -5,7 +5,7 @@ import { extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { writeAtomicParts } from '../atomic.js'
 import { episodeHash, type EpisodeHashes } from '../feed/episode-hash.js'
-import { readWholeFile } from '../whole-file.js'
+import { withWholeFile } from '../whole-file.js'
 import type { CatalogLayout, CatalogPrefix } from './catalog-prefix.js'
 import type { ShowPaths } from '../model/paths.js'
 import type { Catalog, Episode } from '../model/show.js'
@@ -63,7 +63,7 @@ function schemaFingerprint (): string {
 /** Hashes of entries checked before under this schema, and the catalog's recorded layout; none when the file is missing, torn or from another schema. */
 export async function readCheckedHashes (paths: ShowPaths): Promise<KnownEntries> {
   try {
-    const stored = JSON.parse((await readWholeFile(join(paths.stateDir, CHECKED_FILE))).toString()) as Partial<StoredChecks>
+    const stored = await withWholeFile(join(paths.stateDir, CHECKED_FILE), bytes => JSON.parse(bytes.toString()) as Partial<StoredChecks>)
     const list = stored.hashes === 'prefix' ? stored.prefix?.raw : stored.hashes
     if (stored.schema !== schemaFingerprint() || !Array.isArray(list)) return { hashes: new Set() }
     const hashes = new Set(list.filter(hash => typeof hash === 'string'))

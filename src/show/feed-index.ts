@@ -4,7 +4,7 @@ import { writeAtomicParts, type FileSpan, type WrittenFile } from '../atomic.js'
 import type { FeedItemIndex, PreviousFeeds } from '../feed/item-reuse.js'
 import { FEED_NAMES } from '../feed/render.js'
 import type { ShowPaths } from '../model/paths.js'
-import { readWholeFile } from '../whole-file.js'
+import { withWholeFile } from '../whole-file.js'
 
 // The feeds' item index as kept in .seedcast/feed-items.json, bound to the feed files it
 // describes: the next build copies their unchanged items (src/feed/item-reuse.ts).
@@ -29,7 +29,7 @@ interface StoredFeedIndex extends FeedItemIndex {
  * written. The caller closes the files.
  */
 export async function previousFeeds (paths: ShowPaths): Promise<PreviousFeeds | undefined> {
-  const stored = await readWholeFile(paths.feedIndexFile).then(bytes => JSON.parse(bytes.toString()) as StoredFeedIndex).catch(() => undefined)
+  const stored = await withWholeFile(paths.feedIndexFile, bytes => JSON.parse(bytes.toString()) as StoredFeedIndex).catch(() => undefined)
   if (!stored?.files) return undefined
   const files = await Promise.all(FEED_NAMES.map(async name => {
     const recorded = stored.files[name]

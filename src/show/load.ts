@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises'
-import { readWholeFile } from '../whole-file.js'
+import { readWholeFile, withWholeFile } from '../whole-file.js'
 import type * as z from '../model/zod.js'
 import { SeedcastError, fileError } from '../errors.js'
 import { showPaths, type ShowPaths } from '../model/paths.js'
@@ -45,10 +45,14 @@ export async function readCatalogForBuild (paths: ShowPaths): Promise<{ catalog:
 }
 
 async function readCheckedCatalog (paths: ShowPaths): Promise<{ checks: CheckedCatalog, known: KnownEntries }> {
-  const [bytes, known] = await Promise.all([readShowBytes(paths.catalogFile, () => missingCatalog(paths)), readCheckedHashes(paths)])
-  // In seedcast's own layout the catalog is parsed entry by entry (catalog-prefix.ts), else whole.
-  const layout = catalogLayout(bytes, known.prefix)
-  const raw = layout ? { version: 1, episodes: layout.entries } : parseJson(bytes.toString(), 'episodes.json')
+  const knownRead = readCheckedHashes(paths)
+  // The catalog's bytes are only parsed: read into a kept buffer (withWholeFile).
+  const { raw, layout, known } = await withShowBytes(paths.catalogFile, () => missingCatalog(paths), async bytes => {
+    const known = await knownRead
+    // In seedcast's own layout the catalog is parsed entry by entry (catalog-prefix.ts), else whole.
+    const layout = catalogLayout(bytes, known.prefix)
+    return { known, layout, raw: layout ? { version: 1, episodes: layout.entries } : parseJson(bytes.toString(), 'episodes.json') }
+  })
   return { checks: checkCatalog(raw, known, 'episodes.json', layout), known }
 }
 
@@ -81,10 +85,19 @@ async function readJsonFile (path: string, fileName: string, missing: () => Seed
 }
 
 async function readShowBytes (path: string, missing: () => SeedcastError): Promise<Buffer> {
-  return readWholeFile(path).catch(error => {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw missing()
-    throw fileError(error, path, 'read')
+  return readWholeFile(path).catch(error => { throw readError(error, path, missing) })
+}
+
+/** withWholeFile with readShowBytes's errors for the read; what `use` throws is thrown as it is. */
+async function withShowBytes<T> (path: string, missing: () => SeedcastError, use: (bytes: Buffer) => Promise<T>): Promise<T> {
+  let read = false
+  return withWholeFile(path, bytes => { read = true; return use(bytes) }).catch(error => {
+    throw read ? error : readError(error, path, missing)
   })
+}
+
+function readError (error: unknown, path: string, missing: () => SeedcastError): Error {
+  return (error as NodeJS.ErrnoException).code === 'ENOENT' ? missing() : fileError(error, path, 'read')
 }
 
 function parseJson (raw: string, fileName: string): unknown {

@@ -81,6 +81,17 @@ describe('site page records', () => {
     expect(await readPageRecords(file)).toEqual({ shared: 'shared', pages, lines: 5 })
   })
 
+  it('reads records whose text is past ASCII, and a log of its header alone', async () => {
+    const file = await recordsFile()
+    const pages = new Map([['episode-1', { key: 'k1 - -', listed: '<li>Épisode №1 — “quoted” 🎧</li>' }], ['episode-2', record(2)]])
+    await savePageRecords(file, 'shared', pages, await readPageRecords(file))
+    expect(await readPageRecords(file)).toEqual({ shared: 'shared', pages, lines: 2 })
+    // Read in place, the bytes lent are given back as they were: a second read finds the same.
+    expect(await readPageRecords(file)).toEqual({ shared: 'shared', pages, lines: 2 })
+    await writeFile(file, 'seedcast site-pages 2 shared\n')
+    expect(await readPageRecords(file)).toEqual({ shared: 'shared', pages: new Map(), lines: 0 })
+  })
+
   it('reads a damaged or foreign file as no records', async () => {
     const file = await recordsFile()
     await savePageRecords(file, 'shared', records(3), await readPageRecords(file))
