@@ -52,7 +52,7 @@ async function writeOutputs (paths: ShowPaths, config: ShowConfig, catalog: Cata
   // while the pages are worked out on this thread, and their fsyncs overlap.
   const [feeds] = await Promise.all([
     writeFeedFiles(paths, config, catalog, hashes, published, reads.feeds),
-    writeSite(paths, config, catalog, { hashes, published: published.map(entry => entry.episode) })
+    writeSite(paths, config, catalog, { hashes, published: published.map(entry => entry.episode), reads: reads.site })
   ])
   return feeds
 }
@@ -173,14 +173,24 @@ export async function commitConfig (paths: ShowPaths, config: ShowConfig, catalo
 /**
  * Feeds from an unchanged catalog, after bringing the torrents in line with show.json
  * (which may have been edited by hand); clears the stale marker once all is written.
- * `hashes`: the entries' hashes when the catalog is exactly as loaded.
+ * `hashes`: the entries' hashes when the catalog is exactly as loaded. `alongside`: another
+ * write of the lock holder's, done while the feeds are written (and awaited, failed or not).
  */
-async function rebuildFeeds (paths: ShowPaths, config: ShowConfig, catalog: Catalog, hashes?: EpisodeHashes, reads?: BuildReads): Promise<{ feeds: Record<string, string>, torrents: string[], rendered: number }> {
+async function rebuildFeeds (paths: ShowPaths, config: ShowConfig, catalog: Catalog, hashes?: EpisodeHashes, reads?: BuildReads, alongside?: () => Promise<void>): Promise<{ feeds: Record<string, string>, torrents: string[], rendered: number }> {
   await sweepWriteLeftovers(paths)
   const torrents = await syncTorrentUrlsIfChanged(paths, config, catalog)
-  const { feeds, rendered } = await writeFeedsCounting(paths, config, catalog, hashes, reads)
+  const writing = writeFeedsCounting(paths, config, catalog, hashes, reads)
+  // Started after the sweep (which would take its temp file for a killed writer's), and at the
+  // next turn of the event loop: once this thread has rendered the feeds and started their writes.
+  const beside = alongside ? new Promise(resolve => setImmediate(resolve)).then(alongside) : undefined
+  let written: Awaited<typeof writing>
+  try {
+    written = await writing
+  } finally {
+    await beside
+  }
   await clearStaleMarker(paths)
-  return { feeds, torrents, rendered }
+  return { feeds: written.feeds, torrents, rendered: written.rendered }
 }
 
 async function clearStaleMarker (paths: ShowPaths): Promise<void> {
@@ -238,11 +248,12 @@ export async function buildFeeds (dir: string): Promise<BuiltFeeds> {
     let loaded!: Awaited<ReturnType<typeof loadShowForBuild>>
     try {
       loaded = await loadShowForBuild(dir)
-      built = await rebuildFeeds(loaded.paths, loaded.config, loaded.catalog, loaded.checks.hashes, reads)
+      // The record of the checked catalog is about the catalog alone, whatever becomes of the
+      // feeds: written while they are, not after them.
+      built = await rebuildFeeds(loaded.paths, loaded.config, loaded.catalog, loaded.checks.hashes, reads, () => saveCheckedHashes(loaded.paths, loaded.checks, loaded.known))
     } finally {
       await reads.settle()
     }
-    await saveCheckedHashes(loaded.paths, loaded.checks, loaded.known)
     const { catalog } = loaded
     const { feeds, torrents, rendered } = built
     // isScheduled and nextScheduledDate in one pass: each date parsed once.

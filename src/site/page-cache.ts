@@ -89,6 +89,18 @@ export function episodePageKey (episodeHash: string, chaptersStamp: string, tran
   return `${episodeHash} ${chaptersStamp} ${transcriptStamp}`
 }
 
+/** True when `key` is episodePageKey(episodeHash, chaptersStamp, transcriptStamp), without making that key. */
+export function isPageKey (key: string, episodeHash: string, chaptersStamp: string, transcriptStamp: string): boolean {
+  const chapters = episodeHash.length + 1
+  const transcript = chapters + chaptersStamp.length + 1
+  return key.length === transcript + transcriptStamp.length &&
+    key.startsWith(episodeHash) && key.charCodeAt(chapters - 1) === SPACE &&
+    key.startsWith(chaptersStamp, chapters) && key.charCodeAt(transcript - 1) === SPACE &&
+    key.startsWith(transcriptStamp, transcript)
+}
+
+const SPACE = 0x20
+
 const sampleEpisode: Episode = {
   slug: 'sample',
   guid: 'sample',
