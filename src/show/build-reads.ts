@@ -24,7 +24,7 @@ export function startBuildReads (paths: ShowPaths): BuildReads {
     feeds,
     site,
     settle: async () => {
-      await Promise.all([site.records, site.pageDirs])
+      await Promise.all([site.records, site.pageDirs, site.close()])
       const previous = await feeds
       if (previous) await Promise.all(Object.values(previous.feeds).map(feed => (feed as FileSpan).file.close()))
     }

@@ -32,8 +32,18 @@ export async function writeFeeds (paths: ShowPaths, config: ShowConfig, catalog:
   return (await writeFeedsCounting(paths, config, catalog)).feeds
 }
 
+/** What a build wrote: the feeds' paths, how many items were rendered and how many copied, and which episodes were out at the time it took. */
+interface WrittenOutputs {
+  feeds: Record<string, string>
+  rendered: number
+  reused: number
+  /** Episodes in the feeds (published at `now`, ms since the epoch): the others are drafts or scheduled. */
+  published: number
+  now: number
+}
+
 /** writeFeeds, also saying how many items were rendered and how many copied. */
-async function writeFeedsCounting (paths: ShowPaths, config: ShowConfig, catalog: Catalog, loadedHashes?: EpisodeHashes, early?: BuildReads): Promise<{ feeds: Record<string, string>, rendered: number, reused: number }> {
+async function writeFeedsCounting (paths: ShowPaths, config: ShowConfig, catalog: Catalog, loadedHashes?: EpisodeHashes, early?: BuildReads): Promise<WrittenOutputs> {
   const reads = early ?? startBuildReads(paths)
   try {
     return await writeOutputs(paths, config, catalog, reads, loadedHashes)
@@ -42,19 +52,20 @@ async function writeFeedsCounting (paths: ShowPaths, config: ShowConfig, catalog
   }
 }
 
-async function writeOutputs (paths: ShowPaths, config: ShowConfig, catalog: Catalog, reads: BuildReads, loadedHashes?: EpisodeHashes): Promise<{ feeds: Record<string, string>, rendered: number, reused: number }> {
+async function writeOutputs (paths: ShowPaths, config: ShowConfig, catalog: Catalog, reads: BuildReads, loadedHashes?: EpisodeHashes): Promise<WrittenOutputs> {
   // Once per build: the feeds' item index and the site's page records are both keyed by them.
   const hashes = loadedHashes ?? episodeHashes(catalog.episodes)
   // The published episodes, newest first: the feeds' items and the site's pages, each date parsed once.
-  const published = publishedEpisodes(config, catalog.episodes)
+  const now = new Date()
+  const published = publishedEpisodes(config, catalog.episodes, now)
   // The feeds and the pages at the same time: each write is atomic on its own, the feeds'
   // reads, writes and fsyncs (25 MiB for a show of 5,000 episodes) run in the thread pool
   // while the pages are worked out on this thread, and their fsyncs overlap.
-  const [feeds] = await Promise.all([
+  const [{ feeds, rendered, reused }] = await Promise.all([
     writeFeedFiles(paths, config, catalog, hashes, published, reads.feeds),
     writeSite(paths, config, catalog, { hashes, published: published.map(entry => entry.episode), reads: reads.site })
   ])
-  return feeds
+  return { feeds, rendered, reused, published: published.length, now: now.getTime() }
 }
 
 /** The four feeds, each written only when its bytes change, and their item index. */
@@ -176,7 +187,7 @@ export async function commitConfig (paths: ShowPaths, config: ShowConfig, catalo
  * `hashes`: the entries' hashes when the catalog is exactly as loaded. `alongside`: another
  * write of the lock holder's, done while the feeds are written (and awaited, failed or not).
  */
-async function rebuildFeeds (paths: ShowPaths, config: ShowConfig, catalog: Catalog, hashes?: EpisodeHashes, reads?: BuildReads, alongside?: () => Promise<void>): Promise<{ feeds: Record<string, string>, torrents: string[], rendered: number }> {
+async function rebuildFeeds (paths: ShowPaths, config: ShowConfig, catalog: Catalog, hashes?: EpisodeHashes, reads?: BuildReads, alongside?: () => Promise<void>): Promise<WrittenOutputs & { torrents: string[] }> {
   await sweepWriteLeftovers(paths)
   const torrents = await syncTorrentUrlsIfChanged(paths, config, catalog)
   const writing = writeFeedsCounting(paths, config, catalog, hashes, reads)
@@ -190,7 +201,7 @@ async function rebuildFeeds (paths: ShowPaths, config: ShowConfig, catalog: Cata
     await beside
   }
   await clearStaleMarker(paths)
-  return { feeds: written.feeds, torrents, rendered: written.rendered }
+  return { ...written, torrents }
 }
 
 async function clearStaleMarker (paths: ShowPaths): Promise<void> {
@@ -255,25 +266,25 @@ export async function buildFeeds (dir: string): Promise<BuiltFeeds> {
       await reads.settle()
     }
     const { catalog } = loaded
-    const { feeds, torrents, rendered } = built
-    // isScheduled and nextScheduledDate in one pass: each date parsed once.
-    const now = Date.now()
+    const { feeds, torrents, rendered, published, now } = built
+    // The episodes neither drafts nor in the feeds are scheduled: their dates are parsed (for the
+    // next one) only when there are any, not the 5,000 dates of a long show at every build.
     let drafts = 0
-    let scheduled = 0
+    for (const episode of catalog.episodes) if (episode.draft) drafts++
+    const scheduled = catalog.episodes.length - drafts - published
     let next: number | undefined
-    for (const episode of catalog.episodes) {
-      if (episode.draft) { drafts++; continue }
-      const at = Date.parse(episode.pubDate)
-      if (at > now) {
-        scheduled++
-        if (next === undefined || at < next) next = at
+    if (scheduled > 0) {
+      for (const episode of catalog.episodes) {
+        if (episode.draft) continue
+        const at = Date.parse(episode.pubDate)
+        if (at > now && (next === undefined || at < next)) next = at
       }
     }
     return {
       feeds,
       torrents,
       episodes: catalog.episodes.length,
-      published: catalog.episodes.length - drafts - scheduled,
+      published,
       scheduled,
       ...(next !== undefined ? { nextScheduled: new Date(next).toISOString() } : {}),
       rendered

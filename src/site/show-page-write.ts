@@ -29,14 +29,31 @@ export interface ShowPageRecord {
   digest: string
 }
 
+/** The last build's show page: its record, and the page open for reading when it is still the file recorded. */
+export interface PreviousShowPage {
+  record?: ShowPageRecord
+  file?: FileHandle
+}
+
+/**
+ * The record and the page it describes, opened: what writeShowPage reads before it writes, read
+ * as soon as a build holds the lock (build-reads.ts) rather than in a thread pool then busy with
+ * the feeds. Whoever calls it closes the file (writeShowPage does).
+ */
+export async function previousShowPage (path: string, recordFile: string): Promise<PreviousShowPage> {
+  const record = await readRecord(recordFile)
+  const file = record ? await openIfRecorded(path, record) : undefined
+  return { ...(record ? { record } : {}), ...(file ? { file } : {}) }
+}
+
 /**
  * Writes the show page at `path`: `around` is the page around its older-episode lines
  * (showPageAround), `lines` the lines; written (temp file, fsync, rename) only when its bytes
- * change, and recorded in `recordFile` for the next build.
+ * change, and recorded in `recordFile` for the next build. `early`: previousShowPage of the
+ * same files, when the caller started it already; its file is closed here.
  */
-export async function writeShowPage (path: string, recordFile: string, around: [string, string], lines: readonly string[]): Promise<void> {
-  const record = await readRecord(recordFile)
-  const previous = record ? await openIfRecorded(path, record) : undefined
+export async function writeShowPage (path: string, recordFile: string, around: [string, string], lines: readonly string[], early?: Promise<PreviousShowPage>): Promise<void> {
+  const { record, file: previous } = await (early ?? previousShowPage(path, recordFile))
   try {
     // The digest runs from the last line up, so the last build's lines (this build's last
     // `count`) are checked on the way to the digest of all of them, in one pass.

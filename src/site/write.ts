@@ -15,7 +15,7 @@ import { episodePageKey, folderStamps, isPageKey, sharedPageKey, type PageRecord
 import { readPageRecords, savePageRecords, type PageRecords } from './page-records.js'
 import { findPlayerBuild, installPlayer } from './player-assets.js'
 import { olderItem, renderShowPage, showPageAround } from './show-page.js'
-import { pageBytes, writeShowPage } from './show-page-write.js'
+import { pageBytes, previousShowPage, writeShowPage, type PreviousShowPage } from './show-page-write.js'
 
 export interface WriteSiteOptions {
   /** Folder of the built player (dist/web); default: the one `npm run build` made, if any. */
@@ -38,12 +38,19 @@ export interface WriteSiteOptions {
 export interface SiteReads {
   records: Promise<PageRecords>
   pageDirs: Promise<string[]>
+  /** The last show page and its record (show-page-write.ts); its file is closed by writeSite, or by close() if writeSite never runs. */
+  showPage: Promise<PreviousShowPage>
+  /** Closes what was opened and not used; for a caller whose build stopped before writeSite (closing twice is harmless). */
+  close: () => Promise<void>
 }
 
 export function startSiteReads (paths: ShowPaths): SiteReads {
+  const showPage = previousShowPage(join(paths.publicDir, PAGE), paths.showPageFile).catch(() => ({}) as PreviousShowPage)
   return {
     records: readPageRecords(paths.sitePagesFile),
-    pageDirs: readdir(join(paths.publicDir, EPISODES)).catch(() => [] as string[])
+    pageDirs: readdir(join(paths.publicDir, EPISODES)).catch(() => [] as string[]),
+    showPage,
+    close: async () => { await (await showPage).file?.close() }
   }
 }
 
@@ -79,6 +86,15 @@ const PAGE_LEFTOVER = /^(?:index\.html\.\d+|seedcast-sw\.js\.\d+\.tmp)$/
 export async function writeSite (paths: ShowPaths, config: ShowConfig, catalog: Catalog, options: WriteSiteOptions = {}): Promise<WrittenSite> {
   // Newest first, in the feeds' order; scheduled episodes (dated in the future) get their page when the feeds get their item.
   const reads = options.reads ?? startSiteReads(paths)
+  try {
+    return await writePages(paths, config, catalog, options, reads)
+  } finally {
+    // The last show page, opened for writeShowPage: closed when no page of this build used it.
+    await reads.close()
+  }
+}
+
+async function writePages (paths: ShowPaths, config: ShowConfig, catalog: Catalog, options: WriteSiteOptions, reads: SiteReads): Promise<WrittenSite> {
   const now = new Date()
   const published = options.published ?? sortNewestFirst(catalog.episodes.filter(episode => !episode.draft && !isScheduled(episode, now)))
   const build = await findPlayerBuild(options.playerDir)
@@ -132,7 +148,7 @@ export async function writeSite (paths: ShowPaths, config: ShowConfig, catalog: 
   // The show page beside the episode pages: their fsyncs overlap.
   const showPage = join(paths.publicDir, PAGE)
   await Promise.all([
-    writeShow(showPage, paths.showPageFile, model, episode => fresh.get(episode.slug)?.listed ?? olderItem(config, episode)),
+    writeShow(showPage, paths.showPageFile, model, episode => fresh.get(episode.slug)?.listed ?? olderItem(config, episode), reads.showPage),
     ...Array.from({ length: Math.min(PAGE_WRITERS, stale.length) }, writer)
   ])
 
@@ -172,9 +188,9 @@ async function writeIfChanged (path: string, html: string): Promise<void> {
 }
 
 /** The show page: with older episodes, its lines of them copied from the last build's page when they are the same (show-page-write.ts). */
-async function writeShow (path: string, recordFile: string, model: SiteModel, listed: (episode: Episode) => string): Promise<void> {
+async function writeShow (path: string, recordFile: string, model: SiteModel, listed: (episode: Episode) => string, previous: Promise<PreviousShowPage>): Promise<void> {
   const around = showPageAround(model)
-  if (around) await writeShowPage(path, recordFile, around, model.olderEpisodes!.map(listed))
+  if (around) await writeShowPage(path, recordFile, around, model.olderEpisodes!.map(listed), previous)
   else await writeIfChanged(path, renderShowPage(model, listed))
 }
 
