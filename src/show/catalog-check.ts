@@ -39,8 +39,45 @@ export interface CheckedCatalog {
   reused: number
 }
 
-/** What the last build recorded: the checked entries' hashes, and its catalog's layout. */
-export interface KnownEntries { hashes: Set<string>, prefix?: CatalogPrefix }
+/**
+ * What the last build recorded: the checked entries' hashes, and its catalog's layout.
+ * `prefixChecked`: the hashes are the layout's own list (stored as 'prefix'), so every entry
+ * the layout's record trusts was checked, with no lookup.
+ */
+export interface KnownEntries { hashes: KnownHashes, prefix?: CatalogPrefix, prefixChecked?: boolean }
+
+/**
+ * The checked entries' hashes, looked up. A build after one publish looks up one hash (the
+ * entries the layout's record trusts need none): a few lookups scan the list, and a Set of
+ * 5,000 hashes (fresh memory, at every build) is made only for more.
+ */
+export class KnownHashes {
+  readonly #list: readonly string[]
+  #set: Set<string> | undefined
+  #scans = 0
+
+  constructor (list: readonly string[] = []) {
+    this.#list = list
+  }
+
+  get empty (): boolean {
+    return this.#list.length === 0
+  }
+
+  has (hash: string): boolean {
+    if (this.#set === undefined && this.#scans++ < SCANS) return this.#list.includes(hash)
+    return (this.#set ??= new Set(this.#list)).has(hash)
+  }
+
+  /** The same hashes as `list`, whatever their order or repeats. */
+  sameAs (list: readonly string[]): boolean {
+    const set = (this.#set ??= new Set(this.#list))
+    return list.length === set.size && new Set(list).size === list.length && list.every(hash => set.has(hash))
+  }
+}
+
+/** Lookups that scan the list before a Set is made. */
+const SCANS = 16
 
 /** `hashes: 'prefix'`: the same list as prefix.raw (every entry checked and unchanged by the schema, the usual case), not stored twice. */
 interface StoredChecks { schema: string, hashes: string[] | 'prefix', prefix?: CatalogPrefix }
@@ -65,19 +102,22 @@ export async function readCheckedHashes (paths: ShowPaths): Promise<KnownEntries
   try {
     const stored = await withWholeFile(join(paths.stateDir, CHECKED_FILE), bytes => JSON.parse(bytes.toString()) as Partial<StoredChecks>)
     const list = stored.hashes === 'prefix' ? stored.prefix?.raw : stored.hashes
-    if (stored.schema !== schemaFingerprint() || !Array.isArray(list)) return { hashes: new Set() }
-    const hashes = new Set(list.filter(hash => typeof hash === 'string'))
-    return typeof stored.prefix === 'object' && stored.prefix !== null ? { hashes, prefix: stored.prefix } : { hashes }
+    if (stored.schema !== schemaFingerprint() || !Array.isArray(list)) return { hashes: new KnownHashes() }
+    const hashes = new KnownHashes(list.every(hash => typeof hash === 'string') ? list : list.filter(hash => typeof hash === 'string'))
+    if (typeof stored.prefix !== 'object' || stored.prefix === null) return { hashes }
+    return { hashes, prefix: stored.prefix, ...(stored.hashes === 'prefix' ? { prefixChecked: true } : {}) }
   } catch {
-    return { hashes: new Set() }
+    return { hashes: new KnownHashes() }
   }
 }
 
 /** Records the hashes of checked entries and the catalog's layout for the next load; call it holding the show lock. */
 export async function saveCheckedHashes (paths: ShowPaths, checks: Pick<CheckedCatalog, 'checked' | 'prefix'>, before: KnownEntries): Promise<void> {
   const { checked, prefix } = checks
-  if (checked.length === before.hashes.size && checked.every(hash => before.hashes.has(hash)) && samePrefix(prefix, before.prefix)) return
   const asPrefix = prefix !== undefined && prefix.raw.length === checked.length && checked.every((hash, at) => hash === prefix.raw[at])
+  // Both the layout's own list: the same when the layouts are (the usual build, nothing to compare hash by hash).
+  if (asPrefix && before.prefixChecked && samePrefix(prefix, before.prefix)) return
+  if (samePrefix(prefix, before.prefix) && before.hashes.sameAs(checked)) return
   const stored: StoredChecks = { schema: schemaFingerprint(), hashes: asPrefix ? 'prefix' : checked, ...(prefix ? { prefix } : {}) }
   // A cache: a failed write costs the next load a full check, nothing else.
   await writeAtomicParts(join(paths.stateDir, CHECKED_FILE), [Buffer.from(JSON.stringify(stored))], { fsync: false }).catch(() => {})
@@ -98,13 +138,13 @@ function samePrefix (a: CatalogPrefix | undefined, b: CatalogPrefix | undefined)
  * entries `raw` holds, so the entries the last build's record shows unchanged are not
  * hashed again (catalog-prefix.ts).
  */
-export function checkCatalog (raw: unknown, known: KnownEntries | Set<string>, fileName: string, layout?: CatalogLayout): CheckedCatalog {
-  const entries = known instanceof Set ? { hashes: known } : known
+export function checkCatalog (raw: unknown, entries: KnownEntries, fileName: string, layout?: CatalogLayout): CheckedCatalog {
   const rawEpisodes = isRecord(raw) && Array.isArray(raw.episodes) ? raw.episodes as unknown[] : []
   const trusted = layout?.trusted ?? []
   const rawHashes = rawEpisodes.map((entry, at) => at < trusted.length ? trusted[at] : hashOfRaw(entry))
   const prefix = layout && rawHashes.every(hash => hash !== undefined) ? { marks: layout.marks, raw: rawHashes as string[] } : undefined
-  const fast = entries.hashes.size > 0 ? checkEntries(raw, entries.hashes, rawHashes) : undefined
+  // The entries the layout's record trusts were checked when the record's list is the layout's own.
+  const fast = !entries.hashes.empty ? checkEntries(raw, entries.hashes, rawHashes, entries.prefixChecked ? trusted.length : 0) : undefined
   if (fast) return { ...fast, ...(prefix ? { prefix } : {}), reused: trusted.length }
   const catalog = validate(catalogSchema, raw, fileName)
   const hashes = new Map(catalog.episodes.map(episode => [episode, episodeHash(episode)]))
@@ -113,7 +153,7 @@ export function checkCatalog (raw: unknown, known: KnownEntries | Set<string>, f
 }
 
 /** The catalog with only the unknown entries checked, or undefined when anything would fail (the full check then says what). */
-function checkEntries (raw: unknown, known: Set<string>, rawHashes: Array<string | undefined>): Omit<CheckedCatalog, 'reused'> | undefined {
+function checkEntries (raw: unknown, known: KnownHashes, rawHashes: Array<string | undefined>, knownUpTo: number): Omit<CheckedCatalog, 'reused'> | undefined {
   if (!isRecord(raw) || raw.version !== 1 || !Array.isArray(raw.episodes)) return undefined
   // Other top-level keys are dropped by the schema: the full check writes the catalog without them.
   if (Object.keys(raw).length !== 2) return undefined
@@ -124,7 +164,7 @@ function checkEntries (raw: unknown, known: Set<string>, rawHashes: Array<string
   for (const [at, entry] of (raw.episodes as unknown[]).entries()) {
     const hash = rawHashes[at]
     let episode: Episode
-    if (hash !== undefined && known.has(hash)) {
+    if (hash !== undefined && (at < knownUpTo || known.has(hash))) {
       episode = entry as Episode
       checked.push(hash)
       hashes.set(episode, hash)
