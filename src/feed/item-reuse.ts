@@ -66,10 +66,39 @@ export interface ReusableItems {
 export function reusableItems (previous: PreviousFeeds | undefined, context: string): ReusableItems | undefined {
   if (!previous || previous.index?.context !== context || !fits(previous)) return undefined
   const { feeds, index } = previous
-  const positions = new Map<string, number>()
-  for (const [position, key] of index.keys.entries()) if (!positions.has(key)) positions.set(key, position)
-  return { position: key => positions.get(key), feeds, spans: index.spans }
+  return { position: positionFinder(index.keys), feeds, spans: index.spans }
 }
+
+/**
+ * Finds keys in `keys` (the previous build's items), asked in the new feed's order: mostly the
+ * previous order, a publish adding an item at the top. So the key after the last one found is
+ * tried first; a few others are looked for along the list; past that a Map of them all is made
+ * (after a publish, it need not be: 5,000 entries of fresh memory at every build). The first
+ * position of a key, as a Map of them would give, unless the same key is listed twice (one
+ * catalog entry for two items: never in an index seedcast wrote).
+ */
+function positionFinder (keys: readonly string[]): (key: string) => number | undefined {
+  let next = 0
+  let scans = 0
+  let positions: Map<string, number> | undefined
+  return key => {
+    if (positions === undefined) {
+      if (keys[next] === key) return next++
+      if (scans++ < SCANS) {
+        const at = keys.indexOf(key)
+        if (at < 0) return undefined
+        next = at + 1
+        return at
+      }
+      positions = new Map()
+      for (const [position, known] of keys.entries()) if (!positions.has(known)) positions.set(known, position)
+    }
+    return positions.get(key)
+  }
+}
+
+/** Keys looked for along the list before a Map of them is made. */
+const SCANS = 16
 
 /** The index has a span for every key in every feed, each inside its feed's text. */
 function fits ({ feeds, index }: PreviousFeeds): boolean {

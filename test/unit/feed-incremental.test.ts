@@ -64,6 +64,14 @@ describe('incremental feed builds', () => {
     expect(next.rendered).toBe(2) // the edited episode and the former draft
   })
 
+  it('finds the items of the previous build past many removed ones (more than are looked for one by one), equal to a full build', () => {
+    const changed = [...catalog.filter((_, at) => at % 2 === 1 || at < 4), sampleEpisode(41, { title: 'New one', pubDate: '2026-06-01T00:00:00.000Z' })]
+    const next = build(changed, first)
+    expect(next.feeds).toEqual(fullBuild(show, changed))
+    expect(next.rendered).toBe(1)
+    expect(next.reused).toBe(changed.length - 2) // one draft left out, one new
+  })
+
   it('renders every item again when a show field the items use changes, and equals a full build', () => {
     const moved = sampleShow({ baseUrl: 'https://cdn.example.net/moved/', trackers: ['self', 'udp://tracker.example.net:6969/announce'] })
     const next = build(catalog, first, moved)
