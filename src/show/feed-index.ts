@@ -50,12 +50,22 @@ function wholeFile (file: FileHandle, size: number): FileSpan {
   return { file, start: 0, end: size }
 }
 
-/** A cache, so written without fsync: a torn or stale index never matches the feeds' sizes and mtimes. */
-export async function saveFeedIndex (paths: ShowPaths, index: FeedItemIndex, written: Map<string, WrittenFile>): Promise<void> {
+/**
+ * The index as saveFeedIndex stores it, but for the feed files' sizes and mtimes (known once they
+ * are written): made while they are. `index` holds context, keys and spans, so its JSON is an
+ * object the files are added to, last, as in StoredFeedIndex.
+ */
+export function feedIndexText (index: FeedItemIndex): Buffer {
+  const { context, keys, spans } = index
+  const text = JSON.stringify({ context, keys, spans })
+  return Buffer.from(text.slice(0, -1))
+}
+
+/** A cache, so written without fsync: a torn or stale index never matches the feeds' sizes and mtimes. `text`: feedIndexText of the index. */
+export async function saveFeedIndex (paths: ShowPaths, text: Buffer, written: Map<string, WrittenFile>): Promise<void> {
   const files = Object.fromEntries(await Promise.all(FEED_NAMES.map(async name => {
     const info = written.get(name) ?? await stat(join(paths.publicDir, name))
     return [name, { size: info.size, mtimeMs: info.mtimeMs }] as const
   })))
-  const stored: StoredFeedIndex = { ...index, files }
-  await writeAtomicParts(paths.feedIndexFile, [Buffer.from(JSON.stringify(stored))], { fsync: false })
+  await writeAtomicParts(paths.feedIndexFile, [text, Buffer.from(`,"files":${JSON.stringify(files)}}`)], { fsync: false })
 }
