@@ -9,7 +9,9 @@ import { allowsRedistribution } from '../feed/read/redistribution.js'
 import { digestFile } from '../feed/read/integrity.js'
 import type { FeedEpisode, PodcastFeed } from '../feed/read/types.js'
 import { podcastGuid } from '../feed/guid.js'
+import { looksLikeHtml, notesFromHtml } from '../feed/notes.js'
 import { imageSize } from '../media/image-size.js'
+import { probeMedia } from '../media/probe.js'
 import { writeAtomic, writeJsonAtomic } from '../atomic.js'
 import { buildFeeds, type BuiltFeeds } from '../show/feeds.js'
 import { loadShow } from '../show/load.js'
@@ -129,10 +131,13 @@ function mirrorConfig (feed: PodcastFeed, original: string, baseUrl: string, opt
   if (!ownerEmail || !ownerName) throw new SeedcastError(`${original}: the feed names no owner e-mail, which the mirror's feed needs`, { code: 'EUSAGE', hint: 'give `ownerName` and `ownerEmail` (the mirror\'s operator)' })
   const note = `A peer-to-peer mirror of ${original}, made with seedcast: the episodes, their GUIDs and their original enclosures are the publisher's; the mirror adds BitTorrent sources.`
   const type = feed.showType === 'serial' || feed.showType === 'episodic' ? feed.showType : undefined
+  // An HTML description (a CDATA block, as most hosts write it) as its words, as import does:
+  // show.json's description is plain text, which the feeds would otherwise carry markup and all.
+  const description = feed.description && looksLikeHtml(feed.description) ? notesFromHtml(feed.description).text : feed.description
   return {
     version: 1,
     title: feed.title || original,
-    description: `${feed.description ?? feed.title}\n\n${note}`,
+    description: `${description?.trim() || feed.title}\n\n${note}`,
     author: feed.author ?? feed.title ?? ownerName,
     owner: { name: ownerName, email: ownerEmail },
     language: feed.language ?? 'en',
@@ -173,6 +178,11 @@ async function mirrorEpisode (showDir: string, episode: FeedEpisode, feed: Podca
     webSeeds: [...new Set([mediaUrl, ...(originalUrl ? [originalUrl] : []), ...info.webSeeds])]
   })
   const sha256 = await digestFile(join(folder, info.name), 'sha256')
+  const duration = episode.duration || await mediaDuration(join(folder, info.name))
+  // Notes another host wrote as HTML go through the allowlist, as import's do: the mirror's
+  // feeds and pages republish them, and podcast apps render an episode's description as HTML.
+  const description = episode.description?.trim()
+  const notes = description && looksLikeHtml(description) ? notesFromHtml(description) : undefined
   await rename(join(folder, info.name), join(root.publicDir, mediaPath)).catch(err => { throw fileError(err, join(root.publicDir, mediaPath), 'move') })
   await writeAtomic(join(root.publicDir, torrentPath), retargeted)
   const positive = (n: number | undefined) => n !== undefined && Number.isInteger(n) && n > 0 ? n : undefined
@@ -182,13 +192,13 @@ async function mirrorEpisode (showDir: string, episode: FeedEpisode, feed: Podca
     slug,
     guid: episode.guid,
     title: episode.title,
-    description: episode.description ?? '',
+    ...(notes ? { description: notes.text || episode.title, notesHtml: notes.html } : { description: description ?? '' }),
     pubDate: (episode.date ?? new Date()).toISOString(),
     ...(season ? { season } : {}),
     ...(number ? { episode: number } : {}),
     explicit: episode.explicit ?? feed.explicit ?? false,
     draft: false,
-    duration: episode.duration ?? 0,
+    duration,
     mimeType: episode.media.type ?? (mime.lookup(info.name) || 'application/octet-stream'),
     length: got.length,
     mediaPath,
@@ -197,6 +207,20 @@ async function mirrorEpisode (showDir: string, episode: FeedEpisode, feed: Podca
     sha256,
     pieceLength: info.pieceLength,
     ...(originalUrl ? { originalUrl } : {})
+  }
+}
+
+/**
+ * The duration of a mirrored file the feed gave none for (itunes:duration is optional), so
+ * the mirror's feeds and pages do not say 0 seconds; 0 still when the file cannot be read as
+ * media (the mirror republishes the publisher's bytes as they are, playable or not).
+ */
+async function mediaDuration (path: string): Promise<number> {
+  try {
+    return (await probeMedia(path)).duration
+  } catch (error) {
+    if (error instanceof SeedcastError) return 0
+    throw error
   }
 }
 
