@@ -32,20 +32,23 @@ export function readOpml (xml: string, where = 'OPML file'): OpmlFeed[] {
   }
   const feeds: OpmlFeed[] = []
   const seen = new Set<string>()
-  const walk = (outlines: OutlineLike[] | undefined, depth: number) => {
-    if (!outlines || depth > 32) return
-    for (const outline of outlines) {
-      const given = outline.xmlUrl?.trim()
-      const url = given ? feedAddress(given) : undefined
-      if (url && !seen.has(url)) {
-        seen.add(url)
-        const title = (outline.title ?? outline.text)?.trim()
-        feeds.push(title ? { url, title } : { url })
-      }
-      walk(outline.outlines, depth + 1)
+  // Depth first in document order, with a stack rather than recursion: every folder level,
+  // however deep the parser accepted, is read (a cut-off depth dropped feeds without a word).
+  const pending: OutlineLike[] = []
+  // Children pushed last first, so the first comes off the stack first; one push each (a
+  // spread of a folder of 200 000 outlines would pass too many arguments).
+  const later = (outlines: OutlineLike[] | undefined) => { for (let i = (outlines?.length ?? 0) - 1; i >= 0; i--) pending.push(outlines![i]!) }
+  later(opml.body?.outlines as OutlineLike[] | undefined)
+  for (let outline = pending.pop(); outline; outline = pending.pop()) {
+    const given = outline.xmlUrl?.trim()
+    const url = given ? feedAddress(given) : undefined
+    if (url && !seen.has(url)) {
+      seen.add(url)
+      const title = (outline.title ?? outline.text)?.trim()
+      feeds.push(title ? { url, title } : { url })
     }
+    later(outline.outlines)
   }
-  walk(opml.body?.outlines as OutlineLike[] | undefined, 0)
   return feeds
 }
 
