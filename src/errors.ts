@@ -1,3 +1,7 @@
+import { isUtf8 } from 'node:buffer'
+import { readdirSync } from 'node:fs'
+import { basename, dirname } from 'node:path'
+
 /**
  * Every error code seedcast reports, defined once: the shape of its message and the exit
  * code of a command that stops on it (as fastify's lib/errors.js or imdl's Error). Library
@@ -138,12 +142,29 @@ export function invalid (option: string, problem: string, hint?: string): never 
   throw invalidOption(option, problem, hint)
 }
 
+const UNDECODABLE_HINT = 'the file is there, but its name is not UTF-8 and each \uFFFD stands for a byte seedcast cannot be given: rename the file and try again'
+
+/**
+ * Whether `path` names, by its last part, a file whose name on disk is not UTF-8: Node.js
+ * hands such a command-line argument over with each bad byte as U+FFFD, a name no file has,
+ * so "check the path" would send the user looking at a file that is right there.
+ */
+function undecodableName (path: string): boolean {
+  if (!path.includes('\uFFFD')) return false
+  try {
+    const name = basename(path)
+    return readdirSync(dirname(path), { encoding: 'buffer' }).some(entry => !isUtf8(entry) && entry.toString() === name)
+  } catch {
+    return false // the folder cannot be listed: the plain hint stands
+  }
+}
+
 /** Turns a Node fs error on `path` into a SeedcastError that says what to do. */
 export function fileError (error: unknown, path: string, action = 'read'): SeedcastError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code
   switch (code) {
     case 'ENOENT':
-      return new SeedcastError(`${path}: no such file or directory`, { code, cause: error, hint: 'check the path' })
+      return new SeedcastError(`${path}: no such file or directory`, { code, cause: error, hint: undecodableName(path) ? UNDECODABLE_HINT : 'check the path' })
     case 'EACCES':
     case 'EPERM':
       return new SeedcastError(`${path}: permission denied (cannot ${action} it)`, { code: 'EACCES', cause: error, hint: 'check the file permissions' })
