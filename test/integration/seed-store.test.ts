@@ -124,11 +124,14 @@ describe('SeedStore', () => {
     await expect(get(store, 0, null)).rejects.toThrow(/closed/)
   })
 
-  it('reports a file that is shorter than the torrent says', async () => {
+  it('reports a file that is shorter than the torrent says, to the caller and to onDataLost', async () => {
     const short = join(dir, 'short.bin')
     await writeFile(short, randomBytes(100))
-    const store = new SeedStore(PIECE, { path: dir, files: [{ path: 'short.bin', length: 1000, offset: 0 }], length: 1000 })
-    await expect(get(store, 0, null)).rejects.toThrow(/end of file/)
+    const lost: string[] = []
+    const store = new SeedStore(PIECE, { path: dir, files: [{ path: 'short.bin', length: 1000, offset: 0 }], length: 1000, onDataLost: err => lost.push(err.message) })
+    const message = `${short}: shorter than the torrent says (the file was cut or replaced)`
+    await expect(get(store, 0, null)).rejects.toThrow(message)
+    expect(lost).toEqual([message])
     await new Promise<void>(resolve => store.close(() => resolve()))
   })
 })

@@ -151,12 +151,13 @@ export class Seeder extends EventEmitter {
    * files and fast-resume state stay. A torrent still being checked by add() is dropped
    * when its check ends. Resolves false when it was not seeded at all.
    */
-  async remove (infoHash: string, reason = 'removed'): Promise<boolean> {
+  async remove (infoHash: string, reason = 'removed', { quiet = false } = {}): Promise<boolean> {
     if (this.checking.has(infoHash)) this.cancelled.add(infoHash)
     const seeded = this.torrents.get(infoHash)
     if (!seeded) return this.checking.has(infoHash)
     this.retire(seeded)
-    this.report({ event: 'removed', infoHash, name: seeded.name, reason })
+    // Quiet when a warning has just said why (no second line for the same stop).
+    if (!quiet) this.report({ event: 'removed', infoHash, name: seeded.name, reason })
     if (this.stopped) return true
     // The "stopped" announce may never be answered: a dead tracker must not hold us up.
     await new Promise<void>(resolve => {
@@ -349,9 +350,19 @@ export class Seeder extends EventEmitter {
     // Stopped, or removed by the caller while its data was being checked.
     if (this.stopped || this.cancelled.has(meta.infoHash)) return false
 
-    let torrent: Torrent
+    let torrent: Torrent | undefined
+    // Data changed behind the seeder's back after it was verified (cut, deleted, a disk
+    // error): its blocks cannot be sent and peers would wait for them without a word, so
+    // the torrent is no longer seeded and the warning says which file. Once: the store
+    // reports every failed read until the removal closes it.
+    const onDataLost = (err: Error) => {
+      const current = this.torrents.get(meta.infoHash)
+      if (!torrent || current?.torrent !== torrent) return
+      warn('ECORRUPT', `${meta.name}: ${err.message}; stopped seeding it (check the file, then seed it again)`)
+      void this.remove(meta.infoHash, 'its data changed', { quiet: true })
+    }
     try {
-      torrent = await addVerified(this.client, meta, dataPath, this.torrentOptions)
+      torrent = await addVerified(this.client, meta, dataPath, { ...this.torrentOptions, storeOpts: { ...this.torrentOptions.storeOpts, onDataLost } })
     } catch (err) {
       return warn('ETORRENT', `${meta.name}: ${(err as Error).message}; not seeding it`)
     }

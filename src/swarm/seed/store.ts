@@ -45,6 +45,8 @@ export function releaseFramedBlock (chunk: Uint8Array): void {
   pool.push(buffer as ArrayBuffer)
 }
 
+const UNEXPECTED_END = 'unexpected end of file'
+
 const SLOW_READ_MS = 2
 /** Slow reads within SLOW_WINDOW_MS that mean "the disk is involved" (see readFully). */
 const SLOW_READS = 3
@@ -62,6 +64,12 @@ export interface SeedStoreOptions {
   /** ...else the files as webtorrent lists them (paths relative to `path`), all on disk. */
   files?: StoreFile[]
   length: number
+  /**
+   * Told each time verified data cannot be read any more (a file truncated, deleted before
+   * it was first opened, or a disk error): the block is not sent, and a peer would only
+   * wait for it, so the seeder stops seeding the torrent and says why.
+   */
+  onDataLost?: (err: Error) => void
 }
 
 export class SeedStore {
@@ -73,10 +81,12 @@ export class SeedStore {
   private asyncUntil = 0
   private slowReads = 0
   private slowSince = 0
+  private readonly onDataLost?: (err: Error) => void
 
   constructor (chunkLength: number, opts: SeedStoreOptions) {
     this.chunkLength = chunkLength
     this.length = opts.length
+    this.onDataLost = opts.onDataLost
     // Only what is on disk; pad files and symlinks leave holes that read as zeros.
     const onDisk = opts.metainfo
       ? opts.metainfo.files.filter(file => !file.pad && !file.symlink).map(file => ({ path: file.safePath, length: file.length, offset: file.offset }))
@@ -103,7 +113,11 @@ export class SeedStore {
     framedBlocks.add(buffer.buffer)
     const start = chunkStart + from
     if (this.readInline(block, start)) return queueMicrotask(() => done(null, block))
-    this.readRange(block, start, err => err ? done(err) : done(null, block))
+    this.readRange(block, start, err => {
+      if (!err) return done(null, block)
+      if (!this.closed) this.onDataLost?.(err)
+      done(err)
+    })
   }
 
   /**
@@ -151,9 +165,10 @@ export class SeedStore {
       if (readFrom > covered) target.fill(0, covered - start, readFrom - start)
       covered = readTo
       pending++
+      const lost = (err: NodeJS.ErrnoException) => finish(new Error(`${file.path}: ${dataLostReason(err)}`))
       this.fd(file).then(fd => {
-        this.readFully(fd, target, readFrom - start, readTo - readFrom, readFrom - file.offset, finish)
-      }, finish)
+        this.readFully(fd, target, readFrom - start, readTo - readFrom, readFrom - file.offset, err => err ? lost(err) : finish(null))
+      }, lost)
     }
     if (covered < end) target.fill(0, covered - start)
     // Released once every read was started; never synchronously (callers expect a callback later).
@@ -196,13 +211,13 @@ export class SeedStore {
       }
       if (performance.now() - started > SLOW_READ_MS) this.noteSlowRead()
       if (bytesRead === length) return queueMicrotask(() => cb(null))
-      if (bytesRead === 0) return queueMicrotask(() => cb(new Error('unexpected end of file')))
+      if (bytesRead === 0) return queueMicrotask(() => cb(new Error(UNEXPECTED_END)))
       return this.readFully(fd, target, at + bytesRead, length - bytesRead, position + bytesRead, cb)
     }
     read(fd, target, at, length, position, (err, bytesRead) => {
       if (err) return cb(err)
       if (bytesRead === length) return cb(null)
-      if (bytesRead === 0) return cb(new Error('unexpected end of file'))
+      if (bytesRead === 0) return cb(new Error(UNEXPECTED_END))
       this.readFully(fd, target, at + bytesRead, length - bytesRead, position + bytesRead, cb)
     })
   }
@@ -230,4 +245,11 @@ export class SeedStore {
     }))
     return file.fd
   }
+}
+
+/** Why verified data cannot be read, for the seeder's warning. */
+function dataLostReason (err: NodeJS.ErrnoException): string {
+  if (err.code === 'ENOENT') return 'no such file any more'
+  if (err.message === UNEXPECTED_END) return 'shorter than the torrent says (the file was cut or replaced)'
+  return `cannot read it: ${err.message}`
 }
