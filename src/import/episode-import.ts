@@ -72,7 +72,7 @@ export async function importEpisode (showDir: string, episode: FeedEpisode, opti
     const positive = (n: number | undefined) => n !== undefined && Number.isInteger(n) && n > 0 ? n : undefined
     const type = episode.episodeType?.toLowerCase()
     const persons = episodePersons(episode, notes)
-    if (!episode.date) notes.push(`"${episode.title}": no date in the feed; dated now`)
+    if (!episode.date) notes.push(`"${episode.title}": ${episode.dateText ? `its date "${episode.dateText}" cannot be read` : 'no date in the feed'}; dated now`)
     const publishWith = (transcriptFile?: string, chaptersFile?: string) => publish(showDir, media, {
       guid: episode.guid,
       title: episode.title,

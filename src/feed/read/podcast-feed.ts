@@ -102,7 +102,7 @@ function rssEpisode (item: RssItem, base?: string): FeedEpisode | string {
     title: clean(item.title) ?? clean(item.itunes?.title) ?? guid,
     description: clean(item.content?.encoded) ?? clean(item.description) ?? clean(item.itunes?.summary),
     link: httpUrl(item.link, base),
-    date: parseDate(item.pubDate ?? item.dc?.dates?.[0]),
+    ...dateFields(item.pubDate ?? item.dc?.dates?.[0]),
     duration: finite(item.itunes?.duration),
     season: finite(item.itunes?.season),
     episode: finite(item.itunes?.episode),
@@ -165,7 +165,7 @@ function atomEpisode (entry: AtomEntry, base?: string): FeedEpisode | string {
     title: clean(entry.title?.value) ?? guid,
     description: clean(entry.content?.value) ?? clean(entry.summary?.value),
     link: httpUrl((entry.links ?? []).find(l => !l.rel || l.rel === 'alternate')?.href, base),
-    date: parseDate(entry.published ?? entry.updated),
+    ...dateFields(entry.published ?? entry.updated),
     duration: finite(entry.itunes?.duration),
     season: finite(entry.itunes?.season),
     episode: finite(entry.itunes?.episode),
@@ -238,11 +238,36 @@ function httpUrl (value: string | undefined, base?: string): string | undefined 
   return url && /^https?:/i.test(url) ? url : undefined
 }
 
-/** RFC 822 dates (RSS) and ISO 8601 (Atom, dc:date); undefined when unreadable or absurd. */
+/** An item's date, or the text the feed wrote when it cannot be read (for the note that says so). */
+function dateFields (value: unknown): { date?: Date, dateText?: string } {
+  const date = parseDate(value)
+  if (date) return { date }
+  return typeof value === 'string' && value.trim() ? { dateText: value.trim().slice(0, 100) } : {}
+}
+
+/**
+ * Zone abbreviations RFC 822 does not know but feeds write (WordPress and hand-made feeds
+ * outside North America: "Mon, 01 Dec 2025 10:00:00 CEST"), as the offsets Date.parse
+ * reads. Ambiguous ones (IST: India, Ireland or Israel) are left out: no date beats a
+ * wrong one.
+ */
+const ZONES: Record<string, string> = {
+  WET: '+0000', WEST: '+0100', BST: '+0100', CET: '+0100', CEST: '+0200', MET: '+0100', MEST: '+0200',
+  EET: '+0200', EEST: '+0300', MSK: '+0300', HKT: '+0800', SGT: '+0800', AWST: '+0800', JST: '+0900',
+  KST: '+0900', ACST: '+0930', ACDT: '+1030', AEST: '+1000', AEDT: '+1100', NZST: '+1200', NZDT: '+1300',
+  AKST: '-0900', AKDT: '-0800', HST: '-1000'
+}
+
+/** RFC 822 dates (RSS, with the zone abbreviations of ZONES too) and ISO 8601 (Atom, dc:date); undefined when unreadable or absurd. */
 export function parseDate (value: unknown): Date | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value
   if (typeof value !== 'string' || !value.trim()) return undefined
-  const time = Date.parse(value.trim())
+  const text = value.trim()
+  let time = Date.parse(text)
+  if (Number.isNaN(time)) {
+    const zone = /\s([A-Za-z]{3,4})$/.exec(text)?.[1]?.toUpperCase()
+    if (zone && ZONES[zone]) time = Date.parse(`${text.slice(0, -zone.length)}${ZONES[zone]}`)
+  }
   if (Number.isNaN(time) || time < Date.UTC(1990, 0, 1) || time > Date.now() + 10 * 365 * 86_400_000) return undefined
   return new Date(time)
 }

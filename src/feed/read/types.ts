@@ -50,6 +50,8 @@ export interface FeedEpisode {
   link?: string
   /** Publication date; undefined when missing or unreadable. */
   date?: Date
+  /** The date as the feed wrote it, when it could not be read (`date` is then undefined). */
+  dateText?: string
   /** Seconds. */
   duration?: number
   season?: number
