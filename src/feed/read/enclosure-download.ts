@@ -1,11 +1,16 @@
 import { createWriteStream } from 'node:fs'
-import { stat, truncate } from 'node:fs/promises'
+import { rm, stat, statfs, truncate } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import type { IncomingMessage } from 'node:http'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { SeedcastError, fileError } from '../../errors.js'
+import { formatBytes } from '../../torrent/format.js'
 import { networkReason } from './fetch-feed.js'
 import { httpGet } from './http-get.js'
+
+/** Write errors that mean the disk (or the user's quota) is full. */
+const DISK_FULL = new Set(['ENOSPC', 'EDQUOT'])
 
 export interface HttpDownloadOptions {
   /** Largest file accepted (a hostile enclosure must not fill the disk). */
@@ -34,7 +39,8 @@ export interface HttpDownloadResult {
  * Downloads `url` into `path`, continuing a partial file left by an interrupted run with
  * a Range request (a server that ignores Range sends it all again, and the partial file
  * is started over). Every failure is one SeedcastError line; the partial file stays for
- * the next attempt. Shared by follow, mirror and import (an enclosure of any feed).
+ * the next attempt, unless the disk filled up (then it is removed, see below), and a file
+ * the disk has no room for (by its Content-Length) is not started. Shared by follow, mirror and import (an enclosure of any feed).
  */
 export async function downloadHttp (url: string, path: string, options: HttpDownloadOptions): Promise<HttpDownloadResult> {
   let have = 0
@@ -81,6 +87,13 @@ export async function downloadHttp (url: string, path: string, options: HttpDown
       response.destroy()
       throw tooBig(`the file is ${start + declared} bytes,`)
     }
+    // A file the disk cannot hold is refused before a byte is written: fetched until the
+    // disk is full, it failed anyway and left the disk full for everything else.
+    const disk = declared ? await statfs(dirname(path)).catch(() => undefined) : undefined
+    if (disk && declared > disk.bavail * disk.bsize) {
+      response.destroy()
+      throw new SeedcastError(`${path}: not enough disk space: the episode needs ${formatBytes(declared)}${start ? ' more' : ''}, ${formatBytes(disk.bavail * disk.bsize)} free`, { code: 'ENOSPC', hint: 'free some space; it is tried again then' })
+    }
     let received = 0
     const total = declared ? start + declared : 0
     options.onProgress?.(start, total)
@@ -108,7 +121,13 @@ export async function downloadHttp (url: string, path: string, options: HttpDown
       await pipeline(untilCut, limit, createWriteStream(path, { flags: resuming ? 'a' : 'w' }))
     } catch (err) {
       if (err instanceof SeedcastError) throw err
-      if ((err as NodeJS.ErrnoException).syscall) throw fileError(err, path, 'write')
+      if ((err as NodeJS.ErrnoException).syscall) {
+        // A disk that filled up (no size given, or other writers): the partial file cannot
+        // be finished there, and kept it would keep the disk full (a seed box could then
+        // save neither its state nor any other episode). The rest of the failures keep it.
+        if (DISK_FULL.has(String((err as NodeJS.ErrnoException).code))) await rm(path, { force: true })
+        throw fileError(err, path, 'write')
+      }
       cut = err
     }
     if (cut !== undefined) throw fail(idle.signal.aborted ? `stalled for ${Math.round(idleMs / 1000)} s` : networkReason(cut), cut)
