@@ -11,7 +11,7 @@ import { verifyData } from '../../torrent/verify.js'
 import { changedFiles, dataFiles, loadResumeState, saveResumeState, snapshotFiles, type FileSnapshot } from '../resume-state.js'
 import { addVerified } from './add-verified.js'
 import { WebRtcSeeding, webRtcTrackers } from '../webrtc/webrtc-seeding.js'
-import { resolveSeedInputs, showFolders, type SeedInput, type SeedItem } from './inputs.js'
+import { resolveSeedInputs, showFolders, type SeedInput, type SeedItem, type SkippedEpisode } from './inputs.js'
 import { addressOf, transportOf, type PeerSettings, type PeerStatus, type SeedEvent, type TorrentStatus } from './events.js'
 import { defaultStateDir } from '../state-dir.js'
 import { removeStatus, writeStatus, type SeederStatus } from '../status-file.js'
@@ -102,6 +102,9 @@ export class Seeder extends EventEmitter {
     this.report({ event: 'warning', code: 'EPEERBANNED', address: peer.address, message: `peer ${peer.address} ${peer.reason}; dropped${peer.bannedForMs ? ` and banned for ${Math.round(peer.bannedForMs / 60_000)} min` : ''}` })
   }
 
+  /** The skipped-episode warnings already given (reportSkipped). */
+  private readonly skippedWarned = new Set<string>()
+
   report (event: SeedEvent): void {
     this.onEvent?.(event)
     this.emit('event', event)
@@ -122,7 +125,22 @@ export class Seeder extends EventEmitter {
    * with the infohashes that started seeding.
    */
   async add (inputs: SeedInput[], options: { data?: string } = {}): Promise<string[]> {
-    return this.addItems(await resolveSeedInputs(inputs, options))
+    const skipped: SkippedEpisode[] = []
+    const items = await resolveSeedInputs(inputs, { ...options, skipped })
+    this.reportSkipped(skipped)
+    return this.addItems(items)
+  }
+
+  /**
+   * Warns of episodes whose .torrent cannot be used, each once: the show watch reads the
+   * catalog again at start and at every change, and would repeat the same line each time.
+   */
+  reportSkipped (skipped: SkippedEpisode[]): void {
+    for (const { input, code, message } of skipped) {
+      if (this.skippedWarned.has(message)) continue
+      this.skippedWarned.add(message)
+      this.report({ event: 'warning', code, input, message })
+    }
   }
 
   /** add() for inputs resolveSeedInputs has already read. */
@@ -447,8 +465,10 @@ export async function startSeeder (options: SeedOptions = {}): Promise<Seeder> {
  */
 export async function seedTorrents (inputs: SeedInput[], options: SeedOptions = {}): Promise<Seeder> {
   if (inputs.length === 0) throw new SeedcastError('nothing to seed', { code: 'EUSAGE', hint: 'give .torrent files or show folders' })
-  const items = await resolveSeedInputs(inputs, { data: options.data })
+  const skipped: SkippedEpisode[] = []
+  const items = await resolveSeedInputs(inputs, { data: options.data, skipped })
   const seeder = await startSeeder(options)
+  seeder.reportSkipped(skipped)
 
   const seen = new Set<string>()
   const unique = items.filter(item => {

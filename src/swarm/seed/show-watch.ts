@@ -6,7 +6,7 @@ import { showPaths } from '../../model/paths.js'
 import type { Catalog } from '../../model/show.js'
 import { readCatalog } from '../../show/load.js'
 import { withShowLock } from '../../show/lock.js'
-import { showEpisodeItems, type SeedItem } from './inputs.js'
+import { showEpisodeItems, type SeedItem, type SkippedEpisode } from './inputs.js'
 import type { Seeder } from './seeder.js'
 import { isScheduled, nextScheduledDate } from '../../feed/published.js'
 
@@ -141,11 +141,10 @@ class WatchedShow {
       const listed = catalog.episodes.filter(episode => !episode.draft && !isScheduled(episode))
       const fresh = listed.filter(episode => !this.held.has(episode.infoHash))
       const held = seededToo ? listed.filter(episode => this.held.has(episode.infoHash)) : []
-      return {
-        catalog,
-        items: await showEpisodeItems(this.root, this.paths, fresh, dataRoot),
-        seeded: await showEpisodeItems(this.root, this.paths, held, dataRoot)
-      }
+      const skipped: SkippedEpisode[] = []
+      const items = await showEpisodeItems(this.root, this.paths, fresh, dataRoot, skipped)
+      this.seeder.reportSkipped(skipped)
+      return { catalog, items, seeded: await showEpisodeItems(this.root, this.paths, held, dataRoot) }
     }
     try {
       return await withShowLock(this.root, read)
