@@ -32,7 +32,7 @@ describe('the error registry', () => {
     const text = [...sources('src'), ...sources('cli'), ...sources('commands')].join('\n').replace(/export const ERROR_CODES = \{[\s\S]*?\n\} as const/, '')
     const written = new Set([...text.matchAll(/'(E[A-Z]{2,})'/g)].map(match => match[1]!))
     // Codes of Node and of the media containers compared against, not seedcast's own.
-    const foreign = new Set(['EPERM', 'EROFS', 'EADDRNOTAVAIL', 'ENOTFOUND', 'EAGAIN', 'EPIPE', 'ECONNRESET', 'ESRCH', 'EBML'])
+    const foreign = new Set(['EPERM', 'EROFS', 'EADDRNOTAVAIL', 'ENOTFOUND', 'EAGAIN', 'EPIPE', 'ECONNRESET', 'ESRCH', 'EBML', 'EDQUOT'])
     expect([...written].filter(code => !isErrorCode(code) && !foreign.has(code))).toEqual([])
     expect(Object.keys(ERROR_CODES).filter(code => !written.has(code))).toEqual([])
   })
