@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { downloadHttp } from '../../src/feed/read/enclosure-download.ts'
+import { httpGet } from '../../src/feed/read/http-get.ts'
+import { holdReceived } from '../../src/feed/read/received-chunks.ts'
 import { FeedHost } from '../helpers/feed-host.js'
 import { tempDir } from '../helpers/tmp.js'
 import { fixture } from './publish-helpers.js'
@@ -41,6 +43,48 @@ describe('downloadHttp with a file from an earlier run', () => {
     expect(got).toEqual({ length: body.length, resumed: 0, received: body.length })
     expect(host.requests('/ep.mp3').map(r => r.status)).toEqual([416, 200])
     expect(await readFile(path)).toEqual(body)
+  })
+})
+
+describe('a connection cut short of the Content-Length', () => {
+  /** A host that sends the first `sent` bytes of `body` (Content-Length: all of it) as fast as it can, then FIN. */
+  async function cuttingHost (body: Buffer, sent: number): Promise<string> {
+    const server = createServer(socket => {
+      socket.once('data', () => {
+        socket.write(`HTTP/1.1 200 OK\r\nContent-Type: audio/mpeg\r\nContent-Length: ${body.length}\r\n\r\n`)
+        socket.end(body.subarray(0, sent))
+      })
+    })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    cleanups.push(() => new Promise<void>(resolve => server.close(() => resolve())))
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/ep.mp3`
+  }
+
+  it('leaves every byte received to a consumer slower than the network (node:http dropped what it held)', async () => {
+    const body = randomBytes(2 * 1024 * 1024)
+    const url = await cuttingHost(body, 1024 * 1024)
+    const { response } = await httpGet(url, { headers: {} })
+    const received = holdReceived(response)
+    // The caller busy elsewhere first (download.ts checks the free disk space here): the cut
+    // may come before the first chunk is taken.
+    await new Promise(resolve => setTimeout(resolve, 50))
+    const got: Buffer[] = []
+    for await (const chunk of received.chunks) {
+      got.push(chunk)
+      // A disk write under load.
+      await new Promise(resolve => setTimeout(resolve, 5))
+    }
+    expect(Buffer.concat(got).equals(body.subarray(0, 1024 * 1024))).toBe(true)
+    expect(String(received.cut())).toMatch(/aborted/)
+  })
+
+  it('keeps all of them on disk, so that the next run asks only for the rest', async () => {
+    const tmp = await tempDir()
+    cleanups.push(tmp.cleanup)
+    const body = randomBytes(8 * 1024 * 1024)
+    const path = join(tmp.path, 'ep.mp3')
+    await expect(downloadHttp(await cuttingHost(body, 6 * 1024 * 1024), path, { maxBytes: 100_000_000 })).rejects.toThrow(/cannot download the episode/)
+    expect((await readFile(path)).equals(body.subarray(0, 6 * 1024 * 1024))).toBe(true)
   })
 })
 

@@ -8,6 +8,7 @@ import { SeedcastError, fileError } from '../../errors.js'
 import { formatBytes } from '../../torrent/format.js'
 import { networkReason } from './fetch-feed.js'
 import { httpGet } from './http-get.js'
+import { holdReceived } from './received-chunks.js'
 
 /** Write errors that mean the disk (or the user's quota) is full. */
 const DISK_FULL = new Set(['ENOSPC', 'EDQUOT'])
@@ -87,6 +88,9 @@ export async function downloadHttp (url: string, path: string, options: HttpDown
       response.destroy()
       throw tooBig(`the file is ${start + declared} bytes,`)
     }
+    // The body's chunks are taken from here on, so that a cut during the awaits below (or
+    // while the disk is slow) loses none of them (received-chunks.ts).
+    const received = holdReceived(response)
     // A file the disk cannot hold is refused before a byte is written: fetched until the
     // disk is full, it failed anyway and left the disk full for everything else.
     const disk = declared ? await statfs(dirname(path)).catch(() => undefined) : undefined
@@ -94,31 +98,23 @@ export async function downloadHttp (url: string, path: string, options: HttpDown
       response.destroy()
       throw new SeedcastError(`${path}: not enough disk space: the episode needs ${formatBytes(declared)}${start ? ' more' : ''}, ${formatBytes(disk.bavail * disk.bsize)} free`, { code: 'ENOSPC', hint: 'free some space; it is tried again then' })
     }
-    let received = 0
+    let receivedBytes = 0
     const total = declared ? start + declared : 0
     options.onProgress?.(start, total)
     const limit = new Transform({
       transform (chunk: Buffer, _encoding, done) {
-        received += chunk.length
+        receivedBytes += chunk.length
         touch()
-        options.onProgress?.(start + received, total)
-        if (start + received > options.maxBytes) done(tooBig('the file is'))
+        options.onProgress?.(start + receivedBytes, total)
+        if (start + receivedBytes > options.maxBytes) done(tooBig('the file is'))
         else done(null, chunk)
       }
     })
     // A network failure ends the body gracefully, so every byte received is on disk before
     // the error is thrown: the next run's Range request starts after all of them.
     let cut: unknown
-    const body = response
-    async function * untilCut () {
-      try {
-        for await (const chunk of body) yield chunk as Buffer
-      } catch (err) {
-        cut = err
-      }
-    }
     try {
-      await pipeline(untilCut, limit, createWriteStream(path, { flags: resuming ? 'a' : 'w' }))
+      await pipeline(received.chunks, limit, createWriteStream(path, { flags: resuming ? 'a' : 'w' }))
     } catch (err) {
       if (err instanceof SeedcastError) throw err
       if ((err as NodeJS.ErrnoException).syscall) {
@@ -130,10 +126,11 @@ export async function downloadHttp (url: string, path: string, options: HttpDown
       }
       cut = err
     }
+    cut ??= received.cut()
     if (cut !== undefined) throw fail(idle.signal.aborted ? `stalled for ${Math.round(idleMs / 1000)} s` : networkReason(cut), cut)
-    if (declared && received !== declared) throw fail(`the connection ended after ${received} of ${declared} bytes`)
-    if (start + received === 0) throw fail('the file is empty')
-    return { length: start + received, resumed: start, received }
+    if (declared && receivedBytes !== declared) throw fail(`the connection ended after ${receivedBytes} of ${declared} bytes`)
+    if (start + receivedBytes === 0) throw fail('the file is empty')
+    return { length: start + receivedBytes, resumed: start, received: receivedBytes }
   } finally {
     clearTimeout(timer)
     // An answer left unread (refused, too big) must not hold its connection open.
