@@ -91,6 +91,15 @@ export function notesFromHtml (source: string): ShowNotes {
   return { html, text }
 }
 
+/**
+ * A description read from another host's feed, when it is HTML: its notes through the
+ * allowlist (notesFromHtml); undefined for plain text. Import and mirror both take a show's
+ * and an episode's description this way.
+ */
+export function notesOfFeedText (text: string | undefined): ShowNotes | undefined {
+  return text && looksLikeHtml(text) ? notesFromHtml(text) : undefined
+}
+
 /** Whether a description is HTML rather than plain text (other hosts write either). */
 export function looksLikeHtml (text: string): boolean {
   return /<\/?[a-z][a-z0-9]*(\s[^>]*)?\/?>/i.test(text)

@@ -9,7 +9,7 @@ import { allowsRedistribution } from '../feed/read/redistribution.js'
 import { digestFile } from '../feed/read/integrity.js'
 import type { FeedEpisode, PodcastFeed } from '../feed/read/types.js'
 import { podcastGuid } from '../feed/guid.js'
-import { looksLikeHtml, notesFromHtml } from '../feed/notes.js'
+import { notesOfFeedText } from '../feed/notes.js'
 import { imageSize } from '../media/image-size.js'
 import { probeMedia } from '../media/probe.js'
 import { writeAtomic, writeJsonAtomic } from '../atomic.js'
@@ -133,7 +133,7 @@ function mirrorConfig (feed: PodcastFeed, original: string, baseUrl: string, opt
   const type = feed.showType === 'serial' || feed.showType === 'episodic' ? feed.showType : undefined
   // An HTML description (a CDATA block, as most hosts write it) as its words, as import does:
   // show.json's description is plain text, which the feeds would otherwise carry markup and all.
-  const description = feed.description && looksLikeHtml(feed.description) ? notesFromHtml(feed.description).text : feed.description
+  const description = notesOfFeedText(feed.description)?.text ?? feed.description
   return {
     version: 1,
     title: feed.title || original,
@@ -182,7 +182,7 @@ async function mirrorEpisode (showDir: string, episode: FeedEpisode, feed: Podca
   // Notes another host wrote as HTML go through the allowlist, as import's do: the mirror's
   // feeds and pages republish them, and podcast apps render an episode's description as HTML.
   const description = episode.description?.trim()
-  const notes = description && looksLikeHtml(description) ? notesFromHtml(description) : undefined
+  const notes = notesOfFeedText(description)
   await rename(join(folder, info.name), join(root.publicDir, mediaPath)).catch(err => { throw fileError(err, join(root.publicDir, mediaPath), 'move') })
   await writeAtomic(join(root.publicDir, torrentPath), retargeted)
   const positive = (n: number | undefined) => n !== undefined && Number.isInteger(n) && n > 0 ? n : undefined

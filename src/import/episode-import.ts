@@ -5,7 +5,7 @@ import { SeedcastError, fileError } from '../errors.js'
 import { downloadHttp } from '../feed/read/enclosure-download.js'
 import { checkIntegrity, integrityError } from '../feed/read/integrity.js'
 import { mediaFileName } from '../feed/read/media-file-name.js'
-import { looksLikeHtml, notesFromHtml } from '../feed/notes.js'
+import { notesOfFeedText } from '../feed/notes.js'
 import type { FeedEpisode, FeedLink } from '../feed/read/types.js'
 import { parsePerson } from '../show/episode-fields.js'
 import { publish, type PublishResult } from '../show/publish.js'
@@ -68,7 +68,7 @@ export async function importEpisode (showDir: string, episode: FeedEpisode, opti
     if (transcript) extras.push(transcript)
     if (chapters) extras.push(chapters)
     const description = episode.description?.trim()
-    const html = description && looksLikeHtml(description) ? notesFromHtml(description) : undefined
+    const html = notesOfFeedText(description)
     const positive = (n: number | undefined) => n !== undefined && Number.isInteger(n) && n > 0 ? n : undefined
     const type = episode.episodeType?.toLowerCase()
     const persons = episodePersons(episode, notes)

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { SeedcastError } from '../errors.js'
 import { downloadHttp } from '../feed/read/enclosure-download.js'
 import { podcastGuid } from '../feed/guid.js'
-import { looksLikeHtml, notesFromHtml } from '../feed/notes.js'
+import { notesOfFeedText } from '../feed/notes.js'
 import type { PodcastFeed } from '../feed/read/types.js'
 import { checkCover, type CoverImage } from '../show/cover.js'
 import type { InitOptions } from '../show/init.js'
@@ -39,7 +39,7 @@ export function showOptions (feed: PodcastFeed, feedUrl: string, overrides: Show
   if (!license) throw new SeedcastError(`${feedUrl}: the feed names no license (podcast:license or a Creative Commons link)`, { code: 'EUSAGE', hint: 'give the SPDX id of the license the episodes are under with `license`, e.g. CC-BY-4.0 or CC-BY-NC-ND-4.0' })
   const category = overrides.category ?? feed.categories[0]
   if (!category) throw new SeedcastError(`${feedUrl}: the feed has no itunes:category`, { code: 'EUSAGE', hint: 'give one with `category`, e.g. Technology' })
-  const description = feed.description && looksLikeHtml(feed.description) ? notesFromHtml(feed.description).text : feed.description
+  const description = notesOfFeedText(feed.description)?.text ?? feed.description
   return {
     title,
     description: description?.trim() || title,
