@@ -32,6 +32,8 @@ export function describeError (error: Error, renamed: Record<string, string> = {
   if (oclif) {
     const missing = missingArguments(error) ?? failedFlags(error)
     if (missing) return { message: missing, hint: 'see --help', code: 'EUSAGE', exitCode: 2 }
+    const stray = strayShowFolder(error)
+    if (stray) return stray
     const message = oneLine(error.message.replace(/See more help with --help/, ''))
     return { message, hint: 'see --help', code: 'EUSAGE', exitCode: 2 }
   }
@@ -50,6 +52,23 @@ function missingArguments (error: Error): string | undefined {
   if (!named.length) return undefined
   const listed = named.map(arg => `${arg.name!.toUpperCase()}${arg.description ? ` (${arg.description})` : ''}`)
   return `missing argument${named.length === 1 ? '' : 's'} ${listed.join(', ')}`
+}
+
+/**
+ * `seedcast publish ep.mp3 myshow`: oclif's "Unexpected argument: myshow" left the podcaster
+ * guessing; a command that takes its show by --show says how to give it.
+ */
+function strayShowFolder (error: Error): ErrorView | undefined {
+  if (error.constructor.name !== 'UnexpectedArgsError') return undefined
+  const { args = [], parse } = error as { args?: unknown[], parse?: { input?: { flags?: Record<string, unknown> } } }
+  const [first] = args
+  if (args.length !== 1 || typeof first !== 'string' || !parse?.input?.flags?.show) return undefined
+  return { message: `unexpected argument "${first}"`, hint: showFlagHint(first), code: 'EUSAGE', exitCode: 2 }
+}
+
+/** The hint for a show folder given as an argument to a command that takes it by --show. */
+export function showFlagHint (folder: string): string {
+  return `give the show folder as --show ${/^[\w./@:-]+$/.test(folder) ? folder : JSON.stringify(folder)}`
 }
 
 /**

@@ -152,7 +152,7 @@ export async function answerNotACommand (argv: string[], root: string): Promise<
   if (!manifest || manifest.version !== pjson.version) return false
   const commands = Object.values(manifest.commands)
   if (commands.some(command => command.aliases?.length || command.hiddenAliases?.length)) return false
-  const table = Object.fromEntries(commands.map(command => [command.id, { takesArgs: takesArguments(command), hidden: command.hidden }]))
+  const table = Object.fromEntries(commands.map(command => [command.id, { takesArgs: takesArguments(command), hidden: command.hidden, showFlag: Object.hasOwn((command.flags ?? {}) as object, 'show') }]))
   const view = notACommand(argv, table)
   if (!view) return false
   // `seedcast demo myshow --help`: demo's help, as `git status x --help` is git status's.

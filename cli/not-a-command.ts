@@ -5,10 +5,13 @@
 // error object; exit 2 as every usage error), before oclif would say it its way, and so is
 // help asked for such argv ("Command publsh not found." from oclif). Anything oclif runs
 // or answers itself (a command, a topic's help) is left to it.
-import { errorLine, type ErrorView } from './error-view.js'
+import { errorLine, showFlagHint, type ErrorView } from './error-view.js'
 
-/** Command id (words joined by ':') → whether it takes arguments, and whether it is hidden. */
-export type CommandTable = Record<string, { takesArgs: boolean, hidden?: boolean }>
+/**
+ * Command id (words joined by ':') → whether it takes arguments, whether it is hidden, and
+ * whether it takes its show folder by --show.
+ */
+export type CommandTable = Record<string, { takesArgs: boolean, hidden?: boolean, showFlag?: boolean }>
 
 /**
  * The usage error for argv when oclif would find no command in it, else undefined. When
@@ -37,7 +40,9 @@ export function notACommand (argv: string[], table: CommandTable): (ErrorView & 
   for (let count = taken.length - 1; count >= 1; count--) {
     const named = taken.slice(0, count).join(':')
     if (Object.hasOwn(table, named)) {
-      return { ...usage(`unexpected argument "${taken[count]!}": seedcast ${spoken(count)} takes no arguments`, `see seedcast ${spoken(count)} --help`), command: taken.slice(0, count) }
+      // `seedcast episodes list myshow`: a show folder where --show takes it.
+      const hint = table[named]!.showFlag && count === taken.length - 1 ? showFlagHint(taken[count]!) : `see seedcast ${spoken(count)} --help`
+      return { ...usage(`unexpected argument "${taken[count]!}": seedcast ${spoken(count)} takes no arguments`, hint), command: taken.slice(0, count) }
     }
     if (prefixes.has(named)) {
       // A topic and a word none of its commands starts with: its commands, and the nearest.

@@ -8,9 +8,9 @@ import { describe, expect, it } from 'vitest'
 import { notACommand, type CommandTable } from '../../cli/not-a-command.js'
 import { binPath, repoRoot } from '../helpers/cli.js'
 
-interface ManifestCommand { id: string, hidden?: boolean, strict?: boolean, args?: Record<string, unknown> }
+interface ManifestCommand { id: string, hidden?: boolean, strict?: boolean, args?: Record<string, unknown>, flags?: Record<string, unknown> }
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'oclif.manifest.json'), 'utf8')) as { commands: Record<string, ManifestCommand> }
-const table: CommandTable = Object.fromEntries(Object.values(manifest.commands).map(command => [command.id, { takesArgs: command.strict === false || Object.keys(command.args ?? {}).length > 0, hidden: command.hidden }]))
+const table: CommandTable = Object.fromEntries(Object.values(manifest.commands).map(command => [command.id, { takesArgs: command.strict === false || Object.keys(command.args ?? {}).length > 0, hidden: command.hidden, showFlag: Object.hasOwn(command.flags ?? {}, 'show') }]))
 
 function bin (args: string[]) {
   const result = spawnSync(process.execPath, [binPath, ...args], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 60_000 })
@@ -62,6 +62,22 @@ describe('argv that names no command', () => {
     expect(json.code).toBe(2)
     expect(json.stderr).toBe('')
     expect(JSON.parse(json.stdout)).toEqual({ error: { message: 'unknown command "seedcast follow lst"', hint: 'did you mean seedcast follow list? seedcast follow has: add, export, import, list, remove, run', code: 'EUSAGE', exitCode: 2 } })
+  })
+
+  it('says how to give a show folder to a command that takes it by --show', () => {
+    // `seedcast episodes list myshow` (as `seedcast serve myshow` is written) said only "see --help".
+    expect(table['episodes:list']?.showFlag).toBe(true)
+    expect(notACommand(['episodes', 'list', 'myshow'], table)).toMatchObject({ message: 'unexpected argument "myshow": seedcast episodes list takes no arguments', hint: 'give the show folder as --show myshow' })
+    expect(notACommand(['show', 'my show', '--json'], table)?.hint).toBe('give the show folder as --show "my show"')
+    // Two stray words are not one show folder; demo has no --show.
+    expect(notACommand(['feed', 'build', 'a', 'b'], table)?.hint).toBe('see seedcast feed build --help')
+    expect(notACommand(['demo', 'myshow'], table)?.hint).toBe('see seedcast demo --help')
+    expect(bin(['token', 'list', 'myshow'])).toEqual({ code: 2, stdout: '', stderr: 'seedcast: unexpected argument "myshow": seedcast token list takes no arguments (give the show folder as --show myshow)\n' })
+    // A command that takes an argument and the show by --show: oclif's parse error, said the same way.
+    expect(bin(['publish', 'ep.mp3', 'myshow'])).toEqual({ code: 2, stdout: '', stderr: 'seedcast: unexpected argument "myshow" (give the show folder as --show myshow)\n' })
+    const json = bin(['episodes', 'remove', 'ep-1', 'myshow', '--json'])
+    expect(json.code).toBe(2)
+    expect(JSON.parse(json.stdout)).toEqual({ error: { message: 'unexpected argument "myshow"', hint: 'give the show folder as --show myshow', code: 'EUSAGE', exitCode: 2 } })
   })
 
   it('reads `seedcast help COMMAND` as `seedcast COMMAND --help`', () => {
