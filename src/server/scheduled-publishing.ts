@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events'
 import { watch, type FSWatcher } from 'node:fs'
+import { stat } from 'node:fs/promises'
 import { nextScheduledDate } from '../feed/published.js'
 import { buildFeeds } from '../show/feeds.js'
 import { readCatalog } from '../show/load.js'
@@ -25,7 +26,7 @@ export interface ScheduledRelease {
  */
 export class ScheduledPublisher extends EventEmitter {
   private readonly timers = new Map<string, NodeJS.Timeout>()
-  /** Per show: the scheduled dates up to this one have had their rebuild (or came before start). */
+  /** Per show: the scheduled dates up to this one have had their rebuild. */
   private readonly releasedUpTo = new Map<string, Date>()
   private readonly watchers: FSWatcher[] = []
   private closed = false
@@ -36,7 +37,6 @@ export class ScheduledPublisher extends EventEmitter {
 
   async start (): Promise<void> {
     for (const dir of this.dirs) {
-      this.releasedUpTo.set(dir, new Date())
       // The folder is watched, not the file: episodes.json is replaced by rename on every write.
       try {
         const watcher = watch(dir, { persistent: false }, (_event, name) => {
@@ -52,14 +52,25 @@ export class ScheduledPublisher extends EventEmitter {
   /** Sets the show's timer for its next scheduled episode (or clears it when there is none). */
   private async arm (dir: string): Promise<void> {
     if (this.closed) return
-    const catalog = await readCatalog(showPaths(dir)).catch(() => undefined)
+    const paths = showPaths(dir)
+    // Whoever writes episodes.json builds the feeds right after (commitCatalog, mirror), at a
+    // time no earlier than the file's mtime: an episode dated by then is in them already, one
+    // dated later is not, whenever it is read. Before, the dates were counted from the
+    // server's start: an episode whose date came while no server ran stayed out of the feeds
+    // until the next publish, and a publish while serving (dated now) was taken for a
+    // scheduled episode coming out (one more build, a "scheduled episode out" line).
+    // Stat'ed before the read, so what is read is never older than this time.
+    const written = (await stat(paths.catalogFile).catch(() => undefined))?.mtime
+    const catalog = await readCatalog(paths).catch(() => undefined)
     if (this.closed || !catalog) return
     clearTimeout(this.timers.get(dir))
     this.timers.delete(dir)
-    // The earliest date after the last one released, not after now: an edit made just before
-    // its episode's date may be read here only once that date has passed (a loaded machine),
-    // and its episode still needs the rebuild (then at once). Before, it was never released.
-    const next = nextScheduledDate(catalog.episodes, this.releasedUpTo.get(dir) ?? new Date())
+    // The earliest date after the catalog was written and after the last one released, not
+    // after now: an edit made just before its episode's date may be read here only once that
+    // date has passed (a loaded machine), and its episode still needs the rebuild (at once).
+    const released = this.releasedUpTo.get(dir)
+    const floor = written && (!released || written > released) ? written : released ?? new Date()
+    const next = nextScheduledDate(catalog.episodes, floor)
     if (!next) return
     const delay = Math.min(Math.max(next.getTime() - Date.now(), 0), MAX_DELAY_MS)
     const timer = setTimeout(() => { void this.release(dir, next) }, delay)

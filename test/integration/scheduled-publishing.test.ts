@@ -1,3 +1,4 @@
+import { readFile, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { once } from 'node:events'
@@ -72,22 +73,55 @@ describe('scheduled publishing', { timeout: 240_000 }, () => {
     expect(failureOf(await httpAnnounce(`${base}announce`, episode.infoHash))).toBeUndefined()
   })
 
-  it('serve\'s publisher still releases an episode whose date had passed by the time it read the edit', async () => {
-    // On a loaded machine an edit written two seconds before its episode's date was read by
-    // the publisher only after that date: it looked for dates after now, found none, and the
-    // episode never got its rebuild (the serve test above failed on it once in a full run).
-    // Here the edit carries a date already past, but later than the publisher's start.
+  /** The publisher's next 'released' event, or a failure after 20 s. */
+  function nextRelease (publisher: ScheduledPublisher): Promise<ScheduledRelease> {
+    const released = once(publisher, 'released') as Promise<[ScheduledRelease]>
+    return Promise.race([released.then(([release]) => release), new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error('no released event within 20 s')), 20_000).unref())])
+  }
+
+  it('serve\'s publisher releases an episode whose date came after its catalog was written, however late it reads it', async () => {
+    // An episode dated a minute ago in a catalog written two minutes ago (so the build that
+    // followed that write left it out), read by the publisher only now: on a loaded machine an
+    // edit's catalog can be read after its episode's date, and a server started after the date
+    // (a reboot) reads it late too. Before, dates were counted from the server's start: this
+    // episode stayed out of the feeds until the next publish.
     const episode = (await runCliJson(['publish', fixture('episode.mp3'), '--show', show, '--date', new Date(Date.now() + 86_400_000).toISOString()])).json.episode
+    const catalogFile = join(show, 'episodes.json')
+    const catalog = JSON.parse(await readFile(catalogFile, 'utf8')) as { episodes: Array<{ pubDate: string }> }
+    const came = new Date(Date.now() - 60_000)
+    catalog.episodes[0]!.pubDate = came.toISOString()
+    await writeFile(catalogFile, JSON.stringify(catalog, null, 2) + '\n')
+    await utimes(catalogFile, new Date(came.getTime() - 60_000), new Date(came.getTime() - 60_000))
+    expect((await readFeeds(show)).guids.rss).toEqual([])
+    const publisher = new ScheduledPublisher([show])
+    try {
+      const released = nextRelease(publisher)
+      await publisher.start()
+      expect(await released).toMatchObject({ dir: show, at: came.toISOString(), published: 1 })
+      expect((await readFeeds(show)).guids.rss).toEqual([episode.guid])
+    } finally {
+      publisher.close()
+    }
+  })
+
+  it('serve\'s publisher does not take an episode published while it runs for a scheduled one', async () => {
+    // A publish dated now, while serving, was "released" at once: a second build of the feeds
+    // and a "scheduled episode out" line about an episode that was never scheduled.
     const publisher = new ScheduledPublisher([show])
     await publisher.start()
     try {
-      const released = once(publisher, 'released') as Promise<[ScheduledRelease]>
-      await new Promise(resolve => setTimeout(resolve, 20)) // so that the date below is after the start
-      const passed = new Date(Date.now() - 5)
-      await editEpisode(show, episode.slug, { date: passed })
-      const [release] = await Promise.race([released, new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error('no released event within 20 s')), 20_000).unref())])
-      expect(release).toMatchObject({ dir: show, at: passed.toISOString(), published: 1 })
-      expect((await readFeeds(show)).guids.rss).toEqual([episode.guid])
+      const releases: ScheduledRelease[] = []
+      publisher.on('released', (release: ScheduledRelease) => releases.push(release))
+      const now = (await runCliJson(['publish', fixture('episode.mp3'), '--show', show])).json.episode
+      const later = (await runCliJson(['publish', fixture('episode-2.mp3'), '--show', show, '--date', new Date(Date.now() + 86_400_000).toISOString()])).json.episode
+      // Then one truly scheduled, a moment ahead (in-process, so it is still ahead when written):
+      // its release comes after anything the publishes above would have set off at once.
+      const soon = new Date(Date.now() + 1_000)
+      const released = nextRelease(publisher)
+      await editEpisode(show, later.slug, { date: soon })
+      await released
+      expect(releases.map(release => release.at)).toEqual([soon.toISOString()])
+      expect((await readFeeds(show)).guids.rss.toSorted()).toEqual([later.guid, now.guid].toSorted())
     } finally {
       publisher.close()
     }
