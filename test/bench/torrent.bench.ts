@@ -1,12 +1,13 @@
 // Benchmark of the torrent engine: `npm run bench -- torrent`. Makes a 1 GiB file in a temp
 // folder, warms the page cache, then times (median of BENCH_ROUNDS interleaved rounds, default 5,
 // as the machines are shared and noisy) `seedcast create` (CLI and library), `seedcast verify`,
-// `mktorrent -t2` with the same piece length and `openssl sha1` (one core). Prints ratios and
-// peak RSS. Needs a build (dist/) and Debian's mktorrent, openssl and /usr/bin/time.
+// `mktorrent -t2` with the same piece length, `openssl sha1` (one core) and the floor of any
+// Node program doing this work (node-hash-floor.js: Node's start, a worker's boot, the
+// hashing, nothing else). Prints ratios and peak RSS. Needs a build (dist/) and Debian's mktorrent, openssl and /usr/bin/time.
 // BENCH_BASELINE=<another built checkout> (e.g. main's) adds its `seedcast create` to every
 // round: a before/after under the same load.
 import { spawnSync } from 'node:child_process'
-import { randomFillSync } from 'node:crypto'
+import { createHash, randomFillSync } from 'node:crypto'
 import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -20,8 +21,9 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
 const cli = join(root, 'bin', 'run.js')
 const library = new URL('../../dist/src/torrent/create.js', import.meta.url).href
 const inspector = new URL('../../dist/src/torrent/inspect.js', import.meta.url).href
+const decoder = new URL('../../dist/src/torrent/bencode.js', import.meta.url).href
 
-interface Run { seconds: number, cpuSeconds?: number, rssMiB?: number }
+interface Run { seconds: number, cpuSeconds?: number, rssMiB?: number, stdout?: string }
 
 /** Runs a command under /usr/bin/time; wall time measured here, CPU time and peak RSS (KiB) from time. */
 function timed (command: string, args: string[]): Run {
@@ -30,7 +32,7 @@ function timed (command: string, args: string[]): Run {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr}`)
   const [user, system, rssKiB] = result.stderr.trim().split('\n').at(-1)!.split(' ').map(Number)
-  return { seconds, cpuSeconds: user! + system!, rssMiB: rssKiB! / 1024 }
+  return { seconds, cpuSeconds: user! + system!, rssMiB: rssKiB! / 1024, stdout: result.stdout }
 }
 
 function median (runs: Run[]): Run {
@@ -80,7 +82,9 @@ try {
   })()`
 
   const baseline = process.env.BENCH_BASELINE
-  const runs: Record<string, Run[]> = { mktorrent: [], create: [], baseline: [], library: [], warm: [], verify: [], openssl: [] }
+  const runs: Record<string, Run[]> = { mktorrent: [], create: [], baseline: [], library: [], warm: [], verify: [], openssl: [], floor: [] }
+  const floorScript = fileURLToPath(new URL('node-hash-floor.js', import.meta.url))
+  let floorHash = ''
   let libraryHash = ''
   for (let round = 0; round < ROUNDS; round++) {
     runs.mktorrent!.push(timed('mktorrent', ['-t2', '-l', String(PIECE_LOG2), '-d', '-o', join(dir, `mk${round}.torrent`), data]))
@@ -95,6 +99,9 @@ try {
     libraryHash = parsed.cold.infoHash
     runs.verify!.push(timed(process.execPath, [cli, 'verify', join(dir, 'sc.torrent'), data]))
     runs.openssl!.push(timed('openssl', ['sha1', data]))
+    const floor = timed(process.execPath, [floorScript, data, String(2 ** PIECE_LOG2)])
+    runs.floor!.push(floor)
+    floorHash = floor.stdout?.trim() ?? ''
   }
 
   const { inspectTorrent } = await import(inspector) as { inspectTorrent: (path: string) => { infoHash: string } }
@@ -109,6 +116,7 @@ try {
     ...(baseline ? [['seedcast create (CLI, BENCH_BASELINE)', median(runs.baseline!)] as const] : []),
     ['createTorrent() (library, first call)', median(runs.library!)],
     ['createTorrent() (library, second call)', median(runs.warm!)],
+    ['Node floor: main + worker hashing, no CLI (node-hash-floor.js)', median(runs.floor!)],
     ['seedcast verify (CLI)', median(runs.verify!)],
     ['openssl sha1 (1 core)', openssl]
   ] as const
@@ -120,6 +128,10 @@ try {
   }
   const create = median(runs.create!)
   console.log(`same infohash as mktorrent (CLI and library): ${same ? 'yes' : 'NO'} (${mkHash})`)
+  // The floor prints the SHA-1 of its piece hashes: the same pieces as mktorrent's, or its figure means nothing.
+  const { bdecode } = await import(decoder) as { bdecode: (input: Uint8Array) => { value: { info: { pieces: Buffer } } } }
+  const mkPieces = createHash('sha1').update(bdecode(readFileSync(join(dir, 'mk0.torrent'))).value.info.pieces).digest('hex')
+  console.log(`Node floor hashed the same pieces as mktorrent: ${floorHash === mkPieces ? 'yes' : 'NO'}`)
   console.log(`load average while measuring: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} on ${availableParallelism()} cores (ratios assume a quiet machine)`)
   console.log(`goal creation >= 1.0x mktorrent -t2: CLI ${(mk.seconds / create.seconds).toFixed(2)}x, library ${(mk.seconds / median(runs.library!).seconds).toFixed(2)}x (warm ${(mk.seconds / median(runs.warm!).seconds).toFixed(2)}x)${baseline ? `, baseline CLI ${(mk.seconds / median(runs.baseline!).seconds).toFixed(2)}x` : ''}; goal RSS <= 100 MiB: CLI ${create.rssMiB?.toFixed(0)} MiB`)
 } finally {
