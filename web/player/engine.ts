@@ -91,6 +91,8 @@ export interface EngineStats {
   storePeakBytes: number
   storeMaxBytes: number
   evicted: number
+  /** Why the web seed's last read failed (see WebSeed.failure), until one succeeds. */
+  webSeedFailure?: string
 }
 
 /**
@@ -257,7 +259,8 @@ export class Engine {
       storeBytes: this.store?.bytes ?? 0,
       storePeakBytes: this.store?.peakBytes ?? 0,
       storeMaxBytes: this.store?.maxBytes ?? 0,
-      evicted: this.store?.evicted ?? 0
+      evicted: this.store?.evicted ?? 0,
+      ...(this.webSeed?.failure ? { webSeedFailure: this.webSeed.failure } : {})
     }
   }
 

@@ -2,6 +2,7 @@ import { enhanceChapters } from './chapters.js'
 import { Engine } from './engine.js'
 import { buildPanel, type Panel } from './panel.js'
 import { rememberPosition } from './position.js'
+import { mediaErrorStatus, STREAMING, streamingStatus } from './status-text.js'
 import type { BundleFeatureStatus } from './bundle-internals.js'
 import type { FirstRead, RangeReply, WorkerPieces, WorkerRead, WorkerReadCancel } from './sw-protocol.js'
 import { bundleFeatures } from './swarm.js'
@@ -45,6 +46,8 @@ export class EpisodePlayer {
     const scope = wrapper.closest('article, section') ?? wrapper
     void enhanceChapters(media, this.panel.root, scope, data.chapters ? new URL(data.chapters, document.baseURI).href : '')
     this.panel.share.addEventListener('change', () => { void this.engine?.setSharing(this.panel.share.checked); this.showStats() })
+    // The element gave up (plain, or fallen back: its src failed): its controls only grey out.
+    media.addEventListener('error', () => { this.panel.status.textContent = mediaErrorStatus(media.error?.code) })
   }
 
   /**
@@ -128,7 +131,7 @@ export class EpisodePlayer {
   }
 
   private startedPlaying (): void {
-    if (this.state === 'ready') this.setState('streaming', 'Streaming: from other listeners when they have it, from the server otherwise.')
+    if (this.state === 'ready') this.setState('streaming', STREAMING)
     this.statsTimer ??= setInterval(() => this.showStats(), STATS_EVERY_MS)
   }
 
@@ -139,7 +142,12 @@ export class EpisodePlayer {
   }
 
   private showStats (): void {
-    if (this.engine) this.panel.showStats(this.engine.stats())
+    if (!this.engine) return
+    const stats = this.engine.stats()
+    this.panel.showStats(stats)
+    if (this.state !== 'streaming') return
+    const status = streamingStatus(stats.webSeedFailure, stats.peers)
+    if (this.panel.status.textContent !== status) this.panel.status.textContent = status
   }
 
   private setState (state: PlayerState, message: string): void {

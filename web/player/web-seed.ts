@@ -26,6 +26,11 @@ export class WebSeed {
   private readonly runs = new Set<{ first: number, last: number, abort: AbortController }>()
   private readonly wrong = new Set<number>()
   private failedUntil = 0
+  /**
+   * Why the last read failed ("HTTP 404", "a network error"), until a read gets its bytes:
+   * the player tells the listener, since without peers nothing plays meanwhile.
+   */
+  failure?: string
   /** The worker's reads under way (see workerRun), by id. */
   private readonly workerRuns = new Map<number, { first: number, last: number, heard: () => void, finish: () => void }>()
   /** Called for each piece stored from HTTP (the swarm announces it to peers). */
@@ -137,8 +142,9 @@ export class WebSeed {
       const response = await fetch(this.url, { headers: { Range: `bytes=${start}-${end}` }, cache: 'no-store', signal })
       // A server that ignores Range answers 200 with the whole file: usable only from byte 0.
       if (!response.body || !(response.status === 206 || (response.status === 200 && start === 0))) {
-        throw new Error(`web seed: HTTP ${response.status}`)
+        throw new WebSeedStatus(response.status)
       }
+      this.failure = undefined
       trace('web-seed-headers', first)
       const reader = response.body.getReader()
       let index = first
@@ -165,8 +171,9 @@ export class WebSeed {
         if (signal.aborted) break
       }
       if (index <= last) void reader.cancel()
-    } catch {
+    } catch (error) {
       if (signal.aborted) return // stopped on purpose (a seek), not a failing server
+      this.failure = error instanceof WebSeedStatus ? `HTTP ${error.status}` : 'a network error'
       this.failedUntil = performance.now() + RETRY_AFTER_ERROR_MS
       this.onError()
     }
@@ -206,4 +213,9 @@ export class WebSeed {
       this.onPiece(index)
     }
   }
+}
+
+/** The web seed answered with a status its bytes cannot be used from. */
+class WebSeedStatus extends Error {
+  constructor (readonly status: number) { super(`web seed: HTTP ${status}`) }
 }
