@@ -77,6 +77,7 @@ export const ERROR_CODES = {
   // Swarm: seeding and downloading.
   ESELECT: { exitCode: 1, shape: '`select` <selector>: no file of the torrent matches | `stdout` streams one file, but <n> are selected' },
   ENOPEERS: { exitCode: 1, shape: 'no peers found for <infohash> within <n> s' },
+  ENOSOURCE: { exitCode: 1, shape: 'nowhere to find the metadata of <infohash>: <why no peer can be looked for>' },
   ETIMEOUT: { exitCode: 1, shape: '<what> within <n> s' },
   EDOWNLOAD: { exitCode: 1, shape: 'download failed: <reason>' },
   ENODATA: { exitCode: 1, shape: '<torrent>: data not found (<where it was looked for>) | none of the <n> torrent(s) can be seeded' },

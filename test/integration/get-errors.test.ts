@@ -79,7 +79,8 @@ describe('seedcast get with bad input', () => {
       return { result, seconds: (performance.now() - started) / 1000 }
     }
     const [noPeers, deadTracker] = await Promise.all([
-      timed(['get', `magnet:?xt=urn:btih:${unknown}`, '--no-dht', '--timeout', '10', '-o', join(dir, 'unknown')]),
+      // Its tracker a closed port: a magnet naming no tracker at all, with --no-dht, fails at once (get-bare-magnet).
+      timed(['get', `magnet:?xt=urn:btih:${unknown}&tr=${encodeURIComponent(`http://127.0.0.1:${await freePort()}/announce`)}`, '--no-dht', '--timeout', '10', '-o', join(dir, 'unknown')]),
       timed(['get', torrentPath, '--no-dht', '--timeout', '3', '-o', join(dir, 'dead'), '--json'])
     ])
     expectOneLineError(noPeers.result, new RegExp(`no peers found for ${unknown} within 10 s`))

@@ -4,6 +4,7 @@ import { prepareOutputDir } from './output.js'
 import { DownloadRun } from './run.js'
 import { makeScratch } from './scratch.js'
 import { closeDownloadClient, openDownloadClient } from './webtorrent.js'
+import { nowhereToFindMetadata } from './metadata-reach.js'
 import { resolveSource, type ResolvedSource } from './source.js'
 
 export interface DownloadOptions {
@@ -91,6 +92,9 @@ export async function download (input: string, options: DownloadOptions): Promis
   const source = await resolveSource(input, { fetchTimeoutMs: Math.min(timeoutSeconds, 30) * 1000 })
   emit({ event: 'started', source: source.kind, infoHash: source.infoHash, name: source.name, outputDir: options.outputDir })
   for (const message of source.warnings) emit({ event: 'warning', kind: 'source', message })
+  // Before the output folder is made: a run that cannot start leaves nothing behind.
+  const unreachable = nowhereToFindMetadata(source, options)
+  if (unreachable) throw unreachable
   if (options.outputDir === undefined && !options.stdout) throw invalidOption('outputDir', 'is needed unless the file is streamed to `stdout`')
   if (options.outputDir !== undefined) await prepareOutputDir(options.outputDir)
   throwIfAborted(options.signal)

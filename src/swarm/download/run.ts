@@ -20,6 +20,7 @@ import { DownloadStore, type StorePlacement } from './store.js'
 import { failedPieceIndex } from '../failed-piece.js'
 import type { DownloadClient, DownloadFile, DownloadTorrent, DownloadWire } from './webtorrent.js'
 import { pathBelow } from '../../torrent/safe-path.js'
+import { usableTrackers, webSeedCannotHelp } from './metadata-reach.js'
 
 /**
  * Where a download is:
@@ -314,7 +315,7 @@ export class DownloadRun {
     if (!this.everConnected) {
       const hint = this.lastTrackerProblem
         ? `last tracker problem: ${this.lastTrackerProblem}`
-        : `no peer was found through ${this.options.dht === false ? 'the trackers' : 'the trackers or the DHT'}; try again later, add a tracker with \`trackers\`, or raise \`timeoutSeconds\``
+        : webSeedCannotHelp(this.source) ?? `no peer was found through ${this.options.dht === false ? 'the trackers' : 'the trackers or the DHT'}; try again later, add a tracker with \`trackers\`, or raise \`timeoutSeconds\``
       return new SeedcastError(`no peers found for ${infoHash} within ${seconds} s`, { code: 'ENOPEERS', hint })
     }
     if (this.state === 'metadata') {
@@ -414,10 +415,6 @@ const DHT_MESSAGE = /^No nodes to query/
  * would warn "Unsupported tracker protocol" for each. They are left out quietly.
  */
 const WEBSOCKET_TRACKER = /^wss?:\/\//i
-
-function usableTrackers (urls: string[]): string[] {
-  return [...new Set(urls.filter(url => !WEBSOCKET_TRACKER.test(url)))]
-}
 
 /** The magnet link without its ws:// and wss:// trackers (`tr=`). */
 function withoutWebSocketTrackers (magnet: string): string {

@@ -15,6 +15,11 @@ export interface ResolvedSource {
   extraWebSeeds: string[]
   /** Why an `xs=` .torrent could not be used (the magnet is used alone then). */
   warnings: string[]
+  /**
+   * A magnet used without a .torrent (none given, or none usable): its metadata must come from
+   * peers found through these trackers or the DHT; its web seeds cannot send it (metadata-reach.ts).
+   */
+  bare?: { trackers: string[], webSeeds: string[] }
 }
 
 export interface SourceOptions {
@@ -73,7 +78,7 @@ async function resolveMagnet (magnet: string, options: SourceOptions): Promise<R
       warnings.push(`could not use the magnet's .torrent (xs): ${(error as Error).message}`)
     }
   }
-  return { kind: 'magnet', torrentId: lowerCaseMagnetKeys(magnet), infoHash, name: parsed.name, extraTrackers: [], extraWebSeeds: [], warnings }
+  return { kind: 'magnet', torrentId: lowerCaseMagnetKeys(magnet), infoHash, name: parsed.name, extraTrackers: [], extraWebSeeds: [], warnings, bare: { trackers: parsed.trackers, webSeeds: parsed.webSeeds } }
 }
 
 /** Fetches a .torrent with a time bound and a size bound, so a wrong URL cannot hang or flood us. */
