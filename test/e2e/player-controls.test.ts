@@ -206,6 +206,29 @@ describe('player controls on the show\'s own pages', { timeout: 180_000 }, () =>
     expect(await short.getByRole('combobox', { name: 'Playback speed of Short tone' }).isVisible()).toBe(true)
   })
 
+  it('on the show page, plays one episode at a time: starting another pauses the one playing, which keeps its place', async () => {
+    const context = await testListenerContext(browser, show.origin)
+    const page = await context.newPage()
+    await page.goto(`${show.origin}/`)
+    const players = page.locator('.sc-player')
+    await players.first().and(page.locator('[data-seedcast-state]')).waitFor({ state: 'attached', timeout: 20_000 })
+    const audio = (title: string) => players.locator(`audio[data-title="${title}"]`)
+    const paused = (title: string) => audio(title).evaluate(element => (element as HTMLMediaElement).paused)
+    const timeOf = (title: string) => audio(title).evaluate(element => (element as HTMLMediaElement).currentTime)
+    await audio('Short tone').evaluate(element => (element as HTMLMediaElement).play())
+    await page.waitForFunction(() => document.querySelector<HTMLMediaElement>('audio[data-title="Short tone"]')!.currentTime > 1, undefined, { timeout: 30_000, polling: 50 })
+    await audio('Chaptered tone').evaluate(element => (element as HTMLMediaElement).play())
+    await page.waitForFunction(() => document.querySelector<HTMLMediaElement>('audio[data-title="Chaptered tone"]')!.currentTime > 1, undefined, { timeout: 30_000, polling: 50 })
+    expect(await paused('Short tone')).toBe(true)
+    expect(await paused('Chaptered tone')).toBe(false)
+    const kept = await timeOf('Short tone')
+    expect(kept).toBeGreaterThan(1)
+    // Back to the first: it goes on from where it was paused, and the other one pauses.
+    await audio('Short tone').evaluate(element => (element as HTMLMediaElement).play())
+    await page.waitForFunction(t => document.querySelector<HTMLMediaElement>('audio[data-title="Short tone"]')!.currentTime > t + 0.5, kept, { timeout: 30_000, polling: 50 })
+    expect(await paused('Chaptered tone')).toBe(true)
+  })
+
   it('names every control, works from the keyboard alone and shows where the focus is', async () => {
     const context = await testListenerContext(browser, show.origin)
     const page = await context.newPage()

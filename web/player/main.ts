@@ -1,5 +1,6 @@
 import './player.css'
 import { EpisodePlayer } from './episode-player.js'
+import { oneAtATime } from './one-at-a-time.js'
 import { PLAYER_HELLO, RANGE_REQUEST, WORKER_PIECES, type PlayerHello, type RangeReply, type RangeRequest, type WorkerPieces } from './sw-protocol.js'
 import { missingFeature } from './support.js'
 import { trace } from './trace.js'
@@ -33,6 +34,7 @@ async function start (): Promise<void> {
   // Several episodes (the show page): each panel shows once its episode plays.
   const players = elements.map(media => new EpisodePlayer(media, window.seedcastRtcConfig, elements.length > 1))
   window.seedcast = { players }
+  oneAtATime(elements)
 
   const missing = missingFeature()
   if (missing) {
