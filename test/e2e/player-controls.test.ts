@@ -229,6 +229,24 @@ describe('player controls on the show\'s own pages', { timeout: 180_000 }, () =>
     expect(await paused('Chaptered tone')).toBe(true)
   })
 
+  it('shows and remembers a speed chosen with the element\'s own menu, the show page\'s only speed control before play', async () => {
+    const context = await testListenerContext(browser, show.origin)
+    const page = await context.newPage()
+    await page.goto(`${show.origin}/`)
+    const short = page.locator('.sc-player').filter({ has: page.locator('[data-title="Short tone"]') })
+    await short.and(page.locator('[data-seedcast-state]')).waitFor({ state: 'attached', timeout: 20_000 })
+    // Chromium's menu sets the element's playbackRate, as this does.
+    await short.locator('audio').evaluate(element => { (element as HTMLMediaElement).playbackRate = 1.5 })
+    await short.locator('audio').evaluate(element => (element as HTMLMediaElement).play())
+    await short.locator('.sc-panel').waitFor({ state: 'visible', timeout: 10_000 })
+    const speed = short.getByRole('combobox', { name: 'Playback speed of Short tone' })
+    expect(await speed.inputValue()).toBe('1.5')
+    // Remembered: the episode page opened next starts at 1.5x, its control saying so.
+    await openPlayer(page, plainAudio.pageUrl)
+    expect(await page.getByRole('combobox', { name: 'Playback speed of Short tone' }).inputValue()).toBe('1.5')
+    expect(await media(page).evaluate(element => (element as HTMLMediaElement).defaultPlaybackRate)).toBe(1.5)
+  })
+
   it('names every control, works from the keyboard alone and shows where the focus is', async () => {
     const context = await testListenerContext(browser, show.origin)
     const page = await context.newPage()

@@ -1,7 +1,8 @@
 import type { EngineStats } from './engine.js'
 import { statsText } from './stats-line.js'
 
-const SPEEDS = [0.75, 1, 1.25, 1.5, 1.75, 2]
+/** The rates of Chromium's own playback-speed menu, so a choice made there has its line here too. */
+const SPEEDS = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2]
 const SPEED_KEY = 'seedcast:speed'
 let nextId = 0
 
@@ -48,6 +49,16 @@ export function buildPanel (media: HTMLMediaElement, title: string): Panel {
   speed.addEventListener('change', () => {
     media.playbackRate = Number(speed.value)
     media.defaultPlaybackRate = Number(speed.value)
+    writeSpeed(speed.value)
+  })
+  // A rate set with the element's own menu (the only speed control on the show page before
+  // play shows this panel) is shown and remembered as if chosen here; rates that are not
+  // a listener's choice (a script playing at 4x, say) change neither.
+  media.addEventListener('ratechange', () => {
+    const rate = media.playbackRate
+    if (!SPEEDS.includes(rate) || String(rate) === speed.value) return
+    speed.value = String(rate)
+    media.defaultPlaybackRate = rate
     writeSpeed(speed.value)
   })
 
