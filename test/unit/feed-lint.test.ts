@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { lintFeed, type LintReport } from '../../src/feed/lint/lint.ts'
 import { writeOpml } from '../../src/feed/read/opml.ts'
@@ -211,6 +214,20 @@ describe('lintFeed: what is not a podcast feed', () => {
   it('reports an Atom feed as not RSS', async () => {
     const report = await offline(feeds['atom.xml'])
     expect(report.findings).toEqual([expect.objectContaining({ level: 'error', element: 'feed', message: expect.stringContaining('not an RSS 2.0 feed (the root element is <feed>)') })])
+  })
+
+  it('reports a JSON Feed as not RSS, where it said the file was not well-formed XML', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'seedcast-lint-json-'))
+    try {
+      await writeFile(join(dir, 'feed.json'), feeds['feed.json'])
+      await writeFile(join(dir, 'other.json'), '\uFEFF {"not": "a feed"}')
+      const json = await lintFeed(join(dir, 'feed.json'), { fetch: false })
+      expect(json.findings).toEqual([expect.objectContaining({ level: 'error', element: 'rss', message: "a JSON Feed, not an RSS 2.0 feed; podcast apps need RSS (a seedcast show's is rss.xml)" })])
+      const other = await lintFeed(join(dir, 'other.json'), { fetch: false })
+      expect(other.findings).toEqual([expect.objectContaining({ level: 'error', message: "JSON, not an RSS 2.0 feed; podcast apps need RSS (a seedcast show's is rss.xml)" })])
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 
   it('rejects a path that does not exist with a file error', async () => {

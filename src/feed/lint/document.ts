@@ -25,6 +25,9 @@ export interface FeedDocument {
 export type ReadFeed = { document: FeedDocument } | { problem: string, element: string }
 
 export function readFeed (xml: string): ReadFeed {
+  // A JSON Feed (seedcast writes feed.json beside rss.xml) read as XML was "not well-formed
+  // XML: char '{' is not expected", as if the file were broken.
+  if (/^\uFEFF?\s*[{[]/.test(xml)) return { problem: `${isJsonFeed(xml) ? 'a JSON Feed' : 'JSON'}, not an RSS 2.0 feed; podcast apps need RSS (a seedcast show's is rss.xml)`, element: 'rss' }
   const parsed = parseXml(xml)
   if ('problem' in parsed) return { problem: `not well-formed XML: ${parsed.problem}`, element: 'rss' }
   const rss = child(parsed.root, 'rss')
@@ -45,6 +48,15 @@ export function readFeed (xml: string): ReadFeed {
       podcast: local => `${podcastPrefix}:${local}`,
       atom: local => `${atomPrefix}:${local}`
     }
+  }
+}
+
+function isJsonFeed (text: string): boolean {
+  try {
+    const version = (JSON.parse(text.replace(/^\uFEFF/, '')) as { version?: unknown } | null)?.version
+    return typeof version === 'string' && version.startsWith('https://jsonfeed.org/version/')
+  } catch {
+    return false
   }
 }
 
