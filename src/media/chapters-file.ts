@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises'
+import { readPodcasterText } from './text-file.js'
 import { basename } from 'node:path'
-import { SeedcastError, fileError } from '../errors.js'
+import { SeedcastError } from '../errors.js'
 import type { Chapter } from '../model/show.js'
 
 /**
@@ -10,10 +10,9 @@ import type { Chapter } from '../model/show.js'
  * chapter ends where the next begins.
  */
 export async function readChaptersFile (path: string, duration: number): Promise<Chapter[]> {
-  const raw = await readFile(path, 'utf8').catch(error => { throw fileError(error, path, 'read') })
   // The library names its option, not the flag: the CLI shows `chapters` as --chapters.
   const label = `\`chapters\` ${basename(path)}`
-  const text = raw.replace(/^\uFEFF/, '')
+  const text = await readPodcasterText(path, why => bad(label, `not a chapters file (${why})`))
   const chapters = text.trimStart().startsWith('{') ? fromJson(text, label) : fromText(text, label)
   if (!chapters.length) throw bad(label, 'no chapters in it')
   chapters.forEach((chapter, index) => {

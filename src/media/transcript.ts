@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises'
+import { readPodcasterText } from './text-file.js'
 import { basename } from 'node:path'
-import { SeedcastError, fileError } from '../errors.js'
+import { SeedcastError } from '../errors.js'
 
 /** A transcript file as podcast:transcript serves it, with its cues' text for the episode page. */
 export interface Transcript {
@@ -22,11 +22,9 @@ const TIMING = /^((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s+-->\s+((?:\d+:)?\d{1,2}:\
  * neither is refused before anything is published.
  */
 export async function readTranscript (path: string): Promise<Transcript> {
-  const raw = await readFile(path).catch(error => { throw fileError(error, path, 'read') })
   // The library names its option, not the flag: the CLI shows `transcript` as --transcript.
   const label = `\`transcript\` ${basename(path)}`
-  const text = raw.toString('utf8').replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')
-  if (raw.includes(0)) throw notTranscript(label, 'it is a binary file')
+  const text = (await readPodcasterText(path, why => notTranscript(label, why))).replace(/\r\n?/g, '\n')
   const vtt = /^WEBVTT(?:[ \t].*)?(?:\n|$)/.test(text)
   const cues = parseCues(text, vtt)
   if (!cues.length) throw notTranscript(label, vtt ? 'the WebVTT file has no cues' : 'no WEBVTT header and no SubRip cues')

@@ -1,10 +1,11 @@
-import { mkdir, readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { mkdir } from 'node:fs/promises'
+import { basename, join } from 'node:path'
 import type { ShowNotes } from '../feed/notes.js'
 import { chaptersJson } from '../media/chapters.js'
 import { readChaptersFile } from '../media/chapters-file.js'
+import { readPodcasterText } from '../media/text-file.js'
 import { readTranscript, type Transcript } from '../media/transcript.js'
-import { fileError } from '../errors.js'
+import { SeedcastError, fileError } from '../errors.js'
 import { checkEpisodeType, parsePerson } from './episode-fields.js'
 import type { ShowPaths } from '../model/paths.js'
 import { placeFile } from './reservations.js'
@@ -39,7 +40,8 @@ export async function readEpisodeExtras (options: EpisodeExtraOptions, duration:
   if (type) extras.type = type
   if (options.persons) extras.persons = options.persons.map(parsePerson)
   if (options.notes !== undefined) {
-    const source = await readFile(options.notes, 'utf8').catch(error => { throw fileError(error, options.notes!, 'read') })
+    const label = `\`notes\` ${basename(options.notes)}`
+    const source = await readPodcasterText(options.notes, why => new SeedcastError(`${label}: not Markdown show notes (${why})`, { code: 'EUSAGE', option: 'notes', hint: 'give a Markdown or plain-text file' }))
     // Loaded only for notes: markdown-it and sanitize-html (with postcss) are 130 modules
     // that every publish loaded before, a fifth of its start-up.
     const { renderNotes } = await import('../feed/notes.js')
