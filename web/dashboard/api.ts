@@ -94,8 +94,17 @@ export function publishEpisode (id: string, form: FormData, onProgress: (fractio
   })
 }
 
-/** An episode's description as stored (the stats leave it out), for the edit form. */
+/** What the dashboard says of an episode removed since its row was drawn (another tab, the CLI). */
+export const GONE = 'it is no longer in the show (removed meanwhile)'
+
+/**
+ * An episode's description as stored (the stats leave it out), for the edit form. An episode
+ * removed since its row was drawn is an ApiError 404 (GONE): an empty form would look as if
+ * its notes had been wiped.
+ */
 export async function episodeDescription (id: string, slug: string): Promise<string> {
   const { episodes } = await call<{ episodes: Array<{ slug: string, description: string }> }>(`shows/${encodeURIComponent(id)}/episodes`)
-  return episodes.find(episode => episode.slug === slug)?.description ?? ''
+  const episode = episodes.find(episode => episode.slug === slug)
+  if (!episode) throw new ApiError(404, GONE)
+  return episode.description
 }

@@ -1,4 +1,4 @@
-import { ApiError, editEpisode, publishEpisode, type EpisodeStats } from './api.js'
+import { ApiError, editEpisode, GONE, publishEpisode, type EpisodeStats } from './api.js'
 import { h } from './dom.js'
 
 let counter = 0
@@ -14,6 +14,11 @@ function field (label: string, control: HTMLInputElement | HTMLTextAreaElement):
 
 function messageOf (error: unknown): string {
   return error instanceof ApiError ? `${error.message}${error.status ? ` (${error.status})` : ''}` : String(error)
+}
+
+/** A save's failure: an episode removed while its form was open is said so, not with the API's hint for CLI users. */
+function saveFailure (error: unknown): string {
+  return error instanceof ApiError && error.status === 404 ? `Not saved: ${GONE}.` : `Not saved: ${messageOf(error)}`
 }
 
 /**
@@ -103,7 +108,7 @@ export class EditDialog {
         this.element.close()
         target.done()
       }, error => {
-        this.status.textContent = `Not saved: ${messageOf(error)}`
+        this.status.textContent = saveFailure(error)
       }).finally(() => { save.disabled = false })
     })
   }

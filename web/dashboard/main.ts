@@ -30,14 +30,18 @@ class ShowPanel {
       edit: episode => {
         episodeDescription(show.id, episode.slug).then(description => {
           this.dialog.open(show.id, episode, description, () => { this.announce(`Saved “${episode.title}”.`); this.refresh() })
-        }, error => this.announce(`Cannot edit: ${(error as Error).message}`))
+        }, error => { this.announce(`Cannot edit “${episode.title}”: ${(error as Error).message}.`); this.refresh() })
       },
       remove: episode => {
         if (!confirm(`Remove “${episode.title}”? Its media, .torrent and page are deleted and it leaves the feeds.`)) return
         removeEpisode(show.id, episode.slug).then(() => {
           this.announce(`Removed “${episode.title}”.`)
           this.refresh()
-        }, error => this.announce(`Not removed: ${(error as Error).message}`))
+        }, error => {
+          // Removed meanwhile (another tab, the CLI): what was asked for is done.
+          this.announce(error instanceof ApiError && error.status === 404 ? `“${episode.title}” was already removed.` : `Not removed: ${(error as Error).message}`)
+          this.refresh()
+        })
       }
     })
     this.chart = new UploadChart(show.title)
