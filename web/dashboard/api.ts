@@ -19,13 +19,35 @@ export class ApiError extends Error {
 
 const TOKEN_KEY = 'seedcast-dashboard-token'
 
+/**
+ * The token when this browser keeps no site data (storage blocked: reading sessionStorage
+ * throws a SecurityError): held for this page only, so the dashboard still works until a reload.
+ */
+let pageToken: string | undefined
+
 export function storedToken (): string | undefined {
-  return sessionStorage.getItem(TOKEN_KEY) ?? undefined
+  try {
+    return sessionStorage.getItem(TOKEN_KEY) ?? undefined
+  } catch {
+    return pageToken
+  }
+}
+
+/** Whether the token outlives a reload (this browser keeps the tab's session storage). */
+export function tokenKeptForTab (): boolean {
+  try {
+    return sessionStorage !== undefined
+  } catch {
+    return false
+  }
 }
 
 export function storeToken (token: string | undefined): void {
-  if (token) sessionStorage.setItem(TOKEN_KEY, token)
-  else sessionStorage.removeItem(TOKEN_KEY)
+  pageToken = token || undefined
+  try {
+    if (token) sessionStorage.setItem(TOKEN_KEY, token)
+    else sessionStorage.removeItem(TOKEN_KEY)
+  } catch { /* kept for this page only (pageToken) */ }
 }
 
 /** The API's root, relative to the dashboard's own URL (<server>/dashboard/ → <server>/api/). */

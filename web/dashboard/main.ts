@@ -1,5 +1,5 @@
 import './dashboard.css'
-import { ApiError, episodeDescription, listShows, removeEpisode, showStats, storedToken, storeToken, type ShowEntry } from './api.js'
+import { ApiError, episodeDescription, listShows, removeEpisode, showStats, storedToken, storeToken, tokenKeptForTab, type ShowEntry } from './api.js'
 import { h } from './dom.js'
 import { EpisodesTable } from './episodes-table.js'
 import { EditDialog, uploadForm } from './forms.js'
@@ -78,7 +78,8 @@ function tokenForm (onChange: () => void): HTMLElement {
   const forget = h('button', { type: 'button' }, 'Forget token')
   const show = () => {
     const has = storedToken() !== undefined
-    state.textContent = has ? 'A token is set for this tab.' : 'No token: the figures and writes need one.'
+    const kept = tokenKeptForTab() ? 'A token is set for this tab.' : 'A token is set for this page (this browser keeps no site data: a reload forgets it).'
+    state.textContent = has ? kept : 'No token: the figures and writes need one.'
     forget.hidden = !has
   }
   const form = h('form', { class: 'token', 'aria-label': 'Token for the API' },
