@@ -19,7 +19,7 @@ Then, in the show folder (--show, default: the current folder):
   episodes.json                   the new episode (guid, date, numbers...)
   public/*.xml, public/feed.json  all four feeds, regenerated
 
-The file is hashed once (SHA-1 pieces for the torrent and SHA-256 for podcast:integrity). Title and description come from the flags, else from the tags (title, comment), else the file name. Cover art in the tags becomes episode art only if podcast apps accept it (square JPEG/PNG, 1400 to 3000 px); otherwise a note says why.
+The file is hashed once (SHA-1 pieces for the torrent and SHA-256 for podcast:integrity). Title and description come from the flags, else from the tags (title, comment), else the file name. Cover art in the tags becomes episode art only if podcast apps accept it (square JPEG/PNG, 1400 to 3000 px); otherwise a note says why. --image gives the episode's art instead (public/images/<slug>.jpg|png, the item's itunes:image; --image "" for none, the show's cover standing for it).
 
 Beside the media: --notes takes Markdown show notes (rendered to sanitised HTML for content:encoded, and to plain text for the description); --transcript a WebVTT or SubRip file (public/transcripts/<slug>.vtt|srt, podcast:transcript in every feed); --chapters a Podcasting 2.0 JSON chapters file or plain "HH:MM:SS Title" lines, one chapter a line; --person "Name:role" (podcast:person, roles from the Podcasting 2.0 taxonomy: host, co-host, guest, producer, editor...); --type trailer or bonus.
 

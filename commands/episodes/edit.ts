@@ -8,7 +8,7 @@ import { episodeExtraFlags, episodeExtraOptions } from '../../cli/episode-extra-
 export default class EpisodesEdit extends SeedcastCommand {
   static override summary = 'Change an episode\'s title, description, date, numbers or flags, and rewrite the feeds.'
 
-  static override description = `Changes only the fields given; the slug, guid, media and torrent stay as they are (podcast apps and peers know the episode by them). --no-draft publishes a draft, dated now unless --date is given (a --date in the future schedules it); --draft takes an episode out of the feeds, --season 0 and --episode 0 remove a number. --notes, --transcript, --chapters, --person and --type work as in \`seedcast publish\`; --person replaces the list (--person "" clears it). The feeds are regenerated.`
+  static override description = `Changes only the fields given; the slug, guid, media and torrent stay as they are (podcast apps and peers know the episode by them). --no-draft publishes a draft, dated now unless --date is given (a --date in the future schedules it); --draft takes an episode out of the feeds, --season 0 and --episode 0 remove a number. --notes, --transcript, --chapters, --person, --type and --image work as in \`seedcast publish\`; --person replaces the list (--person "" clears it), --image "" removes the episode's art. The feeds are regenerated.`
 
   static override examples = [
     '<%= config.bin %> episodes edit episode-1-introduction-to-seedcast --title "Episode 1: Hello" --show my-show',

@@ -6,6 +6,7 @@ import { readChaptersFile } from '../media/chapters-file.js'
 import { readPodcasterText } from '../media/text-file.js'
 import { readTranscript, type Transcript } from '../media/transcript.js'
 import { SeedcastError, fileError } from '../errors.js'
+import { readCover, type CoverImage } from './cover.js'
 import { checkEpisodeType, parsePerson } from './episode-fields.js'
 import type { ShowPaths } from '../model/paths.js'
 import { placeFile } from './reservations.js'
@@ -23,6 +24,11 @@ export interface EpisodeExtraOptions {
   chapters?: string
   /** "Name:role" each. */
   persons?: string[]
+  /**
+   * Path of the episode's own art (JPEG or PNG, square, 1400-3000 px), in place of the
+   * cover art in the media's tags; "" for none (the show's cover stands for it).
+   */
+  image?: string
 }
 
 export interface EpisodeExtras {
@@ -31,6 +37,8 @@ export interface EpisodeExtras {
   transcript?: Transcript
   chapters?: Chapter[]
   persons?: EpisodePerson[]
+  /** The episode's art; null: none. */
+  image?: CoverImage | null
 }
 
 /** Reads and checks every extra given, before anything is written. */
@@ -49,6 +57,7 @@ export async function readEpisodeExtras (options: EpisodeExtraOptions, duration:
   }
   if (options.transcript !== undefined) extras.transcript = await readTranscript(options.transcript)
   if (options.chapters !== undefined) extras.chapters = await readChaptersFile(options.chapters, duration)
+  if (options.image !== undefined) extras.image = options.image === '' ? null : await readCover(options.image)
   return extras
 }
 
@@ -57,11 +66,22 @@ export function transcriptPath (slug: string, transcript: Transcript): string {
   return `transcripts/${slug}.${transcript.extension}`
 }
 
+/** public/-relative path of an episode's art. */
+export function imagePath (slug: string, image: CoverImage): string {
+  return `images/${slug}.${image.extension}`
+}
+
 /**
- * Writes the transcript and chapters files of an episode into public/ (atomically each),
+ * Writes the transcript, art and chapters files of an episode into public/ (atomically each),
  * adding each path to `placed` before writing it, so the caller can remove them if a later step fails.
  */
-export async function placeExtraFiles (paths: ShowPaths, slug: string, extras: Pick<EpisodeExtras, 'transcript'>, chapters: Chapter[] | undefined, chaptersPath: string, placed: string[]): Promise<void> {
+export async function placeExtraFiles (paths: ShowPaths, slug: string, extras: Pick<EpisodeExtras, 'transcript' | 'image'>, chapters: Chapter[] | undefined, chaptersPath: string, placed: string[]): Promise<void> {
+  if (extras.image) {
+    const path = join(paths.publicDir, imagePath(slug, extras.image))
+    await mkdir(join(paths.publicDir, 'images'), { recursive: true }).catch(error => { throw fileError(error, path, 'create') })
+    placed.push(path)
+    await placeFile(paths, path, extras.image.data)
+  }
   if (extras.transcript) {
     const path = join(paths.publicDir, transcriptPath(slug, extras.transcript))
     await mkdir(join(paths.publicDir, 'transcripts'), { recursive: true }).catch(error => { throw fileError(error, path, 'create') })

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { checkPositiveInteger, checkTitle, normaliseDate } from './episode-fields.js'
-import { placeExtraFiles, readEpisodeExtras, transcriptPath, type EpisodeExtraOptions } from './episode-extras.js'
+import { imagePath, placeExtraFiles, readEpisodeExtras, transcriptPath, type EpisodeExtraOptions } from './episode-extras.js'
 import { commitCatalog } from './feeds.js'
 import { loadShow } from './load.js'
 import { withShowLock } from './lock.js'
@@ -62,6 +62,8 @@ export async function editEpisode (showDir: string, ref: string, changes: Episod
       edited.transcriptPath = transcriptPath(current.slug, extras.transcript)
       edited.transcriptType = extras.transcript.mimeType
     }
+    if (extras.image === null) delete edited.imagePath
+    else if (extras.image) edited.imagePath = imagePath(current.slug, extras.image)
     const chaptersPath = current.chaptersPath ?? episodeFiles(current.slug, 'json').chaptersPath
     if (extras.chapters) edited.chaptersPath = chaptersPath
     const placed: string[] = []
@@ -71,11 +73,14 @@ export async function editEpisode (showDir: string, ref: string, changes: Episod
       await commitCatalog(paths, config, catalog)
     } catch (error) {
       // Files the catalog did not point at before are removed; replaced ones cannot be restored.
-      const owned = new Set([current.transcriptPath, current.chaptersPath].filter(Boolean).map(path => join(paths.publicDir, path!)))
+      const owned = new Set([current.transcriptPath, current.chaptersPath, current.imagePath].filter(Boolean).map(path => join(paths.publicDir, path!)))
       await Promise.all(placed.filter(path => !owned.has(path)).map(path => rm(path, { force: true })))
       throw error
     }
-    if (current.transcriptPath && current.transcriptPath !== edited.transcriptPath) await rm(join(paths.publicDir, current.transcriptPath), { force: true })
+    // Replaced by a file of another name (.vtt by .srt, .jpg by .png), or removed.
+    for (const key of ['transcriptPath', 'imagePath'] as const) {
+      if (current[key] && current[key] !== edited[key]) await rm(join(paths.publicDir, current[key]), { force: true })
+    }
     return edited
   })
 }

@@ -15,7 +15,7 @@ import { publicUrl } from '../feed/urls.js'
 import { assembleTorrent, hashTorrentInput } from '../torrent/create.js'
 import { retargetTorrent } from '../torrent/retarget.js'
 import { checkPositiveInteger, checkTitle, normaliseDate } from './episode-fields.js'
-import { placeExtraFiles, readEpisodeExtras, transcriptPath, type EpisodeExtraOptions, type EpisodeExtras } from './episode-extras.js'
+import { imagePath, placeExtraFiles, readEpisodeExtras, transcriptPath, type EpisodeExtraOptions, type EpisodeExtras } from './episode-extras.js'
 import { commitCatalog, feedPaths, repairFeeds } from './feeds.js'
 import { loadShow, readCatalog, readCatalogForBuild, readShowConfig } from './load.js'
 import { withShowLock } from './lock.js'
@@ -144,7 +144,8 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
     })
 
     const notes: string[] = faststart.note ? [faststart.note] : []
-    const art = episodeArt(media, notes)
+    // The art given (--image) before the tags' (none at all with --image "").
+    const art = extras.image === null ? undefined : extras.image ?? episodeArt(media, notes)
 
     const episode: Episode = {
       slug,
@@ -157,7 +158,7 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
       torrentPath: files.torrentPath,
       ...(chapters.length ? { chaptersPath: files.chaptersPath } : {}),
       ...(extras.transcript ? { transcriptPath: transcriptPath(slug, extras.transcript), transcriptType: extras.transcript.mimeType } : {}),
-      ...(art ? { imagePath: `images/${slug}.${art.extension}` } : {}),
+      ...(art ? { imagePath: imagePath(slug, art) } : {}),
       infoHash: torrent.infoHash,
       sha256,
       pieceLength: torrent.pieceLength
@@ -166,12 +167,7 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
     placed.push(join(paths.publicDir, files.torrentPath))
     await mkdir(paths.torrentsDir, { recursive: true })
     await placeFile(paths, join(paths.publicDir, files.torrentPath), torrent.torrent)
-    await placeExtraFiles(paths, slug, extras, chapters, files.chaptersPath, placed)
-    if (art && episode.imagePath) {
-      placed.push(join(paths.publicDir, episode.imagePath))
-      await mkdir(join(paths.publicDir, 'images'), { recursive: true })
-      await placeFile(paths, join(paths.publicDir, episode.imagePath), art.data)
-    }
+    await placeExtraFiles(paths, slug, { ...extras, image: art }, chapters, files.chaptersPath, placed)
     placed.push(join(paths.publicDir, files.mediaPath))
     await mkdir(paths.mediaDir, { recursive: true })
     await rename(temp, join(paths.publicDir, files.mediaPath)).catch(error => { throw fileError(error, join(paths.publicDir, files.mediaPath), 'write') })

@@ -1,8 +1,28 @@
 import { copyFile, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { crc32, deflateSync } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { runCli, runCliJson } from '../helpers/cli.js'
 import { exists, fixture, readFeeds, tempShow, treeHash, BASE_URL } from './publish-helpers.js'
+
+/** A plain square RGB PNG of `size` px a side. */
+function squarePng (size: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data])
+    const framed = Buffer.alloc(body.length + 8)
+    framed.writeUInt32BE(data.length, 0)
+    body.copy(framed, 4)
+    framed.writeUInt32BE(crc32(body), body.length + 4)
+    return framed
+  }
+  const header = Buffer.alloc(13)
+  header.writeUInt32BE(size, 0)
+  header.writeUInt32BE(size, 4)
+  header.set([8, 2, 0, 0, 0], 8) // 8 bits, RGB
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(size * 3, 0x7f)])
+  const pixels = deflateSync(Buffer.concat(Array.from({ length: size }, () => row)))
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))])
+}
 
 const VTT = 'WEBVTT\n\n00:00:00.000 --> 00:00:02.500\n<v Ana>Hello &amp; welcome\n\n00:00:02.500 --> 00:00:05.000\nThis is seedcast.\n'
 const SRT = '1\r\n00:00:00,000 --> 00:00:03,000\r\nHello again.\r\n\r\n2\r\n00:00:03,000 --> 00:00:06,000\r\nSecond cue.\r\n'
@@ -163,6 +183,37 @@ describe('episode metadata: notes, transcripts, chapters, people, types', { time
       expect(bad.stderr.startsWith(message), bad.stderr).toBe(true)
     }
     expect(await treeHash(show)).toBe(before)
+  })
+
+  it('takes the episode art given with --image over the tags\', replaces it on edit and removes it with --image ""', async () => {
+    const itemArt = async () => (await readFeeds(show)).rss.items!.map(item => item.itunes?.image)
+    const { result, json } = await runCliJson(['publish', fixture('episode.mp3'), '--show', show, '--image', fixture('cover.jpg')])
+    expect(result.code, result.stderr).toBe(0)
+    const episode = json.episode
+    expect(episode.imagePath).toBe(`images/${episode.slug}.jpg`)
+    // The tags' 300x300 art is not looked at, so no note about it.
+    expect(json.notes.filter((note: string) => /cover art in the tags/.test(note))).toEqual([])
+    expect(await readFile(join(show, 'public', episode.imagePath))).toEqual(await readFile(fixture('cover.jpg')))
+    expect(await itemArt()).toEqual([`${BASE_URL}${episode.imagePath}`])
+
+    // A PNG in place of the JPEG: the .jpg goes, the page and the feeds name the .png.
+    await writeFile(file('art.png'), squarePng(1400))
+    expect((await runCli(['episodes', 'edit', episode.slug, '--show', show, '--image', file('art.png')])).code).toBe(0)
+    const png = `images/${episode.slug}.png`
+    expect(await readFile(join(show, 'public', png))).toEqual(await readFile(file('art.png')))
+    expect(await exists(join(show, 'public', episode.imagePath))).toBe(false)
+    expect(await itemArt()).toEqual([`${BASE_URL}${png}`])
+    expect(await readFile(join(show, 'public', 'episodes', episode.slug, 'index.html'), 'utf8')).toContain(png)
+
+    // Refused without a change: too small; then removed: the show's cover stands for it.
+    const before = await treeHash(show)
+    const small = await runCli(['episodes', 'edit', episode.slug, '--show', show, '--image', fixture('cover-small.png')])
+    expect([small.code, small.stderr]).toEqual([1, 'seedcast: --image cover-small.png: 500x500 is too small (podcast apps want a square JPEG or PNG of 1400 to 3000 pixels a side)\n'])
+    expect(await treeHash(show)).toBe(before)
+    const removed = await runCliJson(['episodes', 'edit', episode.slug, '--show', show, '--image', ''])
+    expect(removed.json.episode.imagePath).toBeUndefined()
+    expect(await exists(join(show, 'public', png))).toBe(false)
+    expect(await itemArt()).toEqual([undefined])
   })
 
   it('--no-draft dates a draft now unless --date is given', async () => {
