@@ -26,9 +26,12 @@ export function chaptersJson (chapters: Chapter[]): ChaptersDocument {
 /**
  * Chapters as music-metadata reports them: ID3 CHAP times come in seconds, MP4 chapter
  * tracks in units of `timeScale` and without an end, so each ends where the next starts
- * and the last at the media's end.
+ * and the last at the media's end. A chapter starting at or past the media's end (a file
+ * trimmed in an editor that kept its tag) is left out and given to `pastTheEnd`: kept, it
+ * was listed on the page and in chapters.json with an end before its start, which the
+ * Podcasting 2.0 format forbids (a chapters file given to publish is refused for it).
  */
-export function chaptersFromMetadata (found: IChapter[] | undefined, duration: number): Chapter[] {
+export function chaptersFromMetadata (found: IChapter[] | undefined, duration: number, pastTheEnd: (chapter: Chapter) => void = () => {}): Chapter[] {
   if (!found?.length) return []
   const seconds = (value: number, timeScale?: number) => timeScale ? value / timeScale : value
   const starts = found.map(chapter => seconds(chapter.start, chapter.timeScale))
@@ -41,6 +44,11 @@ export function chaptersFromMetadata (found: IChapter[] | undefined, duration: n
         title: chapter.title?.trim() || `Chapter ${index + 1}`,
         ...(end > (starts[index] ?? 0) ? { endTime: roundTime(Math.min(end, duration)) } : {})
       }
+    })
+    .filter(chapter => {
+      if (chapter.startTime < duration) return true
+      pastTheEnd(chapter)
+      return false
     })
     .sort((a, b) => a.startTime - b.startTime)
 }

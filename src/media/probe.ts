@@ -6,6 +6,7 @@ import { chaptersFromMetadata } from './chapters.js'
 import { containerType } from './container.js'
 import { parseMediaFile } from './parse.js'
 import { findTruncation } from './truncation.js'
+import type { Chapter } from '../model/show.js'
 import type { CoverArt, EpisodeMedia } from './types.js'
 
 /**
@@ -49,6 +50,8 @@ export async function probeMedia (path: string): Promise<EpisodeMedia> {
   const type = containerType(format)!
   const duration = format.duration!
   const cover = coverOf(common)
+  const pastTheEnd: Chapter[] = []
+  const chapters = chaptersFromMetadata(format.chapters, duration, chapter => pastTheEnd.push(chapter))
 
   return {
     mimeType: type.mimeType,
@@ -63,7 +66,8 @@ export async function probeMedia (path: string): Promise<EpisodeMedia> {
     ...definedText('description', descriptionOf(common)),
     ...(common.year ? { year: common.year } : {}),
     ...(cover ? { cover } : {}),
-    chapters: chaptersFromMetadata(format.chapters, duration)
+    chapters,
+    ...(pastTheEnd.length ? { chaptersPastTheEnd: pastTheEnd } : {})
   }
 }
 

@@ -30,4 +30,6 @@ export interface EpisodeMedia {
   cover?: CoverArt
   /** From ID3v2 CHAP frames or MP4 chapter tracks; empty when there are none. */
   chapters: Chapter[]
+  /** Chapters of the file starting at or past its end, left out of `chapters` (see chaptersFromMetadata). */
+  chaptersPastTheEnd?: Chapter[]
 }

@@ -25,6 +25,7 @@ import { slugify } from './slug.js'
 import { torrentUrlsFor } from './torrent-urls.js'
 import { urlsOf } from './episode-list.js'
 import type { Episode, ShowConfig } from '../model/show.js'
+import { clock } from '../site/format.js'
 
 export interface PublishOptions extends EpisodeExtraOptions {
   title?: string
@@ -144,6 +145,7 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
     })
 
     const notes: string[] = faststart.note ? [faststart.note] : []
+    if (!extras.chapters) for (const chapter of media.chaptersPastTheEnd ?? []) notes.push(`the file's chapter "${chapter.title}" starts at ${clock(chapter.startTime)}, past the end of the media (${clock(media.duration)}): left out`)
     // The art given (--image) before the tags' (none at all with --image "").
     const art = extras.image === null ? undefined : extras.image ?? episodeArt(media, notes)
 
