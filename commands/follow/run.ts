@@ -7,7 +7,7 @@ import { printable } from '../../cli/printable.js'
 import { seedFlags, seedOptionsFromFlags } from '../../cli/seed-flags.js'
 import { seedView } from '../../cli/seed-view.js'
 import { exitSoonAfterStop, StopSignals } from '../../cli/stop-signals.js'
-import type { FollowEvent } from '../../src/follow/events.js'
+import type { EpisodeFailure, FeedFailure, FollowEvent } from '../../src/follow/events.js'
 import { defaultLibraryDir } from '../../src/follow/library.js'
 import { runFollow } from '../../src/follow/run.js'
 import { parseSize } from '../../src/follow/size.js'
@@ -26,7 +26,7 @@ const YOUNG_GENERATION_BYTES = 4 * 1024 * 1024
 export default class FollowRun extends SeedcastCommand {
   static override summary = 'Download new episodes of the followed feeds and keep seeding them.'
 
-  static override description = `Polls every followed feed (conditional GET with ETag/Last-Modified; then each feed again when its ttl or podcast:updateFrequency says, backing off after errors; permanent redirects and itunes:new-feed-url are followed and remembered), downloads new episodes and seeds everything the library holds until interrupted (Ctrl-C, SIGTERM). --once fetches what is new and exits (cron, scripts).
+  static override description = `Polls every followed feed (conditional GET with ETag/Last-Modified; then each feed again when its ttl or podcast:updateFrequency says, backing off after errors; permanent redirects and itunes:new-feed-url are followed and remembered), downloads new episodes and seeds everything the library holds until interrupted (Ctrl-C, SIGTERM). --once fetches what is new and exits (cron, scripts): with status 1 and a line naming them when an episode failed or a feed could not be read (both are tried again at the next run).
 Seeding starts first, with what the library already holds (fast resume: nothing is hashed again), before any feed is polled; each new episode joins the running seeder as soon as it is downloaded, and what retention or \`seedcast follow remove\` takes out leaves it after the pass, without restarting it.
 
 Each episode comes by the best way its feed offers: its torrent (podcast:alternateEnclosure .torrent or magnet, as seedcast and PeerTube publish them) with the HTTP enclosure as web seed; otherwise over HTTP, and is then made into a torrent whose web seed is the enclosure URL, with the --tracker URLs. podcast:integrity is checked: a mismatch is an error and the file is not kept.
@@ -67,7 +67,7 @@ Seeds over TCP, uTP and WebRTC like \`seedcast seed\`, with its flags; \`seedcas
     keepWebAssemblyUnoptimised()
     const view = json ? (event: FollowEvent) => jsonLine(event) : textView
     let bounded = false
-    await runFollow({
+    const once = await runFollow({
       dir: flags.dir ?? defaultLibraryDir(),
       once: flags.once,
       keep: flags.keep,
@@ -89,8 +89,23 @@ Seeds over TCP, uTP and WebRTC like \`seedcast seed\`, with its flags; \`seedcas
       },
       onSeedEvent: seedView({ json })
     })
+    // A script or cron job running --once learns from the exit status that something was
+    // left for the next run (the events, with --json, say which; so does this one line).
+    if (once && !stop.requested && (once.failures.length || once.feedErrors.length)) {
+      process.stderr.write(printable(onceFailureLine(once.failures, once.feedErrors)) + '\n')
+      process.exitCode = 1
+    }
     exitSoonAfterStop()
   }
+}
+
+/** E.g. `not done: 1 episode(s) failed (radio: "Two" EINTEGRITY), 1 feed(s) could not be read (news); the next run tries again (…)`. */
+function onceFailureLine (failures: EpisodeFailure[], feedErrors: FeedFailure[]): string {
+  const some = (names: string[]) => names.slice(0, 3).join(', ') + (names.length > 3 ? `, and ${names.length - 3} more` : '')
+  const parts = []
+  if (failures.length) parts.push(`${failures.length} episode(s) failed (${some(failures.map(f => `${f.feed}: "${f.title}" ${f.code}`))})`)
+  if (feedErrors.length) parts.push(`${feedErrors.length} feed(s) could not be read (${some(feedErrors.map(f => f.feed))})`)
+  return `not done: ${parts.join(', ')}; the next run tries again (an episode up to 5 times)`
 }
 
 function textView (event: FollowEvent): void {

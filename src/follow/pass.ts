@@ -6,7 +6,7 @@ import type { FeedEpisode, PodcastFeed } from '../feed/read/types.js'
 import { slugCandidates, slugify } from '../show/slug.js'
 import { inspectTorrent } from '../torrent/inspect.js'
 import { fetchEpisode } from './episode-fetch.js'
-import type { FollowEvent } from './events.js'
+import type { EpisodeFailure, FeedFailure, FollowEvent } from './events.js'
 import { libraryPaths } from './library.js'
 import { pollFeed } from './poll.js'
 import { episodesToDrop, type RetentionRules } from './retention.js'
@@ -44,6 +44,10 @@ export interface PassResult {
   /** Episodes now in the library that may be seeded: their .torrent paths. */
   added: Array<{ infoHash: string, torrentPath: string, seed: boolean }>
   failed: number
+  /** The episodes that failed and why (`failed` of them). */
+  failures: EpisodeFailure[]
+  /** The feeds whose poll failed (not found, gone, refused, not a feed…). */
+  feedErrors: FeedFailure[]
   /** Infohashes of episodes deleted by retention (stop seeding them). */
   dropped: string[]
 }
@@ -58,7 +62,7 @@ export interface PassResult {
  */
 export async function followPass (options: PassOptions): Promise<PassResult> {
   const emit = options.onEvent ?? (() => {})
-  const result: PassResult = { feeds: 0, requests: 0, feedBytes: 0, receivedBytes: 0, added: [], failed: 0, dropped: [] }
+  const result: PassResult = { feeds: 0, requests: 0, feedBytes: 0, receivedBytes: 0, added: [], failed: 0, failures: [], feedErrors: [], dropped: [] }
   const state = await loadLibrary(options.dir)
   const now = Date.now()
   const due = state.feeds.filter(feed => options.all || !feed.nextCheckAt || Date.parse(feed.nextCheckAt) <= now)
@@ -80,6 +84,7 @@ export async function followPass (options: PassOptions): Promise<PassResult> {
       emit({ event: 'moved', feed: feed.slug, from: from!, to: to!.replace(/ \(.*\)$/, ''), why: /\((.*)\)$/.exec(move)?.[1] ?? '' })
     }
     if (polled.error) {
+      result.feedErrors.push({ feed: feed.slug, url: feed.url, message: polled.error.message })
       emit({ event: 'poll', feed: feed.slug, url: feed.url, status: 'error', message: polled.error.message })
     } else if (!polled.feed) {
       emit({ event: 'poll', feed: feed.slug, url: feed.url, status: 'not-modified' })
@@ -94,7 +99,7 @@ export async function followPass (options: PassOptions): Promise<PassResult> {
   await polling.finally(() => batch.flush())
 
   await applyRetention(options, result, emit)
-  emit({ event: 'pass', feeds: result.feeds, requests: result.requests, feedBytes: result.feedBytes, downloaded: result.added.length, failed: result.failed, dropped: result.dropped.length, receivedBytes: result.receivedBytes })
+  emit({ event: 'pass', feeds: result.feeds, requests: result.requests, feedBytes: result.feedBytes, downloaded: result.added.length, failed: result.failed, dropped: result.dropped.length, receivedBytes: result.receivedBytes, failures: result.failures, feedErrors: result.feedErrors })
   return result
 }
 
@@ -136,6 +141,7 @@ async function getOne (feed: FeedState, podcast: PodcastFeed, episode: FeedEpiso
   } catch (err) {
     if (!(err instanceof SeedcastError)) throw err
     result.failed++
+    result.failures.push({ feed: feed.slug, guid: episode.guid, title: episode.title, code: err.code, message: err.message })
     feed.episodes[episode.guid] = { ...base, error: err.message, attempts: (previous?.attempts ?? 0) + 1 }
     emit({ event: 'episode', feed: feed.slug, guid: episode.guid, title: episode.title, action: 'failed', message: err.message, code: err.code })
   }

@@ -2,7 +2,7 @@ import { SeedcastError } from '../errors.js'
 import type { SeedEvent } from '../swarm/seed/events.js'
 import type { SeedOptions } from '../swarm/seed/seeder.js'
 import type { FollowEvent } from './events.js'
-import { followPass, seedableTorrents, type PassOptions } from './pass.js'
+import { followPass, seedableTorrents, type PassOptions, type PassResult } from './pass.js'
 import { LibrarySeeding } from './seeding.js'
 import { loadLibrary } from './state.js'
 
@@ -23,16 +23,16 @@ export interface FollowRunOptions extends Omit<PassOptions, 'all'> {
  * seeded as soon as it is downloaded, and what retention or `follow remove` takes out is
  * dropped after each pass, all in the one running Seeder. With `once`: one pass, nothing
  * seeded. Seeding failures of single torrents are warnings (SeedEvent); a pass never
- * throws for one bad feed or episode, only for a broken library.
+ * throws for one bad feed or episode, only for a broken library. With `once` it returns the
+ * pass's result, whose `failures` and `feedErrors` a script or cron job acts on.
  */
-export async function runFollow (options: FollowRunOptions): Promise<void> {
+export async function runFollow (options: FollowRunOptions): Promise<PassResult | undefined> {
   const state = await loadLibrary(options.dir)
   if (state.feeds.length === 0) throw new SeedcastError(`${options.dir}: no feed is followed yet`, { code: 'ENOFEEDS', hint: 'add one with `seedcast follow add <feed-url>`' })
   if (options.once) {
-    await followPass({ ...options, all: true })
-    return
+    return await followPass({ ...options, all: true })
   }
-  if (options.signal?.aborted) return
+  if (options.signal?.aborted) return undefined
 
   const seeding = new LibrarySeeding({ ...options.seed, onEvent: options.onSeedEvent })
   try {
@@ -44,6 +44,7 @@ export async function runFollow (options: FollowRunOptions): Promise<void> {
       await seeding.sync(await seedableTorrents(options.dir))
       await sleepUntilDue(options)
     }
+    return undefined
   } finally {
     await seeding.stop(options.signal?.reason instanceof Error ? 'stopped' : String(options.signal?.reason ?? 'stopped'))
   }

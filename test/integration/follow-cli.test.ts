@@ -54,7 +54,10 @@ describe('seedcast follow', () => {
     expect(added.json).toMatchObject({ url: host.url('/radio/feed.xml'), slug: 'radio-libre', title: 'Radio Libre', episodes: 2, license: 'CC-BY-4.0', added: true })
 
     const first = await runOnce(lib, '--tracker', 'http://127.0.0.1:9/announce')
-    expect(first.result.code, first.result.stderr).toBe(0)
+    // An episode failed: --once says so by its status and one line, for cron and scripts.
+    expect(first.result.code, first.result.stderr).toBe(1)
+    expect(first.result.stderr).toBe('not done: 1 episode(s) failed (radio-libre: "Two" EINTEGRITY); the next run tries again (an episode up to 5 times)\n')
+    expect(first.events.find(e => e.event === 'pass')).toMatchObject({ failed: 1, failures: [{ feed: 'radio-libre', guid: 'radio-2', title: 'Two', code: 'EINTEGRITY' }], feedErrors: [] })
     const got = first.episodes.find(e => e.guid === 'radio-1')!
     expect(got).toMatchObject({ action: 'downloaded', source: 'http', seed: true, length: one.length })
     expect(Buffer.compare(await readFile(got.path), one)).toBe(0)
@@ -72,7 +75,7 @@ describe('seedcast follow', () => {
     // Nothing new, but radio-2 is to be tried again: the feed is asked for whole (a 304 left a
     // failed episode failed until the feed changed), and only radio-2's media is asked for.
     const second = await runOnce(lib)
-    expect(second.result.code, second.result.stderr).toBe(0)
+    expect(second.result.code, second.result.stderr).toBe(1)
     expect(host.requests('/radio/old-feed')).toHaveLength(1)
     expect(host.requests('/radio/feed.xml').at(-1)).toMatchObject({ status: 200 })
     expect(host.requests('/radio/feed.xml').at(-1)!.ifNoneMatch).toBeUndefined()
@@ -167,6 +170,7 @@ describe('seedcast follow', () => {
     expect((await runCli(['follow', 'add', host.url('/feed.xml'), '--dir', lib])).code).toBe(0)
 
     const first = await runOnce(lib)
+    expect(first.result.code).toBe(1)
     expect(first.episodes).toEqual([expect.objectContaining({ guid: 'soon-1', action: 'failed', code: 'ENOTMEDIA', message: `${host.url('/media/soon.mp3')} is not an audio or video file (the host answered with an HTML page)` })])
     expect(await readdir(join(lib, 'soon-radio')).catch(() => [])).toEqual([])
 
@@ -176,6 +180,7 @@ describe('seedcast follow', () => {
     const second = await runOnce(lib)
     expect(host.requests('/feed.xml').at(-1)).toMatchObject({ status: 200 })
     expect(host.requests('/feed.xml').at(-1)!.ifNoneMatch).toBeUndefined()
+    expect(second.result.code, second.result.stderr).toBe(0)
     const got = second.episodes.find(e => e.guid === 'soon-1')!
     expect(got).toMatchObject({ action: 'downloaded', source: 'http', length: one.length })
     expect(Buffer.compare(await readFile(got.path), one)).toBe(0)
@@ -189,6 +194,19 @@ describe('seedcast follow', () => {
     expect(host.requests('/media/soon.mp3')).toHaveLength(2)
     expect(third.episodes).toEqual([])
   }, 120_000)
+
+  it('--once exits 1 naming a followed feed that could not be read, in text and in --json', async () => {
+    const { host, lib } = await setup()
+    host.put('/feed.xml', handFeed('Gone Radio', [], 'CC-BY-4.0'), 'application/rss+xml')
+    expect((await runCli(['follow', 'add', host.url('/feed.xml'), '--dir', lib])).code).toBe(0)
+    host.files.delete('/feed.xml')
+    const text = await runCli(['follow', 'run', '--once', '--dir', lib, '--no-dht'], { timeoutMs: 60_000 })
+    expect(text.code).toBe(1)
+    expect(text.stderr).toBe(`gone-radio: ${host.url('/feed.xml')}: HTTP 404 Not Found\n1 feed(s) polled, 0 new episode(s), 0 failed, 0 dropped\nnot done: 1 feed(s) could not be read (gone-radio); the next run tries again (an episode up to 5 times)\n`)
+    const json = await runOnce(lib)
+    expect(json.result.code).toBe(1)
+    expect(json.events.find(e => e.event === 'pass')).toMatchObject({ failures: [], feedErrors: [{ feed: 'gone-radio', url: host.url('/feed.xml'), message: `${host.url('/feed.xml')}: HTTP 404 Not Found` }] })
+  }, 60_000)
 
   it('refuses what is not a feed with one line', async () => {
     const { host, lib } = await setup()
