@@ -9,6 +9,7 @@ import { notesOfFeedText } from '../feed/notes.js'
 import type { FeedEpisode, FeedLink } from '../feed/read/types.js'
 import { parsePerson } from '../show/episode-fields.js'
 import { publish, type PublishResult } from '../show/publish.js'
+import { dropBadChapterLinks } from './chapter-links.js'
 
 export interface EpisodeImportOptions {
   /** Where downloads wait to be published (inside the show's .seedcast/, kept across runs). */
@@ -67,6 +68,9 @@ export async function importEpisode (showDir: string, episode: FeedEpisode, opti
     const chapters = await linkedFile(episode.chapters, `${key}-chapters`, options, notes, episode.title, 'chapters')
     if (transcript) extras.push(transcript)
     if (chapters) extras.push(chapters)
+    // A bad image or link of one chapter costs that link, not every chapter (chapter-links.ts).
+    const badLinks = chapters ? await dropBadChapterLinks(chapters, episode.chapters!.url) : []
+    if (badLinks.length) notes.push(`"${episode.title}": in its chapters (${episode.chapters!.url}), ${badLinks.join('; ')}: left out, the chapters kept`)
     const description = episode.description?.trim()
     const html = notesOfFeedText(description)
     const positive = (n: number | undefined) => n !== undefined && Number.isInteger(n) && n > 0 ? n : undefined

@@ -71,7 +71,8 @@ function clock (seconds: number): string {
   return [Math.floor(whole / 3600), Math.floor(whole / 60) % 60, whole % 60].map(part => String(part).padStart(2, '0')).join(':')
 }
 
-function isHttpUrl (value: string): boolean {
+/** What a chapter's `img` or `url` must be: an absolute http(s) URL (podcast apps fetch it). */
+export function isHttpUrl (value: string): boolean {
   const url = URL.canParse(value) ? new URL(value) : undefined
   return url?.protocol === 'http:' || url?.protocol === 'https:'
 }
