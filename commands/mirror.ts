@@ -53,7 +53,10 @@ Run it again (from cron) to add new episodes. Ctrl-C or SIGTERM stops cleanly (e
       dht: flags.dht,
       timeoutSeconds: flags.timeout,
       signal: stop.signal,
-      onEpisode: this.jsonEnabled() ? undefined : event => process.stderr.write(printable(event.action === 'mirrored' ? `mirrored "${event.title}"` : `"${event.title}" failed: ${event.message}`) + '\n')
+      onEpisode: this.jsonEnabled() ? undefined : event => {
+        process.stderr.write(printable(event.action === 'mirrored' ? `mirrored "${event.title}"` : `"${event.title}" failed: ${event.message}`) + '\n')
+        if (event.note) process.stderr.write(printable(`Note: ${event.note}`) + '\n')
+      }
     })
     this.log(`${args.dir}: ${result.added.length} new episode(s), ${result.episodes} in the mirror${result.failed.length ? `, ${result.failed.length} failed` : ''}`)
     if (result.failed.length) process.exitCode = 1

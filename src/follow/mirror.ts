@@ -8,6 +8,7 @@ import { readPodcastFeed } from '../feed/read/podcast-feed.js'
 import { allowsRedistribution } from '../feed/read/redistribution.js'
 import { digestFile } from '../feed/read/integrity.js'
 import type { FeedEpisode, PodcastFeed } from '../feed/read/types.js'
+import { undatedNote } from '../feed/read/undated-note.js'
 import { podcastGuid } from '../feed/guid.js'
 import { notesOfFeedText } from '../feed/notes.js'
 import { imageSize } from '../media/image-size.js'
@@ -44,7 +45,8 @@ export interface MirrorOptions {
    * show with its feeds, then mirrorFeed throws EINTR.
    */
   signal?: AbortSignal
-  onEpisode?: (event: { guid: string, title: string, action: 'mirrored' | 'failed', message?: string, infoHash?: string }) => void
+  /** `note`: what the mirror made up for a mirrored episode (an item with no readable date is dated now). */
+  onEpisode?: (event: { guid: string, title: string, action: 'mirrored' | 'failed', message?: string, infoHash?: string, note?: string }) => void
 }
 
 export interface MirrorResult {
@@ -52,6 +54,8 @@ export interface MirrorResult {
   feedUrl: string
   added: string[]
   failed: Array<{ guid: string, message: string }>
+  /** What the mirror made up, one phrase each, as import's notes (an undated item dated now). */
+  notes: string[]
   episodes: number
   feeds: BuiltFeeds['feeds']
 }
@@ -89,7 +93,7 @@ export async function mirrorFeed (feedUrl: string, showDir: string, options: Mir
 
   const known = new Set(catalog.episodes.map(episode => episode.guid))
   const wanted = (options.keep ? feed.episodes.slice(0, options.keep) : feed.episodes).filter(episode => !known.has(episode.guid))
-  const result: MirrorResult = { show: showDir, feedUrl: original, added: [], failed: [], episodes: 0, feeds: {} }
+  const result: MirrorResult = { show: showDir, feedUrl: original, added: [], failed: [], notes: [], episodes: 0, feeds: {} }
   const work = join(paths.stateDir, 'mirror-work')
   let stopped: unknown
   for (const episode of wanted) {
@@ -98,7 +102,9 @@ export async function mirrorFeed (feedUrl: string, showDir: string, options: Mir
       const entry = await mirrorEpisode(showDir, episode, feed, config, catalog, work, options)
       catalog.episodes.push(entry)
       result.added.push(episode.guid)
-      options.onEpisode?.({ guid: episode.guid, title: episode.title, action: 'mirrored', infoHash: entry.infoHash })
+      const note = undatedNote(episode)
+      if (note) result.notes.push(note)
+      options.onEpisode?.({ guid: episode.guid, title: episode.title, action: 'mirrored', infoHash: entry.infoHash, ...(note ? { note } : {}) })
     } catch (err) {
       // A stop cuts the episode's download: it is left out, what came of it kept in the work folder.
       if (options.signal?.aborted) { stopped = err; break }

@@ -7,6 +7,7 @@ import { checkIntegrity, integrityError } from '../feed/read/integrity.js'
 import { mediaFileName } from '../feed/read/media-file-name.js'
 import { notesOfFeedText } from '../feed/notes.js'
 import type { FeedEpisode, FeedLink } from '../feed/read/types.js'
+import { undatedNote } from '../feed/read/undated-note.js'
 import { parsePerson } from '../show/episode-fields.js'
 import { publish, type PublishResult } from '../show/publish.js'
 import { dropBadChapterLinks } from './chapter-links.js'
@@ -76,7 +77,8 @@ export async function importEpisode (showDir: string, episode: FeedEpisode, opti
     const positive = (n: number | undefined) => n !== undefined && Number.isInteger(n) && n > 0 ? n : undefined
     const type = episode.episodeType?.toLowerCase()
     const persons = episodePersons(episode, notes)
-    if (!episode.date) notes.push(`"${episode.title}": ${episode.dateText ? `its date "${episode.dateText}" cannot be read` : 'no date in the feed'}; dated now`)
+    const undated = undatedNote(episode)
+    if (undated) notes.push(undated)
     const publishWith = (transcriptFile?: string, chaptersFile?: string) => publish(showDir, media, {
       guid: episode.guid,
       title: episode.title,
