@@ -7,7 +7,7 @@ import { importOpml } from '../../src/follow/subscriptions.js'
 export default class FollowImport extends SeedcastCommand {
   static override summary = 'Follow every feed of an OPML subscription list (what podcast apps export).'
 
-  static override description = 'Each feed is fetched once, as `follow add` does; a feed that cannot be fetched or read is reported and the others are followed. Feeds already followed are left as they are. Exits 1 when some feed failed.'
+  static override description = 'Each feed is fetched once, as `follow add` does; a feed that cannot be fetched or read is reported and the others are followed. Feeds already followed are left as they are. Lists the file includes (OPML 2.0 `<outline type="include" url=…>`) are fetched like feeds and their feeds followed too, up to 3 levels deep and 50 lists, each list once (a loop is harmless); one that cannot be had is reported like a feed. Exits 1 when some feed or included list failed.'
 
   static override examples = ['<%= config.bin %> follow import antennapod-feeds.opml']
 

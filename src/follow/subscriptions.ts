@@ -3,10 +3,11 @@ import { SeedcastError, fileError } from '../errors.js'
 import { decodeFeed } from '../feed/read/decode-feed.js'
 import { fetchFeed } from '../feed/read/fetch-feed.js'
 import { feedAddress } from '../feed/read/feed-address.js'
-import { readOpml, writeOpml, type OpmlFeed } from '../feed/read/opml.js'
+import { readOpmlList, writeOpml, type OpmlFeed } from '../feed/read/opml.js'
 import { readPodcastFeed } from '../feed/read/podcast-feed.js'
 import { slugCandidates, slugify } from '../show/slug.js'
 import { libraryPaths } from './library.js'
+import { opmlFeeds } from './opml-includes.js'
 import { findFeed, loadLibrary, updateLibrary, type FeedState } from './state.js'
 
 export interface AddOptions {
@@ -126,8 +127,10 @@ export async function importOpml (dir: string, file: string, options: AddOptions
   } catch (err) {
     throw fileError(err, file)
   }
-  const feeds = readOpml(decodeFeed(bytes, file), file)
-  const result: ImportResult = { added: [], failed: [] }
+  // The lists it includes (OPML 2.0 type="include") are read too: their feeds are followed,
+  // a list that cannot be had is reported as a feed that cannot be.
+  const { feeds, failed } = await opmlFeeds(readOpmlList(decodeFeed(bytes, file), file), { timeoutMs: options.timeoutMs })
+  const result: ImportResult = { added: [], failed: [...failed] }
   for (const feed of feeds) {
     try {
       result.added.push(await followFeed(dir, feed.url, options))

@@ -12,8 +12,17 @@ export interface OpmlFeed {
 interface OutlineLike {
   text?: string
   title?: string
+  type?: string
   xmlUrl?: string
+  url?: string
   outlines?: OutlineLike[]
+}
+
+/** A list's feeds and the addresses of the lists it includes (OPML 2.0 inclusion). */
+export interface OpmlList {
+  feeds: OpmlFeed[]
+  /** `<outline type="include" url=…>` (and `type="link"` to a .opml, which the spec also expands in place), in document order. */
+  includes: string[]
 }
 
 /**
@@ -24,6 +33,15 @@ interface OutlineLike {
  * rather than drop without a word.
  */
 export function readOpml (xml: string, where = 'OPML file'): OpmlFeed[] {
+  return readOpmlList(xml, where).feeds
+}
+
+/**
+ * As readOpml, with the lists it includes: their addresses resolved against `base` (the
+ * list's own URL when it was fetched; a local file's relative ones stay as written, for
+ * the caller to report). The caller fetches them (src/follow/opml-includes.ts).
+ */
+export function readOpmlList (xml: string, where = 'OPML file', base?: string): OpmlList {
   let opml: ReturnType<typeof parseOpml>
   try {
     opml = parseOpml(dropForbiddenInput(xml))
@@ -31,6 +49,7 @@ export function readOpml (xml: string, where = 'OPML file'): OpmlFeed[] {
     throw new SeedcastError(`${where}: not an OPML subscription list (${(err as Error).message.split('\n')[0]})`, { code: 'EBADOPML', hint: 'export the list from your podcast app as OPML' })
   }
   const feeds: OpmlFeed[] = []
+  const includes: string[] = []
   const seen = new Set<string>()
   // Depth first in document order, with a stack rather than recursion: every folder level,
   // however deep the parser accepted, is read (a cut-off depth dropped feeds without a word).
@@ -47,9 +66,15 @@ export function readOpml (xml: string, where = 'OPML file'): OpmlFeed[] {
       const title = (outline.title ?? outline.text)?.trim()
       feeds.push(title ? { url, title } : { url })
     }
+    const type = outline.type?.trim().toLowerCase()
+    const address = outline.url?.trim()
+    if (address && (type === 'include' || (type === 'link' && /\.opml(?:[?#]|$)/i.test(address)))) {
+      const resolved = base && URL.canParse(address, base) ? new URL(address, base).href : address
+      if (!includes.includes(resolved)) includes.push(resolved)
+    }
     later(outline.outlines)
   }
-  return feeds
+  return { feeds, includes }
 }
 
 /** An OPML 2.0 subscription list any podcatcher imports. */
