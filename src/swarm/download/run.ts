@@ -9,6 +9,7 @@ import { connOfWire } from '../peer-links.js'
 import { hostilePeers, type HostilePeer } from '../peer-message-limits.js'
 import { featureOn } from '../webtorrent-internals.js'
 import type { DownloadEvent, DownloadOptions, DownloadResult } from './download.js'
+import { claimedFiles, removeClaim, writeClaim } from './claim.js'
 import { checkFilesOnDisk, filesAlreadyThere, foreignFiles, verifiedBytesOf } from './files.js'
 import { checkFreeSpace } from './output.js'
 import { PeerGuard } from './peer-guard.js'
@@ -188,8 +189,16 @@ export class DownloadRun {
     this.placement.keep = this.selectedIndexes
     this.placement.scratchDir = options.scratchDir
     // Files by these names already there are checked with the rest, and left alone until
-    // they are known to hold some of this torrent (onReady).
-    this.placement.protect = filesAlreadyThere(options.dataDir, layout, this.selectedIndexes)
+    // they are known to hold some of this torrent (onReady), unless an earlier get of this
+    // torrent created them (claim.ts: a kill during its first piece write leaves a file with
+    // no verified piece). The claim names every file this run may then write, before any is.
+    const there = filesAlreadyThere(options.dataDir, layout, this.selectedIndexes)
+    if (options.outputDir !== undefined) {
+      const ours = claimedFiles(options.dataDir, layout, there)
+      for (const index of ours) there.delete(index)
+      writeClaim(options.dataDir, layout, [...this.selectedIndexes].filter(index => !there.has(index)))
+    }
+    this.placement.protect = there
     // Checked now, before webtorrent spends time verifying existing data.
     this.spaceChecked = checkFreeSpace(options.dataDir, this.selected.map(file => ({ path: file.path, length: file.length })))
     this.spaceChecked.catch(error => this.fail(error))
@@ -262,6 +271,7 @@ export class DownloadRun {
     completeLayout(layout, outputDir, this.selectedIndexes).then(async done => {
       for (const skipped of done.skipped) this.emit({ event: 'warning', kind: 'layout', message: `symlink ${skipped.path} not made: ${skipped.why}` })
       await checkFilesOnDisk(outputDir, layout.files.filter((file, index) => this.selectedIndexes.has(index) && !file.symlink))
+      if (this.options.outputDir !== undefined) removeClaim(outputDir, layout.infoHash)
     }).then(() => {
       if (this.state !== 'finishing') return
       // The download's figures are those of this moment; seeding afterwards changes none of them.
