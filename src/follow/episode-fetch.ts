@@ -11,7 +11,8 @@ import { download } from '../swarm/download/download.js'
 import { fetchTorrent } from '../swarm/download/source.js'
 import { createTorrent } from '../torrent/create.js'
 import { inspectTorrent } from '../torrent/inspect.js'
-import { magnetURI, parseMagnet } from '../torrent/magnet.js'
+import { magnetURI, parseMagnet, type ParsedMagnet } from '../torrent/magnet.js'
+import { retargetTorrent } from '../torrent/retarget.js'
 import { libraryPaths } from './library.js'
 
 export interface EpisodeFetchOptions {
@@ -40,43 +41,82 @@ export interface FetchedEpisode {
 /**
  * Brings one episode into the library by the best way the feed offers: its published
  * torrent (a .torrent source, or a magnet with an xs= .torrent URL) with the HTTP
- * enclosure added as web seed, so the swarm and the host share the load; otherwise the
- * HTTP enclosure, made into a torrent whose web seed is that enclosure (as Bitlove did).
- * The podcast:integrity SRI is checked either way: a mismatch deletes what came and
- * throws, so it never becomes a file in the library.
+ * enclosure added as web seed, so the swarm and the host share the load; a magnet whose
+ * .torrent cannot be had (no xs=, or its host is down: the very case p2p.xml is for) from
+ * its peers, metadata included; otherwise the HTTP enclosure, made into a torrent whose
+ * web seed is that enclosure (as Bitlove did). The podcast:integrity SRI is checked
+ * either way: a mismatch deletes what came and throws, so it never becomes a file in the library.
  */
 export async function fetchEpisode (episode: FeedEpisode, options: EpisodeFetchOptions): Promise<FetchedEpisode> {
-  const torrentUrl = episode.media.torrents[0] ?? episode.media.magnets.map(xsOf).find(url => url !== undefined)
-  if (torrentUrl) return viaTorrent(episode, torrentUrl, options)
+  const magnet = episode.media.magnets.find(uri => parsed(uri) !== undefined)
+  const torrentUrl = episode.media.torrents[0] ?? episode.media.magnets.map(uri => parsed(uri)?.torrentUrl).find(url => url !== undefined)
+  if (torrentUrl || magnet) return viaTorrent(episode, torrentUrl, magnet, options)
   const url = episode.media.http[0]
   if (url) return viaHttp(episode, url, options)
-  throw new SeedcastError(`"${episode.title}": only a magnet link without a .torrent URL and no HTTP enclosure`, { code: 'ESOURCE', hint: 'seedcast follow needs a .torrent URL (xs=) or an HTTP enclosure to start from' })
+  throw new SeedcastError(`"${episode.title}": no enclosure seedcast can fetch`, { code: 'ESOURCE', hint: 'seedcast follow needs a .torrent, a magnet link or an HTTP enclosure' })
 }
 
-function xsOf (magnet: string): string | undefined {
+function parsed (magnet: string): ParsedMagnet | undefined {
   try {
-    return parseMagnet(magnet).torrentUrl
+    return parseMagnet(magnet)
   } catch {
     return undefined
   }
 }
 
-async function viaTorrent (episode: FeedEpisode, torrentUrl: string, options: EpisodeFetchOptions): Promise<FetchedEpisode> {
+async function viaTorrent (episode: FeedEpisode, torrentUrl: string | undefined, magnet: string | undefined, options: EpisodeFetchOptions): Promise<FetchedEpisode> {
   const paths = libraryPaths(options.library)
   const dir = paths.episodeDir(options.feedSlug, options.episodeSlug)
-  const bytes = await fetchTorrent(torrentUrl, { fetchTimeoutMs: options.timeoutSeconds * 1000 })
-  let info
-  try {
-    info = inspectTorrent(bytes)
-  } catch (err) {
-    throw new SeedcastError(`${torrentUrl}: not a valid .torrent (${(err as Error).message})`, { code: 'ETORRENT', cause: err })
+  // The .torrent first (no peer needed for the metadata); when it cannot be had and a
+  // magnet names the episode, its peers give the metadata instead.
+  let bytes: Uint8Array | undefined
+  if (torrentUrl) {
+    try {
+      bytes = await fetchTorrent(torrentUrl, { fetchTimeoutMs: options.timeoutSeconds * 1000 })
+    } catch (err) {
+      if (!magnet || !(err instanceof SeedcastError) || options.signal?.aborted) throw err
+    }
   }
-  if (info.length > options.maxEpisodeBytes) throw new SeedcastError(`"${episode.title}": ${info.length} bytes, more than the ${options.maxEpisodeBytes} allowed`, { code: 'ETOOBIG', hint: 'raise `maxEpisodeBytes` to take it' })
-  const magnetTrackers = episode.media.magnets.flatMap(magnet => { try { return parseMagnet(magnet).trackers } catch { return [] } })
+  let info
+  if (bytes) {
+    try {
+      info = inspectTorrent(bytes)
+    } catch (err) {
+      throw new SeedcastError(`${torrentUrl}: not a valid .torrent (${(err as Error).message})`, { code: 'ETORRENT', cause: err })
+    }
+    if (info.length > options.maxEpisodeBytes) throw tooBig(episode, info.length, options)
+  }
+  const fromMagnet = magnet ? parseMagnet(magnet) : undefined
+  const magnetTrackers = [...new Set(episode.media.magnets.flatMap(uri => parsed(uri)?.trackers ?? []))]
+  const webSeeds = [...new Set([...(fromMagnet?.webSeeds ?? []), ...episode.media.http])]
   // The magnet carries the enclosure as web seed (ws=) on top of the torrent's own url-list.
-  const magnet = magnetURI({ infoHash: info.infoHash, name: info.name, torrentUrl, webSeeds: episode.media.http, trackers: [...new Set(magnetTrackers)] })
+  const source = info
+    ? magnetURI({ infoHash: info.infoHash, name: info.name, torrentUrl, webSeeds: episode.media.http, trackers: magnetTrackers })
+    : magnetURI({ infoHash: fromMagnet!.infoHash, name: fromMagnet!.name, trackers: magnetTrackers, webSeeds })
   await mkdir(dir, { recursive: true }).catch(err => { throw fileError(err, dir, 'create') })
-  const result = await download(magnet, { outputDir: dir, dht: options.dht, timeoutSeconds: options.timeoutSeconds, signal: options.signal })
+  // Without a .torrent the size is known once the peers sent the metadata: a larger one stops there.
+  const tooLarge = new AbortController()
+  let announced = 0
+  const signal = options.signal ? AbortSignal.any([options.signal, tooLarge.signal]) : tooLarge.signal
+  let result
+  try {
+    result = await download(source, {
+      outputDir: dir,
+      dht: options.dht,
+      timeoutSeconds: options.timeoutSeconds,
+      signal,
+      onEvent: event => {
+        if (event.event === 'metadata' && event.length > options.maxEpisodeBytes) { announced = event.length; tooLarge.abort() }
+      }
+    })
+  } catch (err) {
+    if (tooLarge.signal.aborted && !options.signal?.aborted) throw tooBig(episode, announced, options)
+    throw err
+  }
+  // A magnet alone: the info dictionary the peers sent, in a .torrent of its own (same
+  // infohash) naming the magnet's trackers and every web seed.
+  bytes ??= retargetTorrent(Buffer.concat([Buffer.from('d4:info'), result.infoDictionary ?? Buffer.alloc(0), Buffer.from('e')]), { announce: magnetTrackers.map(tracker => [tracker]), webSeeds })
+  info ??= inspectTorrent(bytes)
   const file = result.files.length === 1 ? join(dir, result.files[0]!.path) : undefined
   if (file) {
     const check = await checkIntegrity(file, episode.media.integrity)
@@ -87,6 +127,10 @@ async function viaTorrent (episode: FeedEpisode, torrentUrl: string, options: Ep
   }
   await writeAtomic(paths.torrentFile(options.feedSlug, options.episodeSlug), Buffer.from(bytes))
   return { source: 'torrent', infoHash: info.infoHash, name: info.name, length: info.length, received: result.received }
+}
+
+function tooBig (episode: FeedEpisode, length: number, options: EpisodeFetchOptions): SeedcastError {
+  return new SeedcastError(`"${episode.title}": ${length} bytes, more than the ${options.maxEpisodeBytes} allowed`, { code: 'ETOOBIG', hint: 'raise `maxEpisodeBytes` to take it' })
 }
 
 async function viaHttp (episode: FeedEpisode, url: string, options: EpisodeFetchOptions): Promise<FetchedEpisode> {
