@@ -72,6 +72,12 @@ export async function followPass (options: PassOptions): Promise<PassResult> {
   // What was polled is written even when the pass fails half-way (a disk error, a bug).
   const polling = forEachLimit(due, options.polls ?? 8, async feed => {
     if (options.signal?.aborted) return
+    // The host asked to be left alone until then (Retry-After of a 429 or 503): not even
+    // --once asks before, or the host may block this address altogether.
+    if (feed.retryAfter && Date.parse(feed.retryAfter) > now) {
+      emit({ event: 'poll', feed: feed.slug, url: feed.url, status: 'deferred', message: `the host asked not to be polled before ${feed.retryAfter} (Retry-After); not polled` })
+      return
+    }
     result.feeds++
     // An episode that failed and will be tried again needs the feed's items: a 304 would
     // leave it failed until the feed changes, for good on a feed that rarely does.

@@ -2,6 +2,7 @@ import { SeedcastError } from '../errors.js'
 import { fetchFeed } from '../feed/read/fetch-feed.js'
 import { readPodcastFeed } from '../feed/read/podcast-feed.js'
 import type { PodcastFeed } from '../feed/read/types.js'
+import { retryAfterOf } from '../feed/read/retry-after.js'
 import { pollInterval } from '../feed/read/update-interval.js'
 import type { FeedState } from './state.js'
 
@@ -51,6 +52,7 @@ export async function pollFeed (state: FeedState, options: PollOptions = {}): Pr
     delete state.lastModified
   }
   state.checkedAt = now.toISOString()
+  delete state.retryAfter
   try {
     for (let move = 0; ; move++) {
       result.requests++
@@ -88,9 +90,13 @@ export async function pollFeed (state: FeedState, options: PollOptions = {}): Pr
     if (!(err instanceof SeedcastError)) throw err
     state.failures += 1
     state.lastError = err.message
-    // 2, 4, 8 … minutes after consecutive failures, up to the maximum.
+    // 2, 4, 8 … minutes after consecutive failures, up to the maximum; longer when the
+    // host asked for it (Retry-After), which even a --once run then waits for.
     const backoff = Math.min(bounds.maxMs, Math.max(bounds.minMs, 2 ** Math.min(state.failures, 20) * MINUTE))
-    state.nextCheckAt = new Date(now.getTime() + backoff).toISOString()
+    const asked = retryAfterOf(err)
+    const wait = asked !== undefined ? Math.min(bounds.maxMs, Math.max(backoff, asked)) : backoff
+    state.nextCheckAt = new Date(now.getTime() + wait).toISOString()
+    if (asked !== undefined) state.retryAfter = new Date(now.getTime() + Math.min(bounds.maxMs, asked)).toISOString()
     result.error = err
     return result
   }

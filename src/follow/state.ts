@@ -44,6 +44,8 @@ const feedState = z.object({
   /** Consecutive failed polls (backoff doubles with each). */
   failures: z._default(z.number(), 0),
   lastError: z.optional(z.string()),
+  /** Until when the host asked not to be polled (Retry-After of a 429 or 503): even `--once` waits. */
+  retryAfter: z.optional(z.string()),
   /** By episode GUID. */
   episodes: z._default(z.record(z.string(), episodeState), {})
 })

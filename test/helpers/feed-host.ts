@@ -18,6 +18,8 @@ export interface HostRequest { method: string, path: string, range?: string, ifN
 export class FeedHost {
   readonly files = new Map<string, HostedFile>()
   readonly redirects = new Map<string, { status: number, location: string }>()
+  /** Paths answered with this status and headers (no body), e.g. 429 with Retry-After. */
+  readonly statuses = new Map<string, { status: number, headers?: Record<string, string> }>()
   readonly log: HostRequest[] = []
   private held = new Map<string, number>()
   private drops = new Map<string, number>()
@@ -45,6 +47,8 @@ export class FeedHost {
       }
       const redirect = this.redirects.get(path)
       if (redirect) return finish(redirect.status, { location: redirect.location })
+      const answer = this.statuses.get(path)
+      if (answer) return finish(answer.status, answer.headers)
       const file = this.files.get(path)
       if (!file) return finish(404)
       const etag = `"${createHash('sha1').update(file.body).digest('hex').slice(0, 16)}"`

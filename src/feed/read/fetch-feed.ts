@@ -2,6 +2,7 @@ import { SeedcastError } from '../../errors.js'
 import { charsetOf, decodeFeed } from './decode-feed.js'
 import { discoveredFeed, isHtmlPage } from './feed-discovery.js'
 import { MAX_FEED_BYTES } from './podcast-feed.js'
+import { parseRetryAfter, withRetryAfter } from './retry-after.js'
 
 export interface FeedValidators {
   etag?: string
@@ -69,7 +70,8 @@ export async function fetchFeed (url: string, options: FetchFeedOptions = {}): P
     if (!response.ok) {
       await response.body?.cancel()
       const gone = response.status === 410 ? ' (gone: the host says the feed will not come back)' : ''
-      throw new SeedcastError(`${url}: HTTP ${response.status} ${response.statusText}${gone}`, { code: response.status === 410 ? 'EGONE' : 'EHTTP', hint: response.status === 404 || response.status === 410 ? 'check the feed URL' : 'the host may be down for a while; try again later' })
+      const error = new SeedcastError(`${url}: HTTP ${response.status} ${response.statusText}${gone}`, { code: response.status === 410 ? 'EGONE' : 'EHTTP', hint: response.status === 404 || response.status === 410 ? 'check the feed URL' : 'the host may be down for a while; try again later' })
+      throw response.status === 429 || response.status === 503 ? withRetryAfter(error, parseRetryAfter(response.headers.get('retry-after'))) : error
     }
     const declared = Number(response.headers.get('content-length'))
     if (declared > maxBytes) {
