@@ -146,6 +146,14 @@ async function getOne (feed: FeedState, podcast: PodcastFeed, episode: FeedEpiso
     emit({ event: 'episode', feed: feed.slug, guid: episode.guid, title: episode.title, action: 'downloaded', source: got.source, infoHash: got.infoHash, path: join(paths.episodeDir(feed.slug, slug), got.name), length: got.length, seed })
   } catch (err) {
     if (!(err instanceof SeedcastError)) throw err
+    // Stopped (SIGTERM, Ctrl-C) mid-download: not the episode's failure. Counted as one, a
+    // seed box restarted a few times during a long download gave the episode up for good
+    // (maxAttempts). Still recorded as to be tried again (so the next poll asks for the
+    // feed whole, not a 304), with its attempts as they were; what came is kept.
+    if (options.signal?.aborted) {
+      feed.episodes[episode.guid] = { ...base, error: 'stopped before the download was complete; continued at the next run', ...(previous?.attempts ? { attempts: previous.attempts } : {}) }
+      return
+    }
     result.failed++
     result.failures.push({ feed: feed.slug, guid: episode.guid, title: episode.title, code: err.code, message: err.message })
     feed.episodes[episode.guid] = { ...base, error: err.message, attempts: (previous?.attempts ?? 0) + 1 }

@@ -55,7 +55,9 @@ async function sleepUntilDue (options: FollowRunOptions): Promise<void> {
   const state = await loadLibrary(options.dir)
   const next = Math.min(...state.feeds.map(feed => feed.nextCheckAt ? Date.parse(feed.nextCheckAt) : 0))
   const wait = Math.max(0, Math.min(options.idleCheckMs ?? 60_000, (Number.isFinite(next) ? next : Date.now() + 60_000) - Date.now()))
-  if (wait === 0) return
+  // A stop asked for during the pass has already fired 'abort': waiting for it again slept
+  // the whole wait (a minute) before `follow run` stopped.
+  if (wait === 0 || options.signal?.aborted) return
   await new Promise<void>(resolve => {
     const timer = setTimeout(done, wait)
     function done () { clearTimeout(timer); options.signal?.removeEventListener('abort', done); resolve() }
