@@ -10,6 +10,7 @@ import { exitSoonAfterStop, StopSignals } from '../cli/stop-signals.js'
 import { SeedcastError } from '../src/errors.js'
 import { recordSeedEvent } from '../src/server/metrics.js'
 import { SHOWS_API_PATH } from '../src/server/shows-api.js'
+import { listenHost } from '../src/server/listen-check.js'
 import { serveShows, type RunningServer } from '../src/server/serve.js'
 import type { ScheduledRelease } from '../src/server/scheduled-publishing.js'
 import type { SeedEvent } from '../src/swarm/seed/events.js'
@@ -102,8 +103,10 @@ With --json one JSON line {url, shows, tracker, warnings} is printed when listen
     setFlagsFromString('--semi-space-growth-factor=1')
     // Its seeder announces for days: fetch's HTTP parser kept out of V8's optimising compiler (wasm-tiering.ts).
     keepWebAssemblyUnoptimised()
+    // One address for HTTP and the peer side, as the operator may write it ([::1]); checked before anything starts.
+    const host = listenHost(flags.host)
     const running = await serveShows({
-      shows, port: flags.port, host: flags.host, udpTracker: flags['udp-tracker'], logger: flags.log, trustProxy: trustProxyOption(flags['trust-proxy']),
+      shows, port: flags.port, host, udpTracker: flags['udp-tracker'], logger: flags.log, trustProxy: trustProxyOption(flags['trust-proxy']),
       sendTimeoutMs: flags['send-timeout'] * 1000, maxConnections: flags['max-connections'], maxUploadBytes: flags['max-upload'] * 1024 * 1024
     })
     // Everything is loaded now (the seeder with this command): shrink V8's young generation and bound it.
@@ -125,7 +128,7 @@ With --json one JSON line {url, shows, tracker, warnings} is printed when listen
         print(event)
       }
       seedTorrents(running.server.seedcastShows, {
-        torrentPort: flags['torrent-port'], host: flags.host, dht: flags.dht, stateDir: flags.state, ...peerTuningOptions(flags), onEvent
+        torrentPort: flags['torrent-port'], host, dht: flags.dht, stateDir: flags.state, ...peerTuningOptions(flags), onEvent
       }).then(started => {
         seeder = started
         // A WebTorrent internal seedcast patches is gone (a dependency changed): say which fast path is off.

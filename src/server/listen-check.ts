@@ -1,4 +1,5 @@
 import { isIP } from 'node:net'
+import { invalid } from '../errors.js'
 import type { MountedShow } from './mounts.js'
 
 const LOOPBACK_NAMES = new Set(['localhost', 'localhost.', 'ip6-localhost'])
@@ -43,3 +44,23 @@ export function baseUrlWarnings (shows: MountedShow[], listening: { host: string
     return reason ? [`${show.config.title}: ${reason}; its feeds and web seeds point elsewhere (serve with the base URL's \`host\`/\`port\`, or publish the show with a base URL naming this server)`] : []
   })
 }
+
+/**
+ * The address to listen on as an operator may write it: an IPv6 literal in brackets as in
+ * a URL ([::1]) is taken without them; an empty value (SEEDCAST_HOST= in an environment
+ * file) or an address with a port (127.0.0.1:80, the port belongs in `port`) is a usage
+ * error in one line, where they were an unexpected "Invalid URL" and "no such local address".
+ */
+export function listenHost (given: string): string {
+  const host = given.trim()
+  if (!host) invalid('host', 'is empty', 'give an address of this machine: 127.0.0.1, 0.0.0.0 or ::')
+  const bracketed = /^\[([^\]]*)\]$/.exec(host)
+  if (bracketed) {
+    if (isIP(bracketed[1]!) !== 6) invalid('host', `${host} is not an IPv6 address in brackets`)
+    return bracketed[1]!
+  }
+  const withPort = /^(?:\[[^\]]*\]|[^:]+):(\d+)$/.exec(host)
+  if (withPort) invalid('host', `${host} names a port`, `give the address alone, and ${withPort[1]} as \`port\``)
+  return host
+}
+

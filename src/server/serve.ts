@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net'
 import { SeedcastError } from '../errors.js'
 import { selfTrackerUrls } from '../feed/trackers.js'
 import { createServer, type SeedcastServer, type ServerOptions } from './create-server.js'
-import { baseUrlWarnings } from './listen-check.js'
+import { baseUrlWarnings, listenHost } from './listen-check.js'
 import { ScheduledPublisher } from './scheduled-publishing.js'
 import { summarizeShow, type ShowSummary } from './shows-api.js'
 
@@ -49,7 +49,7 @@ const PORT_PAIR_ATTEMPTS = 20
 
 /** Builds the server for `options.shows` and starts listening. */
 export async function serveShows (options: ServeOptions): Promise<RunningServer> {
-  const host = options.host ?? '127.0.0.1'
+  const host = listenHost(options.host ?? '127.0.0.1')
   const server = await createServer(options)
   const asked = options.port ?? 8080
   const udpHost = host.includes(':') ? `[${host}]` : host
