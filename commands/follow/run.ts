@@ -26,7 +26,7 @@ const YOUNG_GENERATION_BYTES = 4 * 1024 * 1024
 export default class FollowRun extends SeedcastCommand {
   static override summary = 'Download new episodes of the followed feeds and keep seeding them.'
 
-  static override description = `Polls every followed feed (conditional GET with ETag/Last-Modified; then each feed again when its ttl or podcast:updateFrequency says, backing off after errors, and not before the time a 429 or 503 answer's Retry-After asks for, even with --once; permanent redirects and itunes:new-feed-url are followed and remembered), downloads new episodes and seeds everything the library holds until interrupted (Ctrl-C, SIGTERM). --once fetches what is new and exits (cron, scripts): with status 1 and a line naming them when an episode failed or a feed could not be read (both are tried again at the next run).
+  static override description = `Polls every followed feed (conditional GET with ETag/Last-Modified; then each feed again when its ttl or podcast:updateFrequency says, backing off after errors, and not before the time a 429 or 503 answer's Retry-After asks for, even with --once; permanent redirects and itunes:new-feed-url are followed and remembered; a feed that so moves to the address of another followed feed is left alone, with a line saying so, rather than downloading every episode twice), downloads new episodes and seeds everything the library holds until interrupted (Ctrl-C, SIGTERM). --once fetches what is new and exits (cron, scripts): with status 1 and a line naming them when an episode failed or a feed could not be read (both are tried again at the next run).
 Seeding starts first, with what the library already holds (fast resume: nothing is hashed again), before any feed is polled; each new episode joins the running seeder as soon as it is downloaded, and what retention or \`seedcast follow remove\` takes out leaves it after the pass, without restarting it.
 
 Each episode comes by the best way its feed offers: its torrent (podcast:alternateEnclosure .torrent or magnet, as seedcast and PeerTube publish them) with the HTTP enclosure as web seed (a magnet with no .torrent URL, or whose .torrent's host is down, from its peers, metadata included); otherwise over HTTP, and is then made into a torrent whose web seed is the enclosure URL, with the --tracker URLs. podcast:integrity is checked: a mismatch is an error and the file is not kept.
@@ -111,7 +111,7 @@ function onceFailureLine (failures: EpisodeFailure[], feedErrors: FeedFailure[])
 function textView (event: FollowEvent): void {
   // Feed addresses, titles and hosts' error words come from elsewhere (cli/printable.ts).
   const line = (text: string) => process.stderr.write(printable(text) + '\n')
-  if (event.event === 'poll' && (event.status === 'error' || event.status === 'deferred')) line(`${event.feed}: ${event.message}`)
+  if (event.event === 'poll' && (event.status === 'error' || event.status === 'deferred' || event.status === 'duplicate')) line(`${event.feed}: ${event.message}`)
   else if (event.event === 'moved') line(`${event.feed}: moved to ${event.to} (${event.why})`)
   else if (event.event === 'episode' && event.action === 'downloaded') line(`${event.feed}: got "${event.title}" (${formatBytes(event.length ?? 0)}, ${event.source === 'torrent' ? 'torrent' : 'HTTP'}${event.seed ? '' : ', not seeded: the license does not allow it'})`)
   else if (event.event === 'episode' && event.action === 'failed') line(`${event.feed}: "${event.title}" failed: ${event.message}`)

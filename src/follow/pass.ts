@@ -78,6 +78,14 @@ export async function followPass (options: PassOptions): Promise<PassResult> {
       emit({ event: 'poll', feed: feed.slug, url: feed.url, status: 'deferred', message: `the host asked not to be polled before ${feed.retryAfter} (Retry-After); not polled` })
       return
     }
+    // Two followed feeds at one address (a permanent redirect or itunes:new-feed-url took
+    // one to the other's): one of them is left alone, or every new episode would be
+    // downloaded and seeded twice.
+    const kept = duplicateOf(state.feeds, feed)
+    if (kept) {
+      emit({ event: 'poll', feed: feed.slug, url: feed.url, status: 'duplicate', message: duplicateMessage(feed, kept) })
+      return
+    }
     result.feeds++
     // An episode that failed and will be tried again needs the feed's items: a 304 would
     // leave it failed until the feed changes, for good on a feed that rarely does.
@@ -94,6 +102,9 @@ export async function followPass (options: PassOptions): Promise<PassResult> {
       emit({ event: 'poll', feed: feed.slug, url: feed.url, status: 'error', message: polled.error.message })
     } else if (!polled.feed) {
       emit({ event: 'poll', feed: feed.slug, url: feed.url, status: 'not-modified' })
+    } else if (polled.moved.length && duplicateOf(state.feeds, feed)) {
+      // Moved just now onto a feed already followed: its episodes are that feed's.
+      emit({ event: 'poll', feed: feed.slug, url: feed.url, status: 'duplicate', message: duplicateMessage(feed, duplicateOf(state.feeds, feed)!) })
     } else {
       emit({ event: 'poll', feed: feed.slug, url: feed.url, status: 'updated', episodes: polled.feed.episodes.length })
       for (const message of polled.feed.skipped) emit({ event: 'skipped', feed: feed.slug, message })
@@ -107,6 +118,23 @@ export async function followPass (options: PassOptions): Promise<PassResult> {
   await applyRetention(options, result, emit)
   emit({ event: 'pass', feeds: result.feeds, requests: result.requests, feedBytes: result.feedBytes, downloaded: result.added.length, failed: result.failed, dropped: result.dropped.length, receivedBytes: result.receivedBytes, failures: result.failures, feedErrors: result.feedErrors })
   return result
+}
+
+/**
+ * Of the followed feeds at `feed`'s address, the one kept when it is not `feed`: the one
+ * followed at that address itself (never moved) before one that moved there, then the
+ * first in the library. Stable from the pass that made them one, so one feed gets the
+ * new episodes, always the same.
+ */
+function duplicateOf (feeds: FeedState[], feed: FeedState): FeedState | undefined {
+  const same = feeds.filter(other => other.url === feed.url)
+  if (same.length < 2) return undefined
+  const kept = same.find(other => other.previousUrls.length === 0) ?? same[0]!
+  return kept === feed ? undefined : kept
+}
+
+function duplicateMessage (feed: FeedState, kept: FeedState): string {
+  return `now the same feed as ${kept.slug} (both at ${feed.url}): left alone so that nothing is downloaded twice; \`seedcast follow remove ${feed.slug}\` removes it and its files`
 }
 
 /** The newest `keep` episodes the library does not hold yet (nor dropped, nor given up on). */
