@@ -83,8 +83,10 @@ export class ScheduledPublisher extends EventEmitter {
     if (this.closed) return
     if (Date.now() < at.getTime()) return this.arm(dir) // a long date reached in several waits
     // Moved on whatever the rebuild's outcome, so a failing one is not retried in a loop: the
-    // next publish or edit rebuilds the feeds anyway.
-    this.releasedUpTo.set(dir, at)
+    // next publish or edit rebuilds the feeds anyway. To now, not to `at`: the build includes
+    // every date up to its start, so episodes whose dates all passed while no server ran (a
+    // week of daily ones) come out in one build, not one build each.
+    this.releasedUpTo.set(dir, new Date())
     try {
       const built = await buildFeeds(dir)
       if (!this.closed) this.emit('released', { dir, at: at.toISOString(), published: built.published } satisfies ScheduledRelease)

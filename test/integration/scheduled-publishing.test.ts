@@ -79,26 +79,39 @@ describe('scheduled publishing', { timeout: 240_000 }, () => {
     return Promise.race([released.then(([release]) => release), new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error('no released event within 20 s')), 20_000).unref())])
   }
 
-  it('serve\'s publisher releases an episode whose date came after its catalog was written, however late it reads it', async () => {
-    // An episode dated a minute ago in a catalog written two minutes ago (so the build that
-    // followed that write left it out), read by the publisher only now: on a loaded machine an
-    // edit's catalog can be read after its episode's date, and a server started after the date
-    // (a reboot) reads it late too. Before, dates were counted from the server's start: this
-    // episode stayed out of the feeds until the next publish.
-    const episode = (await runCliJson(['publish', fixture('episode.mp3'), '--show', show, '--date', new Date(Date.now() + 86_400_000).toISOString()])).json.episode
+  it('serve\'s publisher releases the episodes whose dates came after their catalog was written, however late it reads it, in one build', async () => {
+    // Two episodes dated a minute and half a minute ago in a catalog written two minutes ago
+    // (so the build that followed that write left them out), read by the publisher only now:
+    // on a loaded machine an edit's catalog can be read after its episode's date, and a server
+    // started after the dates (a reboot) reads it late too. Before, dates were counted from the
+    // server's start, and these episodes stayed out of the feeds until the next publish; and
+    // dates that had all passed were released one build each.
+    const future = new Date(Date.now() + 86_400_000).toISOString()
+    const first = (await runCliJson(['publish', fixture('episode.mp3'), '--show', show, '--date', future])).json.episode
+    const second = (await runCliJson(['publish', fixture('episode-2.mp3'), '--show', show, '--date', future])).json.episode
     const catalogFile = join(show, 'episodes.json')
-    const catalog = JSON.parse(await readFile(catalogFile, 'utf8')) as { episodes: Array<{ pubDate: string }> }
+    const catalog = JSON.parse(await readFile(catalogFile, 'utf8')) as { episodes: Array<{ guid: string, pubDate: string }> }
     const came = new Date(Date.now() - 60_000)
-    catalog.episodes[0]!.pubDate = came.toISOString()
+    const dates = new Map([[first.guid, came], [second.guid, new Date(Date.now() - 30_000)]])
+    for (const entry of catalog.episodes) entry.pubDate = dates.get(entry.guid)!.toISOString()
     await writeFile(catalogFile, JSON.stringify(catalog, null, 2) + '\n')
     await utimes(catalogFile, new Date(came.getTime() - 60_000), new Date(came.getTime() - 60_000))
     expect((await readFeeds(show)).guids.rss).toEqual([])
     const publisher = new ScheduledPublisher([show])
     try {
+      const releases: ScheduledRelease[] = []
+      publisher.on('released', (release: ScheduledRelease) => releases.push(release))
       const released = nextRelease(publisher)
       await publisher.start()
-      expect(await released).toMatchObject({ dir: show, at: came.toISOString(), published: 1 })
-      expect((await readFeeds(show)).guids.rss).toEqual([episode.guid])
+      expect(await released).toMatchObject({ dir: show, at: came.toISOString(), published: 2 })
+      expect((await readFeeds(show)).guids.rss).toEqual([first.guid, second.guid].toSorted())
+      // A third, truly scheduled a moment ahead: its release comes after any the two above set off.
+      const third = (await runCliJson(['publish', fixture('video.mp4'), '--show', show, '--draft'])).json.episode
+      const soon = new Date(Date.now() + 1_000)
+      const thirdReleased = nextRelease(publisher)
+      await editEpisode(show, third.slug, { draft: false, date: soon })
+      await thirdReleased
+      expect(releases.map(release => release.at)).toEqual([came.toISOString(), soon.toISOString()])
     } finally {
       publisher.close()
     }
