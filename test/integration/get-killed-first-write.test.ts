@@ -53,6 +53,24 @@ describe('seedcast get after a kill during its first piece write', () => {
     expect(await readdir(out)).toEqual(['episode.mp3'])
   })
 
+  it('leaves no claim behind when it fails before writing anything', async () => {
+    const tmp = await tempDir()
+    cleanups.push(tmp.cleanup)
+    const source = join(tmp.path, 'episode.mp3')
+    await writeFile(source, randomBytes(256 * 1024))
+    // A web seed that never answers: the download stalls and gives up.
+    const webSeed = await startWebSeed(source, 'episode.mp3', { holdUntil: new Promise<void>(() => {}) })
+    cleanups.push(webSeed.close)
+    const torrentPath = join(tmp.path, 'episode.torrent')
+    await makeTorrent(source, torrentPath, { webSeeds: [webSeed.url], pieceLength: PIECE })
+    const out = join(tmp.path, 'out')
+    await mkdir(out)
+    const result = await runCli(['get', torrentPath, '-o', out, '--no-dht', '--timeout', '2'], { timeoutMs: 60_000 })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/^seedcast: download stalled/)
+    expect(await readdir(out)).toEqual([])
+  })
+
   it('still refuses a file its claim names when it is longer than the torrent\'s, and leaves it as it was', async () => {
     const tmp = await tempDir()
     cleanups.push(tmp.cleanup)

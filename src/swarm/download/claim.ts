@@ -67,3 +67,15 @@ export function writeClaim (dataDir: string, layout: Metainfo, indexes: Iterable
 export function removeClaim (dataDir: string, infoHash: string): void {
   rmSync(claimPath(dataDir, infoHash), { force: true })
 }
+
+/** Removes this torrent's claim when none of the files it names is on disk (nothing to take over). */
+export function dropUnusedClaim (dataDir: string, layout: Metainfo): void {
+  try {
+    const claimed = readClaim(dataDir, layout.infoHash)
+    if (claimed.size === 0) return
+    for (const path of claimed) if (statSync(pathBelow(dataDir, path), { throwIfNoEntry: false })) return
+    removeClaim(dataDir, layout.infoHash)
+  } catch {
+    // Best effort, on the way out of a failed download: a claim left is harmless.
+  }
+}

@@ -9,7 +9,7 @@ import { connOfWire } from '../peer-links.js'
 import { hostilePeers, type HostilePeer } from '../peer-message-limits.js'
 import { featureOn } from '../webtorrent-internals.js'
 import type { DownloadEvent, DownloadOptions, DownloadResult } from './download.js'
-import { claimedFiles, removeClaim, writeClaim } from './claim.js'
+import { claimedFiles, dropUnusedClaim, removeClaim, writeClaim } from './claim.js'
 import { checkFilesOnDisk, filesAlreadyThere, foreignFiles, verifiedBytesOf } from './files.js'
 import { checkFreeSpace } from './output.js'
 import { PeerGuard } from './peer-guard.js'
@@ -401,6 +401,9 @@ export class DownloadRun {
 
   private fail (error: unknown): void {
     if (!this.end()) return
+    // A claim on files none of which was made (no peer, a refusal) would be left in the
+    // listener's folder for nothing.
+    if (this.options.outputDir !== undefined && this.metainfo) dropUnusedClaim(this.options.dataDir, this.metainfo)
     this.reject(toSeedcastError(error, this.options.dataDir))
   }
 
