@@ -22,8 +22,11 @@ export async function publishedShow (dir: string, baseUrl: string): Promise<{ ep
   return { episodes, draft }
 }
 
-/** nginx serving `root` on 127.0.0.1:`port` (Range, HEAD, index.html for folders: a plain static host). */
-export async function startNginx (workDir: string, root: string, port: number): Promise<{ stop: () => Promise<void> }> {
+/**
+ * nginx serving `root` on 127.0.0.1:`port` (Range, HEAD, index.html for folders: a plain static
+ * host). `extra.server`: more directives for that server; `extra.http`: more servers.
+ */
+export async function startNginx (workDir: string, root: string, port: number, extra: { server?: string, http?: string } = {}): Promise<{ stop: () => Promise<void> }> {
   await mkdir(join(workDir, 'logs'), { recursive: true })
   const config = `
 ${process.getuid?.() === 0 ? 'user root;' : ''}
@@ -45,7 +48,9 @@ http {
     listen 127.0.0.1:${port};
     root ${root};
     index index.html;
+    ${extra.server ?? ''}
   }
+  ${extra.http ?? ''}
 }
 `
   const configPath = join(workDir, 'nginx.conf')

@@ -93,6 +93,8 @@ export interface EngineStats {
   evicted: number
   /** Why the web seed's last read failed (see WebSeed.failure), until one succeeds. */
   webSeedFailure?: string
+  /** No web-seed read of this page was ever answered (see WebSeed.unreadable). */
+  webSeedUnreadable: boolean
 }
 
 /**
@@ -260,7 +262,8 @@ export class Engine {
       storePeakBytes: this.store?.peakBytes ?? 0,
       storeMaxBytes: this.store?.maxBytes ?? 0,
       evicted: this.store?.evicted ?? 0,
-      ...(this.webSeed?.failure ? { webSeedFailure: this.webSeed.failure } : {})
+      ...(this.webSeed?.failure ? { webSeedFailure: this.webSeed.failure } : {}),
+      webSeedUnreadable: this.webSeed?.unreadable ?? false
     }
   }
 

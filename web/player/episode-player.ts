@@ -8,6 +8,8 @@ import type { FirstRead, RangeReply, WorkerPieces, WorkerRead, WorkerReadCancel 
 import { bundleFeatures } from './swarm.js'
 
 const STATS_EVERY_MS = 1_000
+/** Stats ticks (seconds) the swarm gets to bring a peer when the web seed cannot be read at all: more than its grace (policy.ts SWARM_GRACE_MS). */
+const UNREADABLE_TICKS = 3
 
 export type PlayerState = 'plain' | 'ready' | 'streaming' | 'fallback'
 
@@ -22,8 +24,12 @@ export class EpisodePlayer {
   private readonly panel: Panel
   private statsTimer?: ReturnType<typeof setInterval>
   state: PlayerState = 'plain'
+  /** Stats ticks in a row with the web seed unreadable and no peer (see showStats). */
+  private unreadableFor = 0
   /** Called once this episode's .torrent has been read (the page then offers the worker its first read). */
   onTorrentRead: () => void = () => {}
+  /** Tells the worker this page's players' states (a hello), resolving once it has taken it in. */
+  tellWorker: () => Promise<void> = () => Promise.resolve()
   /** Posts to the service worker that controls the page (set once it does); false when none does. */
   toWorker: (message: WorkerRead | WorkerReadCancel) => boolean = () => false
 
@@ -135,6 +141,24 @@ export class EpisodePlayer {
     this.statsTimer ??= setInterval(() => this.showStats(), STATS_EVERY_MS)
   }
 
+  /**
+   * Falls back and hands the element back to the browser: its request, claimed by the worker,
+   * waits for pieces this page will never have, so once the worker leaves this media alone
+   * (PlayerHello.direct) the element loads its src again and goes on from where it was.
+   */
+  private playDirectly (why: string): void {
+    const media = this.media
+    const at = media.currentTime
+    const playing = !media.paused
+    this.fallBack(why)
+    // The worker first learns to leave this media to the browser: the new request must not reach it.
+    void this.tellWorker().then(() => {
+      media.load()
+      if (at > 0) media.currentTime = at
+      if (playing) void media.play().catch(() => {})
+    })
+  }
+
   private fallBack (why: string): void {
     this.setState('fallback', why)
     this.panel.share.checked = false
@@ -146,6 +170,13 @@ export class EpisodePlayer {
     const stats = this.engine.stats()
     this.panel.showStats(stats)
     if (this.state !== 'streaming') return
+    // This page cannot read the media at all and no peer has it either, past the swarm's first
+    // seconds: the element plays it itself, as it would without the player.
+    this.unreadableFor = stats.webSeedUnreadable && stats.peers === 0 && stats.fromPeers === 0 ? this.unreadableFor + 1 : 0
+    if (this.unreadableFor > UNREADABLE_TICKS) {
+      this.playDirectly('Playing from the server: this page cannot read the episode\'s file (its host sends it from another address without allowing pages to read it), so the browser plays it directly.')
+      return
+    }
     const status = streamingStatus(stats.webSeedFailure, stats.peers)
     if (this.panel.status.textContent !== status) this.panel.status.textContent = status
   }

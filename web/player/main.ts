@@ -16,6 +16,8 @@ import { trace } from './trace.js'
  * ends the wait at once, so this only bounds the unexpected.
  */
 const CONTROLLER_TIMEOUT_MS = 10_000
+/** Bound on the worker's answer to a hello that asks for one (a worker that died answers nothing). */
+const HELLO_ACK_TIMEOUT_MS = 2_000
 
 declare global {
   interface Window {
@@ -82,19 +84,29 @@ async function takeControl (players: EpisodePlayer[]): Promise<void> {
   // The worker relays only for pages that said hello, and forgets them when it is restarted
   // after idling: saying it again before each play or seek keeps it told. Each hello offers
   // the worker the first reads it may do (see FirstRead), so the one after a .torrent is read too.
-  const hello = (): void => {
+  const hello = (port?: MessagePort): void => {
     const firstReads = players.flatMap(player => player.firstRead() ?? [])
-    container.controller?.postMessage({ type: PLAYER_HELLO, ...(firstReads.length ? { firstReads } : {}) } satisfies PlayerHello)
+    const direct = players.filter(player => player.state === 'fallback').map(player => player.mediaUrl)
+    const message: PlayerHello = { type: PLAYER_HELLO, ...(firstReads.length ? { firstReads } : {}), ...(direct.length ? { direct } : {}) }
+    container.controller?.postMessage(message, port ? [port] : [])
   }
   hello()
   for (const player of players) {
-    player.onTorrentRead = hello
+    player.onTorrentRead = () => hello()
+    // Resolves once the worker has taken in the hello (or at once without a worker).
+    player.tellWorker = () => new Promise(resolve => {
+      if (!container.controller) { resolve(); return }
+      const channel = new MessageChannel()
+      const timer = setTimeout(resolve, HELLO_ACK_TIMEOUT_MS)
+      channel.port1.onmessage = () => { clearTimeout(timer); channel.port1.close(); resolve() }
+      hello(channel.port2)
+    })
     player.toWorker = message => {
       const worker = container.controller
       worker?.postMessage(message)
       return worker !== null
     }
-    for (const event of ['play', 'seeking']) player.media.addEventListener(event, hello)
+    for (const event of ['play', 'seeking']) player.media.addEventListener(event, () => hello())
   }
 }
 

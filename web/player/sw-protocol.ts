@@ -20,6 +20,12 @@ export interface PlayerHello {
   claim?: boolean
   /** Episodes whose first bytes the worker may read itself (see FirstRead). */
   firstReads?: FirstRead[]
+  /**
+   * Media URLs whose players fell back to the plain element: the worker leaves their requests to
+   * the browser (it does not answer them at all: a cross-origin redirect without CORS plays only
+   * so). When the hello carries a port, the worker answers on it once it has taken the hello in.
+   */
+  direct?: string[]
 }
 
 /**

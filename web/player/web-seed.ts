@@ -5,6 +5,8 @@ import { trace } from './trace.js'
 
 /** After an HTTP error the web seed is left alone this long (peers may still deliver). */
 const RETRY_AFTER_ERROR_MS = 2_000
+/** Bound on the no-cors request that tells a page-only failure from a server that answers nobody (answersTheBrowser). */
+const NO_CORS_PROBE_MS = 5_000
 /** A read of the service worker's that sends nothing for this long is given up (its pieces can be read here again). */
 const WORKER_SILENCE_MS = 2_000
 
@@ -31,6 +33,16 @@ export class WebSeed {
    * the player tells the listener, since without peers nothing plays meanwhile.
    */
   failure?: string
+  /**
+   * The browser can fetch the media but this page cannot read it: its reads fail before any
+   * answer while a no-cors request for it is answered (a host redirecting the media to another
+   * origin without CORS). The element, which needs no CORS, plays such media: the player then
+   * leaves it to the browser (EpisodePlayer). A server that answers nobody is not this: peers
+   * may still bring the episode.
+   */
+  unreadable = false
+  private answered = false
+  private probed = false
   /** The worker's reads under way (see workerRun), by id. */
   private readonly workerRuns = new Map<number, { first: number, last: number, heard: () => void, finish: () => void }>()
   /** Called for each piece stored from HTTP (the swarm announces it to peers). */
@@ -139,7 +151,18 @@ export class WebSeed {
     const end = last * pieceLength + pieceSize(this.torrent, last) - 1
     trace('web-seed-fetch', { first, last })
     try {
-      const response = await fetch(this.url, { headers: { Range: `bytes=${start}-${end}` }, cache: 'no-store', signal })
+      let response: Response
+      try {
+        response = await fetch(this.url, { headers: { Range: `bytes=${start}-${end}` }, cache: 'no-store', signal })
+      } catch (error) {
+        if (!signal.aborted && !this.answered && !this.probed) {
+          this.probed = true
+          this.unreadable = await answersTheBrowser(this.url)
+        }
+        throw error
+      }
+      this.answered = true
+      this.unreadable = false
       // A server that ignores Range answers 200 with the whole file: usable only from byte 0.
       if (!response.body || !(response.status === 206 || (response.status === 200 && start === 0))) {
         throw new WebSeedStatus(response.status)
@@ -212,6 +235,19 @@ export class WebSeed {
       this.bytes += data.length
       this.onPiece(index)
     }
+  }
+}
+
+/** Whether a no-cors request for `url` gets an answer (its body is not read: the request is stopped at the headers). */
+async function answersTheBrowser (url: string): Promise<boolean> {
+  const stop = new AbortController()
+  try {
+    await fetch(url, { mode: 'no-cors', cache: 'no-store', signal: AbortSignal.any([stop.signal, AbortSignal.timeout(NO_CORS_PROBE_MS)]) })
+    return true
+  } catch {
+    return false
+  } finally {
+    stop.abort()
   }
 }
 

@@ -49,6 +49,8 @@ self.addEventListener('activate', event => { event.waitUntil(self.clients.claim(
  * on the way of every seek).
  */
 const playerClients = new Map<string, Client>()
+/** By client id: media URLs its page plays without the worker (PlayerHello.direct). */
+const directUrls = new Map<string, Set<string>>()
 /** By client id: the first reads its page offers (by media URL), and the URLs it has had one for (never twice). */
 const firstReadOffers = new Map<string, Map<string, FirstRead>>()
 const firstReadsDone = new Map<string, Set<string>>()
@@ -74,6 +76,8 @@ self.addEventListener('message', event => {
   }
   if (hello?.type !== PLAYER_HELLO) return
   playerClients.set(source.id, source)
+  directUrls.set(source.id, new Set(hello.direct ?? []))
+  event.ports[0]?.postMessage(true)
   const done = firstReadsDone.get(source.id)
   firstReadOffers.set(source.id, new Map((hello.firstReads ?? []).filter(read => !done?.has(read.url)).map(read => [read.url, read])))
   // A page this worker does not control (loaded by a hard reload, which bypasses workers)
@@ -108,6 +112,7 @@ self.addEventListener('fetch', event => {
   if (!event.clientId) return
   const clientId = event.clientId
   const arrived = performance.timeOrigin + performance.now()
+  if (directUrls.get(clientId)?.has(request.url)) return
   if (playerClients.has(clientId)) event.respondWith(answer(clientId, request, arrived))
   else if (performance.now() < JUST_STARTED_MS) event.respondWith(helloFrom(clientId).then(heard => heard ? answer(clientId, request, arrived) : fetch(request)))
 })
