@@ -3,7 +3,9 @@
 // valid token and 429 after repeated failures, uploads that are oversized, truncated,
 // malformed or not media leaving nothing behind, and the API's rate limit.
 import { readdir, readFile } from 'node:fs/promises'
+import { get, type IncomingHttpHeaders } from 'node:http'
 import { connect } from 'node:net'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { basename, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serveShows, type RunningServer } from '../../src/server/serve.js'
@@ -202,6 +204,37 @@ describe('uploads that fail leave nothing behind', () => {
 })
 
 describe('abuse', () => {
+  it('compresses its JSON for a client that asks (the dashboard polls /stats every 2 s), and only the API\'s', async () => {
+    const raw = (path: string, encoding: string) => new Promise<{ headers: IncomingHttpHeaders, body: Buffer }>((resolve, reject) => {
+      get(new URL(path, running.url), { headers: { ...auth(), 'accept-encoding': encoding } }, response => {
+        const chunks: Buffer[] = []
+        response.on('data', (chunk: Buffer) => chunks.push(chunk)).on('end', () => resolve({ headers: response.headers, body: Buffer.concat(chunks) })).on('error', reject)
+      }).on('error', reject)
+    })
+    const path = `api/shows/${id}/episodes`
+    // A list of more than 1 kB (the threshold) whatever the tests before this one left.
+    const [first] = (await (await fetch(api('/episodes'), { headers: auth() })).json() as { episodes: Episode[] }).episodes
+    const patched = await fetch(api(`/episodes/${first!.slug}`), { method: 'PATCH', headers: { ...auth(), 'content-type': 'application/json' }, body: JSON.stringify({ description: 'Tea and torrents. '.repeat(100) }) })
+    expect(patched.status).toBe(200)
+    const plain = await raw(path, 'identity')
+    expect(plain.headers['content-encoding']).toBeUndefined()
+    expect(plain.body.length).toBeGreaterThan(1024)
+    const listed = JSON.parse(plain.body.toString())
+    const br = await raw(path, 'gzip, br')
+    expect([br.headers['content-encoding'], br.headers.vary]).toEqual(['br', 'accept-encoding'])
+    expect(br.body.length).toBeLessThan(plain.body.length / 2)
+    expect(JSON.parse(brotliDecompressSync(br.body).toString())).toEqual(listed)
+    const gzip = await raw(path, 'gzip')
+    expect(gzip.headers['content-encoding']).toBe('gzip')
+    expect(JSON.parse(gunzipSync(gzip.body).toString())).toEqual(listed)
+    const stats = await raw(`api/shows/${id}/stats`, 'br')
+    expect(stats.headers['content-encoding'] === 'br' || stats.body.length <= 1024).toBe(true)
+    // Media is never compressed here: the web seed's bytes are the torrent's.
+    const media = await raw(listed.episodes[0].mediaPath, 'br, gzip')
+    expect(media.headers['content-encoding']).toBeUndefined()
+    expect(media.body).toEqual(await readFile(join(showDir, 'public', listed.episodes[0].mediaPath)))
+  })
+
   it('backs off after repeated wrong tokens (429 with Retry-After) and rate-limits the API', async () => {
     const server = await serveShows({ shows: [showDir], port: 0, host: '127.0.0.1', apiRateLimitPerMinute: 12 })
     try {
