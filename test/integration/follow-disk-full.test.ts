@@ -46,8 +46,9 @@ describe('seedcast follow run with a nearly full library disk', () => {
 
     const result = await runProcess('unshare', ['-m', 'sh', '-c', SCRIPT], { timeoutMs: 90_000, env: { LIB: lib, NODE: process.execPath, BIN: binPath, FEED: host.url('/feed.xml') } })
     const out = result.stdout
-    // The run itself ends well (a failed episode is tried again at the next poll).
-    expect(out, result.stderr).toMatch(/^exit 0$/m)
+    // The run itself ends as planned, saying with its status that an episode is left for the next poll.
+    expect(out, result.stderr).toMatch(/^exit 1$/m)
+    expect(result.stderr).toContain('not done: 1 episode(s) failed (full-radio: "Big" ENOSPC); the next run tries again')
     expect(result.stderr).toMatch(new RegExp(`^full-radio: "Big" failed: ${lib}/full-radio/[^:]+\\.mp3: not enough disk space: the episode needs 1\\.43 MiB, \\d+ KiB free$`, 'm'))
     expect(result.stderr).toContain('full-radio: got "Small" (64 KiB, HTTP)')
     // Only the small episode on the disk, no partial file of the big one, and follow has it.
