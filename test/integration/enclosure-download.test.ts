@@ -1,10 +1,10 @@
 // The enclosure download shared by follow, mirror and import, against a real HTTP server on
 // 127.0.0.1: what it does with a file left by an earlier run.
 import { randomBytes } from 'node:crypto'
-import { readFile, writeFile } from 'node:fs/promises'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { downloadHttp } from '../../src/feed/read/enclosure-download.ts'
 import { httpGet } from '../../src/feed/read/http-get.ts'
@@ -43,6 +43,44 @@ describe('downloadHttp with a file from an earlier run', () => {
     expect(got).toEqual({ length: body.length, resumed: 0, received: body.length })
     expect(host.requests('/ep.mp3').map(r => r.status)).toEqual([416, 200])
     expect(await readFile(path)).toEqual(body)
+  })
+})
+
+describe('downloadHttp continuing a cut download whose file changed meanwhile', () => {
+  it('starts over when the host replaced the file at the same URL (new ETag), instead of appending the new bytes to the old', async () => {
+    const { host, path } = await setUp()
+    const before = randomBytes(200_000)
+    const after = randomBytes(200_000)
+    host.put('/ep.mp3', before, 'audio/mpeg')
+    host.dropAfter('/ep.mp3', 50_000)
+    await expect(downloadHttp(host.url('/ep.mp3'), path, { maxBytes: 10_000_000 })).rejects.toThrow(/cannot download the episode/)
+    expect((await readFile(path)).equals(before.subarray(0, 50_000))).toBe(true)
+    // A corrected upload in between.
+    host.put('/ep.mp3', after, 'audio/mpeg')
+    const got = await downloadHttp(host.url('/ep.mp3'), path, { maxBytes: 10_000_000 })
+    expect(got).toEqual({ length: after.length, resumed: 0, received: after.length })
+    expect((await readFile(path)).equals(after)).toBe(true)
+    expect(host.requests('/ep.mp3').map(r => [r.status, r.range])).toEqual([[200, undefined], [206, 'bytes=50000-'], [200, undefined]])
+    expect(await readdir(dirname(path))).toEqual(['ep.mp3'])
+  })
+
+  it('continues the same file, and does not continue one that came from another URL', async () => {
+    const { host, body, path } = await setUp()
+    host.dropAfter('/ep.mp3', 30_000)
+    await expect(downloadHttp(host.url('/ep.mp3'), path, { maxBytes: 10_000_000 })).rejects.toThrow(/cannot download the episode/)
+    // The same file: continued.
+    expect(await downloadHttp(host.url('/ep.mp3'), path, { maxBytes: 10_000_000 })).toEqual({ length: body.length, resumed: 30_000, received: body.length - 30_000 })
+    expect((await readFile(path)).equals(body)).toBe(true)
+    // Cut again, and the next attempt is for another address (the feed moved the enclosure):
+    // what came from the first is not continued with the second's bytes.
+    const other = randomBytes(body.length)
+    host.put('/moved.mp3', other, 'audio/mpeg')
+    await writeFile(path, '')
+    host.dropAfter('/ep.mp3', 30_000)
+    await expect(downloadHttp(host.url('/ep.mp3'), path, { maxBytes: 10_000_000 })).rejects.toThrow(/cannot download the episode/)
+    expect(await downloadHttp(host.url('/moved.mp3'), path, { maxBytes: 10_000_000 })).toEqual({ length: other.length, resumed: 0, received: other.length })
+    expect(host.requests('/moved.mp3').map(r => r.range)).toEqual([undefined])
+    expect((await readFile(path)).equals(other)).toBe(true)
   })
 })
 

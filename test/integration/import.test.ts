@@ -410,9 +410,11 @@ describe('seedcast import', { timeout: 240_000 }, () => {
     expect(rss.items!.map(i => i.guid?.value)).toEqual(['teatime-libsyn-38100001'])
     expect(await readdir(join(dir, 'public', 'media'))).toEqual([catalog.episodes[0]!.mediaPath.replace(/^media\//, '')])
     expect(await readdir(join(dir, 'public', 'torrents'))).toEqual([catalog.episodes[0]!.torrentPath.replace(/^torrents\//, '')])
-    // Only the partial download is left in the work folder, for the next run.
-    const left = await readdir(work)
-    expect(left).toHaveLength(1)
+    // Only the partial download is left in the work folder, for the next run, with the
+    // record of where its bytes came from (enclosure-download.ts).
+    const left = (await readdir(work)).sort()
+    expect(left).toHaveLength(2)
+    expect(left[1]).toBe(`${left[0]}.from`)
     expect(await partialSize()).toBe(100_000)
 
     host.release()

@@ -9,6 +9,7 @@ import { formatBytes } from '../../torrent/format.js'
 import { networkReason } from './fetch-feed.js'
 import { httpGet } from './http-get.js'
 import { holdReceived } from './received-chunks.js'
+import { changedSince, ifRange, readDownloadSource, removeDownloadSource, sourceOf, writeDownloadSource } from './download-source.js'
 
 /** Write errors that mean the disk (or the user's quota) is full. */
 const DISK_FULL = new Set(['ENOSPC', 'EDQUOT'])
@@ -55,12 +56,19 @@ export async function downloadHttp (url: string, path: string, options: HttpDown
   const idleMs = options.idleTimeoutMs ?? 60_000
   let timer = setTimeout(() => idle.abort(), idleMs)
   const touch = () => { clearTimeout(timer); timer = setTimeout(() => idle.abort(), idleMs) }
+  // The partial file's source (download-source.ts): another URL's bytes are not continued.
+  const from = have > 0 ? await readDownloadSource(path) : undefined
+  if (from && from.url !== url) {
+    await truncate(path, 0)
+    await removeDownloadSource(path)
+    return downloadHttp(url, path, options)
+  }
   const fail = (why: string, cause?: unknown) => new SeedcastError(`${url}: cannot download the episode: ${why}`, { code: 'EDOWNLOAD', cause, hint: options.retryHint ?? 'run again to continue where it stopped' })
   const tooBig = (size: string) => fail(`${size} more than the ${options.maxBytes} bytes allowed${options.maxBytesOption ? ` (\`${options.maxBytesOption}\`)` : ''}`)
   let response: IncomingMessage | undefined
   try {
     try {
-      ({ response } = await httpGet(url, { headers: { 'user-agent': options.userAgent ?? 'seedcast', ...(have > 0 ? { range: `bytes=${have}-` } : {}) }, signal }))
+      ({ response } = await httpGet(url, { headers: { 'user-agent': options.userAgent ?? 'seedcast', ...(have > 0 ? { range: `bytes=${have}-`, ...(ifRange(from) ? { 'if-range': ifRange(from)! } : {}) } : {}) }, signal }))
     } catch (err) {
       throw fail(idle.signal.aborted ? `no answer within ${Math.round(idleMs / 1000)} s` : networkReason(err), err)
     }
@@ -70,6 +78,7 @@ export async function downloadHttp (url: string, path: string, options: HttpDown
       // Already whole (a run stopped after the download, before the file was used, e.g. an
       // import cut while publish hashed it): the server's size is the file's; nothing to fetch.
       if (response.headers['content-range'] === `bytes */${have}`) {
+        await removeDownloadSource(path)
         options.onProgress?.(have, have)
         return { length: have, resumed: have, received: 0 }
       }
@@ -82,6 +91,14 @@ export async function downloadHttp (url: string, path: string, options: HttpDown
       throw fail(`HTTP ${status} ${response.statusMessage ?? ''}`.trimEnd())
     }
     const resuming = status === 206 && have > 0 && new RegExp(`^bytes ${have}-`).test(response.headers['content-range'] ?? '')
+    const source = sourceOf(url, response)
+    if (resuming && from && changedSince(from, source)) {
+      // The host replaced the file since (and ignored If-Range): its bytes do not continue ours.
+      response.destroy()
+      await truncate(path, 0)
+      await removeDownloadSource(path)
+      return downloadHttp(url, path, options)
+    }
     const start = resuming ? have : 0
     const declared = Number(response.headers['content-length'])
     if (declared && start + declared > options.maxBytes) {
@@ -91,6 +108,8 @@ export async function downloadHttp (url: string, path: string, options: HttpDown
     // The body's chunks are taken from here on, so that a cut during the awaits below (or
     // while the disk is slow) loses none of them (received-chunks.ts).
     const received = holdReceived(response)
+    // Recorded before a byte of this answer is written, so a cut at any moment leaves it.
+    await writeDownloadSource(path, resuming && from ? { ...source, ...(from.total && !source.total ? { total: from.total } : {}) } : source)
     // A file the disk cannot hold is refused before a byte is written: fetched until the
     // disk is full, it failed anyway and left the disk full for everything else.
     const disk = declared ? await statfs(dirname(path)).catch(() => undefined) : undefined
@@ -130,6 +149,7 @@ export async function downloadHttp (url: string, path: string, options: HttpDown
     if (cut !== undefined) throw fail(idle.signal.aborted ? `stalled for ${Math.round(idleMs / 1000)} s` : networkReason(cut), cut)
     if (declared && receivedBytes !== declared) throw fail(`the connection ended after ${receivedBytes} of ${declared} bytes`)
     if (start + receivedBytes === 0) throw fail('the file is empty')
+    await removeDownloadSource(path)
     return { length: start + receivedBytes, resumed: start, received: receivedBytes }
   } finally {
     clearTimeout(timer)
