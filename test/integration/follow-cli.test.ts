@@ -219,10 +219,11 @@ describe('seedcast follow', () => {
     const none = await runCli(['follow', 'run', '--once', '--dir', lib])
     expect(none.stderr).toMatch(/no feed is followed yet \(add one with `seedcast follow add <feed-url>`\)/)
     // seed now fetches a magnet before seeding it (seed-remote.test.ts covers the success path): a magnet nobody
-    // serves ends after --timeout with one line, never ENAMETOOLONG from treating it as a path.
+    // can serve (no tracker, no .torrent, the DHT off) ends at once with one line (get-bare-magnet.test.ts),
+    // never ENAMETOOLONG from treating it as a path.
     const magnet = await runCli(['seed', `magnet:?xt=urn:btih:${'a'.repeat(40)}&dn=${'x'.repeat(300)}`, '--timeout', '2', '--no-dht', '--data', lib, '--state', join(lib, 'state')])
     expect(magnet.code).toBe(1)
-    expect(magnet.stderr).toMatch(/^seedcast: no peers found for a{40} within 2 s .*add a tracker with a tr= parameter in the magnet, or raise --timeout\)$/m)
+    expect(magnet.stderr).toMatch(/^seedcast: nowhere to find the metadata of a{40}: the magnet link names no tracker .*\(add a tracker with a tr= parameter in the magnet, turn the DHT on, or give the \.torrent\)$/m)
     expect(magnet.stderr).not.toMatch(/ENAMETOOLONG/)
     // An OPML list's entries that are no feed address are each reported (exit 1), not dropped unseen.
     host.put('/feed.xml', handFeed('Listed Radio', [], 'CC-BY-4.0'), 'application/rss+xml')
