@@ -78,8 +78,12 @@ describe('downloadHttp continuing a cut download whose file changed meanwhile', 
     await writeFile(path, '')
     host.dropAfter('/ep.mp3', 30_000)
     await expect(downloadHttp(host.url('/ep.mp3'), path, { maxBytes: 10_000_000 })).rejects.toThrow(/cannot download the episode/)
+    const timers = () => process.getActiveResourcesInfo().filter(kind => kind === 'Timeout').length
+    const before = timers()
     expect(await downloadHttp(host.url('/moved.mp3'), path, { maxBytes: 10_000_000 })).toEqual({ length: other.length, resumed: 0, received: other.length })
     expect(host.requests('/moved.mp3').map(r => r.range)).toEqual([undefined])
+    // Nothing left armed: a first version kept a one-minute idle timer (and the process) alive.
+    expect(timers()).toBe(before)
     expect((await readFile(path)).equals(other)).toBe(true)
   })
 })

@@ -51,18 +51,19 @@ export async function downloadHttp (url: string, path: string, options: HttpDown
   } catch {
     // nothing yet
   }
-  const idle = new AbortController()
-  const signal = options.signal ? AbortSignal.any([options.signal, idle.signal]) : idle.signal
-  const idleMs = options.idleTimeoutMs ?? 60_000
-  let timer = setTimeout(() => idle.abort(), idleMs)
-  const touch = () => { clearTimeout(timer); timer = setTimeout(() => idle.abort(), idleMs) }
   // The partial file's source (download-source.ts): another URL's bytes are not continued.
+  // Checked before the idle timer is set: a timer left armed kept the process alive a minute.
   const from = have > 0 ? await readDownloadSource(path) : undefined
   if (from && from.url !== url) {
     await truncate(path, 0)
     await removeDownloadSource(path)
     return downloadHttp(url, path, options)
   }
+  const idle = new AbortController()
+  const signal = options.signal ? AbortSignal.any([options.signal, idle.signal]) : idle.signal
+  const idleMs = options.idleTimeoutMs ?? 60_000
+  let timer = setTimeout(() => idle.abort(), idleMs)
+  const touch = () => { clearTimeout(timer); timer = setTimeout(() => idle.abort(), idleMs) }
   const fail = (why: string, cause?: unknown) => new SeedcastError(`${url}: cannot download the episode: ${why}`, { code: 'EDOWNLOAD', cause, hint: options.retryHint ?? 'run again to continue where it stopped' })
   const tooBig = (size: string) => fail(`${size} more than the ${options.maxBytes} bytes allowed${options.maxBytesOption ? ` (\`${options.maxBytesOption}\`)` : ''}`)
   let response: IncomingMessage | undefined
