@@ -97,14 +97,15 @@ export async function followPass (options: PassOptions): Promise<PassResult> {
       const [from, to] = move.split(' → ')
       emit({ event: 'moved', feed: feed.slug, from: from!, to: to!.replace(/ \(.*\)$/, ''), why: /\((.*)\)$/.exec(move)?.[1] ?? '' })
     }
+    // Moved just now onto a feed already followed: its episodes are that feed's.
+    const movedOnto = polled.moved.length ? duplicateOf(state.feeds, feed) : undefined
     if (polled.error) {
       result.feedErrors.push({ feed: feed.slug, url: feed.url, message: polled.error.message })
       emit({ event: 'poll', feed: feed.slug, url: feed.url, status: 'error', message: polled.error.message })
     } else if (!polled.feed) {
       emit({ event: 'poll', feed: feed.slug, url: feed.url, status: 'not-modified' })
-    } else if (polled.moved.length && duplicateOf(state.feeds, feed)) {
-      // Moved just now onto a feed already followed: its episodes are that feed's.
-      emit({ event: 'poll', feed: feed.slug, url: feed.url, status: 'duplicate', message: duplicateMessage(feed, duplicateOf(state.feeds, feed)!) })
+    } else if (movedOnto) {
+      emit({ event: 'poll', feed: feed.slug, url: feed.url, status: 'duplicate', message: duplicateMessage(feed, movedOnto) })
     } else {
       emit({ event: 'poll', feed: feed.slug, url: feed.url, status: 'updated', episodes: polled.feed.episodes.length })
       for (const message of polled.feed.skipped) emit({ event: 'skipped', feed: feed.slug, message })

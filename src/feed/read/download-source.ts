@@ -1,6 +1,6 @@
 import { readFile, rm } from 'node:fs/promises'
 import type { IncomingMessage } from 'node:http'
-import writeFileAtomic from 'write-file-atomic'
+import { writeAtomic } from '../../atomic.js'
 
 /**
  * Where the bytes of a partial download came from, kept beside it (`<file>.from`) while it
@@ -25,7 +25,7 @@ export async function readDownloadSource (path: string): Promise<DownloadSource 
 }
 
 export async function writeDownloadSource (path: string, source: DownloadSource): Promise<void> {
-  await writeFileAtomic(sourcePath(path), JSON.stringify(source) + '\n')
+  await writeAtomic(sourcePath(path), JSON.stringify(source) + '\n')
 }
 
 export async function removeDownloadSource (path: string): Promise<void> {

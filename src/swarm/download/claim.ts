@@ -1,5 +1,6 @@
-import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import writeFileAtomic from 'write-file-atomic'
 import type { Metainfo } from '../../torrent/metainfo.js'
 import { pathBelow } from '../../torrent/safe-path.js'
 
@@ -51,16 +52,13 @@ export function claimedFiles (dataDir: string, layout: Metainfo, there: Readonly
 /**
  * Records the files this run may create or write (all selected files but those that
  * were there and are not get's own). Synchronous and before any data moves: the claim
- * must be on disk before the first byte it covers. Atomic (temporary file + rename), so a
- * kill leaves the old claim or the new one.
+ * must be on disk before the first byte it covers. Atomic (write-file-atomic: temporary
+ * file, fsync, rename), so a kill leaves the old claim or the new one.
  */
 export function writeClaim (dataDir: string, layout: Metainfo, indexes: Iterable<number>): void {
   const files = [...indexes].map(index => layout.files[index]!.safePath)
   if (files.length === 0) return
-  const path = claimPath(dataDir, layout.infoHash)
-  const temporary = `${path}.${process.pid}.tmp`
-  writeFileSync(temporary, JSON.stringify({ infoHash: layout.infoHash, name: layout.name, files }) + '\n')
-  renameSync(temporary, path)
+  writeFileAtomic.sync(claimPath(dataDir, layout.infoHash), JSON.stringify({ infoHash: layout.infoHash, name: layout.name, files }) + '\n')
 }
 
 /** The download is complete and checked: the files are the torrent's, the claim goes. */
