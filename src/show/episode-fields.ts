@@ -3,13 +3,6 @@ import type { EpisodePerson, EpisodeType } from '../model/show.js'
 
 // Checks of the per-episode values given to publish and edit.
 
-/** An ISO 8601 date-time in UTC from a Date or any date text Date understands. */
-export function normaliseDate (value: Date | string): string {
-  const date = value instanceof Date ? value : new Date(value.trim())
-  if (Number.isNaN(date.getTime())) invalid('date', `"${String(value)}" is not a date`, 'e.g. 2026-11-28 or 2026-11-28T09:30:00Z')
-  return date.toISOString()
-}
-
 export function checkPositiveInteger (value: number | undefined, option: string): number | undefined {
   if (value === undefined) return undefined
   if (!Number.isInteger(value) || value < 1) invalid(option, `${value} is not a whole number from 1 up`)

@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { checkPositiveInteger, checkTitle, normaliseDate } from './episode-fields.js'
+import { checkPositiveInteger, checkTitle } from './episode-fields.js'
+import { publicationDate } from './publication-date.js'
 import { imagePath, placeExtraFiles, readEpisodeExtras, transcriptPath, type EpisodeExtraOptions } from './episode-extras.js'
 import { commitCatalog } from './feeds.js'
 import { loadShow } from './load.js'
@@ -33,7 +34,7 @@ export interface EpisodeChanges extends EpisodeExtraOptions {
 export async function editEpisode (showDir: string, ref: string, changes: EpisodeChanges): Promise<Episode> {
   const dir = resolve(showDir)
   const title = checkTitle(changes.title)
-  const pubDate = changes.date === undefined ? undefined : normaliseDate(changes.date)
+  const pubDate = changes.date === undefined ? undefined : publicationDate(changes.date)
   const season = changes.season === null ? null : checkPositiveInteger(changes.season, 'season')
   const number = changes.episode === null ? null : checkPositiveInteger(changes.episode, 'episode')
   const persons = changes.persons?.filter(person => person.trim() !== '')

@@ -14,7 +14,8 @@ import { showTrackers } from '../feed/trackers.js'
 import { publicUrl } from '../feed/urls.js'
 import { assembleTorrent, hashTorrentInput } from '../torrent/create.js'
 import { retargetTorrent } from '../torrent/retarget.js'
-import { checkPositiveInteger, checkTitle, normaliseDate } from './episode-fields.js'
+import { checkPositiveInteger, checkTitle } from './episode-fields.js'
+import { publicationDate } from './publication-date.js'
 import { imagePath, placeExtraFiles, readEpisodeExtras, transcriptPath, type EpisodeExtraOptions, type EpisodeExtras } from './episode-extras.js'
 import { commitCatalog, feedPaths, repairFeeds } from './feeds.js'
 import { loadShow, readCatalog, readCatalogForBuild, readShowConfig } from './load.js'
@@ -261,7 +262,7 @@ function episodeFields (media: EpisodeMedia, mediaPath: string, config: ShowConf
   return {
     title,
     description: options.description?.trim() || extras.notes?.text || media.description || title,
-    pubDate: normaliseDate(options.date ?? new Date()),
+    pubDate: publicationDate(options.date ?? new Date()),
     ...(season ? { season } : {}),
     ...(number ? { episode: number } : {}),
     explicit: options.explicit ?? config.explicit,
