@@ -28,7 +28,7 @@ Episodes with torrent sources (seedcast and PeerTube feeds) are seeded; episodes
   async run (): Promise<unknown> {
     const { args, flags } = await this.parse(FollowAdd)
     const added = await followFeed(flags.dir ?? defaultLibraryDir(), args.url, { allowRedistribution: flags['allow-redistribution'] })
-    this.log(`${added.added ? 'following' : 'already following'} ${added.title || added.url} (${added.episodes} episode${added.episodes === 1 ? '' : 's'} in the feed, folder ${added.slug}, license ${added.license ?? 'none given'})`)
+    this.log(`${added.added ? 'following' : added.revived ? 'following again (it had answered 410 Gone)' : 'already following'} ${added.title || added.url} (${added.episodes} episode${added.episodes === 1 ? '' : 's'} in the feed, folder ${added.slug}, license ${added.license ?? 'none given'})`)
     return added
   }
 }

@@ -7,7 +7,7 @@ import { formatBytes } from '../../src/torrent/format.js'
 export default class FollowList extends SeedcastCommand {
   static override summary = 'List the followed feeds and what the library holds of each.'
 
-  static override description = 'One line per feed: its folder, episodes held and their size, its license, when it was last polled, and the last error if the last poll failed. With --json, the full records.'
+  static override description = 'One line per feed: its folder, episodes held and their size, its license, when it was last polled, the last error if the last poll failed, and since when a feed is gone (its host answered 410 Gone: no longer polled, its episodes kept). With --json, the full records.'
 
   static override examples = [
     '<%= config.bin %> follow list',
@@ -25,7 +25,8 @@ export default class FollowList extends SeedcastCommand {
       const license = feed.allowRedistribution ? 'shared by your choice' : feed.license ?? 'no license'
       this.log(`${feed.slug}  ${feed.episodes} episode${feed.episodes === 1 ? '' : 's'}, ${formatBytes(feed.bytes)}  ${license}  ${feed.url}`)
       if (feed.failed) this.log(`    ${feed.failed} episode${feed.failed === 1 ? '' : 's'} failed (see --json)`)
-      if (feed.lastError) this.log(`    last poll failed: ${feed.lastError}`)
+      if (feed.goneAt) this.log(`    gone since ${feed.goneAt} (the host answered 410 Gone): no longer polled, its episodes are kept`)
+      else if (feed.lastError) this.log(`    last poll failed: ${feed.lastError}`)
     }
     return { dir, feeds }
   }

@@ -65,7 +65,8 @@ export async function followPass (options: PassOptions): Promise<PassResult> {
   const result: PassResult = { feeds: 0, requests: 0, feedBytes: 0, receivedBytes: 0, added: [], failed: 0, failures: [], feedErrors: [], dropped: [] }
   const state = await loadLibrary(options.dir)
   const now = Date.now()
-  const due = state.feeds.filter(feed => options.all || !feed.nextCheckAt || Date.parse(feed.nextCheckAt) <= now)
+  // A feed whose host answered 410 Gone is not polled again, not even by --once (see poll.ts).
+  const due = state.feeds.filter(feed => !feed.goneAt && (options.all || !feed.nextCheckAt || Date.parse(feed.nextCheckAt) <= now))
   const downloads = limiter(options.downloads ?? 4)
   const batch = new FeedStateBatch(options.dir)
 
@@ -99,7 +100,12 @@ export async function followPass (options: PassOptions): Promise<PassResult> {
     }
     // Moved just now onto a feed already followed: its episodes are that feed's.
     const movedOnto = polled.moved.length ? duplicateOf(state.feeds, feed) : undefined
-    if (polled.error) {
+    if (polled.gone) {
+      // Said once, here: later passes skip the feed. Not a failure of the pass (nothing is
+      // left for the next run), so `--once` in cron does not exit 1 for it every time.
+      const held = Object.values(feed.episodes).filter(episode => episode.status === 'downloaded').length
+      emit({ event: 'poll', feed: feed.slug, url: feed.url, status: 'gone', message: `${polled.error!.message}: no longer polled; its ${held} episode(s) are kept${held ? ' and seeded' : ''} (\`seedcast follow add ${feed.url}\` follows it again, \`seedcast follow remove ${feed.slug}\` deletes them)` })
+    } else if (polled.error) {
       result.feedErrors.push({ feed: feed.slug, url: feed.url, message: polled.error.message })
       emit({ event: 'poll', feed: feed.slug, url: feed.url, status: 'error', message: polled.error.message })
     } else if (!polled.feed) {

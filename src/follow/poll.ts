@@ -26,6 +26,8 @@ export interface PollResult {
   /** What moved (permanent redirect, itunes:new-feed-url), for the report. */
   moved: string[]
   error?: SeedcastError
+  /** The host answered 410 Gone: state.goneAt is set, and the feed is not polled again. */
+  gone?: boolean
 }
 
 const MINUTE = 60_000
@@ -98,6 +100,12 @@ export async function pollFeed (state: FeedState, options: PollOptions = {}): Pr
     state.nextCheckAt = new Date(now.getTime() + wait).toISOString()
     if (asked !== undefined) state.retryAfter = new Date(now.getTime() + Math.min(bounds.maxMs, asked)).toISOString()
     result.error = err
+    // 410 says the feed will not come back: unlike a 404 (a mistake, a move half done), it
+    // is not asked again with a backoff, for ever; the pass leaves it alone from now on.
+    if (err.code === 'EGONE') {
+      state.goneAt = now.toISOString()
+      result.gone = true
+    }
     return result
   }
 }

@@ -53,7 +53,8 @@ export async function runFollow (options: FollowRunOptions): Promise<PassResult 
 /** Sleeps until the earliest feed is due (bounded by idleCheckMs), waking early on abort. */
 async function sleepUntilDue (options: FollowRunOptions): Promise<void> {
   const state = await loadLibrary(options.dir)
-  const next = Math.min(...state.feeds.map(feed => feed.nextCheckAt ? Date.parse(feed.nextCheckAt) : 0))
+  // Gone feeds (410) are never due: they must not wake the loop at their last backoff time.
+  const next = Math.min(...state.feeds.filter(feed => !feed.goneAt).map(feed => feed.nextCheckAt ? Date.parse(feed.nextCheckAt) : 0))
   const wait = Math.max(0, Math.min(options.idleCheckMs ?? 60_000, (Number.isFinite(next) ? next : Date.now() + 60_000) - Date.now()))
   // A stop asked for during the pass has already fired 'abort': waiting for it again slept
   // the whole wait (a minute) before `follow run` stopped.

@@ -46,6 +46,11 @@ const feedState = z.object({
   lastError: z.optional(z.string()),
   /** Until when the host asked not to be polled (Retry-After of a 429 or 503): even `--once` waits. */
   retryAfter: z.optional(z.string()),
+  /**
+   * When the host answered 410 Gone: the feed is no longer polled (410 is permanent), its
+   * episodes are kept and seeded; `follow add` of its URL follows it again.
+   */
+  goneAt: z.optional(z.string()),
   /** By episode GUID. */
   episodes: z._default(z.record(z.string(), episodeState), {})
 })

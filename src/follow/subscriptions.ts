@@ -23,12 +23,15 @@ export interface AddedFeed {
   license?: string
   /** False when the feed was already followed (nothing changed but the flag). */
   added: boolean
+  /** The feed had answered 410 Gone and answers again: it is polled again. */
+  revived?: boolean
 }
 
 /**
  * Follows a feed: fetches it once (so a wrong URL is refused now, not at the next run)
  * and names its folder after its title. Adding a feed already followed (under its URL
- * or an earlier one) changes nothing but the redistribution flag.
+ * or an earlier one) changes nothing but the redistribution flag, except for a feed that
+ * had answered 410 Gone: it answered now, so it is polled again (its episodes were kept).
  */
 export async function followFeed (dir: string, given: string, options: AddOptions = {}): Promise<AddedFeed> {
   const url = feedAddress(given)
@@ -40,7 +43,14 @@ export async function followFeed (dir: string, given: string, options: AddOption
     const known = findFeed(state, url) ?? findFeed(state, finalUrl)
     if (known) {
       if (options.allowRedistribution !== undefined) known.allowRedistribution = options.allowRedistribution
-      return { url: known.url, slug: known.slug, title: known.title ?? feed.title, episodes: feed.episodes.length, license: feed.license?.id, added: false }
+      const revived = known.goneAt !== undefined
+      if (revived) {
+        delete known.goneAt
+        delete known.lastError
+        delete known.nextCheckAt
+        known.failures = 0
+      }
+      return { url: known.url, slug: known.slug, title: known.title ?? feed.title, episodes: feed.episodes.length, license: feed.license?.id, added: false, ...(revived ? { revived } : {}) }
     }
     const taken = new Set(state.feeds.map(f => f.slug))
     let slug = ''
@@ -91,6 +101,8 @@ export interface FollowedFeed {
   checkedAt?: string
   nextCheckAt?: string
   lastError?: string
+  /** When the host answered 410 Gone (no longer polled). */
+  goneAt?: string
 }
 
 export async function listFollowed (dir: string): Promise<FollowedFeed[]> {
@@ -109,7 +121,8 @@ export async function listFollowed (dir: string): Promise<FollowedFeed[]> {
       failed: episodes.filter(episode => episode.status === 'failed').length,
       checkedAt: feed.checkedAt,
       nextCheckAt: feed.nextCheckAt,
-      lastError: feed.lastError
+      lastError: feed.lastError,
+      ...(feed.goneAt ? { goneAt: feed.goneAt } : {})
     }
   })
 }
