@@ -3,7 +3,8 @@
 //   the same file on the same server (the same episode page, written by src/site, in a browser
 //   context with service workers blocked, so the player leaves the element alone), 3 MB and 12 MB
 //   episodes, without a seeder and with one: goal <= 1.5x plain;
-// - seek to 80 % until playback passes the target: goal <= 2x plain;
+// - seek to 80 % until playback passes the target, right after the first audio: goal <= 2x
+//   plain (and, for information, the same seek 2 s later);
 // - share of the bytes from peers when a seeder holds the whole episode and the listener plays
 //   it to the end (playbackRate 16): goal >= 50 %;
 // - the weights before the first play (show and episode page HTML, the player's JS/CSS, its
@@ -39,6 +40,19 @@ async function firstAudio (page: Page): Promise<number> {
 /** In the page: once playing, seek to 80 % and ms until playback passes the target. */
 async function seekTo80 (page: Page): Promise<number> {
   await startPlaying(page)
+  return (await seekTo(page, 0.8)).ms
+}
+
+/**
+ * The same seek LATER_SEEK_MS after the first audio, the soonest a listener's hand gets to
+ * the seek bar: by then the player's swarm is up (it starts on first play, ~300 ms), as the
+ * plain element's buffer is. Reported beside the seek right after first audio, which is the
+ * goal's figure: it is not a replacement for it.
+ */
+const LATER_SEEK_MS = 2_000
+async function seekTo80Later (page: Page): Promise<number> {
+  await startPlaying(page)
+  await page.waitForTimeout(LATER_SEEK_MS)
   return (await seekTo(page, 0.8)).ms
 }
 
@@ -130,10 +144,14 @@ async function main (): Promise<void> {
       const seeded: number[] = []
       const plainSeek: number[] = []
       const playerSeek: number[] = []
+      const plainLaterSeek: number[] = []
+      const playerLaterSeek: number[] = []
       for (let run = 0; run < RUNS; run++) {
         seeded.push(await measure(context, show, true, firstAudio))
         plainSeek.push(await measure(plainContext, show, false, seekTo80))
         playerSeek.push(await measure(context, show, true, seekTo80))
+        plainLaterSeek.push(await measure(plainContext, show, false, seekTo80Later))
+        playerLaterSeek.push(await measure(context, show, true, seekTo80Later))
       }
       await context.close()
       await plainContext.close()
@@ -145,6 +163,7 @@ async function main (): Promise<void> {
         `| first audio, no seeder | ${mb} MB | ${p.toFixed(0)} ms | ${median(alone).toFixed(0)} ms | ${ratio(median(alone), p)} | <= 1.5x |`,
         `| first audio, with seeder | ${mb} MB | ${p.toFixed(0)} ms | ${median(seeded).toFixed(0)} ms | ${ratio(median(seeded), p)} | <= 1.5x |`,
         `| seek to 80 %, with seeder | ${mb} MB | ${median(plainSeek).toFixed(0)} ms | ${median(playerSeek).toFixed(0)} ms | ${ratio(median(playerSeek), median(plainSeek))} | <= 2x |`,
+        `| (the same seek ${LATER_SEEK_MS / 1000} s after first audio) | ${mb} MB | ${median(plainLaterSeek).toFixed(0)} ms | ${median(playerLaterSeek).toFixed(0)} ms | ${ratio(median(playerLaterSeek), median(plainLaterSeek))} | - |`,
         `| bytes from peers, played to the end | ${mb} MB | | ${(whole.fromPeers / 1e6).toFixed(2)} MB peers, ${(whole.fromHttp / 1e6).toFixed(2)} MB HTTP | ${(100 * whole.fromPeers / (whole.fromPeers + whole.fromHttp)).toFixed(0)} % | >= 50 % |`
       )
     }
