@@ -12,6 +12,7 @@ import { recordSeedEvent } from '../src/server/metrics.js'
 import { SHOWS_API_PATH } from '../src/server/shows-api.js'
 import { listenHost } from '../src/server/listen-check.js'
 import { serveShows, type RunningServer } from '../src/server/serve.js'
+import { lockShowsForServing } from '../src/server/serve-lock.js'
 import type { ScheduledRelease } from '../src/server/scheduled-publishing.js'
 import type { SeedEvent } from '../src/swarm/seed/events.js'
 import { seedTorrents, type Seeder } from '../src/swarm/seed/seeder.js'
@@ -44,6 +45,8 @@ Scheduled episodes (published with a --date in the future) enter the feeds at th
 With --seed the same process also seeds every published episode of the shows over BitTorrent (TCP, uTP, WebRTC through the shows' ws:// trackers, DHT unless --no-dht), as \`seedcast seed\` does, with the same --upload-limit, --max-conns, --no-lsd, --no-utp, --no-webrtc and --ice-server. The peer port and the DHT listen on --host like HTTP: with the default 127.0.0.1 no other machine reaches them, and Local Service Discovery is off unless --lsd is given (it is on by default for any other address). A peer that sends a message longer than its type allows (a piece of more than 128 KiB, a bitfield longer than the torrent's pieces) is dropped at once and its address refused for an hour. Episodes published or removed while it runs are added to or dropped from the swarm as they change, without checking the others again. Ctrl-C or SIGTERM stops both cleanly.
 
 Operators get GET /healthz (200, or 503 while draining), GET /metrics (Prometheus text from loopback or with a token: requests by route and status, bytes served over HTTP per episode, tracker announces, with --seed peers and bytes uploaded per episode and transport, process metrics), the token API under /api/shows (see \`seedcast token create\`), a dashboard at /dashboard/ (each episode's peers and bytes by transport, the upload over time, publish, edit and remove, with a token), and with --log an access log on stderr. SIGTERM or Ctrl-C drains: listening stops, the responses in flight get --drain-timeout seconds, the swarm's state is saved.
+
+One server per show folder: a second \`seedcast serve\` of a folder already served is refused with one line naming the running one's pid (a server killed with SIGKILL does not block the next start).
 
 Every flag can also come from a SEEDCAST_* environment variable (SEEDCAST_PORT, SEEDCAST_HOST, SEEDCAST_SEED, SEEDCAST_SEND_TIMEOUT...: the flag name in capitals, dashes as underscores) or from a JSON file given with --config (or SEEDCAST_CONFIG): {"port": 8080, "seed": true, "shows": ["/srv/podcast"]}. A flag on the command line wins over the environment, which wins over the file.
 
@@ -105,9 +108,14 @@ With --json one JSON line {url, shows, tracker, warnings} is printed when listen
     keepWebAssemblyUnoptimised()
     // One address for HTTP and the peer side, as the operator may write it ([::1]); checked before anything starts.
     const host = listenHost(flags.host)
+    // One server per show folder: a second is refused before it listens (serve-lock.ts).
+    const lock = await lockShowsForServing(shows, (dir, error) => printWarning(`${dir}: lost the serve lock (${error.message}); another \`seedcast serve\` may be serving this folder too`))
     const running = await serveShows({
       shows, port: flags.port, host, udpTracker: flags['udp-tracker'], logger: flags.log, trustProxy: trustProxyOption(flags['trust-proxy']),
       sendTimeoutMs: flags['send-timeout'] * 1000, maxConnections: flags['max-connections'], maxUploadBytes: flags['max-upload'] * 1024 * 1024
+    }).catch(async (error: unknown) => {
+      await lock.release()
+      throw error
     })
     // Everything is loaded now (the seeder with this command): shrink V8's young generation and bound it.
     boundYoungGeneration(YOUNG_GENERATION_BYTES)
@@ -142,6 +150,7 @@ With --json one JSON line {url, shows, tracker, warnings} is printed when listen
 
     const reason = await stop.stopped
     await Promise.all([running.close(flags['drain-timeout'] * 1000), seeder?.stop(reason)])
+    await lock.release()
     if (!json) process.stderr.write(`stopped (${reason})\n`)
     exitSoonAfterStop()
   }

@@ -72,6 +72,7 @@ export const ERROR_CODES = {
   EMOUNT: { exitCode: 1, shape: '<folder> and <folder> both want the URL path <path> | <folder>: the same show folder is given twice' },
   EADDRINUSE: { exitCode: 1, shape: 'cannot listen on <where>: the port is in use' },
   ELISTEN: { exitCode: 1, shape: 'cannot listen on <where>: <reason>' },
+  ESERVED: { exitCode: 1, shape: '<folder>: already served by another `seedcast serve` (pid <pid>)' },
   ESCHEDULE: { exitCode: 1, shape: 'could not publish the scheduled episode of <folder>: <reason>' },
 
   // Swarm: seeding and downloading.

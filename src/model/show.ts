@@ -7,6 +7,7 @@
  *   episodes.json        Catalog
  *   .seedcast/           never published:
  *     lock/                proper-lockfile's lock (a directory; stale after 5 s without refresh)
+ *     serve.lock/ serve.pid  the running `seedcast serve` of this folder (src/server/serve-lock.ts)
  *     tmp/<pid>-*.<ext>    media copies being published (swept once their process is gone)
  *     reservations/<slug>  slug claims of running publishers (pid and media SHA-256)
  *     feeds-stale          present while the catalog is newer than the feeds

@@ -136,7 +136,7 @@ describe('a running seeder follows its show folders', () => {
     expect(first.hashedPieces).toBe(first.pieces)
 
     proc.child.kill('SIGTERM')
-    expect((await within(proc.exited, 20_000, 'server stop')).code).toBe(0)
+    expect((await within(proc.exited, 20_000, 'server stop')).code, proc.stderr()).toBe(0)
   }, 180_000)
 
   // Both commands run the same seeder; serve --seed also serves HTTP beside it.
