@@ -100,7 +100,8 @@ Ctrl-C or SIGTERM stops cleanly (while seeding, it ends the seeding and exits 0)
       if (!json && !flags.stdout && result.complete) {
         const rate = result.received / Math.max(result.seconds, 0.001)
         const seeded = result.seededSeconds > 0 ? `; then seeded ${result.seededSeconds.toFixed(0)} s, ${formatBytes(result.uploaded)} uploaded` : ''
-        this.log(`${result.name}: ${formatBytes(result.total)} in ${result.outputDir} (${result.seconds.toFixed(1)} s, ${formatBytes(rate)}/s${result.resumedBytes ? `, ${formatBytes(result.resumedBytes)} already there` : ''}${seeded})`)
+        if (result.alreadyComplete) this.log(`${result.name}: already complete in ${result.outputDir} (${formatBytes(result.total)} verified in ${result.seconds.toFixed(1)} s, nothing downloaded${seeded})`)
+        else this.log(`${result.name}: ${formatBytes(result.total)} in ${result.outputDir} (${result.seconds.toFixed(1)} s, ${formatBytes(rate)}/s${result.resumedBytes ? `, ${formatBytes(result.resumedBytes)} already there` : ''}${seeded})`)
       }
     } finally {
       view.stop()

@@ -56,4 +56,30 @@ describe('seedcast get with a file of that name already there', () => {
     expect(run.events.find(event => event.event === 'ready').haveBytes).toBe(12 * 32768)
     expect(webSeed.requests.reduce((sum, request) => sum + request.bytes, 0)).toBeLessThanOrEqual(content.length - 12 * 32768 + 2 * 32768)
   })
+
+  it('says a file already complete is so, verified and with nothing received, in text and in --json', async () => {
+    const { content, webSeed, torrentPath, out } = await episodeBehindWebSeed()
+    await writeFile(join(out, 'episode.mp3'), content)
+    const text = await runCli(['get', torrentPath, '-o', out, '--no-dht'], { timeoutMs: 60_000 })
+    expect(text.code, text.stderr).toBe(0)
+    expect(text.stdout.replace(/in \d+\.\d s/, 'in N s')).toBe(`episode.mp3: already complete in ${out} (1 MiB verified in N s, nothing downloaded)\n`)
+
+    const json = spawnGet([torrentPath, '-o', out])
+    cleanups.push(() => stopProcess(json.child))
+    expect(await json.exited, json.stderr()).toBe(0)
+    // WebTorrent makes up a handshake and a bitfield for each web seed: they were counted as 111 bytes received.
+    expect(json.events.at(-1)).toMatchObject({ event: 'done', total: content.length, resumedBytes: content.length, received: 0, alreadyComplete: true })
+    expect(json.events.filter(event => event.event === 'progress' && event.received !== 0)).toEqual([])
+    expect(webSeed.requests.reduce((sum, request) => sum + request.bytes, 0)).toBe(0)
+    expect(await readFile(join(out, 'episode.mp3'))).toEqual(content)
+  })
+
+  it('reports piece data only as received when it resumes (not alreadyComplete)', async () => {
+    const { content, torrentPath, out } = await episodeBehindWebSeed()
+    await writeFile(join(out, 'episode.mp3'), content.subarray(0, 30 * 32768))
+    const run = spawnGet([torrentPath, '-o', out])
+    cleanups.push(() => stopProcess(run.child))
+    expect(await run.exited, run.stderr()).toBe(0)
+    expect(run.events.at(-1)).toMatchObject({ event: 'done', resumedBytes: 30 * 32768, received: content.length - 30 * 32768, alreadyComplete: false })
+  })
 })

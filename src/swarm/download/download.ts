@@ -49,7 +49,7 @@ export type DownloadEvent =
   | { event: 'progress', downloaded: number, total: number, received: number, speed: number, peers: number, etaSeconds: number | null }
   | { event: 'hash-failure', piece: number }
   | { event: 'peer-banned', address: string, peerId?: string, failedPieces: number, goodPieces: number }
-  | { event: 'done', infoHash: string, name: string, files: { path: string, length: number }[], total: number, received: number, resumedBytes: number, hashFailures: number, bannedPeers: BannedPeer[], seconds: number }
+  | { event: 'done', infoHash: string, name: string, files: { path: string, length: number }[], total: number, received: number, resumedBytes: number, alreadyComplete: boolean, hashFailures: number, bannedPeers: BannedPeer[], seconds: number }
   | { event: 'seeding', uploaded: number, peers: number, speed: number }
 
 export interface DownloadResult {
@@ -59,10 +59,17 @@ export interface DownloadResult {
   files: { path: string, length: number }[]
   /** Bytes of the selected files. */
   total: number
-  /** Bytes received from peers and web seeds in this run, including discarded ones. */
+  /**
+   * Piece data received from peers and web seeds in this run, including discarded pieces;
+   * not the protocol's own bytes (handshakes, bitfields, requests), nor the messages
+   * WebTorrent makes up for a web seed, which counted 111 bytes "received" for a file that
+   * was already complete and came from nowhere.
+   */
   received: number
   /** Bytes of the selection already verified on disk when the run started. */
   resumedBytes: number
+  /** Every selected byte was already on disk and verified: nothing was downloaded. */
+  alreadyComplete: boolean
   hashFailures: number
   bannedPeers: BannedPeer[]
   /** From the start to the download's completion (seeding afterwards not included). */

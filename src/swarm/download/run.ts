@@ -353,7 +353,7 @@ export class DownloadRun {
       event: 'progress',
       downloaded,
       total,
-      received: torrent.received,
+      received: this.pieceBytesSeen,
       speed: Math.round(speed),
       peers: torrent.numPeers,
       etaSeconds: remaining === 0 ? 0 : speed > 0 ? Math.round(remaining / speed) : null
@@ -369,8 +369,9 @@ export class DownloadRun {
       name: torrent.name,
       files: [...this.selectedIndexes].map(index => ({ path: files[index]!.safePath, length: files[index]!.length })),
       total: this.selectedBytes(),
-      received: torrent.received,
+      received: this.pieceBytesSeen,
       resumedBytes: this.resumedBytes,
+      alreadyComplete: this.resumedBytes === this.selectedBytes() && this.pieceBytesSeen === 0,
       hashFailures: this.guard.hashFailures,
       bannedPeers: this.guard.banned,
       seconds: (performance.now() - this.startedAt) / 1000
