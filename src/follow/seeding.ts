@@ -47,7 +47,8 @@ export class LibrarySeeding {
     for (const infoHash of [...this.asked]) {
       if (wanted.has(infoHash)) continue
       this.asked.delete(infoHash)
-      await seeder.remove(infoHash, 'no longer in the library')
+      // Its files are deleted (retention, `follow remove`): its fast-resume state goes too.
+      await seeder.remove(infoHash, 'no longer in the library', { forget: true })
     }
     await this.addAll(torrents.filter(torrent => !this.asked.has(torrent.infoHash)))
   }

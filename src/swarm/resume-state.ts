@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises'
+import { readFile, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
 import type { Metainfo, MetainfoFile } from '../torrent/metainfo.js'
@@ -55,6 +55,15 @@ export async function saveResumeState (stateDir: string, meta: Metainfo, files: 
     verifiedAt: new Date().toISOString()
   }
   await writeFileAtomic(resumePath(stateDir, meta.infoHash), JSON.stringify(state) + '\n')
+}
+
+/**
+ * Deletes a torrent's fast-resume state, once its files are gone for good (follow's
+ * retention, `follow remove`): kept, the state folder grows by one file per episode a
+ * box ever seeded.
+ */
+export async function forgetResumeState (stateDir: string, infoHash: string): Promise<void> {
+  await rm(resumePath(stateDir, infoHash), { force: true })
 }
 
 /** Size and mtime of each of dataFiles(meta) below `dataPath`; `undefined` entries are missing files. */

@@ -8,7 +8,7 @@ import { openPeerPort } from './peer-port.js'
 import type { Metainfo } from '../../torrent/metainfo.js'
 import { piecesOfFiles } from '../../torrent/piece-range.js'
 import { verifyData } from '../../torrent/verify.js'
-import { changedFiles, dataFiles, loadResumeState, saveResumeState, snapshotFiles, type FileSnapshot } from '../resume-state.js'
+import { changedFiles, dataFiles, forgetResumeState, loadResumeState, saveResumeState, snapshotFiles, type FileSnapshot } from '../resume-state.js'
 import { addVerified } from './add-verified.js'
 import { WebRtcSeeding, webRtcTrackers } from '../webrtc/webrtc-seeding.js'
 import { resolveSeedInputs, showFolders, type SeedInput, type SeedItem, type SkippedEpisode } from './inputs.js'
@@ -166,10 +166,12 @@ export class Seeder extends EventEmitter {
   /**
    * Stops seeding one torrent: the trackers get a "stopped" announce, its peers are
    * disconnected and a peer asking for it afterwards is refused at the handshake. Its
-   * files and fast-resume state stay. A torrent still being checked by add() is dropped
-   * when its check ends. Resolves false when it was not seeded at all.
+   * files stay, and its fast-resume state too unless `forget` (its files are gone for
+   * good). A torrent still being checked by add() is dropped when its check ends.
+   * Resolves false when it was not seeded at all.
    */
-  async remove (infoHash: string, reason = 'removed', { quiet = false } = {}): Promise<boolean> {
+  async remove (infoHash: string, reason = 'removed', { quiet = false, forget = false } = {}): Promise<boolean> {
+    if (forget) await forgetResumeState(this.stateDir, infoHash).catch(() => {})
     if (this.checking.has(infoHash)) this.cancelled.add(infoHash)
     const seeded = this.torrents.get(infoHash)
     if (!seeded) return this.checking.has(infoHash)
