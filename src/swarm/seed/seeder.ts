@@ -14,7 +14,7 @@ import { WebRtcSeeding, webRtcTrackers } from '../webrtc/webrtc-seeding.js'
 import { resolveSeedInputs, showFolders, type SeedInput, type SeedItem, type SkippedEpisode } from './inputs.js'
 import { addressOf, transportOf, type PeerSettings, type PeerStatus, type SeedEvent, type TorrentStatus } from './events.js'
 import { defaultStateDir } from '../state-dir.js'
-import { removeStatus, writeStatus, type SeederStatus } from '../status-file.js'
+import { removeDeadStatuses, removeStatus, writeStatus, type SeederStatus } from '../status-file.js'
 import { seedTorrentOptions } from './tuning.js'
 import { batchSocketWrites, isTcpSocket } from '../socket-batching.js'
 import { dropStalledWebRtcPeer } from '../webrtc/liveness.js'
@@ -429,6 +429,7 @@ export async function startSeeder (options: SeedOptions = {}): Promise<Seeder> {
   const stateDir = options.stateDir ?? defaultStateDir()
   await mkdir(join(stateDir, 'resume'), { recursive: true })
   await mkdir(join(stateDir, 'status'), { recursive: true })
+  await removeDeadStatuses(stateDir)
   // This process makes no WebRTC connection (so never loads the native module, and a ws://
   // tracker is never announced to from here): a child process does (see Seeder.webrtc).
   const client = await openPeerPort({ ...options, webrtc: false })

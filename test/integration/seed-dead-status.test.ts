@@ -1,0 +1,34 @@
+// A seeder starting on a state folder removes the status files killed seeders left (one
+// per kill -9 or crash, each the whole torrent list, kept for ever before) and leaves the
+// files of live ones, which `seedcast peers` reads.
+import { spawnSync } from 'node:child_process'
+import { mkdir, readdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { runCli } from '../helpers/cli.js'
+import { tempDir } from '../helpers/tmp.ts'
+import { fixture } from './publish-helpers.js'
+
+const cleanups: Array<() => Promise<void> | void> = []
+afterEach(async () => { for (const cleanup of cleanups.splice(0).reverse()) await cleanup() })
+
+describe('seeder status files', () => {
+  it('removes the status files of dead seeders when a seeder starts', async () => {
+    const tmp = await tempDir()
+    cleanups.push(tmp.cleanup)
+    const state = join(tmp.path, 'state')
+    await mkdir(join(state, 'status'), { recursive: true })
+    // A pid that has certainly ended: a process that ran and was waited for.
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!
+    const status = (pid: number) => JSON.stringify({ version: 1, pid, startedAt: '', updatedAt: '', port: 1, peerId: '', torrents: [] })
+    await writeFile(join(state, 'status', `${dead}.json`), status(dead))
+    await writeFile(join(state, 'status', `${process.pid}.json`), status(process.pid))
+
+    const torrent = join(tmp.path, 'episode.torrent')
+    expect((await runCli(['create', fixture('episode.mp3'), '-o', torrent])).code).toBe(0)
+    const run = await runCli(['seed', torrent, '--data', join(fixture('episode.mp3'), '..'), '--state', state, '--duration', '1', '--no-dht', '--no-lsd', '--host', '127.0.0.1', '--json'], { timeoutMs: 60_000 })
+    expect(run.code, run.stderr).toBe(0)
+
+    expect(await readdir(join(state, 'status'))).toEqual([`${process.pid}.json`])
+  }, 90_000)
+})
