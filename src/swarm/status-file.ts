@@ -38,12 +38,13 @@ export async function removeStatus (stateDir: string, pid: number): Promise<void
  * Removes the status files that killed seeders left (kill -9, a crash, an OOM kill): a
  * seeder removes its own when it stops, so a box that restarts after crashes otherwise
  * gathers one file per crash (its whole torrent list, 60 kB for 200 episodes) for ever.
- * Run as a seeder starts; the file names are the pids, so a live one is left alone.
+ * Run as a seeder starts; the file names are the pids, so a live one's are left alone.
  */
 export async function removeDeadStatuses (stateDir: string): Promise<void> {
   const names = await readdir(statusDir(stateDir)).catch(() => [] as string[])
   for (const name of names) {
-    const pid = /^(\d+)\.json$/.exec(name)?.[1]
+    // <pid>.json, or write-file-atomic's <pid>.json.<number> of a kill in mid-write.
+    const pid = /^(\d+)\.json(?:\.\d+)?$/.exec(name)?.[1]
     if (pid && Number(pid) !== process.pid && !processAlive(Number(pid))) await rm(join(statusDir(stateDir), name), { force: true }).catch(() => {})
   }
 }

@@ -1,6 +1,7 @@
 // A seeder starting on a state folder removes the status files killed seeders left (one
-// per kill -9 or crash, each the whole torrent list, kept for ever before) and leaves the
-// files of live ones, which `seedcast peers` reads.
+// per kill -9 or crash, each the whole torrent list, kept for ever before; and the half-written
+// temporary file of a kill in mid-write) and leaves the files of live ones, which `seedcast
+// peers` reads.
 import { spawnSync } from 'node:child_process'
 import { mkdir, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -22,6 +23,8 @@ describe('seeder status files', () => {
     const dead = spawnSync(process.execPath, ['-e', '']).pid!
     const status = (pid: number) => JSON.stringify({ version: 1, pid, startedAt: '', updatedAt: '', port: 1, peerId: '', torrents: [] })
     await writeFile(join(state, 'status', `${dead}.json`), status(dead))
+    // The temporary file of an atomic write the kill cut short.
+    await writeFile(join(state, 'status', `${dead}.json.3989896950`), status(dead).slice(0, 20))
     await writeFile(join(state, 'status', `${process.pid}.json`), status(process.pid))
 
     const torrent = join(tmp.path, 'episode.torrent')
