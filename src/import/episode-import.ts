@@ -155,10 +155,25 @@ function episodePersons (episode: FeedEpisode, notes: string[]): string[] {
   return persons
 }
 
-/** WebVTT first (browsers show it), then SubRip: the kinds publish takes. */
+/**
+ * The kinds publish takes, best first: WebVTT (browsers show it as captions), SubRip, then
+ * Podcasting 2.0 JSON (timed, with speakers), then HTML (text only).
+ */
 function pickTranscript (links: FeedLink[] | undefined): FeedLink | undefined {
-  const kind = (link: FeedLink) => /vtt/i.test(link.type ?? '') || /\.vtt(\?|$)/i.test(link.url) ? 0 : /srt|subrip/i.test(link.type ?? '') || /\.srt(\?|$)/i.test(link.url) ? 1 : 2
-  return (links ?? []).filter(link => kind(link) < 2).sort((a, b) => kind(a) - kind(b))[0]
+  return (links ?? []).filter(link => transcriptKind(link) !== undefined).sort((a, b) => TRANSCRIPT_KINDS.indexOf(transcriptKind(a)!) - TRANSCRIPT_KINDS.indexOf(transcriptKind(b)!))[0]
+}
+
+const TRANSCRIPT_KINDS = ['.vtt', '.srt', '.json', '.html'] as const
+
+/** A linked transcript's kind, by its type or its URL's extension. */
+function transcriptKind (link: FeedLink): typeof TRANSCRIPT_KINDS[number] | undefined {
+  const type = link.type ?? ''
+  const url = (extension: string) => new RegExp(`\\.${extension}(\\?|$)`, 'i').test(link.url)
+  if (/vtt/i.test(type) || url('vtt')) return '.vtt'
+  if (/srt|subrip/i.test(type) || url('srt')) return '.srt'
+  if (/^application\/json\b/i.test(type) || url('json')) return '.json'
+  if (/^text\/html\b/i.test(type) || url('html?')) return '.html'
+  return undefined
 }
 
 /**
@@ -168,7 +183,7 @@ function pickTranscript (links: FeedLink[] | undefined): FeedLink | undefined {
  */
 async function linkedFile (link: FeedLink | undefined, name: string, options: EpisodeImportOptions, notes: string[], title: string, what: string): Promise<string | undefined> {
   if (!link) return undefined
-  const extension = what === 'chapters' ? '.json' : /vtt/i.test(link.type ?? '') || /\.vtt(\?|$)/i.test(link.url) ? '.vtt' : '.srt'
+  const extension = what === 'chapters' ? '.json' : transcriptKind(link) ?? '.srt'
   const path = join(options.workDir, `${name}${extension}`)
   try {
     await rm(path, { force: true })

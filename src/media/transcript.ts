@@ -1,14 +1,15 @@
 import { readPodcasterText } from './text-file.js'
 import { basename } from 'node:path'
 import { SeedcastError } from '../errors.js'
+import { htmlTranscript, jsonTranscript } from './transcript-formats.js'
 
 /** A transcript file as podcast:transcript serves it, with its cues' text for the episode page. */
 export interface Transcript {
   /** File extension below public/transcripts/. */
-  extension: 'vtt' | 'srt'
+  extension: 'vtt' | 'srt' | 'json' | 'html'
   /** podcast:transcript type. */
-  mimeType: 'text/vtt' | 'application/x-subrip'
-  /** The file as given (UTF-8, BOM removed, line ends normalised). */
+  mimeType: 'text/vtt' | 'application/x-subrip' | 'application/json' | 'text/html'
+  /** The file as published (UTF-8, BOM removed, line ends normalised; HTML sanitised). */
   text: string
   /** The spoken text, cue by cue, without timings, numbers or markup. */
   cues: Array<{ start: number, text: string }>
@@ -17,14 +18,18 @@ export interface Transcript {
 const TIMING = /^((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s+-->\s+((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})/
 
 /**
- * Reads a WebVTT or SubRip transcript, told apart by content (WEBVTT header, or SRT's
- * numbered cues with comma timings), and checks it holds at least one cue: a file that is
- * neither is refused before anything is published.
+ * Reads a transcript in one of the podcast:transcript formats, told apart by content:
+ * Podcasting 2.0 JSON (an object with segments), HTML (it starts with a tag), WebVTT
+ * (WEBVTT header) or SubRip (numbered cues with comma timings). Each is checked to hold
+ * some text: a file that is none of them is refused before anything is published.
  */
 export async function readTranscript (path: string): Promise<Transcript> {
   // The library names its option, not the flag: the CLI shows `transcript` as --transcript.
   const label = `\`transcript\` ${basename(path)}`
   const text = (await readPodcasterText(path, why => notTranscript(label, why))).replace(/\r\n?/g, '\n')
+  const start = text.trimStart()
+  if (start.startsWith('{') || start.startsWith('[')) return jsonTranscript(text, why => notTranscript(label, why))
+  if (start.startsWith('<')) return htmlTranscript(text, why => notTranscript(label, why))
   const vtt = /^WEBVTT(?:[ \t].*)?(?:\n|$)/.test(text)
   const cues = parseCues(text, vtt)
   if (!cues.length) throw notTranscript(label, vtt ? 'the WebVTT file has no cues' : 'no WEBVTT header and no SubRip cues')
@@ -34,7 +39,7 @@ export async function readTranscript (path: string): Promise<Transcript> {
 }
 
 function notTranscript (label: string, why: string): SeedcastError {
-  return new SeedcastError(`${label}: not a WebVTT or SubRip transcript (${why})`, { code: 'EUSAGE', option: 'transcript', hint: 'give a .vtt (starting with WEBVTT) or .srt file' })
+  return new SeedcastError(`${label}: not a WebVTT, SubRip, JSON or HTML transcript (${why})`, { code: 'EUSAGE', option: 'transcript', hint: 'give a .vtt (starting with WEBVTT), .srt, Podcasting 2.0 JSON ({"segments": [...]}) or HTML file' })
 }
 
 /** Cue blocks: a timing line, then text lines up to a blank line (SRT and VTT alike). */

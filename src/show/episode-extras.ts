@@ -18,7 +18,7 @@ export interface EpisodeExtraOptions {
   type?: string
   /** Path of a Markdown file of show notes. */
   notes?: string
-  /** Path of a WebVTT or SubRip transcript. */
+  /** Path of a WebVTT, SubRip, Podcasting 2.0 JSON or HTML transcript. */
   transcript?: string
   /** Path of a JSON chapters file or of "HH:MM:SS Title" lines. */
   chapters?: string

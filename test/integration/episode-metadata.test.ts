@@ -165,13 +165,13 @@ describe('episode metadata: notes, transcripts, chapters, people, types', { time
     await writeFile(file('latin1.md'), Buffer.from('Caf\xe9 talk\n', 'latin1'))
     await writeFile(file('latin1.srt'), Buffer.from('1\n00:00:01,000 --> 00:00:02,000\nCaf\xe9\n', 'latin1'))
     const cases: Array<[string[], string]> = [
-      [['--transcript', file('bad.vtt')], 'seedcast: --transcript bad.vtt: not a WebVTT or SubRip transcript (no WEBVTT header and no SubRip cues)'],
+      [['--transcript', file('bad.vtt')], 'seedcast: --transcript bad.vtt: not a WebVTT, SubRip, JSON or HTML transcript (no WEBVTT header and no SubRip cues)'],
       [['--chapters', file('bad-chapters.txt')], 'seedcast: --chapters bad-chapters.txt: line 2 is not "HH:MM:SS Title": at ten: Tea'],
       [['--chapters', file('late-chapters.txt')], 'seedcast: --chapters late-chapters.txt: "Past the end" starts at 01:00:00, after the end of the media (00:00:34)'],
       [['--notes', file('cover.jpg')], 'seedcast: --notes cover.jpg: not Markdown show notes (it is a binary file) (give a Markdown or plain-text file)\n'],
       [['--notes', file('latin1.md')], 'seedcast: --notes latin1.md: not Markdown show notes (it is not UTF-8 text; save it as UTF-8) (give a Markdown or plain-text file)\n'],
-      [['--transcript', file('cover.jpg')], 'seedcast: --transcript cover.jpg: not a WebVTT or SubRip transcript (it is a binary file)'],
-      [['--transcript', file('latin1.srt')], 'seedcast: --transcript latin1.srt: not a WebVTT or SubRip transcript (it is not UTF-8 text; save it as UTF-8)'],
+      [['--transcript', file('cover.jpg')], 'seedcast: --transcript cover.jpg: not a WebVTT, SubRip, JSON or HTML transcript (it is a binary file)'],
+      [['--transcript', file('latin1.srt')], 'seedcast: --transcript latin1.srt: not a WebVTT, SubRip, JSON or HTML transcript (it is not UTF-8 text; save it as UTF-8)'],
       [['--chapters', file('cover.jpg')], 'seedcast: --chapters cover.jpg: not a chapters file (it is a binary file) (give a JSON chapters file'],
       [['--person', 'Ana:dj'], 'seedcast: --person: "dj" is not a role of the podcast:person taxonomy'],
       [['--type', 'teaser'], 'seedcast: Expected --type=teaser to be one of: full, trailer, bonus'],

@@ -433,10 +433,38 @@ describe('seedcast import', { timeout: 240_000 }, () => {
     const { dir } = await show()
     const { result, json } = await runCliJson([...importArgs(feedUrl, dir), '--json'])
     expect(result.code, result.stderr).toBe(0)
-    expect(json.notes).toContain(`"Bonus: a kettle story": its transcript (${host.url('/transcripts/kettle.vtt')}) was refused: not a WebVTT or SubRip transcript (no WEBVTT header and no SubRip cues); imported without`)
+    expect(json.notes).toContain(`"Bonus: a kettle story": its transcript (${host.url('/transcripts/kettle.vtt')}) was refused: not a WebVTT, SubRip, JSON or HTML transcript (no WEBVTT header and no SubRip cues); imported without`)
     const kettle = (await readCatalogFile(dir)).episodes.find(e => e.guid === 'a0c5e1d2-3f4b-4c6d-8e9f-0a1b2c3d4e5f')!
     expect(kettle.transcriptPath).toBeUndefined()
     expect(kettle.chaptersPath).toBeDefined()
+  })
+
+  it('imports the JSON and HTML transcripts items link (podcast:transcript allows both), the HTML sanitised', async () => {
+    const json = JSON.stringify({ version: '1.0.0', segments: [{ speaker: 'Ana', startTime: 0, endTime: 3, body: 'Steeping the leaves.' }] })
+    const html = '<html><body><p>Pouring <b>slowly</b>.</p><script>steal()</script></body></html>'
+    const { host, feedUrl } = await oldHost()
+    host.put('/transcripts/kettle.json', json, 'application/json')
+    host.put('/transcripts/kettle.html', html, 'text/html')
+    const feed = await (await fetch(feedUrl)).text()
+    const vttLink = `url="${host.url('/transcripts/kettle.vtt')}" type="text/vtt"`
+    expect(feed).toContain(vttLink)
+    const kettleOf = async (link: string) => {
+      host.put('/rss', feed.replace(vttLink, link), 'application/rss+xml; charset=UTF-8')
+      const { dir } = await show()
+      const { result, json: out } = await runCliJson([...importArgs(feedUrl, dir), '--json'])
+      expect(result.code, result.stderr).toBe(0)
+      expect(out.notes.filter((note: string) => /transcript/.test(note))).toEqual([])
+      const kettle = (await readCatalogFile(dir)).episodes.find(e => e.guid === 'a0c5e1d2-3f4b-4c6d-8e9f-0a1b2c3d4e5f')!
+      return { kettle, text: await readFile(join(dir, 'public', kettle.transcriptPath!), 'utf8') }
+    }
+
+    const fromJson = await kettleOf(`url="${host.url('/transcripts/kettle.json')}" type="application/json"`)
+    expect(fromJson.kettle).toMatchObject({ transcriptPath: `transcripts/${fromJson.kettle.slug}.json`, transcriptType: 'application/json' })
+    expect(fromJson.text).toBe(json)
+    const fromHtml = await kettleOf(`url="${host.url('/transcripts/kettle.html')}" type="text/html"`)
+    expect(fromHtml.kettle).toMatchObject({ transcriptPath: `transcripts/${fromHtml.kettle.slug}.html`, transcriptType: 'text/html' })
+    expect(fromHtml.text).toContain('<p>Pouring <b>slowly</b>.</p>')
+    expect(fromHtml.text).not.toContain('script')
   })
 
   it('refuses an enclosure whose bytes do not match its podcast:integrity, in one line, keeping nothing of it', async () => {
