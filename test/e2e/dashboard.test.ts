@@ -137,10 +137,18 @@ describe('the dashboard', () => {
     expect(await rss()).toContain('<title>Made in the dashboard</title>')
 
     // Edit its title from the keyboard: Edit opens a modal dialog with the focus in the title.
+    // The form is filled from that one episode (GET .../episodes/<slug>), not the show's whole
+    // list, which was 268 kB at 520 episodes.
+    const asked: string[] = []
+    const record = (request: { url: () => string }) => { if (request.url().includes('/api/')) asked.push(new URL(request.url()).pathname) }
+    page.on('request', record)
     await row.getByRole('button', { name: 'Edit Made in the dashboard' }).focus()
     await page.keyboard.press('Enter')
     const dialog = page.locator('dialog.edit')
     await dialog.waitFor({ state: 'visible', timeout: 10_000 })
+    page.off('request', record)
+    expect(asked.filter(path => path.endsWith(`/episodes/${slug}`))).toHaveLength(1)
+    expect(asked.filter(path => path.endsWith('/episodes'))).toEqual([])
     expect(await dialog.getByLabel('Description').inputValue()).toBe('Uploaded through the form.')
     expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).name)).toBe('title')
     await page.keyboard.press('ControlOrMeta+a')

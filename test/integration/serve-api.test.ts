@@ -108,6 +108,26 @@ describe('the episodes API', () => {
     expect((await fetch(new URL(draft.mediaPath, running.url))).status).toBe(404)
   })
 
+  it('answers one episode at GET .../episodes/<slug> with the list\'s token rules (the dashboard\'s edit form reads it)', async () => {
+    const { episodes } = await (await fetch(api('/episodes'), { headers: auth() })).json() as { episodes: Episode[] }
+    const draft = episodes.find(episode => episode.title === 'Draft over HTTP')!
+    const published = episodes.find(episode => !episode.draft)!
+    const one = await fetch(api(`/episodes/${draft.slug}`), { headers: auth() })
+    expect(one.status).toBe(200)
+    expect(one.headers.get('cache-control')).toBe('private, no-store')
+    const body = await one.json() as { episode: Episode, mediaUrl: string, torrentUrl: string, magnet: string }
+    expect(body.episode).toEqual(draft)
+    const cli = await runCliJson<{ episode: Episode }>(['episodes', 'show', draft.slug, '--show', showDir])
+    expect(body).toEqual(cli.json)
+    // Without a token: published episodes only; a draft is not there. A wrong token: 401.
+    expect((await fetch(api(`/episodes/${draft.slug}`))).status).toBe(404)
+    expect((await (await fetch(api(`/episodes/${published.slug}`))).json() as { episode: Episode }).episode.slug).toBe(published.slug)
+    expect((await fetch(api(`/episodes/${draft.slug}`), { headers: auth('not-a-token') })).status).toBe(401)
+    const missing = await fetch(api('/episodes/no-such-episode'), { headers: auth() })
+    expect(missing.status).toBe(404)
+    expect(await missing.json()).toMatchObject({ message: expect.stringContaining('no episode "no-such-episode" in this show') })
+  })
+
   it('edits with PATCH and removes with DELETE', async () => {
     const { episodes } = await (await fetch(api('/episodes'), { headers: auth() })).json() as { episodes: Episode[] }
     const target = episodes.find(episode => episode.title === 'Draft over HTTP')!

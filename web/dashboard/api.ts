@@ -120,13 +120,15 @@ export function publishEpisode (id: string, form: FormData, onProgress: (fractio
 export const GONE = 'it is no longer in the show (removed meanwhile)'
 
 /**
- * An episode's description as stored (the stats leave it out), for the edit form. An episode
- * removed since its row was drawn is an ApiError 404 (GONE): an empty form would look as if
- * its notes had been wiped.
+ * An episode's description as stored (the stats leave it out), for the edit form: that one
+ * episode, not the show's whole list. An episode removed since its row was drawn is an
+ * ApiError 404 (GONE): an empty form would look as if its notes had been wiped.
  */
 export async function episodeDescription (id: string, slug: string): Promise<string> {
-  const { episodes } = await call<{ episodes: Array<{ slug: string, description: string }> }>(`shows/${encodeURIComponent(id)}/episodes`)
-  const episode = episodes.find(episode => episode.slug === slug)
-  if (!episode) throw new ApiError(404, GONE)
-  return episode.description
+  try {
+    const { episode } = await call<{ episode: { description: string } }>(`shows/${encodeURIComponent(id)}/episodes/${encodeURIComponent(slug)}`)
+    return episode.description
+  } catch (error) {
+    throw error instanceof ApiError && error.status === 404 ? new ApiError(404, GONE) : error
+  }
 }
