@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // The seedcast CLI. Commands live in ../commands (compiled to ../dist/commands);
 // `npm ci` builds them through the `prepare` script.
+import { statSync } from 'node:fs'
 import module from 'node:module'
 import { homedir, tmpdir } from 'node:os'
+import { fileURLToPath } from 'node:url'
 
 // seedcast's dependencies (webtorrent, music-metadata, oclif) need Node 22 or newer. An
 // older Node gets one line and exit 1 here, before oclif would warn on every command and
@@ -21,8 +23,26 @@ if (Number(process.versions.node.split('.')[0]) < MINIMUM_NODE) {
 // with /tmp at each reboot. A NODE_COMPILE_CACHE of the user's own is left as it is.
 if (module.enableCompileCache && !process.env.NODE_COMPILE_CACHE) {
   const cacheHome = process.env.XDG_CACHE_HOME || `${process.env.HOME || homedir()}/.cache`
-  const { status } = module.enableCompileCache(`${cacheHome}/seedcast/compile-cache`)
-  if (status === module.constants.compileCacheStatus.FAILED) module.enableCompileCache(`${tmpdir()}/seedcast-compile-cache-${process.getuid?.() ?? 'user'}`)
+  let base = `${cacheHome}/seedcast/compile-cache`
+  if (module.enableCompileCache(base).status === module.constants.compileCacheStatus.FAILED) {
+    base = `${tmpdir()}/seedcast-compile-cache-${process.getuid?.() ?? 'user'}`
+    module.enableCompileCache(base)
+  }
+  // Node never deletes from it (a folder per Node version, a file per script path: each
+  // upgrade adds more). Once a day a detached process bounds it (cli/compile-cache-prune.ts);
+  // the check is one stat of the marker.
+  const current = module.getCompileCacheDir()
+  if (current) {
+    const marker = `${base}/last-pruned`
+    let due = true
+    try { due = Date.now() - statSync(marker).mtimeMs > 24 * 60 * 60 * 1000 } catch { /* never pruned */ }
+    if (due) {
+      Promise.all([import('../dist/cli/compile-cache-prune.js'), import('node:child_process')]).then(([{ markPruned }, { spawn }]) => {
+        markPruned(marker)
+        spawn(process.execPath, [fileURLToPath(new URL('../dist/cli/compile-cache-prune.js', import.meta.url)), base, current], { detached: true, stdio: 'ignore' }).unref()
+      }).catch(() => {})
+    }
+  }
 }
 
 const root = new URL('..', import.meta.url)
