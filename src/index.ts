@@ -20,6 +20,7 @@ export { serveShows, type RunningServer, type ServeOptions } from './server/serv
 export { SHOWS_API_PATH, type ShowSummary } from './server/shows-api.js'
 export { buildDemoShow, DEMO_BASE_URL, type DemoOptions, type DemoResult } from './show/demo.js'
 export { editEpisode, listEpisodes, removeEpisode, showEpisode, type EpisodeChanges } from './show/episodes.js'
+export { replaceEpisodeMedia, type ReplacedMedia, type ReplaceMediaOptions } from './show/replace-media.js'
 export { buildFeeds, repairFeeds, type BuiltFeeds } from './show/feeds.js'
 export { DEFAULT_LICENSE, initShow, type InitOptions, type InitResult } from './show/init.js'
 export { loadShow, type LoadedShow } from './show/load.js'

@@ -1,18 +1,16 @@
-import { constants } from 'node:fs'
-import { copyFile, mkdir, open, rename, rm, stat } from 'node:fs/promises'
+import { mkdir, rename, rm, stat } from 'node:fs/promises'
 import { basename, extname, join, resolve } from 'node:path'
 import { isDeepStrictEqual } from 'node:util'
 import { v4 as uuidv4 } from 'uuid'
 import { SeedcastError, fileError } from '../errors.js'
-import { faststartCopy } from '../media/faststart.js'
 import { probeMedia } from '../media/probe.js'
 import type { EpisodeMedia } from '../media/types.js'
 import type { ShowNotes } from '../feed/notes.js'
 import { checkCover, type CoverImage } from './cover.js'
-import { dropEarlyCopy, takeEarlyCopy } from './early-copy.js'
+import { takeMedia } from './media-intake.js'
 import { showTrackers } from '../feed/trackers.js'
 import { publicUrl } from '../feed/urls.js'
-import { assembleTorrent, hashTorrentInput } from '../torrent/create.js'
+import { assembleTorrent } from '../torrent/create.js'
 import { retargetTorrent } from '../torrent/retarget.js'
 import { checkPositiveInteger, checkTitle } from './episode-fields.js'
 import { publicationDate } from './publication-date.js'
@@ -101,35 +99,7 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
   const placed: string[] = []
   let claim: { slug: string, release: () => Promise<void> } | undefined
   try {
-    // An MP4 whose index (moov) follows its data is written moov-first into the temp file,
-    // and that rewrite is what gets hashed and published; anything else is copied as it is.
-    const faststart = await faststartCopy(mediaPath, temp, media.extension)
-    const hashed = faststart.rewritten ? temp : mediaPath
-    if (faststart.rewritten) await dropEarlyCopy()
-    // The copy (then its fsync) and the hashing run at once (the kernel copies while worker
-    // threads hash the source, both from the page cache); the source must not change meanwhile.
-    // The torrent is named once the slug is claimed, after the hash: the name is not in
-    // the piece hashes, and the claim needs the media's SHA-256.
-    const [hashing, copying] = await Promise.allSettled([
-      hashTorrentInput(hashed, { sha256: true, onProgress: options.onProgress, signal: options.signal }),
-      // Made durable as soon as it is copied, so the disk writes overlap the hashing
-      // instead of following it.
-      // The copy the CLI started while loading (early-copy.ts), if it is of this file as it is now.
-      (faststart.rewritten ? Promise.resolve() : takeEarlyCopy(mediaPath, temp).then(taken => taken ? undefined : copyFile(mediaPath, temp, constants.COPYFILE_FICLONE).catch(error => { throw fileError(error, mediaPath, 'copy') })))
-        .then(() => syncFile(temp)) // on disk before any catalog entry can point at it
-    ])
-    // Both settled before anything is cleaned up, so no copy outlives the temp file's removal.
-    if (hashing.status === 'rejected') throw hashing.reason
-    if (copying.status === 'rejected') throw copying.reason
-    const hashedInput = hashing.value
-    const [after, copied] = await Promise.all([stat(mediaPath), stat(temp)])
-    // A fast-start rewrite may be longer than the source (32-bit chunk offsets made 64-bit).
-    const published = faststart.rewritten ? faststart.length ?? source.size : source.size
-    if (after.size !== source.size || after.mtimeMs !== source.mtimeMs || copied.size !== published || hashedInput.length !== published) {
-      throw new SeedcastError(`${basename(mediaPath)} changed while it was being published`, { code: 'ECHANGED', hint: 'publish it again once it is written in full' })
-    }
-    const sha256 = hashedInput.sha256?.[0]
-    if (!sha256) throw new Error('hashTorrentInput returned no SHA-256')
+    const { hashedInput, sha256, faststartNote } = await takeMedia(mediaPath, temp, media.extension, source, options)
 
     const claimed = await claimSlug(dir, paths, slugify(fields.title), sha256, options)
     if ('twin' in claimed) return duplicateResult(paths, await readShowConfig(paths), claimed.twin)
@@ -145,7 +115,7 @@ export async function publish (showDir: string, mediaPath: string, options: Publ
       creationDate: new Date(fields.pubDate)
     })
 
-    const notes: string[] = faststart.note ? [faststart.note] : []
+    const notes: string[] = faststartNote ? [faststartNote] : []
     if (!extras.chapters) for (const chapter of media.chaptersPastTheEnd ?? []) notes.push(`the file's chapter "${chapter.title}" starts at ${clock(chapter.startTime)}, past the end of the media (${clock(media.duration)}): left out`)
     // The art given (--image) before the tags' (none at all with --image "").
     const art = extras.image === null ? undefined : extras.image ?? episodeArt(media, notes)
@@ -231,15 +201,6 @@ async function claimSlug (dir: string, paths: ShowPaths, base: string, sha256: s
     if (!('pending' in outcome)) return outcome
     options.onWaitForTwin?.(outcome.pending.pid)
     await claimReleased(outcome.pending, Math.max(0, deadline - Date.now()), options.signal)
-  }
-}
-
-async function syncFile (path: string): Promise<void> {
-  const file = await open(path, 'r+').catch(error => { throw fileError(error, path, 'write') })
-  try {
-    await file.sync()
-  } finally {
-    await file.close()
   }
 }
 
