@@ -73,8 +73,17 @@ describe('init values', () => {
     expect(slugify('Привет, мир')).toBe('privet-mir')
     expect(slugify('Καλημέρα κόσμε')).toBe('kalimera-kosme')
     expect(slugify('İstanbul ışık')).toBe('istanbul-isik')
-    // No letter with a Latin spelling: the publish numbers them (episode, episode-2...).
-    expect(slugify('東京の夜')).toBe('episode')
+    // Scripts @sindresorhus/transliterate has no spelling for: any-ascii's, a syllable a
+    // word (they all gave `episode`, `episode-2`...). Kanji are read as Mandarin.
+    expect(slugify('こんにちは世界')).toBe('konnichiha-shi-jie')
+    expect(slugify('ポッドキャスト第一回')).toBe('potdokiyasuto-di-yi-hui')
+    expect(slugify('你好世界')).toBe('ni-hao-shi-jie')
+    expect(slugify('안녕하세요')).toBe('an-nyeong-ha-se-yo')
+    expect(slugify('नमस्ते दुनिया')).toBe('nmste-duniya')
+    expect(slugify('Episode 5: 東京')).toBe('episode-5-dong-jing')
+    // Emoji are not letters: left out, as before. No letter at all: the publish numbers them (episode, episode-2...).
+    expect(slugify('🎙️ Episode 1')).toBe('episode-1')
+    expect(slugify('⭐⭐⭐')).toBe('episode')
     expect(slugify('!!!')).toBe('episode')
     const long = slugify('a very long title '.repeat(10))
     expect(long.length).toBeLessThanOrEqual(60)
