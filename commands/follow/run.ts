@@ -3,6 +3,7 @@ import { setFlagsFromString } from 'node:v8'
 import { SeedcastCommand } from '../../cli/base-command.js'
 import { libraryFlag } from '../../cli/library-flag.js'
 import { jsonLine } from '../../cli/event-lines.js'
+import { followLine } from '../../cli/follow-view.js'
 import { printable } from '../../cli/printable.js'
 import { seedFlags, seedOptionsFromFlags } from '../../cli/seed-flags.js'
 import { seedView } from '../../cli/seed-view.js'
@@ -13,7 +14,6 @@ import { runFollow } from '../../src/follow/run.js'
 import { parseSize } from '../../src/follow/size.js'
 import { keepWebAssemblyUnoptimised } from '../../src/swarm/wasm-tiering.js'
 import { boundYoungGeneration } from '../../src/swarm/young-garbage.js'
-import { formatBytes } from '../../src/torrent/format.js'
 
 /**
  * The young generation a running `follow run` keeps, as `seed` (commands/seed.ts). Cut back
@@ -65,7 +65,7 @@ Seeds over TCP, uTP and WebRTC like \`seedcast seed\`, with its flags; \`seedcas
     if (!flags.once) setFlagsFromString('--semi-space-growth-factor=1')
     // Polls feeds and announces for days: fetch's HTTP parser kept out of V8's optimising compiler (wasm-tiering.ts).
     keepWebAssemblyUnoptimised()
-    const view = json ? (event: FollowEvent) => jsonLine(event) : textView
+    const view = json ? (event: FollowEvent) => jsonLine(event) : (event: FollowEvent) => textView(event, flags.once)
     let bounded = false
     const once = await runFollow({
       dir: flags.dir ?? defaultLibraryDir(),
@@ -108,13 +108,8 @@ function onceFailureLine (failures: EpisodeFailure[], feedErrors: FeedFailure[])
   return `not done: ${parts.join(', ')}; the next run tries again (an episode up to 5 times)`
 }
 
-function textView (event: FollowEvent): void {
+function textView (event: FollowEvent, once: boolean): void {
+  const text = followLine(event, { once })
   // Feed addresses, titles and hosts' error words come from elsewhere (cli/printable.ts).
-  const line = (text: string) => process.stderr.write(printable(text) + '\n')
-  if (event.event === 'poll' && (event.status === 'error' || event.status === 'deferred' || event.status === 'duplicate' || event.status === 'gone')) line(`${event.feed}: ${event.message}`)
-  else if (event.event === 'moved') line(`${event.feed}: moved to ${event.to} (${event.why})`)
-  else if (event.event === 'episode' && event.action === 'downloaded') line(`${event.feed}: got "${event.title}" (${formatBytes(event.length ?? 0)}, ${event.source === 'torrent' ? 'torrent' : 'HTTP'}${event.seed ? '' : ', not seeded: the license does not allow it'})`)
-  else if (event.event === 'episode' && event.action === 'failed') line(`${event.feed}: "${event.title}" failed: ${event.message}`)
-  else if (event.event === 'episode' && event.action === 'dropped') line(`${event.feed}: dropped "${event.title}" (retention)`)
-  else if (event.event === 'pass') line(`${event.feeds} feed(s) polled, ${event.downloaded} new episode(s), ${event.failed} failed, ${event.dropped} dropped`)
+  if (text !== undefined) process.stderr.write(printable(text) + '\n')
 }
