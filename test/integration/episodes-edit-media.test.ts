@@ -2,6 +2,7 @@
 // (guid, slug, page URL); the media, .torrent and infohash are the new file's, the feeds
 // are rebuilt, the old media goes once the new is in place, and a running `serve --seed`
 // seeds the new torrent instead of the old.
+import { existsSync } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -49,6 +50,9 @@ describe('seedcast episodes edit --media', { timeout: 240_000 }, () => {
     expect((await readCatalogFile(show)).episodes).toHaveLength(2)
     await seen(serve, 'the fixed cut seeding', line => line.event === 'seeding' && line.infoHash === after.infoHash)
     await seen(serve, 'the rough cut dropped', line => line.event === 'removed' && line.infoHash === before.infoHash)
+    // Its fast-resume file goes with it (the new torrent's is written once it is checked).
+    await waitForLines('the rough cut\'s resume file gone', 10_000, () => !existsSync(join(tmp.path, 'state', 'resume', `${before.infoHash}.json`)), [serve])
+    expect(existsSync(join(tmp.path, 'state', 'resume', `${after.infoHash}.json`))).toBe(true)
 
     // Another extension: a new media URL, the old file gone once the new one is in.
     const video = await runCliJson<{ episode: Record<string, any> }>(['episodes', 'edit', before.slug, '--show', show, '--media', fixture('video.webm'), '--title', 'Final cut', '--json'])

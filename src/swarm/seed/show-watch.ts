@@ -116,10 +116,14 @@ class WatchedShow {
     this.configVersion = configVersion
     this.nextRelease = nextScheduledDate(read.catalog.episodes)
     const published = new Set(read.catalog.episodes.filter(episode => !episode.draft && !isScheduled(episode)).map(episode => episode.infoHash))
+    const listed = new Set(read.catalog.episodes.map(episode => episode.infoHash))
     for (const infoHash of [...this.held]) {
       if (published.has(infoHash)) continue
       this.held.delete(infoHash)
-      if (!heldElsewhere(this, infoHash)) await this.seeder.remove(infoHash, 'removed from the catalog')
+      // Gone from the catalog (removed, or its media replaced): its fast-resume file goes too,
+      // or the state folder keeps one per torrent ever seeded. A draft or scheduled episode
+      // keeps it: it comes back without being hashed again.
+      if (!heldElsewhere(this, infoHash)) await this.seeder.remove(infoHash, 'removed from the catalog', { forget: !listed.has(infoHash) })
     }
     for (const item of read.items) this.held.add(item.meta.infoHash)
     await this.seeder.addItems(read.items)
