@@ -1,5 +1,5 @@
-import { mkdir, open, rename, rm } from 'node:fs/promises'
-import { join } from 'node:path'
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 import { SeedcastError, fileError } from '../errors.js'
 import { downloadHttp } from '../feed/read/enclosure-download.js'
 import { isHtmlPage } from '../feed/read/feed-discovery.js'
@@ -125,7 +125,7 @@ async function viaTorrent (episode: FeedEpisode, torrentUrl: string | undefined,
       throw integrityError(episode, check.expected, check.actual)
     }
   }
-  await writeAtomic(paths.torrentFile(options.feedSlug, options.episodeSlug), Buffer.from(bytes))
+  await writeTorrentFile(paths.torrentFile(options.feedSlug, options.episodeSlug), Buffer.from(bytes))
   return { source: 'torrent', infoHash: info.infoHash, name: info.name, length: info.length, received: result.received }
 }
 
@@ -164,7 +164,7 @@ async function viaHttp (episode: FeedEpisode, url: string, options: EpisodeFetch
   }
   // The .torrent first, then the media into place: a crash between leaves a torrent
   // whose data is still in .partial, which the next run finishes from there.
-  await writeAtomic(paths.torrentFile(options.feedSlug, options.episodeSlug), created.torrent)
+  await writeTorrentFile(paths.torrentFile(options.feedSlug, options.episodeSlug), created.torrent)
   try {
     await rename(partial, join(dir, name))
   } catch (err) {
@@ -172,6 +172,27 @@ async function viaHttp (episode: FeedEpisode, url: string, options: EpisodeFetch
   }
   await rm(partialDir, { recursive: true, force: true })
   return { source: 'http', infoHash: created.infoHash, name, length: created.length, received: got.received }
+}
+
+/** A temporary file this old is no live writer's (those last milliseconds). */
+const LEFTOVER_AGE_MS = 60_000
+
+/**
+ * Writes an episode's .torrent atomically, first removing the temporary files
+ * ("<name>.torrent.<digits>", write-file-atomic's) a run killed in mid-write left:
+ * nothing else ever removed them, and the episode's folder kept one for good. Only old
+ * ones: another process may be writing the same file this moment.
+ */
+async function writeTorrentFile (path: string, torrent: Buffer): Promise<void> {
+  const name = basename(path)
+  const names = await readdir(dirname(path)).catch(() => [] as string[])
+  for (const entry of names) {
+    if (!entry.startsWith(`${name}.`) || !/^\d+$/.test(entry.slice(name.length + 1))) continue
+    const leftover = join(dirname(path), entry)
+    const info = await stat(leftover).catch(() => undefined)
+    if (info && Date.now() - info.mtimeMs > LEFTOVER_AGE_MS) await rm(leftover, { force: true })
+  }
+  await writeAtomic(path, torrent)
 }
 
 function integrityError (episode: FeedEpisode, expected: string, actual: string): SeedcastError {
