@@ -1,7 +1,8 @@
 import * as Flags from '@oclif/core/flags'
 import { SeedcastCommand } from '../../cli/base-command.js'
 import { episodeArg, showFlag } from '../../cli/show-options.js'
-import { editEpisode } from '../../src/show/episodes.js'
+import { checkEpisodeChanges, editEpisode } from '../../src/show/episodes.js'
+import { probeMedia } from '../../src/media/probe.js'
 import { replaceEpisodeMedia, type ReplacedMedia } from '../../src/show/replace-media.js'
 import { SeedcastError } from '../../src/errors.js'
 import { episodeExtraFlags, episodeExtraOptions } from '../../cli/episode-extra-flags.js'
@@ -42,19 +43,7 @@ export default class EpisodesEdit extends SeedcastCommand {
     if (Object.entries(given).every(([name, value]) => value === undefined || name === 'json')) {
       throw new SeedcastError('nothing to change', { code: 'EUSAGE', hint: 'give the fields to change as flags, e.g. --title or --no-draft; see `seedcast episodes edit --help`' })
     }
-    let replaced: ReplacedMedia | undefined
-    if (flags.media !== undefined) {
-      replaced = await replaceEpisodeMedia(show, args.episode, flags.media)
-      for (const note of replaced.notes) this.log(`note: ${note}`)
-      if (replaced.replaced) this.log(`Replaced the media of "${replaced.episode.title}" (${replaced.episode.slug}): ${replaced.episode.mediaPath}, infohash ${replaced.episode.infoHash} (was ${replaced.previousInfoHash})`)
-    }
-    const { media: _media, ...fields } = given
-    const changed = Object.entries(fields).some(([name, value]) => value !== undefined && name !== 'json')
-    if (replaced && !changed) {
-      if (replaced.replaced) this.log('Feeds regenerated')
-      return { episode: replaced.episode, replaced: replaced.replaced, previousInfoHash: replaced.previousInfoHash, notes: replaced.notes }
-    }
-    const episode = await editEpisode(show, replaced?.episode.slug ?? args.episode, {
+    const changes = {
       title: flags.title,
       description: flags.description,
       date: flags.date,
@@ -63,7 +52,23 @@ export default class EpisodesEdit extends SeedcastCommand {
       draft: flags.draft,
       explicit: flags.explicit,
       ...episodeExtraOptions(flags)
-    })
+    }
+    const { media: _media, ...fields } = given
+    const changed = Object.entries(fields).some(([name, value]) => value !== undefined && name !== 'json')
+    let replaced: ReplacedMedia | undefined
+    if (flags.media !== undefined) {
+      // The other changes checked first, against the new media (chapters must fit it): a bad
+      // flag must not leave the media replaced and the rest not done.
+      if (changed) await checkEpisodeChanges(changes, (await probeMedia(flags.media)).duration)
+      replaced = await replaceEpisodeMedia(show, args.episode, flags.media)
+      for (const note of replaced.notes) this.log(`note: ${note}`)
+      if (replaced.replaced) this.log(`Replaced the media of "${replaced.episode.title}" (${replaced.episode.slug}): ${replaced.episode.mediaPath}, infohash ${replaced.episode.infoHash} (was ${replaced.previousInfoHash})`)
+    }
+    if (replaced && !changed) {
+      if (replaced.replaced) this.log('Feeds regenerated')
+      return { episode: replaced.episode, replaced: replaced.replaced, previousInfoHash: replaced.previousInfoHash, notes: replaced.notes }
+    }
+    const episode = await editEpisode(show, replaced?.episode.slug ?? args.episode, changes)
     this.log(`Updated "${episode.title}" (${episode.slug}); feeds regenerated`)
     if (!episode.draft && new Date(episode.pubDate).getTime() > Date.now()) this.log(`Scheduled for ${episode.pubDate}: out of the feeds until then`)
     return replaced ? { episode, replaced: replaced.replaced, previousInfoHash: replaced.previousInfoHash, notes: replaced.notes } : { episode }

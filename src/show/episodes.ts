@@ -28,18 +28,28 @@ export interface EpisodeChanges extends EpisodeExtraOptions {
 }
 
 /**
- * Changes an episode's catalog fields and rewrites the feeds. The slug, guid, media and
- * torrent never change (apps and peers know the episode by them).
+ * The changes checked and read (extras' files included) as editEpisode makes them, against
+ * a media of `duration` seconds (chapters must fit it): `episodes edit --media` checks them
+ * against the new media before replacing it, so a bad flag changes nothing at all.
  */
-export async function editEpisode (showDir: string, ref: string, changes: EpisodeChanges): Promise<Episode> {
-  const dir = resolve(showDir)
+export async function checkEpisodeChanges (changes: EpisodeChanges, duration: number) {
   const title = checkTitle(changes.title)
   const pubDate = changes.date === undefined ? undefined : publicationDate(changes.date)
   const season = changes.season === null ? null : checkPositiveInteger(changes.season, 'season')
   const number = changes.episode === null ? null : checkPositiveInteger(changes.episode, 'episode')
   const persons = changes.persons?.filter(person => person.trim() !== '')
+  const extras = await readEpisodeExtras({ ...changes, persons }, duration)
+  return { title, pubDate, season, number, extras }
+}
+
+/**
+ * Changes an episode's catalog fields and rewrites the feeds. The slug, guid, media and
+ * torrent never change (apps and peers know the episode by them).
+ */
+export async function editEpisode (showDir: string, ref: string, changes: EpisodeChanges): Promise<Episode> {
+  const dir = resolve(showDir)
   const { catalog: first } = await loadShow(dir)
-  const extras = await readEpisodeExtras({ ...changes, persons }, findEpisode(first, ref).duration)
+  const { title, pubDate, season, number, extras } = await checkEpisodeChanges(changes, findEpisode(first, ref).duration)
   return withShowLock(dir, async () => {
     const { paths, config, catalog } = await loadShow(dir)
     const current = findEpisode(catalog, ref)

@@ -3,7 +3,7 @@
 // are rebuilt, the old media goes once the new is in place, and a running `serve --seed`
 // seeds the new torrent instead of the old.
 import { existsSync } from 'node:fs'
-import { readFile, stat } from 'node:fs/promises'
+import { readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { inspectTorrent } from '../../src/torrent/inspect.ts'
@@ -77,6 +77,11 @@ describe('seedcast episodes edit --media', { timeout: 240_000 }, () => {
       expect(bad.stderr).toContain(message)
       expect(bad.stderr.trim().split('\n')).toHaveLength(1)
     }
+    // A bad flag beside --media: refused before the media is touched.
+    await writeFile(join(tmp.path, 'late-chapters.txt'), '00:00:00 Intro\n01:00:00 Past the end\n')
+    const late = await runCli(['episodes', 'edit', before.slug, '--show', show, '--media', fixture('episode-2.mp3'), '--chapters', join(tmp.path, 'late-chapters.txt')])
+    expect(late.code, late.stderr).toBe(2)
+    expect(late.stderr).toContain('"Past the end" starts at 01:00:00, after the end of the media')
     expect(await treeHash(show)).toBe(settled)
     expect((await stat(join(show, 'public', video.json.episode.mediaPath))).size).toBe((await readFile(fixture('video.webm'))).length)
   })
