@@ -65,6 +65,7 @@ export const ERROR_CODES = {
   EBADSTATE: { exitCode: 1, shape: '<follow.json>: <what is wrong in it>' },
   ENOTFOLLOWED: { exitCode: 1, shape: 'not following <feed>' },
   ENOFEEDS: { exitCode: 1, shape: '<library folder>: no feed is followed yet' },
+  EFOLLOWING: { exitCode: 1, shape: '<library folder>: another `seedcast follow run` is using it (pid <pid>)' },
   ELICENSE: { exitCode: 1, shape: '<feed>: its license (<license>) does not allow redistribution; not mirrored' },
   EINTEGRITY: { exitCode: 1, shape: '"<episode>": the bytes do not match the feed\'s podcast:integrity (<expected and got>); not kept' },
 

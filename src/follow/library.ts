@@ -17,13 +17,16 @@ export function defaultLibraryDir (): string {
  *   follow.json                       what is followed and what was fetched (the state)
  *   <feed>/<episode>/<media file>     one folder per episode, the file named as its torrent names it
  *   <feed>/<episode>/<episode>.torrent
- * Hidden entries (.partial downloads, the lock) are seedcast's working files.
+ * Hidden entries (.partial downloads, the lock, the running `follow run`'s lock and pid:
+ * run-lock.ts) are seedcast's working files.
  */
 export function libraryPaths (dir: string) {
   return {
     dir,
     stateFile: join(dir, 'follow.json'),
     lockFile: join(dir, '.follow.lock'),
+    runLockFile: join(dir, '.follow-run.lock'),
+    runPidFile: join(dir, '.follow-run.pid'),
     feedDir: (feed: string) => join(dir, feed),
     episodeDir: (feed: string, episode: string) => join(dir, feed, episode),
     torrentFile: (feed: string, episode: string) => join(dir, feed, episode, `${episode}.torrent`),

@@ -3,6 +3,7 @@ import type { SeedEvent } from '../swarm/seed/events.js'
 import type { SeedOptions } from '../swarm/seed/seeder.js'
 import type { FollowEvent } from './events.js'
 import { followPass, seedableTorrents, type PassOptions, type PassResult } from './pass.js'
+import { lockLibraryForRun } from './run-lock.js'
 import { LibrarySeeding } from './seeding.js'
 import { loadLibrary } from './state.js'
 
@@ -29,6 +30,16 @@ export interface FollowRunOptions extends Omit<PassOptions, 'all'> {
 export async function runFollow (options: FollowRunOptions): Promise<PassResult | undefined> {
   const state = await loadLibrary(options.dir)
   if (state.feeds.length === 0) throw new SeedcastError(`${options.dir}: no feed is followed yet`, { code: 'ENOFEEDS', hint: 'add one with `seedcast follow add <feed-url>`' })
+  // One run per library at a time (run-lock.ts): a second is refused before it touches anything.
+  const release = await lockLibraryForRun(options.dir)
+  try {
+    return await runLocked(options)
+  } finally {
+    await release()
+  }
+}
+
+async function runLocked (options: FollowRunOptions): Promise<PassResult | undefined> {
   if (options.once) {
     return await followPass({ ...options, all: true })
   }
