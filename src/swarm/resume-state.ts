@@ -1,4 +1,4 @@
-import { readFile, rm, stat } from 'node:fs/promises'
+import { readFile, readdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
 import type { Metainfo, MetainfoFile } from '../torrent/metainfo.js'
@@ -64,6 +64,24 @@ export async function saveResumeState (stateDir: string, meta: Metainfo, files: 
  */
 export async function forgetResumeState (stateDir: string, infoHash: string): Promise<void> {
   await rm(resumePath(stateDir, infoHash), { force: true })
+}
+
+/** A temporary file this old is no live writer's (another seeder may share the folder; its writes last milliseconds). */
+const LEFTOVER_AGE_MS = 60_000
+
+/**
+ * Removes the temporary files ("<infohash>.json.<digits>", write-file-atomic's) of resume
+ * states whose writer was killed in mid-write: nothing else ever removed them (15 were
+ * left by one SIGKILL of a follower checking 200 episodes at start). Run as a seeder starts.
+ */
+export async function removeResumeLeftovers (stateDir: string): Promise<void> {
+  const dir = join(stateDir, 'resume')
+  const names = await readdir(dir).catch(() => [] as string[])
+  for (const name of names) {
+    if (!/^[0-9a-f]{40}\.json\.\d+$/.test(name)) continue
+    const info = await stat(join(dir, name)).catch(() => undefined)
+    if (info && Date.now() - info.mtimeMs > LEFTOVER_AGE_MS) await rm(join(dir, name), { force: true }).catch(() => {})
+  }
 }
 
 /** Size and mtime of each of dataFiles(meta) below `dataPath`; `undefined` entries are missing files. */

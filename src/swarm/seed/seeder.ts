@@ -8,7 +8,7 @@ import { openPeerPort } from './peer-port.js'
 import type { Metainfo } from '../../torrent/metainfo.js'
 import { piecesOfFiles } from '../../torrent/piece-range.js'
 import { verifyData } from '../../torrent/verify.js'
-import { changedFiles, dataFiles, forgetResumeState, loadResumeState, saveResumeState, snapshotFiles, type FileSnapshot } from '../resume-state.js'
+import { changedFiles, dataFiles, forgetResumeState, loadResumeState, removeResumeLeftovers, saveResumeState, snapshotFiles, type FileSnapshot } from '../resume-state.js'
 import { addVerified } from './add-verified.js'
 import { WebRtcSeeding, webRtcTrackers } from '../webrtc/webrtc-seeding.js'
 import { resolveSeedInputs, showFolders, type SeedInput, type SeedItem, type SkippedEpisode } from './inputs.js'
@@ -430,6 +430,7 @@ export async function startSeeder (options: SeedOptions = {}): Promise<Seeder> {
   await mkdir(join(stateDir, 'resume'), { recursive: true })
   await mkdir(join(stateDir, 'status'), { recursive: true })
   await removeDeadStatuses(stateDir)
+  await removeResumeLeftovers(stateDir)
   // This process makes no WebRTC connection (so never loads the native module, and a ws://
   // tracker is never announced to from here): a child process does (see Seeder.webrtc).
   const client = await openPeerPort({ ...options, webrtc: false })
