@@ -33,7 +33,7 @@ Each episode comes by the best way its feed offers: its torrent (podcast:alterna
 Seeding follows the license: episodes of a published torrent are seeded; HTTP-only episodes only when the feed's license allows redistribution (Creative Commons, another free license) or --allow-redistribution (here or at \`follow add\`) says you may.
 
 Retention: --keep newest episodes per feed (0 for all) and --max-size for the whole library; what falls out stops being seeded and is deleted, and is never downloaded again.
-Killed at any moment (even kill -9), the next run resumes: half-downloaded files continue where they stopped, finished episodes are neither downloaded nor hashed again.
+Killed at any moment (even kill -9), the next run resumes: half-downloaded files continue where they stopped, finished episodes are neither downloaded nor hashed again. One run per library at a time: a second (a cron --once beside a running one) is refused with a line naming the first's pid (exit 1); \`follow add\`, \`list\` and \`remove\` work beside a run.
 Seeds over TCP, uTP and WebRTC like \`seedcast seed\`, with its flags; \`seedcast peers\` shows who is connected. With --json one event per line: poll, moved, skipped, episode, pass, and the seed events.`
 
   static override examples = [
