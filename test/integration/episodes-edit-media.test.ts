@@ -1,7 +1,8 @@
 // `seedcast episodes edit --media FILE`: a podcaster who fixes a bad cut keeps the episode
-// (guid, slug, page URL); the media, .torrent and infohash are the new file's, the feeds
-// are rebuilt, the old media goes once the new is in place, and a running `serve --seed`
-// seeds the new torrent instead of the old.
+// (guid, slug, page URL); the media, .torrent and infohash are the new file's, under new
+// names (never the old file's URL with other bytes), the feeds are rebuilt, the old files go
+// once the new are in place, and a running `serve --seed` seeds the new torrent instead of
+// the old. (A crash in the middle: episodes-edit-media-crash.test.ts.)
 import { existsSync } from 'node:fs'
 import { readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -32,13 +33,17 @@ describe('seedcast episodes edit --media', { timeout: 240_000 }, () => {
     cleanups.push(async () => { serve.child.kill('SIGTERM'); await serve.exited })
     await seen(serve, 'the rough cut seeding', line => line.event === 'seeding' && line.infoHash === before.infoHash)
 
-    // The same extension: the file at the same URL is the new one.
+    // The same extension: new names all the same, the old files gone.
     const fixed = await runCliJson<{ episode: Record<string, any>, replaced: boolean, previousInfoHash: string }>(['episodes', 'edit', before.slug, '--show', show, '--media', fixture('episode-2.mp3'), '--json'])
     expect(fixed.result.code, fixed.result.stderr).toBe(0)
     const after = fixed.json.episode
     expect(fixed.json).toMatchObject({ replaced: true, previousInfoHash: before.infoHash })
-    expect(after).toMatchObject({ slug: before.slug, guid: before.guid, title: 'Rough cut', mediaPath: before.mediaPath, torrentPath: before.torrentPath })
+    expect(after).toMatchObject({ slug: before.slug, guid: before.guid, title: 'Rough cut' })
+    expect(after.mediaPath).toMatch(new RegExp(`^media/${before.slug}\\.[0-9a-f]{12}\\.mp3$`))
+    expect(after.torrentPath).toMatch(new RegExp(`^torrents/${before.slug}\\.[0-9a-f]{12}\\.torrent$`))
     expect(after.infoHash).not.toBe(before.infoHash)
+    expect(await exists(join(show, 'public', before.mediaPath))).toBe(false)
+    expect(await exists(join(show, 'public', before.torrentPath))).toBe(false)
     const mp3 = await readFile(fixture('episode-2.mp3'))
     expect(await readFile(join(show, 'public', after.mediaPath))).toEqual(mp3)
     const torrent = inspectTorrent(await readFile(join(show, 'public', after.torrentPath)))
@@ -57,12 +62,14 @@ describe('seedcast episodes edit --media', { timeout: 240_000 }, () => {
     // Another extension: a new media URL, the old file gone once the new one is in.
     const video = await runCliJson<{ episode: Record<string, any> }>(['episodes', 'edit', before.slug, '--show', show, '--media', fixture('video.webm'), '--title', 'Final cut', '--json'])
     expect(video.result.code, video.result.stderr).toBe(0)
-    expect(video.json.episode).toMatchObject({ slug: before.slug, guid: before.guid, title: 'Final cut', mediaPath: `media/${before.slug}.webm`, mimeType: 'video/webm' })
-    expect(await exists(join(show, 'public', before.mediaPath))).toBe(false)
+    expect(video.json.episode).toMatchObject({ slug: before.slug, guid: before.guid, title: 'Final cut', mimeType: 'video/webm' })
+    expect(video.json.episode.mediaPath).toMatch(new RegExp(`^media/${before.slug}\\.[0-9a-f]{12}\\.webm$`))
+    expect(await exists(join(show, 'public', after.mediaPath))).toBe(false)
+    expect(await exists(join(show, 'public', after.torrentPath))).toBe(false)
     expect(await readFile(join(show, 'public', video.json.episode.mediaPath))).toEqual(await readFile(fixture('video.webm')))
     const page = await readFile(join(show, 'public', 'episodes', before.slug, 'index.html'), 'utf8')
-    expect(page).toContain(`media/${before.slug}.webm`)
-    expect(page).not.toContain(`media/${before.slug}.mp3`)
+    expect(page).toContain(video.json.episode.mediaPath)
+    expect(page).not.toContain(after.mediaPath)
     await seen(serve, 'the webm seeding', line => line.event === 'seeding' && line.infoHash === video.json.episode.infoHash)
 
     // Refused in one line, nothing changed: not media, another episode's media, a missing file.
