@@ -12,7 +12,7 @@ export default class Mirror extends SeedcastCommand {
 - each episode's .torrent with both the mirror's copy and the original enclosure as web seeds (a torrent the feed publishes keeps its infohash, so the mirror joins the show's own swarm);
 - p2p.xml with magnet enclosures, and an rss.xml whose enclosures point at the original host (the mirror adds peers, it never takes the listeners) with the mirror's torrent and magnet as podcast:alternateEnclosure sources;
 - a channel that says it is a mirror and links the original feed (atom:link rel="via").
-Run it again (from cron) to add new episodes. Ctrl-C or SIGTERM stops cleanly (exit 130): the episodes mirrored so far are written into the show with its feeds, the one being copied is left out (its partial download kept for the next run); a second one quits at once (also exit 130). A feed whose license does not allow redistribution (no Creative Commons or other free license) is refused unless --allow-redistribution.`
+Run it again (from cron) to add new episodes; once the feed answers 410 Gone it is not fetched again (and no run fails for it), the mirror keeping its episodes. Ctrl-C or SIGTERM stops cleanly (exit 130): the episodes mirrored so far are written into the show with its feeds, the one being copied is left out (its partial download kept for the next run); a second one quits at once (also exit 130). A feed whose license does not allow redistribution (no Creative Commons or other free license) is refused unless --allow-redistribution.`
 
   static override examples = [
     { description: 'Mirror a Creative Commons show, served later at https://mirror.example/radio/', command: '<%= config.bin %> mirror https://radio.example/feed.xml ./radio-mirror --base-url https://mirror.example/radio/ --tracker self' },
@@ -58,6 +58,10 @@ Run it again (from cron) to add new episodes. Ctrl-C or SIGTERM stops cleanly (e
         if (event.note) process.stderr.write(printable(`Note: ${event.note}`) + '\n')
       }
     })
+    if (result.goneAt) {
+      this.log(`${args.dir}: ${result.feedUrl} answered 410 Gone (since ${result.goneAt}): not fetched again; the mirror keeps its ${result.episodes} episode(s) (remove .seedcast/mirror-gone in the show folder to ask again)`)
+      return result
+    }
     this.log(`${args.dir}: ${result.added.length} new episode(s), ${result.episodes} in the mirror${result.failed.length ? `, ${result.failed.length} failed` : ''}`)
     if (result.failed.length) process.exitCode = 1
     return result

@@ -58,6 +58,11 @@ export interface MirrorResult {
   notes: string[]
   episodes: number
   feeds: BuiltFeeds['feeds']
+  /**
+   * When the original feed answered 410 Gone (ISO time of the first such answer): the feed
+   * is not fetched again and nothing changed; the mirror keeps its episodes.
+   */
+  goneAt?: string
 }
 
 /**
@@ -72,7 +77,19 @@ export interface MirrorResult {
  */
 export async function mirrorFeed (feedUrl: string, showDir: string, options: MirrorOptions): Promise<MirrorResult> {
   const baseUrl = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`
-  const fetched = await fetchFeed(feedUrl)
+  const paths = showPaths(showDir)
+  // 410 says the feed will not come back (as follow treats it): a mirror run from cron
+  // neither asks again nor fails at every run. A 404 or an error stays a failure.
+  const gone = await goneMirror(showDir, feedUrl)
+  if (gone) return gone
+  let fetched: Awaited<ReturnType<typeof fetchFeed>>
+  try {
+    fetched = await fetchFeed(feedUrl)
+  } catch (error) {
+    const kept = error instanceof SeedcastError && error.code === 'EGONE' ? await markGone(showDir, feedUrl, error) : undefined
+    if (kept) return kept
+    throw error
+  }
   if (options.signal?.aborted) throw interrupted()
   if (fetched.notModified) throw new SeedcastError(`${feedUrl}: 304 to an unconditional request`, { code: 'EHTTP' })
   const original = fetched.movedTo ?? feedUrl
@@ -80,7 +97,6 @@ export async function mirrorFeed (feedUrl: string, showDir: string, options: Mir
   if (!options.allowRedistribution && !allowsRedistribution(feed.license)) {
     throw new SeedcastError(`${feedUrl}: its license (${feed.license?.id ?? feed.copyright ?? 'none given'}) does not allow redistribution; not mirrored`, { code: 'ELICENSE', hint: 'mirror only Creative Commons or freely licensed shows, or `allowRedistribution` if the author allowed you' })
   }
-  const paths = showPaths(showDir)
   const existing = await loadShow(showDir).catch(() => undefined)
   if (existing && existing.config.mirrorOf !== original && existing.config.mirrorOf !== feedUrl) {
     throw new SeedcastError(`${showDir}: already a show${existing.config.mirrorOf ? `, the mirror of ${existing.config.mirrorOf}` : ''}`, { code: 'EEXIST', hint: 'give a new folder for this mirror' })
@@ -120,10 +136,43 @@ export async function mirrorFeed (feedUrl: string, showDir: string, options: Mir
     await writeJsonAtomic(paths.catalogFile, catalog)
   })
   const built = await buildFeeds(showDir)
+  await rm(goneFile(showDir), { force: true })
   if (stopped) throw interrupted(stopped === true ? undefined : stopped)
   result.episodes = catalog.episodes.length
   result.feeds = built.feeds
   return result
+}
+
+/** Where a mirror notes that its feed answered 410: "<ISO time>\n<feed URL>\n". Removing it asks again. */
+function goneFile (showDir: string): string {
+  return join(showPaths(showDir).stateDir, 'mirror-gone')
+}
+
+/** The result of a mirror whose feed answered 410 at an earlier run (given as this URL), if so. */
+async function goneMirror (showDir: string, feedUrl: string): Promise<MirrorResult | undefined> {
+  const [goneAt = '', url = ''] = (await readFile(goneFile(showDir), 'utf8').catch(() => '')).split('\n')
+  if (url !== feedUrl || !Date.parse(goneAt)) return undefined
+  const existing = await loadShow(showDir).catch(() => undefined)
+  return existing ? goneResult(showDir, feedUrl, existing.catalog, goneAt) : undefined
+}
+
+/**
+ * Notes the 410 for an existing mirror of this feed and returns its result; undefined when
+ * there is no such mirror (a first run of a gone feed is an error: nothing to keep).
+ */
+async function markGone (showDir: string, feedUrl: string, error: SeedcastError): Promise<MirrorResult | undefined> {
+  const existing = await loadShow(showDir).catch(() => undefined)
+  const of = existing?.config.mirrorOf
+  // This feed's mirror: the URL given, or the one it moved to (the 410 names the URL answering).
+  if (!existing || !of || (of !== feedUrl && !error.message.startsWith(`${of}: `))) return undefined
+  const goneAt = new Date().toISOString()
+  await mkdir(showPaths(showDir).stateDir, { recursive: true })
+  await writeAtomic(goneFile(showDir), `${goneAt}\n${feedUrl}\n`)
+  return goneResult(showDir, of, existing.catalog, goneAt)
+}
+
+function goneResult (showDir: string, feedUrl: string, catalog: Catalog, goneAt: string): MirrorResult {
+  return { show: showDir, feedUrl, added: [], failed: [], notes: [], episodes: catalog.episodes.length, feeds: {}, goneAt }
 }
 
 /** Stopped (Ctrl-C): the episodes copied so far are in the mirror, with its feeds. */
