@@ -8,7 +8,7 @@
 // checks, issues and messages (compared with the classic API on 5,000 valid and broken inputs). Schemas import this
 // module as `z` (`import * as z from '../model/zod.js'`).
 import {
-  _default, array, boolean, config, email, enum as enumOf, int, iso, literal, minLength, nonnegative, nullable, number,
+  _default, array, boolean, config, enum as enumOf, int, iso, literal, minLength, nonnegative, nullable, number,
   object, optional, positive, record, refine, regex, strictObject, string, superRefine, trim, uuid
 } from 'zod/mini'
 import en from 'zod/v4/locales/en.js'
@@ -19,7 +19,7 @@ if (!config().localeError) config(en())
 
 // By name, as imported above: the CLI's bundle of a package holds the names imported from it.
 export {
-  _default, array, boolean, email, enumOf as enum, int, iso, literal, minLength, nonnegative, nullable, number,
+  _default, array, boolean, enumOf as enum, int, iso, literal, minLength, nonnegative, nullable, number,
   object, optional, positive, record, refine, regex, strictObject, string, superRefine, trim, uuid
 }
 export type { infer, ZodMiniType } from 'zod/mini'

@@ -1,6 +1,7 @@
 import * as z from '../model/zod.js'
 import { SeedcastError } from '../errors.js'
 import { SELF_TRACKER } from '../feed/trackers.js'
+import { isEmailAddress } from './email-address.js'
 import type { Catalog, Episode, ShowConfig } from '../model/show.js'
 
 // The zod schemas of show.json and episodes.json. They check what the files hold on
@@ -11,7 +12,7 @@ const text = z.string().check(z.trim(), z.minLength(1, 'must not be empty'))
 const httpUrl = z.string().check(z.refine(value => /^https?:\/\//i.test(value) && URL.canParse(value), 'must be an http(s) URL'))
 
 /** The one email rule: `init`/`show edit` check values with it, as loading show.json does. */
-export const emailSchema = z.email('must be an email address')
+export const emailSchema = z.string().check(z.refine(isEmailAddress, 'must be an email address'))
 
 export const showConfigSchema = z.object({
   version: z.literal(1),
