@@ -2,6 +2,7 @@ import { SeedcastCommand } from '../../cli/base-command.js'
 import { showFlag } from '../../cli/show-options.js'
 import { isScheduled } from '../../src/feed/published.js'
 import { listEpisodes } from '../../src/show/episode-list.js'
+import { clock } from '../../src/site/format.js'
 
 export default class EpisodesList extends SeedcastCommand {
   static override summary = 'List the episodes of a show, newest first.'
@@ -24,7 +25,8 @@ export default class EpisodesList extends SeedcastCommand {
     this.log(`${show.title}: ${episodes.length} episode${episodes.length === 1 ? '' : 's'}`)
     for (const episode of episodes) {
       const number = episode.season || episode.episode ? ` S${episode.season ?? '-'}E${episode.episode ?? '-'}` : ''
-      const minutes = `${Math.floor(episode.duration / 60)}:${String(Math.round(episode.duration % 60)).padStart(2, '0')}`
+      // clock() rounds once: rounding the seconds alone printed 59.6 s as "0:60".
+      const minutes = clock(episode.duration)
       const state = episode.draft ? '  [draft]' : isScheduled(episode, now) ? `  [scheduled ${episode.pubDate.slice(0, 16).replace('T', ' ')} UTC]` : ''
       this.log(`  ${episode.pubDate.slice(0, 10)}  ${episode.slug}${number}  ${minutes}  ${episode.title}${state}`)
     }

@@ -1,6 +1,7 @@
 import { SeedcastCommand } from '../../cli/base-command.js'
 import { episodeArg, showFlag } from '../../cli/show-options.js'
 import { showEpisode } from '../../src/show/episode-list.js'
+import { clock } from '../../src/site/format.js'
 
 export default class EpisodesShow extends SeedcastCommand {
   static override summary = 'Show one episode: its fields, URLs, magnet and infohash.'
@@ -24,7 +25,9 @@ export default class EpisodesShow extends SeedcastCommand {
     const { args, flags } = await this.parse(EpisodesShow)
     const shown = await showEpisode(flags.show, args.episode)
     const { episode, ...urls } = shown
-    for (const [key, value] of Object.entries({ ...episode, ...urls })) this.log(`${key.padEnd(12)} ${String(value)}`)
+    // The duration as `episodes list` and the show pages give it (0:34, 1:02:05); --json keeps the seconds.
+    const fields = { ...episode, duration: clock(episode.duration), ...urls }
+    for (const [key, value] of Object.entries(fields)) this.log(`${key.padEnd(12)} ${String(value)}`)
     return shown
   }
 }

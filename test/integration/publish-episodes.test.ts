@@ -24,6 +24,11 @@ describe('seedcast episodes and feed build', () => {
     const text = await runCli(['episodes', 'list', '--show', show])
     expect(text.stdout).toContain('Test Show: 2 episodes')
     expect(text.stdout).toMatch(/2026-11-01 {2}episode-1-introduction-to-seedcast {2}0:34 {2}Episode 1: Introduction to seedcast/)
+    // 59.6 s is a minute, not "0:60" (the seconds were rounded alone).
+    const catalog = await readCatalogFile(show)
+    catalog.episodes.find((episode: { slug: string }) => episode.slug === first.slug)!.duration = 59.6
+    await writeFile(join(show, 'episodes.json'), JSON.stringify(catalog, null, 2))
+    expect((await runCli(['episodes', 'list', '--show', show])).stdout).toMatch(/episode-1-introduction-to-seedcast {2}1:00 {2}/)
   })
 
   it('prints titles with terminal controls shown, not run (a catalog an older import wrote from a hostile feed)', async () => {
@@ -47,6 +52,10 @@ describe('seedcast episodes and feed build', () => {
     const bySlug = await runCliJson(['episodes', 'show', first.slug, '--show', show])
     expect(bySlug.json.episode).toEqual(first)
     expect(bySlug.json.mediaUrl).toBe(`${BASE_URL}media/${first.slug}.mp3`)
+    // The text gives the duration as episodes list does; --json keeps the seconds.
+    expect(bySlug.json.episode.duration).toBeCloseTo(34.377, 2)
+    const text = await runCli(['episodes', 'show', first.slug, '--show', show])
+    expect(text.stdout).toMatch(/^duration {5}0:34$/m)
     const byGuid = await runCliJson(['episodes', 'show', second.guid, '--show', show])
     expect(byGuid.json.episode.slug).toBe(second.slug)
     const missing = await runCli(['episodes', 'show', 'nope', '--show', show])
