@@ -10,7 +10,7 @@ import { FEED_FILES } from '../feed/urls.js'
 import { writeSite } from '../site/write.js'
 import { startBuildReads, type BuildReads } from './build-reads.js'
 import { feedIndexText, saveFeedIndex, sameIndex } from './feed-index.js'
-import { loadShowForBuild, readShowConfig } from './load.js'
+import { loadShowForBuild, readShowConfig, showFolder } from './load.js'
 import { saveCheckedHashes } from './catalog-check.js'
 import { withShowLock } from './lock.js'
 import { showPaths, type ShowPaths } from '../model/paths.js'
@@ -232,7 +232,7 @@ async function sweepWriteLeftovers (paths: ShowPaths): Promise<void> {
 export async function repairFeeds (dir: string): Promise<boolean> {
   const paths = showPaths(dir)
   if (!await feedsAreStale(paths)) return false
-  await readShowConfig(paths)
+  await readShowConfig(await showFolder(dir))
   return withShowLock(dir, async () => {
     if (!await feedsAreStale(paths)) return false
     const fresh = await loadShowForBuild(dir)
@@ -258,7 +258,7 @@ export interface BuiltFeeds {
 
 /** `seedcast feed build`: regenerates every feed of the show from its catalog. */
 export async function buildFeeds (dir: string): Promise<BuiltFeeds> {
-  await readShowConfig(showPaths(dir)) // a clear error for a folder that is no show, before taking the lock
+  await readShowConfig(await showFolder(dir)) // a clear error for a folder that is no show, before taking the lock
   return withShowLock(dir, async () => {
     const reads = startBuildReads(showPaths(dir))
     let built!: Awaited<ReturnType<typeof rebuildFeeds>>

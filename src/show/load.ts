@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import { readWholeFile, withWholeFile } from '../whole-file.js'
 import type * as z from '../model/zod.js'
 import { SeedcastError, fileError } from '../errors.js'
@@ -56,15 +57,28 @@ async function readCheckedCatalog (paths: ShowPaths): Promise<{ checks: CheckedC
   return { checks: checkCatalog(raw, known, 'episodes.json', layout), known }
 }
 
-async function showFolder (dir: string): Promise<ShowPaths> {
-  const folder = await stat(dir).catch(error => { throw fileError(error, dir, 'open') })
-  if (!folder.isDirectory()) throw new SeedcastError(`${dir}: not a directory`, { code: 'ENOTSHOW', hint: 'give the path of a show folder, made by `seedcast init`' })
+/**
+ * The folder `--show` names, checked: every "this is no show" (no such folder, a file, no
+ * show.json) is one ENOTSHOW error of one shape, whichever command reads the show. A missing
+ * folder was ENOENT ("no such file or directory") in most commands and ENOTSHOW in `feed
+ * build`, so a script had to know both, and the hint did not say to run `seedcast init`.
+ */
+export async function showFolder (dir: string): Promise<ShowPaths> {
+  const folder = await stat(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') throw notAShow(dir, 'no such folder')
+    throw fileError(error, dir, 'open')
+  })
+  if (!folder.isDirectory()) throw notAShow(dir, 'not a folder')
   return showPaths(dir)
 }
 
 export async function readShowConfig (paths: ShowPaths): Promise<ShowConfig> {
-  return readShowFile(paths.showFile, 'show.json', showConfigSchema, () =>
-    new SeedcastError(`${paths.root}: not a seedcast show folder (no show.json)`, { code: 'ENOTSHOW', hint: 'give the path of an existing show folder, or run `seedcast init` to make one' }))
+  return readShowFile(paths.showFile, 'show.json', showConfigSchema, () => notAShow(paths.root, 'no show.json'))
+}
+
+/** Named by its absolute path, as the other file errors are (a relative one says little in a log). */
+function notAShow (dir: string, why: string): SeedcastError {
+  return new SeedcastError(`${resolve(dir)}: not a seedcast show folder (${why})`, { code: 'ENOTSHOW', hint: 'give the path of an existing show folder, or run `seedcast init` to make one' })
 }
 
 export async function readCatalog (paths: ShowPaths): Promise<Catalog> {

@@ -108,6 +108,25 @@ describe('error lines', { timeout: 120_000 }, () => {
     expect(result.stderr).not.toContain('--show')
   })
 
+  it('every command taking --show says a missing folder is no show the same way (one code, one line)', async () => {
+    const tmp = await tempDir()
+    cleanups.push(tmp.cleanup)
+    const notAFolder = join(tmp.path, 'notes.txt')
+    await writeFile(notAFolder, 'just text\n')
+    const hint = 'give the path of an existing show folder, or run `seedcast init` to make one'
+    const cases: Array<[string, string]> = [[join(tmp.path, 'nowhere'), 'no such folder'], [notAFolder, 'not a folder'], [join(notAFolder, 'x'), 'no such folder'], [tmp.path, 'no show.json']]
+    for (const [path, why] of cases) {
+      for (const command of [['feed', 'build'], ['episodes', 'list'], ['episodes', 'show', 'x'], ['show'], ['token', 'list']]) {
+        const json = await runCli([...command, '--show', path, '--json'])
+        expect(json.code, `${command.join(' ')} ${path}`).toBe(1)
+        expect(JSON.parse(json.stdout), `${command.join(' ')} ${path}`).toEqual({ error: { message: `${path}: not a seedcast show folder (${why})`, hint, code: 'ENOTSHOW', exitCode: 1 } })
+      }
+    }
+    // Relative paths are named absolute, as the other file errors name them.
+    const relative = await runCli(['feed', 'build', '--show', 'nowhere'], { cwd: tmp.path })
+    expect(relative.stderr).toBe(`seedcast: ${join(tmp.path, 'nowhere')}: not a seedcast show folder (no such folder) (${hint})\n`)
+  })
+
   it('verify and magnet, which take only .torrent files, do not offer a magnet link', async () => {
     const tmp = await tempDir()
     cleanups.push(tmp.cleanup)
