@@ -93,6 +93,8 @@ export async function fastStart (argv: string[], root: string, options: { cache?
   // `seedcast feed` alone: oclif's main.run shows the topic's help. Decided from the
   // manifest's command ids alone, so running a command costs little here.
   if (!asksHelp && (!manifest || !isTopicAlone(argv, manifest, oclif.topics ?? {}))) return false
+  // A topic alone with --json is a usage error (answerNotACommand), not its help.
+  if (!asksHelp && beforeDashes(argv).includes('--json')) return false
 
   // A page rendered at build time is one this function answered then, from this very
   // package.json and manifest (the cache checks both): it needs none of the checks below.
@@ -157,6 +159,8 @@ export async function answerNotACommand (argv: string[], root: string): Promise<
   if (!view) return false
   // `seedcast demo myshow --help`: demo's help, as `git status x --help` is git status's.
   if (view.command && named.some(arg => flags.help.has(arg))) return fastStart([...view.command, '--help'], root, { cache: false })
+  // `seedcast episodes --json --help`: help asked for, the topic's help.
+  if (view.topic && named.some(arg => flags.help.has(arg))) return false
   printUsageError(argv, view)
   return true
 }

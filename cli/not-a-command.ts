@@ -18,11 +18,12 @@ export type CommandTable = Record<string, { takesArgs: boolean, hidden?: boolean
  * argv names a command and then an argument it does not take, `command` holds its words:
  * help asked for such argv is that command's help.
  */
-export function notACommand (argv: string[], table: CommandTable): (ErrorView & { command?: string[] }) | undefined {
+export function notACommand (argv: string[], table: CommandTable): (ErrorView & { command?: string[], topic?: boolean }) | undefined {
   const pasted = notACommandButASource(argv[0])
   if (pasted) return pasted
   const words = leadingWords(argv)
-  if (words.length === 0) return undefined
+  // `seedcast --json`: oclif said "command --json not found" in its own two-line form.
+  if (words.length === 0) return argv.includes('--json') ? usage('no command given', 'see seedcast --help') : undefined
   const ids = Object.keys(table)
   const prefixes = new Set(ids.flatMap(id => id.split(':').map((_, at, parts) => parts.slice(0, at + 1).join(':'))))
   // The id as oclif's normalizeArgv builds it: a word joins the id while the longer id is
@@ -34,9 +35,16 @@ export function notACommand (argv: string[], table: CommandTable): (ErrorView & 
     taken.push(word)
   }
   const id = taken.join(':')
-  if (Object.hasOwn(table, id) || prefixes.has(id)) return undefined
   const spoken = (count: number) => taken.slice(0, count).join(' ')
   const visible = ids.filter(id => !table[id]!.hidden)
+  const commandsUnder = (topic: string) => [...new Set(visible.filter(id => id.startsWith(topic + ':')).map(id => id.slice(topic.length + 1).split(':')[0]!))]
+  if (Object.hasOwn(table, id)) return undefined
+  if (prefixes.has(id)) {
+    // A topic alone is answered with its help, exit 0; a script asking for --json gets a
+    // usage error it can read instead (it printed the help text, which no JSON reader takes).
+    if (!argv.includes('--json')) return undefined
+    return { ...usage(`seedcast ${spoken(taken.length)} needs a command`, `seedcast ${spoken(taken.length)} has: ${commandsUnder(id).join(', ')}`), topic: true }
+  }
   for (let count = taken.length - 1; count >= 1; count--) {
     const named = taken.slice(0, count).join(':')
     if (Object.hasOwn(table, named)) {
@@ -46,9 +54,9 @@ export function notACommand (argv: string[], table: CommandTable): (ErrorView & 
     }
     if (prefixes.has(named)) {
       // A topic and a word none of its commands starts with: its commands, and the nearest.
-      const under = visible.filter(id => id.startsWith(named + ':')).map(id => id.slice(named.length + 1).split(':')[0]!)
-      const guess = nearest(taken[count]!, [...new Set(under)])
-      return usage(`unknown command "seedcast ${spoken(count + 1)}"`, `${guess ? `did you mean seedcast ${spoken(count)} ${guess}? ` : ''}seedcast ${spoken(count)} has: ${[...new Set(under)].join(', ')}`)
+      const under = commandsUnder(named)
+      const guess = nearest(taken[count]!, under)
+      return usage(`unknown command "seedcast ${spoken(count + 1)}"`, `${guess ? `did you mean seedcast ${spoken(count)} ${guess}? ` : ''}seedcast ${spoken(count)} has: ${under.join(', ')}`)
     }
   }
   const guess = nearest(taken[0]!, [...new Set(visible.map(id => id.split(':')[0]!))])

@@ -64,6 +64,27 @@ describe('argv that names no command', () => {
     expect(JSON.parse(json.stdout)).toEqual({ error: { message: 'unknown command "seedcast follow lst"', hint: 'did you mean seedcast follow list? seedcast follow has: add, export, import, list, remove, run', code: 'EUSAGE', exitCode: 2 } })
   })
 
+  it('answers a topic or no command at all with --json by a usage error, not the help text (exit 0)', () => {
+    // A script running `seedcast episodes --json` got the topic's help and exit 0.
+    const topic = bin(['episodes', '--json'])
+    expect(topic.code).toBe(2)
+    expect(topic.stderr).toBe('')
+    expect(JSON.parse(topic.stdout)).toEqual({ error: { message: 'seedcast episodes needs a command', hint: 'seedcast episodes has: edit, list, remove, show', code: 'EUSAGE', exitCode: 2 } })
+    // `seedcast --json` got oclif's two-line "command --json not found".
+    const none = bin(['--json'])
+    expect(none.code).toBe(2)
+    expect(JSON.parse(none.stdout)).toEqual({ error: { message: 'no command given', hint: 'see seedcast --help', code: 'EUSAGE', exitCode: 2 } })
+    // Without --json a topic alone is still its help, and help asked for is help.
+    const help = bin(['episodes'])
+    expect(help.code).toBe(0)
+    expect(help.stdout).toContain('episodes list')
+    for (const args of [['episodes', '--json', '--help'], ['--json', '--help']]) {
+      const asked = bin(args)
+      expect(asked.code, args.join(' ')).toBe(0)
+      expect(asked.stdout, args.join(' ')).toContain('USAGE\n  $ seedcast ')
+    }
+  })
+
   it('says how to give a show folder to a command that takes it by --show', () => {
     // `seedcast episodes list myshow` (as `seedcast serve myshow` is written) said only "see --help".
     expect(table['episodes:list']?.showFlag).toBe(true)
