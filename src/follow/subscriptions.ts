@@ -127,8 +127,14 @@ export async function listFollowed (dir: string): Promise<FollowedFeed[]> {
   })
 }
 
+/** One feed of an import: where it is followed (whether newly is said by the list it is in). */
+export type ImportedFeed = Omit<AddedFeed, 'added'>
+
 export interface ImportResult {
-  added: AddedFeed[]
+  /** Feeds followed by this import. */
+  added: ImportedFeed[]
+  /** Feeds the library followed already (left as they were, but for a revived 410). */
+  alreadyFollowed: ImportedFeed[]
   failed: Array<{ url: string, message: string }>
 }
 
@@ -143,10 +149,13 @@ export async function importOpml (dir: string, file: string, options: AddOptions
   // The lists it includes (OPML 2.0 type="include") are read too: their feeds are followed,
   // a list that cannot be had is reported as a feed that cannot be.
   const { feeds, failed } = await opmlFeeds(readOpmlList(decodeFeed(bytes, file), file), { timeoutMs: options.timeoutMs })
-  const result: ImportResult = { added: [], failed: [...failed] }
+  // Two lists, not one with an `added` flag per feed: a second import of the same file said
+  // `"added": [{…, "added": false}]`, feeds under "added" that were not added.
+  const result: ImportResult = { added: [], alreadyFollowed: [], failed: [...failed] }
   for (const feed of feeds) {
     try {
-      result.added.push(await followFeed(dir, feed.url, options))
+      const { added, ...followed } = await followFeed(dir, feed.url, options)
+      result[added ? 'added' : 'alreadyFollowed'].push(followed)
     } catch (err) {
       if (!(err instanceof SeedcastError)) throw err
       result.failed.push({ url: feed.url, message: err.message })

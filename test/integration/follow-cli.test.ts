@@ -100,7 +100,8 @@ describe('seedcast follow', () => {
     await writeFile(join(tmp.path, 'subs.opml'), exported.stdout)
     const other = join(tmp.path, 'other-library')
     const imported = await runCliJson(['follow', 'import', join(tmp.path, 'subs.opml'), '--dir', other])
-    expect(imported.json.added).toEqual([expect.objectContaining({ url: host.url('/radio/feed.xml'), added: true })])
+    expect(imported.json.added).toEqual([expect.objectContaining({ url: host.url('/radio/feed.xml'), slug: 'radio-libre' })])
+    expect(imported.json.alreadyFollowed).toEqual([])
 
     // Retention: keep 1 per feed drops the older episode's files and never fetches it again.
     const kept = await runOnce(lib, '--keep', '1')

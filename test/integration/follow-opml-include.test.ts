@@ -47,5 +47,17 @@ describe('seedcast follow import of OPML inclusions', () => {
     expect(host.requests('/lists/network.opml')).toHaveLength(1)
     expect(host.requests('/d4.opml')).toHaveLength(0)
     expect(host.requests('/e.xml')).toHaveLength(0)
+
+    // The same file again: nothing added, and --json says so plainly (it listed the four
+    // under "added", each with "added": false).
+    const again = await runCli(['follow', 'import', opml, '--dir', join(tmp.path, 'library'), '--json'], { timeoutMs: 60_000 })
+    expect(again.code).toBe(1)
+    const json = JSON.parse(again.stdout)
+    expect(json.added).toEqual([])
+    expect(json.alreadyFollowed.map((feed: { title: string }) => feed.title)).toEqual(['top radio', 'a radio', 'b radio', 'c radio'])
+    expect(json.alreadyFollowed.every((feed: object) => !('added' in feed))).toBe(true)
+    expect(json.failed).toHaveLength(3)
+    const text = await runCli(['follow', 'import', opml, '--dir', join(tmp.path, 'library')], { timeoutMs: 60_000 })
+    expect(text.stdout).toBe('already following top radio\nalready following a radio\nalready following b radio\nalready following c radio\n0 feed(s) added, 4 already followed, 3 failed\n')
   })
 })
