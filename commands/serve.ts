@@ -165,7 +165,8 @@ With --json one JSON line {url, shows, tracker, warnings} is printed when listen
     this.log(`Serving ${count} show${count === 1 ? '' : 's'} at ${running.url} (Ctrl-C to stop)`)
     for (const show of running.shows) {
       const here = new URL(show.path, running.url).href
-      this.log(`  ${show.title} (${show.episodes} episode${show.episodes === 1 ? '' : 's'}) at ${here}: rss ${show.feeds.rss}  p2p ${show.feeds.p2p}  atom ${show.feeds.atom}  json ${show.feeds.json}`)
+      const scheduled = show.scheduled ? `, ${show.scheduled} scheduled` : ''
+      this.log(`  ${show.title} (${show.episodes} episode${show.episodes === 1 ? '' : 's'}${scheduled}) at ${here}: rss ${show.feeds.rss}  p2p ${show.feeds.p2p}  atom ${show.feeds.atom}  json ${show.feeds.json}`)
     }
     this.log(`  tracker: ${[running.tracker.http, running.tracker.ws, running.tracker.udp].filter(Boolean).join('  ')}`)
     for (const warning of running.warnings) printWarning(withFlagNames(warning))

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { isScheduled } from '../feed/published.js'
 import { feedUrls, type FeedUrls } from '../feed/urls.js'
 import { readCatalog } from '../show/load.js'
 import type { MountedShow } from './mounts.js'
@@ -11,22 +12,30 @@ export interface ShowSummary {
   path: string
   baseUrl: string
   feeds: FeedUrls
-  /** Published (non-draft) episodes. */
+  /** Episodes in the feeds now: neither drafts nor scheduled. */
   episodes: number
+  /** Episodes dated in the future: served (and in the feeds) from their date. */
+  scheduled: number
 }
 
 export const SHOWS_API_PATH = '/.well-known/seedcast.json'
 
 export interface ShowsApiOptions { shows: MountedShow[] }
 
-/** A show's summary; `catalog` defaults to the one loaded at start. */
-export function summarizeShow (show: MountedShow, catalog = show.catalog): ShowSummary {
+/**
+ * A show's summary; `catalog` defaults to the one loaded at start. A scheduled episode is
+ * not counted with the published ones: serve said "2 episodes" for one in the feeds and one
+ * that nothing served until its date.
+ */
+export function summarizeShow (show: MountedShow, catalog = show.catalog, now = new Date()): ShowSummary {
+  const scheduled = catalog.episodes.filter(episode => isScheduled(episode, now)).length
   return {
     title: show.config.title,
     path: show.mountPath,
     baseUrl: show.config.baseUrl,
     feeds: feedUrls(show.config),
-    episodes: catalog.episodes.filter(episode => !episode.draft).length
+    episodes: catalog.episodes.filter(episode => !episode.draft).length - scheduled,
+    scheduled
   }
 }
 

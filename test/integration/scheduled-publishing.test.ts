@@ -47,6 +47,8 @@ describe('scheduled publishing', { timeout: 240_000 }, () => {
     server = startJsonProcess([binPath, 'serve', show, '--port', '0', '--json'])
     await waitForLines('serve listening', 60_000, () => server!.lines.length > 0, [server])
     const base = new URL('show/', server.lines[0]!.url).href
+    // Counted as scheduled, not as one of the published episodes (it said 1 episode).
+    expect(server.lines[0]!.shows[0]).toMatchObject({ episodes: 0, scheduled: 1 })
     const rssUrl = new URL('rss.xml', base).href
     const rss = async () => (await fetch(rssUrl)).text()
     expect(await rss()).not.toContain(episode.guid)

@@ -208,7 +208,8 @@ describe('serving a show folder', () => {
       path: '/',
       baseUrl: 'http://127.0.0.1:8080/',
       feeds: { rss: 'http://127.0.0.1:8080/rss.xml', p2p: 'http://127.0.0.1:8080/p2p.xml', atom: 'http://127.0.0.1:8080/atom.xml', json: 'http://127.0.0.1:8080/feed.json' },
-      episodes: 3
+      episodes: 3,
+      scheduled: 0
     }])
   })
 
