@@ -33,7 +33,7 @@ Each episode comes by the best way its feed offers: its torrent (podcast:alterna
 Seeding follows the license: episodes of a published torrent are seeded; HTTP-only episodes only when the feed's license allows redistribution (Creative Commons, another free license) or --allow-redistribution (here or at \`follow add\`) says you may.
 
 Retention: --keep newest episodes per feed (0 for all) and --max-size for the whole library; what falls out stops being seeded and is deleted, and is never downloaded again.
-Killed at any moment (even kill -9), the next run resumes: half-downloaded files continue where they stopped, finished episodes are neither downloaded nor hashed again. One run per library at a time: a second (a cron --once beside a running one) is refused with a line naming the first's pid (exit 1); \`follow add\`, \`list\` and \`remove\` work beside a run.
+Killed at any moment (even kill -9), the next run resumes: half-downloaded files continue where they stopped, finished episodes are neither downloaded nor hashed again, and each feed is polled when its next poll time (interval, backoff) says, not at once, so a service restarted in a loop does not poll the hosts at every restart; feeds never polled are polled at start, and --poll-now polls them all. One run per library at a time: a second (a cron --once beside a running one) is refused with a line naming the first's pid (exit 1); \`follow add\`, \`list\` and \`remove\` work beside a run.
 Seeds over TCP, uTP and WebRTC like \`seedcast seed\`, with its flags; \`seedcast peers\` shows who is connected. With --json one event per line: poll, moved, skipped, episode, pass, and the seed events but the per-second stats (as \`seedcast serve\`: \`seedcast peers\` shows the live figures).`
 
   static override examples = [
@@ -47,6 +47,7 @@ Seeds over TCP, uTP and WebRTC like \`seedcast seed\`, with its flags; \`seedcas
   static override flags = {
     dir: libraryFlag,
     once: Flags.boolean({ description: 'poll every feed once, download what is new, then exit without seeding' }),
+    'poll-now': Flags.boolean({ description: 'poll every feed at start, not only those due (a restart otherwise keeps each feed\'s next poll time and backoff)', exclusive: ['once'] }),
     keep: Flags.integer({ description: 'newest episodes kept per feed (0 for all)', min: 0, default: 10 }),
     'max-size': Flags.string({ description: 'size budget of the whole library, e.g. 50G (the oldest episodes go first)' }),
     'max-episode-size': Flags.string({ description: 'largest episode downloaded', default: '8G' }),
@@ -70,6 +71,7 @@ Seeds over TCP, uTP and WebRTC like \`seedcast seed\`, with its flags; \`seedcas
     const once = await runFollow({
       dir: flags.dir ?? defaultLibraryDir(),
       once: flags.once,
+      pollNow: flags['poll-now'],
       keep: flags.keep,
       maxBytes: flags['max-size'] ? parseSize(flags['max-size'], '--max-size') : 0,
       maxEpisodeBytes: parseSize(flags['max-episode-size'], '--max-episode-size'),

@@ -187,6 +187,8 @@ async function getOne (feed: FeedState, podcast: PodcastFeed, episode: FeedEpiso
     // feed whole, not a 304), with its attempts as they were; what came is kept.
     if (options.signal?.aborted) {
       feed.episodes[episode.guid] = { ...base, error: 'stopped before the download was complete; continued at the next run', ...(previous?.attempts ? { attempts: previous.attempts } : {}) }
+      // Due at once: a restart polls only the feeds due (run.ts), and this one has a download to finish.
+      delete feed.nextCheckAt
       return
     }
     result.failed++

@@ -10,6 +10,8 @@ import { loadLibrary } from './state.js'
 export interface FollowRunOptions extends Omit<PassOptions, 'all'> {
   /** One pass, then return (cron, tests): nothing is seeded. */
   once?: boolean
+  /** Poll every feed at start, whatever its next poll time (as `once` does). */
+  pollNow?: boolean
   /** Seeding options (port, limits, WebRTC, state folder…), as `seed` takes them. */
   seed?: Omit<SeedOptions, 'onEvent'>
   onSeedEvent?: (event: SeedEvent) => void
@@ -19,8 +21,8 @@ export interface FollowRunOptions extends Omit<PassOptions, 'all'> {
 
 /**
  * `follow run`: seeds everything the library holds and may share (from its state file,
- * before any feed is polled: fast resume makes that quick), then a pass over every feed,
- * then polls each feed again when it is due, until `signal` aborts. Each episode is
+ * before any feed is polled: fast resume makes that quick), then a pass over the feeds due
+ * (every feed with `pollNow`), then polls each feed again when it is due, until `signal` aborts. Each episode is
  * seeded as soon as it is downloaded, and what retention or `follow remove` takes out is
  * dropped after each pass, all in the one running Seeder. With `once`: one pass, nothing
  * seeded. Seeding failures of single torrents are warnings (SeedEvent); a pass never
@@ -48,7 +50,10 @@ async function runLocked (options: FollowRunOptions): Promise<PassResult | undef
   const seeding = new LibrarySeeding({ ...options.seed, onEvent: options.onSeedEvent })
   try {
     await seeding.start(await seedableTorrents(options.dir))
-    let all = true
+    // A restart polls only the feeds due, as the run before would have (feeds never polled
+    // are due): polling all at every start made a crash loop (systemd Restart=always) ask
+    // every host again at each restart, whatever their intervals and backoff said.
+    let all = options.pollNow === true
     while (!options.signal?.aborted) {
       await followPass({ ...options, all, onSeedable: torrent => seeding.add(torrent) })
       all = false

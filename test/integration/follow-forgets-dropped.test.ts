@@ -43,6 +43,8 @@ describe('follow run and fast-resume state', () => {
     const seed: SeedEvent[] = []
     const running = runFollow({
       ...common,
+      // The feed changed since the --once run, before its next poll time: polled at start as asked.
+      pollNow: true,
       signal: controller.signal,
       idleCheckMs: 200,
       onSeedEvent: event => seed.push(event),

@@ -49,6 +49,8 @@ describe('follow run and its running seeder', () => {
     const seed: SeedEvent[] = []
     const running = runFollow({
       ...common,
+      // The feed changed since the --once run, before its next poll time: polled at start as asked.
+      pollNow: true,
       signal: controller.signal,
       idleCheckMs: 200,
       onEvent: event => follow.push(event),
