@@ -2,7 +2,7 @@ import { SeedcastCommand } from '../../cli/base-command.js'
 import { showFlag } from '../../cli/show-options.js'
 import { isScheduled } from '../../src/feed/published.js'
 import { listEpisodes } from '../../src/show/episode-list.js'
-import { clock } from '../../src/site/format.js'
+import { clock } from '../../src/clock.js'
 
 export default class EpisodesList extends SeedcastCommand {
   static override summary = 'List the episodes of a show, newest first.'

@@ -1,7 +1,7 @@
 import { SeedcastCommand } from '../../cli/base-command.js'
 import { episodeArg, showFlag } from '../../cli/show-options.js'
 import { showEpisode } from '../../src/show/episode-list.js'
-import { clock } from '../../src/site/format.js'
+import { clock } from '../../src/clock.js'
 
 export default class EpisodesShow extends SeedcastCommand {
   static override summary = 'Show one episode: its fields, URLs, magnet and infohash.'

@@ -24,7 +24,7 @@ import { slugify } from './slug.js'
 import { torrentUrlsFor } from './torrent-urls.js'
 import { urlsOf } from './episode-list.js'
 import type { Episode, ShowConfig } from '../model/show.js'
-import { clock } from '../site/format.js'
+import { clock } from '../clock.js'
 
 export interface PublishOptions extends EpisodeExtraOptions {
   title?: string

@@ -1,6 +1,7 @@
 import { episodeUrls } from '../feed/urls.js'
 import type { Chapter, Episode, ShowConfig } from '../model/show.js'
-import { clock, dateWords, durationWords, formatName, isoDuration, sizeWords } from './format.js'
+import { clock } from '../clock.js'
+import { dateWords, durationWords, formatName, isoDuration, sizeWords } from './format.js'
 import { esc, relativeUrl } from './html.js'
 
 /**

@@ -1,12 +1,3 @@
-/** 34 s → "0:34", 3725 s → "1:02:05": how players show a duration. */
-export function clock (seconds: number): string {
-  const total = Math.max(0, Math.round(seconds))
-  const h = Math.floor(total / 3600)
-  const m = Math.floor((total % 3600) / 60)
-  const s = String(total % 60).padStart(2, '0')
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`
-}
-
 /** A duration as words for the page ("34 sec", "12 min", "1 h 5 min"). */
 export function durationWords (seconds: number): string {
   const total = Math.max(0, Math.round(seconds))
