@@ -1,13 +1,8 @@
-import { mkdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, realpath, stat } from 'node:fs/promises'
 import { resolve, join } from 'node:path'
-import lockfile from 'proper-lockfile'
 import { SeedcastError, fileError } from '../errors.js'
 import { showPaths } from '../model/paths.js'
-import { processAlive } from '../process-alive.js'
-
-/** Refreshed this often while held; a lock older than STALE_MS with no live owner is taken over. */
-const UPDATE_MS = 2_000
-const STALE_MS = 10_000
+import { lockForOwner } from '../owner-lock.js'
 
 export interface ServeLock {
   release: () => Promise<void>
@@ -18,8 +13,7 @@ export interface ServeLock {
  * as the show lock) with the owner's pid beside it in `serve.pid`. Two servers on one folder
  * would both rebuild its feeds at a scheduled episode's date, both seed it from one
  * fast-resume state, and take each other's uploads' temporary files for a dead process's.
- * A lock whose owner is no longer running (kill -9, a crash) is taken over at once: waiting
- * for proper-lockfile's staleness would refuse a restart for seconds after a SIGKILL.
+ * A lock whose owner is no longer running is taken over at once (src/owner-lock.ts).
  * A folder that is not a show folder is left to serveShows to refuse, never written to here.
  */
 export async function lockShowsForServing (dirs: string[], onLost: (dir: string, error: Error) => void): Promise<ServeLock> {
@@ -53,51 +47,15 @@ async function lockOne (dir: string, onLost: (dir: string, error: Error) => void
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined
     if (code !== 'EEXIST') throw fileError(error, stateDir, 'create')
   }
-  const lockPath = join(stateDir, 'serve.lock')
-  const pidPath = join(stateDir, 'serve.pid')
-  // proper-lockfile keeps its held locks by the path given, not by lockfilePath: locking
-  // `dir` here too would share one entry with the show lock (withShowLock) this process takes
-  // to publish a scheduled episode, whose release then crashed this lock's refresh timer.
-  const take = () => lockfile.lock(join(stateDir, 'serve'), {
-    lockfilePath: lockPath,
-    realpath: false,
-    stale: STALE_MS,
-    update: UPDATE_MS,
-    retries: 0,
-    // Lost (another process took it over while this one was stopped, or .seedcast/ was
-    // deleted): proper-lockfile's default throws from a timer, which would kill a running
-    // server; it keeps serving, and says so.
-    onCompromised: error => onLost(dir, error)
+  // Its own key: locking `dir` would share proper-lockfile's entry with the show lock
+  // (withShowLock) this process takes to publish a scheduled episode, whose release then
+  // crashed this lock's refresh timer. Lost (taken over while this process was stopped, or
+  // .seedcast/ deleted): it keeps serving, and says so.
+  return lockForOwner({
+    key: join(stateDir, 'serve'),
+    lockFile: join(stateDir, 'serve.lock'),
+    pidFile: join(stateDir, 'serve.pid'),
+    busy: pid => new SeedcastError(`${dir}: already served by another \`seedcast serve\` (pid ${pid})`, { code: 'ESERVED', hint: 'stop it first; one server can serve several show folders' }),
+    onLost: error => onLost(dir, error)
   })
-  let unlock: () => Promise<void>
-  try {
-    unlock = await take()
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw fileError(error, lockPath, 'lock')
-    const owner = Number((await readFile(pidPath, 'utf8').catch(() => '')).trim())
-    if (owner && processAlive(owner)) {
-      throw new SeedcastError(`${dir}: already served by another \`seedcast serve\` (pid ${owner})`, { code: 'ESERVED', hint: 'stop it first; one server can serve several show folders' })
-    }
-    if (!owner) {
-      // Locked a moment ago by a server that has not written its pid yet (or by one killed
-      // in that moment, then stale within STALE_MS).
-      throw new SeedcastError(`${dir}: already served by another \`seedcast serve\` (pid unknown, starting)`, { code: 'ESERVED', hint: 'stop it first; one server can serve several show folders' })
-    }
-    // Its owner is gone: left by a killed server.
-    await rm(lockPath, { recursive: true, force: true })
-    try {
-      unlock = await take()
-    } catch (again) {
-      if ((again as NodeJS.ErrnoException).code === 'ELOCKED') throw new SeedcastError(`${dir}: already served by another \`seedcast serve\` (pid unknown, starting)`, { code: 'ESERVED', hint: 'stop it first; one server can serve several show folders' })
-      throw fileError(again, lockPath, 'lock')
-    }
-  }
-  await writeFile(pidPath, `${process.pid}\n`).catch(async error => {
-    await unlock().catch(() => {})
-    throw fileError(error, pidPath, 'write')
-  })
-  return async () => {
-    await rm(pidPath, { force: true })
-    await unlock().catch(() => { /* already released or taken over */ })
-  }
 }
